@@ -1,0 +1,174 @@
+/**
+ * The one place where values are made safe for LDAP: RFC 4515 filter values and RFC 4514
+ * distinguished names. Every filter and every DN the console builds goes through here.
+ */
+
+const hex = (code: number) => `\\${code.toString(16).padStart(2, '0')}`;
+
+/**
+ * Escapes a value for use inside an LDAP filter assertion (RFC 4515 §3): `*`, `(`, `)`, `\` and
+ * NUL become `\2a`, `\28`, `\29`, `\5c`, `\00`. Non-ASCII text stays UTF-8 as the RFC allows.
+ */
+export function escapeFilterValue(value: string): string {
+  let out = '';
+  for (const ch of value) {
+    const code = ch.codePointAt(0)!;
+    out += ch === '*' || ch === '(' || ch === ')' || ch === '\\' || code === 0 ? hex(code) : ch;
+  }
+  return out;
+}
+
+/** Escapes raw bytes (a GUID or SID) for a filter: every byte as `\hh`. */
+export function escapeFilterBytes(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => hex(b)).join('');
+}
+
+/**
+ * Builds a filter from a template whose `${}` holes are escaped values, so a filter can be read
+ * as written: filter`(&(objectClass=user)(sAMAccountName=${name}))`.
+ */
+export function filter(strings: TemplateStringsArray, ...values: Array<string | number>): string {
+  return strings.reduce((acc, part, i) => acc + part + (i < values.length ? escapeFilterValue(String(values[i])) : ''), '');
+}
+
+/**
+ * Escapes one attribute value for a DN (RFC 4514 §2.4): `"` `+` `,` `;` `<` `>` and `=` are
+ * backslash-escaped, `\` becomes `\5c`, a leading `#` or space and a trailing space too, and control
+ * characters (NUL, CR, LF …) become `\hh` — Active Directory rejects them raw.
+ */
+export function escapeDnValue(value: string): string {
+  let out = '';
+  const chars = Array.from(value);
+  chars.forEach((ch, i) => {
+    const code = ch.codePointAt(0)!;
+    // Backslash as \5c rather than \\: ldapts splits a ModifyDN target at the first comma not
+    // preceded by a backslash, which `\\,` would fool.
+    if (code < 0x20 || code === 0x7f || ch === '\\') out += hex(code);
+    else if ('"+,;<>='.includes(ch)) out += `\\${ch}`;
+    else if (i === 0 && (ch === '#' || ch === ' ')) out += `\\${ch}`;
+    else if (i === chars.length - 1 && ch === ' ') out += '\\ ';
+    else out += ch;
+  });
+  return out;
+}
+
+export interface Rdn {
+  type: string;
+  value: string;
+}
+
+/**
+ * Parses a DN into its RDNs with values unescaped. Multi-valued RDNs (`a=1+b=2`) are kept as the
+ * first component only, which is all AD uses. Throws on malformed input.
+ */
+export function parseDn(dn: string): Rdn[] {
+  const rdns: Rdn[] = [];
+  let i = 0;
+  const n = dn.length;
+  const skipSpaces = () => {
+    while (i < n && dn[i] === ' ') i++;
+  };
+  while (i < n) {
+    skipSpaces();
+    let type = '';
+    while (i < n && dn[i] !== '=') type += dn[i++];
+    if (i >= n || !type.trim()) throw new Error(`Not a valid DN: ${dn}`);
+    i++; // '='
+    skipSpaces();
+    // Each unit is one byte with a flag saying whether it was escaped, so that unescaped
+    // trailing spaces (not part of the value) can be told from escaped ones (part of it).
+    const units: Array<{ byte: number; escaped: boolean }> = [];
+    const pushText = (s: string, escaped: boolean) => {
+      for (const byte of Buffer.from(s, 'utf8')) units.push({ byte, escaped });
+    };
+    if (dn[i] === '#') {
+      i++;
+      let hexText = '';
+      while (i < n && /[0-9a-fA-F]/.test(dn[i]!)) hexText += dn[i++];
+      for (const byte of Buffer.from(hexText, 'hex')) units.push({ byte, escaped: true });
+    } else {
+      while (i < n && dn[i] !== ',' && dn[i] !== ';' && dn[i] !== '+') {
+        const ch = dn[i]!;
+        if (ch !== '\\') {
+          pushText(ch, false);
+          i++;
+          continue;
+        }
+        const next = dn.slice(i + 1, i + 3);
+        if (/^[0-9a-fA-F]{2}$/.test(next)) {
+          units.push({ byte: parseInt(next, 16), escaped: true });
+          i += 3;
+        } else if (i + 1 < n) {
+          const escapedChar = String.fromCodePoint(dn.codePointAt(i + 1)!);
+          pushText(escapedChar, true);
+          i += 1 + escapedChar.length;
+        } else {
+          throw new Error(`Not a valid DN (dangling escape): ${dn}`);
+        }
+      }
+      while (units.length > 0 && !units[units.length - 1]!.escaped && units[units.length - 1]!.byte === 0x20) units.pop();
+    }
+    const value = Buffer.from(units.map((u) => u.byte)).toString('utf8');
+    // Skip extra components of a multi-valued RDN.
+    while (i < n && dn[i] === '+') {
+      while (i < n && dn[i] !== ',' && dn[i] !== ';') i += dn[i] === '\\' ? 2 : 1;
+    }
+    rdns.push({ type: type.trim(), value });
+    if (i < n) i++; // ',' or ';'
+  }
+  return rdns;
+}
+
+/** Builds a DN from RDNs, escaping every value. */
+export function formatDn(rdns: Rdn[]): string {
+  return rdns.map((r) => `${r.type}=${escapeDnValue(r.value)}`).join(',');
+}
+
+/** `CN=<escaped name>,<parent>` — the only way the console composes a child DN. */
+export function childDn(type: string, value: string, parent: string): string {
+  return `${type}=${escapeDnValue(value)},${parent}`;
+}
+
+/** The parent of a DN, or '' for a top-level DN. */
+export function parentDn(dn: string): string {
+  const rdns = parseDn(dn);
+  return formatDn(rdns.slice(1));
+}
+
+/** The value of the first RDN (the object's name), unescaped. */
+export function rdnValue(dn: string): string {
+  return parseDn(dn)[0]?.value ?? '';
+}
+
+/** A canonical form for comparing DNs: parsed, lower-cased, re-escaped. */
+export function normalizeDn(dn: string): string {
+  return formatDn(parseDn(dn).map((r) => ({ type: r.type.toLowerCase(), value: r.value.toLowerCase() })));
+}
+
+export function dnEquals(a: string, b: string): boolean {
+  try {
+    return normalizeDn(a) === normalizeDn(b);
+  } catch {
+    return false;
+  }
+}
+
+/** True when `dn` is `ancestor` or lies below it. */
+export function isDnWithin(dn: string, ancestor: string): boolean {
+  const d = normalizeDn(dn);
+  const a = normalizeDn(ancestor);
+  return d === a || d.endsWith(`,${a}`);
+}
+
+/** `DC=contoso,DC=test` → `contoso.test`. */
+export function dnToDnsName(dn: string): string {
+  return parseDn(dn)
+    .filter((r) => r.type.toLowerCase() === 'dc')
+    .map((r) => r.value)
+    .join('.');
+}
+
+/** `contoso.test` → `DC=contoso,DC=test`. */
+export function dnsNameToDn(name: string): string {
+  return formatDn(name.split('.').filter(Boolean).map((label) => ({ type: 'DC', value: label })));
+}

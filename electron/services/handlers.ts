@@ -1,0 +1,47 @@
+import { appInfoSchema } from '@shared/models/app';
+import { version as appVersion, productName } from '../../package.json';
+import type { AppServices } from './app-services';
+import type { HandlerTable } from './core/dispatch';
+
+/**
+ * The one handler table: every API method, implemented once on top of the services and carried
+ * unchanged by Electron IPC, the web host and the CLI.
+ */
+export function createHandlers(services: AppServices): HandlerTable {
+  const { profiles, connections, jobs, environment } = services;
+  const { settings } = environment;
+  return {
+    'app.info': async () =>
+      appInfoSchema.parse({
+        name: productName,
+        version: appVersion,
+        transport: environment.transport,
+        platform: process.platform,
+        nodeVersion: process.versions.node,
+        electronVersion: environment.electronVersion,
+        canRememberSecrets: environment.vault.canPersist,
+        labAvailable: services.lab !== undefined,
+      }),
+    'settings.getUi': async () => settings.read().ui,
+    'settings.setUi': async (patch) => {
+      const next = settings.update((s) => ({ ...s, ui: { ...s.ui, ...patch } })).ui;
+      services.bus.emit('settings.changed', next);
+      return next;
+    },
+
+    'profiles.list': async () => profiles.list(),
+    'profiles.save': async (profile) => profiles.save(profile),
+    'profiles.delete': async ({ name }) => {
+      await connections.disconnect(name);
+      return { deleted: profiles.delete(name) };
+    },
+    'profiles.forgetSecret': async ({ name }) => ({ forgotten: profiles.forgetSecret(name) }),
+
+    'connections.list': async () => connections.list(),
+    'connections.connect': async ({ profile, password, remember }) => connections.connect(profile, password, remember),
+    'connections.disconnect': async ({ profile }) => connections.disconnect(profile),
+
+    'jobs.list': async () => jobs.list(),
+    'jobs.cancel': async ({ jobId }) => jobs.cancel(jobId),
+  };
+}

@@ -1,0 +1,39 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+/**
+ * The file `npm run lab -- up` writes to describe the running lab. When it exists the console
+ * offers built-in lab profiles; on an admin's machine it does not exist and nothing changes.
+ */
+export const labDescriptorSchema = z.object({
+  format: z.literal(1),
+  caFile: z.string(),
+  modulePath: z.string(),
+  callLog: z.string().optional(),
+  forests: z
+    .array(
+      z.object({
+        dnsName: z.string(),
+        netbios: z.string(),
+        host: z.string(),
+        ldapsPort: z.number().int(),
+        ldapPort: z.number().int(),
+        role: z.enum(['lync-exchange', 'exchange-resource']),
+      }),
+    )
+    .min(1),
+});
+export type LabDescriptor = z.infer<typeof labDescriptorSchema>;
+
+export const defaultLabDescriptorPath = '/var/lib/umc-lab/lab.json';
+
+/** Reads the lab descriptor from UMC_LAB_STATE or the default path; undefined when there is no lab. */
+export function readLabDescriptor(env: NodeJS.ProcessEnv = process.env): LabDescriptor | undefined {
+  const path = env.UMC_LAB_STATE ?? defaultLabDescriptorPath;
+  if (env.UMC_NO_LAB === '1' || !existsSync(path)) return undefined;
+  try {
+    return labDescriptorSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
+  } catch {
+    return undefined;
+  }
+}

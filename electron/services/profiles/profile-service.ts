@@ -1,0 +1,99 @@
+import type { Profile, ProfileSummary } from '@shared/models/profile';
+import { ApiError } from '@shared/errors';
+import type { SettingsStore } from '../settings/settings-schema';
+import type { LabDescriptor } from './lab-descriptor';
+import { LAB_PASSWORD, labProfiles } from './lab-profiles';
+import type { SecretVault } from './secret-vault';
+
+/** The environment variable a profile's password may come from: UMC_PASSWORD_<NAME>, then UMC_PASSWORD. */
+export function passwordVariableFor(profileName: string): string {
+  return `UMC_PASSWORD_${profileName.toUpperCase().replace(/[^A-Z0-9]/g, '_')}`;
+}
+
+/**
+ * Saved profiles (settings store), built-in lab profiles (lab descriptor) and where each one's
+ * password comes from: typed this session, the vault, the environment, or the lab.
+ */
+export class ProfileService {
+  private readonly sessionSecrets = new Map<string, string>();
+
+  constructor(
+    private readonly settings: SettingsStore,
+    private readonly vault: SecretVault,
+    private readonly lab: LabDescriptor | undefined,
+    private readonly env: NodeJS.ProcessEnv,
+  ) {}
+
+  private builtIns(): Profile[] {
+    return this.lab ? labProfiles(this.lab) : [];
+  }
+
+  list(): ProfileSummary[] {
+    const builtIn = this.builtIns().map((p) => this.summarize(p, true));
+    const saved = this.settings
+      .read()
+      .profiles.filter((p) => !builtIn.some((b) => b.name === p.name))
+      .map((p) => this.summarize(p, false));
+    return [...builtIn, ...saved];
+  }
+
+  get(name: string): Profile {
+    const profile = this.builtIns().find((p) => p.name === name) ?? this.settings.read().profiles.find((p) => p.name === name);
+    if (!profile) throw new ApiError('NOT_FOUND', `There is no connection profile named "${name}".`);
+    return profile;
+  }
+
+  isBuiltIn(name: string): boolean {
+    return this.builtIns().some((p) => p.name === name);
+  }
+
+  save(profile: Profile): ProfileSummary {
+    if (this.isBuiltIn(profile.name)) throw new ApiError('CONFLICT', `"${profile.name}" is a built-in lab profile and cannot be changed; save it under another name.`);
+    this.settings.update((s) => ({ ...s, profiles: [...s.profiles.filter((p) => p.name !== profile.name), profile].sort((a, b) => a.name.localeCompare(b.name)) }));
+    return this.summarize(profile, false);
+  }
+
+  delete(name: string): boolean {
+    if (this.isBuiltIn(name)) throw new ApiError('CONFLICT', `"${name}" is a built-in lab profile and cannot be deleted.`);
+    let existed = false;
+    this.settings.update((s) => {
+      existed = s.profiles.some((p) => p.name === name);
+      return { ...s, profiles: s.profiles.filter((p) => p.name !== name) };
+    });
+    this.forgetSecret(name);
+    return existed;
+  }
+
+  forgetSecret(name: string): boolean {
+    const inSession = this.sessionSecrets.delete(name);
+    return this.vault.remove(name) || inSession;
+  }
+
+  /** Keeps a typed password for this session; with remember, seals it in the vault as well. */
+  rememberSecret(name: string, password: string, persist: boolean): void {
+    this.sessionSecrets.set(name, password);
+    if (persist) {
+      if (!this.vault.canPersist) throw new ApiError('UNSUPPORTED', 'Passwords cannot be remembered here; it is kept for this session only.');
+      this.vault.save(name, password);
+    }
+  }
+
+  /** The password to bind with, or undefined when the admin must be asked. */
+  resolveSecret(name: string): string | undefined {
+    return this.sessionSecrets.get(name) ?? this.vault.load(name) ?? this.env[passwordVariableFor(name)] ?? this.env.UMC_PASSWORD ?? (this.isBuiltIn(name) ? LAB_PASSWORD : undefined);
+  }
+
+  private summarize(profile: Profile, builtIn: boolean): ProfileSummary {
+    const name = profile.name;
+    const secretSource: ProfileSummary['secretSource'] = this.sessionSecrets.has(name)
+      ? 'session'
+      : this.vault.has(name)
+        ? 'vault'
+        : this.env[passwordVariableFor(name)] || this.env.UMC_PASSWORD
+          ? 'environment'
+          : builtIn
+            ? 'lab'
+            : 'none';
+    return { ...profile, builtIn, secretSource };
+  }
+}

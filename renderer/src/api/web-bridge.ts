@@ -1,0 +1,66 @@
+import type { PreloadBridge } from '@shared/ipc-channels';
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The web host's side of the contract: the same two functions as the Electron preload, carried
+ * over one WebSocket (the per-launch token travels as the host's same-origin cookie). Requests
+ * made while the socket is down wait for it; a lost socket fails its in-flight calls clearly.
+ */
+export function createWebBridge(url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`): PreloadBridge {
+  let socket: WebSocket | undefined;
+  let opened: Promise<WebSocket> | undefined;
+  let nextId = 1;
+  const pending = new Map<number, Pending>();
+  const listeners = new Set<(name: string, payload: unknown) => void>();
+
+  const connect = (): Promise<WebSocket> => {
+    if (opened) return opened;
+    opened = new Promise((resolve, reject) => {
+      const ws = new WebSocket(url);
+      ws.onopen = () => {
+        socket = ws;
+        resolve(ws);
+      };
+      ws.onerror = () => reject(new Error('The console host is not reachable.'));
+      ws.onclose = () => {
+        socket = undefined;
+        opened = undefined;
+        for (const [id, p] of pending) {
+          pending.delete(id);
+          p.reject(new Error('The connection to the console host was lost.'));
+        }
+        for (const listener of listeners) listener('host.disconnected', {});
+      };
+      ws.onmessage = (message) => {
+        const data = JSON.parse(String(message.data)) as { id?: number; envelope?: unknown; event?: string; payload?: unknown };
+        if (data.event) {
+          for (const listener of listeners) listener(data.event, data.payload);
+        } else if (typeof data.id === 'number') {
+          pending.get(data.id)?.resolve(data.envelope);
+          pending.delete(data.id);
+        }
+      };
+    });
+    return opened;
+  };
+
+  return {
+    async invoke(method, input) {
+      const ws = socket ?? (await connect());
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        ws.send(JSON.stringify({ id, method, input }));
+      });
+    },
+    onEvent(listener) {
+      listeners.add(listener);
+      void connect().catch(() => undefined);
+      return () => listeners.delete(listener);
+    },
+  };
+}

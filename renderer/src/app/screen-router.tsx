@@ -1,0 +1,25 @@
+import { useTranslation } from 'react-i18next';
+import { Page } from '../components/page';
+import { Typography } from '@mui/material';
+import { SettingsPage } from '../features/settings/settings-page';
+import type { SectionId } from './navigation';
+
+export interface ScreenProps {
+  params: URLSearchParams;
+  navigate: (path: string, params?: Record<string, string>) => void;
+}
+
+/** Picks the screen for the current section. */
+export function ScreenRouter({ section, params, navigate }: ScreenProps & { section: SectionId }) {
+  const { t } = useTranslation();
+  switch (section) {
+    case 'settings':
+      return <SettingsPage params={params} navigate={navigate} />;
+    default:
+      return (
+        <Page title={t(`nav.${section}`)} testId={`page-${section}`}>
+          <Typography color="text.secondary">{t('comingSoon')}</Typography>
+        </Page>
+      );
+  }
+}

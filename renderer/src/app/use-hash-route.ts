@@ -1,0 +1,24 @@
+import { useCallback, useEffect, useState } from 'react';
+
+/**
+ * The current screen lives in the URL hash (#/topology?dn=…), so a reload or a copied link keeps
+ * the admin's place without a router library.
+ */
+export function useHashRoute(fallback: string): { path: string; params: URLSearchParams; navigate: (path: string, params?: Record<string, string>) => void } {
+  const read = () => {
+    const hash = window.location.hash.replace(/^#\/?/, '');
+    const [path = '', query = ''] = hash.split('?');
+    return { path: path || fallback, params: new URLSearchParams(query) };
+  };
+  const [route, setRoute] = useState(read);
+  useEffect(() => {
+    const onChange = () => setRoute(read());
+    window.addEventListener('hashchange', onChange);
+    return () => window.removeEventListener('hashchange', onChange);
+  });
+  const navigate = useCallback((path: string, params?: Record<string, string>) => {
+    const query = params ? new URLSearchParams(params).toString() : '';
+    window.location.hash = `#/${path}${query ? `?${query}` : ''}`;
+  }, []);
+  return { ...route, navigate };
+}

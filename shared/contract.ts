@@ -1,0 +1,42 @@
+import type { z } from 'zod';
+import { appApi } from './api/app';
+import { jobsApi } from './api/jobs';
+import { profilesApi } from './api/profiles';
+import { connectionStateSchema } from './models/connection';
+import { jobProgressSchema } from './models/jobs';
+import { uiPreferencesSchema } from './models/settings';
+
+/**
+ * The one API contract. Main implements it once (electron/services/handlers.ts); Electron IPC,
+ * the web host and the CLI carry it; the renderer calls it through renderer/src/api.
+ */
+export const api = {
+  ...appApi,
+  ...profilesApi,
+  ...jobsApi,
+};
+
+export type Api = typeof api;
+export type MethodName = keyof Api;
+export type MethodInput<M extends MethodName> = z.input<Api[M]['input']>;
+export type ParsedInput<M extends MethodName> = z.output<Api[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Api[M]['output']>;
+
+export function isMethodName(name: unknown): name is MethodName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(api, name);
+}
+
+/** Events main pushes to every window / web client. */
+export const events = {
+  'connection.changed': connectionStateSchema,
+  'job.progress': jobProgressSchema,
+  'settings.changed': uiPreferencesSchema,
+};
+
+export type Events = typeof events;
+export type EventName = keyof Events;
+export type EventPayload<E extends EventName> = z.output<Events[E]>;
+
+export function isEventName(name: unknown): name is EventName {
+  return typeof name === 'string' && Object.prototype.hasOwnProperty.call(events, name);
+}

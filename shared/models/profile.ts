@@ -1,0 +1,66 @@
+import { z } from 'zod';
+
+/** A DNS host name or an IPv4/IPv6 literal; no schemes, paths or spaces. */
+export const hostSchema = z
+  .string()
+  .min(1)
+  .max(253)
+  .regex(/^(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)(?:\.[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?)*$|^\[?[0-9A-Fa-f:.]+\]?$/, 'a host name or IP address');
+
+export const profileNameSchema = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/, 'letters, digits, dot, dash and underscore; up to 64 characters');
+
+export const directorySecuritySchema = z.enum(['ldaps', 'starttls']);
+export type DirectorySecurity = z.infer<typeof directorySecuritySchema>;
+
+/** How the console reaches one forest's domain controller. Certificate checking is always on. */
+export const directoryEndpointSchema = z.object({
+  host: hostSchema,
+  port: z.number().int().min(1).max(65535),
+  security: directorySecuritySchema,
+  /** A PEM file of CA certificates to trust for this DC, in addition to the system store. */
+  caFile: z.string().max(4096).optional(),
+  /** The identity to bind as: a UPN (admin@contoso.com), DOMAIN\user or a DN. */
+  bindIdentity: z.string().min(1).max(1024),
+  timeoutMs: z.number().int().min(1000).max(300_000).default(15_000),
+});
+export type DirectoryEndpoint = z.infer<typeof directoryEndpointSchema>;
+
+/** Exchange's PowerShell: remote (Exchange 2010/2013) or the lab module standing in for it. */
+export const exchangeEndpointSchema = z.discriminatedUnion('kind', [
+  z.object({
+    kind: z.literal('remote'),
+    server: hostSchema,
+    authentication: z.enum(['Kerberos', 'Negotiate', 'Basic']).default('Kerberos'),
+    /** Pass the profile's bind credential to New-PSSession; otherwise the logged-on user's ticket is used. */
+    useProfileCredential: z.boolean().default(false),
+  }),
+  z.object({ kind: z.literal('lab'), modulePath: z.string().min(1).max(4096) }),
+]);
+export type ExchangeEndpoint = z.infer<typeof exchangeEndpointSchema>;
+
+/** Lync's PowerShell: the local Lync module, the remote OcsPowerShell endpoint, or the lab module. */
+export const lyncEndpointSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('local') }),
+  z.object({ kind: z.literal('remote'), pool: hostSchema, useProfileCredential: z.boolean().default(false) }),
+  z.object({ kind: z.literal('lab'), modulePath: z.string().min(1).max(4096) }),
+]);
+export type LyncEndpoint = z.infer<typeof lyncEndpointSchema>;
+
+/** A connection profile: one forest, one identity, and optionally the shells that manage it. */
+export const profileSchema = z.object({
+  name: profileNameSchema,
+  label: z.string().max(200).optional(),
+  directory: directoryEndpointSchema,
+  exchange: exchangeEndpointSchema.optional(),
+  lync: lyncEndpointSchema.optional(),
+});
+export type Profile = z.infer<typeof profileSchema>;
+
+/** A profile as listed to the UI: never the secret, only whether one is stored and where it comes from. */
+export const profileSummarySchema = profileSchema.extend({
+  builtIn: z.boolean(),
+  secretSource: z.enum(['vault', 'environment', 'lab', 'session', 'none']),
+});
+export type ProfileSummary = z.infer<typeof profileSummarySchema>;
