@@ -10,6 +10,7 @@ export const labDescriptorSchema = z.object({
   caFile: z.string(),
   modulePath: z.string(),
   callLog: z.string().optional(),
+  cmsFile: z.string().optional(),
   forests: z
     .array(
       z.object({

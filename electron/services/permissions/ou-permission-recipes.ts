@@ -1,0 +1,113 @@
+/**
+ * What Grant-CsOUPermission adds to an OU, per object type, as data (domain.md §7). Names only:
+ * group SIDs, property-set rightsGuids and attribute/class schemaIDGUIDs are resolved from the
+ * directory at run time, so nothing here depends on one forest.
+ */
+
+export const ouObjectTypes = ['User', 'Computer', 'Contact', 'AppContact', 'InetOrgPerson', 'Device'] as const;
+export type OuObjectType = (typeof ouObjectTypes)[number];
+
+/** Access mask bits used by the recipes (ADS_RIGHTS_ENUM). */
+export const accessRights = {
+  CC: 0x1, // create child
+  DC: 0x2, // delete child
+  LC: 0x4, // list contents
+  SW: 0x8, // validated write (self)
+  RP: 0x10, // read property
+  WP: 0x20, // write property
+  DT: 0x40, // delete tree
+  LO: 0x80, // list object
+  CR: 0x100, // control access (extended right)
+  RC: 0x20000, // read permissions
+} as const;
+export type AccessRight = keyof typeof accessRights;
+
+/** What an ACE's ObjectType names; resolved to a GUID at run time. */
+export type RecipeTarget =
+  | { kind: 'propertySet'; name: string } // controlAccessRight (rightsGuid), e.g. RTCPropertySet
+  | { kind: 'extendedRight'; name: string } // controlAccessRight, e.g. DS-Replication-Get-Changes
+  | { kind: 'validatedWrite'; name: string } // controlAccessRight, e.g. Validated-DNS-Host-Name
+  | { kind: 'attribute'; name: string } // attributeSchema lDAPDisplayName
+  | { kind: 'class'; name: string }; // classSchema lDAPDisplayName (for CC/DC)
+
+/** One access entry the recipe adds. */
+export interface RecipeEntry {
+  trustee: string; // the group's sAMAccountName
+  rights: AccessRight[];
+  target?: RecipeTarget;
+  /** 'ou': on the OU itself only; otherwise inherited by descendant objects of this class. */
+  appliesTo: 'ou' | 'ou-and-sub-ous' | { descendantsOfClass: string };
+}
+
+const READ_ONLY_USERS = 'RTCUniversalUserReadOnlyGroup';
+const READ_ONLY_SERVERS = 'RTCUniversalServerReadOnlyGroup';
+const USER_ADMINS = 'RTCUniversalUserAdmins';
+const HS_SERVICES = 'RTCHSUniversalServices';
+
+const rtcSets = ['RTCUserSearchPropertySet', 'RTCUserProvisioningPropertySet', 'RTCPropertySet'];
+const userReadSets = [...rtcSets, 'Public-Information', 'General-Information', 'User-Account-Restrictions'];
+
+const reads = (cls: string, sets: string[], trustee = READ_ONLY_USERS): RecipeEntry[] =>
+  sets.map((name) => ({ trustee, rights: ['RP'], target: { kind: 'propertySet', name }, appliesTo: { descendantsOfClass: cls } }));
+const setWrites = (cls: string, sets: string[]): RecipeEntry[] =>
+  sets.map((name) => ({ trustee: USER_ADMINS, rights: ['WP'], target: { kind: 'propertySet', name }, appliesTo: { descendantsOfClass: cls } }));
+const attributeWrites = (cls: string, attributes: string[]): RecipeEntry[] =>
+  attributes.map((name) => ({ trustee: USER_ADMINS, rights: ['WP'], target: { kind: 'attribute', name }, appliesTo: { descendantsOfClass: cls } }));
+
+/** Added for every object type, on the OU itself. */
+const onTheOu: RecipeEntry[] = [
+  { trustee: HS_SERVICES, rights: ['CR'], target: { kind: 'extendedRight', name: 'DS-Replication-Get-Changes' }, appliesTo: 'ou' },
+  { trustee: READ_ONLY_SERVERS, rights: ['LC', 'RP', 'RC'], appliesTo: 'ou' },
+  { trustee: READ_ONLY_USERS, rights: ['LC', 'RP', 'RC'], appliesTo: 'ou' },
+];
+
+const contactReads = (cls: string) => reads(cls, [...userReadSets, 'Personal-Information']);
+const contactWrites = (cls: string) => [
+  ...setWrites(cls, rtcSets),
+  ...attributeWrites(cls, ['msExchUCVoiceMailSettings', 'proxyAddresses', 'otherIpPhone', 'displayName', 'description', 'telephoneNumber']),
+];
+
+const byType: Record<OuObjectType, RecipeEntry[]> = {
+  User: [...reads('user', userReadSets), ...setWrites('user', rtcSets), ...attributeWrites('user', ['msExchUCVoiceMailSettings', 'proxyAddresses'])],
+  Contact: [...contactReads('contact'), ...contactWrites('contact')],
+  // Application contacts are contact objects too; the recipe is the Contact one.
+  AppContact: [...contactReads('contact'), ...contactWrites('contact')],
+  InetOrgPerson: [...contactReads('inetOrgPerson'), ...setWrites('inetOrgPerson', rtcSets), ...attributeWrites('inetOrgPerson', ['proxyAddresses'])],
+  Computer: [READ_ONLY_SERVERS, READ_ONLY_USERS].flatMap((trustee) => [
+    { trustee, rights: ['RP'], target: { kind: 'propertySet', name: 'Public-Information' }, appliesTo: { descendantsOfClass: 'computer' } } satisfies RecipeEntry,
+    { trustee, rights: ['RP'], target: { kind: 'validatedWrite', name: 'Validated-DNS-Host-Name' }, appliesTo: { descendantsOfClass: 'computer' } } satisfies RecipeEntry,
+  ]),
+  Device: [
+    ...contactReads('contact'),
+    // Creating and deleting contacts (the Contact grant alone does not allow it).
+    { trustee: USER_ADMINS, rights: ['CC', 'DC'], target: { kind: 'class', name: 'contact' }, appliesTo: 'ou-and-sub-ous' },
+    { trustee: USER_ADMINS, rights: ['DT'], appliesTo: { descendantsOfClass: 'contact' } },
+    ...attributeWrites('user', ['displayName', 'description', 'telephoneNumber']),
+    ...contactWrites('contact'),
+  ],
+};
+
+/**
+ * The entries Grant-CsOUPermission adds for these object types, without duplicates (several types
+ * share the entries on the OU itself). At most three types per call, as the cmdlet allows.
+ */
+export function recipeFor(types: readonly OuObjectType[]): RecipeEntry[] {
+  const entries = [...onTheOu, ...types.flatMap((t) => byType[t])];
+  const seen = new Set<string>();
+  return entries.filter((entry) => {
+    const key = recipeEntryKey(entry);
+    if (seen.has(key)) return false;
+    seen.add(key);
+    return true;
+  });
+}
+
+export function recipeEntryKey(entry: RecipeEntry): string {
+  const applies = typeof entry.appliesTo === 'string' ? entry.appliesTo : `desc:${entry.appliesTo.descendantsOfClass}`;
+  const target = entry.target ? `${entry.target.kind}:${entry.target.name}` : '';
+  return `${entry.trustee}|${[...entry.rights].sort().join(',')}|${target}|${applies}`;
+}
+
+export function rightsMask(rights: readonly AccessRight[]): number {
+  return rights.reduce((mask, r) => mask | accessRights[r], 0);
+}

@@ -1,0 +1,71 @@
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * The lab's fixed facts (lab.md is the contract): forest names, addresses, accounts and where
+ * the provisioned data lives — outside the repository, under UMC_LAB_DIR (default /var/lib/umc-lab).
+ */
+export const LAB_PASSWORD = 'Lab-Passw0rd!';
+export const labRoot = process.env.UMC_LAB_DIR ?? '/var/lib/umc-lab';
+export const descriptorPath = join(labRoot, 'lab.json');
+export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
+export const labModulePath = join(repoRoot, 'test/lab/powershell/UmLab/UmLab.psd1');
+
+export interface ForestSpec {
+  key: 'contoso' | 'fabrikam';
+  dnsName: string;
+  netbios: string;
+  orgName: string;
+  dcHost: string;
+  address: string;
+  role: 'lync-exchange' | 'exchange-resource';
+}
+
+export const forests: Record<ForestSpec['key'], ForestSpec> = {
+  contoso: { key: 'contoso', dnsName: 'contoso.test', netbios: 'CONTOSO', orgName: 'Contoso', dcHost: 'dc1', address: '127.0.0.1', role: 'lync-exchange' },
+  fabrikam: { key: 'fabrikam', dnsName: 'fabrikam.test', netbios: 'FABRIKAM', orgName: 'Fabrikam', dcHost: 'dc1', address: '127.0.0.2', role: 'exchange-resource' },
+};
+
+export function forestDir(forest: ForestSpec): string {
+  return join(labRoot, forest.key);
+}
+
+export function domainDn(forest: ForestSpec): string {
+  return forest.dnsName
+    .split('.')
+    .map((p) => `DC=${p}`)
+    .join(',');
+}
+
+export function configDn(forest: ForestSpec): string {
+  return `CN=Configuration,${domainDn(forest)}`;
+}
+
+export function schemaDn(forest: ForestSpec): string {
+  return `CN=Schema,${configDn(forest)}`;
+}
+
+export function orgDn(forest: ForestSpec): string {
+  return `CN=${forest.orgName},CN=Microsoft Exchange,CN=Services,${configDn(forest)}`;
+}
+
+export function labOuDn(forest: ForestSpec): string {
+  return `OU=Lab,${domainDn(forest)}`;
+}
+
+/** The lab accounts of lab.md and the groups each belongs to. */
+export const labAccounts: Array<{ name: string; groups: string[] }> = [
+  { name: 'lab-readonly', groups: ['RTCUniversalReadOnlyAdmins'] },
+  { name: 'lab-useradmin', groups: ['RTCUniversalUserAdmins'] },
+  { name: 'lab-serveradmin', groups: ['RTCUniversalServerAdmins'] },
+  { name: 'lab-umadmin', groups: ['RTCUniversalServerAdmins', 'RTCUniversalUserAdmins'] },
+  { name: 'lab-exchadmin', groups: ['Organization Management'] },
+];
+
+/** What `up` was last asked for; a different request re-provisions. */
+export interface LabParameters {
+  users: number;
+  forests: 1 | 2;
+}
+
+export const defaultParameters: LabParameters = { users: 500, forests: 1 };

@@ -1,0 +1,186 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { caCertFile, ensureLabCa } from './certificates';
+import { LabDirectory } from './lab-directory';
+import { defaultParameters, descriptorPath, forests, labModulePath, labRoot, repoRoot, type ForestSpec, type LabParameters } from './lab-config';
+import { SambaInstance } from './samba-instance';
+import { extendSchema } from './schema-extension';
+import { seedContoso, seedFabrikam } from './seed';
+
+/**
+ * `npm run lab -- up|down|reset|status [--users N] [--forests 1|2]` — the lab of lab.md.
+ * up: installs what is missing, provisions and seeds once (then snapshots), starts, waits for
+ * LDAPS; quick when already provisioned. reset: restores the seeded snapshot. status: exit 0 only
+ * when every DC answers.
+ */
+const parametersFile = join(labRoot, 'parameters.json');
+export const callLogPath = join(labRoot, 'powershell-calls.log');
+const cmsFile = join(repoRoot, 'test/lab/powershell/cms.json');
+
+const log = (message: string) => process.stderr.write(`[lab] ${message}\n`);
+
+function parseArgs(argv: string[]): { command: string; parameters: LabParameters; explicit: boolean } {
+  const [command = 'status', ...rest] = argv;
+  const parameters = { ...defaultParameters };
+  let explicit = false;
+  for (let i = 0; i < rest.length; i++) {
+    const flag = rest[i];
+    const value = Number(rest[i + 1]);
+    if (flag === '--users' && Number.isInteger(value) && value >= 0 && value <= 100_000) {
+      parameters.users = value;
+      explicit = true;
+      i++;
+    } else if (flag === '--forests' && (value === 1 || value === 2)) {
+      parameters.forests = value;
+      explicit = true;
+      i++;
+    } else {
+      throw new Error(`Unknown or invalid option: ${flag}. Usage: lab up|down|reset|status [--users N] [--forests 1|2]`);
+    }
+  }
+  return { command, parameters, explicit };
+}
+
+/** A fingerprint of the lab's own code: a changed seed re-provisions on the next `up`. */
+function seedVersion(): string {
+  const hash = createHash('sha256');
+  const labDir = join(repoRoot, 'test/lab');
+  for (const file of readdirSync(labDir).filter((f) => f.endsWith('.ts')).sort()) hash.update(readFileSync(join(labDir, file)));
+  hash.update(readFileSync(join(repoRoot, 'electron/services/permissions/ou-permission-recipes.ts')));
+  return hash.digest('hex').slice(0, 16);
+}
+
+interface StoredParameters extends LabParameters {
+  seedVersion: string;
+}
+
+function readStored(): StoredParameters | undefined {
+  try {
+    return JSON.parse(readFileSync(parametersFile, 'utf8')) as StoredParameters;
+  } catch {
+    return undefined;
+  }
+}
+
+const wantedForests = (p: LabParameters): ForestSpec[] => (p.forests === 2 ? [forests.contoso, forests.fabrikam] : [forests.contoso]);
+
+function writeDescriptor(p: LabParameters): void {
+  const descriptor = {
+    format: 1,
+    caFile: caCertFile,
+    modulePath: labModulePath,
+    callLog: callLogPath,
+    cmsFile,
+    forests: wantedForests(p).map((f) => ({ dnsName: f.dnsName, netbios: f.netbios, host: f.address, ldapsPort: 636, ldapPort: 389, role: f.role })),
+  };
+  writeFileSync(descriptorPath, `${JSON.stringify(descriptor, null, 2)}\n`);
+}
+
+async function provisionAndSeed(p: LabParameters): Promise<void> {
+  const instances = wantedForests(p).map((f) => new SambaInstance(f));
+  for (const instance of instances) {
+    log(`provisioning ${instance.forest.dnsName}`);
+    instance.provision();
+    await instance.start();
+    const dir = await LabDirectory.open(instance.forest);
+    await extendSchema(dir, instance.forest);
+    await dir.close();
+  }
+  const contoso = await LabDirectory.open(forests.contoso);
+  await seedContoso(contoso, p.users, p.forests === 2, log);
+  if (p.forests === 2) {
+    const fabrikam = await LabDirectory.open(forests.fabrikam);
+    await seedFabrikam(fabrikam, contoso);
+    await fabrikam.close();
+  }
+  await contoso.close();
+  for (const instance of instances) {
+    instance.snapshot();
+    await instance.start();
+  }
+}
+
+async function up(requested: LabParameters, explicit: boolean): Promise<void> {
+  const started = Date.now();
+  const install = spawnSync('bash', [join(repoRoot, 'test/lab/install-prerequisites.sh'), 'lab'], { stdio: 'inherit' });
+  if (install.status !== 0) throw new Error('Installing the lab prerequisites failed.');
+  mkdirSync(labRoot, { recursive: true, mode: 0o700 });
+  ensureLabCa();
+  const stored = readStored();
+  // `up` without options keeps whatever the lab was last provisioned with.
+  const p: LabParameters = explicit || !stored ? requested : { users: stored.users, forests: stored.forests };
+  const version = seedVersion();
+  const instances = wantedForests(p).map((f) => new SambaInstance(f));
+  const fresh = !stored || stored.users !== p.users || stored.forests !== p.forests || stored.seedVersion !== version || instances.some((i) => !i.hasSnapshot);
+  if (fresh) {
+    await provisionAndSeed(p);
+    writeFileSync(parametersFile, JSON.stringify({ ...p, seedVersion: version }));
+  } else {
+    for (const instance of instances) await instance.start();
+  }
+  if (p.forests === 1) new SambaInstance(forests.fabrikam).stop();
+  writeDescriptor(p);
+  if (!existsSync(callLogPath)) writeFileSync(callLogPath, '');
+  log(`up: ${wantedForests(p).map((f) => `${f.dnsName} on ${f.address}`).join(', ')}; ${p.users} users; ${((Date.now() - started) / 1000).toFixed(1)}s${fresh ? ' (provisioned and seeded)' : ''}`);
+  log(`descriptor: ${descriptorPath}; lab CA: ${caCertFile}`);
+}
+
+async function reset(): Promise<void> {
+  const started = Date.now();
+  const stored = readStored();
+  if (!stored) throw new Error('The lab was never brought up; run npm run lab -- up');
+  for (const f of wantedForests(stored)) {
+    const instance = new SambaInstance(f);
+    instance.restore();
+    await instance.start();
+  }
+  writeFileSync(callLogPath, '');
+  writeDescriptor(stored);
+  log(`reset to the seeded state in ${((Date.now() - started) / 1000).toFixed(1)}s`);
+}
+
+function down(): void {
+  for (const f of Object.values(forests)) new SambaInstance(f).stop();
+  log('down');
+}
+
+async function status(): Promise<boolean> {
+  const stored = readStored();
+  if (!stored) {
+    log('not provisioned');
+    return false;
+  }
+  let ok = true;
+  for (const f of wantedForests(stored)) {
+    const instance = new SambaInstance(f);
+    const answers = instance.running && (await instance.answers());
+    ok &&= answers;
+    process.stdout.write(`${f.dnsName.padEnd(14)} ${f.address.padEnd(10)} ${instance.running ? 'running' : 'stopped'}  ${answers ? 'LDAPS answers' : 'LDAPS does not answer'}\n`);
+  }
+  process.stdout.write(`users ${stored.users}, forests ${stored.forests}, descriptor ${existsSync(descriptorPath) ? descriptorPath : 'missing'}\n`);
+  return ok && existsSync(descriptorPath);
+}
+
+async function main(): Promise<void> {
+  const { command, parameters, explicit } = parseArgs(process.argv.slice(2));
+  switch (command) {
+    case 'up':
+      return up(parameters, explicit);
+    case 'reset':
+      return reset();
+    case 'down':
+      return down();
+    case 'status':
+      if (!(await status())) process.exitCode = 1;
+      return;
+    default:
+      throw new Error(`Unknown command ${command}. Usage: lab up|down|reset|status [--users N] [--forests 1|2]`);
+  }
+}
+
+main().catch((error: unknown) => {
+  log(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});
