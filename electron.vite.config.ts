@@ -5,7 +5,7 @@ import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
 import { contentSecurityPolicy } from './shared/content-security-policy';
 
-const alias = { '@shared': resolve(__dirname, 'shared') };
+const alias = { '@shared': resolve(import.meta.dirname, 'shared') };
 
 /** Puts the one CSP definition into the built index.html as a meta tag. */
 function cspMetaTag(): Plugin {
@@ -28,7 +28,7 @@ function executableCli(): Plugin {
       const file = resolve(options.dir ?? 'out/main', 'cli.js');
       if (!existsSync(file)) return;
       chmodSync(file, 0o755);
-      const link = resolve(__dirname, 'node_modules/.bin/um-console');
+      const link = resolve(import.meta.dirname, 'node_modules/.bin/um-console');
       rmSync(link, { force: true });
       mkdirSync(dirname(link), { recursive: true });
       symlinkSync(relative(dirname(link), file), link);
@@ -48,9 +48,9 @@ export default defineConfig({
       outDir: 'out/main',
       rollupOptions: {
         input: {
-          main: resolve(__dirname, 'electron/main.ts'),
-          'web-host': resolve(__dirname, 'electron/host/web-host-main.ts'),
-          cli: resolve(__dirname, 'electron/cli/um-console.ts'),
+          main: resolve(import.meta.dirname, 'electron/main.ts'),
+          'web-host': resolve(import.meta.dirname, 'electron/host/web-host-main.ts'),
+          cli: resolve(import.meta.dirname, 'electron/cli/um-console.ts'),
         },
         output: {
           format: 'es',
@@ -66,19 +66,19 @@ export default defineConfig({
       outDir: 'out/preload',
       externalizeDeps: { exclude: [] },
       rollupOptions: {
-        input: { preload: resolve(__dirname, 'electron/preload.ts') },
+        input: { preload: resolve(import.meta.dirname, 'electron/preload.ts') },
         output: { format: 'cjs', entryFileNames: '[name].cjs' },
       },
     },
   },
   renderer: {
-    root: resolve(__dirname, 'renderer'),
+    root: resolve(import.meta.dirname, 'renderer'),
     resolve: { alias },
     plugins: [react(), cspMetaTag()],
     build: {
-      outDir: resolve(__dirname, 'out/renderer'),
+      outDir: resolve(import.meta.dirname, 'out/renderer'),
       chunkSizeWarningLimit: 4000,
-      rollupOptions: { input: resolve(__dirname, 'renderer/index.html') },
+      rollupOptions: { input: resolve(import.meta.dirname, 'renderer/index.html') },
     },
   },
 });

@@ -21,26 +21,23 @@ const cmsFile = join(repoRoot, 'test/lab/powershell/cms.json');
 
 const log = (message: string) => process.stderr.write(`[lab] ${message}\n`);
 
-function parseArgs(argv: string[]): { command: string; parameters: LabParameters; explicit: boolean } {
+function parseArgs(argv: string[]): { command: string; requested: Partial<LabParameters> } {
   const [command = 'status', ...rest] = argv;
-  const parameters = { ...defaultParameters };
-  let explicit = false;
+  const requested: Partial<LabParameters> = {};
   for (let i = 0; i < rest.length; i++) {
     const flag = rest[i];
     const value = Number(rest[i + 1]);
     if (flag === '--users' && Number.isInteger(value) && value >= 0 && value <= 100_000) {
-      parameters.users = value;
-      explicit = true;
+      requested.users = value;
       i++;
     } else if (flag === '--forests' && (value === 1 || value === 2)) {
-      parameters.forests = value;
-      explicit = true;
+      requested.forests = value;
       i++;
     } else {
       throw new Error(`Unknown or invalid option: ${flag}. Usage: lab up|down|reset|status [--users N] [--forests 1|2]`);
     }
   }
-  return { command, parameters, explicit };
+  return { command, requested };
 }
 
 /** A fingerprint of the lab's own code: a changed seed re-provisions on the next `up`. */
@@ -102,15 +99,15 @@ async function provisionAndSeed(p: LabParameters): Promise<void> {
   }
 }
 
-async function up(requested: LabParameters, explicit: boolean): Promise<void> {
+async function up(requested: Partial<LabParameters>): Promise<void> {
   const started = Date.now();
   const install = spawnSync('bash', [join(repoRoot, 'test/lab/install-prerequisites.sh'), 'lab'], { stdio: 'inherit' });
   if (install.status !== 0) throw new Error('Installing the lab prerequisites failed.');
   mkdirSync(labRoot, { recursive: true, mode: 0o700 });
   ensureLabCa();
   const stored = readStored();
-  // `up` without options keeps whatever the lab was last provisioned with.
-  const p: LabParameters = explicit || !stored ? requested : { users: stored.users, forests: stored.forests };
+  // Options not given keep what the lab was last provisioned with (or the defaults).
+  const p: LabParameters = { ...defaultParameters, ...(stored ? { users: stored.users, forests: stored.forests } : {}), ...requested };
   const version = seedVersion();
   const instances = wantedForests(p).map((f) => new SambaInstance(f));
   const fresh = !stored || stored.users !== p.users || stored.forests !== p.forests || stored.seedVersion !== version || instances.some((i) => !i.hasSnapshot);
@@ -164,10 +161,10 @@ async function status(): Promise<boolean> {
 }
 
 async function main(): Promise<void> {
-  const { command, parameters, explicit } = parseArgs(process.argv.slice(2));
+  const { command, requested } = parseArgs(process.argv.slice(2));
   switch (command) {
     case 'up':
-      return up(parameters, explicit);
+      return up(requested);
     case 'reset':
       return reset();
     case 'down':

@@ -40,10 +40,12 @@ export class ConnectionManager {
 
   /** Connects with a typed password (kept for the session, sealed in the vault with remember) or a resolvable one. */
   async connect(profileName: string, password?: string, remember = false): Promise<ConnectionState> {
-    if (password) this.profiles.rememberSecret(profileName, password, remember);
-    await this.sessions.get(profileName)?.close();
+    const previous = this.sessions.get(profileName);
     this.sessions.delete(profileName);
-    await this.ensure(profileName);
+    await previous?.close();
+    await this.open(profileName, password);
+    // Only a password that worked is kept (and, with remember, sealed in the vault).
+    if (password) this.profiles.rememberSecret(profileName, password, remember);
     return this.state(profileName);
   }
 
@@ -58,9 +60,9 @@ export class ConnectionManager {
     return attempt;
   }
 
-  private async open(profileName: string): Promise<DirectorySession> {
+  private async open(profileName: string, typedPassword?: string): Promise<DirectorySession> {
     const profile = this.profiles.get(profileName);
-    const password = this.profiles.resolveSecret(profileName);
+    const password = typedPassword ?? this.profiles.resolveSecret(profileName);
     if (!password) {
       throw new ApiError('SECRET_REQUIRED', `A password is needed to connect as ${profile.directory.bindIdentity}.`, { profile: profileName });
     }

@@ -88,7 +88,8 @@ export class DirectorySession {
       }
     }
     const isIp = /^[0-9.]+$/.test(this.endpoint.host) || this.endpoint.host.includes(':');
-    return { ca, rejectUnauthorized: true, minVersion: 'TLSv1.2', servername: isIp ? undefined : this.endpoint.host };
+    // `host` matters for StartTLS: over an existing socket Node checks the certificate against it.
+    return { ca, rejectUnauthorized: true, minVersion: 'TLSv1.2', host: this.endpoint.host, servername: isIp ? undefined : this.endpoint.host };
   }
 
   private async connect(): Promise<void> {

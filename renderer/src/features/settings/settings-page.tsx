@@ -88,7 +88,7 @@ export function SettingsPage(_props: ScreenProps) {
                               {p.name}
                             </Typography>
                             <Typography variant="caption" color="text.secondary">
-                              {p.label}
+                              {p.builtIn ? t(`profiles.labRoles.${p.name}`, { defaultValue: p.label }) : p.label}
                             </Typography>
                           </Box>
                           {p.builtIn && <Chip size="small" label={t('profiles.builtIn')} />}
@@ -109,7 +109,7 @@ export function SettingsPage(_props: ScreenProps) {
                       </TableCell>
                       <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
                         {status === 'connected' ? (
-                          <Button size="small" onClick={() => void api.call('connections.disconnect', { profile: p.name })} data-testid={`disconnect-${p.name}`}>
+                          <Button size="small" variant="outlined" onClick={() => void api.call('connections.disconnect', { profile: p.name })} data-testid={`disconnect-${p.name}`}>
                             {t('common:connection.disconnect')}
                           </Button>
                         ) : (

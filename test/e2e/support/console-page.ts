@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { expect, type Page } from '@playwright/test';
+
+/** Page helpers shared by the specs: one place that knows the console's test ids. */
+export const screenshotDir = join(import.meta.dirname, '../../../test-results/screenshots');
+
+export async function openConsole(page: Page): Promise<void> {
+  if (!page.url().startsWith('app://')) {
+    const url = process.env.UMC_E2E_URL;
+    if (!url) throw new Error('UMC_E2E_URL is not set; run through playwright.config.ts');
+    await page.goto(url);
+  }
+  await expect(page.getByTestId('app-ready')).toBeVisible();
+}
+
+export async function goTo(page: Page, section: string): Promise<void> {
+  await page.getByTestId(`nav-${section}`).click();
+  await expect(page.getByTestId(`page-${section}`)).toBeVisible();
+}
+
+export async function setLanguage(page: Page, language: 'en' | 'zh-TW'): Promise<void> {
+  await page.getByTestId('language-select').locator('..').click();
+  await page.getByTestId(`language-${language}`).click();
+  await expect(page.locator('html')).toHaveAttribute('lang', language);
+  await expect(page.locator('.MuiPopover-root')).toHaveCount(0);
+}
+
+/** Connects a profile from the Settings screen and waits for its indicator to turn green. */
+export async function connectProfile(page: Page, profile: string): Promise<void> {
+  await goTo(page, 'settings');
+  const row = page.getByTestId(`profile-row-${profile}`);
+  if ((await row.getByTestId(`profile-status-${profile}`).textContent())?.match(/Connected|已連線/)) return;
+  await page.getByTestId(`connect-${profile}`).click();
+  await expect(page.getByTestId(`connection-${profile}`)).toHaveAttribute('data-status', 'connected');
+}
+
+export async function screenshot(page: Page, name: string): Promise<void> {
+  mkdirSync(screenshotDir, { recursive: true });
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false });
+}

@@ -1,0 +1,12 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+
+const cli = join(import.meta.dirname, '../../../out/main/cli.js');
+
+/** Runs the built um-console as an admin's script would, with its own settings folder. */
+export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): { status: number; stdout: string; stderr: string; json: () => unknown } {
+  if (!existsSync(cli)) throw new Error('The CLI is not built: run npm run build (npm test does this).');
+  const result = spawnSync(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env }, encoding: 'utf8', input, timeout: 120_000 });
+  return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, json: () => JSON.parse(result.stdout) };
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it, vi } from 'vitest';
+import { ApiError } from '@shared/errors';
+import { createDispatcher, type HandlerTable } from '../../electron/services/core/dispatch';
+
+const logger = { info: vi.fn(), warn: vi.fn(), error: vi.fn() };
+
+function dispatcherWith(overrides: Partial<HandlerTable>) {
+  return createDispatcher(overrides as HandlerTable, logger);
+}
+
+describe('the dispatcher every transport calls', () => {
+  it('refuses unknown methods without calling anything', async () => {
+    const envelope = await dispatcherWith({})('app.deleteEverything', {});
+    expect(envelope).toEqual({ ok: false, error: { code: 'INVALID_INPUT', message: 'Unknown method: app.deleteEverything' } });
+  });
+
+  it('parses input with the method schema before the handler sees it', async () => {
+    const handler = vi.fn(async () => ({ deleted: true }));
+    const dispatch = dispatcherWith({ 'profiles.delete': handler });
+    const bad = await dispatch('profiles.delete', { name: '../../etc/passwd' });
+    expect(bad.ok).toBe(false);
+    expect(!bad.ok && bad.error.code).toBe('INVALID_INPUT');
+    const extra = await dispatch('profiles.delete', { name: 'lab', sneaky: 1 });
+    expect(!extra.ok && extra.error.code).toBe('INVALID_INPUT');
+    expect(handler).not.toHaveBeenCalled();
+    const good = await dispatch('profiles.delete', { name: 'lab' });
+    expect(good).toEqual({ ok: true, result: { deleted: true } });
+  });
+
+  it('keeps an ApiError\'s code, message and details across the envelope', async () => {
+    const dispatch = dispatcherWith({
+      'profiles.forgetSecret': async () => {
+        throw new ApiError('ACCESS_DENIED', 'No.', { group: 'RTCUniversalUserAdmins' });
+      },
+    });
+    const envelope = await dispatch('profiles.forgetSecret', { name: 'x' });
+    expect(envelope).toEqual({ ok: false, error: { code: 'ACCESS_DENIED', message: 'No.', details: { group: 'RTCUniversalUserAdmins' } } });
+    if (!envelope.ok) expect(ApiError.fromEnvelope(envelope.error)).toBeInstanceOf(ApiError);
+  });
+
+  it('hides the text of unexpected errors (they may hold anything) and logs them', async () => {
+    const dispatch = dispatcherWith({
+      'jobs.list': async () => {
+        throw new Error('password=hunter2 at line 3');
+      },
+    });
+    const envelope = await dispatch('jobs.list', {});
+    expect(envelope.ok).toBe(false);
+    expect(JSON.stringify(envelope)).not.toContain('hunter2');
+    expect(logger.error).toHaveBeenCalled();
+  });
+});
