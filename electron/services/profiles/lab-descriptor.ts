@@ -1,4 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { z } from 'zod';
 
 /**
@@ -28,9 +29,9 @@ export type LabDescriptor = z.infer<typeof labDescriptorSchema>;
 
 export const defaultLabDescriptorPath = '/var/lib/umc-lab/lab.json';
 
-/** Reads the lab descriptor from UMC_LAB_STATE or the default path; undefined when there is no lab. */
+/** Reads the lab descriptor (UMC_LAB_STATE, else UMC_LAB_DIR/lab.json, else the default path); undefined when there is no lab. */
 export function readLabDescriptor(env: NodeJS.ProcessEnv = process.env): LabDescriptor | undefined {
-  const path = env.UMC_LAB_STATE ?? defaultLabDescriptorPath;
+  const path = env.UMC_LAB_STATE ?? (env.UMC_LAB_DIR ? join(env.UMC_LAB_DIR, 'lab.json') : defaultLabDescriptorPath);
   if (env.UMC_NO_LAB === '1' || !existsSync(path)) return undefined;
   try {
     return labDescriptorSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
