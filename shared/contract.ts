@@ -1,9 +1,11 @@
 import type { z } from 'zod';
 import { appApi } from './api/app';
 import { jobsApi } from './api/jobs';
+import { powershellApi } from './api/powershell';
 import { profilesApi } from './api/profiles';
 import { connectionStateSchema } from './models/connection';
 import { jobProgressSchema } from './models/jobs';
+import { psHistoryEntrySchema } from './models/powershell';
 import { uiPreferencesSchema } from './models/settings';
 
 /**
@@ -14,6 +16,7 @@ export const api = {
   ...appApi,
   ...profilesApi,
   ...jobsApi,
+  ...powershellApi,
 };
 
 export type Api = typeof api;
@@ -31,6 +34,7 @@ export const events = {
   'connection.changed': connectionStateSchema,
   'job.progress': jobProgressSchema,
   'settings.changed': uiPreferencesSchema,
+  'powershell.command': psHistoryEntrySchema,
 };
 
 export type Events = typeof events;

@@ -3,6 +3,8 @@ import { EventBus } from './core/event-bus';
 import type { Logger } from './core/logger';
 import { ConnectionManager } from './directory/connection-manager';
 import { JobManager } from './jobs/job-manager';
+import { PowerShellHistory } from './powershell/powershell-history';
+import { PowerShellService } from './powershell/powershell-service';
 import { readLabDescriptor, type LabDescriptor } from './profiles/lab-descriptor';
 import { ProfileService } from './profiles/profile-service';
 import type { SecretVault } from './profiles/secret-vault';
@@ -29,6 +31,7 @@ export interface AppServices {
   readonly profiles: ProfileService;
   readonly connections: ConnectionManager;
   readonly jobs: JobManager;
+  readonly powershell: PowerShellService;
   readonly lab: LabDescriptor | undefined;
   shutdown(): Promise<void>;
 }
@@ -40,16 +43,31 @@ export function createServices(environment: ServiceEnvironment): AppServices {
   const profiles = new ProfileService(environment.settings, environment.vault, lab, env);
   const connections = new ConnectionManager(profiles, bus);
   const jobs = new JobManager(bus);
+  const powershell = new PowerShellService(profiles, lab, new PowerShellHistory(environment.dataDir, bus), {
+    poolSize: positiveInt(env.UMC_PS_POOL_SIZE, 2),
+    callTimeoutMs: positiveInt(env.UMC_PS_TIMEOUT_MS, 120_000),
+    startTimeoutMs: positiveInt(env.UMC_PS_START_TIMEOUT_MS, 60_000),
+    healthCheckAfterMs: 60_000,
+    env,
+  });
+  connections.onClose((profile) => powershell.closeProfile(profile));
   return {
     environment,
     bus,
     profiles,
     connections,
     jobs,
+    powershell,
     lab,
     async shutdown() {
       await jobs.cancelAll();
       await connections.closeAll();
+      await powershell.shutdown();
     },
   };
+}
+
+function positiveInt(value: string | undefined, fallback: number): number {
+  const n = Number(value);
+  return Number.isInteger(n) && n > 0 ? n : fallback;
 }

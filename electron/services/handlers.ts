@@ -1,4 +1,5 @@
 import { appInfoSchema } from '@shared/models/app';
+import { ApiError } from '@shared/errors';
 import { version as appVersion, productName } from '../../package.json';
 import type { AppServices } from './app-services';
 import type { HandlerTable } from './core/dispatch';
@@ -8,7 +9,7 @@ import type { HandlerTable } from './core/dispatch';
  * unchanged by Electron IPC, the web host and the CLI.
  */
 export function createHandlers(services: AppServices): HandlerTable {
-  const { profiles, connections, jobs, environment } = services;
+  const { profiles, connections, jobs, powershell, environment } = services;
   const { settings } = environment;
   return {
     'app.info': async () =>
@@ -43,5 +44,24 @@ export function createHandlers(services: AppServices): HandlerTable {
 
     'jobs.list': async () => jobs.list(),
     'jobs.cancel': async ({ jobId }) => jobs.cancel(jobId),
+
+    'powershell.history': async ({ limit }) => powershell.history.list(limit),
+    'powershell.clearHistory': async () => {
+      powershell.history.clear();
+      return { cleared: true };
+    },
+    'powershell.status': async () => powershell.status(),
+    'powershell.test': async ({ profile, target }) => {
+      const started = Date.now();
+      const probe = target === 'exchange' ? 'Get-UMDialPlan' : 'Get-CsPool';
+      try {
+        const output = await powershell.invoke(profile, target, probe, {});
+        const endpoint = powershell.status().find((s) => s.profile === profile && s.target === target)?.endpoint ?? '';
+        return { ok: true, endpoint, durationMs: Date.now() - started, message: `${probe} returned ${output.length} object(s).` };
+      } catch (error) {
+        if (!(error instanceof ApiError) || error.code === 'INTERNAL') throw error;
+        return { ok: false, endpoint: '', durationMs: Date.now() - started, message: error.message };
+      }
+    },
   };
 }

@@ -1,5 +1,5 @@
 import { expect, test } from './support/test';
-import { connectProfile, goTo, openConsole, screenshot, setLanguage } from './support/console-page';
+import { connectProfile, disconnectAll, openConsole, screenshot, setLanguage } from './support/console-page';
 
 test.describe('the console frame', () => {
   test('connects to the lab forest, switches to Traditional Chinese and back, and remembers it', async ({ page }) => {
@@ -12,7 +12,7 @@ test.describe('the console frame', () => {
     await setLanguage(page, 'zh-TW');
     await expect(page.getByTestId('nav-topology')).toHaveText('拓撲');
     await expect(page.getByTestId('app-title')).toHaveText('整合通訊整合主控台');
-    await expect(page.getByTestId('connection-lab')).toContainText('已連線');
+    await expect(page.getByTestId('connection-lab')).toHaveAttribute('aria-label', 'lab：已連線');
     await screenshot(page, 'frame-settings-zh-TW');
 
     // The choice is remembered across a reload (stored by main, not the browser).
@@ -21,7 +21,7 @@ test.describe('the console frame', () => {
 
     await setLanguage(page, 'en');
     await expect(page.getByTestId('nav-topology')).toHaveText('Topology');
-    await goTo(page, 'topology');
+    await disconnectAll(page);
   });
 
   test('switches between light and dark', async ({ page }) => {

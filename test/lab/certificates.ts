@@ -1,17 +1,19 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { labRoot, type ForestSpec } from './lab-config';
 
 export const caDir = join(labRoot, 'ca');
 export const caCertFile = join(caDir, 'lab-ca.pem');
+/** The CA in OpenSSL's hashed-directory form, which .NET's LDAP client on Linux takes (TrustedCertificatesDirectory). */
+export const caTrustedDir = join(caDir, 'trusted');
 const caKeyFile = join(caDir, 'lab-ca.key');
 
 const openssl = (args: string[]) => execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
 
 /** The lab CA: the issuer of every DC certificate, exported for the console's profiles to trust. */
 export function ensureLabCa(): void {
-  if (existsSync(caCertFile) && existsSync(caKeyFile)) return;
+  if (existsSync(caCertFile) && existsSync(caKeyFile)) return ensureTrustedDir();
   mkdirSync(caDir, { recursive: true, mode: 0o700 });
   openssl([
     'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650',
@@ -20,6 +22,14 @@ export function ensureLabCa(): void {
     '-addext', 'basicConstraints=critical,CA:TRUE',
     '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
   ]);
+  ensureTrustedDir();
+}
+
+function ensureTrustedDir(): void {
+  if (existsSync(join(caTrustedDir, 'lab-ca.pem'))) return;
+  mkdirSync(caTrustedDir, { recursive: true });
+  copyFileSync(caCertFile, join(caTrustedDir, 'lab-ca.pem'));
+  openssl(['rehash', caTrustedDir]);
 }
 
 /**

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { caCertFile, ensureLabCa } from './certificates';
+import { caCertFile, caTrustedDir, ensureLabCa } from './certificates';
 import { LabDirectory } from './lab-directory';
 import { defaultParameters, descriptorPath, forests, labModulePath, labRoot, repoRoot, type ForestSpec, type LabParameters } from './lab-config';
 import { SambaInstance } from './samba-instance';
@@ -67,6 +67,7 @@ function writeDescriptor(p: LabParameters): void {
   const descriptor = {
     format: 1,
     caFile: caCertFile,
+    caDirectory: caTrustedDir,
     modulePath: labModulePath,
     callLog: callLogPath,
     cmsFile,

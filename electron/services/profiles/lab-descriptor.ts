@@ -9,6 +9,8 @@ import { z } from 'zod';
 export const labDescriptorSchema = z.object({
   format: z.literal(1),
   caFile: z.string(),
+  /** The CA as an OpenSSL hashed directory, for the lab PowerShell module's LDAP client. */
+  caDirectory: z.string(),
   modulePath: z.string(),
   callLog: z.string().optional(),
   cmsFile: z.string().optional(),

@@ -28,7 +28,9 @@ export function ConnectionIndicator({ onOpenSettings }: { onOpenSettings: () => 
             <Chip
               size="small"
               icon={<CircleIcon sx={{ fontSize: 12 }} color={colors[s.status]} />}
-              label={`${s.forest ?? s.profile} · ${status}`}
+              // Several profiles may reach the same forest (one per account), so both are shown;
+              // the status is the dot's colour, spelled out when it is not "connected".
+              label={s.status === 'connected' ? `${s.forest ?? ''} · ${s.profile}` : `${s.forest ?? s.profile} · ${s.profile === (s.forest ?? s.profile) ? '' : `${s.profile} · `}${status}`}
               aria-label={t('connection.indicatorLabel', { profile: s.profile, status })}
               data-testid={`connection-${s.profile}`}
               data-status={s.status}

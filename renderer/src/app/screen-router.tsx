@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Page } from '../components/page';
 import { Typography } from '@mui/material';
+import { PowerShellPage } from '../features/powershell/powershell-page';
 import { SettingsPage } from '../features/settings/settings-page';
 import type { SectionId } from './navigation';
 
@@ -15,6 +16,8 @@ export function ScreenRouter({ section, params, navigate }: ScreenProps & { sect
   switch (section) {
     case 'settings':
       return <SettingsPage params={params} navigate={navigate} />;
+    case 'powershell':
+      return <PowerShellPage params={params} navigate={navigate} />;
     default:
       return (
         <Page title={t(`nav.${section}`)} testId={`page-${section}`}>

@@ -39,3 +39,16 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
   await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false });
 }
+
+/** Leaves the shared web host as the test found it: every profile disconnected. */
+export async function disconnectAll(page: Page): Promise<void> {
+  await goTo(page, 'settings');
+  const buttons = page.locator('[data-testid^="disconnect-"]');
+  for (let left = await buttons.count(); left > 0; left = await buttons.count()) {
+    const button = buttons.first();
+    const profile = (await button.getAttribute('data-testid'))!.slice('disconnect-'.length);
+    await button.click();
+    await expect(page.getByTestId(`profile-status-${profile}`)).toHaveText(/Disconnected|已中斷連線/);
+  }
+  await expect(page.getByTestId('connection-none')).toBeVisible();
+}

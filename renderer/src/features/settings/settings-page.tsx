@@ -29,6 +29,7 @@ import { usePreferences } from '../../app/preferences';
 import type { ScreenProps } from '../../app/screen-router';
 import { Page } from '../../components/page';
 import { ProfileEditor } from './profile-editor';
+import { ShellTestButton } from './shell-test-button';
 
 /** Profiles and connections, language and theme, and what is running. */
 export function SettingsPage(_props: ScreenProps) {
@@ -117,6 +118,8 @@ export function SettingsPage(_props: ScreenProps) {
                             {t('common:connection.connect')}
                           </Button>
                         )}
+                        {status === 'connected' && p.exchange && <ShellTestButton profile={p.name} target="exchange" />}
+                        {status === 'connected' && p.lync && <ShellTestButton profile={p.name} target="lync" />}
                         {(p.secretSource === 'vault' || p.secretSource === 'session') && (
                           <Tooltip title={t('profiles.forgetPassword')}>
                             <IconButton size="small" onClick={() => void api.call('profiles.forgetSecret', { name: p.name }).then(reloadProfiles)}>

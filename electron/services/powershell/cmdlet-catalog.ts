@@ -1,0 +1,47 @@
+import type { ShellTarget } from '@shared/models/powershell';
+
+/**
+ * The only cmdlets the console runs, per shell, with the parameters each may be given and which
+ * of them are secrets (redacted in the PowerShell view, logs and errors). The bridge checks the
+ * cmdlet again inside the session; this list also refuses unknown parameter names early.
+ */
+export interface CmdletSpec {
+  parameters: readonly string[];
+  secret?: readonly string[];
+  /** Reads are safe to retry after a session died mid-call; writes are not. */
+  write?: boolean;
+}
+
+export const cmdletCatalog: Record<ShellTarget, Record<string, CmdletSpec>> = {
+  exchange: {
+    'Get-UMDialPlan': { parameters: ['Identity'] },
+    'Get-UMMailboxPolicy': { parameters: ['Identity', 'UMDialPlan'] },
+    'Get-UMIPGateway': { parameters: ['Identity'] },
+    'Get-UMHuntGroup': { parameters: ['Identity', 'UMIPGateway'] },
+    'Get-UMAutoAttendant': { parameters: ['Identity', 'UMDialPlan'] },
+    'Get-UMMailbox': { parameters: ['Identity', 'ResultSize'] },
+    'Enable-UMMailbox': {
+      parameters: ['Identity', 'UMMailboxPolicy', 'Extensions', 'SIPResourceIdentifier', 'PIN', 'PINExpired', 'NotifyEmail', 'PilotNumber', 'AutomaticSpeechRecognitionEnabled', 'ValidateOnly'],
+      secret: ['PIN'],
+      write: true,
+    },
+    'Disable-UMMailbox': { parameters: ['Identity', 'Confirm'], write: true },
+    'New-UMIPGateway': { parameters: ['Name', 'Address', 'UMDialPlan'], write: true },
+    'Set-UMIPGateway': { parameters: ['Identity', 'OutcallsAllowed', 'MessageWaitingIndicatorAllowed', 'Status', 'Port'], write: true },
+    'New-UMHuntGroup': { parameters: ['Name', 'UMIPGateway', 'UMDialPlan', 'PilotIdentifier'], write: true },
+  },
+  lync: {
+    'Get-CsPool': { parameters: ['Identity'] },
+    'Get-CsDialPlan': { parameters: ['Identity'] },
+  },
+};
+
+export function cmdletSpec(target: ShellTarget, command: string): CmdletSpec | undefined {
+  return Object.prototype.hasOwnProperty.call(cmdletCatalog[target], command) ? cmdletCatalog[target][command] : undefined;
+}
+
+/** The parameters with secret values replaced, for anything that is shown, logged or stored. */
+export function redactParameters(target: ShellTarget, command: string, parameters: Record<string, unknown>): Record<string, unknown> {
+  const secret = new Set((cmdletSpec(target, command)?.secret ?? []).map((s) => s.toLowerCase()));
+  return Object.fromEntries(Object.entries(parameters).map(([k, v]) => [k, secret.has(k.toLowerCase()) && v !== undefined && v !== null ? '********' : v]));
+}

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import type { Profile } from '@shared/models/profile';
+import type { PsErrorRecord, PsResult, PsSessionStatus, ShellTarget } from '@shared/models/powershell';
+import { renderCommand } from '@shared/powershell/render-command';
+import { ApiError } from '@shared/errors';
+import type { LabDescriptor } from '../profiles/lab-descriptor';
+import type { ProfileService } from '../profiles/profile-service';
+import { cmdletCatalog, cmdletSpec, redactParameters } from './cmdlet-catalog';
+import type { BridgeEndpoint } from './powershell-session';
+import type { PowerShellHistory } from './powershell-history';
+import { findBridgeScript, findPwsh } from './pwsh-locations';
+import { SessionPool } from './session-pool';
+
+export interface PowerShellOptions {
+  poolSize: number;
+  callTimeoutMs: number;
+  startTimeoutMs: number;
+  healthCheckAfterMs: number;
+  env: NodeJS.ProcessEnv;
+}
+
+export interface RunOptions {
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+/** A cmdlet that ran and reported errors, with its records kept for the caller and the UI. */
+export class PowerShellCommandError extends ApiError {
+  constructor(
+    readonly command: string,
+    readonly records: PsErrorRecord[],
+  ) {
+    super('POWERSHELL_ERROR', records[0]?.message ?? `${command} failed.`, { command, errors: records });
+  }
+}
+
+/**
+ * The console's way into Exchange and Lync: allow-listed cmdlets with parameters as data, over
+ * supervised sessions per profile and shell. Only the endpoint differs between a real Exchange
+ * server, the Lync module and the lab; everything above it is this one path.
+ */
+export class PowerShellService {
+  private readonly pools = new Map<string, { pool: SessionPool; endpoint: string }>();
+
+  constructor(
+    private readonly profiles: ProfileService,
+    private readonly lab: LabDescriptor | undefined,
+    readonly history: PowerShellHistory,
+    private readonly options: PowerShellOptions,
+  ) {}
+
+  /** True when the profile has this shell configured. */
+  has(profileName: string, target: ShellTarget): boolean {
+    const profile = this.profiles.get(profileName);
+    return target === 'exchange' ? !!profile.exchange : !!profile.lync;
+  }
+
+  /** Runs one cmdlet and returns everything it reported; PowerShell errors are in the result. */
+  async run(profileName: string, target: ShellTarget, command: string, parameters: Record<string, unknown>, options: RunOptions = {}): Promise<PsResult> {
+    const spec = cmdletSpec(target, command);
+    if (!spec) throw new ApiError('ACCESS_DENIED', `The console does not run ${command} in the ${target === 'exchange' ? 'Exchange' : 'Lync'} shell.`);
+    const clean = Object.fromEntries(Object.entries(parameters).filter(([, v]) => v !== undefined));
+    const unknown = Object.keys(clean).filter((k) => !spec.parameters.some((p) => p.toLowerCase() === k.toLowerCase()));
+    if (unknown.length) throw new ApiError('INVALID_INPUT', `${command} does not take ${unknown.map((u) => `-${u}`).join(', ')}.`);
+
+    const started = Date.now();
+    const redacted = redactParameters(target, command, clean);
+    const entry = { id: randomUUID(), at: new Date(started).toISOString(), profile: profileName, target, command, parameters: redacted, script: renderCommand(command, redacted) };
+    try {
+      const result = await this.pool(profileName, target).run(command, clean, options.timeoutMs ?? this.options.callTimeoutMs, options.signal);
+      this.history.record({ ...entry, durationMs: Date.now() - started, ok: result.ok, errors: result.errors, warnings: result.warnings, outputCount: result.output.length });
+      return result;
+    } catch (error) {
+      const apiError = error instanceof ApiError ? error : new ApiError('POWERSHELL_ERROR', (error as Error).message);
+      const failure = ({ TIMEOUT: 'timeout', CANCELLED: 'cancelled', POWERSHELL_SESSION_DIED: 'session-died', POWERSHELL_UNAVAILABLE: 'unavailable' } as const)[apiError.code as 'TIMEOUT'];
+      this.history.record({ ...entry, durationMs: Date.now() - started, ok: false, errors: [{ message: apiError.message }], warnings: [], outputCount: 0, failure });
+      throw apiError;
+    }
+  }
+
+  /** Runs one cmdlet and returns its output; a PowerShell error becomes a PowerShellCommandError. */
+  async invoke(profileName: string, target: ShellTarget, command: string, parameters: Record<string, unknown>, options: RunOptions = {}): Promise<unknown[]> {
+    const result = await this.run(profileName, target, command, parameters, options);
+    if (!result.ok) throw new PowerShellCommandError(command, result.errors);
+    return result.output;
+  }
+
+  status(): PsSessionStatus[] {
+    return [...this.pools.entries()].map(([key, { pool, endpoint }]) => {
+      const [profile, target] = key.split('\u0000') as [string, ShellTarget];
+      return { profile, target, endpoint, sessions: pool.status(), restarts: pool.restarts, queued: pool.queued };
+    });
+  }
+
+  private pool(profileName: string, target: ShellTarget): SessionPool {
+    const key = `${profileName}\u0000${target}`;
+    const existing = this.pools.get(key);
+    if (existing) return existing.pool;
+    const profile = this.profiles.get(profileName);
+    const endpoint = this.endpointFor(profile, target);
+    const pwsh = findPwsh(this.options.env);
+    if (!pwsh) throw new ApiError('POWERSHELL_UNAVAILABLE', 'PowerShell (pwsh) was not found. Install PowerShell 7 or set UMC_PWSH to its path.');
+    const pool = new SessionPool({
+      pwsh,
+      bridgeScript: findBridgeScript(this.options.env),
+      endpoint,
+      allowed: Object.keys(cmdletCatalog[target]),
+      size: this.options.poolSize,
+      startTimeoutMs: this.options.startTimeoutMs,
+      healthCheckAfterMs: this.options.healthCheckAfterMs,
+      env: this.options.env,
+    });
+    this.pools.set(key, { pool, endpoint: describeEndpoint(endpoint) });
+    return pool;
+  }
+
+  private endpointFor(profile: Profile, target: ShellTarget): BridgeEndpoint {
+    const configured = target === 'exchange' ? profile.exchange : profile.lync;
+    if (!configured) {
+      throw new ApiError('POWERSHELL_UNAVAILABLE', `Profile ${profile.name} has no ${target === 'exchange' ? 'Exchange' : 'Lync'} PowerShell endpoint. Add one in Settings.`);
+    }
+    const credential = () => {
+      const password = this.profiles.resolveSecret(profile.name);
+      if (!password) throw new ApiError('SECRET_REQUIRED', `Connect profile ${profile.name} first; its PowerShell session uses the same account.`, { profile: profile.name });
+      return { userName: profile.directory.bindIdentity, password };
+    };
+    switch (configured.kind) {
+      case 'lab': {
+        if (!this.lab) throw new ApiError('POWERSHELL_UNAVAILABLE', 'The lab is not running (no lab descriptor), so the lab PowerShell module cannot connect.');
+        return {
+          kind: 'lab',
+          modulePath: configured.modulePath,
+          server: profile.directory.host,
+          port: profile.directory.security === 'ldaps' ? profile.directory.port : 636,
+          caDirectory: this.lab.caDirectory,
+          credential: credential(),
+          callLog: this.lab.callLog,
+          cmsFile: this.lab.cmsFile,
+        };
+      }
+      case 'remote':
+        return 'server' in configured
+          ? { kind: 'exchange-remote', server: configured.server, authentication: configured.authentication, credential: configured.useProfileCredential ? credential() : undefined }
+          : { kind: 'lync-remote', pool: configured.pool, credential: configured.useProfileCredential ? credential() : undefined };
+      case 'local':
+        return { kind: 'lync-local' };
+    }
+  }
+
+  /** Closes the sessions of one profile (when it is disconnected or its secret changes). */
+  async closeProfile(profileName: string): Promise<void> {
+    for (const [key, { pool }] of [...this.pools.entries()]) {
+      if (key.startsWith(`${profileName}\u0000`)) {
+        this.pools.delete(key);
+        await pool.close();
+      }
+    }
+  }
+
+  async shutdown(): Promise<void> {
+    const pools = [...this.pools.values()];
+    this.pools.clear();
+    await Promise.all(pools.map(({ pool }) => pool.close()));
+  }
+}
+
+function describeEndpoint(endpoint: BridgeEndpoint): string {
+  switch (endpoint.kind) {
+    case 'lab':
+      return `lab module on ${endpoint.server}`;
+    case 'exchange-remote':
+      return `http://${endpoint.server}/PowerShell/ (${endpoint.authentication})`;
+    case 'lync-local':
+      return 'Import-Module Lync';
+    case 'lync-remote':
+      return `https://${endpoint.pool}/OcsPowerShell`;
+  }
+}

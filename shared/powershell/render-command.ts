@@ -1,0 +1,38 @@
+/**
+ * Renders a cmdlet call as one line an admin can paste into the Exchange or Lync shell. Strings are
+ * single-quoted, where PowerShell expands nothing; quote characters inside — including the curly
+ * ones PowerShell also treats as quotes — are doubled. Used only for display and copying: the
+ * console itself never sends script text (see resources/powershell/UmcBridge.ps1).
+ */
+export function renderCommand(command: string, parameters: Record<string, unknown>): string {
+  const parts = [command];
+  for (const [name, value] of Object.entries(parameters)) {
+    if (value === undefined) continue;
+    if (value === true && isSwitchLike(name)) {
+      parts.push(`-${name}`);
+      continue;
+    }
+    parts.push(`-${name} ${renderValue(value)}`);
+  }
+  return parts.join(' ');
+}
+
+const switchNames = new Set(['validateonly', 'force', 'confirm', 'whatif']);
+
+function isSwitchLike(name: string): boolean {
+  return switchNames.has(name.toLowerCase());
+}
+
+export function renderValue(value: unknown): string {
+  if (value === null) return '$null';
+  if (typeof value === 'boolean') return value ? '$true' : '$false';
+  if (typeof value === 'number') return Number.isFinite(value) ? String(value) : quote(String(value));
+  if (Array.isArray(value)) return value.length === 0 ? '@()' : value.map(renderValue).join(',');
+  if (typeof value === 'object') return quote(JSON.stringify(value));
+  return quote(String(value));
+}
+
+/** Single-quotes a string for PowerShell: ' ‘ ’ ‚ ‛ are all quote characters there. */
+export function quote(text: string): string {
+  return `'${text.replace(/['\u2018\u2019\u201A\u201B]/g, (q) => q + q)}'`;
+}

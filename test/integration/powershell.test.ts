@@ -1,0 +1,221 @@
+import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { ApiError } from '@shared/errors';
+import type { AppServices } from '../../electron/services/app-services';
+import { descendantsOf } from '../../electron/services/powershell/powershell-session';
+import { findBridgeScript, findPwsh } from '../../electron/services/powershell/pwsh-locations';
+import { createTestServices, requireLab } from './support/test-services';
+
+/**
+ * The PowerShell layer with real pwsh and the lab module: values cross as data and arrive
+ * byte-for-byte, nothing else runs, and timeouts, cancels and crashes are survived.
+ */
+const lab = requireLab();
+const opened: AppServices[] = [];
+function services(env: NodeJS.ProcessEnv = {}): AppServices {
+  const created = createTestServices({ ...process.env, ...env }).services;
+  opened.push(created);
+  return created;
+}
+afterEach(async () => {
+  for (const s of opened.splice(0)) await s.shutdown();
+});
+afterAll(() => {
+  // No pwsh is left behind by anything this file started.
+  expect(descendantsOf(process.pid).filter((pid) => processName(pid).includes('pwsh'))).toEqual([]);
+});
+
+function processName(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/** The lab module's call log from a given byte offset: what each cmdlet received. */
+function callsSince(offset: number): Array<{ cmdlet: string; parameters: Record<string, unknown> }> {
+  return readFileSync(lab.callLog!).subarray(offset).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+}
+const logSize = () => (existsSync(lab.callLog!) ? statSync(lab.callLog!).size : 0);
+
+describe('values cross into PowerShell as data', () => {
+  const canary = join(tmpdir(), `umc-canary-${randomBytes(6).toString('hex')}`);
+  const hostile = [
+    `O'Brien`,
+    `"double" and 'single' and ‘curly’ “quotes”`,
+    'back`tick `$env:HOME `n',
+    `$(New-Item -ItemType File -Path '${canary}')`,
+    `x'); New-Item -ItemType File -Path '${canary}'; ('`,
+    `a; New-Item -ItemType File -Path ${canary} | Out-Null`,
+    `pipe | Out-File ${canary}`,
+    'line one\nline two\r\nline three',
+    '陳大文 測試使用者 整合通訊',
+    '@{ Evil = $true } $null ${env:PATH}',
+    'x'.repeat(10_240),
+  ];
+
+  it('reach the cmdlet byte-for-byte and nothing else executes', async () => {
+    const s = services();
+    const before = logSize();
+    for (const value of hostile) {
+      const result = await s.powershell.run('lab-exchadmin', 'exchange', 'Get-UMMailbox', { Identity: value });
+      expect(result.ok).toBe(false);
+      expect(result.errors[0]?.fullyQualifiedErrorId).toMatch(/^ManagementObjectNotFoundException/);
+      expect(result.errors[0]?.target).toBe(value);
+    }
+    const calls = callsSince(before);
+    expect(calls.map((c) => c.cmdlet)).toEqual(hostile.map(() => 'Get-UMMailbox'));
+    expect(calls.map((c) => c.parameters.Identity)).toEqual(hostile);
+    expect(existsSync(canary)).toBe(false);
+  });
+
+  it('keeps arrays, booleans and switches typed', async () => {
+    const s = services();
+    const before = logSize();
+    const result = await s.powershell.run('lab-exchadmin', 'exchange', 'Enable-UMMailbox', {
+      Identity: 'u00010@contoso.test',
+      UMMailboxPolicy: 'Redmond Default Policy',
+      Extensions: ['00010'],
+      SIPResourceIdentifier: 'u00010@contoso.test',
+      PINExpired: false,
+      ValidateOnly: true,
+    });
+    expect(result.ok, JSON.stringify(result.errors)).toBe(true);
+    expect(result.output[0]).toMatchObject({ Name: 'u00010', UMDialPlan: 'Redmond', Extensions: ['00010'] });
+    expect(callsSince(before)[0]?.parameters).toEqual({
+      Identity: 'u00010@contoso.test',
+      UMMailboxPolicy: 'Redmond Default Policy',
+      Extensions: ['00010'],
+      SIPResourceIdentifier: 'u00010@contoso.test',
+      PINExpired: false,
+      ValidateOnly: true,
+    });
+  });
+});
+
+describe('results and failures come back structured', () => {
+  it('returns typed objects', async () => {
+    const plans = (await services().powershell.invoke('lab-readonly', 'exchange', 'Get-UMDialPlan', {})) as Array<Record<string, unknown>>;
+    expect(plans.find((p) => p.Name === 'Redmond')).toMatchObject({ URIType: 'SipName', NumberOfDigitsInExtension: 5, VoIPSecurity: 'Secured', PhoneContext: 'Redmond.contoso.test' });
+  });
+
+  it('returns PowerShell errors as records and keeps warnings and progress', async () => {
+    const s = services();
+    const failed = await s.powershell.run('lab-exchadmin', 'exchange', 'Enable-UMMailbox', { Identity: 'nomailbox1', UMMailboxPolicy: 'Redmond Default Policy' });
+    expect(failed.ok).toBe(false);
+    expect(failed.errors[0]).toMatchObject({ fullyQualifiedErrorId: 'RecipientNotMailboxUser,Enable-UMMailbox', category: 'InvalidArgument', target: 'nomailbox1' });
+    const listed = await s.powershell.run('lab-readonly', 'exchange', 'Get-UMMailbox', { ResultSize: '3' });
+    expect(listed.output).toHaveLength(3);
+    expect(listed.warnings[0]).toMatch(/more results available/);
+    expect(listed.progress.length).toBeGreaterThan(0);
+  });
+
+  it('throws PowerShellCommandError from invoke with the records attached', async () => {
+    const error = await services()
+      .powershell.invoke('lab-exchadmin', 'exchange', 'Enable-UMMailbox', { Identity: 'u00011', UMMailboxPolicy: 'No Such Policy' })
+      .catch((e) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect(error.code).toBe('POWERSHELL_ERROR');
+    expect(error.details.errors[0].fullyQualifiedErrorId).toMatch(/^UMMailboxPolicyNotFound/);
+  });
+
+  it('records every call in the history with secrets redacted and a script to copy', async () => {
+    const s = services();
+    await s.powershell.run('lab-exchadmin', 'exchange', 'Enable-UMMailbox', { Identity: "O'Neil", UMMailboxPolicy: 'Redmond Default Policy', PIN: '246810' });
+    const [entry] = s.powershell.history.list(1);
+    expect(entry).toMatchObject({ command: 'Enable-UMMailbox', profile: 'lab-exchadmin', target: 'exchange', ok: false, parameters: { PIN: '********' } });
+    expect(entry!.script).toBe("Enable-UMMailbox -Identity 'O''Neil' -UMMailboxPolicy 'Redmond Default Policy' -PIN '********'");
+    expect(JSON.stringify(s.powershell.history.list())).not.toContain('246810');
+    expect(readFileSync(join(s.environment.dataDir, 'powershell-history.jsonl'), 'utf8')).not.toContain('246810');
+  });
+});
+
+describe('only allow-listed cmdlets run', () => {
+  it('refuses a cmdlet outside the list and unknown parameters before PowerShell sees them', async () => {
+    const s = services();
+    const before = logSize();
+    await expect(s.powershell.run('lab', 'exchange', 'Remove-Item', { Path: '/' })).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+    await expect(s.powershell.run('lab', 'lync', 'Get-UMDialPlan', {})).rejects.toMatchObject({ code: 'ACCESS_DENIED' });
+    await expect(s.powershell.run('lab', 'exchange', 'Get-UMDialPlan', { Filter: '*' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
+    expect(callsSince(before)).toEqual([]);
+  });
+
+  it('the bridge itself runs no line it does not recognise', async () => {
+    const pwsh = spawn(findPwsh()!, ['-NoProfile', '-NonInteractive', '-NoLogo', '-Command', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let out = '';
+    pwsh.stdout.on('data', (d) => (out += d));
+    const canary = join(tmpdir(), `umc-canary-${randomBytes(6).toString('hex')}`);
+    pwsh.stdin.write(`. '${findBridgeScript()}'; Start-UmcLoop\n`);
+    pwsh.stdin.write(`New-Item -ItemType File -Path '${canary}'\n`);
+    pwsh.stdin.write(`Invoke-UmcRequest 'not base64!'; New-Item -ItemType File -Path '${canary}'\n`);
+    pwsh.stdin.end();
+    await new Promise((resolve) => pwsh.once('exit', resolve));
+    expect(out.match(/UMC-RESPONSE .*UmcBridge\.UnknownLine/g)).toHaveLength(2);
+    expect(existsSync(canary)).toBe(false);
+  });
+});
+
+describe('the supervisor', () => {
+  it('gives a call whose pwsh is killed a clear error, and the next call a new session', async () => {
+    const s = services({ UMLAB_DELAY: 'Get-UMAutoAttendant=5000' });
+    await s.powershell.invoke('lab', 'exchange', 'Get-UMDialPlan', {});
+    const shim = s.powershell.status()[0]!.sessions[0]!.pid!;
+    const call = s.powershell.invoke('lab', 'exchange', 'Get-UMAutoAttendant', {});
+    await new Promise((r) => setTimeout(r, 800));
+    for (const pid of [...descendantsOf(shim), shim]) process.kill(pid, 'SIGKILL');
+    await expect(call).rejects.toMatchObject({ code: 'POWERSHELL_SESSION_DIED' });
+    const plans = await s.powershell.invoke('lab', 'exchange', 'Get-UMDialPlan', {});
+    expect(plans.length).toBe(4);
+    const status = s.powershell.status()[0]!;
+    expect(status.sessions.map((x) => x.pid)).not.toContain(shim);
+    expect(status.restarts).toBe(1);
+    expect(s.powershell.history.list(2)[1]).toMatchObject({ command: 'Get-UMAutoAttendant', ok: false, failure: 'session-died' });
+  });
+
+  it('stops a call past its timeout and carries on', async () => {
+    const s = services({ UMLAB_DELAY: 'Get-UMAutoAttendant=20000' });
+    const started = Date.now();
+    await expect(s.powershell.invoke('lab', 'exchange', 'Get-UMAutoAttendant', {}, { timeoutMs: 2500 })).rejects.toMatchObject({ code: 'TIMEOUT' });
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(await s.powershell.invoke('lab', 'exchange', 'Get-UMDialPlan', {})).toHaveLength(4);
+  });
+
+  it('cancels a running call', async () => {
+    const s = services({ UMLAB_DELAY: 'Get-UMAutoAttendant=20000' });
+    await s.powershell.invoke('lab', 'exchange', 'Get-UMDialPlan', {});
+    const controller = new AbortController();
+    const call = s.powershell.invoke('lab', 'exchange', 'Get-UMAutoAttendant', {}, { signal: controller.signal });
+    setTimeout(() => controller.abort(), 500);
+    await expect(call).rejects.toMatchObject({ code: 'CANCELLED' });
+    expect(await s.powershell.invoke('lab', 'exchange', 'Get-UMDialPlan', {})).toHaveLength(4);
+  });
+
+  it('serves concurrent calls from a small pool and queues the rest', async () => {
+    const s = services();
+    const results = await Promise.all(Array.from({ length: 6 }, () => s.powershell.invoke('lab', 'lync', 'Get-CsPool', {})));
+    expect(results.every((r) => r.length === 3)).toBe(true);
+    expect(s.powershell.status()[0]!.sessions.length).toBeLessThanOrEqual(2);
+  });
+
+  it('shuts down cleanly with no pwsh left', async () => {
+    const s = services();
+    await Promise.all([s.powershell.invoke('lab', 'lync', 'Get-CsPool', {}), s.powershell.invoke('lab', 'exchange', 'Get-UMDialPlan', {})]);
+    const pids = s.powershell.status().flatMap((p) => p.sessions.map((x) => x.pid!));
+    const all = pids.flatMap((p) => [p, ...descendantsOf(p)]);
+    expect(all.length).toBeGreaterThanOrEqual(2);
+    await s.shutdown();
+    opened.splice(opened.indexOf(s), 1);
+    expect(all.filter((pid) => existsSync(`/proc/${pid}`) && !readFileSync(`/proc/${pid}/stat`, 'utf8').includes(') Z '))).toEqual([]);
+  });
+
+  it('reports a profile without a shell, and a shell that cannot start, clearly', async () => {
+    const s = services({ UMC_PWSH: '/nonexistent/pwsh' });
+    await expect(s.powershell.invoke('lab-fabrikam', 'lync', 'Get-CsPool', {})).rejects.toMatchObject({ code: 'POWERSHELL_UNAVAILABLE', message: expect.stringContaining('no Lync PowerShell endpoint') });
+    await expect(s.powershell.invoke('lab', 'lync', 'Get-CsPool', {})).rejects.toMatchObject({ code: 'POWERSHELL_UNAVAILABLE', message: expect.stringContaining('UMC_PWSH') });
+  });
+});
