@@ -1,8 +1,9 @@
-import type { z } from 'zod';
+import { z } from 'zod';
 import { appApi } from './api/app';
 import { jobsApi } from './api/jobs';
 import { powershellApi } from './api/powershell';
 import { profilesApi } from './api/profiles';
+import { topologyApi } from './api/topology';
 import { connectionStateSchema } from './models/connection';
 import { jobProgressSchema } from './models/jobs';
 import { psHistoryEntrySchema } from './models/powershell';
@@ -17,6 +18,7 @@ export const api = {
   ...profilesApi,
   ...jobsApi,
   ...powershellApi,
+  ...topologyApi,
 };
 
 export type Api = typeof api;
@@ -35,6 +37,8 @@ export const events = {
   'job.progress': jobProgressSchema,
   'settings.changed': uiPreferencesSchema,
   'powershell.command': psHistoryEntrySchema,
+  /** Something changed the directory objects the topology shows (a contact, a gateway). */
+  'topology.changed': z.object({ reason: z.string() }),
 };
 
 export type Events = typeof events;

@@ -4,6 +4,7 @@ import { version } from '../../package.json';
 import { assertNodeVersion } from '../adapters/node-services';
 import { CliContext, type GlobalOptions } from './cli-context';
 import { registerBasicCommands } from './commands/basic-commands';
+import { registerTopologyCommand } from './commands/topology-command';
 
 /**
  * `um-console`: the console's services from a terminal, for scripts and scheduled runs. Every
@@ -38,6 +39,7 @@ function run(action: (ctx: CliContext, options: Record<string, unknown>) => Prom
 
 assertNodeVersion();
 registerBasicCommands(program, run);
+registerTopologyCommand(program, run);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const code = (error as { code?: string }).code;

@@ -5,6 +5,7 @@ import { ConnectionManager } from './directory/connection-manager';
 import { JobManager } from './jobs/job-manager';
 import { PowerShellHistory } from './powershell/powershell-history';
 import { PowerShellService } from './powershell/powershell-service';
+import { TopologyService } from './topology/topology-service';
 import { readLabDescriptor, type LabDescriptor } from './profiles/lab-descriptor';
 import { ProfileService } from './profiles/profile-service';
 import type { SecretVault } from './profiles/secret-vault';
@@ -32,6 +33,7 @@ export interface AppServices {
   readonly connections: ConnectionManager;
   readonly jobs: JobManager;
   readonly powershell: PowerShellService;
+  readonly topology: TopologyService;
   readonly lab: LabDescriptor | undefined;
   shutdown(): Promise<void>;
 }
@@ -51,6 +53,7 @@ export function createServices(environment: ServiceEnvironment): AppServices {
     env,
   });
   connections.onClose((profile) => powershell.closeProfile(profile));
+  const topology = new TopologyService(connections, profiles, powershell, bus);
   return {
     environment,
     bus,
@@ -58,6 +61,7 @@ export function createServices(environment: ServiceEnvironment): AppServices {
     connections,
     jobs,
     powershell,
+    topology,
     lab,
     async shutdown() {
       await jobs.cancelAll();

@@ -9,7 +9,7 @@ import type { HandlerTable } from './core/dispatch';
  * unchanged by Electron IPC, the web host and the CLI.
  */
 export function createHandlers(services: AppServices): HandlerTable {
-  const { profiles, connections, jobs, powershell, environment } = services;
+  const { profiles, connections, jobs, powershell, topology, environment } = services;
   const { settings } = environment;
   return {
     'app.info': async () =>
@@ -51,6 +51,8 @@ export function createHandlers(services: AppServices): HandlerTable {
       return { cleared: true };
     },
     'powershell.status': async () => powershell.status(),
+    'topology.get': async ({ profiles: names, refresh }) => topology.get({ profiles: names, refresh }),
+    'topology.object': async ({ profile, dn }) => topology.rawObject(profile, dn),
     'powershell.test': async ({ profile, target }) => {
       const started = Date.now();
       const probe = target === 'exchange' ? 'Get-UMDialPlan' : 'Get-CsPool';

@@ -2,14 +2,14 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
-const root = join(__dirname, '../../renderer/src/locales');
+const roots = [join(import.meta.dirname, '../../renderer/src/locales'), join(import.meta.dirname, '../../shared/locales')];
 
 function keys(value: unknown, prefix = ''): string[] {
   if (value && typeof value === 'object') return Object.entries(value).flatMap(([k, v]) => keys(v, prefix ? `${prefix}.${k}` : k));
   return [prefix];
 }
 
-describe('translations', () => {
+describe.each(roots)('translations in %s', (root) => {
   const namespaces = readdirSync(join(root, 'en'));
 
   it.each(namespaces)('%s has the same keys in English and Traditional Chinese', (file) => {

@@ -6,7 +6,11 @@ import type { Language } from '@shared/models/settings';
  * Every visible string goes through i18next. Each feature has a namespace file per language in
  * locales/<lang>/<namespace>.json; a unit test checks that both languages have the same keys.
  */
-const modules = import.meta.glob<{ default: Record<string, unknown> }>('../locales/*/*.json', { eager: true });
+const modules = {
+  ...import.meta.glob<{ default: Record<string, unknown> }>('../locales/*/*.json', { eager: true }),
+  // Texts main also uses (finding explanations for the CLI and reports) live in shared/.
+  ...import.meta.glob<{ default: Record<string, unknown> }>('../../../shared/locales/*/*.json', { eager: true }),
+};
 
 const resources: Record<string, Record<string, Record<string, unknown>>> = {};
 for (const [path, module] of Object.entries(modules)) {

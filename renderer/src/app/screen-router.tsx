@@ -3,6 +3,7 @@ import { Page } from '../components/page';
 import { Typography } from '@mui/material';
 import { PowerShellPage } from '../features/powershell/powershell-page';
 import { SettingsPage } from '../features/settings/settings-page';
+import { TopologyPage } from '../features/topology/topology-page';
 import type { SectionId } from './navigation';
 
 export interface ScreenProps {
@@ -16,6 +17,8 @@ export function ScreenRouter({ section, params, navigate }: ScreenProps & { sect
   switch (section) {
     case 'settings':
       return <SettingsPage params={params} navigate={navigate} />;
+    case 'topology':
+      return <TopologyPage params={params} navigate={navigate} />;
     case 'powershell':
       return <PowerShellPage params={params} navigate={navigate} />;
     default:

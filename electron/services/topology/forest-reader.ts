@@ -1,0 +1,252 @@
+import type { AutoAttendant, DialPlan, ExchangeOrg, ExchangeServer, ForestTopology, HuntGroup, IpGateway, LyncPool, MailboxPolicy, UmContact, UriType, VoipSecurity } from '@shared/models/topology';
+import { ApiError } from '@shared/errors';
+import type { DirEntry } from '../directory/dir-entry';
+import type { DirectorySession } from '../directory/directory-session';
+import { normalizeDn, parentDn, parseDn, rdnValue } from '../directory/ldap-escape';
+import { parseExchangeVersion } from './exchange-version';
+import { contactCnForm, poolKindFromData, poolVersionText, UM_SERVER_DIAL_PLAN_LINK } from './open-items';
+
+const uriTypes: Record<number, UriType> = { 1: 'TelExtn', 2: 'E164', 3: 'SipName' };
+const voipSecurities: Record<number, VoipSecurity> = { 1: 'SIPSecured', 2: 'Unsecured', 3: 'Secured' };
+const gatewayStatuses = { 0: 'Enabled', 1: 'Disabled', 2: 'NoNewCalls' } as const;
+
+const RECIPIENTS_BACKLINK = 'msExchUMRecipientDialPlanBL';
+
+/** The attributes the Exchange read asks for, across all the kinds it returns in one search. */
+const exchangeAttributes = [
+  'objectClass',
+  'cn',
+  'msExchUMDialPlanURIType',
+  'msExchUMDialPlanVoipSecurity',
+  'msExchUMNumberingPlanDigits',
+  'msExchUMPhoneContext',
+  'msExchUMVoiceMailPilotNumbers',
+  'msExchUMEquivalentDialPlanPhoneContexts',
+  `${RECIPIENTS_BACKLINK};range=0-*`,
+  'msExchUMIPGatewayAddress',
+  'msExchUMIPGatewayPort',
+  'msExchUMOutcallsAllowed',
+  'msExchUMIPGatewayStatus',
+  'msExchUMIPGatewayFlags2',
+  'msExchUMPilotIdentifier',
+  'msExchUMHuntGroupDialPlanLink',
+  'msExchUMAutoAttendantDialPlanLink',
+  'msExchUMAutoAttendantDialedNumbers',
+  'msExchUMMailboxPolicyDialPlanLink',
+  'msExchUMPinPolicyMinPasswordLength',
+  'serialNumber',
+  UM_SERVER_DIAL_PLAN_LINK,
+];
+
+export const umContactAttributes = [
+  'cn',
+  'displayName',
+  'msRTCSIP-PrimaryUserAddress',
+  'telephoneNumber',
+  'msRTCSIP-Line',
+  'otherIpPhone',
+  'msRTCSIP-PrimaryHomeServer',
+  'msDS-SourceObjectDN',
+  'msRTCSIP-SourceObjectType',
+  'whenChanged',
+];
+
+/** SA/AA contacts: contacts that point at a UM object or carry Lync's UM source-object type. */
+export const umContactFilter = '(&(objectClass=contact)(|(msDS-SourceObjectDN=*)(msRTCSIP-SourceObjectType=*)))';
+
+const hasClass = (entry: DirEntry, cls: string) => entry.getAll('objectClass').some((c) => c.toLowerCase() === cls.toLowerCase());
+
+/**
+ * Reads one forest with a fixed number of LDAP round trips, whatever the number of users or
+ * contacts: the partitions, the whole Exchange organisation in one subtree search (UM-enabled
+ * counts come from the dial plans' back-links, not from searching users), the Lync pools, and
+ * the SA/AA contacts by a selective filter.
+ */
+export async function readForest(profile: string, session: DirectorySession): Promise<ForestTopology> {
+  const dse = session.rootDse;
+  const forest = dse.forestDnsName;
+  const [domains, exchange, pools, contacts] = await Promise.all([
+    readDomains(session),
+    readExchange(session, forest),
+    readPools(session),
+    readUmContacts(session, forest),
+  ]);
+  return {
+    profile,
+    forest,
+    dcHost: dse.dnsHostName,
+    domains,
+    exchange,
+    lync: pools.length > 0 ? { pools } : undefined,
+    contacts,
+  };
+}
+
+async function readDomains(session: DirectorySession): Promise<ForestTopology['domains']> {
+  const entries = await session.search(`CN=Partitions,${session.rootDse.configurationNamingContext}`, {
+    scope: 'one',
+    filter: '(&(objectClass=crossRef)(systemFlags:1.2.840.113556.1.4.803:=2))',
+    attributes: ['dnsRoot', 'nCName', 'nETBIOSName'],
+  });
+  return entries.map((e) => ({ dnsName: e.get('dnsRoot') ?? '', netbios: e.get('nETBIOSName'), dn: e.get('nCName') ?? '' }));
+}
+
+async function readExchange(session: DirectorySession, forest: string): Promise<ExchangeOrg | undefined> {
+  const base = `CN=Microsoft Exchange,CN=Services,${session.rootDse.configurationNamingContext}`;
+  let entries: DirEntry[];
+  try {
+    entries = await session.search(base, {
+      filter:
+        '(|(objectClass=msExchOrganizationContainer)(objectClass=msExchUMDialPlan)(objectClass=msExchUMIPGateway)(objectClass=msExchUMHuntGroup)(objectClass=msExchUMAutoAttendant)(objectClass=msExchUMRecipientTemplate)(objectClass=msExchExchangeServer))',
+      attributes: exchangeAttributes,
+    });
+  } catch (error) {
+    if (error instanceof ApiError && (error.code === 'NOT_FOUND' || error.code === 'DIRECTORY_ERROR')) return undefined;
+    throw error;
+  }
+  const org = entries.find((e) => hasClass(e, 'msExchOrganizationContainer'));
+  if (!org) return undefined;
+
+  const huntGroups: HuntGroup[] = entries
+    .filter((e) => hasClass(e, 'msExchUMHuntGroup'))
+    .map((e) => ({
+      dn: e.dn,
+      name: e.get('cn') ?? rdnValue(e.dn),
+      identity: `${rdnValue(parentDn(e.dn))}\\${e.get('cn') ?? rdnValue(e.dn)}`,
+      gatewayDn: parentDn(e.dn),
+      pilotIdentifier: e.get('msExchUMPilotIdentifier'),
+      dialPlanDn: e.get('msExchUMHuntGroupDialPlanLink'),
+    }));
+  const gateways: IpGateway[] = entries
+    .filter((e) => hasClass(e, 'msExchUMIPGateway'))
+    .map((e) => ({
+      dn: e.dn,
+      name: e.get('cn') ?? rdnValue(e.dn),
+      address: e.get('msExchUMIPGatewayAddress') ?? '',
+      port: e.getInt('msExchUMIPGatewayPort'),
+      outcallsAllowed: e.getBool('msExchUMOutcallsAllowed') ?? false,
+      messageWaitingAllowed: ((e.getInt('msExchUMIPGatewayFlags2') ?? 0) & 1) === 1,
+      status: gatewayStatuses[(e.getInt('msExchUMIPGatewayStatus') ?? 0) as 0 | 1 | 2] ?? 'Unknown',
+      huntGroups: huntGroups.filter((h) => normalizeDn(h.gatewayDn) === normalizeDn(e.dn)),
+    }));
+  const autoAttendants: AutoAttendant[] = entries
+    .filter((e) => hasClass(e, 'msExchUMAutoAttendant'))
+    .map((e) => ({ dn: e.dn, name: e.get('cn') ?? rdnValue(e.dn), dialPlanDn: e.get('msExchUMAutoAttendantDialPlanLink'), pilotNumbers: e.getAll('msExchUMAutoAttendantDialedNumbers') }));
+  const mailboxPolicies: MailboxPolicy[] = entries
+    .filter((e) => hasClass(e, 'msExchUMRecipientTemplate'))
+    .map((e) => ({ dn: e.dn, name: e.get('cn') ?? rdnValue(e.dn), dialPlanDn: e.get('msExchUMMailboxPolicyDialPlanLink'), minPinLength: e.getInt('msExchUMPinPolicyMinPasswordLength') }));
+  const servers: ExchangeServer[] = entries
+    .filter((e) => hasClass(e, 'msExchExchangeServer'))
+    .map((e) => {
+      const version = parseExchangeVersion(e.get('serialNumber'));
+      return {
+        dn: e.dn,
+        name: e.get('cn') ?? rdnValue(e.dn),
+        versionLabel: version.label,
+        major: version.major,
+        minor: version.minor,
+        build: version.build,
+        beforeExchange2010Sp1: version.beforeExchange2010Sp1,
+        dialPlanDns: e.getAll(UM_SERVER_DIAL_PLAN_LINK),
+      };
+    });
+
+  const dialPlanEntries = entries.filter((e) => hasClass(e, 'msExchUMDialPlan'));
+  const dialPlans: DialPlan[] = [];
+  for (const e of dialPlanEntries) {
+    const key = normalizeDn(e.dn);
+    const linked = <T extends { dn: string }>(items: T[], link: (item: T) => string | undefined) =>
+      items.filter((i) => {
+        const target = link(i);
+        return !!target && normalizeDn(target) === key;
+      });
+    dialPlans.push({
+      dn: e.dn,
+      name: e.get('cn') ?? rdnValue(e.dn),
+      uriType: uriTypes[e.getInt('msExchUMDialPlanURIType') ?? 0] ?? 'Unknown',
+      digits: e.getInt('msExchUMNumberingPlanDigits'),
+      voipSecurity: voipSecurities[e.getInt('msExchUMDialPlanVoipSecurity') ?? 0] ?? 'Unknown',
+      phoneContext: e.get('msExchUMPhoneContext'),
+      accessNumbers: e.getAll('msExchUMVoiceMailPilotNumbers'),
+      equivalentPhoneContexts: e.getAll('msExchUMEquivalentDialPlanPhoneContexts'),
+      mailboxPolicyDns: linked(mailboxPolicies, (p) => p.dialPlanDn).map((p) => p.dn),
+      autoAttendantDns: linked(autoAttendants, (a) => a.dialPlanDn).map((a) => a.dn),
+      huntGroupDns: linked(huntGroups, (h) => h.dialPlanDn).map((h) => h.dn),
+      serverDns: servers.filter((s) => s.dialPlanDns.some((d) => normalizeDn(d) === key)).map((s) => s.dn),
+      contactDns: [],
+      umEnabledUsers: await countBackLinks(session, e),
+    });
+  }
+  const byName = <T extends { name: string }>(items: T[]) => items.sort((a, b) => a.name.localeCompare(b.name));
+  for (const g of gateways) byName(g.huntGroups);
+  return { dn: org.dn, name: org.get('cn') ?? rdnValue(org.dn), servers: byName(servers), dialPlans: byName(dialPlans), gateways: byName(gateways), autoAttendants: byName(autoAttendants), mailboxPolicies: byName(mailboxPolicies) };
+}
+
+/**
+ * Counts the UM-enabled users of a dial plan from its back-link, read as a range in the same
+ * search. A DC that caps values per range (AD: 1,500) says so in the range; only then is the
+ * rest fetched, which costs one more round trip per 1,500 users of that dial plan.
+ */
+async function countBackLinks(session: DirectorySession, entry: DirEntry): Promise<number> {
+  const ranged = entry.names().find((n) => n.toLowerCase().startsWith(`${RECIPIENTS_BACKLINK.toLowerCase()};range=`));
+  if (!ranged) return entry.getAll(RECIPIENTS_BACKLINK).length;
+  if (/;range=\d+-\*$/i.test(ranged)) return entry.getAll(ranged).length;
+  return (await session.readRanged(entry.dn, RECIPIENTS_BACKLINK)).length;
+}
+
+async function readPools(session: DirectorySession): Promise<LyncPool[]> {
+  const base = `CN=Pools,CN=RTC Service,CN=Services,${session.rootDse.configurationNamingContext}`;
+  let entries: DirEntry[];
+  try {
+    entries = await session.search(base, { scope: 'one', filter: '(objectClass=msRTCSIP-Pool)', attributes: ['dNSHostName', 'msRTCSIP-PoolVersion', 'msRTCSIP-PoolData', 'msRTCSIP-PoolDisplayName'] });
+  } catch (error) {
+    if (error instanceof ApiError && error.code === 'NOT_FOUND') return [];
+    throw error;
+  }
+  return entries
+    .filter((e) => e.get('dNSHostName'))
+    .sort((a, b) => a.get('dNSHostName')!.localeCompare(b.get('dNSHostName')!))
+    .map((e) => ({
+      dn: e.dn,
+      fqdn: e.get('dNSHostName')!.toLowerCase(),
+      displayName: e.get('msRTCSIP-PoolDisplayName'),
+      kind: poolKindFromData(e.getAll('msRTCSIP-PoolData')),
+      version: poolVersionText(e.get('msRTCSIP-PoolVersion')),
+      poolData: e.getAll('msRTCSIP-PoolData'),
+      gateways: [],
+    }));
+}
+
+async function readUmContacts(session: DirectorySession, forest: string): Promise<UmContact[]> {
+  const entries = await session.search(session.rootDse.defaultNamingContext, { filter: umContactFilter, attributes: umContactAttributes });
+  return entries.map((e) => toUmContact(e, forest));
+}
+
+/** A contact as read; kind, target and pool are resolved once every forest is known. */
+export function toUmContact(e: DirEntry, forest: string): UmContact {
+  const sip = e.get('msRTCSIP-PrimaryUserAddress');
+  const line = e.get('msRTCSIP-Line')?.replace(/^tel:/i, '');
+  return {
+    dn: e.dn,
+    forest,
+    kind: 'Unknown',
+    kindSource: 'none',
+    displayName: e.get('displayName') ?? e.get('cn'),
+    sipAddress: sip,
+    phoneNumber: e.get('telephoneNumber') ?? line,
+    poolServiceDn: e.get('msRTCSIP-PrimaryHomeServer'),
+    targetDn: e.get('msDS-SourceObjectDN'),
+    ou: formatOu(parentDn(e.dn)),
+    cnForm: contactCnForm(e.dn),
+    whenChanged: e.get('whenChanged'),
+    otherIpPhone: e.getAll('otherIpPhone'),
+  };
+}
+
+/** `OU=UM Contacts,OU=Lab,DC=contoso,DC=test` as admins read it: contoso.test/Lab/UM Contacts. */
+export function formatOu(dn: string): string {
+  const rdns = parseDn(dn);
+  const domain = rdns.filter((r) => r.type.toLowerCase() === 'dc').map((r) => r.value).join('.');
+  const path = rdns.filter((r) => r.type.toLowerCase() !== 'dc').map((r) => r.value).reverse();
+  return [domain, ...path].join('/');
+}
