@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { appApi } from './api/app';
+import { contactsApi } from './api/contacts';
 import { jobsApi } from './api/jobs';
 import { powershellApi } from './api/powershell';
 import { profilesApi } from './api/profiles';
@@ -19,6 +20,7 @@ export const api = {
   ...jobsApi,
   ...powershellApi,
   ...topologyApi,
+  ...contactsApi,
 };
 
 export type Api = typeof api;

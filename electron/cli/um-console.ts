@@ -5,6 +5,7 @@ import { assertNodeVersion } from '../adapters/node-services';
 import { CliContext, type GlobalOptions } from './cli-context';
 import { registerBasicCommands } from './commands/basic-commands';
 import { registerTopologyCommand } from './commands/topology-command';
+import { registerContactsCommand } from './commands/contacts-command';
 
 /**
  * `um-console`: the console's services from a terminal, for scripts and scheduled runs. Every
@@ -40,6 +41,7 @@ function run(action: (ctx: CliContext, options: Record<string, unknown>) => Prom
 assertNodeVersion();
 registerBasicCommands(program, run);
 registerTopologyCommand(program, run);
+registerContactsCommand(program, run);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const code = (error as { code?: string }).code;

@@ -6,6 +6,8 @@ import { JobManager } from './jobs/job-manager';
 import { PowerShellHistory } from './powershell/powershell-history';
 import { PowerShellService } from './powershell/powershell-service';
 import { TopologyService } from './topology/topology-service';
+import { AuditLog } from './audit/audit-log';
+import { ContactsService } from './contacts/contacts-service';
 import { readLabDescriptor, type LabDescriptor } from './profiles/lab-descriptor';
 import { ProfileService } from './profiles/profile-service';
 import type { SecretVault } from './profiles/secret-vault';
@@ -34,6 +36,8 @@ export interface AppServices {
   readonly jobs: JobManager;
   readonly powershell: PowerShellService;
   readonly topology: TopologyService;
+  readonly audit: AuditLog;
+  readonly contacts: ContactsService;
   readonly lab: LabDescriptor | undefined;
   shutdown(): Promise<void>;
 }
@@ -54,6 +58,8 @@ export function createServices(environment: ServiceEnvironment): AppServices {
   });
   connections.onClose((profile) => powershell.closeProfile(profile));
   const topology = new TopologyService(connections, profiles, powershell, bus);
+  const audit = new AuditLog(environment.dataDir);
+  const contacts = new ContactsService(connections, profiles, topology, powershell, audit);
   return {
     environment,
     bus,
@@ -62,6 +68,8 @@ export function createServices(environment: ServiceEnvironment): AppServices {
     jobs,
     powershell,
     topology,
+    audit,
+    contacts,
     lab,
     async shutdown() {
       await jobs.cancelAll();

@@ -9,7 +9,7 @@ import type { HandlerTable } from './core/dispatch';
  * unchanged by Electron IPC, the web host and the CLI.
  */
 export function createHandlers(services: AppServices): HandlerTable {
-  const { profiles, connections, jobs, powershell, topology, environment } = services;
+  const { profiles, connections, jobs, powershell, topology, contacts, environment } = services;
   const { settings } = environment;
   return {
     'app.info': async () =>
@@ -53,6 +53,14 @@ export function createHandlers(services: AppServices): HandlerTable {
     'powershell.status': async () => powershell.status(),
     'topology.get': async ({ profiles: names, refresh }) => topology.get({ profiles: names, refresh }),
     'topology.object': async ({ profile, dn }) => topology.rawObject(profile, dn),
+
+    'contacts.list': async ({ refresh }) => contacts.list(refresh),
+    'contacts.options': async () => contacts.options(),
+    'contacts.create': async (input) => contacts.create(input),
+    'contacts.update': async (input) => contacts.update(input),
+    'contacts.move': async (input) => contacts.move(input),
+    'contacts.delete': async (input) => contacts.delete(input),
+    'contacts.createOu': async ({ profile, parentDn, name }) => contacts.createOu(profile, parentDn, name),
     'powershell.test': async ({ profile, target }) => {
       const started = Date.now();
       const probe = target === 'exchange' ? 'Get-UMDialPlan' : 'Get-CsPool';

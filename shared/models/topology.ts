@@ -123,6 +123,8 @@ export const umContactSchema = z.object({
   ou: z.string(),
   cnForm: z.enum(['guid', 'name']),
   whenChanged: z.string().optional(),
+  /** uSNChanged: the version an edit must still find to go ahead. */
+  version: z.string().optional(),
 });
 export type UmContact = z.infer<typeof umContactSchema>;
 

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { LabDirectory } from '../lab/lab-directory';
 import { forests, labOuDn, labRoot, orgDn, repoRoot } from '../lab/lab-config';
-import { umContactAttributes as seedContact, dialPlanDn } from '../lab/seed-topology';
+import { contactAttributes } from '../../electron/services/contacts/contact-recipe';
+import { dialPlanDn, poolServiceDn } from '../lab/seed-topology';
 import { filter } from '../../electron/services/directory/ldap-escape';
 import { benchServices, printResult, round } from './bench-support';
 
@@ -53,7 +54,7 @@ async function growDirectory(): Promise<void> {
     const name = `Bench${String(i).padStart(2, '0')}`;
     await dir.ensure(dialPlanDn(name, forests.contoso), { objectClass: 'msExchUMDialPlan', msExchUMDialPlanURIType: '3', msExchUMDialPlanVoipSecurity: '1', msExchUMNumberingPlanDigits: '5', msExchUMPhoneContext: `${name}.contoso.test`, msExchUMVoiceMailPilotNumbers: [`+1555${String(i).padStart(7, '0')}`] });
     await dir.ensure(`CN=${name} Default Policy,CN=UM Mailbox Policies,${orgDn(forests.contoso)}`, { objectClass: 'msExchUMRecipientTemplate', msExchUMMailboxPolicyDialPlanLink: dialPlanDn(name, forests.contoso) });
-    await dir.ensure(`CN=${name} Subscriber Access,OU=UM Contacts,${labOuDn(forests.contoso)}`, seedContact('SA', `${name} Subscriber Access`, `sip:${name}SA@contoso.test`, `+1555${String(i).padStart(7, '0')}`, dialPlanDn(name, forests.contoso), 'pool01.contoso.test'));
+    await dir.ensure(`CN=${name} Subscriber Access,OU=UM Contacts,${labOuDn(forests.contoso)}`, contactAttributes({ kind: 'SA', name: `${name} Subscriber Access`, sipAddress: `sip:${name}SA@contoso.test`, phoneNumber: `+1555${String(i).padStart(7, '0')}`, targetDn: dialPlanDn(name, forests.contoso), poolServiceDn: poolServiceDn('pool01.contoso.test') }));
   }
   for (let i = 4; i <= 20; i++) {
     const pool = `CN=1:${i},CN=Pools,CN=RTC Service,CN=Services,${config}`;

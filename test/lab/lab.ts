@@ -45,7 +45,7 @@ function seedVersion(): string {
   const hash = createHash('sha256');
   const labDir = join(repoRoot, 'test/lab');
   for (const file of readdirSync(labDir).filter((f) => f.endsWith('.ts')).sort()) hash.update(readFileSync(join(labDir, file)));
-  hash.update(readFileSync(join(repoRoot, 'electron/services/permissions/ou-permission-recipes.ts')));
+  for (const shared of ['electron/services/permissions/ou-permission-recipes.ts', 'electron/services/contacts/contact-recipe.ts']) hash.update(readFileSync(join(repoRoot, shared)));
   return hash.digest('hex').slice(0, 16);
 }
 

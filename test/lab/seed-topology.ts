@@ -1,9 +1,11 @@
 import { randomUUID } from 'node:crypto';
+import { contactAttributes } from '../../electron/services/contacts/contact-recipe';
 import type { LabDirectory } from './lab-directory';
 import { configDn, forests, labOuDn, orgDn, type ForestSpec } from './lab-config';
 
 /**
- * The Exchange UM organisation and the Lync pools of lab.md, with the gaps seeded on purpose:
+ * The Exchange UM organisation and the Lync pools of lab.md, with the gaps seeded on purpose
+ * (SA/AA contacts are written with the console's own contact recipe, the one source of that shape):
  * pool02 has no UM IP gateway, Taipei is Unsecured, Legacy is TelExtn, EXUM01 (Exchange 2010
  * RTM) serves Tokyo, and only Redmond has its SA and AA contacts.
  */
@@ -152,25 +154,6 @@ async function seedLyncPools(dir: LabDirectory): Promise<void> {
   }
 }
 
-/** An SA or AA contact as OcsUmUtil / New-CsExUmContact leave it (see the contact recipe). */
-export function umContactAttributes(kind: 'SA' | 'AA', displayName: string, sip: string, phone: string, sourceDn: string, pool: string): Record<string, string | string[]> {
-  return {
-    objectClass: 'contact',
-    displayName,
-    description: kind === 'SA' ? 'Subscriber Access' : 'Auto Attendant',
-    'msRTCSIP-PrimaryUserAddress': sip,
-    proxyAddresses: [sip],
-    'msRTCSIP-UserEnabled': 'TRUE',
-    'msRTCSIP-PrimaryHomeServer': poolServiceDn(pool),
-    'msRTCSIP-OptionFlags': '256',
-    'msRTCSIP-SourceObjectType': String(0x90000000 | 0),
-    'msRTCSIP-Line': `tel:${phone}`,
-    'msDS-SourceObjectDN': sourceDn,
-    otherIpPhone: [kind === 'SA' ? 'SubscriberAccess' : 'AutoAttendant'],
-    telephoneNumber: phone,
-  };
-}
-
 export async function seedContosoTopology(dir: LabDirectory, withFabrikam: boolean): Promise<void> {
   const forest = forests.contoso;
   await seedExchangeOrg(dir, forest);
@@ -193,20 +176,20 @@ export async function seedContosoTopology(dir: LabDirectory, withFabrikam: boole
   const contacts = `OU=UM Contacts,${labOuDn(forest)}`;
   await dir.ensure(
     `CN=Redmond Subscriber Access,${contacts}`,
-    umContactAttributes('SA', 'Redmond Subscriber Access', 'sip:RedmondSA@contoso.test', '+14255550100', dialPlanDn('Redmond', forest), 'pool01.contoso.test'),
+    contactAttributes({ kind: 'SA', name: 'Redmond Subscriber Access', sipAddress: 'sip:RedmondSA@contoso.test', phoneNumber: '+14255550100', targetDn: dialPlanDn('Redmond', forest), poolServiceDn: poolServiceDn('pool01.contoso.test') }),
   );
   // The cmdlet route names contacts by GUID; the seeded AA contact uses that form.
   const [existingAa] = await dir.search(contacts, '(msRTCSIP-PrimaryUserAddress=sip:RedmondAA@contoso.test)', ['1.1']);
   if (!existingAa) {
     await dir.add(
       `CN={${randomUUID()}},${contacts}`,
-      umContactAttributes('AA', 'RedmondAA', 'sip:RedmondAA@contoso.test', '+14255550123', autoAttendantDn('RedmondAA', forest), 'pool01.contoso.test'),
+      contactAttributes({ kind: 'AA', name: 'RedmondAA', sipAddress: 'sip:RedmondAA@contoso.test', phoneNumber: '+14255550123', targetDn: autoAttendantDn('RedmondAA', forest), poolServiceDn: poolServiceDn('pool01.contoso.test') }),
     );
   }
   if (withFabrikam) {
     await dir.ensure(
       `CN=Kaohsiung Subscriber Access,${contacts}`,
-      umContactAttributes('SA', 'Kaohsiung Subscriber Access', 'sip:KaohsiungSA@contoso.test', '+88675550100', dialPlanDn('Kaohsiung', forests.fabrikam), 'pool01.contoso.test'),
+      contactAttributes({ kind: 'SA', name: 'Kaohsiung Subscriber Access', sipAddress: 'sip:KaohsiungSA@contoso.test', phoneNumber: '+88675550100', targetDn: dialPlanDn('Kaohsiung', forests.fabrikam), poolServiceDn: poolServiceDn('pool01.contoso.test') }),
     );
   }
 }

@@ -18,11 +18,6 @@ export function escapeFilterValue(value: string): string {
   return out;
 }
 
-/** Escapes raw bytes (a GUID or SID) for a filter: every byte as `\hh`. */
-export function escapeFilterBytes(bytes: Uint8Array): string {
-  return Array.from(bytes, (b) => hex(b)).join('');
-}
-
 /**
  * Builds a filter from a template whose `${}` holes are escaped values, so a filter can be read
  * as written: filter`(&(objectClass=user)(sAMAccountName=${name}))`.

@@ -33,6 +33,11 @@ export const cmdletCatalog: Record<ShellTarget, Record<string, CmdletSpec>> = {
   lync: {
     'Get-CsPool': { parameters: ['Identity'] },
     'Get-CsDialPlan': { parameters: ['Identity'] },
+    'Get-CsExUmContact': { parameters: ['Identity', 'Filter'] },
+    'New-CsExUmContact': { parameters: ['SipAddress', 'RegistrarPool', 'DisplayNumber', 'OU', 'AutoAttendant', 'Description'], write: true },
+    'Set-CsExUmContact': { parameters: ['Identity', 'SipAddress', 'DisplayNumber', 'AutoAttendant', 'Description', 'Enabled'], write: true },
+    'Move-CsExUmContact': { parameters: ['Identity', 'Target'], write: true },
+    'Remove-CsExUmContact': { parameters: ['Identity'], write: true },
   },
 };
 

@@ -49,6 +49,7 @@ export const umContactAttributes = [
   'msDS-SourceObjectDN',
   'msRTCSIP-SourceObjectType',
   'whenChanged',
+  'uSNChanged',
 ];
 
 /** SA/AA contacts: contacts that point at a UM object or carry Lync's UM source-object type. */
@@ -239,6 +240,7 @@ export function toUmContact(e: DirEntry, forest: string): UmContact {
     ou: formatOu(parentDn(e.dn)),
     cnForm: contactCnForm(e.dn),
     whenChanged: e.get('whenChanged'),
+    version: e.get('uSNChanged'),
     otherIpPhone: e.getAll('otherIpPhone'),
   };
 }

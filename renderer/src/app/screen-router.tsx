@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { Page } from '../components/page';
 import { Typography } from '@mui/material';
+import { ContactsPage } from '../features/contacts/contacts-page';
 import { PowerShellPage } from '../features/powershell/powershell-page';
 import { SettingsPage } from '../features/settings/settings-page';
 import { TopologyPage } from '../features/topology/topology-page';
@@ -17,6 +18,8 @@ export function ScreenRouter({ section, params, navigate }: ScreenProps & { sect
   switch (section) {
     case 'settings':
       return <SettingsPage params={params} navigate={navigate} />;
+    case 'contacts':
+      return <ContactsPage params={params} navigate={navigate} />;
     case 'topology':
       return <TopologyPage params={params} navigate={navigate} />;
     case 'powershell':

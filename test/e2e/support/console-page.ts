@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { expect, type Page } from '@playwright/test';
+import { expect, type Locator, type Page } from '@playwright/test';
 
 /** Page helpers shared by the specs: one place that knows the console's test ids. */
 export const screenshotDir = join(import.meta.dirname, '../../../test-results/screenshots');
@@ -51,4 +51,10 @@ export async function disconnectAll(page: Page): Promise<void> {
     await expect(page.getByTestId(`profile-status-${profile}`)).toHaveText(/Disconnected|已中斷連線/);
   }
   await expect(page.getByTestId('connection-none')).toBeVisible();
+}
+
+/** Expands a tree item (a `node-…` test id) unless it is open already. */
+export async function expandNode(node: Locator): Promise<void> {
+  if ((await node.getAttribute('aria-expanded')) !== 'true') await node.locator('.MuiTreeItem-iconContainer').first().click();
+  await expect(node).toHaveAttribute('aria-expanded', 'true');
 }

@@ -1,0 +1,137 @@
+import type { Command } from 'commander';
+import type { ContactItem, ContactOptions } from '@shared/models/contacts';
+import { proposeSipAddress } from '@shared/contacts/contact-values';
+import { ApiError } from '@shared/errors';
+import type { CliContext } from '../cli-context';
+import { table } from '../cli-context';
+
+type Run = (action: (ctx: CliContext, options: Record<string, unknown>) => Promise<void>) => (...args: unknown[]) => Promise<void>;
+
+/** `contacts list|create|update|delete`: OcsUmUtil from a terminal. */
+export function registerContactsCommand(program: Command, run: Run): void {
+  const contacts = program.command('contacts').description('Subscriber Access and Auto Attendant contacts');
+
+  contacts
+    .command('list')
+    .description('List every SA/AA contact in the forests of the --profile options, with problems')
+    .action(
+      run(async (ctx) => {
+        await ctx.connectAll();
+        const list = await ctx.call('contacts.list', { refresh: true });
+        ctx.print(list, () =>
+          table(
+            ['Type', 'Name', 'SIP address', 'Number', 'Dial plan / AA', 'Pool', 'OU', 'Problems'],
+            list.map((c) => [c.kind, c.displayName, c.sipAddress, c.phoneNumber, c.target?.name ?? c.targetDn ?? '', c.pool?.name, c.ou, c.problems.map((p) => p.code).join(', ')]),
+          ),
+        );
+      }),
+    );
+
+  contacts
+    .command('create')
+    .description('Create an SA contact for a dial plan or an AA contact for an auto attendant')
+    .requiredOption('--type <type>', 'SA or AA')
+    .option('--dial-plan <name>', 'the UM dial plan (SA)')
+    .option('--auto-attendant <name>', 'the auto attendant (AA)')
+    .option('--name <name>', 'display name (default: the dial plan or auto attendant name)')
+    .option('--sip <uri>', 'SIP address, sip:name@domain (default: proposed from the name)')
+    .option('--phone <number>', 'E.164 number, +…')
+    .option('--pilot', "use Exchange UM's number: the dial plan's access number or the auto attendant's pilot number")
+    .option('--pool <fqdn>', 'the Lync pool that registers the contact (default: the first pool)')
+    .option('--ou <dn>', 'the OU to create it in (default: where the existing UM contacts are)')
+    .option('--route <route>', 'ldap (as OcsUmUtil) or powershell (New-CsExUmContact)', 'ldap')
+    .action(
+      run(async (ctx, o) => {
+        const type = String(o.type).toUpperCase();
+        if (type !== 'SA' && type !== 'AA') throw new ApiError('INVALID_INPUT', '--type must be SA or AA.');
+        await ctx.connectAll();
+        const options = await ctx.call('contacts.options', {});
+        const forest = options.forests.find((f) => ctx.profiles().includes(f.profile)) ?? options.forests[0];
+        if (!forest) throw new ApiError('NOT_FOUND', 'None of the given profiles reaches a forest with Lync pools.');
+        const target = type === 'SA' ? findByName(options.dialPlans, o.dialPlan, '--dial-plan') : findByName(options.autoAttendants, o.autoAttendant, '--auto-attendant');
+        const numbers = 'accessNumbers' in target ? target.accessNumbers : target.pilotNumbers;
+        const phone = o.pilot ? numbers[0] : (o.phone as string | undefined);
+        if (!phone) throw new ApiError('INVALID_INPUT', `Give --phone +… or --pilot (Exchange UM has ${numbers.join(', ') || 'no number'} for ${target.name}).`);
+        const name = (o.name as string | undefined) ?? target.name;
+        const list = await ctx.call('contacts.list', {});
+        const result = await ctx.call('contacts.create', {
+          profile: forest.profile,
+          kind: type,
+          targetDn: target.dn,
+          name,
+          sipAddress: (o.sip as string | undefined) ?? proposeSipAddress(type, name, forest.sipDomain),
+          phoneNumber: phone,
+          poolFqdn: (o.pool as string | undefined) ?? forest.pools[0]?.fqdn ?? '',
+          ouDn: (o.ou as string | undefined) ?? defaultOu(list, forest),
+          route: o.route === 'powershell' ? 'powershell' : 'ldap',
+        });
+        ctx.print(result, () => [`Created ${result.dn} (${result.route === 'ldap' ? 'LDAP' : 'Lync PowerShell'})`, ...(result.command ? [`  ${result.command}`] : []), ...result.warnings.map((w) => `  Warning: ${w.code} ${JSON.stringify(w.params)}`)].join('\n'));
+      }),
+    );
+
+  contacts
+    .command('update')
+    .description('Change, or move to another pool or OU, the contact found by --sip or --dn')
+    .option('--sip <uri>', 'find the contact by its SIP address')
+    .option('--dn <dn>', 'find the contact by its distinguished name')
+    .option('--name <name>', 'new display name')
+    .option('--new-sip <uri>', 'new SIP address')
+    .option('--phone <number>', 'new E.164 number')
+    .option('--pool <fqdn>', 'move to this pool')
+    .option('--ou <dn>', 'move to this OU')
+    .option('--route <route>', 'ldap or powershell', 'ldap')
+    .action(
+      run(async (ctx, o) => {
+        await ctx.connectAll();
+        const contact = await findContact(ctx, o);
+        const route = o.route === 'powershell' ? 'powershell' : 'ldap';
+        const loaded = { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber, poolFqdn: contact.pool?.name, ou: contact.ou };
+        let result = undefined as Awaited<ReturnType<typeof ctx.call<'contacts.update'>>> | undefined;
+        if (o.name || o.newSip || o.phone) {
+          result = await ctx.call('contacts.update', { profile: contact.profile, dn: contact.dn, expectedVersion: contact.version, loaded, changes: { name: o.name as string | undefined, sipAddress: o.newSip as string | undefined, phoneNumber: o.phone as string | undefined }, route });
+        }
+        if (o.pool || o.ou) {
+          const current = result?.contact ?? contact;
+          result = await ctx.call('contacts.move', { profile: contact.profile, dn: current.dn, expectedVersion: current.version, loaded: {}, targetPoolFqdn: o.pool as string | undefined, targetOuDn: o.ou as string | undefined, route });
+        }
+        if (!result) throw new ApiError('INVALID_INPUT', 'Nothing to change: give --name, --new-sip, --phone, --pool or --ou.');
+        ctx.print(result, () => `Updated ${result!.dn}${result!.command ? `\n  ${result!.command}` : ''}`);
+      }),
+    );
+
+  contacts
+    .command('delete')
+    .description('Delete the contact found by --sip or --dn')
+    .option('--sip <uri>', 'find the contact by its SIP address')
+    .option('--dn <dn>', 'find the contact by its distinguished name')
+    .option('--route <route>', 'ldap or powershell', 'ldap')
+    .action(
+      run(async (ctx, o) => {
+        await ctx.connectAll();
+        const contact = await findContact(ctx, o);
+        const result = await ctx.call('contacts.delete', { profile: contact.profile, dn: contact.dn, expectedVersion: contact.version, loaded: {}, route: o.route === 'powershell' ? 'powershell' : 'ldap' });
+        ctx.print(result, () => `Deleted ${result.dn}`);
+      }),
+    );
+}
+
+function findByName<T extends { name: string }>(items: T[], name: unknown, flag: string): T {
+  const found = items.filter((i) => typeof name === 'string' && i.name.toLowerCase() === name.toLowerCase());
+  if (found.length !== 1) throw new ApiError('INVALID_INPUT', `${flag} must name one of: ${items.map((i) => i.name).join(', ')}.`);
+  return found[0]!;
+}
+
+async function findContact(ctx: CliContext, o: Record<string, unknown>): Promise<ContactItem> {
+  if (!o.sip && !o.dn) throw new ApiError('INVALID_INPUT', 'Find the contact with --sip sip:… or --dn "CN=…".');
+  const list = await ctx.call('contacts.list', { refresh: true });
+  const found = list.filter((c) => (o.sip && c.sipAddress?.toLowerCase() === String(o.sip).toLowerCase()) || (o.dn && c.dn.toLowerCase() === String(o.dn).toLowerCase()));
+  if (found.length !== 1) throw new ApiError('NOT_FOUND', `No single SA/AA contact matches ${String(o.sip ?? o.dn)}.`);
+  return found[0]!;
+}
+
+function defaultOu(list: ContactItem[], forest: ContactOptions['forests'][number]): string {
+  const parents = list.filter((c) => c.forest === forest.forest).map((c) => c.dn.split(/(?<!\\),/).slice(1).join(','));
+  const best = parents.sort((a, b) => parents.filter((p) => p === b).length - parents.filter((p) => p === a).length)[0];
+  if (!best) throw new ApiError('INVALID_INPUT', 'Give --ou "OU=…" (there are no UM contacts yet to take their OU from).');
+  return best;
+}

@@ -1,0 +1,391 @@
+import { renderCommand } from '@shared/powershell/render-command';
+import type { ContactCreate, ContactDelete, ContactItem, ContactMove, ContactOptions, ContactProblem, ContactRoute, ContactUpdate, ContactWriteResult } from '@shared/models/contacts';
+import type { Topology, UmContact } from '@shared/models/topology';
+import { ApiError } from '@shared/errors';
+import type { AuditLog } from '../audit/audit-log';
+import { canCreateChild, isMember, whoAmI, writableAttributes } from '../directory/account-rights';
+import type { ConnectionManager } from '../directory/connection-manager';
+import type { DirectorySession, Modification } from '../directory/directory-session';
+import { childDn, dnEquals, escapeDnValue, filter, parentDn } from '../directory/ldap-escape';
+import type { PowerShellService } from '../powershell/powershell-service';
+import type { ProfileService } from '../profiles/profile-service';
+import { formatOu, toUmContact, umContactAttributes } from '../topology/forest-reader';
+import { buildLinkIndex, forestOfDn } from '../topology/resolve-links';
+import type { TopologyService } from '../topology/topology-service';
+import { isValidE164, isValidSipAddress } from '@shared/contacts/contact-values';
+import { contactAttributes } from './contact-recipe';
+
+const REQUIRED_GROUPS = ['RTCUniversalServerAdmins', 'RTCUniversalUserAdmins'];
+
+/** Describes what an OU grants (from the permissions service), for explaining a refusal. */
+export type OuGrantDescriber = (session: DirectorySession, ouDn: string) => Promise<string | undefined>;
+
+/**
+ * Subscriber Access and Auto Attendant contacts: everything OcsUmUtil did, through one service
+ * with two write routes — LDAP with the console's recipe, or the Lync shell's *-CsExUmContact
+ * cmdlets when a Lync endpoint is configured. Every write checks rights first, refuses to
+ * overwrite a contact changed since it was loaded, and is audited.
+ */
+export class ContactsService {
+  describeOuGrants: OuGrantDescriber | undefined;
+
+  constructor(
+    private readonly connections: ConnectionManager,
+    private readonly profiles: ProfileService,
+    private readonly topology: TopologyService,
+    private readonly powershell: PowerShellService,
+    private readonly audit: AuditLog,
+  ) {}
+
+  /** Every SA/AA contact in the connected forests, with what is wrong with each. */
+  async list(refresh = false): Promise<ContactItem[]> {
+    const topology = await this.topology.get({ refresh });
+    return listContacts(topology);
+  }
+
+  /** What the create form offers: OUs, pools and SIP domain per Lync forest, dial plans and auto attendants. */
+  async options(): Promise<ContactOptions> {
+    const topology = await this.topology.get();
+    const lyncForests = topology.forests.filter((f) => f.lync);
+    const forests = await Promise.all(
+      lyncForests.map(async (f) => {
+        const session = await this.connections.ensure(f.profile);
+        const ous = await session.search(session.rootDse.defaultNamingContext, { filter: '(objectClass=organizationalUnit)', attributes: ['1.1'] });
+        const sipDomains = f.contacts.map((c) => c.sipAddress?.split('@')[1]).filter((d): d is string => !!d);
+        return {
+          profile: f.profile,
+          forest: f.forest,
+          ous: ous.map((o) => ({ dn: o.dn, path: formatOu(o.dn) })).sort((a, b) => a.path.localeCompare(b.path)),
+          pools: f.lync!.pools.map((p) => ({ fqdn: p.fqdn, kind: p.kind })),
+          sipDomain: mostCommon(sipDomains) ?? f.forest,
+          powershell: !!this.profiles.get(f.profile).lync,
+        };
+      }),
+    );
+    const mismatch = new Set(topology.findings.filter((x) => x.code === 'lync-dial-plan-name-mismatch').map((x) => x.subject.dn.toLowerCase()));
+    const dialPlans = topology.forests.flatMap((f) =>
+      (f.exchange?.dialPlans ?? [])
+        .filter((d) => d.uriType === 'SipName' || d.uriType === 'E164')
+        .map((d) => {
+          const preSp1 = f.exchange!.servers.filter((s) => s.beforeExchange2010Sp1 && d.serverDns.some((x) => dnEquals(x, s.dn)));
+          const known = topology.forests.some((x) => x.lync?.dialPlans !== undefined);
+          return {
+            dn: d.dn,
+            name: d.name,
+            forest: f.forest,
+            uriType: d.uriType,
+            phoneContext: d.phoneContext,
+            accessNumbers: d.accessNumbers,
+            nameCheck: { applies: preSp1.length > 0, satisfied: preSp1.length === 0 ? undefined : known ? !mismatch.has(d.dn.toLowerCase()) : undefined, servers: preSp1.map((s) => `${s.name} (${s.versionLabel})`).join(', ') },
+          };
+        }),
+    );
+    const autoAttendants = topology.forests.flatMap((f) =>
+      (f.exchange?.autoAttendants ?? []).map((a) => ({ dn: a.dn, name: a.name, forest: f.forest, dialPlan: f.exchange!.dialPlans.find((d) => a.dialPlanDn && dnEquals(d.dn, a.dialPlanDn))?.name, pilotNumbers: a.pilotNumbers })),
+    );
+    return { forests, dialPlans, autoAttendants };
+  }
+
+  async create(input: ContactCreate): Promise<ContactWriteResult> {
+    const session = await this.connections.ensure(input.profile);
+    const topology = await this.topology.get();
+    validateSip(input.sipAddress);
+    validatePhone(input.phoneNumber);
+    const target = findTarget(topology, input.kind, input.targetDn);
+    const pool = findPool(topology, input.profile, input.poolFqdn);
+    if (!(await session.read(input.ouDn, ['1.1']))) throw new ApiError('NOT_FOUND', `The organizational unit does not exist: ${input.ouDn}.`);
+    await assertUnique(session, topology, { sipAddress: input.sipAddress, phoneNumber: input.phoneNumber });
+    const warnings = await this.warnings(session, topology, target.dialPlanDn);
+    const route = this.route(input.profile, input.route);
+
+    if (!(await canCreateChild(session, input.ouDn, 'contact'))) throw await this.refusal(session, 'create', input.ouDn);
+
+    let dn: string;
+    let command: string | undefined;
+    const after = { kind: input.kind, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, pool: pool.fqdn, target: target.dn };
+    if (route === 'ldap') {
+      dn = childDn('CN', input.name, input.ouDn);
+      await this.audited(input.profile, session, 'contact.create', dn, route, undefined, after, () =>
+        session.add(dn, contactAttributes({ kind: input.kind, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, targetDn: target.dn, poolServiceDn: pool.serviceDn })),
+      );
+    } else {
+      const parameters = { SipAddress: input.sipAddress, RegistrarPool: pool.fqdn, OU: input.ouDn, DisplayNumber: input.phoneNumber, AutoAttendant: input.kind === 'AA', Description: input.name };
+      command = renderCommand('New-CsExUmContact', parameters);
+      await this.audited(input.profile, session, 'contact.create', input.sipAddress, route, undefined, after, () => this.powershell.invoke(input.profile, 'lync', 'New-CsExUmContact', parameters));
+      dn = (await findBySip(session, input.sipAddress))?.dn ?? input.sipAddress;
+    }
+    this.topology.invalidate('contact created');
+    return { route, dn, contact: await this.reload(input.profile, dn), warnings, command };
+  }
+
+  async update(input: ContactUpdate): Promise<ContactWriteResult> {
+    const session = await this.connections.ensure(input.profile);
+    const topology = await this.topology.get();
+    const current = await this.current(session, input.dn, input.expectedVersion, input.loaded, topology);
+    const changes = input.changes;
+    if (changes.sipAddress !== undefined) validateSip(changes.sipAddress);
+    if (changes.phoneNumber !== undefined) validatePhone(changes.phoneNumber);
+    await assertUnique(session, topology, { sipAddress: changes.sipAddress, phoneNumber: changes.phoneNumber }, input.dn);
+    const route = this.route(input.profile, input.route);
+    const modifications: Modification[] = [];
+    if (changes.name !== undefined && changes.name !== current.contact.displayName) modifications.push({ operation: 'replace', attribute: 'displayName', values: changes.name });
+    if (changes.sipAddress !== undefined && changes.sipAddress !== current.contact.sipAddress) {
+      const proxies = current.proxyAddresses.filter((p) => !/^sip:/i.test(p));
+      modifications.push({ operation: 'replace', attribute: 'msRTCSIP-PrimaryUserAddress', values: changes.sipAddress }, { operation: 'replace', attribute: 'proxyAddresses', values: [...proxies, changes.sipAddress] });
+    }
+    if (changes.phoneNumber !== undefined && changes.phoneNumber !== current.contact.phoneNumber) {
+      modifications.push({ operation: 'replace', attribute: 'telephoneNumber', values: changes.phoneNumber }, { operation: 'replace', attribute: 'msRTCSIP-Line', values: `tel:${changes.phoneNumber}` });
+    }
+    if (modifications.length === 0) return { route, dn: input.dn, contact: await this.reload(input.profile, input.dn), warnings: [] };
+    const writable = await writableAttributes(session, input.dn);
+    if (modifications.some((m) => !writable.has(m.attribute.toLowerCase()))) throw await this.refusal(session, 'edit', parentDn(input.dn), modifications.map((m) => m.attribute).filter((a) => !writable.has(a.toLowerCase())));
+    let command: string | undefined;
+    const before = snapshot(current.contact);
+    const after = { ...before, ...changes };
+    if (route === 'ldap') {
+      await this.audited(input.profile, session, 'contact.update', input.dn, route, before, after, () => session.modify(input.dn, modifications));
+    } else {
+      const parameters = { Identity: current.contact.sipAddress ?? input.dn, SipAddress: changes.sipAddress, DisplayNumber: changes.phoneNumber, Description: changes.name };
+      command = renderCommand('Set-CsExUmContact', parameters);
+      await this.audited(input.profile, session, 'contact.update', input.dn, route, before, after, () => this.powershell.invoke(input.profile, 'lync', 'Set-CsExUmContact', parameters));
+    }
+    this.topology.invalidate('contact changed');
+    return { route, dn: input.dn, contact: await this.reload(input.profile, input.dn), warnings: [], command };
+  }
+
+  /** Moves a contact to another OU (LDAP only: no Lync cmdlet does it) and/or another pool. */
+  async move(input: ContactMove): Promise<ContactWriteResult> {
+    const session = await this.connections.ensure(input.profile);
+    const topology = await this.topology.get();
+    const current = await this.current(session, input.dn, input.expectedVersion, input.loaded, topology);
+    const route = this.route(input.profile, input.route);
+    let dn = input.dn;
+    let command: string | undefined;
+    const before = snapshot(current.contact);
+    if (input.targetPoolFqdn && input.targetPoolFqdn.toLowerCase() !== current.contact.pool?.name.toLowerCase()) {
+      const pool = findPool(topology, input.profile, input.targetPoolFqdn);
+      if (route === 'ldap') {
+        const writable = await writableAttributes(session, dn);
+        if (!writable.has('msrtcsip-primaryhomeserver')) throw await this.refusal(session, 'edit', parentDn(dn), ['msRTCSIP-PrimaryHomeServer']);
+        await this.audited(input.profile, session, 'contact.move-pool', dn, route, before, { ...before, pool: pool.fqdn }, () =>
+          session.modify(dn, [{ operation: 'replace', attribute: 'msRTCSIP-PrimaryHomeServer', values: pool.serviceDn }]),
+        );
+      } else {
+        const parameters = { Identity: current.contact.sipAddress ?? dn, Target: pool.fqdn };
+        command = renderCommand('Move-CsExUmContact', parameters);
+        await this.audited(input.profile, session, 'contact.move-pool', dn, route, before, { ...before, pool: pool.fqdn }, () => this.powershell.invoke(input.profile, 'lync', 'Move-CsExUmContact', parameters));
+      }
+    }
+    if (input.targetOuDn && !dnEquals(parentDn(dn), input.targetOuDn)) {
+      if (!(await session.read(input.targetOuDn, ['1.1']))) throw new ApiError('NOT_FOUND', `The organizational unit does not exist: ${input.targetOuDn}.`);
+      if (!(await canCreateChild(session, input.targetOuDn, 'contact'))) throw await this.refusal(session, 'move', input.targetOuDn);
+      const rdn = dn.split(/(?<!\\),/)[0]!;
+      const target = `${rdn},${input.targetOuDn}`;
+      try {
+        await this.audited(input.profile, session, 'contact.move-ou', dn, 'ldap', before, { ...before, ou: formatOu(input.targetOuDn) }, () => session.rename(dn, rdn, input.targetOuDn));
+      } catch (error) {
+        if (error instanceof ApiError && error.code === 'ACCESS_DENIED') throw await this.refusal(session, 'move', input.targetOuDn);
+        throw error;
+      }
+      dn = target;
+    }
+    this.topology.invalidate('contact moved');
+    return { route, dn, contact: await this.reload(input.profile, dn), warnings: [], command };
+  }
+
+  async delete(input: ContactDelete): Promise<ContactWriteResult> {
+    const session = await this.connections.ensure(input.profile);
+    const topology = await this.topology.get();
+    const current = await this.current(session, input.dn, input.expectedVersion, input.loaded, topology);
+    const route = this.route(input.profile, input.route);
+    const before = snapshot(current.contact);
+    let command: string | undefined;
+    try {
+      if (route === 'ldap') {
+        await this.audited(input.profile, session, 'contact.delete', input.dn, route, before, undefined, () => session.delete(input.dn));
+      } else {
+        const parameters = { Identity: current.contact.sipAddress ?? input.dn };
+        command = renderCommand('Remove-CsExUmContact', parameters);
+        await this.audited(input.profile, session, 'contact.delete', input.dn, route, before, undefined, () => this.powershell.invoke(input.profile, 'lync', 'Remove-CsExUmContact', parameters));
+      }
+    } catch (error) {
+      if (error instanceof ApiError && error.code === 'ACCESS_DENIED') throw await this.refusal(session, 'delete', parentDn(input.dn));
+      throw error;
+    }
+    this.topology.invalidate('contact deleted');
+    return { route, dn: input.dn, warnings: [], command };
+  }
+
+  /** OcsUmUtil's "new OU" from the OU picker. */
+  async createOu(profile: string, parent: string, name: string): Promise<{ dn: string; path: string }> {
+    const session = await this.connections.ensure(profile);
+    const dn = `OU=${escapeDnValue(name)},${parent}`;
+    if (!(await canCreateChild(session, parent, 'organizationalUnit'))) {
+      const account = await whoAmI(session);
+      throw new ApiError('ACCESS_DENIED', `${account.name} may not create organizational units in ${formatOu(parent)}. Ask a domain admin to create it or to delegate "Create Organizational Unit objects" there.`);
+    }
+    await this.audited(profile, session, 'ou.create', dn, 'ldap', undefined, { dn }, () => session.add(dn, { objectClass: 'organizationalUnit' }));
+    return { dn, path: formatOu(dn) };
+  }
+
+  private route(profile: string, requested: ContactRoute): ContactRoute {
+    if (requested === 'powershell' && !this.profiles.get(profile).lync) {
+      throw new ApiError('POWERSHELL_UNAVAILABLE', `Profile ${profile} has no Lync PowerShell endpoint; use the LDAP route or add the endpoint in Settings.`);
+    }
+    return requested;
+  }
+
+  /** Reads the contact now and refuses if it changed since the admin loaded it, saying what changed. */
+  private async current(session: DirectorySession, dn: string, expectedVersion: string, loaded: ContactUpdate['loaded'], topology: Topology): Promise<{ contact: ContactItem; proxyAddresses: string[] }> {
+    const entry = await session.read(dn, [...umContactAttributes, 'proxyAddresses']);
+    if (!entry) throw new ApiError('NOT_FOUND', `The contact no longer exists: ${dn}. Someone may have deleted it; refresh the list.`);
+    const fresh = toUmContact(entry, session.rootDse.forestDnsName);
+    buildLinkIndex(topology.forests).resolveContact(fresh);
+    const contact = itemFor(fresh, topology, this.profileFor(topology, session));
+    if (entry.get('uSNChanged') !== expectedVersion) {
+      const now = { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber, poolFqdn: contact.pool?.name, ou: contact.ou };
+      const changed = (Object.keys(now) as Array<keyof typeof now>).filter((k) => loaded[k] !== undefined && loaded[k] !== now[k]).map((k) => ({ field: k, loaded: loaded[k] ?? '', current: now[k] ?? '' }));
+      throw new ApiError('CONFLICT', `The contact was changed since you loaded it${changed.length ? ` (${changed.map((c) => `${c.field}: "${c.loaded}" → "${c.current}"`).join('; ')})` : ''}. Nothing was written; reload it and apply your change again.`, { changed, version: entry.get('uSNChanged') });
+    }
+    return { contact, proxyAddresses: entry.getAll('proxyAddresses') };
+  }
+
+  private profileFor(topology: Topology, session: DirectorySession): string {
+    return topology.forests.find((f) => f.forest === session.rootDse.forestDnsName)?.profile ?? '';
+  }
+
+  private async reload(profile: string, dn: string): Promise<ContactItem | undefined> {
+    const topology = await this.topology.get({ refresh: true });
+    return listContacts(topology).find((c) => dnEquals(c.dn, dn)) ?? undefined;
+  }
+
+  private async warnings(session: DirectorySession, topology: Topology, dialPlanDn: string | undefined): Promise<ContactWriteResult['warnings']> {
+    const warnings: ContactWriteResult['warnings'] = [];
+    const mismatch = dialPlanDn && topology.findings.find((f) => f.code === 'lync-dial-plan-name-mismatch' && dnEquals(f.subject.dn, dialPlanDn));
+    if (mismatch) warnings.push({ code: 'lync-dial-plan-name-mismatch', params: mismatch.params });
+    const account = await whoAmI(session);
+    const missing = REQUIRED_GROUPS.filter((g) => !isMember(account, g));
+    if (missing.length) warnings.push({ code: 'missing-groups', params: { account: account.name, groups: missing.join(', ') } });
+    return warnings;
+  }
+
+  /** A refusal in admin terms: which account, which groups it lacks, and what the OU grants. */
+  private async refusal(session: DirectorySession, action: 'create' | 'edit' | 'delete' | 'move', ouDn: string, attributes: string[] = []): Promise<ApiError> {
+    const account = await whoAmI(session);
+    const missing = REQUIRED_GROUPS.filter((g) => !isMember(account, g));
+    const grants = await this.describeOuGrants?.(session, ouDn).catch(() => undefined);
+    const where = formatOu(ouDn);
+    const what = { create: `create contacts in ${where}`, move: `move contacts into ${where}`, edit: `change ${attributes.join(', ')} on contacts in ${where}`, delete: `delete contacts in ${where}` }[action];
+    const parts = [`${account.name} may not ${what}.`];
+    if (missing.length) parts.push(`The account is not in ${missing.join(' or ')}; managing SA/AA contacts needs both RTCUniversalServerAdmins and RTCUniversalUserAdmins.`);
+    if (grants) parts.push(grants);
+    if (action === 'move') {
+      parts.push('Moving a contact between OUs needs "Delete Contact objects" where it is, "Create Contact objects" where it goes, and the right to write its name (cn). Grant-CsOUPermission -ObjectType Device gives the first two, not the last: ask a domain admin to move it or to delegate "Write name".');
+    } else if (action === 'create') {
+      parts.push('Creating contacts needs "Create Contact objects" on the OU: Grant-CsOUPermission -ObjectType Device gives it to RTCUniversalUserAdmins, or a domain admin can delegate it. The Contact grant alone lets them edit existing contacts\' Lync attributes, not create contacts.');
+    } else if (action === 'delete') {
+      parts.push('Deleting contacts needs "Delete Contact objects" on the OU (the Device grant, or a delegation).');
+    } else {
+      parts.push('Editing the Lync attributes of contacts needs Grant-CsOUPermission -ObjectType Contact on the OU.');
+    }
+    return new ApiError('ACCESS_DENIED', parts.join(' '), { account: account.name, missingGroups: missing, ou: ouDn, action });
+  }
+
+  private async audited<T>(profile: string, session: DirectorySession, action: string, target: string, route: ContactRoute, before: unknown, after: unknown, write: () => Promise<T>): Promise<T> {
+    const actor = { profile, identity: session.endpoint.bindIdentity };
+    try {
+      const result = await write();
+      this.audit.record({ actor, action, target, route, before, after, outcome: 'succeeded' });
+      return result;
+    } catch (error) {
+      this.audit.record({ actor, action, target, route, before, after, outcome: 'failed', error: error instanceof Error ? error.message : String(error) });
+      throw error;
+    }
+  }
+}
+
+/** The list with problems, from a topology (pure; also used after each write). */
+export function listContacts(topology: Topology): ContactItem[] {
+  const profileOf = (forest: string) => topology.forests.find((f) => f.forest === forest)?.profile ?? '';
+  return topology.forests.flatMap((f) => f.contacts.map((c) => itemFor(c, topology, profileOf(c.forest))));
+}
+
+function itemFor(c: UmContact, topology: Topology, profile: string): ContactItem {
+  const problems: ContactProblem[] = [];
+  const connected = new Set(topology.forests.map((f) => f.forest));
+  const all = topology.forests.flatMap((f) => f.contacts);
+  if (c.targetDn && !c.target) {
+    const forest = forestOfDn(c.targetDn);
+    if (connected.has(forest)) problems.push({ code: 'target-missing', severity: 'error', params: { target: c.targetDn } });
+    else problems.push({ code: 'target-other-forest', severity: 'info', params: { target: c.targetDn, forest } });
+  }
+  const ownForest = topology.forests.find((f) => f.forest === c.forest);
+  if (c.poolServiceDn && !c.pool && (ownForest?.lync?.pools.length ?? 0) > 0) problems.push({ code: 'pool-missing', severity: 'error', params: { pool: c.poolServiceDn } });
+  const digits = (n?: string) => (n ?? '').replace(/\D/g, '');
+  const sameNumber = all.filter((o) => o.dn !== c.dn && c.phoneNumber && digits(o.phoneNumber) === digits(c.phoneNumber));
+  if (sameNumber.length) problems.push({ code: 'duplicate-number', severity: 'error', params: { number: c.phoneNumber ?? '', others: sameNumber.map((o) => o.displayName ?? o.dn).join(', ') } });
+  const sameSip = all.filter((o) => o.dn !== c.dn && c.sipAddress && o.sipAddress?.toLowerCase() === c.sipAddress.toLowerCase());
+  if (sameSip.length) problems.push({ code: 'duplicate-sip', severity: 'error', params: { sip: c.sipAddress ?? '', others: sameSip.map((o) => o.displayName ?? o.dn).join(', ') } });
+  if (c.kind === 'Unknown') problems.push({ code: 'kind-unknown', severity: 'warning', params: {} });
+  const mismatch = c.dialPlan && topology.findings.find((f) => f.code === 'lync-dial-plan-name-mismatch' && dnEquals(f.subject.dn, c.dialPlan!.dn));
+  if (mismatch) problems.push({ code: 'lync-dial-plan-name-mismatch', severity: 'warning', params: mismatch.params });
+  return { ...c, profile, version: c.version ?? '', problems };
+}
+
+function validateSip(value: string): void {
+  if (!isValidSipAddress(value)) throw new ApiError('INVALID_INPUT', `"${value}" is not a SIP address. It must look like sip:name@contoso.com.`, { field: 'sipAddress' });
+}
+
+function validatePhone(value: string): void {
+  if (!isValidE164(value)) throw new ApiError('INVALID_INPUT', `"${value}" is not an E.164 number. Write it as + and the country code, e.g. +14255550100 (first digit not 0, at most 15 digits).`, { field: 'phoneNumber' });
+}
+
+function findTarget(topology: Topology, kind: 'SA' | 'AA', dn: string): { dn: string; dialPlanDn?: string } {
+  for (const f of topology.forests) {
+    if (kind === 'SA') {
+      const dp = f.exchange?.dialPlans.find((d) => dnEquals(d.dn, dn));
+      if (dp) return { dn: dp.dn, dialPlanDn: dp.dn };
+    } else {
+      const aa = f.exchange?.autoAttendants.find((a) => dnEquals(a.dn, dn));
+      if (aa) return { dn: aa.dn, dialPlanDn: aa.dialPlanDn };
+    }
+  }
+  throw new ApiError('NOT_FOUND', `The ${kind === 'SA' ? 'dial plan' : 'auto attendant'} was not found in the connected forests: ${dn}.`, { field: 'targetDn' });
+}
+
+function findPool(topology: Topology, profile: string, fqdn: string): { fqdn: string; serviceDn: string } {
+  const forest = topology.forests.find((f) => f.profile === profile) ?? topology.forests.find((f) => f.lync);
+  const pool = forest?.lync?.pools.find((p) => p.fqdn.toLowerCase() === fqdn.toLowerCase());
+  if (!pool) throw new ApiError('NOT_FOUND', `There is no Lync pool ${fqdn} in ${forest?.forest ?? 'the connected forests'}.`, { field: 'poolFqdn' });
+  return { fqdn: pool.fqdn, serviceDn: `CN=Lc Services,CN=Microsoft,${pool.dn}` };
+}
+
+/** SIP addresses are unique across users and contacts in the forest; numbers across UM contacts. */
+async function assertUnique(session: DirectorySession, topology: Topology, values: { sipAddress?: string; phoneNumber?: string }, except?: string): Promise<void> {
+  const root = session.rootDse.defaultNamingContext;
+  if (values.sipAddress) {
+    const holders = (await session.search(root, { filter: filter`(|(msRTCSIP-PrimaryUserAddress=${values.sipAddress})(proxyAddresses=${values.sipAddress}))`, attributes: ['1.1'] })).filter((e) => !except || !dnEquals(e.dn, except));
+    if (holders.length) throw new ApiError('ALREADY_EXISTS', `${values.sipAddress} is already used by ${holders[0]!.dn}. SIP addresses must be unique in the forest.`, { field: 'sipAddress', holder: holders[0]!.dn });
+  }
+  if (values.phoneNumber) {
+    const digits = values.phoneNumber.replace(/\D/g, '');
+    const holder = topology.forests.flatMap((f) => f.contacts).find((c) => (!except || !dnEquals(c.dn, except)) && c.phoneNumber?.replace(/\D/g, '') === digits);
+    if (holder) throw new ApiError('ALREADY_EXISTS', `${values.phoneNumber} is already the number of ${holder.displayName ?? holder.dn}. Each SA/AA contact needs its own number.`, { field: 'phoneNumber', holder: holder.dn });
+  }
+}
+
+async function findBySip(session: DirectorySession, sip: string) {
+  const [entry] = await session.search(session.rootDse.defaultNamingContext, { filter: filter`(&(objectClass=contact)(msRTCSIP-PrimaryUserAddress=${sip}))`, attributes: ['1.1'] });
+  return entry;
+}
+
+function snapshot(c: UmContact) {
+  return { dn: c.dn, kind: c.kind, name: c.displayName, sipAddress: c.sipAddress, phoneNumber: c.phoneNumber, pool: c.pool?.name, ou: c.ou, target: c.targetDn };
+}
+
+function mostCommon(values: string[]): string | undefined {
+  const counts = new Map<string, number>();
+  for (const v of values) counts.set(v.toLowerCase(), (counts.get(v.toLowerCase()) ?? 0) + 1);
+  return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
+}
+

@@ -1,0 +1,253 @@
+import {
+  Alert,
+  Autocomplete,
+  Button,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  FormControlLabel,
+  MenuItem,
+  Radio,
+  RadioGroup,
+  Stack,
+  TextField,
+  Typography,
+} from '@mui/material';
+import { useEffect, useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { isValidE164, isValidSipAddress, proposeSipAddress } from '@shared/contacts/contact-values';
+import type { ContactItem, ContactOptions, ContactRoute, ContactWriteResult } from '@shared/models/contacts';
+import type { ApiError } from '@shared/errors';
+import { toApiError, useApi } from '../../api/api-context';
+import { ErrorAlert } from '../../components/error-alert';
+import { ConflictDetails } from './conflict-details';
+import { NewOuDialog } from './new-ou-dialog';
+
+interface Props {
+  options: ContactOptions;
+  /** SIP addresses already taken by contacts, so the proposal does not collide with them. */
+  takenSipAddresses?: string[];
+  /** Present when editing; the form then changes name, SIP address and number only. */
+  contact?: ContactItem;
+  onClose: () => void;
+  onDone: (result: ContactWriteResult) => void;
+}
+
+/** OcsUmUtil's dialog, done right: every field checked as typed, numbers offered from Exchange UM. */
+export function ContactDialog({ options, contact, takenSipAddresses = [], onClose, onDone }: Props) {
+  const { t } = useTranslation('contacts');
+  const api = useApi();
+  const editing = !!contact;
+  const [forestProfile, setForestProfile] = useState(contact?.profile ?? options.forests[0]?.profile ?? '');
+  const forest = options.forests.find((f) => f.profile === forestProfile);
+  const [kind, setKind] = useState<'SA' | 'AA'>(contact?.kind === 'AA' ? 'AA' : 'SA');
+  const [targetDn, setTargetDn] = useState(contact?.target?.dn ?? '');
+  const [name, setName] = useState(contact?.displayName ?? '');
+  const [sip, setSip] = useState(contact?.sipAddress ?? '');
+  const [sipTouched, setSipTouched] = useState(editing);
+  const [nameTouched, setNameTouched] = useState(editing);
+  const [phone, setPhone] = useState(contact?.phoneNumber ?? '');
+  const [pool, setPool] = useState(contact?.pool?.name ?? forest?.pools[0]?.fqdn ?? '');
+  const [ouDn, setOuDn] = useState(contact ? contact.dn.split(/(?<!\\),/).slice(1).join(',') : defaultOu(forest));
+  const [route, setRoute] = useState<ContactRoute>('ldap');
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  const [newOuOpen, setNewOuOpen] = useState(false);
+  const [extraOus, setExtraOus] = useState<Array<{ dn: string; path: string }>>([]);
+
+  const targets = kind === 'SA' ? options.dialPlans : options.autoAttendants;
+  const target = targets.find((x) => x.dn === targetDn);
+  const numbers = target ? ('accessNumbers' in target ? target.accessNumbers : target.pilotNumbers) : [];
+  const dialPlan = kind === 'SA' ? options.dialPlans.find((d) => d.dn === targetDn) : options.dialPlans.find((d) => target && 'dialPlan' in target && d.name === target.dialPlan);
+  const ous = useMemo(() => [...(forest?.ous ?? []), ...extraOus], [forest, extraOus]);
+
+  // Defaults follow the chosen dial plan / auto attendant until the admin types their own.
+  useEffect(() => {
+    if (editing || !target) return;
+    if (!nameTouched) setName(target.name);
+    if (!sipTouched && forest) setSip(freeSipAddress(proposeSipAddress(kind, target.name, forest.sipDomain), takenSipAddresses));
+    if (!phone && numbers[0]) setPhone(numbers[0]);
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [targetDn, kind]);
+
+  const sipError = sip && !isValidSipAddress(sip) ? t('form.invalidSip') : undefined;
+  const phoneError = phone && !isValidE164(phone) ? t('form.invalidPhone') : undefined;
+  const canSubmit = !busy && !!name && !!sip && !!phone && !sipError && !phoneError && (editing || (!!targetDn && !!pool && !!ouDn));
+
+  const submit = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const result = editing
+        ? await api.call('contacts.update', {
+            profile: contact.profile,
+            dn: contact.dn,
+            expectedVersion: contact.version,
+            loaded: { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber },
+            changes: { name, sipAddress: sip, phoneNumber: phone },
+            route,
+          })
+        : await api.call('contacts.create', { profile: forestProfile, kind, targetDn, name, sipAddress: sip, phoneNumber: phone, poolFqdn: pool, ouDn, route });
+      onDone(result);
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <Dialog open onClose={onClose} maxWidth="md" fullWidth data-testid="contact-dialog">
+      <DialogTitle>{editing ? t('form.titleEdit', { name: contact.displayName }) : t('form.titleNew')}</DialogTitle>
+      <DialogContent>
+        <Stack spacing={2} sx={{ mt: 1 }}>
+          {error?.code === 'CONFLICT' ? <ConflictDetails error={error} /> : <ErrorAlert error={error} testId="contact-error" />}
+          {!editing && (
+            <>
+              {options.forests.length > 1 && (
+                <TextField select label={t('form.forest')} value={forestProfile} onChange={(e) => setForestProfile(e.target.value)}>
+                  {options.forests.map((f) => (
+                    <MenuItem key={f.profile} value={f.profile}>
+                      {f.forest} ({f.profile})
+                    </MenuItem>
+                  ))}
+                </TextField>
+              )}
+              <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+                <Typography variant="body2">{t('form.type')}</Typography>
+                <RadioGroup
+                  row
+                  value={kind}
+                  onChange={(e) => {
+                    setKind(e.target.value as 'SA' | 'AA');
+                    setTargetDn('');
+                    setPhone('');
+                  }}
+                >
+                  <FormControlLabel value="SA" control={<Radio />} label={t('kinds.SA')} data-testid="contact-type-SA" />
+                  <FormControlLabel value="AA" control={<Radio />} label={t('kinds.AA')} data-testid="contact-type-AA" />
+                </RadioGroup>
+              </Stack>
+              <TextField select label={kind === 'SA' ? t('form.dialPlan') : t('form.autoAttendant')} value={targetDn} onChange={(e) => setTargetDn(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'contact-target' } }}>
+                {targets.map((x) => (
+                  <MenuItem key={x.dn} value={x.dn} data-testid={`contact-target-${x.name}`}>
+                    {x.name} · {x.forest}
+                    {'dialPlan' in x && x.dialPlan ? ` · ${t('groups.dialPlanOf', { name: x.dialPlan })}` : ''}
+                  </MenuItem>
+                ))}
+              </TextField>
+            </>
+          )}
+          {dialPlan?.nameCheck.applies && (
+            <Alert severity={dialPlan.nameCheck.satisfied === false ? 'warning' : 'info'} data-testid="contact-name-check">
+              {t(dialPlan.nameCheck.satisfied === false ? 'form.nameCheck' : 'form.nameCheckOk', { servers: dialPlan.nameCheck.servers, phoneContext: dialPlan.phoneContext })}
+            </Alert>
+          )}
+          <TextField
+            label={t('form.name')}
+            value={name}
+            onChange={(e) => {
+              setName(e.target.value);
+              setNameTouched(true);
+            }}
+            slotProps={{ htmlInput: { maxLength: 64, 'data-testid': 'contact-name' } }}
+          />
+          <TextField
+            label={t('form.sip')}
+            value={sip}
+            onChange={(e) => {
+              setSip(e.target.value.trim());
+              setSipTouched(true);
+            }}
+            error={!!sipError}
+            helperText={sipError ?? t('form.sipHelp')}
+            slotProps={{ htmlInput: { 'data-testid': 'contact-sip' } }}
+          />
+          <Stack direction="row" spacing={2}>
+            <TextField
+              label={t('form.phone')}
+              value={phone}
+              onChange={(e) => setPhone(e.target.value.trim())}
+              error={!!phoneError}
+              helperText={phoneError ?? t('form.phoneHelp')}
+              sx={{ flex: 1 }}
+              slotProps={{ htmlInput: { 'data-testid': 'contact-phone' } }}
+            />
+            {numbers.length > 0 && (
+              <TextField select label={t('form.usePilot')} value={numbers.includes(phone) ? phone : ''} onChange={(e) => setPhone(e.target.value)} sx={{ flex: 1 }} slotProps={{ htmlInput: { 'data-testid': 'contact-pilot' } }}>
+                {numbers.map((n) => (
+                  <MenuItem key={n} value={n} data-testid={`contact-pilot-${n}`}>
+                    {n}
+                  </MenuItem>
+                ))}
+              </TextField>
+            )}
+          </Stack>
+          {!editing && (
+            <>
+              <TextField select label={t('form.pool')} value={pool} onChange={(e) => setPool(e.target.value)} helperText={t('form.poolHelp')} slotProps={{ htmlInput: { 'data-testid': 'contact-pool' } }}>
+                {(forest?.pools ?? []).map((p) => (
+                  <MenuItem key={p.fqdn} value={p.fqdn}>
+                    {p.fqdn} · {p.kind}
+                  </MenuItem>
+                ))}
+              </TextField>
+              <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
+                <Autocomplete
+                  sx={{ flex: 1 }}
+                  options={ous}
+                  value={ous.find((o) => o.dn === ouDn) ?? null}
+                  onChange={(_e, value) => setOuDn(value?.dn ?? '')}
+                  getOptionLabel={(o) => o.path}
+                  isOptionEqualToValue={(a, b) => a.dn === b.dn}
+                  renderInput={(params) => <TextField {...params} label={t('form.ou')} slotProps={{ ...params.slotProps, htmlInput: { ...params.slotProps.htmlInput, 'data-testid': 'contact-ou' } }} />}
+                />
+                <Button onClick={() => setNewOuOpen(true)} disabled={!ouDn} sx={{ mt: 1 }}>
+                  {t('form.newOu')}
+                </Button>
+              </Stack>
+            </>
+          )}
+          {forest?.powershell && (
+            <TextField select label={t('form.route')} value={route} onChange={(e) => setRoute(e.target.value as ContactRoute)} helperText={route === 'powershell' ? t('form.routeHelpPowershell') : undefined} slotProps={{ htmlInput: { 'data-testid': 'contact-route' } }}>
+              <MenuItem value="ldap">{t('form.routes.ldap')}</MenuItem>
+              <MenuItem value="powershell">{t('form.routes.powershell')}</MenuItem>
+            </TextField>
+          )}
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>{t('common:actions.cancel')}</Button>
+        <Button variant="contained" disabled={!canSubmit} onClick={() => void submit()} data-testid="contact-submit">
+          {editing ? t('form.save') : t('form.create')}
+        </Button>
+      </DialogActions>
+      {newOuOpen && forest && (
+        <NewOuDialog
+          profile={forest.profile}
+          parent={ous.find((o) => o.dn === ouDn) ?? { dn: ouDn, path: ouDn }}
+          onClose={() => setNewOuOpen(false)}
+          onCreated={(ou) => {
+            setExtraOus((x) => [...x, ou]);
+            setOuDn(ou.dn);
+            setNewOuOpen(false);
+          }}
+        />
+      )}
+    </Dialog>
+  );
+}
+
+/** sip:RedmondSA@… or, when taken, sip:RedmondSA2@…, sip:RedmondSA3@… */
+function freeSipAddress(proposal: string, taken: string[]): string {
+  const lower = new Set(taken.map((s) => s.toLowerCase()));
+  const [user, domain] = proposal.split('@') as [string, string];
+  let candidate = proposal;
+  for (let n = 2; lower.has(candidate.toLowerCase()); n++) candidate = `${user}${n}@${domain}`;
+  return candidate;
+}
+
+function defaultOu(forest: ContactOptions['forests'][number] | undefined): string {
+  return forest?.ous.find((o) => /contact/i.test(o.path))?.dn ?? forest?.ous[0]?.dn ?? '';
+}

@@ -1,0 +1,279 @@
+import {
+  Alert,
+  Box,
+  Button,
+  Chip,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  IconButton,
+  LinearProgress,
+  Paper,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Tooltip,
+  Typography,
+} from '@mui/material';
+import AddIcon from '@mui/icons-material/Add';
+import CodeIcon from '@mui/icons-material/Code';
+import DeleteIcon from '@mui/icons-material/Delete';
+import DriveFileMoveIcon from '@mui/icons-material/DriveFileMove';
+import EditIcon from '@mui/icons-material/Edit';
+import RefreshIcon from '@mui/icons-material/Refresh';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ContactItem, ContactWriteResult } from '@shared/models/contacts';
+import type { ApiError } from '@shared/errors';
+import { toApiError, useApi, useCall, useEvent } from '../../api/api-context';
+import { useConnections } from '../../app/connections';
+import type { ScreenProps } from '../../app/screen-router';
+import { CodeBlock } from '../../components/code-block';
+import { ErrorAlert } from '../../components/error-alert';
+import { NotConnected } from '../../components/not-connected';
+import { Page } from '../../components/page';
+import { ConflictDetails } from './conflict-details';
+import { ContactDialog } from './contact-dialog';
+import { MoveDialog } from './move-dialog';
+
+type Dialogs = { kind: 'new' } | { kind: 'edit' | 'move' | 'delete' | 'raw'; contact: ContactItem } | undefined;
+
+/** Every SA/AA contact grouped by dial plan and auto attendant, with create, edit, move and delete. */
+export function ContactsPage({ navigate }: ScreenProps) {
+  const { t } = useTranslation('contacts');
+  const { connected } = useConnections();
+  if (connected.length === 0) {
+    return (
+      <Page title={t('title')} testId="page-contacts">
+        <NotConnected onOpenSettings={() => navigate('settings')} />
+      </Page>
+    );
+  }
+  return <ContactsView connectedKey={connected.map((c) => c.profile).sort().join('|')} />;
+}
+
+function ContactsView({ connectedKey }: { connectedKey: string }) {
+  const { t } = useTranslation('contacts');
+  const list = useCall('contacts.list', { refresh: false }, connectedKey);
+  const options = useCall('contacts.options', {}, connectedKey);
+  const [dialog, setDialog] = useState<Dialogs>();
+  const [result, setResult] = useState<{ text: string; warnings: string[]; command?: string }>();
+  useEvent('topology.changed', () => {
+    void list.reload();
+    void options.reload();
+  });
+
+  const groups = useMemo(() => groupContacts(list.data ?? [], (key, o) => String(t(key, o ?? {}))), [list.data, t]);
+  const done = (message: string) => (r: ContactWriteResult) => {
+    setDialog(undefined);
+    setResult({ text: t(message, { route: t(`result.routes.${r.route}`) }), warnings: r.warnings.map((w) => t(`result.warnings.${w.code}`, w.params)), command: r.command });
+    void list.reload();
+  };
+  const noLync = options.data && options.data.forests.length === 0;
+
+  return (
+    <Page
+      title={t('title')}
+      testId="page-contacts"
+      actions={
+        <>
+          <Button startIcon={<RefreshIcon />} onClick={() => void list.reload()}>
+            {t('refresh')}
+          </Button>
+          <Button variant="contained" startIcon={<AddIcon />} onClick={() => setDialog({ kind: 'new' })} disabled={!options.data || noLync} data-testid="contact-new">
+            {t('new')}
+          </Button>
+        </>
+      }
+    >
+      <Stack spacing={2}>
+        <Typography variant="body2" color="text.secondary">
+          {t('intro')}
+        </Typography>
+        {(list.loading || options.loading) && <LinearProgress />}
+        <ErrorAlert error={list.error ?? options.error} />
+        {noLync && <Alert severity="info">{t('noLyncForest')}</Alert>}
+        {result && (
+          <Alert severity={result.warnings.length ? 'warning' : 'success'} onClose={() => setResult(undefined)} data-testid="contact-result">
+            <Box>{result.text}</Box>
+            {result.warnings.map((w) => (
+              <Box key={w}>{w}</Box>
+            ))}
+            {result.command && <Box sx={{ fontFamily: 'monospace', fontSize: 12, mt: 0.5 }}>{result.command}</Box>}
+          </Alert>
+        )}
+        {list.data && list.data.length === 0 && <Typography color="text.secondary">{t('empty')}</Typography>}
+        {groups.map((group) => (
+          <Paper key={group.key} variant="outlined" data-testid={`contact-group-${group.key}`}>
+            <Box sx={{ px: 2, py: 1, bgcolor: 'action.hover' }}>
+              <Typography variant="subtitle2">{group.title}</Typography>
+              {group.subtitle && (
+                <Typography variant="caption" color="text.secondary">
+                  {group.subtitle}
+                </Typography>
+              )}
+            </Box>
+            <Table size="small" sx={{ tableLayout: 'fixed', '& td, & th': { overflowWrap: 'anywhere' } }}>
+              <colgroup>
+                <col style={{ width: 150 }} />
+                <col />
+                <col style={{ width: '24%' }} />
+                <col style={{ width: 140 }} />
+                <col style={{ width: 170 }} />
+                <col style={{ width: 150 }} />
+                <col style={{ width: 150 }} />
+              </colgroup>
+              <TableHead>
+                <TableRow>
+                  <TableCell>{t('columns.type')}</TableCell>
+                  <TableCell>{t('columns.name')}</TableCell>
+                  <TableCell>{t('columns.sip')}</TableCell>
+                  <TableCell>{t('columns.number')}</TableCell>
+                  <TableCell>{t('columns.pool')}</TableCell>
+                  <TableCell>{t('columns.problems')}</TableCell>
+                  <TableCell align="right">{t('columns.actions')}</TableCell>
+                </TableRow>
+              </TableHead>
+              <TableBody>
+                {group.contacts.map((c) => (
+                  <TableRow key={c.dn} data-testid={`contact-row-${c.sipAddress}`}>
+                    <TableCell>
+                      <Chip size="small" color={c.kind === 'AA' ? 'secondary' : c.kind === 'SA' ? 'primary' : 'default'} label={t(`kinds.${c.kind}`)} />
+                    </TableCell>
+                    <TableCell>
+                      <Box>{c.displayName}</Box>
+                      <Typography variant="caption" color="text.secondary">
+                        {c.ou}
+                      </Typography>
+                    </TableCell>
+                    <TableCell sx={{ fontFamily: 'monospace', fontSize: 13, wordBreak: 'break-all' }}>{c.sipAddress}</TableCell>
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{c.phoneNumber}</TableCell>
+                    <TableCell>{c.pool?.name ?? '—'}</TableCell>
+                    <TableCell>
+                      <Stack direction="row" spacing={0.5} sx={{ flexWrap: 'wrap' }}>
+                        {c.problems.map((p) => (
+                          <Tooltip key={p.code} title={t(`problems.${p.code}`, p.params)}>
+                            <Chip size="small" color={p.severity === 'error' ? 'error' : p.severity === 'warning' ? 'warning' : 'default'} variant="outlined" label={t(`problemLabels.${p.code}`)} data-testid={`problem-${p.code}`} />
+                          </Tooltip>
+                        ))}
+                      </Stack>
+                    </TableCell>
+                    <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
+                      <RowAction label={t('actions.edit')} icon={<EditIcon fontSize="small" />} onClick={() => setDialog({ kind: 'edit', contact: c })} testId={`edit-${c.sipAddress}`} />
+                      <RowAction label={t('actions.move')} icon={<DriveFileMoveIcon fontSize="small" />} onClick={() => setDialog({ kind: 'move', contact: c })} testId={`move-${c.sipAddress}`} />
+                      <RowAction label={t('actions.raw')} icon={<CodeIcon fontSize="small" />} onClick={() => setDialog({ kind: 'raw', contact: c })} testId={`raw-${c.sipAddress}`} />
+                      <RowAction label={t('actions.delete')} icon={<DeleteIcon fontSize="small" />} onClick={() => setDialog({ kind: 'delete', contact: c })} testId={`delete-${c.sipAddress}`} />
+                    </TableCell>
+                  </TableRow>
+                ))}
+              </TableBody>
+            </Table>
+          </Paper>
+        ))}
+      </Stack>
+      {dialog?.kind === 'new' && options.data && <ContactDialog options={options.data} takenSipAddresses={(list.data ?? []).map((c) => c.sipAddress ?? '')} onClose={() => setDialog(undefined)} onDone={done('result.created')} />}
+      {dialog?.kind === 'edit' && options.data && <ContactDialog options={options.data} contact={dialog.contact} onClose={() => setDialog(undefined)} onDone={done('result.updated')} />}
+      {dialog?.kind === 'move' && options.data && <MoveDialog contact={dialog.contact} options={options.data} onClose={() => setDialog(undefined)} onDone={done('result.moved')} />}
+      {dialog?.kind === 'delete' && <DeleteDialog contact={dialog.contact} onClose={() => setDialog(undefined)} onDone={done('result.deleted')} />}
+      {dialog?.kind === 'raw' && <RawDialog contact={dialog.contact} onClose={() => setDialog(undefined)} />}
+    </Page>
+  );
+}
+
+function RowAction({ label, icon, onClick, testId }: { label: string; icon: React.ReactNode; onClick: () => void; testId: string }) {
+  return (
+    <Tooltip title={label}>
+      <IconButton size="small" onClick={onClick} aria-label={label} data-testid={testId}>
+        {icon}
+      </IconButton>
+    </Tooltip>
+  );
+}
+
+function DeleteDialog({ contact, onClose, onDone }: { contact: ContactItem; onClose: () => void; onDone: (r: ContactWriteResult) => void }) {
+  const { t } = useTranslation('contacts');
+  const api = useApi();
+  const [error, setError] = useState<ApiError>();
+  const remove = async () => {
+    try {
+      onDone(await api.call('contacts.delete', { profile: contact.profile, dn: contact.dn, expectedVersion: contact.version, loaded: { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber }, route: 'ldap' }));
+    } catch (e) {
+      setError(toApiError(e));
+    }
+  };
+  return (
+    <Dialog open onClose={onClose} data-testid="delete-dialog">
+      <DialogTitle>{t('delete.title', { name: contact.displayName })}</DialogTitle>
+      <DialogContent>
+        {error?.code === 'CONFLICT' ? <ConflictDetails error={error} /> : <ErrorAlert error={error} />}
+        <Typography>{t('delete.body', { number: contact.phoneNumber })}</Typography>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>{t('common:actions.cancel')}</Button>
+        <Button color="error" variant="contained" onClick={() => void remove()} data-testid="delete-submit">
+          {t('delete.submit')}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+function RawDialog({ contact, onClose }: { contact: ContactItem; onClose: () => void }) {
+  const { t } = useTranslation('contacts');
+  const raw = useCall('topology.object', { profile: contact.profile, dn: contact.dn });
+  const text = Object.entries(raw.data?.attributes ?? {})
+    .flatMap(([n, values]) => values.map((v) => `${n}: ${v}`))
+    .join('\n');
+  return (
+    <Dialog open onClose={onClose} maxWidth="md" fullWidth>
+      <DialogTitle>
+        {contact.displayName} · {t('actions.raw')}
+      </DialogTitle>
+      <DialogContent>
+        <ErrorAlert error={raw.error} />
+        <CodeBlock text={text} maxHeight={520} testId="contact-raw" />
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>{t('common:actions.close')}</Button>
+      </DialogActions>
+    </Dialog>
+  );
+}
+
+interface Group {
+  key: string;
+  title: string;
+  subtitle?: string;
+  contacts: ContactItem[];
+}
+
+/** Groups by the dial plan (SA) or auto attendant (AA) each contact serves; unlinked ones last. */
+function groupContacts(contacts: ContactItem[], t: (k: string, o?: Record<string, unknown>) => string): Group[] {
+  const groups = new Map<string, Group>();
+  for (const c of contacts) {
+    const target = c.target;
+    const elsewhere = !target && c.problems.find((p) => p.code === 'target-other-forest');
+    const key = target ? `${c.kind}:${target.dn}` : elsewhere ? `other:${c.targetDn}` : 'unlinked';
+    if (!groups.has(key)) {
+      const otherName = (c.targetDn ?? '').split(/(?<!\\),/)[0]?.replace(/^CN=/i, '') ?? '';
+      groups.set(key, {
+        key: target ? `${c.kind === 'AA' ? 'aa' : 'dp'}-${target.name}` : elsewhere ? `other-${otherName}` : 'unlinked',
+        title: target
+          ? t(c.kind === 'AA' ? 'groups.autoAttendant' : 'groups.dialPlan', { name: target.name })
+          : elsewhere
+            ? t('groups.otherForest', { name: otherName, forest: elsewhere.params.forest })
+            : t('groups.unlinked'),
+        subtitle: target ? `${target.forest}${c.kind === 'AA' && c.dialPlan ? ` · ${t('groups.dialPlanOf', { name: c.dialPlan.name })}` : ''}` : undefined,
+        contacts: [],
+      });
+    }
+    groups.get(key)!.contacts.push(c);
+  }
+  const rank = (g: Group) => (g.key === 'unlinked' ? 2 : g.key.startsWith('other-') ? 1 : 0);
+  return [...groups.values()].sort((a, b) => rank(a) - rank(b) || a.title.localeCompare(b.title));
+}
+

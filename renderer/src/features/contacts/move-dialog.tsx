@@ -1,0 +1,68 @@
+import { Alert, Autocomplete, Button, Dialog, DialogActions, DialogContent, DialogTitle, MenuItem, Stack, TextField } from '@mui/material';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ContactItem, ContactOptions, ContactWriteResult } from '@shared/models/contacts';
+import type { ApiError } from '@shared/errors';
+import { toApiError, useApi } from '../../api/api-context';
+import { ErrorAlert } from '../../components/error-alert';
+import { ConflictDetails } from './conflict-details';
+
+/** Moves a contact to another pool (LDAP or Move-CsExUmContact) and/or another OU (LDAP). */
+export function MoveDialog({ contact, options, onClose, onDone }: { contact: ContactItem; options: ContactOptions; onClose: () => void; onDone: (r: ContactWriteResult) => void }) {
+  const { t } = useTranslation('contacts');
+  const api = useApi();
+  const forest = options.forests.find((f) => f.profile === contact.profile);
+  const currentOu = contact.dn.split(/(?<!\\),/).slice(1).join(',');
+  const [ouDn, setOuDn] = useState(currentOu);
+  const [pool, setPool] = useState(contact.pool?.name ?? '');
+  const [error, setError] = useState<ApiError>();
+  const move = async () => {
+    try {
+      onDone(
+        await api.call('contacts.move', {
+          profile: contact.profile,
+          dn: contact.dn,
+          expectedVersion: contact.version,
+          loaded: { poolFqdn: contact.pool?.name, ou: contact.ou },
+          targetOuDn: ouDn !== currentOu ? ouDn : undefined,
+          targetPoolFqdn: pool !== contact.pool?.name ? pool : undefined,
+          route: 'ldap',
+        }),
+      );
+    } catch (e) {
+      setError(toApiError(e));
+    }
+  };
+  return (
+    <Dialog open onClose={onClose} maxWidth="sm" fullWidth data-testid="move-dialog">
+      <DialogTitle>{t('move.title', { name: contact.displayName })}</DialogTitle>
+      <DialogContent>
+        <Stack spacing={2} sx={{ mt: 1 }}>
+          {error?.code === 'CONFLICT' ? <ConflictDetails error={error} /> : <ErrorAlert error={error} testId="move-error" />}
+          <TextField select label={t('move.pool')} value={pool} onChange={(e) => setPool(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'move-pool' } }}>
+            {(forest?.pools ?? []).map((p) => (
+              <MenuItem key={p.fqdn} value={p.fqdn}>
+                {p.fqdn}
+              </MenuItem>
+            ))}
+          </TextField>
+          <Autocomplete
+            options={forest?.ous ?? []}
+            value={forest?.ous.find((o) => o.dn === ouDn) ?? null}
+            onChange={(_e, v) => setOuDn(v?.dn ?? currentOu)}
+            getOptionLabel={(o) => o.path}
+            isOptionEqualToValue={(a, b) => a.dn === b.dn}
+            renderInput={(params) => <TextField {...params} label={t('move.ou')} slotProps={{ ...params.slotProps, htmlInput: { ...params.slotProps.htmlInput, 'data-testid': 'move-ou' } }} />}
+          />
+          <Alert severity="info">{t('move.ouLdapOnly')}</Alert>
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>{t('common:actions.cancel')}</Button>
+        <Button variant="contained" disabled={ouDn === currentOu && pool === contact.pool?.name} onClick={() => void move()} data-testid="move-submit">
+          {t('move.submit')}
+        </Button>
+      </DialogActions>
+    </Dialog>
+  );
+}

@@ -1,0 +1,115 @@
+import { z } from 'zod';
+import { umContactSchema } from './topology';
+import { profileNameSchema } from './profile';
+
+export const contactProblemCodes = ['target-missing', 'target-other-forest', 'pool-missing', 'duplicate-number', 'duplicate-sip', 'kind-unknown', 'lync-dial-plan-name-mismatch'] as const;
+
+/** Something wrong with one SA/AA contact; texts from the shared contacts locale by code. */
+export const contactProblemSchema = z.object({
+  code: z.enum(contactProblemCodes),
+  severity: z.enum(['error', 'warning', 'info']),
+  params: z.record(z.string(), z.string()),
+});
+export type ContactProblem = z.infer<typeof contactProblemSchema>;
+
+export const contactItemSchema = umContactSchema.extend({
+  /** The profile that reaches the contact's forest (edits go through it). */
+  profile: z.string(),
+  /** uSNChanged when read: an edit is refused if the contact changed since. */
+  version: z.string(),
+  problems: z.array(contactProblemSchema),
+});
+export type ContactItem = z.infer<typeof contactItemSchema>;
+
+export const contactRouteSchema = z.enum(['ldap', 'powershell']);
+export type ContactRoute = z.infer<typeof contactRouteSchema>;
+
+export const contactOptionsSchema = z.object({
+  forests: z.array(
+    z.object({
+      profile: z.string(),
+      forest: z.string(),
+      ous: z.array(z.object({ dn: z.string(), path: z.string() })),
+      pools: z.array(z.object({ fqdn: z.string(), kind: z.string() })),
+      sipDomain: z.string(),
+      powershell: z.boolean(),
+    }),
+  ),
+  dialPlans: z.array(
+    z.object({
+      dn: z.string(),
+      name: z.string(),
+      forest: z.string(),
+      uriType: z.string(),
+      phoneContext: z.string().optional(),
+      accessNumbers: z.array(z.string()),
+      /** OcsUmUtil's check: before Exchange 2010 SP1 a Lync dial plan must be named as the phone context. */
+      nameCheck: z.object({ applies: z.boolean(), satisfied: z.boolean().optional(), servers: z.string() }),
+    }),
+  ),
+  autoAttendants: z.array(z.object({ dn: z.string(), name: z.string(), forest: z.string(), dialPlan: z.string().optional(), pilotNumbers: z.array(z.string()) })),
+});
+export type ContactOptions = z.infer<typeof contactOptionsSchema>;
+
+const sip = z.string().min(5).max(320);
+const phone = z.string().min(2).max(32);
+const name = z.string().trim().min(1).max(64);
+
+export const contactCreateSchema = z.object({
+  profile: profileNameSchema,
+  kind: z.enum(['SA', 'AA']),
+  /** The dial plan (SA) or auto attendant (AA). */
+  targetDn: z.string().min(3).max(2048),
+  name,
+  sipAddress: sip,
+  phoneNumber: phone,
+  poolFqdn: z.string().min(1).max(253),
+  ouDn: z.string().min(3).max(2048),
+  route: contactRouteSchema.default('ldap'),
+});
+export type ContactCreate = z.infer<typeof contactCreateSchema>;
+
+/** The values the admin loaded; a change since is shown field by field on conflict. */
+const loaded = z.object({ name: z.string().optional(), sipAddress: z.string().optional(), phoneNumber: z.string().optional(), poolFqdn: z.string().optional(), ou: z.string().optional() });
+
+export const contactUpdateSchema = z.object({
+  profile: profileNameSchema,
+  dn: z.string().min(3).max(2048),
+  expectedVersion: z.string().min(1).max(32),
+  loaded,
+  changes: z.object({ name: name.optional(), sipAddress: sip.optional(), phoneNumber: phone.optional() }),
+  route: contactRouteSchema.default('ldap'),
+});
+export type ContactUpdate = z.infer<typeof contactUpdateSchema>;
+
+export const contactMoveSchema = z.object({
+  profile: profileNameSchema,
+  dn: z.string().min(3).max(2048),
+  expectedVersion: z.string().min(1).max(32),
+  loaded,
+  targetOuDn: z.string().min(3).max(2048).optional(),
+  targetPoolFqdn: z.string().min(1).max(253).optional(),
+  route: contactRouteSchema.default('ldap'),
+});
+export type ContactMove = z.infer<typeof contactMoveSchema>;
+
+export const contactDeleteSchema = z.object({
+  profile: profileNameSchema,
+  dn: z.string().min(3).max(2048),
+  expectedVersion: z.string().min(1).max(32),
+  loaded,
+  route: contactRouteSchema.default('ldap'),
+});
+export type ContactDelete = z.infer<typeof contactDeleteSchema>;
+
+export const contactWriteResultSchema = z.object({
+  route: contactRouteSchema,
+  /** The contact after the change (absent after a delete). */
+  contact: contactItemSchema.optional(),
+  dn: z.string(),
+  /** Things the admin should know that did not stop the change (e.g. the dial plan name check). */
+  warnings: z.array(z.object({ code: z.string(), params: z.record(z.string(), z.string()) })),
+  /** The command line that did it, when the Lync shell did. */
+  command: z.string().optional(),
+});
+export type ContactWriteResult = z.infer<typeof contactWriteResultSchema>;
