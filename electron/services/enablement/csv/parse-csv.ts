@@ -1,0 +1,139 @@
+/**
+ * Parses decoded CSV text into a header and data rows — RFC 4180 plus what Excel actually writes.
+ *
+ * Decisions:
+ * - Delimiter: `,`, `;` or tab, from `options.delimiter`, else an Excel `sep=X` first line, else
+ *   detected (see detect-delimiter.ts). A `sep=` line is always skipped.
+ * - Quoted cells are kept exactly; unquoted cells lose surrounding spaces and tabs (nothing else —
+ *   no NBSP, no other Unicode spaces). Quote a value to keep leading or trailing spaces.
+ * - Line ends CRLF, LF and lone CR; line breaks inside quoted cells are kept as written.
+ * - Ignored records: blank lines, and lines whose cells are all empty — such as `,,,` which Excel
+ *   writes for empty rows inside the used range, and `"",""`. Ignored records do not count as rows.
+ * - The first non-ignored record is the header. A data row whose cell count differs from the
+ *   header's, or with text after a closing quote, becomes a problem (with its line) and is left out
+ *   of `rows` — never padded or cut.
+ * - Whole-file errors (CsvFormatError): empty file, header without data rows, unterminated quote
+ *   (naming the line where the quoted cell starts), more than `maxRows` data rows.
+ * - A leading U+FEFF (BOM) in the text is skipped.
+ */
+import { CsvFormatError } from './csv-format-error';
+import { detectDelimiter } from './detect-delimiter';
+import { scanCsvRecords } from './scan-csv-records';
+
+export type CsvDelimiter = ',' | ';' | '\t';
+
+export interface CsvRow {
+  /** 1-based line number in the file where the row starts. */
+  line: number;
+  cells: string[];
+}
+
+export interface CsvProblem {
+  line: number;
+  message: string;
+}
+
+export interface ParsedCsv {
+  delimiter: CsvDelimiter;
+  header: string[];
+  rows: CsvRow[];
+  problems: CsvProblem[];
+}
+
+export interface ParseCsvOptions {
+  /** The admin's choice; skips detection and any `sep=` line's value. */
+  delimiter?: CsvDelimiter;
+  /** Most data rows accepted; default 100,000. */
+  maxRows?: number;
+}
+
+/** The most data rows one import accepts; bulk enablement beyond this should be split anyway. */
+export const defaultMaxRows = 100_000;
+
+const delimiterNames: Record<CsvDelimiter, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
+
+/** Excel's `sep=;` first line: returns the declared delimiter and where the data starts. */
+function readSepLine(text: string, start: number): { delimiter: CsvDelimiter; next: number } | undefined {
+  if (text.slice(start, start + 4).toLowerCase() !== 'sep=') return undefined;
+  let end = start + 4;
+  while (end < text.length && text[end] !== '\r' && text[end] !== '\n') end++;
+  const declared = text.slice(start + 4, end);
+  if (declared.length !== 1) return undefined;
+  if (declared !== ',' && declared !== ';' && declared !== '\t') {
+    throw new CsvFormatError(
+      `Line 1: the file declares "sep=${declared}", but only comma, semicolon and tab separated files are supported.`,
+      1,
+    );
+  }
+  let next = end;
+  if (text[next] === '\r') next++;
+  if (text[next] === '\n') next++;
+  return { delimiter: declared, next };
+}
+
+const formatCount = (n: number): string => n.toLocaleString('en-US');
+
+/**
+ * Parses CSV text into header, rows and per-row problems, so the import can show the admin which
+ * lines need fixing instead of silently guessing. Throws CsvFormatError when the file as a whole
+ * is unusable (empty, header only, unterminated quote, too many rows).
+ */
+export function parseCsv(text: string, options: ParseCsvOptions = {}): ParsedCsv {
+  const maxRows = options.maxRows ?? defaultMaxRows;
+  if (!Number.isInteger(maxRows) || maxRows < 1) throw new RangeError(`maxRows must be a positive integer, got ${maxRows}`);
+
+  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  let firstLine = 1;
+  const sep = readSepLine(text, start);
+  if (sep) {
+    start = sep.next;
+    firstLine = 2;
+  }
+  const delimiter = options.delimiter ?? sep?.delimiter ?? detectDelimiter(text, start, firstLine);
+
+  let header: string[] | undefined;
+  const rows: CsvRow[] = [];
+  const problems: CsvProblem[] = [];
+  let dataRecords = 0;
+
+  scanCsvRecords(
+    text,
+    delimiter,
+    (record) => {
+      if (!record.error && record.cells.every((cell) => cell === '')) return;
+      if (!header) {
+        if (record.error) throw new CsvFormatError(`Line ${record.line}: the header row cannot be read. ${record.error}`, record.line);
+        header = record.cells;
+        return;
+      }
+      dataRecords++;
+      if (dataRecords > maxRows) {
+        throw new CsvFormatError(
+          `The file has more than ${formatCount(maxRows)} data rows (row ${formatCount(maxRows + 1)} starts on line ${record.line}). Split it into files of at most ${formatCount(maxRows)} rows.`,
+          record.line,
+        );
+      }
+      if (record.error) {
+        problems.push({ line: record.line, message: record.error });
+      } else if (record.cells.length !== header.length) {
+        const n = record.cells.length;
+        const hint =
+          n > header.length
+            ? ` Is a value containing a ${delimiterNames[delimiter]} missing its quotes?`
+            : ' Are delimiters missing, or is a value with a line break missing its quotes?';
+        problems.push({
+          line: record.line,
+          message: `This row has ${n} value${n === 1 ? '' : 's'} but the header has ${header.length} column${header.length === 1 ? '' : 's'}.${hint}`,
+        });
+      } else {
+        rows.push({ line: record.line, cells: record.cells });
+      }
+    },
+    start,
+    firstLine,
+  );
+
+  if (!header) throw new CsvFormatError('The file is empty. Export the users with a header row and at least one data row.');
+  if (dataRecords === 0) throw new CsvFormatError('The file has a header row but no data rows.');
+  return { delimiter, header, rows, problems };
+}
