@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { appApi } from './api/app';
 import { contactsApi } from './api/contacts';
+import { permissionsApi } from './api/permissions';
 import { jobsApi } from './api/jobs';
 import { powershellApi } from './api/powershell';
 import { profilesApi } from './api/profiles';
@@ -21,6 +22,7 @@ export const api = {
   ...powershellApi,
   ...topologyApi,
   ...contactsApi,
+  ...permissionsApi,
 };
 
 export type Api = typeof api;

@@ -6,6 +6,7 @@ import { CliContext, type GlobalOptions } from './cli-context';
 import { registerBasicCommands } from './commands/basic-commands';
 import { registerTopologyCommand } from './commands/topology-command';
 import { registerContactsCommand } from './commands/contacts-command';
+import { registerPermissionsCommand } from './commands/permissions-command';
 
 /**
  * `um-console`: the console's services from a terminal, for scripts and scheduled runs. Every
@@ -42,6 +43,7 @@ assertNodeVersion();
 registerBasicCommands(program, run);
 registerTopologyCommand(program, run);
 registerContactsCommand(program, run);
+registerPermissionsCommand(program, run);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const code = (error as { code?: string }).code;

@@ -8,6 +8,7 @@ import { PowerShellService } from './powershell/powershell-service';
 import { TopologyService } from './topology/topology-service';
 import { AuditLog } from './audit/audit-log';
 import { ContactsService } from './contacts/contacts-service';
+import { OuPermissionsService } from './permissions/ou-permissions-service';
 import { readLabDescriptor, type LabDescriptor } from './profiles/lab-descriptor';
 import { ProfileService } from './profiles/profile-service';
 import type { SecretVault } from './profiles/secret-vault';
@@ -38,6 +39,7 @@ export interface AppServices {
   readonly topology: TopologyService;
   readonly audit: AuditLog;
   readonly contacts: ContactsService;
+  readonly permissions: OuPermissionsService;
   readonly lab: LabDescriptor | undefined;
   shutdown(): Promise<void>;
 }
@@ -60,6 +62,8 @@ export function createServices(environment: ServiceEnvironment): AppServices {
   const topology = new TopologyService(connections, profiles, powershell, bus);
   const audit = new AuditLog(environment.dataDir);
   const contacts = new ContactsService(connections, profiles, topology, powershell, audit);
+  const permissions = new OuPermissionsService(connections, powershell, audit);
+  contacts.describeOuGrants = (session, ou) => permissions.describeGrants(session, ou);
   return {
     environment,
     bus,
@@ -70,6 +74,7 @@ export function createServices(environment: ServiceEnvironment): AppServices {
     topology,
     audit,
     contacts,
+    permissions,
     lab,
     async shutdown() {
       await jobs.cancelAll();

@@ -9,7 +9,7 @@ import type { HandlerTable } from './core/dispatch';
  * unchanged by Electron IPC, the web host and the CLI.
  */
 export function createHandlers(services: AppServices): HandlerTable {
-  const { profiles, connections, jobs, powershell, topology, contacts, environment } = services;
+  const { profiles, connections, jobs, powershell, topology, contacts, permissions, environment } = services;
   const { settings } = environment;
   return {
     'app.info': async () =>
@@ -61,6 +61,15 @@ export function createHandlers(services: AppServices): HandlerTable {
     'contacts.move': async (input) => contacts.move(input),
     'contacts.delete': async (input) => contacts.delete(input),
     'contacts.createOu': async ({ profile, parentDn, name }) => contacts.createOu(profile, parentDn, name),
+
+    'permissions.ous': async ({ profile }) => permissions.ous(profile),
+    'permissions.preview': async ({ profile, ou, types, action }) => permissions.preview(profile, ou, types, action),
+    'permissions.grant': async ({ profile, ou, types, route }) => permissions.grant(profile, ou, types, route),
+    'permissions.revoke': async ({ profile, ou, types, route }) => permissions.revoke(profile, ou, types, route),
+    'permissions.test': async ({ profile, ou, types }) => permissions.test(profile, ou, types),
+    'permissions.scan': async ({ profile, base, types }) => permissions.scan(profile, base, types),
+    'permissions.history': async ({ ou, limit }) => permissions.history(ou, limit),
+    'permissions.restore': async ({ auditId, force }) => permissions.restore(auditId, force),
     'powershell.test': async ({ profile, target }) => {
       const started = Date.now();
       const probe = target === 'exchange' ? 'Get-UMDialPlan' : 'Get-CsPool';

@@ -8,6 +8,7 @@ import { defaultParameters, descriptorPath, forests, labModulePath, labRoot, rep
 import { SambaInstance } from './samba-instance';
 import { extendSchema } from './schema-extension';
 import { seedContoso, seedFabrikam } from './seed';
+import { ouObjectTypes, recipeFor, rightsMask } from '../../electron/services/permissions/ou-permission-recipes';
 
 /**
  * `npm run lab -- up|down|reset|status [--users N] [--forests 1|2]` — the lab of lab.md.
@@ -18,6 +19,7 @@ import { seedContoso, seedFabrikam } from './seed';
 const parametersFile = join(labRoot, 'parameters.json');
 export const callLogPath = join(labRoot, 'powershell-calls.log');
 const cmsFile = join(repoRoot, 'test/lab/powershell/cms.json');
+const ouRecipesFile = join(labRoot, 'ou-permission-recipes.json');
 
 const log = (message: string) => process.stderr.write(`[lab] ${message}\n`);
 
@@ -63,7 +65,29 @@ function readStored(): StoredParameters | undefined {
 
 const wantedForests = (p: LabParameters): ForestSpec[] => (p.forests === 2 ? [forests.contoso, forests.fabrikam] : [forests.contoso]);
 
+/**
+ * The lab's Grant/Test/Revoke-CsOUPermission take their recipes from the console's own (one
+ * source), as plain data the PowerShell module resolves against the directory like Lync does.
+ */
+function writeOuRecipes(): void {
+  const recipes = Object.fromEntries(
+    ouObjectTypes.map((type) => [
+      type,
+      recipeFor([type]).map((e) => ({
+        trustee: e.trustee,
+        mask: rightsMask(e.rights),
+        targetKind: e.target ? (e.target.kind === 'attribute' || e.target.kind === 'class' ? 'schema' : 'right') : null,
+        targetName: e.target?.name ?? null,
+        appliesTo: typeof e.appliesTo === 'string' ? e.appliesTo : 'descendants',
+        inheritedClass: typeof e.appliesTo === 'object' ? e.appliesTo.descendantsOfClass : null,
+      })),
+    ]),
+  );
+  writeFileSync(ouRecipesFile, `${JSON.stringify(recipes, null, 2)}\n`);
+}
+
 function writeDescriptor(p: LabParameters): void {
+  writeOuRecipes();
   const descriptor = {
     format: 1,
     caFile: caCertFile,
@@ -71,6 +95,7 @@ function writeDescriptor(p: LabParameters): void {
     modulePath: labModulePath,
     callLog: callLogPath,
     cmsFile,
+    ouRecipesFile,
     forests: wantedForests(p).map((f) => ({ dnsName: f.dnsName, netbios: f.netbios, host: f.address, ldapsPort: 636, ldapPort: 389, role: f.role })),
   };
   writeFileSync(descriptorPath, `${JSON.stringify(descriptor, null, 2)}\n`);

@@ -38,6 +38,9 @@ export const cmdletCatalog: Record<ShellTarget, Record<string, CmdletSpec>> = {
     'Set-CsExUmContact': { parameters: ['Identity', 'SipAddress', 'DisplayNumber', 'AutoAttendant', 'Description', 'Enabled'], write: true },
     'Move-CsExUmContact': { parameters: ['Identity', 'Target'], write: true },
     'Remove-CsExUmContact': { parameters: ['Identity'], write: true },
+    'Grant-CsOUPermission': { parameters: ['OU', 'ObjectType', 'Domain'], write: true },
+    'Revoke-CsOUPermission': { parameters: ['OU', 'ObjectType', 'Domain'], write: true },
+    'Test-CsOUPermission': { parameters: ['OU', 'ObjectType', 'Domain'] },
   },
 };
 

@@ -14,6 +14,8 @@ export const labDescriptorSchema = z.object({
   modulePath: z.string(),
   callLog: z.string().optional(),
   cmsFile: z.string().optional(),
+  /** Grant-CsOUPermission's recipes, exported from the console's own, for the lab's Lync cmdlets. */
+  ouRecipesFile: z.string().optional(),
   forests: z
     .array(
       z.object({

@@ -7,7 +7,8 @@
     PowerShellVersion = '7.4'
     FunctionsToExport = @('Connect-UmLab', 'Get-UMDialPlan', 'Get-UMMailboxPolicy', 'Get-UMIPGateway', 'Get-UMHuntGroup', 'Get-UMAutoAttendant', 'Get-UMMailbox',
         'Enable-UMMailbox', 'Disable-UMMailbox', 'New-UMIPGateway', 'Set-UMIPGateway', 'New-UMHuntGroup', 'Get-CsPool', 'Get-CsDialPlan',
-        'New-CsExUmContact', 'Get-CsExUmContact', 'Set-CsExUmContact', 'Move-CsExUmContact', 'Remove-CsExUmContact')
+        'New-CsExUmContact', 'Get-CsExUmContact', 'Set-CsExUmContact', 'Move-CsExUmContact', 'Remove-CsExUmContact',
+        'Grant-CsOUPermission', 'Revoke-CsOUPermission', 'Test-CsOUPermission')
     CmdletsToExport   = @()
     VariablesToExport = @()
     AliasesToExport   = @()

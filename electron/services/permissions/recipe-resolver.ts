@@ -1,0 +1,80 @@
+import { ApiError } from '@shared/errors';
+import { guidToString, sidToString } from '../directory/dir-entry';
+import type { DirectorySession } from '../directory/directory-session';
+import { escapeFilterValue } from '../directory/ldap-escape';
+import { AceFlag, AceType, type Ace } from './security-descriptor';
+import { recipeFor, rightsMask, type OuObjectType, type RecipeEntry } from './ou-permission-recipes';
+
+/** A recipe entry with the access entry it becomes in this forest, and words for the preview. */
+export interface ResolvedEntry {
+  entry: RecipeEntry;
+  ace: Ace;
+  trusteeName: string;
+  targetName?: string;
+  appliesToClass?: string;
+}
+
+const resolvers = new WeakMap<DirectorySession, Map<string, Promise<string>>>();
+
+/**
+ * Turns Grant-CsOUPermission's recipes into access entries for one forest: group SIDs by
+ * sAMAccountName, property sets and extended rights by their rightsGuid, attributes and classes
+ * by schemaIDGUID — all read from the directory, nothing assumed.
+ */
+export async function resolveRecipe(session: DirectorySession, types: readonly OuObjectType[]): Promise<ResolvedEntry[]> {
+  const lookups = resolvers.get(session) ?? new Map<string, Promise<string>>();
+  resolvers.set(session, lookups);
+  const once = (key: string, fn: () => Promise<string>) => {
+    let found = lookups.get(key);
+    if (!found) {
+      found = fn();
+      lookups.set(key, found);
+      found.catch(() => lookups.delete(key));
+    }
+    return found;
+  };
+  const dse = session.rootDse;
+  const groupSid = (name: string) =>
+    once(`group:${name}`, async () => {
+      const [entry] = await session.search(dse.defaultNamingContext, { filter: `(&(objectClass=group)(sAMAccountName=${escapeFilterValue(name)}))`, attributes: ['objectSid'] });
+      const sid = entry?.getBuffer('objectSid');
+      if (!sid) throw missing(`the group ${name}`);
+      return sidToString(sid);
+    });
+  const rightsGuid = (name: string) =>
+    once(`right:${name}`, async () => {
+      const [entry] = await session.search(`CN=Extended-Rights,${dse.configurationNamingContext}`, { scope: 'one', filter: `(|(cn=${escapeFilterValue(name)})(displayName=${escapeFilterValue(name)}))`, attributes: ['rightsGuid'] });
+      const guid = entry?.get('rightsGuid');
+      if (!guid) throw missing(`the ${name} right`);
+      return guid.toLowerCase();
+    });
+  const schemaGuid = (name: string) =>
+    once(`schema:${name}`, async () => {
+      const [entry] = await session.search(dse.schemaNamingContext, { scope: 'one', filter: `(lDAPDisplayName=${escapeFilterValue(name)})`, attributes: ['schemaIDGUID'] });
+      const guid = entry?.getBuffer('schemaIDGUID');
+      if (!guid) throw missing(`${name} in the schema`);
+      return guidToString(guid);
+    });
+
+  return Promise.all(
+    recipeFor(types).map(async (entry) => {
+      const sid = await groupSid(entry.trustee);
+      const objectType = entry.target ? await (entry.target.kind === 'attribute' || entry.target.kind === 'class' ? schemaGuid(entry.target.name) : rightsGuid(entry.target.name)) : undefined;
+      const inheritedObjectType = typeof entry.appliesTo === 'object' ? await schemaGuid(entry.appliesTo.descendantsOfClass) : undefined;
+      const flags = entry.appliesTo === 'ou' ? 0 : entry.appliesTo === 'ou-and-sub-ous' ? AceFlag.CONTAINER_INHERIT : AceFlag.CONTAINER_INHERIT | AceFlag.INHERIT_ONLY;
+      const ace: Ace = {
+        type: objectType || inheritedObjectType ? AceType.ACCESS_ALLOWED_OBJECT : AceType.ACCESS_ALLOWED,
+        flags,
+        mask: rightsMask(entry.rights),
+        sid,
+        ...(objectType ? { objectType } : {}),
+        ...(inheritedObjectType ? { inheritedObjectType } : {}),
+      };
+      return { entry, ace, trusteeName: entry.trustee, targetName: entry.target?.name, appliesToClass: typeof entry.appliesTo === 'object' ? entry.appliesTo.descendantsOfClass : undefined };
+    }),
+  );
+}
+
+function missing(what: string): ApiError {
+  return new ApiError('NOT_FOUND', `This forest has no ${what}. Prepare it for Lync first (Enable-CsAdForest / Enable-CsAdDomain), or connect the Lync forest.`);
+}

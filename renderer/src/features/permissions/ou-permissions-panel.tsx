@@ -1,0 +1,162 @@
+import { Alert, Box, Button, Checkbox, Chip, Divider, FormControlLabel, FormGroup, LinearProgress, Radio, RadioGroup, Stack, Tooltip, Typography } from '@mui/material';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ouObjectTypeSchema, type OuNode, type OuObjectTypeName, type PermissionPreview, type PermissionWriteResult } from '@shared/models/permissions';
+import type { ApiError } from '@shared/errors';
+import { toApiError, useApi, useCall } from '../../api/api-context';
+import { CodeBlock } from '../../components/code-block';
+import { ErrorAlert } from '../../components/error-alert';
+import { AceTable } from './ace-table';
+import { PermissionHistory } from './permission-history';
+
+const allTypes = ouObjectTypeSchema.options;
+const statusColor = { granted: 'success', partial: 'warning', 'not-granted': 'default' } as const;
+
+/** One OU: what is granted per object type, a preview of a grant or revoke beside the DACL, apply, history. */
+export function OuPermissionsPanel({ profile, ou, onChanged }: { profile: string; ou: OuNode; onChanged: () => void }) {
+  const { t } = useTranslation('permissions');
+  const api = useApi();
+  const test = useCall('permissions.test', { profile, ou: ou.dn, types: [...allTypes] }, ou.dn);
+  const [types, setTypes] = useState<OuObjectTypeName[]>([]);
+  const [route, setRoute] = useState<'ldap' | 'powershell'>('ldap');
+  const [preview, setPreview] = useState<PermissionPreview>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const [done, setDone] = useState<PermissionWriteResult & { action: 'grant' | 'revoke' }>();
+  const [historyKey, setHistoryKey] = useState(0);
+
+  const toggle = (type: OuObjectTypeName) => {
+    setPreview(undefined);
+    setTypes((current) => (current.includes(type) ? current.filter((t) => t !== type) : allTypes.filter((t) => t === type || current.includes(t))));
+  };
+  const run = async <T,>(work: () => Promise<T>): Promise<T | undefined> => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      return await work();
+    } catch (e) {
+      setError(toApiError(e));
+      return undefined;
+    } finally {
+      setBusy(false);
+    }
+  };
+  const showPreview = (action: 'grant' | 'revoke') =>
+    run(async () => {
+      setDone(undefined);
+      setPreview(await api.call('permissions.preview', { profile, ou: ou.dn, types, action }));
+    });
+  const apply = () =>
+    run(async () => {
+      if (!preview) return;
+      const result = await api.call(`permissions.${preview.action}`, { profile, ou: ou.dn, types: preview.types, route });
+      setDone({ ...result, action: preview.action });
+      setPreview(undefined);
+      await test.reload();
+      setHistoryKey((k) => k + 1);
+      onChanged();
+    });
+  const changedKeys = useMemo(() => new Set(preview?.changes.map((c) => c.key)), [preview]);
+
+  return (
+    <Stack spacing={2} data-testid="ou-panel">
+      <Box>
+        <Typography variant="h6" data-testid="ou-panel-title">
+          {ou.path}
+        </Typography>
+        <Typography variant="caption" color="text.secondary" sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }}>
+          {ou.dn}
+        </Typography>
+      </Box>
+      {test.loading && <LinearProgress />}
+      <ErrorAlert error={test.error} />
+      {test.data?.warnings.map((w, i) => (
+        <Alert key={i} severity="warning" data-testid={`warning-${w.code}`}>
+          {t(`warnings.${w.code}`, w.params)}
+        </Alert>
+      ))}
+
+      <Box>
+        <Typography variant="subtitle2" gutterBottom>
+          {t('types.title')}
+        </Typography>
+        <FormGroup row>
+          {allTypes.map((type) => {
+            const status = test.data?.types.find((s) => s.type === type);
+            return (
+              <Stack key={type} direction="row" spacing={0.5} sx={{ alignItems: 'center', mr: 2, mb: 0.5 }}>
+                <FormControlLabel sx={{ mr: 0 }} control={<Checkbox checked={types.includes(type)} onChange={() => toggle(type)} slotProps={{ input: { 'aria-label': t(`types.${type}`) } }} data-testid={`type-${type}`} />} label={t(`types.${type}`)} />
+                {status && (
+                  <Tooltip title={status.missing.length > 0 && status.status === 'partial' ? t('status.missing', { count: status.missing.length, entries: status.missing.map((m) => `${m.trustee} · ${m.object ?? ''}`).join('; ') }) : ''}>
+                    <Chip size="small" color={statusColor[status.status]} variant={status.status === 'not-granted' ? 'outlined' : 'filled'} label={t(`status.${status.status}`)} data-testid={`status-${type}`} />
+                  </Tooltip>
+                )}
+              </Stack>
+            );
+          })}
+        </FormGroup>
+        <Typography variant="caption" color="text.secondary">
+          {t('types.hint')}
+        </Typography>
+      </Box>
+
+      <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }}>
+        <Button variant="outlined" disabled={types.length === 0 || busy} onClick={() => void showPreview('grant')} data-testid="preview-grant">
+          {t('actions.previewGrant')}
+        </Button>
+        <Button variant="outlined" color="error" disabled={types.length === 0 || busy} onClick={() => void showPreview('revoke')} data-testid="preview-revoke">
+          {t('actions.previewRevoke')}
+        </Button>
+      </Stack>
+      {busy && <LinearProgress />}
+      <ErrorAlert error={error} />
+      {done && (
+        <Alert severity="success" data-testid="permissions-done" onClose={() => setDone(undefined)}>
+          {done.changed.length === 0 ? t('done.nothing') : t(`done.${done.action}`, { count: done.changed.length, route: t(`route.${done.route}`) })}
+        </Alert>
+      )}
+
+      {preview && (
+        <Stack spacing={1.5} data-testid="permissions-preview">
+          <Divider />
+          <Typography variant="subtitle1">{t(`preview.title.${preview.action}`, { count: preview.changes.length, types: preview.types.map((ty) => t(`types.${ty}`)).join(', ') })}</Typography>
+          {preview.changes.length === 0 ? (
+            <Alert severity="info" data-testid="preview-nothing">
+              {t(`preview.nothing.${preview.action}`)}
+            </Alert>
+          ) : (
+            <Box sx={{ maxHeight: 320, overflow: 'auto', border: 1, borderColor: 'divider', borderRadius: 1 }}>
+              <AceTable aces={preview.changes} testId="preview-changes" />
+            </Box>
+          )}
+          {preview.unchanged.length > 0 && <Typography variant="body2" color="text.secondary">{t(`preview.unchanged.${preview.action}`, { count: preview.unchanged.length })}</Typography>}
+          <Typography variant="subtitle2">{t('preview.current', { count: preview.current.length })}</Typography>
+          <Box sx={{ maxHeight: 320, overflow: 'auto', border: 1, borderColor: 'divider', borderRadius: 1 }}>
+            <AceTable aces={preview.current} highlight={changedKeys} tone={preview.action === 'revoke' ? 'error' : 'success'} testId="preview-current" />
+          </Box>
+          <Typography variant="subtitle2">{t('preview.command')}</Typography>
+          <CodeBlock text={preview.commands.join('\n')} testId="preview-command" />
+          <RadioGroup row value={route} onChange={(e) => setRoute(e.target.value as 'ldap' | 'powershell')}>
+            <FormControlLabel value="ldap" control={<Radio />} label={t('route.ldap')} data-testid="route-ldap" />
+            <FormControlLabel value="powershell" control={<Radio />} label={t('route.powershell')} data-testid="route-powershell" />
+          </RadioGroup>
+          <Stack direction="row" spacing={1}>
+            <Button variant="contained" color={preview.action === 'revoke' ? 'error' : 'primary'} disabled={busy || preview.changes.length === 0} onClick={() => void apply()} data-testid="permissions-apply">
+              {t(`actions.apply.${preview.action}`, { count: preview.changes.length })}
+            </Button>
+            <Button onClick={() => setPreview(undefined)}>{t('common:actions.cancel')}</Button>
+          </Stack>
+        </Stack>
+      )}
+
+      <Divider />
+      <PermissionHistory key={historyKey} ou={ou.dn} onRestored={() => {
+          setPreview(undefined);
+          setDone(undefined);
+          void test.reload();
+          setHistoryKey((k) => k + 1);
+          onChanged();
+        }} />
+    </Stack>
+  );
+}

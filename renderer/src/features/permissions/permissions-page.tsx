@@ -1,0 +1,121 @@
+import { Box, Button, FormControl, InputLabel, LinearProgress, MenuItem, Paper, Select, Stack, Typography } from '@mui/material';
+import RadarIcon from '@mui/icons-material/Radar';
+import RefreshIcon from '@mui/icons-material/Refresh';
+import { useEffect, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ouObjectTypeSchema, type PermissionScan } from '@shared/models/permissions';
+import type { ApiError } from '@shared/errors';
+import { toApiError, useApi, useCall } from '../../api/api-context';
+import { useConnections } from '../../app/connections';
+import type { ScreenProps } from '../../app/screen-router';
+import { ErrorAlert } from '../../components/error-alert';
+import { NotConnected } from '../../components/not-connected';
+import { Page } from '../../components/page';
+import { OuPermissionsPanel } from './ou-permissions-panel';
+import { OuTree } from './ou-tree';
+
+/** Grant-, Test- and Revoke-CsOUPermission through a GUI: pick an OU, see exactly what changes, apply, undo. */
+export function PermissionsPage({ navigate, params }: ScreenProps) {
+  const { t } = useTranslation('permissions');
+  const { connected } = useConnections();
+  const [chosen, setChosen] = useState<string>();
+  const profile = connected.find((c) => c.profile === (chosen ?? params.get('profile')))?.profile ?? connected[0]?.profile;
+  if (!profile) {
+    return (
+      <Page title={t('title')} testId="page-permissions">
+        <NotConnected onOpenSettings={() => navigate('settings')} />
+      </Page>
+    );
+  }
+  return (
+    <Page
+      title={t('title')}
+      testId="page-permissions"
+      actions={
+        connected.length > 1 && (
+          <FormControl size="small" sx={{ minWidth: 220 }}>
+            <InputLabel id="permissions-profile">{t('profile')}</InputLabel>
+            <Select labelId="permissions-profile" label={t('profile')} value={profile} onChange={(e) => setChosen(e.target.value)} data-testid="permissions-profile">
+              {connected.map((c) => (
+                <MenuItem key={c.profile} value={c.profile}>
+                  {c.forest ? `${c.forest} (${c.profile})` : c.profile}
+                </MenuItem>
+              ))}
+            </Select>
+          </FormControl>
+        )
+      }
+    >
+      <PermissionsView key={profile} profile={profile} initialOu={params.get('ou') ?? undefined} />
+    </Page>
+  );
+}
+
+function PermissionsView({ profile, initialOu }: { profile: string; initialOu?: string }) {
+  const { t } = useTranslation('permissions');
+  const api = useApi();
+  const ous = useCall('permissions.ous', { profile }, profile);
+  const [selected, setSelected] = useState<string | undefined>(initialOu);
+  const [expanded, setExpanded] = useState<string[]>([]);
+  const [scan, setScan] = useState<{ result?: PermissionScan; error?: ApiError; running: boolean }>({ running: false });
+
+  useEffect(() => {
+    // Open the path to the selected OU (or the top level) on first load.
+    if (!ous.data || expanded.length > 0) return;
+    const open = ous.data.filter((o) => !ous.data!.some((p) => p.dn.toLowerCase() === o.parentDn.toLowerCase())).map((o) => o.dn);
+    const toSelected = selected ? ous.data.filter((o) => selected.toLowerCase().endsWith(o.dn.toLowerCase()) && o.dn.toLowerCase() !== selected.toLowerCase()).map((o) => o.dn) : [];
+    setExpanded([...open, ...toSelected]);
+  }, [ous.data, expanded.length, selected]);
+
+  const domainRoot = ous.data?.[0]?.dn.replace(/^.*?(?=DC=)/i, '');
+  const runScan = async () => {
+    if (!domainRoot) return;
+    setScan({ running: true });
+    try {
+      setScan({ running: false, result: await api.call('permissions.scan', { profile, base: domainRoot, types: [...ouObjectTypeSchema.options] }) });
+    } catch (e) {
+      setScan({ running: false, error: toApiError(e) });
+    }
+  };
+  const ou = ous.data?.find((o) => o.dn.toLowerCase() === selected?.toLowerCase());
+
+  return (
+    <Stack spacing={2} sx={{ height: '100%' }}>
+      <Typography variant="body2" color="text.secondary">
+        {t('intro')}
+      </Typography>
+      {ous.loading && <LinearProgress />}
+      <ErrorAlert error={ous.error} />
+      <ErrorAlert error={scan.error} />
+      <Stack direction="row" spacing={2} sx={{ flexGrow: 1, minHeight: 480 }}>
+        <Paper variant="outlined" sx={{ flex: 4, p: 1.5, minWidth: 260, display: 'flex', flexDirection: 'column' }}>
+          <Typography variant="subtitle1">{t('tree.title')}</Typography>
+          <Stack direction="row" spacing={1} sx={{ mb: 1, alignItems: 'center' }}>
+            <Button size="small" startIcon={<RadarIcon />} onClick={() => void runScan()} disabled={scan.running || !domainRoot} data-testid="permissions-scan">
+              {t('tree.scan')}
+            </Button>
+            <Button size="small" startIcon={<RefreshIcon />} onClick={() => void ous.reload()} disabled={ous.loading}>
+              {t('common:actions.refresh')}
+            </Button>
+          </Stack>
+          {scan.running && <LinearProgress />}
+          {scan.result && (
+            <Typography variant="caption" color="text.secondary" sx={{ mb: 1 }} data-testid="scan-summary">
+              {t('tree.scanSummary', { ous: scan.result.ous.length, granted: scan.result.ous.filter((o) => o.types.some((s) => s.status === 'granted')).length, warnings: scan.result.warnings.length })}
+            </Typography>
+          )}
+          <Box sx={{ overflow: 'auto', flexGrow: 1 }}>{ous.data && <OuTree ous={ous.data} selected={selected} onSelect={setSelected} expanded={expanded} onExpand={setExpanded} scan={scan.result} />}</Box>
+        </Paper>
+        <Paper variant="outlined" sx={{ flex: 8, p: 2, minWidth: 0, overflow: 'auto' }}>
+          {ou ? (
+            <OuPermissionsPanel key={ou.dn} profile={profile} ou={ou} onChanged={() => scan.result && void runScan()} />
+          ) : (
+            <Typography color="text.secondary" data-testid="permissions-pick-ou">
+              {t('pickOu')}
+            </Typography>
+          )}
+        </Paper>
+      </Stack>
+    </Stack>
+  );
+}

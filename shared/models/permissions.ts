@@ -1,0 +1,67 @@
+import { z } from 'zod';
+
+export const ouObjectTypeSchema = z.enum(['User', 'Computer', 'Contact', 'AppContact', 'InetOrgPerson', 'Device']);
+export type OuObjectTypeName = z.infer<typeof ouObjectTypeSchema>;
+
+/** One access entry as an admin reads it (and as SDDL, for the exact form). */
+export const aceViewSchema = z.object({
+  key: z.string(),
+  kind: z.enum(['allow', 'deny', 'audit', 'other']),
+  trustee: z.string(),
+  sid: z.string(),
+  /** SDDL right codes (RP, WP, CR, …); the UI names them in the admin's language. */
+  rights: z.array(z.string()),
+  /** The property set, extended right, attribute or class the entry is about. */
+  object: z.string().optional(),
+  /** Where it applies: this object only, this object and all below, everything below, or objects of one class below. */
+  appliesTo: z.enum(['this', 'this-and-descendants', 'descendants', 'descendants-of-class']),
+  appliesToClass: z.string().optional(),
+  inherited: z.boolean(),
+  sddl: z.string(),
+});
+export type AceView = z.infer<typeof aceViewSchema>;
+
+export const ouNodeSchema = z.object({ dn: z.string(), name: z.string(), path: z.string(), parentDn: z.string(), protected: z.boolean() });
+export type OuNode = z.infer<typeof ouNodeSchema>;
+
+export const permissionWarningSchema = z.object({ code: z.enum(['inheritance-off', 'child-blocks-inheritance']), params: z.record(z.string(), z.string()) });
+
+export const permissionPreviewSchema = z.object({
+  ou: ouNodeSchema,
+  action: z.enum(['grant', 'revoke']),
+  types: z.array(ouObjectTypeSchema),
+  /** The OU's DACL now. */
+  current: z.array(aceViewSchema),
+  /** What the action adds (grant) or removes (revoke). */
+  changes: z.array(aceViewSchema),
+  /** Recipe entries already in place (grant) or still needed by other granted types (revoke). */
+  unchanged: z.array(aceViewSchema),
+  /** The same action in the Lync shell. */
+  commands: z.array(z.string()),
+  warnings: z.array(permissionWarningSchema),
+});
+export type PermissionPreview = z.infer<typeof permissionPreviewSchema>;
+
+export const typeStatusSchema = z.object({ type: ouObjectTypeSchema, status: z.enum(['granted', 'partial', 'not-granted']), missing: z.array(aceViewSchema) });
+
+export const permissionTestSchema = z.object({ ou: ouNodeSchema, types: z.array(typeStatusSchema), warnings: z.array(permissionWarningSchema) });
+export type PermissionTest = z.infer<typeof permissionTestSchema>;
+
+export const permissionScanSchema = z.object({
+  base: z.string(),
+  ous: z.array(z.object({ ou: ouNodeSchema, types: z.array(typeStatusSchema.omit({ missing: true }).extend({ missingCount: z.number().int() })) })),
+  warnings: z.array(permissionWarningSchema),
+});
+export type PermissionScan = z.infer<typeof permissionScanSchema>;
+
+export const permissionWriteResultSchema = z.object({
+  route: z.enum(['ldap', 'powershell']),
+  ou: z.string(),
+  /** Entries added or removed; empty when there was nothing to do (nothing was written). */
+  changed: z.array(aceViewSchema),
+  auditId: z.string().optional(),
+  commands: z.array(z.string()),
+  sddlBefore: z.string(),
+  sddlAfter: z.string(),
+});
+export type PermissionWriteResult = z.infer<typeof permissionWriteResultSchema>;
