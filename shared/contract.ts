@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { appApi } from './api/app';
 import { contactsApi } from './api/contacts';
 import { permissionsApi } from './api/permissions';
+import { enablementApi } from './api/enablement';
 import { jobsApi } from './api/jobs';
 import { powershellApi } from './api/powershell';
 import { profilesApi } from './api/profiles';
@@ -23,6 +24,7 @@ export const api = {
   ...topologyApi,
   ...contactsApi,
   ...permissionsApi,
+  ...enablementApi,
 };
 
 export type Api = typeof api;

@@ -7,6 +7,7 @@ import { registerBasicCommands } from './commands/basic-commands';
 import { registerTopologyCommand } from './commands/topology-command';
 import { registerContactsCommand } from './commands/contacts-command';
 import { registerPermissionsCommand } from './commands/permissions-command';
+import { registerEnableCommand } from './commands/enable-command';
 
 /**
  * `um-console`: the console's services from a terminal, for scripts and scheduled runs. Every
@@ -44,6 +45,7 @@ registerBasicCommands(program, run);
 registerTopologyCommand(program, run);
 registerContactsCommand(program, run);
 registerPermissionsCommand(program, run);
+registerEnableCommand(program, run);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const code = (error as { code?: string }).code;

@@ -9,6 +9,7 @@ import { TopologyService } from './topology/topology-service';
 import { AuditLog } from './audit/audit-log';
 import { ContactsService } from './contacts/contacts-service';
 import { OuPermissionsService } from './permissions/ou-permissions-service';
+import { EnablementService } from './enablement/enablement-service';
 import { readLabDescriptor, type LabDescriptor } from './profiles/lab-descriptor';
 import { ProfileService } from './profiles/profile-service';
 import type { SecretVault } from './profiles/secret-vault';
@@ -40,6 +41,7 @@ export interface AppServices {
   readonly audit: AuditLog;
   readonly contacts: ContactsService;
   readonly permissions: OuPermissionsService;
+  readonly enablement: EnablementService;
   readonly lab: LabDescriptor | undefined;
   shutdown(): Promise<void>;
 }
@@ -64,6 +66,7 @@ export function createServices(environment: ServiceEnvironment): AppServices {
   const contacts = new ContactsService(connections, profiles, topology, powershell, audit);
   const permissions = new OuPermissionsService(connections, powershell, audit);
   contacts.describeOuGrants = (session, ou) => permissions.describeGrants(session, ou);
+  const enablement = new EnablementService({ connections, topology, powershell, jobManager: jobs, audit, logger: environment.logger, dataDir: environment.dataDir });
   return {
     environment,
     bus,
@@ -75,6 +78,7 @@ export function createServices(environment: ServiceEnvironment): AppServices {
     audit,
     contacts,
     permissions,
+    enablement,
     lab,
     async shutdown() {
       await jobs.cancelAll();

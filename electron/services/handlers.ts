@@ -9,7 +9,7 @@ import type { HandlerTable } from './core/dispatch';
  * unchanged by Electron IPC, the web host and the CLI.
  */
 export function createHandlers(services: AppServices): HandlerTable {
-  const { profiles, connections, jobs, powershell, topology, contacts, permissions, environment } = services;
+  const { profiles, connections, jobs, powershell, topology, contacts, permissions, enablement, environment } = services;
   const { settings } = environment;
   return {
     'app.info': async () =>
@@ -43,6 +43,8 @@ export function createHandlers(services: AppServices): HandlerTable {
     'connections.disconnect': async ({ profile }) => connections.disconnect(profile),
 
     'jobs.list': async () => jobs.list(),
+    'jobs.pause': async ({ jobId }) => jobs.pause(jobId),
+    'jobs.resume': async ({ jobId }) => jobs.resume(jobId),
     'jobs.cancel': async ({ jobId }) => jobs.cancel(jobId),
 
     'powershell.history': async ({ limit }) => powershell.history.list(limit),
@@ -70,6 +72,13 @@ export function createHandlers(services: AppServices): HandlerTable {
     'permissions.scan': async ({ profile, base, types }) => permissions.scan(profile, base, types),
     'permissions.history': async ({ ou, limit }) => permissions.history(ou, limit),
     'permissions.restore': async ({ auditId, force }) => permissions.restore(auditId, force),
+    'enablement.import': async (input) => enablement.import(input),
+    'enablement.validate': async (input) => enablement.validate(input),
+    'enablement.edit': async (input) => enablement.edit(input),
+    'enablement.start': async (input) => enablement.start(input),
+    'enablement.job': async ({ jobId }) => enablement.job(jobId),
+    'enablement.export': async ({ jobId, format }) => enablement.export(jobId, format),
+
     'powershell.test': async ({ profile, target }) => {
       const started = Date.now();
       const probe = target === 'exchange' ? 'Get-UMDialPlan' : 'Get-CsPool';

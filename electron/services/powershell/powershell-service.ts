@@ -148,6 +148,23 @@ export class PowerShellService {
     }
   }
 
+  /** Lets up to `size` sessions serve this profile's shell at once (bounded concurrency of a bulk job). */
+  reserve(profileName: string, target: ShellTarget, size: number): void {
+    this.pool(profileName, target).growTo(Math.min(size, 8));
+  }
+
+  /**
+   * Replaces this shell's sessions (e.g. after the directory came back from an outage, since the
+   * sessions' own connections to it may be dead); calls in flight on them fail as "session died".
+   */
+  async recycle(profileName: string, target: ShellTarget): Promise<void> {
+    const key = `${profileName}\u0000${target}`;
+    const existing = this.pools.get(key);
+    if (!existing) return;
+    this.pools.delete(key);
+    await existing.pool.close();
+  }
+
   /** Closes the sessions of one profile (when it is disconnected or its secret changes). */
   async closeProfile(profileName: string): Promise<void> {
     for (const [key, { pool }] of [...this.pools.entries()]) {

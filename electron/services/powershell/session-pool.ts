@@ -29,6 +29,11 @@ export class SessionPool {
 
   constructor(private readonly options: PoolOptions) {}
 
+  /** Allows more sessions (a bulk job's concurrency); never shrinks below the configured size. */
+  growTo(size: number): void {
+    this.options.size = Math.max(this.options.size, size);
+  }
+
   get queued(): number {
     return this.waiters.length;
   }

@@ -1,0 +1,95 @@
+import { readFileSync } from 'node:fs';
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { csvEncodingSchema } from '@shared/models/enablement';
+import type { JobProgress } from '@shared/models/jobs';
+import { rowMessageText } from '@shared/enablement/row-message-text';
+import { ApiError } from '@shared/errors';
+import type { CliContext } from '../cli-context';
+import { table } from '../cli-context';
+
+type Run = (action: (ctx: CliContext, options: Record<string, unknown>) => Promise<void>) => (...args: unknown[]) => Promise<void>;
+
+const delimiters: Record<string, ',' | ';' | '\t'> = { comma: ',', ',': ',', semicolon: ';', ';': ';', tab: '\t', '\\t': '\t' };
+
+/**
+ * `enable --csv FILE`: bulk UM enablement from a terminal or a scheduled task, with the UI's
+ * validation and journal. An unfinished job of the same file resumes unless --restart is given.
+ * Exit code 1 when any row is invalid or failed (in a dry run too), so scripts can tell.
+ */
+export function registerEnableCommand(program: Command, run: Run): void {
+  program
+    .command('enable')
+    .description('Enable mailboxes for Unified Messaging from a CSV file (validated first, journalled, resumable)')
+    .requiredOption('--csv <file>', 'the CSV file (Identity, UMMailboxPolicy, Extensions, SIPResourceIdentifier, PIN, PINExpired, NotifyEmail; other columns are carried through)')
+    .option('--dry-run', 'run Enable-UMMailbox -ValidateOnly: nothing is changed', false)
+    .option('--concurrency <n>', 'Enable-UMMailbox calls at once (1-8)', '2')
+    .option('--encoding <encoding>', `override the detected encoding: ${csvEncodingSchema.options.join(', ')}`)
+    .option('--delimiter <delimiter>', 'override the detected delimiter: comma, semicolon or tab')
+    .option('--propose-extensions', 'fill missing extensions from the Lync line URI or telephoneNumber', false)
+    .option('--restart', 'do not resume an unfinished job of this file; start a new one', false)
+    .action(
+      run(async (ctx, o) => {
+        const [profile] = ctx.profiles();
+        const concurrency = Number(o.concurrency);
+        if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 8) throw new ApiError('INVALID_INPUT', '--concurrency must be a whole number from 1 to 8.');
+        const encoding = o.encoding === undefined ? undefined : csvEncodingSchema.safeParse(String(o.encoding).toLowerCase());
+        if (encoding && !encoding.success) throw new ApiError('INVALID_INPUT', `--encoding must be one of ${csvEncodingSchema.options.join(', ')}.`);
+        const delimiter = o.delimiter === undefined ? undefined : delimiters[String(o.delimiter).toLowerCase()];
+        if (o.delimiter !== undefined && !delimiter) throw new ApiError('INVALID_INPUT', '--delimiter must be comma, semicolon or tab.');
+        let bytes: Buffer;
+        try {
+          bytes = readFileSync(String(o.csv));
+        } catch (error) {
+          throw new ApiError('NOT_FOUND', `Cannot read ${String(o.csv)}: ${(error as Error).message}`);
+        }
+        const say = (text: string) => {
+          if (!ctx.options.json) process.stderr.write(`${text}\n`);
+        };
+        await ctx.connect(profile!);
+        const summary = await ctx.call('enablement.import', { fileName: basename(String(o.csv)), content: bytes.toString('base64'), ...(encoding ? { encoding: encoding.data } : {}), ...(delimiter ? { delimiter } : {}) });
+        say(`${summary.fileName}: ${summary.rowCount} rows, ${summary.encoding}, ${summary.delimiter === '\t' ? 'tab' : summary.delimiter}-separated.`);
+        for (const p of summary.problems) say(`  line ${p.line}: ${p.message}`);
+        const resumable = o.restart ? undefined : summary.resumable.find((r) => r.profile === profile && r.dryRun === Boolean(o.dryRun));
+
+        const validation = await ctx.call('enablement.validate', { importId: summary.importId, profile: profile!, mapping: summary.mapping, proposeExtensions: Boolean(o.proposeExtensions) });
+        say(`Validated against ${profile}: ${validation.counts.ready} ready, ${validation.counts.alreadyDone} already done, ${validation.counts.invalid} invalid (${validation.stats.ldapRoundTrips} LDAP round trips).`);
+
+        const ready = validation.counts.ready > 0 || !!resumable;
+        let jobId: string | undefined;
+        if (ready) {
+          if (resumable) say(`Resuming job ${resumable.jobId}: ${resumable.finished} of ${resumable.total} rows already finished${resumable.inFlight ? `, ${resumable.inFlight} to re-check` : ''}.`);
+          const job = await ctx.call('enablement.start', { importId: summary.importId, dryRun: Boolean(o.dryRun), concurrency, ...(resumable ? { resumeJobId: resumable.jobId } : {}) });
+          jobId = job.jobId;
+          let interrupted = false;
+          const onInterrupt = () => {
+            if (interrupted) process.exit(130);
+            interrupted = true;
+            say('Stopping after the rows in flight (Ctrl-C again to quit at once; the journal lets the next run resume).');
+            void ctx.call('jobs.cancel', { jobId: job.jobId });
+          };
+          process.on('SIGINT', onInterrupt);
+          const unsubscribe = ctx.services.bus.subscribe((name, payload) => {
+            if (name !== 'job.progress') return;
+            const p = payload as JobProgress;
+            if (p.jobId !== job.jobId || ctx.options.json || !process.stderr.isTTY) return;
+            process.stderr.write(`\r  ${p.done + p.failed}/${p.total} (${p.failed} failed)${p.ratePerSecond ? `, ${p.ratePerSecond.toFixed(1)}/s` : ''}${p.message ? ` ${p.message}` : ''}   `);
+          });
+          await ctx.services.enablement.wait(job.jobId);
+          unsubscribe();
+          process.off('SIGINT', onInterrupt);
+          if (!ctx.options.json && process.stderr.isTTY) process.stderr.write('\n');
+        }
+
+        const results = jobId
+          ? (JSON.parse((await ctx.call('enablement.export', { jobId, format: 'json' })).content) as Array<{ line: number; identity: string; outcome: string; message: string; columns: Record<string, string> }>)
+          : validation.rows.map((r) => ({ line: r.line, identity: r.values.Identity, outcome: r.status === 'already-done' ? 'already-done' : 'invalid', message: r.messages.map((m) => rowMessageText(m)).join(' '), columns: {} }));
+        const job = jobId ? await ctx.call('enablement.job', { jobId }) : undefined;
+        const bad = results.filter((r) => r.outcome === 'invalid' || r.outcome === 'failed').length;
+        ctx.print({ file: summary.fileName, profile, dryRun: Boolean(o.dryRun), jobId, counts: validation.counts, progress: job?.progress, rows: results }, () =>
+          [table(['Line', 'Identity', 'Outcome', 'Message'], results.map((r) => [r.line, r.identity, r.outcome, r.message])), '', job?.progress.message ?? 'Nothing to run.'].join('\n'),
+        );
+        if (bad > 0 || (job && job.progress.state !== 'completed')) process.exitCode = 1;
+      }),
+    );
+}

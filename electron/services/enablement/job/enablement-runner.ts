@@ -1,0 +1,206 @@
+import type { RowOutcomeKind, RowResult } from '@shared/models/enablement';
+import type { PsErrorRecord } from '@shared/models/powershell';
+import { ApiError } from '@shared/errors';
+import type { AuditLog } from '../../audit/audit-log';
+import type { ConnectionManager } from '../../directory/connection-manager';
+import type { JobContext } from '../../jobs/job-manager';
+import type { PowerShellService } from '../../powershell/powershell-service';
+import { readUser } from '../validation/directory-facts';
+import { parseBoolean, splitExtensions } from '../validation/row-rules';
+import type { JobJournal } from './job-journal';
+
+/** One row to run, with the real PIN (memory only) and what a finished row must look like. */
+export interface RunRow {
+  line: number;
+  identity: string;
+  userDn: string;
+  policy: string;
+  policyDn: string;
+  extensions: string;
+  sri: string;
+  pin: string;
+  pinExpired: string;
+  notifyEmail: string;
+  /** What validation expects the row to set: the proof a re-check looks for. */
+  expectedExtensions: string[];
+  /** In flight when an earlier run stopped: look at the directory before running it again. */
+  recheckFirst: boolean;
+}
+
+export interface RunDependencies {
+  powershell: PowerShellService;
+  connections: ConnectionManager;
+  audit: AuditLog;
+  journal: JobJournal;
+  log: (message: string) => void;
+}
+
+export interface RunOptions {
+  jobId: string;
+  profile: string;
+  /** The account the profile binds as: the audit's "who". */
+  actor: string;
+  dryRun: boolean;
+  concurrency: number;
+  /** Rows already finished (resume): counted, not run. */
+  finished: RowResult[];
+  onResult: (result: RowResult) => void;
+}
+
+const MAX_ATTEMPTS = 4;
+const DIRECTORY_WAIT_MS = 15 * 60_000;
+
+/** Failures that say nothing about the row: the directory or the shell went away. Retried after it is back. */
+export function isTransientError(record: PsErrorRecord): boolean {
+  const text = `${record.message} ${record.fullyQualifiedErrorId ?? ''} ${record.exceptionType ?? ''}`;
+  return /server is unavailable|server is not operational|ServerDown|Unavailable\b|LdapException|connection (was )?(reset|refused|closed)|timed? ?out|Busy/i.test(text);
+}
+
+/**
+ * Runs Enable-UMMailbox for each row with bounded concurrency, pause and cancel (both take effect
+ * between rows; rows in flight finish). Each row is journalled as it starts and ends. A row whose
+ * outcome is unknown — the shell died or timed out mid-call, or it was in flight when an earlier
+ * run stopped — is settled by reading the user from the directory before anything is retried, so
+ * every row is enabled exactly once. A directory outage pauses the work until the DC answers.
+ */
+export async function runEnablement(rows: RunRow[], deps: RunDependencies, options: RunOptions, ctx: JobContext): Promise<string> {
+  const { powershell, journal } = deps;
+  const counts = { done: 0, failed: 0 };
+  for (const r of options.finished) count(r.outcome);
+  ctx.progress({ ...counts });
+  let outage: Promise<void> | undefined;
+
+  function count(outcome: RowOutcomeKind) {
+    if (outcome === 'failed' || outcome === 'invalid') counts.failed++;
+    else counts.done++;
+  }
+
+  const finish = (row: RunRow, outcome: RowOutcomeKind, attempts: number, message?: string) => {
+    const result: RowResult = { line: row.line, identity: row.identity, outcome, attempts, at: new Date().toISOString(), ...(message ? { message } : {}) };
+    journal.ended(result);
+    if (!options.dryRun && (outcome === 'enabled' || outcome === 'failed')) {
+      deps.audit.record({
+        actor: { profile: options.profile, identity: options.actor },
+        action: 'enablement.enable',
+        target: row.userDn,
+        route: 'powershell',
+        before: { umEnabled: false },
+        after: outcome === 'enabled' ? { umEnabled: true, policy: row.policy, extensions: row.expectedExtensions, sipResourceIdentifier: row.sri || undefined } : undefined,
+        outcome: outcome === 'enabled' ? 'succeeded' : 'failed',
+        ...(message && outcome === 'failed' ? { error: message } : {}),
+        jobId: options.jobId,
+      });
+    }
+    count(outcome);
+    options.onResult(result);
+    ctx.progress({ ...counts });
+  };
+
+  /** Waits until the directory answers again (once for all workers), then gives the shell fresh sessions. */
+  const waitForDirectory = (reason: string) => {
+    outage ??= (async () => {
+      deps.log(`enablement ${options.jobId}: ${reason}; waiting for the directory`);
+      const started = Date.now();
+      for (let delay = 1000; ; delay = Math.min(delay * 2, 15_000)) {
+        if (ctx.signal.aborted) throw new ApiError('CANCELLED', 'The job was cancelled.');
+        ctx.progress({ message: `Waiting for the directory to answer again (${Math.round((Date.now() - started) / 1000)} s): ${reason}` });
+        try {
+          const session = await deps.connections.ensure(options.profile);
+          await session.read(session.rootDse.defaultNamingContext, ['objectClass']);
+          break;
+        } catch (error) {
+          if (Date.now() - started > DIRECTORY_WAIT_MS) throw new ApiError('DC_UNREACHABLE', `The directory did not answer for ${DIRECTORY_WAIT_MS / 60_000} minutes; the job stopped. Resume it when the DC is back.`, { cause: String(error) });
+          await new Promise((resolve) => setTimeout(resolve, delay));
+        }
+      }
+      await powershell.recycle(options.profile, 'exchange');
+      ctx.progress({ message: '' });
+    })().finally(() => (outage = undefined));
+    return outage;
+  };
+
+  /** Reads the user: is it enabled as this row wants? */
+  const settled = async (row: RunRow): Promise<'enabled' | 'not-enabled' | 'enabled-differently'> => {
+    for (;;) {
+      try {
+        const session = await deps.connections.ensure(options.profile);
+        const user = await readUser(session, row.userDn);
+        if (!user?.umEnabled) return 'not-enabled';
+        const numbers = user.eumAddresses.map((a) => a.split(';')[0]!);
+        const samePolicy = user.policyDn?.toLowerCase() === row.policyDn.toLowerCase();
+        return samePolicy && row.expectedExtensions.every((e) => numbers.includes(e)) ? 'enabled' : 'enabled-differently';
+      } catch (error) {
+        if (error instanceof ApiError && (error.code === 'DC_UNREACHABLE' || error.code === 'TIMEOUT' || error.code === 'NOT_CONNECTED')) {
+          await waitForDirectory('re-checking a row');
+          continue;
+        }
+        throw error;
+      }
+    }
+  };
+
+  const runRow = async (row: RunRow) => {
+    let recheck = row.recheckFirst;
+    for (let attempt = 1; ; attempt++) {
+      if (outage) await outage;
+      journal.started(row.line);
+      if (recheck && !options.dryRun) {
+        const state = await settled(row);
+        if (state === 'enabled') return finish(row, 'enabled', attempt, 'Enabled before the interruption; confirmed in the directory.');
+        if (state === 'enabled-differently') return finish(row, 'failed', attempt, 'The mailbox was enabled with other settings while the job was interrupted; check it in Exchange.');
+      }
+      recheck = false;
+      const parameters: Record<string, unknown> = { Identity: row.userDn, UMMailboxPolicy: row.policy };
+      const extensions = splitExtensions(row.extensions);
+      if (extensions.length) parameters.Extensions = extensions;
+      if (row.sri) parameters.SIPResourceIdentifier = row.sri;
+      if (row.pin) parameters.PIN = row.pin;
+      const expired = parseBoolean(row.pinExpired);
+      if (expired !== undefined) parameters.PINExpired = expired;
+      if (row.notifyEmail) parameters.NotifyEmail = row.notifyEmail;
+      if (options.dryRun) parameters.ValidateOnly = true;
+      try {
+        powershell.reserve(options.profile, 'exchange', options.concurrency);
+        const result = await powershell.run(options.profile, 'exchange', 'Enable-UMMailbox', parameters);
+        if (result.ok) return finish(row, options.dryRun ? 'validated' : 'enabled', attempt);
+        const first = result.errors[0] ?? { message: 'Enable-UMMailbox failed without a message.' };
+        if (/AlreadyUmEnabled|already enabled/i.test(`${first.fullyQualifiedErrorId ?? ''} ${first.message}`) && !options.dryRun) {
+          const state = await settled(row);
+          return state === 'enabled' ? finish(row, 'already-done', attempt, first.message) : finish(row, 'failed', attempt, first.message);
+        }
+        if (isTransientError(first) && attempt < MAX_ATTEMPTS) {
+          await waitForDirectory(first.message);
+          recheck = true;
+          continue;
+        }
+        return finish(row, 'failed', attempt, first.message);
+      } catch (error) {
+        const code = error instanceof ApiError ? error.code : 'INTERNAL';
+        const message = error instanceof Error ? error.message : String(error);
+        if (['POWERSHELL_SESSION_DIED', 'TIMEOUT', 'POWERSHELL_UNAVAILABLE'].includes(code) && attempt < MAX_ATTEMPTS) {
+          // The call may or may not have reached Exchange: the directory decides.
+          deps.log(`enablement ${options.jobId}: line ${row.line}: ${code}; re-checking before a retry`);
+          recheck = true;
+          continue;
+        }
+        return finish(row, 'failed', attempt, message);
+      }
+    }
+  };
+
+  const queue = [...rows];
+  const worker = async () => {
+    for (;;) {
+      await ctx.waitIfPaused();
+      if (ctx.signal.aborted) return;
+      const row = queue.shift();
+      if (!row) return;
+      await runRow(row);
+    }
+  };
+  const results = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(options.concurrency, rows.length)) }, worker));
+  const failure = results.find((r) => r.status === 'rejected');
+  if (failure && !(failure.reason instanceof ApiError && failure.reason.code === 'CANCELLED')) throw failure.reason;
+  const total = counts.done + counts.failed;
+  return `${total} rows: ${counts.done} done, ${counts.failed} failed${ctx.signal.aborted ? `, ${queue.length} not run (cancelled)` : ''}.`;
+}

@@ -1,0 +1,46 @@
+import { z } from 'zod';
+import { method } from './method';
+import { columnMappingSchema, csvDelimiterSchema, csvEncodingSchema, enablementFieldSchema, enablementJobSchema, exportedFileSchema, importSummarySchema, validationCountsSchema, validatedRowSchema, validationResultSchema } from '../models/enablement';
+import { jobIdSchema } from '../models/jobs';
+import { profileNameSchema } from '../models/profile';
+
+const importId = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/);
+
+export const enablementApi = {
+  'enablement.import': method(
+    z.object({
+      fileName: z.string().min(1).max(260),
+      /** The file's bytes, base64; up to ~40 MB (100,000 rows). */
+      content: z.string().max(56_000_000),
+      encoding: csvEncodingSchema.optional(),
+      delimiter: csvDelimiterSchema.optional(),
+    }).strict(),
+    importSummarySchema,
+    'Reads a CSV (encoding and delimiter detected unless given) and suggests the column mapping.',
+  ),
+  'enablement.validate': method(
+    z.object({ importId, profile: profileNameSchema, mapping: columnMappingSchema, proposeExtensions: z.boolean().default(false) }).strict(),
+    validationResultSchema,
+    'Checks every row against the directory and Exchange\'s rules, in batched lookups.',
+  ),
+  'enablement.edit': method(
+    z.object({ importId, edits: z.array(z.object({ line: z.number().int().min(1), field: enablementFieldSchema, value: z.string().max(1024) }).strict()).min(1).max(1000) }).strict(),
+    z.object({ rows: z.array(validatedRowSchema), counts: validationCountsSchema }),
+    'Changes cells and re-checks the rows they affect (including rows sharing an extension).',
+  ),
+  'enablement.start': method(
+    z.object({
+      importId,
+      dryRun: z.boolean().default(false),
+      concurrency: z.number().int().min(1).max(8).default(2),
+      /** Only these lines (e.g. re-run the failed ones); default every ready row. */
+      lines: z.array(z.number().int().min(1)).max(100_000).optional(),
+      /** Continue an unfinished job of the same file: finished rows are skipped, in-flight ones re-checked. */
+      resumeJobId: jobIdSchema.optional(),
+    }).strict(),
+    enablementJobSchema,
+    'Runs Enable-UMMailbox for the ready rows as a job with a journal on disk.',
+  ),
+  'enablement.job': method(z.object({ jobId: jobIdSchema }).strict(), enablementJobSchema, 'A job\'s progress and per-row results so far.'),
+  'enablement.export': method(z.object({ jobId: jobIdSchema, format: z.enum(['csv', 'json']) }).strict(), exportedFileSchema, 'The per-row results with the original columns, as CSV (formula-safe) or JSON.'),
+};

@@ -1,0 +1,125 @@
+import { z } from 'zod';
+import { jobProgressSchema } from './jobs';
+
+/** The Enable-UMMailbox parameters a CSV column can feed. */
+export const enablementFieldSchema = z.enum(['Identity', 'Extensions', 'SIPResourceIdentifier', 'UMMailboxPolicy', 'PIN', 'PINExpired', 'NotifyEmail']);
+export type EnablementFieldName = z.infer<typeof enablementFieldSchema>;
+
+export const csvEncodingSchema = z.enum(['utf-8', 'utf-16le', 'utf-16be', 'big5', 'windows-1252']);
+export const csvDelimiterSchema = z.enum([',', ';', '\t']);
+
+/** field → column index in the CSV. */
+export const columnMappingSchema = z.partialRecord(enablementFieldSchema, z.number().int().min(0).max(1000));
+export type EnablementColumnMapping = z.infer<typeof columnMappingSchema>;
+
+/** An unfinished job whose journal matches the imported file: it can be resumed. */
+export const resumableJobSchema = z.object({
+  jobId: z.string(),
+  profile: z.string(),
+  createdAt: z.string(),
+  total: z.number().int(),
+  finished: z.number().int(),
+  inFlight: z.number().int(),
+  dryRun: z.boolean(),
+});
+export type ResumableJob = z.infer<typeof resumableJobSchema>;
+
+/** What the console read from an uploaded file, before any directory lookup. */
+export const importSummarySchema = z.object({
+  importId: z.string(),
+  fileName: z.string(),
+  fileHash: z.string(),
+  encoding: csvEncodingSchema,
+  /** How the encoding was chosen: byte-order mark, UTF-16 pattern, valid UTF-8, a guess, or the admin's choice. */
+  encodingDetection: z.enum(['bom', 'utf16-nul-pattern', 'valid-utf8', 'heuristic', 'forced']),
+  delimiter: csvDelimiterSchema,
+  header: z.array(z.string()),
+  rowCount: z.number().int(),
+  /** Lines the parser could not read as rows (they are reported, never silently dropped). */
+  problems: z.array(z.object({ line: z.number().int(), message: z.string() })),
+  mapping: columnMappingSchema,
+  ambiguous: z.array(z.object({ field: enablementFieldSchema, columns: z.array(z.number().int()) })),
+  replacementCharacters: z.number().int(),
+  /** The first rows as read, for the mapping step. PIN columns are masked. */
+  sample: z.array(z.array(z.string())),
+  resumable: z.array(resumableJobSchema),
+});
+export type ImportSummary = z.infer<typeof importSummarySchema>;
+
+export const rowMessageSchema = z.object({
+  code: z.string(),
+  severity: z.enum(['error', 'warning', 'info']),
+  params: z.record(z.string(), z.string()),
+});
+export type RowMessage = z.infer<typeof rowMessageSchema>;
+
+export const rowStatusSchema = z.enum(['ready', 'already-done', 'invalid']);
+export type RowStatus = z.infer<typeof rowStatusSchema>;
+
+/** The values of one row as the grid shows them; the PIN is shown only by its length. */
+export const rowValuesSchema = z.object({
+  Identity: z.string(),
+  Extensions: z.string(),
+  SIPResourceIdentifier: z.string(),
+  UMMailboxPolicy: z.string(),
+  PIN: z.string(),
+  PINExpired: z.string(),
+  NotifyEmail: z.string(),
+});
+export type RowValues = z.infer<typeof rowValuesSchema>;
+
+export const validatedRowSchema = z.object({
+  /** The row's first line in the file (header is line 1). */
+  line: z.number().int(),
+  values: rowValuesSchema,
+  status: rowStatusSchema,
+  messages: z.array(rowMessageSchema),
+  user: z.object({ dn: z.string(), displayName: z.string().optional(), sipAddress: z.string().optional() }).optional(),
+  dialPlan: z.string().optional(),
+  policyDn: z.string().optional(),
+  /** The extensions Enable-UMMailbox will be given (or will derive). */
+  extensions: z.array(z.string()),
+  edited: z.boolean(),
+});
+export type ValidatedRow = z.infer<typeof validatedRowSchema>;
+
+export const validationCountsSchema = z.object({ total: z.number().int(), ready: z.number().int(), alreadyDone: z.number().int(), invalid: z.number().int(), warnings: z.number().int() });
+export type ValidationCounts = z.infer<typeof validationCountsSchema>;
+
+export const validationResultSchema = z.object({
+  importId: z.string(),
+  profile: z.string(),
+  rows: z.array(validatedRowSchema),
+  counts: validationCountsSchema,
+  stats: z.object({ ldapRoundTrips: z.number().int(), milliseconds: z.number() }),
+});
+export type ValidationResult = z.infer<typeof validationResultSchema>;
+
+export const rowOutcomeSchema = z.enum(['enabled', 'validated', 'already-done', 'failed', 'invalid', 'not-run']);
+export type RowOutcomeKind = z.infer<typeof rowOutcomeSchema>;
+
+export const rowResultSchema = z.object({
+  line: z.number().int(),
+  identity: z.string(),
+  outcome: rowOutcomeSchema,
+  /** Exchange's message (failed), or how the outcome was established (e.g. re-checked after an interruption). */
+  message: z.string().optional(),
+  attempts: z.number().int(),
+  at: z.string().optional(),
+});
+export type RowResult = z.infer<typeof rowResultSchema>;
+
+export const enablementJobSchema = z.object({
+  jobId: z.string(),
+  importId: z.string().optional(),
+  fileName: z.string(),
+  profile: z.string(),
+  dryRun: z.boolean(),
+  concurrency: z.number().int(),
+  progress: jobProgressSchema,
+  results: z.array(rowResultSchema),
+});
+export type EnablementJob = z.infer<typeof enablementJobSchema>;
+
+export const exportedFileSchema = z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() });
+export type ExportedFile = z.infer<typeof exportedFileSchema>;

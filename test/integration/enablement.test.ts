@@ -1,0 +1,466 @@
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import iconv from 'iconv-lite';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ImportSummary, RowResult, ValidatedRow, ValidationResult } from '@shared/models/enablement';
+import type { AppServices } from '../../electron/services/app-services';
+import type { DirectorySession } from '../../electron/services/directory/directory-session';
+import { requireLab, createTestServices, openLabSession } from './support/test-services';
+import { bounceDc, resetLab } from './support/lab-control';
+import { runCli } from './support/cli';
+
+/**
+ * Bulk enablement against the lab: every validation rule, encodings and delimiters, hostile
+ * values, runs with journal and audit, and the faults — a DC that goes away mid-run, a pwsh that
+ * is killed, a CLI that crashes — each ending with every row enabled exactly once in the directory.
+ */
+const profile = 'lab-exchadmin';
+const users = 'OU=Users,OU=Lab,DC=contoso,DC=test';
+const redmond = 'Redmond Default Policy';
+let services: AppServices;
+let admin: DirectorySession;
+
+beforeAll(async () => {
+  resetLab();
+  services = createTestServices().services;
+  await services.connections.connect(profile);
+  admin = await openLabSession('lab');
+}, 120_000);
+afterAll(async () => {
+  await admin?.close();
+  await services?.shutdown();
+  resetLab();
+}, 120_000);
+
+const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64');
+const csv = (rows: string[][]) => rows.map((r) => r.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n') + '\r\n';
+const header = ['Identity', 'UMMailboxPolicy', 'Extensions', 'SIPResourceIdentifier', 'PIN', 'Department'];
+
+async function importAndValidate(content: string | Buffer, options: { propose?: boolean; s?: AppServices; encoding?: 'big5'; fileName?: string } = {}): Promise<{ summary: ImportSummary; validation: ValidationResult; row: (line: number) => ValidatedRow }> {
+  const s = options.s ?? services;
+  const summary = s.enablement.import({ fileName: options.fileName ?? 'users.csv', content: b64(content), ...(options.encoding ? { encoding: options.encoding } : {}) });
+  const validation = await s.enablement.validate({ importId: summary.importId, profile, mapping: summary.mapping, proposeExtensions: options.propose ?? false });
+  return { summary, validation, row: (line) => validation.rows.find((r) => r.line === line)! };
+}
+
+const codes = (row: ValidatedRow) => row.messages.map((m) => m.code);
+
+/** What the directory says about a user's UM state. */
+async function umState(sam: string): Promise<{ enabled: boolean; eum: string[]; policy?: string }> {
+  const [entry] = await admin.search(users, { filter: `(sAMAccountName=${sam})`, attributes: ['msExchUMEnabledFlags', 'proxyAddresses', 'msExchUMTemplateLink'] });
+  return { enabled: ((entry?.getInt('msExchUMEnabledFlags') ?? 0) & 1) === 1, eum: entry?.getAll('proxyAddresses').filter((p) => /^eum:/i.test(p)) ?? [], policy: entry?.get('msExchUMTemplateLink') };
+}
+
+/** Lab users (of the default 500) that the seed left without UM: last two digits 10-49, last digit below 8, not the no-SIP ones. */
+function freshUsers(from: number, count: number): number[] {
+  const out: number[] = [];
+  for (let i = from; out.length < count; i++) {
+    const lastTwo = i % 100;
+    if (i % 10 < 8 && lastTwo >= 10 && i % 50 !== 27) out.push(i);
+  }
+  return out;
+}
+const sam = (i: number) => `u${String(i).padStart(5, '0')}`;
+const redmondRow = (i: number, extra: string[] = ['']) => [`${sam(i)}@contoso.test`, redmond, String(i).padStart(5, '0').slice(-5), `${sam(i)}@contoso.test`, '', ...extra];
+
+describe('validation rules (domain.md §3), one row each', () => {
+  let result: Awaited<ReturnType<typeof importAndValidate>>;
+  beforeAll(async () => {
+    // A mailbox user with no telephone number, and a second "User 00010" to make a name ambiguous.
+    await admin.add(`CN=nophone,${users}`, { objectClass: 'user', sAMAccountName: 'nophone', userPrincipalName: 'nophone@contoso.test', msExchMailboxGuid: Buffer.alloc(16, 7), msExchUMEnabledFlags: '830', userAccountControl: '514' });
+    await admin.add(`CN=twin,${users}`, { objectClass: 'user', sAMAccountName: 'twin', displayName: 'User 00010', userAccountControl: '514' });
+    result = await importAndValidate(
+      csv([
+        header,
+        ['u00010@contoso.test', redmond, '00010', 'sip:u00010@contoso.test', '135790', 'ok'], // 2 ready
+        ['nobody@contoso.test', redmond, '11111', '', '', ''], // 3 user-not-found
+        ['User 00010', redmond, '22222', '', '', ''], // 4 user-ambiguous
+        ['nomailbox1@contoso.test', redmond, '33333', '', '', ''], // 5 no-mailbox
+        ['u00011@contoso.test', 'Nowhere Policy', '44444', '', '', ''], // 6 policy-not-found
+        ['u00001@contoso.test', redmond, '00001', 'u00001@contoso.test', '', ''], // 7 already done
+        ['u00002@contoso.test', 'Tokyo Default Policy', '0002', 'u00002@contoso.test', '', ''], // 8 already enabled, different
+        ['u00013@contoso.test', redmond, '123', 'u00013@contoso.test', '', ''], // 9 extension-invalid
+        ['u00014@contoso.test', redmond, '00003', 'u00014@contoso.test', '', ''], // 10 extension-taken (u00003)
+        ['u00015@contoso.test', redmond, '50123', 'u00015@contoso.test', '', ''], // 11 extension-is-pilot (RedmondAA)
+        ['u00016@contoso.test', redmond, '00016', '', '', ''], // 12 sri-required-sip
+        ['u00017@contoso.test', redmond, '00017', 'u00018@contoso.test', '', ''], // 13 sri-mismatch
+        ['u00027@contoso.test', redmond, '00027', 'u00027@contoso.test', '', ''], // 14 sip-proxy-missing
+        ['u00020@contoso.test', 'Legacy Default Policy', '0020', 'u00020@contoso.test', '', ''], // 15 sri-not-allowed
+        ['u00021@contoso.test', 'Taipei Default Policy', '00021', '', '', ''], // 16 sri-required-e164
+        ['u00022@contoso.test', 'Taipei Default Policy', '00022', '12345', '', ''], // 17 sri-not-e164
+        ['u00023@contoso.test', redmond, '00023', 'u00023@contoso.test', '12ab', ''], // 18 pin-invalid
+        ['u00024@contoso.test', 'Legacy Default Policy', '0024', '', '', ''], // 19 ready (TelExtn)
+        ['nophone@contoso.test', 'Legacy Default Policy', '', '', '', ''], // 20 extension-required
+        ['u00025@contoso.test', 'Legacy Default Policy', '', '', '', ''], // 21 extension from telephoneNumber
+        ['u00030@contoso.test', redmond, '00050', 'u00030@contoso.test', '', ''], // 22 duplicate-in-file with 23
+        ['u00031@contoso.test', redmond, '00050', 'u00031@contoso.test', '', ''], // 23
+        ['u00032@contoso.test', 'Legacy Default Policy', '0032', '', '', ''], // 24 duplicate-user with 25
+        ['u00032@contoso.test', 'Legacy Default Policy', '0033', '', '', ''], // 25
+        ['CONTOSO\\u00034', 'Legacy Default Policy', '0034', '', '', ''], // 26 DOMAIN\user resolves
+      ]),
+    );
+  });
+
+  it.each([
+    [2, 'ready', []],
+    [3, 'invalid', ['user-not-found']],
+    [4, 'invalid', ['user-ambiguous']],
+    [5, 'invalid', ['no-mailbox']],
+    [6, 'invalid', ['policy-not-found']],
+    [7, 'already-done', ['already-enabled-same']],
+    [8, 'invalid', ['already-enabled-different']],
+    [9, 'invalid', ['extension-invalid']],
+    [10, 'invalid', ['extension-taken']],
+    [11, 'invalid', ['extension-is-pilot']],
+    [12, 'invalid', ['sri-required-sip']],
+    [13, 'invalid', ['sri-mismatch']],
+    [14, 'invalid', ['sip-proxy-missing']],
+    [15, 'invalid', ['sri-not-allowed']],
+    [16, 'invalid', ['sri-required-e164']],
+    [17, 'invalid', ['sri-not-e164']],
+    [18, 'invalid', ['pin-invalid']],
+    [19, 'ready', []],
+    [20, 'invalid', ['extension-required']],
+    [21, 'ready', ['extension-from-telephone']],
+    [22, 'invalid', ['duplicate-in-file']],
+    [23, 'invalid', ['duplicate-in-file']],
+    [24, 'invalid', ['duplicate-user']],
+    [25, 'invalid', ['duplicate-user']],
+    [26, 'ready', []],
+  ] as const)('line %i is %s %j', (line, status, expected) => {
+    const row = result.row(line);
+    expect(row.status, JSON.stringify(row.messages)).toBe(status);
+    expect(codes(row)).toEqual(expected);
+  });
+
+  it('uses batched lookups: a handful of LDAP round trips for the whole file', () => {
+    expect(result.validation.stats.ldapRoundTrips).toBeLessThanOrEqual(4);
+    expect(result.validation.counts).toMatchObject({ total: 25, ready: 4, alreadyDone: 1 });
+  });
+
+  it('takes the extension Exchange would from telephoneNumber, and proposes one from the line URI when asked', async () => {
+    expect(result.row(21).extensions).toEqual(['0025']);
+    const proposed = await importAndValidate(csv([header, ['u00016@contoso.test', redmond, '', 'u00016@contoso.test', '', '']]), { propose: true });
+    expect(proposed.row(2)).toMatchObject({ status: 'ready', extensions: ['00016'], values: { Extensions: '00016' }, edited: true });
+    expect(codes(proposed.row(2))).toEqual(['extension-proposed-line-uri']);
+  });
+
+  it('re-checks edited rows, including the rows they clashed with', async () => {
+    const edit = await services.enablement.edit({ importId: result.summary.importId, edits: [{ line: 23, field: 'Extensions', value: '00051' }] });
+    expect(edit.rows.map((r) => [r.line, r.status])).toEqual([
+      [22, 'ready'],
+      [23, 'ready'],
+    ]);
+    const fixed = await services.enablement.edit({
+      importId: result.summary.importId,
+      edits: [
+        { line: 3, field: 'Identity', value: 'u00035@contoso.test' },
+        { line: 3, field: 'UMMailboxPolicy', value: 'Legacy Default Policy' },
+        { line: 3, field: 'Extensions', value: '0035' },
+      ],
+    });
+    expect(fixed.rows).toMatchObject([{ line: 3, status: 'ready', user: { dn: `CN=u00035,${users}` }, edited: true }]);
+  });
+
+  it('reports a row that cannot be read (wrong number of values) as invalid, never drops it', async () => {
+    const { summary, validation, row } = await importAndValidate('Identity,UMMailboxPolicy,Extensions\r\nu00036@contoso.test,Legacy Default Policy\r\nu00037@contoso.test,Legacy Default Policy,0037\r\n');
+    expect(summary.problems).toEqual([{ line: 2, message: expect.stringContaining('2 values but the header has 3') }]);
+    expect(row(2)).toMatchObject({ status: 'invalid', messages: [{ code: 'row-unreadable' }] });
+    expect(row(3).status).toBe('ready');
+    expect(validation.counts.total).toBe(2);
+  });
+
+  it('never returns a PIN: the grid sees dots', () => {
+    expect(result.row(2).values.PIN).toBe('••••••');
+    expect(JSON.stringify(result.validation)).not.toContain('135790');
+  });
+});
+
+describe('files as admins have them', () => {
+  const rows = [header, ['u00040@contoso.test', 'Legacy Default Policy', '0040', '', '', '業務部 Müller']];
+
+  it.each([
+    ['UTF-8 with BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv(rows))]), 'utf-8'],
+    ['UTF-16 LE, tab-separated (Excel "Unicode text")', Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(rows.map((r) => r.join('\t')).join('\r\n'), 'utf16le')]), 'utf-16le'],
+    ['UTF-16 BE', Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode(csv(rows), 'utf16be')]), 'utf-16be'],
+    ['Big5 (Excel on zh-TW Windows)', iconv.encode(csv([header, ['u00040@contoso.test', 'Legacy Default Policy', '0040', '', '', '業務部']]), 'big5'), 'big5'],
+    ['Windows-1252', iconv.encode(csv([header, ['u00040@contoso.test', 'Legacy Default Policy', '0040', '', '', 'Müller']]), 'windows-1252'), 'windows-1252'],
+  ])('%s: detected, the user found, the extra column carried intact', async (_name, bytes, encoding) => {
+    const { summary, row } = await importAndValidate(bytes);
+    expect(summary.encoding).toBe(encoding);
+    expect(row(2).status).toBe('ready');
+    const department = summary.sample[0]![5]!;
+    expect(department).toMatch(/^(業務部 Müller|業務部|Müller)$/);
+  });
+
+  it('semicolon-separated with quoted fields, newlines inside quotes, blank lines and header aliases', async () => {
+    const text = 'UserPrincipalName;Policy;Extension;SipAddress;Notes\r\n\r\n"u00041@contoso.test";"Legacy Default Policy";0041;;"two\r\nlines; and ""quotes"""\r\n\r\n';
+    const { summary, row } = await importAndValidate(text);
+    expect(summary.delimiter).toBe(';');
+    expect(summary.mapping).toMatchObject({ Identity: 0, UMMailboxPolicy: 1, Extensions: 2, SIPResourceIdentifier: 3 });
+    expect(summary.rowCount).toBe(1);
+    expect(row(3).status).toBe('ready');
+    expect(summary.sample[0]![4]).toBe('two\r\nlines; and "quotes"');
+  });
+
+  it('lets the admin override a wrongly guessed encoding', async () => {
+    const bytes = iconv.encode(csv([header, ['u00040@contoso.test', 'Legacy Default Policy', '0040', '', '', '測試']]), 'big5');
+    const summary = services.enablement.import({ fileName: 'x.csv', content: b64(bytes), encoding: 'big5' });
+    expect(summary).toMatchObject({ encoding: 'big5', encodingDetection: 'forced' });
+    expect(summary.sample[0]![5]).toBe('測試');
+  });
+
+  it.each([
+    ['a PNG image', Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex')],
+    ['an Excel workbook (zip)', Buffer.concat([Buffer.from('504b030414000600', 'hex'), Buffer.alloc(64, 1)])],
+    ['an empty file', Buffer.alloc(0)],
+    ['a header with no rows', Buffer.from('Identity,UMMailboxPolicy\r\n')],
+    ['a single unknown column', Buffer.from('hello world\r\nfoo\r\n')],
+    ['an unterminated quote', Buffer.from('Identity,UMMailboxPolicy\r\n"u00040@contoso.test,Legacy Default Policy\r\n')],
+  ])('refuses %s with a clear error and runs nothing', (_name, bytes) => {
+    const calls = callCount();
+    let error: { code?: string; message?: string } = {};
+    try {
+      services.enablement.import({ fileName: 'bad.csv', content: b64(bytes) });
+    } catch (e) {
+      error = e as typeof error;
+    }
+    expect(error.code).toBe('CSV_INVALID');
+    expect(error.message).toMatch(/^bad\.csv: .{20,}/);
+    expect(callCount()).toBe(calls);
+  });
+});
+
+/** How many cmdlet calls the lab module has logged so far. */
+function callCount(): number {
+  const log = requireLab().callLog!;
+  return existsSync(log) ? readFileSync(log, 'utf8').split('\n').filter(Boolean).length : 0;
+}
+function callsSince(count: number): Array<{ cmdlet: string; parameters: Record<string, unknown> }> {
+  return readFileSync(requireLab().callLog!, 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .slice(count)
+    .map((l) => JSON.parse(l));
+}
+
+describe('hostile values', () => {
+  it('keeps $(), quotes, semicolons, newlines, formula prefixes and very long values as data', async () => {
+    const long = 'x'.repeat(5000);
+    const hostile = ['$(New-Item /tmp/umc-pwned)', '"; Remove-Item -Recurse / #', 'a;b', 'line\nbreak', '=HYPERLINK("http://evil")', '@SUM(1)', long];
+    const before = callCount();
+    const { validation } = await importAndValidate(csv([header, ...hostile.map((h) => [h, redmond, '00060', '', '', h]), ['u00042@contoso.test', 'Legacy Default Policy', '0042', '', '', '=cmd|" /C calc"!A0']]));
+    expect(validation.rows.slice(0, hostile.length).every((r) => r.status === 'invalid' && codes(r)[0] === 'user-not-found')).toBe(true);
+    const job = await services.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 2 });
+    const done = await services.enablement.wait(job.jobId);
+    expect(done.results.filter((r) => r.outcome === 'enabled').map((r) => r.identity)).toEqual(['u00042@contoso.test']);
+    // Only the valid row reached Exchange, and nothing was executed.
+    expect(callsSince(before).filter((c) => c.cmdlet === 'Enable-UMMailbox').map((c) => c.parameters.Identity)).toEqual([`CN=u00042,${users}`]);
+    expect(existsSync('/tmp/umc-pwned')).toBe(false);
+    const exported = services.enablement.export(job.jobId, 'csv').content;
+    expect(exported).toContain(`'=HYPERLINK(""http://evil"")`);
+    expect(exported).toContain(`'@SUM(1)`);
+    expect(exported).toContain(`'=cmd|"" /C calc""!A0`);
+    expect(exported).not.toMatch(/(^|,)=/m);
+  });
+});
+
+describe('running', () => {
+  it('enables the ready rows through Enable-UMMailbox, journals and audits each, and exports per-row results', async () => {
+    const ids = freshUsers(210, 6);
+    const { validation } = await importAndValidate(csv([header, ...ids.map((i) => redmondRow(i, ['Sales'])), ['nobody@contoso.test', redmond, '11111', '', '', 'Gone']]));
+    expect(validation.counts).toMatchObject({ ready: 6, invalid: 1 });
+    const job = await services.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 3 });
+    const done = await services.enablement.wait(job.jobId);
+    expect(done.progress).toMatchObject({ state: 'completed', total: 7, done: 6, failed: 1 });
+    for (const i of ids) {
+      const state = await umState(sam(i));
+      expect(state.enabled).toBe(true);
+      expect(state.eum.sort()).toEqual([`EUM:${sam(i)}@contoso.test;phone-context=Redmond.contoso.test`, `eum:${String(i).padStart(5, '0')};phone-context=Redmond.contoso.test`].sort());
+    }
+    const audit = services.audit.list({ action: 'enablement.enable' }).filter((a) => a.jobId === job.jobId);
+    expect(audit).toHaveLength(6);
+    expect(JSON.stringify(audit)).not.toMatch(/PIN/i);
+    const json = JSON.parse(services.enablement.export(job.jobId, 'json').content) as Array<{ line: number; outcome: string; columns: Record<string, string> }>;
+    expect(json.map((r) => r.outcome)).toEqual([...ids.map(() => 'enabled'), 'invalid']);
+    expect(json[0]!.columns.Department).toBe('Sales');
+    // Running the same file again: every row is already done.
+    const again = await importAndValidate(csv([header, ...ids.map((i) => redmondRow(i, ['Sales']))]));
+    expect(again.validation.counts.alreadyDone).toBe(6);
+  });
+
+  it('a dry run (-ValidateOnly) changes nothing', async () => {
+    const [i] = freshUsers(230, 1);
+    const { validation } = await importAndValidate(csv([header, redmondRow(i!)]));
+    const job = await services.enablement.start({ importId: validation.importId, dryRun: true, concurrency: 1 });
+    const done = await services.enablement.wait(job.jobId);
+    expect(done.results[0]!.outcome).toBe('validated');
+    expect((await umState(sam(i!))).enabled).toBe(false);
+  });
+
+  it('reports Exchange\'s message when a row fails at run time, and re-runs only that row', async () => {
+    const [a, b] = freshUsers(231, 2);
+    const { validation } = await importAndValidate(csv([header, redmondRow(a!), redmondRow(b!)]));
+    // Someone else takes b's extension between validation and the run.
+    await admin.modify(`CN=u00001,${users}`, [{ operation: 'add', attribute: 'proxyAddresses', values: `eum:${String(b).padStart(5, '0')};phone-context=Redmond.contoso.test` }]);
+    const job = await services.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 2 });
+    const done = await services.enablement.wait(job.jobId);
+    const failed = done.results.find((r) => r.outcome === 'failed')!;
+    expect(failed.message).toMatch(/already assigned to 'u00001'/);
+    await admin.modify(`CN=u00001,${users}`, [{ operation: 'delete', attribute: 'proxyAddresses', values: `eum:${String(b).padStart(5, '0')};phone-context=Redmond.contoso.test` }]);
+    const rerun = await services.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 1, lines: [failed.line] });
+    expect((await services.enablement.wait(rerun.jobId)).results).toMatchObject([{ line: failed.line, outcome: 'enabled' }]);
+  });
+
+  it('pauses and resumes between rows, and cancel stops after the rows in flight', async () => {
+    const { services: slow } = createTestServices({ ...process.env, UMLAB_DELAY: 'Enable-UMMailbox=300' });
+    try {
+      await slow.connections.connect(profile);
+      const ids = freshUsers(410, 12);
+      const { validation } = await importAndValidate(csv([header, ...ids.map((i) => redmondRow(i))]), { s: slow });
+      const job = await slow.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 2 });
+      await until(() => slow.enablement.job(job.jobId).results.length >= 2);
+      slow.jobs.pause(job.jobId);
+      await new Promise((r) => setTimeout(r, 1000));
+      const whilePaused = slow.enablement.job(job.jobId).results.length;
+      await new Promise((r) => setTimeout(r, 1000));
+      expect(slow.enablement.job(job.jobId).results.length).toBe(whilePaused);
+      slow.jobs.resume(job.jobId);
+      await until(() => slow.enablement.job(job.jobId).results.length >= whilePaused + 2);
+      slow.jobs.cancel(job.jobId);
+      const done = await slow.enablement.wait(job.jobId);
+      expect(done.progress.state).toBe('cancelled');
+      const finished = done.results.length;
+      expect(finished).toBeLessThan(12);
+      // Exactly the finished rows are enabled; the rest untouched.
+      const enabled = await Promise.all(ids.map(async (i) => (await umState(sam(i))).enabled));
+      expect(enabled.filter(Boolean).length).toBe(finished);
+    } finally {
+      await slow.shutdown();
+    }
+  }, 60_000);
+});
+
+async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {
+  const started = Date.now();
+  while (!(await condition())) {
+    if (Date.now() - started > timeoutMs) throw new Error('timed out waiting');
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
+/** Every row of the job has exactly one end record in the journal, and the directory agrees. */
+async function expectExactlyOnce(s: AppServices, jobId: string, ids: number[], dataDir: string): Promise<void> {
+  const journal = readFileSync(join(dataDir, 'enablement-jobs', jobId, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { t: string; line: number; outcome?: string });
+  const ends = journal.filter((r) => r.t === 'end');
+  expect(ends.length).toBe(ids.length);
+  expect(new Set(ends.map((e) => e.line)).size).toBe(ids.length);
+  expect(ends.every((e) => e.outcome === 'enabled')).toBe(true);
+  for (const i of ids) {
+    const state = await umState(sam(i));
+    expect(state.enabled, sam(i)).toBe(true);
+    expect(state.eum, sam(i)).toHaveLength(2); // one SRI, one extension: not written twice
+  }
+  expect(s.enablement.job(jobId).results.map((r: RowResult) => r.outcome).every((o) => o === 'enabled')).toBe(true);
+}
+
+describe('faults: every row accounted for exactly once', () => {
+  it('the DC stops mid-run and starts again: the job waits, then finishes', async () => {
+    const { services: s, dataDir } = createTestServices({ ...process.env, UMLAB_DELAY: 'Enable-UMMailbox=150' });
+    try {
+      await s.connections.connect(profile);
+      const ids = freshUsers(310, 16);
+      const { validation } = await importAndValidate(csv([header, ...ids.map((i) => redmondRow(i))]), { s });
+      const job = await s.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 2 });
+      await until(() => s.enablement.job(job.jobId).results.length >= 3);
+      await bounceDc(3000);
+      const done = await s.enablement.wait(job.jobId);
+      expect(done.progress.state).toBe('completed');
+      // The outage was felt: some row needed more than one attempt.
+      expect(done.results.some((r) => r.attempts > 1)).toBe(true);
+      await expectExactlyOnce(s, job.jobId, ids, dataDir);
+    } finally {
+      await s.shutdown();
+    }
+  }, 120_000);
+
+  it('pwsh is killed mid-run: the in-flight row is re-checked, not run twice', async () => {
+    const { services: s, dataDir } = createTestServices({ ...process.env, UMLAB_DELAY: 'Enable-UMMailbox=400' });
+    try {
+      await s.connections.connect(profile);
+      const ids = freshUsers(110, 10);
+      const { validation } = await importAndValidate(csv([header, ...ids.map((i) => redmondRow(i))]), { s });
+      const job = await s.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 2 });
+      await until(() => s.enablement.job(job.jobId).results.length >= 2);
+      for (const pool of s.powershell.status()) for (const session of pool.sessions) if (session.pid) killTree(session.pid);
+      const done = await s.enablement.wait(job.jobId);
+      expect(done.progress.state).toBe('completed');
+      expect(done.results.some((r) => r.attempts > 1)).toBe(true);
+      await expectExactlyOnce(s, job.jobId, ids, dataDir);
+    } finally {
+      await s.shutdown();
+    }
+  }, 120_000);
+
+  it('the CLI is killed mid-run; the next run of the same file resumes and finishes', async () => {
+    const ids = freshUsers(130, 12);
+    const dir = mkdtempSync(join(tmpdir(), 'umc-cli-crash-'));
+    const file = join(dir, 'batch.csv');
+    writeFileSync(file, csv([header, ...ids.map((i) => redmondRow(i))]));
+    const env = { UMC_DATA_DIR: join(dir, 'data'), UMC_PASSWORD: 'Lab-Passw0rd!', UMLAB_DELAY: 'Enable-UMMailbox=300' };
+    const cliPath = join(import.meta.dirname, '../../out/main/cli.js');
+    const child = spawn(process.execPath, [cliPath, 'enable', '--csv', file, '--profile', profile, '--json'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, UMC_LAB_DIR: process.env.UMC_LAB_DIR, UMC_LAB_STATE: process.env.UMC_LAB_STATE, ...env } as NodeJS.ProcessEnv, stdio: 'ignore' });
+    const journalEnds = () => {
+      const root = join(dir, 'data', 'enablement-jobs');
+      if (!existsSync(root)) return 0;
+      const [jobId] = readdirSync(root);
+      const file = jobId && join(root, jobId, 'journal.jsonl');
+      return file && existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('"t":"end"')).length : 0;
+    };
+    await until(() => journalEnds() >= 3, 60_000);
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    const second = runCli(['enable', '--csv', file, '--profile', profile, '--json'], env);
+    expect(second.status, second.stderr).toBe(0);
+    const output = second.json() as { rows: Array<{ outcome: string }> };
+    expect(output.rows).toHaveLength(ids.length);
+    expect(output.rows.filter((r) => r.outcome !== 'enabled')).toEqual([]);
+    for (const i of ids) expect((await umState(sam(i))).eum, sam(i)).toHaveLength(2);
+  }, 180_000);
+});
+
+describe('CLI', () => {
+  it('prints per-row results with the carried columns and exits 1 when a row is invalid, in a dry run too', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'umc-cli-'));
+    const file = join(dir, 'mixed.csv');
+    const [i] = freshUsers(240, 1);
+    writeFileSync(file, csv([header, redmondRow(i!, ['Ops']), ['nobody@contoso.test', redmond, '11111', '', '', 'Gone']]));
+    const dry = runCli(['enable', '--csv', file, '--profile', profile, '--dry-run', '--json'], { UMC_DATA_DIR: join(dir, 'data'), UMC_PASSWORD: 'Lab-Passw0rd!' });
+    expect(dry.status).toBe(1);
+    const out = dry.json() as { dryRun: boolean; rows: Array<{ line: number; outcome: string; columns: Record<string, string> }> };
+    expect(out.dryRun).toBe(true);
+    expect(out.rows.map((r) => [r.line, r.outcome, r.columns.Department])).toEqual([
+      [2, 'validated', 'Ops'],
+      [3, 'invalid', 'Gone'],
+    ]);
+    const bad = runCli(['enable', '--csv', '/etc/hostname', '--profile', profile, '--json'], { UMC_DATA_DIR: join(dir, 'data'), UMC_PASSWORD: 'Lab-Passw0rd!' });
+    expect(bad.status).toBe(1);
+    expect((bad.json() as { error: { code: string } }).error.code).toBe('CSV_INVALID');
+  });
+});
+
+function killTree(pid: number): void {
+  const children = spawnSyncList(pid);
+  for (const child of children) killTree(child);
+  try {
+    process.kill(pid, 'SIGKILL');
+  } catch {
+    // already gone
+  }
+}
+function spawnSyncList(pid: number): number[] {
+  const out = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout;
+  return out.split('\n').filter(Boolean).map(Number);
+}
