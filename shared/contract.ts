@@ -3,6 +3,7 @@ import { appApi } from './api/app';
 import { contactsApi } from './api/contacts';
 import { permissionsApi } from './api/permissions';
 import { enablementApi } from './api/enablement';
+import { gatewaysApi } from './api/gateways';
 import { jobsApi } from './api/jobs';
 import { powershellApi } from './api/powershell';
 import { profilesApi } from './api/profiles';
@@ -25,6 +26,7 @@ export const api = {
   ...contactsApi,
   ...permissionsApi,
   ...enablementApi,
+  ...gatewaysApi,
 };
 
 export type Api = typeof api;

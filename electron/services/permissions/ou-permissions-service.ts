@@ -53,11 +53,35 @@ const wellKnownSids: Record<string, string> = {
   'S-1-5-32-561': 'Terminal Server License Servers',
 };
 
-interface ReadDacl {
+/** An object's DACL as read: the parsed descriptor, its entries, the bytes (for audit and restore), and whether inheritance is off. */
+export interface ReadDacl {
   sd: SecurityDescriptor;
   aces: Ace[];
   binary: Buffer;
   protected: boolean;
+}
+
+/**
+ * Reads an object's DACL alone (SD flags: DACL), which needs only "Read permissions", not the
+ * SACL privilege. Undefined when the object does not exist or its permissions cannot be read.
+ * Shared with the gateway setup, which grants read access on Exchange containers.
+ */
+export async function readObjectDacl(session: DirectorySession, dn: string): Promise<ReadDacl | undefined> {
+  const entry = await session.read(dn, ['nTSecurityDescriptor'], daclOnly());
+  const binary = entry?.getBuffer('nTSecurityDescriptor');
+  if (!entry || !binary) return undefined;
+  const sd = parseSecurityDescriptor(binary);
+  return { sd, aces: sd.dacl?.aces ?? [], binary, protected: (sd.control & SdControl.DACL_PROTECTED) !== 0 };
+}
+
+/**
+ * Writes an object's explicit entries back as a DACL-only write in canonical order, so owner,
+ * group and SACL stay as they are and the DC recomputes the inherited entries. Shared with the
+ * gateway setup.
+ */
+export async function writeExplicitDacl(session: DirectorySession, dn: string, control: number, aces: Ace[]): Promise<void> {
+  const value = encodeDaclWrite({ revision: 1, control, dacl: { revision: 4, aces: canonicalizeAces(aces.filter((a) => !(a.flags & AceFlag.INHERITED))) } });
+  await session.modify(dn, [{ operation: 'replace', attribute: 'nTSecurityDescriptor', values: value }], daclOnly());
 }
 
 /**
@@ -222,8 +246,7 @@ export class OuPermissionsService {
     try {
       if (route === 'ldap') {
         const control = protectedFlag === undefined ? before.sd.control : (before.sd.control & ~SdControl.DACL_PROTECTED) | protectedFlag;
-        const value = encodeDaclWrite({ revision: 1, control, dacl: { revision: 4, aces: canonicalizeAces(nextAces().filter((a) => !(a.flags & AceFlag.INHERITED))) } });
-        await session.modify(ouDn, [{ operation: 'replace', attribute: 'nTSecurityDescriptor', values: value }], daclOnly());
+        await writeExplicitDacl(session, ouDn, control, nextAces());
       } else {
         for (let i = 0; i < types.length; i += 3) {
           await this.powershell.invoke(profile, 'lync', action === 'permissions.grant' ? 'Grant-CsOUPermission' : 'Revoke-CsOUPermission', { OU: ouDn, ObjectType: types.slice(i, i + 3) });
@@ -242,11 +265,9 @@ export class OuPermissionsService {
   }
 
   private async readDacl(session: DirectorySession, dn: string): Promise<ReadDacl> {
-    const entry = await session.read(dn, ['nTSecurityDescriptor'], daclOnly());
-    const binary = entry?.getBuffer('nTSecurityDescriptor');
-    if (!entry || !binary) throw new ApiError('NOT_FOUND', `The OU does not exist or its permissions cannot be read: ${dn}.`);
-    const sd = parseSecurityDescriptor(binary);
-    return { sd, aces: sd.dacl?.aces ?? [], binary, protected: (sd.control & SdControl.DACL_PROTECTED) !== 0 };
+    const dacl = await readObjectDacl(session, dn);
+    if (!dacl) throw new ApiError('NOT_FOUND', `The OU does not exist or its permissions cannot be read: ${dn}.`);
+    return dacl;
   }
 
   private async ouNode(session: DirectorySession, dn: string, dacl: ReadDacl): Promise<OuNode> {

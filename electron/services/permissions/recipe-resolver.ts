@@ -16,31 +16,42 @@ export interface ResolvedEntry {
 
 const resolvers = new WeakMap<DirectorySession, Map<string, Promise<string>>>();
 
+/** Looks a value up once per session; a failed lookup is forgotten so it can be tried again. */
+function lookupOnce(session: DirectorySession, key: string, fn: () => Promise<string>): Promise<string> {
+  const lookups = resolvers.get(session) ?? new Map<string, Promise<string>>();
+  resolvers.set(session, lookups);
+  let found = lookups.get(key);
+  if (!found) {
+    found = fn();
+    lookups.set(key, found);
+    found.catch(() => lookups.delete(key));
+  }
+  return found;
+}
+
+/**
+ * A group's SID by sAMAccountName (the way Lync's and Exchange's tools find the RTC groups),
+ * read once per session. Throws NOT_FOUND, saying the forest is not prepared for Lync, when the
+ * group does not exist. Shared with the gateway setup.
+ */
+export function resolveGroupSid(session: DirectorySession, name: string): Promise<string> {
+  return lookupOnce(session, `group:${name}`, async () => {
+    const [entry] = await session.search(session.rootDse.defaultNamingContext, { filter: `(&(objectClass=group)(sAMAccountName=${escapeFilterValue(name)}))`, attributes: ['objectSid'] });
+    const sid = entry?.getBuffer('objectSid');
+    if (!sid) throw missing(`the group ${name}`);
+    return sidToString(sid);
+  });
+}
+
 /**
  * Turns Grant-CsOUPermission's recipes into access entries for one forest: group SIDs by
  * sAMAccountName, property sets and extended rights by their rightsGuid, attributes and classes
  * by schemaIDGUID — all read from the directory, nothing assumed.
  */
 export async function resolveRecipe(session: DirectorySession, types: readonly OuObjectType[]): Promise<ResolvedEntry[]> {
-  const lookups = resolvers.get(session) ?? new Map<string, Promise<string>>();
-  resolvers.set(session, lookups);
-  const once = (key: string, fn: () => Promise<string>) => {
-    let found = lookups.get(key);
-    if (!found) {
-      found = fn();
-      lookups.set(key, found);
-      found.catch(() => lookups.delete(key));
-    }
-    return found;
-  };
+  const once = (key: string, fn: () => Promise<string>) => lookupOnce(session, key, fn);
   const dse = session.rootDse;
-  const groupSid = (name: string) =>
-    once(`group:${name}`, async () => {
-      const [entry] = await session.search(dse.defaultNamingContext, { filter: `(&(objectClass=group)(sAMAccountName=${escapeFilterValue(name)}))`, attributes: ['objectSid'] });
-      const sid = entry?.getBuffer('objectSid');
-      if (!sid) throw missing(`the group ${name}`);
-      return sidToString(sid);
-    });
+  const groupSid = (name: string) => resolveGroupSid(session, name);
   const rightsGuid = (name: string) =>
     once(`right:${name}`, async () => {
       const [entry] = await session.search(`CN=Extended-Rights,${dse.configurationNamingContext}`, { scope: 'one', filter: `(|(cn=${escapeFilterValue(name)})(displayName=${escapeFilterValue(name)}))`, attributes: ['rightsGuid'] });

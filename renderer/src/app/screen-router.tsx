@@ -2,6 +2,7 @@ import { useTranslation } from 'react-i18next';
 import { Page } from '../components/page';
 import { Typography } from '@mui/material';
 import { ContactsPage } from '../features/contacts/contacts-page';
+import { EnablementPage } from '../features/enablement/enablement-page';
 import { PermissionsPage } from '../features/permissions/permissions-page';
 import { PowerShellPage } from '../features/powershell/powershell-page';
 import { SettingsPage } from '../features/settings/settings-page';
@@ -23,6 +24,8 @@ export function ScreenRouter({ section, params, navigate }: ScreenProps & { sect
       return <ContactsPage params={params} navigate={navigate} />;
     case 'topology':
       return <TopologyPage params={params} navigate={navigate} />;
+    case 'enablement':
+      return <EnablementPage params={params} navigate={navigate} />;
     case 'permissions':
       return <PermissionsPage params={params} navigate={navigate} />;
     case 'powershell':

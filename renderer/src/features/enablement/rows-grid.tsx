@@ -1,0 +1,114 @@
+import { Chip, Stack, ToggleButton, ToggleButtonGroup, Tooltip, Typography } from '@mui/material';
+import { DataGrid, type GridColDef } from '@mui/x-data-grid';
+import { zhTW } from '@mui/x-data-grid/locales';
+import { useMemo, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { EnablementFieldName, RowMessage, RowResult, ValidatedRow } from '@shared/models/enablement';
+
+export type RowFilter = 'all' | 'ready' | 'already-done' | 'invalid' | 'warnings' | 'failed';
+
+interface GridRow extends ValidatedRow {
+  result?: RowResult;
+}
+
+const statusColor = { ready: 'success', 'already-done': 'info', invalid: 'error' } as const;
+const outcomeColor = { enabled: 'success', validated: 'success', 'already-done': 'info', failed: 'error', invalid: 'error', 'not-run': 'default' } as const;
+const editable: EnablementFieldName[] = ['Identity', 'UMMailboxPolicy', 'Extensions', 'SIPResourceIdentifier', 'PIN'];
+
+/**
+ * Every row with its status and Exchange's words for what is wrong; the value cells can be edited
+ * (the row and the rows it clashed with are re-checked). Virtualized, so 100,000 rows stay smooth.
+ */
+export function RowsGrid({ rows, results, onEdit, readOnly }: { rows: ValidatedRow[]; results: Map<number, RowResult>; onEdit: (line: number, field: EnablementFieldName, value: string) => Promise<ValidatedRow | undefined>; readOnly: boolean }) {
+  const { t, i18n } = useTranslation('enablement');
+  const [filter, setFilter] = useState<RowFilter>('all');
+  const messageText = (m: RowMessage) => String(t(`enablement-messages:${m.code}`, m.params));
+
+  const all: GridRow[] = useMemo(() => rows.map((r) => ({ ...r, ...(results.get(r.line) ? { result: results.get(r.line) } : {}) })), [rows, results]);
+  const counts = useMemo(
+    () => ({
+      all: all.length,
+      ready: all.filter((r) => r.status === 'ready').length,
+      'already-done': all.filter((r) => r.status === 'already-done').length,
+      invalid: all.filter((r) => r.status === 'invalid').length,
+      warnings: all.filter((r) => r.messages.some((m) => m.severity === 'warning')).length,
+      failed: all.filter((r) => r.result?.outcome === 'failed').length,
+    }),
+    [all],
+  );
+  const shown = useMemo(
+    () => all.filter((r) => filter === 'all' || (filter === 'warnings' ? r.messages.some((m) => m.severity === 'warning') : filter === 'failed' ? r.result?.outcome === 'failed' : r.status === filter)),
+    [all, filter],
+  );
+
+  const columns: GridColDef<GridRow>[] = [
+    { field: 'line', headerName: t('grid.line'), width: 56, type: 'number' },
+    {
+      field: 'status',
+      headerName: t('grid.status'),
+      width: 112,
+      valueGetter: (_v, row) => row.result?.outcome ?? row.status,
+      renderCell: ({ row }) =>
+        row.result ? (
+          <Chip size="small" color={outcomeColor[row.result.outcome]} label={t(`outcomes.${row.result.outcome}`)} data-testid={`outcome-${row.line}`} />
+        ) : (
+          <Chip size="small" variant="outlined" color={statusColor[row.status]} label={t(`statuses.${row.status}`)} data-testid={`status-${row.line}`} />
+        ),
+    },
+    ...editable.map(
+      (field): GridColDef<GridRow> => ({
+        field,
+        headerName: field,
+        width: field === 'Identity' ? 180 : field === 'PIN' ? 64 : field === 'Extensions' ? 90 : field === 'UMMailboxPolicy' ? 150 : 160,
+        editable: !readOnly,
+        valueGetter: (_v, row) => row.values[field],
+      }),
+    ),
+    { field: 'dialPlan', headerName: t('grid.dialPlan'), width: 90 },
+    {
+      field: 'message',
+      headerName: t('grid.message'),
+      flex: 1,
+      minWidth: 280,
+      sortable: false,
+      valueGetter: (_v, row) => (row.result?.message && row.result.outcome === 'failed' ? row.result.message : row.messages.map(messageText).join(' ')),
+      renderCell: ({ row, value }) => (
+        <Tooltip title={value as string} placement="top-start">
+          <Typography component="span" variant="body2" noWrap color={row.status === 'invalid' || row.result?.outcome === 'failed' ? 'error' : row.messages.some((m) => m.severity === 'warning') ? 'warning.main' : 'text.secondary'} sx={{ display: 'block', lineHeight: 'inherit' }}>
+            {value as string}
+          </Typography>
+        </Tooltip>
+      ),
+    },
+  ];
+
+  return (
+    <Stack spacing={1} sx={{ minWidth: 0 }}>
+      <ToggleButtonGroup size="small" exclusive value={filter} onChange={(_e, v: RowFilter | null) => v && setFilter(v)} data-testid="row-filter">
+        {(['all', 'ready', 'already-done', 'invalid', 'warnings', ...(counts.failed > 0 ? (['failed'] as const) : [])] as RowFilter[]).map((f) => (
+          <ToggleButton key={f} value={f} data-testid={`filter-${f}`}>
+            {t(`filters.${f}`, { count: counts[f] })}
+          </ToggleButton>
+        ))}
+      </ToggleButtonGroup>
+      <div style={{ height: 520, width: '100%', minWidth: 0, overflow: 'hidden' }} data-testid="rows-grid">
+        <DataGrid
+          rows={shown}
+          columns={columns}
+          getRowId={(r) => r.line}
+          density="compact"
+          disableRowSelectionOnClick
+          localeText={i18n.language === 'zh-TW' ? zhTW.components.MuiDataGrid.defaultProps.localeText : undefined}
+          processRowUpdate={async (next, previous) => {
+            const field = editable.find((f) => (next as unknown as Record<string, string>)[f] !== undefined && (next as unknown as Record<string, string>)[f] !== previous.values[f]);
+            if (!field) return previous;
+            const value = (next as unknown as Record<string, string>)[field]!;
+            const updated = await onEdit(previous.line, field, value);
+            return updated ? { ...updated, ...(previous.result ? { result: previous.result } : {}) } : previous;
+          }}
+          onProcessRowUpdateError={() => undefined}
+        />
+      </div>
+    </Stack>
+  );
+}
