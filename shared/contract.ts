@@ -3,6 +3,7 @@ import { appApi } from './api/app';
 import { contactsApi } from './api/contacts';
 import { permissionsApi } from './api/permissions';
 import { enablementApi } from './api/enablement';
+import { checklistApi } from './api/checklist';
 import { gatewaysApi } from './api/gateways';
 import { jobsApi } from './api/jobs';
 import { powershellApi } from './api/powershell';
@@ -26,6 +27,7 @@ export const api = {
   ...contactsApi,
   ...permissionsApi,
   ...enablementApi,
+  ...checklistApi,
   ...gatewaysApi,
 };
 

@@ -8,6 +8,8 @@ import { registerTopologyCommand } from './commands/topology-command';
 import { registerContactsCommand } from './commands/contacts-command';
 import { registerPermissionsCommand } from './commands/permissions-command';
 import { registerEnableCommand } from './commands/enable-command';
+import { registerChecklistCommand } from './commands/checklist-command';
+import { registerGatewaysCommand } from './commands/gateways-command';
 
 /**
  * `um-console`: the console's services from a terminal, for scripts and scheduled runs. Every
@@ -46,6 +48,8 @@ registerTopologyCommand(program, run);
 registerContactsCommand(program, run);
 registerPermissionsCommand(program, run);
 registerEnableCommand(program, run);
+registerChecklistCommand(program, run);
+registerGatewaysCommand(program, run);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const code = (error as { code?: string }).code;

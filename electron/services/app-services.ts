@@ -10,6 +10,8 @@ import { AuditLog } from './audit/audit-log';
 import { ContactsService } from './contacts/contacts-service';
 import { OuPermissionsService } from './permissions/ou-permissions-service';
 import { EnablementService } from './enablement/enablement-service';
+import { ChecklistService } from './checklist/checklist-service';
+import { GatewaySetupService } from './gateways/gateway-setup-service';
 import { readLabDescriptor, type LabDescriptor } from './profiles/lab-descriptor';
 import { ProfileService } from './profiles/profile-service';
 import type { SecretVault } from './profiles/secret-vault';
@@ -42,6 +44,8 @@ export interface AppServices {
   readonly contacts: ContactsService;
   readonly permissions: OuPermissionsService;
   readonly enablement: EnablementService;
+  readonly checklist: ChecklistService;
+  readonly gateways: GatewaySetupService;
   readonly lab: LabDescriptor | undefined;
   shutdown(): Promise<void>;
 }
@@ -67,6 +71,8 @@ export function createServices(environment: ServiceEnvironment): AppServices {
   const permissions = new OuPermissionsService(connections, powershell, audit);
   contacts.describeOuGrants = (session, ou) => permissions.describeGrants(session, ou);
   const enablement = new EnablementService({ connections, topology, powershell, jobManager: jobs, audit, logger: environment.logger, dataDir: environment.dataDir });
+  const gateways = new GatewaySetupService({ connections, topology, powershell, audit });
+  const checklist = new ChecklistService(connections, topology, permissions, (profile) => gateways.plan(profile));
   return {
     environment,
     bus,
@@ -79,6 +85,8 @@ export function createServices(environment: ServiceEnvironment): AppServices {
     contacts,
     permissions,
     enablement,
+    checklist,
+    gateways,
     lab,
     async shutdown() {
       await jobs.cancelAll();

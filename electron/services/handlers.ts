@@ -9,7 +9,7 @@ import type { HandlerTable } from './core/dispatch';
  * unchanged by Electron IPC, the web host and the CLI.
  */
 export function createHandlers(services: AppServices): HandlerTable {
-  const { profiles, connections, jobs, powershell, topology, contacts, permissions, enablement, environment } = services;
+  const { profiles, connections, jobs, powershell, topology, contacts, permissions, enablement, checklist, environment } = services;
   const { settings } = environment;
   return {
     'app.info': async () =>
@@ -72,12 +72,17 @@ export function createHandlers(services: AppServices): HandlerTable {
     'permissions.scan': async ({ profile, base, types }) => permissions.scan(profile, base, types),
     'permissions.history': async ({ ou, limit }) => permissions.history(ou, limit),
     'permissions.restore': async ({ auditId, force }) => permissions.restore(auditId, force),
+    'checklist.get': async ({ dialPlanDn, refresh }) => checklist.get({ ...(dialPlanDn ? { dialPlanDn } : {}), refresh }),
+    'checklist.report': async ({ dialPlanDn, refresh, language }) => checklist.report({ ...(dialPlanDn ? { dialPlanDn } : {}), refresh }, language),
+
     'enablement.import': async (input) => enablement.import(input),
     'enablement.validate': async (input) => enablement.validate(input),
     'enablement.edit': async (input) => enablement.edit(input),
     'enablement.start': async (input) => enablement.start(input),
     'enablement.job': async ({ jobId }) => enablement.job(jobId),
     'enablement.export': async ({ jobId, format }) => enablement.export(jobId, format),
+    'gateways.plan': async ({ profile }) => services.gateways.plan(profile),
+    'gateways.apply': async ({ profile }) => services.gateways.apply(profile),
 
     'powershell.test': async ({ profile, target }) => {
       const started = Date.now();

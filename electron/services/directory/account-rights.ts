@@ -33,13 +33,15 @@ async function resolveAccount(session: DirectorySession): Promise<BoundAccount> 
   let entryDn: string | undefined;
   if (/^(CN|OU|UID)=/i.test(identity)) entryDn = identity;
   else {
+    // A user@domain bind works for accounts without a userPrincipalName (AD's built-in
+    // Administrator has none), so the part before @ is tried as the sAMAccountName too.
     const match = identity.includes('\\')
       ? filter`(sAMAccountName=${identity.split('\\')[1] ?? ''})`
       : identity.includes('@')
-        ? filter`(userPrincipalName=${identity})`
+        ? filter`(|(userPrincipalName=${identity})(sAMAccountName=${identity.split('@')[0] ?? ''}))`
         : filter`(sAMAccountName=${identity})`;
-    const [found] = await session.search(root, { filter: `(&(objectCategory=person)${match})`, attributes: ['1.1'], sizeLimit: 2 });
-    entryDn = found?.dn;
+    const found = await session.search(root, { filter: `(&(objectCategory=person)${match})`, attributes: ['userPrincipalName'], sizeLimit: 3 });
+    entryDn = (found.find((e) => e.get('userPrincipalName')?.toLowerCase() === identity.toLowerCase()) ?? (found.length === 1 ? found[0] : undefined))?.dn;
   }
   if (!entryDn) throw new ApiError('NOT_FOUND', `The account ${identity} was not found in ${session.rootDse.forestDnsName}.`);
   const self = await session.read(entryDn, ['tokenGroups', 'objectSid', 'sAMAccountName']);

@@ -1,6 +1,4 @@
-import { useTranslation } from 'react-i18next';
-import { Page } from '../components/page';
-import { Typography } from '@mui/material';
+import { ChecklistPage } from '../features/checklist/checklist-page';
 import { ContactsPage } from '../features/contacts/contacts-page';
 import { EnablementPage } from '../features/enablement/enablement-page';
 import { PermissionsPage } from '../features/permissions/permissions-page';
@@ -16,7 +14,6 @@ export interface ScreenProps {
 
 /** Picks the screen for the current section. */
 export function ScreenRouter({ section, params, navigate }: ScreenProps & { section: SectionId }) {
-  const { t } = useTranslation();
   switch (section) {
     case 'settings':
       return <SettingsPage params={params} navigate={navigate} />;
@@ -24,17 +21,13 @@ export function ScreenRouter({ section, params, navigate }: ScreenProps & { sect
       return <ContactsPage params={params} navigate={navigate} />;
     case 'topology':
       return <TopologyPage params={params} navigate={navigate} />;
+    case 'checklist':
+      return <ChecklistPage params={params} navigate={navigate} />;
     case 'enablement':
       return <EnablementPage params={params} navigate={navigate} />;
     case 'permissions':
       return <PermissionsPage params={params} navigate={navigate} />;
     case 'powershell':
       return <PowerShellPage params={params} navigate={navigate} />;
-    default:
-      return (
-        <Page title={t(`nav.${section}`)} testId={`page-${section}`}>
-          <Typography color="text.secondary">{t('comingSoon')}</Typography>
-        </Page>
-      );
   }
 }

@@ -1,0 +1,108 @@
+import type { Command } from 'commander';
+import type { GatewayApplyItem, GatewayApplyResult, GatewayPlan, GatewayPlanItem } from '@shared/models/gateways';
+import type { CliContext } from '../cli-context';
+import { table } from '../cli-context';
+
+type Run = (action: (ctx: CliContext, options: Record<string, unknown>) => Promise<void>) => (...args: unknown[]) => Promise<void>;
+
+const kindLabel: Record<GatewayPlanItem['kind'], string> = { gateway: 'Gateway', 'hunt-group': 'Hunt group', permission: 'Permission' };
+const onOff = (value: boolean | undefined) => (value === undefined ? '' : value ? 'on' : 'off');
+
+/** What an item is about, in a few words for a table cell. */
+function itemTarget(item: GatewayPlanItem): string {
+  switch (item.kind) {
+    case 'gateway':
+      return `${item.name} → ${item.address}${item.pool.branch ? ' (branch)' : ''}`;
+    case 'hunt-group':
+      return `${item.gatewayName}\\${item.name} (dial plan ${item.dialPlan.name}${item.pilotIdentifier ? `, pilot ${item.pilotIdentifier}` : ''})`;
+    case 'permission':
+      return `${item.trustee}: ${item.rights.join('+')} on ${item.targetName}${item.appliesTo === 'this-object' ? '' : ' (inherited)'}`;
+  }
+}
+
+/** The plan as a table, with the Exchange shell commands for what is missing. */
+export function renderGatewayPlan(plan: GatewayPlan): string {
+  const lines = [
+    `Gateway setup for Exchange organization ${plan.organization.name} (forest ${plan.forest}, profile ${plan.profile})`,
+    `SIP dial plans: ${plan.sipDialPlans.map((d) => `${d.name}${d.pilotIdentifier ? ` (pilot ${d.pilotIdentifier})` : ''}`).join(', ') || 'none'}`,
+    '',
+    table(
+      ['Status', 'Kind', 'Item', 'Note'],
+      plan.items.map((i) => [i.status === 'missing' ? 'create' : i.status, kindLabel[i.kind], itemTarget(i), i.problem?.message]),
+    ),
+    '',
+    `${plan.counts.missing} to create, ${plan.counts.present} already in place, ${plan.counts.blocked} blocked.`,
+  ];
+  const commands = plan.items.filter((i) => i.status === 'missing').flatMap((i) => i.commands);
+  if (commands.length) lines.push('', 'The same in the Exchange shell:', ...commands.map((c) => `  ${c}`));
+  for (const w of plan.warnings) lines.push(`Warning: ${w}`);
+  if (plan.counts.missing > 0) lines.push('', 'Run `um-console gateways apply` to create what is missing.');
+  return lines.join('\n');
+}
+
+/** The outcome per item, the verification table and the Front End reminder. */
+export function renderGatewayApply(result: GatewayApplyResult): string {
+  const outcomeRow = (i: GatewayApplyItem) => [i.outcome, kindLabel[i.kind], itemTarget(i), i.message ?? (i.code ? i.code : '')];
+  const v = result.verification;
+  const lines = [
+    `Gateway setup applied on forest ${result.forest} (profile ${result.profile})`,
+    '',
+    table(['Outcome', 'Kind', 'Item', 'Message'], result.items.map(outcomeRow)),
+    '',
+    `${result.counts.created} created, ${result.counts.alreadyPresent} already present, ${result.counts.failed} failed, ${result.counts.skipped} skipped.`,
+    '',
+    'Verification (read back from the directory):',
+    table(
+      ['Pool', 'Kind', 'Gateway', 'Address', 'Outcalls', 'MWI', 'Hunt groups', 'Missing for'],
+      v.pools.map((p) => [
+        p.pool.fqdn,
+        p.pool.branch ? 'branch' : p.pool.kind,
+        p.gatewayName ?? '(none)',
+        p.address,
+        onOff(p.outcallsAllowed),
+        onOff(p.messageWaitingAllowed),
+        p.huntGroups.map((h) => `${h.name}${h.dialPlan && h.dialPlan !== h.name ? ` (${h.dialPlan})` : ''}`).join(', '),
+        p.missingDialPlans.join(', '),
+      ]),
+    ),
+    '',
+    table(
+      ['Object', 'Group', 'Rights', 'Applies to', 'Present'],
+      v.permissions.map((p) => [p.targetName, p.trustee, p.rights.join('+'), p.appliesTo === 'this-object' ? 'this object only' : 'this object and below', p.present === undefined ? 'unknown' : p.present ? 'yes' : 'NO']),
+    ),
+    '',
+    `${result.frontEndRestart.required ? 'Required: ' : ''}${result.frontEndRestart.message}`,
+  ];
+  for (const w of result.warnings) lines.push(`Warning: ${w}`);
+  return lines.join('\n');
+}
+
+/** `gateways plan|apply`: exchucutil.ps1's job from a terminal — preview first, then create only what is missing. */
+export function registerGatewaysCommand(program: Command, run: Run): void {
+  const gateways = program.command('gateways').description('UM IP gateways, hunt groups and Lync read permissions (what exchucutil.ps1 does, without its faults)');
+
+  gateways
+    .command('plan')
+    .description('Show what is missing, what is in place and what is blocked; changes nothing')
+    .action(
+      run(async (ctx) => {
+        const [profile] = ctx.profiles();
+        await ctx.connect(profile!);
+        const plan = await ctx.call('gateways.plan', { profile: profile! });
+        ctx.print(plan, () => renderGatewayPlan(plan));
+      }),
+    );
+
+  gateways
+    .command('apply')
+    .description('Create only what is missing (never deletes hunt groups, never turns outcalls back on), then verify; exit 1 when an item failed')
+    .action(
+      run(async (ctx) => {
+        const [profile] = ctx.profiles();
+        await ctx.connect(profile!);
+        const result = await ctx.call('gateways.apply', { profile: profile! });
+        ctx.print(result, () => renderGatewayApply(result));
+        if (result.counts.failed > 0) process.exitCode = 1;
+      }),
+    );
+}

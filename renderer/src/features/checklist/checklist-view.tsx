@@ -1,0 +1,149 @@
+import { Accordion, AccordionDetails, AccordionSummary, Box, Button, Chip, FormControl, InputLabel, LinearProgress, List, ListItem, ListItemIcon, ListItemText, MenuItem, Select, Stack, Typography } from '@mui/material';
+import CheckCircleIcon from '@mui/icons-material/CheckCircle';
+import DownloadIcon from '@mui/icons-material/Download';
+import CancelOutlinedIcon from '@mui/icons-material/CancelOutlined';
+import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
+import InfoOutlinedIcon from '@mui/icons-material/InfoOutlined';
+import WarningAmberIcon from '@mui/icons-material/WarningAmber';
+import RefreshIcon from '@mui/icons-material/Refresh';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { ChecklistStep, FixScreen } from '@shared/models/checklist';
+import type { Language } from '@shared/models/settings';
+import { toApiError, useApi, useCall, useEvent } from '../../api/api-context';
+import type { ScreenProps } from '../../app/screen-router';
+import { ErrorAlert } from '../../components/error-alert';
+import { downloadText } from '../enablement/file-transfer';
+
+const statusColor = { done: 'success', partly: 'warning', 'not-done': 'error', unknown: 'default' } as const;
+const fixTarget: Record<FixScreen, [string, Record<string, string>?]> = {
+  contacts: ['contacts'],
+  permissions: ['permissions'],
+  enablement: ['enablement'],
+  gateways: ['checklist', { view: 'gateways' }],
+  topology: ['topology'],
+};
+
+/** The 11 steps with status, why, evidence, roles and a way to the screen that fixes each. */
+export function ChecklistView({ connectedKey, navigate }: { connectedKey: string; navigate: ScreenProps['navigate'] }) {
+  const { t, i18n } = useTranslation(['checklist-page', 'checklist']);
+  const api = useApi();
+  const [dialPlanDn, setDialPlanDn] = useState<string>('');
+  const checklist = useCall('checklist.get', { ...(dialPlanDn ? { dialPlanDn } : {}), refresh: true }, [connectedKey, dialPlanDn]);
+  const [exportError, setExportError] = useState<ReturnType<typeof toApiError>>();
+  useEvent('topology.changed', () => void checklist.reload());
+  const data = checklist.data;
+
+  const exportReport = async () => {
+    try {
+      const file = await api.call('checklist.report', { ...(dialPlanDn ? { dialPlanDn } : {}), refresh: false, language: i18n.language as Language });
+      downloadText(file.fileName, file.mimeType, file.content);
+    } catch (e) {
+      setExportError(toApiError(e));
+    }
+  };
+
+  return (
+    <Stack spacing={2}>
+      <Typography variant="body2" color="text.secondary">
+        {t('intro')}
+      </Typography>
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
+        <FormControl size="small" sx={{ minWidth: 260 }}>
+          <InputLabel id="checklist-dial-plan" shrink>
+            {t('dialPlan')}
+          </InputLabel>
+          <Select labelId="checklist-dial-plan" label={t('dialPlan')} notched displayEmpty value={dialPlanDn} onChange={(e) => setDialPlanDn(e.target.value)} data-testid="checklist-dial-plan">
+            <MenuItem value="">{t('allDialPlans')}</MenuItem>
+            {data?.dialPlans.map((d) => (
+              <MenuItem key={d.dn} value={d.dn} data-testid={`checklist-dial-plan-${d.name}`}>
+                {d.name} ({d.uriType})
+              </MenuItem>
+            ))}
+          </Select>
+        </FormControl>
+        <Button startIcon={<RefreshIcon />} onClick={() => void checklist.reload()} disabled={checklist.loading} data-testid="checklist-refresh">
+          {t('common:actions.refresh')}
+        </Button>
+        <Button startIcon={<DownloadIcon />} onClick={() => void exportReport()} disabled={!data} data-testid="checklist-report">
+          {t('report')}
+        </Button>
+        <Box sx={{ flexGrow: 1 }} />
+        {data && (
+          <Typography variant="body2" data-testid="checklist-summary">
+            {t('summary', { done: data.summary.done, partly: data.summary.partly, notDone: data.summary.notDone, unknown: data.summary.unknown })}
+          </Typography>
+        )}
+      </Stack>
+      {checklist.loading && <LinearProgress />}
+      <ErrorAlert error={checklist.error ?? exportError} />
+      {data?.steps.map((step) => <StepCard key={step.id} step={step} onFix={(screen) => navigate(...fixTarget[screen])} />)}
+    </Stack>
+  );
+}
+
+function StepCard({ step, onFix }: { step: ChecklistStep; onFix: (screen: FixScreen) => void }) {
+  const { t } = useTranslation(['checklist', 'checklist-page']);
+  const [open, setOpen] = useState(step.status !== 'done');
+  return (
+    <Accordion expanded={open} onChange={(_e, v) => setOpen(v)} disableGutters variant="outlined" data-testid={`step-${step.number}`} data-status={step.status}>
+      <AccordionSummary expandIcon={<ExpandMoreIcon />}>
+        <Stack direction="row" spacing={1.5} sx={{ alignItems: 'center', minWidth: 0, width: '100%' }}>
+          <Typography variant="h6" color="text.secondary" sx={{ width: 28, textAlign: 'right', flexShrink: 0 }}>
+            {step.number}
+          </Typography>
+          <Chip size="small" color={statusColor[step.status]} variant={step.status === 'unknown' ? 'outlined' : 'filled'} label={t(`checklist:statuses.${step.status}`)} sx={{ flexShrink: 0, minWidth: 96 }} data-testid={`step-${step.number}-status`} />
+          <Box sx={{ minWidth: 0 }}>
+            <Typography variant="subtitle1" sx={{ lineHeight: 1.3 }}>
+              {t(`checklist:steps.${step.id}.title`)}
+            </Typography>
+            <Typography variant="body2" color="text.secondary" data-testid={`step-${step.number}-reason`}>
+              {t(`checklist:reasons.${step.reason.code}`, step.reason.params)}
+            </Typography>
+          </Box>
+        </Stack>
+      </AccordionSummary>
+      <AccordionDetails sx={{ pl: 7 }}>
+        <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
+          {t(`checklist:steps.${step.id}.what`)}
+        </Typography>
+        {step.evidence.length > 0 && (
+          <List dense disablePadding data-testid={`step-${step.number}-evidence`}>
+            {step.evidence.map((e, i) => (
+              <ListItem key={i} disableGutters sx={{ py: 0 }}>
+                <ListItemIcon sx={{ minWidth: 28 }}>
+                  {e.code.endsWith('-manual') ? <InfoOutlinedIcon fontSize="small" color="info" /> : e.ok ? <CheckCircleIcon fontSize="small" color="success" /> : <CancelOutlinedIcon fontSize="small" color="error" />}
+                </ListItemIcon>
+                <ListItemText primary={t(`checklist:evidence.${e.code}`, e.params)} />
+              </ListItem>
+            ))}
+          </List>
+        )}
+        <Stack direction="row" spacing={1} sx={{ mt: 1, alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
+          <Typography variant="body2" color="text.secondary">
+            {t('checklist-page:needs')}
+          </Typography>
+          {step.roles.map((r, i) => (
+            <Chip
+              key={i}
+              size="small"
+              variant="outlined"
+              color={r.held === undefined ? 'default' : r.held ? 'success' : 'warning'}
+              icon={r.held ? <CheckCircleIcon /> : r.held === false ? <WarningAmberIcon /> : undefined}
+              label={r.anyOf.join(t('checklist-page:or'))}
+              title={r.held === undefined ? t('checklist-page:roleUnknown') : r.held ? t('checklist-page:roleHeld', { account: r.account, via: r.via }) : t('checklist-page:roleMissing', { account: r.account, forest: r.forest })}
+              data-testid={`step-${step.number}-role`}
+              data-held={String(r.held)}
+            />
+          ))}
+          <Box sx={{ flexGrow: 1 }} />
+          {step.fix && step.status !== 'done' && (
+            <Button variant="outlined" size="small" onClick={() => onFix(step.fix!)} data-testid={`step-${step.number}-fix`}>
+              {t(`checklist-page:fix.${step.fix}`)}
+            </Button>
+          )}
+        </Stack>
+      </AccordionDetails>
+    </Accordion>
+  );
+}

@@ -1,0 +1,171 @@
+import { Alert, Box, Button, Chip, FormControl, InputLabel, LinearProgress, MenuItem, Select, Stack, Table, TableBody, TableCell, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
+import BuildIcon from '@mui/icons-material/Build';
+import RefreshIcon from '@mui/icons-material/Refresh';
+import { useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import type { GatewayApplyResult, GatewayPlanItem } from '@shared/models/gateways';
+import type { ApiError } from '@shared/errors';
+import { toApiError, useApi, useCall } from '../../api/api-context';
+import { CodeBlock } from '../../components/code-block';
+import { ErrorAlert } from '../../components/error-alert';
+
+const planColor = { missing: 'primary', present: 'success', blocked: 'error' } as const;
+/** What needs doing first, then what is blocked, then what is in place. */
+const statusOrder = { missing: 0, blocked: 1, present: 2 } as const;
+const outcomeColor = { created: 'success', 'already-present': 'default', failed: 'error', skipped: 'warning' } as const;
+
+/** Gateway setup: exchucutil.ps1's changes as a preview first, then only what is missing, then the verification table. */
+export function GatewaySetupView({ profiles }: { profiles: string[] }) {
+  const { t } = useTranslation('checklist-page');
+  const api = useApi();
+  const [profile, setProfile] = useState(profiles[0]!);
+  const plan = useCall('gateways.plan', { profile }, profile);
+  const [result, setResult] = useState<GatewayApplyResult>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<ApiError>();
+  const apply = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      setResult(await api.call('gateways.apply', { profile }));
+      await plan.reload();
+    } catch (e) {
+      setError(toApiError(e));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const data = plan.data;
+  const describe = (item: GatewayPlanItem) => {
+    const onOff = (v: boolean) => t(v ? 'gateways.on' : 'gateways.off');
+    switch (item.kind) {
+      case 'gateway':
+        return t(item.pool.branch ? 'gateways.item.gatewayBranch' : 'gateways.item.gateway', { name: item.name, pool: item.pool.fqdn, address: item.address, outcalls: onOff(item.outcallsAllowed), mwi: onOff(item.messageWaitingAllowed) });
+      case 'hunt-group':
+        return t('gateways.item.huntGroup', { name: item.name, gateway: item.gatewayName, dialPlan: item.dialPlan.name, pilot: item.pilotIdentifier ?? '—' });
+      case 'permission':
+        return t('gateways.item.permission', { trustee: item.trustee, rights: item.rights.join(' + '), target: item.targetName, scope: t(`gateways.scope.${item.appliesTo}`) });
+    }
+  };
+
+  return (
+    <Stack spacing={2} data-testid="gateway-setup">
+      <Typography variant="body2" color="text.secondary">
+        {t('gateways.intro')}
+      </Typography>
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
+        {profiles.length > 1 && (
+          <FormControl size="small" sx={{ minWidth: 220 }}>
+            <InputLabel id="gateways-profile">{t('gateways.forest')}</InputLabel>
+            <Select labelId="gateways-profile" label={t('gateways.forest')} value={profile} onChange={(e) => setProfile(e.target.value)}>
+              {profiles.map((p) => (
+                <MenuItem key={p} value={p}>
+                  {p}
+                </MenuItem>
+              ))}
+            </Select>
+          </FormControl>
+        )}
+        <Button startIcon={<RefreshIcon />} onClick={() => void plan.reload()} disabled={plan.loading || busy} data-testid="gateways-refresh">
+          {t('gateways.preview')}
+        </Button>
+        <Button variant="contained" startIcon={<BuildIcon />} disabled={!data || data.counts.missing === 0 || busy} onClick={() => void apply()} data-testid="gateways-apply">
+          {t('gateways.apply', { count: data?.counts.missing ?? 0 })}
+        </Button>
+        {data && (
+          <Typography variant="body2" data-testid="gateways-counts">
+            {t('gateways.counts', { ...data.counts, org: data.organization.name })}
+          </Typography>
+        )}
+      </Stack>
+      {(plan.loading || busy) && <LinearProgress />}
+      <ErrorAlert error={plan.error ?? error} />
+      {data?.warnings.map((w, i) => (
+        <Alert key={i} severity="info">
+          {w}
+        </Alert>
+      ))}
+      {result && (
+        <>
+          <Alert severity={result.counts.failed > 0 ? 'warning' : 'success'} data-testid="gateways-result">
+            {t('gateways.result', result.counts)}
+          </Alert>
+          {result.frontEndRestart.required && (
+            <Alert severity="warning" data-testid="gateways-restart">
+              {t('gateways.restart', { pools: result.frontEndRestart.pools.join(', ') })}
+            </Alert>
+          )}
+        </>
+      )}
+      {data && (
+        <Table size="small" data-testid="gateways-plan">
+          <TableHead>
+            <TableRow>
+              <TableCell>{t('gateways.columns.item')}</TableCell>
+              <TableCell>{t('gateways.columns.status')}</TableCell>
+              <TableCell>{t('gateways.columns.command')}</TableCell>
+            </TableRow>
+          </TableHead>
+          <TableBody>
+            {[...data.items].sort((a, b) => statusOrder[a.status] - statusOrder[b.status]).map((item) => {
+              const applied = result?.items.find((r) => r.id === item.id);
+              return (
+                <TableRow key={item.id} data-testid="gateways-item" data-status={item.status} data-kind={item.kind}>
+                  <TableCell sx={{ maxWidth: 520 }}>{describe(item)}</TableCell>
+                  <TableCell>
+                    {applied ? (
+                      <Tooltip title={applied.message ?? ''}>
+                        <Chip size="small" color={outcomeColor[applied.outcome]} label={t(`gateways.outcomes.${applied.outcome}`)} />
+                      </Tooltip>
+                    ) : (
+                      <Tooltip title={item.problem?.message ?? ''}>
+                        <Chip size="small" variant={item.status === 'missing' ? 'outlined' : 'filled'} color={planColor[item.status]} label={t(`gateways.statuses.${item.status}`)} />
+                      </Tooltip>
+                    )}
+                  </TableCell>
+                  <TableCell sx={{ maxWidth: 420 }}>{item.commands.length > 0 && item.status === 'missing' && <CodeBlock text={item.commands.join('\n')} maxHeight={90} />}</TableCell>
+                </TableRow>
+              );
+            })}
+          </TableBody>
+        </Table>
+      )}
+      {result && (
+        <Box>
+          <Typography variant="subtitle1" gutterBottom>
+            {t('gateways.verification')}
+          </Typography>
+          <Table size="small" data-testid="gateways-verification">
+            <TableHead>
+              <TableRow>
+                <TableCell>{t('gateways.columns.pool')}</TableCell>
+                <TableCell>{t('gateways.columns.gateway')}</TableCell>
+                <TableCell>{t('gateways.columns.outcalls')}</TableCell>
+                <TableCell>{t('gateways.columns.mwi')}</TableCell>
+                <TableCell>{t('gateways.columns.huntGroups')}</TableCell>
+              </TableRow>
+            </TableHead>
+            <TableBody>
+              {result.verification.pools.map((row) => (
+                <TableRow key={row.pool.dn}>
+                  <TableCell>{row.pool.fqdn}</TableCell>
+                  <TableCell>{row.gatewayName ?? t('gateways.none')}</TableCell>
+                  <TableCell>{row.outcallsAllowed === undefined ? '—' : t(row.outcallsAllowed ? 'gateways.on' : 'gateways.off')}</TableCell>
+                  <TableCell>{row.messageWaitingAllowed === undefined ? '—' : t(row.messageWaitingAllowed ? 'gateways.on' : 'gateways.off')}</TableCell>
+                  <TableCell>
+                    {row.huntGroups.map((h) => `${h.name}${h.pilotIdentifier ? ` (${h.pilotIdentifier})` : ''}`).join(', ') || '—'}
+                    {row.missingDialPlans.length > 0 && (
+                      <Typography variant="caption" color="error" sx={{ display: 'block' }}>
+                        {t('gateways.missingFor', { dialPlans: row.missingDialPlans.join(', ') })}
+                      </Typography>
+                    )}
+                  </TableCell>
+                </TableRow>
+              ))}
+            </TableBody>
+          </Table>
+        </Box>
+      )}
+    </Stack>
+  );
+}

@@ -1,0 +1,68 @@
+import { z } from 'zod';
+import { objectRefSchema } from './topology';
+
+/** The eleven steps of domain.md §1, by id; their texts live in shared/locales/<lang>/checklist.json. */
+export const checklistStepIds = [
+  'deploy-exchange-um',
+  'um-certificates',
+  'sip-dial-plan',
+  'voip-security',
+  'um-servers-in-dial-plan',
+  'sip-addresses',
+  'exchucutil',
+  'lync-dial-plan-names',
+  'ocsumutil-contacts',
+  'enterprise-voice',
+  'enable-users',
+] as const;
+export const checklistStepIdSchema = z.enum(checklistStepIds);
+export type ChecklistStepId = z.infer<typeof checklistStepIdSchema>;
+
+export const stepStatusSchema = z.enum(['done', 'partly', 'not-done', 'unknown']);
+export type StepStatus = z.infer<typeof stepStatusSchema>;
+
+/** A line of evidence: a text code with values, and the objects it is about (a few, for links). */
+export const evidenceSchema = z.object({
+  code: z.string(),
+  ok: z.boolean(),
+  params: z.record(z.string(), z.string()),
+  objects: z.array(objectRefSchema),
+});
+export type Evidence = z.infer<typeof evidenceSchema>;
+
+/** A role a step needs: satisfied by membership (nested included) of any of these groups. */
+export const roleCheckSchema = z.object({
+  anyOf: z.array(z.string()),
+  /** The forest whose account was checked. */
+  forest: z.string().optional(),
+  account: z.string().optional(),
+  held: z.boolean().optional(),
+  /** The group that grants it, when held. */
+  via: z.string().optional(),
+});
+export type RoleCheck = z.infer<typeof roleCheckSchema>;
+
+export const fixScreenSchema = z.enum(['contacts', 'permissions', 'enablement', 'gateways', 'topology']);
+export type FixScreen = z.infer<typeof fixScreenSchema>;
+
+export const checklistStepSchema = z.object({
+  number: z.number().int().min(1).max(11),
+  id: checklistStepIdSchema,
+  status: stepStatusSchema,
+  /** Why the status is what it is (a text code with values). */
+  reason: z.object({ code: z.string(), params: z.record(z.string(), z.string()) }),
+  evidence: z.array(evidenceSchema),
+  roles: z.array(roleCheckSchema),
+  fix: fixScreenSchema.optional(),
+});
+export type ChecklistStep = z.infer<typeof checklistStepSchema>;
+
+export const checklistSchema = z.object({
+  readAt: z.string(),
+  /** The dial plan the per-dial-plan steps were checked for; absent = every dial plan. */
+  dialPlan: objectRefSchema.optional(),
+  dialPlans: z.array(objectRefSchema.extend({ uriType: z.string() })),
+  steps: z.array(checklistStepSchema),
+  summary: z.object({ done: z.number().int(), partly: z.number().int(), notDone: z.number().int(), unknown: z.number().int() }),
+});
+export type Checklist = z.infer<typeof checklistSchema>;
