@@ -67,8 +67,10 @@ const explicitKeys = (aces: Ace[]) => aces.filter((a) => !(a.flags & AceFlag.INH
 
 /** The calls the lab's cmdlets logged from a byte offset on: cmdlet and parameters as received. */
 function callsSince(offset: number): Array<{ cmdlet: string; parameters: Record<string, unknown> }> {
-  return readFileSync(callLog, 'utf8')
-    .slice(offset)
+  // The offset is in bytes (the log holds non-ASCII values), so slice the bytes, then decode.
+  return readFileSync(callLog)
+    .subarray(offset)
+    .toString('utf8')
     .split('\n')
     .filter(Boolean)
     .map((line) => JSON.parse(line) as { cmdlet: string; parameters: Record<string, unknown> });
