@@ -8,6 +8,14 @@ import { poolKindSchema } from './topology';
  * failure and reports every item, followed by a re-read of the result.
  */
 
+/** Something the admin should know that the setup does not change: a code for the UI's words, the English text for the CLI. */
+export const gatewayWarningSchema = z.object({
+  code: z.enum(['no-sip-dial-plan', 'no-pools', 'branch-gateway-allows', 'multiple-outcall-gateways']),
+  params: z.record(z.string(), z.string()),
+  text: z.string(),
+});
+export type GatewayWarning = z.infer<typeof gatewayWarningSchema>;
+
 /** What the plan found for one item: to be created, already in place, or cannot be done as things are. */
 export const gatewayPlanStatusSchema = z.enum(['missing', 'present', 'blocked']);
 export type GatewayPlanStatus = z.infer<typeof gatewayPlanStatusSchema>;
@@ -98,7 +106,7 @@ export const gatewayPlanSchema = z.object({
   items: z.array(gatewayPlanItemSchema),
   counts: gatewayPlanCountsSchema,
   /** Things an admin should know that the setup does not change (existing gateways' outcalls, no SIP dial plan, …). */
-  warnings: z.array(z.string()),
+  warnings: z.array(gatewayWarningSchema),
 });
 export type GatewayPlan = z.infer<typeof gatewayPlanSchema>;
 
@@ -164,6 +172,6 @@ export const gatewayApplyResultSchema = z.object({
   verification: gatewayVerificationSchema,
   /** Lync reads UM gateways and permissions when its Front End service starts. */
   frontEndRestart: z.object({ required: z.boolean(), pools: z.array(z.string()), message: z.string() }),
-  warnings: z.array(z.string()),
+  warnings: z.array(gatewayWarningSchema),
 });
 export type GatewayApplyResult = z.infer<typeof gatewayApplyResultSchema>;

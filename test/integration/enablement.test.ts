@@ -367,42 +367,31 @@ async function expectExactlyOnce(s: AppServices, jobId: string, ids: number[], d
 }
 
 describe('faults: every row accounted for exactly once', () => {
-  it('the DC stops mid-run and starts again: the job waits, then finishes', async () => {
-    const { services: s, dataDir } = createTestServices({ ...process.env, UMLAB_DELAY: 'Enable-UMMailbox=150' });
+  /** Runs a slowed-down job over fresh users, disrupts it after a few rows, and checks the outcome. */
+  async function survives(delayMs: number, ids: number[], disrupt: (s: AppServices) => Promise<void>): Promise<void> {
+    const { services: s, dataDir } = createTestServices({ ...process.env, UMLAB_DELAY: `Enable-UMMailbox=${delayMs}` });
     try {
       await s.connections.connect(profile);
-      const ids = freshUsers(310, 16);
-      const { validation } = await importAndValidate(csv([header, ...ids.map((i) => redmondRow(i))]), { s });
-      const job = await s.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 2 });
-      await until(() => s.enablement.job(job.jobId).results.length >= 3);
-      await bounceDc(3000);
-      const done = await s.enablement.wait(job.jobId);
-      expect(done.progress.state).toBe('completed');
-      // The outage was felt: some row needed more than one attempt.
-      expect(done.results.some((r) => r.attempts > 1)).toBe(true);
-      await expectExactlyOnce(s, job.jobId, ids, dataDir);
-    } finally {
-      await s.shutdown();
-    }
-  }, 120_000);
-
-  it('pwsh is killed mid-run: the in-flight row is re-checked, not run twice', async () => {
-    const { services: s, dataDir } = createTestServices({ ...process.env, UMLAB_DELAY: 'Enable-UMMailbox=400' });
-    try {
-      await s.connections.connect(profile);
-      const ids = freshUsers(110, 10);
       const { validation } = await importAndValidate(csv([header, ...ids.map((i) => redmondRow(i))]), { s });
       const job = await s.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 2 });
       await until(() => s.enablement.job(job.jobId).results.length >= 2);
-      for (const pool of s.powershell.status()) for (const session of pool.sessions) if (session.pid) killTree(session.pid);
+      await disrupt(s);
       const done = await s.enablement.wait(job.jobId);
       expect(done.progress.state).toBe('completed');
+      // The disruption was felt: some row needed more than one attempt.
       expect(done.results.some((r) => r.attempts > 1)).toBe(true);
       await expectExactlyOnce(s, job.jobId, ids, dataDir);
     } finally {
       await s.shutdown();
     }
-  }, 120_000);
+  }
+
+  it('the DC stops mid-run and starts again: the job waits, then finishes', () => survives(150, freshUsers(310, 16), () => bounceDc(3000)), 120_000);
+
+  it('pwsh is killed mid-run: the in-flight row is re-checked, not run twice', () =>
+    survives(400, freshUsers(110, 10), async (s) => {
+      for (const pool of s.powershell.status()) for (const session of pool.sessions) if (session.pid) killTree(session.pid);
+    }), 120_000);
 
   it('the CLI is killed mid-run; the next run of the same file resumes and finishes', async () => {
     const ids = freshUsers(130, 12);

@@ -139,7 +139,7 @@ describe('the plan on the seeded topology', () => {
   });
 
   it('keeps outcalls on one gateway per dial plan: no new second outcall gateway, so no warning', () => {
-    expect(plan.warnings.filter((w) => w.includes('allow outcalls'))).toEqual([]);
+    expect(plan.warnings.filter((w) => w.code === 'multiple-outcall-gateways')).toEqual([]);
   });
 
   it('a new gateway gets outcalls when no gateway serving the SIP dial plans allows them yet', () => {
@@ -182,7 +182,7 @@ describe('gateways', () => {
     org.gateways[1]!.outcallsAllowed = true;
     const plan = planGatewaySetup(facts({ organization: org }));
     expect(plan.items.find((i) => i.id === 'gateway:sba01.contoso.test')).toMatchObject({ status: 'present', outcallsAllowed: true, commands: [] });
-    expect(plan.warnings.some((w) => w.includes('branch appliance sba01.contoso.test allows outcalls'))).toBe(true);
+    expect(plan.warnings.some((w) => w.code === 'branch-gateway-allows' && w.params.pool === 'sba01.contoso.test' && w.text.includes('allows outcalls'))).toBe(true);
   });
 
   it('names the gateway after the pool CN', () => {
@@ -231,7 +231,7 @@ describe('hunt groups', () => {
     org.dialPlans = org.dialPlans.filter((d) => d.uriType !== 'SipName');
     const plan = planGatewaySetup(facts({ organization: org, pools: [] }));
     expect(plan.items.every((i) => i.kind === 'permission')).toBe(true);
-    expect(plan.warnings.join('\n')).toMatch(/no SIP URI dial plan[\s\S]*no Lync pools/);
+    expect(plan.warnings.map((w) => w.text).join('\n')).toMatch(/no SIP URI dial plan[\s\S]*no Lync pools/);
   });
 });
 

@@ -35,7 +35,7 @@ export function renderGatewayPlan(plan: GatewayPlan): string {
   ];
   const commands = plan.items.filter((i) => i.status === 'missing').flatMap((i) => i.commands);
   if (commands.length) lines.push('', 'The same in the Exchange shell:', ...commands.map((c) => `  ${c}`));
-  for (const w of plan.warnings) lines.push(`Warning: ${w}`);
+  for (const w of plan.warnings) lines.push(`Warning: ${w.text}`);
   if (plan.counts.missing > 0) lines.push('', 'Run `um-console gateways apply` to create what is missing.');
   return lines.join('\n');
 }
@@ -73,7 +73,7 @@ export function renderGatewayApply(result: GatewayApplyResult): string {
     '',
     `${result.frontEndRestart.required ? 'Required: ' : ''}${result.frontEndRestart.message}`,
   ];
-  for (const w of result.warnings) lines.push(`Warning: ${w}`);
+  for (const w of result.warnings) lines.push(`Warning: ${w.text}`);
   return lines.join('\n');
 }
 

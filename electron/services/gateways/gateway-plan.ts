@@ -1,3 +1,4 @@
+import type { GatewayWarning } from '@shared/models/gateways';
 import type {
   GatewayItemProblem,
   GatewayPlan,
@@ -162,7 +163,8 @@ export function countPlan(items: readonly GatewayPlanItem[]): GatewayPlan['count
 export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
   const org = facts.organization;
   const items: GatewayPlanItem[] = [];
-  const warnings: string[] = [];
+  const warnings: GatewayWarning[] = [];
+  const warn = (code: GatewayWarning['code'], params: Record<string, string>, text: string) => warnings.push({ code, params, text });
 
   for (const { target, aces, problem } of facts.grants) {
     for (const group of facts.groups) {
@@ -194,9 +196,9 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
   }
 
   const plans = sipDialPlans(org);
-  if (plans.length === 0) warnings.push(`Exchange organization ${org.name} has no SIP URI dial plan, so there are no hunt groups to create. Create one first (New-UMDialPlan -URIType SipName).`);
+  if (plans.length === 0) warn('no-sip-dial-plan', { org: org.name }, `Exchange organization ${org.name} has no SIP URI dial plan, so there are no hunt groups to create. Create one first (New-UMDialPlan -URIType SipName).`);
   const pools = [...facts.pools].sort(byFqdn);
-  if (pools.length === 0) warnings.push(`Forest ${facts.forest} has no Lync pools in Active Directory (CN=Pools,CN=RTC Service), so there are no gateways to create. Run the setup with the Lync forest's profile when Exchange and Lync share a forest.`);
+  if (pools.length === 0) warn('no-pools', { forest: facts.forest }, `Forest ${facts.forest} has no Lync pools in Active Directory (CN=Pools,CN=RTC Service), so there are no gateways to create. Run the setup with the Lync forest's profile when Exchange and Lync share a forest.`);
 
   // Gateways that will allow outcalls and serve each SIP dial plan, for the outcall warning.
   const outcallGateways = new Map<string, Set<string>>();
@@ -230,8 +232,11 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
       };
       if (ref.branch && (existing.outcallsAllowed || existing.messageWaitingAllowed)) {
         const on = [existing.outcallsAllowed ? 'outcalls' : '', existing.messageWaitingAllowed ? 'message waiting' : ''].filter(Boolean).join(' and ');
-        warnings.push(
-          `Gateway "${existing.name}" of branch appliance ${pool.fqdn} allows ${on}; exchucutil turns both off for branch appliances. The setup leaves existing gateways as they are — if that was not intended: ${renderCommand('Set-UMIPGateway', { Identity: existing.name, OutcallsAllowed: false, MessageWaitingIndicatorAllowed: false })}`,
+        const command = renderCommand('Set-UMIPGateway', { Identity: existing.name, OutcallsAllowed: false, MessageWaitingIndicatorAllowed: false });
+        warn(
+          'branch-gateway-allows',
+          { gateway: existing.name, pool: pool.fqdn, command },
+          `Gateway "${existing.name}" of branch appliance ${pool.fqdn} allows ${on}; exchucutil turns both off for branch appliances. The setup leaves existing gateways as they are — if that was not intended: ${command}`,
         );
       }
     } else {
@@ -306,7 +311,7 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
   for (const plan of plans) {
     const names = [...(outcallGateways.get(plan.dn) ?? [])].sort();
     if (names.length > 1) {
-      warnings.push(`Dial plan ${plan.name} will be reachable through ${names.length} gateways that allow outcalls (${names.join(', ')}). Microsoft recommends outcalls on one gateway only; turn them off on the others with Set-UMIPGateway -Identity '<gateway>' -OutcallsAllowed $false.`);
+      warn('multiple-outcall-gateways', { dialPlan: plan.name, count: String(names.length), gateways: names.join(', ') }, `Dial plan ${plan.name} will be reachable through ${names.length} gateways that allow outcalls (${names.join(', ')}). Microsoft recommends outcalls on one gateway only; turn them off on the others with Set-UMIPGateway -Identity '<gateway>' -OutcallsAllowed $false.`);
     }
   }
 

@@ -81,8 +81,8 @@ export function GatewaySetupView({ profiles }: { profiles: string[] }) {
       {(plan.loading || busy) && <LinearProgress />}
       <ErrorAlert error={plan.error ?? error} />
       {data?.warnings.map((w, i) => (
-        <Alert key={i} severity="info">
-          {w}
+        <Alert key={i} severity="info" data-testid={`gateways-warning-${w.code}`}>
+          {t(`gateways.warnings.${w.code}`, w.params)}
         </Alert>
       ))}
       {result && (

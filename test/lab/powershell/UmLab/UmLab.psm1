@@ -941,14 +941,20 @@ function Assert-LabOuTypes($Cmdlet, [string[]]$ObjectType) {
     $true
 }
 
+function Open-LabOuDacl($Cmdlet, [string]$OU, [string[]]$ObjectType) {
+    <# The checks Grant- and Revoke-CsOUPermission share, then the OU's DACL; $null after reporting an error. #>
+    if (-not (Assert-LabOuTypes $Cmdlet $ObjectType)) { return $null }
+    if (-not (Get-LabEntry -Base $OU -Attributes @('ou'))) { Write-LabError $Cmdlet "The organizational unit '$OU' was not found." 'OrganizationalUnitNotFound' ObjectNotFound $OU; return $null }
+    Read-LabDacl $OU
+}
+
 function Grant-CsOUPermission {
     [CmdletBinding()]
     param([Parameter(Mandatory)][string]$OU, [Parameter(Mandatory)][string[]]$ObjectType, [string]$Domain)
     Write-LabCall $MyInvocation.MyCommand.Name $PSBoundParameters
     Invoke-LabDelay $MyInvocation.MyCommand.Name
-    if (-not (Assert-LabOuTypes $PSCmdlet $ObjectType)) { return }
-    if (-not (Get-LabEntry -Base $OU -Attributes @('ou'))) { return Write-LabError $PSCmdlet "The organizational unit '$OU' was not found." 'OrganizationalUnitNotFound' ObjectNotFound $OU }
-    $dacl = Read-LabDacl $OU
+    $dacl = Open-LabOuDacl $PSCmdlet $OU $ObjectType
+    if (-not $dacl) { return }
     $added = 0
     $firstInherited = 0
     while ($firstInherited -lt $dacl.Aces.Count -and -not ($dacl.Aces[$firstInherited][1] -band 0x10)) { $firstInherited++ }
@@ -965,9 +971,8 @@ function Revoke-CsOUPermission {
     param([Parameter(Mandatory)][string]$OU, [Parameter(Mandatory)][string[]]$ObjectType, [string]$Domain)
     Write-LabCall $MyInvocation.MyCommand.Name $PSBoundParameters
     Invoke-LabDelay $MyInvocation.MyCommand.Name
-    if (-not (Assert-LabOuTypes $PSCmdlet $ObjectType)) { return }
-    if (-not (Get-LabEntry -Base $OU -Attributes @('ou'))) { return Write-LabError $PSCmdlet "The organizational unit '$OU' was not found." 'OrganizationalUnitNotFound' ObjectNotFound $OU }
-    $dacl = Read-LabDacl $OU
+    $dacl = Open-LabOuDacl $PSCmdlet $OU $ObjectType
+    if (-not $dacl) { return }
     $revoke = [System.Collections.Generic.HashSet[string]]::new()
     foreach ($ace in Get-LabOuRecipe $ObjectType) { [void]$revoke.Add([Convert]::ToBase64String($ace)) }
     # Entries other still-granted types need stay (the entries on the OU itself are shared).
