@@ -69,7 +69,10 @@ export class RowValidator {
       return { users: this.users.get(row.values.Identity.trim().toLowerCase()) ?? [], policy, policyAmbiguous: ambiguous, plan: this.org.plan(policy?.dialPlanDn), holders: this.holders };
     };
     // First pass without holders tells which addresses each row claims; then one batched lookup.
-    const firstPass = rows.map((row) => ({ row, facts: factsOf(row), verdict: checkRow(row.values, factsOf(row), this.options) }));
+    const firstPass = rows.map((row) => {
+      const facts = factsOf(row);
+      return { row, facts, verdict: checkRow(row.values, facts, this.options) };
+    });
     const wanted = firstPass.flatMap(({ row, facts, verdict }) => (facts.plan ? claimedAddresses(row, verdict.extensions).flatMap((a) => facts.plan!.contexts.map((c) => holderKey(a, c))) : []));
     const toAsk = [...new Set(wanted)].filter((k) => !this.askedHolders.has(k));
     if (toAsk.length) {
