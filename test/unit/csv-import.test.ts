@@ -444,9 +444,13 @@ describe('parseCsv: RFC 4180 and Excel', () => {
           // Quote what Excel quotes, plus cells with surrounding blanks (unquoted ones are trimmed).
           const quote = (c: string) => (/^[ \t]|[ \t]$|["\r\n,;\t]/.test(c) ? `"${c.replaceAll('"', '""')}"` : c);
           const text = [header, ...rows].map((r) => r.map(quote).join(delimiter)).join(eol) + eol;
-          const parsed = parseCsv(text, { delimiter });
           const expected = rows.filter((r) => r.some((c) => c !== ''));
-          if (expected.length === 0) return;
+          // Only blank rows: blank lines are ignored, so this is a header-only file, which is refused.
+          if (expected.length === 0) {
+            expect(() => parseCsv(text, { delimiter })).toThrow(CsvFormatError);
+            return;
+          }
+          const parsed = parseCsv(text, { delimiter });
           expect(parsed.rows.map((r) => r.cells)).toEqual(expected);
           expect(parsed.problems).toEqual([]);
         },
