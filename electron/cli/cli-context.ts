@@ -91,6 +91,9 @@ export function promptHidden(question: string): Promise<string> {
   });
 }
 
+/** What um-console.ts hands each command: wraps an action with connection, output and exit-code handling. */
+export type CommandRunner = (action: (ctx: CliContext, options: Record<string, unknown>) => Promise<void>) => (...args: unknown[]) => Promise<void>;
+
 /** Formats rows as an aligned text table. */
 export function table(headers: string[], rows: Array<Array<string | number | undefined>>): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => (c === undefined ? '' : String(c))))];

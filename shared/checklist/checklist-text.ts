@@ -1,12 +1,13 @@
 import type { ChecklistStep, Evidence } from '../models/checklist';
 import type { Language } from '../models/settings';
+import { fillTemplate } from '../i18n/fill-template';
 import en from '../locales/en/checklist.json';
 import zhTW from '../locales/zh-TW/checklist.json';
 
 type Texts = typeof en;
 const texts: Record<Language, Texts> = { en, 'zh-TW': zhTW };
 
-const fill = (template: string | undefined, params: Record<string, string>) => (template ?? '').replace(/\{\{(\w+)\}\}/g, (_, key: string) => params[key] ?? '');
+const fill = (template: string | undefined, params: Record<string, string>) => fillTemplate(template ?? '', params);
 
 /** A checklist step's words in the admin's language, for the CLI and the report (the UI uses the same file). */
 export function checklistStepText(step: ChecklistStep, language: Language = 'en'): { title: string; what: string; status: string; reason: string; evidence: string[] } {

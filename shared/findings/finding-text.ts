@@ -1,5 +1,6 @@
 import type { Finding } from '../models/topology';
 import type { Language } from '../models/settings';
+import { fillTemplate } from '../i18n/fill-template';
 import en from '../locales/en/findings.json';
 import zhTW from '../locales/zh-TW/findings.json';
 
@@ -16,6 +17,6 @@ export interface FindingText {
 export function findingText(finding: Pick<Finding, 'code' | 'severity' | 'params'>, language: Language = 'en'): FindingText {
   const table = texts[language] ?? texts.en;
   const entry = table[finding.code];
-  const fill = (text: string) => text.replace(/\{\{(\w+)\}\}/g, (_, key: string) => finding.params[key] ?? `{{${key}}}`);
+  const fill = (text: string) => fillTemplate(text, finding.params, (key) => `{{${key}}}`);
   return { severity: table.severity[finding.severity], title: fill(entry.title), explanation: fill(entry.explanation), fix: fill(entry.fix) };
 }

@@ -1,11 +1,9 @@
 import type { Command } from 'commander';
-import type { CliContext } from '../cli-context';
+import type { CliContext, CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
 
-type Run = (action: (ctx: CliContext, options: Record<string, unknown>) => Promise<void>) => (...args: unknown[]) => Promise<void>;
-
 /** `info`, `profiles list` and `connect`: what is configured and whether it answers. */
-export function registerBasicCommands(program: Command, run: Run): void {
+export function registerBasicCommands(program: Command, run: CommandRunner): void {
   program
     .command('info')
     .description('Show the console version and whether the lab is available')

@@ -3,13 +3,11 @@ import type { Command } from 'commander';
 import { checklistStepText } from '@shared/checklist/checklist-text';
 import { languageSchema } from '@shared/models/settings';
 import { ApiError } from '@shared/errors';
-import type { CliContext } from '../cli-context';
+import type { CliContext, CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
 
-type Run = (action: (ctx: CliContext, options: Record<string, unknown>) => Promise<void>) => (...args: unknown[]) => Promise<void>;
-
 /** `checklist`: the 11 integration steps checked against the directory, as a table, JSON or an HTML report. */
-export function registerChecklistCommand(program: Command, run: Run): void {
+export function registerChecklistCommand(program: Command, run: CommandRunner): void {
   program
     .command('checklist')
     .description('Check every step of the Exchange UM / Lync integration against the directory (connect the Exchange and Lync forests with --profile)')

@@ -2,13 +2,11 @@ import type { Command } from 'commander';
 import type { ContactItem, ContactOptions } from '@shared/models/contacts';
 import { proposeSipAddress } from '@shared/contacts/contact-values';
 import { ApiError } from '@shared/errors';
-import type { CliContext } from '../cli-context';
+import type { CliContext, CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
 
-type Run = (action: (ctx: CliContext, options: Record<string, unknown>) => Promise<void>) => (...args: unknown[]) => Promise<void>;
-
 /** `contacts list|create|update|delete`: OcsUmUtil from a terminal. */
-export function registerContactsCommand(program: Command, run: Run): void {
+export function registerContactsCommand(program: Command, run: CommandRunner): void {
   const contacts = program.command('contacts').description('Subscriber Access and Auto Attendant contacts');
 
   contacts

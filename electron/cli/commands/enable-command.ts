@@ -5,10 +5,8 @@ import { csvEncodingSchema } from '@shared/models/enablement';
 import type { JobProgress } from '@shared/models/jobs';
 import { rowMessageText } from '@shared/enablement/row-message-text';
 import { ApiError } from '@shared/errors';
-import type { CliContext } from '../cli-context';
+import type { CliContext, CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
-
-type Run = (action: (ctx: CliContext, options: Record<string, unknown>) => Promise<void>) => (...args: unknown[]) => Promise<void>;
 
 const delimiters: Record<string, ',' | ';' | '\t'> = { comma: ',', ',': ',', semicolon: ';', ';': ';', tab: '\t', '\\t': '\t' };
 
@@ -17,7 +15,7 @@ const delimiters: Record<string, ',' | ';' | '\t'> = { comma: ',', ',': ',', sem
  * validation and journal. An unfinished job of the same file resumes unless --restart is given.
  * Exit code 1 when any row is invalid or failed (in a dry run too), so scripts can tell.
  */
-export function registerEnableCommand(program: Command, run: Run): void {
+export function registerEnableCommand(program: Command, run: CommandRunner): void {
   program
     .command('enable')
     .description('Enable mailboxes for Unified Messaging from a CSV file (validated first, journalled, resumable)')

@@ -1,9 +1,7 @@
 import type { Command } from 'commander';
 import type { GatewayApplyItem, GatewayApplyResult, GatewayPlan, GatewayPlanItem } from '@shared/models/gateways';
-import type { CliContext } from '../cli-context';
+import type { CliContext, CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
-
-type Run = (action: (ctx: CliContext, options: Record<string, unknown>) => Promise<void>) => (...args: unknown[]) => Promise<void>;
 
 const kindLabel: Record<GatewayPlanItem['kind'], string> = { gateway: 'Gateway', 'hunt-group': 'Hunt group', permission: 'Permission' };
 const onOff = (value: boolean | undefined) => (value === undefined ? '' : value ? 'on' : 'off');
@@ -78,7 +76,7 @@ export function renderGatewayApply(result: GatewayApplyResult): string {
 }
 
 /** `gateways plan|apply`: exchucutil.ps1's job from a terminal — preview first, then create only what is missing. */
-export function registerGatewaysCommand(program: Command, run: Run): void {
+export function registerGatewaysCommand(program: Command, run: CommandRunner): void {
   const gateways = program.command('gateways').description('UM IP gateways, hunt groups and Lync read permissions (what exchucutil.ps1 does, without its faults)');
 
   gateways

@@ -1,10 +1,8 @@
 import type { Command } from 'commander';
 import { ApiError } from '@shared/errors';
 import { ouObjectTypeSchema, type OuObjectTypeName } from '@shared/models/permissions';
-import type { CliContext } from '../cli-context';
+import type { CliContext, CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
-
-type Run = (action: (ctx: CliContext, options: Record<string, unknown>) => Promise<void>) => (...args: unknown[]) => Promise<void>;
 
 /** Parses --type Contact,User into the object types Grant-CsOUPermission knows. */
 function parseTypes(value: unknown): OuObjectTypeName[] {
@@ -20,7 +18,7 @@ function parseTypes(value: unknown): OuObjectTypeName[] {
 }
 
 /** `permissions test|grant|revoke`: Test/Grant/Revoke-CsOUPermission from a terminal, with the preview printed. */
-export function registerPermissionsCommand(program: Command, run: Run): void {
+export function registerPermissionsCommand(program: Command, run: CommandRunner): void {
   const permissions = program.command('permissions').description('Lync OU permissions (Grant-, Test-, Revoke-CsOUPermission)');
   const withTarget = (command: Command) =>
     command.requiredOption('--ou <dn>', 'the OU, as a distinguished name').requiredOption('--type <types>', 'object types, comma-separated: User, Computer, Contact, AppContact, InetOrgPerson, Device');

@@ -1,13 +1,11 @@
 import type { Command } from 'commander';
 import { findingText } from '@shared/findings/finding-text';
 import type { Language } from '@shared/models/settings';
-import type { CliContext } from '../cli-context';
+import type { CliContext, CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
 
-type Run = (action: (ctx: CliContext, options: Record<string, unknown>) => Promise<void>) => (...args: unknown[]) => Promise<void>;
-
 /** `topology`: the model of the forests named with --profile, and its findings. */
-export function registerTopologyCommand(program: Command, run: Run): void {
+export function registerTopologyCommand(program: Command, run: CommandRunner): void {
   program
     .command('topology')
     .description('Read the forests of each --profile and print the UM/Lync topology with its findings')

@@ -6,7 +6,7 @@ import type { ConnectionManager } from '../../directory/connection-manager';
 import type { JobContext } from '../../jobs/job-manager';
 import type { PowerShellService } from '../../powershell/powershell-service';
 import { readUser } from '../validation/directory-facts';
-import { parseBoolean, splitExtensions } from '../validation/row-rules';
+import { isEnabledAs, parseBoolean, splitExtensions } from '../validation/row-rules';
 import type { JobJournal } from './job-journal';
 
 /** One row to run, with the real PIN (memory only) and what a finished row must look like. */
@@ -126,9 +126,7 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
         const session = await deps.connections.ensure(options.profile);
         const user = await readUser(session, row.userDn);
         if (!user?.umEnabled) return 'not-enabled';
-        const numbers = user.eumAddresses.map((a) => a.split(';')[0]!);
-        const samePolicy = user.policyDn?.toLowerCase() === row.policyDn.toLowerCase();
-        return samePolicy && row.expectedExtensions.every((e) => numbers.includes(e)) ? 'enabled' : 'enabled-differently';
+        return isEnabledAs(user, row.policyDn, row.expectedExtensions) ? 'enabled' : 'enabled-differently';
       } catch (error) {
         if (error instanceof ApiError && (error.code === 'DC_UNREACHABLE' || error.code === 'TIMEOUT' || error.code === 'NOT_CONNECTED')) {
           await waitForDirectory('re-checking a row');

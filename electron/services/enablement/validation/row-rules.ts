@@ -1,5 +1,6 @@
 import type { RowMessage, RowStatus, RowValues } from '@shared/models/enablement';
 import type { UriType } from '@shared/models/topology';
+import { rdnValue } from '../../directory/ldap-escape';
 
 /**
  * Exchange's Enable-UMMailbox rules (domain.md §3) as pure functions over what the directory
@@ -78,6 +79,18 @@ export function splitExtensions(cell: string): string[] {
 /** The SIP resource identifier without `sip:`, as Exchange stores it. */
 export function normalizeSri(value: string): string {
   return value.trim().replace(/^sip:/i, '');
+}
+
+/** The numbers and SIP identifiers of a user's EUM proxies, without their phone contexts. */
+export function eumNumbers(user: Pick<UserFacts, 'eumAddresses'>): string[] {
+  return user.eumAddresses.map((a) => a.split(';')[0]!);
+}
+
+/** Enabled for UM with this policy and (at least) these extensions and SIP identifier: what "already done" means. */
+export function isEnabledAs(user: Pick<UserFacts, 'umEnabled' | 'policyDn' | 'eumAddresses'>, policyDn: string, extensions: string[], sri = ''): boolean {
+  if (!user.umEnabled || user.policyDn?.toLowerCase() !== policyDn.toLowerCase()) return false;
+  const current = eumNumbers(user);
+  return extensions.every((e) => current.includes(e)) && (!sri || current.some((c) => c.toLowerCase() === sri.toLowerCase()));
 }
 
 /** The key a holder map uses for an EUM address in a phone context. */
@@ -161,16 +174,13 @@ export function checkRow(values: RowValues, facts: RowFacts, options: { proposeE
 
   // Already enabled: the same settings mean the row is done; anything else needs a disable first.
   if (user.umEnabled) {
-    const current = user.eumAddresses.map((a) => a.split(';')[0]!);
-    const samePolicy = user.policyDn?.toLowerCase() === facts.policy.dn.toLowerCase();
-    const sri = normalizeSri(values.SIPResourceIdentifier);
-    const sameNumbers = extensions.every((e) => current.includes(e)) && (!sri || current.some((c) => c.toLowerCase() === sri.toLowerCase()));
-    if (samePolicy && sameNumbers) {
+    const current = eumNumbers(user);
+    if (isEnabledAs(user, facts.policy.dn, extensions, normalizeSri(values.SIPResourceIdentifier))) {
       messages.length = 0;
       messages.push(info('already-enabled-same', { policy: facts.policy.name, extensions: current.filter((c) => /^\d+$/.test(c)).join(', ') }));
       return done('already-done', extensions);
     }
-    messages.push(error('already-enabled-different', { policy: user.policyDn ? rdn(user.policyDn) : '', extensions: current.join(', ') }));
+    messages.push(error('already-enabled-different', { policy: user.policyDn ? rdnValue(user.policyDn) : '', extensions: current.join(', ') }));
     return done('invalid', extensions);
   }
 
@@ -198,11 +208,11 @@ export function checkRow(values: RowValues, facts: RowFacts, options: { proposeE
     const pilot = digits ? isPilot(extension, plan.pilots, digits) : undefined;
     if (pilot) messages.push(error('extension-is-pilot', { extension, pilot }));
     const holder = firstHolder(facts.holders, extension, plan.contexts, user.dn);
-    if (holder) messages.push(error('extension-taken', { extension, holder: rdn(holder) }));
+    if (holder) messages.push(error('extension-taken', { extension, holder: rdnValue(holder) }));
   }
   if (sri) {
     const holder = firstHolder(facts.holders, sri, plan.contexts, user.dn);
-    if (holder) messages.push(error('sri-taken', { sri, holder: rdn(holder) }));
+    if (holder) messages.push(error('sri-taken', { sri, holder: rdnValue(holder) }));
   }
 
   // PIN, against the policy; omitted means Exchange generates one and expires it.
@@ -225,11 +235,6 @@ function firstHolder(holders: Map<string, string[]>, address: string, contexts: 
     if (found) return found;
   }
   return undefined;
-}
-
-function rdn(dn: string): string {
-  const match = /^[^=]+=((?:\\.|[^,])*)/.exec(dn);
-  return match ? match[1]!.replace(/\\(.)/g, '$1') : dn;
 }
 
 /** One row's part in the checks across rows: who it enables and which numbers it claims where. */

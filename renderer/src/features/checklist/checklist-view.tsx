@@ -13,7 +13,7 @@ import type { Language } from '@shared/models/settings';
 import { toApiError, useApi, useCall, useEvent } from '../../api/api-context';
 import type { ScreenProps } from '../../app/screen-router';
 import { ErrorAlert } from '../../components/error-alert';
-import { downloadText } from '../enablement/file-transfer';
+import { downloadText } from '../../components/download-text';
 
 const statusColor = { done: 'success', partly: 'warning', 'not-done': 'error', unknown: 'default' } as const;
 const fixTarget: Record<FixScreen, [string, Record<string, string>?]> = {

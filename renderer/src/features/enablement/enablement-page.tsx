@@ -10,7 +10,7 @@ import type { ScreenProps } from '../../app/screen-router';
 import { ErrorAlert } from '../../components/error-alert';
 import { NotConnected } from '../../components/not-connected';
 import { Page } from '../../components/page';
-import { downloadText } from './file-transfer';
+import { downloadText } from '../../components/download-text';
 import { ImportPanel } from './import-panel';
 import { MappingPanel } from './mapping-panel';
 import { RowsGrid } from './rows-grid';

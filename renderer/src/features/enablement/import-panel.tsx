@@ -6,7 +6,7 @@ import { csvDelimiterSchema, csvEncodingSchema, type ImportSummary } from '@shar
 import type { ApiError } from '@shared/errors';
 import { toApiError, useApi } from '../../api/api-context';
 import { ErrorAlert } from '../../components/error-alert';
-import { readFileAsBase64 } from './file-transfer';
+import { readFileAsBase64 } from './read-file';
 
 type Encoding = (typeof csvEncodingSchema.options)[number];
 type Delimiter = (typeof csvDelimiterSchema.options)[number];
