@@ -77,7 +77,7 @@ function plainLoop(): { seconds: number; failed: number } {
 $ErrorActionPreference = 'Continue'
 Import-Module '${lab.modulePath}'
 $cred = [pscredential]::new('lab-exchadmin@contoso.test', (ConvertTo-SecureString $env:BENCH_PASSWORD -AsPlainText -Force))
-Connect-UmLab -Server 127.0.0.1 -CaDirectory '${lab.caDirectory}' -Credential $cred
+Connect-UmLab -Server ${lab.forests[0]!.host} -CaDirectory '${lab.caDirectory}' -Credential $cred
 $failed = 0
 $watch = [Diagnostics.Stopwatch]::StartNew()
 Import-Csv '${plainCsv}' | ForEach-Object {

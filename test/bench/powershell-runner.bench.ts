@@ -21,7 +21,7 @@ function plainLoop(): { seconds: number } {
 $ErrorActionPreference = 'Stop'
 Import-Module '${lab.modulePath}'
 $cred = [pscredential]::new('lab-exchadmin@contoso.test', (ConvertTo-SecureString $env:BENCH_PASSWORD -AsPlainText -Force))
-Connect-UmLab -Server 127.0.0.1 -CaDirectory '${lab.caDirectory}' -Credential $cred -CallLog '${lab.callLog}'
+Connect-UmLab -Server ${lab.forests[0]!.host} -CaDirectory '${lab.caDirectory}' -Credential $cred -CallLog '${lab.callLog}'
 $ids = @(${identities.map((i) => `'${i}'`).join(',')})
 $null = Get-UMMailbox -Identity $ids[0]
 $watch = [Diagnostics.Stopwatch]::StartNew()

@@ -32,7 +32,7 @@ describe('um-console', () => {
       join(dir, 'settings.json'),
       JSON.stringify({
         ui: { language: 'en', theme: 'system' },
-        profiles: [{ name: 'corp-ro', directory: { host: '127.0.0.1', port: 636, security: 'ldaps', caFile: lab.caFile, bindIdentity: 'lab-readonly@contoso.test', timeoutMs: 15000 } }],
+        profiles: [{ name: 'corp-ro', directory: { host: lab.forests[0]!.host, port: 636, security: 'ldaps', caFile: lab.caFile, bindIdentity: 'lab-readonly@contoso.test', timeoutMs: 15000 } }],
       }),
     );
 

@@ -21,9 +21,15 @@ export interface ForestSpec {
   role: 'lync-exchange' | 'exchange-resource';
 }
 
+/**
+ * The loopback addresses of the two DCs: 127.0.0.1 and 127.0.0.2, or UMC_LAB_ADDRESSES
+ * ("127.0.1.1,127.0.1.2") so a second lab (with its own UMC_LAB_DIR) can run beside the first.
+ */
+const [contosoAddress = '127.0.0.1', fabrikamAddress = '127.0.0.2'] = (process.env.UMC_LAB_ADDRESSES ?? '').split(',').filter(Boolean);
+
 export const forests: Record<ForestSpec['key'], ForestSpec> = {
-  contoso: { key: 'contoso', dnsName: 'contoso.test', netbios: 'CONTOSO', orgName: 'Contoso', dcHost: 'dc1', address: '127.0.0.1', role: 'lync-exchange' },
-  fabrikam: { key: 'fabrikam', dnsName: 'fabrikam.test', netbios: 'FABRIKAM', orgName: 'Fabrikam', dcHost: 'dc1', address: '127.0.0.2', role: 'exchange-resource' },
+  contoso: { key: 'contoso', dnsName: 'contoso.test', netbios: 'CONTOSO', orgName: 'Contoso', dcHost: 'dc1', address: contosoAddress, role: 'lync-exchange' },
+  fabrikam: { key: 'fabrikam', dnsName: 'fabrikam.test', netbios: 'FABRIKAM', orgName: 'Fabrikam', dcHost: 'dc1', address: fabrikamAddress, role: 'exchange-resource' },
 };
 
 export function forestDir(forest: ForestSpec): string {

@@ -3,10 +3,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The lab descriptor's CA file, found as the console finds it (UMC_LAB_STATE, UMC_LAB_DIR, default). */
-function labCaFile(): string {
+function labDescriptor(): { caFile: string; forests: Array<{ host: string; role: string }> } {
   const path = process.env.UMC_LAB_STATE ?? join(process.env.UMC_LAB_DIR ?? '/var/lib/umc-lab', 'lab.json');
   if (!existsSync(path)) throw new Error('The lab is not up: run npm run lab -- up --forests 2');
-  return (JSON.parse(readFileSync(path, 'utf8')) as { caFile: string }).caFile;
+  return JSON.parse(readFileSync(path, 'utf8')) as { caFile: string; forests: Array<{ host: string; role: string }> };
 }
 
 /**
@@ -14,10 +14,12 @@ function labCaFile(): string {
  * ldapmodify over LDAPS as Administrator: for setting up and cleaning up what a spec needs.
  */
 export function labModify(ldif: string, options: { ignoreMissing?: boolean } = {}): void {
-  const result = spawnSync('ldapmodify', ['-H', 'ldaps://127.0.0.1', '-x', '-D', 'Administrator@contoso.test', '-w', 'Lab-Passw0rd!', ...(options.ignoreMissing ? ['-c'] : [])], {
+  const lab = labDescriptor();
+  const host = lab.forests.find((f) => f.role === 'lync-exchange')!.host;
+  const result = spawnSync('ldapmodify', ['-H', `ldaps://${host}`, '-x', '-D', 'Administrator@contoso.test', '-w', 'Lab-Passw0rd!', ...(options.ignoreMissing ? ['-c'] : [])], {
     input: ldif,
     encoding: 'utf8',
-    env: { ...process.env, LDAPTLS_CACERT: labCaFile(), LDAPTLS_REQCERT: 'demand' },
+    env: { ...process.env, LDAPTLS_CACERT: lab.caFile, LDAPTLS_REQCERT: 'demand' },
   });
   if (result.status !== 0 && !(options.ignoreMissing && /No such object/.test(result.stderr))) throw new Error(`ldapmodify failed: ${result.stderr}`);
 }

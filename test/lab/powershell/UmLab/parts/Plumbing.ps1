@@ -1,0 +1,244 @@
+# UmLab plumbing: the LDAP connection, the call log, lookups and error records every part uses.
+
+#region Plumbing
+
+function Connect-UmLab {
+    <# Binds to the lab DC as the profile's account; called once when the console opens a session. #>
+    [CmdletBinding()]
+    param(
+        [Parameter(Mandatory)][string]$Server,
+        [int]$Port = 636,
+        [Parameter(Mandatory)][string]$CaDirectory,
+        [Parameter(Mandatory)][pscredential]$Credential,
+        [string]$CallLog,
+        [string]$CmsFile,
+        [string]$OuRecipesFile
+    )
+    $identifier = [System.DirectoryServices.Protocols.LdapDirectoryIdentifier]::new($Server, $Port)
+    $connection = [System.DirectoryServices.Protocols.LdapConnection]::new($identifier, $Credential.GetNetworkCredential(), [System.DirectoryServices.Protocols.AuthType]::Basic)
+    $connection.SessionOptions.ProtocolVersion = 3
+    $connection.SessionOptions.SecureSocketLayer = $true
+    # Searches from the domain root return referrals to the other partitions; chasing them (the
+    # default) makes libldap try to resolve the domain name and stalls every such search.
+    $connection.SessionOptions.ReferralChasing = [System.DirectoryServices.Protocols.ReferralChasingOptions]::None
+    $connection.SessionOptions.TrustedCertificatesDirectory = $CaDirectory
+    $connection.SessionOptions.StartNewTlsSessionContext()
+    $connection.Timeout = [TimeSpan]::FromSeconds(60)
+    $connection.Bind()
+    $script:Lab = @{ Connection = $connection; CallLog = $CallLog; CmsFile = $CmsFile; OuRecipesFile = $OuRecipesFile; Server = $Server }
+    $root = Get-LabEntry -Base '' -Scope Base -Attributes @('defaultNamingContext', 'configurationNamingContext', 'dnsHostName')
+    $script:Lab.Domain = Get-LabValue $root 'defaultNamingContext'
+    $script:Lab.Configuration = Get-LabValue $root 'configurationNamingContext'
+    $script:Lab.DcName = Get-LabValue $root 'dnsHostName'
+    $org = @(Find-LabEntries -Base "CN=Microsoft Exchange,CN=Services,$($script:Lab.Configuration)" -Filter '(objectClass=msExchOrganizationContainer)' -Scope OneLevel -Attributes @('cn'))
+    $script:Lab.Organization = if ($org.Count -gt 0) { $org[0].DistinguishedName } else { $null }
+}
+
+function Write-LabCall {
+    param([string]$Cmdlet, [System.Collections.IDictionary]$Parameters)
+    if (-not $script:Lab -or -not $script:Lab.CallLog) { return }
+    $recorded = [ordered]@{}
+    foreach ($key in $Parameters.Keys) {
+        $value = $Parameters[$key]
+        if ($key -eq 'PIN' -and $null -ne $value) { $recorded[$key] = "<redacted length=$(([string]$value).Length)>" }
+        elseif ($value -is [System.Management.Automation.SwitchParameter]) { $recorded[$key] = $value.IsPresent }
+        elseif ($value -is [securestring]) { $recorded[$key] = '<secure>' }
+        else { $recorded[$key] = $value }
+    }
+    $line = [ordered]@{ time = [DateTime]::UtcNow.ToString('o'); cmdlet = $Cmdlet; parameters = $recorded } | ConvertTo-Json -Compress -Depth 6
+    [System.IO.File]::AppendAllText($script:Lab.CallLog, $line + "`n", [System.Text.UTF8Encoding]::new($false))
+}
+
+function Invoke-LabDelay([string]$Cmdlet) {
+    # Test hook: UMLAB_DELAY="Get-UMDialPlan=3000;…" makes a cmdlet hang like a slow Exchange
+    # server, so timeouts, cancel and a session dying mid-call can be tested.
+    $spec = [Environment]::GetEnvironmentVariable('UMLAB_DELAY')
+    if (-not $spec) { return }
+    foreach ($part in $spec.Split(';')) {
+        $name, $ms = $part.Split('=', 2)
+        if ($name -eq $Cmdlet -and $ms -match '^\d+$') { Start-Sleep -Milliseconds ([int]$ms) }
+    }
+}
+
+function Assert-LabConnected {
+    if (-not $script:Lab) { throw [System.InvalidOperationException]::new('The lab module is not connected; run Connect-UmLab first.') }
+}
+
+function ConvertTo-LdapFilterValue([string]$Value) {
+    $builder = [System.Text.StringBuilder]::new()
+    foreach ($ch in $Value.ToCharArray()) {
+        switch ($ch) {
+            '\' { [void]$builder.Append('\5c') }
+            '*' { [void]$builder.Append('\2a') }
+            '(' { [void]$builder.Append('\28') }
+            ')' { [void]$builder.Append('\29') }
+            ([char]0) { [void]$builder.Append('\00') }
+            default { [void]$builder.Append($ch) }
+        }
+    }
+    $builder.ToString()
+}
+
+function ConvertTo-LdapDnValue([string]$Value) {
+    $builder = [System.Text.StringBuilder]::new()
+    for ($i = 0; $i -lt $Value.Length; $i++) {
+        $ch = $Value[$i]
+        if ([int]$ch -lt 0x20 -or $ch -eq '\') { [void]$builder.AppendFormat('\{0:x2}', [int]$ch) }
+        elseif ('"+,;<>='.Contains($ch)) { [void]$builder.Append('\').Append($ch) }
+        elseif ($i -eq 0 -and ($ch -eq '#' -or $ch -eq ' ')) { [void]$builder.Append('\').Append($ch) }
+        elseif ($i -eq $Value.Length - 1 -and $ch -eq ' ') { [void]$builder.Append('\ ') }
+        else { [void]$builder.Append($ch) }
+    }
+    $builder.ToString()
+}
+
+function Find-LabEntries {
+    param([string]$Base, [string]$Filter = '(objectClass=*)', [string]$Scope = 'Subtree', [string[]]$Attributes = @('*'))
+    Assert-LabConnected
+    $request = [System.DirectoryServices.Protocols.SearchRequest]::new($Base, $Filter, [System.DirectoryServices.Protocols.SearchScope]$Scope, [string[]]$Attributes)
+    $paging = [System.DirectoryServices.Protocols.PageResultRequestControl]::new(1000)
+    [void]$request.Controls.Add($paging)
+    do {
+        try { $response = [System.DirectoryServices.Protocols.SearchResponse]$script:Lab.Connection.SendRequest($request) }
+        catch [System.DirectoryServices.Protocols.DirectoryOperationException] {
+            if ($_.Exception.Response.ResultCode -eq 'NoSuchObject') { return }
+            throw
+        }
+        foreach ($entry in $response.Entries) { $entry }
+        $cookie = $null
+        foreach ($control in $response.Controls) { if ($control -is [System.DirectoryServices.Protocols.PageResultResponseControl]) { $cookie = $control.Cookie } }
+        $paging.Cookie = $cookie
+    } while ($cookie -and $cookie.Length -gt 0)
+}
+
+function Get-LabEntry {
+    param([string]$Base, [string]$Scope = 'Base', [string[]]$Attributes = @('*'))
+    $found = @(Find-LabEntries -Base $Base -Scope $Scope -Attributes $Attributes)
+    if ($found.Count -gt 0) { $found[0] } else { $null }
+}
+
+function Get-LabValue($Entry, [string]$Name) {
+    $values = @(Get-LabValues $Entry $Name)
+    if ($values.Count -gt 0) { $values[0] } else { $null }
+}
+
+function Get-LabValues($Entry, [string]$Name) {
+    # Callers wrap the call in @() so that one value and none stay arrays.
+    if ($null -eq $Entry -or -not $Entry.Attributes.Contains($Name)) { return }
+    $Entry.Attributes[$Name].GetValues([string])
+}
+
+function Invoke-LabModify {
+    param([string]$DistinguishedName, [object[]]$Changes)
+    $request = [System.DirectoryServices.Protocols.ModifyRequest]::new($DistinguishedName, [System.DirectoryServices.Protocols.DirectoryAttributeModification[]]@($Changes))
+    [void]$script:Lab.Connection.SendRequest($request)
+}
+
+function New-LabChange {
+    param([string]$Name, [ValidateSet('Add', 'Delete', 'Replace')][string]$Operation, [object[]]$Values = @())
+    $change = [System.DirectoryServices.Protocols.DirectoryAttributeModification]::new()
+    $change.Name = $Name
+    $change.Operation = [System.DirectoryServices.Protocols.DirectoryAttributeOperation]$Operation
+    foreach ($value in $Values) {
+        if ($value -is [byte[]]) { [void]$change.Add([byte[]]$value) } else { [void]$change.Add([string]$value) }
+    }
+    # The modification is itself a collection; keep the pipeline from unrolling it into its values.
+    Write-Output -NoEnumerate $change
+}
+
+function New-LabObject {
+    param([string]$DistinguishedName, [hashtable]$Attributes)
+    # DirectoryAttribute is a collection: build the array directly so the pipeline cannot unroll it.
+    $list = [System.Collections.Generic.List[System.DirectoryServices.Protocols.DirectoryAttribute]]::new()
+    foreach ($key in $Attributes.Keys) { $list.Add([System.DirectoryServices.Protocols.DirectoryAttribute]::new($key, [string[]]@($Attributes[$key]))) }
+    $request = [System.DirectoryServices.Protocols.AddRequest]::new($DistinguishedName, $list.ToArray())
+    [void]$script:Lab.Connection.SendRequest($request)
+}
+
+function Write-LabError {
+    <# Reports a failure the way Exchange does: a non-terminating error record with an id and category. #>
+    param($Cmdlet, [string]$Message, [string]$ErrorId, [System.Management.Automation.ErrorCategory]$Category, $Target)
+    $exception = [System.InvalidOperationException]::new($Message)
+    $Cmdlet.WriteError([System.Management.Automation.ErrorRecord]::new($exception, $ErrorId, $Category, $Target))
+}
+
+function Invoke-LabWrite {
+    <# Runs a directory write; a refusal from the DC becomes an error record, not an exception. #>
+    param($Cmdlet, $Target, [scriptblock]$Write)
+    try { & $Write; return $true }
+    catch [System.DirectoryServices.Protocols.DirectoryOperationException] {
+        $code = $_.Exception.Response.ResultCode
+        $category = if ($code -eq 'InsufficientAccessRights') { 'PermissionDenied' } else { 'WriteError' }
+        Write-LabError $Cmdlet "Active Directory refused the change ($code): $($_.Exception.Response.ErrorMessage)" "ADOperationFailed.$code" $category $Target
+        return $false
+    }
+}
+
+#endregion
+
+#region Lookups
+
+function Get-UmContainer([string]$Name) { "CN=$Name,$($script:Lab.Organization)" }
+
+function Find-UmObject {
+    <# An Exchange UM object by name, DN or GUID within its container. #>
+    param([string]$Container, [string]$Class, [string]$Identity, [string]$Scope = 'OneLevel')
+    $base = Get-UmContainer $Container
+    if (-not $Identity) { return @(Find-LabEntries -Base $base -Filter "(objectClass=$Class)" -Scope $Scope) }
+    if ($Identity -match '^(?i)CN=.+,') { return @(Find-LabEntries -Base $Identity -Filter "(objectClass=$Class)" -Scope Base) }
+    $name = ConvertTo-LdapFilterValue $Identity
+    @(Find-LabEntries -Base $base -Filter "(&(objectClass=$Class)(|(cn=$name)(name=$name)))" -Scope $Scope)
+}
+
+function Resolve-LabRecipient {
+    <# Identity as Exchange accepts it: UPN, e-mail address, DOMAIN\user, alias/SamAccountName, name or DN. #>
+    param([string]$Identity)
+    $attributes = @('cn', 'displayName', 'sAMAccountName', 'userPrincipalName', 'mail', 'proxyAddresses', 'telephoneNumber', 'msExchMailboxGuid', 'msExchUMEnabledFlags',
+        'msExchUMTemplateLink', 'msExchUMRecipientDialPlanLink', 'msRTCSIP-PrimaryUserAddress', 'msRTCSIP-Line', 'givenName', 'sn', 'msExchUCVoiceMailSettings', 'objectClass')
+    if ($Identity -match '^(?i)(CN|OU)=.+,DC=') { return @(Find-LabEntries -Base $Identity -Scope Base -Attributes $attributes) }
+    $value = ConvertTo-LdapFilterValue $Identity
+    $match = if ($Identity.Contains('\')) { "(sAMAccountName=$(ConvertTo-LdapFilterValue $Identity.Split('\', 2)[1]))" }
+    elseif ($Identity.Contains('@')) { "(|(userPrincipalName=$value)(mail=$value)(proxyAddresses=smtp:$value))" }
+    else { "(|(sAMAccountName=$value)(cn=$value)(displayName=$value))" }
+    @(Find-LabEntries -Base $script:Lab.Domain -Filter "(&(objectClass=user)(objectCategory=person)$match)" -Attributes $attributes)
+}
+
+function Resolve-SingleRecipient {
+    param($Cmdlet, [string]$Identity)
+    $found = @(Resolve-LabRecipient $Identity)
+    if ($found.Count -eq 0) {
+        Write-LabError $Cmdlet "The operation couldn't be performed because object '$Identity' couldn't be found on '$($script:Lab.DcName)'." 'ManagementObjectNotFoundException' ObjectNotFound $Identity
+        return $null
+    }
+    if ($found.Count -gt 1) {
+        Write-LabError $Cmdlet "The operation couldn't be performed because '$Identity' matches multiple entries." 'ManagementObjectAmbiguousException' InvalidArgument $Identity
+        return $null
+    }
+    $found[0]
+}
+
+function Get-RdnValue([string]$DistinguishedName) {
+    if (-not $DistinguishedName) { return $null }
+    $first = ($DistinguishedName -split '(?<!\\),', 2)[0]
+    ($first -replace '^[^=]+=', '') -replace '\\(.)', '$1'
+}
+
+function Get-EumProxies($Entry) {
+    @(Get-LabValues $Entry 'proxyAddresses' | Where-Object { $_ -match '^(?i)eum:' })
+}
+
+function Split-EumProxy([string]$Proxy) {
+    if ($Proxy -match '^(?i)eum:(?<address>[^;]+);phone-context=(?<context>.+)$') { @{ Address = $Matches.address; Context = $Matches.context } }
+}
+
+function Get-SipProxy($Entry) {
+    $sip = @(Get-LabValues $Entry 'proxyAddresses' | Where-Object { $_ -match '^(?i)sip:' })
+    if ($sip.Count -gt 0) { $sip[0].Substring(4) } else { $null }
+}
+
+function ConvertTo-DtmfDigits([string]$Text) {
+    $map = @{ a = 2; b = 2; c = 2; d = 3; e = 3; f = 3; g = 4; h = 4; i = 4; j = 5; k = 5; l = 5; m = 6; n = 6; o = 6; p = 7; q = 7; r = 7; s = 7; t = 8; u = 8; v = 8; w = 9; x = 9; y = 9; z = 9 }
+    -join ($Text.ToLowerInvariant().ToCharArray() | ForEach-Object { if ($map.ContainsKey([string]$_)) { $map[[string]$_] } elseif ($_ -match '\d') { $_ } })
+}
+
+#endregion
