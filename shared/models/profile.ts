@@ -24,6 +24,8 @@ export const directoryEndpointSchema = z.object({
   /** The identity to bind as: a UPN (admin@contoso.com), DOMAIN\user or a DN. */
   bindIdentity: z.string().min(1).max(1024),
   timeoutMs: z.number().int().min(1000).max(300_000).default(15_000),
+  /** The DC's global catalog port, when not the standard 3269 (LDAPS) / 3268 (StartTLS). */
+  globalCatalogPort: z.number().int().min(1).max(65535).optional(),
 });
 export type DirectoryEndpoint = z.infer<typeof directoryEndpointSchema>;
 

@@ -54,7 +54,7 @@ async function growDirectory(): Promise<void> {
     const name = `Bench${String(i).padStart(2, '0')}`;
     await dir.ensure(dialPlanDn(name, forests.contoso), { objectClass: 'msExchUMDialPlan', msExchUMDialPlanURIType: '3', msExchUMDialPlanVoipSecurity: '1', msExchUMNumberingPlanDigits: '5', msExchUMPhoneContext: `${name}.contoso.test`, msExchUMVoiceMailPilotNumbers: [`+1555${String(i).padStart(7, '0')}`] });
     await dir.ensure(`CN=${name} Default Policy,CN=UM Mailbox Policies,${orgDn(forests.contoso)}`, { objectClass: 'msExchUMRecipientTemplate', msExchUMMailboxPolicyDialPlanLink: dialPlanDn(name, forests.contoso) });
-    await dir.ensure(`CN=${name} Subscriber Access,OU=UM Contacts,${labOuDn(forests.contoso)}`, contactAttributes({ kind: 'SA', name: `${name} Subscriber Access`, sipAddress: `sip:${name}SA@contoso.test`, phoneNumber: `+1555${String(i).padStart(7, '0')}`, targetDn: dialPlanDn(name, forests.contoso), poolServiceDn: poolServiceDn('pool01.contoso.test') }));
+    await dir.ensure(`CN=${name} Subscriber Access,OU=UM Contacts,${labOuDn(forests.contoso)}`, contactAttributes({ kind: 'SA', name: `${name} Subscriber Access`, sipAddress: `sip:${name}SA@contoso.test`, phoneNumber: `+1555${String(i).padStart(7, '0')}`, targetDn: dialPlanDn(name, forests.contoso), phoneContext: `${name}.contoso.test`, poolServiceDn: poolServiceDn('pool01.contoso.test') }));
   }
   for (let i = 4; i <= 20; i++) {
     const pool = `CN=1:${i},CN=Pools,CN=RTC Service,CN=Services,${config}`;

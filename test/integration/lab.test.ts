@@ -78,7 +78,7 @@ describe('every seeded object is present', () => {
       expect(entry!.getInt('msExchUMDialPlanVoipSecurity')).toBe(plan.voipSecurity);
       expect(entry!.getInt('msExchUMNumberingPlanDigits')).toBe(plan.digits);
       expect(entry!.get('msExchUMPhoneContext')).toBe(`${plan.name}.contoso.test`);
-      expect(entry!.getAll('msExchUMVoiceMailPilotNumbers')).toEqual(plan.pilots);
+      expect(entry!.getAll('msExchUMVoiceMailPilotNumbers')).toEqual(plan.accessNumbers);
       const policy = await admin.read(`CN=${plan.name} Default Policy,CN=UM Mailbox Policies,${org}`, ['msExchUMMailboxPolicyDialPlanLink']);
       expect(policy?.get('msExchUMMailboxPolicyDialPlanLink')?.toLowerCase()).toBe(entry!.dn.toLowerCase());
     }

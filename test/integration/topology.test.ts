@@ -47,7 +47,7 @@ describe('one forest (contoso.test)', () => {
       expect(dp.voipSecurity).toBe(({ 1: 'SIPSecured', 2: 'Unsecured', 3: 'Secured' } as const)[seed.voipSecurity]);
       expect(dp.digits).toBe(seed.digits);
       expect(dp.phoneContext).toBe(`${seed.name}.contoso.test`);
-      expect(dp.accessNumbers).toEqual(seed.pilots);
+      expect(dp.accessNumbers).toEqual(seed.accessNumbers);
       expect(dp.mailboxPolicyDns).toHaveLength(1);
     }
     const redmond = org.dialPlans.find((d) => d.name === 'Redmond')!;

@@ -8,6 +8,7 @@ import { defaultParameters, descriptorPath, forests, labModulePath, labRoot, rep
 import { SambaInstance } from './samba-instance';
 import { extendSchema } from './schema-extension';
 import { seedContoso, seedFabrikam } from './seed';
+import { exchangeCertificates, lyncCms } from './seed-outside-ad';
 import { ouObjectTypes, recipeFor, rightsMask } from '../../electron/services/permissions/ou-permission-recipes';
 
 /**
@@ -18,7 +19,8 @@ import { ouObjectTypes, recipeFor, rightsMask } from '../../electron/services/pe
  */
 const parametersFile = join(labRoot, 'parameters.json');
 export const callLogPath = join(labRoot, 'powershell-calls.log');
-const cmsFile = join(repoRoot, 'test/lab/powershell/cms.json');
+const cmsFile = join(labRoot, 'cms.json');
+const exchangeStateFile = join(labRoot, 'exchange-certificates.json');
 const ouRecipesFile = join(labRoot, 'ou-permission-recipes.json');
 
 const log = (message: string) => process.stderr.write(`[lab] ${message}\n`);
@@ -86,8 +88,15 @@ function writeOuRecipes(): void {
   writeFileSync(ouRecipesFile, `${JSON.stringify(recipes, null, 2)}\n`);
 }
 
+/** What the products keep outside AD (seed-outside-ad.ts), rewritten at every up and reset. */
+function writeOutsideAd(): void {
+  writeFileSync(cmsFile, `${JSON.stringify(lyncCms(), null, 2)}\n`);
+  writeFileSync(exchangeStateFile, `${JSON.stringify(exchangeCertificates(), null, 2)}\n`);
+}
+
 function writeDescriptor(p: LabParameters): void {
   writeOuRecipes();
+  writeOutsideAd();
   const descriptor = {
     format: 1,
     caFile: caCertFile,
@@ -95,6 +104,7 @@ function writeDescriptor(p: LabParameters): void {
     modulePath: labModulePath,
     callLog: callLogPath,
     cmsFile,
+    exchangeStateFile,
     ouRecipesFile,
     forests: wantedForests(p).map((f) => ({ dnsName: f.dnsName, netbios: f.netbios, host: f.address, ldapsPort: 636, ldapPort: 389, role: f.role })),
   };

@@ -4,8 +4,9 @@ import { configDn, schemaDn, type ForestSpec } from './lab-config';
 
 /**
  * The part of the Exchange UM and Lync Server schema extensions the console reads and writes,
- * added to Samba over LDAP. Names and syntaxes follow the products; OIDs and schemaIDGUIDs are
- * the lab's own (stable, derived from the names), so the console must read GUIDs at run time.
+ * added to Samba over LDAP. Names and syntaxes follow the products (attribute names: docs/domain.md
+ * §2 and §5, sources S2 and S11); OIDs and schemaIDGUIDs are the lab's own (stable, derived from
+ * the names), so the console must read GUIDs at run time.
  */
 
 type Syntax = 'string' | 'int' | 'int64' | 'bool' | 'dn' | 'octet';
@@ -18,6 +19,8 @@ interface AttributeDef {
   backLink?: string;
   /** The Lync property set this attribute belongs to (attributeSecurityGUID). */
   propertySet?: keyof typeof propertySets;
+  /** Replicated to the global catalog (isMemberOfPartialAttributeSet), as S2 says of Lync's user attributes. */
+  gc?: boolean;
 }
 
 /** Lync's property sets (controlAccessRight objects); rightsGuids from domain.md §5. */
@@ -32,7 +35,11 @@ const exchangeAttributes: AttributeDef[] = [
   { name: 'msExchUMDialPlanVoipSecurity', syntax: 'int' },
   { name: 'msExchUMNumberingPlanDigits', syntax: 'int' },
   { name: 'msExchUMPhoneContext', syntax: 'string' },
+  // AccessTelephoneNumbers; PilotIdentifierList is msExchUMDialPlanDialedNumbers [S11][S15].
   { name: 'msExchUMVoiceMailPilotNumbers', syntax: 'string', multi: true },
+  { name: 'msExchUMDialPlanDialedNumbers', syntax: 'string', multi: true },
+  // Bit 4 (16) = SipResourceIdentifierRequired; stored default -1 [S11].
+  { name: 'msExchUMDialPlanFlags2', syntax: 'int' },
   { name: 'msExchUMEquivalentDialPlanPhoneContexts', syntax: 'string', multi: true },
   { name: 'msExchUMIPGatewayAddress', syntax: 'string' },
   { name: 'msExchUMIPGatewayPort', syntax: 'int' },
@@ -46,7 +53,11 @@ const exchangeAttributes: AttributeDef[] = [
   { name: 'msExchUMMailboxPolicyDialPlanLink', syntax: 'dn', backLink: 'msExchUMMailboxPolicyDialPlanBL' },
   { name: 'msExchUMPinPolicyMinPasswordLength', syntax: 'int' },
   { name: 'msExchUMPinPolicyExpiryDays', syntax: 'int' },
+  // AllowCommonPatterns, stored without inversion: 1 = allowed, default 0 [S11][S22].
+  { name: 'msExchUMPinPolicyDisallowCommonPatterns', syntax: 'int' },
   { name: 'msExchUMServerDialPlanLink', syntax: 'dn', multi: true, backLink: 'msExchUMServerDialPlanBL' },
+  // UMStartupMode 0 TCP, 1 TLS, 2 Dual — on the server (UM service) and its CN=SIP,CN=Protocols child (Call Router) [S11][S16][S17].
+  { name: 'msExchUMStartupMode', syntax: 'int' },
   { name: 'msExchVersion', syntax: 'int64' },
   { name: 'msExchCurrentServerRoles', syntax: 'int' },
   // On recipients (users, contacts):
@@ -59,17 +70,21 @@ const exchangeAttributes: AttributeDef[] = [
   { name: 'msExchMailboxGuid', syntax: 'octet' },
   { name: 'msExchRecipientTypeDetails', syntax: 'int64' },
   { name: 'msExchMasterAccountSid', syntax: 'octet' },
+  // A mailbox user's alias, home database and server (what -Identity resolves by, S14).
+  { name: 'mailNickname', syntax: 'string', gc: true },
+  { name: 'homeMDB', syntax: 'dn', backLink: 'homeMDBBL' },
+  { name: 'msExchHomeServerName', syntax: 'string' },
 ];
 
 const lyncAttributes: AttributeDef[] = [
-  { name: 'msRTCSIP-PrimaryUserAddress', syntax: 'string', propertySet: 'RTCUserSearchPropertySet' },
-  { name: 'msRTCSIP-Line', syntax: 'string', propertySet: 'RTCUserSearchPropertySet' },
-  { name: 'msRTCSIP-UserEnabled', syntax: 'bool', propertySet: 'RTCPropertySet' },
-  { name: 'msRTCSIP-PrimaryHomeServer', syntax: 'dn', propertySet: 'RTCPropertySet' },
+  { name: 'msRTCSIP-PrimaryUserAddress', syntax: 'string', propertySet: 'RTCUserSearchPropertySet', gc: true },
+  { name: 'msRTCSIP-Line', syntax: 'string', propertySet: 'RTCUserSearchPropertySet', gc: true },
+  { name: 'msRTCSIP-UserEnabled', syntax: 'bool', propertySet: 'RTCPropertySet', gc: true },
+  { name: 'msRTCSIP-PrimaryHomeServer', syntax: 'dn', propertySet: 'RTCPropertySet', gc: true },
   { name: 'msRTCSIP-TargetHomeServer', syntax: 'dn', propertySet: 'RTCPropertySet' },
-  { name: 'msRTCSIP-OptionFlags', syntax: 'int', propertySet: 'RTCPropertySet' },
+  { name: 'msRTCSIP-OptionFlags', syntax: 'int', propertySet: 'RTCPropertySet', gc: true },
   { name: 'msRTCSIP-LineServer', syntax: 'string', propertySet: 'RTCPropertySet' },
-  { name: 'msRTCSIP-SourceObjectType', syntax: 'int', propertySet: 'RTCPropertySet' },
+  { name: 'msRTCSIP-SourceObjectType', syntax: 'int', propertySet: 'RTCPropertySet', gc: true },
   { name: 'msRTCSIP-ArchivingEnabled', syntax: 'int', propertySet: 'RTCPropertySet' },
   { name: 'msRTCSIP-FederationEnabled', syntax: 'bool', propertySet: 'RTCPropertySet' },
   { name: 'msRTCSIP-InternetAccessEnabled', syntax: 'bool', propertySet: 'RTCPropertySet' },
@@ -77,7 +92,9 @@ const lyncAttributes: AttributeDef[] = [
   { name: 'msRTCSIP-DeploymentLocator', syntax: 'string', propertySet: 'RTCUserProvisioningPropertySet' },
   { name: 'msRTCSIP-OwnerUrn', syntax: 'string', propertySet: 'RTCUserProvisioningPropertySet' },
   // On pools:
+  // Stored as major << 16 (Get-UCPool compares with 0x30000, S8); msRTCSIP-PoolType 5 Standard, 10 Enterprise [S2].
   { name: 'msRTCSIP-PoolVersion', syntax: 'int' },
+  { name: 'msRTCSIP-PoolType', syntax: 'int' },
   { name: 'msRTCSIP-PoolData', syntax: 'string', multi: true },
   { name: 'msRTCSIP-PoolDisplayName', syntax: 'string' },
 ];
@@ -91,14 +108,19 @@ interface ClassDef {
 const classes: ClassDef[] = [
   { name: 'msExchConfigurationContainer', possSuperiors: ['container'], mayContain: [] },
   { name: 'msExchOrganizationContainer', possSuperiors: ['msExchConfigurationContainer'], mayContain: [] },
-  { name: 'msExchContainer', possSuperiors: ['msExchOrganizationContainer', 'msExchContainer', 'msExchAdminGroup'], mayContain: [] },
+  // Also CN=Protocols under a server and CN=Databases under an administrative group.
+  { name: 'msExchContainer', possSuperiors: ['msExchOrganizationContainer', 'msExchContainer', 'msExchAdminGroup', 'msExchExchangeServer'], mayContain: [] },
   { name: 'msExchAdminGroup', possSuperiors: ['msExchContainer'], mayContain: [] },
   { name: 'msExchServersContainer', possSuperiors: ['msExchAdminGroup'], mayContain: [] },
   {
     name: 'msExchExchangeServer',
     possSuperiors: ['msExchServersContainer'],
-    mayContain: ['serialNumber', 'msExchVersion', 'msExchCurrentServerRoles', 'msExchUMServerDialPlanLink', 'networkAddress', 'dNSHostName'],
+    mayContain: ['serialNumber', 'msExchVersion', 'msExchCurrentServerRoles', 'msExchUMServerDialPlanLink', 'msExchUMStartupMode', 'networkAddress', 'dNSHostName', 'legacyExchangeDN'],
   },
+  // The UM Call Router's settings on a 2013 Client Access server: CN=SIP,CN=Protocols,<server> [S11].
+  { name: 'msExchProtocolCfgSIPFEServer', possSuperiors: ['msExchContainer'], mayContain: ['msExchUMStartupMode', 'msExchUMServerDialPlanLink'] },
+  // A mailbox database (homeMDB points here).
+  { name: 'msExchPrivateMDB', possSuperiors: ['msExchContainer'], mayContain: ['homeMDBBL'] },
   {
     name: 'msExchUMDialPlan',
     possSuperiors: ['msExchContainer'],
@@ -108,6 +130,8 @@ const classes: ClassDef[] = [
       'msExchUMNumberingPlanDigits',
       'msExchUMPhoneContext',
       'msExchUMVoiceMailPilotNumbers',
+      'msExchUMDialPlanDialedNumbers',
+      'msExchUMDialPlanFlags2',
       'msExchUMEquivalentDialPlanPhoneContexts',
       'msExchUMRecipientDialPlanBL',
       'msExchUMServerDialPlanBL',
@@ -126,11 +150,11 @@ const classes: ClassDef[] = [
   {
     name: 'msExchUMRecipientTemplate',
     possSuperiors: ['msExchContainer'],
-    mayContain: ['msExchUMMailboxPolicyDialPlanLink', 'msExchUMPinPolicyMinPasswordLength', 'msExchUMPinPolicyExpiryDays'],
+    mayContain: ['msExchUMMailboxPolicyDialPlanLink', 'msExchUMPinPolicyMinPasswordLength', 'msExchUMPinPolicyExpiryDays', 'msExchUMPinPolicyDisallowCommonPatterns'],
   },
   { name: 'msRTCSIP-Service', possSuperiors: ['container'], mayContain: [] },
   { name: 'msRTCSIP-Pools', possSuperiors: ['msRTCSIP-Service'], mayContain: [] },
-  { name: 'msRTCSIP-Pool', possSuperiors: ['msRTCSIP-Pools'], mayContain: ['dNSHostName', 'msRTCSIP-PoolVersion', 'msRTCSIP-PoolData', 'msRTCSIP-PoolDisplayName'] },
+  { name: 'msRTCSIP-Pool', possSuperiors: ['msRTCSIP-Pools'], mayContain: ['dNSHostName', 'msRTCSIP-PoolVersion', 'msRTCSIP-PoolType', 'msRTCSIP-PoolData', 'msRTCSIP-PoolDisplayName'] },
   { name: 'msRTCSIP-PoolService', possSuperiors: ['container'], mayContain: [] },
 ];
 
@@ -145,6 +169,9 @@ const recipientAttributes = [
   'msExchMailboxGuid',
   'msExchRecipientTypeDetails',
   'msExchMasterAccountSid',
+  'mailNickname',
+  'homeMDB',
+  'msExchHomeServerName',
   ...lyncAttributes.filter((a) => a.propertySet).map((a) => a.name),
 ];
 
@@ -200,6 +227,7 @@ export async function extendSchema(dir: LabDirectory, forest: ForestSpec): Promi
     if (syntax.oMObjectClass) attrs.oMObjectClass = Buffer.from(syntax.oMObjectClass, 'hex');
     if (linkId) attrs.linkID = linkId;
     if (def.propertySet) attrs.attributeSecurityGUID = guidBytes(propertySets[def.propertySet]);
+    if (def.gc) attrs.isMemberOfPartialAttributeSet = 'TRUE';
     if (!(await existing(def.name))) await dir.add(`CN=${cnOf(def.name)},${schema}`, attrs);
     return attrs.attributeID as string;
   };

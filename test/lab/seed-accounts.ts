@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { LabDirectory } from './lab-directory';
 import { domainDn, forests, LAB_PASSWORD, labAccounts, labOuDn, type ForestSpec } from './lab-config';
-import { dialPlanDn, phoneContext, policyDn, poolServiceDn } from './seed-topology';
+import { ADMIN_GROUP, dialPlanDn, mailboxDatabaseDn, phoneContext, policyDn, poolServiceDn, serverLegacyDn } from './seed-topology';
 
 /** Lync's universal groups and the nesting Lync's Enable-CsAdForest sets up. */
 export const rtcGroups: Record<string, string[]> = {
@@ -36,6 +36,12 @@ export interface LabUserPlan {
 }
 
 export const userSam = (i: number) => `u${String(i).padStart(5, '0')}`;
+
+/** The mailbox's alias (mailNickname), unlike its sAMAccountName, so a file naming users by alias is tested as such [S14]. */
+export const userAlias = (i: number) => `user${String(i).padStart(5, '0')}`;
+
+/** A recipient's legacyExchangeDN, as Exchange 2007 and later stamp it [S14]. */
+export const recipientLegacyDn = (orgName: string, alias: string) => `/o=${orgName}/ou=${ADMIN_GROUP}/cn=Recipients/cn=${alias}`;
 
 export function planUser(i: number): LabUserPlan {
   const lyncEnabled = i % 10 < 8; // 80 %
@@ -131,6 +137,11 @@ export async function seedContosoUsers(dir: LabDirectory, count: number, onProgr
       objectClass: 'user',
       sAMAccountName: plan.sam,
       userPrincipalName: upn,
+      // A mailbox user as Exchange keeps one: alias, legacyExchangeDN, home database and server.
+      mailNickname: userAlias(i),
+      legacyExchangeDN: recipientLegacyDn(forest.orgName, userAlias(i)),
+      homeMDB: mailboxDatabaseDn(forest),
+      msExchHomeServerName: serverLegacyDn('EX15', forest),
       givenName: i % 10 === 9 ? '測試' : 'User',
       sn: String(i).padStart(5, '0'),
       displayName: i % 10 === 9 ? `測試使用者 ${String(i).padStart(5, '0')}` : `User ${String(i).padStart(5, '0')}`,
@@ -140,6 +151,7 @@ export async function seedContosoUsers(dir: LabDirectory, count: number, onProgr
       userAccountControl: DISABLED_ACCOUNT,
       msExchMailboxGuid: mailboxGuid(upn),
       msExchRecipientTypeDetails: '1',
+      // 830 is Exchange's default (UMEnabled bit clear); Enable-UMMailbox ORs in 1 [S11].
       msExchUMEnabledFlags: plan.umEnabled ? '831' : '830',
     };
     if (plan.lyncEnabled) {
@@ -177,6 +189,10 @@ export async function seedFabrikamMailboxes(dir: LabDirectory, contoso: LabDirec
       userPrincipalName: `${sam}@${forest.dnsName}`,
       displayName: `Linked mailbox of ${userSam(i)}`,
       mail: `${sam}@${forest.dnsName}`,
+      mailNickname: sam,
+      legacyExchangeDN: recipientLegacyDn(forest.orgName, sam),
+      homeMDB: mailboxDatabaseDn(forest),
+      msExchHomeServerName: serverLegacyDn('EX15FAB', forest),
       proxyAddresses: [`SMTP:${sam}@${forest.dnsName}`, `sip:${userSam(i)}@contoso.test`],
       userAccountControl: DISABLED_ACCOUNT,
       msExchMailboxGuid: mailboxGuid(sam),

@@ -106,7 +106,7 @@ export class ContactsService {
     if (route === 'ldap') {
       dn = childDn('CN', input.name, input.ouDn);
       await this.audited(input.profile, session, 'contact.create', dn, route, undefined, after, () =>
-        session.add(dn, contactAttributes({ kind: input.kind, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, targetDn: target.dn, poolServiceDn: pool.serviceDn })),
+        session.add(dn, contactAttributes({ kind: input.kind, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, targetDn: target.dn, phoneContext: target.phoneContext ?? '', poolServiceDn: pool.serviceDn })),
       );
     } else {
       const parameters = { SipAddress: input.sipAddress, RegistrarPool: pool.fqdn, OU: input.ouDn, DisplayNumber: input.phoneNumber, AutoAttendant: input.kind === 'AA', Description: input.name };
@@ -340,14 +340,15 @@ function validatePhone(value: string): void {
   if (!isValidE164(value)) throw new ApiError('INVALID_INPUT', `"${value}" is not an E.164 number. Write it as + and the country code, e.g. +14255550100 (first digit not 0, at most 15 digits).`, { field: 'phoneNumber' });
 }
 
-function findTarget(topology: Topology, kind: 'SA' | 'AA', dn: string): { dn: string; dialPlanDn?: string } {
+function findTarget(topology: Topology, kind: 'SA' | 'AA', dn: string): { dn: string; dialPlanDn?: string; phoneContext?: string } {
   for (const f of topology.forests) {
     if (kind === 'SA') {
       const dp = f.exchange?.dialPlans.find((d) => dnEquals(d.dn, dn));
-      if (dp) return { dn: dp.dn, dialPlanDn: dp.dn };
+      if (dp) return { dn: dp.dn, dialPlanDn: dp.dn, phoneContext: dp.phoneContext };
     } else {
       const aa = f.exchange?.autoAttendants.find((a) => dnEquals(a.dn, dn));
-      if (aa) return { dn: aa.dn, dialPlanDn: aa.dialPlanDn };
+      const dp = aa?.dialPlanDn ? f.exchange?.dialPlans.find((d) => dnEquals(d.dn, aa.dialPlanDn!)) : undefined;
+      if (aa) return { dn: aa.dn, dialPlanDn: aa.dialPlanDn, phoneContext: dp?.phoneContext };
     }
   }
   throw new ApiError('NOT_FOUND', `The ${kind === 'SA' ? 'dial plan' : 'auto attendant'} was not found in the connected forests: ${dn}.`, { field: 'targetDn' });

@@ -49,17 +49,21 @@ export interface RootDse {
  * as a round trip in `stats`, which the benchmarks report.
  */
 export class DirectorySession {
-  readonly stats = { roundTrips: 0, reconnects: 0 };
+  readonly stats: { roundTrips: number; reconnects: number };
   private client: Client | undefined;
   private closed = false;
   private rootDseValue: RootDse | undefined;
   private readonly target: string;
+  /** The same DC's global catalog, opened on first use; `null` once it did not answer. */
+  private globalCatalog: Promise<DirectorySession | null> | undefined;
 
   private constructor(
     readonly endpoint: DirectoryEndpoint,
     private readonly password: string,
+    stats?: { roundTrips: number; reconnects: number },
   ) {
     this.target = `${endpoint.host}:${endpoint.port}`;
+    this.stats = stats ?? { roundTrips: 0, reconnects: 0 };
   }
 
   /** Connects, binds and reads the RootDSE; throws an ApiError an admin can read. */
@@ -67,6 +71,39 @@ export class DirectorySession {
     const session = new DirectorySession(endpoint, password);
     await session.connect();
     return session;
+  }
+
+  /**
+   * Searches the whole forest through the global catalog — where RTC groups, users and contacts
+   * of every domain are found (Get-UCPool and Exchange's recipient lookups do the same, S8, S11):
+   * the DC's GC port (3269 with LDAPS, 3268 with StartTLS), base "" (every naming context). A DC
+   * that is not a GC, or a GC that cannot be reached, falls back to this session's domain, and
+   * the result says so. A GC holds the partial attribute set only: ask for attributes it replicates.
+   */
+  async searchForest(request: SearchRequest = {}): Promise<{ entries: DirEntry[]; forestWide: boolean }> {
+    const gc = await this.openGlobalCatalog();
+    if (gc) {
+      try {
+        return { entries: await gc.search('', request), forestWide: true };
+      } catch (error) {
+        if (!(error instanceof ApiError) || !['DC_UNREACHABLE', 'TIMEOUT', 'NOT_CONNECTED'].includes(error.code)) throw error;
+      }
+    }
+    return { entries: await this.search(this.rootDse.defaultNamingContext, request), forestWide: false };
+  }
+
+  private openGlobalCatalog(): Promise<DirectorySession | null> {
+    this.globalCatalog ??= (async () => {
+      const port = this.endpoint.globalCatalogPort ?? (this.endpoint.security === 'ldaps' ? 3269 : 3268);
+      try {
+        const gc = new DirectorySession({ ...this.endpoint, port, timeoutMs: Math.min(this.endpoint.timeoutMs, 10_000) }, this.password, this.stats);
+        await gc.connect();
+        return gc;
+      } catch {
+        return null;
+      }
+    })();
+    return this.globalCatalog;
   }
 
   get rootDse(): RootDse {
@@ -294,6 +331,8 @@ export class DirectorySession {
     this.closed = true;
     await this.client?.unbind().catch(() => undefined);
     this.client = undefined;
+    const gc = await this.globalCatalog;
+    await gc?.close();
   }
 }
 

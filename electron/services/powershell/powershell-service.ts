@@ -136,6 +136,7 @@ export class PowerShellService {
           credential: credential(),
           callLog: this.lab.callLog,
           cmsFile: this.lab.cmsFile,
+          exchangeStateFile: this.lab.exchangeStateFile,
           ouRecipesFile: this.lab.ouRecipesFile,
         };
       }

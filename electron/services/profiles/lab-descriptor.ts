@@ -13,7 +13,10 @@ export const labDescriptorSchema = z.object({
   caDirectory: z.string(),
   modulePath: z.string(),
   callLog: z.string().optional(),
+  /** Lync's Central Management Store stand-in: pools and their services, dial plans, media configuration. */
   cmsFile: z.string().optional(),
+  /** The Exchange servers' certificate stores (what Get-ExchangeCertificate shows). */
+  exchangeStateFile: z.string().optional(),
   /** Grant-CsOUPermission's recipes, exported from the console's own, for the lab's Lync cmdlets. */
   ouRecipesFile: z.string().optional(),
   forests: z

@@ -1,6 +1,14 @@
-# UmLab: Exchange UM configuration objects (dial plans, policies, gateways, hunt groups, auto attendants).
+# UmLab: Exchange UM configuration objects (dial plans, policies, gateways, hunt groups, auto
+# attendants), read from and written to the attributes docs/domain.md §2 names [S11][S15].
 
 #region Exchange UM: configuration objects
+
+function Test-LabSipResourceIdentifierRequired($Entry) {
+    <# Bit 4 (16) of msExchUMDialPlanFlags2; absent means Exchange's stored default −1, i.e. required [S11]. #>
+    $flags = Get-LabValue $Entry 'msExchUMDialPlanFlags2'
+    if ($null -eq $flags) { return $true }
+    ([int]$flags -band 16) -ne 0
+}
 
 function Get-UMDialPlan {
     [CmdletBinding()]
@@ -19,6 +27,8 @@ function Get-UMDialPlan {
             VoIPSecurity                    = $script:VoipSecurity[[int](Get-LabValue $entry 'msExchUMDialPlanVoipSecurity')]
             PhoneContext                    = Get-LabValue $entry 'msExchUMPhoneContext'
             AccessTelephoneNumbers          = @(Get-LabValues $entry 'msExchUMVoiceMailPilotNumbers')
+            PilotIdentifierList             = @(Get-LabValues $entry 'msExchUMDialPlanDialedNumbers')
+            SipResourceIdentifierRequired   = Test-LabSipResourceIdentifierRequired $entry
             EquivalentDialPlanPhoneContexts = @(Get-LabValues $entry 'msExchUMEquivalentDialPlanPhoneContexts')
             UMServers                       = @($servers | ForEach-Object { Get-LabValue $_ 'cn' })
         }
@@ -39,6 +49,8 @@ function Get-UMMailboxPolicy {
             DistinguishedName = $entry.DistinguishedName
             UMDialPlan        = $plan
             MinPINLength      = [int](Get-LabValue $entry 'msExchUMPinPolicyMinPasswordLength')
+            # Stored without inversion despite its name: 1 = common patterns allowed, default 0 [S11][S22].
+            AllowCommonPatterns = [int](Get-LabValue $entry 'msExchUMPinPolicyDisallowCommonPatterns') -eq 1
             PINLifetime       = "$([int](Get-LabValue $entry 'msExchUMPinPolicyExpiryDays')).00:00:00"
         }
     }

@@ -1,53 +1,23 @@
-# UmLab: Lync topology and Exchange UM contacts.
+# UmLab: Exchange UM contacts (*-CsExUmContact), as Lync Server 2013 documents them: cmdlets
+# "for hosted Exchange Unified Messaging" [S3][S26]. A contact they create is named CN={GUID} in
+# the given OU [S3], carries its SIP address in otherIpPhone [S3] and its number as the line URI
+# [S3] — and no link to an on-premises dial plan or auto attendant. Lync derives AutoAttendant and
+# IsSubscriberAccess from otherIpPhone [S25]; where it keeps the AutoAttendant choice of a hosted
+# contact is not published (OPEN), so the lab keeps it in msExchUCVoiceMailSettings as
+# "UmLab:AutoAttendant=<bool>", a value only the lab reads.
 
-#region Lync
+#region Lync contacts
 
-function Get-CsPool {
-    [CmdletBinding()]
-    param([Parameter(Position = 0)][string]$Identity)
-    Write-LabCall $MyInvocation.MyCommand.Name $PSBoundParameters
-    Invoke-LabDelay $MyInvocation.MyCommand.Name
-    $base = "CN=Pools,CN=RTC Service,CN=Services,$($script:Lab.Configuration)"
-    foreach ($entry in Find-LabEntries -Base $base -Filter '(objectClass=msRTCSIP-Pool)' -Scope OneLevel) {
-        $fqdn = Get-LabValue $entry 'dNSHostName'
-        if ($Identity -and $fqdn -ne $Identity) { continue }
-        $data = @(Get-LabValues $entry 'msRTCSIP-PoolData')
-        $isBranch = $data -contains 'ExtendedType=RemoteRegistrar'
-        [pscustomobject]@{
-            Identity  = $fqdn
-            Fqdn      = $fqdn
-            Computers = @($fqdn)
-            Services  = @(if ($isBranch) { "Registrar:$fqdn" } else { "Registrar:$fqdn", "UserServer:$fqdn", "WebServer:$fqdn" })
-            Site      = 'Site:Redmond'
-            PoolData  = $data
-        }
-    }
-}
-
-function Get-CsDialPlan {
-    [CmdletBinding()]
-    param([Parameter(Position = 0)][string]$Identity)
-    Write-LabCall $MyInvocation.MyCommand.Name $PSBoundParameters
-    Invoke-LabDelay $MyInvocation.MyCommand.Name
-    if (-not $script:Lab.CmsFile -or -not (Test-Path -LiteralPath $script:Lab.CmsFile)) { return }
-    $cms = Get-Content -LiteralPath $script:Lab.CmsFile -Raw | ConvertFrom-Json
-    foreach ($plan in $cms.dialPlans) {
-        if ($Identity -and $plan.Identity -ne $Identity) { continue }
-        [pscustomobject]@{ Identity = $plan.Identity; SimpleName = $plan.SimpleName; Description = $plan.Description }
-    }
-}
-
-
-function Find-LabPool([string]$Fqdn) {
-    $base = "CN=Pools,CN=RTC Service,CN=Services,$($script:Lab.Configuration)"
-    @(Find-LabEntries -Base $base -Filter "(&(objectClass=msRTCSIP-Pool)(dNSHostName=$(ConvertTo-LdapFilterValue $Fqdn)))" -Scope OneLevel -Attributes @('dNSHostName'))
-}
+$script:UmContactSourceObjectType = [string](0x90000000 -bor 0) # "an Auto-Attendant or subscriber access object" [S2]
+$script:OptionFlags = @{ EnterpriseVoice = 128; EnhancedPresence = 256 } # [S2]
 
 function Resolve-LabExUmContact {
+    <# -Identity: SIP address, UPN, domain\logon, display name, or DN [S3]. #>
     param($Cmdlet, [string]$Identity)
     $filter = if ($Identity -match '^(?i)(CN|OU)=.+,DC=') { $null } else {
-        $sip = if ($Identity -match '^(?i)sip:') { $Identity } else { "sip:$Identity" }
-        "(&(objectClass=contact)(msRTCSIP-PrimaryUserAddress=$(ConvertTo-LdapFilterValue $sip)))"
+        $value = ConvertTo-LdapFilterValue $Identity
+        $sip = ConvertTo-LdapFilterValue $(if ($Identity -match '^(?i)sip:') { $Identity } else { "sip:$Identity" })
+        "(&(objectClass=contact)(msRTCSIP-SourceObjectType=$($script:UmContactSourceObjectType))(|(msRTCSIP-PrimaryUserAddress=$sip)(displayName=$value)))"
     }
     $found = @(if ($filter) { Find-LabEntries -Base $script:Lab.Domain -Filter $filter } else { Find-LabEntries -Base $Identity -Scope Base })
     if ($found.Count -ne 1) {
@@ -57,38 +27,83 @@ function Resolve-LabExUmContact {
     $found[0]
 }
 
+function Get-LabExUmKind($Entry) {
+    <#
+      AutoAttendant / IsSubscriberAccess: the lab's own marker on a hosted contact; otherwise from
+      otherIpPhone [S25] — its ;opaque=app:exum:<phone context> names the dial plan, and the number
+      is that plan's access number (SA) or one of its auto attendants' pilot numbers (AA).
+    #>
+    $marker = @(Get-LabValues $Entry 'msExchUCVoiceMailSettings' | Where-Object { $_ -match '^UmLab:AutoAttendant=' })
+    if ($marker.Count -gt 0) { return $(if ($marker[0] -match '=True$') { 'AA' } else { 'SA' }) }
+    $context = $null
+    foreach ($value in @(Get-LabValues $Entry 'otherIpPhone')) { if ($value -match ';opaque=app:exum:(?<context>[^;]+)') { $context = $Matches.context } }
+    if (-not $context) { return $null }
+    $number = Get-LabValue $Entry 'telephoneNumber'
+    $plan = @(Find-LabEntries -Base (Get-UmContainer 'UM DialPlan Container') -Filter "(msExchUMPhoneContext=$(ConvertTo-LdapFilterValue $context))" -Scope OneLevel -Attributes @('msExchUMVoiceMailPilotNumbers'))
+    if ($plan.Count -ne 1) { return $null }
+    if (@(Get-LabValues $plan[0] 'msExchUMVoiceMailPilotNumbers') -contains $number) { return 'SA' }
+    $aa = @(Find-LabEntries -Base (Get-UmContainer 'UM AutoAttendant Container') -Filter "(&(msExchUMAutoAttendantDialPlanLink=$(ConvertTo-LdapFilterValue $plan[0].DistinguishedName))(msExchUMAutoAttendantDialedNumbers=$(ConvertTo-LdapFilterValue $number)))" -Scope OneLevel -Attributes @('cn'))
+    if ($aa.Count -gt 0) { return 'AA' }
+    $null
+}
+
 function ConvertTo-ExUmContactObject($Entry) {
-    $other = @(Get-LabValues $Entry 'otherIpPhone')
     $home = Get-LabValue $Entry 'msRTCSIP-PrimaryHomeServer'
     $poolDn = if ($home) { ($home -split '(?<!\\),', 3)[2] } else { $null }
     $pool = if ($poolDn) { Get-LabValue (Get-LabEntry -Base $poolDn -Attributes @('dNSHostName')) 'dNSHostName' } else { $null }
+    $kind = Get-LabExUmKind $Entry
+    $line = Get-LabValue $Entry 'msRTCSIP-Line'
     [pscustomobject]@{
-        Identity           = $Entry.DistinguishedName
-        SipAddress         = Get-LabValue $Entry 'msRTCSIP-PrimaryUserAddress'
-        DisplayNumber      = Get-LabValue $Entry 'telephoneNumber'
-        RegistrarPool      = $pool
-        AutoAttendant      = [bool]($other -match 'AutoAttendant')
-        IsSubscriberAccess = [bool]($other -match 'SubscriberAccess')
-        Description        = Get-LabValue $Entry 'description'
-        DisplayName        = Get-LabValue $Entry 'displayName'
-        Enabled            = (Get-LabValue $Entry 'msRTCSIP-UserEnabled') -eq 'TRUE'
+        Identity               = $Entry.DistinguishedName
+        SipAddress             = Get-LabValue $Entry 'msRTCSIP-PrimaryUserAddress'
+        DisplayNumber          = Get-LabValue $Entry 'telephoneNumber'
+        LineURI                = $line
+        RegistrarPool          = $pool
+        AutoAttendant          = $kind -eq 'AA'
+        IsSubscriberAccess     = $kind -eq 'SA'
+        Description            = Get-LabValue $Entry 'description'
+        DisplayName            = Get-LabValue $Entry 'displayName'
+        Enabled                = (Get-LabValue $Entry 'msRTCSIP-UserEnabled') -eq 'TRUE'
+        EnterpriseVoiceEnabled = ([int](Get-LabValue $Entry 'msRTCSIP-OptionFlags') -band $script:OptionFlags.EnterpriseVoice) -ne 0
     }
 }
 
 function Test-LabNumberAndSip {
     param($Cmdlet, [string]$SipAddress, [string]$DisplayNumber, [string]$Except)
     if ($SipAddress) {
+        # "This value must begin with the string sip: followed by the SIP address" and must not exist as a user or contact [S3].
         if ($SipAddress -notmatch '^(?i)sip:[^@\s]+@[^@\s]+$') { Write-LabError $Cmdlet "SipAddress '$SipAddress' is not valid; it must begin with sip: and contain an @." 'InvalidSipAddress' InvalidArgument $SipAddress; return $false }
         $value = ConvertTo-LdapFilterValue $SipAddress
         $holders = @(Find-LabEntries -Base $script:Lab.Domain -Filter "(|(msRTCSIP-PrimaryUserAddress=$value)(proxyAddresses=$value))" -Attributes @('cn') | Where-Object { $_.DistinguishedName -ne $Except })
         if ($holders.Count -gt 0) { Write-LabError $Cmdlet "SipAddress '$SipAddress' is already in use." 'DuplicateSipAddress' ResourceExists $SipAddress; return $false }
     }
     if ($DisplayNumber) {
-        if ($DisplayNumber -notmatch '^\+?[1-9]\d{1,14}$') { Write-LabError $Cmdlet "DisplayNumber '$DisplayNumber' is not valid; use digits, optionally starting with +, the first digit not 0." 'InvalidDisplayNumber' InvalidArgument $DisplayNumber; return $false }
-        $holders = @(Find-LabEntries -Base $script:Lab.Domain -Filter "(&(objectClass=contact)(telephoneNumber=$(ConvertTo-LdapFilterValue $DisplayNumber)))" -Attributes @('cn') | Where-Object { $_.DistinguishedName -ne $Except })
+        # "This value may begin with a plus sign (+) and may contain any number of digits. The first digit cannot be zero"; unique among Exchange UM contacts [S3].
+        if ($DisplayNumber -notmatch '^\+?[1-9]\d*$') { Write-LabError $Cmdlet "DisplayNumber '$DisplayNumber' is not valid; use digits, optionally starting with +, the first digit not 0." 'InvalidDisplayNumber' InvalidArgument $DisplayNumber; return $false }
+        $holders = @(Find-LabEntries -Base $script:Lab.Domain -Filter "(&(objectClass=contact)(msRTCSIP-SourceObjectType=$($script:UmContactSourceObjectType))(|(telephoneNumber=$(ConvertTo-LdapFilterValue $DisplayNumber))(msRTCSIP-Line=$(ConvertTo-LdapFilterValue "tel:$DisplayNumber"))))" -Attributes @('cn') | Where-Object { $_.DistinguishedName -ne $Except })
         if ($holders.Count -gt 0) { Write-LabError $Cmdlet "DisplayNumber '$DisplayNumber' is already in use by another Exchange UM contact." 'DuplicateDisplayNumber' ResourceExists $DisplayNumber; return $false }
     }
     $true
+}
+
+function Find-LabRegistrarPool($Cmdlet, [string]$Fqdn) {
+    <#
+      "The FQDN of the pool on which the Registrar service is running"; not an OCS 2007 or 2007 R2
+      pool [S3][S25]. Registrars are read from the topology (the lab's CMS), versions from AD.
+    #>
+    $cms = Read-LabStateFile $script:Lab.CmsFile
+    $topology = @($cms.pools | Where-Object { $_.Fqdn -eq $Fqdn })
+    $pool = @(Find-LabPool $Fqdn)
+    if ($topology.Count -ne 1 -or $pool.Count -ne 1 -or -not (@($topology[0].Services) -match '^Registrar:')) {
+        Write-LabError $Cmdlet "Registrar pool '$Fqdn' was not found in the topology." 'RegistrarPoolNotFound' ObjectNotFound $Fqdn
+        return $null
+    }
+    $version = [int](Get-LabValue (Get-LabEntry -Base $pool[0].DistinguishedName -Attributes @('msRTCSIP-PoolVersion')) 'msRTCSIP-PoolVersion')
+    if ($version -lt 0x50000) {
+        Write-LabError $Cmdlet "Pool '$Fqdn' is an Office Communications Server 2007 or 2007 R2 pool; Exchange UM contacts can't be homed there." 'LegacyPoolNotSupported' InvalidOperation $Fqdn
+        return $null
+    }
+    $pool[0]
 }
 
 function New-CsExUmContact {
@@ -96,23 +111,24 @@ function New-CsExUmContact {
     param([Parameter(Mandatory)][string]$SipAddress, [Parameter(Mandatory)][string]$RegistrarPool, [Parameter(Mandatory)][string]$DisplayNumber, [Parameter(Mandatory)][string]$OU, [bool]$AutoAttendant, [string]$Description)
     Write-LabCall $MyInvocation.MyCommand.Name $PSBoundParameters
     Invoke-LabDelay $MyInvocation.MyCommand.Name
-    $pool = @(Find-LabPool $RegistrarPool)
-    if ($pool.Count -ne 1) { return Write-LabError $PSCmdlet "Registrar pool '$RegistrarPool' was not found in the topology." 'RegistrarPoolNotFound' ObjectNotFound $RegistrarPool }
+    $pool = Find-LabRegistrarPool $PSCmdlet $RegistrarPool
+    if (-not $pool) { return }
     if (-not (Get-LabEntry -Base $OU)) { return Write-LabError $PSCmdlet "The organizational unit '$OU' was not found." 'OrganizationalUnitNotFound' ObjectNotFound $OU }
     if (-not (Test-LabNumberAndSip $PSCmdlet $SipAddress $DisplayNumber)) { return }
     $dn = "CN={$([guid]::NewGuid())},$OU"
     $attributes = @{
         objectClass                   = 'contact'
-        displayName                   = if ($Description) { $Description } else { ($SipAddress -replace '^(?i)sip:', '').Split('@')[0] }
+        displayName                   = ($SipAddress -replace '^(?i)sip:', '').Split('@')[0]
         'msRTCSIP-PrimaryUserAddress' = $SipAddress
         proxyAddresses                = $SipAddress
         'msRTCSIP-UserEnabled'        = 'TRUE'
-        'msRTCSIP-PrimaryHomeServer'  = "CN=Lc Services,CN=Microsoft,$($pool[0].DistinguishedName)"
-        'msRTCSIP-OptionFlags'        = '256'
-        'msRTCSIP-SourceObjectType'   = '-1879048192'
+        'msRTCSIP-PrimaryHomeServer'  = "CN=Lc Services,CN=Microsoft,$($pool.DistinguishedName)"
+        'msRTCSIP-OptionFlags'        = [string]($script:OptionFlags.EnterpriseVoice -bor $script:OptionFlags.EnhancedPresence)
+        'msRTCSIP-SourceObjectType'   = $script:UmContactSourceObjectType
         'msRTCSIP-Line'               = "tel:$DisplayNumber"
-        otherIpPhone                  = $(if ($AutoAttendant) { 'AutoAttendant' } else { 'SubscriberAccess' })
         telephoneNumber               = $DisplayNumber
+        otherIpPhone                  = $SipAddress
+        msExchUCVoiceMailSettings     = "UmLab:AutoAttendant=$([bool]$AutoAttendant)"
     }
     if ($Description) { $attributes.description = $Description }
     if (Invoke-LabWrite $PSCmdlet $SipAddress { New-LabObject $dn $attributes }) { ConvertTo-ExUmContactObject (Get-LabEntry -Base $dn) }
@@ -123,12 +139,12 @@ function Get-CsExUmContact {
     param([Parameter(Position = 0)][string]$Identity, [string]$Filter)
     Write-LabCall $MyInvocation.MyCommand.Name $PSBoundParameters
     if ($Identity) { $entry = Resolve-LabExUmContact $PSCmdlet $Identity; if ($entry) { ConvertTo-ExUmContactObject $entry }; return }
-    Find-LabEntries -Base $script:Lab.Domain -Filter '(&(objectClass=contact)(msRTCSIP-SourceObjectType=*))' | ForEach-Object { ConvertTo-ExUmContactObject $_ }
+    Find-LabEntries -Base $script:Lab.Domain -Filter "(&(objectClass=contact)(msRTCSIP-SourceObjectType=$($script:UmContactSourceObjectType)))" | ForEach-Object { ConvertTo-ExUmContactObject $_ }
 }
 
 function Set-CsExUmContact {
     [CmdletBinding()]
-    param([Parameter(Mandatory, Position = 0)][string]$Identity, [string]$SipAddress, [string]$DisplayNumber, [bool]$AutoAttendant, [string]$Description, [bool]$Enabled)
+    param([Parameter(Mandatory, Position = 0)][string]$Identity, [string]$SipAddress, [string]$DisplayNumber, [bool]$AutoAttendant, [string]$Description, [bool]$Enabled, [bool]$EnterpriseVoiceEnabled)
     Write-LabCall $MyInvocation.MyCommand.Name $PSBoundParameters
     Invoke-LabDelay $MyInvocation.MyCommand.Name
     $entry = Resolve-LabExUmContact $PSCmdlet $Identity
@@ -139,14 +155,27 @@ function Set-CsExUmContact {
         $other = @(Get-LabValues $entry 'proxyAddresses' | Where-Object { $_ -notmatch '^(?i)sip:' })
         $changes.Add((New-LabChange 'msRTCSIP-PrimaryUserAddress' Replace @($SipAddress)))
         $changes.Add((New-LabChange 'proxyAddresses' Replace (@($other) + $SipAddress)))
+        # "Changing this value will also change the SIP address stored in the OtherIpPhone property" [S3]: its parameters stay.
+        $ipPhones = @(Get-LabValues $entry 'otherIpPhone' | ForEach-Object { $SipAddress + ($_ -replace '^[^;]*', '') })
+        if ($ipPhones.Count -eq 0) { $ipPhones = @($SipAddress) }
+        $changes.Add((New-LabChange 'otherIpPhone' Replace $ipPhones))
     }
     if ($DisplayNumber) {
+        # "Changing this value will also change the value of the LineURI property" [S3].
         $changes.Add((New-LabChange 'telephoneNumber' Replace @($DisplayNumber)))
         $changes.Add((New-LabChange 'msRTCSIP-Line' Replace @("tel:$DisplayNumber")))
     }
-    if ($PSBoundParameters.ContainsKey('AutoAttendant')) { $changes.Add((New-LabChange 'otherIpPhone' Replace @($(if ($AutoAttendant) { 'AutoAttendant' } else { 'SubscriberAccess' })))) }
-    if ($PSBoundParameters.ContainsKey('Description')) { $changes.Add((New-LabChange 'description' Replace @($Description))); $changes.Add((New-LabChange 'displayName' Replace @($Description))) }
+    if ($PSBoundParameters.ContainsKey('AutoAttendant')) {
+        $settings = @(Get-LabValues $entry 'msExchUCVoiceMailSettings' | Where-Object { $_ -notmatch '^UmLab:AutoAttendant=' }) + "UmLab:AutoAttendant=$AutoAttendant"
+        $changes.Add((New-LabChange 'msExchUCVoiceMailSettings' Replace $settings))
+    }
+    if ($PSBoundParameters.ContainsKey('Description')) { $changes.Add((New-LabChange 'description' Replace @($Description))) }
     if ($PSBoundParameters.ContainsKey('Enabled')) { $changes.Add((New-LabChange 'msRTCSIP-UserEnabled' Replace @($(if ($Enabled) { 'TRUE' } else { 'FALSE' })))) }
+    if ($PSBoundParameters.ContainsKey('EnterpriseVoiceEnabled')) {
+        $flags = [int](Get-LabValue $entry 'msRTCSIP-OptionFlags')
+        $flags = if ($EnterpriseVoiceEnabled) { $flags -bor $script:OptionFlags.EnterpriseVoice } else { $flags -band -bnot $script:OptionFlags.EnterpriseVoice }
+        $changes.Add((New-LabChange 'msRTCSIP-OptionFlags' Replace @([string]$flags)))
+    }
     if ($changes.Count -gt 0) { [void](Invoke-LabWrite $PSCmdlet $Identity { Invoke-LabModify $entry.DistinguishedName $changes }) }
 }
 
@@ -156,10 +185,10 @@ function Move-CsExUmContact {
     Write-LabCall $MyInvocation.MyCommand.Name $PSBoundParameters
     $entry = Resolve-LabExUmContact $PSCmdlet $Identity
     if (-not $entry) { return }
-    $pool = @(Find-LabPool $Target)
-    if ($pool.Count -ne 1) { return Write-LabError $PSCmdlet "Target pool '$Target' was not found in the topology." 'RegistrarPoolNotFound' ObjectNotFound $Target }
+    $pool = Find-LabRegistrarPool $PSCmdlet $Target
+    if (-not $pool) { return }
     $changes = [System.Collections.Generic.List[object]]::new()
-    $changes.Add((New-LabChange 'msRTCSIP-PrimaryHomeServer' Replace @("CN=Lc Services,CN=Microsoft,$($pool[0].DistinguishedName)")))
+    $changes.Add((New-LabChange 'msRTCSIP-PrimaryHomeServer' Replace @("CN=Lc Services,CN=Microsoft,$($pool.DistinguishedName)")))
     [void](Invoke-LabWrite $PSCmdlet $Identity { Invoke-LabModify $entry.DistinguishedName $changes })
 }
 

@@ -12,6 +12,7 @@ function Connect-UmLab {
         [Parameter(Mandatory)][pscredential]$Credential,
         [string]$CallLog,
         [string]$CmsFile,
+        [string]$ExchangeStateFile,
         [string]$OuRecipesFile
     )
     $identifier = [System.DirectoryServices.Protocols.LdapDirectoryIdentifier]::new($Server, $Port)
@@ -25,7 +26,7 @@ function Connect-UmLab {
     $connection.SessionOptions.StartNewTlsSessionContext()
     $connection.Timeout = [TimeSpan]::FromSeconds(60)
     $connection.Bind()
-    $script:Lab = @{ Connection = $connection; CallLog = $CallLog; CmsFile = $CmsFile; OuRecipesFile = $OuRecipesFile; Server = $Server }
+    $script:Lab = @{ Connection = $connection; CallLog = $CallLog; CmsFile = $CmsFile; ExchangeStateFile = $ExchangeStateFile; OuRecipesFile = $OuRecipesFile; Server = $Server }
     $root = Get-LabEntry -Base '' -Scope Base -Attributes @('defaultNamingContext', 'configurationNamingContext', 'dnsHostName')
     $script:Lab.Domain = Get-LabValue $root 'defaultNamingContext'
     $script:Lab.Configuration = Get-LabValue $root 'configurationNamingContext'
@@ -242,3 +243,9 @@ function ConvertTo-DtmfDigits([string]$Text) {
 }
 
 #endregion
+
+function Read-LabStateFile([string]$Path) {
+    <# One of the files standing in for what the products keep outside AD (Lync's CMS, servers' certificate stores). #>
+    if (-not $Path -or -not (Test-Path -LiteralPath $Path)) { return $null }
+    Get-Content -LiteralPath $Path -Raw -Encoding utf8 | ConvertFrom-Json
+}
