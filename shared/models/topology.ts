@@ -52,7 +52,15 @@ export type IpGateway = z.infer<typeof ipGatewaySchema>;
 export const autoAttendantSchema = z.object({ dn: z.string(), name: z.string(), dialPlanDn: z.string().optional(), pilotNumbers: z.array(z.string()) });
 export type AutoAttendant = z.infer<typeof autoAttendantSchema>;
 
-export const mailboxPolicySchema = z.object({ dn: z.string(), name: z.string(), dialPlanDn: z.string().optional(), minPinLength: z.number().int().optional() });
+export const mailboxPolicySchema = z.object({
+  dn: z.string(),
+  name: z.string(),
+  dialPlanDn: z.string().optional(),
+  /** MinPINLength (4–24, default 6) [S13]. */
+  minPinLength: z.number().int().optional(),
+  /** AllowCommonPatterns (default false: sequential and repeated digits refused) [S13][S22]. */
+  allowCommonPatterns: z.boolean(),
+});
 export type MailboxPolicy = z.infer<typeof mailboxPolicySchema>;
 
 export const dialPlanSchema = z.object({
@@ -62,7 +70,12 @@ export const dialPlanSchema = z.object({
   digits: z.number().int().optional(),
   voipSecurity: voipSecuritySchema,
   phoneContext: z.string().optional(),
+  /** AccessTelephoneNumbers: the subscriber access numbers [S15]. */
   accessNumbers: z.array(z.string()),
+  /** PilotIdentifierList (E.164) [S15]; Exchange compares E.164 values with these [S11]. */
+  pilotIdentifiers: z.array(z.string()),
+  /** Whether Enable-UMMailbox needs a SIP resource identifier on an E.164 plan [S11]. */
+  sipResourceIdentifierRequired: z.boolean(),
   equivalentPhoneContexts: z.array(z.string()),
   mailboxPolicyDns: z.array(z.string()),
   autoAttendantDns: z.array(z.string()),

@@ -28,6 +28,8 @@ function dialPlan(name: string, uriType: DialPlan['uriType'], phoneContext: stri
     voipSecurity: 'Secured',
     ...(phoneContext ? { phoneContext } : {}),
     accessNumbers: [],
+    pilotIdentifiers: [],
+    sipResourceIdentifierRequired: true,
     equivalentPhoneContexts: [],
     mailboxPolicyDns: [],
     autoAttendantDns: [],

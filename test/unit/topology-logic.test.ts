@@ -15,6 +15,8 @@ const dialPlan = (name: string, patch: Partial<DialPlan> = {}): DialPlan => ({
   voipSecurity: 'SIPSecured',
   phoneContext: `${name}.x.test`,
   accessNumbers: ['+100'],
+  pilotIdentifiers: [],
+  sipResourceIdentifierRequired: true,
   equivalentPhoneContexts: [],
   mailboxPolicyDns: [],
   autoAttendantDns: [],

@@ -21,6 +21,8 @@ const exchangeAttributes = [
   'msExchUMNumberingPlanDigits',
   'msExchUMPhoneContext',
   'msExchUMVoiceMailPilotNumbers',
+  'msExchUMDialPlanDialedNumbers',
+  'msExchUMDialPlanFlags2',
   'msExchUMEquivalentDialPlanPhoneContexts',
   `${RECIPIENTS_BACKLINK};range=0-*`,
   'msExchUMIPGatewayAddress',
@@ -34,6 +36,7 @@ const exchangeAttributes = [
   'msExchUMAutoAttendantDialedNumbers',
   'msExchUMMailboxPolicyDialPlanLink',
   'msExchUMPinPolicyMinPasswordLength',
+  'msExchUMPinPolicyDisallowCommonPatterns',
   'serialNumber',
   UM_SERVER_DIAL_PLAN_LINK,
 ];
@@ -135,7 +138,14 @@ async function readExchange(session: DirectorySession, forest: string): Promise<
     .map((e) => ({ dn: e.dn, name: e.get('cn') ?? rdnValue(e.dn), dialPlanDn: e.get('msExchUMAutoAttendantDialPlanLink'), pilotNumbers: e.getAll('msExchUMAutoAttendantDialedNumbers') }));
   const mailboxPolicies: MailboxPolicy[] = entries
     .filter((e) => hasClass(e, 'msExchUMRecipientTemplate'))
-    .map((e) => ({ dn: e.dn, name: e.get('cn') ?? rdnValue(e.dn), dialPlanDn: e.get('msExchUMMailboxPolicyDialPlanLink'), minPinLength: e.getInt('msExchUMPinPolicyMinPasswordLength') }));
+    .map((e) => ({
+      dn: e.dn,
+      name: e.get('cn') ?? rdnValue(e.dn),
+      dialPlanDn: e.get('msExchUMMailboxPolicyDialPlanLink'),
+      minPinLength: e.getInt('msExchUMPinPolicyMinPasswordLength'),
+      // Named "Disallow…" but stored without inversion: 1 = AllowCommonPatterns, default 0 [S11].
+      allowCommonPatterns: e.getInt('msExchUMPinPolicyDisallowCommonPatterns') === 1,
+    }));
   const servers: ExchangeServer[] = entries
     .filter((e) => hasClass(e, 'msExchExchangeServer'))
     .map((e) => {
@@ -169,6 +179,8 @@ async function readExchange(session: DirectorySession, forest: string): Promise<
       voipSecurity: voipSecurities[e.getInt('msExchUMDialPlanVoipSecurity') ?? 0] ?? 'Unknown',
       phoneContext: e.get('msExchUMPhoneContext'),
       accessNumbers: e.getAll('msExchUMVoiceMailPilotNumbers'),
+      pilotIdentifiers: e.getAll('msExchUMDialPlanDialedNumbers'),
+      sipResourceIdentifierRequired: sipResourceIdentifierRequired(e.getInt('msExchUMDialPlanFlags2')),
       equivalentPhoneContexts: e.getAll('msExchUMEquivalentDialPlanPhoneContexts'),
       mailboxPolicyDns: linked(mailboxPolicies, (p) => p.dialPlanDn).map((p) => p.dn),
       autoAttendantDns: linked(autoAttendants, (a) => a.dialPlanDn).map((a) => a.dn),
@@ -181,6 +193,11 @@ async function readExchange(session: DirectorySession, forest: string): Promise<
   const byName = <T extends { name: string }>(items: T[]) => items.sort((a, b) => a.name.localeCompare(b.name));
   for (const g of gateways) byName(g.huntGroups);
   return { dn: org.dn, name: org.get('cn') ?? rdnValue(org.dn), servers: byName(servers), dialPlans: byName(dialPlans), gateways: byName(gateways), autoAttendants: byName(autoAttendants), mailboxPolicies: byName(mailboxPolicies) };
+}
+
+/** Bit 4 (16) of msExchUMDialPlanFlags2; absent means Exchange's stored default −1, i.e. required [S11]. */
+export function sipResourceIdentifierRequired(flags2: number | undefined): boolean {
+  return flags2 === undefined || (flags2 & 16) !== 0;
 }
 
 /**
