@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { umContactSchema } from './topology';
 import { profileNameSchema } from './profile';
 
-export const contactProblemCodes = ['target-missing', 'target-other-forest', 'pool-missing', 'duplicate-number', 'duplicate-sip', 'kind-unknown', 'lync-dial-plan-name-mismatch'] as const;
+export const contactProblemCodes = ['target-missing', 'target-other-forest', 'pool-missing', 'duplicate-number', 'duplicate-sip', 'kind-unknown', 'lync-dial-plan-name-mismatch', 'not-enterprise-voice', 'hosted-shape'] as const;
 
 /** Something wrong with one SA/AA contact; texts from the shared contacts locale by code. */
 export const contactProblemSchema = z.object({
@@ -30,7 +30,10 @@ export const contactOptionsSchema = z.object({
       profile: z.string(),
       forest: z.string(),
       ous: z.array(z.object({ dn: z.string(), path: z.string() })),
-      pools: z.array(z.object({ fqdn: z.string(), kind: z.string() })),
+      /** Where a contact may be homed: Standard Edition servers and Front End pools of Lync 2010/2013 (S1, S25). */
+      pools: z.array(z.object({ fqdn: z.string(), kind: z.string(), product: z.string() })),
+      /** Working SA/AA contacts a new one can be modelled on ("create like this one"). */
+      templates: z.array(z.object({ dn: z.string(), name: z.string(), kind: z.enum(['SA', 'AA']), sipAddress: z.string() })),
       sipDomain: z.string(),
       powershell: z.boolean(),
     }),
@@ -66,8 +69,24 @@ export const contactCreateSchema = z.object({
   poolFqdn: z.string().min(1).max(253),
   ouDn: z.string().min(3).max(2048),
   route: contactRouteSchema.default('ldap'),
+  /** Model the new contact on this existing one's attribute shape (LDAP route only). */
+  likeDn: z.string().min(3).max(2048).optional(),
 });
 export type ContactCreate = z.infer<typeof contactCreateSchema>;
+
+/** The new contact's values and the contact to model it on. */
+export const contactShapeRequestSchema = contactCreateSchema.omit({ route: true, ouDn: true }).extend({ likeDn: z.string().min(3).max(2048) });
+export type ContactShapeRequest = z.infer<typeof contactShapeRequestSchema>;
+
+/** What "create like this one" would write differently from the console's recipe, shown before writing. */
+export const contactShapePreviewSchema = z.object({
+  template: z.object({ dn: z.string(), name: z.string() }),
+  cnForm: z.enum(['guid', 'name']),
+  differences: z.array(z.object({ attribute: z.string(), recipe: z.array(z.string()).optional(), learned: z.array(z.string()).optional() })),
+  /** Attributes of the template that are not part of a contact's UM shape and are not copied. */
+  notCopied: z.array(z.string()),
+});
+export type ContactShapePreview = z.infer<typeof contactShapePreviewSchema>;
 
 /** The values the admin loaded; a change since is shown field by field on conflict. */
 const loaded = z.object({ name: z.string().optional(), sipAddress: z.string().optional(), phoneNumber: z.string().optional(), poolFqdn: z.string().optional(), ou: z.string().optional() });

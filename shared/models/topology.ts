@@ -10,17 +10,31 @@ export type VoipSecurity = z.infer<typeof voipSecuritySchema>;
 export const objectRefSchema = z.object({ dn: z.string(), name: z.string(), forest: z.string() });
 export type ObjectRef = z.infer<typeof objectRefSchema>;
 
+export const umStartupModeSchema = z.enum(['TCP', 'TLS', 'Dual']);
+export type UmStartupMode = z.infer<typeof umStartupModeSchema>;
+
+/** The server roles the UM integration cares about (msExchCurrentServerRoles bits, S11). */
+export const exchangeRoleSchema = z.enum(['Mailbox', 'ClientAccess', 'UnifiedMessaging', 'HubTransport']);
+export type ExchangeRole = z.infer<typeof exchangeRoleSchema>;
+
 export const exchangeServerSchema = z.object({
   dn: z.string(),
   name: z.string(),
+  fqdn: z.string().optional(),
   /** "Exchange 2010 RTM", "Exchange 2013", … */
   versionLabel: z.string(),
   major: z.number().int().optional(),
   minor: z.number().int().optional(),
   build: z.string().optional(),
-  /** Before Exchange 2010 SP1: Lync dial plan names must match the UM dial plan's phone context. */
+  /** Before Exchange 2010 SP1: Lync dial plan names must match the UM dial plan's phone context [S1]. */
   beforeExchange2010Sp1: z.boolean(),
+  roles: z.array(exchangeRoleSchema),
+  /** The dial plans of the UM server (2007/2010) or of the 2013 Mailbox server's UM service [S16][S18]. */
   dialPlanDns: z.array(z.string()),
+  /** UMStartupMode of the UM server or UM service (2010 and later; absent on 2007 SP1) [S16][S18]. */
+  umStartupMode: umStartupModeSchema.optional(),
+  /** A 2013 Client Access server's UM Call Router: its dial plans and startup mode [S17]. */
+  callRouter: z.object({ dialPlanDns: z.array(z.string()), startupMode: umStartupModeSchema.optional() }).optional(),
 });
 export type ExchangeServer = z.infer<typeof exchangeServerSchema>;
 
@@ -99,7 +113,8 @@ export const exchangeOrgSchema = z.object({
 });
 export type ExchangeOrg = z.infer<typeof exchangeOrgSchema>;
 
-export const poolKindSchema = z.enum(['enterprise', 'standard', 'branch', 'unknown']);
+/** Enterprise / Standard from msRTCSIP-PoolType, branch appliance from msRTCSIP-PoolData, Director from Lync's topology. */
+export const poolKindSchema = z.enum(['enterprise', 'standard', 'branch', 'director', 'unknown']);
 export type PoolKind = z.infer<typeof poolKindSchema>;
 
 export const lyncPoolSchema = z.object({
@@ -107,8 +122,17 @@ export const lyncPoolSchema = z.object({
   fqdn: z.string(),
   displayName: z.string().optional(),
   kind: poolKindSchema,
+  /** msRTCSIP-PoolVersion as stored (major << 16, S8). */
   version: z.string().optional(),
+  /** The product generation the version stands for: 3 OCS 2007, 4 OCS 2007 R2, 5 Lync 2010, 6 Lync 2013. */
+  versionMajor: z.number().int().optional(),
+  product: z.string(),
+  /** msRTCSIP-PoolType: 5 Standard Edition, 10 Enterprise Edition [S2]. */
+  poolType: z.number().int().optional(),
   poolData: z.array(z.string()),
+  /** From Lync's topology (Get-CsPool), when the Lync shell is configured: site and services [S29]. */
+  site: z.string().optional(),
+  services: z.array(z.string()).optional(),
   /** UM IP gateways (in any connected Exchange organisation) whose address is this pool. */
   gateways: z.array(objectRefSchema),
 });
@@ -121,9 +145,14 @@ export const umContactSchema = z.object({
   dn: z.string(),
   forest: z.string(),
   kind: z.enum(['SA', 'AA', 'Unknown']),
-  /** How the kind was decided: the target object's class, otherIpPhone, or not at all. */
-  kindSource: z.enum(['target-class', 'otherIpPhone', 'none']),
+  /**
+   * How the kind was decided: the class of the object msDS-SourceObjectDN names; otherIpPhone's
+   * phone context with the number (an access number ⇒ SA, an auto attendant's pilot ⇒ AA); the
+   * number alone; or not at all.
+   */
+  kindSource: z.enum(['target-class', 'otherIpPhone', 'number', 'none']),
   displayName: z.string().optional(),
+  description: z.string().optional(),
   sipAddress: z.string().optional(),
   phoneNumber: z.string().optional(),
   poolServiceDn: z.string().optional(),
@@ -133,6 +162,11 @@ export const umContactSchema = z.object({
   /** The dial plan of the target (the dial plan itself for SA; the AA's dial plan for AA). */
   dialPlan: objectRefSchema.optional(),
   otherIpPhone: z.array(z.string()),
+  otherTelephone: z.array(z.string()),
+  /** The dial plan phone context in otherIpPhone's `opaque=app:exum:` parameter (docs/domain.md §6). */
+  phoneContext: z.string().optional(),
+  /** msRTCSIP-OptionFlags bit 128: without it the AA/SA feature is unavailable [S3]. */
+  enterpriseVoice: z.boolean(),
   ou: z.string(),
   cnForm: z.enum(['guid', 'name']),
   whenChanged: z.string().optional(),
@@ -153,6 +187,12 @@ export const forestTopologySchema = z.object({
       /** Undefined when no Lync endpoint is configured: then the dial plan name check cannot run. */
       dialPlans: z.array(lyncDialPlanSchema).optional(),
       dialPlansError: z.string().optional(),
+      /** Get-CsMediaConfiguration (Lync shell): EncryptionLevel per scope [S4]; undefined without a Lync shell. */
+      mediaConfigurations: z.array(z.object({ identity: z.string(), encryptionLevel: z.string() })).optional(),
+      /** Whether Get-CsPool (Lync's topology) was read, which is where Directors show [S29]. */
+      topologyRead: z.boolean().optional(),
+      /** Why the Lync shell could not be read (shown instead of guessing). */
+      shellError: z.string().optional(),
     })
     .optional(),
   contacts: z.array(umContactSchema),
@@ -171,6 +211,8 @@ export const findingCodes = [
   'auto-attendant-without-aa-contact',
   'lync-dial-plan-name-mismatch',
   'telextn-dial-plan',
+  'voip-security-incompatible',
+  'um-services-not-ready',
 ] as const;
 export type FindingCode = (typeof findingCodes)[number];
 

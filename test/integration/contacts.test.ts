@@ -122,14 +122,55 @@ describe('over LDAP (as OcsUmUtil did)', () => {
   });
 });
 
+describe("OcsUmUtil's choices, and a contact created like an existing one", () => {
+  it('offers SIP URI dial plans only, and Lync 2010/2013 Front End pools and Standard Edition servers only [S1][S25]', async () => {
+    const options = await services.contacts.options();
+    expect(options.dialPlans.map((d) => d.name).sort()).toEqual(['Redmond', 'Tokyo']);
+    expect(options.forests.find((f) => f.forest === 'contoso.test')!.pools.map((p) => `${p.fqdn}:${p.kind}`)).toEqual(['pool01.contoso.test:enterprise', 'pool02.contoso.test:standard']);
+    for (const pool of ['dir01.contoso.test', 'sba01.contoso.test', 'ocs01.contoso.test']) {
+      await expect(services.contacts.create(base({ sipAddress: 'sip:it-pool@contoso.test', poolFqdn: pool }))).rejects.toMatchObject({ code: 'INVALID_INPUT', details: { field: 'poolFqdn' } });
+    }
+  });
+
+  it('learns the shape of a working contact, shows the differences, and writes that shape', async () => {
+    await services.connections.connect('lab-fabrikam');
+    const options = await services.contacts.options();
+    const template = options.forests.find((f) => f.forest === 'contoso.test')!.templates.find((t) => t.sipAddress === 'sip:KaohsiungSA@contoso.test')!;
+    expect(template).toMatchObject({ kind: 'SA' });
+    const values = { profile: 'lab-umadmin', kind: 'SA' as const, targetDn: tokyoDn, name: 'Tokyo Subscriber Access', sipAddress: 'sip:TokyoSA@contoso.test', phoneNumber: '+81355550100', poolFqdn: 'pool01.contoso.test' };
+    const preview = await services.contacts.shape({ ...values, likeDn: template.dn });
+    const diff = Object.fromEntries(preview.differences.map((d) => [d.attribute, d]));
+    expect(diff.description).toEqual({ attribute: 'description', recipe: ['Exchange UM Subscriber Access'], learned: ['Exchange UM Subscriber Access (Tokyo)'] });
+    expect(diff['msRTCSIP-OptionFlags']).toEqual({ attribute: 'msRTCSIP-OptionFlags', recipe: ['384'], learned: ['385'] });
+    expect(diff['msDS-SourceObjectDN']).toEqual({ attribute: 'msDS-SourceObjectDN', recipe: [tokyoDn] });
+    expect(diff.otherIpPhone).toBeUndefined();
+    const created = await services.contacts.create({ ...values, ouDn: umContacts, route: 'ldap', likeDn: template.dn });
+    const raw = await admin.read(created.dn, ['description', 'msRTCSIP-OptionFlags', 'otherIpPhone', 'msDS-SourceObjectDN']);
+    expect([raw?.get('description'), raw?.get('msRTCSIP-OptionFlags'), raw?.getAll('otherIpPhone'), raw?.has('msDS-SourceObjectDN')]).toEqual([
+      'Exchange UM Subscriber Access (Tokyo)',
+      '385',
+      ['sip:TokyoSA@contoso.test;opaque=app:exum:Tokyo.contoso.test'],
+      false,
+    ]);
+    // Found and classified the tolerant way: the dial plan from otherIpPhone, SA by its access number.
+    expect(created.contact).toMatchObject({ kind: 'SA', kindSource: 'otherIpPhone', target: { name: 'Tokyo' } });
+    expect(services.audit.list({ target: created.dn })[0]).toMatchObject({ action: 'contact.create', after: { like: template.dn } });
+    await admin.delete(created.dn);
+    await services.connections.disconnect('lab-fabrikam');
+  });
+});
+
 describe('through the Lync shell (New/Set/Move/Remove-CsExUmContact)', () => {
   it('creates, edits, moves and removes, and says which route it used', async () => {
     const created = await services.contacts.create(base({ route: 'powershell', sipAddress: 'sip:it-ps@contoso.test', kind: 'AA', targetDn: tokyoAaDn, name: 'Tokyo AA', phoneNumber: '+81355550123' }));
     expect(created.route).toBe('powershell');
     expect(created.command).toBe("New-CsExUmContact -SipAddress 'sip:it-ps@contoso.test' -RegistrarPool 'pool01.contoso.test' -OU 'OU=UM Contacts,OU=Lab,DC=contoso,DC=test' -DisplayNumber '+81355550123' -AutoAttendant $true -Description 'Tokyo AA'");
     expect(created.dn).toMatch(/^CN=\{[0-9a-f-]{36}\},OU=UM Contacts/);
-    // The cmdlet links no UM object: the type comes from otherIpPhone, the auto attendant from the number.
-    expect(created.contact).toMatchObject({ kind: 'AA', kindSource: 'otherIpPhone', cnForm: 'guid', target: { name: 'TokyoAA' } });
+    // New-CsExUmContact is for hosted UM [S3]: it links no UM object, so the console matches the auto
+    // attendant by its number, says what shape the contact has, and warned when it was created.
+    expect(created.warnings.map((w) => w.code)).toContain('hosted-cmdlet');
+    expect(created.contact).toMatchObject({ kind: 'AA', kindSource: 'number', cnForm: 'guid', target: { name: 'TokyoAA' } });
+    expect(created.contact!.problems.map((p) => p.code)).toContain('hosted-shape');
     const updated = await services.contacts.update({ profile: 'lab-umadmin', dn: created.dn, expectedVersion: created.contact!.version, loaded: loadedOf(created.contact!), changes: { phoneNumber: '+81355550124' }, route: 'powershell' });
     expect(updated.command).toBe("Set-CsExUmContact -Identity 'sip:it-ps@contoso.test' -DisplayNumber '+81355550124'");
     const moved = await services.contacts.move({ profile: 'lab-umadmin', dn: created.dn, expectedVersion: updated.contact!.version, loaded: {}, targetPoolFqdn: 'pool02.contoso.test', route: 'powershell' });

@@ -89,21 +89,42 @@ describe('every seeded object is present', () => {
     }
   });
 
-  it('has EXUM01 (Exchange 2010 RTM, serving Tokyo) and EX15 (Exchange 2013)', async () => {
-    const servers = await admin.search(org, { filter: '(objectClass=msExchExchangeServer)', attributes: ['cn', 'serialNumber', 'msExchUMServerDialPlanLink'] });
+  it('has Exchange 2007 SP1, 2010 RTM, 2010 SP1 and 2013 servers as Exchange stores them', async () => {
+    const servers = await admin.search(org, { filter: '(objectClass=msExchExchangeServer)', attributes: ['cn', 'serialNumber', 'msExchUMServerDialPlanLink', 'msExchUMStartupMode', 'msExchCurrentServerRoles'] });
     const byName = Object.fromEntries(servers.map((s) => [s.get('cn'), s]));
-    expect(byName.EXUM01?.get('serialNumber')).toMatch(/^Version 14\.0 /);
+    // AD's serialNumber carries the build + 30000 [S11].
+    expect(byName.EXUM07?.get('serialNumber')).toBe('Version 8.1 (Build 30240.6)');
+    expect(byName.EXUM07?.has('msExchUMStartupMode')).toBe(false);
+    expect(byName.EXUM01?.get('serialNumber')).toBe('Version 14.0 (Build 30639.21)');
     expect(byName.EXUM01?.get('msExchUMServerDialPlanLink')).toMatch(/^CN=Tokyo,/);
-    expect(byName.EX15?.get('serialNumber')).toMatch(/^Version 15\.0 /);
+    expect(byName.EXUM02?.get('serialNumber')).toBe('Version 14.1 (Build 30218.15)');
+    expect(byName.EX15?.get('serialNumber')).toBe('Version 15.0 (Build 31497.2)');
+    expect(byName.EX15?.getInt('msExchUMStartupMode')).toBe(2);
+    const router = await admin.read(`CN=SIP,CN=Protocols,${byName.EX15!.dn}`, ['msExchUMStartupMode', 'msExchUMServerDialPlanLink']);
+    expect(router?.getInt('msExchUMStartupMode')).toBe(0);
+    expect(router?.get('msExchUMServerDialPlanLink')).toMatch(/^CN=Redmond,/);
   });
 
-  it('has the Lync pools, one gateway per pool except pool02, and the hunt groups', async () => {
-    const pools = await admin.search(`CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,${root}`, { scope: 'one', filter: '(objectClass=msRTCSIP-Pool)', attributes: ['dNSHostName', 'msRTCSIP-PoolData'] });
+  it('keeps the SIP resource identifier flag, the pilot list and AllowCommonPatterns where Exchange does', async () => {
+    const plan = (name: string) => admin.read(`CN=${name},CN=UM DialPlan Container,${org}`, ['msExchUMDialPlanFlags2', 'msExchUMDialPlanDialedNumbers']);
+    expect(((await plan('Hsinchu'))!.getInt('msExchUMDialPlanFlags2')! & 16) === 0).toBe(true);
+    expect(((await plan('Taipei'))!.getInt('msExchUMDialPlanFlags2')! & 16) === 16).toBe(true);
+    expect((await plan('Taipei'))!.getAll('msExchUMDialPlanDialedNumbers')).toEqual(['+886255550199']);
+    const tokyo = await admin.read(`CN=Tokyo Default Policy,CN=UM Mailbox Policies,${org}`, ['msExchUMPinPolicyDisallowCommonPatterns']);
+    expect(tokyo?.getInt('msExchUMPinPolicyDisallowCommonPatterns')).toBe(1);
+  });
+
+  it('has the Lync pools as stored, a gateway for pool01, sba01 and ocs01, and the hunt groups', async () => {
+    const pools = await admin.search(`CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,${root}`, { scope: 'one', filter: '(objectClass=msRTCSIP-Pool)', attributes: ['dNSHostName', 'msRTCSIP-PoolData', 'msRTCSIP-PoolVersion', 'msRTCSIP-PoolType'] });
     expect(pools.map((p) => p.get('dNSHostName')).sort()).toEqual(labPools.map((p) => p.fqdn).sort());
     expect(pools.find((p) => p.get('dNSHostName') === 'sba01.contoso.test')?.getAll('msRTCSIP-PoolData')).toContain('ExtendedType=RemoteRegistrar');
+    // Versions as Get-UCPool compares them (major << 16, S8): Lync 2013 0x60000, OCS 2007 R2 0x40000.
+    const version = (fqdn: string) => pools.find((p) => p.get('dNSHostName') === fqdn)?.getInt('msRTCSIP-PoolVersion');
+    expect([version('pool01.contoso.test'), version('dir01.contoso.test'), version('ocs01.contoso.test')]).toEqual([0x60000, 0x60000, 0x40000]);
+    expect(pools.find((p) => p.get('dNSHostName') === 'pool02.contoso.test')?.getInt('msRTCSIP-PoolType')).toBe(5);
     const gateways = await admin.search(`CN=UM IPGateway Container,${org}`, { scope: 'one', filter: '(objectClass=msExchUMIPGateway)', attributes: ['msExchUMIPGatewayAddress', 'msExchUMOutcallsAllowed'] });
-    expect(gateways.map((g) => g.get('msExchUMIPGatewayAddress')).sort()).toEqual(['pool01.contoso.test', 'sba01.contoso.test']);
-    const huntGroups = await admin.search(`CN=pool01,CN=UM IPGateway Container,${org}`, { scope: 'one', filter: '(objectClass=msExchUMHuntGroup)', attributes: ['cn'] });
+    expect(gateways.map((g) => g.get('msExchUMIPGatewayAddress')).sort()).toEqual(['ocs01.contoso.test', 'pool01.contoso.test', 'sba01.contoso.test']);
+    const huntGroups = await admin.search(`CN=1:1,CN=UM IPGateway Container,${org}`, { scope: 'one', filter: '(objectClass=msExchUMHuntGroup)', attributes: ['cn'] });
     expect(huntGroups.map((h) => h.get('cn')).sort()).toEqual(['Redmond', 'Tokyo']);
   });
 
@@ -123,7 +144,7 @@ describe('every seeded object is present', () => {
     const users = await admin.search(`OU=Users,OU=Lab,${root}`, {
       scope: 'one',
       filter: '(&(objectClass=user)(sAMAccountName=u*))',
-      attributes: ['sAMAccountName', 'proxyAddresses', 'msRTCSIP-PrimaryUserAddress', 'msExchUMEnabledFlags', 'telephoneNumber', 'mail'],
+      attributes: ['sAMAccountName', 'proxyAddresses', 'msRTCSIP-PrimaryUserAddress', 'msExchUMEnabledFlags', 'telephoneNumber', 'mail', 'mailNickname', 'legacyExchangeDN', 'homeMDB'],
     });
     const count = users.length;
     expect(count).toBeGreaterThanOrEqual(500);
@@ -134,6 +155,9 @@ describe('every seeded object is present', () => {
     expect(umEnabled.length / lync.length).toBeCloseTo(0.1, 1);
     expect(noSipProxy.length).toBeGreaterThan(0);
     expect(users.every((u) => u.get('mail'))).toBe(true);
+    // Mailbox users as Exchange keeps them: an alias unlike the sAMAccountName, legacyExchangeDN, a home database [S14].
+    const u1 = users.find((u) => u.get('sAMAccountName') === 'u00001')!;
+    expect([u1.get('mailNickname'), u1.get('legacyExchangeDN'), u1.get('homeMDB')?.split(',')[0]]).toEqual(['user00001', '/o=Contoso/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=user00001', 'CN=Mailbox Database 01']);
     const phone = (sam: string) => users.find((u) => u.get('sAMAccountName') === sam)?.get('telephoneNumber')?.slice(-5);
     expect(phone('u00011')).toBe(phone('u00012'));
     expect(phone('u00021')).toBe(phone('u00022'));
@@ -148,7 +172,56 @@ describe('the Exchange resource forest', () => {
     expect(await fabrikam.read(`CN=Kaohsiung,CN=UM DialPlan Container,${forg}`, ['cn'])).toBeDefined();
     const linked = await fabrikam.search('OU=Linked Mailboxes,OU=Lab,DC=fabrikam,DC=test', { filter: '(msExchMasterAccountSid=*)', attributes: ['cn'] });
     expect(linked.length).toBe(20);
-    const contact = await admin.search(`OU=UM Contacts,OU=Lab,${root}`, { filter: '(msRTCSIP-PrimaryUserAddress=sip:KaohsiungSA@contoso.test)', attributes: ['msDS-SourceObjectDN'] });
-    expect(contact[0]?.get('msDS-SourceObjectDN')).toMatch(/DC=fabrikam,DC=test$/);
+    // Written in another tool's shape: the dial plan only in otherIpPhone's phone context.
+    const contact = await admin.search(`OU=UM Contacts,OU=Lab,${root}`, { filter: '(msRTCSIP-PrimaryUserAddress=sip:KaohsiungSA@contoso.test)', attributes: ['otherIpPhone', 'msDS-SourceObjectDN'] });
+    expect(contact[0]?.getAll('otherIpPhone')).toEqual(['sip:KaohsiungSA@contoso.test;opaque=app:exum:Kaohsiung.fabrikam.test']);
+    expect(contact[0]?.has('msDS-SourceObjectDN')).toBe(false);
+  });
+});
+
+describe("the lab's cmdlets answer as the products do", () => {
+  const exchange = async (command: string, parameters: Record<string, unknown> = {}) => services.powershell.run('lab-exchadmin', 'exchange', command, parameters);
+  const lync = async (command: string, parameters: Record<string, unknown> = {}) => services.powershell.run('lab-umadmin', 'lync', command, parameters);
+
+  it('Get-UMService and Get-UMCallRouterSettings show Exchange 2013 servers only, with their dial plans and startup modes [S16][S17]', async () => {
+    await services.connections.connect('lab-exchadmin');
+    expect((await exchange('Get-UMService')).output).toEqual([expect.objectContaining({ Name: 'EX15', UMStartupMode: 'Dual', DialPlans: ['Redmond'] })]);
+    expect((await exchange('Get-UMCallRouterSettings', { Server: 'EX15' })).output).toEqual([expect.objectContaining({ Identity: 'EX15', UMStartupMode: 'TCP', DialPlans: ['Redmond'] })]);
+    const notCas = await exchange('Get-UMCallRouterSettings', { Server: 'EXUM01' });
+    expect(notCas.ok).toBe(false);
+  });
+
+  it('Get-ExchangeCertificate reads a server\'s store, and cannot read Exchange 2007 [S19]', async () => {
+    const ex15 = await exchange('Get-ExchangeCertificate', { Server: 'EX15' });
+    expect(ex15.output).toEqual(expect.arrayContaining([expect.objectContaining({ Subject: 'CN=ex15.contoso.test', IsSelfSigned: false, Services: expect.stringContaining('UMCallRouter') })]));
+    const exum07 = await exchange('Get-ExchangeCertificate', { Server: 'EXUM07' });
+    expect(exum07.ok).toBe(false);
+    expect(exum07.errors[0]?.message).toContain('Exchange 2007');
+  });
+
+  it('Get-CsPool shows the Director by its services, Get-CsMediaConfiguration the default RequireEncryption [S29][S4]', async () => {
+    await services.connections.connect('lab-umadmin');
+    const pools = (await lync('Get-CsPool')).output as Array<{ Fqdn: string; Services: string[] }>;
+    expect(pools.find((p) => p.Fqdn === 'dir01.contoso.test')?.Services).toContain('Director:dir01.contoso.test');
+    expect((await lync('Get-CsMediaConfiguration')).output).toEqual([expect.objectContaining({ Identity: 'Global', EncryptionLevel: 'RequireEncryption' })]);
+  });
+
+  it('New-CsExUmContact makes a hosted-shape contact, named by GUID, and refuses a Director or an OCS pool as registrar [S3][S25]', async () => {
+    const ou = `OU=UM Contacts,OU=Lab,${root}`;
+    const director = await lync('New-CsExUmContact', { SipAddress: 'sip:lab-hosted@contoso.test', RegistrarPool: 'dir01.contoso.test', DisplayNumber: '+14255550777', OU: ou });
+    expect(director.ok).toBe(false);
+    const ocs = await lync('New-CsExUmContact', { SipAddress: 'sip:lab-hosted@contoso.test', RegistrarPool: 'ocs01.contoso.test', DisplayNumber: '+14255550777', OU: ou });
+    expect(ocs.errors[0]?.message).toContain('2007');
+    const created = await lync('New-CsExUmContact', { SipAddress: 'sip:lab-hosted@contoso.test', RegistrarPool: 'pool02.contoso.test', DisplayNumber: '+14255550777', OU: ou, AutoAttendant: true });
+    expect(created.ok, JSON.stringify(created.errors)).toBe(true);
+    expect(created.output).toEqual([expect.objectContaining({ AutoAttendant: true, IsSubscriberAccess: false, EnterpriseVoiceEnabled: true, LineURI: 'tel:+14255550777' })]);
+    const [entry] = await admin.search(ou, { filter: '(msRTCSIP-PrimaryUserAddress=sip:lab-hosted@contoso.test)', attributes: ['otherIpPhone', 'msDS-SourceObjectDN'] });
+    try {
+      expect(entry!.dn).toMatch(/^CN=\{[0-9a-f-]{36}\},/i);
+      expect(entry!.getAll('otherIpPhone')).toEqual(['sip:lab-hosted@contoso.test']);
+      expect(entry!.has('msDS-SourceObjectDN')).toBe(false);
+    } finally {
+      await admin.delete(entry!.dn);
+    }
   });
 });

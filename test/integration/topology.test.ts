@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { Finding, Topology } from '@shared/models/topology';
 import { contosoAutoAttendants, contosoDialPlans, labPools } from '../lab/seed-topology';
+import { listContacts } from '../../electron/services/contacts/contacts-service';
 import { createTestServices, requireLab } from './support/test-services';
 import { runCli } from './support/cli';
 
@@ -13,15 +14,27 @@ const lab = requireLab();
 const { services } = createTestServices();
 afterAll(() => services.shutdown());
 
+const contactOf = (topology: Topology, sip: string) => topology.forests.flatMap((f) => f.contacts).find((c) => c.sipAddress === sip)!;
 const summary = (findings: Finding[]) => findings.map((f) => `${f.code}:${f.subject.name}${f.params.org ? `@${f.params.org}` : ''}`).sort();
 
+/** The gaps the lab seeds on purpose (test/lab/README.md), as the console must find them. */
 const expectedContoso = [
   'auto-attendant-without-aa-contact:TokyoAA',
+  // ocs01's gateway allows outcalls as exchucutil left it, beside pool01's [S8][S10].
+  'dial-plan-multiple-outcall-gateways:Redmond',
+  'dial-plan-multiple-outcall-gateways:Tokyo',
   'dial-plan-without-sa-contact:Tokyo',
   'lync-dial-plan-name-mismatch:Tokyo',
+  // Get-UCPool keeps the Director too; exchucutil would give it a gateway [S8].
+  'pool-without-gateway:dir01.contoso.test@Contoso',
   'pool-without-gateway:pool02.contoso.test@Contoso',
-  'sip-dial-plan-unsecured:Taipei',
   'telextn-dial-plan:Legacy',
+  // EX15's Call Router is in TCP mode, and EX15 is in Redmond only [S9].
+  'um-services-not-ready:Redmond',
+  'um-services-not-ready:Tokyo',
+  // Lync requires encryption (the default, S4): Taipei (Unsecured) and Tokyo (SIPSecured) must be Secured [S9].
+  'voip-security-incompatible:Taipei',
+  'voip-security-incompatible:Tokyo',
 ];
 
 describe('one forest (contoso.test)', () => {
@@ -52,25 +65,45 @@ describe('one forest (contoso.test)', () => {
     }
     const redmond = org.dialPlans.find((d) => d.name === 'Redmond')!;
     expect(redmond.umEnabledUsers).toBe(umEnabledOnRedmond);
-    expect(redmond.huntGroupDns).toHaveLength(2);
+    expect(redmond.huntGroupDns).toHaveLength(3);
     expect(redmond.autoAttendantDns).toHaveLength(1);
     expect(redmond.contactDns).toHaveLength(1);
     expect(redmond.equivalentPhoneContexts).toEqual(['Taipei.contoso.test']);
     const tokyo = org.dialPlans.find((d) => d.name === 'Tokyo')!;
     expect(tokyo.serverDns.map((s) => s.split(',')[0])).toEqual(['CN=EXUM01']);
     expect(org.autoAttendants.map((a) => a.name).sort()).toEqual(contosoAutoAttendants.map((a) => a.name).sort());
-    expect(org.servers.map((s) => `${s.name}:${s.versionLabel}:${s.beforeExchange2010Sp1}`).sort()).toEqual(['EX15:Exchange 2013:false', 'EXUM01:Exchange 2010 RTM:true']);
+    expect(org.servers.map((s) => `${s.name}:${s.versionLabel}:${s.build}:${s.beforeExchange2010Sp1}:${s.roles.join('+')}:${s.umStartupMode ?? '-'}:${s.callRouter?.startupMode ?? '-'}`).sort()).toEqual([
+      'EX15:Exchange 2013:1497.2:false:Mailbox+ClientAccess+UnifiedMessaging+HubTransport:Dual:TCP',
+      'EXUM01:Exchange 2010 RTM:639.21:true:UnifiedMessaging:TLS:-',
+      'EXUM02:Exchange 2010 SP1:218.15:false:UnifiedMessaging:Dual:-',
+      'EXUM07:Exchange 2007 SP1:240.6:true:UnifiedMessaging:-:-',
+    ]);
+    const hsinchu = org.dialPlans.find((d) => d.name === 'Hsinchu')!;
+    const taipei = org.dialPlans.find((d) => d.name === 'Taipei')!;
+    expect([hsinchu.sipResourceIdentifierRequired, taipei.sipResourceIdentifierRequired, taipei.pilotIdentifiers]).toEqual([false, true, ['+886255550199']]);
+    expect(org.mailboxPolicies.filter((p) => p.allowCommonPatterns).map((p) => p.name)).toEqual(['Tokyo Default Policy']);
   });
 
   it('has the gateways with their hunt groups, tied to their pools', () => {
     const f = topology.forests[0]!;
     const gateways = f.exchange!.gateways;
+    // Named after the pool objects' CNs, as exchucutil names them [S8].
     expect(gateways.map((g) => `${g.name}:${g.address}:${g.outcallsAllowed}:${g.messageWaitingAllowed}:${g.huntGroups.map((h) => h.name).join('+')}:${g.pool?.name}`)).toEqual([
-      'pool01:pool01.contoso.test:true:true:Redmond+Tokyo:pool01.contoso.test',
-      'sba01:sba01.contoso.test:false:false:Redmond+Tokyo:sba01.contoso.test',
+      '1:1:pool01.contoso.test:true:true:Redmond+Tokyo:pool01.contoso.test',
+      '1:3:sba01.contoso.test:false:false:Redmond+Tokyo:sba01.contoso.test',
+      'ocs01:ocs01.contoso.test:true:false:Redmond+Tokyo:ocs01.contoso.test',
     ]);
-    expect(f.lync!.pools.map((p) => `${p.fqdn}:${p.kind}:${p.gateways.length}`)).toEqual(labPools.map((p) => `${p.fqdn}:${{ '1:1': 'enterprise', '1:2': 'standard', '1:3': 'branch' }[p.cn]}:${p.cn === '1:2' ? 0 : 1}`).sort());
+    // Kinds from msRTCSIP-PoolType and PoolData, the Director from Lync's topology; versions decoded as major << 16.
+    expect(f.lync!.pools.map((p) => `${p.fqdn}:${p.kind}:${p.product}:${p.gateways.length}`)).toEqual([
+      'dir01.contoso.test:director:Lync Server 2013:0',
+      'ocs01.contoso.test:enterprise:Office Communications Server 2007 R2:1',
+      'pool01.contoso.test:enterprise:Lync Server 2013:1',
+      'pool02.contoso.test:standard:Lync Server 2013:0',
+      'sba01.contoso.test:branch:Lync Server 2013:1',
+    ]);
+    expect(labPools.map((p) => p.fqdn).sort()).toEqual(f.lync!.pools.map((p) => p.fqdn));
     expect(f.lync!.dialPlans?.map((d) => d.identity)).toEqual(['Global', 'Redmond.contoso.test', 'Tokyo']);
+    expect(f.lync!.mediaConfigurations).toEqual([{ identity: 'Global', encryptionLevel: 'RequireEncryption' }]);
   });
 
   it('reads the SA and AA contacts in both CN forms and classifies them by their target', () => {
@@ -79,6 +112,8 @@ describe('one forest (contoso.test)', () => {
     const aa = contacts.find((c) => c.sipAddress === 'sip:RedmondAA@contoso.test')!;
     expect(sa).toMatchObject({ kind: 'SA', kindSource: 'target-class', cnForm: 'name', phoneNumber: '+14255550100', dialPlan: { name: 'Redmond' }, pool: { name: 'pool01.contoso.test' }, ou: 'contoso.test/Lab/UM Contacts' });
     expect(aa).toMatchObject({ kind: 'AA', kindSource: 'target-class', cnForm: 'guid', target: { name: 'RedmondAA' }, dialPlan: { name: 'Redmond' } });
+    // The recipe's routing: Enterprise Voice on [S3], otherIpPhone with the dial plan's phone context.
+    for (const c of [sa, aa]) expect(c).toMatchObject({ enterpriseVoice: true, phoneContext: 'Redmond.contoso.test', otherTelephone: [c.phoneNumber] });
   });
 
   it('finds every seeded gap and flags nothing else', () => {
@@ -88,7 +123,8 @@ describe('one forest (contoso.test)', () => {
   });
 
   it('does not grow its LDAP round trips with the data', () => {
-    expect(topology.stats.ldapRoundTrips).toBeLessThanOrEqual(8);
+    // A fixed number: the domain's searches, plus binding and searching the global catalog for contacts.
+    expect(topology.stats.ldapRoundTrips).toBeLessThanOrEqual(12);
   });
 });
 
@@ -103,14 +139,25 @@ describe('two forests (with the fabrikam.test resource forest)', () => {
     expect(kaohsiung).toMatchObject({ name: 'Kaohsiung', uriType: 'SipName', contactDns: [expect.stringContaining('Kaohsiung Subscriber Access')] });
     const pool01 = topology.forests[0]!.lync!.pools.find((p) => p.fqdn === 'pool01.contoso.test')!;
     expect(pool01.gateways.map((g) => g.forest).sort()).toEqual(['contoso.test', 'fabrikam.test']);
-    expect(summary(topology.findings)).toEqual([...expectedContoso, 'pool-without-gateway:pool02.contoso.test@Fabrikam'].sort());
+    expect(contactOf(topology, 'sip:KaohsiungSA@contoso.test')).toMatchObject({ kind: 'SA', kindSource: 'otherIpPhone', target: { name: 'Kaohsiung', forest: 'fabrikam.test' } });
+    expect(summary(topology.findings)).toEqual(
+      [
+        ...expectedContoso,
+        'pool-without-gateway:dir01.contoso.test@Fabrikam',
+        'pool-without-gateway:ocs01.contoso.test@Fabrikam',
+        'pool-without-gateway:pool02.contoso.test@Fabrikam',
+        'voip-security-incompatible:Kaohsiung',
+      ].sort(),
+    );
   });
 
   it('keeps a contact whose dial plan lives in a forest that is not connected, without calling it broken', async () => {
     const topology = await services.topology.get({ profiles: ['lab'], refresh: true });
-    const contact = topology.forests[0]!.contacts.find((c) => c.sipAddress === 'sip:KaohsiungSA@contoso.test')!;
-    expect(contact.targetDn).toMatch(/DC=fabrikam,DC=test$/);
+    const contact = contactOf(topology, 'sip:KaohsiungSA@contoso.test');
+    expect(contact.phoneContext).toBe('Kaohsiung.fabrikam.test');
     expect(contact.target).toBeUndefined();
+    const item = listContacts(topology).find((c) => c.dn === contact.dn)!;
+    expect(item.problems.map((p) => p.code)).toEqual(['target-other-forest']);
     expect(summary(topology.findings)).toEqual(expectedContoso);
   });
 });
@@ -133,9 +180,9 @@ describe('um-console topology', () => {
     expect(run.status).toBe(1);
     const model = run.json() as Omit<Topology, 'findings'> & { findings: Array<Finding & { text: { title: string } }> };
     expect(summary(model.findings)).toEqual(expectedContoso);
-    expect(model.findings.find((f) => f.code === 'sip-dial-plan-unsecured')!.text.title).toBe('Taipei is Unsecured');
+    expect(model.findings.find((f) => f.code === 'voip-security-incompatible' && f.subject.name === 'Taipei')!.text.title).toBe("Taipei is Unsecured, but Lync's Global media configuration says RequireEncryption");
     const zh = runCli(['topology', '--profile', 'lab', '--lang', 'zh-TW'], { UMC_DATA_DIR: services.environment.dataDir });
     expect(zh.status).toBe(0);
-    expect(zh.stdout).toContain('Taipei 設為 Unsecured');
+    expect(zh.stdout).toContain('Taipei 為 Unsecured，但 Lync 的 Global 媒體設定為 RequireEncryption');
   });
 });

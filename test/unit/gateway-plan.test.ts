@@ -56,7 +56,7 @@ function gateway(name: string, address: string, outcalls: boolean, mwi: boolean,
 }
 
 function pool(cn: string, fqdn: string, kind: LyncPool['kind']): LyncPool {
-  return { dn: `CN=${cn},${POOLS}`, fqdn, kind, poolData: kind === 'branch' ? ['ExtendedType=RemoteRegistrar'] : [], gateways: [] };
+  return { dn: `CN=${cn},${POOLS}`, fqdn, kind, version: String(0x60000), versionMajor: 6, product: 'Lync Server 2013', poolData: kind === 'branch' ? ['ExtendedType=RemoteRegistrar'] : [], gateways: [] };
 }
 
 /** The seeded lab: pool01 and sba01 have gateways with hunt groups for both SIP dial plans; pool02 has none. */

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import type { DialPlan, ForestTopology, IpGateway } from '@shared/models/topology';
+import type { DialPlan, ExchangeServer, ForestTopology, IpGateway } from '@shared/models/topology';
 import { findingText } from '@shared/findings/finding-text';
 import { parseExchangeVersion } from '../../electron/services/topology/exchange-version';
 import { computeFindings } from '../../electron/services/topology/findings';
-import { classifyUmContact, contactCnForm, poolKindFromData } from '../../electron/services/topology/open-items';
+import { classifyUmContact, contactCnForm, decodePoolVersion, poolKind } from '../../electron/services/topology/open-items';
 import { resolveLinks } from '../../electron/services/topology/resolve-links';
 
 const org = 'CN=Org,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=x,DC=test';
@@ -46,7 +46,7 @@ const forest = (dialPlans: DialPlan[], gateways: IpGateway[], pools: string[]): 
     dcHost: 'dc',
     domains: [],
     exchange: { dn: org, name: 'Org', servers: [], dialPlans, gateways, autoAttendants: [], mailboxPolicies: [] },
-    lync: { pools: pools.map((p) => ({ dn: `CN=${p},CN=Pools`, fqdn: `${p}.x.test`, kind: 'enterprise', poolData: [], gateways: [] })) },
+    lync: { pools: pools.map((p) => ({ dn: `CN=${p},CN=Pools`, fqdn: `${p}.x.test`, kind: 'enterprise', product: 'Lync Server 2013', poolData: [], gateways: [] })) },
     contacts: [],
   };
 };
@@ -77,6 +77,30 @@ describe('findings', () => {
     expect(codes(f)).toEqual(['pool-without-gateway:pool1.x.test', 'telextn-dial-plan:T']);
   });
 
+  it("compares each SIP or E.164 dial plan's VoIP security with Lync's media encryption when the Lync shell read it [S9]", () => {
+    const f = forest([dialPlan('S', { voipSecurity: 'SIPSecured' }), dialPlan('X', { voipSecurity: 'Secured' })], [], []);
+    f.lync!.mediaConfigurations = [{ identity: 'Global', encryptionLevel: 'RequireEncryption' }];
+    expect(codes(f)).toEqual(['voip-security-incompatible:S']);
+    f.lync!.mediaConfigurations = [{ identity: 'Global', encryptionLevel: 'SupportEncryption' }];
+    expect(codes(f)).toEqual([]);
+    f.lync!.mediaConfigurations = [{ identity: 'Global', encryptionLevel: 'DoNotSupportEncryption' }];
+    expect(codes(f)).toEqual(['voip-security-incompatible:X']);
+  });
+
+  it('wants every Exchange 2013 Mailbox and Client Access server in each SIP dial plan, in Dual mode [S9]', () => {
+    const plan = dialPlan('S');
+    const f = forest([plan, dialPlan('E', { uriType: 'E164' })], [], []);
+    const server = (name: string, patch: Partial<ExchangeServer>): ExchangeServer => ({ dn: `CN=${name},CN=Servers,${org}`, name, versionLabel: 'Exchange 2013', major: 15, minor: 0, beforeExchange2010Sp1: false, roles: ['Mailbox', 'ClientAccess'], dialPlanDns: [plan.dn], umStartupMode: 'Dual', callRouter: { dialPlanDns: [plan.dn], startupMode: 'Dual' }, ...patch });
+    f.exchange!.servers = [server('A', {})];
+    expect(codes(f)).toEqual([]);
+    f.exchange!.servers = [server('A', {}), server('B', { dialPlanDns: [], callRouter: { dialPlanDns: [plan.dn], startupMode: 'TCP' } })];
+    const [finding] = computeFindings(resolveLinks([f]));
+    expect(finding).toMatchObject({ code: 'um-services-not-ready', params: { dialPlan: 'S', notInPlan: 'B (UM service)', notDual: 'B (UM Call Router: TCP)' } });
+    // A 2010 UM server is only asked to be linked where it serves.
+    f.exchange!.servers = [server('A', {}), server('U', { major: 14, roles: ['UnifiedMessaging'], dialPlanDns: [], callRouter: undefined })];
+    expect(codes(f)).toEqual([]);
+  });
+
   it('explains each finding in both languages with its values filled in', () => {
     const [finding] = computeFindings(resolveLinks([forest([dialPlan('A', { voipSecurity: 'Unsecured', uriType: 'E164' })], [], [])]));
     expect(findingText(finding!, 'en').title).toBe('A is Unsecured');
@@ -95,6 +119,12 @@ describe('Exchange versions', () => {
     expect(parseExchangeVersion(serial)).toMatchObject({ label, beforeExchange2010Sp1: before });
   });
 
+  it('reads the build as AD stores it (+30000) and as cmdlets show it [S11]', () => {
+    expect(parseExchangeVersion('Version 15.0 (Build 31497.2)')).toMatchObject({ label: 'Exchange 2013', build: '1497.2' });
+    expect(parseExchangeVersion('Version 8.1 (Build 30240.6)')).toMatchObject({ label: 'Exchange 2007 SP1', build: '240.6' });
+    expect(parseExchangeVersion('Version 14.1 (Build 218.15)')).toMatchObject({ build: '218.15' });
+  });
+
   it('says so when it cannot tell', () => {
     expect(parseExchangeVersion(undefined)).toMatchObject({ label: 'Unknown version', beforeExchange2010Sp1: false });
   });
@@ -111,8 +141,18 @@ describe('the open items, decided once', () => {
   it('reads both CN forms and the pool kinds', () => {
     expect(contactCnForm('CN={1b4e28ba-2fa1-11d2-883f-0016d3cca427},OU=x')).toBe('guid');
     expect(contactCnForm('CN=Redmond Subscriber Access,OU=x')).toBe('name');
-    expect(poolKindFromData(['ExtendedType=RemoteRegistrar'])).toBe('branch');
-    expect(poolKindFromData(['PoolType=Standard'])).toBe('standard');
-    expect(poolKindFromData([])).toBe('unknown');
+    expect(poolKind({ poolData: ['ExtendedType=RemoteRegistrar'], poolType: 5 })).toBe('branch');
+    expect(poolKind({ poolData: [], poolType: 5 })).toBe('standard');
+    expect(poolKind({ poolData: [], poolType: 10 })).toBe('enterprise');
+    expect(poolKind({ poolData: [], poolType: 10, services: ['Director:dir01.x.test', 'WebServer:dir01.x.test'] })).toBe('director');
+    expect(poolKind({ poolData: [] })).toBe('unknown');
+  });
+
+  it('reads msRTCSIP-PoolVersion as Get-UCPool compares it (major << 16), and small numbers as majors', () => {
+    expect(decodePoolVersion(String(0x60000))).toEqual({ major: 6, product: 'Lync Server 2013' });
+    expect(decodePoolVersion(String(0x40000))).toEqual({ major: 4, product: 'Office Communications Server 2007 R2' });
+    expect(decodePoolVersion('5')).toEqual({ major: 5, product: 'Lync Server 2010' });
+    expect(decodePoolVersion(undefined)).toEqual({ product: 'Unknown version' });
+    expect(decodePoolVersion('abc')).toEqual({ product: 'Unknown version' });
   });
 });

@@ -1,6 +1,7 @@
 import { renderCommand } from '@shared/powershell/render-command';
-import type { ContactCreate, ContactDelete, ContactItem, ContactMove, ContactOptions, ContactProblem, ContactRoute, ContactUpdate, ContactWriteResult } from '@shared/models/contacts';
-import type { Topology, UmContact } from '@shared/models/topology';
+import { randomUUID } from 'node:crypto';
+import type { ContactCreate, ContactDelete, ContactItem, ContactMove, ContactOptions, ContactProblem, ContactRoute, ContactShapePreview, ContactShapeRequest, ContactUpdate, ContactWriteResult } from '@shared/models/contacts';
+import type { LyncPool, Topology, UmContact } from '@shared/models/topology';
 import { ApiError } from '@shared/errors';
 import type { AuditLog } from '../audit/audit-log';
 import { canCreateChild, isMember, whoAmI, writableAttributes } from '../directory/account-rights';
@@ -14,6 +15,7 @@ import { buildLinkIndex, forestOfDn } from '../topology/resolve-links';
 import type { TopologyService } from '../topology/topology-service';
 import { isValidE164, isValidSipAddress } from '@shared/contacts/contact-values';
 import { contactAttributes } from './contact-recipe';
+import { learnShape, type LearnedShape } from './contact-shape';
 
 const REQUIRED_GROUPS = ['RTCUniversalServerAdmins', 'RTCUniversalUserAdmins'];
 
@@ -56,7 +58,10 @@ export class ContactsService {
           profile: f.profile,
           forest: f.forest,
           ous: ous.map((o) => ({ dn: o.dn, path: formatOu(o.dn) })).sort((a, b) => a.path.localeCompare(b.path)),
-          pools: f.lync!.pools.map((p) => ({ fqdn: p.fqdn, kind: p.kind })),
+          pools: f.lync!.pools.filter(isContactHome).map((p) => ({ fqdn: p.fqdn, kind: p.kind, product: p.product })),
+          templates: listContacts(topology)
+            .filter((c) => c.forest === f.forest && c.kind !== 'Unknown' && !c.problems.some((p) => p.severity === 'error'))
+            .map((c) => ({ dn: c.dn, name: c.displayName ?? c.dn, kind: c.kind as 'SA' | 'AA', sipAddress: c.sipAddress ?? '' })),
           sipDomain: mostCommon(sipDomains) ?? f.forest,
           powershell: !!this.profiles.get(f.profile).lync,
         };
@@ -64,8 +69,9 @@ export class ContactsService {
     );
     const mismatch = new Set(topology.findings.filter((x) => x.code === 'lync-dial-plan-name-mismatch').map((x) => x.subject.dn.toLowerCase()));
     const dialPlans = topology.forests.flatMap((f) =>
+      // OcsUmUtil lists the SIP dial plans only ("SIP Dial Plans", S1).
       (f.exchange?.dialPlans ?? [])
-        .filter((d) => d.uriType === 'SipName' || d.uriType === 'E164')
+        .filter((d) => d.uriType === 'SipName')
         .map((d) => {
           const preSp1 = f.exchange!.servers.filter((s) => s.beforeExchange2010Sp1 && d.serverDns.some((x) => dnEquals(x, s.dn)));
           const known = topology.forests.some((x) => x.lync?.dialPlans !== undefined);
@@ -86,6 +92,17 @@ export class ContactsService {
     return { forests, dialPlans, autoAttendants };
   }
 
+  /**
+   * "Create like this one": the attributes a contact modelled on an existing working one would
+   * get, and each difference from the console's recipe, before anything is written.
+   */
+  async shape(input: ContactShapeRequest): Promise<ContactShapePreview> {
+    const session = await this.connections.ensure(input.profile);
+    const topology = await this.topology.get();
+    const { learned, template } = await this.learn(session, topology, input, input.likeDn);
+    return { template: { dn: template.dn, name: template.displayName ?? template.dn }, cnForm: learned.cnForm, differences: learned.differences, notCopied: learned.notCopied };
+  }
+
   async create(input: ContactCreate): Promise<ContactWriteResult> {
     const session = await this.connections.ensure(input.profile);
     const topology = await this.topology.get();
@@ -97,18 +114,27 @@ export class ContactsService {
     await assertUnique(session, topology, { sipAddress: input.sipAddress, phoneNumber: input.phoneNumber });
     const warnings = await this.warnings(session, topology, target.dialPlanDn);
     const route = this.route(input.profile, input.route);
+    if (input.likeDn && route !== 'ldap') throw new ApiError('INVALID_INPUT', 'A contact modelled on another one is written over LDAP: New-CsExUmContact writes its own shape.', { field: 'likeDn' });
 
     if (!(await canCreateChild(session, input.ouDn, 'contact'))) throw await this.refusal(session, 'create', input.ouDn);
 
     let dn: string;
     let command: string | undefined;
-    const after = { kind: input.kind, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, pool: pool.fqdn, target: target.dn };
+    const after = { kind: input.kind, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, pool: pool.fqdn, target: target.dn, ...(input.likeDn ? { like: input.likeDn } : {}) };
     if (route === 'ldap') {
+      const recipe = { kind: input.kind, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, targetDn: target.dn, phoneContext: target.phoneContext ?? '', poolServiceDn: pool.serviceDn };
+      let attributes: Record<string, string | string[]> = contactAttributes(recipe);
       dn = childDn('CN', input.name, input.ouDn);
-      await this.audited(input.profile, session, 'contact.create', dn, route, undefined, after, () =>
-        session.add(dn, contactAttributes({ kind: input.kind, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, targetDn: target.dn, phoneContext: target.phoneContext ?? '', poolServiceDn: pool.serviceDn })),
-      );
+      if (input.likeDn) {
+        const { learned } = await this.learn(session, topology, input, input.likeDn);
+        attributes = learned.attributes;
+        if (learned.cnForm === 'guid') dn = childDn('CN', `{${randomUUID()}}`, input.ouDn);
+      }
+      await this.audited(input.profile, session, 'contact.create', dn, route, undefined, after, () => session.add(dn, attributes));
     } else {
+      // New-CsExUmContact is documented for hosted Exchange UM [S3][S26]: its contact names no dial
+      // plan or auto attendant; the console says so rather than pretend it is OcsUmUtil's.
+      warnings.push({ code: 'hosted-cmdlet', params: {} });
       const parameters = { SipAddress: input.sipAddress, RegistrarPool: pool.fqdn, OU: input.ouDn, DisplayNumber: input.phoneNumber, AutoAttendant: input.kind === 'AA', Description: input.name };
       command = renderCommand('New-CsExUmContact', parameters);
       await this.audited(input.profile, session, 'contact.create', input.sipAddress, route, undefined, after, () => this.powershell.invoke(input.profile, 'lync', 'New-CsExUmContact', parameters));
@@ -116,6 +142,26 @@ export class ContactsService {
     }
     this.topology.invalidate('contact created');
     return { route, dn, contact: await this.reload(input.profile, dn), warnings, command };
+  }
+
+  /** Reads the template contact and learns its shape for the new contact's values. */
+  private async learn(session: DirectorySession, topology: Topology, input: Omit<ContactShapeRequest, 'likeDn'>, likeDn: string): Promise<{ learned: LearnedShape; template: ContactItem }> {
+    const template = listContacts(topology).find((c) => dnEquals(c.dn, likeDn));
+    if (!template) throw new ApiError('NOT_FOUND', `There is no SA/AA contact ${likeDn} in the connected forests to model the new one on.`, { field: 'likeDn' });
+    const entry = await session.read(likeDn, ['*']);
+    if (!entry) throw new ApiError('NOT_FOUND', `The contact ${likeDn} no longer exists.`, { field: 'likeDn' });
+    const target = findTarget(topology, input.kind, input.targetDn);
+    const pool = findPool(topology, input.profile, input.poolFqdn);
+    const templateTarget = template.target?.name ?? template.dialPlan?.name;
+    const learned = learnShape(
+      {
+        dn: entry.dn,
+        attributes: entry.toRaw(),
+        values: { name: template.displayName ?? '', sipAddress: template.sipAddress ?? '', phoneNumber: template.phoneNumber ?? '', targetDn: template.targetDn ?? template.target?.dn, phoneContext: template.phoneContext, targetName: templateTarget, poolServiceDn: template.poolServiceDn },
+      },
+      { kind: input.kind, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, targetDn: target.dn, phoneContext: target.phoneContext ?? '', poolServiceDn: pool.serviceDn, targetName: target.name },
+    );
+    return { learned, template };
   }
 
   async update(input: ContactUpdate): Promise<ContactWriteResult> {
@@ -314,11 +360,12 @@ function itemFor(c: UmContact, topology: Topology, profile: string): ContactItem
   const problems: ContactProblem[] = [];
   const connected = new Set(topology.forests.map((f) => f.forest));
   const all = topology.forests.flatMap((f) => f.contacts);
-  if (c.targetDn && !c.target) {
-    const forest = forestOfDn(c.targetDn);
-    if (connected.has(forest)) problems.push({ code: 'target-missing', severity: 'error', params: { target: c.targetDn } });
-    else problems.push({ code: 'target-other-forest', severity: 'info', params: { target: c.targetDn, forest } });
-  }
+  // The target named by msDS-SourceObjectDN, or the dial plan named by otherIpPhone's phone
+  // context, which Exchange builds as <dial plan>.<forest FQDN> [S11].
+  const targetForest = c.targetDn ? forestOfDn(c.targetDn) : c.phoneContext?.split('.').slice(1).join('.').toLowerCase();
+  const elsewhere = !c.target && !!targetForest && !connected.has(targetForest);
+  if (elsewhere) problems.push({ code: 'target-other-forest', severity: 'info', params: { target: c.targetDn ?? c.phoneContext ?? '', forest: targetForest } });
+  else if (c.targetDn && !c.target) problems.push({ code: 'target-missing', severity: 'error', params: { target: c.targetDn } });
   const ownForest = topology.forests.find((f) => f.forest === c.forest);
   if (c.poolServiceDn && !c.pool && (ownForest?.lync?.pools.length ?? 0) > 0) problems.push({ code: 'pool-missing', severity: 'error', params: { pool: c.poolServiceDn } });
   const digits = (n?: string) => (n ?? '').replace(/\D/g, '');
@@ -326,7 +373,11 @@ function itemFor(c: UmContact, topology: Topology, profile: string): ContactItem
   if (sameNumber.length) problems.push({ code: 'duplicate-number', severity: 'error', params: { number: c.phoneNumber ?? '', others: sameNumber.map((o) => o.displayName ?? o.dn).join(', ') } });
   const sameSip = all.filter((o) => o.dn !== c.dn && c.sipAddress && o.sipAddress?.toLowerCase() === c.sipAddress.toLowerCase());
   if (sameSip.length) problems.push({ code: 'duplicate-sip', severity: 'error', params: { sip: c.sipAddress ?? '', others: sameSip.map((o) => o.displayName ?? o.dn).join(', ') } });
-  if (c.kind === 'Unknown') problems.push({ code: 'kind-unknown', severity: 'warning', params: {} });
+  if (c.kind === 'Unknown' && !elsewhere) problems.push({ code: 'kind-unknown', severity: 'warning', params: {} });
+  // With Enterprise Voice off "the Auto Attendant or Subscriber Access feature … will no longer be available" [S3].
+  if (!c.enterpriseVoice) problems.push({ code: 'not-enterprise-voice', severity: 'error', params: {} });
+  // No msDS-SourceObjectDN and no app:exum phone context: the shape New-CsExUmContact gives contacts for hosted UM [S3].
+  if (!c.targetDn && !c.phoneContext) problems.push({ code: 'hosted-shape', severity: 'warning', params: {} });
   const mismatch = c.dialPlan && topology.findings.find((f) => f.code === 'lync-dial-plan-name-mismatch' && dnEquals(f.subject.dn, c.dialPlan!.dn));
   if (mismatch) problems.push({ code: 'lync-dial-plan-name-mismatch', severity: 'warning', params: mismatch.params });
   return { ...c, profile, version: c.version ?? '', problems };
@@ -340,24 +391,37 @@ function validatePhone(value: string): void {
   if (!isValidE164(value)) throw new ApiError('INVALID_INPUT', `"${value}" is not an E.164 number. Write it as + and the country code, e.g. +14255550100 (first digit not 0, at most 15 digits).`, { field: 'phoneNumber' });
 }
 
-function findTarget(topology: Topology, kind: 'SA' | 'AA', dn: string): { dn: string; dialPlanDn?: string; phoneContext?: string } {
+function findTarget(topology: Topology, kind: 'SA' | 'AA', dn: string): { dn: string; name: string; dialPlanDn?: string; phoneContext?: string } {
   for (const f of topology.forests) {
     if (kind === 'SA') {
       const dp = f.exchange?.dialPlans.find((d) => dnEquals(d.dn, dn));
-      if (dp) return { dn: dp.dn, dialPlanDn: dp.dn, phoneContext: dp.phoneContext };
+      if (dp) return { dn: dp.dn, name: dp.name, dialPlanDn: dp.dn, phoneContext: dp.phoneContext };
     } else {
       const aa = f.exchange?.autoAttendants.find((a) => dnEquals(a.dn, dn));
       const dp = aa?.dialPlanDn ? f.exchange?.dialPlans.find((d) => dnEquals(d.dn, aa.dialPlanDn!)) : undefined;
-      if (aa) return { dn: aa.dn, dialPlanDn: aa.dialPlanDn, phoneContext: dp?.phoneContext };
+      if (aa) return { dn: aa.dn, name: aa.name, dialPlanDn: aa.dialPlanDn, phoneContext: dp?.phoneContext };
     }
   }
   throw new ApiError('NOT_FOUND', `The ${kind === 'SA' ? 'dial plan' : 'auto attendant'} was not found in the connected forests: ${dn}.`, { field: 'targetDn' });
+}
+
+/**
+ * Where an SA/AA contact may be homed: OcsUmUtil offers a "Standard Edition server or Front End
+ * pool" [S1] — not a branch appliance or a Director (which hosts no users, S29) — and Exchange UM
+ * contacts cannot live on OCS 2007 or 2007 R2 pools [S25].
+ */
+export function isContactHome(pool: LyncPool): boolean {
+  return pool.kind !== 'branch' && pool.kind !== 'director' && (pool.versionMajor === undefined || pool.versionMajor >= 5);
 }
 
 function findPool(topology: Topology, profile: string, fqdn: string): { fqdn: string; serviceDn: string } {
   const forest = topology.forests.find((f) => f.profile === profile) ?? topology.forests.find((f) => f.lync);
   const pool = forest?.lync?.pools.find((p) => p.fqdn.toLowerCase() === fqdn.toLowerCase());
   if (!pool) throw new ApiError('NOT_FOUND', `There is no Lync pool ${fqdn} in ${forest?.forest ?? 'the connected forests'}.`, { field: 'poolFqdn' });
+  if (!isContactHome(pool)) {
+    const why = pool.kind === 'branch' ? 'a Survivable Branch Appliance' : pool.kind === 'director' ? 'a Director pool, which hosts no users' : `${pool.product}, where Exchange UM contacts cannot live`;
+    throw new ApiError('INVALID_INPUT', `${pool.fqdn} is ${why}. Home the contact on a Standard Edition server or Front End pool, preferably where the Enterprise Voice users live.`, { field: 'poolFqdn' });
+  }
   return { fqdn: pool.fqdn, serviceDn: `CN=Lc Services,CN=Microsoft,${pool.dn}` };
 }
 

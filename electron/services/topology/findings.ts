@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DialPlan, Finding, FindingCode, FindingSeverity, ForestTopology, ObjectRef } from '@shared/models/topology';
 import { normalizeDn } from '../directory/ldap-escape';
+import { keptByGetUcPool } from './open-items';
+import { securityFor, umServicesFor } from './um-servers';
 
 const severities: Record<FindingCode, FindingSeverity> = {
   'sip-dial-plan-unsecured': 'error',
@@ -11,7 +13,11 @@ const severities: Record<FindingCode, FindingSeverity> = {
   'dial-plan-without-sa-contact': 'warning',
   'auto-attendant-without-aa-contact': 'warning',
   'telextn-dial-plan': 'warning',
+  'voip-security-incompatible': 'error',
+  'um-services-not-ready': 'error',
 };
+
+const serviceNames = { 'um-service': 'UM service', 'call-router': 'UM Call Router', 'um-server': 'UM server' } as const;
 
 /** Dial plans Lync can use: SIP URI and E.164 (TelExtn is flagged on its own). */
 const lyncCapable = (dp: DialPlan) => dp.uriType === 'SipName' || dp.uriType === 'E164';
@@ -32,6 +38,8 @@ export function computeFindings(forests: ForestTopology[]): Finding[] {
   const contacts = forests.flatMap((f) => f.contacts);
   const lyncDialPlans = forests.flatMap((f) => f.lync?.dialPlans ?? []);
   const lyncDialPlansKnown = forests.some((f) => f.lync?.dialPlans !== undefined);
+  // Lync's media encryption, when a Lync shell could read it (Get-CsMediaConfiguration, S4).
+  const media = forests.flatMap((f) => f.lync?.mediaConfigurations ?? []);
 
   for (const f of forests) {
     const org = f.exchange;
@@ -41,7 +49,25 @@ export function computeFindings(forests: ForestTopology[]): Finding[] {
     for (const dp of org.dialPlans) {
       const subject = ref(dp.dn, dp.name);
       if (dp.uriType === 'TelExtn') add('telextn-dial-plan', f.forest, subject, { dialPlan: dp.name });
-      if (lyncCapable(dp) && dp.voipSecurity === 'Unsecured') add('sip-dial-plan-unsecured', f.forest, subject, { dialPlan: dp.name, uriType: dp.uriType });
+      // VoIP security must agree with Lync's media encryption [S9][S10]; without it, Unsecured is wrong whatever Lync requires.
+      if (lyncCapable(dp) && media.length > 0) {
+        for (const config of media) {
+          const allowed = securityFor(config.encryptionLevel);
+          if (allowed && !allowed.includes(dp.voipSecurity)) {
+            add('voip-security-incompatible', f.forest, subject, { dialPlan: dp.name, security: dp.voipSecurity, scope: config.identity, encryptionLevel: config.encryptionLevel, required: allowed.join(' or ') });
+          }
+        }
+      } else if (lyncCapable(dp) && dp.voipSecurity === 'Unsecured') add('sip-dial-plan-unsecured', f.forest, subject, { dialPlan: dp.name, uriType: dp.uriType });
+
+      // Exchange 2013: every Mailbox and Client Access server in every SIP dial plan, in Dual mode [S9].
+      if (dp.uriType === 'SipName') {
+        const lacking = umServicesFor(org, dp).filter((s) => s.gaps.length > 0);
+        if (lacking.length > 0) {
+          const describe = (gap: 'not-in-dial-plan' | 'not-dual') =>
+            lacking.filter((s) => s.gaps.includes(gap)).map((s) => `${s.server.name} (${serviceNames[s.service]}${gap === 'not-dual' ? `: ${s.startupMode ?? 'TCP'}` : ''})`).join(', ');
+          add('um-services-not-ready', f.forest, subject, { dialPlan: dp.name, notInPlan: describe('not-in-dial-plan') || '—', notDual: describe('not-dual') || '—' }, [...new Map(lacking.map((s) => [s.server.dn, ref(s.server.dn, s.server.name)])).values()]);
+        }
+      }
 
       // Gateways through which this dial plan is reachable (a hunt group links it) that allow outcalls.
       const reachable = dp.huntGroupDns
@@ -86,7 +112,8 @@ export function computeFindings(forests: ForestTopology[]): Finding[] {
       }
     }
 
-    for (const { pool } of pools) {
+    // Every pool Get-UCPool keeps (a dNSHostName and a version of OCS 2007 or later) gets a gateway from exchucutil [S8].
+    for (const { pool } of pools.filter(({ pool }) => keptByGetUcPool(pool))) {
       if (!org.gateways.some((g) => g.address.toLowerCase() === pool.fqdn)) {
         add('pool-without-gateway', f.forest, { dn: pool.dn, name: pool.fqdn, forest: pools.find((p) => p.pool === pool)!.forest }, { pool: pool.fqdn, poolName: pool.fqdn.split('.')[0]!, org: org.name }, [ref(org.dn, org.name)]);
       }

@@ -1,14 +1,24 @@
-import type { AutoAttendant, DialPlan, ExchangeOrg, ExchangeServer, ForestTopology, HuntGroup, IpGateway, LyncPool, MailboxPolicy, UmContact, UriType, VoipSecurity } from '@shared/models/topology';
+import type { AutoAttendant, DialPlan, ExchangeOrg, ExchangeRole, ExchangeServer, ForestTopology, HuntGroup, IpGateway, LyncPool, MailboxPolicy, UmContact, UmStartupMode, UriType, VoipSecurity } from '@shared/models/topology';
 import { ApiError } from '@shared/errors';
 import type { DirEntry } from '../directory/dir-entry';
 import type { DirectorySession } from '../directory/directory-session';
 import { normalizeDn, parentDn, parseDn, rdnValue } from '../directory/ldap-escape';
 import { parseExchangeVersion } from './exchange-version';
-import { contactCnForm, poolKindFromData, poolVersionText, UM_SERVER_DIAL_PLAN_LINK } from './open-items';
+import { contactCnForm, decodePoolVersion, poolKind, UM_SERVER_DIAL_PLAN_LINK } from './open-items';
+import { APP_EXUM_PREFIX, OPTION_FLAG } from '../contacts/contact-recipe';
 
 const uriTypes: Record<number, UriType> = { 1: 'TelExtn', 2: 'E164', 3: 'SipName' };
 const voipSecurities: Record<number, VoipSecurity> = { 1: 'SIPSecured', 2: 'Unsecured', 3: 'Secured' };
 const gatewayStatuses = { 0: 'Enabled', 1: 'Disabled', 2: 'NoNewCalls' } as const;
+/** msExchUMStartupMode [S11][S16]. */
+const startupModes: Record<number, UmStartupMode> = { 0: 'TCP', 1: 'TLS', 2: 'Dual' };
+/** msExchCurrentServerRoles bits [S11]. */
+const roleBits: Array<[ExchangeRole, number]> = [
+  ['Mailbox', 2],
+  ['ClientAccess', 4],
+  ['UnifiedMessaging', 16],
+  ['HubTransport', 32],
+];
 
 const RECIPIENTS_BACKLINK = 'msExchUMRecipientDialPlanBL';
 
@@ -38,16 +48,22 @@ const exchangeAttributes = [
   'msExchUMPinPolicyMinPasswordLength',
   'msExchUMPinPolicyDisallowCommonPatterns',
   'serialNumber',
+  'dNSHostName',
+  'msExchCurrentServerRoles',
+  'msExchUMStartupMode',
   UM_SERVER_DIAL_PLAN_LINK,
 ];
 
 export const umContactAttributes = [
   'cn',
   'displayName',
+  'description',
   'msRTCSIP-PrimaryUserAddress',
+  'msRTCSIP-OptionFlags',
   'telephoneNumber',
   'msRTCSIP-Line',
   'otherIpPhone',
+  'otherTelephone',
   'msRTCSIP-PrimaryHomeServer',
   'msDS-SourceObjectDN',
   'msRTCSIP-SourceObjectType',
@@ -55,8 +71,11 @@ export const umContactAttributes = [
   'uSNChanged',
 ];
 
-/** SA/AA contacts: contacts that point at a UM object or carry Lync's UM source-object type. */
-export const umContactFilter = '(&(objectClass=contact)(|(msDS-SourceObjectDN=*)(msRTCSIP-SourceObjectType=*)))';
+/**
+ * SA/AA contacts: contacts that point at a UM object (msDS-SourceObjectDN), carry Lync's UM
+ * source-object type (0x90000000, S2), or route to Exchange UM through otherIpPhone (docs/domain.md §6).
+ */
+export const umContactFilter = '(&(objectClass=contact)(|(msDS-SourceObjectDN=*)(msRTCSIP-SourceObjectType=*)(otherIpPhone=*opaque=app:exum:*)))';
 
 const hasClass = (entry: DirEntry, cls: string) => entry.getAll('objectClass').some((c) => c.toLowerCase() === cls.toLowerCase());
 
@@ -101,7 +120,7 @@ async function readExchange(session: DirectorySession, forest: string): Promise<
   try {
     entries = await session.search(base, {
       filter:
-        '(|(objectClass=msExchOrganizationContainer)(objectClass=msExchUMDialPlan)(objectClass=msExchUMIPGateway)(objectClass=msExchUMHuntGroup)(objectClass=msExchUMAutoAttendant)(objectClass=msExchUMRecipientTemplate)(objectClass=msExchExchangeServer))',
+        '(|(objectClass=msExchOrganizationContainer)(objectClass=msExchUMDialPlan)(objectClass=msExchUMIPGateway)(objectClass=msExchUMHuntGroup)(objectClass=msExchUMAutoAttendant)(objectClass=msExchUMRecipientTemplate)(objectClass=msExchExchangeServer)(objectClass=msExchProtocolCfgSIPFEServer))',
       attributes: exchangeAttributes,
     });
   } catch (error) {
@@ -146,19 +165,30 @@ async function readExchange(session: DirectorySession, forest: string): Promise<
       // Named "Disallow…" but stored without inversion: 1 = AllowCommonPatterns, default 0 [S11].
       allowCommonPatterns: e.getInt('msExchUMPinPolicyDisallowCommonPatterns') === 1,
     }));
+  // A 2013 Client Access server's UM Call Router keeps its settings at CN=SIP,CN=Protocols,<server> [S11][S17].
+  const callRouters = new Map(entries.filter((e) => hasClass(e, 'msExchProtocolCfgSIPFEServer')).map((e) => [normalizeDn(parentDn(parentDn(e.dn))), e] as const));
   const servers: ExchangeServer[] = entries
     .filter((e) => hasClass(e, 'msExchExchangeServer'))
     .map((e) => {
       const version = parseExchangeVersion(e.get('serialNumber'));
+      const roleMask = e.getInt('msExchCurrentServerRoles') ?? 0;
+      const roles = roleBits.filter(([, bit]) => (roleMask & bit) !== 0).map(([role]) => role);
+      const router = callRouters.get(normalizeDn(e.dn));
+      const startup = e.getInt('msExchUMStartupMode');
+      const routerStartup = router?.getInt('msExchUMStartupMode');
       return {
         dn: e.dn,
         name: e.get('cn') ?? rdnValue(e.dn),
+        ...(e.get('dNSHostName') ? { fqdn: e.get('dNSHostName') } : {}),
         versionLabel: version.label,
         major: version.major,
         minor: version.minor,
         build: version.build,
         beforeExchange2010Sp1: version.beforeExchange2010Sp1,
+        roles,
         dialPlanDns: e.getAll(UM_SERVER_DIAL_PLAN_LINK),
+        ...(startup !== undefined && startupModes[startup] ? { umStartupMode: startupModes[startup] } : {}),
+        ...(router ? { callRouter: { dialPlanDns: router.getAll(UM_SERVER_DIAL_PLAN_LINK), ...(routerStartup !== undefined && startupModes[routerStartup] ? { startupMode: startupModes[routerStartup] } : {}) } } : {}),
       };
     });
 
@@ -216,7 +246,7 @@ async function readPools(session: DirectorySession): Promise<LyncPool[]> {
   const base = `CN=Pools,CN=RTC Service,CN=Services,${session.rootDse.configurationNamingContext}`;
   let entries: DirEntry[];
   try {
-    entries = await session.search(base, { scope: 'one', filter: '(objectClass=msRTCSIP-Pool)', attributes: ['dNSHostName', 'msRTCSIP-PoolVersion', 'msRTCSIP-PoolData', 'msRTCSIP-PoolDisplayName'] });
+    entries = await session.search(base, { scope: 'one', filter: '(objectClass=msRTCSIP-Pool)', attributes: ['dNSHostName', 'msRTCSIP-PoolVersion', 'msRTCSIP-PoolType', 'msRTCSIP-PoolData', 'msRTCSIP-PoolDisplayName'] });
   } catch (error) {
     if (error instanceof ApiError && error.code === 'NOT_FOUND') return [];
     throw error;
@@ -224,19 +254,26 @@ async function readPools(session: DirectorySession): Promise<LyncPool[]> {
   return entries
     .filter((e) => e.get('dNSHostName'))
     .sort((a, b) => a.get('dNSHostName')!.localeCompare(b.get('dNSHostName')!))
-    .map((e) => ({
-      dn: e.dn,
-      fqdn: e.get('dNSHostName')!.toLowerCase(),
-      displayName: e.get('msRTCSIP-PoolDisplayName'),
-      kind: poolKindFromData(e.getAll('msRTCSIP-PoolData')),
-      version: poolVersionText(e.get('msRTCSIP-PoolVersion')),
-      poolData: e.getAll('msRTCSIP-PoolData'),
-      gateways: [],
-    }));
+    .map((e) => {
+      const version = decodePoolVersion(e.get('msRTCSIP-PoolVersion'));
+      return {
+        dn: e.dn,
+        fqdn: e.get('dNSHostName')!.toLowerCase(),
+        displayName: e.get('msRTCSIP-PoolDisplayName'),
+        kind: poolKind({ poolData: e.getAll('msRTCSIP-PoolData'), poolType: e.getInt('msRTCSIP-PoolType') }),
+        version: e.get('msRTCSIP-PoolVersion'),
+        ...(version.major !== undefined ? { versionMajor: version.major } : {}),
+        product: version.product,
+        poolType: e.getInt('msRTCSIP-PoolType'),
+        poolData: e.getAll('msRTCSIP-PoolData'),
+        gateways: [],
+      };
+    });
 }
 
+/** Every domain's SA/AA contacts, through the global catalog (the domain's own when no GC answers). */
 async function readUmContacts(session: DirectorySession, forest: string): Promise<UmContact[]> {
-  const entries = await session.search(session.rootDse.defaultNamingContext, { filter: umContactFilter, attributes: umContactAttributes });
+  const { entries } = await session.searchForest({ filter: umContactFilter, attributes: umContactAttributes });
   return entries.map((e) => toUmContact(e, forest));
 }
 
@@ -244,12 +281,15 @@ async function readUmContacts(session: DirectorySession, forest: string): Promis
 export function toUmContact(e: DirEntry, forest: string): UmContact {
   const sip = e.get('msRTCSIP-PrimaryUserAddress');
   const line = e.get('msRTCSIP-Line')?.replace(/^tel:/i, '');
+  const otherIpPhone = e.getAll('otherIpPhone');
+  const phoneContext = otherIpPhone.map(exumPhoneContext).find((c) => !!c);
   return {
     dn: e.dn,
     forest,
     kind: 'Unknown',
     kindSource: 'none',
     displayName: e.get('displayName') ?? e.get('cn'),
+    ...(e.get('description') ? { description: e.get('description') } : {}),
     sipAddress: sip,
     phoneNumber: e.get('telephoneNumber') ?? line,
     poolServiceDn: e.get('msRTCSIP-PrimaryHomeServer'),
@@ -258,8 +298,17 @@ export function toUmContact(e: DirEntry, forest: string): UmContact {
     cnForm: contactCnForm(e.dn),
     whenChanged: e.get('whenChanged'),
     version: e.get('uSNChanged'),
-    otherIpPhone: e.getAll('otherIpPhone'),
+    otherIpPhone,
+    otherTelephone: e.getAll('otherTelephone'),
+    ...(phoneContext ? { phoneContext } : {}),
+    enterpriseVoice: ((e.getInt('msRTCSIP-OptionFlags') ?? 0) & OPTION_FLAG.enterpriseVoice) !== 0,
   };
+}
+
+/** The dial plan phone context in `sip:…;opaque=app:exum:<phone context>` (docs/domain.md §6), if any. */
+export function exumPhoneContext(otherIpPhone: string): string | undefined {
+  const match = new RegExp(`;\\s*opaque=${APP_EXUM_PREFIX}([^;\\s]+)`, 'i').exec(otherIpPhone);
+  return match?.[1];
 }
 
 /** `OU=UM Contacts,OU=Lab,DC=contoso,DC=test` as admins read it: contoso.test/Lab/UM Contacts. */

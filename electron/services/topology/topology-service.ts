@@ -6,6 +6,7 @@ import type { ProfileService } from '../profiles/profile-service';
 import type { PowerShellService } from '../powershell/powershell-service';
 import { computeFindings } from './findings';
 import { readForest } from './forest-reader';
+import { poolKind } from './open-items';
 import { resolveLinks } from './resolve-links';
 
 /**
@@ -63,13 +64,7 @@ export class TopologyService {
     }
     for (const forest of forests) {
       if (!forest.lync || !this.profiles.get(forest.profile).lync) continue;
-      try {
-        powershellCalls++;
-        const plans = (await this.powershell.invoke(forest.profile, 'lync', 'Get-CsDialPlan', {})) as Array<{ Identity?: string; SimpleName?: string }>;
-        forest.lync.dialPlans = plans.filter((p) => p.Identity).map((p) => ({ identity: String(p.Identity), simpleName: p.SimpleName ? String(p.SimpleName) : undefined }));
-      } catch (error) {
-        forest.lync.dialPlansError = isApiError(error) ? error.message : 'Get-CsDialPlan failed.';
-      }
+      powershellCalls += await this.readLyncShell(forest);
     }
     resolveLinks(forests);
     const topology: Topology = {
@@ -81,6 +76,47 @@ export class TopologyService {
     };
     this.cached = { key, topology };
     return topology;
+  }
+
+  /**
+   * What only Lync's Central Management Store knows (Lync 2013's authoritative topology, not AD):
+   * the Lync dial plans (Get-CsDialPlan, for the name check, S1), the pools' services — a
+   * Director is a pool with a Director service (Get-CsPool, S29) — and the media encryption level
+   * (Get-CsMediaConfiguration, S4). A failure is kept and shown; nothing is guessed. Returns the
+   * number of calls made.
+   */
+  private async readLyncShell(forest: ForestTopology): Promise<number> {
+    const lync = forest.lync!;
+    const errorText = (error: unknown, command: string) => (isApiError(error) ? error.message : `${command} failed.`);
+    let calls = 0;
+    try {
+      calls++;
+      const plans = (await this.powershell.invoke(forest.profile, 'lync', 'Get-CsDialPlan', {})) as Array<{ Identity?: string; SimpleName?: string }>;
+      lync.dialPlans = plans.filter((p) => p.Identity).map((p) => ({ identity: String(p.Identity), simpleName: p.SimpleName ? String(p.SimpleName) : undefined }));
+    } catch (error) {
+      lync.dialPlansError = errorText(error, 'Get-CsDialPlan');
+      lync.shellError = lync.dialPlansError;
+      return calls;
+    }
+    try {
+      calls++;
+      const pools = (await this.powershell.invoke(forest.profile, 'lync', 'Get-CsPool', {})) as Array<{ Fqdn?: string; Identity?: string; Site?: string; Services?: unknown }>;
+      for (const shown of pools) {
+        const fqdn = String(shown.Fqdn ?? shown.Identity ?? '').toLowerCase();
+        const pool = lync.pools.find((p) => p.fqdn === fqdn);
+        if (!pool) continue;
+        pool.services = Array.isArray(shown.Services) ? shown.Services.map(String) : [];
+        if (shown.Site) pool.site = String(shown.Site);
+        pool.kind = poolKind({ poolData: pool.poolData, poolType: pool.poolType, services: pool.services });
+      }
+      lync.topologyRead = true;
+      calls++;
+      const media = (await this.powershell.invoke(forest.profile, 'lync', 'Get-CsMediaConfiguration', {})) as Array<{ Identity?: string; EncryptionLevel?: string }>;
+      lync.mediaConfigurations = media.filter((m) => m.Identity).map((m) => ({ identity: String(m.Identity), encryptionLevel: String(m.EncryptionLevel ?? '') }));
+    } catch (error) {
+      lync.shellError = errorText(error, 'the Lync shell');
+    }
+    return calls;
   }
 
   /** Every attribute of one object, for the raw-attributes tab. */

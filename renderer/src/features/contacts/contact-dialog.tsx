@@ -17,11 +17,12 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isValidE164, isValidSipAddress, proposeSipAddress } from '@shared/contacts/contact-values';
-import type { ContactItem, ContactOptions, ContactRoute, ContactWriteResult } from '@shared/models/contacts';
+import type { ContactItem, ContactOptions, ContactRoute, ContactShapePreview, ContactWriteResult } from '@shared/models/contacts';
 import type { ApiError } from '@shared/errors';
 import { toApiError, useApi } from '../../api/api-context';
 import { ErrorAlert } from '../../components/error-alert';
 import { ConflictDetails } from './conflict-details';
+import { ShapeDifferences } from './shape-differences';
 import { NewOuDialog } from './new-ou-dialog';
 
 interface Props {
@@ -54,6 +55,8 @@ export function ContactDialog({ options, contact, takenSipAddresses = [], onClos
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
   const [newOuOpen, setNewOuOpen] = useState(false);
+  const [likeDn, setLikeDn] = useState('');
+  const [shape, setShape] = useState<ContactShapePreview>();
   const [extraOus, setExtraOus] = useState<Array<{ dn: string; path: string }>>([]);
 
   const targets = kind === 'SA' ? options.dialPlans : options.autoAttendants;
@@ -71,9 +74,26 @@ export function ContactDialog({ options, contact, takenSipAddresses = [], onClos
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [targetDn, kind]);
 
+  const templates = (forest?.templates ?? []).filter((x) => x.kind === kind);
+  const like = route === 'ldap' ? likeDn : '';
+
+  // "Like this one": the differences from the console's recipe, fetched again whenever a value they depend on changes.
+  useEffect(() => {
+    setShape(undefined);
+    if (editing || !like || !targetDn || !pool || !name || !isValidSipAddress(sip) || !isValidE164(phone)) return;
+    let current = true;
+    api
+      .call('contacts.shape', { profile: forestProfile, kind, targetDn, name, sipAddress: sip, phoneNumber: phone, poolFqdn: pool, likeDn: like })
+      .then((preview) => current && setShape(preview))
+      .catch((e: unknown) => current && setError(toApiError(e)));
+    return () => {
+      current = false;
+    };
+  }, [api, editing, like, forestProfile, kind, targetDn, name, sip, phone, pool]);
+
   const sipError = sip && !isValidSipAddress(sip) ? t('form.invalidSip') : undefined;
   const phoneError = phone && !isValidE164(phone) ? t('form.invalidPhone') : undefined;
-  const canSubmit = !busy && !!name && !!sip && !!phone && !sipError && !phoneError && (editing || (!!targetDn && !!pool && !!ouDn));
+  const canSubmit = !busy && !!name && !!sip && !!phone && !sipError && !phoneError && (editing || (!!targetDn && !!pool && !!ouDn && (!like || !!shape)));
 
   const submit = async () => {
     setBusy(true);
@@ -88,7 +108,7 @@ export function ContactDialog({ options, contact, takenSipAddresses = [], onClos
             changes: { name, sipAddress: sip, phoneNumber: phone },
             route,
           })
-        : await api.call('contacts.create', { profile: forestProfile, kind, targetDn, name, sipAddress: sip, phoneNumber: phone, poolFqdn: pool, ouDn, route });
+        : await api.call('contacts.create', { profile: forestProfile, kind, targetDn, name, sipAddress: sip, phoneNumber: phone, poolFqdn: pool, ouDn, route, ...(like ? { likeDn: like } : {}) });
       onDone(result);
     } catch (e) {
       setError(toApiError(e));
@@ -189,7 +209,7 @@ export function ContactDialog({ options, contact, takenSipAddresses = [], onClos
               <TextField select label={t('form.pool')} value={pool} onChange={(e) => setPool(e.target.value)} helperText={t('form.poolHelp')} slotProps={{ htmlInput: { 'data-testid': 'contact-pool' } }}>
                 {(forest?.pools ?? []).map((p) => (
                   <MenuItem key={p.fqdn} value={p.fqdn}>
-                    {p.fqdn} · {p.kind}
+                    {p.fqdn} · {t(`topology:poolKinds.${p.kind}`)} · {p.product}
                   </MenuItem>
                 ))}
               </TextField>
@@ -210,11 +230,35 @@ export function ContactDialog({ options, contact, takenSipAddresses = [], onClos
             </>
           )}
           {forest?.powershell && (
-            <TextField select label={t('form.route')} value={route} onChange={(e) => setRoute(e.target.value as ContactRoute)} helperText={route === 'powershell' ? t('form.routeHelpPowershell') : undefined} slotProps={{ htmlInput: { 'data-testid': 'contact-route' } }}>
+            <TextField select label={t('form.route')} value={route} onChange={(e) => setRoute(e.target.value as ContactRoute)} slotProps={{ htmlInput: { 'data-testid': 'contact-route' } }}>
               <MenuItem value="ldap">{t('form.routes.ldap')}</MenuItem>
               <MenuItem value="powershell">{t('form.routes.powershell')}</MenuItem>
             </TextField>
           )}
+          {route === 'powershell' && (
+            <Alert severity="warning" data-testid="contact-route-hosted">
+              {t('form.routeHelpPowershell')}
+            </Alert>
+          )}
+          {!editing && templates.length > 0 && (
+            <TextField
+              select
+              label={t('form.like')}
+              value={like}
+              disabled={route !== 'ldap'}
+              onChange={(e) => setLikeDn(e.target.value)}
+              helperText={route === 'ldap' ? t('form.likeHelp') : t('form.likeLdapOnly')}
+              slotProps={{ htmlInput: { 'data-testid': 'contact-like' }, select: { displayEmpty: true }, inputLabel: { shrink: true } }}
+            >
+              <MenuItem value="">{t('form.likeNone')}</MenuItem>
+              {templates.map((x) => (
+                <MenuItem key={x.dn} value={x.dn} data-testid={`contact-like-${x.sipAddress}`}>
+                  {x.name} · {x.sipAddress}
+                </MenuItem>
+              ))}
+            </TextField>
+          )}
+          {like && shape && <ShapeDifferences shape={shape} />}
         </Stack>
       </DialogContent>
       <DialogActions>

@@ -110,6 +110,8 @@ function propertiesOf(node: TreeNode, topology: Topology, t: (key: string, optio
         [t('fields.voipSecurity'), dp.voipSecurity],
         [t('fields.phoneContext'), dp.phoneContext ?? t('fields.none')],
         [t('fields.accessNumbers'), list(dp.accessNumbers, t)],
+        [t('fields.pilotIdentifiers'), list(dp.pilotIdentifiers, t)],
+        ...(dp.uriType === 'E164' ? ([[t('fields.sriRequired'), yesNo(dp.sipResourceIdentifierRequired)]] as Array<[string, string]>) : []),
         [t('fields.equivalent'), list(dp.equivalentPhoneContexts, t)],
         [t('fields.umUsers'), String(dp.umEnabledUsers)],
         [t('fields.servers'), list(dp.serverDns.map(nameOf), t)],
@@ -146,17 +148,28 @@ function propertiesOf(node: TreeNode, topology: Topology, t: (key: string, optio
       return [
         [t('fields.dialPlan'), nameOf(o.value.dialPlanDn)],
         [t('fields.minPin'), String(o.value.minPinLength ?? '?')],
+        [t('fields.commonPatterns'), yesNo(o.value.allowCommonPatterns)],
       ];
     case 'server':
       return [
         [t('fields.version'), `${o.value.versionLabel}${o.value.build ? ` (${o.value.build})` : ''}`],
-        [t('fields.servers'), list(o.value.dialPlanDns.map(nameOf), t)],
+        [t('fields.roles'), list(o.value.roles.map((r) => t(`roles.${r}`)), t)],
+        [(o.value.major ?? 0) >= 15 ? t('fields.umServiceDialPlans') : t('fields.umServerDialPlans'), list(o.value.dialPlanDns.map(nameOf), t)],
+        [t('fields.startupMode'), o.value.umStartupMode ?? t('fields.none')],
+        ...(o.value.callRouter
+          ? ([
+              [t('fields.callRouterDialPlans'), list(o.value.callRouter.dialPlanDns.map(nameOf), t)],
+              [t('fields.callRouterStartupMode'), o.value.callRouter.startupMode ?? t('fields.none')],
+            ] as Array<[string, string]>)
+          : []),
       ];
     case 'pool':
       return [
         [t('fields.fqdn'), o.value.fqdn],
         [t('fields.kind'), t(`poolKinds.${o.value.kind}`)],
-        [t('fields.version'), o.value.version ?? '?'],
+        [t('fields.version'), `${o.value.product}${o.value.version ? ` (msRTCSIP-PoolVersion ${o.value.version})` : ''}`],
+        [t('fields.site'), o.value.site ?? t('fields.unknownWithoutLyncShell')],
+        [t('fields.services'), o.value.services ? list(o.value.services, t) : t('fields.unknownWithoutLyncShell')],
         [t('fields.poolData'), list(o.value.poolData, t)],
         [t('fields.gateways'), list(o.value.gateways.map((g) => `${g.name} (${g.forest})`), t)],
       ];
