@@ -82,8 +82,8 @@ export function createHandlers(services: AppServices): HandlerTable {
     'enablement.start': async (input) => enablement.start(input),
     'enablement.job': async ({ jobId }) => enablement.job(jobId),
     'enablement.export': async ({ jobId, format }) => enablement.export(jobId, format),
-    'gateways.plan': async ({ profile }) => services.gateways.plan(profile),
-    'gateways.apply': async ({ profile }) => services.gateways.apply(profile),
+    'gateways.plan': async (request) => services.gateways.plan(request),
+    'gateways.apply': async (request) => services.gateways.apply(request),
 
     'powershell.test': async ({ profile, target }) => {
       const started = Date.now();

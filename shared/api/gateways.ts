@@ -1,17 +1,15 @@
-import { z } from 'zod';
 import { method } from './method';
-import { gatewayApplyResultSchema, gatewayPlanSchema } from '../models/gateways';
-import { profileNameSchema } from '../models/profile';
+import { gatewayApplyResultSchema, gatewayPlanSchema, gatewaySetupRequestSchema } from '../models/gateways';
 
 export const gatewaysApi = {
   'gateways.plan': method(
-    z.object({ profile: profileNameSchema }).strict(),
+    gatewaySetupRequestSchema.strict(),
     gatewayPlanSchema,
     'What exchucutil.ps1 would change: UM IP gateways per Lync pool, hunt groups per SIP dial plan, read permissions for Lync — each item missing, present or blocked.',
   ),
   'gateways.apply': method(
-    z.object({ profile: profileNameSchema }).strict(),
+    gatewaySetupRequestSchema.strict(),
     gatewayApplyResultSchema,
-    'Create only what is missing (never deletes, never turns outcalls back on), report every item, then re-read the result.',
+    'Create only what is missing (never deletes; changes outcalls only as chosen), report every item, then re-read the result.',
   ),
 };

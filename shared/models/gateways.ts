@@ -1,16 +1,29 @@
 import { z } from 'zod';
 import { errorCodes } from '../errors';
+import { profileNameSchema } from './profile';
 import { poolKindSchema } from './topology';
 
 /**
- * Gateway setup: what exchucutil.ps1 does (domain.md §4) as a plan an admin reads first, then an
- * apply that adds only what is missing, never deletes, never re-enables outcalls, goes on past a
- * failure and reports every item, followed by a re-read of the result.
+ * Gateway setup: what exchucutil.ps1 does (docs/domain.md §4) as a plan an admin reads first, then
+ * an apply that adds only what is missing, never deletes, changes outcalls only where the admin
+ * chose, goes on past a failure and reports every item, followed by a re-read of the result.
  */
+
+/** What the admin asks for: the Exchange forest's profile, the Lync forest's when it is another (exchucutil -Forest), and choices. */
+export const gatewaySetupRequestSchema = z.object({
+  profile: profileNameSchema,
+  /** The Lync forest's profile when Lync lives in another forest: its pools and RTC groups are used [S8]. */
+  lyncProfile: profileNameSchema.optional(),
+  /** The pool whose gateway places outcalls; every other gateway gets them off [S10][S21]. */
+  outcallsPool: z.string().min(1).max(253).optional(),
+  /** Also grant read access on Administrative Groups, as one signed exchucutil build does [S8]. */
+  administrativeGroups: z.boolean().default(false),
+});
+export type GatewaySetupRequest = z.input<typeof gatewaySetupRequestSchema>;
 
 /** Something the admin should know that the setup does not change: a code for the UI's words, the English text for the CLI. */
 export const gatewayWarningSchema = z.object({
-  code: z.enum(['no-sip-dial-plan', 'no-pools', 'branch-gateway-allows', 'multiple-outcall-gateways']),
+  code: z.enum(['no-sip-dial-plan', 'no-pools', 'branch-gateway-allows', 'multiple-outcall-gateways', 'director-gateway-allows', 'directors-unknown']),
   params: z.record(z.string(), z.string()),
   text: z.string(),
 });
@@ -59,9 +72,11 @@ export const gatewayPlanGatewaySchema = itemCommon.extend({
   address: z.string(),
   /** The existing gateway (status present). */
   existingDn: z.string().optional(),
-  /** For a new gateway the settings it gets; for an existing one its settings, left as they are. */
+  /** For a new gateway the settings it gets; for an existing one its settings now. */
   outcallsAllowed: z.boolean(),
   messageWaitingAllowed: z.boolean(),
+  /** An existing gateway whose outcalls the admin's choice changes (status missing until done). */
+  change: z.object({ outcallsAllowed: z.boolean() }).optional(),
 });
 
 export const gatewayPlanHuntGroupSchema = itemCommon.extend({
@@ -107,6 +122,16 @@ export const gatewayPlanSchema = z.object({
   counts: gatewayPlanCountsSchema,
   /** Things an admin should know that the setup does not change (existing gateways' outcalls, no SIP dial plan, …). */
   warnings: z.array(gatewayWarningSchema),
+  /** The Lync forest the pools and groups came from (the same forest unless a Lync profile was given). */
+  lyncForest: z.string(),
+  /**
+   * Which gateway places outcalls: the admin's choice, or none yet; each pool's gateway as a
+   * candidate — never a Director's or a branch appliance's [S10][S8].
+   */
+  outcalls: z.object({
+    chosen: z.string().optional(),
+    candidates: z.array(z.object({ fqdn: z.string(), kind: poolKindSchema, site: z.string().optional(), allowsNow: z.boolean().optional(), eligible: z.boolean(), reason: z.enum(['director', 'branch']).optional() })),
+  }),
 });
 export type GatewayPlan = z.infer<typeof gatewayPlanSchema>;
 

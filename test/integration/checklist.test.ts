@@ -85,7 +85,7 @@ describe('the seeded lab', () => {
 
 describe('turns green as the console fixes the gaps', () => {
   it('step 7 after gateway setup', async () => {
-    const result = await services.gateways.apply('lab');
+    const result = await services.gateways.apply({ profile: 'lab' });
     expect(result.counts.failed).toBe(0);
     expect(statuses(await services.checklist.get()).exchucutil).toBe('done');
   });

@@ -193,6 +193,53 @@ describe('gateways', () => {
   });
 });
 
+describe('pools as Get-UCPool keeps them, message waiting and outcalls as exchucutil and Microsoft want [S8][S10]', () => {
+  const older = (cn: string, fqdn: string, major: number): LyncPool => ({ ...pool(cn, fqdn, 'enterprise'), version: String(major << 16), versionMajor: major, product: `v${major}` });
+
+  it('skips pools older than OCS 2007 and turns message waiting off before Lync 2010', () => {
+    const plan = planGatewaySetup(facts({ pools: [...seededPools(), older('ocs', 'ocs.contoso.test', 4), older('lcs', 'lcs.contoso.test', 2)] }));
+    expect(plan.items.some((i) => i.id === 'gateway:lcs.contoso.test')).toBe(false);
+    expect(plan.items.find((i) => i.id === 'gateway:ocs.contoso.test')).toMatchObject({ status: 'missing', messageWaitingAllowed: false, outcallsAllowed: false });
+    expect(plan.items.find((i) => i.id === 'gateway:ocs.contoso.test')!.commands[1]).toBe("Set-UMIPGateway -Identity 'ocs' -OutcallsAllowed $false -MessageWaitingIndicatorAllowed $false");
+  });
+
+  it("never gives a Director's gateway outcalls, and offers it only as an ineligible candidate", () => {
+    const organization = seededOrg();
+    for (const g of organization.gateways) g.outcallsAllowed = false;
+    const plan = planGatewaySetup(facts({ organization, pools: [pool('1:0', 'dir.contoso.test', 'director'), ...seededPools()] }));
+    expect(plan.items.find((i) => i.id === 'gateway:dir.contoso.test')).toMatchObject({ outcallsAllowed: false, messageWaitingAllowed: true });
+    // With no gateway allowing outcalls, the first eligible new gateway gets them — not the Director's.
+    expect(plan.items.find((i) => i.id === 'gateway:pool02.contoso.test')).toMatchObject({ outcallsAllowed: true });
+    expect(plan.outcalls.candidates.find((c) => c.fqdn === 'dir.contoso.test')).toEqual({ fqdn: 'dir.contoso.test', kind: 'director', eligible: false, reason: 'director' });
+  });
+
+  it('warns when a Director gateway already allows outcalls, and that Directors are unknown without the Lync shell', () => {
+    const organization = seededOrg();
+    organization.gateways.push(gateway('1:0', 'dir.contoso.test', true, true, []));
+    const plan = planGatewaySetup(facts({ organization, pools: [pool('1:0', 'dir.contoso.test', 'director'), ...seededPools()], directorsKnown: false }));
+    expect(plan.warnings.map((w) => w.code)).toEqual(expect.arrayContaining(['director-gateway-allows', 'directors-unknown']));
+  });
+
+  it("the admin's choice: outcalls on the chosen pool's gateway, off on every other, changes planned for existing ones", () => {
+    const plan = planGatewaySetup(facts({ outcallsPool: 'pool02.contoso.test' }));
+    expect(plan.outcalls.chosen).toBe('pool02.contoso.test');
+    expect(plan.items.find((i) => i.id === 'gateway:pool02.contoso.test')).toMatchObject({ status: 'missing', outcallsAllowed: true, commands: ["New-UMIPGateway -Name '1:2' -Address 'pool02.contoso.test'"] });
+    expect(plan.items.find((i) => i.id === 'gateway:pool01.contoso.test')).toMatchObject({
+      status: 'missing',
+      existingDn: expect.any(String),
+      change: { outcallsAllowed: false },
+      commands: ["Set-UMIPGateway -Identity 'pool01' -OutcallsAllowed $false"],
+    });
+    expect(plan.items.find((i) => i.id === 'gateway:sba01.contoso.test')).toMatchObject({ status: 'present' });
+    expect(plan.warnings.filter((w) => w.code === 'multiple-outcall-gateways')).toEqual([]);
+  });
+
+  it('grants on Administrative Groups too when asked, as one signed build does', () => {
+    expect(umReadGrantTargets(ORG, 'Contoso', true).map((t) => t.name)).toEqual(['Exchange organization Contoso', 'UM DialPlan Container', 'UM AutoAttendant Container', 'Administrative Groups']);
+    expect(umReadGrantTargets(ORG, 'Contoso')).toHaveLength(3);
+  });
+});
+
 describe('hunt groups', () => {
   it('a hand-made hunt group for the dial plan (any name, any pilot) counts: nothing is created beside it', () => {
     const org = seededOrg();

@@ -10,7 +10,7 @@ const onOff = (value: boolean | undefined) => (value === undefined ? '' : value 
 function itemTarget(item: GatewayPlanItem): string {
   switch (item.kind) {
     case 'gateway':
-      return `${item.name} → ${item.address}${item.pool.branch ? ' (branch)' : ''}`;
+      return `${item.name} → ${item.address}${item.pool.branch ? ' (branch)' : item.pool.kind === 'director' ? ' (Director)' : ''}${item.change ? `: outcalls ${onOff(item.change.outcallsAllowed)}` : ''}`;
     case 'hunt-group':
       return `${item.gatewayName}\\${item.name} (dial plan ${item.dialPlan.name}${item.pilotIdentifier ? `, pilot ${item.pilotIdentifier}` : ''})`;
     case 'permission':
@@ -21,8 +21,11 @@ function itemTarget(item: GatewayPlanItem): string {
 /** The plan as a table, with the Exchange shell commands for what is missing. */
 export function renderGatewayPlan(plan: GatewayPlan): string {
   const lines = [
-    `Gateway setup for Exchange organization ${plan.organization.name} (forest ${plan.forest}, profile ${plan.profile})`,
+    `Gateway setup for Exchange organization ${plan.organization.name} (forest ${plan.forest}, profile ${plan.profile})${plan.lyncForest !== plan.forest ? `, Lync forest ${plan.lyncForest}` : ''}`,
     `SIP dial plans: ${plan.sipDialPlans.map((d) => `${d.name}${d.pilotIdentifier ? ` (pilot ${d.pilotIdentifier})` : ''}`).join(', ') || 'none'}`,
+    plan.outcalls.chosen
+      ? `Outcalls: through the gateway of ${plan.outcalls.chosen} only.`
+      : `Outcalls: no gateway chosen (--outcalls <pool>). Candidates: ${plan.outcalls.candidates.filter((c) => c.eligible).map((c) => `${c.fqdn}${c.allowsNow ? ' (allows now)' : ''}`).join(', ') || 'none'}.`,
     '',
     table(
       ['Status', 'Kind', 'Item', 'Note'],
@@ -79,28 +82,32 @@ export function renderGatewayApply(result: GatewayApplyResult): string {
 export function registerGatewaysCommand(program: Command, run: CommandRunner): void {
   const gateways = program.command('gateways').description('UM IP gateways, hunt groups and Lync read permissions (what exchucutil.ps1 does, without its faults)');
 
-  gateways
-    .command('plan')
-    .description('Show what is missing, what is in place and what is blocked; changes nothing')
-    .action(
-      run(async (ctx) => {
-        const [profile] = ctx.profiles();
-        await ctx.connect(profile!);
-        const plan = await ctx.call('gateways.plan', { profile: profile! });
-        ctx.print(plan, () => renderGatewayPlan(plan));
-      }),
-    );
+  /** The options both commands take: the Exchange profile (--profile), the Lync forest's, and the admin's choices. */
+  const withChoices = (command: Command) =>
+    command
+      .option('--lync-profile <name>', "the Lync forest's profile when Lync lives in another forest (exchucutil's -Forest)")
+      .option('--outcalls <pool>', 'the pool (FQDN) whose gateway places outcalls; every other gateway gets them off')
+      .option('--administrative-groups', 'also grant read access on Administrative Groups, as one exchucutil build does');
+  const request = async (ctx: CliContext, o: Record<string, unknown>) => {
+    const [profile] = ctx.profiles();
+    await ctx.connect(profile!);
+    const lyncProfile = typeof o.lyncProfile === 'string' ? o.lyncProfile : undefined;
+    if (lyncProfile) await ctx.connect(lyncProfile);
+    return { profile: profile!, ...(lyncProfile ? { lyncProfile } : {}), ...(typeof o.outcalls === 'string' ? { outcallsPool: o.outcalls } : {}), administrativeGroups: o.administrativeGroups === true };
+  };
 
-  gateways
-    .command('apply')
-    .description('Create only what is missing (never deletes hunt groups, never turns outcalls back on), then verify; exit 1 when an item failed')
-    .action(
-      run(async (ctx) => {
-        const [profile] = ctx.profiles();
-        await ctx.connect(profile!);
-        const result = await ctx.call('gateways.apply', { profile: profile! });
-        ctx.print(result, () => renderGatewayApply(result));
-        if (result.counts.failed > 0) process.exitCode = 1;
-      }),
-    );
+  withChoices(gateways.command('plan').description('Show what is missing, what is in place and what is blocked; changes nothing')).action(
+    run(async (ctx, o) => {
+      const plan = await ctx.call('gateways.plan', await request(ctx, o));
+      ctx.print(plan, () => renderGatewayPlan(plan));
+    }),
+  );
+
+  withChoices(gateways.command('apply').description('Create only what is missing (never deletes hunt groups; changes outcalls only as chosen), then verify; exit 1 when an item failed')).action(
+    run(async (ctx, o) => {
+      const result = await ctx.call('gateways.apply', await request(ctx, o));
+      ctx.print(result, () => renderGatewayApply(result));
+      if (result.counts.failed > 0) process.exitCode = 1;
+    }),
+  );
 }

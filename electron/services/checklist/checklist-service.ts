@@ -1,6 +1,6 @@
 import type { Checklist, ChecklistStep, ChecklistStepId, Evidence, FixScreen, RoleCheck, StepStatus } from '@shared/models/checklist';
 import { checklistStepIds } from '@shared/models/checklist';
-import type { GatewayPlan } from '@shared/models/gateways';
+import type { GatewayPlan, GatewaySetupRequest } from '@shared/models/gateways';
 import type { DialPlan, Finding, FindingCode, ForestTopology, ObjectRef, Topology } from '@shared/models/topology';
 import { ApiError } from '@shared/errors';
 import type { ExportedFile } from '@shared/models/enablement';
@@ -61,7 +61,7 @@ export class ChecklistService {
     private readonly topology: TopologyService,
     private readonly permissions: OuPermissionsService,
     /** Gateway setup's plan (what exchucutil would still change), for step 7. */
-    private readonly gatewayPlan: (profile: string) => Promise<GatewayPlan>,
+    private readonly gatewayPlan: (request: GatewaySetupRequest) => Promise<GatewayPlan>,
   ) {}
 
   async get(options: { dialPlanDn?: string; refresh?: boolean } = {}): Promise<Checklist> {
@@ -85,7 +85,8 @@ export class ChecklistService {
     let gatewayPlanError: string | undefined;
     if (exchangeForest && lyncForest) {
       try {
-        gatewayPlan = await this.gatewayPlan(exchangeForest.profile);
+        // The Exchange forest's organisation against the Lync forest's pools and groups (exchucutil -Forest, S8).
+        gatewayPlan = await this.gatewayPlan({ profile: exchangeForest.profile, ...(lyncForest.profile !== exchangeForest.profile ? { lyncProfile: lyncForest.profile } : {}) });
       } catch (error) {
         gatewayPlanError = error instanceof Error ? error.message : String(error);
       }

@@ -14,6 +14,7 @@ import type { DialPlan, ExchangeOrg, IpGateway, LyncPool } from '@shared/models/
 import { renderCommand } from '@shared/powershell/render-command';
 import { childDn, normalizeDn, rdnValue } from '../directory/ldap-escape';
 import { AceFlag, AceType, type Ace } from '../permissions/security-descriptor';
+import { keptByGetUcPool, messageWaitingFor } from '../topology/open-items';
 
 /**
  * The pure part of the gateway setup: from what was read (the Exchange organisation, the Lync
@@ -21,7 +22,7 @@ import { AceFlag, AceType, type Ace } from '../permissions/security-descriptor';
  * their status, and to the verification table. No I/O here, so every rule is unit-tested.
  */
 
-/** The groups exchucutil grants read access to (domain.md §4, step 1), found by sAMAccountName. */
+/** The groups exchucutil grants read access to (docs/domain.md §4, step 1), found by sAMAccountName in the Lync forest's GC [S8]. */
 export const LYNC_READ_GROUPS = ['RTCUniversalServerAdmins', 'RTCComponentUniversalServices'] as const;
 
 /** Access mask bits of the two rights (MS-ADTS): ADS_RIGHT_ACTRL_DS_LIST and ADS_RIGHT_DS_READ_PROP. */
@@ -36,15 +37,17 @@ export interface GrantTarget {
 }
 
 /**
- * Where exchucutil grants and what: ListChildren on the organisation container itself only, and
- * ListChildren + ReadProperty, inherited, on the dial plan and auto attendant containers — so
- * Lync can find the dial plans and auto attendants and nothing else.
+ * Where exchucutil grants and what [S8]: ListChildren on the organisation container itself only,
+ * and ListChildren + ReadProperty, inherited, on the dial plan and auto attendant containers — so
+ * Lync can find the dial plans and auto attendants and nothing else. One signed build also grants
+ * ListChildren + ReadProperty, inherited, on Administrative Groups (the servers): on request.
  */
-export function umReadGrantTargets(orgDn: string, orgName: string): GrantTarget[] {
+export function umReadGrantTargets(orgDn: string, orgName: string, administrativeGroups = false): GrantTarget[] {
   return [
     { dn: orgDn, name: `Exchange organization ${orgName}`, rights: ['ListChildren'], appliesTo: 'this-object' },
     { dn: childDn('CN', 'UM DialPlan Container', orgDn), name: 'UM DialPlan Container', rights: ['ListChildren', 'ReadProperty'], appliesTo: 'this-object-and-descendants' },
     { dn: childDn('CN', 'UM AutoAttendant Container', orgDn), name: 'UM AutoAttendant Container', rights: ['ListChildren', 'ReadProperty'], appliesTo: 'this-object-and-descendants' },
+    ...(administrativeGroups ? [{ dn: childDn('CN', 'Administrative Groups', orgDn), name: 'Administrative Groups', rights: ['ListChildren', 'ReadProperty'] as UmReadRight[], appliesTo: 'this-object-and-descendants' as const }] : []),
   ];
 }
 
@@ -93,12 +96,26 @@ export function pilotIdentifierFor(dialPlan: Pick<DialPlan, 'phoneContext'>): st
 }
 
 /**
- * The settings a new gateway gets. exchucutil turns outcalls and message waiting on (off for a
- * branch appliance); but Microsoft wants outcalls on one gateway per dial plan, so a new gateway
- * gets outcalls only when no gateway serving those dial plans allows them yet.
+ * Whether a pool's gateway may place outcalls: never a Director's ("Do not allow outgoing traffic
+ * through an IP gateway that connects to a pool of Lync Server Directors", S10) nor a branch
+ * appliance's (exchucutil turns them off there, S8).
  */
-export function newGatewaySettings(branch: boolean, outcallsElsewhere = false): { outcallsAllowed: boolean; messageWaitingAllowed: boolean } {
-  return { outcallsAllowed: !branch && !outcallsElsewhere, messageWaitingAllowed: !branch };
+export function outcallsEligible(pool: Pick<LyncPool, 'kind'>): { eligible: boolean; reason?: 'director' | 'branch' } {
+  if (pool.kind === 'director') return { eligible: false, reason: 'director' };
+  if (pool.kind === 'branch') return { eligible: false, reason: 'branch' };
+  return { eligible: true };
+}
+
+/**
+ * The settings a new gateway gets. Message waiting as exchucutil sets it: on for Lync 2010 and
+ * later, off for older pools and branch appliances [S8]. Outcalls: on the gateway the admin chose
+ * and nowhere else; without a choice, only when no gateway serving the dial plans allows them yet
+ * (Microsoft wants one per dial plan, S10) — and never for a Director or a branch appliance.
+ */
+export function newGatewaySettings(pool: Pick<LyncPool, 'kind' | 'versionMajor' | 'fqdn'>, outcallsElsewhere = false, chosen?: string): { outcallsAllowed: boolean; messageWaitingAllowed: boolean } {
+  const eligible = outcallsEligible(pool).eligible;
+  const outcallsAllowed = chosen !== undefined ? eligible && sameText(pool.fqdn, chosen) : eligible && !outcallsElsewhere;
+  return { outcallsAllowed, messageWaitingAllowed: messageWaitingFor(pool) };
 }
 
 /** A DACL read for one grant target, or why it could not be read. */
@@ -119,6 +136,8 @@ export interface GroupFacts {
 export interface GatewaySetupFacts {
   profile: string;
   forest: string;
+  /** The forest the pools and RTC groups were read from (another forest with exchucutil -Forest, S8). */
+  lyncForest?: string;
   readAt: string;
   /** NetBIOS name of the domain the groups live in, for the Add-ADPermission commands. */
   netbios?: string;
@@ -126,11 +145,20 @@ export interface GatewaySetupFacts {
   pools: LyncPool[];
   grants: GrantTargetFacts[];
   groups: GroupFacts[];
+  /** The pool whose gateway the admin chose to place outcalls (validated by the service). */
+  outcallsPool?: string;
+  /** Whether Lync's topology was read, so Directors are known (they show only there, S29). */
+  directorsKnown?: boolean;
 }
 
 const byFqdn = (a: LyncPool, b: LyncPool) => a.fqdn.localeCompare(b.fqdn);
 const sameText = (a: string | undefined, b: string | undefined) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
 const sameDn = (a: string | undefined, b: string | undefined) => !!a && !!b && normalizeDn(a) === normalizeDn(b);
+
+/** Get-UCPool's pools, by FQDN [S8]. */
+function ucPools(facts: GatewaySetupFacts): LyncPool[] {
+  return facts.pools.filter((p) => keptByGetUcPool(p)).sort(byFqdn);
+}
 
 function poolRef(pool: LyncPool): GatewayPoolRef {
   return { dn: pool.dn, fqdn: pool.fqdn, cn: rdnValue(pool.dn), kind: pool.kind, branch: pool.kind === 'branch' };
@@ -197,8 +225,13 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
 
   const plans = sipDialPlans(org);
   if (plans.length === 0) warn('no-sip-dial-plan', { org: org.name }, `Exchange organization ${org.name} has no SIP URI dial plan, so there are no hunt groups to create. Create one first (New-UMDialPlan -URIType SipName).`);
-  const pools = [...facts.pools].sort(byFqdn);
-  if (pools.length === 0) warn('no-pools', { forest: facts.forest }, `Forest ${facts.forest} has no Lync pools in Active Directory (CN=Pools,CN=RTC Service), so there are no gateways to create. Run the setup with the Lync forest's profile when Exchange and Lync share a forest.`);
+  const pools = ucPools(facts);
+  const lyncForest = facts.lyncForest ?? facts.forest;
+  const chosen = facts.outcallsPool;
+  if (pools.length === 0) warn('no-pools', { forest: lyncForest }, `Forest ${lyncForest} has no Lync pools in Active Directory (CN=Pools,CN=RTC Service), so there are no gateways to create. When Lync lives in another forest, choose its profile as the Lync forest (exchucutil's -Forest).`);
+  if (pools.length > 0 && facts.directorsKnown === false) {
+    warn('directors-unknown', { forest: lyncForest }, `Directors show only in Lync's topology, which was not read (no Lync shell for ${lyncForest}). Microsoft says never to allow outcalls through a Director's gateway: check the pools before choosing the outcall gateway.`);
+  }
 
   // Gateways that will allow outcalls and serve each SIP dial plan, for the outcall warning.
   const outcallGateways = new Map<string, Set<string>>();
@@ -209,7 +242,9 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
   };
 
   // Existing gateways that already allow outcalls for a SIP dial plan (a hunt group links them).
-  for (const g of org.gateways.filter((g) => g.outcallsAllowed)) for (const plan of plans) if (g.huntGroups.some((h) => sameDn(h.dialPlanDn, plan.dn))) noteOutcalls(plan, g.name);
+  // With a choice, the pools' gateways end as chosen and are counted in the loop below.
+  const decided = (g: IpGateway) => chosen !== undefined && pools.some((p) => sameText(g.address.trim(), p.fqdn));
+  for (const g of org.gateways.filter((g) => g.outcallsAllowed && !decided(g))) for (const plan of plans) if (g.huntGroups.some((h) => sameDn(h.dialPlanDn, plan.dn))) noteOutcalls(plan, g.name);
   const outcallsElsewhere = () => plans.some((plan) => (outcallGateways.get(plan.dn)?.size ?? 0) > 0);
 
   for (const pool of pools) {
@@ -217,19 +252,30 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
     const existing = gatewayForPool(org, pool);
     let gateway: GatewayPlanGatewayItem;
     if (existing) {
+      // The admin's outcall choice is the only thing the setup changes on an existing gateway.
+      const wanted = chosen !== undefined ? outcallsEligible(pool).eligible && sameText(pool.fqdn, chosen) : undefined;
+      const change = wanted !== undefined && wanted !== existing.outcallsAllowed ? { outcallsAllowed: wanted } : undefined;
+      const setCommand = change ? renderCommand('Set-UMIPGateway', { Identity: existing.name, OutcallsAllowed: change.outcallsAllowed }) : undefined;
       gateway = {
         kind: 'gateway',
         id: `gateway:${pool.fqdn.toLowerCase()}`,
-        status: 'present',
-        summary: `${pool.fqdn} has UM IP gateway "${existing.name}" (outcalls ${existing.outcallsAllowed ? 'on' : 'off'}, message waiting ${existing.messageWaitingAllowed ? 'on' : 'off'}; left as they are)`,
-        commands: [],
+        status: change ? 'missing' : 'present',
+        summary: change
+          ? `Turn outcalls ${change.outcallsAllowed ? 'on' : 'off'} on UM IP gateway "${existing.name}" of ${pool.fqdn}, as chosen`
+          : `${pool.fqdn} has UM IP gateway "${existing.name}" (outcalls ${existing.outcallsAllowed ? 'on' : 'off'}, message waiting ${existing.messageWaitingAllowed ? 'on' : 'off'}; left as they are)`,
+        commands: setCommand ? [setCommand] : [],
         pool: ref,
         name: existing.name,
         address: existing.address,
         existingDn: existing.dn,
         outcallsAllowed: existing.outcallsAllowed,
         messageWaitingAllowed: existing.messageWaitingAllowed,
+        ...(change ? { change } : {}),
       };
+      if (pool.kind === 'director' && existing.outcallsAllowed && !change) {
+        const command = renderCommand('Set-UMIPGateway', { Identity: existing.name, OutcallsAllowed: false });
+        warn('director-gateway-allows', { gateway: existing.name, pool: pool.fqdn, command }, `Gateway "${existing.name}" of Director pool ${pool.fqdn} allows outcalls; Microsoft says never to allow outgoing traffic through a Director's gateway. Choose another outcall gateway, or: ${command}`);
+      }
       if (ref.branch && (existing.outcallsAllowed || existing.messageWaitingAllowed)) {
         const on = [existing.outcallsAllowed ? 'outcalls' : '', existing.messageWaitingAllowed ? 'message waiting' : ''].filter(Boolean).join(' and ');
         const command = renderCommand('Set-UMIPGateway', { Identity: existing.name, OutcallsAllowed: false, MessageWaitingIndicatorAllowed: false });
@@ -241,17 +287,23 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
       }
     } else {
       const name = gatewayNameForPool(pool);
-      const settings = newGatewaySettings(ref.branch, outcallsElsewhere());
+      const settings = newGatewaySettings(pool, outcallsElsewhere(), chosen);
       const clash = org.gateways.find((g) => sameText(g.name, name));
+      // New-UMIPGateway turns both on; Set-UMIPGateway turns off what must be off.
       const commands = [renderCommand('New-UMIPGateway', { Name: name, Address: pool.fqdn })];
-      if (ref.branch) commands.push(renderCommand('Set-UMIPGateway', { Identity: name, OutcallsAllowed: false, MessageWaitingIndicatorAllowed: false }));
-      else if (!settings.outcallsAllowed) commands.push(renderCommand('Set-UMIPGateway', { Identity: name, OutcallsAllowed: false }));
+      const off = { ...(settings.outcallsAllowed ? {} : { OutcallsAllowed: false }), ...(settings.messageWaitingAllowed ? {} : { MessageWaitingIndicatorAllowed: false }) };
+      if (Object.keys(off).length) commands.push(renderCommand('Set-UMIPGateway', { Identity: name, ...off }));
       const base = { kind: 'gateway' as const, id: `gateway:${pool.fqdn.toLowerCase()}`, commands, pool: ref, name, address: pool.fqdn, ...settings };
-      const how = ref.branch
-        ? 'branch appliance: outcalls off, message waiting off'
-        : settings.outcallsAllowed
-          ? 'outcalls on, message waiting on'
-          : 'outcalls off because another gateway already places the outcalls for these dial plans, message waiting on';
+      const outcallsWhy = settings.outcallsAllowed
+        ? 'outcalls on'
+        : ref.branch
+          ? 'outcalls off (branch appliance)'
+          : pool.kind === 'director'
+            ? 'outcalls off (Director pool)'
+            : chosen !== undefined
+              ? 'outcalls off (another gateway was chosen)'
+              : 'outcalls off because another gateway already places the outcalls for these dial plans';
+      const how = `${outcallsWhy}, message waiting ${settings.messageWaitingAllowed ? 'on' : `off (${ref.branch ? 'branch appliance' : 'before Lync 2010'})`}`;
       gateway = clash
         ? {
             ...base,
@@ -304,7 +356,8 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
         }
       }
       items.push(item);
-      if (item.status !== 'blocked' && gateway.status !== 'blocked' && gateway.outcallsAllowed && !existing) noteOutcalls(plan, gateway.name);
+      const endsWithOutcalls = gateway.change?.outcallsAllowed ?? gateway.outcallsAllowed;
+      if (item.status !== 'blocked' && gateway.status !== 'blocked' && endsWithOutcalls && (!existing || chosen !== undefined)) noteOutcalls(plan, gateway.name);
     }
   }
 
@@ -318,6 +371,15 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
   return {
     profile: facts.profile,
     forest: facts.forest,
+    lyncForest,
+    outcalls: {
+      ...(chosen ? { chosen } : {}),
+      candidates: pools.map((pool) => {
+        const gateway = gatewayForPool(org, pool);
+        const { eligible, reason } = outcallsEligible(pool);
+        return { fqdn: pool.fqdn, kind: pool.kind, ...(pool.site ? { site: pool.site } : {}), ...(gateway ? { allowsNow: gateway.outcallsAllowed } : {}), eligible, ...(reason ? { reason } : {}) };
+      }),
+    },
     organization: { dn: org.dn, name: org.name },
     readAt: facts.readAt,
     sipDialPlans: plans.map((p) => ({ dn: p.dn, name: p.name, ...(p.phoneContext ? { phoneContext: p.phoneContext } : {}), ...(pilotIdentifierFor(p) ? { pilotIdentifier: pilotIdentifierFor(p) } : {}) })),
@@ -335,7 +397,7 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
 export function verifyGatewaySetup(facts: GatewaySetupFacts): GatewayVerification {
   const org = facts.organization;
   const plans = sipDialPlans(org);
-  const pools = [...facts.pools].sort(byFqdn).map((pool) => {
+  const pools = ucPools(facts).map((pool) => {
     const gateway = gatewayForPool(org, pool);
     const huntGroups = (gateway?.huntGroups ?? []).map((h) => ({
       name: h.name,

@@ -1,4 +1,5 @@
 import type {
+  GatewaySetupRequest,
   GatewayApplyItem,
   GatewayApplyResult,
   GatewayItemProblem,
@@ -18,10 +19,12 @@ import { resolveGroupSid } from '../permissions/recipe-resolver';
 import { addAces, toSddl } from '../permissions/security-descriptor';
 import { PowerShellCommandError, type PowerShellService } from '../powershell/powershell-service';
 import type { TopologyService } from '../topology/topology-service';
+import { keptByGetUcPool } from '../topology/open-items';
 import {
   grantAce,
   isGrantCovered,
   LYNC_READ_GROUPS,
+  outcallsEligible,
   planGatewaySetup,
   umReadGrantTargets,
   verifyGatewaySetup,
@@ -58,25 +61,27 @@ export class GatewaySetupService {
   constructor(private readonly deps: GatewaySetupDeps) {}
 
   /** The preview: every item with its status; nothing is written. */
-  async plan(profile: string): Promise<GatewayPlan> {
-    const { facts } = await this.readFacts(profile);
+  async plan(request: GatewaySetupRequest): Promise<GatewayPlan> {
+    const { facts } = await this.readFacts(request);
     return planGatewaySetup(facts);
   }
 
   /** Creates what the plan says is missing, reports every item, then re-reads the result. */
-  async apply(profile: string): Promise<GatewayApplyResult> {
+  async apply(request: GatewaySetupRequest): Promise<GatewayApplyResult> {
+    const { profile } = request;
     if (this.running.has(profile)) throw new ApiError('CONFLICT', `A gateway setup is already running for profile ${profile}; wait for it to finish.`);
     this.running.add(profile);
     try {
-      return await this.applyOnce(profile);
+      return await this.applyOnce(request);
     } finally {
       this.running.delete(profile);
     }
   }
 
-  private async applyOnce(profile: string): Promise<GatewayApplyResult> {
+  private async applyOnce(request: GatewaySetupRequest): Promise<GatewayApplyResult> {
+    const { profile } = request;
     const startedAt = new Date().toISOString();
-    const { session, facts } = await this.readFacts(profile);
+    const { session, facts } = await this.readFacts(request);
     const plan = planGatewaySetup(facts);
     const actor = { profile, identity: session.endpoint.bindIdentity };
     const results = new Map<string, GatewayApplyItem>();
@@ -84,7 +89,7 @@ export class GatewaySetupService {
 
     // Step 1 (as exchucutil): read permissions, one DACL write per container for what it lacks.
     const permissions = plan.items.filter((i): i is GatewayPlanPermissionItem => i.kind === 'permission');
-    for (const target of umReadGrantTargets(facts.organization.dn, facts.organization.name)) {
+    for (const target of umReadGrantTargets(facts.organization.dn, facts.organization.name, request.administrativeGroups ?? false)) {
       const items = permissions.filter((i) => dnEquals(i.targetDn, target.dn));
       for (const item of items) if (item.status !== 'missing') set(settled(item));
       const missing = items.filter((i) => i.status === 'missing');
@@ -96,7 +101,7 @@ export class GatewaySetupService {
     let gatewayOutcome: GatewayApplyItem | undefined;
     for (const item of plan.items) {
       if (item.kind === 'gateway') {
-        gatewayOutcome = item.status === 'missing' ? await this.createGateway(profile, actor, facts, item) : settled(item);
+        gatewayOutcome = item.status !== 'missing' ? settled(item) : item.existingDn && item.change ? await this.changeOutcalls(profile, actor, item) : await this.createGateway(profile, actor, facts, item);
         set(gatewayOutcome);
       } else if (item.kind === 'hunt-group') {
         if (item.status !== 'missing') set(settled(item));
@@ -114,7 +119,7 @@ export class GatewaySetupService {
     let verification: GatewayApplyResult['verification'];
     let after: GatewaySetupFacts;
     try {
-      after = (await this.readFacts(profile)).facts;
+      after = (await this.readFacts(request)).facts;
       verification = verifyGatewaySetup(after);
     } finally {
       this.deps.topology.invalidate('gateways.apply');
@@ -148,36 +153,56 @@ export class GatewaySetupService {
     };
   }
 
-  /** Reads the forest once: the topology (fresh), the two groups' SIDs, the three containers' DACLs. */
-  private async readFacts(profile: string): Promise<{ session: DirectorySession; facts: GatewaySetupFacts }> {
+  /**
+   * Reads the forests once: the Exchange forest's organisation and the DACLs of the containers to
+   * grant on; the Lync forest's pools (with Directors, when its Lync shell can say) and its two
+   * groups' SIDs — the same forest, or another one as exchucutil's -Forest reads it [S8].
+   */
+  private async readFacts(request: GatewaySetupRequest): Promise<{ session: DirectorySession; facts: GatewaySetupFacts }> {
+    const { profile } = request;
+    const lyncProfile = request.lyncProfile ?? profile;
     const session = await this.deps.connections.ensure(profile);
-    const topology = await this.deps.topology.get({ profiles: [profile], refresh: true });
-    const forest = topology.forests.find((f) => f.profile === profile);
-    if (!forest) {
-      const failure = topology.failures.find((f) => f.profile === profile);
-      throw failure ? new ApiError(toErrorCode(failure.code), failure.message) : new ApiError('NOT_CONNECTED', `Profile ${profile} could not be read.`);
-    }
+    const lyncSession = await this.deps.connections.ensure(lyncProfile);
+    const topology = await this.deps.topology.get({ profiles: [...new Set([profile, lyncProfile])], refresh: true });
+    const forestOf = (name: string) => {
+      const found = topology.forests.find((f) => f.profile === name);
+      if (found) return found;
+      const failure = topology.failures.find((f) => f.profile === name);
+      throw failure ? new ApiError(toErrorCode(failure.code), failure.message) : new ApiError('NOT_CONNECTED', `Profile ${name} could not be read.`);
+    };
+    const forest = forestOf(profile);
+    // Two profiles on one forest read it once: the topology keeps the first.
+    const lyncForest = topology.forests.find((f) => f.profile === lyncProfile) ?? topology.forests.find((f) => f.forest === lyncSession.rootDse.forestDnsName) ?? forestOf(lyncProfile);
     const organization = forest.exchange;
     if (!organization) {
       throw new ApiError('NOT_FOUND', `Forest ${forest.forest} has no Exchange organization (CN=Microsoft Exchange,CN=Services in the configuration partition). Connect the profile of the forest where Exchange UM runs.`);
     }
+    const pools = lyncForest.lync?.pools ?? [];
+    if (request.outcallsPool !== undefined) {
+      const pool = pools.find((p) => p.fqdn.toLowerCase() === request.outcallsPool!.toLowerCase() && keptByGetUcPool(p));
+      if (!pool) throw new ApiError('INVALID_INPUT', `${request.outcallsPool} is not a Lync pool of ${lyncForest.forest}; choose the outcall gateway among its pools.`, { field: 'outcallsPool' });
+      const { eligible, reason } = outcallsEligible(pool);
+      if (!eligible) {
+        throw new ApiError('INVALID_INPUT', reason === 'director' ? `${pool.fqdn} is a Director pool: Microsoft says never to allow outgoing traffic through a Director's gateway.` : `${pool.fqdn} is a Survivable Branch Appliance: its gateway places no outcalls.`, { field: 'outcallsPool' });
+      }
+    }
     const groups: GroupFacts[] = [];
     for (const name of LYNC_READ_GROUPS) {
       try {
-        groups.push({ name, sid: await resolveGroupSid(session, name) });
+        groups.push({ name, sid: await resolveGroupSid(lyncSession, name) });
       } catch (error) {
         const problem = problemOf(error);
         groups.push({
           name,
           problem:
             problem.code === 'NOT_FOUND'
-              ? { code: 'NOT_FOUND', message: `Forest ${forest.forest} has no group ${name}. The RTC groups exist once the forest is prepared for Lync (Enable-CsAdForest); when Exchange runs in a resource forest, grant the Lync forest's groups across the trust by hand.` }
+              ? { code: 'NOT_FOUND', message: `Forest ${lyncForest.forest} has no group ${name}. The RTC groups exist once the forest is prepared for Lync (Enable-CsAdForest); when Exchange runs in a resource forest, choose the Lync forest's profile as the Lync forest.` }
               : problem,
         });
       }
     }
     const grants: GrantTargetFacts[] = [];
-    for (const target of umReadGrantTargets(organization.dn, organization.name)) {
+    for (const target of umReadGrantTargets(organization.dn, organization.name, request.administrativeGroups ?? false)) {
       try {
         const dacl = await readObjectDacl(session, target.dn);
         grants.push(dacl ? { target, aces: dacl.aces } : { target, problem: { code: 'NOT_FOUND', message: `${target.dn} does not exist, or ${session.endpoint.bindIdentity} may not read its permissions.` } });
@@ -185,18 +210,22 @@ export class GatewaySetupService {
         grants.push({ target, problem: problemOf(error) });
       }
     }
-    const domain = forest.domains.find((d) => dnEquals(d.dn, session.rootDse.defaultNamingContext));
+    // The groups' domain names the trustee in Add-ADPermission (LYNCDOMAIN\group across forests).
+    const domain = lyncForest.domains.find((d) => dnEquals(d.dn, lyncSession.rootDse.defaultNamingContext));
     return {
       session,
       facts: {
         profile,
         forest: forest.forest,
+        lyncForest: lyncForest.forest,
         readAt: topology.readAt,
         ...(domain?.netbios ? { netbios: domain.netbios } : {}),
         organization,
-        pools: forest.lync?.pools ?? [],
+        pools,
         grants,
         groups,
+        ...(request.outcallsPool ? { outcallsPool: request.outcallsPool } : {}),
+        directorsKnown: !!lyncForest.lync?.topologyRead,
       },
     };
   }
@@ -265,6 +294,21 @@ export class GatewaySetupService {
         code: problem.code,
         message: `The gateway was created, but its settings could not be set (${problem.message}). Set them by hand: ${renderCommand('Set-UMIPGateway', setParameters)}`,
       };
+    }
+  }
+
+  /** Set-UMIPGateway -OutcallsAllowed on an existing gateway, as the admin chose. */
+  private async changeOutcalls(profile: string, actor: { profile: string; identity: string }, item: GatewayPlanGatewayItem): Promise<GatewayApplyItem> {
+    const parameters = { Identity: item.name, OutcallsAllowed: item.change!.outcallsAllowed };
+    const before = { outcallsAllowed: item.outcallsAllowed };
+    try {
+      await this.deps.powershell.invoke(profile, 'exchange', 'Set-UMIPGateway', parameters);
+      const audit = this.deps.audit.record({ actor, action: 'gateways.set-gateway', target: item.existingDn!, route: 'powershell', before, after: item.change, outcome: 'succeeded' });
+      return { ...item, outcome: 'created', message: `Outcalls turned ${item.change!.outcallsAllowed ? 'on' : 'off'}.`, auditId: audit.id };
+    } catch (error) {
+      const problem = powershellProblem(error, actor.identity, 'change UM IP gateways');
+      const audit = this.deps.audit.record({ actor, action: 'gateways.set-gateway', target: item.existingDn!, route: 'powershell', before, after: item.change, outcome: 'failed', error: problem.message });
+      return { ...item, outcome: 'failed', code: problem.code, message: problem.message, auditId: audit.id };
     }
   }
 

@@ -1,9 +1,9 @@
-import { Alert, Box, Button, Chip, FormControl, InputLabel, LinearProgress, MenuItem, Select, Stack, Table, TableBody, TableCell, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
+import { Alert, Box, Button, Checkbox, Chip, FormControl, FormControlLabel, FormHelperText, InputLabel, LinearProgress, MenuItem, Select, Stack, Table, TableBody, TableCell, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
 import BuildIcon from '@mui/icons-material/Build';
 import RefreshIcon from '@mui/icons-material/Refresh';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { GatewayApplyResult, GatewayPlanItem } from '@shared/models/gateways';
+import type { GatewayApplyResult, GatewayPlan, GatewayPlanItem, GatewaySetupRequest } from '@shared/models/gateways';
 import type { ApiError } from '@shared/errors';
 import { toApiError, useApi, useCall } from '../../api/api-context';
 import { CodeBlock } from '../../components/code-block';
@@ -19,7 +19,11 @@ export function GatewaySetupView({ profiles }: { profiles: string[] }) {
   const { t } = useTranslation('checklist-page');
   const api = useApi();
   const [profile, setProfile] = useState(profiles[0]!);
-  const plan = useCall('gateways.plan', { profile }, profile);
+  const [lyncProfile, setLyncProfile] = useState('');
+  const [outcallsPool, setOutcallsPool] = useState('');
+  const [administrativeGroups, setAdministrativeGroups] = useState(false);
+  const request: GatewaySetupRequest = { profile, ...(lyncProfile && lyncProfile !== profile ? { lyncProfile } : {}), ...(outcallsPool ? { outcallsPool } : {}), administrativeGroups };
+  const plan = useCall('gateways.plan', request, JSON.stringify(request));
   const [result, setResult] = useState<GatewayApplyResult>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
@@ -27,7 +31,7 @@ export function GatewaySetupView({ profiles }: { profiles: string[] }) {
     setBusy(true);
     setError(undefined);
     try {
-      setResult(await api.call('gateways.apply', { profile }));
+      setResult(await api.call('gateways.apply', request));
       await plan.reload();
     } catch (e) {
       setError(toApiError(e));
@@ -40,7 +44,14 @@ export function GatewaySetupView({ profiles }: { profiles: string[] }) {
     const onOff = (v: boolean) => t(v ? 'gateways.on' : 'gateways.off');
     switch (item.kind) {
       case 'gateway':
-        return t(item.pool.branch ? 'gateways.item.gatewayBranch' : 'gateways.item.gateway', { name: item.name, pool: item.pool.fqdn, address: item.address, outcalls: onOff(item.outcallsAllowed), mwi: onOff(item.messageWaitingAllowed) });
+        if (item.change) return t('gateways.item.gatewayChange', { name: item.name, pool: item.pool.fqdn, outcalls: onOff(item.change.outcallsAllowed) });
+        return t(item.pool.branch ? 'gateways.item.gatewayBranch' : item.pool.kind === 'director' ? 'gateways.item.gatewayDirector' : 'gateways.item.gateway', {
+          name: item.name,
+          pool: item.pool.fqdn,
+          address: item.address,
+          outcalls: onOff(item.outcallsAllowed),
+          mwi: onOff(item.messageWaitingAllowed),
+        });
       case 'hunt-group':
         return t('gateways.item.huntGroup', { name: item.name, gateway: item.gatewayName, dialPlan: item.dialPlan.name, pilot: item.pilotIdentifier ?? '—' });
       case 'permission':
@@ -55,16 +66,52 @@ export function GatewaySetupView({ profiles }: { profiles: string[] }) {
       </Typography>
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
         {profiles.length > 1 && (
-          <FormControl size="small" sx={{ minWidth: 220 }}>
-            <InputLabel id="gateways-profile">{t('gateways.forest')}</InputLabel>
-            <Select labelId="gateways-profile" label={t('gateways.forest')} value={profile} onChange={(e) => setProfile(e.target.value)}>
-              {profiles.map((p) => (
-                <MenuItem key={p} value={p}>
-                  {p}
-                </MenuItem>
-              ))}
-            </Select>
-          </FormControl>
+          <>
+            <FormControl size="small" sx={{ minWidth: 220 }}>
+              <InputLabel id="gateways-profile">{t('gateways.forest')}</InputLabel>
+              <Select
+                labelId="gateways-profile"
+                label={t('gateways.forest')}
+                value={profile}
+                onChange={(e) => {
+                  setProfile(e.target.value);
+                  setOutcallsPool('');
+                }}
+              >
+                {profiles.map((p) => (
+                  <MenuItem key={p} value={p}>
+                    {p}
+                  </MenuItem>
+                ))}
+              </Select>
+            </FormControl>
+            <FormControl size="small" sx={{ minWidth: 220 }}>
+              <InputLabel id="gateways-lync-profile" shrink>
+                {t('gateways.lyncForest')}
+              </InputLabel>
+              <Select
+                labelId="gateways-lync-profile"
+                label={t('gateways.lyncForest')}
+                value={lyncProfile}
+                displayEmpty
+                notched
+                onChange={(e) => {
+                  setLyncProfile(e.target.value);
+                  setOutcallsPool('');
+                }}
+                data-testid="gateways-lync-profile"
+              >
+                <MenuItem value="">{t('gateways.sameForest')}</MenuItem>
+                {profiles
+                  .filter((p) => p !== profile)
+                  .map((p) => (
+                    <MenuItem key={p} value={p}>
+                      {p}
+                    </MenuItem>
+                  ))}
+              </Select>
+            </FormControl>
+          </>
         )}
         <Button startIcon={<RefreshIcon />} onClick={() => void plan.reload()} disabled={plan.loading || busy} data-testid="gateways-refresh">
           {t('gateways.preview')}
@@ -78,6 +125,11 @@ export function GatewaySetupView({ profiles }: { profiles: string[] }) {
           </Typography>
         )}
       </Stack>
+      {data && <OutcallChoice plan={data} value={outcallsPool} onChange={setOutcallsPool} />}
+      <FormControlLabel
+        control={<Checkbox size="small" checked={administrativeGroups} onChange={(e) => setAdministrativeGroups(e.target.checked)} data-testid="gateways-administrative-groups" />}
+        label={<Typography variant="body2">{t('gateways.administrativeGroups')}</Typography>}
+      />
       {(plan.loading || busy) && <LinearProgress />}
       <ErrorAlert error={plan.error ?? error} />
       {data?.warnings.map((w, i) => (
@@ -167,5 +219,32 @@ export function GatewaySetupView({ profiles }: { profiles: string[] }) {
         </Box>
       )}
     </Stack>
+  );
+}
+
+/** The admin picks the one gateway that places outcalls; Directors and branch appliances are shown but cannot be picked [S10]. */
+function OutcallChoice({ plan, value, onChange }: { plan: GatewayPlan; value: string; onChange: (fqdn: string) => void }) {
+  const { t } = useTranslation('checklist-page');
+  const label = (c: GatewayPlan['outcalls']['candidates'][number]) =>
+    c.reason === 'director'
+      ? t('gateways.outcallsDirector', { fqdn: c.fqdn })
+      : c.reason === 'branch'
+        ? t('gateways.outcallsBranch', { fqdn: c.fqdn })
+        : t('gateways.outcallsCandidate', { fqdn: c.fqdn, site: c.site ? ` (${c.site})` : '', now: c.allowsNow ? t('gateways.outcallsNow') : '' });
+  return (
+    <FormControl size="small" sx={{ maxWidth: 640 }}>
+      <InputLabel id="gateways-outcalls" shrink>
+        {t('gateways.outcalls')}
+      </InputLabel>
+      <Select labelId="gateways-outcalls" label={t('gateways.outcalls')} value={value} displayEmpty notched onChange={(e) => onChange(e.target.value)} data-testid="gateways-outcalls">
+        <MenuItem value="">{t('gateways.outcallsNone')}</MenuItem>
+        {plan.outcalls.candidates.map((c) => (
+          <MenuItem key={c.fqdn} value={c.fqdn} disabled={!c.eligible} data-testid={`gateways-outcalls-${c.fqdn}`}>
+            {label(c)}
+          </MenuItem>
+        ))}
+      </Select>
+      <FormHelperText>{t('gateways.outcallsHelp')}</FormHelperText>
+    </FormControl>
   );
 }
