@@ -74,6 +74,8 @@ export function createHandlers(services: AppServices): HandlerTable {
     'permissions.history': async ({ ou, limit }) => permissions.history(ou, limit),
     'permissions.restore': async ({ auditId, force }) => permissions.restore(auditId, force),
     'checklist.get': async ({ dialPlanDn, refresh }) => checklist.get({ ...(dialPlanDn ? { dialPlanDn } : {}), refresh }),
+    'checklist.confirm': async (input) => checklist.confirm(input),
+    'checklist.unconfirm': async (input) => checklist.unconfirm(input),
     'checklist.report': async ({ dialPlanDn, refresh, language }) => checklist.report({ ...(dialPlanDn ? { dialPlanDn } : {}), refresh }, language),
 
     'enablement.import': async (input) => enablement.import(input),

@@ -18,7 +18,8 @@ export const checklistStepIds = [
 export const checklistStepIdSchema = z.enum(checklistStepIds);
 export type ChecklistStepId = z.infer<typeof checklistStepIdSchema>;
 
-export const stepStatusSchema = z.enum(['done', 'partly', 'not-done', 'unknown']);
+/** `confirmed`: the console could not tell, and an admin confirmed the step by hand (who and when are kept). */
+export const stepStatusSchema = z.enum(['done', 'partly', 'not-done', 'unknown', 'confirmed']);
 export type StepStatus = z.infer<typeof stepStatusSchema>;
 
 /** A line of evidence: a text code with values, and the objects it is about (a few, for links). */
@@ -45,6 +46,17 @@ export type RoleCheck = z.infer<typeof roleCheckSchema>;
 export const fixScreenSchema = z.enum(['contacts', 'permissions', 'enablement', 'gateways', 'topology']);
 export type FixScreen = z.infer<typeof fixScreenSchema>;
 
+export const checklistConfirmationSchema = z.object({
+  stepId: checklistStepIdSchema,
+  /** The account of the profile the admin acted as, and the operating-system user running the console. */
+  by: z.string(),
+  profile: z.string(),
+  osUser: z.string().optional(),
+  at: z.string(),
+  note: z.string().max(500).optional(),
+});
+export type ChecklistConfirmation = z.infer<typeof checklistConfirmationSchema>;
+
 export const checklistStepSchema = z.object({
   number: z.number().int().min(1).max(11),
   id: checklistStepIdSchema,
@@ -54,8 +66,13 @@ export const checklistStepSchema = z.object({
   evidence: z.array(evidenceSchema),
   roles: z.array(roleCheckSchema),
   fix: fixScreenSchema.optional(),
+  /** A step the console cannot see can be confirmed by the admin. */
+  confirmable: z.boolean(),
+  /** Who confirmed it and when (also in the audit log). */
+  confirmation: checklistConfirmationSchema.optional(),
 });
 export type ChecklistStep = z.infer<typeof checklistStepSchema>;
+
 
 export const checklistSchema = z.object({
   readAt: z.string(),
@@ -63,6 +80,6 @@ export const checklistSchema = z.object({
   dialPlan: objectRefSchema.optional(),
   dialPlans: z.array(objectRefSchema.extend({ uriType: z.string() })),
   steps: z.array(checklistStepSchema),
-  summary: z.object({ done: z.number().int(), partly: z.number().int(), notDone: z.number().int(), unknown: z.number().int() }),
+  summary: z.object({ done: z.number().int(), partly: z.number().int(), notDone: z.number().int(), unknown: z.number().int(), confirmed: z.number().int() }),
 });
 export type Checklist = z.infer<typeof checklistSchema>;

@@ -42,10 +42,10 @@ describe('the seeded lab', () => {
   it('shows the seeded gaps and nothing else', () => {
     expect(statuses(checklist)).toEqual({
       'deploy-exchange-um': 'done',
-      'um-certificates': 'unknown',
+      'um-certificates': 'partly',
       'sip-dial-plan': 'done',
       'voip-security': 'partly',
-      'um-servers-in-dial-plan': 'done',
+      'um-servers-in-dial-plan': 'partly',
       'sip-addresses': 'partly',
       exchucutil: 'partly',
       'lync-dial-plan-names': 'partly',
@@ -53,8 +53,25 @@ describe('the seeded lab', () => {
       'enterprise-voice': 'partly',
       'enable-users': 'partly',
     });
-    expect(evidenceCodes(checklist, 'voip-security')).toEqual(['dial-plan-security:Taipei|Unsecured']);
-    expect(evidenceCodes(checklist, 'exchucutil')).toEqual(['pool-no-gateway:pool02.contoso.test|', 'hunt-group-missing:Redmond|1:2|Redmond', 'hunt-group-missing:Tokyo|1:2|Tokyo']);
+    // Step 2 through Get-ExchangeCertificate [S19]: EXUM01's wildcard subject fails [S9]; Exchange 2007 cannot be read remotely.
+    expect(evidenceCodes(checklist, 'um-certificates')).toEqual([expect.stringMatching(/^certificate-wildcard:EXUM01\|UM\|CN=\*\.contoso\.test\|/)]);
+    expect(step(checklist, 'um-certificates').evidence.map((e) => `${e.code}:${e.params.server}`)).toEqual(expect.arrayContaining(['certificate-unreadable:EXUM07', 'certificate-ok:EX15', 'certificate-ok:EXUM02']));
+    // Step 4 against Lync's media encryption (RequireEncryption, through the Lync shell) [S4][S9].
+    expect(evidenceCodes(checklist, 'voip-security')).toEqual(['dial-plan-security-vs-lync:Taipei|Unsecured|Global|RequireEncryption|Secured', 'dial-plan-security-vs-lync:Tokyo|SIPSecured|Global|RequireEncryption|Secured']);
+    // Step 5: Exchange 2013's UM service and Call Router in every SIP dial plan, in Dual mode [S9].
+    expect(evidenceCodes(checklist, 'um-servers-in-dial-plan')).toEqual([
+      'dial-plan-call-router-not-dual:Redmond|EX15|Exchange 2013|TCP',
+      'dial-plan-um-service-missing:Tokyo|EX15|Exchange 2013|Dual',
+      'dial-plan-call-router-missing:Tokyo|EX15|Exchange 2013|TCP',
+    ]);
+    expect(evidenceCodes(checklist, 'exchucutil')).toEqual([
+      'pool-no-gateway:dir01.contoso.test|',
+      'hunt-group-missing:Redmond|1:4|Redmond',
+      'hunt-group-missing:Tokyo|1:4|Tokyo',
+      'pool-no-gateway:pool02.contoso.test|',
+      'hunt-group-missing:Redmond|1:2|Redmond',
+      'hunt-group-missing:Tokyo|1:2|Tokyo',
+    ]);
     expect(evidenceCodes(checklist, 'lync-dial-plan-names')).toEqual([expect.stringMatching(/^lync-name-mismatch:Tokyo\|Tokyo\.contoso\.test\|EXUM01/)]);
     expect(evidenceCodes(checklist, 'ocsumutil-contacts').sort()).toEqual(['aa-contact-missing:TokyoAA|', 'sa-contact-missing:Tokyo|'].sort());
     expect(evidenceCodes(checklist, 'enterprise-voice')).toEqual(['ou-blocks-lync:contoso.test/Lab/Blocked']);
@@ -139,5 +156,34 @@ describe('turns green as the console fixes the gaps', () => {
     expect(cli.status, cli.stderr).toBe(0);
     const output = cli.json() as Checklist;
     expect(statuses(output)).toMatchObject({ exchucutil: 'done', 'ocsumutil-contacts': 'done', 'enterprise-voice': 'done', 'enable-users': 'done' });
+  });
+});
+
+describe('steps the console cannot see', () => {
+  let own: AppServices;
+  afterAll(async () => own?.shutdown());
+
+  it('says what it cannot tell without a Lync shell, and takes a confirmation by hand with who, when and why', async () => {
+    own = createTestServices().services;
+    // The lab profile without its Lync shell: Lync's media encryption cannot be read.
+    const lab = own.profiles.get('lab');
+    own.profiles.save({ name: 'no-lync-shell', directory: lab.directory, exchange: lab.exchange });
+    await own.connections.connect('no-lync-shell', 'Lab-Passw0rd!');
+    const redmond = (await own.checklist.get()).dialPlans.find((d) => d.name === 'Redmond')!;
+    const before = step(await own.checklist.get({ dialPlanDn: redmond.dn }), 'voip-security');
+    expect(before).toMatchObject({ status: 'unknown', confirmable: true, reason: { code: 'lync-encryption-unknown' } });
+
+    const confirmation = await own.checklist.confirm({ stepId: 'voip-security', profile: 'no-lync-shell', note: 'Get-CsMediaConfiguration: RequireEncryption; Redmond is Secured' });
+    expect(confirmation).toMatchObject({ by: 'Administrator@contoso.test', profile: 'no-lync-shell', note: expect.stringContaining('RequireEncryption') });
+    const after = await own.checklist.get({ dialPlanDn: redmond.dn });
+    expect(step(after, 'voip-security')).toMatchObject({ status: 'confirmed', confirmation: { by: 'Administrator@contoso.test' } });
+    expect(after.summary.confirmed).toBe(1);
+    expect(own.audit.list({ action: 'checklist.confirm' })[0]).toMatchObject({ target: 'voip-security', outcome: 'succeeded', actor: { identity: 'Administrator@contoso.test' } });
+    const report = await own.checklist.report({ dialPlanDn: redmond.dn, refresh: false }, 'en');
+    expect(report.content).toContain('Confirmed by hand by Administrator@contoso.test');
+
+    expect(await own.checklist.unconfirm({ stepId: 'voip-security', profile: 'no-lync-shell' })).toEqual({ removed: true });
+    expect(step(await own.checklist.get({ dialPlanDn: redmond.dn }), 'voip-security').status).toBe('unknown');
+    expect(own.audit.list({ action: 'checklist.unconfirm' })).toHaveLength(1);
   });
 });

@@ -5,10 +5,10 @@ import { checklistStepText } from '@shared/checklist/checklist-text';
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const labels = {
-  en: { title: 'UM integration checklist', scope: 'Dial plan', all: 'All dial plans', read: 'Checked', roles: 'Needs', held: 'held by', notHeld: 'not held by', step: 'Step', status: 'Status', details: 'Details' },
-  'zh-TW': { title: '整合通訊整合檢查清單', scope: '撥號對應表', all: '所有撥號對應表', read: '檢查時間', roles: '需要', held: '已具備：', notHeld: '未具備：', step: '步驟', status: '狀態', details: '詳細資料' },
+  en: { title: 'UM integration checklist', scope: 'Dial plan', all: 'All dial plans', read: 'Checked', roles: 'Needs', held: 'held by', notHeld: 'not held by', step: 'Step', status: 'Status', details: 'Details', confirmed: 'Confirmed by hand by' },
+  'zh-TW': { title: '整合通訊整合檢查清單', scope: '撥號對應表', all: '所有撥號對應表', read: '檢查時間', roles: '需要', held: '已具備：', notHeld: '未具備：', step: '步驟', status: '狀態', details: '詳細資料', confirmed: '手動確認者：' },
 } as const;
-const colors = { done: '#1b7f3b', partly: '#b26a00', 'not-done': '#b3261e', unknown: '#5f6368' } as const;
+const colors = { done: '#1b7f3b', confirmed: '#1b6f7f', partly: '#b26a00', 'not-done': '#b3261e', unknown: '#5f6368' } as const;
 
 /**
  * The checklist as one self-contained HTML file (no scripts, no external resources) an admin can
@@ -26,7 +26,7 @@ export function checklistReportHtml(checklist: Checklist, language: Language, co
   <td class="n">${step.number}</td>
   <td><strong>${escapeHtml(text.title)}</strong><div class="what">${escapeHtml(text.what)}</div></td>
   <td><span class="status" style="background:${colors[step.status]}">${escapeHtml(text.status)}</span></td>
-  <td><p>${escapeHtml(text.reason)}</p><ul>${step.evidence.map((e, i) => `<li class="${e.ok ? 'ok' : 'gap'}">${escapeHtml(text.evidence[i]!)}</li>`).join('')}</ul><div class="roles">${escapeHtml(l.roles)}: ${roles}</div></td>
+  <td><p>${escapeHtml(text.reason)}</p><ul>${step.evidence.map((e, i) => `<li class="${e.ok ? 'ok' : 'gap'}">${escapeHtml(text.evidence[i]!)}</li>`).join('')}</ul><div class="roles">${escapeHtml(l.roles)}: ${roles}</div>${step.confirmation ? `<div class="confirmed">${escapeHtml(l.confirmed)} ${escapeHtml(step.confirmation.by)}${step.confirmation.osUser ? ` (${escapeHtml(step.confirmation.osUser)})` : ''}, ${escapeHtml(step.confirmation.at)}${step.confirmation.note ? ` — ${escapeHtml(step.confirmation.note)}` : ''}</div>` : ''}</td>
 </tr>`;
     })
     .join('\n');
@@ -45,6 +45,7 @@ td.n { width: 2em; text-align: right; }
 .status { color: #fff; border-radius: 4px; padding: 2px 8px; white-space: nowrap; }
 li.gap { color: #b3261e; }
 .roles { color: #5f6368; font-size: 90%; margin-top: 6px; }
+.confirmed { color: #1b6f7f; font-size: 90%; margin-top: 6px; }
 </style>
 </head>
 <body>

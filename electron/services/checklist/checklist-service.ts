@@ -1,7 +1,10 @@
-import type { Checklist, ChecklistStep, ChecklistStepId, Evidence, FixScreen, RoleCheck, StepStatus } from '@shared/models/checklist';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import type { Checklist, ChecklistConfirmation, ChecklistStep, ChecklistStepId, Evidence, FixScreen, RoleCheck, StepStatus } from '@shared/models/checklist';
 import { checklistStepIds } from '@shared/models/checklist';
 import type { GatewayPlan, GatewaySetupRequest } from '@shared/models/gateways';
-import type { DialPlan, Finding, FindingCode, ForestTopology, ObjectRef, Topology } from '@shared/models/topology';
+import type { DialPlan, ExchangeServer, Finding, FindingCode, ForestTopology, ObjectRef, Topology } from '@shared/models/topology';
 import { ApiError } from '@shared/errors';
 import type { ExportedFile } from '@shared/models/enablement';
 import type { Language } from '@shared/models/settings';
@@ -9,8 +12,12 @@ import type { ConnectionManager } from '../directory/connection-manager';
 import { checklistReportHtml } from './checklist-report';
 import { whoAmI, type BoundAccount } from '../directory/account-rights';
 import { normalizeDn } from '../directory/ldap-escape';
+import type { AuditLog } from '../audit/audit-log';
 import type { OuPermissionsService } from '../permissions/ou-permissions-service';
+import type { PowerShellService } from '../powershell/powershell-service';
+import type { ProfileService } from '../profiles/profile-service';
 import type { TopologyService } from '../topology/topology-service';
+import { securityFor, umServicesFor } from '../topology/um-servers';
 
 /** Which groups may do each step (domain.md §1); every entry must be met, each by any of its groups. */
 const stepRoles: Record<ChecklistStepId, { forest: 'exchange' | 'lync'; roles: string[][] }> = {
@@ -55,14 +62,86 @@ const SAMPLE = 10;
  * refresh: a status with the reason, the evidence (objects, counts, what is missing), the roles
  * it needs and whether the connected account holds them, and the screen that fixes it.
  */
+export interface ChecklistDeps {
+  connections: ConnectionManager;
+  topology: TopologyService;
+  permissions: OuPermissionsService;
+  /** Gateway setup's plan (what exchucutil would still change), for step 7. */
+  gatewayPlan: (request: GatewaySetupRequest) => Promise<GatewayPlan>;
+  powershell: PowerShellService;
+  profiles: ProfileService;
+  audit: AuditLog;
+  /** Where the admin's confirmations are kept. */
+  dataDir: string;
+}
+
 export class ChecklistService {
-  constructor(
-    private readonly connections: ConnectionManager,
-    private readonly topology: TopologyService,
-    private readonly permissions: OuPermissionsService,
-    /** Gateway setup's plan (what exchucutil would still change), for step 7. */
-    private readonly gatewayPlan: (request: GatewaySetupRequest) => Promise<GatewayPlan>,
-  ) {}
+  private readonly connections: ConnectionManager;
+  private readonly topology: TopologyService;
+  private readonly permissions: OuPermissionsService;
+  private readonly gatewayPlan: ChecklistDeps['gatewayPlan'];
+
+  constructor(private readonly deps: ChecklistDeps) {
+    ({ connections: this.connections, topology: this.topology, permissions: this.permissions, gatewayPlan: this.gatewayPlan } = deps);
+  }
+
+  /** Marks a step the console cannot see as done by hand: kept with who and when, and audited. */
+  async confirm(input: { stepId: ChecklistStepId; profile: string; note?: string }): Promise<ChecklistConfirmation> {
+    const session = await this.connections.ensure(input.profile);
+    const confirmation: ChecklistConfirmation = { stepId: input.stepId, by: session.endpoint.bindIdentity, profile: input.profile, ...osUser(), at: new Date().toISOString(), ...(input.note ? { note: input.note } : {}) };
+    const all = this.readConfirmations();
+    this.deps.audit.record({ actor: { profile: input.profile, identity: confirmation.by }, action: 'checklist.confirm', target: input.stepId, route: 'ldap', before: all[input.stepId], after: confirmation, outcome: 'succeeded' });
+    this.writeConfirmations({ ...all, [input.stepId]: confirmation });
+    return confirmation;
+  }
+
+  /** Withdraws a confirmation (audited). */
+  async unconfirm(input: { stepId: ChecklistStepId; profile: string }): Promise<{ removed: boolean }> {
+    const session = await this.connections.ensure(input.profile);
+    const all = this.readConfirmations();
+    const existing = all[input.stepId];
+    if (!existing) return { removed: false };
+    delete all[input.stepId];
+    this.deps.audit.record({ actor: { profile: input.profile, identity: session.endpoint.bindIdentity }, action: 'checklist.unconfirm', target: input.stepId, route: 'ldap', before: existing, outcome: 'succeeded' });
+    this.writeConfirmations(all);
+    return { removed: true };
+  }
+
+  private confirmationsFile(): string {
+    return join(this.deps.dataDir, 'checklist-confirmations.json');
+  }
+
+  private readConfirmations(): Partial<Record<ChecklistStepId, ChecklistConfirmation>> {
+    try {
+      return existsSync(this.confirmationsFile()) ? (JSON.parse(readFileSync(this.confirmationsFile(), 'utf8')) as Partial<Record<ChecklistStepId, ChecklistConfirmation>>) : {};
+    } catch {
+      return {};
+    }
+  }
+
+  private writeConfirmations(all: Partial<Record<ChecklistStepId, ChecklistConfirmation>>): void {
+    writeFileSync(this.confirmationsFile(), `${JSON.stringify(all, null, 2)}\n`, { mode: 0o600 });
+  }
+
+  /**
+   * Step 2 where the Exchange shell can say: each UM service's certificate (Get-ExchangeCertificate,
+   * S19) — assigned to UM / UMCallRouter, a subject that is not a wildcard [S9], not self-signed
+   * [S20], valid. Undefined without an Exchange shell; a server the shell cannot read (Exchange
+   * 2007 has no remote management) is reported as such.
+   */
+  private async readCertificates(forest: ForestTopology): Promise<CertificateFacts[] | undefined> {
+    if (!this.deps.profiles.get(forest.profile).exchange) return undefined;
+    const facts: CertificateFacts[] = [];
+    for (const server of certificateServers(forest.exchange!.servers)) {
+      try {
+        const result = await this.deps.powershell.run(forest.profile, 'exchange', 'Get-ExchangeCertificate', { Server: server.server.name });
+        facts.push(result.ok ? { ...server, certificates: result.output as ExchangeCertificate[] } : { ...server, error: result.errors[0]?.message ?? 'Get-ExchangeCertificate failed.' });
+      } catch (error) {
+        facts.push({ ...server, error: error instanceof Error ? error.message : String(error) });
+      }
+    }
+    return facts;
+  }
 
   async get(options: { dialPlanDn?: string; refresh?: boolean } = {}): Promise<Checklist> {
     const topology = await this.topology.get({ refresh: options.refresh ?? true });
@@ -91,9 +170,15 @@ export class ChecklistService {
         gatewayPlanError = error instanceof Error ? error.message : String(error);
       }
     }
-    const ctx: StepContext = { topology, exchangeForest, lyncForest, plans, chosen, users, blockedOus, ...(gatewayPlan ? { gatewayPlan } : {}), ...(gatewayPlanError ? { gatewayPlanError } : {}) };
+    const certificates = exchangeForest?.exchange ? await this.readCertificates(exchangeForest) : undefined;
+    const confirmations = this.readConfirmations();
+    const ctx: StepContext = { topology, exchangeForest, lyncForest, plans, chosen, users, blockedOus, ...(gatewayPlan ? { gatewayPlan } : {}), ...(gatewayPlanError ? { gatewayPlanError } : {}), ...(certificates ? { certificates } : {}) };
     const steps = checklistStepIds.map((id, i): ChecklistStep => {
-      const { status, reason, evidence } = evaluate(id, ctx);
+      const evaluated = evaluate(id, ctx);
+      // What the console cannot see, the admin may confirm; a confirmation stands until the directory says more.
+      const confirmable = evaluated.status === 'unknown' && evaluated.reason.code !== 'no-exchange-forest' && evaluated.reason.code !== 'no-lync-forest';
+      const confirmation = confirmable ? confirmations[id] : undefined;
+      const { status, reason, evidence } = confirmation ? { ...evaluated, status: 'confirmed' as const } : evaluated;
       const spec = stepRoles[id];
       const forest = spec.forest === 'exchange' ? exchangeForest : lyncForest;
       const account = forest ? accounts.get(forest.forest) : undefined;
@@ -101,7 +186,7 @@ export class ChecklistService {
         const via = account?.groups.find((g) => anyOf.some((name) => name.toLowerCase() === g.name.toLowerCase()))?.name;
         return { anyOf, ...(forest ? { forest: forest.forest } : {}), ...(account ? { account: account.name, held: !!via } : {}), ...(via ? { via } : {}) };
       });
-      return { number: i + 1, id, status, reason, evidence, roles, ...(fixes[id] ? { fix: fixes[id] } : {}) };
+      return { number: i + 1, id, status, reason, evidence, roles, ...(fixes[id] ? { fix: fixes[id] } : {}), confirmable, ...(confirmation ? { confirmation } : {}) };
     });
     const count = (s: StepStatus) => steps.filter((step) => step.status === s).length;
     return {
@@ -109,7 +194,7 @@ export class ChecklistService {
       ...(chosen && exchangeForest ? { dialPlan: { dn: chosen.dn, name: chosen.name, forest: exchangeForest.forest } } : {}),
       dialPlans: dialPlans.map((d) => ({ dn: d.dn, name: d.name, forest: exchangeForest!.forest, uriType: d.uriType })),
       steps,
-      summary: { done: count('done'), partly: count('partly'), notDone: count('not-done'), unknown: count('unknown') },
+      summary: { done: count('done'), partly: count('partly'), notDone: count('not-done'), unknown: count('unknown'), confirmed: count('confirmed') },
     };
   }
 
@@ -164,7 +249,47 @@ export class ChecklistService {
   }
 }
 
+/** What Get-ExchangeCertificate shows of a certificate [S19]. */
+interface ExchangeCertificate {
+  Thumbprint?: string;
+  Subject?: string;
+  Issuer?: string;
+  Services?: string;
+  IsSelfSigned?: boolean;
+  Status?: string;
+}
+
+/** One UM service that needs a certificate, and what its server's store holds (or why it could not be read). */
+interface CertificateFacts {
+  server: ExchangeServer;
+  /** The Exchange service name a certificate must be assigned to: UM (UM server or 2013 UM service), UMCallRouter (2013 Client Access). */
+  services: Array<'UM' | 'UMCallRouter'>;
+  certificates?: ExchangeCertificate[];
+  error?: string;
+}
+
+/** The servers whose UM services talk TLS to Lync: 2007/2010 UM servers, 2013 Mailbox (UM) and Client Access (UMCallRouter) [S9]. */
+function certificateServers(servers: ExchangeServer[]): Array<Omit<CertificateFacts, 'certificates' | 'error'>> {
+  return servers.flatMap((server) => {
+    const services: Array<'UM' | 'UMCallRouter'> = [];
+    if ((server.major ?? 0) >= 15) {
+      if (server.roles.includes('Mailbox')) services.push('UM');
+      if (server.roles.includes('ClientAccess')) services.push('UMCallRouter');
+    } else if (server.roles.includes('UnifiedMessaging')) services.push('UM');
+    return services.length ? [{ server, services }] : [];
+  });
+}
+
+function osUser(): { osUser?: string } {
+  try {
+    return { osUser: userInfo().username };
+  } catch {
+    return {};
+  }
+}
+
 interface StepContext {
+  certificates?: CertificateFacts[];
   topology: Topology;
   gatewayPlan?: GatewayPlan;
   gatewayPlanError?: string;
@@ -213,24 +338,75 @@ function evaluate(id: ChecklistStepId, ctx: StepContext): Verdict {
       if (otherForest) evidence.push(ev('forest-trust-manual', true, { exchange: forest, lync: ctx.lyncForest!.forest }));
       return fromChecks(evidence, { done: 'exchange-deployed', partly: 'exchange-no-servers', notDone: 'exchange-no-servers' });
     }
-    case 'um-certificates':
-      return verdict('unknown', 'certificates-not-in-directory', { servers: org!.servers.map((s) => s.name).join(', ') }, org!.servers.map((s) => ev('certificate-manual', true, { server: s.name }, [ref(s.dn, s.name)])));
+    case 'um-certificates': {
+      const servers = certificateServers(org!.servers);
+      if (!ctx.certificates) return verdict('unknown', 'certificates-not-in-directory', { servers: servers.map((s) => s.server.name).join(', ') }, servers.map((s) => ev('certificate-manual', true, { server: s.server.name }, [ref(s.server.dn, s.server.name)])));
+      const evidence: Evidence[] = [];
+      let unreadable = 0;
+      for (const facts of ctx.certificates) {
+        const objects = [ref(facts.server.dn, facts.server.name)];
+        if (facts.error !== undefined) {
+          unreadable++;
+          evidence.push(ev('certificate-unreadable', true, { server: facts.server.name, error: facts.error }, objects));
+          continue;
+        }
+        for (const service of facts.services) {
+          const assigned = (facts.certificates ?? []).filter((c) => (c.Services ?? '').split(/[,\s]+/).some((s) => s.toLowerCase() === service.toLowerCase()));
+          const params = { server: facts.server.name, service };
+          if (assigned.length === 0) {
+            evidence.push(ev('certificate-none', false, params, objects));
+            continue;
+          }
+          for (const c of assigned) {
+            const details = { ...params, subject: c.Subject ?? '', issuer: c.Issuer ?? '', thumbprint: c.Thumbprint ?? '' };
+            // A wildcard in the subject is not supported with Lync (a wildcard SAN is) [S9]; self-signed cannot be used [S20].
+            if (/^CN=\*/i.test(c.Subject ?? '')) evidence.push(ev('certificate-wildcard', false, details, objects));
+            else if (c.IsSelfSigned) evidence.push(ev('certificate-self-signed', false, details, objects));
+            else if (c.Status && c.Status !== 'Valid') evidence.push(ev('certificate-invalid', false, { ...details, status: c.Status }, objects));
+            else evidence.push(ev('certificate-ok', true, details, objects));
+          }
+        }
+      }
+      const failed = evidence.filter((e) => !e.ok).length;
+      if (failed > 0) return verdict(failed === evidence.length ? 'not-done' : 'partly', 'certificates-gaps', { missing: String(failed), total: String(evidence.length) }, evidence);
+      if (unreadable > 0) return verdict('unknown', 'certificates-unreadable', { servers: ctx.certificates.filter((c) => c.error !== undefined).map((c) => c.server.name).join(', ') }, evidence);
+      return verdict('done', 'certificates-ok', {}, evidence);
+    }
     case 'sip-dial-plan': {
       if (ctx.chosen) return fromChecks([ev('dial-plan-uri-type', ctx.chosen.uriType === 'SipName', { dialPlan: ctx.chosen.name, uriType: ctx.chosen.uriType }, [ref(ctx.chosen.dn, ctx.chosen.name)])], { done: 'sip-dial-plan-exists', partly: 'not-sip-dial-plan', notDone: 'not-sip-dial-plan' }, { dialPlan: ctx.chosen.name });
       const evidence = [ev('sip-dial-plans', sipPlans.length > 0, { count: String(sipPlans.length), names: sipPlans.map((p) => p.name).join(', ') }, sipPlans.map((p) => ref(p.dn, p.name)))];
       return fromChecks(evidence, { done: 'sip-dial-plan-exists', partly: 'no-sip-dial-plan', notDone: 'no-sip-dial-plan' });
     }
     case 'voip-security': {
+      // Compared with Lync's media encryption through the Lync shell [S4][S9]; without it, only Unsecured is known to be wrong.
       const relevant = ctx.chosen ? ctx.plans : ctx.plans.filter((p) => p.uriType === 'SipName' || p.uriType === 'E164');
-      const evidence = relevant.map((p) => ev('dial-plan-security', p.voipSecurity === 'SIPSecured' || p.voipSecurity === 'Secured', { dialPlan: p.name, security: p.voipSecurity }, [ref(p.dn, p.name)]));
-      return fromChecks(evidence, { done: 'security-ok', partly: 'security-unsecured', notDone: 'security-unsecured' });
+      const media = ctx.lyncForest?.lync?.mediaConfigurations;
+      if (media?.length) {
+        const evidence = relevant.flatMap((p) =>
+          media.map((m) => {
+            const allowed = securityFor(m.encryptionLevel);
+            return ev(allowed ? 'dial-plan-security-vs-lync' : 'lync-encryption-unknown-value', !!allowed && allowed.includes(p.voipSecurity), { dialPlan: p.name, security: p.voipSecurity, scope: m.identity, encryptionLevel: m.encryptionLevel, required: allowed?.join(' / ') ?? '?' }, [ref(p.dn, p.name)]);
+          }),
+        );
+        return fromChecks(evidence, { done: 'security-ok', partly: 'security-incompatible', notDone: 'security-incompatible' });
+      }
+      const evidence = relevant.map((p) => ev('dial-plan-security', p.voipSecurity !== 'Unsecured', { dialPlan: p.name, security: p.voipSecurity }, [ref(p.dn, p.name)]));
+      if (evidence.some((e) => !e.ok)) return fromChecks(evidence, { done: 'security-ok', partly: 'security-unsecured', notDone: 'security-unsecured' });
+      return verdict('unknown', ctx.lyncForest?.lync?.shellError ? 'lync-encryption-unreadable' : 'lync-encryption-unknown', { error: ctx.lyncForest?.lync?.shellError ?? '' }, evidence);
     }
     case 'um-servers-in-dial-plan': {
-      const evidence = ctx.plans.map((p) => {
-        const linked = org!.servers.filter((s) => s.dialPlanDns.some((d) => normalizeDn(d) === normalizeDn(p.dn)));
-        const modern = org!.servers.filter((s) => (s.major ?? 0) >= 15);
-        if (linked.length > 0) return ev('dial-plan-servers', true, { dialPlan: p.name, servers: linked.map((s) => s.name).join(', ') }, linked.map((s) => ref(s.dn, s.name)));
-        return ev(modern.length > 0 ? 'dial-plan-startup-mode' : 'dial-plan-no-server', modern.length > 0, { dialPlan: p.name, servers: modern.map((s) => s.name).join(', ') }, [ref(p.dn, p.name)]);
+      // 2007 SP1/2010: a UM server serves the plan [S18]. 2013: every Mailbox and Client Access server's UM
+      // service and Call Router list each SIP dial plan, in Dual mode [S9][S16][S17].
+      const evidence = ctx.plans.flatMap((p) => {
+        const services = umServicesFor(org!, p);
+        if (services.length === 0) return [ev('dial-plan-no-server', false, { dialPlan: p.name }, [ref(p.dn, p.name)])];
+        return services.map((s) => {
+          const params = { dialPlan: p.name, server: s.server.name, version: s.server.versionLabel, mode: s.startupMode ?? '' };
+          const objects = [ref(s.server.dn, s.server.name)];
+          if (s.service === 'um-server') return ev('dial-plan-um-server', true, params, objects);
+          const code = s.gaps.length === 0 ? `dial-plan-${s.service}` : s.gaps.includes('not-in-dial-plan') ? `dial-plan-${s.service}-missing` : `dial-plan-${s.service}-not-dual`;
+          return ev(code, s.gaps.length === 0, params, objects);
+        });
       });
       return fromChecks(evidence, { done: 'servers-linked', partly: 'servers-missing', notDone: 'servers-missing' });
     }

@@ -1,4 +1,28 @@
-import { Accordion, AccordionDetails, AccordionSummary, Box, Button, Chip, FormControl, InputLabel, LinearProgress, List, ListItem, ListItemIcon, ListItemText, MenuItem, Select, Stack, Typography } from '@mui/material';
+import {
+  Accordion,
+  AccordionDetails,
+  AccordionSummary,
+  Alert,
+  Box,
+  Button,
+  Chip,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  FormControl,
+  InputLabel,
+  LinearProgress,
+  List,
+  ListItem,
+  ListItemIcon,
+  ListItemText,
+  MenuItem,
+  Select,
+  Stack,
+  TextField,
+  Typography,
+} from '@mui/material';
 import CheckCircleIcon from '@mui/icons-material/CheckCircle';
 import DownloadIcon from '@mui/icons-material/Download';
 import CancelOutlinedIcon from '@mui/icons-material/CancelOutlined';
@@ -11,11 +35,12 @@ import { useTranslation } from 'react-i18next';
 import type { ChecklistStep, FixScreen } from '@shared/models/checklist';
 import type { Language } from '@shared/models/settings';
 import { toApiError, useApi, useCall, useEvent } from '../../api/api-context';
+import { useConnections } from '../../app/connections';
 import type { ScreenProps } from '../../app/screen-router';
 import { ErrorAlert } from '../../components/error-alert';
 import { downloadText } from '../../components/download-text';
 
-const statusColor = { done: 'success', partly: 'warning', 'not-done': 'error', unknown: 'default' } as const;
+const statusColor = { done: 'success', confirmed: 'info', partly: 'warning', 'not-done': 'error', unknown: 'default' } as const;
 const fixTarget: Record<FixScreen, [string, Record<string, string>?]> = {
   contacts: ['contacts'],
   permissions: ['permissions'],
@@ -71,20 +96,21 @@ export function ChecklistView({ connectedKey, navigate }: { connectedKey: string
         <Box sx={{ flexGrow: 1 }} />
         {data && (
           <Typography variant="body2" data-testid="checklist-summary">
-            {t('summary', { done: data.summary.done, partly: data.summary.partly, notDone: data.summary.notDone, unknown: data.summary.unknown })}
+            {t('summary', { done: data.summary.done, partly: data.summary.partly, notDone: data.summary.notDone, unknown: data.summary.unknown, confirmed: data.summary.confirmed })}
           </Typography>
         )}
       </Stack>
       {checklist.loading && <LinearProgress />}
       <ErrorAlert error={checklist.error ?? exportError} />
-      {data?.steps.map((step) => <StepCard key={step.id} step={step} onFix={(screen) => navigate(...fixTarget[screen])} />)}
+      {data?.steps.map((step) => <StepCard key={step.id} step={step} onFix={(screen) => navigate(...fixTarget[screen])} onChanged={() => void checklist.reload()} />)}
     </Stack>
   );
 }
 
-function StepCard({ step, onFix }: { step: ChecklistStep; onFix: (screen: FixScreen) => void }) {
+function StepCard({ step, onFix, onChanged }: { step: ChecklistStep; onFix: (screen: FixScreen) => void; onChanged: () => void }) {
   const { t } = useTranslation(['checklist', 'checklist-page']);
-  const [open, setOpen] = useState(step.status !== 'done');
+  const [open, setOpen] = useState(step.status !== 'done' && step.status !== 'confirmed');
+  const [confirming, setConfirming] = useState(false);
   return (
     <Accordion expanded={open} onChange={(_e, v) => setOpen(v)} disableGutters variant="outlined" data-testid={`step-${step.number}`} data-status={step.status}>
       <AccordionSummary expandIcon={<ExpandMoreIcon />}>
@@ -137,13 +163,96 @@ function StepCard({ step, onFix }: { step: ChecklistStep; onFix: (screen: FixScr
             />
           ))}
           <Box sx={{ flexGrow: 1 }} />
+          {step.confirmable && !step.confirmation && (
+            <Button size="small" onClick={() => setConfirming(true)} data-testid={`step-${step.number}-confirm`}>
+              {t('checklist-page:confirm.button')}
+            </Button>
+          )}
           {step.fix && step.status !== 'done' && (
             <Button variant="outlined" size="small" onClick={() => onFix(step.fix!)} data-testid={`step-${step.number}-fix`}>
               {t(`checklist-page:fix.${step.fix}`)}
             </Button>
           )}
         </Stack>
+        {step.confirmation && <ConfirmedNote step={step} onChanged={onChanged} />}
+        {confirming && <ConfirmDialog step={step} onClose={() => setConfirming(false)} onDone={onChanged} />}
       </AccordionDetails>
     </Accordion>
+  );
+}
+
+/** Who confirmed a step by hand, when and why — with a way to withdraw it. */
+function ConfirmedNote({ step, onChanged }: { step: ChecklistStep; onChanged: () => void }) {
+  const { t, i18n } = useTranslation('checklist-page');
+  const api = useApi();
+  const [error, setError] = useState<ReturnType<typeof toApiError>>();
+  const c = step.confirmation!;
+  const withdraw = async () => {
+    try {
+      await api.call('checklist.unconfirm', { stepId: step.id, profile: c.profile });
+      onChanged();
+    } catch (e) {
+      setError(toApiError(e));
+    }
+  };
+  return (
+    <Alert
+      severity="info"
+      sx={{ mt: 1 }}
+      data-testid={`step-${step.number}-confirmation`}
+      action={
+        <Button size="small" color="inherit" onClick={() => void withdraw()}>
+          {t('confirm.withdraw')}
+        </Button>
+      }
+    >
+      {t('confirm.by', { by: c.by, osUser: c.osUser ?? '—', at: new Date(c.at).toLocaleString(i18n.language) })}
+      {c.note ? ` — ${c.note}` : ''}
+      <ErrorAlert error={error} />
+    </Alert>
+  );
+}
+
+/** Confirming by hand what the console cannot see: as which account, with an optional note. */
+function ConfirmDialog({ step, onClose, onDone }: { step: ChecklistStep; onClose: () => void; onDone: () => void }) {
+  const { t } = useTranslation(['checklist-page', 'checklist']);
+  const api = useApi();
+  const { connected } = useConnections();
+  const [profile, setProfile] = useState(connected[0]?.profile ?? '');
+  const [note, setNote] = useState('');
+  const [error, setError] = useState<ReturnType<typeof toApiError>>();
+  const submit = async () => {
+    try {
+      await api.call('checklist.confirm', { stepId: step.id, profile, ...(note.trim() ? { note: note.trim() } : {}) });
+      onClose();
+      onDone();
+    } catch (e) {
+      setError(toApiError(e));
+    }
+  };
+  return (
+    <Dialog open onClose={onClose} maxWidth="sm" fullWidth data-testid="confirm-dialog">
+      <DialogTitle>{t('confirm.title', { step: t(`checklist:steps.${step.id}.title`) })}</DialogTitle>
+      <DialogContent>
+        <Stack spacing={2} sx={{ mt: 1 }}>
+          <Typography variant="body2">{t('confirm.body')}</Typography>
+          <ErrorAlert error={error} />
+          <TextField select label={t('confirm.as')} value={profile} onChange={(e) => setProfile(e.target.value)}>
+            {connected.map((c) => (
+              <MenuItem key={c.profile} value={c.profile}>
+                {c.boundAs ?? c.profile} ({c.forest})
+              </MenuItem>
+            ))}
+          </TextField>
+          <TextField label={t('confirm.note')} value={note} onChange={(e) => setNote(e.target.value)} multiline minRows={2} slotProps={{ htmlInput: { maxLength: 500, 'data-testid': 'confirm-note' } }} />
+        </Stack>
+      </DialogContent>
+      <DialogActions>
+        <Button onClick={onClose}>{t('common:actions.cancel')}</Button>
+        <Button variant="contained" disabled={!profile} onClick={() => void submit()} data-testid="confirm-submit">
+          {t('confirm.submit')}
+        </Button>
+      </DialogActions>
+    </Dialog>
   );
 }
