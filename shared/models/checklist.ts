@@ -26,6 +26,8 @@ export type StepStatus = z.infer<typeof stepStatusSchema>;
 export const evidenceSchema = z.object({
   code: z.string(),
   ok: z.boolean(),
+  /** Something to know rather than a check: what the console cannot see (shown with an info mark). */
+  informational: z.boolean().optional(),
   params: z.record(z.string(), z.string()),
   objects: z.array(objectRefSchema),
 });

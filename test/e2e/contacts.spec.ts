@@ -1,4 +1,4 @@
-import { connectProfile, disconnectAll, expandNode, goTo, openConsole, screenshot } from './support/console-page';
+import { connectProfile, disconnectAll, expandNode, goTo, openConsole, screenshot, setLanguage } from './support/console-page';
 import { expect, test } from './support/test';
 
 test('create an SA contact from Redmond\'s access number and an AA contact for RedmondAA, then see them in the topology', async ({ page }) => {
@@ -50,6 +50,39 @@ test('create an SA contact from Redmond\'s access number and an AA contact for R
   await expect(redmond.getByTestId('node-contact-Redmond OVA (second number)')).toBeVisible();
   await expect(redmond.getByTestId('node-contact-RedmondAA')).toBeVisible();
   await screenshot(page, 'contacts-in-topology');
+
+  // "Create like this one": Tokyo's SA contact modelled on the Kaohsiung one (another tool's shape).
+  await goTo(page, 'settings');
+  await connectProfile(page, 'lab-fabrikam');
+  await goTo(page, 'contacts');
+  await page.getByTestId('contact-new').click();
+  await page.getByTestId('contact-type-SA').click();
+  await page.getByTestId('contact-target').locator('..').click();
+  await page.getByTestId('contact-target-Tokyo').click();
+  await page.getByTestId('contact-like').locator('..').click();
+  await page.getByTestId('contact-like-sip:KaohsiungSA@contoso.test').click();
+  await expect(page.getByTestId('contact-shape')).toBeVisible();
+  await expect(page.getByTestId('contact-shape-description')).toContainText('Exchange UM Subscriber Access (Tokyo)');
+  await expect(page.getByTestId('contact-shape-msRTCSIP-OptionFlags')).toContainText('385');
+  await page.getByTestId('contact-shape').scrollIntoViewIfNeeded();
+  await screenshot(page, 'contacts-like-this-one');
+  await page.getByRole('button', { name: 'Cancel' }).click();
+  await setLanguage(page, 'zh-TW');
+  await page.getByTestId('contact-new').click();
+  await page.getByTestId('contact-type-SA').click();
+  await page.getByTestId('contact-target').locator('..').click();
+  await page.getByTestId('contact-target-Tokyo').click();
+  await page.getByTestId('contact-like').locator('..').click();
+  await page.getByTestId('contact-like-sip:KaohsiungSA@contoso.test').click();
+  await expect(page.getByTestId('contact-shape')).toContainText('比照');
+  await page.getByTestId('contact-shape').scrollIntoViewIfNeeded();
+  await screenshot(page, 'contacts-like-this-one-zh-TW');
+  await page.getByTestId('contact-submit').click();
+  await expect(page.getByTestId('contact-row-sip:TokyoSA@contoso.test')).toBeVisible();
+  await page.getByTestId('delete-sip:TokyoSA@contoso.test').click();
+  await page.getByTestId('delete-submit').click();
+  await expect(page.getByTestId('contact-row-sip:TokyoSA@contoso.test')).toHaveCount(0);
+  await setLanguage(page, 'en');
 
   // Leave the lab as found: the second SA contact goes again; RedmondAA keeps an AA contact.
   await goTo(page, 'contacts');

@@ -14,13 +14,16 @@ test('the topology tree shows both forests, a dial plan\'s details and the findi
   const properties = page.getByTestId('topology-properties');
   await expect(properties).toContainText('Redmond Default Policy');
   await expect(properties).toContainText('RedmondAA (+14255550123)');
-  await expect(properties).toContainText('pool01\\Redmond');
-  await expect(properties).toContainText('sba01\\Redmond');
+  // Gateways named after their pools' CNs, as exchucutil names them.
+  await expect(properties).toContainText('1:1\\Redmond');
+  await expect(properties).toContainText('1:3\\Redmond');
   await expect(properties).toContainText('Redmond Subscriber Access');
 
   const findings = page.getByTestId('findings-panel');
-  await expect(findings.getByTestId('finding-pool-without-gateway')).toHaveCount(2);
-  await expect(findings.getByTestId('finding-sip-dial-plan-unsecured')).toContainText('Taipei');
+  // pool02 and the Director in both organisations, ocs01 in fabrikam's.
+  await expect(findings.getByTestId('finding-pool-without-gateway')).toHaveCount(5);
+  await expect(findings.getByTestId('finding-voip-security-incompatible').filter({ hasText: 'Taipei' })).toHaveCount(1);
+  await expect(findings.getByTestId('finding-um-services-not-ready').first()).toContainText('Exchange 2013');
   await expect(findings.getByTestId('finding-lync-dial-plan-name-mismatch')).toContainText('Tokyo.contoso.test');
   await screenshot(page, 'topology-redmond');
 
@@ -29,6 +32,19 @@ test('the topology tree shows both forests, a dial plan\'s details and the findi
   await page.getByTestId('tab-raw').click();
   await expect(page.getByTestId('topology-raw')).toContainText('msExchUMPhoneContext: Tokyo.contoso.test');
   await screenshot(page, 'topology-tokyo-raw');
+
+  // The Director is known from Lync's topology; versions read as Get-UCPool reads them.
+  await page.getByTestId('tab-properties').click();
+  await page.getByTestId('topology-filter').fill('dir01');
+  await tree.getByTestId('node-pool-dir01.contoso.test').locator('.MuiTreeItem-content').first().click();
+  await expect(page.getByTestId('topology-properties')).toContainText('Director pool');
+  await expect(page.getByTestId('topology-properties')).toContainText('Lync Server 2013 (msRTCSIP-PoolVersion 393216)');
+  await expect(page.getByTestId('topology-properties')).toContainText('Director:dir01.contoso.test');
+  await screenshot(page, 'topology-director');
+  await page.getByTestId('topology-filter').fill('EX15');
+  await tree.getByTestId('node-server-EX15').locator('.MuiTreeItem-content').first().click();
+  await expect(page.getByTestId('topology-properties')).toContainText('UM Call Router startup mode');
+  await screenshot(page, 'topology-exchange-2013');
 
   await page.getByTestId('topology-filter').fill('kaohsiung');
   await expect(tree.getByTestId('node-dialPlan-Kaohsiung')).toBeVisible();

@@ -308,6 +308,8 @@ interface Verdict {
 }
 
 const ev = (code: string, ok: boolean, params: Record<string, string> = {}, objects: ObjectRef[] = []): Evidence => ({ code, ok, params, objects: objects.slice(0, SAMPLE) });
+/** What the console cannot see: shown for the admin to check, never counted as a failure. */
+const note = (code: string, params: Record<string, string> = {}, objects: ObjectRef[] = []): Evidence => ({ ...ev(code, true, params, objects), informational: true });
 const verdict = (status: StepStatus, code: string, params: Record<string, string>, evidence: Evidence[]): Verdict => ({ status, reason: { code, params }, evidence });
 
 /** Done when every check passed, not done when none did, partly in between. */
@@ -335,19 +337,19 @@ function evaluate(id: ChecklistStepId, ctx: StepContext): Verdict {
       const servers = org!.servers;
       const evidence = [ev('exchange-org', true, { org: org!.name }, [ref(org!.dn, org!.name)]), ev('um-servers', servers.length > 0, { count: String(servers.length), servers: servers.map((s) => `${s.name} (${s.versionLabel})`).join(', ') }, servers.map((s) => ref(s.dn, s.name)))];
       const otherForest = ctx.lyncForest && ctx.lyncForest.forest !== forest;
-      if (otherForest) evidence.push(ev('forest-trust-manual', true, { exchange: forest, lync: ctx.lyncForest!.forest }));
+      if (otherForest) evidence.push(note('forest-trust-manual', { exchange: forest, lync: ctx.lyncForest!.forest }));
       return fromChecks(evidence, { done: 'exchange-deployed', partly: 'exchange-no-servers', notDone: 'exchange-no-servers' });
     }
     case 'um-certificates': {
       const servers = certificateServers(org!.servers);
-      if (!ctx.certificates) return verdict('unknown', 'certificates-not-in-directory', { servers: servers.map((s) => s.server.name).join(', ') }, servers.map((s) => ev('certificate-manual', true, { server: s.server.name }, [ref(s.server.dn, s.server.name)])));
+      if (!ctx.certificates) return verdict('unknown', 'certificates-not-in-directory', { servers: servers.map((s) => s.server.name).join(', ') }, servers.map((s) => note('certificate-manual', { server: s.server.name }, [ref(s.server.dn, s.server.name)])));
       const evidence: Evidence[] = [];
       let unreadable = 0;
       for (const facts of ctx.certificates) {
         const objects = [ref(facts.server.dn, facts.server.name)];
         if (facts.error !== undefined) {
           unreadable++;
-          evidence.push(ev('certificate-unreadable', true, { server: facts.server.name, error: facts.error }, objects));
+          evidence.push(note('certificate-unreadable', { server: facts.server.name, error: facts.error }, objects));
           continue;
         }
         for (const service of facts.services) {
@@ -459,7 +461,7 @@ function evaluate(id: ChecklistStepId, ctx: StepContext): Verdict {
     case 'enterprise-voice': {
       const u = ctx.users;
       if (!u) return verdict('unknown', 'no-lync-forest', {}, []);
-      const evidence = [ev('ev-users', u.ev > 0, { count: String(u.ev) }), ev('ev-cms-manual', true)];
+      const evidence = [ev('ev-users', u.ev > 0, { count: String(u.ev) }), note('ev-cms-manual')];
       evidence.push(ctx.blockedOus.length === 0 ? ev('ou-permissions-ok', true) : ev('ou-blocks-lync', false, { ous: ctx.blockedOus.map((o) => o.name).join(', ') }, ctx.blockedOus));
       return fromChecks(evidence, { done: 'ev-done', partly: 'ev-partly', notDone: 'ev-none' });
     }

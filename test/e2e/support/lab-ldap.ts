@@ -3,10 +3,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 
 /** The lab descriptor's CA file, found as the console finds it (UMC_LAB_STATE, UMC_LAB_DIR, default). */
-function labDescriptor(): { caFile: string; forests: Array<{ host: string; role: string }> } {
+/** The running lab's descriptor (lab.json), found as the console finds it. */
+export function labDescriptor(): { caFile: string; cmsFile?: string; forests: Array<{ host: string; role: string }> } {
   const path = process.env.UMC_LAB_STATE ?? join(process.env.UMC_LAB_DIR ?? '/var/lib/umc-lab', 'lab.json');
   if (!existsSync(path)) throw new Error('The lab is not up: run npm run lab -- up --forests 2');
-  return JSON.parse(readFileSync(path, 'utf8')) as { caFile: string; forests: Array<{ host: string; role: string }> };
+  return JSON.parse(readFileSync(path, 'utf8')) as { caFile: string; cmsFile?: string; forests: Array<{ host: string; role: string }> };
 }
 
 /**

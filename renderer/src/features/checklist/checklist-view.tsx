@@ -124,7 +124,9 @@ function StepCard({ step, onFix, onChanged }: { step: ChecklistStep; onFix: (scr
               {t(`checklist:steps.${step.id}.title`)}
             </Typography>
             <Typography variant="body2" color="text.secondary" data-testid={`step-${step.number}-reason`}>
-              {t(`checklist:reasons.${step.reason.code}`, step.reason.params)}
+              {step.confirmation
+                ? t('checklist-page:confirm.short', { by: step.confirmation.by, at: new Date(step.confirmation.at).toLocaleDateString() })
+                : t(`checklist:reasons.${step.reason.code}`, step.reason.params)}
             </Typography>
           </Box>
         </Stack>
@@ -138,7 +140,7 @@ function StepCard({ step, onFix, onChanged }: { step: ChecklistStep; onFix: (scr
             {step.evidence.map((e, i) => (
               <ListItem key={i} disableGutters sx={{ py: 0 }}>
                 <ListItemIcon sx={{ minWidth: 28 }}>
-                  {e.code.endsWith('-manual') ? <InfoOutlinedIcon fontSize="small" color="info" /> : e.ok ? <CheckCircleIcon fontSize="small" color="success" /> : <CancelOutlinedIcon fontSize="small" color="error" />}
+                  {e.informational ? <InfoOutlinedIcon fontSize="small" color="info" /> : e.ok ? <CheckCircleIcon fontSize="small" color="success" /> : <CancelOutlinedIcon fontSize="small" color="error" />}
                 </ListItemIcon>
                 <ListItemText primary={t(`checklist:evidence.${e.code}`, e.params)} />
               </ListItem>

@@ -171,7 +171,7 @@ export function GatewaySetupView({ profiles }: { profiles: string[] }) {
                       </Tooltip>
                     ) : (
                       <Tooltip title={item.problem?.message ?? ''}>
-                        <Chip size="small" variant={item.status === 'missing' ? 'outlined' : 'filled'} color={planColor[item.status]} label={t(`gateways.statuses.${item.status}`)} />
+                        <Chip size="small" variant={item.status === 'missing' ? 'outlined' : 'filled'} color={planColor[item.status]} label={t(item.kind === 'gateway' && item.change ? 'gateways.statuses.change' : `gateways.statuses.${item.status}`)} />
                       </Tooltip>
                     )}
                   </TableCell>
