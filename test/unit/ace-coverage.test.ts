@@ -5,6 +5,7 @@ import {
   deniedBy,
   effectiveMask,
   hasGenericRights,
+  isGenericEffectiveHalf,
   isCovered,
   missingRights,
   noPropertySets,
@@ -263,6 +264,17 @@ describe('revoke planning', () => {
     expect(plan.remove).toEqual([]);
     expect(plan.rewrite).toEqual([]);
     expect(plan.broader).toEqual([hand[0], hand[1], hand[3], inherited]);
+  });
+
+  it('leaves both halves of a generic entry the DC split (mapped rights here, generic bits inherit-only) as one hand delegation', () => {
+    const effective = onOu(READERS, LC | RP | RC | 0x80);
+    const inheritOnly = allow(READERS, GR, CI | IO);
+    const plan = planRevokeAces([effective, inheritOnly], recipe, [], schema);
+    expect(plan).toMatchObject({ remove: [], rewrite: [], broader: [effective] });
+    expect(isGenericEffectiveHalf(effective, [effective, inheritOnly])).toBe(true);
+    expect(isGenericEffectiveHalf(effective, [effective, allow(READERS, GR, CI | IO, undefined, USER)])).toBe(false);
+    expect(isGenericEffectiveHalf(effective, [effective, allow(ADMINS, GR, CI | IO)])).toBe(false);
+    expect(isGenericEffectiveHalf(onOu(READERS, LC | RP | RC), [inheritOnly])).toBe(false);
   });
 
   it('keeps the rights other still-granted types need, and says which recipe entries stay', () => {

@@ -169,6 +169,28 @@ export function shapeKey(ace: Ace): string {
   return [ace.sid.toUpperCase(), flags, (ace.objectType ?? '').toLowerCase(), (ace.inheritedObjectType ?? '').toLowerCase()].join('|');
 }
 
+/**
+ * Whether an entry is the effective half of a generic entry the DC split: an inheritable entry
+ * with generic rights is stored as the mapped rights on the object itself plus an inherit-only
+ * copy that keeps the generic bits (as Windows and Samba store GR on "this object and all
+ * descendants") [S31]. Such a pair is one hand delegation, broader than any grant.
+ */
+export function isGenericEffectiveHalf(ace: Ace, aces: readonly Ace[]): boolean {
+  if (ace.flags & AceFlag.INHERIT_ONLY) return false;
+  return aces.some(
+    (g) =>
+      g !== ace &&
+      isAllow(g) &&
+      same(g.sid, ace.sid) &&
+      hasGenericRights(g.mask) &&
+      (g.flags & (AceFlag.INHERIT_ONLY | AceFlag.CONTAINER_INHERIT)) === (AceFlag.INHERIT_ONLY | AceFlag.CONTAINER_INHERIT) &&
+      (g.flags & AceFlag.INHERITED) === (ace.flags & AceFlag.INHERITED) &&
+      effectiveMask(g.mask) === ace.mask >>> 0 &&
+      same(g.objectType, ace.objectType) &&
+      same(g.inheritedObjectType, ace.inheritedObjectType),
+  );
+}
+
 export interface RevokePlan {
   /** Explicit entries that are part of the grant: exactly a recipe entry, or a split subset of its rights. */
   remove: Ace[];
@@ -198,7 +220,7 @@ export function planRevokeAces(aces: readonly Ace[], revoking: readonly Ace[], k
   const plan: RevokePlan = { remove: [], rewrite: [], broader: [], kept: [] };
   const touched = new Set<Ace>();
   for (const ace of aces) {
-    if (!isAllow(ace) || isInherited(ace) || hasGenericRights(ace.mask)) continue;
+    if (!isAllow(ace) || isInherited(ace) || hasGenericRights(ace.mask) || isGenericEffectiveHalf(ace, aces)) continue;
     const key = shapeKey(ace);
     const bits = ((revoke.get(key) ?? 0) & ~(kept.get(key) ?? 0)) >>> 0;
     const mask = ace.mask >>> 0;

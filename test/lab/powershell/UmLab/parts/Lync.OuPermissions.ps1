@@ -288,6 +288,17 @@ function Grant-CsOUPermission {
     if ($added -gt 0) { [void](Invoke-LabWrite $PSCmdlet $OU { Write-LabDacl $OU $dacl }) }
 }
 
+function Test-LabGenericHalf($Ace, $All) {
+    <# The effective half of a generic entry the DC split (mapped rights here, the generic bits in an inherit-only copy) [S31]: one hand delegation, not part of a grant. #>
+    if ($Ace.Flags -band 0x08) { return $false }
+    foreach ($g in $All) {
+        if ([object]::ReferenceEquals($g, $Ace) -or $g.Sid -ne $Ace.Sid -or ($g.Type -ne 0 -and $g.Type -ne 5)) { continue }
+        if (-not ($g.Mask -band 0xF0000000L) -or ($g.Flags -band 0x0A) -ne 0x0A -or ($g.Flags -band 0x10) -ne ($Ace.Flags -band 0x10)) { continue }
+        if ((Expand-LabMask $g.Mask) -eq $Ace.Mask -and $g.Object -eq $Ace.Object -and $g.Inherited -eq $Ace.Inherited) { return $true }
+    }
+    $false
+}
+
 function Get-LabAceShape($Ace) { "$($Ace.Sid)|$($Ace.Flags -band 0x0F)|$($Ace.Object)|$($Ace.Inherited)" }
 
 function Revoke-CsOUPermission {
@@ -316,11 +327,12 @@ function Revoke-CsOUPermission {
     }
     $kept = [System.Collections.Generic.List[byte[]]]::new()
     $changed = $false
-    foreach ($bytes in $dacl.Aces) {
-        $ace = ConvertFrom-LabAce $bytes
+    $all = @(foreach ($bytes in $dacl.Aces) { ConvertFrom-LabAce $bytes })
+    foreach ($ace in $all) {
+        $bytes = $ace.Bytes
         $shape = Get-LabAceShape $ace
         $bits = [int64]$revoke[$shape] -band ($script:AllBits -bxor [int64]$keep[$shape])
-        $explicitAllow = -not ($ace.Flags -band 0x10) -and ($ace.Type -eq 0 -or $ace.Type -eq 5) -and -not ($ace.Mask -band 0xF0000000L)
+        $explicitAllow = -not ($ace.Flags -band 0x10) -and ($ace.Type -eq 0 -or $ace.Type -eq 5) -and -not ($ace.Mask -band 0xF0000000L) -and -not (Test-LabGenericHalf $ace $all)
         if (-not $explicitAllow -or -not ($ace.Mask -band $bits)) { $kept.Add($bytes); continue }
         $changed = $true
         $rest = $ace.Mask -band ($script:AllBits -bxor $bits)
