@@ -37,6 +37,8 @@ export const blockedChildSchema = z.object({
   types: z.array(typeStatusSchema.omit({ missing: true }).extend({ missingCount: z.number().int() })),
   /** In a grant preview: how many entries granting it in the same step would add. */
   changes: z.number().int().optional(),
+  /** In a grant preview: the same grant of it in the Lync shell. */
+  commands: z.array(z.string()).optional(),
 });
 export type BlockedChild = z.infer<typeof blockedChildSchema>;
 

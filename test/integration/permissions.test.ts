@@ -204,7 +204,7 @@ describe('child OUs with inheritance blocked [S7]', () => {
     // The warnings test above blocked inheritance on OU=Sealed under the probe OU.
     expect(await userAdminCanWriteRtc(childContact)).toBe(false);
     const preview = await services.permissions.preview('lab', ou, ['Contact'], 'grant');
-    expect(preview.blockedChildren).toEqual([{ ou: expect.objectContaining({ dn: child, protected: true }), types: [{ type: 'Contact', status: 'not-granted', missingCount: expect.any(Number) }], changes: preview.changes.length }]);
+    expect(preview.blockedChildren).toEqual([{ ou: expect.objectContaining({ dn: child, protected: true }), types: [{ type: 'Contact', status: 'not-granted', missingCount: expect.any(Number) }], changes: preview.changes.length, commands: [`Grant-CsOUPermission -OU '${child}' -ObjectType 'Contact'`] }]);
     const result = await services.permissions.grant('lab', ou, ['Contact'], 'ldap', [child]);
     expect(result.changed.length).toBeGreaterThan(10);
     expect(result.children).toHaveLength(1);
@@ -308,6 +308,7 @@ describe('through the Lync cmdlets (the lab module): both directions, by what en
     const preview = await services.permissions.preview('lab', handDelegated, ['User', 'Contact'], 'revoke');
     expect(preview.changes).toEqual([]);
     expect(preview.rewrites).toEqual([]);
+    expect(preview.unchanged).toEqual([]);
     // The DC keeps "generic read on this object and all below" as the mapped rights on the OU plus an
     // inherit-only copy with the generic bits: for the user read-only group both halves still grant.
     expect(preview.broader.map((b) => b.trustee).sort()).toEqual(['RTCHSUniversalServices', 'RTCUniversalServerReadOnlyGroup', 'RTCUniversalUserAdmins', 'RTCUniversalUserAdmins', 'RTCUniversalUserReadOnlyGroup', 'RTCUniversalUserReadOnlyGroup']);
@@ -378,6 +379,13 @@ describe('CLI', () => {
     expect((grant.json() as { changed: unknown[] }).changed.length).toBeGreaterThan(0);
     const revoke = runCli(['permissions', 'revoke', '--profile', 'lab', '--ou', ou, '--type', 'InetOrgPerson', '--json']);
     expect(revoke.status).toBe(0);
+    // The blocked child OU (OU=Sealed under the probe OU) is listed, and granted in the same step on request.
+    const listed = runCli(['permissions', 'test', '--profile', 'lab', '--ou', ou, '--type', 'User']);
+    expect(listed.stdout).toContain('OUs below with inheritance blocked');
+    const withChildren = runCli(['permissions', 'grant', '--profile', 'lab', '--ou', ou, '--type', 'User', '--include-blocked-children', '--json']);
+    expect(withChildren.status, withChildren.stderr).toBe(0);
+    expect((withChildren.json() as { children: Array<{ ou: string; changed: unknown[] }> }).children).toEqual([expect.objectContaining({ ou: child, changed: expect.arrayContaining([expect.anything()]) })]);
+    for (const dn of [child, ou]) expect(runCli(['permissions', 'revoke', '--profile', 'lab', '--ou', dn, '--type', 'User', '--json']).status).toBe(0);
     const bad = runCli(['permissions', 'test', '--profile', 'lab', '--ou', ou, '--type', 'Printer', '--json']);
     expect(bad.status).not.toBe(0);
     expect((bad.json() as { error: { code: string; message: string } }).error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('Printer') });

@@ -191,6 +191,11 @@ export function isGenericEffectiveHalf(ace: Ace, aces: readonly Ace[]): boolean 
   );
 }
 
+/** An explicit allow without generic rights that is not half of a split generic entry: what a grant can have written. */
+function isGrantShaped(ace: Ace, aces: readonly Ace[]): boolean {
+  return isAllow(ace) && !isInherited(ace) && !hasGenericRights(ace.mask) && !isGenericEffectiveHalf(ace, aces);
+}
+
 export interface RevokePlan {
   /** Explicit entries that are part of the grant: exactly a recipe entry, or a split subset of its rights. */
   remove: Ace[];
@@ -198,7 +203,7 @@ export interface RevokePlan {
   rewrite: Array<{ from: Ace; to: Ace }>;
   /** Entries left alone (broader: other scope or object, generic rights, or inherited) that still allow part of what is revoked. */
   broader: Ace[];
-  /** Recipe entries kept because other still-granted types need them. */
+  /** Recipe entries whose rights stay in an explicit entry of their shape because other still-granted types need them. */
   kept: Ace[];
 }
 
@@ -220,7 +225,7 @@ export function planRevokeAces(aces: readonly Ace[], revoking: readonly Ace[], k
   const plan: RevokePlan = { remove: [], rewrite: [], broader: [], kept: [] };
   const touched = new Set<Ace>();
   for (const ace of aces) {
-    if (!isAllow(ace) || isInherited(ace) || hasGenericRights(ace.mask) || isGenericEffectiveHalf(ace, aces)) continue;
+    if (!isGrantShaped(ace, aces)) continue;
     const key = shapeKey(ace);
     const bits = ((revoke.get(key) ?? 0) & ~(kept.get(key) ?? 0)) >>> 0;
     const mask = ace.mask >>> 0;
@@ -235,6 +240,10 @@ export function planRevokeAces(aces: readonly Ace[], revoking: readonly Ace[], k
     if (!isAllow(ace) || touched.has(ace)) continue;
     if (revokedRights.some((r) => allowedRights([ace], r, schema) !== 0)) plan.broader.push(ace);
   }
-  plan.kept = revoking.filter((r) => ((kept.get(shapeKey(r)) ?? 0) & effectiveMask(r.mask)) !== 0);
+  // Kept: recipe entries whose rights stay in an explicit entry of their shape because other types need them.
+  plan.kept = revoking.filter((r) => {
+    const held = (kept.get(shapeKey(r)) ?? 0) & effectiveMask(r.mask);
+    return held !== 0 && aces.some((a) => isGrantShaped(a, aces) && shapeKey(a) === shapeKey(r) && (a.mask >>> 0) & held);
+  });
   return plan;
 }

@@ -11,7 +11,7 @@ import { dnEquals, isDnWithin, parentDn, rdnValue } from '../directory/ldap-esca
 import { SdFlags, SdFlagsControl } from '../directory/sd-flags-control';
 import type { PowerShellService } from '../powershell/powershell-service';
 import { formatOu } from '../topology/forest-reader';
-import { deniedBy, missingRights, planGrantAces, planRevokeAces, type CoverageSchema, type RevokePlan } from './ace-coverage';
+import { deniedBy, planGrantAces, planRevokeAces, type CoverageSchema, type RevokePlan } from './ace-coverage';
 import { ouObjectTypes, recipeEntryKey, recipeFor, type OuObjectType } from './ou-permission-recipes';
 import { coverageSchema, resolveRecipe, type ResolvedEntry } from './recipe-resolver';
 import { AceFlag, AceType, aceKey, addAces, canonicalizeAces, encodeDaclWrite, parseSecurityDescriptor, removeAces, SdControl, toSddl, type Ace, type SecurityDescriptor } from './security-descriptor';
@@ -333,9 +333,7 @@ export class OuPermissionsService {
       return other.some((r) => !revoked.has(aceKey(r.ace))) && missingEntries(aces, other, schema).length === 0;
     });
     const keep = others.length === 0 ? [] : await resolveRecipe(session, others);
-    const plan = planRevokeAces(aces, recipe.map((r) => r.ace), keep.map((k) => k.ace), schema);
-    // "Unchanged" are the kept entries the OU actually has.
-    return { ...plan, kept: plan.kept.filter((k) => missingRights(aces, k, schema) === 0) };
+    return planRevokeAces(aces, recipe.map((r) => r.ace), keep.map((k) => k.ace), schema);
   }
 
   private async allRecipes(session: DirectorySession): Promise<Map<OuObjectType, ResolvedEntry[]>> {
@@ -372,7 +370,7 @@ export class OuPermissionsService {
         const missing = missingEntries(d.aces, recipe, schema);
         return { type, status: statusOf(missing, recipe), missingCount: missing.length };
       }),
-      ...(withChanges ? { changes: planGrant(d.aces, all, schema).changes.length } : {}),
+      ...(withChanges ? { changes: planGrant(d.aces, all, schema).changes.length, commands: commandsFor('grant', d.node.dn, types) } : {}),
     }));
   }
 
