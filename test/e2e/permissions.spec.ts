@@ -1,6 +1,7 @@
 import { connectProfile, disconnectAll, expandNode, goTo, openConsole, screenshot, setLanguage } from './support/console-page';
 import { labModify } from './support/lab-ldap';
 import { expect, test } from './support/test';
+import type { Page } from '@playwright/test';
 
 const ou = 'OU=E2E Voice,OU=Lab,DC=contoso,DC=test';
 
@@ -10,14 +11,20 @@ test.beforeEach(() => {
 });
 test.afterEach(() => labModify(`dn: ${ou}\nchangetype: delete\n`, { ignoreMissing: true }));
 
-test('grant Contact on a new OU with the preview beside the DACL, then undo it from the history', async ({ page }) => {
+/** Connects the lab profile, opens OU permissions and selects an OU under OU=Lab; returns the OU's panel. */
+async function openOu(page: Page, path: string) {
   await openConsole(page);
   await connectProfile(page, 'lab');
   await goTo(page, 'permissions');
   await page.getByTestId('ou-contoso.test/Lab').locator('.MuiTreeItem-content').first().waitFor();
-  await page.getByTestId('ou-contoso.test/Lab/E2E Voice').locator('.MuiTreeItem-content').first().click();
+  await page.getByTestId(`ou-contoso.test/Lab/${path}`).locator('.MuiTreeItem-content').first().click();
   const panel = page.getByTestId('ou-panel');
-  await expect(panel.getByTestId('ou-panel-title')).toHaveText('contoso.test/Lab/E2E Voice');
+  await expect(panel.getByTestId('ou-panel-title')).toHaveText(`contoso.test/Lab/${path}`);
+  return panel;
+}
+
+test('grant Contact on a new OU with the preview beside the DACL, then undo it from the history', async ({ page }) => {
+  const panel = await openOu(page, 'E2E Voice');
   await expect(panel.getByTestId('status-Contact')).toHaveText('Not granted');
 
   await panel.getByTestId('type-Contact').click();
@@ -58,12 +65,7 @@ test('grant Contact on a new OU with the preview beside the DACL, then undo it f
 
 test('a grant on an OU lists the child OU that blocks inheritance, with its own state, and grants it in the same step', async ({ page }) => {
   // Seeded (lab.md): OU=Delegated is granted User + Contact; OU=Sealed below it blocks inheritance.
-  await openConsole(page);
-  await connectProfile(page, 'lab');
-  await goTo(page, 'permissions');
-  await page.getByTestId('ou-contoso.test/Lab').locator('.MuiTreeItem-content').first().waitFor();
-  await page.getByTestId('ou-contoso.test/Lab/Delegated').locator('.MuiTreeItem-content').first().click();
-  const panel = page.getByTestId('ou-panel');
+  const panel = await openOu(page, 'Delegated');
   await expect(panel.getByTestId('status-Contact')).toHaveText('Granted');
   const notice = panel.getByTestId('blocked-children');
   await expect(notice).toContainText('contoso.test/Lab/Delegated/Sealed');
@@ -107,12 +109,7 @@ test('a grant on an OU lists the child OU that blocks inheritance, with its own 
 });
 
 test('a revoke on the hand-delegated OU removes nothing and names the broader entries that still grant it', async ({ page }) => {
-  await openConsole(page);
-  await connectProfile(page, 'lab');
-  await goTo(page, 'permissions');
-  await page.getByTestId('ou-contoso.test/Lab').locator('.MuiTreeItem-content').first().waitFor();
-  await page.getByTestId('ou-contoso.test/Lab/Hand Delegated').locator('.MuiTreeItem-content').first().click();
-  const panel = page.getByTestId('ou-panel');
+  const panel = await openOu(page, 'Hand Delegated');
   await expect(panel.getByTestId('status-Contact')).toHaveText('Granted');
   await expect(panel.getByTestId('status-Computer')).toHaveText('Partly granted');
   await panel.getByTestId('type-Contact').click();

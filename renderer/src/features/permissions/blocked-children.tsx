@@ -3,7 +3,8 @@ import LockIcon from '@mui/icons-material/Lock';
 import { useTranslation } from 'react-i18next';
 import type { BlockedChild } from '@shared/models/permissions';
 
-const statusColor = { granted: 'success', partial: 'warning', 'not-granted': 'default' } as const;
+/** Chip colours for a type's state, shared with the OU panel. */
+export const statusColor = { granted: 'success', partial: 'warning', 'not-granted': 'default' } as const;
 
 /** One blocked OU's own state per object type, as chips. */
 function ChildStatus({ child }: { child: BlockedChild }) {

@@ -7,11 +7,10 @@ import { toApiError, useApi, useCall } from '../../api/api-context';
 import { CodeBlock } from '../../components/code-block';
 import { ErrorAlert } from '../../components/error-alert';
 import { AceTable } from './ace-table';
-import { BlockedChildrenChoice, BlockedChildrenNotice } from './blocked-children';
+import { BlockedChildrenChoice, BlockedChildrenNotice, statusColor } from './blocked-children';
 import { PermissionHistory } from './permission-history';
 
 const allTypes = ouObjectTypeSchema.options;
-const statusColor = { granted: 'success', partial: 'warning', 'not-granted': 'default' } as const;
 
 /** One OU: what is granted per object type, a preview of a grant or revoke beside the DACL, apply, history. */
 export function OuPermissionsPanel({ profile, ou, onChanged }: { profile: string; ou: OuNode; onChanged: () => void }) {
