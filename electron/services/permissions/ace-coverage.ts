@@ -60,8 +60,11 @@ export function hasGenericRights(mask: number): boolean {
   return ((mask >>> 0) & 0xf0000000) !== 0;
 }
 
+/** Allow entries (plain or object): what can grant a right. */
 export const isAllow = (ace: Ace): boolean => ace.type === AceType.ACCESS_ALLOWED || ace.type === AceType.ACCESS_ALLOWED_OBJECT;
+/** Deny entries (plain or object): what can stand in the way of a right. */
 export const isDeny = (ace: Ace): boolean => ace.type === AceType.ACCESS_DENIED || ace.type === AceType.ACCESS_DENIED_OBJECT;
+/** Entries the DC copied from a parent: they count for coverage but cannot be removed here. */
 export const isInherited = (ace: Ace): boolean => (ace.flags & AceFlag.INHERITED) !== 0;
 
 const same = (a?: string, b?: string) => (a ?? '').toLowerCase() === (b ?? '').toLowerCase();

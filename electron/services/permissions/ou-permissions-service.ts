@@ -116,7 +116,8 @@ export class OuPermissionsService {
     const common = { ou: await this.ouNode(session, ouDn, dacl), action, types, current: dacl.aces.map(view), commands: commandsFor(action, ouDn, types) };
     if (action === 'grant') {
       const plan = planGrant(dacl.aces, recipe, schema);
-      const denied = recipe.filter((r) => plan.changes.length > 0 && deniedBy(dacl.aces, r.ace, schema).length > 0);
+      // Adding allows does not help where a deny for the same group comes first.
+      const denied = plan.changes.length === 0 ? [] : recipe.filter((r) => deniedBy(dacl.aces, r.ace, schema).length > 0);
       if (denied.length > 0) warnings.push({ code: 'deny-in-the-way', params: { count: String(denied.length) } });
       return {
         ...common,
