@@ -67,7 +67,7 @@ export function createHandlers(services: AppServices): HandlerTable {
 
     'permissions.ous': async ({ profile }) => permissions.ous(profile),
     'permissions.preview': async ({ profile, ou, types, action }) => permissions.preview(profile, ou, types, action),
-    'permissions.grant': async ({ profile, ou, types, route }) => permissions.grant(profile, ou, types, route),
+    'permissions.grant': async ({ profile, ou, types, route, children }) => permissions.grant(profile, ou, types, route, children),
     'permissions.revoke': async ({ profile, ou, types, route }) => permissions.revoke(profile, ou, types, route),
     'permissions.test': async ({ profile, ou, types }) => permissions.test(profile, ou, types),
     'permissions.scan': async ({ profile, base, types }) => permissions.scan(profile, base, types),

@@ -11,9 +11,13 @@ const route = z.enum(['ldap', 'powershell']).default('ldap');
 export const permissionsApi = {
   'permissions.ous': method(z.object({ profile: profileNameSchema }).strict(), z.array(ouNodeSchema), 'The domain\'s OUs, with which ones block inheritance.'),
   'permissions.preview': method(z.object({ profile: profileNameSchema, ou: dn, types, action: z.enum(['grant', 'revoke']) }).strict(), permissionPreviewSchema, 'Exactly which entries a grant would add or a revoke remove, beside the OU\'s DACL.'),
-  'permissions.grant': method(z.object({ profile: profileNameSchema, ou: dn, types, route }).strict(), permissionWriteResultSchema, 'Grant-CsOUPermission: add the missing entries (idempotent).'),
-  'permissions.revoke': method(z.object({ profile: profileNameSchema, ou: dn, types, route }).strict(), permissionWriteResultSchema, 'Revoke-CsOUPermission: remove exactly what the recipe adds.'),
-  'permissions.test': method(z.object({ profile: profileNameSchema, ou: dn, types }).strict(), permissionTestSchema, 'Test-CsOUPermission per type: granted, partly granted (what is missing) or not granted.'),
+  'permissions.grant': method(
+    z.object({ profile: profileNameSchema, ou: dn, types, route, children: z.array(dn).max(200).optional() }).strict(),
+    permissionWriteResultSchema,
+    'Grant-CsOUPermission: add what is not allowed yet (idempotent); `children` grants OUs below that block inheritance in the same step.',
+  ),
+  'permissions.revoke': method(z.object({ profile: profileNameSchema, ou: dn, types, route }).strict(), permissionWriteResultSchema, 'Revoke-CsOUPermission: remove the entries that are part of the grant; broader delegations stay.'),
+  'permissions.test': method(z.object({ profile: profileNameSchema, ou: dn, types }).strict(), permissionTestSchema, 'Test-CsOUPermission per type, by what the entries allow: granted, partly granted (what is missing) or not granted; with the blocked-inheritance OUs below.'),
   'permissions.scan': method(z.object({ profile: profileNameSchema, base: dn, types }).strict(), permissionScanSchema, 'Test every OU of a subtree.'),
   'permissions.history': method(z.object({ ou: dn.optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(), z.array(auditEntrySchema), 'Changes made to OU permissions, newest first.'),
   'permissions.restore': method(z.object({ auditId: z.string().min(1).max(64), force: z.boolean().default(false) }).strict(), permissionWriteResultSchema, 'Put back the DACL an audited change replaced.'),

@@ -24,7 +24,23 @@ export type AceView = z.infer<typeof aceViewSchema>;
 export const ouNodeSchema = z.object({ dn: z.string(), name: z.string(), path: z.string(), parentDn: z.string(), protected: z.boolean() });
 export type OuNode = z.infer<typeof ouNodeSchema>;
 
-export const permissionWarningSchema = z.object({ code: z.enum(['inheritance-off', 'child-blocks-inheritance']), params: z.record(z.string(), z.string()) });
+export const permissionWarningSchema = z.object({
+  code: z.enum(['inheritance-off', 'child-blocks-inheritance', 'broader-entries-remain', 'deny-in-the-way']),
+  params: z.record(z.string(), z.string()),
+});
+
+export const typeStatusSchema = z.object({ type: ouObjectTypeSchema, status: z.enum(['granted', 'partial', 'not-granted']), missing: z.array(aceViewSchema) });
+
+/** An OU below the one tested or granted whose inheritance is blocked: a grant does not reach it, so it has its own state. */
+export const blockedChildSchema = z.object({
+  ou: ouNodeSchema,
+  types: z.array(typeStatusSchema.omit({ missing: true }).extend({ missingCount: z.number().int() })),
+  /** In a grant preview: how many entries granting it in the same step would add. */
+  changes: z.number().int().optional(),
+  /** In a grant preview: the same grant of it in the Lync shell. */
+  commands: z.array(z.string()).optional(),
+});
+export type BlockedChild = z.infer<typeof blockedChildSchema>;
 
 export const permissionPreviewSchema = z.object({
   ou: ouNodeSchema,
@@ -36,15 +52,19 @@ export const permissionPreviewSchema = z.object({
   changes: z.array(aceViewSchema),
   /** Recipe entries already in place (grant) or still needed by other granted types (revoke). */
   unchanged: z.array(aceViewSchema),
+  /** Revoke: merged entries that also carry other rights, rewritten to keep only those. */
+  rewrites: z.array(z.object({ from: aceViewSchema, to: aceViewSchema })),
+  /** Revoke: broader entries left alone (a hand delegation, or inherited) that still allow part of what is revoked. */
+  broader: z.array(aceViewSchema),
   /** The same action in the Lync shell. */
   commands: z.array(z.string()),
   warnings: z.array(permissionWarningSchema),
+  /** Grant: OUs below with inheritance blocked, which the admin can grant in the same step. */
+  blockedChildren: z.array(blockedChildSchema),
 });
 export type PermissionPreview = z.infer<typeof permissionPreviewSchema>;
 
-export const typeStatusSchema = z.object({ type: ouObjectTypeSchema, status: z.enum(['granted', 'partial', 'not-granted']), missing: z.array(aceViewSchema) });
-
-export const permissionTestSchema = z.object({ ou: ouNodeSchema, types: z.array(typeStatusSchema), warnings: z.array(permissionWarningSchema) });
+export const permissionTestSchema = z.object({ ou: ouNodeSchema, types: z.array(typeStatusSchema), warnings: z.array(permissionWarningSchema), blockedChildren: z.array(blockedChildSchema) });
 export type PermissionTest = z.infer<typeof permissionTestSchema>;
 
 export const permissionScanSchema = z.object({
@@ -54,7 +74,7 @@ export const permissionScanSchema = z.object({
 });
 export type PermissionScan = z.infer<typeof permissionScanSchema>;
 
-export const permissionWriteResultSchema = z.object({
+const writeResultSchema = z.object({
   route: z.enum(['ldap', 'powershell']),
   ou: z.string(),
   /** Entries added or removed; empty when there was nothing to do (nothing was written). */
@@ -63,5 +83,9 @@ export const permissionWriteResultSchema = z.object({
   commands: z.array(z.string()),
   sddlBefore: z.string(),
   sddlAfter: z.string(),
+});
+export const permissionWriteResultSchema = writeResultSchema.extend({
+  /** OUs below with inheritance blocked that were granted in the same step, each written and audited on its own. */
+  children: z.array(writeResultSchema).optional(),
 });
 export type PermissionWriteResult = z.infer<typeof permissionWriteResultSchema>;

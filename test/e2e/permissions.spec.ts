@@ -1,6 +1,7 @@
-import { connectProfile, disconnectAll, goTo, openConsole, screenshot } from './support/console-page';
+import { connectProfile, disconnectAll, expandNode, goTo, openConsole, screenshot, setLanguage } from './support/console-page';
 import { labModify } from './support/lab-ldap';
 import { expect, test } from './support/test';
+import type { Page } from '@playwright/test';
 
 const ou = 'OU=E2E Voice,OU=Lab,DC=contoso,DC=test';
 
@@ -10,14 +11,20 @@ test.beforeEach(() => {
 });
 test.afterEach(() => labModify(`dn: ${ou}\nchangetype: delete\n`, { ignoreMissing: true }));
 
-test('grant Contact on a new OU with the preview beside the DACL, then undo it from the history', async ({ page }) => {
+/** Connects the lab profile, opens OU permissions and selects an OU under OU=Lab; returns the OU's panel. */
+async function openOu(page: Page, path: string) {
   await openConsole(page);
   await connectProfile(page, 'lab');
   await goTo(page, 'permissions');
   await page.getByTestId('ou-contoso.test/Lab').locator('.MuiTreeItem-content').first().waitFor();
-  await page.getByTestId('ou-contoso.test/Lab/E2E Voice').locator('.MuiTreeItem-content').first().click();
+  await page.getByTestId(`ou-contoso.test/Lab/${path}`).locator('.MuiTreeItem-content').first().click();
   const panel = page.getByTestId('ou-panel');
-  await expect(panel.getByTestId('ou-panel-title')).toHaveText('contoso.test/Lab/E2E Voice');
+  await expect(panel.getByTestId('ou-panel-title')).toHaveText(`contoso.test/Lab/${path}`);
+  return panel;
+}
+
+test('grant Contact on a new OU with the preview beside the DACL, then undo it from the history', async ({ page }) => {
+  const panel = await openOu(page, 'E2E Voice');
   await expect(panel.getByTestId('status-Contact')).toHaveText('Not granted');
 
   await panel.getByTestId('type-Contact').click();
@@ -53,5 +60,70 @@ test('grant Contact on a new OU with the preview beside the DACL, then undo it f
   await expect(page.getByTestId('permissions-scan')).toBeEnabled();
   await expect(page.getByTestId('ou-contoso.test/Lab/Delegated').getByTestId('ou-granted').first()).toContainText('Contact');
   await screenshot(page, 'permissions-scan');
+  await disconnectAll(page);
+});
+
+test('a grant on an OU lists the child OU that blocks inheritance, with its own state, and grants it in the same step', async ({ page }) => {
+  // Seeded (lab.md): OU=Delegated is granted User + Contact; OU=Sealed below it blocks inheritance.
+  const panel = await openOu(page, 'Delegated');
+  await expect(panel.getByTestId('status-Contact')).toHaveText('Granted');
+  const notice = panel.getByTestId('blocked-children');
+  await expect(notice).toContainText('contoso.test/Lab/Delegated/Sealed');
+  await expect(notice.getByTestId('blocked-status-Contact')).toHaveText('Contact: Not granted');
+
+  await panel.getByTestId('type-User').click();
+  await panel.getByTestId('type-Contact').click();
+  await panel.getByTestId('preview-grant').click();
+  const preview = panel.getByTestId('permissions-preview');
+  // Delegated itself needs nothing; only the child would change, and only once it is ticked.
+  await expect(preview.getByTestId('preview-nothing')).toBeVisible();
+  const choice = preview.getByTestId('blocked-children-choice');
+  await expect(choice).toContainText('Also grant contoso.test/Lab/Delegated/Sealed');
+  await expect(preview.getByTestId('permissions-apply')).toBeDisabled();
+  await choice.getByTestId('include-child-Sealed').click();
+  await expect(preview.getByTestId('permissions-apply')).toHaveText(/^Grant: add \d+ entries on 2 OUs$/);
+  // The same step in the Lync shell: one command per OU, as the cmdlet grants one OU per call.
+  await expect(preview.getByTestId('preview-command')).toContainText("Grant-CsOUPermission -OU 'OU=Sealed,OU=Delegated,OU=Lab,DC=contoso,DC=test' -ObjectType 'User','Contact'");
+  await choice.scrollIntoViewIfNeeded();
+  await screenshot(page, 'permissions-blocked-children');
+  await setLanguage(page, 'zh-TW');
+  await expect(choice).toContainText('同時授權 contoso.test/Lab/Delegated/Sealed');
+  await screenshot(page, 'permissions-blocked-children-zh-TW');
+  await setLanguage(page, 'en');
+
+  await preview.getByTestId('permissions-apply').click();
+  await expect(panel.getByTestId('permissions-done')).toContainText('Also granted the OUs below');
+  await expect(notice.getByTestId('blocked-status-Contact')).toHaveText('Contact: Granted');
+  await expect(notice.getByTestId('blocked-status-User')).toHaveText('User: Granted');
+
+  // The child's grant is in its own history: undo it there.
+  await expandNode(page.getByTestId('ou-contoso.test/Lab/Delegated'));
+  await page.getByTestId('ou-contoso.test/Lab/Delegated/Sealed').locator('.MuiTreeItem-content').first().click();
+  await expect(panel.getByTestId('ou-panel-title')).toHaveText('contoso.test/Lab/Delegated/Sealed');
+  await expect(panel.getByTestId('status-Contact')).toHaveText('Granted');
+  await expect(panel.getByTestId('history-row')).toHaveCount(1);
+  await panel.getByTestId('history-restore').first().click();
+  await page.getByTestId('history-restore-confirm').click();
+  await expect(panel.getByTestId('status-Contact')).toHaveText('Not granted');
+  await disconnectAll(page);
+});
+
+test('a revoke on the hand-delegated OU removes nothing and names the broader entries that still grant it', async ({ page }) => {
+  const panel = await openOu(page, 'Hand Delegated');
+  await expect(panel.getByTestId('status-Contact')).toHaveText('Granted');
+  await expect(panel.getByTestId('status-Computer')).toHaveText('Partly granted');
+  await panel.getByTestId('type-Contact').click();
+  await panel.getByTestId('preview-revoke').click();
+  const preview = panel.getByTestId('permissions-preview');
+  await expect(preview.getByTestId('preview-nothing')).toBeVisible();
+  await expect(preview.getByTestId('preview-broader')).toContainText('RTCUniversalUserAdmins');
+  // The hand delegation is not "kept for other types": it is simply not the grant's.
+  await expect(preview.getByTestId('preview-unchanged')).toHaveCount(0);
+  await expect(preview.getByTestId('permissions-apply')).toBeDisabled();
+  await preview.getByTestId('preview-broader').scrollIntoViewIfNeeded();
+  await screenshot(page, 'permissions-revoke-broader');
+  await setLanguage(page, 'zh-TW');
+  await screenshot(page, 'permissions-revoke-broader-zh-TW');
+  await setLanguage(page, 'en');
   await disconnectAll(page);
 });

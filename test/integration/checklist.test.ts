@@ -74,7 +74,7 @@ describe('the seeded lab', () => {
     ]);
     expect(evidenceCodes(checklist, 'lync-dial-plan-names')).toEqual([expect.stringMatching(/^lync-name-mismatch:Tokyo\|Tokyo\.contoso\.test\|EXUM01/)]);
     expect(evidenceCodes(checklist, 'ocsumutil-contacts').sort()).toEqual(['aa-contact-missing:TokyoAA|', 'sa-contact-missing:Tokyo|'].sort());
-    expect(evidenceCodes(checklist, 'enterprise-voice')).toEqual(['ou-blocks-lync:contoso.test/Lab/Blocked']);
+    expect(evidenceCodes(checklist, 'enterprise-voice')).toEqual(['ou-blocks-lync:contoso.test/Lab/Blocked, contoso.test/Lab/Delegated/Sealed']);
     expect(step(checklist, 'sip-addresses').reason.params).toMatchObject({ missing: '10', ev: '400' });
   });
 
@@ -120,6 +120,8 @@ describe('turns green as the console fixes the gaps', () => {
 
   it('step 10 after Grant-CsOUPermission on the OU that blocks inheritance', async () => {
     await services.permissions.grant('lab', `OU=Blocked,OU=Lab,${root}`, ['User', 'Contact'], 'ldap');
+    // OU=Sealed blocks inheritance under OU=Delegated: granted with its parent, in the same step.
+    await services.permissions.grant('lab', `OU=Delegated,OU=Lab,${root}`, ['User', 'Contact'], 'ldap', [`OU=Sealed,OU=Delegated,OU=Lab,${root}`]);
     expect(statuses(await services.checklist.get())['enterprise-voice']).toBe('done');
   });
 

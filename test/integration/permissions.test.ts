@@ -17,14 +17,17 @@ const root = 'DC=contoso,DC=test';
 const ou = `OU=it-perm-${process.pid},OU=Lab,${root}`;
 const child = `OU=Sealed,${ou}`;
 const contact = `CN=Perm Probe,${ou}`;
+const childContact = `CN=Sealed Probe,${child}`;
 const delegated = `OU=Delegated,OU=Lab,${root}`;
+const lyncGranted = `OU=Lync Granted,OU=Lab,${root}`;
+const handDelegated = `OU=Hand Delegated,OU=Lab,${root}`;
 
 /** Binds as lab-useradmin and tries to enable the contact for Lync; true when the DC allows it. */
-async function userAdminCanWriteRtc(): Promise<boolean> {
+async function userAdminCanWriteRtc(target = contact): Promise<boolean> {
   const session = await Session.open(services.profiles.get('lab-useradmin').directory, services.profiles.resolveSecret('lab-useradmin')!);
   try {
-    await session.modify(contact, [{ operation: 'replace', attribute: 'msRTCSIP-UserEnabled', values: 'TRUE' }]);
-    await session.modify(contact, [{ operation: 'replace', attribute: 'msRTCSIP-PrimaryUserAddress', values: 'sip:perm-probe@contoso.test' }]);
+    await session.modify(target, [{ operation: 'replace', attribute: 'msRTCSIP-UserEnabled', values: 'TRUE' }]);
+    await session.modify(target, [{ operation: 'replace', attribute: 'msRTCSIP-PrimaryUserAddress', values: `sip:${target === contact ? 'perm-probe' : 'sealed-probe'}-${process.pid}@contoso.test` }]);
     return true;
   } catch (error) {
     if ((error as { code?: string }).code === 'ACCESS_DENIED') return false;
@@ -35,16 +38,21 @@ async function userAdminCanWriteRtc(): Promise<boolean> {
 }
 
 const explicitCount = async () => (await services.permissions.preview('lab', ou, ['Contact'], 'grant')).current.filter((a) => !a.inherited).length;
+/** The OU's explicit entries as SDDL (the DC recomputes inherited ones), to prove a DACL is back to what it was. */
+const explicitSddl = async (dn: string) => (await services.permissions.preview('lab', dn, ['Contact'], 'grant')).current.filter((a) => !a.inherited).map((a) => a.sddl).sort().join('');
+const labTest = async (dn: string, types: string[]) => services.powershell.invoke('lab', 'lync', 'Test-CsOUPermission', { OU: dn, ObjectType: types });
+const status = async (dn: string, types: Array<'User' | 'Contact' | 'Computer' | 'InetOrgPerson'>) => (await services.permissions.test('lab', dn, types)).types.map((t) => t.status);
 
 beforeAll(async () => {
   admin = await openLabSession('lab');
   await admin.add(ou, { objectClass: 'organizationalUnit' });
   await admin.add(child, { objectClass: 'organizationalUnit' });
   await admin.add(contact, { objectClass: 'contact', displayName: 'Perm Probe' });
+  await admin.add(childContact, { objectClass: 'contact', displayName: 'Sealed Probe' });
   await services.connections.connect('lab');
 });
 afterAll(async () => {
-  for (const dn of [contact, child, ou]) await admin.delete(dn).catch(() => undefined);
+  for (const dn of [childContact, contact, child, ou]) await admin.delete(dn).catch(() => undefined);
   await admin.close();
   await services.shutdown();
 });
@@ -184,23 +192,168 @@ describe('warnings and scans', () => {
     const scan = await services.permissions.scan('lab', `OU=Lab,${root}`, ['User', 'Contact']);
     const byName = Object.fromEntries(scan.ous.map((o) => [o.ou.name, o.types.map((t) => t.status)]));
     expect(byName.Delegated).toEqual(['granted', 'granted']);
+    expect(byName['Lync Granted']).toEqual(['granted', 'granted']);
+    expect(byName['Hand Delegated']).toEqual(['granted', 'granted']);
     expect(byName.Blocked).toEqual(['not-granted', 'not-granted']);
+    expect(byName.Sealed).toEqual(['not-granted', 'not-granted']);
   });
 });
 
-describe('through the Lync cmdlets (the lab module)', () => {
-  it('Grant-CsOUPermission writes the same entries the LDAP route would, and Revoke removes them', async () => {
+describe('child OUs with inheritance blocked [S7]', () => {
+  it('are listed with their own state, and granted in the same step when included', async () => {
+    // The warnings test above blocked inheritance on OU=Sealed under the probe OU.
+    expect(await userAdminCanWriteRtc(childContact)).toBe(false);
     const preview = await services.permissions.preview('lab', ou, ['Contact'], 'grant');
+    expect(preview.blockedChildren).toEqual([{ ou: expect.objectContaining({ dn: child, protected: true }), types: [{ type: 'Contact', status: 'not-granted', missingCount: expect.any(Number) }], changes: preview.changes.length, commands: [`Grant-CsOUPermission -OU '${child}' -ObjectType 'Contact'`] }]);
+    const result = await services.permissions.grant('lab', ou, ['Contact'], 'ldap', [child]);
+    expect(result.changed.length).toBeGreaterThan(10);
+    expect(result.children).toHaveLength(1);
+    expect(result.children![0]).toMatchObject({ ou: child, auditId: expect.any(String) });
+    expect(result.children![0]!.changed.length).toBe(result.changed.length);
+    expect(services.permissions.history(child).map((h) => h.action)).toEqual(['permissions.grant']);
+    expect(await userAdminCanWriteRtc(childContact)).toBe(true);
+    const test = await services.permissions.test('lab', ou, ['Contact']);
+    expect(test.blockedChildren.map((c) => [c.ou.dn, c.types[0]!.status])).toEqual([[child, 'granted']]);
+    await services.permissions.revoke('lab', child, ['Contact'], 'ldap');
+    await services.permissions.revoke('lab', ou, ['Contact'], 'ldap');
+  });
+
+  it('refuses to include an OU that is not below the one granted', async () => {
+    const error = await services.permissions.grant('lab', ou, ['Contact'], 'ldap', [delegated]).catch((e) => e);
+    expect(error.code).toBe('INVALID_INPUT');
+  });
+
+  it('the seeded OU=Sealed under OU=Delegated is not reached by Delegated\'s grant', async () => {
+    const test = await services.permissions.test('lab', delegated, ['User', 'Contact']);
+    expect(test.types.map((t) => t.status)).toEqual(['granted', 'granted']);
+    expect(test.blockedChildren.map((c) => [c.ou.name, c.types.map((t) => t.status)])).toEqual([['Sealed', ['not-granted', 'not-granted']]]);
+    expect(await userAdminCanWriteRtc(`CN=Sealed Contact,OU=Sealed,${delegated}`)).toBe(false);
+  });
+});
+
+describe('the RTC groups through the global catalog [S8]', () => {
+  it('resolves them from the GC, and from the domain when no GC answers', async () => {
+    const { resolveGroupSid } = await import('../../electron/services/permissions/recipe-resolver');
+    const directory = services.profiles.get('lab').directory;
+    const gc = await Session.open(directory, services.profiles.resolveSecret('lab')!);
+    const noGc = await Session.open({ ...directory, globalCatalogPort: 1 }, services.profiles.resolveSecret('lab')!);
+    try {
+      const forest = await gc.searchForest({ filter: '(&(objectClass=group)(sAMAccountName=RTCUniversalUserAdmins))', attributes: ['objectSid'] });
+      expect(forest.forestWide).toBe(true);
+      const { sidToString } = await import('../../electron/services/directory/dir-entry');
+      const expected = sidToString(forest.entries[0]!.getBuffer('objectSid')!);
+      expect(await resolveGroupSid(gc, 'RTCUniversalUserAdmins')).toBe(expected);
+      expect((await noGc.searchForest({ filter: '(sAMAccountName=RTCUniversalUserAdmins)', attributes: ['objectSid'] })).forestWide).toBe(false);
+      expect(await resolveGroupSid(noGc, 'RTCUniversalUserAdmins')).toBe(expected);
+    } finally {
+      await gc.close();
+      await noGc.close();
+    }
+  });
+});
+
+describe('through the Lync cmdlets (the lab module): both directions, by what entries allow', () => {
+  it('the console tests as granted an OU the lab\'s cmdlet granted with one entry per permission', async () => {
+    const before = await explicitSddl(ou);
     const result = await services.permissions.grant('lab', ou, ['Contact'], 'powershell');
     expect(result.route).toBe('powershell');
-    const after = await services.permissions.test('lab', ou, ['Contact']);
-    expect(after.types[0]!.status).toBe('granted');
-    expect(result.changed.map((c) => c.key).sort()).toEqual(preview.changes.map((c) => c.key).sort());
-    const ps = await services.powershell.invoke('lab', 'lync', 'Test-CsOUPermission', { OU: ou, ObjectType: ['Contact'] });
-    expect(ps).toEqual([true]);
-    await services.permissions.revoke('lab', ou, ['Contact'], 'powershell');
-    expect((await services.permissions.test('lab', ou, ['Contact'])).types[0]!.status).toBe('not-granted');
-    expect((await services.powershell.invoke('lab', 'lync', 'Test-CsOUPermission', { OU: ou, ObjectType: ['Contact'] }))).toEqual([false]);
+    // The lab writes the published rows one permission per entry: the read-only group's
+    // "List contents, Read all properties, Read permissions" on the OU as three entries.
+    const onOu = result.changed.filter((c) => c.trustee === 'RTCUniversalUserReadOnlyGroup' && c.appliesTo === 'this');
+    expect(onOu.map((c) => c.rights).sort()).toEqual([['LC'], ['RC'], ['RP']]);
+    expect(await status(ou, ['Contact'])).toEqual(['granted']);
+    expect(await labTest(ou, ['Contact'])).toEqual([true]);
+    expect(await userAdminCanWriteRtc()).toBe(true);
+    // Nothing is missing, so a console grant adds nothing.
+    expect((await services.permissions.preview('lab', ou, ['Contact'], 'grant')).changes).toEqual([]);
+    // The console's Revoke removes the lab's split entries: the DACL is back to what it was.
+    const revoke = await services.permissions.revoke('lab', ou, ['Contact'], 'ldap');
+    expect(revoke.changed.length).toBe(result.changed.length);
+    expect(await explicitSddl(ou)).toBe(before);
+    expect(await labTest(ou, ['Contact'])).toEqual([false]);
+    expect(await userAdminCanWriteRtc()).toBe(false);
+  });
+
+  it('the lab\'s Test-CsOUPermission returns True for an OU the console granted, and its Revoke removes the console\'s merged entries', async () => {
+    const before = await explicitSddl(ou);
+    await services.permissions.grant('lab', ou, ['Contact', 'User'], 'ldap');
+    expect(await labTest(ou, ['Contact', 'User'])).toEqual([true]);
+    const revoked = await services.permissions.revoke('lab', ou, ['Contact', 'User'], 'powershell');
+    expect(revoked.changed.length).toBeGreaterThan(10);
+    expect(await explicitSddl(ou)).toBe(before);
+    expect(await status(ou, ['Contact', 'User'])).toEqual(['not-granted', 'not-granted']);
+  });
+
+  it('OU=Lync Granted, seeded from the lab\'s table, and OU=Hand Delegated test as granted for User and Contact on both sides', async () => {
+    expect(await status(lyncGranted, ['User', 'Contact'])).toEqual(['granted', 'granted']);
+    expect(await status(handDelegated, ['User', 'Contact'])).toEqual(['granted', 'granted']);
+    expect(await labTest(lyncGranted, ['User', 'Contact'])).toEqual([true]);
+    expect(await labTest(handDelegated, ['User', 'Contact'])).toEqual([true]);
+    // The hand delegation gives the read-only group no computer reads for RTCUniversalUserAdmins: Computer is partly granted.
+    expect(await status(handDelegated, ['Computer'])).toEqual(['partial']);
+    expect(await labTest(handDelegated, ['Computer'])).toEqual([false]);
+  });
+
+  it('a grant on the hand-delegated OU adds only what it does not allow', async () => {
+    expect((await services.permissions.preview('lab', handDelegated, ['User', 'Contact'], 'grant')).changes).toEqual([]);
+    const computer = await services.permissions.preview('lab', handDelegated, ['Computer'], 'grant');
+    expect(computer.changes.map((c) => [c.trustee, c.rights.join(''), c.appliesToClass])).toEqual([
+      ['RTCUniversalUserAdmins', 'RP', 'computer'],
+      ['RTCUniversalUserAdmins', 'RP', 'computer'],
+    ]);
+  });
+
+  it('revoke on the hand-delegated OU removes nothing, by either side, and says the broader entries still grant it', async () => {
+    const before = await explicitSddl(handDelegated);
+    const preview = await services.permissions.preview('lab', handDelegated, ['User', 'Contact'], 'revoke');
+    expect(preview.changes).toEqual([]);
+    expect(preview.rewrites).toEqual([]);
+    expect(preview.unchanged).toEqual([]);
+    // The DC keeps "generic read on this object and all below" as the mapped rights on the OU plus an
+    // inherit-only copy with the generic bits: for the user read-only group both halves still grant.
+    expect(preview.broader.map((b) => b.trustee).sort()).toEqual(['RTCHSUniversalServices', 'RTCUniversalServerReadOnlyGroup', 'RTCUniversalUserAdmins', 'RTCUniversalUserAdmins', 'RTCUniversalUserReadOnlyGroup', 'RTCUniversalUserReadOnlyGroup']);
+    expect(preview.warnings).toContainEqual({ code: 'broader-entries-remain', params: { count: '6' } });
+    expect((await services.permissions.revoke('lab', handDelegated, ['User', 'Contact'], 'ldap')).changed).toEqual([]);
+    await services.powershell.invoke('lab', 'lync', 'Revoke-CsOUPermission', { OU: handDelegated, ObjectType: ['User', 'Contact'] });
+    expect(await explicitSddl(handDelegated)).toBe(before);
+    expect(await status(handDelegated, ['User', 'Contact'])).toEqual(['granted', 'granted']);
+  });
+
+  it('the console\'s revoke of a grant beside a hand delegation removes the grant and leaves the delegation', async () => {
+    const before = await explicitSddl(ou);
+    // A hand delegation on the probe OU: write all properties on descendant contacts for RTCUniversalUserAdmins.
+    const { fromSddl, encodeDaclWrite, parseSecurityDescriptor: parse, canonicalizeAces } = await import('../../electron/services/permissions/security-descriptor');
+    const { resolveGroupSid } = await import('../../electron/services/permissions/recipe-resolver');
+    const admins = await resolveGroupSid(admin, 'RTCUniversalUserAdmins');
+    const raw = parse((await admin.read(ou, ['nTSecurityDescriptor'], [new SdFlagsControl(SdFlags.DACL)]))!.getBuffer('nTSecurityDescriptor')!);
+    const hand = fromSddl(`D:(OA;CIIO;WP;;5cb41ed0-0e4c-11d0-a286-00aa003049e2;${admins})`).dacl!.aces;
+    const explicit = raw.dacl!.aces.filter((a) => !(a.flags & 0x10));
+    await admin.modify(ou, [{ operation: 'replace', attribute: 'nTSecurityDescriptor', values: encodeDaclWrite({ ...raw, dacl: { revision: 4, aces: canonicalizeAces([...explicit, ...hand]) } }) }], [new SdFlagsControl(SdFlags.DACL)]);
+    const withHand = await explicitSddl(ou);
+    const granted = await services.permissions.grant('lab', ou, ['Contact'], 'powershell');
+    // The lab's Grant adds nothing the delegation already allows: none of RTCUniversalUserAdmins' contact writes.
+    expect(granted.changed.filter((c) => c.trustee === 'RTCUniversalUserAdmins')).toEqual([]);
+    await services.permissions.revoke('lab', ou, ['Contact'], 'ldap');
+    expect(await explicitSddl(ou)).toBe(withHand);
+    expect(await userAdminCanWriteRtc()).toBe(true);
+    await admin.modify(ou, [{ operation: 'replace', attribute: 'nTSecurityDescriptor', values: encodeDaclWrite({ ...raw, dacl: { revision: 4, aces: canonicalizeAces(explicit) } }) }], [new SdFlagsControl(SdFlags.DACL)]);
+    expect(await explicitSddl(ou)).toBe(before);
+  });
+
+  it('the Computer grant writes the published entries: the reads go to RTCUniversalUserReadOnlyGroup and RTCUniversalUserAdmins [S6]', async () => {
+    const result = await services.permissions.grant('lab', ou, ['Computer'], 'ldap');
+    const below = result.changed.filter((c) => c.appliesTo === 'descendants-of-class');
+    expect(below.every((c) => c.appliesToClass === 'computer' && c.rights.join() === 'RP')).toBe(true);
+    expect(below.map((c) => c.trustee).sort()).toEqual(['RTCUniversalUserAdmins', 'RTCUniversalUserAdmins', 'RTCUniversalUserReadOnlyGroup', 'RTCUniversalUserReadOnlyGroup']);
+    expect(new Set(below.map((c) => c.object)).size).toBe(2);
+    expect(await labTest(ou, ['Computer'])).toEqual([true]);
+    await services.powershell.invoke('lab', 'lync', 'Revoke-CsOUPermission', { OU: ou, ObjectType: ['Computer'] });
+    expect(await status(ou, ['Computer'])).toEqual(['not-granted']);
+    // And the lab's cmdlet grants what the console tests as granted.
+    await services.powershell.invoke('lab', 'lync', 'Grant-CsOUPermission', { OU: ou, ObjectType: ['Computer'] });
+    expect(await status(ou, ['Computer'])).toEqual(['granted']);
+    await services.permissions.revoke('lab', ou, ['Computer'], 'ldap');
+    expect(await labTest(ou, ['Computer'])).toEqual([false]);
   });
 
   it('keeps an OU value with quotes and $() as data', async () => {
@@ -226,6 +379,13 @@ describe('CLI', () => {
     expect((grant.json() as { changed: unknown[] }).changed.length).toBeGreaterThan(0);
     const revoke = runCli(['permissions', 'revoke', '--profile', 'lab', '--ou', ou, '--type', 'InetOrgPerson', '--json']);
     expect(revoke.status).toBe(0);
+    // The blocked child OU (OU=Sealed under the probe OU) is listed, and granted in the same step on request.
+    const listed = runCli(['permissions', 'test', '--profile', 'lab', '--ou', ou, '--type', 'User']);
+    expect(listed.stdout).toContain('OUs below with inheritance blocked');
+    const withChildren = runCli(['permissions', 'grant', '--profile', 'lab', '--ou', ou, '--type', 'User', '--include-blocked-children', '--json']);
+    expect(withChildren.status, withChildren.stderr).toBe(0);
+    expect((withChildren.json() as { children: Array<{ ou: string; changed: unknown[] }> }).children).toEqual([expect.objectContaining({ ou: child, changed: expect.arrayContaining([expect.anything()]) })]);
+    for (const dn of [child, ou]) expect(runCli(['permissions', 'revoke', '--profile', 'lab', '--ou', dn, '--type', 'User', '--json']).status).toBe(0);
     const bad = runCli(['permissions', 'test', '--profile', 'lab', '--ou', ou, '--type', 'Printer', '--json']);
     expect(bad.status).not.toBe(0);
     expect((bad.json() as { error: { code: string; message: string } }).error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('Printer') });

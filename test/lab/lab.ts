@@ -9,7 +9,6 @@ import { SambaInstance } from './samba-instance';
 import { extendSchema } from './schema-extension';
 import { seedContoso, seedFabrikam } from './seed';
 import { exchangeCertificates, lyncCms } from './seed-outside-ad';
-import { ouObjectTypes, recipeFor, rightsMask } from '../../electron/services/permissions/ou-permission-recipes';
 
 /**
  * `npm run lab -- up|down|reset|status [--users N] [--forests 1|2]` — the lab of lab.md.
@@ -21,7 +20,6 @@ const parametersFile = join(labRoot, 'parameters.json');
 export const callLogPath = join(labRoot, 'powershell-calls.log');
 const cmsFile = join(labRoot, 'cms.json');
 const exchangeStateFile = join(labRoot, 'exchange-certificates.json');
-const ouRecipesFile = join(labRoot, 'ou-permission-recipes.json');
 
 const log = (message: string) => process.stderr.write(`[lab] ${message}\n`);
 
@@ -49,7 +47,8 @@ function seedVersion(): string {
   const hash = createHash('sha256');
   const labDir = join(repoRoot, 'test/lab');
   for (const file of readdirSync(labDir).filter((f) => f.endsWith('.ts')).sort()) hash.update(readFileSync(join(labDir, file)));
-  for (const shared of ['electron/services/permissions/ou-permission-recipes.ts', 'electron/services/contacts/contact-recipe.ts']) hash.update(readFileSync(join(repoRoot, shared)));
+  // The lab's own transcription of Grant-CsOUPermission's table [S6] feeds the seed too.
+  for (const shared of ['test/lab/powershell/grant-csoupermission.json', 'electron/services/contacts/contact-recipe.ts']) hash.update(readFileSync(join(repoRoot, shared)));
   return hash.digest('hex').slice(0, 16);
 }
 
@@ -67,27 +66,6 @@ function readStored(): StoredParameters | undefined {
 
 const wantedForests = (p: LabParameters): ForestSpec[] => (p.forests === 2 ? [forests.contoso, forests.fabrikam] : [forests.contoso]);
 
-/**
- * The lab's Grant/Test/Revoke-CsOUPermission take their recipes from the console's own (one
- * source), as plain data the PowerShell module resolves against the directory like Lync does.
- */
-function writeOuRecipes(): void {
-  const recipes = Object.fromEntries(
-    ouObjectTypes.map((type) => [
-      type,
-      recipeFor([type]).map((e) => ({
-        trustee: e.trustee,
-        mask: rightsMask(e.rights),
-        targetKind: e.target ? (e.target.kind === 'attribute' || e.target.kind === 'class' ? 'schema' : 'right') : null,
-        targetName: e.target?.name ?? null,
-        appliesTo: typeof e.appliesTo === 'string' ? e.appliesTo : 'descendants',
-        inheritedClass: typeof e.appliesTo === 'object' ? e.appliesTo.descendantsOfClass : null,
-      })),
-    ]),
-  );
-  writeFileSync(ouRecipesFile, `${JSON.stringify(recipes, null, 2)}\n`);
-}
-
 /** What the products keep outside AD (seed-outside-ad.ts), rewritten at every up and reset. */
 function writeOutsideAd(): void {
   writeFileSync(cmsFile, `${JSON.stringify(lyncCms(), null, 2)}\n`);
@@ -95,7 +73,6 @@ function writeOutsideAd(): void {
 }
 
 function writeDescriptor(p: LabParameters): void {
-  writeOuRecipes();
   writeOutsideAd();
   const descriptor = {
     format: 1,
@@ -105,7 +82,6 @@ function writeDescriptor(p: LabParameters): void {
     callLog: callLogPath,
     cmsFile,
     exchangeStateFile,
-    ouRecipesFile,
     forests: wantedForests(p).map((f) => ({ dnsName: f.dnsName, netbios: f.netbios, host: f.address, ldapsPort: 636, ldapPort: 389, role: f.role })),
   };
   writeFileSync(descriptorPath, `${JSON.stringify(descriptor, null, 2)}\n`);

@@ -1,13 +1,30 @@
-import { recipeFor, type OuObjectType, type RecipeEntry } from '../../electron/services/permissions/ou-permission-recipes';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { sidText, type LabDirectory } from './lab-directory';
-import { configDn, orgDn, schemaDn, type ForestSpec } from './lab-config';
+import { configDn, orgDn, repoRoot, schemaDn, type ForestSpec } from './lab-config';
 import { formatGuid, propertySets } from './schema-extension';
 
+/** The lab's transcription of Grant-CsOUPermission's published tables [S6] (powershell/grant-csoupermission.json). */
+interface PublishedTables {
+  tables: Array<{ objectTypes: string[]; rows: Array<{ group: string; permissions: string[]; appliesTo: string }> }>;
+  reading: {
+    words: Record<string, { right: string; object?: string; classIsObject?: boolean }>;
+    prefixes: Record<string, string>;
+    appliesTo: Record<string, { class?: string }>;
+  };
+}
+
+export type LabOuObjectType = 'User' | 'Computer' | 'Contact' | 'AppContact' | 'InetOrgPerson' | 'Device';
+
+const publishedTables = (): PublishedTables => JSON.parse(readFileSync(join(repoRoot, 'test/lab/powershell/grant-csoupermission.json'), 'utf8')) as PublishedTables;
+
 /**
- * Access control in the lab, written as SDDL text (Samba parses it), so the lab does not depend
- * on the console's own security-descriptor codec: the Grant-CsOUPermission state of OU=Delegated
- * and OU=UM Contacts, the protected DACL of OU=Blocked, exchucutil's read grants, and the rights
- * that let Organization Management run the lab's Exchange cmdlets.
+ * Access control in the lab, written as SDDL text (Samba parses it), so the lab depends neither
+ * on the console's security-descriptor codec nor on its recipes: Grant-CsOUPermission as the lab
+ * reads the published table (OU=Delegated, OU=UM Contacts, OU=Lync Granted), a hand delegation
+ * broader than the grant (OU=Hand Delegated), the protected DACLs of OU=Blocked and
+ * OU=Sealed,OU=Delegated, exchucutil's read grants, and the rights that let Organization
+ * Management run the lab's Exchange cmdlets.
  */
 export class LabAcl {
   private readonly sids = new Map<string, string>();
@@ -49,13 +66,42 @@ export class LabAcl {
     return this.guids.get(key)!;
   }
 
-  /** One recipe entry as an SDDL ACE string. */
-  async aceFor(entry: RecipeEntry): Promise<string> {
-    const objectGuid = !entry.target ? '' : entry.target.kind === 'attribute' || entry.target.kind === 'class' ? await this.schemaGuid(entry.target.name) : await this.rightsGuid(entry.target.name);
-    const flags = entry.appliesTo === 'ou' ? '' : entry.appliesTo === 'ou-and-sub-ous' ? 'CI' : 'CIIO';
-    const inherited = typeof entry.appliesTo === 'object' ? await this.schemaGuid(entry.appliesTo.descendantsOfClass) : '';
-    const type = objectGuid || inherited ? 'OA' : 'A';
-    return `(${type};${flags};${entry.rights.join('')};${objectGuid};${inherited};${await this.sid(entry.trustee)})`;
+  /** A property set or right by cn, else an attribute by lDAPDisplayName (how the table's "Read X" / "Write X" name things). */
+  private async namedGuid(name: string): Promise<string> {
+    if (name in propertySets) return propertySets[name as keyof typeof propertySets];
+    const [right] = await this.dir.search(`CN=Extended-Rights,${configDn(this.forest)}`, `(cn=${name})`, ['rightsGuid']);
+    return right ? String(right.rightsGuid).toLowerCase() : this.schemaGuid(name);
+  }
+
+  /**
+   * Grant-CsOUPermission's entries for these types as SDDL, one entry per permission as the
+   * published table lists it [S6] (the lab's reading; the real byte layout is OPEN): "This object
+   * only" is the OU itself, "Descendant <class> objects" inherit-only for that class, and a class
+   * named as the object of Create/Delete child (Device's "Contact") this OU and those below.
+   */
+  async publishedAces(types: LabOuObjectType[]): Promise<string[]> {
+    const { tables, reading } = publishedTables();
+    const aces = new Set<string>();
+    for (const type of types) {
+      const table = tables.find((t) => t.objectTypes.includes(type));
+      if (!table) throw new Error(`lab: no published table for ${type}`);
+      for (const row of table.rows) {
+        const sid = await this.sid(row.group);
+        const cls = reading.appliesTo[row.appliesTo]?.class;
+        for (const permission of row.permissions) {
+          const word = reading.words[permission];
+          const prefix = Object.keys(reading.prefixes).find((p) => permission.startsWith(p));
+          const right = word?.right ?? (prefix ? reading.prefixes[prefix] : undefined);
+          if (!right) throw new Error(`lab: cannot read the permission ${permission}`);
+          const name = word ? word.object : permission.slice(prefix!.length);
+          const object = word?.classIsObject && cls ? await this.schemaGuid(cls) : name ? await this.namedGuid(name) : '';
+          const inherited = cls && !word?.classIsObject ? await this.schemaGuid(cls) : '';
+          const flags = !cls ? '' : word?.classIsObject ? 'CI' : 'CIIO';
+          aces.add(`(${object || inherited ? 'OA' : 'A'};${flags};${right};${object};${inherited};${sid})`);
+        }
+      }
+    }
+    return [...aces];
   }
 
   /** The explicit ACEs a new object of this class gets (its schema defaultSecurityDescriptor). */
@@ -65,9 +111,26 @@ export class LabAcl {
     return sddl.replace(/^.*?D:[A-Z]*/, '').replace(/S:.*$/, '');
   }
 
-  /** Sets an OU's DACL to its defaults plus Grant-CsOUPermission for these types. */
-  async grantOu(ouDn: string, types: OuObjectType[]): Promise<void> {
-    const aces = await Promise.all(recipeFor(types).map((e) => this.aceFor(e)));
+  /** Sets an OU's DACL to its defaults plus Grant-CsOUPermission for these types, as the lab's cmdlet writes it. */
+  async grantOu(ouDn: string, types: LabOuObjectType[]): Promise<void> {
+    await this.dir.setDacl(ouDn, `D:AI${await this.defaultAces('organizationalUnit')}${(await this.publishedAces(types)).join('')}`);
+  }
+
+  /**
+   * A delegation an administrator made by hand, broader than Grant-CsOUPermission's: generic read
+   * on the OU and everything below for both read-only groups, all extended rights on the OU for
+   * RTCHSUniversalServices, and write all properties on descendant users and contacts for
+   * RTCUniversalUserAdmins. It allows everything the User and Contact tables list [S6].
+   */
+  async handDelegateOu(ouDn: string): Promise<void> {
+    const readers = await Promise.all(['RTCUniversalServerReadOnlyGroup', 'RTCUniversalUserReadOnlyGroup'].map((g) => this.sid(g)));
+    const services = await this.sid('RTCHSUniversalServices');
+    const admins = await this.sid('RTCUniversalUserAdmins');
+    const aces = [
+      ...readers.map((s) => `(A;CI;GR;;;${s})`),
+      `(A;;CR;;;${services})`,
+      ...(await Promise.all(['user', 'contact'].map(async (c) => `(OA;CIIO;WP;;${await this.schemaGuid(c)};${admins})`))),
+    ];
     await this.dir.setDacl(ouDn, `D:AI${await this.defaultAces('organizationalUnit')}${aces.join('')}`);
   }
 

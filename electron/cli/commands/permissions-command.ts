@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
 import { ApiError } from '@shared/errors';
-import { ouObjectTypeSchema, type OuObjectTypeName } from '@shared/models/permissions';
+import { ouObjectTypeSchema, type BlockedChild, type OuObjectTypeName, type PermissionWriteResult } from '@shared/models/permissions';
 import type { CliContext, CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
 
@@ -32,6 +32,7 @@ export function registerPermissionsCommand(program: Command, run: CommandRunner)
       ctx.print(result, () =>
         [
           table(['Type', 'Status', 'Missing entries'], result.types.map((t) => [t.type, t.status, t.missing.map((m) => `${m.trustee} ${m.rights.join('+')} ${m.object ?? ''}`.trim()).join('; ')])),
+          ...blockedChildrenLines(result.blockedChildren),
           ...result.warnings.map((w) => `Warning: ${w.code} ${Object.values(w.params).join(' / ')}`),
         ].join('\n'),
       );
@@ -39,21 +40,42 @@ export function registerPermissionsCommand(program: Command, run: CommandRunner)
   );
 
   for (const action of ['grant', 'revoke'] as const) {
-    withTarget(permissions.command(action).description(action === 'grant' ? 'Add the missing entries (idempotent)' : 'Remove exactly the entries the grant adds'))
-      .option('--route <route>', 'ldap (write the DACL) or powershell (the Lync cmdlet)', 'ldap')
-      .action(
-        run(async (ctx, o) => {
-          const [profile] = ctx.profiles();
-          const types = parseTypes(o.type);
-          if (o.route !== 'ldap' && o.route !== 'powershell') throw new ApiError('INVALID_INPUT', '--route must be ldap or powershell.');
-          await ctx.connect(profile!);
-          const result = await ctx.call(`permissions.${action}`, { profile: profile!, ou: String(o.ou), types, route: o.route });
-          ctx.print(result, () =>
-            result.changed.length === 0
-              ? `Nothing to ${action}: ${result.ou} already ${action === 'grant' ? 'has every entry' : 'has none of the entries'}.`
-              : [`${action === 'grant' ? 'Added' : 'Removed'} ${result.changed.length} entries on ${result.ou} (audit ${result.auditId}):`, table(['Trustee', 'Rights', 'Object', 'Applies to'], result.changed.map((c) => [c.trustee, c.rights.join(' '), c.object, c.appliesToClass ? `${c.appliesTo}: ${c.appliesToClass}` : c.appliesTo]))].join('\n'),
-          );
-        }),
-      );
+    const command = withTarget(permissions.command(action).description(action === 'grant' ? 'Add what the OU\'s entries do not allow yet (idempotent)' : 'Remove the entries that are part of the grant; broader delegations stay'))
+      .option('--route <route>', 'ldap (write the DACL) or powershell (the Lync cmdlet)', 'ldap');
+    if (action === 'grant') command.option('--include-blocked-children', 'also grant the OUs below whose inheritance is blocked (a grant does not reach them), each audited on its own');
+    command.action(
+      run(async (ctx, o) => {
+        const [profile] = ctx.profiles();
+        const types = parseTypes(o.type);
+        if (o.route !== 'ldap' && o.route !== 'powershell') throw new ApiError('INVALID_INPUT', '--route must be ldap or powershell.');
+        await ctx.connect(profile!);
+        const ou = String(o.ou);
+        let children: string[] | undefined;
+        if (action === 'grant' && o.includeBlockedChildren) {
+          const test = await ctx.call('permissions.test', { profile: profile!, ou, types });
+          children = test.blockedChildren.map((c) => c.ou.dn);
+        }
+        const result = action === 'grant' ? await ctx.call('permissions.grant', { profile: profile!, ou, types, route: o.route, ...(children ? { children } : {}) }) : await ctx.call('permissions.revoke', { profile: profile!, ou, types, route: o.route });
+        ctx.print(result, () => [result, ...(result.children ?? [])].map((r) => describeWrite(action, r)).join('\n'));
+      }),
+    );
   }
+}
+
+/** One OU's write, in a sentence and a table. */
+function describeWrite(action: 'grant' | 'revoke', result: PermissionWriteResult): string {
+  if (result.changed.length === 0) return `Nothing to ${action}: ${result.ou} already ${action === 'grant' ? 'allows every entry' : 'has none of the grant\'s entries'}.`;
+  return [
+    `${action === 'grant' ? 'Added' : 'Removed'} ${result.changed.length} entries on ${result.ou} (audit ${result.auditId}):`,
+    table(['Trustee', 'Rights', 'Object', 'Applies to'], result.changed.map((c) => [c.trustee, c.rights.join(' '), c.object, c.appliesToClass ? `${c.appliesTo}: ${c.appliesToClass}` : c.appliesTo])),
+  ].join('\n');
+}
+
+/** The OUs below that block inheritance, with their own state (a grant here does not reach them). */
+function blockedChildrenLines(children: BlockedChild[]): string[] {
+  if (children.length === 0) return [];
+  return [
+    'OUs below with inheritance blocked (grant them with --include-blocked-children):',
+    table(['OU', ...children[0]!.types.map((t) => t.type)], children.map((c) => [c.ou.path, ...c.types.map((t) => t.status)])),
+  ];
 }

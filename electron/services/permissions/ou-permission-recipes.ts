@@ -1,7 +1,10 @@
 /**
- * What Grant-CsOUPermission adds to an OU, per object type, as data (domain.md §7). Names only:
- * group SIDs, property-set rightsGuids and attribute/class schemaIDGUIDs are resolved from the
- * directory at run time, so nothing here depends on one forest.
+ * What Grant-CsOUPermission adds to an OU, per object type, as data (domain.md §7), row by row
+ * from Microsoft's published tables [S6]. Names only: group SIDs, property-set rightsGuids and
+ * attribute/class schemaIDGUIDs are resolved from the directory at run time, so nothing here
+ * depends on one forest. The table gives rights and "Applies to", not the bytes: entries with the
+ * same trustee and scope are merged here (LC|RP|RC in one entry), and a grant is recognised by
+ * what entries allow, whatever their layout (ace-coverage.ts; OPEN, domain.md §10).
  */
 
 export const ouObjectTypes = ['User', 'Computer', 'Contact', 'AppContact', 'InetOrgPerson', 'Device'] as const;
@@ -54,7 +57,11 @@ const setWrites = (cls: string, sets: string[]): RecipeEntry[] =>
 const attributeWrites = (cls: string, attributes: string[]): RecipeEntry[] =>
   attributes.map((name) => ({ trustee: USER_ADMINS, rights: ['WP'], target: { kind: 'attribute', name }, appliesTo: { descendantsOfClass: cls } }));
 
-/** Added for every object type, on the OU itself. */
+/**
+ * Added for every object type, on the OU itself ("This object only") [S6 §every table]:
+ * RTCHSUniversalServices "Replicating directory changes"; both read-only groups "List contents,
+ * Read all properties, Read permissions".
+ */
 const onTheOu: RecipeEntry[] = [
   { trustee: HS_SERVICES, rights: ['CR'], target: { kind: 'extendedRight', name: 'DS-Replication-Get-Changes' }, appliesTo: 'ou' },
   { trustee: READ_ONLY_SERVERS, rights: ['LC', 'RP', 'RC'], appliesTo: 'ou' },
@@ -66,20 +73,33 @@ const contactWrites = (cls: string) => [
   ...setWrites(cls, rtcSets),
   ...attributeWrites(cls, ['msExchUCVoiceMailSettings', 'proxyAddresses', 'otherIpPhone', 'displayName', 'description', 'telephoneNumber']),
 ];
+/** "Read Public-Information, Read Validated-DNS-Host-Name" on descendant computers (Validated-DNS-Host-Name's rightsGuid is also the DNS-Host-Name-Attributes property set). */
+const computerReads = (trustee: string): RecipeEntry[] => [
+  { trustee, rights: ['RP'], target: { kind: 'propertySet', name: 'Public-Information' }, appliesTo: { descendantsOfClass: 'computer' } },
+  { trustee, rights: ['RP'], target: { kind: 'validatedWrite', name: 'Validated-DNS-Host-Name' }, appliesTo: { descendantsOfClass: 'computer' } },
+];
 
 const byType: Record<OuObjectType, RecipeEntry[]> = {
+  // [S6 §User] reads: the three RTC sets, Public-, General-Information, User-Account-Restrictions;
+  // writes: the three RTC sets, msExchUCVoiceMailSettings, proxyAddresses; on descendant users.
   User: [...reads('user', userReadSets), ...setWrites('user', rtcSets), ...attributeWrites('user', ['msExchUCVoiceMailSettings', 'proxyAddresses'])],
+  // [S6 §Contact or AppContact] as User plus Personal-Information; writes plus otherIpPhone,
+  // displayName, description, telephoneNumber; on descendant contacts.
   Contact: [...contactReads('contact'), ...contactWrites('contact')],
-  // Application contacts are contact objects too; the recipe is the Contact one.
+  // [S6 §Contact or AppContact] one table for both: application contacts are contact objects.
   AppContact: [...contactReads('contact'), ...contactWrites('contact')],
+  // [S6 §InetOrgPerson] the Contact reads; writes: the three RTC sets and proxyAddresses; on descendant inetOrgPersons.
   InetOrgPerson: [...contactReads('inetOrgPerson'), ...setWrites('inetOrgPerson', rtcSets), ...attributeWrites('inetOrgPerson', ['proxyAddresses'])],
-  Computer: [READ_ONLY_SERVERS, READ_ONLY_USERS].flatMap((trustee) => [
-    { trustee, rights: ['RP'], target: { kind: 'propertySet', name: 'Public-Information' }, appliesTo: { descendantsOfClass: 'computer' } } satisfies RecipeEntry,
-    { trustee, rights: ['RP'], target: { kind: 'validatedWrite', name: 'Validated-DNS-Host-Name' }, appliesTo: { descendantsOfClass: 'computer' } } satisfies RecipeEntry,
-  ]),
+  // [S6 §Computer] RTCUniversalUserReadOnlyGroup AND RTCUniversalUserAdmins get the same two reads;
+  // RTCUniversalServerReadOnlyGroup gets nothing below the OU itself.
+  Computer: [...computerReads(READ_ONLY_USERS), ...computerReads(USER_ADMINS)],
+  // [S6 §Device] the Contact reads (on contacts); RTCUniversalUserAdmins "Create child, Delete child,
+  // Delete tree" applying to "Contact", the Contact writes on contacts, and displayName,
+  // description, telephoneNumber on descendant users.
   Device: [
     ...contactReads('contact'),
-    // Creating and deleting contacts (the Contact grant alone does not allow it).
+    // OPEN: "Applies to: Contact" read as create/delete contacts in this OU and the OUs below, and
+    // delete tree on contacts (the lab's table reads it the same way).
     { trustee: USER_ADMINS, rights: ['CC', 'DC'], target: { kind: 'class', name: 'contact' }, appliesTo: 'ou-and-sub-ous' },
     { trustee: USER_ADMINS, rights: ['DT'], appliesTo: { descendantsOfClass: 'contact' } },
     ...attributeWrites('user', ['displayName', 'description', 'telephoneNumber']),

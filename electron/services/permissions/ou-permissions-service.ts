@@ -1,4 +1,4 @@
-import type { AceView, OuNode, OuObjectTypeName, PermissionPreview, PermissionScan, PermissionTest, PermissionWriteResult } from '@shared/models/permissions';
+import type { AceView, BlockedChild, OuNode, OuObjectTypeName, PermissionPreview, PermissionScan, PermissionTest, PermissionWriteResult } from '@shared/models/permissions';
 import { renderCommand } from '@shared/powershell/render-command';
 import type { AuditEntry } from '@shared/models/audit';
 import { ApiError } from '@shared/errors';
@@ -11,8 +11,9 @@ import { dnEquals, isDnWithin, parentDn, rdnValue } from '../directory/ldap-esca
 import { SdFlags, SdFlagsControl } from '../directory/sd-flags-control';
 import type { PowerShellService } from '../powershell/powershell-service';
 import { formatOu } from '../topology/forest-reader';
+import { deniedBy, planGrantAces, planRevokeAces, type CoverageSchema, type RevokePlan } from './ace-coverage';
 import { ouObjectTypes, recipeEntryKey, recipeFor, type OuObjectType } from './ou-permission-recipes';
-import { resolveRecipe, type ResolvedEntry } from './recipe-resolver';
+import { coverageSchema, resolveRecipe, type ResolvedEntry } from './recipe-resolver';
 import { AceFlag, AceType, aceKey, addAces, canonicalizeAces, encodeDaclWrite, parseSecurityDescriptor, removeAces, SdControl, toSddl, type Ace, type SecurityDescriptor } from './security-descriptor';
 
 const daclOnly = () => [new SdFlagsControl(SdFlags.DACL)];
@@ -108,47 +109,87 @@ export class OuPermissionsService {
     const session = await this.connections.ensure(profile);
     const dacl = await this.readDacl(session, ouDn);
     const recipe = await resolveRecipe(session, types);
-    const plan = action === 'grant' ? planGrant(dacl.aces, recipe) : planRevoke(dacl.aces, recipe, await this.stillNeeded(session, dacl.aces, types));
+    const schema = await coverageSchema(session);
     const view = await this.viewer(session);
+    const descendants = await this.ouDescendants(session, ouDn);
+    const warnings = this.warnings(ouDn, dacl, descendants);
+    const common = { ou: await this.ouNode(session, ouDn, dacl), action, types, current: dacl.aces.map(view), commands: commandsFor(action, ouDn, types) };
+    if (action === 'grant') {
+      const plan = planGrant(dacl.aces, recipe, schema);
+      // Adding allows does not help where a deny for the same group comes first.
+      const denied = plan.changes.length === 0 ? [] : recipe.filter((r) => deniedBy(dacl.aces, r.ace, schema).length > 0);
+      if (denied.length > 0) warnings.push({ code: 'deny-in-the-way', params: { count: String(denied.length) } });
+      return {
+        ...common,
+        changes: plan.changes.map(view),
+        unchanged: plan.unchanged.map(view),
+        rewrites: [],
+        broader: [],
+        warnings,
+        blockedChildren: await this.blockedChildren(session, descendants, types, true),
+      };
+    }
+    const plan = await this.planRevoke(session, dacl.aces, recipe, types, schema);
+    if (plan.broader.length > 0) warnings.push({ code: 'broader-entries-remain', params: { count: String(plan.broader.length) } });
     return {
-      ou: await this.ouNode(session, ouDn, dacl),
-      action,
-      types,
-      current: dacl.aces.map(view),
-      changes: plan.changes.map(view),
-      unchanged: plan.unchanged.map(view),
-      commands: commandsFor(action, ouDn, types),
-      warnings: await this.warnings(session, ouDn, dacl),
+      ...common,
+      changes: plan.remove.map(view),
+      unchanged: plan.kept.map(view),
+      rewrites: plan.rewrite.map((r) => ({ from: view(r.from), to: view(r.to) })),
+      broader: plan.broader.map(view),
+      warnings,
+      blockedChildren: [],
     };
   }
 
-  async grant(profile: string, ouDn: string, types: OuObjectType[], route: 'ldap' | 'powershell'): Promise<PermissionWriteResult> {
+  /**
+   * Grant-CsOUPermission: adds what the OU's entries do not already allow. With `children`
+   * (OUs below it whose inheritance is blocked, which the grant cannot reach [S7]) each of them is
+   * granted too, in the same step, each written and audited on its own.
+   */
+  async grant(profile: string, ouDn: string, types: OuObjectType[], route: 'ldap' | 'powershell', children: string[] = []): Promise<PermissionWriteResult> {
+    for (const child of children) {
+      if (dnEquals(child, ouDn) || !isDnWithin(child, ouDn)) throw new ApiError('INVALID_INPUT', `${formatOu(child)} is not an OU below ${formatOu(ouDn)}; only OUs below the one granted can be included.`);
+    }
+    const result = await this.grantOne(profile, ouDn, types, route);
+    if (children.length === 0) return result;
+    const done: PermissionWriteResult[] = [];
+    for (const child of children) done.push(await this.grantOne(profile, child, types, route));
+    return { ...result, children: done };
+  }
+
+  private async grantOne(profile: string, ouDn: string, types: OuObjectType[], route: 'ldap' | 'powershell'): Promise<PermissionWriteResult> {
     const session = await this.connections.ensure(profile);
     const before = await this.readDacl(session, ouDn);
     const recipe = await resolveRecipe(session, types);
-    const { changes } = planGrant(before.aces, recipe);
+    const { changes } = planGrant(before.aces, recipe, await coverageSchema(session));
     return this.write(profile, session, ouDn, 'permissions.grant', types, route, before, changes, () => addAces(before.aces, changes).aces);
   }
 
+  /** Revoke-CsOUPermission: removes the explicit entries that are part of the grant; broader entries stay (the preview names them). */
   async revoke(profile: string, ouDn: string, types: OuObjectType[], route: 'ldap' | 'powershell'): Promise<PermissionWriteResult> {
     const session = await this.connections.ensure(profile);
     const before = await this.readDacl(session, ouDn);
     const recipe = await resolveRecipe(session, types);
-    const { changes } = planRevoke(before.aces, recipe, await this.stillNeeded(session, before.aces, types));
-    return this.write(profile, session, ouDn, 'permissions.revoke', types, route, before, changes, () => removeAces(before.aces, changes).aces);
+    const plan = await this.planRevoke(session, before.aces, recipe, types, await coverageSchema(session));
+    const changes = [...plan.remove, ...plan.rewrite.map((r) => r.from)];
+    return this.write(profile, session, ouDn, 'permissions.revoke', types, route, before, changes, () => addAces(removeAces(before.aces, changes).aces, plan.rewrite.map((r) => r.to)).aces);
   }
 
+  /** Test-CsOUPermission per type, by what the entries allow; blocked-inheritance OUs below are listed with their own state. */
   async test(profile: string, ouDn: string, types: OuObjectType[]): Promise<PermissionTest> {
     const session = await this.connections.ensure(profile);
     const dacl = await this.readDacl(session, ouDn);
     const view = await this.viewer(session);
+    const schema = await coverageSchema(session);
     const statuses = [];
     for (const type of types) {
       const recipe = await resolveRecipe(session, [type]);
-      const missing = missingEntries(dacl.aces, recipe);
+      const missing = missingEntries(dacl.aces, recipe, schema);
       statuses.push({ type, status: statusOf(missing, recipe), missing: missing.map((r) => view(r.ace)) });
     }
-    return { ou: await this.ouNode(session, ouDn, dacl), types: statuses, warnings: await this.warnings(session, ouDn, dacl) };
+    const descendants = await this.ouDescendants(session, ouDn);
+    return { ou: await this.ouNode(session, ouDn, dacl), types: statuses, warnings: this.warnings(ouDn, dacl, descendants), blockedChildren: await this.blockedChildren(session, descendants, types, false) };
   }
 
   /** Tests every OU under a base in one search, so a whole subtree costs one round trip. */
@@ -157,6 +198,7 @@ export class OuPermissionsService {
     const entries = await session.search(baseDn, { filter: '(objectClass=organizationalUnit)', attributes: ['ou', 'nTSecurityDescriptor'], controls: daclOnly() });
     const recipes = new Map<OuObjectType, ResolvedEntry[]>();
     for (const type of types) recipes.set(type, await resolveRecipe(session, [type]));
+    const schema = await coverageSchema(session);
     const ous = entries
       .map((e) => {
         const aces = parseSecurityDescriptor(e.getBuffer('nTSecurityDescriptor')!).dacl?.aces ?? [];
@@ -164,7 +206,7 @@ export class OuPermissionsService {
           ou: toOuNode(e),
           types: types.map((type) => {
             const recipe = recipes.get(type)!;
-            const missing = missingEntries(aces, recipe);
+            const missing = missingEntries(aces, recipe, schema);
             return { type, status: statusOf(missing, recipe), missingCount: missing.length };
           }),
         };
@@ -203,8 +245,10 @@ export class OuPermissionsService {
   /** For the contacts service: what Lync grants an OU has, in a sentence. */
   async describeGrants(session: DirectorySession, ouDn: string): Promise<string | undefined> {
     const dacl = await this.readDacl(session, ouDn);
+    const schema = await coverageSchema(session);
     const granted: string[] = [];
-    for (const type of ouObjectTypes) if (missingEntries(dacl.aces, await resolveRecipe(session, [type])).length === 0) granted.push(type);
+    // By what the entries allow, so a grant written another way (or a broader delegation) counts.
+    for (const type of ouObjectTypes) if (missingEntries(dacl.aces, await resolveRecipe(session, [type]), schema).length === 0) granted.push(type);
     const where = formatOu(ouDn);
     const parts = [granted.length ? `${where} has Grant-CsOUPermission for ${granted.join(', ')}.` : `${where} has no Grant-CsOUPermission grant.`];
     if (dacl.protected) parts.push('Its DACL is protected (inheritance off), so grants on parent OUs do not reach it.');
@@ -261,7 +305,9 @@ export class OuPermissionsService {
     }
     const after = await this.readDacl(session, ouDn);
     const audit = record('succeeded', after);
-    return { route, ou: ouDn, changed: changes.map(view), auditId: audit.id, commands, sddlBefore, sddlAfter: toSddl({ revision: 1, control: after.sd.control, dacl: { revision: 4, aces: after.aces } }, { domainSid }) };
+    // The cmdlet writes its own layout: report what it actually added or removed, not the plan.
+    const changed = route === 'powershell' ? explicitDiff(before.aces, after.aces, action === 'permissions.grant') : changes;
+    return { route, ou: ouDn, changed: changed.map(view), auditId: audit.id, commands, sddlBefore, sddlAfter: toSddl({ revision: 1, control: after.sd.control, dacl: { revision: 4, aces: after.aces } }, { domainSid }) };
   }
 
   private async readDacl(session: DirectorySession, dn: string): Promise<ReadDacl> {
@@ -275,23 +321,20 @@ export class OuPermissionsService {
   }
 
   /**
-   * The other types whose entries must survive a revoke: fully granted, and not indistinguishable
-   * from what is revoked (AppContact's recipe is Contact's; revoking one revokes both).
+   * What a revoke removes: the recipe's entries minus those other still-granted types need —
+   * granted by what the entries allow, and not indistinguishable from what is revoked (AppContact's
+   * recipe is Contact's; revoking one revokes both).
    */
-  private otherGranted(aces: Ace[], revoking: OuObjectType[], all: Map<OuObjectType, ResolvedEntry[]>): OuObjectType[] {
+  private async planRevoke(session: DirectorySession, aces: Ace[], recipe: ResolvedEntry[], revoking: OuObjectType[], schema: CoverageSchema): Promise<RevokePlan> {
+    const all = await this.allRecipes(session);
     const revoked = new Set(revoking.flatMap((t) => all.get(t)!.map((r) => aceKey(r.ace))));
-    return ouObjectTypes.filter((t) => {
+    const others = ouObjectTypes.filter((t) => {
       if (revoking.includes(t)) return false;
-      const recipe = all.get(t)!;
-      const distinct = recipe.some((r) => !revoked.has(aceKey(r.ace)));
-      return distinct && missingEntries(aces, recipe).length === 0;
+      const other = all.get(t)!;
+      return other.some((r) => !revoked.has(aceKey(r.ace))) && missingEntries(aces, other, schema).length === 0;
     });
-  }
-
-  /** The recipe entries the other still-granted types need (none when no other type is granted). */
-  private async stillNeeded(session: DirectorySession, aces: Ace[], revoking: OuObjectType[]): Promise<ResolvedEntry[]> {
-    const others = this.otherGranted(aces, revoking, await this.allRecipes(session));
-    return others.length === 0 ? [] : resolveRecipe(session, others);
+    const keep = others.length === 0 ? [] : await resolveRecipe(session, others);
+    return planRevokeAces(aces, recipe.map((r) => r.ace), keep.map((k) => k.ace), schema);
   }
 
   private async allRecipes(session: DirectorySession): Promise<Map<OuObjectType, ResolvedEntry[]>> {
@@ -300,15 +343,42 @@ export class OuPermissionsService {
     return all;
   }
 
-  private async warnings(session: DirectorySession, ouDn: string, dacl: ReadDacl): Promise<PermissionPreview['warnings']> {
+  /** The OUs below an OU, with their DACLs, in one search. */
+  private async ouDescendants(session: DirectorySession, ouDn: string): Promise<Array<{ node: OuNode; aces: Ace[] }>> {
+    const children = await session.search(ouDn, { scope: 'sub', filter: '(objectClass=organizationalUnit)', attributes: ['ou', 'nTSecurityDescriptor'], controls: daclOnly() });
+    return children
+      .filter((c) => !dnEquals(c.dn, ouDn) && c.getBuffer('nTSecurityDescriptor'))
+      .map((c) => ({ node: toOuNode(c), aces: parseSecurityDescriptor(c.getBuffer('nTSecurityDescriptor')!).dacl?.aces ?? [] }))
+      .sort((a, b) => a.node.path.localeCompare(b.node.path));
+  }
+
+  /**
+   * The OUs below that block inheritance — a grant here does not reach them, each needs its own
+   * [S7] — with their own state per type and, for a grant preview, how many entries granting them
+   * in the same step would add.
+   */
+  private async blockedChildren(session: DirectorySession, descendants: Array<{ node: OuNode; aces: Ace[] }>, types: OuObjectType[], withChanges: boolean): Promise<BlockedChild[]> {
+    const blocked = descendants.filter((d) => d.node.protected);
+    if (blocked.length === 0) return [];
+    const schema = await coverageSchema(session);
+    const recipes = new Map<OuObjectType, ResolvedEntry[]>();
+    for (const type of types) recipes.set(type, await resolveRecipe(session, [type]));
+    const all = withChanges ? await resolveRecipe(session, types) : [];
+    return blocked.map((d) => ({
+      ou: d.node,
+      types: types.map((type) => {
+        const recipe = recipes.get(type)!;
+        const missing = missingEntries(d.aces, recipe, schema);
+        return { type, status: statusOf(missing, recipe), missingCount: missing.length };
+      }),
+      ...(withChanges ? { changes: planGrant(d.aces, all, schema).changes.length, commands: commandsFor('grant', d.node.dn, types) } : {}),
+    }));
+  }
+
+  private warnings(ouDn: string, dacl: ReadDacl, descendants: Array<{ node: OuNode }>): PermissionPreview['warnings'] {
     const warnings: PermissionPreview['warnings'] = [];
     if (dacl.protected) warnings.push({ code: 'inheritance-off', params: { ou: formatOu(ouDn) } });
-    const children = await session.search(ouDn, { scope: 'sub', filter: '(objectClass=organizationalUnit)', attributes: ['nTSecurityDescriptor'], controls: daclOnly() });
-    for (const child of children) {
-      if (dnEquals(child.dn, ouDn)) continue;
-      const sd = parseSecurityDescriptor(child.getBuffer('nTSecurityDescriptor')!);
-      if (sd.control & SdControl.DACL_PROTECTED) warnings.push({ code: 'child-blocks-inheritance', params: { ou: formatOu(child.dn), parent: formatOu(ouDn) } });
-    }
+    for (const child of descendants) if (child.node.protected) warnings.push({ code: 'child-blocks-inheritance', params: { ou: child.node.path, parent: formatOu(ouDn) } });
     return warnings;
   }
 
@@ -363,7 +433,8 @@ export class OuPermissionsService {
           const guid = e.get('rightsGuid');
           if (guid) names.set(guid.toLowerCase(), e.get('cn') ?? '');
         }
-        for (const e of await session.search(dse.defaultNamingContext, { filter: '(objectClass=group)', attributes: ['sAMAccountName', 'objectSid'] })) {
+        // Groups through the global catalog, so the RTC groups of the forest root are named in a child domain too [S8].
+        for (const e of (await session.searchForest({ filter: '(objectClass=group)', attributes: ['sAMAccountName', 'objectSid'] })).entries) {
           const sid = e.getBuffer('objectSid');
           if (sid) names.set(sidToString(sid), e.get('sAMAccountName') ?? '');
         }
@@ -382,44 +453,38 @@ function toOuNode(e: DirEntry): OuNode {
   return { dn: e.dn, name: e.get('ou') ?? rdnValue(e.dn), path: formatOu(e.dn), parentDn: parentDn(e.dn), protected: (control & SdControl.DACL_PROTECTED) !== 0 };
 }
 
-/** An entry is in place if the DACL has it — or, for an inheritable one, its inherited copy. */
-function isPresent(aces: Ace[], wanted: Ace): boolean {
-  const key = aceKey(wanted);
-  const inheritedKey = wanted.flags & AceFlag.CONTAINER_INHERIT ? aceKey({ ...wanted, flags: wanted.flags | AceFlag.INHERITED }) : undefined;
-  return aces.some((a) => {
-    const k = aceKey(a);
-    return k === key || k === inheritedKey;
-  });
-}
-
-function missingEntries(aces: Ace[], recipe: ResolvedEntry[]): ResolvedEntry[] {
-  return recipe.filter((r) => !isPresent(aces, r.ace));
+/**
+ * The recipe entries the DACL does not fully allow — by what its entries allow, explicit or
+ * inherited, in any layout — each reduced to the rights still missing.
+ */
+function missingEntries(aces: Ace[], recipe: ResolvedEntry[], schema: CoverageSchema): ResolvedEntry[] {
+  return planGrantAces(aces, recipe, schema).add.map((r) => ({ ...r, ace: r.add }));
 }
 
 /**
- * Granted when nothing is missing; partly granted when some of the type's own entries are there;
+ * Granted when nothing is missing; partly granted when some of the type's own entries are allowed;
  * otherwise not granted. The entries on the OU itself are shared by every type, so they alone do
  * not make, say, Computer "partly granted" on an OU granted for Contact.
  */
 function statusOf(missing: ResolvedEntry[], recipe: ResolvedEntry[]): 'granted' | 'partial' | 'not-granted' {
   if (missing.length === 0) return 'granted';
   const shared = new Set(recipeFor([]).map(recipeEntryKey));
-  const ownPresent = recipe.some((r) => !shared.has(recipeEntryKey(r.entry)) && !missing.includes(r));
+  const missingKeys = new Set(missing.map((m) => recipeEntryKey(m.entry)));
+  const ownPresent = recipe.some((r) => !shared.has(recipeEntryKey(r.entry)) && !missingKeys.has(recipeEntryKey(r.entry)));
   return ownPresent ? 'partial' : 'not-granted';
 }
 
-function planGrant(aces: Ace[], recipe: ResolvedEntry[]): { changes: Ace[]; unchanged: Ace[] } {
-  const missing = missingEntries(aces, recipe);
-  return { changes: missing.map((r) => r.ace), unchanged: recipe.filter((r) => !missing.includes(r)).map((r) => r.ace) };
+/** Adds only what is not allowed yet: per recipe entry, the missing rights in the recipe's shape. */
+function planGrant(aces: Ace[], recipe: ResolvedEntry[], schema: CoverageSchema): { changes: Ace[]; unchanged: Ace[] } {
+  const plan = planGrantAces(aces, recipe, schema);
+  return { changes: plan.add.map((r) => r.add), unchanged: plan.inPlace.map((r) => r.ace) };
 }
 
-/** Removes the recipe's explicit entries, except those other granted types still need. */
-function planRevoke(aces: Ace[], recipe: ResolvedEntry[], keep: ResolvedEntry[]): { changes: Ace[]; unchanged: Ace[] } {
-  const kept = new Set(keep.map((k) => aceKey(k.ace)));
-  const explicit = new Set(aces.filter((a) => !(a.flags & AceFlag.INHERITED)).map(aceKey));
-  const changes = recipe.filter((r) => explicit.has(aceKey(r.ace)) && !kept.has(aceKey(r.ace))).map((r) => r.ace);
-  const unchanged = recipe.filter((r) => kept.has(aceKey(r.ace)) && explicit.has(aceKey(r.ace))).map((r) => r.ace);
-  return { changes, unchanged };
+/** The explicit entries one DACL has and the other has not: added (after, not before) or removed (before, not after). */
+function explicitDiff(before: Ace[], after: Ace[], added: boolean): Ace[] {
+  const [from, to] = added ? [after, before] : [before, after];
+  const other = new Set(to.filter((a) => !(a.flags & AceFlag.INHERITED)).map(aceKey));
+  return from.filter((a) => !(a.flags & AceFlag.INHERITED) && !other.has(aceKey(a)));
 }
 
 /** The same change as Lync shell commands (the cmdlets take at most three types per call). */

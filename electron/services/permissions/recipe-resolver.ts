@@ -2,6 +2,7 @@ import { ApiError } from '@shared/errors';
 import { guidToString, sidToString } from '../directory/dir-entry';
 import type { DirectorySession } from '../directory/directory-session';
 import { escapeFilterValue } from '../directory/ldap-escape';
+import { propertySetsFrom, type CoverageSchema } from './ace-coverage';
 import { AceFlag, AceType, type Ace } from './security-descriptor';
 import { recipeFor, rightsMask, type OuObjectType, type RecipeEntry } from './ou-permission-recipes';
 
@@ -30,17 +31,46 @@ function lookupOnce(session: DirectorySession, key: string, fn: () => Promise<st
 }
 
 /**
- * A group's SID by sAMAccountName (the way Lync's and Exchange's tools find the RTC groups),
+ * A group's SID by sAMAccountName (the way Lync's and Exchange's tools find the RTC groups [S8]),
  * read once per session. Throws NOT_FOUND, saying the forest is not prepared for Lync, when the
  * group does not exist. Shared with the gateway setup.
  */
 export function resolveGroupSid(session: DirectorySession, name: string): Promise<string> {
   return lookupOnce(session, `group:${name}`, async () => {
-    const [entry] = await session.search(session.rootDse.defaultNamingContext, { filter: `(&(objectClass=group)(sAMAccountName=${escapeFilterValue(name)}))`, attributes: ['objectSid'] });
+    // Universal groups, usually in the forest root: found through the global catalog, as Lync's
+    // and Exchange's tools find them [S8]; the session falls back to its domain when no GC answers.
+    const { entries } = await session.searchForest({ filter: `(&(objectClass=group)(sAMAccountName=${escapeFilterValue(name)}))`, attributes: ['objectSid'] });
+    const [entry] = entries;
     const sid = entry?.getBuffer('objectSid');
     if (!sid) throw missing(`the group ${name}`);
     return sidToString(sid);
   });
+}
+
+const schemas = new WeakMap<DirectorySession, Promise<CoverageSchema>>();
+
+/**
+ * Which property set each attribute belongs to (its attributeSecurityGUID), read from the schema
+ * once per session: an entry on a property set allows the attributes in it [S31], so a grant
+ * written on a set covers a recipe entry on one of its attributes.
+ */
+export function coverageSchema(session: DirectorySession): Promise<CoverageSchema> {
+  let found = schemas.get(session);
+  if (!found) {
+    found = (async () => {
+      const entries = await session.search(session.rootDse.schemaNamingContext, { scope: 'one', filter: '(&(objectClass=attributeSchema)(attributeSecurityGUID=*))', attributes: ['schemaIDGUID', 'attributeSecurityGUID'] });
+      const pairs: Array<[string, string]> = [];
+      for (const e of entries) {
+        const id = e.getBuffer('schemaIDGUID');
+        const set = e.getBuffer('attributeSecurityGUID');
+        if (id && set && set.length === 16) pairs.push([guidToString(id), guidToString(set)]);
+      }
+      return propertySetsFrom(pairs);
+    })();
+    schemas.set(session, found);
+    found.catch(() => schemas.delete(session));
+  }
+  return found;
 }
 
 /**

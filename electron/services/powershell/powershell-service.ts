@@ -137,7 +137,6 @@ export class PowerShellService {
           callLog: this.lab.callLog,
           cmsFile: this.lab.cmsFile,
           exchangeStateFile: this.lab.exchangeStateFile,
-          ouRecipesFile: this.lab.ouRecipesFile,
         };
       }
       case 'remote':

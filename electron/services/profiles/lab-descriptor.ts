@@ -17,8 +17,6 @@ export const labDescriptorSchema = z.object({
   cmsFile: z.string().optional(),
   /** The Exchange servers' certificate stores (what Get-ExchangeCertificate shows). */
   exchangeStateFile: z.string().optional(),
-  /** Grant-CsOUPermission's recipes, exported from the console's own, for the lab's Lync cmdlets. */
-  ouRecipesFile: z.string().optional(),
   forests: z
     .array(
       z.object({

@@ -58,6 +58,6 @@ const fullControl = ['CC', 'DC', 'LC', 'SW', 'RP', 'WP', 'DT', 'LO', 'CR', 'SD',
 
 /** Rights in words; every standard right together reads "Full control", as in Windows' editor. */
 function formatRights(rights: string[], t: TFunction<'permissions'>): string {
-  if (fullControl.every((r) => rights.includes(r))) return [String(t('rights.GA')), ...rights.filter((r) => !fullControl.includes(r)).map((r) => String(t(`rights.${r}`, { defaultValue: r })))].join(', ');
-  return rights.map((r) => String(t(`rights.${r}`, { defaultValue: r }))).join(', ');
+  if (fullControl.every((r) => rights.includes(r))) return [String(t('rights.GA')), ...rights.filter((r) => !fullControl.includes(r)).map((r) => String(t(`rights.${r}`, { defaultValue: r })))].join(t('listSeparator'));
+  return rights.map((r) => String(t(`rights.${r}`, { defaultValue: r }))).join(t('listSeparator'));
 }

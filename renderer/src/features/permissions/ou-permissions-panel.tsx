@@ -7,10 +7,10 @@ import { toApiError, useApi, useCall } from '../../api/api-context';
 import { CodeBlock } from '../../components/code-block';
 import { ErrorAlert } from '../../components/error-alert';
 import { AceTable } from './ace-table';
+import { BlockedChildrenChoice, BlockedChildrenNotice, statusColor } from './blocked-children';
 import { PermissionHistory } from './permission-history';
 
 const allTypes = ouObjectTypeSchema.options;
-const statusColor = { granted: 'success', partial: 'warning', 'not-granted': 'default' } as const;
 
 /** One OU: what is granted per object type, a preview of a grant or revoke beside the DACL, apply, history. */
 export function OuPermissionsPanel({ profile, ou, onChanged }: { profile: string; ou: OuNode; onChanged: () => void }) {
@@ -23,6 +23,8 @@ export function OuPermissionsPanel({ profile, ou, onChanged }: { profile: string
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
   const [done, setDone] = useState<PermissionWriteResult & { action: 'grant' | 'revoke' }>();
+  // Blocked-inheritance OUs below that the admin chose to grant in the same step.
+  const [children, setChildren] = useState<Set<string>>(new Set());
   const [historyKey, setHistoryKey] = useState(0);
 
   const toggle = (type: OuObjectTypeName) => {
@@ -44,19 +46,35 @@ export function OuPermissionsPanel({ profile, ou, onChanged }: { profile: string
   const showPreview = (action: 'grant' | 'revoke') =>
     run(async () => {
       setDone(undefined);
+      setChildren(new Set());
       setPreview(await api.call('permissions.preview', { profile, ou: ou.dn, types, action }));
     });
   const apply = () =>
     run(async () => {
       if (!preview) return;
-      const result = await api.call(`permissions.${preview.action}`, { profile, ou: ou.dn, types: preview.types, route });
+      const included = preview.action === 'grant' ? preview.blockedChildren.filter((c) => children.has(c.ou.dn)).map((c) => c.ou.dn) : [];
+      const result =
+        preview.action === 'grant'
+          ? await api.call('permissions.grant', { profile, ou: ou.dn, types: preview.types, route, ...(included.length > 0 ? { children: included } : {}) })
+          : await api.call('permissions.revoke', { profile, ou: ou.dn, types: preview.types, route });
       setDone({ ...result, action: preview.action });
       setPreview(undefined);
       await test.reload();
       setHistoryKey((k) => k + 1);
       onChanged();
     });
-  const changedKeys = useMemo(() => new Set(preview?.changes.map((c) => c.key)), [preview]);
+  const changedKeys = useMemo(() => new Set([...(preview?.changes ?? []), ...(preview?.rewrites.map((r) => r.from) ?? [])].map((c) => c.key)), [preview]);
+  const toggleChild = (dn: string) => setChildren((current) => {
+    const next = new Set(current);
+    if (next.has(dn)) next.delete(dn);
+    else next.add(dn);
+    return next;
+  });
+  const chosenChildren = preview?.blockedChildren.filter((c) => children.has(c.ou.dn)) ?? [];
+  const entriesToWrite = (preview?.changes.length ?? 0) + (preview?.rewrites.length ?? 0) + chosenChildren.reduce((n, c) => n + (c.changes ?? 0), 0);
+  const childEntries = done?.children?.reduce((n, c) => n + c.changed.length, 0) ?? 0;
+  // Per child OU, the warning that it blocks inheritance is shown with its own state instead.
+  const ouWarnings = test.data?.warnings.filter((w) => w.code !== 'child-blocks-inheritance') ?? [];
 
   return (
     <Stack spacing={2} data-testid="ou-panel">
@@ -70,11 +88,12 @@ export function OuPermissionsPanel({ profile, ou, onChanged }: { profile: string
       </Box>
       {test.loading && <LinearProgress />}
       <ErrorAlert error={test.error} />
-      {test.data?.warnings.map((w, i) => (
+      {ouWarnings.map((w, i) => (
         <Alert key={i} severity="warning" data-testid={`warning-${w.code}`}>
           {t(`warnings.${w.code}`, w.params)}
         </Alert>
       ))}
+      {test.data && <BlockedChildrenNotice items={test.data.blockedChildren} />}
 
       <Box>
         <Typography variant="subtitle2" gutterBottom>
@@ -112,15 +131,23 @@ export function OuPermissionsPanel({ profile, ou, onChanged }: { profile: string
       <ErrorAlert error={error} />
       {done && (
         <Alert severity="success" data-testid="permissions-done" onClose={() => setDone(undefined)}>
-          {done.changed.length === 0 ? t('done.nothing') : t(`done.${done.action}`, { count: done.changed.length, route: t(`route.${done.route}`) })}
+          {done.changed.length > 0 ? t(`done.${done.action}`, { count: done.changed.length, route: t(`route.${done.route}`) }) : childEntries === 0 ? t('done.nothing') : ''}
+          {childEntries > 0 && ` ${t('done.children', { count: done.children!.length, entries: childEntries })}`}
         </Alert>
       )}
 
       {preview && (
         <Stack spacing={1.5} data-testid="permissions-preview">
           <Divider />
-          <Typography variant="subtitle1">{t(`preview.title.${preview.action}`, { count: preview.changes.length, types: preview.types.map((ty) => t(`types.${ty}`)).join(', ') })}</Typography>
-          {preview.changes.length === 0 ? (
+          <Typography variant="subtitle1">{t(`preview.title.${preview.action}`, { count: preview.changes.length, types: preview.types.map((ty) => t(`types.${ty}`)).join(t('listSeparator')) })}</Typography>
+          {preview.warnings
+            .filter((w) => w.code === 'deny-in-the-way')
+            .map((w, i) => (
+              <Alert key={i} severity="warning" data-testid={`preview-warning-${w.code}`}>
+                {t(`warnings.${w.code}`, w.params)}
+              </Alert>
+            ))}
+          {preview.changes.length === 0 && preview.rewrites.length === 0 ? (
             <Alert severity="info" data-testid="preview-nothing">
               {t(`preview.nothing.${preview.action}`)}
             </Alert>
@@ -129,20 +156,37 @@ export function OuPermissionsPanel({ profile, ou, onChanged }: { profile: string
               <AceTable aces={preview.changes} testId="preview-changes" />
             </Box>
           )}
-          {preview.unchanged.length > 0 && <Typography variant="body2" color="text.secondary">{t(`preview.unchanged.${preview.action}`, { count: preview.unchanged.length })}</Typography>}
+          {preview.rewrites.length > 0 && (
+            <>
+              <Typography variant="body2">{t('preview.rewrites', { count: preview.rewrites.length })}</Typography>
+              <Box sx={{ maxHeight: 200, overflow: 'auto', border: 1, borderColor: 'divider', borderRadius: 1 }}>
+                <AceTable aces={preview.rewrites.map((r) => r.to)} testId="preview-rewrites" />
+              </Box>
+            </>
+          )}
+          {preview.unchanged.length > 0 && <Typography variant="body2" color="text.secondary" data-testid="preview-unchanged">{t(`preview.unchanged.${preview.action}`, { count: preview.unchanged.length })}</Typography>}
+          {preview.broader.length > 0 && (
+            <Alert severity="warning" data-testid="preview-broader">
+              {t('preview.broader', { count: preview.broader.length })}
+              <Box sx={{ mt: 1, maxHeight: 200, overflow: 'auto', bgcolor: 'background.paper', borderRadius: 1 }}>
+                <AceTable aces={preview.broader} testId="preview-broader-entries" />
+              </Box>
+            </Alert>
+          )}
           <Typography variant="subtitle2">{t('preview.current', { count: preview.current.length })}</Typography>
           <Box sx={{ maxHeight: 320, overflow: 'auto', border: 1, borderColor: 'divider', borderRadius: 1 }}>
             <AceTable aces={preview.current} highlight={changedKeys} tone={preview.action === 'revoke' ? 'error' : 'success'} testId="preview-current" />
           </Box>
+          {preview.action === 'grant' && <BlockedChildrenChoice items={preview.blockedChildren} chosen={children} onToggle={toggleChild} />}
           <Typography variant="subtitle2">{t('preview.command')}</Typography>
-          <CodeBlock text={preview.commands.join('\n')} testId="preview-command" />
+          <CodeBlock text={[...preview.commands, ...chosenChildren.flatMap((c) => c.commands ?? [])].join('\n')} testId="preview-command" />
           <RadioGroup row value={route} onChange={(e) => setRoute(e.target.value as 'ldap' | 'powershell')}>
             <FormControlLabel value="ldap" control={<Radio />} label={t('route.ldap')} data-testid="route-ldap" />
             <FormControlLabel value="powershell" control={<Radio />} label={t('route.powershell')} data-testid="route-powershell" />
           </RadioGroup>
           <Stack direction="row" spacing={1}>
-            <Button variant="contained" color={preview.action === 'revoke' ? 'error' : 'primary'} disabled={busy || preview.changes.length === 0} onClick={() => void apply()} data-testid="permissions-apply">
-              {t(`actions.apply.${preview.action}`, { count: preview.changes.length })}
+            <Button variant="contained" color={preview.action === 'revoke' ? 'error' : 'primary'} disabled={busy || entriesToWrite === 0} onClick={() => void apply()} data-testid="permissions-apply">
+              {chosenChildren.length > 0 ? t('actions.apply.grantWithChildren', { count: entriesToWrite, ous: chosenChildren.length + 1 }) : t(`actions.apply.${preview.action}`, { count: entriesToWrite })}
             </Button>
             <Button onClick={() => setPreview(undefined)}>{t('common:actions.cancel')}</Button>
           </Stack>

@@ -54,12 +54,12 @@ function OuItem({ branch, statuses }: { branch: Branch; statuses: Map<string, Pe
             {branch.ou.name}
           </Typography>
           {granted.length > 0 && (
-            <Tooltip title={t('tree.granted', { types: granted.join(', ') })}>
-              <Chip size="small" color="success" label={granted.join(', ')} sx={{ height: 18, minWidth: 0 }} data-testid="ou-granted" />
+            <Tooltip title={t('tree.granted', { types: granted.join(t('listSeparator')) })}>
+              <Chip size="small" color="success" label={granted.join(t('listSeparator'))} sx={{ height: 18, minWidth: 0 }} data-testid="ou-granted" />
             </Tooltip>
           )}
           {partial.length > 0 && (
-            <Tooltip title={t('tree.partial', { types: partial.join(', ') })}>
+            <Tooltip title={t('tree.partial', { types: partial.join(t('listSeparator')) })}>
               <Chip size="small" color="warning" variant="outlined" label={t('status.partial')} sx={{ height: 18, minWidth: 0 }} />
             </Tooltip>
           )}

@@ -53,7 +53,7 @@ export function PermissionHistory({ ou, onRestored }: { ou: string; onRestored: 
               <TableRow key={e.id} data-testid="history-row">
                 <TableCell>{new Date(e.at).toLocaleString(i18n.language)}</TableCell>
                 <TableCell>
-                  {t(`history.actions.${e.action.replace('permissions.', '')}`)} {((e.before as Snapshot | undefined)?.types ?? []).map((ty) => t(`types.${ty}`)).join(', ')} · {t(`routeShort.${e.route}`)}
+                  {t(`history.actions.${e.action.replace('permissions.', '')}`)} {((e.before as Snapshot | undefined)?.types ?? []).map((ty) => t(`types.${ty}`)).join(t('listSeparator'))} · {t(`routeShort.${e.route}`)}
                 </TableCell>
                 <TableCell>{e.actor.identity}</TableCell>
                 <TableCell>{e.outcome === 'succeeded' ? t('history.succeeded') : t('history.failed', { error: e.error ?? '' })}</TableCell>

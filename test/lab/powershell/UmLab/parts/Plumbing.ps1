@@ -12,8 +12,7 @@ function Connect-UmLab {
         [Parameter(Mandatory)][pscredential]$Credential,
         [string]$CallLog,
         [string]$CmsFile,
-        [string]$ExchangeStateFile,
-        [string]$OuRecipesFile
+        [string]$ExchangeStateFile
     )
     $identifier = [System.DirectoryServices.Protocols.LdapDirectoryIdentifier]::new($Server, $Port)
     $connection = [System.DirectoryServices.Protocols.LdapConnection]::new($identifier, $Credential.GetNetworkCredential(), [System.DirectoryServices.Protocols.AuthType]::Basic)
@@ -26,7 +25,7 @@ function Connect-UmLab {
     $connection.SessionOptions.StartNewTlsSessionContext()
     $connection.Timeout = [TimeSpan]::FromSeconds(60)
     $connection.Bind()
-    $script:Lab = @{ Connection = $connection; CallLog = $CallLog; CmsFile = $CmsFile; ExchangeStateFile = $ExchangeStateFile; OuRecipesFile = $OuRecipesFile; Server = $Server }
+    $script:Lab = @{ Connection = $connection; CallLog = $CallLog; CmsFile = $CmsFile; ExchangeStateFile = $ExchangeStateFile; Server = $Server }
     $root = Get-LabEntry -Base '' -Scope Base -Attributes @('defaultNamingContext', 'configurationNamingContext', 'dnsHostName')
     $script:Lab.Domain = Get-LabValue $root 'defaultNamingContext'
     $script:Lab.Configuration = Get-LabValue $root 'configurationNamingContext'
