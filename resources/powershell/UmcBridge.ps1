@@ -1,34 +1,207 @@
 # UmcBridge: the console's side of a PowerShell session.
 #
 # After `. UmcBridge.ps1; Start-UmcLoop`, this script reads the session's stdin itself and never
-# evaluates a line as PowerShell: it recognises exactly three shapes — node-powershell's delimiter
+# evaluates a line as PowerShell: it recognises exactly three shapes - node-powershell's delimiter
 # lines (echoed back), `Initialize-UmcSession '<base64>'` / `Invoke-UmcRequest '<base64>'` /
-# `Invoke-UmcPing` (dispatched) — and refuses anything else. The base64 argument is JSON; the
+# `Invoke-UmcPing` (dispatched) - and refuses anything else. The base64 argument is JSON; the
 # cmdlet is checked against the session's allow-list and the values are bound as parameters of a
 # [PowerShell] command object (AddCommand/AddParameter), so no value is ever parsed as script.
 # Each request answers with one line of JSON on stdout: output objects, error records, warnings,
 # progress and information records.
+#
+# It runs unchanged on Windows PowerShell 5.1 (what a jump box has, and the only host of the Lync
+# 2013 module) and on PowerShell 7: JSON is read and written here rather than by ConvertFrom-Json /
+# ConvertTo-Json, whose 5.1 and 7 versions differ (no -AsHashtable, -EnumsAsStrings or
+# -EscapeHandling in 5.1; dates as "\/Date(ms)\/" in 5.1 and ISO in 7; 7 turns date-like strings
+# into DateTime; 5.1 truncates past -Depth silently). test/powershell-compat checks every line
+# against the list of what 5.1 lacks. Keep this file ASCII: 5.1 reads a file without a byte
+# order mark in the ANSI code page (about_Character_Encoding, 5.1).
 
 Set-StrictMode -Version 3.0
 $ErrorActionPreference = 'Stop'
 $ProgressPreference = 'SilentlyContinue'
-[Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false)
-if ($PSVersionTable.PSVersion.Major -ge 7) { $PSStyle.OutputRendering = 'PlainText' }
+# Responses are ASCII (see ConvertTo-UmcJson), so the code page cannot garble them; UTF-8 all the same.
+try { [Console]::OutputEncoding = [System.Text.UTF8Encoding]::new($false) } catch { }
+# PowerShell 7.2+ colours error text with ANSI sequences unless told not to ($PSStyle, 7.2+ only).
+$style = Get-Variable -Name PSStyle -ValueOnly -ErrorAction SilentlyContinue
+if ($null -ne $style) { $style.OutputRendering = 'PlainText' }
+Remove-Variable -Name style
 
 $script:UmcRunspace = $null
 $script:UmcShell = $null
 $script:UmcAllowed = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
 
+$script:UmcJsonToken = [regex]::new('\G(?:\s*)(?:(?<s>"(?:[^"\\]|\\.)*")|(?<n>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(?<w>true|false|null)|(?<p>[{}\[\],:]))', 'Compiled')
+$script:UmcJsonEscape = [regex]::new('\\(?:u(?<u>[0-9A-Fa-f]{4})|(?<c>["\\/bfnrt]))', 'Compiled')
+$script:UmcPlainAscii = [regex]::new('\A[\x20\x21\x23-\x5B\x5D-\x7E]*\z', 'Compiled')
+
+function ConvertFrom-UmcJson([string]$Json) {
+    <# JSON to ordered dictionaries, object[] arrays, strings, Int32/Int64/Double, booleans and $null:
+       the same values on 5.1 and 7 (no date guessing, no PSCustomObjects). #>
+    $tokens = New-Object System.Collections.Generic.List[object]
+    $at = 0
+    while ($at -lt $Json.Length) {
+        $m = $script:UmcJsonToken.Match($Json, $at)
+        if (-not $m.Success) {
+            if ($Json.Substring($at).Trim().Length -eq 0) { break }
+            throw [System.FormatException]::new("The request is not valid JSON (at character $at).")
+        }
+        $tokens.Add($m)
+        $at += $m.Length
+    }
+    $state = @{ i = 0 }
+    $value = Read-UmcJsonValue $tokens $state
+    if ($state.i -ne $tokens.Count) { throw [System.FormatException]::new('The request is not valid JSON (text after the value).') }
+    return , $value
+}
+
+function Read-UmcJsonValue($Tokens, $State) {
+    if ($State.i -ge $Tokens.Count) { throw [System.FormatException]::new('The request is not valid JSON (it ends early).') }
+    $m = $Tokens[$State.i]
+    $State.i++
+    if ($m.Groups['s'].Success) {
+        $text = $m.Groups['s'].Value
+        $text = $text.Substring(1, $text.Length - 2)
+        if ($text.IndexOf([char]'\') -lt 0) { return $text }
+        return $script:UmcJsonEscape.Replace($text, {
+                param($e)
+                if ($e.Groups['u'].Success) { return [string][char][Convert]::ToInt32($e.Groups['u'].Value, 16) }
+                switch -CaseSensitive ($e.Groups['c'].Value) { 'b' { "`b" } 'f' { "`f" } 'n' { "`n" } 'r' { "`r" } 't' { "`t" } default { $_ } }
+            })
+    }
+    if ($m.Groups['n'].Success) {
+        $text = $m.Groups['n'].Value
+        $culture = [System.Globalization.CultureInfo]::InvariantCulture
+        if ($text -match '^-?\d+$') {
+            $long = [long]::Parse($text, $culture)
+            if ($long -ge [int]::MinValue -and $long -le [int]::MaxValue) { return [int]$long }
+            return $long
+        }
+        return [double]::Parse($text, $culture)
+    }
+    if ($m.Groups['w'].Success) {
+        switch ($m.Groups['w'].Value) { 'true' { return $true } 'false' { return $false } default { return $null } }
+    }
+    $p = $m.Groups['p'].Value
+    if ($p -eq '{') {
+        $object = [ordered]@{}
+        if ($Tokens[$State.i].Groups['p'].Value -eq '}') { $State.i++; return , $object }
+        while ($true) {
+            $key = Read-UmcJsonValue $Tokens $State
+            if ($key -isnot [string] -or $Tokens[$State.i].Groups['p'].Value -ne ':') { throw [System.FormatException]::new('The request is not valid JSON (an object key).') }
+            $State.i++
+            $object[$key] = Read-UmcJsonValue $Tokens $State
+            $next = $Tokens[$State.i].Groups['p'].Value
+            $State.i++
+            if ($next -eq '}') { return , $object }
+            if ($next -ne ',') { throw [System.FormatException]::new('The request is not valid JSON (in an object).') }
+        }
+    }
+    if ($p -eq '[') {
+        $items = New-Object System.Collections.Generic.List[object]
+        if ($Tokens[$State.i].Groups['p'].Value -eq ']') { $State.i++; return , $items.ToArray() }
+        while ($true) {
+            $items.Add((Read-UmcJsonValue $Tokens $State))
+            $next = $Tokens[$State.i].Groups['p'].Value
+            $State.i++
+            if ($next -eq ']') { return , $items.ToArray() }
+            if ($next -ne ',') { throw [System.FormatException]::new('The request is not valid JSON (in an array).') }
+        }
+    }
+    throw [System.FormatException]::new("The request is not valid JSON (unexpected '$p').")
+}
+
 function ConvertFrom-UmcRequest([string]$Encoded) {
-    [System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Encoded)) | ConvertFrom-Json -AsHashtable
+    ConvertFrom-UmcJson ([System.Text.Encoding]::UTF8.GetString([Convert]::FromBase64String($Encoded)))
+}
+
+function Add-UmcJsonString([System.Text.StringBuilder]$Builder, [string]$Text) {
+    <# A JSON string in ASCII: quotes, backslashes, control and non-ASCII characters as \uXXXX. #>
+    [void]$Builder.Append('"')
+    if ($script:UmcPlainAscii.IsMatch($Text)) { [void]$Builder.Append($Text) }
+    else {
+        foreach ($ch in $Text.ToCharArray()) {
+            $code = [int]$ch
+            if ($code -eq 0x22) { [void]$Builder.Append('\"') }
+            elseif ($code -eq 0x5C) { [void]$Builder.Append('\\') }
+            elseif ($code -lt 0x20 -or $code -gt 0x7E) { [void]$Builder.Append('\u').Append($code.ToString('x4')) }
+            else { [void]$Builder.Append($ch) }
+        }
+    }
+    [void]$Builder.Append('"')
+}
+
+function Add-UmcJsonValue([System.Text.StringBuilder]$Builder, $Value, [int]$Depth) {
+    <# What ConvertTo-Json -EnumsAsStrings did in 7, the same on 5.1: enums by name, dates in ISO 8601,
+       dictionaries and objects (their note and .NET properties; script properties are not run) as
+       JSON objects, lists as arrays, and anything deeper than the response needs by its text. #>
+    if ($null -eq $Value -or $Value -is [System.DBNull]) { [void]$Builder.Append('null'); return }
+    $wrapped = $Value
+    if ($Value -is [System.Management.Automation.PSObject]) { $Value = $Value.PSObject.BaseObject }
+    $culture = [System.Globalization.CultureInfo]::InvariantCulture
+    if ($Value -is [string] -or $Value -is [char]) { Add-UmcJsonString $Builder ([string]$Value); return }
+    if ($Value -is [bool]) { [void]$Builder.Append($(if ($Value) { 'true' } else { 'false' })); return }
+    if ($Value -is [enum]) { Add-UmcJsonString $Builder $Value.ToString(); return }
+    if ($Value -is [double] -or $Value -is [single]) {
+        if ([double]::IsNaN($Value) -or [double]::IsInfinity($Value)) { [void]$Builder.Append('null') } else { [void]$Builder.Append(([double]$Value).ToString('R', $culture)) }
+        return
+    }
+    if ($Value -is [int] -or $Value -is [long] -or $Value -is [decimal] -or $Value -is [byte] -or $Value -is [sbyte] -or $Value -is [int16] -or $Value -is [uint16] -or $Value -is [uint32] -or $Value -is [uint64]) {
+        [void]$Builder.Append($Value.ToString($culture)); return
+    }
+    if ($Value -is [datetime] -or $Value -is [System.DateTimeOffset]) { Add-UmcJsonString $Builder $Value.ToString('o', $culture); return }
+    if ($Value -is [guid] -or $Value -is [uri] -or $Value -is [version] -or $Value -is [timespan] -or $Value -is [scriptblock]) { Add-UmcJsonString $Builder $Value.ToString(); return }
+    if ($Depth -le 0) { Add-UmcJsonString $Builder ([string]$Value); return }
+    if ($Value -is [System.Collections.IDictionary]) {
+        [void]$Builder.Append('{')
+        $first = $true
+        foreach ($key in $Value.Keys) {
+            if (-not $first) { [void]$Builder.Append(',') }
+            $first = $false
+            Add-UmcJsonString $Builder ([string]$key)
+            [void]$Builder.Append(':')
+            Add-UmcJsonValue $Builder $Value[$key] ($Depth - 1)
+        }
+        [void]$Builder.Append('}')
+        return
+    }
+    if ($Value -is [System.Collections.IEnumerable]) {
+        [void]$Builder.Append('[')
+        $first = $true
+        foreach ($item in $Value) {
+            if (-not $first) { [void]$Builder.Append(',') }
+            $first = $false
+            Add-UmcJsonValue $Builder $item ($Depth - 1)
+        }
+        [void]$Builder.Append(']')
+        return
+    }
+    $properties = @($wrapped.PSObject.Properties | Where-Object { $_.MemberType -eq 'NoteProperty' -or $_.MemberType -eq 'Property' -or $_.MemberType -eq 'AliasProperty' })
+    if ($properties.Count -eq 0) { Add-UmcJsonString $Builder ([string]$Value); return }
+    [void]$Builder.Append('{')
+    $first = $true
+    foreach ($property in $properties) {
+        $item = $null
+        try { $item = $property.Value } catch { $item = $null }
+        if (-not $first) { [void]$Builder.Append(',') }
+        $first = $false
+        Add-UmcJsonString $Builder $property.Name
+        [void]$Builder.Append(':')
+        Add-UmcJsonValue $Builder $item ($Depth - 1)
+    }
+    [void]$Builder.Append('}')
+}
+
+function ConvertTo-UmcJson($Value) {
+    $builder = [System.Text.StringBuilder]::new()
+    Add-UmcJsonValue $builder $Value 6
+    $builder.ToString()
 }
 
 function Write-UmcResponse($Response) {
     # One line, marked so the console can tell it from anything else the host prints (terminal
-    # control sequences, a module's banner). EscapeNonAscii keeps it ASCII whatever the code page.
-    # Output objects (PSCustomObjects, or deserialized objects from a remote Exchange session) are
-    # serialised as data: enums by name, anything nested deeper than the response needs by its text.
-    [Console]::Out.WriteLine('UMC-RESPONSE ' + (ConvertTo-Json -InputObject $Response -Depth 5 -Compress -EnumsAsStrings -EscapeHandling EscapeNonAscii))
+    # control sequences, a module's banner), and ASCII whatever the code page.
+    [Console]::Out.WriteLine('UMC-RESPONSE ' + (ConvertTo-UmcJson $Response))
 }
 
 function ConvertTo-UmcError($Record) {
@@ -50,7 +223,7 @@ function ConvertTo-UmcError($Record) {
 
 function ConvertTo-UmcValue($Value) {
     # JSON arrays arrive as object[]; cmdlet binding converts them to the parameter's type.
-    # A credential is the one structured value: { "$credential": { "userName": …, "password": … } }.
+    # A credential is the one structured value: { "$credential": { "userName": ..., "password": ... } }.
     if ($Value -is [System.Collections.IDictionary] -and $Value.Contains('$credential')) {
         $c = $Value['$credential']
         return [pscredential]::new([string]$c.userName, (ConvertTo-SecureString -String ([string]$c.password) -AsPlainText -Force))
@@ -111,25 +284,35 @@ function Initialize-UmcSession([string]$Request) {
         $credential = if ($endpoint['credential']) { @{ '$credential' = $endpoint['credential'] } } else { $null }
         $response = switch ($endpoint.kind) {
             'lab' {
-                $connect = @{ Server = $endpoint.server; Port = $endpoint.port; CaDirectory = $endpoint.caDirectory; Credential = (ConvertTo-UmcValue $credential); CallLog = $endpoint['callLog']; CmsFile = $endpoint['cmsFile']; ExchangeStateFile = $endpoint['exchangeStateFile'] }
-                Invoke-UmcCommand -Script 'param($ModulePath, $Connect) Import-Module -Name $ModulePath -ErrorAction Stop; Connect-UmLab @Connect' -Parameters @{ ModulePath = $endpoint.modulePath; Connect = $connect }
+                $connect = @{ Server = $endpoint.server; Port = $endpoint.port; CaDirectory = $endpoint.caDirectory; CallLog = $endpoint['callLog']; CmsFile = $endpoint['cmsFile']; ExchangeStateFile = $endpoint['exchangeStateFile'] }
+                if ($credential) { $connect.Credential = ConvertTo-UmcValue $credential }
+                Invoke-UmcCommand -Script { param($ModulePath, $Connect) Import-Module -Name $ModulePath -ErrorAction Stop; Connect-UmLab @Connect } -Parameters @{ ModulePath = $endpoint.modulePath; Connect = $connect }
             }
             'exchange-remote' {
+                # Microsoft's steps for Exchange 2010/2013: New-PSSession to http://<server>/PowerShell/
+                # with the Microsoft.Exchange configuration, then Import-PSSession (docs/sources.md S33).
                 $session = @{ ConfigurationName = 'Microsoft.Exchange'; ConnectionUri = "http://$($endpoint.server)/PowerShell/"; Authentication = $endpoint.authentication }
                 if ($credential) { $session.Credential = ConvertTo-UmcValue $credential }
-                Invoke-UmcCommand -Script 'param($Session) $s = New-PSSession @Session -ErrorAction Stop; Import-PSSession $s -DisableNameChecking -AllowClobber -ErrorAction Stop | Out-Null' -Parameters @{ Session = $session }
+                Invoke-UmcCommand -Script { param($Session) $s = New-PSSession @Session -ErrorAction Stop; Import-PSSession $s -DisableNameChecking -AllowClobber -ErrorAction Stop | Out-Null } -Parameters @{ Session = $session }
             }
             'lync-local' {
-                Invoke-UmcCommand -Script 'if ($PSVersionTable.PSEdition -eq "Core") { Import-Module Lync -UseWindowsPowerShell -ErrorAction Stop } else { Import-Module Lync -ErrorAction Stop }'
+                # The Lync Server 2013 module is a .NET Framework module: it loads in Windows PowerShell
+                # (Desktop edition) only; the console starts powershell.exe for it (docs/sources.md S34).
+                if ($PSVersionTable.PSEdition -ne 'Desktop') {
+                    [ordered]@{ ok = $false; errors = @(ConvertTo-UmcError "The Lync Server 2013 module loads only in Windows PowerShell 5.1 (powershell.exe); this session is PowerShell $($PSVersionTable.PSVersion) ($($PSVersionTable.PSEdition)).") }
+                } else {
+                    Invoke-UmcCommand -Script { Import-Module Lync -ErrorAction Stop }
+                }
             }
             'lync-remote' {
                 $session = @{ ConnectionUri = "https://$($endpoint.pool)/OcsPowerShell"; Authentication = 'Negotiate' }
                 if ($credential) { $session.Credential = ConvertTo-UmcValue $credential }
-                Invoke-UmcCommand -Script 'param($Session) $s = New-PSSession @Session -ErrorAction Stop; Import-PSSession $s -DisableNameChecking -AllowClobber -ErrorAction Stop | Out-Null' -Parameters @{ Session = $session }
+                Invoke-UmcCommand -Script { param($Session) $s = New-PSSession @Session -ErrorAction Stop; Import-PSSession $s -DisableNameChecking -AllowClobber -ErrorAction Stop | Out-Null } -Parameters @{ Session = $session }
             }
             default { [ordered]@{ ok = $false; errors = @(ConvertTo-UmcError "Unknown endpoint kind '$($endpoint.kind)'.") } }
         }
-        $response.output = @()
+        # The answer says which PowerShell serves this endpoint; Settings and the shell test show it.
+        $response.output = @([ordered]@{ edition = [string]$PSVersionTable.PSEdition; version = $PSVersionTable.PSVersion.ToString() })
         Write-UmcResponse $response
     } catch {
         Write-UmcResponse ([ordered]@{ ok = $false; output = @(); errors = @(ConvertTo-UmcError $_) })

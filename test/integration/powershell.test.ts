@@ -56,6 +56,9 @@ describe('values cross into PowerShell as data', () => {
     `pipe | Out-File ${canary}`,
     'line one\nline two\r\nline three',
     '陳大文 測試使用者 整合通訊',
+    '2024-01-02T03:04:05Z',
+    'emoji 😀 and a lone \\u0041 that is text',
+    'tab\tbell\u0007 end',
     '@{ Evil = $true } $null ${env:PATH}',
     'x'.repeat(10_240),
   ];
