@@ -53,6 +53,7 @@ export function createHandlers(services: AppServices): HandlerTable {
       return { cleared: true };
     },
     'powershell.status': async () => powershell.status(),
+    'powershell.shells': async () => powershell.shells(),
     'topology.get': async ({ profiles: names, refresh }) => topology.get({ profiles: names, refresh }),
     'topology.object': async ({ profile, dn }) => topology.rawObject(profile, dn),
 
@@ -92,8 +93,10 @@ export function createHandlers(services: AppServices): HandlerTable {
       const probe = target === 'exchange' ? 'Get-UMDialPlan' : 'Get-CsPool';
       try {
         const output = await powershell.invoke(profile, target, probe, {});
-        const endpoint = powershell.status().find((s) => s.profile === profile && s.target === target)?.endpoint ?? '';
-        return { ok: true, endpoint, durationMs: Date.now() - started, message: `${probe} returned ${output.length} object(s).` };
+        const status = powershell.status().find((s) => s.profile === profile && s.target === target);
+        const shell = status?.shell;
+        const ran = shell ? ` in ${shell.kind === 'windows-powershell' ? 'Windows PowerShell' : 'PowerShell'} ${shell.version ?? ''} (${shell.path})` : '';
+        return { ok: true, endpoint: status?.endpoint ?? '', durationMs: Date.now() - started, message: `${probe} returned ${output.length} object(s)${ran}.`, shell };
       } catch (error) {
         if (!(error instanceof ApiError) || error.code === 'INTERNAL') throw error;
         return { ok: false, endpoint: '', durationMs: Date.now() - started, message: error.message };

@@ -48,10 +48,34 @@ export const psHistoryEntrySchema = z.object({
 });
 export type PsHistoryEntry = z.infer<typeof psHistoryEntrySchema>;
 
+/**
+ * The PowerShell that serves (or will serve) an endpoint: pwsh 7 or Windows PowerShell 5.1, where
+ * it is, why it was chosen, and — once it ran — the edition and version it reported.
+ */
+export const psShellSchema = z.object({
+  kind: z.enum(['pwsh', 'windows-powershell']),
+  path: z.string(),
+  reason: z.enum(['override', 'lync-module-needs-windows-powershell', 'pwsh-found', 'pwsh-absent-fallback']),
+  edition: z.string().optional(),
+  version: z.string().optional(),
+});
+export type PsShell = z.infer<typeof psShellSchema>;
+
+/** Per profile and shell target: the endpoint and the PowerShell it will use, or why there is none. */
+export const psShellPlanSchema = z.object({
+  profile: z.string(),
+  target: shellTargetSchema,
+  endpoint: z.string(),
+  shell: psShellSchema.optional(),
+  problem: z.string().optional(),
+});
+export type PsShellPlan = z.infer<typeof psShellPlanSchema>;
+
 export const psSessionStatusSchema = z.object({
   profile: z.string(),
   target: shellTargetSchema,
   endpoint: z.string(),
+  shell: psShellSchema.optional(),
   sessions: z.array(z.object({ pid: z.number().optional(), state: z.enum(['starting', 'idle', 'busy', 'dead']), calls: z.number().int(), startedAt: z.string() })),
   restarts: z.number().int(),
   queued: z.number().int(),

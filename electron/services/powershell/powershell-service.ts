@@ -1,6 +1,7 @@
+import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import type { Profile } from '@shared/models/profile';
-import type { PsErrorRecord, PsResult, PsSessionStatus, ShellTarget } from '@shared/models/powershell';
+import type { PsErrorRecord, PsResult, PsSessionStatus, PsShell, PsShellPlan, ShellTarget } from '@shared/models/powershell';
 import { renderCommand } from '@shared/powershell/render-command';
 import { ApiError } from '@shared/errors';
 import type { LabDescriptor } from '../profiles/lab-descriptor';
@@ -8,7 +9,7 @@ import type { ProfileService } from '../profiles/profile-service';
 import { cmdletCatalog, cmdletSpec, redactParameters } from './cmdlet-catalog';
 import type { BridgeEndpoint } from './powershell-session';
 import type { PowerShellHistory } from './powershell-history';
-import { findBridgeScript, findPwsh } from './pwsh-locations';
+import { chooseShell, findBridgeScript, hostEnvironment, type EndpointKind } from './pwsh-locations';
 import { SessionPool } from './session-pool';
 
 export interface PowerShellOptions {
@@ -40,7 +41,8 @@ export class PowerShellCommandError extends ApiError {
  * server, the Lync module and the lab; everything above it is this one path.
  */
 export class PowerShellService {
-  private readonly pools = new Map<string, { pool: SessionPool; endpoint: string }>();
+  private readonly pools = new Map<string, { pool: SessionPool; endpoint: string; shell: PsShell }>();
+  private readonly versions = new Map<string, Promise<{ edition: string; version: string } | undefined>>();
 
   constructor(
     private readonly profiles: ProfileService,
@@ -86,10 +88,59 @@ export class PowerShellService {
   }
 
   status(): PsSessionStatus[] {
-    return [...this.pools.entries()].map(([key, { pool, endpoint }]) => {
+    return [...this.pools.entries()].map(([key, { pool, endpoint, shell }]) => {
       const [profile, target] = key.split('\u0000') as [string, ShellTarget];
-      return { profile, target, endpoint, sessions: pool.status(), restarts: pool.restarts, queued: pool.queued };
+      return { profile, target, endpoint, shell: { ...shell, ...pool.reportedVersion() }, sessions: pool.status(), restarts: pool.restarts, queued: pool.queued };
     });
+  }
+
+  /**
+   * Which PowerShell each configured endpoint will use, and its version (asked of the executable
+   * once per path, or taken from a session that already runs).
+   */
+  async shells(): Promise<PsShellPlan[]> {
+    const plans: PsShellPlan[] = [];
+    for (const profile of this.profiles.list()) {
+      for (const target of ['exchange', 'lync'] as const) {
+        const configured = target === 'exchange' ? profile.exchange : profile.lync;
+        if (!configured) continue;
+        const kind = endpointKind(configured, target);
+        const endpoint = describeEndpoint(profile, target);
+        const running = this.pools.get(`${profile.name}\u0000${target}`);
+        if (running) {
+          plans.push({ profile: profile.name, target, endpoint, shell: { ...running.shell, ...running.pool.reportedVersion() } });
+          continue;
+        }
+        const choice = chooseShell(kind, hostEnvironment(this.options.env));
+        if (!choice.ok) {
+          plans.push({ profile: profile.name, target, endpoint, problem: choice.message });
+          continue;
+        }
+        const version = await this.probeVersion(choice.path);
+        plans.push({ profile: profile.name, target, endpoint, shell: { kind: choice.kind, path: choice.path, reason: choice.reason, ...version } });
+      }
+    }
+    return plans;
+  }
+
+  /** Asks an executable for its edition and version (cached per path; undefined if it would not say). */
+  private probeVersion(path: string): Promise<{ edition: string; version: string } | undefined> {
+    let cached = this.versions.get(path);
+    if (!cached) {
+      cached = new Promise((resolve) => {
+        execFile(
+          path,
+          ['-NoProfile', '-NonInteractive', '-Command', "$PSVersionTable.PSEdition + ' ' + $PSVersionTable.PSVersion.ToString()"],
+          { timeout: 30_000, windowsHide: true, env: { ...this.options.env, POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off' } },
+          (error, stdout) => {
+            const match = /^(Desktop|Core) (\S+)/m.exec(String(stdout));
+            resolve(!error && match ? { edition: match[1]!, version: match[2]! } : undefined);
+          },
+        );
+      });
+      this.versions.set(path, cached);
+    }
+    return cached;
   }
 
   private pool(profileName: string, target: ShellTarget): SessionPool {
@@ -98,10 +149,10 @@ export class PowerShellService {
     if (existing) return existing.pool;
     const profile = this.profiles.get(profileName);
     const endpoint = this.endpointFor(profile, target);
-    const pwsh = findPwsh(this.options.env);
-    if (!pwsh) throw new ApiError('POWERSHELL_UNAVAILABLE', 'PowerShell (pwsh) was not found. Install PowerShell 7 or set UMC_PWSH to its path.');
+    const choice = chooseShell(endpoint.kind, hostEnvironment(this.options.env));
+    if (!choice.ok) throw new ApiError('POWERSHELL_UNAVAILABLE', choice.message);
     const pool = new SessionPool({
-      pwsh,
+      pwsh: choice.path,
       bridgeScript: findBridgeScript(this.options.env),
       endpoint,
       allowed: Object.keys(cmdletCatalog[target]),
@@ -110,7 +161,7 @@ export class PowerShellService {
       healthCheckAfterMs: this.options.healthCheckAfterMs,
       env: this.options.env,
     });
-    this.pools.set(key, { pool, endpoint: describeEndpoint(endpoint) });
+    this.pools.set(key, { pool, endpoint: describeEndpoint(profile, target), shell: { kind: choice.kind, path: choice.path, reason: choice.reason } });
     return pool;
   }
 
@@ -182,15 +233,22 @@ export class PowerShellService {
   }
 }
 
-function describeEndpoint(endpoint: BridgeEndpoint): string {
-  switch (endpoint.kind) {
+function endpointKind(configured: NonNullable<Profile['exchange'] | Profile['lync']>, target: ShellTarget): EndpointKind {
+  if (configured.kind === 'lab') return 'lab';
+  if (configured.kind === 'local') return 'lync-local';
+  return target === 'exchange' ? 'exchange-remote' : 'lync-remote';
+}
+
+/** The endpoint in a few words, for Settings, the PowerShell view and the shell test. */
+function describeEndpoint(profile: Profile, target: ShellTarget): string {
+  const configured = target === 'exchange' ? profile.exchange : profile.lync;
+  if (!configured) return '';
+  switch (configured.kind) {
     case 'lab':
-      return `lab module on ${endpoint.server}`;
-    case 'exchange-remote':
-      return `http://${endpoint.server}/PowerShell/ (${endpoint.authentication})`;
-    case 'lync-local':
+      return `lab module on ${profile.directory.host}`;
+    case 'local':
       return 'Import-Module Lync';
-    case 'lync-remote':
-      return `https://${endpoint.pool}/OcsPowerShell`;
+    case 'remote':
+      return 'server' in configured ? `http://${configured.server}/PowerShell/ (${configured.authentication})` : `https://${configured.pool}/OcsPowerShell`;
   }
 }

@@ -89,11 +89,6 @@ export function encodeRequest(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64');
 }
 
-/** PowerShell single-quoted literal for a path we chose ourselves (quotes doubled all the same). */
-function quotePath(path: string): string {
-  return `'${path.replace(/['\u2018\u2019\u201A\u201B]/g, (q) => q + q)}'`;
-}
-
 /**
  * One pwsh process driven through node-powershell, speaking the bridge protocol: one fixed command
  * per call with a base64 JSON argument, one JSON line back. A timeout or a cancel kills the
@@ -104,6 +99,8 @@ export class PowerShellSession {
   calls = 0;
   readonly startedAt = new Date().toISOString();
   lastUsed = Date.now();
+  /** What the bridge reported at start: "Desktop" 5.1 or "Core" 7.x. */
+  version: { edition: string; version: string } | undefined;
   private readonly shell: PowerShell;
   private readonly child: ChildProcess;
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -114,7 +111,10 @@ export class PowerShellSession {
       executable: options.pwsh,
       executableOptions: { '-NoProfile': true, '-NonInteractive': true, ...(process.platform === 'win32' ? { '-ExecutionPolicy': 'Bypass' } : {}) },
       throwOnInvocationError: false,
-      spawnOptions: { env: { ...options.env, TERM: 'dumb', NO_COLOR: '1', POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off' }, windowsHide: true },
+      // The bridge's path reaches PowerShell in the environment (UTF-16 on Windows), not on stdin,
+      // which Windows PowerShell 5.1 decodes in the console's code page: an install folder under a
+      // non-ASCII user name would arrive garbled.
+      spawnOptions: { env: { ...options.env, UMC_BRIDGE_SCRIPT: options.bridgeScript, TERM: 'dumb', NO_COLOR: '1', POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off' }, windowsHide: true },
     });
     const internals = this.shell as unknown as { process: ChildProcess; exitPromise: Promise<void> };
     this.child = internals.process;
@@ -136,13 +136,15 @@ export class PowerShellSession {
     const session = new PowerShellSession(options);
     try {
       // From here on the bridge reads stdin itself; no later line is evaluated as PowerShell.
-      await session.raw(`. ${quotePath(options.bridgeScript)}; Start-UmcLoop`, options.startTimeoutMs);
+      await session.raw('. $env:UMC_BRIDGE_SCRIPT; Start-UmcLoop', options.startTimeoutMs);
       const init = await session.exchange(`Initialize-UmcSession '${encodeRequest({ endpoint: options.endpoint, allowed: options.allowed })}'`, options.startTimeoutMs);
       if (!init.ok) {
         await session.dispose();
         const first = init.errors[0];
         throw new ApiError('POWERSHELL_UNAVAILABLE', `The PowerShell endpoint could not be opened: ${first?.message ?? 'unknown error'}`, { errors: init.errors });
       }
+      const reported = init.output[0] as { edition?: unknown; version?: unknown } | undefined;
+      if (reported) session.version = { edition: String(reported.edition ?? ''), version: String(reported.version ?? '') };
       session.state = 'idle';
       return session;
     } catch (error) {

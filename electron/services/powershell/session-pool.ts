@@ -38,6 +38,11 @@ export class SessionPool {
     return this.waiters.length;
   }
 
+  /** The edition and version the pool's sessions reported, once one has started. */
+  reportedVersion(): { edition?: string; version?: string } {
+    return this.sessions.find((s) => s.version)?.version ?? {};
+  }
+
   status(): Array<{ pid?: number; state: PowerShellSession['state']; calls: number; startedAt: string }> {
     return this.sessions.map((s) => ({ pid: s.pid, state: s.state, calls: s.calls, startedAt: s.startedAt }));
   }
