@@ -172,7 +172,7 @@ export class RowValidator {
   /** Said once for the file: SIP URI plans and faxes [S9]; lookups that could not cover the forest. */
   private notices(rows: ValidatedRow[]): RowMessage[] {
     const notices: RowMessage[] = [];
-    const onSip = rows.filter((r) => r.uriType === 'SipName' && r.status !== 'invalid');
+    const onSip = rows.filter((r) => r.uriType === 'SipName' && r.status === 'ready');
     if (onSip.length) {
       const plans = [...new Set(onSip.map((r) => r.dialPlan!))].sort();
       notices.push({ code: 'sip-uri-no-fax', severity: 'info', params: { count: String(onSip.length), dialPlans: plans.join(', ') } });
