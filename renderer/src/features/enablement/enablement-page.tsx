@@ -66,6 +66,8 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   const imported = (next: ImportSummary) => {
     setSummary(next);
     setMapping(next.mapping);
+    // An override is a decision about one file: a new file starts without it.
+    setAllowSipMismatch(false);
     setValidation(undefined);
     setJob(undefined);
     setMappingOpen(true);
