@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { method } from './method';
-import { columnMappingSchema, csvDelimiterSchema, csvEncodingSchema, enablementFieldSchema, enablementJobSchema, exportedFileSchema, importSummarySchema, validationCountsSchema, validatedRowSchema, validationResultSchema } from '../models/enablement';
+import { columnMappingSchema, csvDelimiterSchema, csvEncodingSchema, enablementFieldSchema, enablementJobSchema, exportedFileSchema, importSummarySchema, rowMessageSchema, sipMismatchOverrideSchema, validationCountsSchema, validatedRowSchema, validationResultSchema } from '../models/enablement';
 import { jobIdSchema } from '../models/jobs';
 import { profileNameSchema } from '../models/profile';
 
@@ -19,14 +19,34 @@ export const enablementApi = {
     'Reads a CSV (encoding and delimiter detected unless given) and suggests the column mapping.',
   ),
   'enablement.validate': method(
-    z.object({ importId, profile: profileNameSchema, mapping: columnMappingSchema, proposeExtensions: z.boolean().default(false) }).strict(),
+    z
+      .object({
+        importId,
+        profile: profileNameSchema,
+        mapping: columnMappingSchema,
+        proposeExtensions: z.boolean().default(false),
+        /** Accept, for every row, SIP resource identifiers that are not the user's Lync SIP address (never Exchange's own refusals). */
+        allowSipMismatch: z.boolean().optional(),
+      })
+      .strict(),
     validationResultSchema,
     'Checks every row against the directory and Exchange\'s rules, in batched lookups.',
   ),
   'enablement.edit': method(
-    z.object({ importId, edits: z.array(z.object({ line: z.number().int().min(1), field: enablementFieldSchema, value: z.string().max(1024) }).strict()).min(1).max(1000) }).strict(),
-    z.object({ rows: z.array(validatedRowSchema), counts: validationCountsSchema }),
-    'Changes cells and re-checks the rows they affect (including rows sharing an extension).',
+    z
+      .object({
+        importId,
+        edits: z.array(z.object({ line: z.number().int().min(1), field: enablementFieldSchema, value: z.string().max(1024) }).strict()).max(1000).default([]),
+        /** The Lync SIP address check: overridden for the whole job, or allowed (or no longer) for single rows. */
+        sipMismatch: z
+          .object({ job: z.boolean().optional(), rows: z.array(z.object({ line: z.number().int().min(1), allow: z.boolean() }).strict()).max(100_000).optional() })
+          .strict()
+          .optional(),
+      })
+      .strict()
+      .refine((i) => i.edits.length > 0 || i.sipMismatch !== undefined, 'Give at least one edit or an override.'),
+    z.object({ rows: z.array(validatedRowSchema), counts: validationCountsSchema, notices: z.array(rowMessageSchema), sipMismatchOverride: sipMismatchOverrideSchema }),
+    'Changes cells or the Lync SIP address override and re-checks the rows they affect (including rows sharing an extension).',
   ),
   'enablement.start': method(
     z.object({

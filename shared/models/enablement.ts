@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { jobProgressSchema } from './jobs';
+import { uriTypeSchema } from './topology';
 
 /** The Enable-UMMailbox parameters a CSV column can feed. */
 export const enablementFieldSchema = z.enum(['Identity', 'Extensions', 'SIPResourceIdentifier', 'UMMailboxPolicy', 'PIN', 'PINExpired', 'NotifyEmail']);
@@ -50,6 +51,10 @@ export const rowMessageSchema = z.object({
   code: z.string(),
   severity: z.enum(['error', 'warning', 'info']),
   params: z.record(z.string(), z.string()),
+  /** A console rule (not Exchange's) the admin may override: the Lync SIP address check. */
+  overridable: z.boolean().optional(),
+  /** Overridden by the admin, for this row or for the whole job: kept as a warning and recorded. */
+  overridden: z.enum(['row', 'job']).optional(),
 });
 export type RowMessage = z.infer<typeof rowMessageSchema>;
 
@@ -74,11 +79,15 @@ export const validatedRowSchema = z.object({
   values: rowValuesSchema,
   status: rowStatusSchema,
   messages: z.array(rowMessageSchema),
-  user: z.object({ dn: z.string(), displayName: z.string().optional(), sipAddress: z.string().optional() }).optional(),
+  /** The user the identity resolved to: its sip: proxy address and its Lync SIP address (msRTCSIP-PrimaryUserAddress), both without `sip:`. */
+  user: z.object({ dn: z.string(), displayName: z.string().optional(), sipAddress: z.string().optional(), lyncAddress: z.string().optional() }).optional(),
   dialPlan: z.string().optional(),
+  uriType: uriTypeSchema.optional(),
   policyDn: z.string().optional(),
-  /** The extensions Enable-UMMailbox will be given (or will derive). */
+  /** The extensions Exchange will use: `values.Extensions` is what is sent; empty there when Exchange derives them. */
   extensions: z.array(z.string()),
+  /** The SIP resource identifier Exchange will use (sent, or on a SIP URI plan the user's sip: proxy when none is sent). */
+  sipResourceIdentifier: z.string().optional(),
   edited: z.boolean(),
 });
 export type ValidatedRow = z.infer<typeof validatedRowSchema>;
@@ -86,11 +95,18 @@ export type ValidatedRow = z.infer<typeof validatedRowSchema>;
 export const validationCountsSchema = z.object({ total: z.number().int(), ready: z.number().int(), alreadyDone: z.number().int(), invalid: z.number().int(), warnings: z.number().int() });
 export type ValidationCounts = z.infer<typeof validationCountsSchema>;
 
+/** The admin's override of the Lync SIP address check: for every row of the job, and for single lines. */
+export const sipMismatchOverrideSchema = z.object({ job: z.boolean(), lines: z.array(z.number().int()) });
+export type SipMismatchOverride = z.infer<typeof sipMismatchOverrideSchema>;
+
 export const validationResultSchema = z.object({
   importId: z.string(),
   profile: z.string(),
   rows: z.array(validatedRowSchema),
   counts: validationCountsSchema,
+  /** Said once for the file rather than on every row (e.g. faxes on SIP URI dial plans). */
+  notices: z.array(rowMessageSchema),
+  sipMismatchOverride: sipMismatchOverrideSchema,
   stats: z.object({ ldapRoundTrips: z.number().int(), milliseconds: z.number() }),
 });
 export type ValidationResult = z.infer<typeof validationResultSchema>;
@@ -116,6 +132,8 @@ export const enablementJobSchema = z.object({
   profile: z.string(),
   dryRun: z.boolean(),
   concurrency: z.number().int(),
+  /** The Lync SIP address check the admin overrode for this job (recorded in its journal). */
+  sipMismatchOverride: sipMismatchOverrideSchema.optional(),
   progress: jobProgressSchema,
   results: z.array(rowResultSchema),
 });

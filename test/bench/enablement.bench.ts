@@ -14,8 +14,8 @@ import { benchServices, printResult, round } from './bench-support';
  * before each run, since the enablement part enables users).
  *
  * 1. Validation of 10,000 rows: the console's batched lookups vs the same lookups one row at a
- *    time (user by identity, then its extension and SIP identifier), in the same run: time and
- *    LDAP round trips.
+ *    time (user by identity, then its extension and SIP identifier, forest-wide through the global
+ *    catalog), in the same run: time and LDAP round trips.
  * 2. Enablement of 2,000 rows: the console's journalled job vs a plain
  *    `Import-Csv | ForEach-Object { Enable-UMMailbox @row }` pwsh loop against the same lab module,
  *    each on its own 2,000 users.
@@ -31,7 +31,7 @@ const services = benchServices();
 const lab = services.lab!;
 await services.connections.connect(profile);
 const session = await services.connections.ensure(profile);
-const base = session.rootDse.defaultNamingContext;
+const domains = [{ dn: session.rootDse.defaultNamingContext, dnsName: 'contoso.test', netbios: 'CONTOSO' }];
 
 /** Lab users the seed left without UM, with a SIP address (lab.md's distribution), from index `from`. */
 function freshUsers(from: number, count: number): number[] {
@@ -58,9 +58,9 @@ const batchedSeconds = Number(process.hrtime.bigint() - batchedStarted) / 1e9;
 const perRowBefore = session.stats.roundTrips;
 const perRowStarted = process.hrtime.bigint();
 for (const r of validationRows) {
-  await findUsers(session, base, [r.Identity]);
-  await findHolders(session, base, [holderKey(r.Extensions, context)]);
-  await findHolders(session, base, [holderKey(r.SIPResourceIdentifier, context)]);
+  await findUsers(session, [r.Identity], domains);
+  await findHolders(session, { eum: [holderKey(r.Extensions, context)], sip: [] });
+  await findHolders(session, { eum: [], sip: [r.SIPResourceIdentifier] });
 }
 const perRowSeconds = Number(process.hrtime.bigint() - perRowStarted) / 1e9;
 const perRowTrips = session.stats.roundTrips - perRowBefore;

@@ -6,13 +6,16 @@ import { expect, test } from './support/test';
 
 const fixture = join(import.meta.dirname, '../fixtures/enablement/redmond-batch.csv');
 const users = [150, 151, 152, 153].map((i) => `u00${i}`);
+/** Lync users the seed left without a sip: proxy address (i % 50 == 27): the Lync SIP address check applies to them. */
+const noProxyUsers = ['u00177', 'u00227'];
 
-/** Puts the fixture's users back to their seeded, not-UM-enabled state. */
+/** Puts the spec's users back to their seeded, not-UM-enabled state. */
 function disableFixtureUsers(): void {
-  for (const sam of users) {
+  for (const sam of [...users, ...noProxyUsers]) {
     const upn = `${sam}@contoso.test`;
+    const proxies = noProxyUsers.includes(sam) ? `proxyAddresses: SMTP:${upn}\n` : `proxyAddresses: SMTP:${upn}\nproxyAddresses: sip:${upn}\n`;
     labModify(
-      `dn: CN=${sam},OU=Users,OU=Lab,DC=contoso,DC=test\nchangetype: modify\nreplace: msExchUMEnabledFlags\nmsExchUMEnabledFlags: 830\n-\nreplace: msExchUMTemplateLink\n-\nreplace: msExchUMRecipientDialPlanLink\n-\nreplace: msExchUMDtmfMap\n-\nreplace: msExchUMPinChecksum\n-\nreplace: proxyAddresses\nproxyAddresses: SMTP:${upn}\nproxyAddresses: sip:${upn}\n-\n`,
+      `dn: CN=${sam},OU=Users,OU=Lab,DC=contoso,DC=test\nchangetype: modify\nreplace: msExchUMEnabledFlags\nmsExchUMEnabledFlags: 830\n-\nreplace: msExchUMTemplateLink\n-\nreplace: msExchUMRecipientDialPlanLink\n-\nreplace: msExchUMDtmfMap\n-\nreplace: msExchUMPinChecksum\n-\nreplace: proxyAddresses\n${proxies}-\n`,
     );
   }
 }
@@ -32,7 +35,10 @@ test('import a CSV, fix a row in the grid, run it and export the results', async
   await expect(page.getByTestId('validation-summary')).toContainText('5 rows: 3 ready, 0 already done, 2 invalid');
   const grid = page.getByTestId('rows-grid');
   await expect(grid.getByTestId('status-4')).toHaveText('Invalid');
-  await expect(grid.locator('[data-id="4"]')).toContainText('is not the user\'s SIP address u00152@contoso.test');
+  // Exchange's own refusal: the identifier differs from the mailbox's sip: proxy; the grid shows it without sip:.
+  await expect(grid.locator('[data-id="4"]')).toContainText("doesn't match the mailbox's existing SIP proxy address u00152@contoso.test");
+  await expect(grid.locator('[data-id="4"] [data-field="SIPResourceIdentifier"]')).toHaveText('wrong@contoso.test');
+  await expect(page.getByTestId('notice-sip-uri-no-fax')).toContainText("can't receive incoming faxes");
   await screenshot(page, 'enablement-validation');
 
   // Fix line 4's SIP resource identifier in the grid: it is re-checked at once.
@@ -54,8 +60,9 @@ test('import a CSV, fix a row in the grid, run it and export the results', async
   await page.getByTestId('export-csv').click();
   const file = await (await download).path();
   const exported = readFileSync(file, 'utf8');
-  expect(exported).toContain('UserPrincipalName,UMMailboxPolicy,Extension,SipAddress,PIN,Department,Line,Outcome,Message');
-  expect(exported).toContain('u00150@contoso.test,Redmond Default Policy,00150,sip:u00150@contoso.test,(not exported),Sales,2,enabled,');
+  // The file's own columns untouched, then what Enable-UMMailbox was sent (sip: stripped).
+  expect(exported).toContain('UserPrincipalName,UMMailboxPolicy,Extension,SipAddress,PIN,Department,SentExtensions,SentSIPResourceIdentifier,Line,Outcome,Message');
+  expect(exported).toContain('u00150@contoso.test,Redmond Default Policy,00150,sip:u00150@contoso.test,(not exported),Sales,00150,u00150@contoso.test,2,enabled,');
   expect(exported).toContain(`'=HYPERLINK(""http://x"")`);
   expect(exported).not.toContain('246810');
 
@@ -64,5 +71,46 @@ test('import a CSV, fix a row in the grid, run it and export the results', async
   await expect(page.getByTestId('run-stats')).toContainText('已完成 4');
   await screenshot(page, 'enablement-results-zh-TW');
   await setLanguage(page, 'en');
+  await disconnectAll(page);
+});
+
+test('allow an identifier that is not the Lync SIP address, for one row or for the job', async ({ page }) => {
+  await openConsole(page);
+  await connectProfile(page, 'lab-exchadmin');
+  await goTo(page, 'enablement');
+  const csv = ['Identity,UMMailboxPolicy,Extensions,SIPResourceIdentifier', 'user00177,Redmond Default Policy,00177,sip:voicemail.u00177@contoso.test', 'user00227,Redmond Default Policy,00227,voicemail.u00227@contoso.test', ''].join('\r\n');
+  await page.getByTestId('csv-file-input').setInputFiles({ name: 'lync-mismatch.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByTestId('validate').click();
+  await expect(page.getByTestId('validation-summary')).toContainText('2 rows: 0 ready, 0 already done, 2 invalid');
+  const grid = page.getByTestId('rows-grid');
+  await expect(grid.locator('[data-id="2"]')).toContainText("is not the user's Lync SIP address u00177@contoso.test");
+
+  // One row: allowed, and it says so.
+  await grid.getByTestId('override-2').click();
+  await expect(grid.getByTestId('status-2')).toHaveText('Ready');
+  await expect(grid.locator('[data-id="2"]')).toContainText('Overridden for this row');
+  await expect(grid.getByTestId('overridden-2')).toHaveText('Allowed');
+  await expect(grid.getByTestId('override-3')).toBeVisible();
+  await expect(grid.getByTestId('status-3')).toHaveText('Invalid');
+  await screenshot(page, 'enablement-override-row');
+
+  // The whole job: every such row, until it is switched off again.
+  await page.getByTestId('allow-sip-mismatch').click();
+  await expect(grid.getByTestId('status-3')).toHaveText('Ready');
+  await expect(grid.getByTestId('overridden-3')).toHaveText('Allowed');
+  await expect(grid.locator('[data-id="3"]')).toContainText('Overridden for every row of the job');
+  await screenshot(page, 'enablement-override-job');
+  await setLanguage(page, 'zh-TW');
+  await expect(grid.getByTestId('overridden-3')).toHaveText('已允許');
+  await screenshot(page, 'enablement-override-job-zh-TW');
+  await setLanguage(page, 'en');
+  await page.getByTestId('allow-sip-mismatch').click();
+  await expect(grid.getByTestId('status-3')).toHaveText('Invalid');
+  await expect(grid.getByTestId('status-2')).toHaveText('Ready');
+
+  await page.getByTestId('run-start').click();
+  await expect(page.getByTestId('run-progress')).toHaveAttribute('data-state', 'completed', { timeout: 60_000 });
+  await expect(grid.getByTestId('outcome-2')).toHaveText('Enabled');
+  await expect(grid.getByTestId('outcome-3')).toHaveText('Invalid');
   await disconnectAll(page);
 });

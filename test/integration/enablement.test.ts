@@ -68,25 +68,26 @@ const redmondRow = (i: number, extra: string[] = ['']) => [`${sam(i)}@contoso.te
 describe('validation rules (domain.md §3), one row each', () => {
   let result: Awaited<ReturnType<typeof importAndValidate>>;
   beforeAll(async () => {
-    // A mailbox user with no telephone number, and a second "User 00010" to make a name ambiguous.
+    // A mailbox user with no telephone number; a second "User 00010" display name; a second mailbox named u00019 elsewhere.
     await admin.add(`CN=nophone,${users}`, { objectClass: 'user', sAMAccountName: 'nophone', userPrincipalName: 'nophone@contoso.test', msExchMailboxGuid: Buffer.alloc(16, 7), msExchUMEnabledFlags: '830', userAccountControl: '514' });
     await admin.add(`CN=twin,${users}`, { objectClass: 'user', sAMAccountName: 'twin', displayName: 'User 00010', userAccountControl: '514' });
+    await admin.add(`CN=u00019,OU=Delegated,OU=Lab,DC=contoso,DC=test`, { objectClass: 'user', sAMAccountName: 'u00019b', msExchMailboxGuid: Buffer.alloc(16, 9), msExchUMEnabledFlags: '830', userAccountControl: '514' });
     result = await importAndValidate(
       csv([
         header,
         ['u00010@contoso.test', redmond, '00010', 'sip:u00010@contoso.test', '135790', 'ok'], // 2 ready
         ['nobody@contoso.test', redmond, '11111', '', '', ''], // 3 user-not-found
-        ['User 00010', redmond, '22222', '', '', ''], // 4 user-ambiguous
+        ['User 00010', redmond, '22222', '', '', ''], // 4 a display name only: -Identity does not take one [S14]
         ['nomailbox1@contoso.test', redmond, '33333', '', '', ''], // 5 no-mailbox
         ['u00011@contoso.test', 'Nowhere Policy', '44444', '', '', ''], // 6 policy-not-found
         ['u00001@contoso.test', redmond, '00001', 'u00001@contoso.test', '', ''], // 7 already done
         ['u00002@contoso.test', 'Tokyo Default Policy', '0002', 'u00002@contoso.test', '', ''], // 8 already enabled, different
         ['u00013@contoso.test', redmond, '123', 'u00013@contoso.test', '', ''], // 9 extension-invalid
         ['u00014@contoso.test', redmond, '00003', 'u00014@contoso.test', '', ''], // 10 extension-taken (u00003)
-        ['u00015@contoso.test', redmond, '50123', 'u00015@contoso.test', '', ''], // 11 extension-is-pilot (RedmondAA)
-        ['u00016@contoso.test', redmond, '00016', '', '', ''], // 12 sri-required-sip
-        ['u00017@contoso.test', redmond, '00017', 'u00018@contoso.test', '', ''], // 13 sri-mismatch
-        ['u00027@contoso.test', redmond, '00027', 'u00027@contoso.test', '', ''], // 14 sip-proxy-missing
+        ['u00015@contoso.test', redmond, '50123', 'u00015@contoso.test', '', ''], // 11 RedmondAA's pilot's last digits: Exchange accepts, a warning says so
+        ['u00016@contoso.test', redmond, '00016', '', '', ''], // 12 no SRI on a SIP URI plan: Exchange takes the sip: proxy
+        ['u00017@contoso.test', redmond, '00017', 'u00018@contoso.test', '', ''], // 13 sri-mismatch (Exchange's), and not the Lync address
+        ['u00027@contoso.test', redmond, '00027', 'u00027@contoso.test', '', ''], // 14 no sip: proxy: Exchange accepts the SRI given
         ['u00020@contoso.test', 'Legacy Default Policy', '0020', 'u00020@contoso.test', '', ''], // 15 sri-not-allowed
         ['u00021@contoso.test', 'Taipei Default Policy', '00021', '', '', ''], // 16 sri-required-e164
         ['u00022@contoso.test', 'Taipei Default Policy', '00022', '12345', '', ''], // 17 sri-not-e164
@@ -99,6 +100,18 @@ describe('validation rules (domain.md §3), one row each', () => {
         ['u00032@contoso.test', 'Legacy Default Policy', '0032', '', '', ''], // 24 duplicate-user with 25
         ['u00032@contoso.test', 'Legacy Default Policy', '0033', '', '', ''], // 25
         ['CONTOSO\\u00034', 'Legacy Default Policy', '0034', '', '', ''], // 26 DOMAIN\user resolves
+        ['u00019', redmond, '00019', 'u00019@contoso.test', '', ''], // 27 two mailboxes named u00019: ambiguous
+        ['user00053', 'Legacy Default Policy', '0053', '', '', ''], // 28 the alias (mailNickname) resolves
+        ['u00018@contoso.test', redmond, '00018', '', '', ''], // 29 sri-required-sip: no SRI and no sip: proxy
+        ['u00036@contoso.test', 'Hsinchu Default Policy', '00036', '', '', ''], // 30 E.164 plan that does not require an SRI
+        ['u00037@contoso.test', 'Taipei Default Policy', '00037', '+886255550199', '', ''], // 31 sri-is-pilot (Taipei's PilotIdentifierList)
+        ['u00038@contoso.test', 'Tokyo Default Policy', '0038', 'u00003@contoso.test', '', ''], // 32 sri-taken: u00003's EUM in Redmond's context
+        ['u00039@contoso.test', 'Tokyo Default Policy', '0039', 'u00011@contoso.test', '', ''], // 33 sri-taken: u00011's sip: proxy
+        ['u00040@contoso.test', redmond, '00040', 'u00040@contoso.test', '123456', ''], // 34 pin-sequential (Redmond: common patterns not allowed)
+        ['u00041@contoso.test', 'Tokyo Default Policy', '0041', 'u00041@contoso.test', '1234', ''], // 35 Tokyo allows common patterns
+        ['u00042@contoso.test', 'Legacy Default Policy', '0042', '', '0042', ''], // 36 pin-extension-suffix
+        ['u00043@contoso.test', 'Tokyo Default Policy', '0043', 'u00043@contoso.test', '0043', ''], // 37 extension digits, but the SRI is the primary address
+        ['u00044@contoso.test', redmond, '00044', 'SIP:u00044@contoso.test', '', ''], // 38 SIP: typed, sent without it
       ]),
     );
   });
@@ -106,17 +119,17 @@ describe('validation rules (domain.md §3), one row each', () => {
   it.each([
     [2, 'ready', []],
     [3, 'invalid', ['user-not-found']],
-    [4, 'invalid', ['user-ambiguous']],
+    [4, 'invalid', ['identity-display-name-only']],
     [5, 'invalid', ['no-mailbox']],
     [6, 'invalid', ['policy-not-found']],
     [7, 'already-done', ['already-enabled-same']],
     [8, 'invalid', ['already-enabled-different']],
     [9, 'invalid', ['extension-invalid']],
     [10, 'invalid', ['extension-taken']],
-    [11, 'invalid', ['extension-is-pilot']],
-    [12, 'invalid', ['sri-required-sip']],
-    [13, 'invalid', ['sri-mismatch']],
-    [14, 'invalid', ['sip-proxy-missing']],
+    [11, 'ready', ['extension-matches-pilot-digits']],
+    [12, 'ready', ['sri-from-sip-proxy']],
+    [13, 'invalid', ['sri-mismatch', 'sri-not-lync-address']],
+    [14, 'ready', ['no-sip-proxy']],
     [15, 'invalid', ['sri-not-allowed']],
     [16, 'invalid', ['sri-required-e164']],
     [17, 'invalid', ['sri-not-e164']],
@@ -129,6 +142,18 @@ describe('validation rules (domain.md §3), one row each', () => {
     [24, 'invalid', ['duplicate-user']],
     [25, 'invalid', ['duplicate-user']],
     [26, 'ready', []],
+    [27, 'invalid', ['user-ambiguous']],
+    [28, 'ready', []],
+    [29, 'invalid', ['sri-required-sip']],
+    [30, 'ready', []],
+    [31, 'invalid', ['sri-is-pilot']],
+    [32, 'invalid', ['sri-taken', 'sri-no-lync-address']],
+    [33, 'invalid', ['sri-taken', 'sri-no-lync-address']],
+    [34, 'invalid', ['pin-sequential']],
+    [35, 'ready', []],
+    [36, 'invalid', ['pin-extension-suffix']],
+    [37, 'ready', ['pin-numeric-extension-suffix']],
+    [38, 'ready', []],
   ] as const)('line %i is %s %j', (line, status, expected) => {
     const row = result.row(line);
     expect(row.status, JSON.stringify(row.messages)).toBe(status);
@@ -136,8 +161,20 @@ describe('validation rules (domain.md §3), one row each', () => {
   });
 
   it('uses batched lookups: a handful of LDAP round trips for the whole file', () => {
-    expect(result.validation.stats.ldapRoundTrips).toBeLessThanOrEqual(4);
-    expect(result.validation.counts).toMatchObject({ total: 25, ready: 4, alreadyDone: 1 });
+    // Forest-wide since the lookups go through the global catalog [S11]: opening it (3), one
+    // identity search (2), one read of candidates the GC shows without a mailbox from their domain
+    // (2), one search for the holders of every extension and SIP address (2).
+    expect(result.validation.stats.ldapRoundTrips).toBeLessThanOrEqual(9);
+    expect(result.validation.counts).toMatchObject({ total: 37, ready: 12, alreadyDone: 1 });
+  });
+
+  it('explains a display-name-only identity with the alias to use, and shows the values as they are sent', () => {
+    expect(result.row(4).messages[0]!.params).toMatchObject({ identity: 'User 00010', count: '2', suggestion: 'user00010' });
+    expect(result.row(4).messages[0]!.params.matches!.split('; ').sort()).toEqual(['twin', 'u00010']);
+    expect(result.row(38).values.SIPResourceIdentifier).toBe('u00044@contoso.test');
+    expect(result.row(12)).toMatchObject({ values: { SIPResourceIdentifier: '' }, sipResourceIdentifier: 'u00016@contoso.test' });
+    expect(result.row(32).messages[0]!.params).toMatchObject({ sri: 'u00003@contoso.test', holder: 'u00003' });
+    expect(result.validation.notices).toContainEqual(expect.objectContaining({ code: 'sip-uri-no-fax', params: expect.objectContaining({ dialPlans: 'Redmond, Tokyo' }) }));
   });
 
   it('takes the extension Exchange would from telephoneNumber, and proposes one from the line URI when asked', async () => {
@@ -267,6 +304,161 @@ describe('hostile values', () => {
   });
 });
 
+/** Enable-UMMailbox called directly, as the lab's stand-in for Exchange answers it. */
+async function labEnable(parameters: Record<string, unknown>): Promise<{ ok: boolean; id?: string; message?: string }> {
+  const result = await services.powershell.run(profile, 'exchange', 'Enable-UMMailbox', { UMMailboxPolicy: redmond, ValidateOnly: true, ...parameters });
+  const first = result.errors[0];
+  return { ok: result.ok, ...(first ? { id: first.fullyQualifiedErrorId?.split(',')[0], message: first.message } : {}) };
+}
+
+async function runJob(validation: ValidationResult): Promise<RowResult[]> {
+  const job = await services.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 2 });
+  return (await services.enablement.wait(job.jobId)).results;
+}
+
+describe('as Exchange does it: the console and the lab agree (S11, S12, S13, S14)', () => {
+  it('names users by alias, sends SIP: typed SRIs without the prefix and accepts an AA pilot\'s last digits as an extension', async () => {
+    const before = callCount();
+    const { validation, row } = await importAndValidate(
+      csv([
+        header,
+        ['user00045', redmond, '50123', 'SIP:u00045@contoso.test', '', ''], // 2 alias; SIP: typed; RedmondAA's pilot +14255550123 ends in 50123
+        ['user00046', redmond, '00046', '', '', ''], // 3 alias; no SRI: Exchange takes the sip: proxy
+      ]),
+    );
+    expect([row(2).status, row(3).status]).toEqual(['ready', 'ready']);
+    expect(row(2).messages.filter((m) => m.severity !== 'info').map((m) => m.code)).toEqual(['extension-matches-pilot-digits']);
+    expect(row(2).values).toMatchObject({ Extensions: '50123', SIPResourceIdentifier: 'u00045@contoso.test' });
+    const results = await runJob(validation);
+    expect(results.map((r) => r.outcome)).toEqual(['enabled', 'enabled']);
+    const calls = callsSince(before).filter((c) => c.cmdlet === 'Enable-UMMailbox');
+    expect(calls.map((c) => c.parameters.SIPResourceIdentifier)).toEqual(['u00045@contoso.test', undefined]);
+    expect(calls[0]!.parameters.Extensions).toEqual(['50123']);
+    expect((await umState('u00045')).eum.sort()).toEqual(['EUM:u00045@contoso.test;phone-context=Redmond.contoso.test', 'eum:50123;phone-context=Redmond.contoso.test']);
+    expect((await umState('u00046')).eum).toContain('EUM:u00046@contoso.test;phone-context=Redmond.contoso.test');
+    // The lab resolves the alias itself too, and never a display name [S14].
+    expect(await labEnable({ Identity: 'user00047', Extensions: ['00047'] })).toMatchObject({ ok: true });
+    expect(await labEnable({ Identity: 'User 00047', Extensions: ['00047'] })).toMatchObject({ ok: false, id: 'ManagementObjectNotFoundException' });
+  });
+
+  it('refuses a sip:-prefixed identifier sent raw, as Exchange does', async () => {
+    expect(await labEnable({ Identity: 'u00056', Extensions: ['00056'], SIPResourceIdentifier: 'sip:u00056@contoso.test' })).toEqual({
+      ok: false,
+      id: 'SIPResouceIdConflictWithExistingValue',
+      message: "The SIP Resource Identifier specified, 'sip:u00056@contoso.test', doesn't match the existing SIP proxy address 'u00056@contoso.test'.",
+    });
+    // No sip: proxy to compare with: the format itself is refused.
+    expect(await labEnable({ Identity: 'u00058', Extensions: ['00058'], SIPResourceIdentifier: 'sip:u00058@contoso.test' })).toMatchObject({ ok: false, id: 'InvalidSipNameResourceIdException' });
+    expect(await labEnable({ Identity: 'u00056', Extensions: ['00056'], SIPResourceIdentifier: 'u00056@contoso.test' })).toMatchObject({ ok: true });
+  });
+
+  it('needs an SRI on Taipei but not on Hsinchu (SipResourceIdentifierRequired), and refuses an E.164 SRI equal to any pilot', async () => {
+    const { validation, row } = await importAndValidate(
+      csv([
+        header,
+        ['u00052@contoso.test', 'Hsinchu Default Policy', '00052', '', '', ''], // 2
+        ['u00054@contoso.test', 'Taipei Default Policy', '00054', '', '', ''], // 3
+        ['u00055@contoso.test', 'Hsinchu Default Policy', '00055', '+14255550123', '', ''], // 4 RedmondAA's pilot
+      ]),
+    );
+    expect([2, 3, 4].map((l) => [row(l).status, codes(row(l))])).toEqual([
+      ['ready', []],
+      ['invalid', ['sri-required-e164']],
+      ['invalid', ['sri-is-pilot']],
+    ]);
+    expect((await runJob(validation)).map((r) => [r.line, r.outcome])).toEqual([
+      [2, 'enabled'],
+      [3, 'invalid'],
+      [4, 'invalid'],
+    ]);
+    expect((await umState('u00052')).eum).toEqual(['EUM:00052;phone-context=Hsinchu.contoso.test']);
+    const taipei = { UMMailboxPolicy: 'Taipei Default Policy' };
+    expect(await labEnable({ ...taipei, Identity: 'u00054', Extensions: ['00054'] })).toMatchObject({ ok: false, id: 'E164ResourceIdNeededException', message: 'An E.164 (example: +14255550198) telephone number must be specified.' });
+    expect(await labEnable({ ...taipei, Identity: 'u00054', Extensions: ['00054'], SIPResourceIdentifier: '+886255550199' })).toMatchObject({
+      ok: false,
+      id: 'ExtensionAlreadyUsedAsPilotNumberException',
+      message: 'Extension +886255550199 is already assigned as a pilot number to dial plan Taipei or to one of its auto attendants.',
+    });
+    expect(await labEnable({ UMMailboxPolicy: 'Hsinchu Default Policy', Identity: 'u00055', Extensions: ['00055'], SIPResourceIdentifier: '+14255550123' })).toMatchObject({ ok: false, id: 'ExtensionAlreadyUsedAsPilotNumberException' });
+  });
+
+  it('refuses a SIP identifier another user holds in another phone context, or as a sip: proxy', async () => {
+    const tokyo = { UMMailboxPolicy: 'Tokyo Default Policy' };
+    expect(await labEnable({ ...tokyo, Identity: 'u00038', Extensions: ['0038'], SIPResourceIdentifier: 'u00003@contoso.test' })).toEqual({
+      ok: false,
+      id: 'SipUriAlreadyRegisteredException',
+      message: "The SIP URI 'u00003@contoso.test' is already assigned to user 'u00003'.",
+    });
+    expect(await labEnable({ ...tokyo, Identity: 'u00039', Extensions: ['0039'], SIPResourceIdentifier: 'u00011@contoso.test' })).toMatchObject({ ok: false, id: 'SipUriAlreadyRegisteredException' });
+  });
+
+  it('applies the policy\'s PIN rules: sequential refused on Redmond, allowed on Tokyo; the extension\'s suffix refused with and without common patterns', async () => {
+    expect(await labEnable({ Identity: 'u00040', Extensions: ['00040'], PIN: '123456' })).toMatchObject({ ok: false, id: 'WeakPinException', message: expect.stringContaining("can't include only consecutive numbers") });
+    expect(await labEnable({ UMMailboxPolicy: 'Tokyo Default Policy', Identity: 'u00041', Extensions: ['0041'], PIN: '1234' })).toMatchObject({ ok: true });
+    const legacyPolicy = 'CN=Legacy Default Policy,CN=UM Mailbox Policies,CN=Contoso,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=contoso,DC=test';
+    const suffixRow = csv([header, ['u00057@contoso.test', 'Legacy Default Policy', '0057', '', '0057', '']]);
+    for (const allow of ['0', '1']) {
+      await admin.modify(legacyPolicy, [{ operation: 'replace', attribute: 'msExchUMPinPolicyDisallowCommonPatterns', values: allow }]);
+      try {
+        const { row } = await importAndValidate(suffixRow);
+        expect(codes(row(2)), `AllowCommonPatterns=${allow}`).toEqual(['pin-extension-suffix']);
+        expect(await labEnable({ UMMailboxPolicy: 'Legacy Default Policy', Identity: 'u00057', Extensions: ['0057'], PIN: '0057' }), `AllowCommonPatterns=${allow}`).toMatchObject({ ok: false, id: 'WeakPinException' });
+        // Tokyo-style leniency does not cover the suffix, but a PIN that is not one passes.
+        if (allow === '1') expect(await labEnable({ UMMailboxPolicy: 'Legacy Default Policy', Identity: 'u00057', Extensions: ['0057'], PIN: '1111' })).toMatchObject({ ok: true });
+      } finally {
+        await admin.modify(legacyPolicy, [{ operation: 'replace', attribute: 'msExchUMPinPolicyDisallowCommonPatterns', values: '0' }]);
+      }
+    }
+  });
+
+  it('runs an identifier that is not the Lync SIP address only when the admin overrides it, per row or per job, and never past Exchange\'s own mismatch', async () => {
+    const file = csv([
+      header,
+      ['u00077@contoso.test', redmond, '00077', 'vm.u00077@contoso.test', '', ''], // 2 no sip: proxy; SRI is not its Lync address
+      ['u00062@contoso.test', redmond, '00062', 'vm.u00062@contoso.test', '', ''], // 3 has a sip: proxy: Exchange's own mismatch
+    ]);
+    // Per row.
+    const first = await importAndValidate(file);
+    expect(codes(first.row(2))).toEqual(['sri-not-lync-address']);
+    expect(first.row(2).messages[0]).toMatchObject({ severity: 'error', overridable: true });
+    const allowed = await services.enablement.edit({ importId: first.validation.importId, sipMismatch: { rows: [{ line: 2, allow: true }, { line: 3, allow: true }] } });
+    expect(allowed.sipMismatchOverride).toEqual({ job: false, lines: [2, 3] });
+    const byLine = new Map(allowed.rows.map((r) => [r.line, r]));
+    expect(byLine.get(2)).toMatchObject({ status: 'ready', messages: [{ code: 'sri-not-lync-address', severity: 'warning', overridden: 'row' }, { code: 'no-sip-proxy' }] });
+    expect(codes(byLine.get(3)!)).toEqual(['sri-mismatch', 'sri-not-lync-address']);
+    expect(byLine.get(3)!.status).toBe('invalid');
+    const job = await services.enablement.start({ importId: first.validation.importId, dryRun: false, concurrency: 1 });
+    const done = await services.enablement.wait(job.jobId);
+    expect(done.results.map((r) => [r.line, r.outcome])).toEqual([
+      [2, 'enabled'],
+      [3, 'invalid'],
+    ]);
+    expect(done.sipMismatchOverride).toEqual({ job: false, lines: [2, 3] });
+    expect((await umState('u00077')).eum).toContain('EUM:vm.u00077@contoso.test;phone-context=Redmond.contoso.test');
+    const journal = JSON.parse(readFileSync(join(services.environment.dataDir, 'enablement-jobs', job.jobId, 'job.json'), 'utf8'));
+    expect(journal.sipMismatchOverride).toEqual({ job: false, lines: [2, 3] });
+    const [audit] = services.audit.list({ action: 'enablement.enable', target: `CN=u00077,${users}` });
+    expect(audit!.after).toMatchObject({ sipResourceIdentifier: 'vm.u00077@contoso.test', lyncSipAddressOverride: { scope: 'row', lyncAddress: 'u00077@contoso.test' } });
+
+    // Per job.
+    const second = await importAndValidate(csv([header, ['u00127@contoso.test', redmond, '00127', 'vm.u00127@contoso.test', '', ''], ['u00062@contoso.test', redmond, '00062', 'vm.u00062@contoso.test', '', '']]));
+    expect(second.row(2).status).toBe('invalid');
+    const revalidated = await services.enablement.validate({ importId: second.validation.importId, profile, mapping: second.summary.mapping, proposeExtensions: false, allowSipMismatch: true });
+    const row2 = revalidated.rows.find((r) => r.line === 2)!;
+    expect(row2).toMatchObject({ status: 'ready', messages: [{ code: 'sri-not-lync-address', overridden: 'job' }, { code: 'no-sip-proxy' }] });
+    expect(revalidated.rows.find((r) => r.line === 3)!.status).toBe('invalid');
+    const results = await runJob(revalidated);
+    expect(results.map((r) => [r.line, r.outcome])).toEqual([
+      [2, 'enabled'],
+      [3, 'invalid'],
+    ]);
+    const [jobAudit] = services.audit.list({ action: 'enablement.enable', target: `CN=u00127,${users}` });
+    expect(jobAudit!.after).toMatchObject({ lyncSipAddressOverride: { scope: 'job' } });
+    // Exchange's own refusal is what the lab says too.
+    expect(await labEnable({ Identity: 'u00062', Extensions: ['00062'], SIPResourceIdentifier: 'vm.u00062@contoso.test' })).toMatchObject({ ok: false, id: 'SIPResouceIdConflictWithExistingValue' });
+  });
+});
+
 describe('running', () => {
   it('enables the ready rows through Enable-UMMailbox, journals and audits each, and exports per-row results', async () => {
     const ids = freshUsers(210, 6);
@@ -308,7 +500,8 @@ describe('running', () => {
     const job = await services.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 2 });
     const done = await services.enablement.wait(job.jobId);
     const failed = done.results.find((r) => r.outcome === 'failed')!;
-    expect(failed.message).toMatch(/already assigned to 'u00001'/);
+    // Exchange's own words for it [S11 ExtensionNotUnique].
+    expect(failed.message).toBe(`Extension ${String(b).padStart(5, '0')} is already assigned to another user on dial plan Redmond or on an equivalent dial plan.`);
     await admin.modify(`CN=u00001,${users}`, [{ operation: 'delete', attribute: 'proxyAddresses', values: `eum:${String(b).padStart(5, '0')};phone-context=Redmond.contoso.test` }]);
     const rerun = await services.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 1, lines: [failed.line] });
     expect((await services.enablement.wait(rerun.jobId)).results).toMatchObject([{ line: failed.line, outcome: 'enabled' }]);
@@ -437,6 +630,25 @@ describe('CLI', () => {
     const bad = runCli(['enable', '--csv', '/etc/hostname', '--profile', profile, '--json'], { UMC_DATA_DIR: join(dir, 'data'), UMC_PASSWORD: 'Lab-Passw0rd!' });
     expect(bad.status).toBe(1);
     expect((bad.json() as { error: { code: string } }).error.code).toBe('CSV_INVALID');
+  });
+});
+
+describe('CLI override', () => {
+  it('--allow-sip-mismatch accepts an identifier that is not the Lync SIP address, never Exchange\'s own refusal', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'umc-cli-override-'));
+    const file = join(dir, 'override.csv');
+    writeFileSync(file, csv([header, ['u00177@contoso.test', redmond, '00177', 'vm.u00177@contoso.test', '', 'Ops'], ['u00063@contoso.test', redmond, '00063', 'vm.u00063@contoso.test', '', 'Ops']]));
+    const env = { UMC_DATA_DIR: join(dir, 'data'), UMC_PASSWORD: 'Lab-Passw0rd!' };
+    const plain = runCli(['enable', '--csv', file, '--profile', profile, '--dry-run', '--json'], env);
+    expect((plain.json() as { rows: Array<{ outcome: string }> }).rows.map((r) => r.outcome)).toEqual(['invalid', 'invalid']);
+    const allowed = runCli(['enable', '--csv', file, '--profile', profile, '--dry-run', '--allow-sip-mismatch', '--json', '--restart'], env);
+    const out = allowed.json() as { rows: Array<{ line: number; outcome: string; message: string }> };
+    expect(out.rows.map((r) => [r.line, r.outcome])).toEqual([
+      [2, 'validated'],
+      [3, 'invalid'],
+    ]);
+    expect(out.rows[1]!.message).toMatch(/doesn't match the mailbox's existing SIP proxy address u00063@contoso\.test/);
+    expect(allowed.status).toBe(1);
   });
 });
 

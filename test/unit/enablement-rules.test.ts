@@ -5,18 +5,40 @@ import { describe, expect, it } from 'vitest';
 import { JobJournal, type JobDefinition } from '../../electron/services/enablement/job/job-journal';
 import { isTransientError } from '../../electron/services/enablement/job/enablement-runner';
 import { neutralizeFormula, resultsToCsv } from '../../electron/services/enablement/results-export';
-import { checkRow, crossRowMessages, parseBoolean, proposeExtension, splitExtensions, type RowFacts, type UserFacts } from '../../electron/services/enablement/validation/row-rules';
+import { ANY_CONTEXT, crossRowMessages } from '../../electron/services/enablement/validation/cross-row-rules';
+import { checkRow, parseBoolean, proposeExtension, splitExtensions, type Holders, type RowFacts, type RowOptions, type UserFacts } from '../../electron/services/enablement/validation/row-rules';
+import { rowMessageText } from '../../shared/enablement/row-message-text';
 
-const user: UserFacts = { dn: 'CN=u1,DC=x', hasMailbox: true, umEnabled: false, eumAddresses: [], sipProxy: 'u1@x.test', telephoneNumber: '+1 (425) 555-0123', lineUri: 'tel:+14255550123;ext=0123' };
+const user: UserFacts = {
+  dn: 'CN=u1,DC=x',
+  name: 'u1',
+  alias: 'user1',
+  proxyAddresses: ['SMTP:u1@x.test', 'sip:u1@x.test'],
+  hasMailbox: true,
+  umEnabled: false,
+  eumAddresses: [],
+  sipProxy: 'u1@x.test',
+  lyncAddress: 'u1@x.test',
+  telephoneNumber: '+1 (425) 555-0123',
+  lineUri: 'tel:+14255550123;ext=0123',
+};
+const noHolders = (): Holders => ({ eum: new Map(), eumAnyContext: new Map(), sip: new Map() });
+const pilots = [
+  { number: '+14255550100', owner: 'D' },
+  { number: '+14255550123', owner: 'DAA' },
+];
+const sipPlan = { dn: 'CN=D,DC=x', name: 'D', uriType: 'SipName' as const, digits: 4, phoneContext: 'd.x', contexts: ['d.x', 'eq.x'], sipResourceIdentifierRequired: true, pilots, nearPilots: pilots };
 const facts = (patch: Partial<RowFacts> = {}): RowFacts => ({
   users: [user],
-  policy: { dn: 'CN=P,DC=x', name: 'P', dialPlanDn: 'CN=D,DC=x', minPinLength: 6 },
-  plan: { dn: 'CN=D,DC=x', name: 'D', uriType: 'SipName', digits: 4, phoneContext: 'd.x', contexts: ['d.x', 'eq.x'], pilots: ['+14255550100'] },
-  holders: new Map(),
+  policy: { dn: 'CN=P,DC=x', name: 'P', dialPlanDn: 'CN=D,DC=x', minPinLength: 6, allowCommonPatterns: false },
+  plan: sipPlan,
+  holders: noHolders(),
   ...patch,
 });
-const values = (patch = {}) => ({ Identity: 'u1@x.test', Extensions: '0123', SIPResourceIdentifier: 'sip:u1@x.test', UMMailboxPolicy: 'P', PIN: '', PINExpired: '', NotifyEmail: '', ...patch });
+const values = (patch = {}) => ({ Identity: 'user1', Extensions: '0124', SIPResourceIdentifier: 'sip:u1@x.test', UMMailboxPolicy: 'P', PIN: '', PINExpired: '', NotifyEmail: '', ...patch });
+const check = (v = values(), f = facts(), o: Partial<RowOptions> = {}) => checkRow(v, f, { proposeExtensions: false, ...o });
 const codes = (v: ReturnType<typeof checkRow>) => v.messages.map((m) => m.code);
+const errors = (v: ReturnType<typeof checkRow>) => v.messages.filter((m) => m.severity === 'error').map((m) => m.code);
 
 describe('row rules', () => {
   it('splits extensions on ; , and spaces', () => expect(splitExtensions(' 1234; 5678 ,9999 ')).toEqual(['1234', '5678', '9999']));
@@ -31,29 +53,114 @@ describe('row rules', () => {
     expect(proposeExtension({ ...user, lineUri: undefined }, 4)).toEqual({ extension: '0123', source: 'telephone-number' });
     expect(proposeExtension({ ...user, lineUri: undefined, telephoneNumber: '12' }, 4)).toBeUndefined();
   });
-  it('accepts a good SipName row, SRI with or without sip:', () => {
-    expect(checkRow(values(), facts(), { proposeExtensions: false })).toMatchObject({ status: 'ready', extensions: ['0123'] });
-    expect(checkRow(values({ SIPResourceIdentifier: 'U1@X.TEST' }), facts(), { proposeExtensions: false }).status).toBe('ready');
+  it('accepts a good SipName row and sends the identifier without sip:, whatever its case or spaces', () => {
+    for (const typed of ['sip:u1@x.test', 'SIP:u1@x.test', '  Sip:U1@X.TEST ', 'u1@x.test']) {
+      const verdict = check(values({ SIPResourceIdentifier: typed }));
+      expect(verdict, typed).toMatchObject({ status: 'ready', extensions: ['0124'] });
+      expect(verdict.sent.sri.toLowerCase()).toBe('u1@x.test');
+    }
+    expect(check(values({ Extensions: ' 0124 ; ' })).sent.extensions).toEqual(['0124']);
+  });
+  it('takes the sip: proxy when a SipName row gives no identifier, and says so', () => {
+    const verdict = check(values({ SIPResourceIdentifier: '' }));
+    expect(verdict).toMatchObject({ status: 'ready', sri: 'u1@x.test', sent: { sri: '' } });
+    expect(codes(verdict)).toEqual(['sri-from-sip-proxy']);
+    expect(errors(check(values({ SIPResourceIdentifier: '' }), facts({ users: [{ ...user, sipProxy: undefined }] })))).toEqual(['sri-required-sip']);
+  });
+  it('refuses an identifier that differs from the sip: proxy (Exchange\'s own error) and one that is not user@domain', () => {
+    expect(errors(check(values({ SIPResourceIdentifier: 'other@x.test' })))).toEqual(['sri-mismatch', 'sri-not-lync-address']);
+    const noProxy = facts({ users: [{ ...user, sipProxy: undefined }] });
+    expect(errors(check(values({ SIPResourceIdentifier: 'not an address' }), noProxy))).toContain('sri-not-sip-address');
+    expect(errors(check(values({ SIPResourceIdentifier: 'sip:sip:u1@x.test' }), noProxy))).toContain('sri-not-sip-address');
+  });
+  it('makes the Lync SIP address check overridable, per row or job, but never Exchange\'s own refusal', () => {
+    const noProxy = facts({ users: [{ ...user, sipProxy: undefined }] });
+    const mismatch = values({ SIPResourceIdentifier: 'voicemail.u1@x.test' });
+    const plain = check(mismatch, noProxy);
+    expect(plain.status).toBe('invalid');
+    expect(plain.messages.find((m) => m.code === 'sri-not-lync-address')).toMatchObject({ severity: 'error', overridable: true });
+    for (const scope of ['row', 'job'] as const) {
+      const overridden = check(mismatch, noProxy, { sipMismatchOverride: scope });
+      expect(overridden.status).toBe('ready');
+      expect(overridden.messages.find((m) => m.code === 'sri-not-lync-address')).toMatchObject({ severity: 'warning', overridden: scope });
+    }
+    expect(check(values({ SIPResourceIdentifier: 'voicemail.u1@x.test' }), facts(), { sipMismatchOverride: 'job' })).toMatchObject({ status: 'invalid' });
+    const notLync = facts({ users: [{ ...user, sipProxy: undefined, lyncAddress: undefined }] });
+    expect(errors(check(values(), notLync))).toEqual(['sri-no-lync-address']);
+    expect(check(values(), notLync, { sipMismatchOverride: 'row' }).status).toBe('ready');
+    const text = rowMessageText(check(mismatch, noProxy, { sipMismatchOverride: 'row' }).messages.find((m) => m.overridden)!);
+    expect(text).toMatch(/^Overridden for this row: SIP resource identifier voicemail\.u1@x\.test is not the user's Lync SIP address u1@x\.test/);
+  });
+  it('needs an identifier on E.164 plans only when the plan says so, as +digits', () => {
+    const e164 = (required: boolean) => facts({ plan: { ...sipPlan, uriType: 'E164', digits: 5, sipResourceIdentifierRequired: required } });
+    expect(errors(check(values({ Extensions: '50123', SIPResourceIdentifier: '' }), e164(true)))).toEqual(['sri-required-e164']);
+    expect(check(values({ Extensions: '50123', SIPResourceIdentifier: '' }), e164(false)).status).toBe('ready');
+    expect(errors(check(values({ Extensions: '50123', SIPResourceIdentifier: '4255550123' }), e164(false)))).toEqual(['sri-not-e164']);
+    expect(check(values({ Extensions: '50124', SIPResourceIdentifier: '+14255550124' }), e164(true)).status).toBe('ready');
+  });
+  it('refuses an identifier on a TelExtn plan', () => {
+    expect(errors(check(values(), facts({ plan: { ...sipPlan, uriType: 'TelExtn' } })))).toEqual(['sri-not-allowed']);
+  });
+  it('compares only E.164 values with pilot numbers, for equality, with every plan and auto attendant', () => {
+    const e164 = facts({ plan: { ...sipPlan, uriType: 'E164', digits: 5, sipResourceIdentifierRequired: true } });
+    expect(errors(check(values({ Extensions: '50125', SIPResourceIdentifier: '+14255550123' }), e164))).toEqual(['sri-is-pilot']);
+    // A plain extension equal to a pilot's last digits: Exchange accepts it; a warning says so.
+    const lastDigits = check(values({ Extensions: '0123' }));
+    expect(lastDigits.status).toBe('ready');
+    expect(lastDigits.messages).toContainEqual(expect.objectContaining({ code: 'extension-matches-pilot-digits', severity: 'warning', params: expect.objectContaining({ pilot: '+14255550123', owner: 'DAA' }) }));
   });
   it('refuses an extension held in an equivalent dial plan, but not by the user itself', () => {
-    const holders = new Map([['0123;phone-context=eq.x', ['CN=other,DC=x']]]);
-    expect(codes(checkRow(values(), facts({ holders }), { proposeExtensions: false }))).toEqual(['extension-taken']);
-    const own = new Map([['0123;phone-context=d.x', ['cn=U1,dc=x']]]);
-    expect(checkRow(values(), facts({ holders: own }), { proposeExtensions: false }).status).toBe('ready');
+    const holders = noHolders();
+    holders.eum.set('0124;phone-context=eq.x', ['CN=other,DC=x']);
+    expect(errors(check(values(), facts({ holders })))).toEqual(['extension-taken']);
+    const own = noHolders();
+    own.eum.set('0124;phone-context=d.x', ['cn=U1,dc=x']);
+    expect(check(values(), facts({ holders: own })).status).toBe('ready');
   });
-  it('refuses a pilot number by its last digits', () => expect(codes(checkRow(values({ Extensions: '0100' }), facts(), { proposeExtensions: false }))).toEqual(['extension-is-pilot']));
-  it('checks the PIN against the policy minimum', () => {
-    expect(codes(checkRow(values({ PIN: '12345' }), facts(), { proposeExtensions: false }))).toEqual(['pin-invalid']);
-    expect(checkRow(values({ PIN: '123456' }), facts(), { proposeExtensions: false }).status).toBe('ready');
+  it('refuses a SIP identifier another recipient holds in any phone context, or as its sip: proxy', () => {
+    const inOtherContext = noHolders();
+    inOtherContext.eumAnyContext.set('u1@x.test', ['CN=other,DC=x']);
+    expect(errors(check(values(), facts({ holders: inOtherContext })))).toEqual(['sri-taken']);
+    const asProxy = noHolders();
+    asProxy.sip.set('u1@x.test', ['CN=u1,DC=x', 'CN=other,DC=x']);
+    expect(errors(check(values(), facts({ holders: asProxy })))).toEqual(['sri-taken']);
   });
-  it('flags every row of an in-file clash, across equivalent plans, but not one user listed with two numbers', () => {
+  it('explains a display-name-only identity and names the alias to use', () => {
+    const verdict = check(values({ Identity: 'User One' }), facts({ users: [], displayNameOnly: [{ ...user, displayName: 'User One' }] }));
+    expect(verdict.messages).toEqual([expect.objectContaining({ code: 'identity-display-name-only', params: expect.objectContaining({ matches: 'u1', suggestion: 'user1' }) })]);
+  });
+  it('checks the PIN as the policy and Exchange\'s code say', () => {
+    expect(errors(check(values({ PIN: '12345' })))).toEqual(['pin-invalid']);
+    expect(errors(check(values({ PIN: '1'.repeat(25) })))).toEqual(['pin-invalid']);
+    expect(errors(check(values({ PIN: '123456' })))).toEqual(['pin-sequential']);
+    expect(check(values({ PIN: '135790' })).status).toBe('ready');
+    const allowing = facts({ policy: { dn: 'CN=P,DC=x', name: 'P', dialPlanDn: 'CN=D,DC=x', minPinLength: 4, allowCommonPatterns: true } });
+    expect(check(values({ PIN: '1234' }), allowing).status).toBe('ready');
+  });
+  it('refuses a PIN that ends the primary UM address: the identifier when there is one, else the first extension', () => {
+    const allowing = { dn: 'CN=P,DC=x', name: 'P', dialPlanDn: 'CN=D,DC=x', minPinLength: 4, allowCommonPatterns: true };
+    const telExtn = facts({ plan: { ...sipPlan, uriType: 'TelExtn' }, policy: allowing });
+    expect(errors(check(values({ SIPResourceIdentifier: '', Extensions: '0153', PIN: '0153' }), telExtn))).toEqual(['pin-extension-suffix']);
+    expect(errors(check(values({ SIPResourceIdentifier: '', Extensions: '0153', PIN: '0153' }), facts({ plan: { ...sipPlan, uriType: 'TelExtn' }, policy: { ...allowing, allowCommonPatterns: false } })))).toEqual(['pin-extension-suffix']);
+    const e164 = facts({ plan: { ...sipPlan, uriType: 'E164', digits: 5 } });
+    expect(errors(check(values({ Extensions: '50126', SIPResourceIdentifier: '+14255550126', PIN: '550126' }), e164))).toEqual(['pin-extension-suffix']);
+    // On a SIP URI plan the identifier is the primary address: Exchange accepts the extension's digits; a warning says they are guessable.
+    const sip = check(values({ Extensions: '0157', PIN: '0157' }), facts({ policy: allowing }));
+    expect(sip.status).toBe('ready');
+    expect(codes(sip)).toContain('pin-numeric-extension-suffix');
+  });
+  it('flags every row of an in-file clash, across equivalent plans and SIP identifiers anywhere, but not one user listed with two numbers', () => {
     const out = crossRowMessages([
-      { line: 2, userDn: 'a', contexts: ['d.x', 'eq.x'], addresses: ['0123'] },
-      { line: 3, userDn: 'b', contexts: ['eq.x'], addresses: ['0123'] },
-      { line: 4, userDn: 'c', contexts: ['other.x'], addresses: ['0123'] },
+      { line: 2, userDn: 'a', claims: [{ address: '0123', contexts: ['d.x', 'eq.x'] }] },
+      { line: 3, userDn: 'b', claims: [{ address: '0123', contexts: ['eq.x'] }] },
+      { line: 4, userDn: 'c', claims: [{ address: '0123', contexts: ['other.x'] }, { address: 's@x', contexts: [ANY_CONTEXT] }] },
+      { line: 5, userDn: 'd', claims: [{ address: 'S@X', contexts: [ANY_CONTEXT] }] },
+      { line: 6, userDn: 'c', claims: [{ address: '0124', contexts: ['other.x'] }] },
     ]);
-    expect([...out.keys()].sort()).toEqual([2, 3]);
+    expect([...out.keys()].sort()).toEqual([2, 3, 4, 5, 6]);
     expect(out.get(2)![0]).toMatchObject({ code: 'duplicate-in-file', params: { lines: '3' } });
+    expect(out.get(5)![0]).toMatchObject({ code: 'duplicate-in-file', params: { lines: '4' } });
+    expect(out.get(6)!.map((m) => m.code)).toEqual(['duplicate-user']);
   });
 });
 
@@ -79,11 +186,11 @@ describe('journal and export', () => {
     const csv = resultsToCsv({ header: ['Identity', 'PIN', 'Note'], cells: new Map([[2, ['a@x', '123456', '=evil()']]]), secretColumns: [1] }, [{ line: 2, identity: 'a@x', outcome: 'enabled', attempts: 1 }]);
     expect(csv).not.toContain('123456');
     expect(csv).toContain("'=evil()");
-    expect(csv.startsWith('\uFEFFIdentity,PIN,Note,Line,Outcome,Message\r\n')).toBe(true);
+    expect(csv.startsWith('\uFEFFIdentity,PIN,Note,SentExtensions,SentSIPResourceIdentifier,Line,Outcome,Message\r\n')).toBe(true);
   });
 
   it('treats directory and connection failures as transient, Exchange refusals as final', () => {
     expect(isTransientError({ message: 'Exception calling "SendRequest" with "1" argument(s): "The LDAP server is unavailable."' })).toBe(true);
-    expect(isTransientError({ message: "The extension '12345' is already assigned to 'u00001'.", fullyQualifiedErrorId: 'ExtensionNotUnique,Enable-UMMailbox' })).toBe(false);
+    expect(isTransientError({ message: 'Extension 12345 is already assigned to another user on dial plan Redmond or on an equivalent dial plan.', fullyQualifiedErrorId: 'ExtensionNotUniqueException,Enable-UMMailbox' })).toBe(false);
   });
 });

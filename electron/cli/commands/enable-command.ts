@@ -25,6 +25,7 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
     .option('--encoding <encoding>', `override the detected encoding: ${csvEncodingSchema.options.join(', ')}`)
     .option('--delimiter <delimiter>', 'override the detected delimiter: comma, semicolon or tab')
     .option('--propose-extensions', 'fill missing extensions from the Lync line URI or telephoneNumber', false)
+    .option('--allow-sip-mismatch', "accept SIP resource identifiers that are not the user's Lync SIP address (recorded in the journal and audit; Exchange's own refusals still apply)", false)
     .option('--restart', 'do not resume an unfinished job of this file; start a new one', false)
     .action(
       run(async (ctx, o) => {
@@ -50,8 +51,10 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
         for (const p of summary.problems) say(`  line ${p.line}: ${p.message}`);
         const resumable = o.restart ? undefined : summary.resumable.find((r) => r.profile === profile && r.dryRun === Boolean(o.dryRun));
 
-        const validation = await ctx.call('enablement.validate', { importId: summary.importId, profile: profile!, mapping: summary.mapping, proposeExtensions: Boolean(o.proposeExtensions) });
+        const validation = await ctx.call('enablement.validate', { importId: summary.importId, profile: profile!, mapping: summary.mapping, proposeExtensions: Boolean(o.proposeExtensions), allowSipMismatch: Boolean(o.allowSipMismatch) });
         say(`Validated against ${profile}: ${validation.counts.ready} ready, ${validation.counts.alreadyDone} already done, ${validation.counts.invalid} invalid (${validation.stats.ldapRoundTrips} LDAP round trips).`);
+        for (const notice of validation.notices) say(`  ${rowMessageText(notice)}`);
+        if (validation.sipMismatchOverride.job) say("  --allow-sip-mismatch: identifiers that are not the user's Lync SIP address are accepted for this job.");
 
         const ready = validation.counts.ready > 0 || !!resumable;
         let jobId: string | undefined;

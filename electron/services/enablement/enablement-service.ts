@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import type { EnablementColumnMapping, EnablementFieldName, EnablementJob, ExportedFile, ImportSummary, ResumableJob, RowResult, RowValues, ValidatedRow, ValidationCounts, ValidationResult } from '@shared/models/enablement';
+import type { EnablementColumnMapping, EnablementFieldName, EnablementJob, ExportedFile, ImportSummary, ResumableJob, RowMessage, RowResult, RowValues, SipMismatchOverride, ValidatedRow, ValidationCounts, ValidationResult } from '@shared/models/enablement';
 import { rowMessageText } from '@shared/enablement/row-message-text';
 import { ApiError } from '@shared/errors';
 import type { AuditLog } from '../audit/audit-log';
@@ -13,7 +13,8 @@ import { importCsv, type CsvImport } from './csv/import-csv';
 import { runEnablement, type RunRow } from './job/enablement-runner';
 import { JobJournal, type JobDefinition } from './job/job-journal';
 import { resultsToCsv, resultsToJson, type ExportSource } from './results-export';
-import { maskPin, OrgFacts, RowValidator, type SourceRow } from './validation/row-validator';
+import { splitExtensions } from './validation/uri-rules';
+import { maskPin, OrgFacts, RowValidator, type SipMismatchOverrides, type SourceRow } from './validation/row-validator';
 
 const fields: EnablementFieldName[] = ['Identity', 'Extensions', 'SIPResourceIdentifier', 'UMMailboxPolicy', 'PIN', 'PINExpired', 'NotifyEmail'];
 
@@ -30,6 +31,9 @@ interface ImportState {
   edits: Map<number, Partial<RowValues>>;
   validator?: RowValidator;
   validated?: Map<number, ValidatedRow>;
+  notices: RowMessage[];
+  /** The admin's override of the Lync SIP address check (never of Exchange's own rules). */
+  sipMismatch: SipMismatchOverrides;
 }
 
 interface JobState {
@@ -71,7 +75,7 @@ export class EnablementService {
     }
     const importId = `imp-${randomBytes(8).toString('hex')}`;
     const fileHash = createHash('sha256').update(bytes).digest('hex');
-    const state: ImportState = { importId, fileName: input.fileName, fileHash, csv, cells: new Map(csv.rows.map((r) => [r.line, r.cells])), proposeExtensions: false, edits: new Map() };
+    const state: ImportState = { importId, fileName: input.fileName, fileHash, csv, cells: new Map(csv.rows.map((r) => [r.line, r.cells])), proposeExtensions: false, edits: new Map(), notices: [], sipMismatch: { job: false, lines: new Set() } };
     this.imports.set(importId, state);
     while (this.imports.size > MAX_IMPORTS) this.imports.delete(this.imports.keys().next().value!);
     const pinColumn = csv.columns.mapping.PIN;
@@ -93,38 +97,59 @@ export class EnablementService {
     };
   }
 
-  async validate(input: { importId: string; profile: string; mapping: EnablementColumnMapping; proposeExtensions: boolean }): Promise<ValidationResult> {
+  async validate(input: { importId: string; profile: string; mapping: EnablementColumnMapping; proposeExtensions: boolean; allowSipMismatch?: boolean }): Promise<ValidationResult> {
     const state = this.importState(input.importId);
     this.checkMapping(state, input.mapping);
     const session = await this.deps.connections.ensure(input.profile);
     const topology = await this.deps.topology.get({ profiles: [input.profile], refresh: true });
-    const org = topology.forests.find((f) => f.profile === input.profile)?.exchange;
+    const forest = topology.forests.find((f) => f.profile === input.profile);
+    const org = forest?.exchange;
     if (!org) throw new ApiError('NOT_FOUND', `The forest of profile ${input.profile} has no Exchange organisation; connect the forest where the mailboxes are.`);
     const started = Date.now();
     const before = session.stats.roundTrips;
     state.mapping = input.mapping;
     state.profile = input.profile;
     state.proposeExtensions = input.proposeExtensions;
-    state.validator = new RowValidator(session, session.rootDse.defaultNamingContext, new OrgFacts(org), { proposeExtensions: input.proposeExtensions });
-    const rows = withUnreadable(state, await state.validator.validate(this.sourceRows(state)));
-    this.keepProposals(state, rows);
-    state.validated = new Map(rows.map((r) => [r.line, r]));
-    return { importId: state.importId, profile: input.profile, rows, counts: countRows(rows), stats: { ldapRoundTrips: session.stats.roundTrips - before, milliseconds: Date.now() - started } };
+    if (input.allowSipMismatch !== undefined) state.sipMismatch.job = input.allowSipMismatch;
+    state.validator = new RowValidator(session, forest.domains, new OrgFacts(org), { proposeExtensions: input.proposeExtensions });
+    const rows = await this.check(state);
+    return { importId: state.importId, profile: input.profile, rows, counts: countRows(rows), notices: state.notices, sipMismatchOverride: overrideOf(state), stats: { ldapRoundTrips: session.stats.roundTrips - before, milliseconds: Date.now() - started } };
   }
 
-  async edit(input: { importId: string; edits: Array<{ line: number; field: EnablementFieldName; value: string }> }): Promise<{ rows: ValidatedRow[]; counts: ValidationCounts }> {
+  async edit(input: {
+    importId: string;
+    edits?: Array<{ line: number; field: EnablementFieldName; value: string }>;
+    sipMismatch?: { job?: boolean; rows?: Array<{ line: number; allow: boolean }> };
+  }): Promise<{ rows: ValidatedRow[]; counts: ValidationCounts; notices: RowMessage[]; sipMismatchOverride: SipMismatchOverride }> {
     const state = this.importState(input.importId);
     if (!state.validator || !state.validated) throw new ApiError('CONFLICT', 'Validate the file before editing rows.');
-    for (const edit of input.edits) {
-      if (!state.cells.has(edit.line)) throw new ApiError('NOT_FOUND', `There is no row at line ${edit.line}.`);
+    const edits = input.edits ?? [];
+    for (const line of [...edits.map((e) => e.line), ...(input.sipMismatch?.rows ?? []).map((r) => r.line)]) {
+      if (!state.cells.has(line)) throw new ApiError('NOT_FOUND', `There is no row at line ${line}.`);
+    }
+    for (const edit of edits) {
       state.edits.set(edit.line, { ...state.edits.get(edit.line), [edit.field]: edit.value });
       if (edit.field === 'Identity') state.validator.forgetUsers([edit.value]);
     }
-    const rows = withUnreadable(state, await state.validator.validate(this.sourceRows(state)));
+    if (input.sipMismatch?.job !== undefined) state.sipMismatch.job = input.sipMismatch.job;
+    for (const { line, allow } of input.sipMismatch?.rows ?? []) {
+      if (allow) state.sipMismatch.lines.add(line);
+      else state.sipMismatch.lines.delete(line);
+    }
+    const previous = state.validated;
+    const rows = await this.check(state);
+    const changed = rows.filter((r) => JSON.stringify(r) !== JSON.stringify(previous.get(r.line)));
+    return { rows: changed, counts: countRows(rows), notices: state.notices, sipMismatchOverride: overrideOf(state) };
+  }
+
+  /** Validates every row of the import with its edits and overrides, and keeps the result. */
+  private async check(state: ImportState): Promise<ValidatedRow[]> {
+    const outcome = await state.validator!.validate(this.sourceRows(state), state.sipMismatch);
+    const rows = withUnreadable(state, outcome.rows);
     this.keepProposals(state, rows);
-    const changed = rows.filter((r) => JSON.stringify(r) !== JSON.stringify(state.validated!.get(r.line)));
     state.validated = new Map(rows.map((r) => [r.line, r]));
-    return { rows: changed, counts: countRows(rows) };
+    state.notices = outcome.notices;
+    return rows;
   }
 
   /** Starts (or resumes) a job over the validated rows. */
@@ -141,6 +166,8 @@ export class EnablementService {
       // The job's own mapping, edits and profile, then a fresh look at the directory.
       state.edits = new Map();
       for (const e of definition.edits) state.edits.set(e.line, { ...state.edits.get(e.line), [e.field]: e.value });
+      // The override the job ran with, as its journal recorded it.
+      state.sipMismatch = { job: definition.sipMismatchOverride?.job ?? false, lines: new Set(definition.sipMismatchOverride?.lines ?? []) };
       await this.validate({ importId: state.importId, profile: definition.profile, mapping: definition.mapping, proposeExtensions: definition.proposeExtensions });
       finished = [...journal.results.values()];
       inFlight = journal.inFlight;
@@ -164,6 +191,7 @@ export class EnablementService {
         lines,
         edits: [...state.edits.entries()].flatMap(([line, values]) => Object.entries(values).filter(([field]) => field !== 'PIN').map(([field, value]) => ({ line, field: field as Exclude<EnablementFieldName, 'PIN'>, value: value as string }))),
         pinEditedLines: [...state.edits.entries()].filter(([, v]) => v.PIN !== undefined).map(([line]) => line),
+        sipMismatchOverride: { job: state.sipMismatch.job, lines: lines.filter((l) => state.sipMismatch.lines.has(l)) },
       };
     }
     const session = await this.deps.connections.ensure(definition.profile);
@@ -188,18 +216,22 @@ export class EnablementService {
       else if (row.status === 'already-done' && inFlight.has(line)) immediate('enabled', 'Enabled before the interruption; confirmed in the directory.');
       else if (row.status === 'already-done') immediate('already-done', row.messages.map((m) => rowMessageText(m)).join(' '));
       else {
+        // What validation showed is what is sent: normalised extensions and identifier; the PIN from the file or the edit (memory only).
+        const overridden = row.messages.find((m) => m.overridden)?.overridden;
         toRun.push({
           line,
           identity: values.Identity,
           userDn: row.user!.dn,
           policy: values.UMMailboxPolicy.trim(),
           policyDn: row.policyDn ?? '',
-          extensions: values.Extensions,
-          sri: values.SIPResourceIdentifier.trim(),
+          extensions: splitExtensions(row.values.Extensions),
+          sri: row.values.SIPResourceIdentifier,
           pin: values.PIN,
           pinExpired: values.PINExpired,
           notifyEmail: values.NotifyEmail.trim(),
           expectedExtensions: row.extensions,
+          ...(row.sipResourceIdentifier ? { expectedSri: row.sipResourceIdentifier } : {}),
+          ...(overridden ? { sipMismatchOverride: { scope: overridden, lyncAddress: row.user?.lyncAddress ?? '' } } : {}),
           recheckFirst: inFlight.has(line),
         });
       }
@@ -239,6 +271,7 @@ export class EnablementService {
       profile: job.definition.profile,
       dryRun: job.definition.dryRun,
       concurrency: job.definition.concurrency,
+      ...(job.definition.sipMismatchOverride ? { sipMismatchOverride: job.definition.sipMismatchOverride } : {}),
       progress,
       results: [...job.results.values()].sort((a, b) => a.line - b.line),
     };
@@ -336,6 +369,10 @@ function withUnreadable(state: ImportState, rows: ValidatedRow[]): ValidatedRow[
   const empty = { Identity: '', Extensions: '', SIPResourceIdentifier: '', UMMailboxPolicy: '', PIN: '', PINExpired: '', NotifyEmail: '' };
   const unreadable: ValidatedRow[] = state.csv.problems.map((p) => ({ line: p.line, values: empty, status: 'invalid', messages: [{ code: 'row-unreadable', severity: 'error', params: { message: p.message } }], extensions: [], edited: false }));
   return [...rows, ...unreadable].sort((a, b) => a.line - b.line);
+}
+
+function overrideOf(state: ImportState): SipMismatchOverride {
+  return { job: state.sipMismatch.job, lines: [...state.sipMismatch.lines].sort((a, b) => a - b) };
 }
 
 function countRows(rows: ValidatedRow[]): ValidationCounts {

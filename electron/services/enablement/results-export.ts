@@ -30,6 +30,8 @@ interface ExportRow {
   outcome: string;
   message: string;
   status?: string;
+  /** What Enable-UMMailbox was (or would be) sent: the normalised extensions and SIP resource identifier. */
+  sent: { extensions: string; sipResourceIdentifier: string };
 }
 
 function rowsFor(source: ExportSource | undefined, results: RowResult[], validation: Map<number, ValidatedRow> | undefined): ExportRow[] {
@@ -40,23 +42,28 @@ function rowsFor(source: ExportSource | undefined, results: RowResult[], validat
       const cells = (source?.header ?? []).map((_, i) => (source!.secretColumns.includes(i) && raw[i] ? '(not exported)' : (raw[i] ?? '')));
       const validated = validation?.get(r.line);
       const message = r.message ?? validated?.messages.filter((m) => m.severity !== 'info' || r.outcome === 'already-done').map((m) => rowMessageText(m)).join(' ') ?? '';
-      return { line: r.line, result: r, original: Object.fromEntries((source?.header ?? []).map((h, i) => [h || `Column${i + 1}`, cells[i] ?? ''])), cells, outcome: r.outcome, message, ...(validated ? { status: validated.status } : {}) };
+      const sent = { extensions: validated?.values.Extensions ?? '', sipResourceIdentifier: validated?.values.SIPResourceIdentifier ?? '' };
+      return { line: r.line, result: r, original: Object.fromEntries((source?.header ?? []).map((h, i) => [h || `Column${i + 1}`, cells[i] ?? ''])), cells, outcome: r.outcome, message, sent, ...(validated ? { status: validated.status } : {}) };
     });
 }
 
-/** Per-row results as CSV: the original columns untouched (PIN withheld), then Line, Outcome, Message. UTF-8 with BOM for Excel. */
+/**
+ * Per-row results as CSV: the original columns untouched (PIN withheld), then what was sent to
+ * Enable-UMMailbox (SentExtensions, SentSIPResourceIdentifier: normalised, so a `sip:` typed in the
+ * file shows without it), then Line, Outcome, Message. UTF-8 with BOM for Excel.
+ */
 export function resultsToCsv(source: ExportSource | undefined, results: RowResult[], validation?: Map<number, ValidatedRow>): string {
-  const header = [...(source?.header ?? ['Identity']), 'Line', 'Outcome', 'Message'];
+  const header = [...(source?.header ?? ['Identity']), 'SentExtensions', 'SentSIPResourceIdentifier', 'Line', 'Outcome', 'Message'];
   const lines = [header.map(csvCell).join(',')];
   for (const row of rowsFor(source, results, validation)) {
     const cells = source ? row.cells : [row.result.identity];
-    lines.push([...cells, String(row.line), row.outcome, row.message].map(csvCell).join(','));
+    lines.push([...cells, row.sent.extensions, row.sent.sipResourceIdentifier, String(row.line), row.outcome, row.message].map(csvCell).join(','));
   }
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
 /** Per-row results as JSON, the original columns as an object per row (PIN withheld). */
 export function resultsToJson(source: ExportSource | undefined, results: RowResult[], validation?: Map<number, ValidatedRow>): string {
-  const rows = rowsFor(source, results, validation).map(({ line, result, original, outcome, message }) => ({ line, identity: result.identity, outcome, message, attempts: result.attempts, at: result.at, columns: original }));
+  const rows = rowsFor(source, results, validation).map(({ line, result, original, outcome, message, sent }) => ({ line, identity: result.identity, outcome, message, attempts: result.attempts, at: result.at, sent, columns: original }));
   return `${JSON.stringify(rows, null, 2)}\n`;
 }

@@ -6,7 +6,7 @@ import type { ConnectionManager } from '../../directory/connection-manager';
 import type { JobContext } from '../../jobs/job-manager';
 import type { PowerShellService } from '../../powershell/powershell-service';
 import { readUser } from '../validation/directory-facts';
-import { isEnabledAs, parseBoolean, splitExtensions } from '../validation/row-rules';
+import { isEnabledAs, parseBoolean } from '../validation/row-rules';
 import type { JobJournal } from './job-journal';
 
 /** One row to run, with the real PIN (memory only) and what a finished row must look like. */
@@ -16,13 +16,18 @@ export interface RunRow {
   userDn: string;
   policy: string;
   policyDn: string;
-  extensions: string;
+  /** The extensions sent, normalised (empty: Exchange derives one from telephoneNumber). */
+  extensions: string[];
+  /** The SIP resource identifier sent, normalised (empty: none, or Exchange takes the sip: proxy). */
   sri: string;
   pin: string;
   pinExpired: string;
   notifyEmail: string;
   /** What validation expects the row to set: the proof a re-check looks for. */
   expectedExtensions: string[];
+  expectedSri?: string;
+  /** The Lync SIP address check the admin overrode for this row (for the job or the row): audited with the enablement. */
+  sipMismatchOverride?: { scope: 'row' | 'job'; lyncAddress: string };
   /** In flight when an earlier run stopped: look at the directory before running it again. */
   recheckFirst: boolean;
 }
@@ -49,6 +54,16 @@ export interface RunOptions {
 
 const MAX_ATTEMPTS = 4;
 const DIRECTORY_WAIT_MS = 15 * 60_000;
+
+/** What a row asked Exchange for, for the audit: never the PIN; the Lync override when the admin gave one. */
+function requested(row: RunRow): Record<string, unknown> {
+  return {
+    policy: row.policy,
+    extensions: row.expectedExtensions,
+    sipResourceIdentifier: row.expectedSri,
+    ...(row.sipMismatchOverride ? { lyncSipAddressOverride: { scope: row.sipMismatchOverride.scope, lyncAddress: row.sipMismatchOverride.lyncAddress || undefined } } : {}),
+  };
+}
 
 /** Failures that say nothing about the row: the directory or the shell went away. Retried after it is back. */
 export function isTransientError(record: PsErrorRecord): boolean {
@@ -85,7 +100,7 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
         target: row.userDn,
         route: 'powershell',
         before: { umEnabled: false },
-        after: outcome === 'enabled' ? { umEnabled: true, policy: row.policy, extensions: row.expectedExtensions, sipResourceIdentifier: row.sri || undefined } : undefined,
+        after: outcome === 'enabled' ? { umEnabled: true, ...requested(row) } : { umEnabled: false, requested: requested(row) },
         outcome: outcome === 'enabled' ? 'succeeded' : 'failed',
         ...(message && outcome === 'failed' ? { error: message } : {}),
         jobId: options.jobId,
@@ -126,7 +141,7 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
         const session = await deps.connections.ensure(options.profile);
         const user = await readUser(session, row.userDn);
         if (!user?.umEnabled) return 'not-enabled';
-        return isEnabledAs(user, row.policyDn, row.expectedExtensions) ? 'enabled' : 'enabled-differently';
+        return isEnabledAs(user, row.policyDn, row.expectedExtensions, row.expectedSri) ? 'enabled' : 'enabled-differently';
       } catch (error) {
         if (error instanceof ApiError && (error.code === 'DC_UNREACHABLE' || error.code === 'TIMEOUT' || error.code === 'NOT_CONNECTED')) {
           await waitForDirectory('re-checking a row');
@@ -149,8 +164,7 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
       }
       recheck = false;
       const parameters: Record<string, unknown> = { Identity: row.userDn, UMMailboxPolicy: row.policy };
-      const extensions = splitExtensions(row.extensions);
-      if (extensions.length) parameters.Extensions = extensions;
+      if (row.extensions.length) parameters.Extensions = row.extensions;
       if (row.sri) parameters.SIPResourceIdentifier = row.sri;
       if (row.pin) parameters.PIN = row.pin;
       const expired = parseBoolean(row.pinExpired);

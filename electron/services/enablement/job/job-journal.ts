@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EnablementColumnMapping, EnablementFieldName, RowOutcomeKind, RowResult } from '@shared/models/enablement';
+import type { EnablementColumnMapping, EnablementFieldName, RowOutcomeKind, RowResult, SipMismatchOverride } from '@shared/models/enablement';
 
 /**
  * What a job is, written once when it starts. Never a PIN: a PIN edited in the console is kept in
@@ -24,6 +24,11 @@ export interface JobDefinition {
   /** Cell edits made in the console before the run (PIN edits are not kept: see pinEditedLines). */
   edits: Array<{ line: number; field: Exclude<EnablementFieldName, 'PIN'>; value: string }>;
   pinEditedLines: number[];
+  /**
+   * The admin's override of the Lync SIP address check for this job: every row, or these lines.
+   * Absent in journals written before the override existed.
+   */
+  sipMismatchOverride?: SipMismatchOverride;
 }
 
 type JournalRecord =

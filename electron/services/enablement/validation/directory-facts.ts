@@ -1,119 +1,161 @@
-import type { DirEntry } from '../../directory/dir-entry';
+import { guidToString, type DirEntry } from '../../directory/dir-entry';
 import type { DirectorySession } from '../../directory/directory-session';
-import { escapeFilterValue } from '../../directory/ldap-escape';
-import type { UserFacts } from './row-rules';
+import { escapeFilterValue, isDnWithin } from '../../directory/ldap-escape';
+import { identityFilterTerms, indexKeys, lookupKeys, resolveIdentity, type ForestDomain, type IdentityMatch } from './identity-resolution';
+import type { Holders, UserFacts } from './row-rules';
 
 /**
- * The directory lookups behind validation, batched: one search answers up to `chunk` identities
- * or addresses, so 10,000 rows cost a few hundred round trips instead of tens of thousands.
+ * The directory lookups behind validation, batched and forest-wide: Exchange resolves -Identity
+ * and looks for the holders of an extension or SIP address across the forest through the global
+ * catalog [S11], and so does the console (DirectorySession.searchForest). One search answers up
+ * to `chunk` identities or addresses, so 10,000 rows cost a few hundred round trips, not tens of
+ * thousands.
  */
 
+/** What is read about a recipient; everything a global catalog replicates of it, and more where the GC has it. */
 const userAttributes = [
   'cn',
+  'name',
   'displayName',
   'sAMAccountName',
   'userPrincipalName',
   'mail',
+  'mailNickname',
+  'legacyExchangeDN',
   'proxyAddresses',
   'telephoneNumber',
+  'objectGUID',
   'msExchMailboxGuid',
   'msExchUMEnabledFlags',
   'msExchUMTemplateLink',
+  'msRTCSIP-PrimaryUserAddress',
   'msRTCSIP-Line',
 ];
 
-/** The lookup keys an identity can match, as Exchange resolves -Identity (UPN, e-mail, DOMAIN\user, alias, name, DN). */
-export function identityKeys(identity: string): Array<{ attribute: string; value: string }> {
-  const id = identity.trim();
-  if (/^(CN|OU)=.+,DC=/i.test(id)) return [{ attribute: 'distinguishedName', value: id }];
-  if (id.includes('\\')) return [{ attribute: 'sAMAccountName', value: id.split('\\', 2)[1]! }];
-  if (id.includes('@')) return [
-    { attribute: 'userPrincipalName', value: id },
-    { attribute: 'mail', value: id },
-    { attribute: 'proxyAddresses', value: `smtp:${id}` },
-  ];
-  return [
-    { attribute: 'sAMAccountName', value: id },
-    { attribute: 'cn', value: id },
-    { attribute: 'displayName', value: id },
-  ];
-}
-
-const keyOf = (attribute: string, value: string) => `${attribute.toLowerCase()}:${value.toLowerCase()}`;
-
-function entryKeys(e: DirEntry): string[] {
-  const keys = [keyOf('distinguishedName', e.dn)];
-  for (const attribute of ['sAMAccountName', 'userPrincipalName', 'mail', 'cn', 'displayName']) {
-    const value = e.get(attribute);
-    if (value) keys.push(keyOf(attribute, value));
-  }
-  for (const proxy of e.getAll('proxyAddresses')) if (/^smtp:/i.test(proxy)) keys.push(keyOf('proxyAddresses', `smtp:${proxy.slice(5)}`));
-  return keys;
-}
+const withoutSip = (value: string | undefined) => value?.replace(/^sip:/i, '');
 
 function toUserFacts(e: DirEntry): UserFacts {
   const proxies = e.getAll('proxyAddresses');
   const sip = proxies.find((p) => /^sip:/i.test(p));
+  const guid = e.getBuffer('objectGUID');
+  const mailboxGuid = e.getBuffer('msExchMailboxGuid');
   return {
     dn: e.dn,
-    displayName: e.get('displayName') ?? e.get('cn'),
+    ...(guid?.length === 16 ? { objectGuid: guidToString(guid) } : {}),
+    ...(mailboxGuid?.length === 16 ? { mailboxGuid: guidToString(mailboxGuid) } : {}),
+    name: e.get('name') ?? e.get('cn'),
+    alias: e.get('mailNickname'),
     sam: e.get('sAMAccountName'),
-    hasMailbox: e.getBuffer('msExchMailboxGuid') !== undefined,
+    upn: e.get('userPrincipalName'),
+    mail: e.get('mail'),
+    legacyExchangeDn: e.get('legacyExchangeDN'),
+    displayName: e.get('displayName'),
+    proxyAddresses: proxies,
+    hasMailbox: mailboxGuid !== undefined,
     umEnabled: ((e.getInt('msExchUMEnabledFlags') ?? 0) & 1) === 1,
     policyDn: e.get('msExchUMTemplateLink'),
     eumAddresses: proxies.filter((p) => /^eum:/i.test(p)).map((p) => p.slice(4)),
     sipProxy: sip?.slice(4),
+    lyncAddress: withoutSip(e.get('msRTCSIP-PrimaryUserAddress')),
     telephoneNumber: e.get('telephoneNumber'),
     lineUri: e.get('msRTCSIP-Line'),
   };
 }
 
-/** Finds the users behind many identities; the map holds every match per identity (lower case). */
-export async function findUsers(session: DirectorySession, base: string, identities: string[], chunk = 100): Promise<Map<string, UserFacts[]>> {
-  const unique = [...new Set(identities.map((i) => i.trim()).filter(Boolean))];
-  const byKey = new Map<string, Map<string, UserFacts>>();
-  for (let i = 0; i < unique.length; i += chunk) {
-    const terms = unique.slice(i, i + chunk).flatMap((id) => identityKeys(id).map((k) => `(${k.attribute}=${escapeFilterValue(k.value)})`));
-    const entries = await session.search(base, { filter: `(&(objectClass=user)(objectCategory=person)(|${[...new Set(terms)].join('')}))`, attributes: userAttributes });
-    for (const e of entries) {
-      const facts = toUserFacts(e);
-      for (const key of entryKeys(e)) {
-        const found = byKey.get(key) ?? new Map<string, UserFacts>();
-        found.set(e.dn.toLowerCase(), facts);
-        byKey.set(key, found);
-      }
-    }
-  }
-  const result = new Map<string, UserFacts[]>();
-  for (const id of unique) {
-    const matches = new Map<string, UserFacts>();
-    for (const k of identityKeys(id)) for (const [dn, facts] of byKey.get(keyOf(k.attribute, k.value)) ?? []) matches.set(dn, facts);
-    result.set(id.toLowerCase(), [...matches.values()]);
-  }
-  return result;
+/** What a batch of identities resolved to. */
+export interface UserLookup {
+  /** identity (lower case) → the users of the first phase that matched, how, and display-name-only matches. */
+  resolved: Map<string, { users: UserFacts[]; matchedBy?: IdentityMatch; displayNameOnly: UserFacts[] }>;
+  /** False when the global catalog did not answer and only this session's domain was searched. */
+  forestWide: boolean;
 }
 
-/** Reads the users again by DN (after an edit changed nothing about who they are, or to re-check a row). */
+/**
+ * Resolves many identities as -Identity does [S14], forest-wide: one global-catalog search per
+ * chunk finds every candidate, the phases decide in memory. A GC holds only the attributes it
+ * replicates; a candidate the GC shows without a mailbox GUID (or UM-enabled without its policy)
+ * is read again from its domain before the console calls it anything, when it is in this
+ * session's domain.
+ */
+export async function findUsers(session: DirectorySession, identities: string[], domains: ForestDomain[], chunk = 100): Promise<UserLookup> {
+  const unique = [...new Set(identities.map((i) => i.trim()).filter(Boolean))];
+  const byDn = new Map<string, UserFacts>();
+  const index = new Map<string, Set<string>>();
+  let forestWide = true;
+  for (let i = 0; i < unique.length; i += chunk) {
+    const terms = [...new Set(unique.slice(i, i + chunk).flatMap(identityFilterTerms))];
+    if (terms.length === 0) continue;
+    const found = await session.searchForest({ filter: `(&(objectClass=user)(objectCategory=person)(|${terms.join('')}))`, attributes: userAttributes });
+    forestWide &&= found.forestWide;
+    for (const e of found.entries) byDn.set(e.dn.toLowerCase(), toUserFacts(e));
+  }
+  await completeFromDomain(session, byDn);
+  for (const [dn, facts] of byDn) {
+    for (const key of indexKeys(facts)) index.set(key, (index.get(key) ?? new Set()).add(dn));
+  }
+  const resolved: UserLookup['resolved'] = new Map();
+  for (const id of unique) {
+    const candidates = new Set(lookupKeys(id).flatMap((k) => [...(index.get(k) ?? [])]));
+    const result = resolveIdentity(id, [...candidates].map((dn) => byDn.get(dn)!), domains);
+    // Enable-UMMailbox's -Identity is a mailbox identity: other recipients found alongside a mailbox do not make it ambiguous [S11].
+    const mailboxes = result.matches.filter((u) => u.hasMailbox);
+    resolved.set(id.toLowerCase(), { users: mailboxes.length ? mailboxes : result.matches, ...(result.matchedBy ? { matchedBy: result.matchedBy } : {}), displayNameOnly: result.displayNameOnly });
+  }
+  return { resolved, forestWide };
+}
+
+/** Reads again, from this session's domain, what a global catalog may not replicate. */
+async function completeFromDomain(session: DirectorySession, byDn: Map<string, UserFacts>, chunk = 100): Promise<void> {
+  const base = session.rootDse.defaultNamingContext;
+  const incomplete = [...byDn.values()].filter((u) => (!u.hasMailbox || (u.umEnabled && !u.policyDn)) && isDnWithin(u.dn, base)).map((u) => u.dn);
+  for (let i = 0; i < incomplete.length; i += chunk) {
+    const terms = incomplete.slice(i, i + chunk).map((dn) => `(distinguishedName=${escapeFilterValue(dn)})`);
+    const entries = await session.search(base, { filter: terms.length === 1 ? terms[0]! : `(|${terms.join('')})`, attributes: userAttributes });
+    for (const e of entries) byDn.set(e.dn.toLowerCase(), toUserFacts(e));
+  }
+}
+
+/** Reads one user again by DN (to re-check a row whose outcome is unknown). */
 export async function readUser(session: DirectorySession, dn: string): Promise<UserFacts | undefined> {
   const entry = await session.read(dn, userAttributes);
   return entry ? toUserFacts(entry) : undefined;
 }
 
+/** The addresses whose holders validation needs. */
+export interface HolderQuery {
+  /** `address;phone-context=…` keys (lower case): who holds that EUM proxy. */
+  eum: string[];
+  /** SIP URI identifiers: who holds `eum:<it>;phone-context=<any>` or `sip:<it>` [S11]. */
+  sip: string[];
+}
+
 /**
- * Who holds each EUM address (`12345;phone-context=…`, lower case) anywhere in the domain: users,
- * contacts and auto attendants alike, since Exchange refuses a number any of them has.
+ * Who holds each address anywhere in the forest: users, contacts and other recipients alike,
+ * since Exchange refuses an address any of them has. SIP URI identifiers are looked up in every
+ * phone context (`eum:<sri>;phone-context=*`) and as sip: proxies, as Exchange's
+ * LookupByEumSipResourceIdentifierPrefix and LookupBySipExtension do [S11].
  */
-export async function findHolders(session: DirectorySession, base: string, keys: string[], chunk = 100): Promise<Map<string, string[]>> {
-  const unique = [...new Set(keys.map((k) => k.toLowerCase()))];
-  const holders = new Map<string, string[]>();
-  for (let i = 0; i < unique.length; i += chunk) {
-    const terms = unique.slice(i, i + chunk).map((k) => `(proxyAddresses=${escapeFilterValue(`eum:${k}`)})`);
-    const entries = await session.search(base, { filter: terms.length === 1 ? terms[0]! : `(|${terms.join('')})`, attributes: ['proxyAddresses'] });
-    for (const e of entries) {
+export async function findHolders(session: DirectorySession, query: HolderQuery, chunk = 100): Promise<Holders & { forestWide: boolean }> {
+  const terms = [
+    ...[...new Set(query.eum.map((k) => k.toLowerCase()))].map((k) => `(proxyAddresses=${escapeFilterValue(`eum:${k}`)})`),
+    ...[...new Set(query.sip.map((s) => s.toLowerCase()))].flatMap((s) => [`(proxyAddresses=${escapeFilterValue(`eum:${s};phone-context=`)}*)`, `(proxyAddresses=${escapeFilterValue(`sip:${s}`)})`]),
+  ];
+  const holders: Holders & { forestWide: boolean } = { eum: new Map(), eumAnyContext: new Map(), sip: new Map(), forestWide: true };
+  const add = (map: Map<string, string[]>, key: string, dn: string) => {
+    const list = map.get(key) ?? [];
+    if (!list.some((d) => d.toLowerCase() === dn.toLowerCase())) map.set(key, [...list, dn]);
+  };
+  for (let i = 0; i < terms.length; i += chunk) {
+    const part = terms.slice(i, i + chunk);
+    const found = await session.searchForest({ filter: part.length === 1 ? part[0]! : `(|${part.join('')})`, attributes: ['proxyAddresses'] });
+    holders.forestWide &&= found.forestWide;
+    for (const e of found.entries) {
       for (const proxy of e.getAll('proxyAddresses')) {
-        if (!/^eum:/i.test(proxy)) continue;
-        const key = proxy.slice(4).toLowerCase();
-        holders.set(key, [...(holders.get(key) ?? []), e.dn]);
+        if (/^eum:/i.test(proxy)) {
+          const key = proxy.slice(4).toLowerCase();
+          add(holders.eum, key, e.dn);
+          add(holders.eumAnyContext, key.split(';')[0]!, e.dn);
+        } else if (/^sip:/i.test(proxy)) add(holders.sip, proxy.slice(4).toLowerCase(), e.dn);
       }
     }
   }

@@ -1,28 +1,40 @@
 import type { RowMessage, RowStatus, RowValues } from '@shared/models/enablement';
 import type { UriType } from '@shared/models/topology';
 import { rdnValue } from '../../directory/ldap-escape';
+import type { IdentityKeys, IdentityMatch } from './identity-resolution';
+import { checkPin, type PinPolicy } from './pin-rules';
+import { isE164Shaped, isNumber, isSmtpAddress, normalizeSri, splitExtensions } from './uri-rules';
+
+export { normalizeSri, splitExtensions } from './uri-rules';
 
 /**
  * Exchange's Enable-UMMailbox rules (domain.md §3) as pure functions over what the directory
  * lookups found, so every rule is unit-tested without a directory and the lab module, the
- * validation and the run agree.
+ * validation and the run agree. The order is Exchange 2013's own [S11 EnableUMMailboxBase.DoValidate,
+ * UMCommon.Utils.ValidateExtensionsAndSipResourceIdentifier], so the first error of a row is the
+ * one Enable-UMMailbox would give; the console lists the others too, so one pass fixes a row.
  */
 
-/** What the directory says about the user a row names. */
-export interface UserFacts {
-  dn: string;
-  displayName?: string;
-  sam?: string;
+/** What the directory says about a recipient a row names (or that holds an address). */
+export interface UserFacts extends IdentityKeys {
   hasMailbox: boolean;
   umEnabled: boolean;
   policyDn?: string;
   /** EUM proxy addresses, without the prefix: `12345;phone-context=…`. */
   eumAddresses: string[];
-  /** The user's sip: proxy address without `sip:`. */
+  /** The user's sip: proxy address without `sip:` (the one Exchange compares with [S11]). */
   sipProxy?: string;
+  /** Lync's SIP address (msRTCSIP-PrimaryUserAddress) without `sip:`. */
+  lyncAddress?: string;
   telephoneNumber?: string;
   /** Lync's line URI (msRTCSIP-Line), e.g. tel:+14255550123;ext=123. */
   lineUri?: string;
+}
+
+/** A number some dial plan or auto attendant answers on, and whose it is. */
+export interface PilotNumber {
+  number: string;
+  owner: string;
 }
 
 export interface PlanFacts {
@@ -31,28 +43,48 @@ export interface PlanFacts {
   uriType: UriType;
   digits?: number;
   phoneContext?: string;
-  /** The plan's own phone context and those of its equivalent dial plans. */
+  /** The plan's own phone context and those of its equivalent dial plans [S11][S15]. */
   contexts: string[];
-  /** Pilot numbers of the dial plan and of its auto attendants. */
-  pilots: string[];
+  /** SipResourceIdentifierRequired (E.164 plans may turn it off) [S11]. */
+  sipResourceIdentifierRequired: boolean;
+  /** PilotIdentifierList of every dial plan and pilot numbers of every auto attendant: what an E.164 value may not equal [S11]. */
+  pilots: PilotNumber[];
+  /** The same plus this plan's access (subscriber access) numbers: what a plain extension is compared with for a warning only. */
+  nearPilots: PilotNumber[];
 }
 
-export interface PolicyFacts {
+export interface PolicyFacts extends PinPolicy {
   dn: string;
-  name: string;
   dialPlanDn?: string;
-  minPinLength?: number;
+}
+
+/** Who holds which address, forest-wide (lower-case keys; values are DNs). */
+export interface Holders {
+  /** `address;phone-context=context` → holders of that EUM proxy. */
+  eum: Map<string, string[]>;
+  /** address → holders of `eum:<address>;phone-context=<any>` [S11 LookupByEumSipResourceIdentifierPrefix]. */
+  eumAnyContext: Map<string, string[]>;
+  /** address → holders of `sip:<address>` [S11 LookupBySipExtension]. */
+  sip: Map<string, string[]>;
 }
 
 export interface RowFacts {
-  /** Every user the identity matched (0, 1 or more). */
+  /** Every mailbox user the identity resolved to (0, 1 or more), in the first phase that found any. */
   users: UserFacts[];
+  matchedBy?: IdentityMatch;
+  /** Nothing matched a documented form, but these users have the value as their display name. */
+  displayNameOnly?: UserFacts[];
   policy?: PolicyFacts;
   /** Several policies have this name (only possible across forests or by display name). */
   policyAmbiguous?: boolean;
   plan?: PlanFacts;
-  /** address;phone-context (lower case) → DNs of directory objects holding it as an EUM proxy. */
-  holders: Map<string, string[]>;
+  holders: Holders;
+}
+
+export interface RowOptions {
+  proposeExtensions: boolean;
+  /** The admin accepted an identifier that is not the user's Lync SIP address: for this row, or for the whole job. */
+  sipMismatchOverride?: 'row' | 'job';
 }
 
 export interface RowVerdict {
@@ -60,6 +92,10 @@ export interface RowVerdict {
   messages: RowMessage[];
   /** The extensions Exchange will use: given, proposed, or taken from telephoneNumber. */
   extensions: string[];
+  /** The SIP resource identifier Exchange will use: given (normalised) or, on a SIP URI plan, the sip: proxy. */
+  sri?: string;
+  /** What Enable-UMMailbox is sent: normalised, and empty where Exchange derives the value itself. */
+  sent: { extensions: string[]; sri: string };
   /** A proposed extension (when asked for) that the row should take as its value. */
   proposedExtension?: string;
 }
@@ -67,19 +103,6 @@ export interface RowVerdict {
 const error = (code: string, params: Record<string, string> = {}): RowMessage => ({ code, severity: 'error', params });
 const warning = (code: string, params: Record<string, string> = {}): RowMessage => ({ code, severity: 'warning', params });
 const info = (code: string, params: Record<string, string> = {}): RowMessage => ({ code, severity: 'info', params });
-
-/** Splits an Extensions cell: several extensions are separated by `;` (also `,` or spaces). */
-export function splitExtensions(cell: string): string[] {
-  return cell
-    .split(/[;,\s]+/)
-    .map((e) => e.trim())
-    .filter(Boolean);
-}
-
-/** The SIP resource identifier without `sip:`, as Exchange stores it. */
-export function normalizeSri(value: string): string {
-  return value.trim().replace(/^sip:/i, '');
-}
 
 /** The numbers and SIP identifiers of a user's EUM proxies, without their phone contexts. */
 export function eumNumbers(user: Pick<UserFacts, 'eumAddresses'>): string[] {
@@ -124,23 +147,34 @@ export function proposeExtension(user: UserFacts, digits: number | undefined): {
   return undefined;
 }
 
-const isPilot = (extension: string, pilots: string[], digits: number) =>
-  pilots.find((p) => {
-    const d = p.replace(/\D/g, '');
-    return d === extension || (d.length >= digits && d.slice(-digits) === extension);
-  });
+/** How an admin should name a user instead of by display name: the alias, else the UPN, else the name. */
+export function betterIdentity(user: Pick<UserFacts, 'alias' | 'upn' | 'name' | 'dn'>): string {
+  return user.alias ?? user.upn ?? user.name ?? rdnValue(user.dn);
+}
 
 /**
- * Checks one row on its own (everything except uniqueness within the file, which needs all rows).
- * Mirrors the order Exchange checks in, so the first error is the one Enable-UMMailbox would give.
+ * Checks one row on its own (everything except uniqueness within the file, which needs all rows),
+ * in Exchange's order.
  */
-export function checkRow(values: RowValues, facts: RowFacts, options: { proposeExtensions: boolean }): RowVerdict {
+export function checkRow(values: RowValues, facts: RowFacts, options: RowOptions): RowVerdict {
   const messages: RowMessage[] = [];
-  const done = (status: RowStatus, extensions: string[] = [], proposedExtension?: string): RowVerdict => ({ status, messages, extensions, ...(proposedExtension ? { proposedExtension } : {}) });
+  let extensions: string[] = [];
+  let sent = { extensions: [] as string[], sri: normalizeSri(values.SIPResourceIdentifier) };
+  const done = (status: RowStatus, extra: Partial<RowVerdict> = {}): RowVerdict => ({ status, messages, extensions, sent, ...extra });
+
+  // -Identity, as the documentation lists it [S14]; never by display name.
   const identity = values.Identity.trim();
   if (!identity) return (messages.push(error('identity-missing')), done('invalid'));
-  if (facts.users.length === 0) return (messages.push(error('user-not-found', { identity })), done('invalid'));
-  if (facts.users.length > 1) return (messages.push(error('user-ambiguous', { identity, matches: facts.users.map((u) => u.displayName ?? u.dn).slice(0, 5).join('; '), count: String(facts.users.length) })), done('invalid'));
+  if (facts.users.length === 0) {
+    // Mailboxes first: they are what the admin meant to name.
+    const byDisplayName = [...(facts.displayNameOnly ?? [])].sort((a, b) => Number(b.hasMailbox) - Number(a.hasMailbox));
+    if (byDisplayName.length) {
+      const matches = byDisplayName.slice(0, 5).map((u) => u.name ?? rdnValue(u.dn)).join('; ');
+      messages.push(error('identity-display-name-only', { identity, matches, count: String(byDisplayName.length), suggestion: betterIdentity(byDisplayName[0]!) }));
+    } else messages.push(error('user-not-found', { identity }));
+    return done('invalid');
+  }
+  if (facts.users.length > 1) return (messages.push(error('user-ambiguous', { identity, matches: facts.users.map((u) => u.name ?? rdnValue(u.dn)).slice(0, 5).join('; '), count: String(facts.users.length) })), done('invalid'));
   const user = facts.users[0]!;
   if (!user.hasMailbox) return (messages.push(error('no-mailbox', { identity })), done('invalid'));
 
@@ -152,133 +186,130 @@ export function checkRow(values: RowValues, facts: RowFacts, options: { proposeE
   if (!plan) return (messages.push(error('policy-without-dial-plan', { policy: facts.policy.name })), done('invalid'));
   const digits = plan.digits;
 
-  // Extensions: given; or proposed (when asked); or Exchange takes the last N digits of telephoneNumber.
-  let extensions = splitExtensions(values.Extensions);
+  // Extensions: given; or proposed (when asked); or Exchange takes the last N digits of telephoneNumber [S11][S12].
+  extensions = splitExtensions(values.Extensions);
+  sent = { ...sent, extensions: [...extensions] };
   let proposed: string | undefined;
   if (extensions.length === 0) {
     const proposal = proposeExtension(user, digits);
     if (options.proposeExtensions && proposal) {
       proposed = proposal.extension;
       extensions = [proposal.extension];
+      sent = { ...sent, extensions: [proposal.extension] };
       messages.push(info(proposal.source === 'line-uri' ? 'extension-proposed-line-uri' : 'extension-proposed-telephone', { extension: proposal.extension }));
     } else {
       const phone = user.telephoneNumber?.replace(/\D/g, '') ?? '';
       if (digits && phone.length >= digits) {
         extensions = [phone.slice(-digits)];
         messages.push(info('extension-from-telephone', { extension: extensions[0]!, telephoneNumber: user.telephoneNumber ?? '' }));
-      } else {
-        messages.push(error('extension-required', { dialPlan: plan.name }));
       }
     }
   }
+  const withProposal = (extra: Partial<RowVerdict> = {}) => ({ ...(proposed ? { proposedExtension: proposed } : {}), ...extra });
 
-  // Already enabled: the same settings mean the row is done; anything else needs a disable first.
-  if (user.umEnabled) {
-    const current = eumNumbers(user);
-    if (isEnabledAs(user, facts.policy.dn, extensions, normalizeSri(values.SIPResourceIdentifier))) {
-      messages.length = 0;
-      messages.push(info('already-enabled-same', { policy: facts.policy.name, extensions: current.filter((c) => /^\d+$/.test(c)).join(', ') }));
-      return done('already-done', extensions);
+  // On a SIP URI plan an omitted identifier is the user's sip: proxy; a given one must equal it [S11 DoValidate].
+  let sri = sent.sri || undefined;
+  if (plan.uriType === 'SipName' && user.sipProxy) {
+    if (!sri) {
+      sri = user.sipProxy;
+      messages.push(info('sri-from-sip-proxy', { sipAddress: user.sipProxy }));
+    } else if (sri.toLowerCase() !== user.sipProxy.toLowerCase()) {
+      messages.push(error('sri-mismatch', { sri, sipAddress: user.sipProxy }));
     }
-    messages.push(error('already-enabled-different', { policy: user.policyDn ? rdnValue(user.policyDn) : '', extensions: current.join(', ') }));
-    return done('invalid', extensions);
   }
 
+  // Already enabled: the same settings mean the row is done; anything else needs a disable first [S11].
+  if (user.umEnabled) {
+    const current = eumNumbers(user);
+    if (isEnabledAs(user, facts.policy.dn, extensions, sri)) {
+      messages.length = 0;
+      messages.push(info('already-enabled-same', { policy: facts.policy.name, extensions: current.filter(isNumber).join(', ') }));
+      return done('already-done', withProposal({ ...(sri ? { sri } : {}) }));
+    }
+    messages.length = 0;
+    messages.push(error('already-enabled-different', { policy: user.policyDn ? rdnValue(user.policyDn) : '', extensions: current.join(', ') }));
+    return done('invalid', withProposal({ ...(sri ? { sri } : {}) }));
+  }
+
+  // By the dial plan's URI type [S11 ValidateExtensionsAndSipResourceIdentifier].
+  if (plan.uriType === 'Unknown') {
+    messages.push(error('dial-plan-uri-unknown', { dialPlan: plan.name }));
+  } else if (plan.uriType === 'TelExtn') {
+    if (sri) messages.push(error('sri-not-allowed', { dialPlan: plan.name }));
+    if (extensions.length === 0) messages.push(error('extension-required', { dialPlan: plan.name }));
+  } else if (plan.uriType === 'E164') {
+    // Needed only when the plan says so (SipResourceIdentifierRequired, default true) [S11].
+    if (!sri && plan.sipResourceIdentifierRequired) messages.push(error('sri-required-e164', { dialPlan: plan.name }));
+    if (extensions.length === 0) messages.push(error('extension-required', { dialPlan: plan.name }));
+    if (sri && !isE164Shaped(sri)) messages.push(error('sri-not-e164', { sri }));
+  } else if (plan.uriType === 'SipName') {
+    if (!sri) messages.push(error('sri-required-sip', { dialPlan: plan.name }));
+    if (extensions.length === 0) messages.push(error('extension-required', { dialPlan: plan.name }));
+    if (sri && !isSmtpAddress(sri)) messages.push(error('sri-not-sip-address', { sri }));
+  }
+
+  // Each extension: exactly N digits; not a pilot number; not held in this plan or an equivalent one [S11].
   for (const extension of extensions) {
-    if (!/^\d+$/.test(extension) || (digits !== undefined && extension.length !== digits)) messages.push(error('extension-invalid', { extension, digits: String(digits ?? '?'), dialPlan: plan.name }));
+    if (!isNumber(extension) || (digits !== undefined && extension.length !== digits)) {
+      messages.push(error('extension-invalid', { extension, digits: String(digits ?? '?'), dialPlan: plan.name }));
+      continue;
+    }
+    const pilot = exactPilot(extension, plan.pilots);
+    if (pilot) messages.push(error('extension-is-pilot', { extension, pilot: pilot.number, owner: pilot.owner, dialPlan: plan.name }));
+    const holder = firstHolder(facts.holders.eum, extension, plan.contexts, user.dn);
+    if (holder) messages.push(error('extension-taken', { extension, holder: rdnValue(holder), dialPlan: plan.name }));
+    // Only an E.164-shaped value is compared with pilots, for equality; the same last digits are not an error [S11].
+    const near = plan.nearPilots.find((p) => p.number.replace(/\D/g, '').endsWith(extension) && p.number.replace(/\D/g, '') !== extension);
+    if (!pilot && near) messages.push(warning('extension-matches-pilot-digits', { extension, pilot: near.number, owner: near.owner }));
   }
   if (new Set(extensions).size !== extensions.length) messages.push(error('extension-repeated'));
 
-  // The SIP resource identifier, by the dial plan's URI type.
-  const sri = normalizeSri(values.SIPResourceIdentifier);
-  if (plan.uriType === 'TelExtn' && sri) messages.push(error('sri-not-allowed', { dialPlan: plan.name }));
-  if (plan.uriType === 'E164') {
-    if (!sri) messages.push(error('sri-required-e164', { dialPlan: plan.name }));
-    else if (!/^\+[1-9]\d{1,14}$/.test(sri)) messages.push(error('sri-not-e164', { sri }));
+  // The identifier's uniqueness: forest-wide in any phone context on a SIP URI plan, as a number otherwise [S11].
+  if (sri && plan.uriType === 'SipName' && isSmtpAddress(sri)) {
+    const holder = otherHolder(facts.holders.eumAnyContext.get(sri.toLowerCase()), user.dn) ?? otherHolder(facts.holders.sip.get(sri.toLowerCase()), user.dn);
+    if (holder) messages.push(error('sri-taken', { sri, holder: rdnValue(holder) }));
   }
-  if (plan.uriType === 'SipName') {
-    if (!sri) messages.push(error('sri-required-sip', { dialPlan: plan.name, sipAddress: user.sipProxy ?? '' }));
-    else if (!user.sipProxy) messages.push(error('sip-proxy-missing', { identity }));
-    else if (user.sipProxy.toLowerCase() !== sri.toLowerCase()) messages.push(error('sri-mismatch', { sri, sipAddress: user.sipProxy }));
-  }
-
-  // Unique in the dial plan and its equivalents, and not a pilot number.
-  for (const extension of extensions) {
-    if (!/^\d+$/.test(extension)) continue;
-    const pilot = digits ? isPilot(extension, plan.pilots, digits) : undefined;
-    if (pilot) messages.push(error('extension-is-pilot', { extension, pilot }));
-    const holder = firstHolder(facts.holders, extension, plan.contexts, user.dn);
-    if (holder) messages.push(error('extension-taken', { extension, holder: rdnValue(holder) }));
-  }
-  if (sri) {
-    const holder = firstHolder(facts.holders, sri, plan.contexts, user.dn);
+  if (sri && plan.uriType === 'E164' && isE164Shaped(sri)) {
+    const pilot = exactPilot(sri, plan.pilots);
+    if (pilot) messages.push(error('sri-is-pilot', { sri, pilot: pilot.number, owner: pilot.owner, dialPlan: plan.name }));
+    const holder = firstHolder(facts.holders.eum, sri, plan.contexts, user.dn);
     if (holder) messages.push(error('sri-taken', { sri, holder: rdnValue(holder) }));
   }
 
-  // PIN, against the policy; omitted means Exchange generates one and expires it.
-  const pin = values.PIN;
-  const minPin = Math.max(4, facts.policy.minPinLength ?? 4);
-  if (pin) {
-    if (!/^\d+$/.test(pin) || pin.length < minPin || pin.length > 24) messages.push(error('pin-invalid', { min: String(minPin), policy: facts.policy.name }));
+  // Lync integration, not an Exchange rule: the identifier is the user's Lync SIP address. The admin may override this one.
+  if (sri && plan.uriType === 'SipName') {
+    const lync = user.lyncAddress;
+    if (!lync) messages.push(overridable(error('sri-no-lync-address', { sri, identity }), options.sipMismatchOverride));
+    else if (lync.toLowerCase() !== sri.toLowerCase()) messages.push(overridable(error('sri-not-lync-address', { sri, lyncAddress: lync }), options.sipMismatchOverride));
   }
+
+  // PIN, against the policy; checked by Exchange after everything else [S11].
+  messages.push(...checkPin(values.PIN, facts.policy, sri, extensions));
   if (values.PINExpired.trim() && parseBoolean(values.PINExpired) === undefined) messages.push(error('pin-expired-invalid', { value: values.PINExpired }));
   if (values.NotifyEmail.trim() && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(values.NotifyEmail.trim())) messages.push(error('notify-email-invalid', { value: values.NotifyEmail }));
   // Worth knowing, not blocking: only said about rows that are otherwise fine.
-  if (!user.sipProxy && plan.uriType !== 'SipName' && !messages.some((m) => m.severity === 'error')) messages.push(warning('no-sip-proxy', { identity }));
+  if (!user.sipProxy && !messages.some((m) => m.severity === 'error')) messages.push(warning('no-sip-proxy', { identity }));
 
-  return done(messages.some((m) => m.severity === 'error') ? 'invalid' : 'ready', extensions, proposed);
+  return done(messages.some((m) => m.severity === 'error') ? 'invalid' : 'ready', withProposal({ ...(sri ? { sri } : {}) }));
+}
+
+/** The Lync check as the admin decided: an error, or (overridden for the row or the job) a recorded warning. */
+function overridable(message: RowMessage, override: RowOptions['sipMismatchOverride']): RowMessage {
+  return override ? { ...message, severity: 'warning', overridable: true, overridden: override } : { ...message, overridable: true };
+}
+
+function exactPilot(value: string, pilots: PilotNumber[]): PilotNumber | undefined {
+  return isE164Shaped(value) ? pilots.find((p) => p.number === value) : undefined;
+}
+
+function otherHolder(holders: string[] | undefined, self: string): string | undefined {
+  return holders?.find((dn) => dn.toLowerCase() !== self.toLowerCase());
 }
 
 function firstHolder(holders: Map<string, string[]>, address: string, contexts: string[], self: string): string | undefined {
   for (const context of contexts) {
-    const found = holders.get(holderKey(address, context))?.find((dn) => dn.toLowerCase() !== self.toLowerCase());
+    const found = otherHolder(holders.get(holderKey(address, context)), self);
     if (found) return found;
   }
   return undefined;
-}
-
-/** One row's part in the checks across rows: who it enables and which numbers it claims where. */
-export interface RowClaim {
-  line: number;
-  userDn?: string;
-  contexts: string[];
-  addresses: string[];
-}
-
-/**
- * Checks across rows: the same user twice, and the same extension or SIP resource identifier
- * claimed by two rows in one dial plan (or equivalent plans). Every row involved is flagged,
- * naming the other lines — which one is right is the admin's call.
- */
-export function crossRowMessages(claims: RowClaim[]): Map<number, RowMessage[]> {
-  const out = new Map<number, RowMessage[]>();
-  const add = (line: number, message: RowMessage) => out.set(line, [...(out.get(line) ?? []), message]);
-  const byUser = new Map<string, number[]>();
-  for (const c of claims) if (c.userDn) byUser.set(c.userDn.toLowerCase(), [...(byUser.get(c.userDn.toLowerCase()) ?? []), c.line]);
-  for (const lines of byUser.values()) {
-    if (lines.length < 2) continue;
-    for (const line of lines) add(line, error('duplicate-user', { lines: lines.filter((l) => l !== line).join(', ') }));
-  }
-  const byAddress = new Map<string, Array<{ line: number; address: string; user?: string }>>();
-  for (const c of claims) {
-    for (const address of new Set(c.addresses)) {
-      for (const context of c.contexts) {
-        const key = holderKey(address, context);
-        byAddress.set(key, [...(byAddress.get(key) ?? []), { line: c.line, address, user: c.userDn?.toLowerCase() }]);
-      }
-    }
-  }
-  const flagged = new Set<string>();
-  for (const entries of byAddress.values()) {
-    const users = new Set(entries.map((e) => e.user ?? `line:${e.line}`));
-    if (users.size < 2) continue;
-    for (const entry of entries) {
-      const key = `${entry.line}|${entry.address}`;
-      if (flagged.has(key)) continue;
-      flagged.add(key);
-      const others = [...new Set(entries.filter((e) => e.line !== entry.line).map((e) => e.line))].join(', ');
-      add(entry.line, error('duplicate-in-file', { value: entry.address, lines: others }));
-    }
-  }
-  return out;
 }

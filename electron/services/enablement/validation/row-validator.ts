@@ -1,8 +1,10 @@
-import type { RowValues, ValidatedRow } from '@shared/models/enablement';
+import type { RowMessage, RowValues, ValidatedRow } from '@shared/models/enablement';
 import type { ExchangeOrg } from '@shared/models/topology';
 import type { DirectorySession } from '../../directory/directory-session';
-import { findHolders, findUsers } from './directory-facts';
-import { checkRow, crossRowMessages, holderKey, normalizeSri, type PlanFacts, type PolicyFacts, type RowClaim, type RowFacts, type UserFacts } from './row-rules';
+import { ANY_CONTEXT, crossRowMessages, type RowClaim } from './cross-row-rules';
+import { findHolders, findUsers, type UserLookup } from './directory-facts';
+import type { ForestDomain } from './identity-resolution';
+import { checkRow, holderKey, type Holders, type PilotNumber, type PlanFacts, type PolicyFacts, type RowFacts, type RowVerdict } from './row-rules';
 
 /** One row as the validator sees it: where it is in the file and its values (edits applied). */
 export interface SourceRow {
@@ -17,8 +19,13 @@ export class OrgFacts {
   private readonly policies: PolicyFacts[];
 
   constructor(org: ExchangeOrg) {
+    // Exchange compares an E.164 value with the PilotIdentifierList of every dial plan and the
+    // pilot numbers of every auto attendant, whichever plan the mailbox is on [S11 IsPhoneNumberPilotNumberInAnyAAOrDP].
+    const pilots: PilotNumber[] = [
+      ...org.dialPlans.flatMap((d) => d.pilotIdentifiers.map((number) => ({ number, owner: d.name }))),
+      ...org.autoAttendants.flatMap((a) => a.pilotNumbers.map((number) => ({ number, owner: a.name }))),
+    ];
     for (const plan of org.dialPlans) {
-      const pilots = [...plan.accessNumbers, ...org.autoAttendants.filter((a) => a.dialPlanDn?.toLowerCase() === plan.dn.toLowerCase()).flatMap((a) => a.pilotNumbers)];
       this.plans.set(plan.dn.toLowerCase(), {
         dn: plan.dn,
         name: plan.name,
@@ -26,10 +33,12 @@ export class OrgFacts {
         digits: plan.digits,
         phoneContext: plan.phoneContext,
         contexts: [plan.phoneContext, ...plan.equivalentPhoneContexts].filter((c): c is string => !!c),
+        sipResourceIdentifierRequired: plan.sipResourceIdentifierRequired,
         pilots,
+        nearPilots: [...pilots, ...plan.accessNumbers.map((number) => ({ number, owner: plan.name }))],
       });
     }
-    this.policies = org.mailboxPolicies.map((p) => ({ dn: p.dn, name: p.name, dialPlanDn: p.dialPlanDn, minPinLength: p.minPinLength }));
+    this.policies = org.mailboxPolicies.map((p) => ({ dn: p.dn, name: p.name, dialPlanDn: p.dialPlanDn, minPinLength: p.minPinLength, allowCommonPatterns: p.allowCommonPatterns }));
   }
 
   /** A policy by name or DN, as -UMMailboxPolicy takes it. */
@@ -44,83 +53,143 @@ export class OrgFacts {
   }
 }
 
+/** The admin's decisions about the Lync SIP address check: for every row, or for some. */
+export interface SipMismatchOverrides {
+  job: boolean;
+  lines: Set<number>;
+}
+
+/** What a validation pass found beyond the rows: things said once for the whole file. */
+export interface ValidationOutcome {
+  rows: ValidatedRow[];
+  notices: RowMessage[];
+}
+
 /**
  * Validates rows against the directory with lookups batched over all rows and cached, so an edit
  * re-checks everything (uniqueness within the file needs all rows) but looks up only what is new.
  */
 export class RowValidator {
-  private readonly users = new Map<string, UserFacts[]>();
-  private readonly holders = new Map<string, string[]>();
-  private readonly askedHolders = new Set<string>();
+  private readonly users: UserLookup['resolved'] = new Map();
+  private readonly holders: Holders = { eum: new Map(), eumAnyContext: new Map(), sip: new Map() };
+  private readonly asked = new Set<string>();
+  private forestWide = true;
 
   constructor(
     private readonly session: DirectorySession,
-    private readonly base: string,
+    private readonly domains: ForestDomain[],
     private readonly org: OrgFacts,
     private readonly options: { proposeExtensions: boolean },
   ) {}
 
-  async validate(rows: SourceRow[]): Promise<ValidatedRow[]> {
-    const newIdentities = rows.map((r) => r.values.Identity.trim()).filter((id) => id && !this.users.has(id.toLowerCase()));
-    if (newIdentities.length) for (const [id, found] of await findUsers(this.session, this.base, newIdentities)) this.users.set(id, found);
-
-    const factsOf = (row: SourceRow): RowFacts => {
-      const { policy, ambiguous } = this.org.policy(row.values.UMMailboxPolicy);
-      return { users: this.users.get(row.values.Identity.trim().toLowerCase()) ?? [], policy, policyAmbiguous: ambiguous, plan: this.org.plan(policy?.dialPlanDn), holders: this.holders };
-    };
-    // First pass without holders tells which addresses each row claims; then one batched lookup.
-    const firstPass = rows.map((row) => {
-      const facts = factsOf(row);
-      return { row, facts, verdict: checkRow(row.values, facts, this.options) };
-    });
-    const wanted = firstPass.flatMap(({ row, facts, verdict }) => (facts.plan ? claimedAddresses(row, verdict.extensions).flatMap((a) => facts.plan!.contexts.map((c) => holderKey(a, c))) : []));
-    const toAsk = [...new Set(wanted)].filter((k) => !this.askedHolders.has(k));
-    if (toAsk.length) {
-      const found = await findHolders(this.session, this.base, toAsk);
-      for (const key of toAsk) {
-        this.askedHolders.add(key);
-        this.holders.set(key, found.get(key) ?? []);
-      }
+  async validate(rows: SourceRow[], overrides: SipMismatchOverrides = { job: false, lines: new Set() }): Promise<ValidationOutcome> {
+    const newIdentities = [...new Set(rows.map((r) => r.values.Identity.trim()).filter((id) => id && !this.users.has(id.toLowerCase())))];
+    if (newIdentities.length) {
+      const found = await findUsers(this.session, newIdentities, this.domains);
+      this.forestWide &&= found.forestWide;
+      for (const [id, result] of found.resolved) this.users.set(id, result);
     }
 
-    const checked = rows.map((row) => {
-      const facts = factsOf(row);
-      return { row, facts, verdict: checkRow(row.values, facts, this.options) };
-    });
-    const claims: RowClaim[] = checked
-      .filter(({ verdict }) => verdict.status !== 'already-done')
-      .map(({ row, facts, verdict }) => ({ line: row.line, userDn: facts.users.length === 1 ? facts.users[0]!.dn : undefined, contexts: facts.plan?.contexts ?? [], addresses: claimedAddresses(row, verdict.extensions) }));
-    const across = crossRowMessages(claims);
+    const check = (row: SourceRow) => {
+      const facts = this.factsOf(row);
+      const sipMismatchOverride = overrides.job ? 'job' : overrides.lines.has(row.line) ? 'row' : undefined;
+      return { row, facts, verdict: checkRow(row.values, facts, { ...this.options, ...(sipMismatchOverride ? { sipMismatchOverride } : {}) }) };
+    };
+    // A first pass tells which addresses each row claims; then one batched lookup of their holders.
+    await this.lookUpHolders(rows.map(check));
+    const checked = rows.map(check);
+    const across = crossRowMessages(checked.filter(({ verdict }) => verdict.status !== 'already-done').map(({ row, facts, verdict }) => claimOf(row.line, facts, verdict)));
 
-    return checked.map(({ row, facts, verdict }) => {
+    const validated = checked.map(({ row, facts, verdict }): ValidatedRow => {
       const extra = across.get(row.line) ?? [];
-      const messages = [...verdict.messages, ...extra];
       const status = verdict.status === 'ready' && extra.length > 0 ? 'invalid' : verdict.status;
       const user = facts.users.length === 1 ? facts.users[0]! : undefined;
-      const values = verdict.proposedExtension ? { ...row.values, Extensions: verdict.proposedExtension } : row.values;
+      // The grid shows what Enable-UMMailbox is sent: the normalised extensions and identifier.
+      const values = { ...row.values, Extensions: verdict.sent.extensions.join(';'), SIPResourceIdentifier: verdict.sent.sri, PIN: maskPin(row.values.PIN) };
       return {
         line: row.line,
-        values: { ...values, PIN: maskPin(values.PIN) },
+        values,
         status,
-        messages,
-        ...(user ? { user: { dn: user.dn, ...(user.displayName ? { displayName: user.displayName } : {}), ...(user.sipProxy ? { sipAddress: user.sipProxy } : {}) } } : {}),
-        ...(facts.plan ? { dialPlan: facts.plan.name } : {}),
+        messages: [...verdict.messages, ...extra],
+        ...(user ? { user: { dn: user.dn, ...(user.displayName ? { displayName: user.displayName } : {}), ...(user.sipProxy ? { sipAddress: user.sipProxy } : {}), ...(user.lyncAddress ? { lyncAddress: user.lyncAddress } : {}) } } : {}),
+        ...(facts.plan ? { dialPlan: facts.plan.name, uriType: facts.plan.uriType } : {}),
         ...(facts.policy ? { policyDn: facts.policy.dn } : {}),
         extensions: verdict.extensions,
+        ...(verdict.sri ? { sipResourceIdentifier: verdict.sri } : {}),
         edited: row.edited || !!verdict.proposedExtension,
       };
     });
+    return { rows: validated, notices: this.notices(validated) };
   }
 
   /** Forgets what was looked up about these identities (their rows are re-read on the next validate). */
   forgetUsers(identities: string[]): void {
     for (const id of identities) this.users.delete(id.trim().toLowerCase());
   }
+
+  private factsOf(row: SourceRow): RowFacts {
+    const { policy, ambiguous } = this.org.policy(row.values.UMMailboxPolicy);
+    const found = this.users.get(row.values.Identity.trim().toLowerCase());
+    return {
+      users: found?.users ?? [],
+      ...(found?.matchedBy ? { matchedBy: found.matchedBy } : {}),
+      displayNameOnly: found?.displayNameOnly ?? [],
+      policy,
+      policyAmbiguous: ambiguous,
+      plan: this.org.plan(policy?.dialPlanDn),
+      holders: this.holders,
+    };
+  }
+
+  private async lookUpHolders(firstPass: Array<{ row: SourceRow; facts: RowFacts; verdict: RowVerdict }>): Promise<void> {
+    const eum: string[] = [];
+    const sip: string[] = [];
+    for (const { row, facts, verdict } of firstPass) {
+      for (const claim of claimOf(row.line, facts, verdict).claims) {
+        for (const context of claim.contexts) {
+          if (context === ANY_CONTEXT) sip.push(claim.address.toLowerCase());
+          else eum.push(holderKey(claim.address, context));
+        }
+      }
+    }
+    const query = { eum: [...new Set(eum)].filter((k) => !this.asked.has(`eum:${k}`)), sip: [...new Set(sip)].filter((s) => !this.asked.has(`sip:${s}`)) };
+    if (query.eum.length + query.sip.length === 0) return;
+    const found = await findHolders(this.session, query);
+    this.forestWide &&= found.forestWide;
+    for (const k of query.eum) {
+      this.asked.add(`eum:${k}`);
+      this.holders.eum.set(k, found.eum.get(k) ?? []);
+    }
+    for (const s of query.sip) {
+      this.asked.add(`sip:${s}`);
+      this.holders.eumAnyContext.set(s, found.eumAnyContext.get(s) ?? []);
+      this.holders.sip.set(s, found.sip.get(s) ?? []);
+    }
+    // Exact EUM holders found through a SIP lookup are facts too.
+    for (const [k, dns] of found.eum) if (!this.holders.eum.has(k)) this.holders.eum.set(k, dns);
+  }
+
+  /** Said once for the file: SIP URI plans and faxes [S9]; lookups that could not cover the forest. */
+  private notices(rows: ValidatedRow[]): RowMessage[] {
+    const notices: RowMessage[] = [];
+    const onSip = rows.filter((r) => r.uriType === 'SipName' && r.status === 'ready');
+    if (onSip.length) {
+      const plans = [...new Set(onSip.map((r) => r.dialPlan!))].sort();
+      notices.push({ code: 'sip-uri-no-fax', severity: 'info', params: { count: String(onSip.length), dialPlans: plans.join(', ') } });
+    }
+    if (!this.forestWide) notices.push({ code: 'lookups-domain-only', severity: 'warning', params: { domain: this.session.rootDse.defaultNamingContext } });
+    return notices;
+  }
 }
 
-function claimedAddresses(row: SourceRow, extensions: string[]): string[] {
-  const sri = normalizeSri(row.values.SIPResourceIdentifier);
-  return [...extensions.filter((e) => /^\d+$/.test(e)), ...(sri ? [sri] : [])];
+/** The addresses a row claims and where each must be unique: numbers in the plan and its equivalents, a SIP URI identifier anywhere [S11]. */
+function claimOf(line: number, facts: RowFacts, verdict: RowVerdict): RowClaim {
+  const plan = facts.plan;
+  const userDn = facts.users.length === 1 ? facts.users[0]!.dn : undefined;
+  if (!plan) return { line, ...(userDn ? { userDn } : {}), claims: [] };
+  const claims = verdict.extensions.filter((e) => /^\d+$/.test(e)).map((address) => ({ address, contexts: plan.contexts }));
+  if (verdict.sri) claims.push({ address: verdict.sri, contexts: plan.uriType === 'SipName' ? [ANY_CONTEXT] : plan.contexts });
+  return { line, ...(userDn ? { userDn } : {}), claims };
 }
 
 /** The PIN as the grid shows it: one dot per digit, never the digits. */

@@ -2,7 +2,7 @@ import { Accordion, AccordionDetails, AccordionSummary, Alert, Button, LinearPro
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { EnablementColumnMapping, EnablementFieldName, EnablementJob, ImportSummary, ValidatedRow, ValidationResult } from '@shared/models/enablement';
+import type { EnablementColumnMapping, EnablementFieldName, EnablementJob, ImportSummary, RowMessage, ValidatedRow, ValidationResult } from '@shared/models/enablement';
 import type { ApiError } from '@shared/errors';
 import { toApiError, useApi, useEvent } from '../../api/api-context';
 import { useConnections } from '../../app/connections';
@@ -13,7 +13,7 @@ import { Page } from '../../components/page';
 import { downloadText } from '../../components/download-text';
 import { ImportPanel } from './import-panel';
 import { MappingPanel } from './mapping-panel';
-import { RowsGrid } from './rows-grid';
+import { onlyLyncCheckStands, RowsGrid } from './rows-grid';
 import { RunPanel } from './run-panel';
 
 /** Bulk UM enablement: import a CSV, map its columns, validate every row, fix cells, run, export the results. */
@@ -41,6 +41,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   const [mapping, setMapping] = useState<EnablementColumnMapping>({});
   const [profile, setProfile] = useState<string | undefined>(profiles[0]?.profile);
   const [propose, setPropose] = useState(false);
+  const [allowSipMismatch, setAllowSipMismatch] = useState(false);
   const [validation, setValidation] = useState<ValidationResult>();
   const [job, setJob] = useState<EnablementJob>();
   const [dryRun, setDryRun] = useState(false);
@@ -65,6 +66,8 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   const imported = (next: ImportSummary) => {
     setSummary(next);
     setMapping(next.mapping);
+    // An override is a decision about one file: a new file starts without it.
+    setAllowSipMismatch(false);
     setValidation(undefined);
     setJob(undefined);
     setMappingOpen(true);
@@ -73,19 +76,27 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
     attempt(async () => {
       if (!summary || !profile) return;
       setJob(undefined);
-      setValidation(await api.call('enablement.validate', { importId: summary.importId, profile, mapping, proposeExtensions: propose }));
+      setValidation(await api.call('enablement.validate', { importId: summary.importId, profile, mapping, proposeExtensions: propose, allowSipMismatch }));
       setMappingOpen(false);
     });
-  const edit = async (line: number, field: EnablementFieldName, value: string): Promise<ValidatedRow | undefined> => {
+  /** Sends cell edits or override changes; main re-checks and returns the rows that changed. */
+  const change = async (request: { edits?: Array<{ line: number; field: EnablementFieldName; value: string }>; sipMismatch?: { job?: boolean; rows?: Array<{ line: number; allow: boolean }> } }): Promise<ValidatedRow[] | undefined> => {
     if (!summary) return undefined;
     try {
-      const { rows, counts } = await api.call('enablement.edit', { importId: summary.importId, edits: [{ line, field, value }] });
-      setValidation((v) => (v ? { ...v, counts, rows: v.rows.map((r) => rows.find((u) => u.line === r.line) ?? r) } : v));
-      return rows.find((r) => r.line === line);
+      const { rows, counts, notices, sipMismatchOverride } = await api.call('enablement.edit', { importId: summary.importId, ...request });
+      const byLine = new Map(rows.map((r) => [r.line, r]));
+      setValidation((v) => (v ? { ...v, counts, notices, sipMismatchOverride, rows: v.rows.map((r) => byLine.get(r.line) ?? r) } : v));
+      return rows;
     } catch (e) {
       setError(toApiError(e));
       return undefined;
     }
+  };
+  const edit = async (line: number, field: EnablementFieldName, value: string): Promise<ValidatedRow | undefined> => (await change({ edits: [{ line, field, value }] }))?.find((r) => r.line === line);
+  const overrideRow = (line: number, allow: boolean) => void change({ sipMismatch: { rows: [{ line, allow }] } });
+  const overrideJob = (allow: boolean) => {
+    setAllowSipMismatch(allow);
+    if (validation) void change({ sipMismatch: { job: allow } });
   };
   const start = (options: { lines?: number[]; resumeJobId?: string } = {}) =>
     attempt(async () => {
@@ -108,6 +119,10 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
     // A resumed job re-validates in main; show its rows once it is running.
     if (job && !validation && summary && profile) void api.call('enablement.validate', { importId: summary.importId, profile: job.profile, mapping, proposeExtensions: propose }).then(setValidation, () => undefined);
   }, [job, validation, summary, profile, api, mapping, propose]);
+  useEffect(() => {
+    // A resumed job runs with the override its journal recorded: show it.
+    if (validation) setAllowSipMismatch(validation.sipMismatchOverride.job);
+  }, [validation]);
 
   const results = useMemo(() => new Map((job?.results ?? []).map((r) => [r.line, r])), [job]);
   const running = !!job && ['running', 'paused', 'cancelling'].includes(job.progress.state);
@@ -154,8 +169,12 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
           <Typography variant="body2" data-testid="validation-summary">
             {t('validation.summary', { ...validation.counts, roundTrips: validation.stats.ldapRoundTrips, ms: Math.round(validation.stats.milliseconds) })}
           </Typography>
+          <Notices notices={validation.notices} />
           <RunPanel
             counts={validation.counts}
+            allowSipMismatch={allowSipMismatch}
+            onAllowSipMismatch={overrideJob}
+            mismatchedRows={validation.rows.filter(onlyLyncCheckStands).length}
             job={job}
             dryRun={dryRun}
             onDryRun={setDryRun}
@@ -174,9 +193,24 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
             }
             onRerunFailed={() => job && void start({ lines: job.results.filter((r) => r.outcome === 'failed').map((r) => r.line) })}
           />
-          <RowsGrid rows={validation.rows} results={results} onEdit={edit} readOnly={running} />
+          <RowsGrid rows={validation.rows} results={results} onEdit={edit} onOverride={overrideRow} jobOverride={validation.sipMismatchOverride.job} readOnly={running} />
         </>
       )}
+    </Stack>
+  );
+}
+
+/** What validation says once for the whole file (faxes on SIP URI dial plans, lookups limited to one domain). */
+function Notices({ notices }: { notices: RowMessage[] }) {
+  const { t } = useTranslation('enablement');
+  if (notices.length === 0) return null;
+  return (
+    <Stack spacing={1} data-testid="validation-notices">
+      {notices.map((n) => (
+        <Alert key={n.code} severity={n.severity === 'warning' ? 'warning' : 'info'} data-testid={`notice-${n.code}`}>
+          {String(t(`enablement-messages:${n.code}`, n.params))}
+        </Alert>
+      ))}
     </Stack>
   );
 }

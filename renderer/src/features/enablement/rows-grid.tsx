@@ -1,4 +1,4 @@
-import { Chip, Stack, ToggleButton, ToggleButtonGroup, Tooltip, Typography } from '@mui/material';
+import { Button, Chip, Stack, ToggleButton, ToggleButtonGroup, Tooltip, Typography } from '@mui/material';
 import { DataGrid, type GridColDef } from '@mui/x-data-grid';
 import { zhTW } from '@mui/x-data-grid/locales';
 import { useMemo, useState } from 'react';
@@ -17,12 +17,39 @@ const editable: EnablementFieldName[] = ['Identity', 'UMMailboxPolicy', 'Extensi
 
 /**
  * Every row with its status and Exchange's words for what is wrong; the value cells can be edited
- * (the row and the rows it clashed with are re-checked). Virtualized, so 100,000 rows stay smooth.
+ * (the row and the rows it clashed with are re-checked). The Extensions and SIPResourceIdentifier
+ * cells show what Enable-UMMailbox is sent — normalised — and, in grey, what Exchange will derive
+ * when nothing is sent. A row whose only problem is the Lync SIP address check can be allowed here.
+ * Virtualized, so 100,000 rows stay smooth.
  */
-export function RowsGrid({ rows, results, onEdit, readOnly }: { rows: ValidatedRow[]; results: Map<number, RowResult>; onEdit: (line: number, field: EnablementFieldName, value: string) => Promise<ValidatedRow | undefined>; readOnly: boolean }) {
+export function RowsGrid({
+  rows,
+  results,
+  onEdit,
+  onOverride,
+  jobOverride,
+  readOnly,
+}: {
+  rows: ValidatedRow[];
+  results: Map<number, RowResult>;
+  onEdit: (line: number, field: EnablementFieldName, value: string) => Promise<ValidatedRow | undefined>;
+  onOverride: (line: number, allow: boolean) => void;
+  jobOverride: boolean;
+  readOnly: boolean;
+}) {
   const { t, i18n } = useTranslation('enablement');
   const [filter, setFilter] = useState<RowFilter>('all');
-  const messageText = (m: RowMessage) => String(t(`enablement-messages:${m.code}`, m.params));
+  const messageText = (m: RowMessage) => {
+    const text = String(t(`enablement-messages:${m.code}`, m.params));
+    return m.overridden ? String(t(`enablement-messages:overridden-${m.overridden}`, { text })) : text;
+  };
+  /** What Exchange will use when the cell sends nothing: the derived extension or SIP proxy address. */
+  const derived = (row: GridRow, field: EnablementFieldName): string | undefined => {
+    if (row.values[field]) return undefined;
+    if (field === 'Extensions' && row.extensions.length) return row.extensions.join(';');
+    if (field === 'SIPResourceIdentifier') return row.sipResourceIdentifier;
+    return undefined;
+  };
 
   const all: GridRow[] = useMemo(() => rows.map((r) => ({ ...r, ...(results.get(r.line) ? { result: results.get(r.line) } : {}) })), [rows, results]);
   const counts = useMemo(
@@ -42,11 +69,11 @@ export function RowsGrid({ rows, results, onEdit, readOnly }: { rows: ValidatedR
   );
 
   const columns: GridColDef<GridRow>[] = [
-    { field: 'line', headerName: t('grid.line'), width: 56, type: 'number' },
+    { field: 'line', headerName: t('grid.line'), width: 52, type: 'number' },
     {
       field: 'status',
       headerName: t('grid.status'),
-      width: 112,
+      width: 104,
       valueGetter: (_v, row) => row.result?.outcome ?? row.status,
       renderCell: ({ row }) =>
         row.result ? (
@@ -59,25 +86,40 @@ export function RowsGrid({ rows, results, onEdit, readOnly }: { rows: ValidatedR
       (field): GridColDef<GridRow> => ({
         field,
         headerName: field,
-        width: field === 'Identity' ? 180 : field === 'PIN' ? 64 : field === 'Extensions' ? 90 : field === 'UMMailboxPolicy' ? 150 : 160,
+        width: field === 'Identity' ? 170 : field === 'PIN' ? 56 : field === 'Extensions' ? 96 : field === 'UMMailboxPolicy' ? 140 : 160,
         editable: !readOnly,
         valueGetter: (_v, row) => row.values[field],
+        renderCell: ({ row, value }) => {
+          const implied = derived(row, field);
+          return implied ? (
+            <Tooltip title={t('grid.derived')} placement="top-start">
+              <Typography component="span" variant="body2" color="text.disabled" sx={{ fontStyle: 'italic', lineHeight: 'inherit' }} data-testid={`derived-${field}-${row.line}`}>
+                {implied}
+              </Typography>
+            </Tooltip>
+          ) : (
+            (value as string)
+          );
+        },
       }),
     ),
-    { field: 'dialPlan', headerName: t('grid.dialPlan'), width: 90 },
+    { field: 'dialPlan', headerName: t('grid.dialPlan'), width: 96 },
     {
       field: 'message',
       headerName: t('grid.message'),
       flex: 1,
-      minWidth: 280,
+      minWidth: 240,
       sortable: false,
       valueGetter: (_v, row) => (row.result?.message && row.result.outcome === 'failed' ? row.result.message : row.messages.map(messageText).join(' ')),
       renderCell: ({ row, value }) => (
-        <Tooltip title={value as string} placement="top-start">
-          <Typography component="span" variant="body2" noWrap color={row.status === 'invalid' || row.result?.outcome === 'failed' ? 'error' : row.messages.some((m) => m.severity === 'warning') ? 'warning.main' : 'text.secondary'} sx={{ display: 'block', lineHeight: 'inherit' }}>
-            {value as string}
-          </Typography>
-        </Tooltip>
+        <Stack direction="row" spacing={1} sx={{ alignItems: 'center', height: '100%', minWidth: 0 }}>
+          <LyncOverride row={row} jobOverride={jobOverride} readOnly={readOnly || !!row.result} onOverride={onOverride} />
+          <Tooltip title={value as string} placement="top-start">
+            <Typography component="span" variant="body2" noWrap color={row.status === 'invalid' || row.result?.outcome === 'failed' ? 'error' : row.messages.some((m) => m.severity === 'warning') ? 'warning.main' : 'text.secondary'} sx={{ display: 'block', lineHeight: 'inherit', minWidth: 0 }}>
+              {value as string}
+            </Typography>
+          </Tooltip>
+        </Stack>
       ),
     },
   ];
@@ -110,5 +152,45 @@ export function RowsGrid({ rows, results, onEdit, readOnly }: { rows: ValidatedR
         />
       </div>
     </Stack>
+  );
+}
+
+/** True when the row's only errors are the Lync SIP address check: allowing it would make the row ready. */
+export function onlyLyncCheckStands(row: ValidatedRow): boolean {
+  return row.messages.some((m) => m.overridable) && row.messages.every((m) => m.severity !== 'error' || m.overridable);
+}
+
+/**
+ * The per-row override of the Lync SIP address check, in front of the message that explains it:
+ * offered only where it would make the row ready (never past Exchange's own refusals), shown as
+ * a chip once given — for this row (removable) or for the whole job.
+ */
+function LyncOverride({ row, jobOverride, readOnly, onOverride }: { row: ValidatedRow; jobOverride: boolean; readOnly: boolean; onOverride: (line: number, allow: boolean) => void }) {
+  const { t } = useTranslation('enablement');
+  const check = row.messages.find((m) => m.overridable);
+  if (!check) return null;
+  if (check.overridden) {
+    return (
+      <Tooltip title={t(check.overridden === 'row' ? 'grid.undoOverrideHelp' : 'run.allowSipMismatchHelp')}>
+        <Chip
+          size="small"
+          color="warning"
+          variant="outlined"
+          label={t(`grid.overridden.${check.overridden}`)}
+          {...(check.overridden === 'row' && !readOnly ? { onDelete: () => onOverride(row.line, false) } : {})}
+          data-testid={`overridden-${row.line}`}
+        />
+      </Tooltip>
+    );
+  }
+  if (!onlyLyncCheckStands(row) || jobOverride) return null;
+  return (
+    <Tooltip title={t('grid.overrideHelp')}>
+      <span>
+        <Button size="small" color="warning" variant="outlined" disabled={readOnly} onClick={() => onOverride(row.line, true)} sx={{ py: 0, minWidth: 0, whiteSpace: 'nowrap' }} data-testid={`override-${row.line}`}>
+          {t('grid.override')}
+        </Button>
+      </span>
+    </Tooltip>
   );
 }

@@ -1,4 +1,4 @@
-import { Box, Button, Checkbox, FormControl, FormControlLabel, InputLabel, LinearProgress, MenuItem, Paper, Select, Stack, Typography } from '@mui/material';
+import { Box, Button, Checkbox, FormControl, FormControlLabel, InputLabel, LinearProgress, MenuItem, Paper, Select, Stack, Switch, Tooltip, Typography } from '@mui/material';
 import CancelIcon from '@mui/icons-material/Cancel';
 import DownloadIcon from '@mui/icons-material/Download';
 import PauseIcon from '@mui/icons-material/Pause';
@@ -9,9 +9,16 @@ import type { EnablementJob, ValidationCounts } from '@shared/models/enablement'
 
 const active = (job?: EnablementJob) => !!job && ['running', 'paused', 'cancelling', 'queued'].includes(job.progress.state);
 
-/** Step 3: run options, live progress (done, failed, remaining, rate, ETA), pause/cancel, export and re-run failed. */
+/**
+ * Step 3: run options — dry run, concurrency, and the job-wide override of the Lync SIP address
+ * check (never of Exchange's own rules) — live progress (done, failed, remaining, rate, ETA),
+ * pause/cancel, export and re-run failed.
+ */
 export function RunPanel({
   counts,
+  allowSipMismatch,
+  onAllowSipMismatch,
+  mismatchedRows,
   job,
   dryRun,
   onDryRun,
@@ -25,6 +32,10 @@ export function RunPanel({
   onRerunFailed,
 }: {
   counts: ValidationCounts;
+  allowSipMismatch: boolean;
+  onAllowSipMismatch: (v: boolean) => void;
+  /** Rows where the Lync SIP address check applies (overridden or not). */
+  mismatchedRows: number;
   job?: EnablementJob;
   dryRun: boolean;
   onDryRun: (v: boolean) => void;
@@ -46,6 +57,14 @@ export function RunPanel({
     <Paper variant="outlined" sx={{ p: 2 }} data-testid="run-panel">
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
         <FormControlLabel control={<Checkbox checked={dryRun} onChange={(e) => onDryRun(e.target.checked)} disabled={running} data-testid="dry-run" />} label={t('run.dryRun')} />
+        {(mismatchedRows > 0 || allowSipMismatch) && (
+          <Tooltip title={t('run.allowSipMismatchHelp')}>
+            <FormControlLabel
+              control={<Switch checked={allowSipMismatch} onChange={(e) => onAllowSipMismatch(e.target.checked)} disabled={running || !!job} color="warning" data-testid="allow-sip-mismatch" />}
+              label={t('run.allowSipMismatch', { count: mismatchedRows })}
+            />
+          </Tooltip>
+        )}
         <FormControl size="small" sx={{ minWidth: 150 }}>
           <InputLabel id="run-concurrency">{t('run.concurrency')}</InputLabel>
           <Select labelId="run-concurrency" label={t('run.concurrency')} value={concurrency} onChange={(e) => onConcurrency(Number(e.target.value))} disabled={running}>

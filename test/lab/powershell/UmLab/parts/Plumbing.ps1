@@ -190,20 +190,97 @@ function Find-UmObject {
     @(Find-LabEntries -Base $base -Filter "(&(objectClass=$Class)(|(cn=$name)(name=$name)))" -Scope $Scope)
 }
 
+function Test-LabSmtpAddress([string]$Value) {
+    <# user@domain as Exchange's SmtpAddress.IsValidSmtpAddress takes it for UM: a dot-atom local part and a host name [S11 IsUriValid(SipName)]. #>
+    $atom = '[A-Za-z0-9!#$%&''*+/=?^_`{|}~-]+'
+    $label = '[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?'
+    $Value.Length -le 320 -and $Value -cmatch "^$atom(?:\.$atom)*@$label(?:\.$label)*$"
+}
+
+function Get-LabDomainNames {
+    <# The lab domain's NetBIOS and DNS names, for DOMAIN\user and canonical names (read once). #>
+    if (-not $script:Lab.ContainsKey('DomainNames')) {
+        $partitions = "CN=Partitions,$($script:Lab.Configuration)"
+        $ref = @(Find-LabEntries -Base $partitions -Filter "(&(objectClass=crossRef)(nCName=$(ConvertTo-LdapFilterValue $script:Lab.Domain)))" -Scope OneLevel -Attributes @('nETBIOSName', 'dnsRoot'))
+        $dns = (@(Split-LabDn $script:Lab.Domain | ForEach-Object { $_.Value }) -join '.')
+        $script:Lab.DomainNames = @{ NetBios = if ($ref.Count) { Get-LabValue $ref[0] 'nETBIOSName' } else { $null }; Dns = $dns }
+    }
+    $script:Lab.DomainNames
+}
+
+function Split-LabDn([string]$DistinguishedName) {
+    <# The RDNs of a DN, values unescaped: @{ Type; Value } each. #>
+    foreach ($part in ($DistinguishedName -split '(?<!\\),')) {
+        $type, $value = $part.Split('=', 2)
+        @{ Type = $type.Trim(); Value = ($value -replace '\\(.)', '$1').Trim() }
+    }
+}
+
+function Get-LabCanonicalName([string]$DistinguishedName) {
+    <# contoso.test/Lab/Users/u00001, as AD writes canonicalName. #>
+    $rdns = @(Split-LabDn $DistinguishedName)
+    $domain = ($rdns | Where-Object { $_.Type -eq 'DC' } | ForEach-Object { $_.Value }) -join '.'
+    $path = @($rdns | Where-Object { $_.Type -ne 'DC' } | ForEach-Object { $_.Value })
+    [array]::Reverse($path)
+    (@($domain) + $path) -join '/'
+}
+
 function Resolve-LabRecipient {
-    <# Identity as Exchange accepts it: UPN, e-mail address, DOMAIN\user, alias/SamAccountName, name or DN. #>
+    <#
+    -Identity as the documentation lists it [S14]: Name, Alias, DN, canonical DN, Domain\Username,
+    e-mail address, GUID, LegacyExchangeDN, SamAccountName, UPN — never the display name (Exchange
+    2013's code still ORs DisplayName in, [S11 RecipientIdParameter]; the lab follows the
+    documentation, as the console does). The phases are Exchange's [S11]: DN, GUID or canonical
+    name; then e-mail (SMTP proxy), UPN, LegacyExchangeDN, X500 proxy and alias together; then the
+    name; then the account name. The first phase that finds anything decides; a mailbox identity
+    keeps the mailboxes of that phase when there are any.
+    #>
     param([string]$Identity)
-    $attributes = @('cn', 'displayName', 'sAMAccountName', 'userPrincipalName', 'mail', 'proxyAddresses', 'telephoneNumber', 'msExchMailboxGuid', 'msExchUMEnabledFlags',
+    $attributes = @('cn', 'name', 'displayName', 'sAMAccountName', 'userPrincipalName', 'mail', 'mailNickname', 'legacyExchangeDN', 'objectGUID', 'proxyAddresses', 'telephoneNumber', 'msExchMailboxGuid', 'msExchUMEnabledFlags',
         'msExchUMTemplateLink', 'msExchUMRecipientDialPlanLink', 'msRTCSIP-PrimaryUserAddress', 'msRTCSIP-Line', 'givenName', 'sn', 'msExchUCVoiceMailSettings', 'objectClass')
-    if ($Identity -match '^(?i)(CN|OU)=.+,DC=') { return @(Find-LabEntries -Base $Identity -Scope Base -Attributes $attributes) }
+    if (-not $Identity) { return @() }
+    if ($Identity -match '^(?i)(CN|OU)=.+,DC=') {
+        try { return @(Find-LabEntries -Base $Identity -Scope Base -Filter '(&(objectClass=user)(objectCategory=person))' -Attributes $attributes) }
+        catch [System.DirectoryServices.Protocols.DirectoryOperationException] { return @() }
+    }
     $value = ConvertTo-LdapFilterValue $Identity
-    $match = if ($Identity.Contains('\')) { "(sAMAccountName=$(ConvertTo-LdapFilterValue $Identity.Split('\', 2)[1]))" }
-    elseif ($Identity.Contains('@')) { "(|(userPrincipalName=$value)(mail=$value)(proxyAddresses=smtp:$value))" }
-    else { "(|(sAMAccountName=$value)(cn=$value)(displayName=$value))" }
-    @(Find-LabEntries -Base $script:Lab.Domain -Filter "(&(objectClass=user)(objectCategory=person)$match)" -Attributes $attributes)
+    $terms = [System.Collections.Generic.List[string]]@("(userPrincipalName=$value)", "(mailNickname=$value)", "(name=$value)", "(sAMAccountName=$value)")
+    $guid = [guid]::Empty
+    $isGuid = [guid]::TryParse($Identity, [ref]$guid)
+    if ($isGuid) { $terms.Add("(objectGUID=$(-join ($guid.ToByteArray() | ForEach-Object { '\{0:x2}' -f $_ })))") }
+    $isSmtp = Test-LabSmtpAddress $Identity
+    if ($isSmtp) { $terms.Add("(proxyAddresses=smtp:$value)"); $terms.Add("(mail=$value)") }
+    if ($Identity.StartsWith('/')) { $terms.Add("(legacyExchangeDN=$value)"); $terms.Add("(proxyAddresses=x500:$value)") }
+    $isCanonical = $Identity -match '^[^/\\@\s]+\.[^/\\@\s]+/.+'
+    if ($isCanonical) { $terms.Add("(name=$(ConvertTo-LdapFilterValue $Identity.Split('/')[-1]))") }
+    $account = if ($Identity -match '^(?<domain>[^\\]+)\\(?<user>[^\\]+)$') { @{ Domain = $Matches.domain; User = $Matches.user } } else { $null }
+    if ($account) { $terms.Add("(sAMAccountName=$(ConvertTo-LdapFilterValue $account.User))") }
+    $candidates = @(Find-LabEntries -Base $script:Lab.Domain -Filter "(&(objectClass=user)(objectCategory=person)(|$(-join $terms)))" -Attributes $attributes)
+
+    $eq = { param($a) $null -ne $a -and [string]::Equals([string]$a, $Identity, [StringComparison]::OrdinalIgnoreCase) }
+    $proxyIs = { param($entry, $prefix) @(Get-LabValues $entry 'proxyAddresses' | Where-Object { $_ -match "^(?i)$($prefix):" -and (& $eq $_.Substring($prefix.Length + 1)) }).Count -gt 0 }
+    $names = Get-LabDomainNames
+    $phases = @(
+        { param($e) ($isGuid -and ([guid]::new([byte[]]$e.Attributes['objectGUID'].GetValues([byte[]])[0]) -eq $guid)) -or ($isCanonical -and (& $eq (Get-LabCanonicalName $e.DistinguishedName))) },
+        { param($e) ($isSmtp -and ((& $eq (Get-LabValue $e 'mail')) -or (& $proxyIs $e 'smtp'))) -or (& $eq (Get-LabValue $e 'userPrincipalName')) -or
+            ($Identity.StartsWith('/') -and ((& $eq (Get-LabValue $e 'legacyExchangeDN')) -or (& $proxyIs $e 'x500'))) -or (& $eq (Get-LabValue $e 'mailNickname')) },
+        { param($e) & $eq (Get-LabValue $e 'name') },
+        { param($e) (& $eq (Get-LabValue $e 'sAMAccountName')) -or ($account -and [string]::Equals((Get-LabValue $e 'sAMAccountName'), $account.User, [StringComparison]::OrdinalIgnoreCase) -and
+            ($account.Domain -eq $names.NetBios -or $account.Domain -eq $names.Dns)) }
+    )
+    foreach ($phase in $phases) {
+        $found = @($candidates | Where-Object { & $phase $_ })
+        if ($found.Count -gt 0) {
+            $mailboxes = @($found | Where-Object { $_.Attributes.Contains('msExchMailboxGuid') })
+            if ($mailboxes.Count -gt 0) { return $mailboxes }
+            return $found
+        }
+    }
+    @()
 }
 
 function Resolve-SingleRecipient {
+    <# One recipient for -Identity, or Exchange's not-found / ambiguous error [S11]. #>
     param($Cmdlet, [string]$Identity)
     $found = @(Resolve-LabRecipient $Identity)
     if ($found.Count -eq 0) {
