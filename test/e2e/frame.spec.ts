@@ -24,6 +24,21 @@ test.describe('the console frame', () => {
     await disconnectAll(page);
   });
 
+  test('Settings shows which PowerShell each endpoint will use, and the shell test reports it', async ({ page }) => {
+    await openConsole(page);
+    await connectProfile(page, 'lab');
+    const exchange = page.getByTestId('shell-exchange-lab');
+    await expect(exchange.getByTestId('shell-name')).toHaveText(/^PowerShell 7\.\d+\.\d+/, { timeout: 30_000 });
+    await expect(exchange).toContainText('PowerShell 7 is installed');
+    await page.getByTestId('shell-test-exchange-lab').click();
+    await expect(page.getByTestId('shell-test-exchange-lab')).toHaveAttribute('data-result', 'ok', { timeout: 60_000 });
+    await page.getByTestId('shell-test-exchange-lab').hover();
+    await expect(page.getByRole('tooltip')).toContainText(/Get-UMDialPlan returned \d+ object\(s\) in PowerShell 7\./);
+    await page.getByTestId('powershell-shells').scrollIntoViewIfNeeded();
+    await screenshot(page, 'settings-shells');
+    await disconnectAll(page);
+  });
+
   test('switches between light and dark', async ({ page }) => {
     await openConsole(page);
     const background = () => page.locator('body').evaluate((b) => getComputedStyle(b).backgroundColor);

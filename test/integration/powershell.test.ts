@@ -139,6 +139,23 @@ describe('results and failures come back structured', () => {
   });
 });
 
+describe('the shell each endpoint uses', () => {
+  it('is listed per profile before anything runs, with the version the executable reports', async () => {
+    const s = services();
+    const plans = await s.powershell.shells();
+    const exchange = plans.find((p) => p.profile === 'lab' && p.target === 'exchange');
+    expect(exchange).toMatchObject({ endpoint: expect.stringContaining('lab module'), shell: { kind: 'pwsh', reason: expect.stringMatching(/pwsh-found|override/), edition: 'Core', version: expect.stringMatching(/^7\./) } });
+    expect(plans.find((p) => p.profile === 'lab' && p.target === 'lync')?.shell?.kind).toBe('pwsh');
+  });
+
+  it('is reported by a running session as the bridge saw it', async () => {
+    const s = services();
+    await s.powershell.invoke('lab', 'lync', 'Get-CsPool', {});
+    const status = s.powershell.status().find((x) => x.profile === 'lab' && x.target === 'lync');
+    expect(status?.shell).toMatchObject({ kind: 'pwsh', path: findPwsh(), edition: 'Core', version: expect.stringMatching(/^7\.\d+\.\d+/) });
+  });
+});
+
 describe('only allow-listed cmdlets run', () => {
   it('refuses a cmdlet outside the list and unknown parameters before PowerShell sees them', async () => {
     const s = services();

@@ -28,6 +28,7 @@ import { useConnections } from '../../app/connections';
 import { usePreferences } from '../../app/preferences';
 import type { ScreenProps } from '../../app/screen-router';
 import { Page } from '../../components/page';
+import { PowerShellShells } from './powershell-shells';
 import { ProfileEditor } from './profile-editor';
 import { ShellTestButton } from './shell-test-button';
 
@@ -149,6 +150,8 @@ export function SettingsPage(_props: ScreenProps) {
             </Table>
           )}
         </Paper>
+
+        <PowerShellShells profiles={profiles} />
 
         <Paper variant="outlined" sx={{ p: 2 }}>
           <Typography variant="h6" sx={{ mb: 2 }}>
