@@ -14,15 +14,34 @@ export const profileNameSchema = z
 export const directorySecuritySchema = z.enum(['ldaps', 'starttls']);
 export type DirectorySecurity = z.infer<typeof directorySecuritySchema>;
 
+/**
+ * How the console signs in to the DC: with an account and password (simple bind over TLS), or as
+ * the logged-on user with Kerberos (SASL GSSAPI; SSPI on Windows), no password asked or kept.
+ */
+export const directoryAuthenticationSchema = z.enum(['password', 'kerberos']);
+export type DirectoryAuthentication = z.infer<typeof directoryAuthenticationSchema>;
+
+/**
+ * A local path for a file the console reads (the CA file). Spaces and any script are fine; a UNC
+ * path (\\server\share\…) is refused: reading it would make Windows authenticate to that server
+ * as the admin, and a trust anchor should not live on someone else's share.
+ */
+export const localFilePathSchema = z
+  .string()
+  .min(1)
+  .max(4096)
+  .refine((p) => !/^(\\\\|\/\/)/.test(p), 'a local path, not a network (UNC) path');
+
 /** How the console reaches one forest's domain controller. Certificate checking is always on. */
 export const directoryEndpointSchema = z.object({
   host: hostSchema,
   port: z.number().int().min(1).max(65535),
   security: directorySecuritySchema,
   /** A PEM file of CA certificates to trust for this DC, in addition to the system store. */
-  caFile: z.string().max(4096).optional(),
-  /** The identity to bind as: a UPN (admin@contoso.com), DOMAIN\user or a DN. */
-  bindIdentity: z.string().min(1).max(1024),
+  caFile: localFilePathSchema.optional(),
+  authentication: directoryAuthenticationSchema.default('password'),
+  /** The identity to bind as with a password: a UPN (admin@contoso.com), DOMAIN\user or a DN. Kerberos uses the logged-on user. */
+  bindIdentity: z.string().min(1).max(1024).optional(),
   timeoutMs: z.number().int().min(1000).max(300_000).default(15_000),
   /** The DC's global catalog port, when not the standard 3269 (LDAPS) / 3268 (StartTLS). */
   globalCatalogPort: z.number().int().min(1).max(65535).optional(),
@@ -63,6 +82,6 @@ export type Profile = z.infer<typeof profileSchema>;
 /** A profile as listed to the UI: never the secret, only whether one is stored and where it comes from. */
 export const profileSummarySchema = profileSchema.extend({
   builtIn: z.boolean(),
-  secretSource: z.enum(['vault', 'environment', 'lab', 'session', 'none']),
+  secretSource: z.enum(['vault', 'environment', 'lab', 'session', 'none', 'kerberos']),
 });
 export type ProfileSummary = z.infer<typeof profileSummarySchema>;

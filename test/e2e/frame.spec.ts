@@ -1,5 +1,6 @@
 import { expect, test } from './support/test';
-import { connectProfile, disconnectAll, openConsole, screenshot, setLanguage } from './support/console-page';
+import { connectProfile, disconnectAll, goTo, openConsole, screenshot, setLanguage } from './support/console-page';
+import { labDescriptor } from './support/lab-ldap';
 
 test.describe('the console frame', () => {
   test('connects to the lab forest, switches to Traditional Chinese and back, and remembers it', async ({ page }) => {
@@ -37,6 +38,33 @@ test.describe('the console frame', () => {
     await page.getByTestId('powershell-shells').scrollIntoViewIfNeeded();
     await screenshot(page, 'settings-shells');
     await disconnectAll(page);
+  });
+
+  test('a profile that signs in as the logged-on user (Kerberos) connects without asking for a password', async ({ page }) => {
+    const lab = labDescriptor();
+    await openConsole(page);
+    await goTo(page, 'settings');
+    await page.getByTestId('profile-new').click();
+    const editor = page.getByTestId('profile-editor');
+    await editor.getByLabel('Profile name').fill('kerberos-me');
+    await editor.getByLabel('Domain controller (host name or IP)').fill(lab.forests.find((f) => f.role === 'lync-exchange')!.host);
+    await editor.getByLabel('Trusted CA file (PEM, optional)').fill(lab.caFile);
+    await editor.getByTestId('profile-authentication').click();
+    await page.getByRole('option', { name: 'As the logged-on user (Kerberos)' }).click();
+    await expect(editor.getByLabel(/^Bind as/)).toHaveCount(0);
+    await expect(page.getByRole('listbox')).toHaveCount(0);
+    await expect(editor).toContainText('no password is asked for or stored');
+    await screenshot(page, 'settings-profile-kerberos');
+    await page.getByTestId('profile-save').click();
+    const row = page.getByTestId('profile-row-kerberos-me');
+    await expect(row).toContainText('The logged-on user (Kerberos)');
+    await page.getByTestId('connect-kerberos-me').click();
+    await expect(page.getByTestId('connection-kerberos-me')).toHaveAttribute('data-status', 'connected');
+    await expect(page.getByTestId('connect-dialog')).toHaveCount(0);
+    await disconnectAll(page);
+    page.once('dialog', (d) => void d.accept());
+    await row.getByRole('button', { name: 'Delete' }).click();
+    await expect(row).toHaveCount(0);
   });
 
   test('switches between light and dark', async ({ page }) => {

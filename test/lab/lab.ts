@@ -20,6 +20,7 @@ const parametersFile = join(labRoot, 'parameters.json');
 export const callLogPath = join(labRoot, 'powershell-calls.log');
 const cmsFile = join(labRoot, 'cms.json');
 const exchangeStateFile = join(labRoot, 'exchange-certificates.json');
+export const krb5ConfigPath = join(labRoot, 'krb5.conf');
 
 const log = (message: string) => process.stderr.write(`[lab] ${message}\n`);
 
@@ -72,8 +73,34 @@ function writeOutsideAd(): void {
   writeFileSync(exchangeStateFile, `${JSON.stringify(exchangeCertificates(), null, 2)}\n`);
 }
 
+/**
+ * A krb5.conf for the lab realms, each DC its own KDC. Nothing is looked up in DNS (the lab has
+ * none) and host names are taken as given: the LDAP service is ldap/dc1.contoso.test.
+ */
+function writeKrb5Config(p: LabParameters): void {
+  const realms = wantedForests(p);
+  writeFileSync(
+    krb5ConfigPath,
+    [
+      '# Written by the UM Integration Console lab (test/lab): KRB5_CONFIG for kinit and the console.',
+      '[libdefaults]',
+      `  default_realm = ${forests.contoso.dnsName.toUpperCase()}`,
+      '  dns_lookup_kdc = false',
+      '  dns_lookup_realm = false',
+      '  dns_canonicalize_hostname = false',
+      '  rdns = false',
+      '[realms]',
+      ...realms.map((f) => `  ${f.dnsName.toUpperCase()} = {\n    kdc = ${f.address}\n  }`),
+      '[domain_realm]',
+      ...realms.flatMap((f) => [`  .${f.dnsName} = ${f.dnsName.toUpperCase()}`, `  ${f.dnsName} = ${f.dnsName.toUpperCase()}`]),
+      '',
+    ].join('\n'),
+  );
+}
+
 function writeDescriptor(p: LabParameters): void {
   writeOutsideAd();
+  writeKrb5Config(p);
   const descriptor = {
     format: 1,
     caFile: caCertFile,
@@ -82,7 +109,8 @@ function writeDescriptor(p: LabParameters): void {
     callLog: callLogPath,
     cmsFile,
     exchangeStateFile,
-    forests: wantedForests(p).map((f) => ({ dnsName: f.dnsName, netbios: f.netbios, host: f.address, ldapsPort: 636, ldapPort: 389, role: f.role })),
+    krb5Config: krb5ConfigPath,
+    forests: wantedForests(p).map((f) => ({ dnsName: f.dnsName, netbios: f.netbios, host: f.address, dcHostName: `${f.dcHost}.${f.dnsName}`, ldapsPort: 636, ldapPort: 389, role: f.role })),
   };
   writeFileSync(descriptorPath, `${JSON.stringify(descriptor, null, 2)}\n`);
 }
@@ -93,6 +121,7 @@ async function provisionAndSeed(p: LabParameters): Promise<void> {
     log(`provisioning ${instance.forest.dnsName}`);
     instance.provision();
     await instance.start();
+    instance.registerServicePrincipalNames();
     const dir = await LabDirectory.open(instance.forest);
     await extendSchema(dir, instance.forest);
     await dir.close();

@@ -54,18 +54,26 @@ export class SambaInstance {
     this.writeConfig();
   }
 
+  /**
+   * LDAP plus the KDC (Kerberos sign-in tests get tickets from it with kinit). Strong auth:
+   * "allow_sasl_over_tls allows simple and sasl binds (without sign or seal) over TLS encrypted
+   * connections. Unencrypted connections only allow sasl binds with sign or seal" (smb.conf,
+   * Samba 4.17) — the same as "yes" for simple binds (TLS only), and it admits a GSSAPI bind over
+   * LDAPS without a SASL layer, as AD does with LdapEnforceChannelBinding 0 or 1 (docs/sources.md
+   * S36). Samba 4.17 has no channel binding, so the lab cannot model AD's "Always".
+   */
   private writeConfig(): void {
     const tls = ensureDcCertificate(this.forest, join(this.dir, 'tls'));
     const d = this.dataDir;
     writeFileSync(
       this.confFile,
-      `# Written by the UM Integration Console lab (test/lab). LDAP only, on loopback.
+      `# Written by the UM Integration Console lab (test/lab). LDAP and the KDC, on loopback.
 [global]
 \tnetbios name = ${this.forest.dcHost.toUpperCase()}
 \trealm = ${this.forest.dnsName.toUpperCase()}
 \tworkgroup = ${this.forest.netbios}
 \tserver role = active directory domain controller
-\tserver services = ldap
+\tserver services = ldap kdc
 \tinterfaces = ${this.forest.address}/32
 \tbind interfaces only = yes
 \tprivate dir = ${d}/private
@@ -81,10 +89,20 @@ export class SambaInstance {
 \ttls certfile = ${tls.cert}
 \ttls cafile = ${caCertFile}
 \tdsdb:schema update allowed = true
-\tldap server require strong auth = yes
+\tldap server require strong auth = allow_sasl_over_tls
 `,
     );
     for (const sub of ['lock', 'pid', 'cache', 'state']) mkdirSync(join(d, sub), { recursive: true });
+  }
+
+  /**
+   * The DC's service principal names — ldap/dc1.contoso.test, GC/dc1.contoso.test/contoso.test and
+   * the rest a Windows DC registers for itself. Samba adds them from its dnsupdate service, which
+   * the lab does not run; without them the KDC cannot issue an LDAP service ticket.
+   */
+  registerServicePrincipalNames(): void {
+    const result = spawnSync('samba_spnupdate', ['-s', this.confFile], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`samba_spnupdate failed for ${this.forest.dnsName}:\n${(result.stderr || result.stdout).slice(-2000)}`);
   }
 
   private pidFile(): string {

@@ -24,7 +24,7 @@ export function registerBasicCommands(program: Command, run: CommandRunner): voi
         ctx.print(list, () =>
           table(
             ['Name', 'DC', 'Security', 'Bind as', 'Password from', 'Built-in'],
-            list.map((p) => [p.name, `${p.directory.host}:${p.directory.port}`, p.directory.security, p.directory.bindIdentity, p.secretSource, p.builtIn ? 'yes' : '']),
+            list.map((p) => [p.name, `${p.directory.host}:${p.directory.port}`, p.directory.security, p.directory.bindIdentity ?? 'the logged-on user (Kerberos)', p.secretSource, p.builtIn ? 'yes' : '']),
           ),
         );
       }),

@@ -88,7 +88,7 @@ export class ChecklistService {
   /** Marks a step the console cannot see as done by hand: kept with who and when, and audited. */
   async confirm(input: { stepId: ChecklistStepId; profile: string; note?: string }): Promise<ChecklistConfirmation> {
     const session = await this.connections.ensure(input.profile);
-    const confirmation: ChecklistConfirmation = { stepId: input.stepId, by: session.endpoint.bindIdentity, profile: input.profile, ...osUser(), at: new Date().toISOString(), ...(input.note ? { note: input.note } : {}) };
+    const confirmation: ChecklistConfirmation = { stepId: input.stepId, by: session.identity, profile: input.profile, ...osUser(), at: new Date().toISOString(), ...(input.note ? { note: input.note } : {}) };
     const all = this.readConfirmations();
     this.deps.audit.record({ actor: { profile: input.profile, identity: confirmation.by }, action: 'checklist.confirm', target: input.stepId, route: 'ldap', before: all[input.stepId], after: confirmation, outcome: 'succeeded' });
     this.writeConfirmations({ ...all, [input.stepId]: confirmation });
@@ -102,7 +102,7 @@ export class ChecklistService {
     const existing = all[input.stepId];
     if (!existing) return { removed: false };
     delete all[input.stepId];
-    this.deps.audit.record({ actor: { profile: input.profile, identity: session.endpoint.bindIdentity }, action: 'checklist.unconfirm', target: input.stepId, route: 'ldap', before: existing, outcome: 'succeeded' });
+    this.deps.audit.record({ actor: { profile: input.profile, identity: session.identity }, action: 'checklist.unconfirm', target: input.stepId, route: 'ldap', before: existing, outcome: 'succeeded' });
     this.writeConfirmations(all);
     return { removed: true };
   }

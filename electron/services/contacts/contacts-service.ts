@@ -338,7 +338,7 @@ export class ContactsService {
   }
 
   private async audited<T>(profile: string, session: DirectorySession, action: string, target: string, route: ContactRoute, before: unknown, after: unknown, write: () => Promise<T>): Promise<T> {
-    const actor = { profile, identity: session.endpoint.bindIdentity };
+    const actor = { profile, identity: session.identity };
     try {
       const result = await write();
       this.audit.record({ actor, action, target, route, before, after, outcome: 'succeeded' });

@@ -28,7 +28,7 @@ export function whoAmI(session: DirectorySession): Promise<BoundAccount> {
 }
 
 async function resolveAccount(session: DirectorySession): Promise<BoundAccount> {
-  const identity = session.endpoint.bindIdentity;
+  const identity = session.identity;
   const root = session.rootDse.defaultNamingContext;
   let entryDn: string | undefined;
   if (/^(CN|OU|UID)=/i.test(identity)) entryDn = identity;

@@ -44,8 +44,9 @@ export class ConnectionManager {
     this.sessions.delete(profileName);
     await previous?.close();
     await this.open(profileName, password);
-    // Only a password that worked is kept (and, with remember, sealed in the vault).
-    if (password) this.profiles.rememberSecret(profileName, password, remember);
+    // Only a password that worked is kept (and, with remember, sealed in the vault); a Kerberos
+    // profile never keeps one.
+    if (password && this.profiles.get(profileName).directory.authentication !== 'kerberos') this.profiles.rememberSecret(profileName, password, remember);
     return this.state(profileName);
   }
 
@@ -62,13 +63,15 @@ export class ConnectionManager {
 
   private async open(profileName: string, typedPassword?: string): Promise<DirectorySession> {
     const profile = this.profiles.get(profileName);
-    const password = typedPassword ?? this.profiles.resolveSecret(profileName);
-    if (!password) {
+    // Kerberos signs in as the logged-on user: no password is asked for, kept or sent.
+    const kerberos = profile.directory.authentication === 'kerberos';
+    const password = kerberos ? '' : (typedPassword ?? this.profiles.resolveSecret(profileName));
+    if (!kerberos && !password) {
       throw new ApiError('SECRET_REQUIRED', `A password is needed to connect as ${profile.directory.bindIdentity}.`, { profile: profileName });
     }
     this.setState({ profile: profileName, status: 'connecting', dcHost: profile.directory.host });
     try {
-      const session = await DirectorySession.open(profile.directory, password);
+      const session = await DirectorySession.open(profile.directory, password ?? '');
       this.sessions.set(profileName, session);
       const dse = session.rootDse;
       this.setState({
@@ -77,7 +80,7 @@ export class ConnectionManager {
         forest: dse.forestDnsName,
         defaultNamingContext: dse.defaultNamingContext,
         dcHost: dse.dnsHostName,
-        boundAs: profile.directory.bindIdentity,
+        boundAs: session.identity,
         connectedAt: new Date().toISOString(),
       });
       return session;

@@ -1,12 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { connect as netConnect, Socket } from 'node:net';
 import { connect as tlsConnect, rootCertificates, type ConnectionOptions } from 'node:tls';
-import { Attribute, Change, Client, type Control } from 'ldapts';
+import { Attribute, Change, Client, StrongAuthRequiredError, type Control } from 'ldapts';
 import type { DirectoryEndpoint } from '@shared/models/profile';
 import { ApiError } from '@shared/errors';
 import { binaryAttributeNames, DirEntry } from './dir-entry';
 import { isConnectionLost, toDirectoryError } from './directory-errors';
 import { dnToDnsName } from './ldap-escape';
+import { bindWithKerberos } from './kerberos-bind';
 import { probeCertificate } from './tls-probe';
 
 export type SearchScope = 'base' | 'one' | 'sub';
@@ -53,6 +54,7 @@ export class DirectorySession {
   private client: Client | undefined;
   private closed = false;
   private rootDseValue: RootDse | undefined;
+  private boundAs: string | undefined;
   private readonly target: string;
   /** The same DC's global catalog, opened on first use; `null` once it did not answer. */
   private globalCatalog: Promise<DirectorySession | null> | undefined;
@@ -106,6 +108,14 @@ export class DirectorySession {
     return this.globalCatalog;
   }
 
+  /**
+   * Who the session is bound as: the profile's account for a password bind, the Kerberos
+   * principal (user@REALM) for a sign-in as the logged-on user. Audit entries carry this.
+   */
+  get identity(): string {
+    return this.boundAs ?? this.endpoint.bindIdentity ?? '';
+  }
+
   get rootDse(): RootDse {
     if (!this.rootDseValue) throw new ApiError('NOT_CONNECTED', 'The directory session is not open.');
     return this.rootDseValue;
@@ -124,13 +134,13 @@ export class DirectorySession {
         throw new ApiError('INVALID_INPUT', `The trusted CA file cannot be read: ${this.endpoint.caFile} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
       }
     }
-    const isIp = /^[0-9.]+$/.test(this.endpoint.host) || this.endpoint.host.includes(':');
+    const isIp = isIpAddress(this.endpoint.host);
     // `host` matters for StartTLS: over an existing socket Node checks the certificate against it.
     return { ca, rejectUnauthorized: true, minVersion: 'TLSv1.2', host: this.endpoint.host, servername: isIp ? undefined : this.endpoint.host };
   }
 
   private async connect(): Promise<void> {
-    const { host, port, security, timeoutMs, bindIdentity } = this.endpoint;
+    const { host, port, security, timeoutMs, bindIdentity, authentication } = this.endpoint;
     const tls = this.tlsOptions();
     const url = `${security === 'ldaps' ? 'ldaps' : 'ldap'}://${host.includes(':') ? `[${host}]` : host}:${port}`;
     // For StartTLS the TLS options go to startTLS(), not the constructor: ldapts would otherwise
@@ -142,14 +152,33 @@ export class DirectorySession {
       tlsOptions: security === 'ldaps' ? tls : undefined,
       ...singleUseConnections(),
     });
+    const kerberos = authentication === 'kerberos';
+    const who = kerberos ? 'the logged-on user (Kerberos)' : bindIdentity;
     try {
       this.stats.roundTrips++;
       if (security === 'starttls') await client.startTLS(tls);
       this.stats.roundTrips++;
-      await client.bind(bindIdentity, this.password);
+      if (kerberos) {
+        // The service principal names the DC by its DNS name; a profile that gives an address
+        // learns the name from the RootDSE, read over the TLS connection whose certificate was
+        // just verified.
+        const dcName = isIpAddress(host) ? await readDnsHostName(client) : host;
+        this.stats.roundTrips++;
+        this.boundAs = (await bindWithKerberos(client, dcName)).principal;
+      } else {
+        if (!bindIdentity) throw new ApiError('INVALID_INPUT', 'The profile signs in with a password but names no account to bind as.');
+        await client.bind(bindIdentity, this.password);
+        this.boundAs = bindIdentity;
+      }
     } catch (error) {
       await client.unbind().catch(() => undefined);
-      const apiError = toDirectoryError(error, `bind to ${this.target} as ${bindIdentity}`);
+      if (kerberos && error instanceof StrongAuthRequiredError) {
+        throw new ApiError(
+          'KERBEROS_FAILED',
+          `The domain controller ${this.target} refused a Kerberos sign-in over TLS (${error.message}). It requires LDAP channel binding ("Always"), which the console cannot send; sign in with an account and password, or set the DC to "When supported".`,
+        );
+      }
+      const apiError = toDirectoryError(error, `bind to ${this.target} as ${who}`);
       if (apiError.code === 'CERT_UNTRUSTED') {
         const certificate = await probeCertificate(host, port, security);
         throw new ApiError('CERT_UNTRUSTED', apiError.message, { ...(apiError.details as object), certificate, caFile: this.endpoint.caFile });
@@ -365,4 +394,17 @@ function singleUseConnections(): { createConnection: typeof netConnect; createSe
 function asValues(values: AttributeValues): string[] | Buffer[] {
   if (Array.isArray(values)) return values as string[] | Buffer[];
   return Buffer.isBuffer(values) ? [values] : [values];
+}
+
+function isIpAddress(host: string): boolean {
+  return /^[0-9.]+$/.test(host) || host.includes(':');
+}
+
+/** The DC's DNS name from its RootDSE, which AD and Samba let anyone read before a bind. */
+async function readDnsHostName(client: Client): Promise<string> {
+  const { searchEntries } = await client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['dnsHostName'] });
+  const name = searchEntries[0]?.dnsHostName;
+  const value = Array.isArray(name) ? name[0] : name;
+  if (typeof value !== 'string' || !value) throw new ApiError('DIRECTORY_ERROR', 'The domain controller did not say its DNS name (RootDSE dnsHostName), which Kerberos needs; put its name in the profile instead of an address.');
+  return value;
 }

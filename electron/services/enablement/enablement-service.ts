@@ -246,7 +246,7 @@ export class EnablementService {
           const message = await runEnablement(
             toRun,
             { powershell: this.deps.powershell, connections: this.deps.connections, audit: this.deps.audit, journal, log: (m) => this.deps.logger.info(m) },
-            { jobId: definition.jobId, profile: definition.profile, actor: session.endpoint.bindIdentity, dryRun: definition.dryRun, concurrency: definition.concurrency, finished: [...job.results.values()], onResult: (r) => job.results.set(r.line, r) },
+            { jobId: definition.jobId, profile: definition.profile, actor: session.identity, dryRun: definition.dryRun, concurrency: definition.concurrency, finished: [...job.results.values()], onResult: (r) => job.results.set(r.line, r) },
             ctx,
           );
           journal.finished(ctx.signal.aborted ? 'cancelled' : 'completed');

@@ -83,7 +83,7 @@ export class GatewaySetupService {
     const startedAt = new Date().toISOString();
     const { session, facts } = await this.readFacts(request);
     const plan = planGatewaySetup(facts);
-    const actor = { profile, identity: session.endpoint.bindIdentity };
+    const actor = { profile, identity: session.identity };
     const results = new Map<string, GatewayApplyItem>();
     const set = (item: GatewayApplyItem) => results.set(item.id, item);
 
@@ -205,7 +205,7 @@ export class GatewaySetupService {
     for (const target of umReadGrantTargets(organization.dn, organization.name, request.administrativeGroups ?? false)) {
       try {
         const dacl = await readObjectDacl(session, target.dn);
-        grants.push(dacl ? { target, aces: dacl.aces } : { target, problem: { code: 'NOT_FOUND', message: `${target.dn} does not exist, or ${session.endpoint.bindIdentity} may not read its permissions.` } });
+        grants.push(dacl ? { target, aces: dacl.aces } : { target, problem: { code: 'NOT_FOUND', message: `${target.dn} does not exist, or ${session.identity} may not read its permissions.` } });
       } catch (error) {
         grants.push({ target, problem: problemOf(error) });
       }

@@ -275,7 +275,7 @@ export class OuPermissionsService {
       // Idempotent: nothing to add or remove means nothing is written, and nothing audited.
       return { route, ou: ouDn, changed: [], commands, sddlBefore, sddlAfter: sddlBefore };
     }
-    const actor = { profile, identity: session.endpoint.bindIdentity };
+    const actor = { profile, identity: session.identity };
     const record = (outcome: 'succeeded' | 'failed', after?: ReadDacl, error?: string) =>
       this.audit.record({
         actor,
@@ -299,7 +299,7 @@ export class OuPermissionsService {
     } catch (error) {
       record('failed', undefined, error instanceof Error ? error.message : String(error));
       if (error instanceof ApiError && error.code === 'ACCESS_DENIED') {
-        throw new ApiError('ACCESS_DENIED', `${session.endpoint.bindIdentity} may not change the permissions of ${formatOu(ouDn)}. Changing OU permissions needs "Modify permissions" on the OU: Domain Admins have it, or a delegation. Nothing was written.`);
+        throw new ApiError('ACCESS_DENIED', `${session.identity} may not change the permissions of ${formatOu(ouDn)}. Changing OU permissions needs "Modify permissions" on the OU: Domain Admins have it, or a delegation. Nothing was written.`);
       }
       throw error;
     }

@@ -170,7 +170,10 @@ export class PowerShellService {
     if (!configured) {
       throw new ApiError('POWERSHELL_UNAVAILABLE', `Profile ${profile.name} has no ${target === 'exchange' ? 'Exchange' : 'Lync'} PowerShell endpoint. Add one in Settings.`);
     }
+    // A profile that signs in as the logged-on user (Kerberos) passes no credential: the session
+    // authenticates with the same user's ticket. Otherwise the profile's account and password.
     const credential = () => {
+      if (profile.directory.authentication === 'kerberos' || !profile.directory.bindIdentity) return undefined;
       const password = this.profiles.resolveSecret(profile.name);
       if (!password) throw new ApiError('SECRET_REQUIRED', `Connect profile ${profile.name} first; its PowerShell session uses the same account.`, { profile: profile.name });
       return { userName: profile.directory.bindIdentity, password };
@@ -178,13 +181,17 @@ export class PowerShellService {
     switch (configured.kind) {
       case 'lab': {
         if (!this.lab) throw new ApiError('POWERSHELL_UNAVAILABLE', 'The lab is not running (no lab descriptor), so the lab PowerShell module cannot connect.');
+        // The lab module binds with a password; a real Exchange or Lync endpoint takes the
+        // logged-on user's ticket through WinRM instead.
+        const labCredential = credential();
+        if (!labCredential) throw new ApiError('POWERSHELL_UNAVAILABLE', `The lab's PowerShell module signs in with an account and password; profile ${profile.name} signs in with Kerberos. Use a password profile for the lab's shells.`);
         return {
           kind: 'lab',
           modulePath: configured.modulePath,
           server: profile.directory.host,
           port: profile.directory.security === 'ldaps' ? profile.directory.port : 636,
           caDirectory: this.lab.caDirectory,
-          credential: credential(),
+          credential: labCredential,
           callLog: this.lab.callLog,
           cmsFile: this.lab.cmsFile,
           exchangeStateFile: this.lab.exchangeStateFile,

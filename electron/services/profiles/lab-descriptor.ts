@@ -17,12 +17,16 @@ export const labDescriptorSchema = z.object({
   cmsFile: z.string().optional(),
   /** The Exchange servers' certificate stores (what Get-ExchangeCertificate shows). */
   exchangeStateFile: z.string().optional(),
+  /** A krb5.conf naming the lab realms and their KDCs (the DCs), for Kerberos sign-in tests. */
+  krb5Config: z.string().optional(),
   forests: z
     .array(
       z.object({
         dnsName: z.string(),
         netbios: z.string(),
         host: z.string(),
+        /** The DC's DNS name (dc1.contoso.test): Kerberos names the LDAP service by it. */
+        dcHostName: z.string().optional(),
         ldapsPort: z.number().int(),
         ldapPort: z.number().int(),
         role: z.enum(['lync-exchange', 'exchange-resource']),

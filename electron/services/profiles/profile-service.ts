@@ -49,6 +49,14 @@ export class ProfileService {
 
   save(profile: Profile): ProfileSummary {
     if (this.isBuiltIn(profile.name)) throw new ApiError('CONFLICT', `"${profile.name}" is a built-in lab profile and cannot be changed; save it under another name.`);
+    if (profile.directory.authentication === 'password' && !profile.directory.bindIdentity) {
+      throw new ApiError('INVALID_INPUT', 'A profile that signs in with a password names the account to bind as.');
+    }
+    if (profile.directory.authentication === 'kerberos') {
+      // Nothing to keep: the logged-on user's ticket signs in, here and in the PowerShell sessions.
+      profile = { ...profile, directory: { ...profile.directory, bindIdentity: undefined } };
+      this.forgetSecret(profile.name);
+    }
     this.settings.update((s) => ({ ...s, profiles: [...s.profiles.filter((p) => p.name !== profile.name), profile].sort((a, b) => a.name.localeCompare(b.name)) }));
     return this.summarize(profile, false);
   }
@@ -85,15 +93,13 @@ export class ProfileService {
 
   private summarize(profile: Profile, builtIn: boolean): ProfileSummary {
     const name = profile.name;
-    const secretSource: ProfileSummary['secretSource'] = this.sessionSecrets.has(name)
-      ? 'session'
-      : this.vault.has(name)
-        ? 'vault'
-        : this.env[passwordVariableFor(name)] || this.env.UMC_PASSWORD
-          ? 'environment'
-          : builtIn
-            ? 'lab'
-            : 'none';
+    const secretSource = ((): ProfileSummary['secretSource'] => {
+      if (profile.directory.authentication === 'kerberos') return 'kerberos';
+      if (this.sessionSecrets.has(name)) return 'session';
+      if (this.vault.has(name)) return 'vault';
+      if (this.env[passwordVariableFor(name)] || this.env.UMC_PASSWORD) return 'environment';
+      return builtIn ? 'lab' : 'none';
+    })();
     return { ...profile, builtIn, secretSource };
   }
 }

@@ -1,7 +1,9 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { readLabDescriptor } from '../../../electron/services/profiles/lab-descriptor';
+import { LAB_PASSWORD } from '../../lab/lab-config';
 
 /**
  * Starts the built web host against the lab with a fresh settings folder, waits for its ready
@@ -10,7 +12,17 @@ import { join } from 'node:path';
 export default async function globalSetup(): Promise<() => Promise<void>> {
   const root = join(import.meta.dirname, '../../..');
   const dataDir = mkdtempSync(join(tmpdir(), 'umc-e2e-'));
-  const child = spawn(process.execPath, [join(root, 'out/main/web-host.js')], { env: { ...process.env, UMC_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  // The admin "logged on" to the jump box: a Kerberos ticket for lab-umadmin from the lab's KDC,
+  // which a profile that signs in as the logged-on user uses.
+  const lab = readLabDescriptor(process.env);
+  const kerberos: NodeJS.ProcessEnv = {};
+  if (lab?.krb5Config) {
+    kerberos.KRB5_CONFIG = lab.krb5Config;
+    kerberos.KRB5CCNAME = `FILE:${join(dataDir, 'krb5cc')}`;
+    const kinit = spawnSync('kinit', ['lab-umadmin@CONTOSO.TEST'], { input: `${LAB_PASSWORD}\n`, encoding: 'utf8', env: { ...process.env, ...kerberos } });
+    if (kinit.status !== 0) throw new Error(`kinit for the e2e Kerberos profile failed: ${kinit.stderr}`);
+  }
+  const child = spawn(process.execPath, [join(root, 'out/main/web-host.js')], { env: { ...process.env, ...kerberos, UMC_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const url = await new Promise<string>((resolve, reject) => {

@@ -49,9 +49,11 @@ export function ConnectDialogHost() {
       close();
     } catch (e) {
       const apiError = toApiError(e);
+      const kerberos = profiles.find((p) => p.name === name)?.directory.authentication === 'kerberos';
       if (apiError.code === 'SECRET_REQUIRED') setNeedsPassword(true);
       else setError(apiError);
-      if (apiError.code === 'AUTH_FAILED') setNeedsPassword(true);
+      // A Kerberos profile never asks for a password: the ticket is the logged-on user's.
+      if (apiError.code === 'AUTH_FAILED' && !kerberos) setNeedsPassword(true);
     } finally {
       setBusy(false);
       setPassword('');
@@ -84,7 +86,7 @@ export function ConnectDialogHost() {
       <DialogContent>
         <Stack spacing={2} sx={{ mt: 1 }}>
           <Typography variant="body2" color="text.secondary">
-            {t('connect.account')}: <b>{profile?.directory.bindIdentity}</b> @ {profile?.directory.host}:{profile?.directory.port}
+            {t('connect.account')}: <b>{profile?.directory.authentication === 'kerberos' ? t('profiles.kerberosAccount') : profile?.directory.bindIdentity}</b> @ {profile?.directory.host}:{profile?.directory.port}
           </Typography>
           {certificate ? (
             <Alert severity="warning" data-testid="certificate-untrusted">

@@ -8,7 +8,7 @@ import { ErrorAlert } from '../../components/error-alert';
 
 const blank: Profile = {
   name: '',
-  directory: { host: '', port: 636, security: 'ldaps', bindIdentity: '', timeoutMs: 15_000 },
+  directory: { host: '', port: 636, security: 'ldaps', authentication: 'password', bindIdentity: '', timeoutMs: 15_000 },
 };
 
 type ExchangeKind = 'none' | ExchangeEndpoint['kind'];
@@ -27,10 +27,20 @@ export function ProfileEditor({ initial, onClose, onSaved }: { initial?: Profile
   const exchangeKind: ExchangeKind = profile.exchange?.kind ?? 'none';
   const lyncKind: LyncKind = profile.lync?.kind ?? 'none';
 
+  const kerberos = dir.authentication === 'kerberos';
+
   const save = async () => {
-    const parsed = profileSchema.safeParse({ ...profile, label: profile.label || undefined, directory: { ...dir, caFile: dir.caFile || undefined } });
+    const parsed = profileSchema.safeParse({
+      ...profile,
+      label: profile.label || undefined,
+      directory: { ...dir, caFile: dir.caFile || undefined, bindIdentity: kerberos ? undefined : dir.bindIdentity },
+    });
     if (!parsed.success) {
       setFieldErrors(Object.fromEntries(parsed.error.issues.map((i) => [i.path.join('.'), i.message])));
+      return;
+    }
+    if (!kerberos && !dir.bindIdentity) {
+      setFieldErrors({ 'directory.bindIdentity': t('editor.bindIdentityRequired') });
       return;
     }
     try {
@@ -70,9 +80,21 @@ export function ProfileEditor({ initial, onClose, onSaved }: { initial?: Profile
               <MenuItem value="starttls">{t('editor.starttls')}</MenuItem>
             </TextField>
           </Stack>
-          <TextField label={t('editor.bindIdentity')} value={dir.bindIdentity} onChange={(e) => setDir({ bindIdentity: e.target.value })} {...fe('directory.bindIdentity')} />
           <Stack direction="row" spacing={2}>
-            <TextField label={t('editor.caFile')} value={dir.caFile ?? ''} onChange={(e) => setDir({ caFile: e.target.value })} sx={{ flex: 3 }} />
+            <TextField select label={t('editor.signIn')} value={dir.authentication} onChange={(e) => setDir({ authentication: e.target.value as Profile['directory']['authentication'] })} sx={{ flex: 2 }} data-testid="profile-authentication">
+              <MenuItem value="password">{t('editor.signInPassword')}</MenuItem>
+              <MenuItem value="kerberos">{t('editor.signInKerberos')}</MenuItem>
+            </TextField>
+            {kerberos ? (
+              <Typography variant="body2" color="text.secondary" sx={{ flex: 3, alignSelf: 'center' }}>
+                {t('editor.kerberosHelp')}
+              </Typography>
+            ) : (
+              <TextField label={t('editor.bindIdentity')} value={dir.bindIdentity ?? ''} onChange={(e) => setDir({ bindIdentity: e.target.value })} {...fe('directory.bindIdentity')} sx={{ flex: 3 }} />
+            )}
+          </Stack>
+          <Stack direction="row" spacing={2}>
+            <TextField label={t('editor.caFile')} value={dir.caFile ?? ''} onChange={(e) => setDir({ caFile: e.target.value })} {...fe('directory.caFile')} sx={{ flex: 3 }} />
             <TextField label={t('editor.timeout')} type="number" value={dir.timeoutMs} onChange={(e) => setDir({ timeoutMs: Number(e.target.value) })} {...fe('directory.timeoutMs')} sx={{ flex: 1 }} />
           </Stack>
 
@@ -109,10 +131,10 @@ export function ProfileEditor({ initial, onClose, onSaved }: { initial?: Profile
                     </MenuItem>
                   ))}
                 </TextField>
-                <FormControlLabel
+                {!kerberos && <FormControlLabel
                   control={<Checkbox checked={profile.exchange.useProfileCredential} onChange={(e) => setProfile({ ...profile, exchange: { ...(profile.exchange as Extract<ExchangeEndpoint, { kind: 'remote' }>), useProfileCredential: e.target.checked } })} />}
                   label={t('editor.useProfileCredential')}
-                />
+                />}
               </>
             )}
             {profile.exchange?.kind === 'lab' && (
@@ -142,10 +164,10 @@ export function ProfileEditor({ initial, onClose, onSaved }: { initial?: Profile
             {profile.lync?.kind === 'remote' && (
               <>
                 <TextField label={t('editor.lyncPool')} value={profile.lync.pool} {...fe('lync.pool')} onChange={(e) => setProfile({ ...profile, lync: { ...(profile.lync as Extract<LyncEndpoint, { kind: 'remote' }>), pool: e.target.value.trim() } })} sx={{ flex: 3 }} />
-                <FormControlLabel
+                {!kerberos && <FormControlLabel
                   control={<Checkbox checked={profile.lync.useProfileCredential} onChange={(e) => setProfile({ ...profile, lync: { ...(profile.lync as Extract<LyncEndpoint, { kind: 'remote' }>), useProfileCredential: e.target.checked } })} />}
                   label={t('editor.useProfileCredential')}
-                />
+                />}
               </>
             )}
             {profile.lync?.kind === 'lab' && (

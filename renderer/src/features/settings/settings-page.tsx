@@ -99,7 +99,7 @@ export function SettingsPage(_props: ScreenProps) {
                       <TableCell>
                         {p.directory.host}:{p.directory.port} · {p.directory.security === 'ldaps' ? 'LDAPS' : 'StartTLS'}
                       </TableCell>
-                      <TableCell>{p.directory.bindIdentity}</TableCell>
+                      <TableCell>{p.directory.authentication === 'kerberos' ? t('profiles.kerberosAccount') : p.directory.bindIdentity}</TableCell>
                       <TableCell>{t(`profiles.secretSource.${p.secretSource}`)}</TableCell>
                       <TableCell>
                         <Chip
