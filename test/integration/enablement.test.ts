@@ -242,6 +242,25 @@ describe('files as admins have them', () => {
     expect(summary.sample[0]![4]).toBe('two\r\nlines; and "quotes"');
   });
 
+  it('Big5 round trip: a file Excel saved on zh-TW Windows comes back as UTF-8 with a BOM, which Excel opens, with every character intact', async () => {
+    // "CSV (逗號分隔)" on zh-TW Windows is written in the ANSI code page, 950 (Big5). The export is
+    // UTF-8 with a byte order mark: Excel reads a BOM-marked file as UTF-8 whatever the code page.
+    const notes = ['業務部（台北）', '陳 "大文", 分機', '林美玲\r\n第二行'];
+    const original = csv([header, ...notes.map((n, i) => [`u0005${i}@contoso.test`, 'Legacy Default Policy', `005${i}`, '', '', n])]);
+    const { summary, validation } = await importAndValidate(iconv.encode(original, 'big5'));
+    expect(summary.encoding).toBe('big5');
+    const job = await services.enablement.start({ importId: validation.importId, dryRun: true, concurrency: 1 });
+    await services.enablement.wait(job.jobId);
+    const exported = Buffer.from(services.enablement.export(job.jobId, 'csv').content, 'utf8');
+    expect([...exported.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    // Opened again (as Excel would, or re-imported), the columns hold what the Big5 file held.
+    const again = services.enablement.import({ fileName: 'results.csv', content: exported.toString('base64') });
+    expect(again).toMatchObject({ encoding: 'utf-8', encodingDetection: 'bom' });
+    expect(again.sample.map((r) => r[5])).toEqual(notes);
+    // And the same text in Big5 again is byte-identical to what came in: nothing was lost on the way.
+    expect(iconv.encode(again.sample.map((r) => r[5]).join('|'), 'big5').equals(iconv.encode(notes.join('|'), 'big5'))).toBe(true);
+  });
+
   it('lets the admin override a wrongly guessed encoding', async () => {
     const bytes = iconv.encode(csv([header, ['u00040@contoso.test', 'Legacy Default Policy', '0040', '', '', '測試']]), 'big5');
     const summary = services.enablement.import({ fileName: 'x.csv', content: b64(bytes), encoding: 'big5' });

@@ -12,7 +12,7 @@ function Themed({ info }: { info: AppInfo }) {
   const { preferences } = usePreferences();
   const prefersDark = useMediaQuery('(prefers-color-scheme: dark)');
   const mode = preferences.theme === 'system' ? (prefersDark ? 'dark' : 'light') : preferences.theme;
-  const theme = useMemo(() => buildTheme(mode), [mode]);
+  const theme = useMemo(() => buildTheme(mode, preferences.language), [mode, preferences.language]);
   return (
     <ThemeProvider theme={theme}>
       <CssBaseline />

@@ -20,8 +20,7 @@ export function requireLab(): LabDescriptor {
 }
 
 /** Services exactly as the web host builds them, with settings in a fresh temporary folder. */
-export function createTestServices(env: NodeJS.ProcessEnv = process.env): { services: AppServices; dispatch: Dispatch; dataDir: string } {
-  const dataDir = mkdtempSync(join(tmpdir(), 'umc-it-'));
+export function createTestServices(env: NodeJS.ProcessEnv = process.env, dataDir = mkdtempSync(join(tmpdir(), 'umc-it-'))): { services: AppServices; dispatch: Dispatch; dataDir: string } {
   const services = createServices({
     transport: 'web',
     settings: createFileSettings(dataDir, quietLogger),

@@ -1,6 +1,7 @@
 import { Alert, AlertTitle, Box } from '@mui/material';
 import { useTranslation } from 'react-i18next';
 import type { ApiError } from '@shared/errors';
+import { monospaceFont } from '../../app/theme';
 
 /** What changed since the admin loaded the contact, field by field; nothing was written. */
 export function ConflictDetails({ error }: { error: ApiError }) {
@@ -11,7 +12,7 @@ export function ConflictDetails({ error }: { error: ApiError }) {
       <AlertTitle>{t('conflict.title')}</AlertTitle>
       <Box>{error.message}</Box>
       {changed.map((c) => (
-        <Box key={c.field} component="div" sx={{ fontFamily: 'monospace', fontSize: 13 }}>
+        <Box key={c.field} component="div" sx={{ fontFamily: monospaceFont, fontSize: 13 }}>
           {t('conflict.field', c)}
         </Box>
       ))}

@@ -39,6 +39,7 @@ import { Page } from '../../components/page';
 import { ConflictDetails } from './conflict-details';
 import { ContactDialog } from './contact-dialog';
 import { MoveDialog } from './move-dialog';
+import { monospaceFont } from '../../app/theme';
 
 type Dialogs = { kind: 'new' } | { kind: 'edit' | 'move' | 'delete' | 'raw'; contact: ContactItem } | undefined;
 
@@ -103,7 +104,7 @@ function ContactsView({ connectedKey }: { connectedKey: string }) {
             {result.warnings.map((w) => (
               <Box key={w}>{w}</Box>
             ))}
-            {result.command && <Box sx={{ fontFamily: 'monospace', fontSize: 12, mt: 0.5 }}>{result.command}</Box>}
+            {result.command && <Box sx={{ fontFamily: monospaceFont, fontSize: 12, mt: 0.5 }}>{result.command}</Box>}
           </Alert>
         )}
         {list.data && list.data.length === 0 && <Typography color="text.secondary">{t('empty')}</Typography>}
@@ -150,7 +151,7 @@ function ContactsView({ connectedKey }: { connectedKey: string }) {
                         {c.ou}
                       </Typography>
                     </TableCell>
-                    <TableCell sx={{ fontFamily: 'monospace', fontSize: 13, wordBreak: 'break-all' }}>{c.sipAddress}</TableCell>
+                    <TableCell sx={{ fontFamily: monospaceFont, fontSize: 13, wordBreak: 'break-all' }}>{c.sipAddress}</TableCell>
                     <TableCell sx={{ whiteSpace: 'nowrap' }}>{c.phoneNumber}</TableCell>
                     <TableCell>{c.pool?.name ?? '—'}</TableCell>
                     <TableCell>

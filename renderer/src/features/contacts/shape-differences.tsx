@@ -1,6 +1,7 @@
 import { Alert, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useTranslation } from 'react-i18next';
 import type { ContactShapePreview } from '@shared/models/contacts';
+import { monospaceFont } from '../../app/theme';
 
 /** "Create like this one": each attribute where the template's shape differs from the console's recipe. */
 export function ShapeDifferences({ shape }: { shape: ContactShapePreview }) {
@@ -24,7 +25,7 @@ export function ShapeDifferences({ shape }: { shape: ContactShapePreview }) {
           <TableBody>
             {shape.differences.map((d) => (
               <TableRow key={d.attribute} data-testid={`contact-shape-${d.attribute}`}>
-                <TableCell sx={{ fontFamily: 'monospace', whiteSpace: 'nowrap' }}>{d.attribute}</TableCell>
+                <TableCell sx={{ fontFamily: monospaceFont, whiteSpace: 'nowrap' }}>{d.attribute}</TableCell>
                 <TableCell sx={{ wordBreak: 'break-all' }}>{values(d.recipe)}</TableCell>
                 <TableCell sx={{ wordBreak: 'break-all' }}>{values(d.learned)}</TableCell>
               </TableRow>

@@ -2,6 +2,7 @@ import { Chip, Table, TableBody, TableCell, TableHead, TableRow, Tooltip, Typogr
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { AceView } from '@shared/models/permissions';
+import { monospaceFont } from '../../app/theme';
 
 /**
  * Access entries as Windows' Advanced Security dialog shows them (type, principal, access,
@@ -31,7 +32,7 @@ export function AceTable({ aces, highlight, tone = 'success', testId, dense = tr
         {aces.map((ace, i) => {
           const marked = highlight?.has(ace.key);
           return (
-            <Tooltip key={`${ace.key}-${i}`} title={<span style={{ fontFamily: 'monospace' }}>{ace.sddl}</span>} placement="top-start">
+            <Tooltip key={`${ace.key}-${i}`} title={<span style={{ fontFamily: monospaceFont }}>{ace.sddl}</span>} placement="top-start">
               <TableRow
                 data-testid="ace-row"
                 data-marked={marked ? 'true' : undefined}

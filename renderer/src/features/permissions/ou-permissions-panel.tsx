@@ -9,6 +9,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { AceTable } from './ace-table';
 import { BlockedChildrenChoice, BlockedChildrenNotice, statusColor } from './blocked-children';
 import { PermissionHistory } from './permission-history';
+import { monospaceFont } from '../../app/theme';
 
 const allTypes = ouObjectTypeSchema.options;
 
@@ -82,7 +83,7 @@ export function OuPermissionsPanel({ profile, ou, onChanged }: { profile: string
         <Typography variant="h6" data-testid="ou-panel-title">
           {ou.path}
         </Typography>
-        <Typography variant="caption" color="text.secondary" sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }}>
+        <Typography variant="caption" color="text.secondary" sx={{ fontFamily: monospaceFont, wordBreak: 'break-all' }}>
           {ou.dn}
         </Typography>
       </Box>

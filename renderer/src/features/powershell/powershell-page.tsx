@@ -10,6 +10,7 @@ import { CodeBlock } from '../../components/code-block';
 import { CopyButton } from '../../components/copy-button';
 import { ErrorAlert } from '../../components/error-alert';
 import { Page } from '../../components/page';
+import { monospaceFont } from '../../app/theme';
 
 type ResultKind = 'ok' | 'error' | NonNullable<PsHistoryEntry['failure']>;
 const resultOf = (e: PsHistoryEntry): ResultKind => e.failure ?? (e.ok ? 'ok' : 'error');
@@ -48,7 +49,7 @@ export function PowerShellPage(_props: ScreenProps) {
     { field: 'at', headerName: t('columns.at'), width: 110, valueFormatter: (value: string) => shortTime(value) },
     { field: 'profile', headerName: t('columns.profile'), width: 120 },
     { field: 'target', headerName: t('columns.target'), width: 90, valueFormatter: (value: string) => t(`targets.${value}`) },
-    { field: 'script', headerName: t('columns.command'), flex: 1, minWidth: 220, renderCell: (p) => <Box sx={{ fontFamily: 'monospace', fontSize: 13, overflow: 'hidden', textOverflow: 'ellipsis' }}>{p.value}</Box> },
+    { field: 'script', headerName: t('columns.command'), flex: 1, minWidth: 220, renderCell: (p) => <Box sx={{ fontFamily: monospaceFont, fontSize: 13, overflow: 'hidden', textOverflow: 'ellipsis' }}>{p.value}</Box> },
     {
       field: 'result',
       headerName: t('columns.result'),
@@ -149,7 +150,7 @@ export function PowerShellPage(_props: ScreenProps) {
                           {e.message}
                         </Typography>
                         {e.fullyQualifiedErrorId && (
-                          <Typography variant="caption" component="div" sx={{ fontFamily: 'monospace' }}>
+                          <Typography variant="caption" component="div" sx={{ fontFamily: monospaceFont }}>
                             {t('details.errorId')}: {e.fullyQualifiedErrorId}
                             {e.category ? ` · ${t('details.category')}: ${e.category}` : ''}
                             {e.target ? ` · ${t('details.target')}: ${e.target}` : ''}

@@ -4,6 +4,7 @@ import { useTranslation } from 'react-i18next';
 import type { PsShellPlan } from '@shared/models/powershell';
 import type { ProfileSummary } from '@shared/models/profile';
 import { useApi, toApiError } from '../../api/api-context';
+import { monospaceFont } from '../../app/theme';
 
 /**
  * Which PowerShell each profile's Exchange and Lync endpoint will use: Windows PowerShell 5.1 for
@@ -73,7 +74,7 @@ function ShellCell({ plan }: { plan: PsShellPlan }) {
   const { t } = useTranslation('settings');
   return (
     <>
-      <Box component="code" sx={{ fontSize: 13 }}>
+      <Box component="code" sx={{ fontFamily: monospaceFont, fontSize: 13 }}>
         {plan.endpoint}
       </Box>
       {plan.shell ? (
@@ -85,7 +86,7 @@ function ShellCell({ plan }: { plan: PsShellPlan }) {
               {t(`shells.reason.${plan.shell.reason}`)}
             </Typography>
           </Typography>
-          <Box component="code" sx={{ fontSize: 12, color: 'text.secondary', wordBreak: 'break-all' }}>
+          <Box component="code" sx={{ fontFamily: monospaceFont, fontSize: 12, color: 'text.secondary', wordBreak: 'break-all' }}>
             {plan.shell.path}
           </Box>
         </>

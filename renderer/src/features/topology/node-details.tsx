@@ -9,6 +9,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { FindingCard } from './finding-card';
 import { NodeIcon } from './node-icon';
 import type { TreeNode } from './tree-model';
+import { monospaceFont } from '../../app/theme';
 
 type Row = [label: string, value: ReactNode];
 
@@ -31,7 +32,7 @@ export function NodeDetails({ node, topology }: { node: TreeNode | undefined; to
       </Stack>
       {node.dn && (
         <Stack direction="row" sx={{ alignItems: 'center' }}>
-          <Typography variant="caption" color="text.secondary" sx={{ fontFamily: 'monospace', wordBreak: 'break-all' }} data-testid="topology-dn">
+          <Typography variant="caption" color="text.secondary" sx={{ fontFamily: monospaceFont, wordBreak: 'break-all' }} data-testid="topology-dn">
             {node.dn}
           </Typography>
           <CopyButton text={node.dn} label={t('details.copyDn')} />
