@@ -49,7 +49,7 @@ function seedVersion(): string {
   const labDir = join(repoRoot, 'test/lab');
   for (const file of readdirSync(labDir).filter((f) => f.endsWith('.ts')).sort()) hash.update(readFileSync(join(labDir, file)));
   // The lab's own transcription of Grant-CsOUPermission's table [S6] feeds the seed too.
-  for (const shared of ['test/lab/powershell/grant-csoupermission.json', 'electron/services/contacts/contact-recipe.ts']) hash.update(readFileSync(join(repoRoot, shared)));
+  for (const shared of ['test/lab/powershell/grant-csoupermission.json', 'test/lab/sddl-to-binary.py']) hash.update(readFileSync(join(repoRoot, shared)));
   return hash.digest('hex').slice(0, 16);
 }
 

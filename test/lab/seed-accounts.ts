@@ -40,7 +40,7 @@ export const userSam = (i: number) => `u${String(i).padStart(5, '0')}`;
 /** The mailbox's alias (mailNickname), unlike its sAMAccountName, so a file naming users by alias is tested as such [S14]. */
 export const userAlias = (i: number) => `user${String(i).padStart(5, '0')}`;
 
-/** A recipient's legacyExchangeDN, as Exchange 2007 and later stamp it [S14]. */
+/** A recipient's legacyExchangeDN in the form Exchange 2007 and later stamp it (the lab's reading: [S14] lists it as an identity, no page gives the format). */
 export const recipientLegacyDn = (orgName: string, alias: string) => `/o=${orgName}/ou=${ADMIN_GROUP}/cn=Recipients/cn=${alias}`;
 
 export function planUser(i: number): LabUserPlan {

@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { contactAttributes } from '../../electron/services/contacts/contact-recipe';
 import type { LabDirectory } from './lab-directory';
 import { configDn, forests, labOuDn, orgDn, type ForestSpec } from './lab-config';
 
@@ -295,17 +294,11 @@ export async function seedContosoTopology(dir: LabDirectory, withFabrikam: boole
   await seedGateway(dir, forest, pool('ocs01.contoso.test'), true, false, ['Redmond', 'Tokyo']);
 
   const contacts = `OU=UM Contacts,${labOuDn(forest)}`;
-  await dir.ensure(
-    `CN=Redmond Subscriber Access,${contacts}`,
-    contactAttributes({ kind: 'SA', name: 'Redmond Subscriber Access', sipAddress: 'sip:RedmondSA@contoso.test', phoneNumber: '+14255550100', targetDn: dialPlanDn('Redmond', forest), phoneContext: phoneContext('Redmond', forest), poolServiceDn: poolServiceDn('pool01.contoso.test') }),
-  );
+  await dir.ensure(`CN=Redmond Subscriber Access,${contacts}`, umContact('SA', 'Redmond Subscriber Access', 'sip:RedmondSA@contoso.test', '+14255550100', dialPlanDn('Redmond', forest), phoneContext('Redmond', forest)));
   // The AA contact in the {GUID} name form (New-CsExUmContact's, S3), completed for on-premises UM.
   const [existingAa] = await dir.search(contacts, '(msRTCSIP-PrimaryUserAddress=sip:RedmondAA@contoso.test)', ['1.1']);
   if (!existingAa) {
-    await dir.add(
-      `CN={${randomUUID()}},${contacts}`,
-      contactAttributes({ kind: 'AA', name: 'RedmondAA', sipAddress: 'sip:RedmondAA@contoso.test', phoneNumber: '+14255550123', targetDn: autoAttendantDn('RedmondAA', forest), phoneContext: phoneContext('Redmond', forest), poolServiceDn: poolServiceDn('pool01.contoso.test') }),
-    );
+    await dir.add(`CN={${randomUUID()}},${contacts}`, umContact('AA', 'RedmondAA', 'sip:RedmondAA@contoso.test', '+14255550123', autoAttendantDn('RedmondAA', forest), phoneContext('Redmond', forest)));
   }
   if (withFabrikam) {
     // A contact another tool made, in its own shape: no msDS-SourceObjectDN, the dial plan only in
@@ -343,4 +336,29 @@ export function labOus(forest: ForestSpec): string[] {
   return forest.key === 'contoso'
     ? [lab, `OU=Users,${lab}`, `OU=UM Contacts,${lab}`, `OU=Branch,OU=UM Contacts,${lab}`, `OU=Delegated,${lab}`, `OU=Blocked,${lab}`]
     : [lab, `OU=Linked Mailboxes,${lab}`];
+}
+
+/**
+ * An SA or AA contact as OcsUmUtil leaves one for on-premises UM — the lab's own transcription of
+ * the published attribute descriptions, written here rather than taken from the console, so that a
+ * wrong reading in the console's recipe does not pass its own tests. Sources: [S1] OcsUmUtil,
+ * [S2] the Lync schema attribute descriptions, [S3] New-CsExUmContact.
+ */
+function umContact(kind: 'SA' | 'AA', name: string, sipAddress: string, phoneNumber: string, targetDn: string, context: string): Record<string, string | string[]> {
+  return {
+    objectClass: 'contact',
+    displayName: name, // OcsUmUtil's "Name" [S1]
+    description: kind === 'SA' ? 'Exchange UM Subscriber Access' : 'Exchange UM Auto Attendant', // the lab's reading: OcsUmUtil's wording is not published
+    'msRTCSIP-PrimaryUserAddress': sipAddress, // [S3]
+    proxyAddresses: [sipAddress],
+    'msRTCSIP-UserEnabled': 'TRUE',
+    'msRTCSIP-PrimaryHomeServer': poolServiceDn('pool01.contoso.test'), // the Front End pool's service object [S2]
+    'msRTCSIP-OptionFlags': '384', // 128 Enterprise Voice (required for SA/AA, S3) + 256 enhanced presence [S2]
+    'msRTCSIP-SourceObjectType': String(0x90000000 | 0), // "an Auto-Attendant or subscriber access object" [S2], as a signed 32-bit Integer
+    'msRTCSIP-Line': `tel:${phoneNumber}`, // DisplayNumber is the LineURI [S3]
+    'msDS-SourceObjectDN': targetDn, // the UM dial plan or auto attendant it stands for [S2]
+    otherTelephone: [phoneNumber], // "for routing calls to the unified messaging auto-attendant and subscriber access numbers" [S2]; the exact value is OPEN
+    otherIpPhone: [`${sipAddress};opaque=app:exum:${context}`], // SIP URI with Exchange UM's app:exum: phone context [S11]; OPEN for AA
+    telephoneNumber: phoneNumber, // OcsUmUtil's "Phone Number" [S1]
+  };
 }
