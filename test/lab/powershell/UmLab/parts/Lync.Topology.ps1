@@ -4,16 +4,22 @@
 
 #region Lync topology
 
+function Get-LabCmsItem([string]$Collection, [string]$Identity) {
+    <# The items of one collection of the lab's Central Management Store, optionally one by Identity. #>
+    $cms = Read-LabStateFile $script:Lab.CmsFile
+    if (-not $cms) { return }
+    foreach ($item in $cms.$Collection) {
+        if (-not $Identity -or $item.Identity -eq $Identity) { $item }
+    }
+}
+
 function Get-CsPool {
     <# Pools with their site, computers and services ("Registrar:<fqdn>", "Director:<fqdn>", S29). #>
     [CmdletBinding()]
     param([Parameter(Position = 0)][string]$Identity)
     Write-LabCall $MyInvocation.MyCommand.Name $PSBoundParameters
     Invoke-LabDelay $MyInvocation.MyCommand.Name
-    $cms = Read-LabStateFile $script:Lab.CmsFile
-    if (-not $cms) { return }
-    foreach ($pool in $cms.pools) {
-        if ($Identity -and $pool.Identity -ne $Identity) { continue }
+    foreach ($pool in Get-LabCmsItem 'pools' $Identity) {
         [pscustomobject]@{ Identity = $pool.Identity; Fqdn = $pool.Fqdn; Site = $pool.Site; Computers = @($pool.Computers); Services = @($pool.Services) }
     }
 }
@@ -23,10 +29,7 @@ function Get-CsDialPlan {
     param([Parameter(Position = 0)][string]$Identity)
     Write-LabCall $MyInvocation.MyCommand.Name $PSBoundParameters
     Invoke-LabDelay $MyInvocation.MyCommand.Name
-    $cms = Read-LabStateFile $script:Lab.CmsFile
-    if (-not $cms) { return }
-    foreach ($plan in $cms.dialPlans) {
-        if ($Identity -and $plan.Identity -ne $Identity) { continue }
+    foreach ($plan in Get-LabCmsItem 'dialPlans' $Identity) {
         [pscustomobject]@{ Identity = $plan.Identity; SimpleName = $plan.SimpleName; Description = $plan.Description }
     }
 }
@@ -37,10 +40,7 @@ function Get-CsMediaConfiguration {
     param([Parameter(Position = 0)][string]$Identity)
     Write-LabCall $MyInvocation.MyCommand.Name $PSBoundParameters
     Invoke-LabDelay $MyInvocation.MyCommand.Name
-    $cms = Read-LabStateFile $script:Lab.CmsFile
-    if (-not $cms) { return }
-    foreach ($config in $cms.mediaConfigurations) {
-        if ($Identity -and $config.Identity -ne $Identity) { continue }
+    foreach ($config in Get-LabCmsItem 'mediaConfigurations' $Identity) {
         [pscustomobject]@{ Identity = $config.Identity; EncryptionLevel = $config.EncryptionLevel }
     }
 }
