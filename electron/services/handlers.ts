@@ -68,8 +68,8 @@ export function createHandlers(services: AppServices): HandlerTable {
 
     'permissions.ous': async ({ profile }) => permissions.ous(profile),
     'permissions.preview': async ({ profile, ou, types, action }) => permissions.preview(profile, ou, types, action),
-    'permissions.grant': async ({ profile, ou, types, route, children }) => permissions.grant(profile, ou, types, route, children),
-    'permissions.revoke': async ({ profile, ou, types, route }) => permissions.revoke(profile, ou, types, route),
+    'permissions.grant': async ({ profile, ou, types, route, children, daclVersion }) => permissions.grant(profile, ou, types, route, children, daclVersion),
+    'permissions.revoke': async ({ profile, ou, types, route, daclVersion }) => permissions.revoke(profile, ou, types, route, daclVersion),
     'permissions.test': async ({ profile, ou, types }) => permissions.test(profile, ou, types),
     'permissions.scan': async ({ profile, base, types }) => permissions.scan(profile, base, types),
     'permissions.history': async ({ ou, limit }) => permissions.history(ou, limit),

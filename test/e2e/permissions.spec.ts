@@ -1,5 +1,5 @@
 import { connectProfile, disconnectAll, expandNode, goTo, openConsole, screenshot, setLanguage } from './support/console-page';
-import { labModify } from './support/lab-ldap';
+import { labAddAce, labModify } from './support/lab-ldap';
 import { expect, test } from './support/test';
 import type { Page } from '@playwright/test';
 
@@ -125,5 +125,30 @@ test('a revoke on the hand-delegated OU removes nothing and names the broader en
   await setLanguage(page, 'zh-TW');
   await screenshot(page, 'permissions-revoke-broader-zh-TW');
   await setLanguage(page, 'en');
+  await disconnectAll(page);
+});
+
+test('a grant previewed before another admin changed the OU is refused, and Preview again shows the DACL as it is now', async ({ page }) => {
+  const panel = await openOu(page, 'E2E Voice');
+  await panel.getByTestId('type-Contact').click();
+  await panel.getByTestId('preview-grant').click();
+  const preview = panel.getByTestId('permissions-preview');
+  await expect(preview.getByTestId('preview-changes').getByTestId('ace-row').first()).toBeVisible();
+  // Meanwhile another admin lets Account Operators read the OU's properties.
+  labAddAce(ou, '(A;;RP;;;AO)');
+  await preview.getByTestId('permissions-apply').click();
+  const error = panel.getByTestId('error-alert');
+  await expect(error).toHaveAttribute('data-error-code', 'CONFLICT');
+  await expect(error).toContainText('changed since you previewed');
+  await expect(panel.getByTestId('status-Contact')).toHaveText('Not granted');
+  await error.scrollIntoViewIfNeeded();
+  await screenshot(page, 'permissions-conflict');
+
+  await error.getByTestId('preview-again').click();
+  await expect(panel.getByTestId('error-alert')).toHaveCount(0);
+  await expect(preview.getByTestId('preview-current')).toContainText('Account Operators');
+  await preview.getByTestId('permissions-apply').click();
+  await expect(panel.getByTestId('permissions-done')).toContainText('Added');
+  await expect(panel.getByTestId('status-Contact')).toHaveText('Granted');
   await disconnectAll(page);
 });

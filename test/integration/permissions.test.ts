@@ -2,7 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectorySession } from '../../electron/services/directory/directory-session';
 import { DirectorySession as Session } from '../../electron/services/directory/directory-session';
 import { SdFlags, SdFlagsControl } from '../../electron/services/directory/sd-flags-control';
-import { encodeSecurityDescriptor, fromSddl, parseSecurityDescriptor, SdControl, toSddl } from '../../electron/services/permissions/security-descriptor';
+import { readObjectDacl } from '../../electron/services/permissions/dacl-store';
+import { AceFlag, aceKey, canonicalizeAces, encodeDaclWrite, encodeSecurityDescriptor, fromSddl, parseSecurityDescriptor, SdControl, toSddl, type Ace } from '../../electron/services/permissions/security-descriptor';
+import { dnEquals } from '../../electron/services/directory/ldap-escape';
 import { createTestServices, openLabSession } from './support/test-services';
 import { runCli } from './support/cli';
 
@@ -11,7 +13,7 @@ import { runCli } from './support/cli';
  * (RTCUniversalUserAdmins) binds and tries to write a Lync attribute on a contact in the OU;
  * Samba's access check is the judge, and Test must agree with what the writes show.
  */
-const { services } = createTestServices();
+const { services, dispatch } = createTestServices();
 let admin: DirectorySession;
 const root = 'DC=contoso,DC=test';
 const ou = `OU=it-perm-${process.pid},OU=Lab,${root}`;
@@ -389,5 +391,96 @@ describe('CLI', () => {
     const bad = runCli(['permissions', 'test', '--profile', 'lab', '--ou', ou, '--type', 'Printer', '--json']);
     expect(bad.status).not.toBe(0);
     expect((bad.json() as { error: { code: string; message: string } }).error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('Printer') });
+  });
+});
+
+describe('DACL writes that cannot lose a concurrent change, and no empty DACL', () => {
+  const probeOu = `OU=it-dacl-${process.pid},OU=Lab,${root}`;
+  const probeContact = `CN=Dacl Probe,${probeOu}`;
+  /** Another admin's entry: Account Operators may read properties (an entry no recipe has). */
+  const theirs = '(A;;RP;;;S-1-5-32-548)';
+  const hasTheirs = async (dn = probeOu) => (await readObjectDacl(admin, dn))!.aces.some((a) => a.sid === 'S-1-5-32-548' && a.mask === 0x10 && !(a.flags & AceFlag.INHERITED));
+  /** Changes the DACL behind the console's back, as another admin in ADUC would (its own session, a DACL-only write); `protect` turns inheritance off or on. */
+  const otherAdmin = async (dn: string, change: (explicit: Ace[]) => Ace[], protect?: boolean) => {
+    const raw = (await readObjectDacl(admin, dn))!.sd;
+    const explicit = raw.dacl!.aces.filter((a) => !(a.flags & AceFlag.INHERITED));
+    const control = protect === undefined ? raw.control : protect ? raw.control | SdControl.DACL_PROTECTED : raw.control & ~SdControl.DACL_PROTECTED;
+    const value = encodeDaclWrite({ ...raw, control, dacl: { revision: 4, aces: canonicalizeAces(change(explicit)) } });
+    await admin.modify(dn, [{ operation: 'replace', attribute: 'nTSecurityDescriptor', values: value }], [new SdFlagsControl(SdFlags.DACL)]);
+  };
+  const addTheirs = (dn = probeOu) => otherAdmin(dn, (explicit) => [...explicit, ...fromSddl(`D:${theirs}`).dacl!.aces]);
+  const removeTheirs = (dn = probeOu) => otherAdmin(dn, (explicit) => explicit.filter((a) => a.sid !== 'S-1-5-32-548' || a.mask !== 0x10));
+
+  beforeAll(async () => {
+    await admin.add(probeOu, { objectClass: 'organizationalUnit' });
+    await admin.add(probeContact, { objectClass: 'contact', displayName: 'Dacl Probe' });
+  });
+  afterAll(async () => {
+    for (const dn of [probeContact, probeOu]) await admin.delete(dn).catch(() => undefined);
+  });
+
+  it('a grant previewed before another admin changed the OU is refused (CONFLICT), and their change stays', async () => {
+    const preview = await services.permissions.preview('lab', probeOu, ['Contact'], 'grant');
+    expect(preview.daclVersion).toMatch(/^[0-9a-f]{64}$/);
+    await addTheirs();
+    const error = await services.permissions.grant('lab', probeOu, ['Contact'], 'ldap', [], preview.daclVersion).catch((e) => e);
+    expect(error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('changed since you previewed') });
+    expect(await hasTheirs()).toBe(true);
+    expect(await status(probeOu, ['Contact'])).toEqual(['not-granted']);
+    // Previewed again, the grant goes through beside their entry.
+    const again = await services.permissions.preview('lab', probeOu, ['Contact'], 'grant');
+    await services.permissions.grant('lab', probeOu, ['Contact'], 'ldap', [], again.daclVersion);
+    expect(await status(probeOu, ['Contact'])).toEqual(['granted']);
+    expect(await hasTheirs()).toBe(true);
+    // The same for a revoke, through the API as the UI calls it.
+    const revokePreview = await dispatch('permissions.preview', { profile: 'lab', ou: probeOu, types: ['Contact'], action: 'revoke' });
+    await removeTheirs();
+    const refused = await dispatch('permissions.revoke', { profile: 'lab', ou: probeOu, types: ['Contact'], daclVersion: (revokePreview as { ok: true; result: { daclVersion: string } }).result.daclVersion });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await status(probeOu, ['Contact'])).toEqual(['granted']);
+    await services.permissions.revoke('lab', probeOu, ['Contact'], 'ldap');
+  });
+
+  it('a change that lands between the console\'s read and its write is not overwritten: CONFLICT, and the other change stays', async () => {
+    const session = await services.connections.ensure('lab');
+    const write = session.modify.bind(session);
+    let raced = false;
+    // The other admin's write reaches the DC just before the console's.
+    session.modify = async (dn, modifications, controls) => {
+      if (!raced && dnEquals(dn, probeOu)) {
+        raced = true;
+        await addTheirs();
+      }
+      return write(dn, modifications, controls);
+    };
+    try {
+      const error = await services.permissions.grant('lab', probeOu, ['Contact'], 'ldap').catch((e) => e);
+      expect(raced).toBe(true);
+      expect(error).toMatchObject({ code: 'CONFLICT' });
+    } finally {
+      delete (session as { modify?: unknown }).modify;
+    }
+    expect(await hasTheirs()).toBe(true);
+    expect(await status(probeOu, ['Contact'])).toEqual(['not-granted']);
+    expect(services.permissions.history(probeOu)[0]).toMatchObject({ action: 'permissions.grant', outcome: 'failed' });
+    await removeTheirs();
+  });
+
+  it('refuses to write an empty DACL: a revoke that would leave a protected OU with no entries writes nothing', async () => {
+    await services.permissions.grant('lab', probeOu, ['Contact'], 'ldap');
+    const granted = await services.permissions.preview('lab', probeOu, ['Contact'], 'revoke');
+    const grantKeys = new Set(granted.changes.map((c) => c.key));
+    // Inheritance off, and only the grant's own entries left on the OU: revoking them would leave nothing.
+    await otherAdmin(probeOu, (explicit) => explicit.filter((a) => grantKeys.has(aceKey(a))), true);
+    const before = (await readObjectDacl(admin, probeOu))!;
+    expect(before.protected).toBe(true);
+    expect(before.aces.every((a) => grantKeys.has(aceKey(a)))).toBe(true);
+    const error = await services.permissions.revoke('lab', probeOu, ['Contact'], 'ldap').catch((e) => e);
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('empty DACL') });
+    expect((await readObjectDacl(admin, probeOu))!.binary.equals(before.binary)).toBe(true);
+    // With inheritance back on, the same revoke leaves the inherited entries: allowed.
+    await otherAdmin(probeOu, (explicit) => explicit, false);
+    await services.permissions.revoke('lab', probeOu, ['Contact'], 'ldap');
+    expect(await status(probeOu, ['Contact'])).toEqual(['not-granted']);
   });
 });
