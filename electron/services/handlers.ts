@@ -72,7 +72,7 @@ export function createHandlers(services: AppServices): HandlerTable {
     'permissions.revoke': async ({ profile, ou, types, route, daclVersion }) => permissions.revoke(profile, ou, types, route, daclVersion),
     'permissions.test': async ({ profile, ou, types }) => permissions.test(profile, ou, types),
     'permissions.scan': async ({ profile, base, types }) => permissions.scan(profile, base, types),
-    'permissions.history': async ({ ou, limit }) => permissions.history(ou, limit),
+    'permissions.history': async ({ ou, limit }) => ({ entries: permissions.history(ou, limit), integrity: permissions.auditIntegrity() }),
     'permissions.restore': async ({ auditId, force }) => permissions.restore(auditId, force),
     'checklist.get': async ({ dialPlanDn, refresh }) => checklist.get({ ...(dialPlanDn ? { dialPlanDn } : {}), refresh }),
     'checklist.confirm': async (input) => checklist.confirm(input),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { method } from './method';
-import { auditEntrySchema } from '../models/audit';
+import { auditIntegritySchema, auditRecordSchema } from '../models/audit';
 import { ouNodeSchema, ouObjectTypeSchema, permissionPreviewSchema, permissionScanSchema, permissionTestSchema, permissionWriteResultSchema } from '../models/permissions';
 import { profileNameSchema } from '../models/profile';
 
@@ -21,6 +21,10 @@ export const permissionsApi = {
   'permissions.revoke': method(z.object({ profile: profileNameSchema, ou: dn, types, route, daclVersion }).strict(), permissionWriteResultSchema, 'Revoke-CsOUPermission: remove the entries that are part of the grant; broader delegations stay.'),
   'permissions.test': method(z.object({ profile: profileNameSchema, ou: dn, types }).strict(), permissionTestSchema, 'Test-CsOUPermission per type, by what the entries allow: granted, partly granted (what is missing) or not granted; with the blocked-inheritance OUs below.'),
   'permissions.scan': method(z.object({ profile: profileNameSchema, base: dn, types }).strict(), permissionScanSchema, 'Test every OU of a subtree.'),
-  'permissions.history': method(z.object({ ou: dn.optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(), z.array(auditEntrySchema), 'Changes made to OU permissions, newest first.'),
-  'permissions.restore': method(z.object({ auditId: z.string().min(1).max(64), force: z.boolean().default(false) }).strict(), permissionWriteResultSchema, 'Put back the DACL an audited change replaced.'),
+  'permissions.history': method(
+    z.object({ ou: dn.optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
+    z.object({ entries: z.array(auditRecordSchema), integrity: auditIntegritySchema }),
+    'Changes made to OU permissions, newest first, each with its integrity check, and whether the audit log as a whole is as the console wrote it.',
+  ),
+  'permissions.restore': method(z.object({ auditId: z.string().min(1).max(64), force: z.boolean().default(false) }).strict(), permissionWriteResultSchema, 'Put back the DACL an audited change replaced: only from an entry whose integrity checks out, only on an OU or container.'),
 };

@@ -1,3 +1,5 @@
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectorySession } from '../../electron/services/directory/directory-session';
 import { DirectorySession as Session } from '../../electron/services/directory/directory-session';
@@ -13,7 +15,7 @@ import { runCli } from './support/cli';
  * (RTCUniversalUserAdmins) binds and tries to write a Lync attribute on a contact in the OU;
  * Samba's access check is the judge, and Test must agree with what the writes show.
  */
-const { services, dispatch } = createTestServices();
+const { services, dispatch, dataDir } = createTestServices();
 let admin: DirectorySession;
 const root = 'DC=contoso,DC=test';
 const ou = `OU=it-perm-${process.pid},OU=Lab,${root}`;
@@ -394,9 +396,10 @@ describe('CLI', () => {
   });
 });
 
-describe('DACL writes that cannot lose a concurrent change, and no empty DACL', () => {
+describe('DACL writes that cannot lose a concurrent change, no empty DACL, and a restore that trusts only an intact audit log', () => {
   const probeOu = `OU=it-dacl-${process.pid},OU=Lab,${root}`;
   const probeContact = `CN=Dacl Probe,${probeOu}`;
+  const auditFile = join(dataDir, 'audit.jsonl');
   /** Another admin's entry: Account Operators may read properties (an entry no recipe has). */
   const theirs = '(A;;RP;;;S-1-5-32-548)';
   const hasTheirs = async (dn = probeOu) => (await readObjectDacl(admin, dn))!.aces.some((a) => a.sid === 'S-1-5-32-548' && a.mask === 0x10 && !(a.flags & AceFlag.INHERITED));
@@ -482,5 +485,73 @@ describe('DACL writes that cannot lose a concurrent change, and no empty DACL', 
     await otherAdmin(probeOu, (explicit) => explicit, false);
     await services.permissions.revoke('lab', probeOu, ['Contact'], 'ldap');
     expect(await status(probeOu, ['Contact'])).toEqual(['not-granted']);
+  });
+
+  it('restores only onto OUs and containers: a change audited on a contact is not restored', async () => {
+    const granted = await services.permissions.grant('lab', probeContact, ['Contact'], 'ldap');
+    const before = (await readObjectDacl(admin, probeContact))!;
+    const error = await services.permissions.restore(granted.auditId!, false).catch((e) => e);
+    expect(error).toMatchObject({ code: 'UNSUPPORTED', message: expect.stringContaining('only on OUs and containers') });
+    expect((await readObjectDacl(admin, probeContact))!.binary.equals(before.binary)).toBe(true);
+    await services.permissions.revoke('lab', probeContact, ['Contact'], 'ldap');
+  });
+
+  it('refuses to restore from an audit log altered on disk — an edited, removed or reordered entry — and says so in the history', async () => {
+    const grant = await services.permissions.grant('lab', probeOu, ['User'], 'ldap');
+    const revoke = await services.permissions.revoke('lab', probeOu, ['User'], 'ldap');
+    await services.permissions.grant('lab', probeOu, ['InetOrgPerson'], 'ldap');
+    await services.permissions.revoke('lab', probeOu, ['InetOrgPerson'], 'ldap');
+    const intact = readFileSync(auditFile, 'utf8');
+    const lines = intact.split('\n').filter(Boolean);
+    const at = (id: string) => lines.findIndex((l) => l.includes(`"id":"${id}"`));
+    const swap = (list: string[], i: number) => [...list.slice(0, i), list[i + 1]!, list[i]!, ...list.slice(i + 2)];
+    // The attack restore invites: the entry restored puts back a DACL that gives Everyone full control.
+    const everyone = encodeSecurityDescriptor(fromSddl('D:(A;;GA;;;WD)')).toString('base64');
+    const tampered: Record<string, string[]> = {
+      edited: lines.map((l, i) => (i === at(revoke.auditId!) ? l.replace(/("before":\{"sddl":")[^"]*(","dacl":")[^"]*"/, `$1D:(A;;GA;;;WD)$2${everyone}"`) : l)),
+      removed: lines.filter((_, i) => i !== at(grant.auditId!)),
+      reordered: swap(lines, at(grant.auditId!)),
+      truncated: lines.slice(0, -1),
+    };
+    const dacl = (await readObjectDacl(admin, probeOu))!.binary;
+    copyFileSync(auditFile, `${auditFile}.intact`);
+    try {
+      for (const [how, content] of Object.entries(tampered)) {
+        expect(content.join('\n'), how).not.toBe(lines.join('\n'));
+        writeFileSync(auditFile, `${content.join('\n')}\n`);
+        const error = await services.permissions.restore(revoke.auditId!, true).catch((e) => e);
+        expect(error, how).toMatchObject({ code: 'AUDIT_UNTRUSTED', message: expect.stringContaining('altered') });
+        expect((await readObjectDacl(admin, probeOu))!.binary.equals(dacl), how).toBe(true);
+        const history = (await dispatch('permissions.history', { ou: probeOu })) as { ok: true; result: { integrity: { status: string; problems: unknown[] } } };
+        expect(history.result.integrity.status, how).toBe('tampered');
+        expect(history.result.integrity.problems.length, how).toBeGreaterThan(0);
+      }
+    } finally {
+      writeFileSync(auditFile, intact);
+    }
+    // The intact log restores: the refusals above were the tampering.
+    expect(services.permissions.auditIntegrity()).toEqual({ status: 'intact', problems: [], unverified: 0 });
+    await services.permissions.restore(revoke.auditId!, false);
+    expect(await status(probeOu, ['User'])).toEqual(['granted']);
+    await services.permissions.revoke('lab', probeOu, ['User'], 'ldap');
+  });
+
+  it('keeps entries from before the hash chain readable, marked unverified, and does not restore them', async () => {
+    await services.permissions.grant('lab', probeOu, ['User'], 'ldap');
+    const revoke = await services.permissions.revoke('lab', probeOu, ['User'], 'ldap');
+    const intact = readFileSync(auditFile, 'utf8');
+    // The revoke as an older console wrote it, without seq, prev and hash; restoring it would grant User again.
+    const { seq: _seq, prev: _prev, hash: _hash, ...old } = JSON.parse(intact.split('\n').find((l) => l.includes(`"id":"${revoke.auditId!}"`))!) as Record<string, unknown>;
+    const legacy = { ...old, id: 'legacy-revoke' };
+    try {
+      writeFileSync(auditFile, `${JSON.stringify(legacy)}\n${intact}`);
+      expect(services.permissions.auditIntegrity()).toEqual({ status: 'intact', problems: [], unverified: 1 });
+      expect(services.permissions.history(probeOu).find((e) => e.id === 'legacy-revoke')).toMatchObject({ integrity: 'unverified', target: probeOu });
+      const error = await services.permissions.restore('legacy-revoke', true).catch((e) => e);
+      expect(error).toMatchObject({ code: 'AUDIT_UNTRUSTED', message: expect.stringContaining('before the audit log carried hashes') });
+      expect(await status(probeOu, ['User'])).toEqual(['not-granted']);
+    } finally {
+      writeFileSync(auditFile, intact);
+    }
   });
 });

@@ -1,8 +1,8 @@
 import type { AceView, BlockedChild, OuNode, OuObjectTypeName, PermissionPreview, PermissionScan, PermissionTest, PermissionWriteResult } from '@shared/models/permissions';
 import { renderCommand } from '@shared/powershell/render-command';
-import type { AuditEntry } from '@shared/models/audit';
+import type { AuditIntegrity, AuditRecord } from '@shared/models/audit';
 import { ApiError } from '@shared/errors';
-import type { AuditLog } from '../audit/audit-log';
+import { describeAuditProblem, type AuditLog } from '../audit/audit-log';
 import type { ConnectionManager } from '../directory/connection-manager';
 import { guidToString, sidToString } from '../directory/dir-entry';
 import type { DirEntry } from '../directory/dir-entry';
@@ -59,7 +59,7 @@ const wellKnownSids: Record<string, string> = {
  * Grant-CsOUPermission, Test-CsOUPermission and Revoke-CsOUPermission through a GUI: the recipes
  * resolved against the forest, a preview of exactly the entries that change, DACL-only writes in
  * canonical order that never overwrite a change made since the preview, every change audited with
- * the DACL before and after, and one-click restore.
+ * the DACL before and after, and one-click restore from an audit log that checks out.
  */
 export class OuPermissionsService {
   private readonly names = new WeakMap<DirectorySession, Promise<Map<string, string>>>();
@@ -192,18 +192,40 @@ export class OuPermissionsService {
     return { base: baseDn, ous, warnings };
   }
 
-  history(ouDn?: string, limit = 100): AuditEntry[] {
+  /** The OU's audited permission changes, newest first, each with its integrity check. */
+  history(ouDn?: string, limit = 100): AuditRecord[] {
     return this.audit.list({ limit: 10_000 }).filter((e) => e.action.startsWith('permissions.') && (!ouDn || dnEquals(e.target, ouDn))).slice(0, limit);
   }
 
-  /** Writes back the DACL an audited change replaced; refuses if the OU changed since, unless forced. */
+  /** Whether the audit log the history comes from is as the console wrote it. */
+  auditIntegrity(): AuditIntegrity {
+    return this.audit.verify();
+  }
+
+  /**
+   * Writes back the DACL an audited change replaced. The DACL comes from a file on disk, so only
+   * from an entry whose hash chain checks out in a log nobody altered, and only onto an OU or a
+   * container; unless forced, only if the OU still has the DACL that change left.
+   */
   async restore(auditId: string, force: boolean): Promise<PermissionWriteResult> {
-    const entry = this.audit.get(auditId);
+    const { entries, integrity } = this.audit.read();
+    if (integrity.status === 'tampered') {
+      throw new ApiError(
+        'AUDIT_UNTRUSTED',
+        `The audit log was altered after the console wrote it (${integrity.problems.map(describeAuditProblem).join('; ')}), so no DACL is restored from it. Nothing was written. Keep the file for investigation, and move audit.jsonl and audit-head.json out of the data folder to start a new log.`,
+        { auditId, problems: integrity.problems },
+      );
+    }
+    const entry = entries.find((e) => e.id === auditId);
     if (!entry || !entry.action.startsWith('permissions.') || entry.outcome !== 'succeeded') throw new ApiError('NOT_FOUND', `There is no successful permissions change ${auditId} in the audit log.`);
+    if (entry.integrity !== 'verified') {
+      throw new ApiError('AUDIT_UNTRUSTED', 'That entry was written before the audit log carried hashes, so whether it was changed since cannot be checked, and it is not restored. Nothing was written; its DACL is shown as SDDL if you want to restore it by hand.', { auditId });
+    }
     const before = entry.before as { dacl?: string } | undefined;
     const after = entry.after as { dacl?: string } | undefined;
     if (!before?.dacl || !after?.dacl) throw new ApiError('INVALID_INPUT', 'That audit entry does not hold the DACL needed to restore it.');
     const session = await this.connections.ensure(entry.actor.profile);
+    await this.requireOuOrContainer(session, entry.target);
     const current = await this.readDacl(session, entry.target);
     const explicitKeys = (aces: Ace[]) => aces.filter((a) => !(a.flags & AceFlag.INHERITED)).map(aceKey).sort().join('\n');
     const expected = parseSecurityDescriptor(Buffer.from(after.dacl, 'base64'));
@@ -290,6 +312,20 @@ export class OuPermissionsService {
     if (!dacl) throw new ApiError('NOT_FOUND', `The OU does not exist or its permissions cannot be read: ${dn}.`);
     if (previewed !== undefined && daclVersion(dacl) !== previewed) throw changedSinceRead(formatOu(dn), 'you previewed');
     return dacl;
+  }
+
+  /**
+   * Restore writes only where Grant-CsOUPermission works, "container by container" [S5]: OUs and
+   * containers (objectClass lists every class an object's class derives from, so their subclasses
+   * count). Not the domain head, a user or anything else an edited audit entry might name.
+   */
+  private async requireOuOrContainer(session: DirectorySession, dn: string): Promise<void> {
+    const entry = await session.read(dn, ['objectClass']);
+    if (!entry) throw new ApiError('NOT_FOUND', `The object does not exist: ${dn}.`);
+    const classes = entry.getAll('objectClass');
+    if (!classes.some((c) => ['organizationalunit', 'container'].includes(c.toLowerCase()))) {
+      throw new ApiError('UNSUPPORTED', `Restore writes permissions back only on OUs and containers; ${dn} is ${classes.at(-1) ? `a ${classes.at(-1)}` : 'neither'}. Nothing was written.`, { dn, objectClass: classes });
+    }
   }
 
   private async ouNode(session: DirectorySession, dn: string, dacl: ReadDacl): Promise<OuNode> {
