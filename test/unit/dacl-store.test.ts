@@ -54,7 +54,7 @@ describe('writeExplicitDacl: delete the value read and add the new one in one mo
     const before = (await readObjectDacl(dc.session, dn))!;
     dc.state.stored = behindTheBack;
     const error = await writeExplicitDacl(dc.session, dn, before, next).catch((e: unknown) => e);
-    expect(error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('Preview again') });
+    expect(error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('nothing was written') });
     expect(dc.state.requests).toHaveLength(1);
     expect(dc.state.stored.equals(behindTheBack)).toBe(true);
   });

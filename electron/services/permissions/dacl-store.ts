@@ -86,9 +86,9 @@ export async function writeExplicitDacl(session: DirectorySession, dn: string, b
   await session.modify(dn, [{ operation: 'replace', attribute: 'nTSecurityDescriptor', values: value }], daclOnly());
 }
 
-/** The CONFLICT an admin can act on: read again (preview again) and decide on what is there now. */
+/** The CONFLICT an admin can act on: look again (a new preview, or a new gateway plan) and decide on what is there now. */
 export function changedSinceRead(dn: string, since = 'they were read'): ApiError {
-  return new ApiError('CONFLICT', `The permissions of ${dn} changed since ${since} (someone else changed them), so nothing was written. Preview again to see them as they are now.`, { dn });
+  return new ApiError('CONFLICT', `The permissions of ${dn} changed since ${since} (someone else changed them), so nothing was written. Preview (or plan) again to see them as they are now.`, { dn });
 }
 
 function ldapCodeOf(error: unknown): number | undefined {
