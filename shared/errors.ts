@@ -26,6 +26,7 @@ export const errorCodes = [
   'CANCELLED',
   'CSV_INVALID',
   'UNSUPPORTED',
+  'AUDIT_UNTRUSTED',
   'INTERNAL',
 ] as const;
 

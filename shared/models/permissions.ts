@@ -61,6 +61,8 @@ export const permissionPreviewSchema = z.object({
   warnings: z.array(permissionWarningSchema),
   /** Grant: OUs below with inheritance blocked, which the admin can grant in the same step. */
   blockedChildren: z.array(blockedChildSchema),
+  /** A fingerprint of the DACL the preview was made from; the grant or revoke sends it back and is refused if the DACL changed since. */
+  daclVersion: z.string(),
 });
 export type PermissionPreview = z.infer<typeof permissionPreviewSchema>;
 

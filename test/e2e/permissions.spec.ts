@@ -1,5 +1,7 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { connectProfile, disconnectAll, expandNode, goTo, openConsole, screenshot, setLanguage } from './support/console-page';
-import { labModify } from './support/lab-ldap';
+import { labAddAce, labModify } from './support/lab-ldap';
 import { expect, test } from './support/test';
 import type { Page } from '@playwright/test';
 
@@ -125,5 +127,69 @@ test('a revoke on the hand-delegated OU removes nothing and names the broader en
   await setLanguage(page, 'zh-TW');
   await screenshot(page, 'permissions-revoke-broader-zh-TW');
   await setLanguage(page, 'en');
+  await disconnectAll(page);
+});
+
+test('a grant previewed before another admin changed the OU is refused, and Preview again shows the DACL as it is now', async ({ page }) => {
+  const panel = await openOu(page, 'E2E Voice');
+  await panel.getByTestId('type-Contact').click();
+  await panel.getByTestId('preview-grant').click();
+  const preview = panel.getByTestId('permissions-preview');
+  await expect(preview.getByTestId('preview-changes').getByTestId('ace-row').first()).toBeVisible();
+  // Meanwhile another admin lets Account Operators read the OU's properties.
+  labAddAce(ou, '(A;;RP;;;AO)');
+  await preview.getByTestId('permissions-apply').click();
+  const error = panel.getByTestId('error-alert');
+  await expect(error).toHaveAttribute('data-error-code', 'CONFLICT');
+  await expect(error).toContainText('changed since you previewed');
+  await expect(panel.getByTestId('status-Contact')).toHaveText('Not granted');
+  await error.scrollIntoViewIfNeeded();
+  await screenshot(page, 'permissions-conflict');
+
+  await error.getByTestId('preview-again').click();
+  await expect(panel.getByTestId('error-alert')).toHaveCount(0);
+  await expect(preview.getByTestId('preview-current')).toContainText('Account Operators');
+  await preview.getByTestId('permissions-apply').click();
+  await expect(panel.getByTestId('permissions-done')).toContainText('Added');
+  await expect(panel.getByTestId('status-Contact')).toHaveText('Granted');
+  await disconnectAll(page);
+});
+
+test('an audit log altered on disk is reported in the history, and nothing is restored from it', async ({ page, electronBinary }) => {
+  test.skip(!!electronBinary, 'the desktop app keeps its audit log in its own data folder');
+  const auditFile = join(process.env.UMC_E2E_DATA_DIR!, 'audit.jsonl');
+  const panel = await openOu(page, 'E2E Voice');
+  await panel.getByTestId('type-Contact').click();
+  await panel.getByTestId('preview-grant').click();
+  await panel.getByTestId('permissions-preview').getByTestId('permissions-apply').click();
+  await expect(panel.getByTestId('permissions-done')).toContainText('Added');
+  // The OU's history (earlier specs used the same OU name) is restorable while the log is intact.
+  await expect(panel.getByTestId('history-restore').first()).toBeVisible();
+  await expect(panel.getByTestId('audit-tampered')).toHaveCount(0);
+
+  const intact = readFileSync(auditFile, 'utf8');
+  try {
+    // Someone rewrites who made the grant in the log on disk.
+    const lines = intact.trimEnd().split('\n');
+    lines[lines.length - 1] = lines.at(-1)!.replace('"identity":"Administrator@contoso.test"', '"identity":"someone-else@contoso.test"');
+    writeFileSync(auditFile, `${lines.join('\n')}\n`);
+    // Open the OU again: the history is read (and checked) afresh.
+    await page.getByTestId('ou-contoso.test/Lab/Blocked').locator('.MuiTreeItem-content').first().click();
+    await page.getByTestId('ou-contoso.test/Lab/E2E Voice').locator('.MuiTreeItem-content').first().click();
+    await expect(panel.getByTestId('ou-panel-title')).toHaveText('contoso.test/Lab/E2E Voice');
+    await expect(panel.getByTestId('audit-tampered')).toContainText('The audit log was altered');
+    await expect(panel.getByTestId('audit-problem')).toHaveAttribute('data-problem', 'edited');
+    await expect(panel.getByTestId('history-row').first()).toContainText('someone-else@contoso.test');
+    await expect(panel.getByTestId('history-integrity')).toHaveText('Altered');
+    await expect(panel.getByTestId('history-restore')).toHaveCount(0);
+    await panel.getByTestId('audit-tampered').scrollIntoViewIfNeeded();
+    await screenshot(page, 'permissions-audit-tampered');
+    await setLanguage(page, 'zh-TW');
+    await expect(panel.getByTestId('history-integrity')).toHaveText('已遭修改');
+    await screenshot(page, 'permissions-audit-tampered-zh-TW');
+    await setLanguage(page, 'en');
+  } finally {
+    writeFileSync(auditFile, intact);
+  }
   await disconnectAll(page);
 });

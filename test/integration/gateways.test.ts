@@ -6,7 +6,7 @@ import type { EventName } from '@shared/contract';
 import type { GatewayApplyItem, GatewayApplyResult, GatewayPlan, GatewayPlanItem } from '@shared/models/gateways';
 import type { DirectorySession } from '../../electron/services/directory/directory-session';
 import { dnEquals, escapeFilterValue, normalizeDn, parseDn } from '../../electron/services/directory/ldap-escape';
-import { readObjectDacl, writeExplicitDacl } from '../../electron/services/permissions/ou-permissions-service';
+import { readObjectDacl, writeExplicitDacl } from '../../electron/services/permissions/dacl-store';
 import { resolveGroupSid } from '../../electron/services/permissions/recipe-resolver';
 import { aceKey, AceFlag, type Ace } from '../../electron/services/permissions/security-descriptor';
 import { createTestServices, openLabSession, requireLab } from './support/test-services';
@@ -140,7 +140,7 @@ beforeAll(async () => {
     [autoAttendantContainer, sids.component],
   ] as const) {
     const found = dacls.get(dn)!;
-    await writeExplicitDacl(admin, dn, found.control, found.explicit.filter((a) => a.sid !== sid));
+    await writeExplicitDacl(admin, dn, (await readObjectDacl(admin, dn))!, found.explicit.filter((a) => a.sid !== sid), found.control);
   }
 });
 
@@ -154,7 +154,7 @@ afterAll(async () => {
     }
     for (const [dn, found] of dacls) {
       const now = await readObjectDacl(admin, dn);
-      if (now && explicitKeys(now.aces).join('\n') !== explicitKeys(found.explicit).join('\n')) await writeExplicitDacl(admin, dn, found.control, found.explicit);
+      if (now && explicitKeys(now.aces).join('\n') !== explicitKeys(found.explicit).join('\n')) await writeExplicitDacl(admin, dn, now, found.explicit, found.control);
     }
     // Prove the lab is as it was found.
     if (objectsBefore) expect(new Set(await umObjects())).toEqual(objectsBefore);

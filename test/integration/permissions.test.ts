@@ -1,8 +1,12 @@
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectorySession } from '../../electron/services/directory/directory-session';
 import { DirectorySession as Session } from '../../electron/services/directory/directory-session';
 import { SdFlags, SdFlagsControl } from '../../electron/services/directory/sd-flags-control';
-import { encodeSecurityDescriptor, fromSddl, parseSecurityDescriptor, SdControl, toSddl } from '../../electron/services/permissions/security-descriptor';
+import { readObjectDacl } from '../../electron/services/permissions/dacl-store';
+import { AceFlag, aceKey, canonicalizeAces, encodeDaclWrite, encodeSecurityDescriptor, fromSddl, parseSecurityDescriptor, SdControl, toSddl, type Ace } from '../../electron/services/permissions/security-descriptor';
+import { dnEquals } from '../../electron/services/directory/ldap-escape';
 import { createTestServices, openLabSession } from './support/test-services';
 import { runCli } from './support/cli';
 
@@ -11,7 +15,7 @@ import { runCli } from './support/cli';
  * (RTCUniversalUserAdmins) binds and tries to write a Lync attribute on a contact in the OU;
  * Samba's access check is the judge, and Test must agree with what the writes show.
  */
-const { services } = createTestServices();
+const { services, dispatch, dataDir } = createTestServices();
 let admin: DirectorySession;
 const root = 'DC=contoso,DC=test';
 const ou = `OU=it-perm-${process.pid},OU=Lab,${root}`;
@@ -389,5 +393,165 @@ describe('CLI', () => {
     const bad = runCli(['permissions', 'test', '--profile', 'lab', '--ou', ou, '--type', 'Printer', '--json']);
     expect(bad.status).not.toBe(0);
     expect((bad.json() as { error: { code: string; message: string } }).error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('Printer') });
+  });
+});
+
+describe('DACL writes that cannot lose a concurrent change, no empty DACL, and a restore that trusts only an intact audit log', () => {
+  const probeOu = `OU=it-dacl-${process.pid},OU=Lab,${root}`;
+  const probeContact = `CN=Dacl Probe,${probeOu}`;
+  const auditFile = join(dataDir, 'audit.jsonl');
+  /** Another admin's entry: Account Operators may read properties (an entry no recipe has). */
+  const theirs = '(A;;RP;;;S-1-5-32-548)';
+  const hasTheirs = async (dn = probeOu) => (await readObjectDacl(admin, dn))!.aces.some((a) => a.sid === 'S-1-5-32-548' && a.mask === 0x10 && !(a.flags & AceFlag.INHERITED));
+  /** Changes the DACL behind the console's back, as another admin in ADUC would (its own session, a DACL-only write); `protect` turns inheritance off or on. */
+  const otherAdmin = async (dn: string, change: (explicit: Ace[]) => Ace[], protect?: boolean) => {
+    const raw = (await readObjectDacl(admin, dn))!.sd;
+    const explicit = raw.dacl!.aces.filter((a) => !(a.flags & AceFlag.INHERITED));
+    const control = protect === undefined ? raw.control : protect ? raw.control | SdControl.DACL_PROTECTED : raw.control & ~SdControl.DACL_PROTECTED;
+    const value = encodeDaclWrite({ ...raw, control, dacl: { revision: 4, aces: canonicalizeAces(change(explicit)) } });
+    await admin.modify(dn, [{ operation: 'replace', attribute: 'nTSecurityDescriptor', values: value }], [new SdFlagsControl(SdFlags.DACL)]);
+  };
+  const addTheirs = (dn = probeOu) => otherAdmin(dn, (explicit) => [...explicit, ...fromSddl(`D:${theirs}`).dacl!.aces]);
+  const removeTheirs = (dn = probeOu) => otherAdmin(dn, (explicit) => explicit.filter((a) => a.sid !== 'S-1-5-32-548' || a.mask !== 0x10));
+
+  beforeAll(async () => {
+    await admin.add(probeOu, { objectClass: 'organizationalUnit' });
+    await admin.add(probeContact, { objectClass: 'contact', displayName: 'Dacl Probe' });
+  });
+  afterAll(async () => {
+    for (const dn of [probeContact, probeOu]) await admin.delete(dn).catch(() => undefined);
+  });
+
+  it('a grant previewed before another admin changed the OU is refused (CONFLICT), and their change stays', async () => {
+    const preview = await services.permissions.preview('lab', probeOu, ['Contact'], 'grant');
+    expect(preview.daclVersion).toMatch(/^[0-9a-f]{64}$/);
+    await addTheirs();
+    const error = await services.permissions.grant('lab', probeOu, ['Contact'], 'ldap', [], preview.daclVersion).catch((e) => e);
+    expect(error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('changed since you previewed') });
+    expect(await hasTheirs()).toBe(true);
+    expect(await status(probeOu, ['Contact'])).toEqual(['not-granted']);
+    // Previewed again, the grant goes through beside their entry.
+    const again = await services.permissions.preview('lab', probeOu, ['Contact'], 'grant');
+    await services.permissions.grant('lab', probeOu, ['Contact'], 'ldap', [], again.daclVersion);
+    expect(await status(probeOu, ['Contact'])).toEqual(['granted']);
+    expect(await hasTheirs()).toBe(true);
+    // The same for a revoke, through the API as the UI calls it.
+    const revokePreview = await dispatch('permissions.preview', { profile: 'lab', ou: probeOu, types: ['Contact'], action: 'revoke' });
+    await removeTheirs();
+    const refused = await dispatch('permissions.revoke', { profile: 'lab', ou: probeOu, types: ['Contact'], daclVersion: (revokePreview as { ok: true; result: { daclVersion: string } }).result.daclVersion });
+    expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
+    expect(await status(probeOu, ['Contact'])).toEqual(['granted']);
+    await services.permissions.revoke('lab', probeOu, ['Contact'], 'ldap');
+  });
+
+  it('a change that lands between the console\'s read and its write is not overwritten: CONFLICT, and the other change stays', async () => {
+    const session = await services.connections.ensure('lab');
+    const write = session.modify.bind(session);
+    let raced = false;
+    // The other admin's write reaches the DC just before the console's.
+    session.modify = async (dn, modifications, controls) => {
+      if (!raced && dnEquals(dn, probeOu)) {
+        raced = true;
+        await addTheirs();
+      }
+      return write(dn, modifications, controls);
+    };
+    try {
+      const error = await services.permissions.grant('lab', probeOu, ['Contact'], 'ldap').catch((e) => e);
+      expect(raced).toBe(true);
+      expect(error).toMatchObject({ code: 'CONFLICT' });
+    } finally {
+      delete (session as { modify?: unknown }).modify;
+    }
+    expect(await hasTheirs()).toBe(true);
+    expect(await status(probeOu, ['Contact'])).toEqual(['not-granted']);
+    expect(services.permissions.history(probeOu)[0]).toMatchObject({ action: 'permissions.grant', outcome: 'failed' });
+    await removeTheirs();
+  });
+
+  it('refuses to write an empty DACL: a revoke that would leave a protected OU with no entries writes nothing', async () => {
+    await services.permissions.grant('lab', probeOu, ['Contact'], 'ldap');
+    const granted = await services.permissions.preview('lab', probeOu, ['Contact'], 'revoke');
+    const grantKeys = new Set(granted.changes.map((c) => c.key));
+    // Inheritance off, and only the grant's own entries left on the OU: revoking them would leave nothing.
+    await otherAdmin(probeOu, (explicit) => explicit.filter((a) => grantKeys.has(aceKey(a))), true);
+    const before = (await readObjectDacl(admin, probeOu))!;
+    expect(before.protected).toBe(true);
+    expect(before.aces.every((a) => grantKeys.has(aceKey(a)))).toBe(true);
+    const error = await services.permissions.revoke('lab', probeOu, ['Contact'], 'ldap').catch((e) => e);
+    expect(error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('empty DACL') });
+    expect((await readObjectDacl(admin, probeOu))!.binary.equals(before.binary)).toBe(true);
+    // With inheritance back on, the same revoke leaves the inherited entries: allowed.
+    await otherAdmin(probeOu, (explicit) => explicit, false);
+    await services.permissions.revoke('lab', probeOu, ['Contact'], 'ldap');
+    expect(await status(probeOu, ['Contact'])).toEqual(['not-granted']);
+  });
+
+  it('restores only onto OUs and containers: a change audited on a contact is not restored', async () => {
+    const granted = await services.permissions.grant('lab', probeContact, ['Contact'], 'ldap');
+    const before = (await readObjectDacl(admin, probeContact))!;
+    const error = await services.permissions.restore(granted.auditId!, false).catch((e) => e);
+    expect(error).toMatchObject({ code: 'UNSUPPORTED', message: expect.stringContaining('only on OUs and containers') });
+    expect((await readObjectDacl(admin, probeContact))!.binary.equals(before.binary)).toBe(true);
+    await services.permissions.revoke('lab', probeContact, ['Contact'], 'ldap');
+  });
+
+  it('refuses to restore from an audit log altered on disk — an edited, removed or reordered entry — and says so in the history', async () => {
+    const grant = await services.permissions.grant('lab', probeOu, ['User'], 'ldap');
+    const revoke = await services.permissions.revoke('lab', probeOu, ['User'], 'ldap');
+    await services.permissions.grant('lab', probeOu, ['InetOrgPerson'], 'ldap');
+    await services.permissions.revoke('lab', probeOu, ['InetOrgPerson'], 'ldap');
+    const intact = readFileSync(auditFile, 'utf8');
+    const lines = intact.split('\n').filter(Boolean);
+    const at = (id: string) => lines.findIndex((l) => l.includes(`"id":"${id}"`));
+    const swap = (list: string[], i: number) => [...list.slice(0, i), list[i + 1]!, list[i]!, ...list.slice(i + 2)];
+    // The attack restore invites: the entry restored puts back a DACL that gives Everyone full control.
+    const everyone = encodeSecurityDescriptor(fromSddl('D:(A;;GA;;;WD)')).toString('base64');
+    const tampered: Record<string, string[]> = {
+      edited: lines.map((l, i) => (i === at(revoke.auditId!) ? l.replace(/("before":\{"sddl":")[^"]*(","dacl":")[^"]*"/, `$1D:(A;;GA;;;WD)$2${everyone}"`) : l)),
+      removed: lines.filter((_, i) => i !== at(grant.auditId!)),
+      reordered: swap(lines, at(grant.auditId!)),
+      truncated: lines.slice(0, -1),
+    };
+    const dacl = (await readObjectDacl(admin, probeOu))!.binary;
+    copyFileSync(auditFile, `${auditFile}.intact`);
+    try {
+      for (const [how, content] of Object.entries(tampered)) {
+        expect(content.join('\n'), how).not.toBe(lines.join('\n'));
+        writeFileSync(auditFile, `${content.join('\n')}\n`);
+        const error = await services.permissions.restore(revoke.auditId!, true).catch((e) => e);
+        expect(error, how).toMatchObject({ code: 'AUDIT_UNTRUSTED', message: expect.stringContaining('altered') });
+        expect((await readObjectDacl(admin, probeOu))!.binary.equals(dacl), how).toBe(true);
+        const history = (await dispatch('permissions.history', { ou: probeOu })) as { ok: true; result: { integrity: { status: string; problems: unknown[] } } };
+        expect(history.result.integrity.status, how).toBe('tampered');
+        expect(history.result.integrity.problems.length, how).toBeGreaterThan(0);
+      }
+    } finally {
+      writeFileSync(auditFile, intact);
+    }
+    // The intact log restores: the refusals above were the tampering.
+    expect(services.permissions.auditIntegrity()).toEqual({ status: 'intact', problems: [], unverified: 0 });
+    await services.permissions.restore(revoke.auditId!, false);
+    expect(await status(probeOu, ['User'])).toEqual(['granted']);
+    await services.permissions.revoke('lab', probeOu, ['User'], 'ldap');
+  });
+
+  it('keeps entries from before the hash chain readable, marked unverified, and does not restore them', async () => {
+    await services.permissions.grant('lab', probeOu, ['User'], 'ldap');
+    const revoke = await services.permissions.revoke('lab', probeOu, ['User'], 'ldap');
+    const intact = readFileSync(auditFile, 'utf8');
+    // The revoke as an older console wrote it, without seq, prev and hash; restoring it would grant User again.
+    const { seq: _seq, prev: _prev, hash: _hash, ...old } = JSON.parse(intact.split('\n').find((l) => l.includes(`"id":"${revoke.auditId!}"`))!) as Record<string, unknown>;
+    const legacy = { ...old, id: 'legacy-revoke' };
+    try {
+      writeFileSync(auditFile, `${JSON.stringify(legacy)}\n${intact}`);
+      expect(services.permissions.auditIntegrity()).toEqual({ status: 'intact', problems: [], unverified: 1 });
+      expect(services.permissions.history(probeOu).find((e) => e.id === 'legacy-revoke')).toMatchObject({ integrity: 'unverified', target: probeOu });
+      const error = await services.permissions.restore('legacy-revoke', true).catch((e) => e);
+      expect(error).toMatchObject({ code: 'AUDIT_UNTRUSTED', message: expect.stringContaining('before the audit log carried hashes') });
+      expect(await status(probeOu, ['User'])).toEqual(['not-granted']);
+    } finally {
+      writeFileSync(auditFile, intact);
+    }
   });
 });

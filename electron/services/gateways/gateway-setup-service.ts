@@ -14,7 +14,7 @@ import type { AuditLog } from '../audit/audit-log';
 import type { ConnectionManager } from '../directory/connection-manager';
 import type { DirectorySession } from '../directory/directory-session';
 import { childDn, dnEquals } from '../directory/ldap-escape';
-import { readObjectDacl, writeExplicitDacl, type ReadDacl } from '../permissions/ou-permissions-service';
+import { readObjectDacl, writeExplicitDacl, type ReadDacl } from '../permissions/dacl-store';
 import { resolveGroupSid } from '../permissions/recipe-resolver';
 import { addAces, toSddl } from '../permissions/security-descriptor';
 import { PowerShellCommandError, type PowerShellService } from '../powershell/powershell-service';
@@ -242,7 +242,7 @@ export class GatewaySetupService {
       for (const item of items) if (isGrantCovered(current.aces, grantAce(item.trusteeSid!, item.rights, item.appliesTo))) meanwhile.add(item.id);
       const additions = items.filter((i) => !meanwhile.has(i.id)).map((i) => grantAce(i.trusteeSid!, i.rights, i.appliesTo));
       if (additions.length === 0) return items.map((i) => ({ ...i, outcome: 'already-present' as const, message: 'Granted meanwhile by someone else.' }));
-      await writeExplicitDacl(session, dn, current.sd.control, addAces(current.aces, additions).aces);
+      await writeExplicitDacl(session, dn, current, addAces(current.aces, additions).aces);
     } catch (error) {
       const problem = problemOf(error);
       const message =

@@ -1,8 +1,8 @@
 import type { AceView, BlockedChild, OuNode, OuObjectTypeName, PermissionPreview, PermissionScan, PermissionTest, PermissionWriteResult } from '@shared/models/permissions';
 import { renderCommand } from '@shared/powershell/render-command';
-import type { AuditEntry } from '@shared/models/audit';
+import type { AuditIntegrity, AuditRecord } from '@shared/models/audit';
 import { ApiError } from '@shared/errors';
-import type { AuditLog } from '../audit/audit-log';
+import { describeAuditProblem, type AuditLog } from '../audit/audit-log';
 import type { ConnectionManager } from '../directory/connection-manager';
 import { guidToString, sidToString } from '../directory/dir-entry';
 import type { DirEntry } from '../directory/dir-entry';
@@ -14,7 +14,8 @@ import { formatOu } from '../topology/forest-reader';
 import { deniedBy, planGrantAces, planRevokeAces, type CoverageSchema, type RevokePlan } from './ace-coverage';
 import { ouObjectTypes, recipeEntryKey, recipeFor, type OuObjectType } from './ou-permission-recipes';
 import { coverageSchema, resolveRecipe, type ResolvedEntry } from './recipe-resolver';
-import { AceFlag, AceType, aceKey, addAces, canonicalizeAces, encodeDaclWrite, parseSecurityDescriptor, removeAces, SdControl, toSddl, type Ace, type SecurityDescriptor } from './security-descriptor';
+import { changedSinceRead, daclVersion, readObjectDacl, writeExplicitDacl, type ReadDacl } from './dacl-store';
+import { AceFlag, AceType, aceKey, addAces, parseSecurityDescriptor, removeAces, SdControl, toSddl, type Ace } from './security-descriptor';
 
 const daclOnly = () => [new SdFlagsControl(SdFlags.DACL)];
 
@@ -54,41 +55,11 @@ const wellKnownSids: Record<string, string> = {
   'S-1-5-32-561': 'Terminal Server License Servers',
 };
 
-/** An object's DACL as read: the parsed descriptor, its entries, the bytes (for audit and restore), and whether inheritance is off. */
-export interface ReadDacl {
-  sd: SecurityDescriptor;
-  aces: Ace[];
-  binary: Buffer;
-  protected: boolean;
-}
-
-/**
- * Reads an object's DACL alone (SD flags: DACL), which needs only "Read permissions", not the
- * SACL privilege. Undefined when the object does not exist or its permissions cannot be read.
- * Shared with the gateway setup, which grants read access on Exchange containers.
- */
-export async function readObjectDacl(session: DirectorySession, dn: string): Promise<ReadDacl | undefined> {
-  const entry = await session.read(dn, ['nTSecurityDescriptor'], daclOnly());
-  const binary = entry?.getBuffer('nTSecurityDescriptor');
-  if (!entry || !binary) return undefined;
-  const sd = parseSecurityDescriptor(binary);
-  return { sd, aces: sd.dacl?.aces ?? [], binary, protected: (sd.control & SdControl.DACL_PROTECTED) !== 0 };
-}
-
-/**
- * Writes an object's explicit entries back as a DACL-only write in canonical order, so owner,
- * group and SACL stay as they are and the DC recomputes the inherited entries. Shared with the
- * gateway setup.
- */
-export async function writeExplicitDacl(session: DirectorySession, dn: string, control: number, aces: Ace[]): Promise<void> {
-  const value = encodeDaclWrite({ revision: 1, control, dacl: { revision: 4, aces: canonicalizeAces(aces.filter((a) => !(a.flags & AceFlag.INHERITED))) } });
-  await session.modify(dn, [{ operation: 'replace', attribute: 'nTSecurityDescriptor', values: value }], daclOnly());
-}
-
 /**
  * Grant-CsOUPermission, Test-CsOUPermission and Revoke-CsOUPermission through a GUI: the recipes
  * resolved against the forest, a preview of exactly the entries that change, DACL-only writes in
- * canonical order, every change audited with the DACL before and after, and one-click restore.
+ * canonical order that never overwrite a change made since the preview, every change audited with
+ * the DACL before and after, and one-click restore from an audit log that checks out.
  */
 export class OuPermissionsService {
   private readonly names = new WeakMap<DirectorySession, Promise<Map<string, string>>>();
@@ -113,7 +84,7 @@ export class OuPermissionsService {
     const view = await this.viewer(session);
     const descendants = await this.ouDescendants(session, ouDn);
     const warnings = this.warnings(ouDn, dacl, descendants);
-    const common = { ou: await this.ouNode(session, ouDn, dacl), action, types, current: dacl.aces.map(view), commands: commandsFor(action, ouDn, types) };
+    const common = { ou: await this.ouNode(session, ouDn, dacl), action, types, current: dacl.aces.map(view), commands: commandsFor(action, ouDn, types), daclVersion: daclVersion(dacl) };
     if (action === 'grant') {
       const plan = planGrant(dacl.aces, recipe, schema);
       // Adding allows does not help where a deny for the same group comes first.
@@ -145,31 +116,33 @@ export class OuPermissionsService {
   /**
    * Grant-CsOUPermission: adds what the OU's entries do not already allow. With `children`
    * (OUs below it whose inheritance is blocked, which the grant cannot reach [S7]) each of them is
-   * granted too, in the same step, each written and audited on its own.
+   * granted too, in the same step, each written and audited on its own. `previewed` is the
+   * preview's daclVersion: if the OU's DACL changed since, nothing is written (CONFLICT). The
+   * children are checked against their own read just before their write, not against the preview.
    */
-  async grant(profile: string, ouDn: string, types: OuObjectType[], route: 'ldap' | 'powershell', children: string[] = []): Promise<PermissionWriteResult> {
+  async grant(profile: string, ouDn: string, types: OuObjectType[], route: 'ldap' | 'powershell', children: string[] = [], previewed?: string): Promise<PermissionWriteResult> {
     for (const child of children) {
       if (dnEquals(child, ouDn) || !isDnWithin(child, ouDn)) throw new ApiError('INVALID_INPUT', `${formatOu(child)} is not an OU below ${formatOu(ouDn)}; only OUs below the one granted can be included.`);
     }
-    const result = await this.grantOne(profile, ouDn, types, route);
+    const result = await this.grantOne(profile, ouDn, types, route, previewed);
     if (children.length === 0) return result;
     const done: PermissionWriteResult[] = [];
     for (const child of children) done.push(await this.grantOne(profile, child, types, route));
     return { ...result, children: done };
   }
 
-  private async grantOne(profile: string, ouDn: string, types: OuObjectType[], route: 'ldap' | 'powershell'): Promise<PermissionWriteResult> {
+  private async grantOne(profile: string, ouDn: string, types: OuObjectType[], route: 'ldap' | 'powershell', previewed?: string): Promise<PermissionWriteResult> {
     const session = await this.connections.ensure(profile);
-    const before = await this.readDacl(session, ouDn);
+    const before = await this.readDacl(session, ouDn, previewed);
     const recipe = await resolveRecipe(session, types);
     const { changes } = planGrant(before.aces, recipe, await coverageSchema(session));
     return this.write(profile, session, ouDn, 'permissions.grant', types, route, before, changes, () => addAces(before.aces, changes).aces);
   }
 
-  /** Revoke-CsOUPermission: removes the explicit entries that are part of the grant; broader entries stay (the preview names them). */
-  async revoke(profile: string, ouDn: string, types: OuObjectType[], route: 'ldap' | 'powershell'): Promise<PermissionWriteResult> {
+  /** Revoke-CsOUPermission: removes the explicit entries that are part of the grant; broader entries stay (the preview names them). `previewed` as for grant. */
+  async revoke(profile: string, ouDn: string, types: OuObjectType[], route: 'ldap' | 'powershell', previewed?: string): Promise<PermissionWriteResult> {
     const session = await this.connections.ensure(profile);
-    const before = await this.readDacl(session, ouDn);
+    const before = await this.readDacl(session, ouDn, previewed);
     const recipe = await resolveRecipe(session, types);
     const plan = await this.planRevoke(session, before.aces, recipe, types, await coverageSchema(session));
     const changes = [...plan.remove, ...plan.rewrite.map((r) => r.from)];
@@ -219,18 +192,40 @@ export class OuPermissionsService {
     return { base: baseDn, ous, warnings };
   }
 
-  history(ouDn?: string, limit = 100): AuditEntry[] {
+  /** The OU's audited permission changes, newest first, each with its integrity check. */
+  history(ouDn?: string, limit = 100): AuditRecord[] {
     return this.audit.list({ limit: 10_000 }).filter((e) => e.action.startsWith('permissions.') && (!ouDn || dnEquals(e.target, ouDn))).slice(0, limit);
   }
 
-  /** Writes back the DACL an audited change replaced; refuses if the OU changed since, unless forced. */
+  /** Whether the audit log the history comes from is as the console wrote it. */
+  auditIntegrity(): AuditIntegrity {
+    return this.audit.verify();
+  }
+
+  /**
+   * Writes back the DACL an audited change replaced. The DACL comes from a file on disk, so only
+   * from an entry whose hash chain checks out in a log nobody altered, and only onto an OU or a
+   * container; unless forced, only if the OU still has the DACL that change left.
+   */
   async restore(auditId: string, force: boolean): Promise<PermissionWriteResult> {
-    const entry = this.audit.get(auditId);
+    const { entries, integrity } = this.audit.read();
+    if (integrity.status === 'tampered') {
+      throw new ApiError(
+        'AUDIT_UNTRUSTED',
+        `The audit log was altered after the console wrote it (${integrity.problems.map(describeAuditProblem).join('; ')}), so no DACL is restored from it. Nothing was written. Keep the file for investigation, and move audit.jsonl and audit-head.json out of the data folder to start a new log.`,
+        { auditId, problems: integrity.problems },
+      );
+    }
+    const entry = entries.find((e) => e.id === auditId);
     if (!entry || !entry.action.startsWith('permissions.') || entry.outcome !== 'succeeded') throw new ApiError('NOT_FOUND', `There is no successful permissions change ${auditId} in the audit log.`);
+    if (entry.integrity !== 'verified') {
+      throw new ApiError('AUDIT_UNTRUSTED', 'That entry was written before the audit log carried hashes, so whether it was changed since cannot be checked, and it is not restored. Nothing was written; its DACL is shown as SDDL if you want to restore it by hand.', { auditId });
+    }
     const before = entry.before as { dacl?: string } | undefined;
     const after = entry.after as { dacl?: string } | undefined;
     if (!before?.dacl || !after?.dacl) throw new ApiError('INVALID_INPUT', 'That audit entry does not hold the DACL needed to restore it.');
     const session = await this.connections.ensure(entry.actor.profile);
+    await this.requireOuOrContainer(session, entry.target);
     const current = await this.readDacl(session, entry.target);
     const explicitKeys = (aces: Ace[]) => aces.filter((a) => !(a.flags & AceFlag.INHERITED)).map(aceKey).sort().join('\n');
     const expected = parseSecurityDescriptor(Buffer.from(after.dacl, 'base64'));
@@ -290,7 +285,7 @@ export class OuPermissionsService {
     try {
       if (route === 'ldap') {
         const control = protectedFlag === undefined ? before.sd.control : (before.sd.control & ~SdControl.DACL_PROTECTED) | protectedFlag;
-        await writeExplicitDacl(session, ouDn, control, nextAces());
+        await writeExplicitDacl(session, ouDn, before, nextAces(), control);
       } else {
         for (let i = 0; i < types.length; i += 3) {
           await this.powershell.invoke(profile, 'lync', action === 'permissions.grant' ? 'Grant-CsOUPermission' : 'Revoke-CsOUPermission', { OU: ouDn, ObjectType: types.slice(i, i + 3) });
@@ -298,6 +293,7 @@ export class OuPermissionsService {
       }
     } catch (error) {
       record('failed', undefined, error instanceof Error ? error.message : String(error));
+      if (error instanceof ApiError && error.code === 'CONFLICT') throw changedSinceRead(formatOu(ouDn));
       if (error instanceof ApiError && error.code === 'ACCESS_DENIED') {
         throw new ApiError('ACCESS_DENIED', `${session.identity} may not change the permissions of ${formatOu(ouDn)}. Changing OU permissions needs "Modify permissions" on the OU: Domain Admins have it, or a delegation. Nothing was written.`);
       }
@@ -310,10 +306,26 @@ export class OuPermissionsService {
     return { route, ou: ouDn, changed: changed.map(view), auditId: audit.id, commands, sddlBefore, sddlAfter: toSddl({ revision: 1, control: after.sd.control, dacl: { revision: 4, aces: after.aces } }, { domainSid }) };
   }
 
-  private async readDacl(session: DirectorySession, dn: string): Promise<ReadDacl> {
+  /** Reads the OU's DACL; with `previewed` (a preview's daclVersion), refuses one that changed since that preview. */
+  private async readDacl(session: DirectorySession, dn: string, previewed?: string): Promise<ReadDacl> {
     const dacl = await readObjectDacl(session, dn);
     if (!dacl) throw new ApiError('NOT_FOUND', `The OU does not exist or its permissions cannot be read: ${dn}.`);
+    if (previewed !== undefined && daclVersion(dacl) !== previewed) throw changedSinceRead(formatOu(dn), 'you previewed');
     return dacl;
+  }
+
+  /**
+   * Restore writes only where Grant-CsOUPermission works, "container by container" [S5]: OUs and
+   * containers (objectClass lists every class an object's class derives from, so their subclasses
+   * count). Not the domain head, a user or anything else an edited audit entry might name.
+   */
+  private async requireOuOrContainer(session: DirectorySession, dn: string): Promise<void> {
+    const entry = await session.read(dn, ['objectClass']);
+    if (!entry) throw new ApiError('NOT_FOUND', `The object does not exist: ${dn}.`);
+    const classes = entry.getAll('objectClass');
+    if (!classes.some((c) => ['organizationalunit', 'container'].includes(c.toLowerCase()))) {
+      throw new ApiError('UNSUPPORTED', `Restore writes permissions back only on OUs and containers; ${dn} is ${classes.at(-1) ? `a ${classes.at(-1)}` : 'neither'}. Nothing was written.`, { dn, objectClass: classes });
+    }
   }
 
   private async ouNode(session: DirectorySession, dn: string, dacl: ReadDacl): Promise<OuNode> {

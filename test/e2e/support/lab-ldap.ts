@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { AceFlag, canonicalizeAces, encodeDaclWrite, fromSddl, parseSecurityDescriptor } from '../../../electron/services/permissions/security-descriptor';
 
 /** The lab descriptor's CA file, found as the console finds it (UMC_LAB_STATE, UMC_LAB_DIR, default). */
 /** The running lab's descriptor (lab.json), found as the console finds it. */
@@ -23,4 +24,24 @@ export function labModify(ldif: string, options: { ignoreMissing?: boolean } = {
     env: { ...process.env, LDAPTLS_CACERT: lab.caFile, LDAPTLS_REQCERT: 'demand' },
   });
   if (result.status !== 0 && !(options.ignoreMissing && /No such object/.test(result.stderr))) throw new Error(`ldapmodify failed: ${result.stderr}`);
+}
+
+/**
+ * Adds an access entry (SDDL, e.g. `(A;;RP;;;AO)`) to an object's DACL behind the console's
+ * back, as another admin would: the DACL read with the SD-flags control (DACL only) and written
+ * back with ldapmodify; Samba keeps the owner and group the value leaves out.
+ */
+export function labAddAce(dn: string, sddlAce: string): void {
+  const lab = labDescriptor();
+  const host = lab.forests.find((f) => f.role === 'lync-exchange')!.host;
+  const env = { ...process.env, LDAPTLS_CACERT: lab.caFile, LDAPTLS_REQCERT: 'demand' };
+  const bind = ['-H', `ldaps://${host}`, '-x', '-D', 'Administrator@contoso.test', '-w', 'Lab-Passw0rd!'];
+  // SD flags = DACL: the control value is SEQUENCE { INTEGER 4 }.
+  const read = spawnSync('ldapsearch', ['-LLL', '-o', 'ldif-wrap=no', ...bind, '-E', '!1.2.840.113556.1.4.801=::MAMCAQQ=', '-b', dn, '-s', 'base', 'nTSecurityDescriptor'], { encoding: 'utf8', env });
+  const base64 = /^nTSecurityDescriptor:: (\S+)$/m.exec(read.stdout)?.[1];
+  if (read.status !== 0 || !base64) throw new Error(`ldapsearch of ${dn}'s DACL failed: ${read.stderr}`);
+  const sd = parseSecurityDescriptor(Buffer.from(base64, 'base64'));
+  const explicit = (sd.dacl?.aces ?? []).filter((a) => !(a.flags & AceFlag.INHERITED));
+  const value = encodeDaclWrite({ ...sd, dacl: { revision: 4, aces: canonicalizeAces([...explicit, ...fromSddl(`D:${sddlAce}`).dacl!.aces]) } });
+  labModify(`dn: ${dn}\nchangetype: modify\nreplace: nTSecurityDescriptor\nnTSecurityDescriptor:: ${value.toString('base64')}\n-\n`);
 }

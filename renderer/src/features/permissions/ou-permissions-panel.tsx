@@ -56,8 +56,8 @@ export function OuPermissionsPanel({ profile, ou, onChanged }: { profile: string
       const included = preview.action === 'grant' ? preview.blockedChildren.filter((c) => children.has(c.ou.dn)).map((c) => c.ou.dn) : [];
       const result =
         preview.action === 'grant'
-          ? await api.call('permissions.grant', { profile, ou: ou.dn, types: preview.types, route, ...(included.length > 0 ? { children: included } : {}) })
-          : await api.call('permissions.revoke', { profile, ou: ou.dn, types: preview.types, route });
+          ? await api.call('permissions.grant', { profile, ou: ou.dn, types: preview.types, route, daclVersion: preview.daclVersion, ...(included.length > 0 ? { children: included } : {}) })
+          : await api.call('permissions.revoke', { profile, ou: ou.dn, types: preview.types, route, daclVersion: preview.daclVersion });
       setDone({ ...result, action: preview.action });
       setPreview(undefined);
       await test.reload();
@@ -129,7 +129,17 @@ export function OuPermissionsPanel({ profile, ou, onChanged }: { profile: string
         </Button>
       </Stack>
       {busy && <LinearProgress />}
-      <ErrorAlert error={error} />
+      <ErrorAlert
+        error={error}
+        action={
+          // The OU's DACL changed since the preview: nothing was written; show it as it is now.
+          error?.code === 'CONFLICT' && preview ? (
+            <Button color="inherit" size="small" onClick={() => void showPreview(preview.action)} data-testid="preview-again">
+              {t('actions.previewAgain')}
+            </Button>
+          ) : undefined
+        }
+      />
       {done && (
         <Alert severity="success" data-testid="permissions-done" onClose={() => setDone(undefined)}>
           {done.changed.length > 0 ? t(`done.${done.action}`, { count: done.changed.length, route: t(`route.${done.route}`) }) : childEntries === 0 ? t('done.nothing') : ''}
