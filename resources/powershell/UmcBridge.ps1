@@ -224,9 +224,15 @@ function ConvertTo-UmcError($Record) {
 function ConvertTo-UmcValue($Value) {
     # JSON arrays arrive as object[]; cmdlet binding converts them to the parameter's type.
     # A credential is the one structured value: { "$credential": { "userName": ..., "password": ... } }.
+    # The SecureString is built by hand rather than with ConvertTo-SecureString: module logging
+    # (a Group Policy setting) records every cmdlet's parameter values, which would put the
+    # password in the event log.
     if ($Value -is [System.Collections.IDictionary] -and $Value.Contains('$credential')) {
         $c = $Value['$credential']
-        return [pscredential]::new([string]$c.userName, (ConvertTo-SecureString -String ([string]$c.password) -AsPlainText -Force))
+        $secure = [System.Security.SecureString]::new()
+        foreach ($ch in ([string]$c.password).ToCharArray()) { $secure.AppendChar($ch) }
+        $secure.MakeReadOnly()
+        return [pscredential]::new([string]$c.userName, $secure)
     }
     if ($Value -is [System.Collections.IList]) { return , @($Value | ForEach-Object { ConvertTo-UmcValue $_ }) }
     $Value

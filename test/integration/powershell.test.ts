@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -8,7 +8,9 @@ import { ApiError } from '@shared/errors';
 import type { AppServices } from '../../electron/services/app-services';
 import { descendantsOf } from '../../electron/services/powershell/powershell-session';
 import { findBridgeScript, findPwsh } from '../../electron/services/powershell/pwsh-locations';
+import { LAB_PASSWORD } from '../lab/lab-config';
 import { contosoDialPlans } from '../lab/seed-topology';
+import { runningSessions } from './support/node-powershell-internals';
 import { createTestServices, requireLab } from './support/test-services';
 
 /**
@@ -238,5 +240,66 @@ describe('the supervisor', () => {
     const s = services({ UMC_PWSH: '/nonexistent/pwsh' });
     await expect(s.powershell.invoke('lab-fabrikam', 'lync', 'Get-CsPool', {})).rejects.toMatchObject({ code: 'POWERSHELL_UNAVAILABLE', message: expect.stringContaining('no Lync PowerShell endpoint') });
     await expect(s.powershell.invoke('lab', 'lync', 'Get-CsPool', {})).rejects.toMatchObject({ code: 'POWERSHELL_UNAVAILABLE', message: expect.stringContaining('UMC_PWSH') });
+  });
+});
+
+describe('no secret is kept or printed', () => {
+  const repo = join(import.meta.dirname, '../..');
+  // Long enough that no pid, timestamp or duration in the output matches one by chance.
+  const pins = ['730194826', '582047139', '916305728', '461928375'];
+
+  /** Which secrets a text holds, as they are or inside any base64 run in it (how requests travel). */
+  function secretsIn(text: string, secrets: string[]): string[] {
+    const decoded = (text.match(/[A-Za-z0-9+/]{16,}={0,2}/g) ?? []).map((run) => Buffer.from(run, 'base64').toString('utf8'));
+    return secrets.filter((secret) => text.includes(secret) || decoded.some((d) => d.includes(secret)));
+  }
+
+  it('a bulk job with PINs under DEBUG=* prints none of them nor the password, and node-powershell keeps none', async () => {
+    const rows = pins.map((pin, n) => {
+      const user = `u004${11 + n}`;
+      return `${user}@contoso.test,Redmond Default Policy,004${11 + n},${user}@contoso.test,${pin}`;
+    });
+    const csv = ['Identity,UMMailboxPolicy,Extensions,SIPResourceIdentifier,PIN', ...rows].join('\r\n') + '\r\n';
+    const report = join(mkdtempSync(join(tmpdir(), 'umc-debug-')), 'report.json');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/integration/support/bulk-job-under-debug.ts', report, Buffer.from(csv).toString('base64')], {
+      cwd: repo,
+      env: { ...process.env, DEBUG: '*' },
+    });
+    let printed = '';
+    child.stdout.on('data', (d) => (printed += d));
+    child.stderr.on('data', (d) => (printed += d));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code, printed.slice(-2000)).toBe(0);
+    expect(printed).toContain('debug output is on');
+    const result = JSON.parse(readFileSync(report, 'utf8')) as { ready: number; outcomes: string[]; shells: number; entries: number; history: string };
+    expect(result.ready).toBe(pins.length);
+    expect(result.outcomes).toEqual(pins.map(() => 'validated'));
+    expect(result.shells).toBeGreaterThan(0);
+    expect(secretsIn(printed, [...pins, LAB_PASSWORD])).toEqual([]);
+    expect(secretsIn(result.history, [...pins, LAB_PASSWORD])).toEqual([]);
+    expect(result.entries).toBe(0);
+  });
+
+  it('keeps node-powershell history bounded however many calls a session serves', async () => {
+    const s = services();
+    await s.powershell.invoke('lab', 'exchange', 'Get-UMDialPlan', {});
+    const [session] = runningSessions(s);
+    for (let i = 0; i < 500; i++) expect(await session!.ping(5000)).toBe(true);
+    expect(session!.shell.history.length).toBe(0);
+  });
+
+  it('passes no UMC_PASSWORD* variable to the shells it starts', async () => {
+    // A stand-in pwsh that writes its environment where the test can read it, then runs the real one.
+    const dir = mkdtempSync(join(tmpdir(), 'umc-env-'));
+    const spy = join(dir, 'pwsh');
+    writeFileSync(spy, `#!/bin/sh\nenv >> '${dir}/env.txt'\nexec '${findPwsh()}' "$@"\n`);
+    chmodSync(spy, 0o755);
+    // The lab profile signs in with the password from UMC_PASSWORD_LAB, as the CLI's would.
+    const s = services({ UMC_PWSH: spy, UMC_PASSWORD: LAB_PASSWORD, UMC_PASSWORD_LAB: LAB_PASSWORD, umc_password_other: LAB_PASSWORD });
+    await s.powershell.shells();
+    await s.powershell.invoke('lab', 'exchange', 'Get-UMDialPlan', {});
+    const seen = readFileSync(join(dir, 'env.txt'), 'utf8');
+    expect(seen.match(/^UMC_PWSH=/gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(seen.split('\n').filter((line) => /UMC_PASSWORD/i.test(line) || line.includes(LAB_PASSWORD)).map((line) => line.split('=')[0])).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { ApiError } from '@shared/errors';
 import type { LabDescriptor } from '../profiles/lab-descriptor';
 import type { ProfileService } from '../profiles/profile-service';
 import { cmdletCatalog, cmdletSpec, redactParameters } from './cmdlet-catalog';
-import type { BridgeEndpoint } from './powershell-session';
+import { shellEnvironment, type BridgeEndpoint } from './powershell-session';
 import type { PowerShellHistory } from './powershell-history';
 import { chooseShell, findBridgeScript, hostEnvironment, type EndpointKind } from './pwsh-locations';
 import { SessionPool } from './session-pool';
@@ -131,7 +131,7 @@ export class PowerShellService {
         execFile(
           path,
           ['-NoProfile', '-NonInteractive', '-Command', "$PSVersionTable.PSEdition + ' ' + $PSVersionTable.PSVersion.ToString()"],
-          { timeout: 30_000, windowsHide: true, env: { ...this.options.env, POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off' } },
+          { timeout: 30_000, windowsHide: true, env: { ...shellEnvironment(this.options.env), POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off' } },
           (error, stdout) => {
             const match = /^(Desktop|Core) (\S+)/m.exec(String(stdout));
             resolve(!error && match ? { edition: match[1]!, version: match[2]! } : undefined);
