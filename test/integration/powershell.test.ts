@@ -5,12 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '@shared/errors';
+import type { PsResult } from '@shared/models/powershell';
 import type { AppServices } from '../../electron/services/app-services';
-import { descendantsOf } from '../../electron/services/powershell/powershell-session';
+import { bridgeAllowList } from '../../electron/services/powershell/cmdlet-catalog';
+import { descendantsOf, encodeRequest } from '../../electron/services/powershell/powershell-session';
 import { findBridgeScript, findPwsh } from '../../electron/services/powershell/pwsh-locations';
 import { LAB_PASSWORD } from '../lab/lab-config';
 import { contosoDialPlans } from '../lab/seed-topology';
-import { runningSessions } from './support/node-powershell-internals';
+import { bridgeEndpoint, runningSessions } from './support/powershell-internals';
 import { createTestServices, requireLab } from './support/test-services';
 
 /**
@@ -180,6 +182,90 @@ describe('only allow-listed cmdlets run', () => {
     await new Promise((resolve) => pwsh.once('exit', resolve));
     expect(out.match(/UMC-RESPONSE .*UmcBridge\.UnknownLine/g)).toHaveLength(2);
     expect(existsSync(canary)).toBe(false);
+  });
+});
+
+/** Starts pwsh with the bridge, sends it these lines over stdin as the console would, and returns each UMC-RESPONSE in order. */
+async function talkToBridge(lines: string[]): Promise<PsResult[]> {
+  const pwsh = spawn(findPwsh()!, ['-NoProfile', '-NonInteractive', '-NoLogo', '-Command', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  pwsh.stdout.on('data', (d) => (out += d));
+  pwsh.stdin.write(`. '${findBridgeScript()}'; Start-UmcLoop\n`);
+  for (const line of lines) pwsh.stdin.write(`${line}\n`);
+  pwsh.stdin.end();
+  await new Promise((resolve) => pwsh.once('exit', resolve));
+  // A response line may follow terminal control sequences pwsh prints first, as the session expects.
+  return out.split('\n').flatMap((line) => {
+    const marked = /UMC-RESPONSE (\{.*\})\s*$/.exec(line);
+    return marked ? [JSON.parse(marked[1]!) as PsResult] : [];
+  });
+}
+
+const bridgeRequest = (command: string, parameters: Record<string, unknown>) => `Invoke-UmcRequest '${encodeRequest({ command, parameters })}'`;
+
+describe('the bridge enforces its own rules, whatever the console sends', () => {
+  it('refuses parameter names outside its allow-list (abbreviations and common parameters too) and a second initialisation', async () => {
+    const s = services();
+    const endpoint = bridgeEndpoint(s, 'lab-exchadmin', 'exchange');
+    const allowed = bridgeAllowList('exchange');
+    const canary = join(tmpdir(), `umc-canary-${randomBytes(6).toString('hex')}`);
+    const before = logSize();
+    const responses = await talkToBridge([
+      `Initialize-UmcSession '${encodeRequest({ endpoint, allowed })}'`,
+      bridgeRequest('Get-UMDialPlan', { Identity: 'Redmond' }),
+      bridgeRequest('Get-UMDialPlan', { Identity: 'Redmond', Filter: '*' }),
+      bridgeRequest('Get-UMMailbox', { Ident: 'u00010' }),
+      bridgeRequest('Get-UMDialPlan', { Identity: 'Redmond', OutVariable: 'leak' }),
+      bridgeRequest('Enable-UMMailbox', { Identity: 'u00010@contoso.test', UMMailboxPolicy: 'Redmond Default Policy', ValidateOnly: true, WhatIf: true }),
+      // A second initialisation that would widen the allow-list.
+      `Initialize-UmcSession '${encodeRequest({ endpoint, allowed: { ...allowed, 'New-Item': ['Path', 'ItemType'] } })}'`,
+      bridgeRequest('New-Item', { Path: canary, ItemType: 'File' }),
+      bridgeRequest('Get-UMDialPlan', { Identity: 'Tokyo' }),
+    ]);
+    const outcome = responses.map((r) => (r.ok ? 'ok' : r.errors[0]?.fullyQualifiedErrorId));
+    expect(outcome).toEqual([
+      'ok',
+      'ok',
+      'UmcBridge.ParameterNotAllowed',
+      'UmcBridge.ParameterNotAllowed',
+      'UmcBridge.ParameterNotAllowed',
+      'UmcBridge.ParameterNotAllowed',
+      'UmcBridge.AlreadyInitialised',
+      'UmcBridge.NotAllowed',
+      'ok',
+    ]);
+    expect(responses[2]!.errors[0]!.message).toContain('-Filter');
+    expect(callsSince(before).map((c) => `${c.cmdlet} ${String(c.parameters.Identity)}`)).toEqual(['Get-UMDialPlan Redmond', 'Get-UMDialPlan Tokyo']);
+    expect(existsSync(canary)).toBe(false);
+  });
+
+  it('runs requests in a runspace where only the allow-listed commands are visible', async () => {
+    const s = services();
+    const allowed = bridgeAllowList('exchange');
+    // The bridge's functions called directly, then its worker runspace probed as a request would
+    // reach it: AddCommand, looked up as the runspace's caller.
+    const probe = `
+      . '${findBridgeScript()}'
+      Initialize-UmcSession $env:UMC_TEST_INIT
+      $names = 'Get-UMDialPlan', 'Connect-UmLab', 'UmLab\Connect-UmLab', 'Get-ChildItem', 'Microsoft.PowerShell.Management\Get-ChildItem', 'Invoke-Expression', 'Import-Module', 'New-PSSession', 'Get-Date', 'Invoke-WebRequest', 'Add-Type', '/bin/true', 'true', '${findBridgeScript()}'
+      $found = foreach ($name in $names) {
+        $ps = [PowerShell]::Create(); $ps.Runspace = $script:UmcRunspace
+        [void]$ps.AddCommand($name)
+        try { [void]$ps.Invoke(); $name } catch { if ($_.Exception.InnerException -isnot [System.Management.Automation.CommandNotFoundException]) { $name } }
+        $ps.Dispose()
+      }
+      $public = (Invoke-UmcCommand -Script '& { Get-Command -ListImported -All | Where-Object Visibility -eq Public | ForEach-Object Name }').output
+      'PROBE ' + (ConvertTo-UmcJson ([ordered]@{ found = @($found); public = @($public) }))`;
+    const run = spawn(findPwsh()!, ['-NoProfile', '-NonInteractive', '-Command', probe], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, UMC_TEST_INIT: encodeRequest({ endpoint: bridgeEndpoint(s, 'lab-exchadmin', 'exchange'), allowed }) } });
+    let out = '';
+    run.stdout.on('data', (d) => (out += d));
+    run.stderr.on('data', (d) => (out += d));
+    await new Promise((resolve) => run.once('exit', resolve));
+    expect(out).toMatch(/UMC-RESPONSE \{"ok":true/);
+    const result = JSON.parse(/^PROBE (.*)$/m.exec(out)?.[1] ?? 'null') as { found: string[]; public: string[] };
+    expect(result.found).toEqual(['Get-UMDialPlan']);
+    expect(result.public.length).toBeGreaterThan(0);
+    expect(result.public.filter((name) => !Object.keys(allowed).includes(name))).toEqual([]);
   });
 });
 

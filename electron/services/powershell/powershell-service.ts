@@ -6,7 +6,7 @@ import { renderCommand } from '@shared/powershell/render-command';
 import { ApiError } from '@shared/errors';
 import type { LabDescriptor } from '../profiles/lab-descriptor';
 import type { ProfileService } from '../profiles/profile-service';
-import { cmdletCatalog, cmdletSpec, redactParameters } from './cmdlet-catalog';
+import { bridgeAllowList, cmdletSpec, redactParameters } from './cmdlet-catalog';
 import { shellEnvironment, type BridgeEndpoint } from './powershell-session';
 import type { PowerShellHistory } from './powershell-history';
 import { chooseShell, findBridgeScript, hostEnvironment, type EndpointKind } from './pwsh-locations';
@@ -155,7 +155,7 @@ export class PowerShellService {
       pwsh: choice.path,
       bridgeScript: findBridgeScript(this.options.env),
       endpoint,
-      allowed: Object.keys(cmdletCatalog[target]),
+      allowed: bridgeAllowList(target),
       size: this.options.poolSize,
       startTimeoutMs: this.options.startTimeoutMs,
       healthCheckAfterMs: this.options.healthCheckAfterMs,

@@ -20,7 +20,8 @@ export interface SessionOptions {
   pwsh: string;
   bridgeScript: string;
   endpoint: BridgeEndpoint;
-  allowed: string[];
+  /** Each cmdlet the session may run, with the parameter names it may be given (the bridge enforces it). */
+  allowed: Record<string, string[]>;
   startTimeoutMs: number;
   /** The environment pwsh starts with. */
   env: NodeJS.ProcessEnv;

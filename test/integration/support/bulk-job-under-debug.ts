@@ -8,7 +8,7 @@
  */
 import { writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { runningSessions } from './node-powershell-internals';
+import { runningSessions } from './powershell-internals';
 import { createTestServices } from './test-services';
 
 async function main(): Promise<void> {
