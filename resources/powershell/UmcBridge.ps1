@@ -364,7 +364,14 @@ function Initialize-UmcSession([string]$Request) {
             'exchange-remote' {
                 # Microsoft's steps for Exchange 2010/2013: New-PSSession to http://<server>/PowerShell/
                 # with the Microsoft.Exchange configuration, then Import-PSSession (docs/sources.md S33).
-                $session = @{ ConfigurationName = 'Microsoft.Exchange'; ConnectionUri = "http://$($endpoint.server)/PowerShell/"; Authentication = $endpoint.authentication }
+                # https when the profile asks for it; Basic only then, since Basic sends the password
+                # readable by anyone on the path (the console refuses it first; so does the bridge).
+                $scheme = if ($endpoint['transport'] -eq 'https') { 'https' } else { 'http' }
+                if ($endpoint.authentication -eq 'Basic' -and $scheme -ne 'https') {
+                    Write-UmcRefusal 'Basic authentication is sent only over HTTPS; this endpoint is http://. Nothing was sent.' 'UmcBridge.BasicOverHttp' $endpoint.server
+                    return
+                }
+                $session = @{ ConfigurationName = 'Microsoft.Exchange'; ConnectionUri = "$($scheme)://$($endpoint.server)/PowerShell/"; Authentication = $endpoint.authentication }
                 if ($credential) { $session.Credential = ConvertTo-UmcValue $credential }
                 Invoke-UmcCommand -Script { param($Session) & { $s = New-PSSession @Session -ErrorAction Stop; Import-PSSession $s -DisableNameChecking -AllowClobber -ErrorAction Stop | Out-Null } } -Parameters @{ Session = $session }
             }

@@ -269,6 +269,53 @@ describe('the bridge enforces its own rules, whatever the console sends', () => 
   });
 });
 
+describe('transport rules for PowerShell endpoints', () => {
+  /** A stand-in pwsh that notes each start, then runs the real one: shows whether a shell was started at all. */
+  function spyPwsh(): { path: string; starts: () => number } {
+    const dir = mkdtempSync(join(tmpdir(), 'umc-spy-'));
+    const path = join(dir, 'pwsh');
+    writeFileSync(path, `#!/bin/sh\necho started >> '${dir}/starts'\nexec '${findPwsh()}' "$@"\n`);
+    chmodSync(path, 0o755);
+    return { path, starts: () => (existsSync(join(dir, 'starts')) ? readFileSync(join(dir, 'starts'), 'utf8').split('\n').filter(Boolean).length : 0) };
+  }
+  const corp = (name: string, exchange: Record<string, unknown>) => ({ name, directory: { host: 'dc1.corp.example', port: 636, security: 'ldaps' as const, authentication: 'password' as const, bindIdentity: 'admin@corp.example', timeoutMs: 15_000 }, exchange: { kind: 'remote' as const, server: 'ex1.corp.example', useProfileCredential: false, ...exchange } });
+
+  it('refuses Basic over http:// with a clear error before a shell starts, and says so in the shell plan', async () => {
+    const spy = spyPwsh();
+    const s = services({ UMC_PWSH: spy.path });
+    // Saved as a profile from before the transport option would read: no transport, so http.
+    s.profiles.save(corp('corp-basic', { authentication: 'Basic' }) as never);
+    await expect(s.powershell.run('corp-basic', 'exchange', 'Get-UMDialPlan', {})).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/Basic authentication to Exchange over http:\/\/.*nothing was sent.*HTTPS/) });
+    expect(s.powershell.status()).toEqual([]);
+    expect(spy.starts()).toBe(0);
+    const plan = (await s.powershell.shells()).find((p) => p.profile === 'corp-basic');
+    expect(plan).toMatchObject({ endpoint: 'http://ex1.corp.example/PowerShell/ (Basic)', problem: expect.stringContaining('HTTPS') });
+  });
+
+  it('lets Basic go over https:// (the shell starts; the plan names the https endpoint)', async () => {
+    const spy = spyPwsh();
+    const s = services({ UMC_PWSH: spy.path });
+    s.profiles.save(corp('corp-basic-tls', { authentication: 'Basic', transport: 'https' }) as never);
+    const plan = (await s.powershell.shells()).find((p) => p.profile === 'corp-basic-tls');
+    expect(plan).toMatchObject({ endpoint: 'https://ex1.corp.example/PowerShell/ (Basic)', shell: { kind: 'pwsh' } });
+    // No Exchange here: New-PSSession fails, but past the transport rule.
+    const error = await s.powershell.run('corp-basic-tls', 'exchange', 'Get-UMDialPlan', {}).catch((e: ApiError) => e);
+    expect(error).toMatchObject({ code: 'POWERSHELL_UNAVAILABLE' });
+    expect((error as ApiError).message).not.toMatch(/Basic/);
+    expect(spy.starts()).toBeGreaterThanOrEqual(2);
+  });
+
+  it('the bridge itself refuses Basic over http://, and lets it through over https://', async () => {
+    const init = (transport?: string) =>
+      `Initialize-UmcSession '${encodeRequest({ endpoint: { kind: 'exchange-remote', server: 'ex1.corp.example', transport, authentication: 'Basic', credential: { userName: 'admin@corp.example', password: 'x' } }, allowed: bridgeAllowList('exchange') })}'`;
+    const [overHttp] = await talkToBridge([init()]);
+    expect(overHttp!.errors[0]).toMatchObject({ fullyQualifiedErrorId: 'UmcBridge.BasicOverHttp', message: expect.stringContaining('only over HTTPS') });
+    // No Exchange here: New-PSSession itself fails, past the rule.
+    const [overHttps] = await talkToBridge([init('https')]);
+    expect(overHttps!.errors[0]!.fullyQualifiedErrorId).toMatch(/NewPSSessionCommand$/);
+  });
+});
+
 describe('the supervisor', () => {
   it('gives a call whose pwsh is killed a clear error, and the next call a new session', async () => {
     const s = services({ UMLAB_DELAY: 'Get-UMAutoAttendant=5000' });

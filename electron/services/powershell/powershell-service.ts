@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { Profile } from '@shared/models/profile';
+import { basicOverHttp, exchangeConnectionUri, type Profile } from '@shared/models/profile';
 import type { PsErrorRecord, PsResult, PsSessionStatus, PsShell, PsShellPlan, ShellTarget } from '@shared/models/powershell';
 import { renderCommand } from '@shared/powershell/render-command';
 import { ApiError } from '@shared/errors';
@@ -106,6 +106,10 @@ export class PowerShellService {
         if (!configured) continue;
         const kind = endpointKind(configured, target);
         const endpoint = describeEndpoint(profile, target);
+        if (target === 'exchange' && basicOverHttp(profile.exchange)) {
+          plans.push({ profile: profile.name, target, endpoint, problem: basicOverHttpMessage(profile.name) });
+          continue;
+        }
         const running = this.pools.get(`${profile.name}\u0000${target}`);
         if (running) {
           plans.push({ profile: profile.name, target, endpoint, shell: { ...running.shell, ...running.pool.reportedVersion() } });
@@ -198,9 +202,10 @@ export class PowerShellService {
         };
       }
       case 'remote':
-        return 'server' in configured
-          ? { kind: 'exchange-remote', server: configured.server, authentication: configured.authentication, credential: configured.useProfileCredential ? credential() : undefined }
-          : { kind: 'lync-remote', pool: configured.pool, credential: configured.useProfileCredential ? credential() : undefined };
+        if (!('server' in configured)) return { kind: 'lync-remote', pool: configured.pool, credential: configured.useProfileCredential ? credential() : undefined };
+        // Refused here, before a shell starts or anything is sent; the bridge refuses it too.
+        if (basicOverHttp(configured)) throw new ApiError('INVALID_INPUT', basicOverHttpMessage(profile.name), { profile: profile.name });
+        return { kind: 'exchange-remote', server: configured.server, transport: configured.transport, authentication: configured.authentication, credential: configured.useProfileCredential ? credential() : undefined };
       case 'local':
         return { kind: 'lync-local' };
     }
@@ -256,6 +261,10 @@ function describeEndpoint(profile: Profile, target: ShellTarget): string {
     case 'local':
       return 'Import-Module Lync';
     case 'remote':
-      return 'server' in configured ? `http://${configured.server}/PowerShell/ (${configured.authentication})` : `https://${configured.pool}/OcsPowerShell`;
+      return 'server' in configured ? `${exchangeConnectionUri(configured)} (${configured.authentication})` : `https://${configured.pool}/OcsPowerShell`;
   }
+}
+
+function basicOverHttpMessage(profileName: string): string {
+  return `Profile ${profileName} sends Basic authentication to Exchange over http://, where the password could be read on the network; nothing was sent. Choose HTTPS for this endpoint, or Kerberos or Negotiate.`;
 }

@@ -7,7 +7,7 @@ import { ApiError } from '@shared/errors';
 /** The endpoint as the bridge's Initialize-UmcSession takes it (credentials included, never logged). */
 export type BridgeEndpoint =
   | { kind: 'lab'; modulePath: string; server: string; port: number; caDirectory: string; credential: BridgeCredential; callLog?: string; cmsFile?: string; exchangeStateFile?: string }
-  | { kind: 'exchange-remote'; server: string; authentication: string; credential?: BridgeCredential }
+  | { kind: 'exchange-remote'; server: string; transport: 'http' | 'https'; authentication: string; credential?: BridgeCredential }
   | { kind: 'lync-local' }
   | { kind: 'lync-remote'; pool: string; credential?: BridgeCredential };
 
