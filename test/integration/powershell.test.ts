@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
@@ -26,8 +26,16 @@ function services(env: NodeJS.ProcessEnv = {}): AppServices {
   opened.push(created);
   return created;
 }
+const scratchDirs: string[] = [];
+/** A temporary folder removed after the test (some hold an environment dump or a report). */
+function scratch(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
 afterEach(async () => {
   for (const s of opened.splice(0)) await s.shutdown();
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 afterAll(() => {
   // No pwsh is left behind by anything this file started.
@@ -272,7 +280,7 @@ describe('the bridge enforces its own rules, whatever the console sends', () => 
 describe('transport rules for PowerShell endpoints', () => {
   /** A stand-in pwsh that notes each start, then runs the real one: shows whether a shell was started at all. */
   function spyPwsh(): { path: string; starts: () => number } {
-    const dir = mkdtempSync(join(tmpdir(), 'umc-spy-'));
+    const dir = scratch('umc-spy-');
     const path = join(dir, 'pwsh');
     writeFileSync(path, `#!/bin/sh\necho started >> '${dir}/starts'\nexec '${findPwsh()}' "$@"\n`);
     chmodSync(path, 0o755);
@@ -393,7 +401,7 @@ describe('no secret is kept or printed', () => {
       return `${user}@contoso.test,Redmond Default Policy,004${11 + n},${user}@contoso.test,${pin}`;
     });
     const csv = ['Identity,UMMailboxPolicy,Extensions,SIPResourceIdentifier,PIN', ...rows].join('\r\n') + '\r\n';
-    const report = join(mkdtempSync(join(tmpdir(), 'umc-debug-')), 'report.json');
+    const report = join(scratch('umc-debug-'), 'report.json');
     const child = spawn(process.execPath, ['--import', 'tsx', 'test/integration/support/bulk-job-under-debug.ts', report, Buffer.from(csv).toString('base64')], {
       cwd: repo,
       env: { ...process.env, DEBUG: '*' },
@@ -423,7 +431,7 @@ describe('no secret is kept or printed', () => {
 
   it('passes no UMC_PASSWORD* variable to the shells it starts', async () => {
     // A stand-in pwsh that writes its environment where the test can read it, then runs the real one.
-    const dir = mkdtempSync(join(tmpdir(), 'umc-env-'));
+    const dir = scratch('umc-env-');
     const spy = join(dir, 'pwsh');
     writeFileSync(spy, `#!/bin/sh\nenv >> '${dir}/env.txt'\nexec '${findPwsh()}' "$@"\n`);
     chmodSync(spy, 0o755);

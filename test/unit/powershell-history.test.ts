@@ -1,7 +1,7 @@
-import { mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it } from 'vitest';
 import type { PsHistoryEntry } from '@shared/models/powershell';
 import { EventBus } from '../../electron/services/core/event-bus';
 import { PowerShellHistory } from '../../electron/services/powershell/powershell-history';
@@ -32,9 +32,19 @@ function everythingOnDisk(dir: string): string {
     .join('');
 }
 
+const folders: string[] = [];
+const folder = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'umc-pshistory-'));
+  folders.push(dir);
+  return dir;
+};
+afterEach(() => {
+  for (const dir of folders.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+
 describe('PowerShell history', () => {
   it('clears the view without destroying what was recorded, however many times, and keeps the clear across restarts', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'umc-pshistory-'));
+    const dir = folder();
     const history = new PowerShellHistory(dir, new EventBus());
     history.record(entry(1));
     history.record(entry(2));
@@ -51,7 +61,7 @@ describe('PowerShell history', () => {
   });
 
   it('rotates its files within a bound, keeping the newest', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'umc-pshistory-'));
+    const dir = folder();
     const rotateAtBytes = 4096;
     const keepRotated = 3;
     const history = new PowerShellHistory(dir, new EventBus(), { rotateAtBytes, keepRotated, keepInMemory: 50 });
