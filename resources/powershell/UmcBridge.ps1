@@ -4,8 +4,11 @@
 # evaluates a line as PowerShell: it recognises exactly three shapes - node-powershell's delimiter
 # lines (echoed back), `Initialize-UmcSession '<base64>'` / `Invoke-UmcRequest '<base64>'` /
 # `Invoke-UmcPing` (dispatched) - and refuses anything else. The base64 argument is JSON; the
-# cmdlet is checked against the session's allow-list and the values are bound as parameters of a
-# [PowerShell] command object (AddCommand/AddParameter), so no value is ever parsed as script.
+# cmdlet and each parameter name are checked against the session's allow-list and the values are
+# bound as parameters of a [PowerShell] command object (AddCommand/AddParameter), so no value is
+# ever parsed as script. The console checks the same list before it sends anything; the bridge
+# does not rely on that. A session is initialised once, and its worker runspace exposes only the
+# allow-listed commands (see New-UmcWorkerRunspace).
 # Each request answers with one line of JSON on stdout: output objects, error records, warnings,
 # progress and information records.
 #
@@ -27,9 +30,11 @@ $style = Get-Variable -Name PSStyle -ValueOnly -ErrorAction SilentlyContinue
 if ($null -ne $style) { $style.OutputRendering = 'PlainText' }
 Remove-Variable -Name style
 
+$script:UmcInitialised = $false
 $script:UmcRunspace = $null
 $script:UmcShell = $null
-$script:UmcAllowed = [System.Collections.Generic.HashSet[string]]::new([System.StringComparer]::OrdinalIgnoreCase)
+# Command name -> the parameter names it may be given (both case-insensitive, as PowerShell binds).
+$script:UmcAllowed = [System.Collections.Generic.Dictionary[string, System.Collections.Generic.HashSet[string]]]::new([System.StringComparer]::OrdinalIgnoreCase)
 
 $script:UmcJsonToken = [regex]::new('\G(?:\s*)(?:(?<s>"(?:[^"\\]|\\.)*")|(?<n>-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?)|(?<w>true|false|null)|(?<p>[{}\[\],:]))', 'Compiled')
 $script:UmcJsonEscape = [regex]::new('\\(?:u(?<u>[0-9A-Fa-f]{4})|(?<c>["\\/bfnrt]))', 'Compiled')
@@ -221,12 +226,24 @@ function ConvertTo-UmcError($Record) {
     }
 }
 
+function Write-UmcRefusal([string]$Message, [string]$ErrorId, [string]$Target) {
+    <# Answers a request the bridge will not run; nothing reached the worker runspace. #>
+    $record = [System.Management.Automation.ErrorRecord]::new([System.UnauthorizedAccessException]::new($Message), $ErrorId, 'PermissionDenied', $Target)
+    Write-UmcResponse ([ordered]@{ ok = $false; output = @(); errors = @(ConvertTo-UmcError $record) })
+}
+
 function ConvertTo-UmcValue($Value) {
     # JSON arrays arrive as object[]; cmdlet binding converts them to the parameter's type.
     # A credential is the one structured value: { "$credential": { "userName": ..., "password": ... } }.
+    # The SecureString is built by hand rather than with ConvertTo-SecureString: module logging
+    # (a Group Policy setting) records every cmdlet's parameter values, which would put the
+    # password in the event log.
     if ($Value -is [System.Collections.IDictionary] -and $Value.Contains('$credential')) {
         $c = $Value['$credential']
-        return [pscredential]::new([string]$c.userName, (ConvertTo-SecureString -String ([string]$c.password) -AsPlainText -Force))
+        $secure = [System.Security.SecureString]::new()
+        foreach ($ch in ([string]$c.password).ToCharArray()) { $secure.AppendChar($ch) }
+        $secure.MakeReadOnly()
+        return [pscredential]::new([string]$c.userName, $secure)
     }
     if ($Value -is [System.Collections.IList]) { return , @($Value | ForEach-Object { ConvertTo-UmcValue $_ }) }
     $Value
@@ -272,27 +289,91 @@ function Invoke-UmcCommand {
     $response
 }
 
+function New-UmcWorkerRunspace {
+    <# The runspace requests run in, built from an InitialSessionState in which every command is
+       private and no external program or script file may run. A request is added with AddCommand,
+       so PowerShell looks its command up as the runspace's caller (CommandOrigin.Runspace) and finds
+       only public commands; code running inside the runspace - the connection steps, module
+       functions, the proxies Import-PSSession writes - looks commands up as the engine
+       (CommandOrigin.Internal) and may use private ones. Commands imported through a private
+       Import-Module are private as well (PowerShell's own rule, which also blocks autoloading a
+       module on a request's behalf), so whatever the endpoint brings in stays private until
+       Publish-UmcAllowedCommand makes the allow-listed ones public. Command visibility and the
+       application and script entries are the documented SDK API of Windows PowerShell 3.0 and
+       later and of PowerShell 7 ("Creating an InitialSessionState": making commands private). #>
+    $iss = [System.Management.Automation.Runspaces.InitialSessionState]::CreateDefault()
+    foreach ($entry in @($iss.Commands)) {
+        if ($entry -is [System.Management.Automation.Runspaces.SessionStateApplicationEntry] -or $entry -is [System.Management.Automation.Runspaces.SessionStateScriptEntry]) {
+            # The '*' entries that let any program or script file run; without them none may be
+            # run by a request, while code inside the runspace still may.
+            $iss.Commands.Remove($entry.Name, $entry.GetType())
+        } else {
+            $entry.Visibility = [System.Management.Automation.SessionStateEntryVisibility]::Private
+        }
+    }
+    $runspace = [runspacefactory]::CreateRunspace($iss)
+    $runspace.Open()
+    $runspace
+}
+
+# The connection steps and the publishing step run inside "& { }": the script a [PowerShell]
+# object is given is looked up as the runspace's caller, like a request, and would find only
+# public commands; the commands of a script block it invokes are looked up as the engine's.
+
+$script:UmcPublishScript = {
+    param([string[]]$Allowed)
+    & {
+        # Every command in the runspace, private ones included, public only when allow-listed.
+        # Aliases stay private: a request names the command itself.
+        foreach ($command in @(Get-Command -ListImported -All -CommandType Alias, Function, Filter, Cmdlet)) {
+            $public = $command.CommandType -ne 'Alias' -and $Allowed -contains $command.Name
+            $command.Visibility = if ($public) { 'Public' } else { 'Private' }
+        }
+    }
+}
+
+function Publish-UmcAllowedCommand {
+    <# After the endpoint is connected: the allow-listed commands become the runspace's only public ones. #>
+    $published = Invoke-UmcCommand -Script $script:UmcPublishScript -Parameters @{ Allowed = [string[]]@($script:UmcAllowed.Keys) }
+    if (-not $published.ok) { throw [System.InvalidOperationException]::new("The session's commands could not be restricted: $($published.errors[0].message)") }
+}
+
 function Initialize-UmcSession([string]$Request) {
-    <# Opens the worker runspace and connects the endpoint; the endpoint is the only thing that differs. #>
+    <# Opens the worker runspace and connects the endpoint; the endpoint is the only thing that differs.
+       Once per process: a second request could otherwise widen the allow-list or swap the endpoint. #>
+    if ($script:UmcInitialised) {
+        Write-UmcRefusal 'This session is already initialised; a session is initialised once.' 'UmcBridge.AlreadyInitialised' $null
+        return
+    }
+    $script:UmcInitialised = $true
     try {
         $r = ConvertFrom-UmcRequest $Request
-        foreach ($name in $r.allowed) { [void]$script:UmcAllowed.Add($name) }
-        $script:UmcRunspace = [runspacefactory]::CreateRunspace()
-        $script:UmcRunspace.Open()
+        if ($r.allowed -isnot [System.Collections.IDictionary]) { throw [System.FormatException]::new('The allow-list must map each command to its parameter names.') }
+        foreach ($name in $r.allowed.Keys) {
+            $script:UmcAllowed[[string]$name] = [System.Collections.Generic.HashSet[string]]::new([string[]]@($r.allowed[$name]), [System.StringComparer]::OrdinalIgnoreCase)
+        }
+        $script:UmcRunspace = New-UmcWorkerRunspace
         $endpoint = $r.endpoint
         # Optional keys are read by index: under strict mode a missing key read as a property throws.
         $credential = if ($endpoint['credential']) { @{ '$credential' = $endpoint['credential'] } } else { $null }
         $response = switch ($endpoint.kind) {
             'lab' {
                 $connect = @{ Server = $endpoint.server; Port = $endpoint.port; CaDirectory = $endpoint.caDirectory; Credential = (ConvertTo-UmcValue $credential); CallLog = $endpoint['callLog']; CmsFile = $endpoint['cmsFile']; ExchangeStateFile = $endpoint['exchangeStateFile'] }
-                Invoke-UmcCommand -Script { param($ModulePath, $Connect) Import-Module -Name $ModulePath -ErrorAction Stop; Connect-UmLab @Connect } -Parameters @{ ModulePath = $endpoint.modulePath; Connect = $connect }
+                Invoke-UmcCommand -Script { param($ModulePath, $Connect) & { Import-Module -Name $ModulePath -ErrorAction Stop; Connect-UmLab @Connect } } -Parameters @{ ModulePath = $endpoint.modulePath; Connect = $connect }
             }
             'exchange-remote' {
                 # Microsoft's steps for Exchange 2010/2013: New-PSSession to http://<server>/PowerShell/
                 # with the Microsoft.Exchange configuration, then Import-PSSession (docs/sources.md S33).
-                $session = @{ ConfigurationName = 'Microsoft.Exchange'; ConnectionUri = "http://$($endpoint.server)/PowerShell/"; Authentication = $endpoint.authentication }
+                # https when the profile asks for it; Basic only then, since Basic sends the password
+                # readable by anyone on the path (the console refuses it first; so does the bridge).
+                $scheme = if ($endpoint['transport'] -eq 'https') { 'https' } else { 'http' }
+                if ($endpoint.authentication -eq 'Basic' -and $scheme -ne 'https') {
+                    Write-UmcRefusal 'Basic authentication is sent only over HTTPS; this endpoint is http://. Nothing was sent.' 'UmcBridge.BasicOverHttp' $endpoint.server
+                    return
+                }
+                $session = @{ ConfigurationName = 'Microsoft.Exchange'; ConnectionUri = "$($scheme)://$($endpoint.server)/PowerShell/"; Authentication = $endpoint.authentication }
                 if ($credential) { $session.Credential = ConvertTo-UmcValue $credential }
-                Invoke-UmcCommand -Script { param($Session) $s = New-PSSession @Session -ErrorAction Stop; Import-PSSession $s -DisableNameChecking -AllowClobber -ErrorAction Stop | Out-Null } -Parameters @{ Session = $session }
+                Invoke-UmcCommand -Script { param($Session) & { $s = New-PSSession @Session -ErrorAction Stop; Import-PSSession $s -DisableNameChecking -AllowClobber -ErrorAction Stop | Out-Null } } -Parameters @{ Session = $session }
             }
             'lync-local' {
                 # The Lync Server 2013 module is a .NET Framework module: it loads in Windows PowerShell
@@ -300,16 +381,18 @@ function Initialize-UmcSession([string]$Request) {
                 if ($PSVersionTable.PSEdition -ne 'Desktop') {
                     [ordered]@{ ok = $false; errors = @(ConvertTo-UmcError "The Lync Server 2013 module loads only in Windows PowerShell 5.1 (powershell.exe); this session is PowerShell $($PSVersionTable.PSVersion) ($($PSVersionTable.PSEdition)).") }
                 } else {
-                    Invoke-UmcCommand -Script { Import-Module Lync -ErrorAction Stop }
+                    Invoke-UmcCommand -Script { & { Import-Module Lync -ErrorAction Stop } }
                 }
             }
             'lync-remote' {
                 $session = @{ ConnectionUri = "https://$($endpoint.pool)/OcsPowerShell"; Authentication = 'Negotiate' }
                 if ($credential) { $session.Credential = ConvertTo-UmcValue $credential }
-                Invoke-UmcCommand -Script { param($Session) $s = New-PSSession @Session -ErrorAction Stop; Import-PSSession $s -DisableNameChecking -AllowClobber -ErrorAction Stop | Out-Null } -Parameters @{ Session = $session }
+                Invoke-UmcCommand -Script { param($Session) & { $s = New-PSSession @Session -ErrorAction Stop; Import-PSSession $s -DisableNameChecking -AllowClobber -ErrorAction Stop | Out-Null } } -Parameters @{ Session = $session }
             }
             default { [ordered]@{ ok = $false; errors = @(ConvertTo-UmcError "Unknown endpoint kind '$($endpoint.kind)'.") } }
         }
+        # Until this runs nothing in the runspace is public, so a failed connection exposes nothing.
+        if ($response.ok) { Publish-UmcAllowedCommand }
         # The answer says which PowerShell serves this endpoint; Settings and the shell test show it.
         $response.output = @([ordered]@{ edition = [string]$PSVersionTable.PSEdition; version = $PSVersionTable.PSVersion.ToString() })
         Write-UmcResponse $response
@@ -319,17 +402,25 @@ function Initialize-UmcSession([string]$Request) {
 }
 
 function Invoke-UmcRequest([string]$Request) {
-    <# One allow-listed cmdlet with its parameters as data. #>
+    <# One allow-listed cmdlet with allow-listed parameter names and their values as data. Names
+       are matched exactly (no abbreviations, no common parameters unless listed). #>
     try {
         $r = ConvertFrom-UmcRequest $Request
         $command = [string]$r.command
+        $parameters = $r['parameters']
         if (-not $script:UmcRunspace) { throw [System.InvalidOperationException]::new('The session is not initialised.') }
-        if (-not $script:UmcAllowed.Contains($command)) {
-            $record = [System.Management.Automation.ErrorRecord]::new([System.UnauthorizedAccessException]::new("The command '$command' is not on this session's allow-list."), 'UmcBridge.NotAllowed', 'PermissionDenied', $command)
-            Write-UmcResponse ([ordered]@{ ok = $false; output = @(); errors = @(ConvertTo-UmcError $record) })
+        $permitted = $null
+        if (-not $script:UmcAllowed.TryGetValue($command, [ref]$permitted)) {
+            Write-UmcRefusal "The command '$command' is not on this session's allow-list." 'UmcBridge.NotAllowed' $command
             return
         }
-        Write-UmcResponse (Invoke-UmcCommand -Command $command -Parameters $r.parameters)
+        if ($null -ne $parameters -and $parameters -isnot [System.Collections.IDictionary]) { throw [System.FormatException]::new('The parameters must be a JSON object.') }
+        $refused = @(if ($parameters) { foreach ($name in $parameters.Keys) { if (-not $permitted.Contains([string]$name)) { "-$name" } } })
+        if ($refused.Count -gt 0) {
+            Write-UmcRefusal "The command '$command' is not allowed the parameter(s) $($refused -join ', ') in this session; nothing was run." 'UmcBridge.ParameterNotAllowed' $command
+            return
+        }
+        Write-UmcResponse (Invoke-UmcCommand -Command $command -Parameters $parameters)
     } catch {
         Write-UmcResponse ([ordered]@{ ok = $false; output = @(); errors = @(ConvertTo-UmcError $_) })
     }

@@ -54,12 +54,32 @@ export const exchangeEndpointSchema = z.discriminatedUnion('kind', [
     kind: z.literal('remote'),
     server: hostSchema,
     authentication: z.enum(['Kerberos', 'Negotiate', 'Basic']).default('Kerberos'),
+    /**
+     * http://<server>/PowerShell/ (Exchange's default, where Kerberos and Negotiate encrypt the
+     * session themselves) or https://<server>/PowerShell/, which Basic needs. Profiles saved before
+     * this field existed read as http.
+     */
+    transport: z.enum(['http', 'https']).default('http'),
     /** Pass the profile's bind credential to New-PSSession; otherwise the logged-on user's ticket is used. */
     useProfileCredential: z.boolean().default(false),
   }),
   z.object({ kind: z.literal('lab'), modulePath: z.string().min(1).max(4096) }),
 ]);
 export type ExchangeEndpoint = z.infer<typeof exchangeEndpointSchema>;
+
+/**
+ * Basic authentication sends the password base64-encoded, readable by anyone on the path, so it is
+ * allowed only over HTTPS. Not a schema rule: a profile saved earlier with Basic over http must
+ * still load (settings drop profiles that fail the schema), and is refused when it would be used.
+ */
+export function basicOverHttp(endpoint: ExchangeEndpoint | undefined): boolean {
+  return endpoint?.kind === 'remote' && endpoint.authentication === 'Basic' && endpoint.transport !== 'https';
+}
+
+/** The URL of Exchange's remote PowerShell for an endpoint: http or https, as the profile says. */
+export function exchangeConnectionUri(endpoint: Extract<ExchangeEndpoint, { kind: 'remote' }>): string {
+  return `${endpoint.transport === 'https' ? 'https' : 'http'}://${endpoint.server}/PowerShell/`;
+}
 
 /** Lync's PowerShell: the local Lync module, the remote OcsPowerShell endpoint, or the lab module. */
 export const lyncEndpointSchema = z.discriminatedUnion('kind', [

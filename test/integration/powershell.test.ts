@@ -1,14 +1,18 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '@shared/errors';
+import type { PsResult } from '@shared/models/powershell';
 import type { AppServices } from '../../electron/services/app-services';
-import { descendantsOf } from '../../electron/services/powershell/powershell-session';
+import { bridgeAllowList } from '../../electron/services/powershell/cmdlet-catalog';
+import { descendantsOf, encodeRequest } from '../../electron/services/powershell/powershell-session';
 import { findBridgeScript, findPwsh } from '../../electron/services/powershell/pwsh-locations';
+import { LAB_PASSWORD } from '../lab/lab-config';
 import { contosoDialPlans } from '../lab/seed-topology';
+import { bridgeEndpoint, runningSessions } from './support/powershell-internals';
 import { createTestServices, requireLab } from './support/test-services';
 
 /**
@@ -22,8 +26,16 @@ function services(env: NodeJS.ProcessEnv = {}): AppServices {
   opened.push(created);
   return created;
 }
+const scratchDirs: string[] = [];
+/** A temporary folder removed after the test (some hold an environment dump or a report). */
+function scratch(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  scratchDirs.push(dir);
+  return dir;
+}
 afterEach(async () => {
   for (const s of opened.splice(0)) await s.shutdown();
+  for (const dir of scratchDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 afterAll(() => {
   // No pwsh is left behind by anything this file started.
@@ -181,6 +193,137 @@ describe('only allow-listed cmdlets run', () => {
   });
 });
 
+/** Starts pwsh with the bridge, sends it these lines over stdin as the console would, and returns each UMC-RESPONSE in order. */
+async function talkToBridge(lines: string[]): Promise<PsResult[]> {
+  const pwsh = spawn(findPwsh()!, ['-NoProfile', '-NonInteractive', '-NoLogo', '-Command', '-'], { stdio: ['pipe', 'pipe', 'pipe'] });
+  let out = '';
+  pwsh.stdout.on('data', (d) => (out += d));
+  pwsh.stdin.write(`. '${findBridgeScript()}'; Start-UmcLoop\n`);
+  for (const line of lines) pwsh.stdin.write(`${line}\n`);
+  pwsh.stdin.end();
+  await new Promise((resolve) => pwsh.once('exit', resolve));
+  // A response line may follow terminal control sequences pwsh prints first, as the session expects.
+  return out.split('\n').flatMap((line) => {
+    const marked = /UMC-RESPONSE (\{.*\})\s*$/.exec(line);
+    return marked ? [JSON.parse(marked[1]!) as PsResult] : [];
+  });
+}
+
+const bridgeRequest = (command: string, parameters: Record<string, unknown>) => `Invoke-UmcRequest '${encodeRequest({ command, parameters })}'`;
+
+describe('the bridge enforces its own rules, whatever the console sends', () => {
+  it('refuses parameter names outside its allow-list (abbreviations and common parameters too) and a second initialisation', async () => {
+    const s = services();
+    const endpoint = bridgeEndpoint(s, 'lab-exchadmin', 'exchange');
+    const allowed = bridgeAllowList('exchange');
+    const canary = join(tmpdir(), `umc-canary-${randomBytes(6).toString('hex')}`);
+    const before = logSize();
+    const responses = await talkToBridge([
+      `Initialize-UmcSession '${encodeRequest({ endpoint, allowed })}'`,
+      bridgeRequest('Get-UMDialPlan', { Identity: 'Redmond' }),
+      bridgeRequest('Get-UMDialPlan', { Identity: 'Redmond', Filter: '*' }),
+      bridgeRequest('Get-UMMailbox', { Ident: 'u00010' }),
+      bridgeRequest('Get-UMDialPlan', { Identity: 'Redmond', OutVariable: 'leak' }),
+      bridgeRequest('Enable-UMMailbox', { Identity: 'u00010@contoso.test', UMMailboxPolicy: 'Redmond Default Policy', ValidateOnly: true, WhatIf: true }),
+      // A second initialisation that would widen the allow-list.
+      `Initialize-UmcSession '${encodeRequest({ endpoint, allowed: { ...allowed, 'New-Item': ['Path', 'ItemType'] } })}'`,
+      bridgeRequest('New-Item', { Path: canary, ItemType: 'File' }),
+      bridgeRequest('Get-UMDialPlan', { Identity: 'Tokyo' }),
+    ]);
+    const outcome = responses.map((r) => (r.ok ? 'ok' : r.errors[0]?.fullyQualifiedErrorId));
+    expect(outcome).toEqual([
+      'ok',
+      'ok',
+      'UmcBridge.ParameterNotAllowed',
+      'UmcBridge.ParameterNotAllowed',
+      'UmcBridge.ParameterNotAllowed',
+      'UmcBridge.ParameterNotAllowed',
+      'UmcBridge.AlreadyInitialised',
+      'UmcBridge.NotAllowed',
+      'ok',
+    ]);
+    expect(responses[2]!.errors[0]!.message).toContain('-Filter');
+    expect(callsSince(before).map((c) => `${c.cmdlet} ${String(c.parameters.Identity)}`)).toEqual(['Get-UMDialPlan Redmond', 'Get-UMDialPlan Tokyo']);
+    expect(existsSync(canary)).toBe(false);
+  });
+
+  it('runs requests in a runspace where only the allow-listed commands are visible', async () => {
+    const s = services();
+    const allowed = bridgeAllowList('exchange');
+    // The bridge's functions called directly, then its worker runspace probed as a request would
+    // reach it: AddCommand, looked up as the runspace's caller.
+    const probe = `
+      . '${findBridgeScript()}'
+      Initialize-UmcSession $env:UMC_TEST_INIT
+      $names = 'Get-UMDialPlan', 'Connect-UmLab', 'UmLab\Connect-UmLab', 'Get-ChildItem', 'Microsoft.PowerShell.Management\Get-ChildItem', 'Invoke-Expression', 'Import-Module', 'New-PSSession', 'Get-Date', 'Invoke-WebRequest', 'Add-Type', '/bin/true', 'true', '${findBridgeScript()}'
+      $found = foreach ($name in $names) {
+        $ps = [PowerShell]::Create(); $ps.Runspace = $script:UmcRunspace
+        [void]$ps.AddCommand($name)
+        try { [void]$ps.Invoke(); $name } catch { if ($_.Exception.InnerException -isnot [System.Management.Automation.CommandNotFoundException]) { $name } }
+        $ps.Dispose()
+      }
+      $public = (Invoke-UmcCommand -Script '& { Get-Command -ListImported -All | Where-Object Visibility -eq Public | ForEach-Object Name }').output
+      'PROBE ' + (ConvertTo-UmcJson ([ordered]@{ found = @($found); public = @($public) }))`;
+    const run = spawn(findPwsh()!, ['-NoProfile', '-NonInteractive', '-Command', probe], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, UMC_TEST_INIT: encodeRequest({ endpoint: bridgeEndpoint(s, 'lab-exchadmin', 'exchange'), allowed }) } });
+    let out = '';
+    run.stdout.on('data', (d) => (out += d));
+    run.stderr.on('data', (d) => (out += d));
+    await new Promise((resolve) => run.once('exit', resolve));
+    expect(out).toMatch(/UMC-RESPONSE \{"ok":true/);
+    const result = JSON.parse(/^PROBE (.*)$/m.exec(out)?.[1] ?? 'null') as { found: string[]; public: string[] };
+    expect(result.found).toEqual(['Get-UMDialPlan']);
+    expect(result.public.length).toBeGreaterThan(0);
+    expect(result.public.filter((name) => !Object.keys(allowed).includes(name))).toEqual([]);
+  });
+});
+
+describe('transport rules for PowerShell endpoints', () => {
+  /** A stand-in pwsh that notes each start, then runs the real one: shows whether a shell was started at all. */
+  function spyPwsh(): { path: string; starts: () => number } {
+    const dir = scratch('umc-spy-');
+    const path = join(dir, 'pwsh');
+    writeFileSync(path, `#!/bin/sh\necho started >> '${dir}/starts'\nexec '${findPwsh()}' "$@"\n`);
+    chmodSync(path, 0o755);
+    return { path, starts: () => (existsSync(join(dir, 'starts')) ? readFileSync(join(dir, 'starts'), 'utf8').split('\n').filter(Boolean).length : 0) };
+  }
+  const corp = (name: string, exchange: Record<string, unknown>) => ({ name, directory: { host: 'dc1.corp.example', port: 636, security: 'ldaps' as const, authentication: 'password' as const, bindIdentity: 'admin@corp.example', timeoutMs: 15_000 }, exchange: { kind: 'remote' as const, server: 'ex1.corp.example', useProfileCredential: false, ...exchange } });
+
+  it('refuses Basic over http:// with a clear error before a shell starts, and says so in the shell plan', async () => {
+    const spy = spyPwsh();
+    const s = services({ UMC_PWSH: spy.path });
+    // Saved as a profile from before the transport option would read: no transport, so http.
+    s.profiles.save(corp('corp-basic', { authentication: 'Basic' }) as never);
+    await expect(s.powershell.run('corp-basic', 'exchange', 'Get-UMDialPlan', {})).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/Basic authentication to Exchange over http:\/\/.*nothing was sent.*HTTPS/) });
+    expect(s.powershell.status()).toEqual([]);
+    expect(spy.starts()).toBe(0);
+    const plan = (await s.powershell.shells()).find((p) => p.profile === 'corp-basic');
+    expect(plan).toMatchObject({ endpoint: 'http://ex1.corp.example/PowerShell/ (Basic)', problem: expect.stringContaining('HTTPS') });
+  });
+
+  it('lets Basic go over https:// (the shell starts; the plan names the https endpoint)', async () => {
+    const spy = spyPwsh();
+    const s = services({ UMC_PWSH: spy.path });
+    s.profiles.save(corp('corp-basic-tls', { authentication: 'Basic', transport: 'https' }) as never);
+    const plan = (await s.powershell.shells()).find((p) => p.profile === 'corp-basic-tls');
+    expect(plan).toMatchObject({ endpoint: 'https://ex1.corp.example/PowerShell/ (Basic)', shell: { kind: 'pwsh' } });
+    // No Exchange here: New-PSSession fails, but past the transport rule.
+    const error = await s.powershell.run('corp-basic-tls', 'exchange', 'Get-UMDialPlan', {}).catch((e: ApiError) => e);
+    expect(error).toMatchObject({ code: 'POWERSHELL_UNAVAILABLE' });
+    expect((error as ApiError).message).not.toMatch(/Basic/);
+    expect(spy.starts()).toBeGreaterThanOrEqual(2);
+  });
+
+  it('the bridge itself refuses Basic over http://, and lets it through over https://', async () => {
+    const init = (transport?: string) =>
+      `Initialize-UmcSession '${encodeRequest({ endpoint: { kind: 'exchange-remote', server: 'ex1.corp.example', transport, authentication: 'Basic', credential: { userName: 'admin@corp.example', password: 'x' } }, allowed: bridgeAllowList('exchange') })}'`;
+    const [overHttp] = await talkToBridge([init()]);
+    expect(overHttp!.errors[0]).toMatchObject({ fullyQualifiedErrorId: 'UmcBridge.BasicOverHttp', message: expect.stringContaining('only over HTTPS') });
+    // No Exchange here: New-PSSession itself fails, past the rule.
+    const [overHttps] = await talkToBridge([init('https')]);
+    expect(overHttps!.errors[0]!.fullyQualifiedErrorId).toMatch(/NewPSSessionCommand$/);
+  });
+});
+
 describe('the supervisor', () => {
   it('gives a call whose pwsh is killed a clear error, and the next call a new session', async () => {
     const s = services({ UMLAB_DELAY: 'Get-UMAutoAttendant=5000' });
@@ -238,5 +381,66 @@ describe('the supervisor', () => {
     const s = services({ UMC_PWSH: '/nonexistent/pwsh' });
     await expect(s.powershell.invoke('lab-fabrikam', 'lync', 'Get-CsPool', {})).rejects.toMatchObject({ code: 'POWERSHELL_UNAVAILABLE', message: expect.stringContaining('no Lync PowerShell endpoint') });
     await expect(s.powershell.invoke('lab', 'lync', 'Get-CsPool', {})).rejects.toMatchObject({ code: 'POWERSHELL_UNAVAILABLE', message: expect.stringContaining('UMC_PWSH') });
+  });
+});
+
+describe('no secret is kept or printed', () => {
+  const repo = join(import.meta.dirname, '../..');
+  // Long enough that no pid, timestamp or duration in the output matches one by chance.
+  const pins = ['730194826', '582047139', '916305728', '461928375'];
+
+  /** Which secrets a text holds, as they are or inside any base64 run in it (how requests travel). */
+  function secretsIn(text: string, secrets: string[]): string[] {
+    const decoded = (text.match(/[A-Za-z0-9+/]{16,}={0,2}/g) ?? []).map((run) => Buffer.from(run, 'base64').toString('utf8'));
+    return secrets.filter((secret) => text.includes(secret) || decoded.some((d) => d.includes(secret)));
+  }
+
+  it('a bulk job with PINs under DEBUG=* prints none of them nor the password, and node-powershell keeps none', async () => {
+    const rows = pins.map((pin, n) => {
+      const user = `u004${11 + n}`;
+      return `${user}@contoso.test,Redmond Default Policy,004${11 + n},${user}@contoso.test,${pin}`;
+    });
+    const csv = ['Identity,UMMailboxPolicy,Extensions,SIPResourceIdentifier,PIN', ...rows].join('\r\n') + '\r\n';
+    const report = join(scratch('umc-debug-'), 'report.json');
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/integration/support/bulk-job-under-debug.ts', report, Buffer.from(csv).toString('base64')], {
+      cwd: repo,
+      env: { ...process.env, DEBUG: '*' },
+    });
+    let printed = '';
+    child.stdout.on('data', (d) => (printed += d));
+    child.stderr.on('data', (d) => (printed += d));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code, printed.slice(-2000)).toBe(0);
+    expect(printed).toContain('debug output is on');
+    const result = JSON.parse(readFileSync(report, 'utf8')) as { ready: number; outcomes: string[]; shells: number; entries: number; history: string };
+    expect(result.ready).toBe(pins.length);
+    expect(result.outcomes).toEqual(pins.map(() => 'validated'));
+    expect(result.shells).toBeGreaterThan(0);
+    expect(secretsIn(printed, [...pins, LAB_PASSWORD])).toEqual([]);
+    expect(secretsIn(result.history, [...pins, LAB_PASSWORD])).toEqual([]);
+    expect(result.entries).toBe(0);
+  });
+
+  it('keeps node-powershell history bounded however many calls a session serves', async () => {
+    const s = services();
+    await s.powershell.invoke('lab', 'exchange', 'Get-UMDialPlan', {});
+    const [session] = runningSessions(s);
+    for (let i = 0; i < 500; i++) expect(await session!.ping(5000)).toBe(true);
+    expect(session!.shell.history.length).toBe(0);
+  });
+
+  it('passes no UMC_PASSWORD* variable to the shells it starts', async () => {
+    // A stand-in pwsh that writes its environment where the test can read it, then runs the real one.
+    const dir = scratch('umc-env-');
+    const spy = join(dir, 'pwsh');
+    writeFileSync(spy, `#!/bin/sh\nenv >> '${dir}/env.txt'\nexec '${findPwsh()}' "$@"\n`);
+    chmodSync(spy, 0o755);
+    // The lab profile signs in with the password from UMC_PASSWORD_LAB, as the CLI's would.
+    const s = services({ UMC_PWSH: spy, UMC_PASSWORD: LAB_PASSWORD, UMC_PASSWORD_LAB: LAB_PASSWORD, umc_password_other: LAB_PASSWORD });
+    await s.powershell.shells();
+    await s.powershell.invoke('lab', 'exchange', 'Get-UMDialPlan', {});
+    const seen = readFileSync(join(dir, 'env.txt'), 'utf8');
+    expect(seen.match(/^UMC_PWSH=/gm)?.length).toBeGreaterThanOrEqual(2);
+    expect(seen.split('\n').filter((line) => /UMC_PASSWORD/i.test(line) || line.includes(LAB_PASSWORD)).map((line) => line.split('=')[0])).toEqual([]);
   });
 });

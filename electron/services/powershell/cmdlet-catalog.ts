@@ -2,8 +2,9 @@ import type { ShellTarget } from '@shared/models/powershell';
 
 /**
  * The only cmdlets the console runs, per shell, with the parameters each may be given and which
- * of them are secrets (redacted in the PowerShell view, logs and errors). The bridge checks the
- * cmdlet again inside the session; this list also refuses unknown parameter names early.
+ * of them are secrets (redacted in the PowerShell view, logs and errors). The console refuses
+ * anything else before it sends a request, and the bridge, given the same list when its session
+ * starts (bridgeAllowList), checks every cmdlet and parameter name again inside the session.
  */
 export interface CmdletSpec {
   parameters: readonly string[];
@@ -47,6 +48,11 @@ export const cmdletCatalog: Record<ShellTarget, Record<string, CmdletSpec>> = {
     'Test-CsOUPermission': { parameters: ['OU', 'ObjectType', 'Domain'] },
   },
 };
+
+/** The allow-list the bridge enforces for one shell: each cmdlet with the parameter names it may be given. */
+export function bridgeAllowList(target: ShellTarget): Record<string, string[]> {
+  return Object.fromEntries(Object.entries(cmdletCatalog[target]).map(([command, spec]) => [command, [...spec.parameters]]));
+}
 
 export function cmdletSpec(target: ShellTarget, command: string): CmdletSpec | undefined {
   return Object.prototype.hasOwnProperty.call(cmdletCatalog[target], command) ? cmdletCatalog[target][command] : undefined;

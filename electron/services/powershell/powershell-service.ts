@@ -1,13 +1,13 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import type { Profile } from '@shared/models/profile';
+import { basicOverHttp, exchangeConnectionUri, type Profile } from '@shared/models/profile';
 import type { PsErrorRecord, PsResult, PsSessionStatus, PsShell, PsShellPlan, ShellTarget } from '@shared/models/powershell';
 import { renderCommand } from '@shared/powershell/render-command';
 import { ApiError } from '@shared/errors';
 import type { LabDescriptor } from '../profiles/lab-descriptor';
 import type { ProfileService } from '../profiles/profile-service';
-import { cmdletCatalog, cmdletSpec, redactParameters } from './cmdlet-catalog';
-import type { BridgeEndpoint } from './powershell-session';
+import { bridgeAllowList, cmdletSpec, redactParameters } from './cmdlet-catalog';
+import { shellEnvironment, type BridgeEndpoint } from './powershell-session';
 import type { PowerShellHistory } from './powershell-history';
 import { chooseShell, findBridgeScript, hostEnvironment, type EndpointKind } from './pwsh-locations';
 import { SessionPool } from './session-pool';
@@ -106,6 +106,10 @@ export class PowerShellService {
         if (!configured) continue;
         const kind = endpointKind(configured, target);
         const endpoint = describeEndpoint(profile, target);
+        if (target === 'exchange' && basicOverHttp(profile.exchange)) {
+          plans.push({ profile: profile.name, target, endpoint, problem: basicOverHttpMessage(profile.name) });
+          continue;
+        }
         const running = this.pools.get(`${profile.name}\u0000${target}`);
         if (running) {
           plans.push({ profile: profile.name, target, endpoint, shell: { ...running.shell, ...running.pool.reportedVersion() } });
@@ -131,7 +135,7 @@ export class PowerShellService {
         execFile(
           path,
           ['-NoProfile', '-NonInteractive', '-Command', "$PSVersionTable.PSEdition + ' ' + $PSVersionTable.PSVersion.ToString()"],
-          { timeout: 30_000, windowsHide: true, env: { ...this.options.env, POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off' } },
+          { timeout: 30_000, windowsHide: true, env: { ...shellEnvironment(this.options.env), POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off' } },
           (error, stdout) => {
             const match = /^(Desktop|Core) (\S+)/m.exec(String(stdout));
             resolve(!error && match ? { edition: match[1]!, version: match[2]! } : undefined);
@@ -155,7 +159,7 @@ export class PowerShellService {
       pwsh: choice.path,
       bridgeScript: findBridgeScript(this.options.env),
       endpoint,
-      allowed: Object.keys(cmdletCatalog[target]),
+      allowed: bridgeAllowList(target),
       size: this.options.poolSize,
       startTimeoutMs: this.options.startTimeoutMs,
       healthCheckAfterMs: this.options.healthCheckAfterMs,
@@ -198,9 +202,10 @@ export class PowerShellService {
         };
       }
       case 'remote':
-        return 'server' in configured
-          ? { kind: 'exchange-remote', server: configured.server, authentication: configured.authentication, credential: configured.useProfileCredential ? credential() : undefined }
-          : { kind: 'lync-remote', pool: configured.pool, credential: configured.useProfileCredential ? credential() : undefined };
+        if (!('server' in configured)) return { kind: 'lync-remote', pool: configured.pool, credential: configured.useProfileCredential ? credential() : undefined };
+        // Refused here, before a shell starts or anything is sent; the bridge refuses it too.
+        if (basicOverHttp(configured)) throw new ApiError('INVALID_INPUT', basicOverHttpMessage(profile.name), { profile: profile.name });
+        return { kind: 'exchange-remote', server: configured.server, transport: configured.transport, authentication: configured.authentication, credential: configured.useProfileCredential ? credential() : undefined };
       case 'local':
         return { kind: 'lync-local' };
     }
@@ -256,6 +261,10 @@ function describeEndpoint(profile: Profile, target: ShellTarget): string {
     case 'local':
       return 'Import-Module Lync';
     case 'remote':
-      return 'server' in configured ? `http://${configured.server}/PowerShell/ (${configured.authentication})` : `https://${configured.pool}/OcsPowerShell`;
+      return 'server' in configured ? `${exchangeConnectionUri(configured)} (${configured.authentication})` : `https://${configured.pool}/OcsPowerShell`;
   }
+}
+
+function basicOverHttpMessage(profileName: string): string {
+  return `Profile ${profileName} sends Basic authentication to Exchange over http://, where the password could be read on the network; nothing was sent. Choose HTTPS for this endpoint, or Kerberos or Negotiate.`;
 }

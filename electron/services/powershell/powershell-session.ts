@@ -7,7 +7,7 @@ import { ApiError } from '@shared/errors';
 /** The endpoint as the bridge's Initialize-UmcSession takes it (credentials included, never logged). */
 export type BridgeEndpoint =
   | { kind: 'lab'; modulePath: string; server: string; port: number; caDirectory: string; credential: BridgeCredential; callLog?: string; cmsFile?: string; exchangeStateFile?: string }
-  | { kind: 'exchange-remote'; server: string; authentication: string; credential?: BridgeCredential }
+  | { kind: 'exchange-remote'; server: string; transport: 'http' | 'https'; authentication: string; credential?: BridgeCredential }
   | { kind: 'lync-local' }
   | { kind: 'lync-remote'; pool: string; credential?: BridgeCredential };
 
@@ -20,7 +20,8 @@ export interface SessionOptions {
   pwsh: string;
   bridgeScript: string;
   endpoint: BridgeEndpoint;
-  allowed: string[];
+  /** Each cmdlet the session may run, with the parameter names it may be given (the bridge enforces it). */
+  allowed: Record<string, string[]>;
   startTimeoutMs: number;
   /** The environment pwsh starts with. */
   env: NodeJS.ProcessEnv;
@@ -84,6 +85,28 @@ export function descendantsOf(pid: number): number[] {
   return result;
 }
 
+/**
+ * The environment a shell starts with: the console's own, without the UMC_PASSWORD* variables the
+ * CLI reads passwords from. A password reaches a session only inside its Initialize request; a
+ * variable would be readable by every module and process that session loads or starts. Matched
+ * case-insensitively, as Windows treats variable names.
+ */
+export function shellEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  return Object.fromEntries(Object.entries(env).filter(([name]) => !/^UMC_PASSWORD/i.test(name)));
+}
+
+/**
+ * node-powershell as the console uses it, with nothing printed. Its underlying shell (child-shell)
+ * prints every command line and every chunk of output through the `debug` package, namespace
+ * PWSH:<pid>, whenever DEBUG matches (DEBUG=* does); our lines carry the base64 password
+ * (Initialize) and PINs (Enable-UMMailbox). Its private setDebuggers, which the constructor calls,
+ * is replaced so that no debugger exists from the first line on. test/integration/powershell.test.ts
+ * runs a bulk job under DEBUG=* to prove it.
+ */
+class QuietPowerShell extends PowerShell {}
+const silent = () => undefined;
+Object.defineProperty(QuietPowerShell.prototype, 'setDebuggers', { value: () => ({ comment: silent, command: silent, output: silent }) });
+
 /** base64(JSON): the only form in which values enter PowerShell. Its alphabet is safe inside '…'. */
 export function encodeRequest(value: unknown): string {
   return Buffer.from(JSON.stringify(value), 'utf8').toString('base64');
@@ -107,14 +130,14 @@ export class PowerShellSession {
   private killReason: 'timeout' | 'cancelled' | 'shutdown' | undefined;
 
   private constructor(options: SessionOptions) {
-    this.shell = new PowerShell({
+    this.shell = new QuietPowerShell({
       executable: options.pwsh,
       executableOptions: { '-NoProfile': true, '-NonInteractive': true, ...(process.platform === 'win32' ? { '-ExecutionPolicy': 'Bypass' } : {}) },
       throwOnInvocationError: false,
       // The bridge's path reaches PowerShell in the environment (UTF-16 on Windows), not on stdin,
       // which Windows PowerShell 5.1 decodes in the console's code page: an install folder under a
       // non-ASCII user name would arrive garbled.
-      spawnOptions: { env: { ...options.env, UMC_BRIDGE_SCRIPT: options.bridgeScript, TERM: 'dumb', NO_COLOR: '1', POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off' }, windowsHide: true },
+      spawnOptions: { env: { ...shellEnvironment(options.env), UMC_BRIDGE_SCRIPT: options.bridgeScript, TERM: 'dumb', NO_COLOR: '1', POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off' }, windowsHide: true },
     });
     const internals = this.shell as unknown as { process: ChildProcess; exitPromise: Promise<void> };
     this.child = internals.process;
@@ -211,7 +234,12 @@ export class PowerShellSession {
       });
     });
     try {
-      const invocation = this.shell.invoke(line);
+      // node-powershell keeps every command and its output in `history` for the life of the
+      // process: the password and every PIN, and memory that grows with a bulk job. Emptied as
+      // soon as each call settles (also when it settles after a timeout or kill).
+      const invocation = this.shell.invoke(line).finally(() => {
+        this.shell.history.length = 0;
+      });
       invocation.catch(() => undefined);
       stopped.catch(() => undefined);
       const result = await Promise.race([invocation, stopped]);

@@ -1,7 +1,7 @@
 import { Button, Checkbox, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, MenuItem, Stack, TextField, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { profileSchema, type ExchangeEndpoint, type LyncEndpoint, type Profile } from '@shared/models/profile';
+import { basicOverHttp, profileSchema, type ExchangeEndpoint, type LyncEndpoint, type Profile } from '@shared/models/profile';
 import type { ApiError } from '@shared/errors';
 import { useApi, toApiError } from '../../api/api-context';
 import { ErrorAlert } from '../../components/error-alert';
@@ -41,6 +41,11 @@ export function ProfileEditor({ initial, onClose, onSaved }: { initial?: Profile
     }
     if (!kerberos && !dir.bindIdentity) {
       setFieldErrors({ 'directory.bindIdentity': t('editor.bindIdentityRequired') });
+      return;
+    }
+    // Main refuses Basic over http when the endpoint is used; saving one is refused here first.
+    if (basicOverHttp(parsed.data.exchange)) {
+      setFieldErrors({ 'exchange.transport': t('editor.basicNeedsHttps') });
       return;
     }
     try {
@@ -110,7 +115,7 @@ export function ProfileEditor({ initial, onClose, onSaved }: { initial?: Profile
                   ...profile,
                   exchange:
                     kind === 'remote'
-                      ? { kind, server: '', authentication: 'Kerberos', useProfileCredential: false }
+                      ? { kind, server: '', authentication: 'Kerberos', transport: 'http', useProfileCredential: false }
                       : kind === 'lab'
                         ? { kind, modulePath: '' }
                         : undefined,
@@ -124,12 +129,24 @@ export function ProfileEditor({ initial, onClose, onSaved }: { initial?: Profile
             {profile.exchange?.kind === 'remote' && (
               <>
                 <TextField label={t('editor.exchangeServer')} value={profile.exchange.server} {...fe('exchange.server')} onChange={(e) => setProfile({ ...profile, exchange: { ...(profile.exchange as Extract<ExchangeEndpoint, { kind: 'remote' }>), server: e.target.value.trim() } })} sx={{ flex: 2 }} />
-                <TextField select label={t('editor.authentication')} value={profile.exchange.authentication} onChange={(e) => setProfile({ ...profile, exchange: { ...(profile.exchange as Extract<ExchangeEndpoint, { kind: 'remote' }>), authentication: e.target.value as 'Kerberos' } })} sx={{ flex: 1 }}>
+                <TextField select label={t('editor.authentication')} value={profile.exchange.authentication} onChange={(e) => setProfile({ ...profile, exchange: { ...(profile.exchange as Extract<ExchangeEndpoint, { kind: 'remote' }>), authentication: e.target.value as 'Kerberos' } })} sx={{ flex: 1, minWidth: 140 }} data-testid="exchange-authentication">
                   {['Kerberos', 'Negotiate', 'Basic'].map((a) => (
                     <MenuItem key={a} value={a}>
                       {a}
                     </MenuItem>
                   ))}
+                </TextField>
+                <TextField
+                  select
+                  label={t('editor.transport')}
+                  value={profile.exchange.transport}
+                  onChange={(e) => setProfile({ ...profile, exchange: { ...(profile.exchange as Extract<ExchangeEndpoint, { kind: 'remote' }>), transport: e.target.value as 'http' | 'https' } })}
+                  error={!!fieldErrors['exchange.transport']}
+                  sx={{ flex: 1, minWidth: 120 }}
+                  data-testid="exchange-transport"
+                >
+                  <MenuItem value="http">{t('editor.transportHttp')}</MenuItem>
+                  <MenuItem value="https">{t('editor.transportHttps')}</MenuItem>
                 </TextField>
                 {!kerberos && <FormControlLabel
                   control={<Checkbox checked={profile.exchange.useProfileCredential} onChange={(e) => setProfile({ ...profile, exchange: { ...(profile.exchange as Extract<ExchangeEndpoint, { kind: 'remote' }>), useProfileCredential: e.target.checked } })} />}
@@ -141,6 +158,11 @@ export function ProfileEditor({ initial, onClose, onSaved }: { initial?: Profile
               <TextField label={t('editor.modulePath')} value={profile.exchange.modulePath} onChange={(e) => setProfile({ ...profile, exchange: { kind: 'lab', modulePath: e.target.value } })} sx={{ flex: 4 }} />
             )}
           </Stack>
+          {fieldErrors['exchange.transport'] && (
+            <Typography variant="body2" color="error" data-testid="exchange-transport-error">
+              {fieldErrors['exchange.transport']}
+            </Typography>
+          )}
 
           <Typography variant="subtitle2">{t('editor.lync')}</Typography>
           <Stack direction="row" spacing={2}>
