@@ -67,7 +67,7 @@ describe('connecting to a DC', () => {
   it('reports a DC that does not answer', async () => {
     const failure = await DirectorySession.open({ ...endpoint, port: 1 }, LAB_PASSWORD).catch((e) => e);
     expect(failure.code).toBe('DC_UNREACHABLE');
-    expect(failure.message).toContain('127.0.0.1:1');
+    expect(failure.message).toContain(`${contosoHost}:1`);
   });
 
   it('reports an unreadable CA file', async () => {
@@ -77,10 +77,10 @@ describe('connecting to a DC', () => {
   });
 
   it('explains "strong authentication required" (a simple bind without TLS)', async () => {
-    const client = new Client({ url: 'ldap://127.0.0.1:389' });
+    const client = new Client({ url: `ldap://${contosoHost}:389` });
     const error = await client.bind('lab-readonly@contoso.test', LAB_PASSWORD).catch((e) => e);
     await client.unbind().catch(() => undefined);
-    const mapped = toDirectoryError(error, 'bind to 127.0.0.1:389');
+    const mapped = toDirectoryError(error, `bind to ${contosoHost}:389`);
     expect(mapped.code).toBe('STRONG_AUTH_REQUIRED');
     expect(mapped.message).toContain('LDAPS');
   });
