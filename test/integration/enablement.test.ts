@@ -40,7 +40,7 @@ const header = ['Identity', 'UMMailboxPolicy', 'Extensions', 'SIPResourceIdentif
 
 async function importAndValidate(content: string | Buffer, options: { propose?: boolean; s?: AppServices; encoding?: 'big5'; fileName?: string } = {}): Promise<{ summary: ImportSummary; validation: ValidationResult; row: (line: number) => ValidatedRow }> {
   const s = options.s ?? services;
-  const summary = s.enablement.import({ fileName: options.fileName ?? 'users.csv', content: b64(content), ...(options.encoding ? { encoding: options.encoding } : {}) });
+  const summary = await s.enablement.import({ fileName: options.fileName ?? 'users.csv', content: b64(content), ...(options.encoding ? { encoding: options.encoding } : {}) });
   const validation = await s.enablement.validate({ importId: summary.importId, profile, mapping: summary.mapping, proposeExtensions: options.propose ?? false });
   return { summary, validation, row: (line) => validation.rows.find((r) => r.line === line)! };
 }
@@ -254,7 +254,7 @@ describe('files as admins have them', () => {
     const exported = Buffer.from(services.enablement.export(job.jobId, 'csv').content, 'utf8');
     expect([...exported.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     // Opened again (as Excel would, or re-imported), the columns hold what the Big5 file held.
-    const again = services.enablement.import({ fileName: 'results.csv', content: exported.toString('base64') });
+    const again = await services.enablement.import({ fileName: 'results.csv', content: exported.toString('base64') });
     expect(again).toMatchObject({ encoding: 'utf-8', encodingDetection: 'bom' });
     expect(again.sample.map((r) => r[5])).toEqual(notes);
     // And the same text in Big5 again is byte-identical to what came in: nothing was lost on the way.
@@ -263,7 +263,7 @@ describe('files as admins have them', () => {
 
   it('lets the admin override a wrongly guessed encoding', async () => {
     const bytes = iconv.encode(csv([header, ['u00040@contoso.test', 'Legacy Default Policy', '0040', '', '', '測試']]), 'big5');
-    const summary = services.enablement.import({ fileName: 'x.csv', content: b64(bytes), encoding: 'big5' });
+    const summary = await services.enablement.import({ fileName: 'x.csv', content: b64(bytes), encoding: 'big5' });
     expect(summary).toMatchObject({ encoding: 'big5', encodingDetection: 'forced' });
     expect(summary.sample[0]![5]).toBe('測試');
   });
@@ -275,11 +275,11 @@ describe('files as admins have them', () => {
     ['a header with no rows', Buffer.from('Identity,UMMailboxPolicy\r\n')],
     ['a single unknown column', Buffer.from('hello world\r\nfoo\r\n')],
     ['an unterminated quote', Buffer.from('Identity,UMMailboxPolicy\r\n"u00040@contoso.test,Legacy Default Policy\r\n')],
-  ])('refuses %s with a clear error and runs nothing', (_name, bytes) => {
+  ])('refuses %s with a clear error and runs nothing', async (_name, bytes) => {
     const calls = callCount();
     let error: { code?: string; message?: string } = {};
     try {
-      services.enablement.import({ fileName: 'bad.csv', content: b64(bytes) });
+      await services.enablement.import({ fileName: 'bad.csv', content: b64(bytes) });
     } catch (e) {
       error = e as typeof error;
     }

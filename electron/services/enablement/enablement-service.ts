@@ -64,11 +64,12 @@ export class EnablementService {
     },
   ) {}
 
-  import(input: { fileName: string; content: string; encoding?: CsvImport['encoding']; delimiter?: CsvImport['delimiter'] }): ImportSummary {
+  /** Reads the uploaded file within the limits of csv/csv-limits.ts. */
+  async import(input: { fileName: string; content: string; encoding?: CsvImport['encoding']; delimiter?: CsvImport['delimiter'] }): Promise<ImportSummary> {
     const bytes = Buffer.from(input.content, 'base64');
     let csv: CsvImport;
     try {
-      csv = importCsv(bytes, { ...(input.encoding ? { encoding: input.encoding } : {}), ...(input.delimiter ? { delimiter: input.delimiter } : {}) });
+      csv = await importCsv(bytes, { ...(input.encoding ? { encoding: input.encoding } : {}), ...(input.delimiter ? { delimiter: input.delimiter } : {}) });
     } catch (error) {
       if (error instanceof CsvFormatError) throw new ApiError('CSV_INVALID', `${input.fileName}: ${error.message}`, error.line ? { line: error.line } : undefined);
       throw error;
