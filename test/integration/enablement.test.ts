@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportSummary, RowResult, ValidatedRow, ValidationResult } from '@shared/models/enablement';
 import type { AppServices } from '../../electron/services/app-services';
 import type { DirectorySession } from '../../electron/services/directory/directory-session';
+import { hostileCsv } from '../fixtures/csv/large-files';
 import { requireLab, createTestServices, openLabSession } from './support/test-services';
 import { bounceDc, resetLab } from './support/lab-control';
 import { runCli } from './support/cli';
@@ -649,6 +650,18 @@ describe('CLI', () => {
     const bad = runCli(['enable', '--csv', '/etc/hostname', '--profile', profile, '--json'], { UMC_DATA_DIR: join(dir, 'data'), UMC_PASSWORD: 'Lab-Passw0rd!' });
     expect(bad.status).toBe(1);
     expect((bad.json() as { error: { code: string } }).error.code).toBe('CSV_INVALID');
+  });
+
+  it('refuses a 30 MB file of one line of commas, naming the limit, from the built CLI and its worker bundle', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'umc-cli-hostile-'));
+    const file = join(dir, 'commas.csv');
+    writeFileSync(file, hostileCsv('line-of-commas'));
+    const run = runCli(['enable', '--csv', file, '--profile', profile, '--dry-run', '--json'], { UMC_DATA_DIR: join(dir, 'data'), UMC_PASSWORD: 'Lab-Passw0rd!' });
+    expect(run.status).toBe(1);
+    expect((run.json() as { error: unknown }).error).toMatchObject({
+      code: 'CSV_INVALID',
+      message: 'commas.csv: Line 1: the row has more than 1,000 columns, the most a file may have. Is this a list of users, and is the delimiter right?',
+    });
   });
 });
 
