@@ -646,6 +646,18 @@ describe('streaming', () => {
     );
   });
 
+  it('decodes 64 KB at a time without breaking a character that straddles two steps', () => {
+    for (const encoding of ['utf-8', 'utf-16le', 'utf-16be', 'big5'] as const) {
+      const unit = encoding === 'big5' ? 'a陳大文,林美玲\r\n' : 'a😀陳,ü€\r\n';
+      for (const shift of [0, 1, 2, 3]) {
+        const text = `${'x'.repeat(shift)}Identity,Note\r\n${unit.repeat(30_000)}`;
+        const decoded = decodeCsvBytes(encode(text, encoding), encoding === 'big5' ? 'big5' : undefined);
+        expect(decoded.text === text, `${encoding} +${shift}`).toBe(true);
+        expect(decoded.replacementCharacters).toBe(0);
+      }
+    }
+  });
+
   it('keeps Unicode spaces csv-parse would trim, and its own escape character, exactly', async () => {
     const odd = ['\u3000陳大文\u3000', '\ufeffx\u2028', '\ue000a\ue0000', '\v\f'];
     const parsed = await parseCsv(`Identity,Note\n${odd.map((v, i) => `u${i},${v}`).join('\n')}\n`);
