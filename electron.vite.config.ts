@@ -1,5 +1,5 @@
 import { chmodSync, existsSync, mkdirSync, rmSync, symlinkSync } from 'node:fs';
-import { dirname, relative, resolve } from 'node:path';
+import { dirname, posix, relative, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'electron-vite';
 import type { Plugin } from 'vite';
@@ -37,13 +37,49 @@ function executableCli(): Plugin {
 }
 
 /**
+ * Worker threads get their own bundle. Main-process code starts a worker with
+ * `new Worker(new URL('./name-worker.ts', import.meta.url))`-style URLs, which work from source
+ * (vitest, tsx); in the build each such `*-worker.ts` becomes an entry chunk (out/main/name-worker.js,
+ * packed with the rest of out/) and the URL is rewritten to point at it from wherever the
+ * referring code ends up.
+ */
+function workerEntries(): Plugin {
+  const workerUrl = /new URL\((['"])(\.{1,2}\/[\w./-]+-worker)\.ts\1, import\.meta\.url\)/g;
+  const placeholder = /__UMC_WORKER_([\w$]+)__/g;
+  return {
+    name: 'umc-worker-entries',
+    apply: 'build',
+    transform(code, id) {
+      if (!code.includes('-worker.ts')) return null;
+      let changed = false;
+      const out = code.replace(workerUrl, (_match, _quote: string, path: string) => {
+        changed = true;
+        const ref = this.emitFile({ type: 'chunk', id: resolve(dirname(id), `${path}.ts`), fileName: `${posix.basename(path)}.js` });
+        return `new URL('__UMC_WORKER_${ref}__', import.meta.url)`;
+      });
+      return changed ? { code: out, map: null } : null;
+    },
+    renderChunk(code, chunk) {
+      if (!code.includes('__UMC_WORKER_')) return null;
+      return {
+        code: code.replace(placeholder, (_match, ref: string) => {
+          const target = posix.relative(posix.dirname(chunk.fileName), this.getFileName(ref));
+          return target.startsWith('.') ? target : `./${target}`;
+        }),
+        map: null,
+      };
+    },
+  };
+}
+
+/**
  * One build for the three parts: main (the Electron app, plus the web host and the CLI, which
  * share its services), the sandboxed preload (CommonJS, as sandboxing requires) and the renderer.
  */
 export default defineConfig({
   main: {
     resolve: { alias },
-    plugins: [executableCli()],
+    plugins: [executableCli(), workerEntries()],
     build: {
       outDir: 'out/main',
       rollupOptions: {

@@ -50,7 +50,7 @@ const toCsv = (rows: Array<Record<string, string>>) => `Identity,UMMailboxPolicy
 
 // ---- 1. validation -------------------------------------------------------------------------
 const validationRows = Array.from({ length: VALIDATE_ROWS }, (_, n) => row(n + 100));
-const summary = services.enablement.import({ fileName: 'bench-validate.csv', content: Buffer.from(toCsv(validationRows)).toString('base64') });
+const summary = await services.enablement.import({ fileName: 'bench-validate.csv', content: Buffer.from(toCsv(validationRows)).toString('base64') });
 const batchedStarted = process.hrtime.bigint();
 const batched = await services.enablement.validate({ importId: summary.importId, profile, mapping: summary.mapping, proposeExtensions: false });
 const batchedSeconds = Number(process.hrtime.bigint() - batchedStarted) / 1e9;
@@ -93,7 +93,7 @@ Import-Csv '${plainCsv}' | ForEach-Object {
 }
 
 async function consoleJob(): Promise<{ seconds: number; failed: number }> {
-  const imported = services.enablement.import({ fileName: 'bench-enable.csv', content: Buffer.from(toCsv(consoleUsers.map(row))).toString('base64') });
+  const imported = await services.enablement.import({ fileName: 'bench-enable.csv', content: Buffer.from(toCsv(consoleUsers.map(row))).toString('base64') });
   const validation = await services.enablement.validate({ importId: imported.importId, profile, mapping: imported.mapping, proposeExtensions: false });
   if (validation.counts.ready !== ENABLE_ROWS) throw new Error(`expected ${ENABLE_ROWS} ready rows, got ${JSON.stringify(validation.counts)}`);
   // Warm the sessions, as the plain loop's pwsh is started before its clock starts.

@@ -114,3 +114,14 @@ test('allow an identifier that is not the Lync SIP address, for one row or for t
   await expect(grid.getByTestId('outcome-3')).toHaveText('Invalid');
   await disconnectAll(page);
 });
+
+test('a file past a limit is refused with the limit and the line named', async ({ page }) => {
+  await openConsole(page);
+  await connectProfile(page, 'lab-exchadmin');
+  await goTo(page, 'enablement');
+  const header = Array.from({ length: 1001 }, (_, i) => `Column${i + 1}`).join(',');
+  await page.getByTestId('csv-file-input').setInputFiles({ name: 'too-wide.csv', mimeType: 'text/csv', buffer: Buffer.from(`${header}\r\nalice@contoso.test\r\n`) });
+  await expect(page.getByTestId('import-error')).toContainText('too-wide.csv: Line 1: the row has more than 1,000 columns, the most a file may have.');
+  await expect(page.getByTestId('import-summary')).toHaveCount(0);
+  await disconnectAll(page);
+});

@@ -141,7 +141,7 @@ describe('turns green as the console fixes the gaps', () => {
       return `${upn},Redmond Default Policy,${extension},${upn}`;
     });
     const csv = `Identity,UMMailboxPolicy,Extensions,SIPResourceIdentifier\r\n${rows.join('\r\n')}\r\n`;
-    const summary = services.enablement.import({ fileName: 'all-ev-users.csv', content: Buffer.from(csv).toString('base64') });
+    const summary = await services.enablement.import({ fileName: 'all-ev-users.csv', content: Buffer.from(csv).toString('base64') });
     const validation = await services.enablement.validate({ importId: summary.importId, profile: 'lab', mapping: summary.mapping, proposeExtensions: false });
     expect(validation.counts).toMatchObject({ ready: waiting.length, invalid: 0 });
     const job = await services.enablement.start({ importId: summary.importId, dryRun: false, concurrency: 4 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportSummary, RowResult, ValidatedRow, ValidationResult } from '@shared/models/enablement';
 import type { AppServices } from '../../electron/services/app-services';
 import type { DirectorySession } from '../../electron/services/directory/directory-session';
+import { hostileCsv } from '../fixtures/csv/large-files';
 import { requireLab, createTestServices, openLabSession } from './support/test-services';
 import { bounceDc, resetLab } from './support/lab-control';
 import { runCli } from './support/cli';
@@ -40,7 +41,7 @@ const header = ['Identity', 'UMMailboxPolicy', 'Extensions', 'SIPResourceIdentif
 
 async function importAndValidate(content: string | Buffer, options: { propose?: boolean; s?: AppServices; encoding?: 'big5'; fileName?: string } = {}): Promise<{ summary: ImportSummary; validation: ValidationResult; row: (line: number) => ValidatedRow }> {
   const s = options.s ?? services;
-  const summary = s.enablement.import({ fileName: options.fileName ?? 'users.csv', content: b64(content), ...(options.encoding ? { encoding: options.encoding } : {}) });
+  const summary = await s.enablement.import({ fileName: options.fileName ?? 'users.csv', content: b64(content), ...(options.encoding ? { encoding: options.encoding } : {}) });
   const validation = await s.enablement.validate({ importId: summary.importId, profile, mapping: summary.mapping, proposeExtensions: options.propose ?? false });
   return { summary, validation, row: (line) => validation.rows.find((r) => r.line === line)! };
 }
@@ -254,7 +255,7 @@ describe('files as admins have them', () => {
     const exported = Buffer.from(services.enablement.export(job.jobId, 'csv').content, 'utf8');
     expect([...exported.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     // Opened again (as Excel would, or re-imported), the columns hold what the Big5 file held.
-    const again = services.enablement.import({ fileName: 'results.csv', content: exported.toString('base64') });
+    const again = await services.enablement.import({ fileName: 'results.csv', content: exported.toString('base64') });
     expect(again).toMatchObject({ encoding: 'utf-8', encodingDetection: 'bom' });
     expect(again.sample.map((r) => r[5])).toEqual(notes);
     // And the same text in Big5 again is byte-identical to what came in: nothing was lost on the way.
@@ -263,7 +264,7 @@ describe('files as admins have them', () => {
 
   it('lets the admin override a wrongly guessed encoding', async () => {
     const bytes = iconv.encode(csv([header, ['u00040@contoso.test', 'Legacy Default Policy', '0040', '', '', '測試']]), 'big5');
-    const summary = services.enablement.import({ fileName: 'x.csv', content: b64(bytes), encoding: 'big5' });
+    const summary = await services.enablement.import({ fileName: 'x.csv', content: b64(bytes), encoding: 'big5' });
     expect(summary).toMatchObject({ encoding: 'big5', encodingDetection: 'forced' });
     expect(summary.sample[0]![5]).toBe('測試');
   });
@@ -275,11 +276,11 @@ describe('files as admins have them', () => {
     ['a header with no rows', Buffer.from('Identity,UMMailboxPolicy\r\n')],
     ['a single unknown column', Buffer.from('hello world\r\nfoo\r\n')],
     ['an unterminated quote', Buffer.from('Identity,UMMailboxPolicy\r\n"u00040@contoso.test,Legacy Default Policy\r\n')],
-  ])('refuses %s with a clear error and runs nothing', (_name, bytes) => {
+  ])('refuses %s with a clear error and runs nothing', async (_name, bytes) => {
     const calls = callCount();
     let error: { code?: string; message?: string } = {};
     try {
-      services.enablement.import({ fileName: 'bad.csv', content: b64(bytes) });
+      await services.enablement.import({ fileName: 'bad.csv', content: b64(bytes) });
     } catch (e) {
       error = e as typeof error;
     }
@@ -649,6 +650,18 @@ describe('CLI', () => {
     const bad = runCli(['enable', '--csv', '/etc/hostname', '--profile', profile, '--json'], { UMC_DATA_DIR: join(dir, 'data'), UMC_PASSWORD: 'Lab-Passw0rd!' });
     expect(bad.status).toBe(1);
     expect((bad.json() as { error: { code: string } }).error.code).toBe('CSV_INVALID');
+  });
+
+  it('refuses a 30 MB file of one line of commas, naming the limit, from the built CLI and its worker bundle', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'umc-cli-hostile-'));
+    const file = join(dir, 'commas.csv');
+    writeFileSync(file, hostileCsv('line-of-commas'));
+    const run = runCli(['enable', '--csv', file, '--profile', profile, '--dry-run', '--json'], { UMC_DATA_DIR: join(dir, 'data'), UMC_PASSWORD: 'Lab-Passw0rd!' });
+    expect(run.status).toBe(1);
+    expect((run.json() as { error: unknown }).error).toMatchObject({
+      code: 'CSV_INVALID',
+      message: 'commas.csv: Line 1: the row has more than 1,000 columns, the most a file may have. Is this a list of users, and is the delimiter right?',
+    });
   });
 });
 

@@ -9,7 +9,8 @@ import type { JobManager } from '../jobs/job-manager';
 import type { PowerShellService } from '../powershell/powershell-service';
 import type { TopologyService } from '../topology/topology-service';
 import { CsvFormatError } from './csv/csv-format-error';
-import { importCsv, type CsvImport } from './csv/import-csv';
+import type { CsvImport } from './csv/import-csv';
+import { importCsvOffThread } from './csv/import-csv-off-thread';
 import { runEnablement, type RunRow } from './job/enablement-runner';
 import { JobJournal, type JobDefinition } from './job/job-journal';
 import { resultsToCsv, resultsToJson, type ExportSource } from './results-export';
@@ -64,11 +65,12 @@ export class EnablementService {
     },
   ) {}
 
-  import(input: { fileName: string; content: string; encoding?: CsvImport['encoding']; delimiter?: CsvImport['delimiter'] }): ImportSummary {
+  /** Reads the uploaded file in a worker thread (csv/import-csv-off-thread.ts), within the limits of csv/csv-limits.ts. */
+  async import(input: { fileName: string; content: string; encoding?: CsvImport['encoding']; delimiter?: CsvImport['delimiter'] }): Promise<ImportSummary> {
     const bytes = Buffer.from(input.content, 'base64');
     let csv: CsvImport;
     try {
-      csv = importCsv(bytes, { ...(input.encoding ? { encoding: input.encoding } : {}), ...(input.delimiter ? { delimiter: input.delimiter } : {}) });
+      csv = await importCsvOffThread(bytes, { ...(input.encoding ? { encoding: input.encoding } : {}), ...(input.delimiter ? { delimiter: input.delimiter } : {}) });
     } catch (error) {
       if (error instanceof CsvFormatError) throw new ApiError('CSV_INVALID', `${input.fileName}: ${error.message}`, error.line ? { line: error.line } : undefined);
       throw error;

@@ -4,10 +4,11 @@
  * Big5 on zh-TW Windows, Windows-1252 on Western Windows — with no label, so the encoding is
  * detected: BOM → UTF-16 by its NUL pattern → strict UTF-8 → Big5 vs Windows-1252 heuristic.
  */
+import { isUtf8 } from 'node:buffer';
 import iconv from 'iconv-lite';
 import { CsvFormatError } from './csv-format-error';
 import { guessBig5OrWindows1252 } from './legacy-encoding-guess';
-import { describeBinarySignature, describeNonCsvText } from './sniff-file-type';
+import { binaryDataMessage, describeBinarySignature, describeNonCsvText } from './sniff-file-type';
 
 export const csvEncodings = ['utf-8', 'utf-16le', 'utf-16be', 'big5', 'windows-1252'] as const;
 export type CsvEncoding = (typeof csvEncodings)[number];
@@ -44,8 +45,6 @@ const boms: Array<{ encoding: CsvEncoding; bytes: readonly number[] }> = [
   { encoding: 'utf-16be', bytes: [0xfe, 0xff] },
 ];
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
-
 const hasBom = (bytes: Uint8Array, bom: readonly number[]): boolean =>
   bytes.length >= bom.length && bom.every((b, i) => bytes[i] === b);
 
@@ -75,64 +74,134 @@ function detectUtf16ByNulPattern(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | u
 
 const loneSurrogates = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g;
 
-function decodeWith(bytes: Uint8Array, encoding: CsvEncoding, skip: number): string {
-  const body = bytes.subarray(skip);
-  const buffer = Buffer.from(body.buffer, body.byteOffset, body.byteLength);
-  let text = iconv.decode(buffer, iconvNames[encoding], { stripBOM: false });
-  if (encoding === 'utf-16le' || encoding === 'utf-16be') {
-    // iconv-lite drops a dangling odd byte and passes lone surrogates through; both are invalid
-    // input and must show up in the replacement count like any other undecodable byte.
-    if (body.length % 2 === 1) text += '\ufffd';
-    text = text.replace(loneSurrogates, '\ufffd');
-  }
-  return text;
-}
-
 function countReplacements(text: string): number {
   let count = 0;
   for (let i = text.indexOf('\ufffd'); i >= 0; i = text.indexOf('\ufffd', i + 1)) count++;
   return count;
 }
 
-function detectAndDecode(bytes: Uint8Array): Omit<DecodedText, 'replacementCharacters'> {
+type Detected = Pick<DecodedText, 'encoding' | 'bom' | 'detection'>;
+
+function detect(bytes: Uint8Array): Detected {
   for (const { encoding, bytes: bom } of boms) {
-    if (hasBom(bytes, bom)) return { text: decodeWith(bytes, encoding, bom.length), encoding, bom: true, detection: 'bom' };
+    if (hasBom(bytes, bom)) return { encoding, bom: true, detection: 'bom' };
   }
   const utf16 = detectUtf16ByNulPattern(bytes);
-  if (utf16) return { text: decodeWith(bytes, utf16, 0), encoding: utf16, bom: false, detection: 'utf16-nul-pattern' };
-  try {
-    return { text: strictUtf8.decode(bytes), encoding: 'utf-8', bom: false, detection: 'valid-utf8' };
-  } catch {
-    const encoding = guessBig5OrWindows1252(bytes);
-    return { text: decodeWith(bytes, encoding, 0), encoding, bom: false, detection: 'heuristic' };
-  }
+  if (utf16) return { encoding: utf16, bom: false, detection: 'utf16-nul-pattern' };
+  // Strict: overlong forms, surrogates and truncated sequences are invalid, as for a fatal TextDecoder.
+  if (isUtf8(bytes)) return { encoding: 'utf-8', bom: false, detection: 'valid-utf8' };
+  return { encoding: guessBig5OrWindows1252(bytes), bom: false, detection: 'heuristic' };
 }
 
-function decodeForced(bytes: Uint8Array, encoding: CsvEncoding): Omit<DecodedText, 'replacementCharacters'> {
+function detectForced(bytes: Uint8Array, encoding: CsvEncoding): Detected {
   const bom = boms.find((b) => b.encoding === encoding)?.bytes;
-  const bomPresent = bom !== undefined && hasBom(bytes, bom);
-  return { text: decodeWith(bytes, encoding, bomPresent ? bom.length : 0), encoding, bom: bomPresent, detection: 'forced' };
+  return { encoding, bom: bom !== undefined && hasBom(bytes, bom), detection: 'forced' };
+}
+
+/** Bytes decoded per step; the text of one step is what the parser gets at a time. */
+const chunkBytes = 64 * 1024;
+/** The first text handed on is at least this long, so the not-a-CSV checks see the same start of the file whatever the chunking. */
+const screenedStart = 65_536;
+
+/**
+ * The decoded text of an uploaded CSV, handed on in chunks so that a large file is never held as
+ * one string: the encoding is chosen from the bytes up front (or forced by the admin), then each
+ * 64 KB of bytes is decoded as the parser asks for it. The first chunk (at least 64 Ki characters)
+ * is screened for text that is not a CSV (HTML, XML, RTF, binary data); every later one for NUL.
+ * A chunk never ends inside a surrogate pair. `replacementCharacters` is complete once every chunk
+ * has been read.
+ */
+export class CsvTextDecoder {
+  readonly encoding: CsvEncoding;
+  readonly bom: boolean;
+  readonly detection: EncodingDetection;
+  /** U+FFFD characters in the chunks read so far. */
+  replacementCharacters = 0;
+  private readonly notTextHint: string;
+
+  /** Chooses the encoding; throws CsvFormatError for an unsupported forced encoding or a file with a known binary signature. */
+  constructor(
+    private readonly bytes: Uint8Array,
+    forced?: CsvEncoding,
+  ) {
+    if (forced !== undefined && !(csvEncodings as readonly string[]).includes(forced)) {
+      throw new CsvFormatError(`Unsupported encoding "${String(forced)}". Choose one of: ${csvEncodings.join(', ')}.`);
+    }
+    const signature = describeBinarySignature(bytes);
+    if (signature) throw new CsvFormatError(signature);
+    ({ encoding: this.encoding, bom: this.bom, detection: this.detection } = forced ? detectForced(bytes, forced) : detect(bytes));
+    const looksUtf16 = forced && forced !== 'utf-16le' && forced !== 'utf-16be' && detectUtf16ByNulPattern(bytes);
+    this.notTextHint = looksUtf16 ? ' It looks like UTF-16 ("Unicode Text") — choose UTF-16 or automatic detection instead.' : '';
+  }
+
+  /** The text without the BOM, chunk by chunk; throws CsvFormatError when it turns out not to be a CSV. */
+  *chunks(): Generator<string, void, undefined> {
+    let screened = false;
+    let pending = '';
+    for (const text of this.decode()) {
+      if (screened) {
+        if (text.includes('\0')) throw new CsvFormatError(binaryDataMessage(this.notTextHint));
+        this.replacementCharacters += countReplacements(text);
+        yield text;
+        continue;
+      }
+      pending += text;
+      if (pending.length < screenedStart) continue;
+      yield this.screen(pending);
+      screened = true;
+      pending = '';
+    }
+    if (!screened) yield this.screen(pending);
+  }
+
+  private screen(start: string): string {
+    const notCsv = describeNonCsvText(start, this.notTextHint);
+    if (notCsv) throw new CsvFormatError(notCsv);
+    this.replacementCharacters += countReplacements(start);
+    return start;
+  }
+
+  /** Decoded pieces: a trailing high surrogate waits for the next piece; lone surrogates and a dangling odd UTF-16 byte become U+FFFD. */
+  private *decode(): Generator<string, void, undefined> {
+    const skip = this.bom ? boms.find((b) => b.encoding === this.encoding)!.bytes.length : 0;
+    const body = this.bytes.subarray(skip);
+    const utf16 = this.encoding === 'utf-16le' || this.encoding === 'utf-16be';
+    const decoder = iconv.getDecoder(iconvNames[this.encoding], { stripBOM: false });
+    let carry = '';
+    const piece = (text: string, last: boolean): string => {
+      let out = carry + text;
+      carry = '';
+      if (!last) {
+        const code = out.charCodeAt(out.length - 1);
+        if (code >= 0xd800 && code <= 0xdbff) {
+          carry = out.slice(-1);
+          out = out.slice(0, -1);
+        }
+      }
+      // iconv-lite passes lone surrogates through in UTF-16; like any undecodable input they must
+      // show up as U+FFFD (and in the replacement count).
+      return utf16 ? out.replace(loneSurrogates, '\ufffd') : out;
+    };
+    for (let offset = 0; offset < body.length; offset += chunkBytes) {
+      const slice = body.subarray(offset, offset + chunkBytes);
+      const text = piece(decoder.write(Buffer.from(slice.buffer, slice.byteOffset, slice.byteLength)), false);
+      if (text) yield text;
+    }
+    // iconv-lite drops a dangling odd byte of UTF-16: it is invalid input all the same.
+    const tail = piece(decoder.end() ?? '', true) + (utf16 && body.length % 2 === 1 ? '\ufffd' : '');
+    if (tail) yield tail;
+  }
 }
 
 /**
- * Detects the encoding of an uploaded CSV (or uses `forced`, the admin's override) and decodes it.
- * Refuses, with a CsvFormatError an admin understands, files that are not text at all: workbooks,
- * PDFs, images, archives, binary data with NUL bytes, HTML/XML/RTF saved as .csv. A forced encoding
- * that does not fit yields U+FFFD characters, counted in `replacementCharacters` for the UI to warn.
+ * Detects the encoding of an uploaded CSV (or uses `forced`, the admin's override) and decodes it
+ * whole — the same decoding the import streams through CsvTextDecoder. Refuses, with a
+ * CsvFormatError an admin understands, files that are not text at all: workbooks, PDFs, images,
+ * archives, binary data with NUL bytes, HTML/XML/RTF saved as .csv. A forced encoding that does
+ * not fit yields U+FFFD characters, counted in `replacementCharacters` for the UI to warn.
  */
 export function decodeCsvBytes(bytes: Uint8Array, forced?: CsvEncoding): DecodedText {
-  if (forced !== undefined && !(csvEncodings as readonly string[]).includes(forced)) {
-    throw new CsvFormatError(`Unsupported encoding "${String(forced)}". Choose one of: ${csvEncodings.join(', ')}.`);
-  }
-  const signature = describeBinarySignature(bytes);
-  if (signature) throw new CsvFormatError(signature);
-
-  const decoded = forced ? decodeForced(bytes, forced) : detectAndDecode(bytes);
-
-  const looksUtf16 = forced && forced !== 'utf-16le' && forced !== 'utf-16be' && detectUtf16ByNulPattern(bytes);
-  const hint = looksUtf16 ? ' It looks like UTF-16 ("Unicode Text") — choose UTF-16 or automatic detection instead.' : '';
-  const notCsv = describeNonCsvText(decoded.text, hint);
-  if (notCsv) throw new CsvFormatError(notCsv);
-
-  return { ...decoded, replacementCharacters: countReplacements(decoded.text) };
+  const decoder = new CsvTextDecoder(bytes, forced);
+  const text = [...decoder.chunks()].join('');
+  return { text, encoding: decoder.encoding, bom: decoder.bom, detection: decoder.detection, replacementCharacters: decoder.replacementCharacters };
 }

@@ -4,7 +4,7 @@
  */
 import { CsvFormatError } from './csv-format-error';
 import type { CsvDelimiter } from './parse-csv';
-import { scanCsvRecords } from './scan-csv-records';
+import { readCsvRecords } from './read-csv-records';
 
 /** Candidates, in tie-break order. */
 export const csvDelimiters: readonly CsvDelimiter[] = [',', ';', '\t'];
@@ -19,40 +19,39 @@ export interface DelimiterScore {
   consistency: number;
 }
 
-function score(text: string, delimiter: CsvDelimiter, start: number, firstLine: number): DelimiterScore {
+async function score(sample: string, delimiter: CsvDelimiter, truncated: boolean): Promise<DelimiterScore> {
   const counts: number[] = [];
+  let stopped = false;
   try {
-    scanCsvRecords(
-      text,
-      delimiter,
-      (record) => {
-        if (record.cells.every((cell) => cell === '')) return true;
-        counts.push(record.cells.length);
-        return counts.length < sampleRecords;
-      },
-      start,
-      firstLine,
-    );
+    await readCsvRecords([sample], delimiter, (record) => {
+      if (!record.error && record.cells.every((cell) => cell === '')) return true;
+      counts.push(record.cells.length);
+      stopped = counts.length >= sampleRecords;
+      return !stopped;
+    });
   } catch (error) {
-    // An unterminated quote: judge on the records before it; parseCsv reports the error itself.
+    // An unterminated quote or a limit passed: judge on the records before it; parseCsv reports the error itself.
     if (!(error instanceof CsvFormatError)) throw error;
   }
+  // The last record of a sample cut from a longer text may be cut short too.
+  if (truncated && !stopped && counts.length > 1) counts.pop();
   const [headerCells = 0, ...rest] = counts;
   const consistency = rest.length === 0 ? 1 : rest.filter((n) => n === headerCells).length / rest.length;
   return { delimiter, headerCells, consistency };
 }
 
 /**
- * Scores each candidate by parsing the first records with it (quotes respected, so delimiters
- * inside quoted values don't count): a candidate must split the header into at least two cells;
- * among those, the one whose cell count holds for most of the following records wins, then the
- * one giving more header cells, then `,` before `;` before tab. When no candidate splits the
- * header, the file has one column and `,` is reported.
+ * Scores each candidate by parsing the first records of `sample` (the start of the text) with it
+ * (quotes respected, so delimiters inside quoted values don't count): a candidate must split the
+ * header into at least two cells; among those, the one whose cell count holds for most of the
+ * following records wins, then the one giving more header cells, then `,` before `;` before tab.
+ * When no candidate splits the header, the file has one column and `,` is reported. `truncated`
+ * says the sample was cut from a longer text.
  */
-export function detectDelimiter(text: string, start = 0, firstLine = 1): CsvDelimiter {
+export async function detectDelimiter(sample: string, options: { truncated?: boolean } = {}): Promise<CsvDelimiter> {
   let best: DelimiterScore | undefined;
   for (const delimiter of csvDelimiters) {
-    const s = score(text, delimiter, start, firstLine);
+    const s = await score(sample, delimiter, options.truncated ?? false);
     if (s.headerCells < 2) continue;
     if (!best || s.consistency > best.consistency || (s.consistency === best.consistency && s.headerCells > best.headerCells)) best = s;
   }

@@ -1,10 +1,11 @@
 /**
- * The whole CSV import in one call: bytes → text → rows → suggested column mapping. This is what
- * the enablement service calls with the uploaded file; each step lives in its own module.
+ * The whole CSV import in one call: bytes → text → rows → suggested column mapping, streamed so
+ * that the text is decoded and parsed chunk by chunk. The enablement service runs it in a worker
+ * thread (import-csv-off-thread.ts); each step lives in its own module.
  */
 import { enablementFields, fieldAliases, suggestColumnMapping, type ColumnMappingSuggestion } from './column-mapping';
 import { CsvFormatError } from './csv-format-error';
-import { decodeCsvBytes, type CsvEncoding, type DecodedText } from './decode-bytes';
+import { CsvTextDecoder, type CsvEncoding, type DecodedText } from './decode-bytes';
 import { parseCsv, type CsvDelimiter, type ParsedCsv } from './parse-csv';
 
 export interface ImportCsvOptions {
@@ -31,9 +32,9 @@ export interface CsvImport extends ParsedCsv {
  * wrong delimiter or not a user list at all. With two or more columns and no known header, the
  * result has an empty mapping and the admin maps the columns by hand.
  */
-export function importCsv(bytes: Uint8Array, options: ImportCsvOptions = {}): CsvImport {
-  const decoded = decodeCsvBytes(bytes, options.encoding);
-  const parsed = parseCsv(decoded.text, {
+export async function importCsv(bytes: Uint8Array, options: ImportCsvOptions = {}): Promise<CsvImport> {
+  const decoder = new CsvTextDecoder(bytes, options.encoding);
+  const parsed = await parseCsv(decoder.chunks(), {
     ...(options.delimiter ? { delimiter: options.delimiter } : {}),
     ...(options.maxRows !== undefined ? { maxRows: options.maxRows } : {}),
   });
@@ -46,6 +47,6 @@ export function importCsv(bytes: Uint8Array, options: ImportCsvOptions = {}): Cs
         'Check that the file has a header row and is separated by commas, semicolons or tabs.',
     );
   }
-  const { encoding, bom, detection, replacementCharacters } = decoded;
+  const { encoding, bom, detection, replacementCharacters } = decoder;
   return { encoding, bom, detection, replacementCharacters, ...parsed, columns };
 }

@@ -13,12 +13,16 @@
  *   header's, or with text after a closing quote, becomes a problem (with its line) and is left out
  *   of `rows` — never padded or cut.
  * - Whole-file errors (CsvFormatError): empty file, header without data rows, unterminated quote
- *   (naming the line where the quoted cell starts), more than `maxRows` data rows.
+ *   (naming the line where the quoted cell starts), more than `maxRows` data rows, and the limits
+ *   of csv-limits.ts (columns, value and row length, lines), each naming the limit and the line.
  * - A leading U+FEFF (BOM) in the text is skipped.
+ * - The text streams: it may come as chunks (as the import decodes it), and only the records are
+ *   kept, never the whole text. Delimiter detection looks at the first 64 Ki characters.
  */
 import { CsvFormatError } from './csv-format-error';
+import { csvLimits, formatCount } from './csv-limits';
 import { detectDelimiter } from './detect-delimiter';
-import { scanCsvRecords } from './scan-csv-records';
+import { readCsvRecords } from './read-csv-records';
 
 export type CsvDelimiter = ',' | ';' | '\t';
 
@@ -43,12 +47,15 @@ export interface ParsedCsv {
 export interface ParseCsvOptions {
   /** The admin's choice; skips detection and any `sep=` line's value. */
   delimiter?: CsvDelimiter;
-  /** Most data rows accepted; default 100,000. */
+  /** Most data rows accepted; default csvLimits.maxRows (100,000). */
   maxRows?: number;
 }
 
 /** The most data rows one import accepts; bulk enablement beyond this should be split anyway. */
-export const defaultMaxRows = 100_000;
+export const defaultMaxRows = csvLimits.maxRows;
+
+/** How much of the text the delimiter detection (and the `sep=` check) looks at. */
+const detectionSample = 65_536;
 
 const delimiterNames: Record<CsvDelimiter, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
 
@@ -71,33 +78,68 @@ function readSepLine(text: string, start: number): { delimiter: CsvDelimiter; ne
   return { delimiter: declared, next };
 }
 
-const formatCount = (n: number): string => n.toLocaleString('en-US');
+/** The first `detectionSample` characters (or all of a shorter text), then the rest of the chunks. */
+async function splitStart(input: string | Iterable<string> | AsyncIterable<string>): Promise<{ start: string; complete: boolean; rest: AsyncIterable<string> }> {
+  if (typeof input === 'string') {
+    const rest = async function* () {
+      for (let i = detectionSample; i < input.length; i += detectionSample) yield input.slice(i, i + detectionSample);
+    };
+    return { start: input.slice(0, detectionSample), complete: input.length <= detectionSample, rest: rest() };
+  }
+  const iterator = Symbol.asyncIterator in input ? input[Symbol.asyncIterator]() : input[Symbol.iterator]();
+  let start = '';
+  let complete = false;
+  while (start.length < detectionSample) {
+    const next = await iterator.next();
+    if (next.done) {
+      complete = true;
+      break;
+    }
+    start += next.value;
+  }
+  const rest = async function* () {
+    if (complete) return;
+    for (;;) {
+      const next = await iterator.next();
+      if (next.done) return;
+      yield next.value;
+    }
+  };
+  return { start, complete, rest: rest() };
+}
 
 /**
- * Parses CSV text into header, rows and per-row problems, so the import can show the admin which
- * lines need fixing instead of silently guessing. Throws CsvFormatError when the file as a whole
- * is unusable (empty, header only, unterminated quote, too many rows).
+ * Parses CSV text — a string, or its chunks in order — into header, rows and per-row problems, so
+ * the import can show the admin which lines need fixing instead of silently guessing. Throws
+ * CsvFormatError when the file as a whole is unusable (empty, header only, unterminated quote, too
+ * many rows, a limit passed).
  */
-export function parseCsv(text: string, options: ParseCsvOptions = {}): ParsedCsv {
+export async function parseCsv(input: string | Iterable<string> | AsyncIterable<string>, options: ParseCsvOptions = {}): Promise<ParsedCsv> {
   const maxRows = options.maxRows ?? defaultMaxRows;
   if (!Number.isInteger(maxRows) || maxRows < 1) throw new RangeError(`maxRows must be a positive integer, got ${maxRows}`);
 
-  let start = text.charCodeAt(0) === 0xfeff ? 1 : 0;
+  const { start: sample, complete, rest } = await splitStart(input);
+  let start = sample.charCodeAt(0) === 0xfeff ? 1 : 0;
   let firstLine = 1;
-  const sep = readSepLine(text, start);
+  const sep = readSepLine(sample, start);
   if (sep) {
     start = sep.next;
     firstLine = 2;
   }
-  const delimiter = options.delimiter ?? sep?.delimiter ?? detectDelimiter(text, start, firstLine);
+  const text = sample.slice(start);
+  const delimiter = options.delimiter ?? sep?.delimiter ?? (await detectDelimiter(text, { truncated: !complete }));
 
   let header: string[] | undefined;
   const rows: CsvRow[] = [];
   const problems: CsvProblem[] = [];
   let dataRecords = 0;
 
-  scanCsvRecords(
-    text,
+  const chunks = async function* () {
+    yield text;
+    yield* rest;
+  };
+  await readCsvRecords(
+    chunks(),
     delimiter,
     (record) => {
       if (!record.error && record.cells.every((cell) => cell === '')) return;
@@ -129,8 +171,7 @@ export function parseCsv(text: string, options: ParseCsvOptions = {}): ParsedCsv
         rows.push({ line: record.line, cells: record.cells });
       }
     },
-    start,
-    firstLine,
+    { firstLine },
   );
 
   if (!header) throw new CsvFormatError('The file is empty. Export the users with a header row and at least one data row.');

@@ -62,15 +62,20 @@ export function describeBinarySignature(bytes: Uint8Array): string | undefined {
 /** Characters a text CSV never contains: C0 controls other than tab, LF and CR. */
 const controlCharacters = /[\x01-\x08\x0b\x0c\x0e-\x1f]/g;
 
+/** The refusal for text with NUL characters, wherever in the file they turn up. */
+export function binaryDataMessage(encodingHint = ''): string {
+  return `This file contains binary data (NUL bytes), so it is not a text CSV file.${encodingHint}`;
+}
+
 /**
  * Names the problem when decoded text is evidently not a CSV: NUL characters or many control
  * characters (binary data), or an HTML page, XML spreadsheet or RTF document saved with a .csv
  * name. `encodingHint` is appended to the binary-data message (for example after a forced encoding).
+ * Given the start of a long file, it judges that start: the control-character share and the markup
+ * are only looked for in the first 64 Ki characters anyway.
  */
 export function describeNonCsvText(text: string, encodingHint = ''): string | undefined {
-  if (text.includes('\0')) {
-    return `This file contains binary data (NUL bytes), so it is not a text CSV file.${encodingHint}`;
-  }
+  if (text.includes('\0')) return binaryDataMessage(encodingHint);
   const sample = text.length > 65_536 ? text.slice(0, 65_536) : text;
   const controls = sample.match(controlCharacters)?.length ?? 0;
   if (controls > 0 && controls * 100 > sample.length) {
