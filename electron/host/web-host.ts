@@ -55,6 +55,8 @@ export interface WebHost {
   readonly url: string;
   readonly port: number;
   readonly token: string;
+  /** Where the app lives: a random path per launch, the only path the token cookie is sent to. */
+  readonly appPath: string;
   readonly server: Server;
   close(): Promise<void>;
 }
@@ -76,7 +78,7 @@ const contentTypes: Record<string, string> = {
 };
 
 /**
- * Serves the built renderer and the API (WebSocket at /api) on 127.0.0.1 only. Every HTTP
+ * Serves the built renderer and the API (WebSocket at <appPath>api) on 127.0.0.1 only. Every HTTP
  * request and the WebSocket upgrade must carry the per-launch token (query, cookie or bearer
  * header), and the Host header must name the loopback address, which defeats DNS rebinding.
  *
@@ -90,7 +92,13 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
   const rendererRoot = resolve(options.rendererDir);
   const limits = { ...defaultWebHostLimits, ...options.limits };
   const { logger } = options;
+  // Browsers send a host's cookies to every port on it (RFC 6265 §8.5), so a cookie on "/" would
+  // also go to any other server on 127.0.0.1 the admin's browser visits. Scoped to a random path,
+  // it goes only where that path is requested, which another server cannot know.
+  const appPath = `/${randomBytes(16).toString('base64url')}/`;
+  const apiPath = `${appPath}api`;
   let port = 0;
+  // Named per port so that two consoles on one machine do not overwrite each other's cookie.
   const cookieName = () => `umc_token_${port}`;
 
   const tokenMatches = (candidate: string | undefined) => {
@@ -116,13 +124,16 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const { query, other } = presentedToken(req, url);
     if (tokenMatches(query)) {
       // Trade the token in the URL for a cookie, then drop it from the address bar.
-      url.searchParams.delete('token');
-      res.setHeader('Set-Cookie', `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=/`);
-      res.writeHead(303, { Location: url.pathname + url.search });
+      res.setHeader('Set-Cookie', `${cookieName()}=${token}; HttpOnly; SameSite=Strict; Path=${appPath}`);
+      res.writeHead(303, { Location: appPath });
       return res.end();
     }
     if (!tokenMatches(other)) return refuse(res, 401, 'This console needs the token printed when it started.');
-    serveStatic(rendererRoot, url.pathname, req, res, logger);
+    if (!url.pathname.startsWith(appPath)) {
+      res.writeHead(303, { Location: appPath });
+      return res.end();
+    }
+    serveStatic(rendererRoot, url.pathname.slice(appPath.length - 1), req, res, logger);
   };
 
   const server = createServer(
@@ -153,7 +164,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     const origin = req.headers.origin;
     const originOk = origin === undefined || [...allowedHosts()].some((h) => origin === `http://${h}`);
     const { query, other } = presentedToken(req, url);
-    if (url.pathname !== '/api' || !allowedHosts().has(req.headers.host ?? '') || !originOk || !(tokenMatches(other) || tokenMatches(query))) {
+    if (url.pathname !== apiPath || !allowedHosts().has(req.headers.host ?? '') || !originOk || !(tokenMatches(other) || tokenMatches(query))) {
       return refuseUpgrade(socket, 401, 'Unauthorized');
     }
     wss.handleUpgrade(req, socket, head, (ws) => attachClient(ws, options));
@@ -180,6 +191,7 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
     url: `http://${LOOPBACK}:${port}/?token=${token}`,
     port,
     token,
+    appPath,
     server,
     close: () =>
       new Promise<void>((done) => {

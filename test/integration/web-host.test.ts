@@ -35,7 +35,7 @@ function get(path: string, headers: Record<string, string> = {}): Promise<{ stat
   });
 }
 
-function openSocket(headers: Record<string, string>, query = '', path = '/api'): Promise<WebSocket> {
+function openSocket(headers: Record<string, string>, query = '', path = `${host.appPath}api`): Promise<WebSocket> {
   return new Promise((resolve, reject) => {
     const ws = new WebSocket(`ws://127.0.0.1:${host.port}${path}${query}`, { headers });
     ws.once('open', () => resolve(ws));
@@ -65,7 +65,7 @@ describe('web host', () => {
   });
 
   it('refuses every HTTP request without the token', async () => {
-    for (const path of ['/', '/index.html', '/assets/app.js', '/api']) {
+    for (const path of ['/', '/index.html', '/assets/app.js', '/api', host.appPath, `${host.appPath}index.html`, `${host.appPath}api`]) {
       const res = await get(path);
       expect(res.status, path).toBe(401);
       expect(res.body).not.toContain('UM Integration Console</title>');
@@ -77,23 +77,37 @@ describe('web host', () => {
   it('trades the token in the URL for a same-site, HTTP-only cookie, then serves the app', async () => {
     const first = await get(`/?token=${host.token}`);
     expect(first.status).toBe(303);
-    expect(first.headers.location).toBe('/');
+    expect(first.headers.location).toBe(host.appPath);
     const cookie = String(first.headers['set-cookie']);
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
-    const page = await get('/', { Cookie: cookie.split(';')[0]! });
+    const page = await get(host.appPath, { Cookie: cookie.split(';')[0]! });
     expect(page.status).toBe(200);
     expect(page.headers['content-security-policy']).toContain("script-src 'self'");
-    expect((await get('/', { Authorization: `Bearer ${host.token}` })).status).toBe(200);
+    expect((await get(host.appPath, { Authorization: `Bearer ${host.token}` })).status).toBe(200);
+    expect((await get('/', { Authorization: `Bearer ${host.token}` })).headers.location).toBe(host.appPath);
+  });
+
+  it('sends its cookie only to its own per-launch path, under a name bound to its port', async () => {
+    // Browsers send a host's cookies to all its ports; only the path keeps the token from
+    // another server on 127.0.0.1 (the browser test in web-host.spec.ts shows it).
+    const cookie = String((await get(`/?token=${host.token}`)).headers['set-cookie']);
+    expect(cookie.startsWith(`umc_token_${host.port}=`)).toBe(true);
+    expect(host.appPath).toMatch(/^\/[A-Za-z0-9_-]{22,}\/$/);
+    expect(cookie).toContain(`; Path=${host.appPath}`);
+    const other = await startWebHost({ dispatch, bus: services.bus, rendererDir: mkdtempSync(join(tmpdir(), 'umc-renderer-')), logger: quietLogger });
+    expect(other.appPath).not.toBe(host.appPath);
+    await other.close();
   });
 
   it('refuses a request naming another host (DNS rebinding)', async () => {
     expect((await get('/', { Host: 'evil.example:80', Authorization: `Bearer ${host.token}` })).status).toBe(421);
   });
 
-  it('refuses a WebSocket without the token or from another origin', async () => {
+  it('refuses a WebSocket without the token, from another origin or on another path', async () => {
     await expect(openSocket({})).rejects.toThrow(/401/);
     await expect(openSocket({ Cookie: `umc_token_${host.port}=${host.token}`, Origin: 'http://evil.example' })).rejects.toThrow(/401/);
+    await expect(openSocket({ Cookie: `umc_token_${host.port}=${host.token}` }, '', '/api')).rejects.toThrow(/401/);
   });
 
   it('carries API calls and their errors over an authorised WebSocket', async () => {
@@ -126,6 +140,7 @@ describe('web host', () => {
 interface HostProcess {
   port: number;
   token: string;
+  appPath: string;
   child: ChildProcess;
   stderr: () => string;
 }
@@ -139,7 +154,7 @@ async function startHostProcess(limits: Record<string, number> = {}): Promise<Ho
   const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support/web-host-process.ts'), JSON.stringify(limits)], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
-  const ready = await new Promise<{ port: number; token: string }>((resolve, reject) => {
+  const ready = await new Promise<{ port: number; token: string; appPath: string }>((resolve, reject) => {
     let out = '';
     child.stdout!.on('data', (d) => {
       out += d;
@@ -207,7 +222,7 @@ function openRawApiSocket(h: HostProcess): Promise<{ socket: Socket; received: (
     });
     socket.write(
       [
-        'GET /api HTTP/1.1',
+        `GET ${h.appPath}api HTTP/1.1`,
         `Host: 127.0.0.1:${h.port}`,
         'Connection: Upgrade',
         'Upgrade: websocket',

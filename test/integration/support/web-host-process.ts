@@ -9,7 +9,7 @@ import { createConsoleLogger } from '../../../electron/services/core/logger';
  * The web host alone in a process of its own, with a stand-in dispatcher and no process-level
  * safety net: an error that escapes one of its handlers ends this process, which is what the
  * hostile-client tests watch for. Limits come as JSON in argv[2]. Prints one line,
- * `READY {"port","token"}`, when it listens.
+ * `READY {"port","token","appPath"}`, when it listens.
  */
 const limits = JSON.parse(process.argv[2] ?? '{}') as Partial<WebHostLimits>;
 const rendererDir = mkdtempSync(join(tmpdir(), 'umc-renderer-'));
@@ -21,4 +21,4 @@ const host = await startWebHost({
   logger: createConsoleLogger('web-host'),
   limits,
 });
-process.stdout.write(`READY ${JSON.stringify({ port: host.port, token: host.token })}\n`);
+process.stdout.write(`READY ${JSON.stringify({ port: host.port, token: host.token, appPath: host.appPath })}\n`);
