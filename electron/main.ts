@@ -5,10 +5,12 @@ import { contentSecurityPolicy } from '@shared/content-security-policy';
 import { ipcChannels } from '@shared/ipc-channels';
 import { createElectronSecretVault } from './adapters/electron-secret-vault';
 import { createElectronSettings } from './adapters/electron-settings';
+import { isPackagedBuild } from './desktop-policy';
 import { createServices } from './services/app-services';
 import { createDispatcher } from './services/core/dispatch';
 import { createConsoleLogger } from './services/core/logger';
 import { createHandlers } from './services/handlers';
+import { readLabDescriptor } from './services/profiles/lab-descriptor';
 
 /**
  * The desktop app: one hardened window on the app:// scheme, the handler table on ipcMain, and
@@ -18,7 +20,8 @@ const APP_SCHEME = 'app';
 const APP_ORIGIN = `${APP_SCHEME}://umc`;
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererDir = join(here, '../renderer');
-const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const packaged = isPackagedBuild({ isPackaged: app.isPackaged, appPath: app.getAppPath() });
+const devServerUrl = !packaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();
@@ -42,6 +45,7 @@ async function start(): Promise<void> {
     logger,
     dataDir: userData,
     electronVersion: process.versions.electron,
+    lab: readLabDescriptor(process.env, { packaged }) ?? null,
   });
   const dispatch = createDispatcher(createHandlers(services), logger);
 
