@@ -115,11 +115,12 @@ export async function startWebHost(options: WebHostOptions): Promise<WebHost> {
 
   const handleRequest = (req: IncomingMessage, res: ServerResponse) => {
     setSecurityHeaders(res);
+    // The host serves GET and HEAD only: a request body is never read, so none is accepted, and
+    // the connection closes rather than draining one.
+    if (hasBody(req)) return refuse(res, 413, 'Request bodies are not accepted.', { close: true });
     const url = parseRequestTarget(req.url);
     if (!url) return refuse(res, 400, 'Bad request');
     if (!allowedHosts().has(req.headers.host ?? '')) return refuse(res, 421, 'Misdirected request');
-    // The host serves GET and HEAD only: a request body is never read, so none is accepted.
-    if (hasBody(req)) return refuse(res, 413, 'Request bodies are not accepted.', { close: true });
     if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'Method not allowed');
     const { query, other } = presentedToken(req, url);
     if (tokenMatches(query)) {

@@ -278,9 +278,11 @@ describe('web host against hostile local clients', () => {
 
   it('refuses a request body at once, without reading it', async () => {
     for (const framing of ['Content-Length: 1000000000', 'Transfer-Encoding: chunked']) {
-      const { response, closed } = await exchange(h.port, `POST / HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\n${framing}\r\n\r\n1000\r\nabc`);
-      expect(statusLine(response), framing).toBe('HTTP/1.1 413 Payload Too Large');
-      expect(closed, framing).toBe(true);
+      for (const [target, host] of [['/', `127.0.0.1:${h.port}`], ['http://[', `127.0.0.1:${h.port}`], ['/', 'evil.example']]) {
+        const { response, closed } = await exchange(h.port, `POST ${target} HTTP/1.1\r\nHost: ${host}\r\n${framing}\r\n\r\n1000\r\nabc`);
+        expect(statusLine(response), `${framing} ${target} ${host}`).toBe('HTTP/1.1 413 Payload Too Large');
+        expect(closed, `${framing} ${target} ${host}`).toBe(true);
+      }
     }
     await expectAlive(h);
   });
