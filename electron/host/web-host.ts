@@ -37,7 +37,11 @@ export interface WebHostLimits {
   requestTimeoutMs: number;
   /** How long an idle keep-alive connection stays open. */
   keepAliveTimeoutMs: number;
-  /** All request headers together; the tab's requests carry a few hundred bytes. */
+  /**
+   * All request headers together. Node's own default, set here so that no --max-http-header-size
+   * (or NODE_OPTIONS) raises it; not lower, because the browser also sends this host every cookie
+   * other local apps set on 127.0.0.1.
+   */
   maxHeaderBytes: number;
   /** One API message: the largest input is a CSV file for bulk enablement (56 MB of base64, shared/api/enablement.ts). */
   maxMessageBytes: number;
@@ -47,7 +51,7 @@ export const defaultWebHostLimits: WebHostLimits = {
   headersTimeoutMs: 10_000,
   requestTimeoutMs: 30_000,
   keepAliveTimeoutMs: 5_000,
-  maxHeaderBytes: 8 * 1024,
+  maxHeaderBytes: 16 * 1024,
   maxMessageBytes: 64 * 1024 * 1024,
 };
 

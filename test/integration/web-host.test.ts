@@ -150,8 +150,8 @@ afterAll(() => {
   for (const h of hostProcesses) h.child.kill();
 });
 
-async function startHostProcess(limits: Record<string, number> = {}): Promise<HostProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support/web-host-process.ts'), JSON.stringify(limits)], { stdio: ['ignore', 'pipe', 'pipe'] });
+async function startHostProcess(limits: Record<string, number> = {}, env: NodeJS.ProcessEnv = {}): Promise<HostProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support/web-host-process.ts'), JSON.stringify(limits)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const ready = await new Promise<{ port: number; token: string; appPath: string }>((resolve, reject) => {
@@ -269,11 +269,15 @@ describe('web host against hostile local clients', () => {
     await expectAlive(h);
   });
 
-  it('refuses request headers over 8 KiB', async () => {
-    const { response, closed } = await exchange(h.port, `GET / HTTP/1.1\r\nHost: 127.0.0.1:${h.port}\r\nCookie: x=${'a'.repeat(12 * 1024)}\r\n\r\n`);
+  it('refuses request headers over 16 KiB, even when the process allows more', async () => {
+    const generous = await startHostProcess({}, { NODE_OPTIONS: '--max-http-header-size=1048576' });
+    const withCookies = (bytes: number) => `GET / HTTP/1.1\r\nHost: 127.0.0.1:${generous.port}\r\nConnection: close\r\nCookie: other_local_app=${'a'.repeat(bytes)}\r\n\r\n`;
+    // Other local apps' cookies on 127.0.0.1 come along with every request: those still fit.
+    expect(statusLine((await exchange(generous.port, withCookies(10 * 1024))).response)).toBe('HTTP/1.1 401 Unauthorized');
+    const { response, closed } = await exchange(generous.port, withCookies(20 * 1024));
     expect(statusLine(response)).toBe('HTTP/1.1 431 Request Header Fields Too Large');
     expect(closed).toBe(true);
-    await expectAlive(h);
+    await expectAlive(generous);
   });
 
   it('refuses a request body at once, without reading it', async () => {
