@@ -111,6 +111,9 @@ export default defineConfig({
     root: resolve(import.meta.dirname, 'renderer'),
     resolve: { alias },
     plugins: [react(), cspMetaTag()],
+    // Relative asset URLs: the web host serves the app under a per-launch path (its token cookie is
+    // scoped to it), the desktop app from app://umc/.
+    base: './',
     build: {
       outDir: resolve(import.meta.dirname, 'out/renderer'),
       chunkSizeWarningLimit: 4000,

@@ -20,6 +20,7 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
+          setupFiles: ['test/integration/support/lab-location.ts'],
           environment: 'node',
           testTimeout: 120_000,
           hookTimeout: 180_000,

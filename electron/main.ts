@@ -1,24 +1,25 @@
 import { app, BrowserWindow, ipcMain, net, protocol, session, shell, type WebContents } from 'electron';
-import { join, normalize, sep } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { contentSecurityPolicy } from '@shared/content-security-policy';
 import { ipcChannels } from '@shared/ipc-channels';
 import { createElectronSecretVault } from './adapters/electron-secret-vault';
 import { createElectronSettings } from './adapters/electron-settings';
+import { APP_ORIGIN, APP_SCHEME, isDocumentationUrl, isPackagedBuild, isTrustedSenderUrl, mainWindowWebPreferences, rendererFileFor } from './desktop-policy';
 import { createServices } from './services/app-services';
 import { createDispatcher } from './services/core/dispatch';
 import { createConsoleLogger } from './services/core/logger';
 import { createHandlers } from './services/handlers';
+import { readLabDescriptor } from './services/profiles/lab-descriptor';
 
 /**
  * The desktop app: one hardened window on the app:// scheme, the handler table on ipcMain, and
  * events pushed to the window. Everything the renderer can do goes through the contract.
  */
-const APP_SCHEME = 'app';
-const APP_ORIGIN = `${APP_SCHEME}://umc`;
 const here = fileURLToPath(new URL('.', import.meta.url));
 const rendererDir = join(here, '../renderer');
-const devServerUrl = !app.isPackaged ? process.env.ELECTRON_RENDERER_URL : undefined;
+const packaged = isPackagedBuild({ isPackaged: app.isPackaged, appPath: app.getAppPath() });
+const devServerUrl = !packaged ? process.env.ELECTRON_RENDERER_URL : undefined;
 
 protocol.registerSchemesAsPrivileged([{ scheme: APP_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true } }]);
 app.enableSandbox();
@@ -26,9 +27,7 @@ app.enableSandbox();
 let mainWindow: BrowserWindow | undefined;
 
 function isTrustedSender(sender: WebContents, frameUrl: string | undefined): boolean {
-  if (!mainWindow || sender !== mainWindow.webContents) return false;
-  const url = frameUrl ?? '';
-  return url.startsWith(`${APP_ORIGIN}/`) || (!!devServerUrl && url.startsWith(devServerUrl));
+  return !!mainWindow && sender === mainWindow.webContents && isTrustedSenderUrl(frameUrl, devServerUrl);
 }
 
 async function start(): Promise<void> {
@@ -42,15 +41,15 @@ async function start(): Promise<void> {
     logger,
     dataDir: userData,
     electronVersion: process.versions.electron,
+    lab: readLabDescriptor(process.env, { packaged }) ?? null,
   });
   const dispatch = createDispatcher(createHandlers(services), logger);
 
   // Serve the built renderer from app://umc/ with the same CSP the web host sends.
   protocol.handle(APP_SCHEME, async (request) => {
-    const { pathname } = new URL(request.url);
-    const file = normalize(join(rendererDir, decodeURIComponent(pathname)));
-    if (!file.startsWith(rendererDir + sep)) return new Response('Forbidden', { status: 403 });
-    const response = await net.fetch(pathToFileURL(file.endsWith('/') || !/\.[a-z0-9]+$/i.test(file) ? join(rendererDir, 'index.html') : file).toString());
+    const file = rendererFileFor(rendererDir, request.url);
+    if (!file) return new Response('Forbidden', { status: 403 });
+    const response = await net.fetch(pathToFileURL(file).toString());
     const headers = new Headers(response.headers);
     headers.set('Content-Security-Policy', contentSecurityPolicy);
     headers.set('X-Content-Type-Options', 'nosniff');
@@ -79,17 +78,7 @@ async function start(): Promise<void> {
     minHeight: 640,
     title: 'UM Integration Console',
     show: false,
-    webPreferences: {
-      preload: join(here, '../preload/preload.cjs'),
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      webviewTag: false,
-      spellcheck: false,
-    },
+    webPreferences: mainWindowWebPreferences({ preload: join(here, '../preload/preload.cjs'), packaged }),
   });
   mainWindow.once('ready-to-show', () => mainWindow?.show());
   await mainWindow.loadURL(devServerUrl ?? `${APP_ORIGIN}/index.html`);
@@ -100,14 +89,14 @@ async function start(): Promise<void> {
   });
 }
 
-// Navigation away from the app and new windows are refused everywhere; http(s) links open in the
-// system browser only when an admin clicks one (documentation links).
+// Navigation away from the app and new windows are refused everywhere; a documentation link on
+// the allow-list opens in the system browser, nothing else opens at all.
 app.on('web-contents-created', (_event, contents) => {
   contents.on('will-navigate', (event) => event.preventDefault());
   contents.on('will-redirect', (event) => event.preventDefault());
   contents.on('will-attach-webview', (event) => event.preventDefault());
   contents.setWindowOpenHandler(({ url }) => {
-    if (/^https:\/\//i.test(url)) void shell.openExternal(url);
+    if (isDocumentationUrl(url)) void shell.openExternal(url);
     return { action: 'deny' };
   });
 });

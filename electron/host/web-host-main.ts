@@ -1,5 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { assertNodeVersion, createNodeServices } from '../adapters/node-services';
+import { installProcessSafetyNet } from './process-safety-net';
 import { startWebHost } from './web-host';
 
 /**
@@ -10,7 +11,9 @@ async function main(): Promise<void> {
   const portArg = process.argv.indexOf('--port');
   const port = portArg > 0 ? Number(process.argv[portArg + 1]) : Number(process.env.UMC_WEB_PORT ?? 0);
   const { services, dispatch, logger } = createNodeServices('web');
+  installProcessSafetyNet(logger);
   const host = await startWebHost({
+    logger,
     dispatch,
     bus: services.bus,
     rendererDir: fileURLToPath(new URL('../renderer/', import.meta.url)),

@@ -27,7 +27,11 @@ export interface ServiceEnvironment {
   dataDir: string;
   env?: NodeJS.ProcessEnv;
   electronVersion?: string;
-  /** Overrides the lab descriptor lookup (tests). */
+  /**
+   * The lab, when the transport has looked it up (null: none). Left out, the descriptor is read
+   * from the environment as for a run from source: the web host and the CLI are never packaged
+   * (electron-builder.yml leaves them out); the desktop app decides for itself in main.ts.
+   */
   lab?: LabDescriptor | null;
 }
 
@@ -52,7 +56,7 @@ export interface AppServices {
 
 export function createServices(environment: ServiceEnvironment): AppServices {
   const env = environment.env ?? process.env;
-  const lab = environment.lab === null ? undefined : (environment.lab ?? readLabDescriptor(env));
+  const lab = environment.lab === null ? undefined : (environment.lab ?? readLabDescriptor(env, { packaged: false }));
   const bus = new EventBus();
   const profiles = new ProfileService(environment.settings, environment.vault, lab, env);
   const connections = new ConnectionManager(profiles, bus);

@@ -5,10 +5,14 @@ import { createFileSettings } from '../../electron/adapters/file-settings';
 import { createServices, type AppServices } from '../../electron/services/app-services';
 import { readLabDescriptor } from '../../electron/services/profiles/lab-descriptor';
 import { noVault } from '../../electron/services/profiles/secret-vault';
+import { labLocationEnv } from '../lab/lab-config';
 
-/** Services against the running lab, as the web host builds them; benchmarks print JSON only. */
-export function benchServices(env: NodeJS.ProcessEnv = process.env): AppServices {
-  const lab = readLabDescriptor(env);
+/**
+ * Services against the running lab, as the web host builds them, told where the lab is (the
+ * console has no default); benchmarks print JSON only.
+ */
+export function benchServices(env: NodeJS.ProcessEnv = { ...process.env, ...labLocationEnv() }): AppServices {
+  const lab = readLabDescriptor(env, { packaged: false });
   if (!lab) throw new Error('The lab is not up: npm run lab -- up');
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
   const dataDir = mkdtempSync(join(tmpdir(), 'umc-bench-'));

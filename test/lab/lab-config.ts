@@ -8,6 +8,17 @@ import { fileURLToPath } from 'node:url';
 export const LAB_PASSWORD = 'Lab-Passw0rd!';
 export const labRoot = process.env.UMC_LAB_DIR ?? '/var/lib/umc-lab';
 export const descriptorPath = join(labRoot, 'lab.json');
+
+/**
+ * The variables that tell a console where this lab is: UMC_LAB_STATE (a lab.json) when the caller
+ * gave one, else UMC_LAB_DIR. The console has no default location and reads no lab descriptor
+ * unless told (electron/services/profiles/lab-descriptor.ts), so the tests, the demo and the
+ * benchmarks pass these to every console they start.
+ */
+export function labLocationEnv(): { UMC_LAB_STATE: string } | { UMC_LAB_DIR: string } {
+  return process.env.UMC_LAB_STATE ? { UMC_LAB_STATE: process.env.UMC_LAB_STATE } : { UMC_LAB_DIR: labRoot };
+}
+
 export const repoRoot = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const labModulePath = join(repoRoot, 'test/lab/powershell/UmLab/UmLab.psd1');
 

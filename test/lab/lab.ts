@@ -1,10 +1,10 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caCertFile, caTrustedDir, ensureLabCa } from './certificates';
 import { LabDirectory } from './lab-directory';
-import { defaultParameters, descriptorPath, forests, labModulePath, labRoot, repoRoot, type ForestSpec, type LabParameters } from './lab-config';
+import { defaultParameters, descriptorPath, forests, labLocationEnv, labModulePath, labRoot, repoRoot, type ForestSpec, type LabParameters } from './lab-config';
 import { SambaInstance } from './samba-instance';
 import { extendSchema } from './schema-extension';
 import { seedContoso, seedFabrikam } from './seed';
@@ -14,7 +14,8 @@ import { exchangeCertificates, lyncCms } from './seed-outside-ad';
  * `npm run lab -- up|down|reset|status [--users N] [--forests 1|2]` — the lab of lab.md.
  * up: installs what is missing, provisions and seeds once (then snapshots), starts, waits for
  * LDAPS; quick when already provisioned. reset: restores the seeded snapshot. status: exit 0 only
- * when every DC answers.
+ * when every DC answers. `npm run lab -- run <command…>` runs a command (the demo's web host) told
+ * where this lab is, since the console finds no lab by itself.
  */
 const parametersFile = join(labRoot, 'parameters.json');
 export const callLogPath = join(labRoot, 'powershell-calls.log');
@@ -201,7 +202,26 @@ async function status(): Promise<boolean> {
   return ok && existsSync(descriptorPath);
 }
 
+/** Runs a command with this lab's location in its environment and passes on its exit code. */
+function runWithLab(argv: string[]): Promise<void> {
+  const [command, ...args] = argv;
+  if (!command) throw new Error('Usage: lab run <command> [arguments…]');
+  const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, ...labLocationEnv() } });
+  // Ctrl-C reaches the command too (same process group) and it decides when to stop; a SIGTERM
+  // sent to this process alone is passed on.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  return new Promise((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code, signal) => {
+      process.exitCode = code ?? (signal ? 1 : 0);
+      resolve();
+    });
+  });
+}
+
 async function main(): Promise<void> {
+  if (process.argv[2] === 'run') return runWithLab(process.argv.slice(3));
   const { command, requested } = parseArgs(process.argv.slice(2));
   switch (command) {
     case 'up':
@@ -214,7 +234,7 @@ async function main(): Promise<void> {
       if (!(await status())) process.exitCode = 1;
       return;
     default:
-      throw new Error(`Unknown command ${command}. Usage: lab up|down|reset|status [--users N] [--forests 1|2]`);
+      throw new Error(`Unknown command ${command}. Usage: lab up|down|reset|status [--users N] [--forests 1|2], or lab run <command…>`);
   }
 }
 

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { z } from 'zod';
 
 /**
- * The file `npm run lab -- up` writes to describe the running lab. When it exists the console
- * offers built-in lab profiles; on an admin's machine it does not exist and nothing changes.
+ * The file `npm run lab -- up` writes to describe the running lab. A development run told where
+ * it is (labDescriptorPath) offers built-in lab profiles; a packaged app never reads one.
  */
 export const labDescriptorSchema = z.object({
   format: z.literal(1),
@@ -36,12 +36,26 @@ export const labDescriptorSchema = z.object({
 });
 export type LabDescriptor = z.infer<typeof labDescriptorSchema>;
 
-export const defaultLabDescriptorPath = '/var/lib/umc-lab/lab.json';
+/**
+ * Where this run may read a lab descriptor, or undefined when it must not read one. Lab profiles
+ * bind with the lab password, trust the descriptor's CA file and import its PowerShell module, so
+ * the descriptor must come from a developer who asked for it:
+ * - never in a packaged app, whatever the environment says;
+ * - only from a location given explicitly (UMC_LAB_STATE, the file; or UMC_LAB_DIR, its folder).
+ *   There is no default path: `/var/lib/umc-lab/lab.json` is `C:\var\lib\umc-lab\lab.json` on
+ *   Windows, a folder any local user can create.
+ */
+export function labDescriptorPath(env: NodeJS.ProcessEnv, options: { packaged: boolean }): string | undefined {
+  if (options.packaged) return undefined;
+  if (env.UMC_LAB_STATE) return env.UMC_LAB_STATE;
+  if (env.UMC_LAB_DIR) return join(env.UMC_LAB_DIR, 'lab.json');
+  return undefined;
+}
 
-/** Reads the lab descriptor (UMC_LAB_STATE, else UMC_LAB_DIR/lab.json, else the default path); undefined when there is no lab. */
-export function readLabDescriptor(env: NodeJS.ProcessEnv = process.env): LabDescriptor | undefined {
-  const path = env.UMC_LAB_STATE ?? (env.UMC_LAB_DIR ? join(env.UMC_LAB_DIR, 'lab.json') : defaultLabDescriptorPath);
-  if (env.UMC_NO_LAB === '1' || !existsSync(path)) return undefined;
+/** Reads the lab descriptor where labDescriptorPath allows; undefined when there is no lab. */
+export function readLabDescriptor(env: NodeJS.ProcessEnv, options: { packaged: boolean }): LabDescriptor | undefined {
+  const path = labDescriptorPath(env, options);
+  if (!path || !existsSync(path)) return undefined;
   try {
     return labDescriptorSchema.parse(JSON.parse(readFileSync(path, 'utf8')));
   } catch {

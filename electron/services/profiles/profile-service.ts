@@ -24,16 +24,20 @@ export class ProfileService {
     private readonly env: NodeJS.ProcessEnv,
   ) {}
 
+  /**
+   * The lab profiles no saved profile shares a name with. A saved profile always wins: a lab
+   * descriptor appearing later must not swap an admin's "lab" profile for one that binds with the
+   * lab password to the descriptor's host.
+   */
   private builtIns(): Profile[] {
-    return this.lab ? labProfiles(this.lab) : [];
+    if (!this.lab) return [];
+    const saved = new Set(this.settings.read().profiles.map((p) => p.name));
+    return labProfiles(this.lab).filter((p) => !saved.has(p.name));
   }
 
   list(): ProfileSummary[] {
     const builtIn = this.builtIns().map((p) => this.summarize(p, true));
-    const saved = this.settings
-      .read()
-      .profiles.filter((p) => !builtIn.some((b) => b.name === p.name))
-      .map((p) => this.summarize(p, false));
+    const saved = this.settings.read().profiles.map((p) => this.summarize(p, false));
     return [...builtIn, ...saved];
   }
 

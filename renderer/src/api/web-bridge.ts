@@ -7,10 +7,11 @@ interface Pending {
 
 /**
  * The web host's side of the contract: the same two functions as the Electron preload, carried
- * over one WebSocket (the per-launch token travels as the host's same-origin cookie). Requests
- * made while the socket is down wait for it; a lost socket fails its in-flight calls clearly.
+ * over one WebSocket (the per-launch token travels as the host's cookie, which is scoped to the
+ * app's per-launch path, so the socket is opened under that path). Requests made while the socket
+ * is down wait for it; a lost socket fails its in-flight calls clearly.
  */
-export function createWebBridge(url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}/api`): PreloadBridge {
+export function createWebBridge(url = apiUrl(location.href)): PreloadBridge {
   let socket: WebSocket | undefined;
   let opened: Promise<WebSocket> | undefined;
   let nextId = 1;
@@ -63,4 +64,13 @@ export function createWebBridge(url = `${location.protocol === 'https:' ? 'wss' 
       return () => listeners.delete(listener);
     },
   };
+}
+
+/** The API socket beside the page: `http://host/<app path>/…` → `ws://host/<app path>/api`. */
+export function apiUrl(pageUrl: string): string {
+  const url = new URL('api', pageUrl);
+  url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:';
+  url.hash = '';
+  url.search = '';
+  return url.toString();
 }

@@ -3,18 +3,20 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLabDescriptor } from '../../../electron/services/profiles/lab-descriptor';
-import { LAB_PASSWORD } from '../../lab/lab-config';
+import { LAB_PASSWORD, labLocationEnv } from '../../lab/lab-config';
 
 /**
  * Starts the built web host against the lab with a fresh settings folder, waits for its ready
  * marker, and hands the tokened URL to the tests. Returns the teardown.
  */
 export default async function globalSetup(): Promise<() => Promise<void>> {
+  // The console finds no lab by itself: the web host below and the spec workers are told where it is.
+  Object.assign(process.env, labLocationEnv());
   const root = join(import.meta.dirname, '../../..');
   const dataDir = mkdtempSync(join(tmpdir(), 'umc-e2e-'));
   // The admin "logged on" to the jump box: a Kerberos ticket for lab-umadmin from the lab's KDC,
   // which a profile that signs in as the logged-on user uses.
-  const lab = readLabDescriptor(process.env);
+  const lab = readLabDescriptor(process.env, { packaged: false });
   const kerberos: NodeJS.ProcessEnv = {};
   if (lab?.krb5Config) {
     kerberos.KRB5_CONFIG = lab.krb5Config;

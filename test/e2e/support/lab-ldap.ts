@@ -1,14 +1,13 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { AceFlag, canonicalizeAces, encodeDaclWrite, fromSddl, parseSecurityDescriptor } from '../../../electron/services/permissions/security-descriptor';
+import { readLabDescriptor, type LabDescriptor } from '../../../electron/services/profiles/lab-descriptor';
+import { labLocationEnv } from '../../lab/lab-config';
 
-/** The lab descriptor's CA file, found as the console finds it (UMC_LAB_STATE, UMC_LAB_DIR, default). */
-/** The running lab's descriptor (lab.json), found as the console finds it. */
-export function labDescriptor(): { caFile: string; cmsFile?: string; forests: Array<{ host: string; role: string }> } {
-  const path = process.env.UMC_LAB_STATE ?? join(process.env.UMC_LAB_DIR ?? '/var/lib/umc-lab', 'lab.json');
-  if (!existsSync(path)) throw new Error('The lab is not up: run npm run lab -- up --forests 2');
-  return JSON.parse(readFileSync(path, 'utf8')) as { caFile: string; cmsFile?: string; forests: Array<{ host: string; role: string }> };
+/** The running lab's descriptor (lab.json), found as the console started by global-setup.ts finds it. */
+export function labDescriptor(): LabDescriptor {
+  const lab = readLabDescriptor({ ...process.env, ...labLocationEnv() }, { packaged: false });
+  if (!lab) throw new Error('The lab is not up: run npm run lab -- up --forests 2');
+  return lab;
 }
 
 /**

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 
 const cli = join(import.meta.dirname, '../../../out/main/cli.js');
 
-/** The variables that locate the lab, passed through so the CLI finds the same lab as the tests. */
+/** The variables that locate the lab (set by support/lab-location.ts), passed through so the CLI finds the same lab as the tests. */
 function labEnvironment(): NodeJS.ProcessEnv {
   return Object.fromEntries(['UMC_LAB_DIR', 'UMC_LAB_STATE'].flatMap((k) => (process.env[k] ? [[k, process.env[k]]] : [])));
 }

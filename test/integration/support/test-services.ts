@@ -12,9 +12,9 @@ import { noVault } from '../../../electron/services/profiles/secret-vault';
 
 export const quietLogger: Logger = { info: () => undefined, warn: () => undefined, error: () => undefined };
 
-/** The running lab's descriptor; fails loudly when the lab is not up (run npm run lab -- up). */
+/** The running lab's descriptor (located by support/lab-location.ts); fails loudly when the lab is not up (run npm run lab -- up). */
 export function requireLab(): LabDescriptor {
-  const lab = readLabDescriptor(process.env);
+  const lab = readLabDescriptor(process.env, { packaged: false });
   if (!lab) throw new Error('The lab is not up: run `npm run lab -- up --forests 2` first (npm test does this).');
   return lab;
 }
