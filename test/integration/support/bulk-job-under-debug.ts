@@ -20,7 +20,7 @@ async function main(): Promise<void> {
   const { services } = createTestServices(process.env);
   try {
     await services.connections.connect('lab-exchadmin');
-    const summary = services.enablement.import({ fileName: 'pins.csv', content: csvBase64! });
+    const summary = await services.enablement.import({ fileName: 'pins.csv', content: csvBase64! });
     const validation = await services.enablement.validate({ importId: summary.importId, profile: 'lab-exchadmin', mapping: summary.mapping, proposeExtensions: false });
     const job = await services.enablement.start({ importId: validation.importId, dryRun: true, concurrency: 2 });
     const done = await services.enablement.wait(job.jobId);
