@@ -2,10 +2,12 @@ import { connectProfile, disconnectAll, expandNode, goTo, openConsole, screensho
 import { expect, test } from './support/test';
 
 test('create an SA contact from Redmond\'s access number and an AA contact for RedmondAA, then see them in the topology', async ({ page }) => {
+  // The first topology read starts the lab's PowerShell sessions, slow on a busy machine.
+  test.setTimeout(120_000);
   await openConsole(page);
   await connectProfile(page, 'lab-umadmin');
   await goTo(page, 'contacts');
-  await expect(page.getByTestId('contact-group-dp-Redmond')).toBeVisible();
+  await expect(page.getByTestId('contact-group-dp-Redmond')).toBeVisible({ timeout: 45_000 });
 
   // RedmondAA already has an AA contact for its only pilot number: remove it first (the delete flow).
   await page.getByTestId('delete-sip:RedmondAA@contoso.test').click();
@@ -98,12 +100,15 @@ test('create an SA contact from Redmond\'s access number and an AA contact for R
 
 for (const language of ['en', 'zh-TW'] as const) {
   test(`the contact dialog proposes "<dial plan> Subscriber Access", warns before writing, refuses a number in use as such, and edit moves the pool (${language})`, async ({ page }) => {
+    // Reading the topology (first, and again after each write) starts the lab's PowerShell sessions, slow on a busy machine.
+    test.setTimeout(180_000);
+    const topologyRead = { timeout: 45_000 };
     const shot = (name: string) => screenshot(page, language === 'en' ? name : `${name}-${language}`);
     await openConsole(page);
     await connectProfile(page, 'lab-umadmin');
     await setLanguage(page, language);
     await goTo(page, 'contacts');
-    await expect(page.getByTestId('contact-group-dp-Redmond')).toBeVisible();
+    await expect(page.getByTestId('contact-group-dp-Redmond')).toBeVisible(topologyRead);
 
     await page.getByTestId('contact-new').click();
     await page.getByTestId('contact-type-SA').click();
@@ -140,7 +145,7 @@ for (const language of ['en', 'zh-TW'] as const) {
     await page.getByTestId('contact-phone').fill('+81355550190');
     await expect(warnings.getByTestId('contact-warning-number-not-access-number')).toBeVisible();
     await submit.click();
-    await expect(page.getByTestId('contact-result')).toContainText('+81355550190');
+    await expect(page.getByTestId('contact-result')).toContainText('+81355550190', topologyRead);
     await expect(page.getByTestId('contact-row-sip:TokyoSA@contoso.test')).toBeVisible();
     await shot('contacts-created-with-warnings');
 
@@ -155,12 +160,21 @@ for (const language of ['en', 'zh-TW'] as const) {
     await expect(page.getByTestId('contact-dialog')).toContainText('Move-CsExUmContact');
     await shot('contacts-edit-pool');
     await page.getByTestId('contact-submit').click();
-    await expect(page.getByTestId('contact-row-sip:TokyoSA@contoso.test')).toContainText('pool02.contoso.test');
+    await expect(page.getByTestId('contact-row-sip:TokyoSA@contoso.test')).toContainText('pool02.contoso.test', topologyRead);
+    // Move offers the same pools, the same way.
+    await page.getByTestId('move-sip:TokyoSA@contoso.test').click();
+    await page.getByTestId('move-pool').locator('..').click();
+    await expect(page.getByTestId('move-pool-pool01.contoso.test')).toBeVisible();
+    await expect(page.getByTestId('move-pool-sba01.contoso.test')).toHaveCount(0);
+    await shot('contacts-move-pool');
+    await page.keyboard.press('Escape');
+    await page.getByTestId('move-dialog').getByRole('button', { name: language === 'en' ? 'Cancel' : '取消' }).click();
+    await expect(page.getByTestId('move-dialog')).toHaveCount(0);
 
     // Leave the lab as found.
     await page.getByTestId('delete-sip:TokyoSA@contoso.test').click();
     await page.getByTestId('delete-submit').click();
-    await expect(page.getByTestId('contact-row-sip:TokyoSA@contoso.test')).toHaveCount(0);
+    await expect(page.getByTestId('contact-row-sip:TokyoSA@contoso.test')).toHaveCount(0, topologyRead);
     await setLanguage(page, 'en');
     await disconnectAll(page);
   });
