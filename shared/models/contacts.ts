@@ -125,7 +125,7 @@ export type ContactDelete = z.infer<typeof contactDeleteSchema>;
 /**
  * What the admin is warned of before a contact is written, and may still go ahead with, because
  * Microsoft allows it (the reasons are with each check in contacts-service.ts). Texts from the
- * contacts locale by code (result.warnings).
+ * contacts locale by code (warnings).
  */
 export const contactWarningCodes = [
   'number-not-access-number',
