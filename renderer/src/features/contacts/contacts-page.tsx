@@ -36,7 +36,8 @@ import { CodeBlock } from '../../components/code-block';
 import { ErrorAlert } from '../../components/error-alert';
 import { NotConnected } from '../../components/not-connected';
 import { Page } from '../../components/page';
-import { ConflictDetails } from './conflict-details';
+import { ContactError } from './contact-error';
+import { useWarningText } from './contact-texts';
 import { ContactDialog } from './contact-dialog';
 import { MoveDialog } from './move-dialog';
 import { monospaceFont } from '../../app/theme';
@@ -63,6 +64,7 @@ function ContactsView({ connectedKey }: { connectedKey: string }) {
   const options = useCall('contacts.options', {}, connectedKey);
   const [dialog, setDialog] = useState<Dialogs>();
   const [result, setResult] = useState<{ text: string; warnings: string[]; command?: string }>();
+  const warningText = useWarningText();
   useEvent('topology.changed', () => {
     void list.reload();
     void options.reload();
@@ -71,7 +73,7 @@ function ContactsView({ connectedKey }: { connectedKey: string }) {
   const groups = useMemo(() => groupContacts(list.data ?? [], (key, o) => String(t(key, o ?? {}))), [list.data, t]);
   const done = (message: string) => (r: ContactWriteResult) => {
     setDialog(undefined);
-    setResult({ text: t(message, { route: t(`result.routes.${r.route}`) }), warnings: r.warnings.map((w) => t(`result.warnings.${w.code}`, w.params)), command: r.command });
+    setResult({ text: t(message, { route: t(`result.routes.${r.route}`) }), warnings: r.warnings.map(warningText), command: r.command });
     void list.reload();
   };
   const noLync = options.data && options.data.forests.length === 0;
@@ -101,9 +103,13 @@ function ContactsView({ connectedKey }: { connectedKey: string }) {
         {result && (
           <Alert severity={result.warnings.length ? 'warning' : 'success'} onClose={() => setResult(undefined)} data-testid="contact-result">
             <Box>{result.text}</Box>
-            {result.warnings.map((w) => (
-              <Box key={w}>{w}</Box>
-            ))}
+            {result.warnings.length > 0 && (
+              <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
+                {result.warnings.map((w) => (
+                  <li key={w}>{w}</li>
+                ))}
+              </Box>
+            )}
             {result.command && <Box sx={{ fontFamily: monospaceFont, fontSize: 12, mt: 0.5 }}>{result.command}</Box>}
           </Alert>
         )}
@@ -176,8 +182,8 @@ function ContactsView({ connectedKey }: { connectedKey: string }) {
           </Paper>
         ))}
       </Stack>
-      {dialog?.kind === 'new' && options.data && <ContactDialog options={options.data} takenSipAddresses={(list.data ?? []).map((c) => c.sipAddress ?? '')} onClose={() => setDialog(undefined)} onDone={done('result.created')} />}
-      {dialog?.kind === 'edit' && options.data && <ContactDialog options={options.data} contact={dialog.contact} onClose={() => setDialog(undefined)} onDone={done('result.updated')} />}
+      {dialog?.kind === 'new' && options.data && <ContactDialog options={options.data} existing={list.data ?? []} onClose={() => setDialog(undefined)} onDone={done('result.created')} />}
+      {dialog?.kind === 'edit' && options.data && <ContactDialog options={options.data} existing={list.data ?? []} contact={dialog.contact} onClose={() => setDialog(undefined)} onDone={done('result.updated')} />}
       {dialog?.kind === 'move' && options.data && <MoveDialog contact={dialog.contact} options={options.data} onClose={() => setDialog(undefined)} onDone={done('result.moved')} />}
       {dialog?.kind === 'delete' && <DeleteDialog contact={dialog.contact} onClose={() => setDialog(undefined)} onDone={done('result.deleted')} />}
       {dialog?.kind === 'raw' && <RawDialog contact={dialog.contact} onClose={() => setDialog(undefined)} />}
@@ -210,7 +216,7 @@ function DeleteDialog({ contact, onClose, onDone }: { contact: ContactItem; onCl
     <Dialog open onClose={onClose} data-testid="delete-dialog">
       <DialogTitle>{t('delete.title', { name: contact.displayName })}</DialogTitle>
       <DialogContent>
-        {error?.code === 'CONFLICT' ? <ConflictDetails error={error} /> : <ErrorAlert error={error} />}
+        <ContactError error={error} testId="delete-error" />
         <Typography>{t('delete.body', { number: contact.phoneNumber })}</Typography>
       </DialogContent>
       <DialogActions>
