@@ -79,6 +79,17 @@ describe('RFC 4514 distinguished names', () => {
     expect(isDnWithin('CN=x,OU=Laboratory,DC=contoso,DC=test', 'OU=Lab,DC=contoso,DC=test')).toBe(false);
   });
 
+  it('is not fooled by a crafted DN', () => {
+    // An object named "x,OU=Lab" directly under the domain: its DN ends in the text ",OU=Lab,DC=…".
+    expect(isDnWithin('CN=x\\,OU=Lab,DC=contoso,DC=test', 'OU=Lab,DC=contoso,DC=test')).toBe(false);
+    expect(isDnWithin('CN=x\\2c OU=Lab,DC=contoso,DC=test', 'OU=Lab,DC=contoso,DC=test')).toBe(false);
+    // A multi-valued RDN is not its first component.
+    expect(isDnWithin('CN=x,OU=Lab+CN=y,DC=contoso,DC=test', 'OU=Lab,DC=contoso,DC=test')).toBe(false);
+    expect(dnEquals('OU=Lab+CN=y,DC=contoso,DC=test', 'OU=Lab,DC=contoso,DC=test')).toBe(false);
+    expect(isDnWithin('CN=x,OU=Lab,DC=contoso,DC=test', 'OU=Lab,DC=contoso,DC=test,DC=extra')).toBe(false);
+    expect(isDnWithin('not a dn', 'OU=Lab,DC=contoso,DC=test')).toBe(false);
+  });
+
   it('rejects malformed DNs', () => {
     expect(() => parseDn('no equals sign')).toThrow();
     expect(() => parseDn('CN=dangling\\')).toThrow();

@@ -50,11 +50,14 @@ export function escapeDnValue(value: string): string {
 export interface Rdn {
   type: string;
   value: string;
+  /** The further components of a multi-valued RDN (`a=1+b=2` → `b=2`), as written. AD uses none. */
+  more?: string;
 }
 
 /**
- * Parses a DN into its RDNs with values unescaped. Multi-valued RDNs (`a=1+b=2`) are kept as the
- * first component only, which is all AD uses. Throws on malformed input.
+ * Parses a DN into its RDNs with values unescaped. Of a multi-valued RDN (`a=1+b=2`) the first
+ * component is parsed and the rest kept as written (`more`), so that no comparison mistakes
+ * `CN=a+OU=x` for `CN=a`. Throws on malformed input.
  */
 export function parseDn(dn: string): Rdn[] {
   const rdns: Rdn[] = [];
@@ -104,11 +107,14 @@ export function parseDn(dn: string): Rdn[] {
       while (units.length > 0 && !units[units.length - 1]!.escaped && units[units.length - 1]!.byte === 0x20) units.pop();
     }
     const value = Buffer.from(units.map((u) => u.byte)).toString('utf8');
-    // Skip extra components of a multi-valued RDN.
-    while (i < n && dn[i] === '+') {
+    // Keep the further components of a multi-valued RDN as written.
+    let more = '';
+    if (i < n && dn[i] === '+') {
+      const start = i + 1;
       while (i < n && dn[i] !== ',' && dn[i] !== ';') i += dn[i] === '\\' ? 2 : 1;
+      more = dn.slice(start, i);
     }
-    rdns.push({ type: type.trim(), value });
+    rdns.push(more ? { type: type.trim(), value, more } : { type: type.trim(), value });
     if (i < n) i++; // ',' or ';'
   }
   return rdns;
@@ -116,7 +122,7 @@ export function parseDn(dn: string): Rdn[] {
 
 /** Builds a DN from RDNs, escaping every value. */
 export function formatDn(rdns: Rdn[]): string {
-  return rdns.map((r) => `${r.type}=${escapeDnValue(r.value)}`).join(',');
+  return rdns.map((r) => `${r.type}=${escapeDnValue(r.value)}${r.more ? `+${r.more}` : ''}`).join(',');
 }
 
 /** `CN=<escaped name>,<parent>` — the only way the console composes a child DN. */
@@ -137,7 +143,7 @@ export function rdnValue(dn: string): string {
 
 /** A canonical form for comparing DNs: parsed, lower-cased, re-escaped. */
 export function normalizeDn(dn: string): string {
-  return formatDn(parseDn(dn).map((r) => ({ type: r.type.toLowerCase(), value: r.value.toLowerCase() })));
+  return formatDn(parseDn(dn).map((r) => ({ type: r.type.toLowerCase(), value: r.value.toLowerCase(), more: r.more?.toLowerCase() })));
 }
 
 export function dnEquals(a: string, b: string): boolean {
@@ -148,11 +154,25 @@ export function dnEquals(a: string, b: string): boolean {
   }
 }
 
-/** True when `dn` is `ancestor` or lies below it. */
+/**
+ * True when `dn` is `ancestor` or lies below it, compared RDN by RDN: a string suffix test would
+ * take `CN=x\,OU=Target,DC=contoso` (an object named "x,OU=Target" directly under the domain)
+ * for an object inside OU=Target.
+ */
 export function isDnWithin(dn: string, ancestor: string): boolean {
-  const d = normalizeDn(dn);
-  const a = normalizeDn(ancestor);
-  return d === a || d.endsWith(`,${a}`);
+  let d: Rdn[];
+  let a: Rdn[];
+  try {
+    d = parseDn(dn);
+    a = parseDn(ancestor);
+  } catch {
+    return false;
+  }
+  if (a.length > d.length) return false;
+  const tail = d.slice(d.length - a.length);
+  const same = (x: Rdn, y: Rdn) =>
+    x.type.toLowerCase() === y.type.toLowerCase() && x.value.toLowerCase() === y.value.toLowerCase() && (x.more ?? '').toLowerCase() === (y.more ?? '').toLowerCase();
+  return tail.every((r, i) => same(r, a[i]!));
 }
 
 /** `DC=contoso,DC=test` → `contoso.test`. */
