@@ -77,12 +77,12 @@ interface Term {
 /** The Terms table of docs/zh-tw-glossary.md. */
 function glossary(): Term[] {
   const text = readFileSync(join(repo, 'docs/zh-tw-glossary.md'), 'utf8');
-  const section = text.split('## Terms')[1].split('\n## ')[0];
+  const section = (text.split('## Terms')[1] ?? '').split('\n## ')[0] ?? '';
   return section
     .split('\n')
     .filter((line) => line.startsWith('| ') && !line.startsWith('| English') && !line.startsWith('|---'))
     .map((line) => {
-      const [en, zh, avoid] = line.split('|').slice(1, 4).map((c) => c.trim());
+      const [en = '', zh = '', avoid = ''] = line.split('|').slice(1, 4).map((c) => c.trim());
       return { en, zh, avoid: avoid ? avoid.split(/,\s*/) : [] };
     });
 }
@@ -172,7 +172,7 @@ describe('English plurals', () => {
       .filter(({ key, en }) => {
         if (PLURAL.test(key)) return false;
         return [...en.matchAll(/(\{\{\w+\}\}) ([A-Za-z-]+)/g)].some(
-          ([, value, word]) => NUMBER.test(value) && /s$/.test(word) && !notNouns.has(word),
+          ([, value = '', word = '']) => NUMBER.test(value) && /s$/.test(word) && !notNouns.has(word),
         );
       })
       .map(({ where, en }) => `${where}: ${en}`);
