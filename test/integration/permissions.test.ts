@@ -6,7 +6,7 @@ import { DirectorySession as Session } from '../../electron/services/directory/d
 import { SdFlags, SdFlagsControl } from '../../electron/services/directory/sd-flags-control';
 import { readObjectDacl } from '../../electron/services/permissions/dacl-store';
 import { AceFlag, aceKey, canonicalizeAces, encodeDaclWrite, encodeSecurityDescriptor, fromSddl, parseSecurityDescriptor, SdControl, toSddl, type Ace } from '../../electron/services/permissions/security-descriptor';
-import { dnEquals } from '../../electron/services/directory/ldap-escape';
+import { dnEquals } from '../../shared/dn';
 import { createTestServices, openLabSession } from './support/test-services';
 import { runCli } from './support/cli';
 

@@ -1,17 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  childDn,
-  dnEquals,
-  escapeDnValue,
-  escapeFilterValue,
-  filter,
-  formatDn,
-  isDnWithin,
-  parentDn,
-  parseDn,
-  rdnValue,
-} from '../../electron/services/directory/ldap-escape';
+import { escapeFilterValue, filter } from '../../electron/services/directory/ldap-escape';
+import { childDn, dnEquals, escapeDnValue, formatDn, isDnWithin, parentDn, parseDn, rdnValue } from '../../shared/dn';
 
 describe('RFC 4515 filter values', () => {
   it('escapes the five special characters and nothing else', () => {

@@ -104,7 +104,7 @@ describe('findings', () => {
   it('explains each finding in both languages with its values filled in', () => {
     const [finding] = computeFindings(resolveLinks([forest([dialPlan('A', { voipSecurity: 'Unsecured', uriType: 'E164' })], [], [])]));
     expect(findingText(finding!, 'en').title).toBe('A is Unsecured');
-    expect(findingText(finding!, 'zh-TW').explanation).toContain('撥號對應表 A（E164）');
+    expect(findingText(finding!, 'zh-TW').explanation).toContain('撥號對應表 A (E164)');
   });
 });
 

@@ -4,6 +4,7 @@ import { proposeContactDefaults } from '@shared/contacts/contact-values';
 import { ApiError } from '@shared/errors';
 import type { CliContext, CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
+import { parentDn } from '@shared/dn';
 
 /** `contacts list|create|update|delete`: OcsUmUtil from a terminal. */
 export function registerContactsCommand(program: Command, run: CommandRunner): void {
@@ -134,7 +135,7 @@ async function findContact(ctx: CliContext, o: Record<string, unknown>): Promise
 }
 
 function defaultOu(list: ContactItem[], forest: ContactOptions['forests'][number]): string {
-  const parents = list.filter((c) => c.forest === forest.forest).map((c) => c.dn.split(/(?<!\\),/).slice(1).join(','));
+  const parents = list.filter((c) => c.forest === forest.forest).map((c) => parentDn(c.dn));
   const best = parents.sort((a, b) => parents.filter((p) => p === b).length - parents.filter((p) => p === a).length)[0];
   if (!best) throw new ApiError('INVALID_INPUT', 'Give --ou "OU=…" (there are no UM contacts yet to take their OU from).');
   return best;

@@ -11,7 +11,7 @@ import type { Language } from '@shared/models/settings';
 import type { ConnectionManager } from '../directory/connection-manager';
 import { checklistReportHtml } from './checklist-report';
 import { whoAmI, type BoundAccount } from '../directory/account-rights';
-import { normalizeDn } from '../directory/ldap-escape';
+import { normalizeDn } from '@shared/dn';
 import type { AuditLog } from '../audit/audit-log';
 import type { OuPermissionsService } from '../permissions/ou-permissions-service';
 import type { PowerShellService } from '../powershell/powershell-service';

@@ -7,11 +7,12 @@ import type { AuditLog } from '../audit/audit-log';
 import { canCreateChild, isMember, whoAmI, writableAttributes } from '../directory/account-rights';
 import type { ConnectionManager } from '../directory/connection-manager';
 import type { DirectorySession, Modification } from '../directory/directory-session';
-import { childDn, dnEquals, escapeDnValue, filter, parentDn } from '../directory/ldap-escape';
+import { filter } from '../directory/ldap-escape';
+import { childDn, displayDn, dnEquals, domainOfDn, escapeDnValue, formatDn, parentDn, parseDn } from '@shared/dn';
 import type { PowerShellService } from '../powershell/powershell-service';
 import type { ProfileService } from '../profiles/profile-service';
-import { formatOu, toUmContact, umContactAttributes } from '../topology/forest-reader';
-import { buildLinkIndex, forestOfDn } from '../topology/resolve-links';
+import { toUmContact, umContactAttributes } from '../topology/forest-reader';
+import { buildLinkIndex } from '../topology/resolve-links';
 import type { TopologyService } from '../topology/topology-service';
 import { isValidE164, isValidSipAddress, numberDigits } from '@shared/contacts/contact-values';
 import { contactAttributes } from './contact-recipe';
@@ -57,7 +58,7 @@ export class ContactsService {
         return {
           profile: f.profile,
           forest: f.forest,
-          ous: ous.map((o) => ({ dn: o.dn, path: formatOu(o.dn) })).sort((a, b) => a.path.localeCompare(b.path)),
+          ous: ous.map((o) => ({ dn: o.dn, path: displayDn(o.dn) })).sort((a, b) => a.path.localeCompare(b.path)),
           pools: f.lync!.pools.filter(isContactHome).map((p) => ({ fqdn: p.fqdn, kind: p.kind, product: p.product })),
           templates: listContacts(topology)
             .filter((c) => c.forest === f.forest && c.kind !== 'Unknown' && !c.problems.some((p) => p.severity === 'error'))
@@ -262,10 +263,10 @@ export class ContactsService {
     if (input.targetOuDn && !dnEquals(parentDn(dn), input.targetOuDn)) {
       if (!(await session.read(input.targetOuDn, ['1.1']))) throw new ApiError('NOT_FOUND', `The organizational unit does not exist: ${input.targetOuDn}.`);
       if (!(await canCreateChild(session, input.targetOuDn, 'contact'))) throw await this.refusal(session, 'move', input.targetOuDn);
-      const rdn = dn.split(/(?<!\\),/)[0]!;
+      const rdn = formatDn(parseDn(dn).slice(0, 1));
       const target = `${rdn},${input.targetOuDn}`;
       try {
-        await this.audited(input.profile, session, 'contact.move-ou', dn, 'ldap', before, { ...before, ou: formatOu(input.targetOuDn) }, () => session.rename(dn, rdn, input.targetOuDn));
+        await this.audited(input.profile, session, 'contact.move-ou', dn, 'ldap', before, { ...before, ou: displayDn(input.targetOuDn) }, () => session.rename(dn, rdn, input.targetOuDn));
       } catch (error) {
         if (error instanceof ApiError && error.code === 'ACCESS_DENIED') throw await this.refusal(session, 'move', input.targetOuDn);
         throw error;
@@ -305,10 +306,10 @@ export class ContactsService {
     const dn = `OU=${escapeDnValue(name)},${parent}`;
     if (!(await canCreateChild(session, parent, 'organizationalUnit'))) {
       const account = await whoAmI(session);
-      throw new ApiError('ACCESS_DENIED', `${account.name} may not create organizational units in ${formatOu(parent)}. Ask a domain admin to create it or to delegate "Create Organizational Unit objects" there.`);
+      throw new ApiError('ACCESS_DENIED', `${account.name} may not create organizational units in ${displayDn(parent)}. Ask a domain admin to create it or to delegate "Create Organizational Unit objects" there.`);
     }
     await this.audited(profile, session, 'ou.create', dn, 'ldap', undefined, { dn }, () => session.add(dn, { objectClass: 'organizationalUnit' }));
-    return { dn, path: formatOu(dn) };
+    return { dn, path: displayDn(dn) };
   }
 
   private route(profile: string, requested: ContactRoute): ContactRoute {
@@ -367,7 +368,7 @@ export class ContactsService {
     }
     // Refused: AD names an object by its CN, unique in its container; the name is the new contact's CN.
     if (state.newDn && (await session.read(state.newDn, ['1.1']))) {
-      refusals.push({ code: 'name-taken', field: 'name', message: `An object named "${state.name}" already exists in ${formatOu(parentDn(state.newDn))}. Give the contact another name.`, params: { name: state.name, ou: formatOu(parentDn(state.newDn)), holderDn: state.newDn } });
+      refusals.push({ code: 'name-taken', field: 'name', message: `An object named "${state.name}" already exists in ${displayDn(parentDn(state.newDn))}. Give the contact another name.`, params: { name: state.name, ou: displayDn(parentDn(state.newDn)), holderDn: state.newDn } });
     }
     // Refused: only the pools OcsUmUtil offers [S1] and Lync can move a contact to [S25].
     if (changed.includes('poolFqdn') && state.poolFqdn) {
@@ -410,7 +411,7 @@ export class ContactsService {
     const account = await whoAmI(session);
     const missing = REQUIRED_GROUPS.filter((g) => !isMember(account, g));
     const grants = await this.describeOuGrants?.(session, ouDn).catch(() => undefined);
-    const where = formatOu(ouDn);
+    const where = displayDn(ouDn);
     const what = { create: `create contacts in ${where}`, move: `move contacts into ${where}`, edit: `change ${attributes.join(', ')} on contacts in ${where}`, delete: `delete contacts in ${where}` }[action];
     const parts = [`${account.name} may not ${what}.`];
     if (missing.length) parts.push(`The account is not in ${missing.join(' or ')}; managing SA/AA contacts needs both RTCUniversalServerAdmins and RTCUniversalUserAdmins.`);
@@ -452,7 +453,7 @@ function itemFor(c: UmContact, topology: Topology, profile: string): ContactItem
   const all = topology.forests.flatMap((f) => f.contacts);
   // The target named by msDS-SourceObjectDN, or the dial plan named by otherIpPhone's phone
   // context, which Exchange builds as <dial plan>.<forest FQDN> [S11].
-  const targetForest = c.targetDn ? forestOfDn(c.targetDn) : c.phoneContext?.split('.').slice(1).join('.').toLowerCase();
+  const targetForest = c.targetDn ? domainOfDn(c.targetDn) : c.phoneContext?.split('.').slice(1).join('.').toLowerCase();
   const elsewhere = !c.target && !!targetForest && !connected.has(targetForest);
   if (elsewhere) problems.push({ code: 'target-other-forest', severity: 'info', params: { target: c.targetDn ?? c.phoneContext ?? '', forest: targetForest } });
   else if (c.targetDn && !c.target) problems.push({ code: 'target-missing', severity: 'error', params: { target: c.targetDn } });

@@ -6,7 +6,7 @@ import type { DirectoryEndpoint } from '@shared/models/profile';
 import { ApiError } from '@shared/errors';
 import { binaryAttributeNames, DirEntry } from './dir-entry';
 import { isConnectionLost, toDirectoryError } from './directory-errors';
-import { dnToDnsName } from './ldap-escape';
+import { dnToDnsName } from '@shared/dn';
 import { bindWithKerberos } from './kerberos-bind';
 import { probeCertificate } from './tls-probe';
 

@@ -12,7 +12,7 @@ import type {
 } from '@shared/models/gateways';
 import type { DialPlan, ExchangeOrg, IpGateway, LyncPool } from '@shared/models/topology';
 import { renderCommand } from '@shared/powershell/render-command';
-import { childDn, normalizeDn, rdnValue } from '../directory/ldap-escape';
+import { childDn, normalizeDn, rdnValue } from '@shared/dn';
 import { AceFlag, AceType, type Ace } from '../permissions/security-descriptor';
 import { keptByGetUcPool, messageWaitingFor } from '../topology/open-items';
 

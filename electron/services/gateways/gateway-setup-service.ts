@@ -13,7 +13,7 @@ import { renderCommand } from '@shared/powershell/render-command';
 import type { AuditLog } from '../audit/audit-log';
 import type { ConnectionManager } from '../directory/connection-manager';
 import type { DirectorySession } from '../directory/directory-session';
-import { childDn, dnEquals } from '../directory/ldap-escape';
+import { childDn, dnEquals } from '@shared/dn';
 import { readObjectDacl, writeExplicitDacl, type ReadDacl } from '../permissions/dacl-store';
 import { resolveGroupSid } from '../permissions/recipe-resolver';
 import { addAces, toSddl } from '../permissions/security-descriptor';

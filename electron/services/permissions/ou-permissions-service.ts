@@ -7,10 +7,9 @@ import type { ConnectionManager } from '../directory/connection-manager';
 import { guidToString, sidToString } from '../directory/dir-entry';
 import type { DirEntry } from '../directory/dir-entry';
 import type { DirectorySession } from '../directory/directory-session';
-import { dnEquals, isDnWithin, parentDn, rdnValue } from '../directory/ldap-escape';
+import { displayDn, dnEquals, isDnWithin, parentDn, rdnValue } from '@shared/dn';
 import { SdFlags, SdFlagsControl } from '../directory/sd-flags-control';
 import type { PowerShellService } from '../powershell/powershell-service';
-import { formatOu } from '../topology/forest-reader';
 import { deniedBy, planGrantAces, planRevokeAces, type CoverageSchema, type RevokePlan } from './ace-coverage';
 import { ouObjectTypes, recipeEntryKey, recipeFor, type OuObjectType } from './ou-permission-recipes';
 import { coverageSchema, resolveRecipe, type ResolvedEntry } from './recipe-resolver';
@@ -122,7 +121,7 @@ export class OuPermissionsService {
    */
   async grant(profile: string, ouDn: string, types: OuObjectType[], route: 'ldap' | 'powershell', children: string[] = [], previewed?: string): Promise<PermissionWriteResult> {
     for (const child of children) {
-      if (dnEquals(child, ouDn) || !isDnWithin(child, ouDn)) throw new ApiError('INVALID_INPUT', `${formatOu(child)} is not an OU below ${formatOu(ouDn)}; only OUs below the one granted can be included.`);
+      if (dnEquals(child, ouDn) || !isDnWithin(child, ouDn)) throw new ApiError('INVALID_INPUT', `${displayDn(child)} is not an OU below ${displayDn(ouDn)}; only OUs below the one granted can be included.`);
     }
     const result = await this.grantOne(profile, ouDn, types, route, previewed);
     if (children.length === 0) return result;
@@ -230,7 +229,7 @@ export class OuPermissionsService {
     const explicitKeys = (aces: Ace[]) => aces.filter((a) => !(a.flags & AceFlag.INHERITED)).map(aceKey).sort().join('\n');
     const expected = parseSecurityDescriptor(Buffer.from(after.dacl, 'base64'));
     if (!force && explicitKeys(current.aces) !== explicitKeys(expected.dacl?.aces ?? [])) {
-      throw new ApiError('CONFLICT', `The DACL of ${formatOu(entry.target)} changed after that entry; restoring would also undo the later changes. Restore the newer entries first, or restore anyway.`, { auditId });
+      throw new ApiError('CONFLICT', `The DACL of ${displayDn(entry.target)} changed after that entry; restoring would also undo the later changes. Restore the newer entries first, or restore anyway.`, { auditId });
     }
     const target = parseSecurityDescriptor(Buffer.from(before.dacl, 'base64'));
     const changed = [...removeAces(current.aces, target.dacl?.aces ?? []).aces, ...removeAces(target.dacl?.aces ?? [], current.aces).aces].filter((a) => !(a.flags & AceFlag.INHERITED));
@@ -244,7 +243,7 @@ export class OuPermissionsService {
     const granted: string[] = [];
     // By what the entries allow, so a grant written another way (or a broader delegation) counts.
     for (const type of ouObjectTypes) if (missingEntries(dacl.aces, await resolveRecipe(session, [type]), schema).length === 0) granted.push(type);
-    const where = formatOu(ouDn);
+    const where = displayDn(ouDn);
     const parts = [granted.length ? `${where} has Grant-CsOUPermission for ${granted.join(', ')}.` : `${where} has no Grant-CsOUPermission grant.`];
     if (dacl.protected) parts.push('Its DACL is protected (inheritance off), so grants on parent OUs do not reach it.');
     return parts.join(' ');
@@ -293,9 +292,9 @@ export class OuPermissionsService {
       }
     } catch (error) {
       record('failed', undefined, error instanceof Error ? error.message : String(error));
-      if (error instanceof ApiError && error.code === 'CONFLICT') throw changedSinceRead(formatOu(ouDn));
+      if (error instanceof ApiError && error.code === 'CONFLICT') throw changedSinceRead(displayDn(ouDn));
       if (error instanceof ApiError && error.code === 'ACCESS_DENIED') {
-        throw new ApiError('ACCESS_DENIED', `${session.identity} may not change the permissions of ${formatOu(ouDn)}. Changing OU permissions needs "Modify permissions" on the OU: Domain Admins have it, or a delegation. Nothing was written.`);
+        throw new ApiError('ACCESS_DENIED', `${session.identity} may not change the permissions of ${displayDn(ouDn)}. Changing OU permissions needs "Modify permissions" on the OU: Domain Admins have it, or a delegation. Nothing was written.`);
       }
       throw error;
     }
@@ -310,7 +309,7 @@ export class OuPermissionsService {
   private async readDacl(session: DirectorySession, dn: string, previewed?: string): Promise<ReadDacl> {
     const dacl = await readObjectDacl(session, dn);
     if (!dacl) throw new ApiError('NOT_FOUND', `The OU does not exist or its permissions cannot be read: ${dn}.`);
-    if (previewed !== undefined && daclVersion(dacl) !== previewed) throw changedSinceRead(formatOu(dn), 'you previewed');
+    if (previewed !== undefined && daclVersion(dacl) !== previewed) throw changedSinceRead(displayDn(dn), 'you previewed');
     return dacl;
   }
 
@@ -329,7 +328,7 @@ export class OuPermissionsService {
   }
 
   private async ouNode(session: DirectorySession, dn: string, dacl: ReadDacl): Promise<OuNode> {
-    return { dn, name: rdnValue(dn), path: formatOu(dn), parentDn: parentDn(dn), protected: dacl.protected };
+    return { dn, name: rdnValue(dn), path: displayDn(dn), parentDn: parentDn(dn), protected: dacl.protected };
   }
 
   /**
@@ -389,8 +388,8 @@ export class OuPermissionsService {
 
   private warnings(ouDn: string, dacl: ReadDacl, descendants: Array<{ node: OuNode }>): PermissionPreview['warnings'] {
     const warnings: PermissionPreview['warnings'] = [];
-    if (dacl.protected) warnings.push({ code: 'inheritance-off', params: { ou: formatOu(ouDn) } });
-    for (const child of descendants) if (child.node.protected) warnings.push({ code: 'child-blocks-inheritance', params: { ou: child.node.path, parent: formatOu(ouDn) } });
+    if (dacl.protected) warnings.push({ code: 'inheritance-off', params: { ou: displayDn(ouDn) } });
+    for (const child of descendants) if (child.node.protected) warnings.push({ code: 'child-blocks-inheritance', params: { ou: child.node.path, parent: displayDn(ouDn) } });
     return warnings;
   }
 
@@ -462,7 +461,7 @@ export class OuPermissionsService {
 function toOuNode(e: DirEntry): OuNode {
   const sd = e.getBuffer('nTSecurityDescriptor');
   const control = sd ? sd.readUInt16LE(2) : 0;
-  return { dn: e.dn, name: e.get('ou') ?? rdnValue(e.dn), path: formatOu(e.dn), parentDn: parentDn(e.dn), protected: (control & SdControl.DACL_PROTECTED) !== 0 };
+  return { dn: e.dn, name: e.get('ou') ?? rdnValue(e.dn), path: displayDn(e.dn), parentDn: parentDn(e.dn), protected: (control & SdControl.DACL_PROTECTED) !== 0 };
 }
 
 /**

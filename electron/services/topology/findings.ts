@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { DialPlan, Finding, FindingCode, FindingSeverity, ForestTopology, ObjectRef } from '@shared/models/topology';
-import { normalizeDn } from '../directory/ldap-escape';
+import { normalizeDn } from '@shared/dn';
 import { keptByGetUcPool } from './open-items';
 import { securityFor, umServicesFor } from './um-servers';
 

@@ -2,7 +2,7 @@ import type { AutoAttendant, DialPlan, ExchangeOrg, ExchangeRole, ExchangeServer
 import { ApiError } from '@shared/errors';
 import type { DirEntry } from '../directory/dir-entry';
 import type { DirectorySession } from '../directory/directory-session';
-import { normalizeDn, parentDn, parseDn, rdnValue } from '../directory/ldap-escape';
+import { displayDn, normalizeDn, parentDn, parseDn, rdnValue } from '@shared/dn';
 import { parseExchangeVersion } from './exchange-version';
 import { contactCnForm, decodePoolVersion, poolKind, UM_SERVER_DIAL_PLAN_LINK } from './open-items';
 import { APP_EXUM_PREFIX, OPTION_FLAG } from '../contacts/contact-recipe';
@@ -294,7 +294,7 @@ export function toUmContact(e: DirEntry, forest: string): UmContact {
     phoneNumber: e.get('telephoneNumber') ?? line,
     poolServiceDn: e.get('msRTCSIP-PrimaryHomeServer'),
     targetDn: e.get('msDS-SourceObjectDN'),
-    ou: formatOu(parentDn(e.dn)),
+    ou: displayDn(parentDn(e.dn)),
     cnForm: contactCnForm(e.dn),
     whenChanged: e.get('whenChanged'),
     version: e.get('uSNChanged'),
@@ -311,10 +311,3 @@ export function exumPhoneContext(otherIpPhone: string): string | undefined {
   return match?.[1];
 }
 
-/** `OU=UM Contacts,OU=Lab,DC=contoso,DC=test` as admins read it: contoso.test/Lab/UM Contacts. */
-export function formatOu(dn: string): string {
-  const rdns = parseDn(dn);
-  const domain = rdns.filter((r) => r.type.toLowerCase() === 'dc').map((r) => r.value).join('.');
-  const path = rdns.filter((r) => r.type.toLowerCase() !== 'dc').map((r) => r.value).reverse();
-  return [domain, ...path].join('/');
-}

@@ -1,5 +1,5 @@
 import type { ForestTopology, ObjectRef, UmContact } from '@shared/models/topology';
-import { normalizeDn } from '../directory/ldap-escape';
+import { normalizeDn } from '@shared/dn';
 import { classifyUmContact } from './open-items';
 
 type AutoAttendantRef = ObjectRef & { dialPlanDn?: string };
@@ -122,9 +122,4 @@ function safeNormalize(dn: string): string {
   } catch {
     return dn.toLowerCase();
   }
-}
-
-/** The forest a DN belongs to, from its DC= components (for "in a forest that is not connected"). */
-export function forestOfDn(dn: string): string {
-  return (dn.match(/DC=([^,]+)/gi) ?? []).map((p) => p.slice(3)).join('.').toLowerCase();
 }

@@ -1,5 +1,5 @@
 import type { DialPlan, ExchangeOrg, ExchangeServer, UmStartupMode } from '@shared/models/topology';
-import { normalizeDn } from '../directory/ldap-escape';
+import { normalizeDn } from '@shared/dn';
 
 /**
  * Step 5 of the integration (docs/domain.md §1), as one pure computation the findings and the

@@ -1,6 +1,7 @@
 import { guidToString, type DirEntry } from '../../directory/dir-entry';
 import type { DirectorySession } from '../../directory/directory-session';
-import { escapeFilterValue, isDnWithin } from '../../directory/ldap-escape';
+import { escapeFilterValue } from '../../directory/ldap-escape';
+import { isDnWithin } from '@shared/dn';
 import { identityFilterTerms, indexKeys, lookupKeys, resolveIdentity, type ForestDomain, type IdentityMatch } from './identity-resolution';
 import type { Holders, UserFacts } from './row-rules';
 

@@ -1,5 +1,6 @@
 import { guidToBytes } from '../../directory/dir-entry';
-import { dnEquals, dnToDnsName, escapeFilterValue, normalizeDn, parseDn } from '../../directory/ldap-escape';
+import { escapeFilterValue } from '../../directory/ldap-escape';
+import { dnEquals, dnToDnsName, normalizeDn, parseDn } from '@shared/dn';
 import { isSmtpAddress } from './uri-rules';
 
 /**

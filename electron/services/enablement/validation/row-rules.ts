@@ -1,6 +1,6 @@
 import type { RowMessage, RowStatus, RowValues } from '@shared/models/enablement';
 import type { UriType } from '@shared/models/topology';
-import { rdnValue } from '../../directory/ldap-escape';
+import { rdnValue } from '@shared/dn';
 import type { IdentityKeys, IdentityMatch } from './identity-resolution';
 import { checkPin, type PinPolicy } from './pin-rules';
 import { isE164Shaped, isNumber, isSmtpAddress, normalizeSri, splitExtensions } from './uri-rules';

@@ -27,6 +27,7 @@ import { useWarningText } from './contact-texts';
 import { PoolSelect } from './pool-select';
 import { ShapeDifferences } from './shape-differences';
 import { NewOuDialog } from './new-ou-dialog';
+import { dnEquals, parentDn } from '@shared/dn';
 
 interface Props {
   options: ContactOptions;
@@ -59,7 +60,7 @@ export function ContactDialog({ options, contact, existing = [], onClose, onDone
   const [phone, setPhone] = useState(contact?.phoneNumber ?? '');
   const [phoneTouched, setPhoneTouched] = useState(editing);
   const [pool, setPool] = useState(contact ? (contact.pool?.name ?? '') : (forest?.pools[0]?.fqdn ?? ''));
-  const [ouDn, setOuDn] = useState(contact ? contact.dn.split(/(?<!\\),/).slice(1).join(',') : defaultOu(forest));
+  const [ouDn, setOuDn] = useState(contact ? parentDn(contact.dn) : defaultOu(forest));
   const [route, setRoute] = useState<ContactRoute>('ldap');
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
@@ -273,7 +274,7 @@ export function ContactDialog({ options, contact, existing = [], onClose, onDone
                 <Autocomplete
                   sx={{ flex: 1 }}
                   options={ous}
-                  value={ous.find((o) => o.dn === ouDn) ?? null}
+                  value={ous.find((o) => dnEquals(o.dn, ouDn)) ?? null}
                   onChange={(_e, value) => setOuDn(value?.dn ?? '')}
                   getOptionLabel={(o) => o.path}
                   isOptionEqualToValue={(a, b) => a.dn === b.dn}
@@ -339,7 +340,7 @@ export function ContactDialog({ options, contact, existing = [], onClose, onDone
       {newOuOpen && forest && (
         <NewOuDialog
           profile={forest.profile}
-          parent={ous.find((o) => o.dn === ouDn) ?? { dn: ouDn, path: ouDn }}
+          parent={ous.find((o) => dnEquals(o.dn, ouDn)) ?? { dn: ouDn, path: ouDn }}
           onClose={() => setNewOuOpen(false)}
           onCreated={(ou) => {
             setExtraOus((x) => [...x, ou]);

@@ -41,6 +41,7 @@ import { useWarningText } from './contact-texts';
 import { ContactDialog } from './contact-dialog';
 import { MoveDialog } from './move-dialog';
 import { monospaceFont } from '../../app/theme';
+import { rdnValue } from '@shared/dn';
 
 type Dialogs = { kind: 'new' } | { kind: 'edit' | 'move' | 'delete' | 'raw'; contact: ContactItem } | undefined;
 
@@ -266,7 +267,7 @@ function groupContacts(contacts: ContactItem[], t: (k: string, o?: Record<string
     const elsewhere = !target && c.problems.find((p) => p.code === 'target-other-forest');
     const key = target ? `${c.kind}:${target.dn}` : elsewhere ? `other:${c.targetDn}` : 'unlinked';
     if (!groups.has(key)) {
-      const otherName = (c.targetDn ?? '').split(/(?<!\\),/)[0]?.replace(/^CN=/i, '') ?? '';
+      const otherName = c.targetDn ? rdnValue(c.targetDn) : '';
       groups.set(key, {
         key: target ? `${c.kind === 'AA' ? 'aa' : 'dp'}-${target.name}` : elsewhere ? `other-${otherName}` : 'unlinked',
         title: target

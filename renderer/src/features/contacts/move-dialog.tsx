@@ -6,13 +6,14 @@ import type { ApiError } from '@shared/errors';
 import { toApiError, useApi } from '../../api/api-context';
 import { ContactError } from './contact-error';
 import { PoolSelect } from './pool-select';
+import { dnEquals, parentDn } from '@shared/dn';
 
 /** Moves a contact to another pool (LDAP or Move-CsExUmContact) and/or another OU (LDAP). */
 export function MoveDialog({ contact, options, onClose, onDone }: { contact: ContactItem; options: ContactOptions; onClose: () => void; onDone: (r: ContactWriteResult) => void }) {
   const { t } = useTranslation('contacts');
   const api = useApi();
   const forest = options.forests.find((f) => f.profile === contact.profile);
-  const currentOu = contact.dn.split(/(?<!\\),/).slice(1).join(',');
+  const currentOu = parentDn(contact.dn);
   const [ouDn, setOuDn] = useState(currentOu);
   const [pool, setPool] = useState(contact.pool?.name ?? '');
   const [error, setError] = useState<ApiError>();
@@ -42,7 +43,7 @@ export function MoveDialog({ contact, options, onClose, onDone }: { contact: Con
           <PoolSelect pools={forest?.pools ?? []} value={pool} current={contact.pool?.name} onChange={setPool} label={t('move.pool')} testId="move-pool" />
           <Autocomplete
             options={forest?.ous ?? []}
-            value={forest?.ous.find((o) => o.dn === ouDn) ?? null}
+            value={forest?.ous.find((o) => dnEquals(o.dn, ouDn)) ?? null}
             onChange={(_e, v) => setOuDn(v?.dn ?? currentOu)}
             getOptionLabel={(o) => o.path}
             isOptionEqualToValue={(a, b) => a.dn === b.dn}

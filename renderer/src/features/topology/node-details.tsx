@@ -10,6 +10,7 @@ import { FindingCard } from './finding-card';
 import { NodeIcon } from './node-icon';
 import type { TreeNode } from './tree-model';
 import { monospaceFont } from '../../app/theme';
+import { domainOfDn, rdnValue } from '@shared/dn';
 
 type Row = [label: string, value: ReactNode];
 
@@ -84,8 +85,7 @@ function propertiesOf(node: TreeNode, topology: Topology, t: (key: string, optio
       const hit = all.find((o) => o.dn.toLowerCase() === dn.toLowerCase());
       if (hit) return hit.name;
     }
-    const forest = (dn.match(/DC=([^,]+)/gi) ?? []).map((p) => p.slice(3)).join('.');
-    return `${dn.split(',')[0]?.replace(/^CN=/i, '')} — ${t('fields.notConnected', { forest })}`;
+    return `${rdnValue(dn)} — ${t('fields.notConnected', { forest: domainOfDn(dn) })}`;
   };
   const o = node.object;
   switch (o.kind) {
