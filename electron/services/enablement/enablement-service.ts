@@ -178,7 +178,7 @@ export class EnablementService {
     state.proposeExtensions = input.proposeExtensions;
     if (input.allowSipMismatch !== undefined) state.sipMismatch.job = input.allowSipMismatch;
     state.validator = new RowValidator(session, forest.domains, new OrgFacts(org), { proposeExtensions: input.proposeExtensions });
-    state.rights = new EnableRights(session, this.deps.powershell, input.profile);
+    state.rights = new EnableRights(session, this.deps.powershell, input.profile).start();
     this.current = state.importId;
     await this.check(state);
     state.stats = { ldapRoundTrips: session.stats.roundTrips - before, milliseconds: Date.now() - started };

@@ -46,6 +46,15 @@ export class EnableRights {
     private readonly profile: string,
   ) {}
 
+  /**
+   * Starts asking the Exchange session now: opening one takes seconds, so it runs while the rows
+   * are validated against the directory. The run reuses the session.
+   */
+  start(): this {
+    this.cmdlet ??= this.askExchange();
+    return this;
+  }
+
   async check(userDns: string[]): Promise<EnableRightsVerdict> {
     const account = (await whoAmI(this.session).catch(() => undefined))?.name ?? this.session.identity;
     const refusals = new Map<string, RowMessage[]>();
