@@ -231,7 +231,8 @@ export class EnablementService {
     );
     this.keepProposals(state, rows);
     state.validated = new Map(rows.map((r) => [r.line, r]));
-    state.notices = [...outcome.notices, ...rights.notices];
+    // The notices count ready rows: counted again once rows the account may not enable are no longer ready.
+    state.notices = [...state.validator!.notices(rows), ...rights.notices];
     return rows;
   }
 
