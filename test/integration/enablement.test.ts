@@ -580,6 +580,8 @@ describe('the acting account, checked before any run', () => {
     const summary = await services.enablement.import({ fileName: 'readonly.csv', content: b64(csv([header, ...ids.map((i) => redmondRow(i)), ['nobody@contoso.test', redmond, '11111', '', '', '']])) });
     const validation = await services.enablement.validate({ importId: summary.importId, profile: 'lab-readonly', mapping: summary.mapping, proposeExtensions: false });
     expect(validation.counts).toMatchObject({ total: 3, ready: 0, notPermitted: 2, invalid: 1 });
+    // Its notices count the rows still ready: none.
+    expect(validation.notices.map((n) => n.code)).not.toContain('sip-uri-no-fax');
     const row = validation.rows.find((r) => r.line === 2)!;
     expect(row.status).toBe('not-permitted');
     expect(row.messages.map((m) => m.code)).toEqual(['rights-no-cmdlet', 'rights-no-write']);
@@ -639,6 +641,9 @@ describe('results that tell the truth', () => {
     const json = JSON.parse(services.enablement.export(job.jobId, 'json').content) as Array<Record<string, unknown>>;
     expect(json[1]).toMatchObject({ line: 3, identity: `${sam(c!)}@contoso.test`, values: { Identity: `${sam(c!)}@contoso.test`, Extensions: ext }, inFile: { Identity: `${sam(b!)}@contoso.test` }, userDn: `CN=${sam(c!)},${users}`, columns: { Identity: `${sam(b!)}@contoso.test`, Department: 'Ops' } });
     expect(json[2]).toMatchObject({ outcome: 'invalid', messages: [expect.stringContaining('No mailbox "nobody@contoso.test"')] });
+    // Never sent, and not changed: the file's own extension, with no "in file" beside it.
+    expect(json[2]).toMatchObject({ values: { Extensions: '11111' } });
+    expect(json[2]!.inFile).toBeUndefined();
 
     // Read back from the journal by a console that no longer holds the file: still what ran.
     const { services: later } = createTestServices(process.env, servicesDir);
