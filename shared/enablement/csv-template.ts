@@ -2,7 +2,7 @@ import { enablementFieldSchema } from '../models/enablement';
 
 /**
  * A CSV an admin can fill in: a header of exactly the parameter names the importer maps (one per
- * Enable-UMMailbox parameter it feeds) and one example row, UTF-8 with a byte-order mark so that
+ * Enable-UMMailbox parameter it feeds [S12]) and one example row, UTF-8 with a byte-order mark so that
  * Excel opens it as UTF-8 whatever the Windows code page. The example names no real user: an
  * example row left in the file finds no mailbox and is reported invalid, never run.
  */
