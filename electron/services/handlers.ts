@@ -86,6 +86,9 @@ export function createHandlers(services: AppServices): HandlerTable {
     'enablement.start': async (input) => enablement.start(input),
     'enablement.job': async ({ jobId }) => enablement.job(jobId),
     'enablement.export': async ({ jobId, format }) => enablement.export(jobId, format),
+    'enablement.afterDryRun': async (input) => ({ lines: enablement.afterDryRun(input) }),
+    'enablement.session': async () => enablement.session(),
+    'enablement.unfinished': async () => enablement.unfinished().map(({ fileHash: _hash, ...job }) => job),
     'gateways.plan': async (request) => services.gateways.plan(request),
     'gateways.apply': async (request) => services.gateways.apply(request),
 

@@ -328,14 +328,22 @@ $script:UmcPublishScript = {
         foreach ($command in @(Get-Command -ListImported -All -CommandType Alias, Function, Filter, Cmdlet)) {
             $public = $command.CommandType -ne 'Alias' -and $Allowed -contains $command.Name
             $command.Visibility = if ($public) { 'Public' } else { 'Private' }
+            # Listed is not the same as there: a module's export that its session no longer holds
+            # is listed but does not resolve, and is not reported as available.
+            if ($public -and $null -ne $ExecutionContext.InvokeCommand.GetCommand($command.Name, 'Function, Filter, Cmdlet')) { [string]$command.Name }
         }
     }
 }
 
 function Publish-UmcAllowedCommand {
-    <# After the endpoint is connected: the allow-listed commands become the runspace's only public ones. #>
+    <# After the endpoint is connected: the allow-listed commands become the runspace's only public ones.
+       Returns their names: the allow-listed commands this session really has. An Exchange session
+       holds only the cmdlets the account's RBAC roles grant (Import-PSSession brings in nothing
+       else), so a missing name tells the console, before it runs anything, what the account may
+       not do. #>
     $published = Invoke-UmcCommand -Script $script:UmcPublishScript -Parameters @{ Allowed = [string[]]@($script:UmcAllowed.Keys) }
     if (-not $published.ok) { throw [System.InvalidOperationException]::new("The session's commands could not be restricted: $($published.errors[0].message)") }
+    , [string[]]@($published.output | Sort-Object -Unique)
 }
 
 function Initialize-UmcSession([string]$Request) {
@@ -392,9 +400,10 @@ function Initialize-UmcSession([string]$Request) {
             default { [ordered]@{ ok = $false; errors = @(ConvertTo-UmcError "Unknown endpoint kind '$($endpoint.kind)'.") } }
         }
         # Until this runs nothing in the runspace is public, so a failed connection exposes nothing.
-        if ($response.ok) { Publish-UmcAllowedCommand }
-        # The answer says which PowerShell serves this endpoint; Settings and the shell test show it.
-        $response.output = @([ordered]@{ edition = [string]$PSVersionTable.PSEdition; version = $PSVersionTable.PSVersion.ToString() })
+        $commands = if ($response.ok) { Publish-UmcAllowedCommand } else { [string[]]@() }
+        # The answer says which PowerShell serves this endpoint (Settings and the shell test show
+        # it) and which allow-listed commands the session has.
+        $response.output = @([ordered]@{ edition = [string]$PSVersionTable.PSEdition; version = $PSVersionTable.PSVersion.ToString(); commands = $commands })
         Write-UmcResponse $response
     } catch {
         Write-UmcResponse ([ordered]@{ ok = $false; output = @(); errors = @(ConvertTo-UmcError $_) })

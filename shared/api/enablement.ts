@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { method } from './method';
-import { columnMappingSchema, csvDelimiterSchema, csvEncodingSchema, enablementFieldSchema, enablementJobSchema, exportedFileSchema, importSummarySchema, rowMessageSchema, sipMismatchOverrideSchema, validationCountsSchema, validatedRowSchema, validationResultSchema } from '../models/enablement';
+import { columnMappingSchema, csvDelimiterSchema, csvEncodingSchema, enablementFieldSchema, enablementJobSchema, enablementSessionSchema, exportedFileSchema, importSummarySchema, resumableJobSchema, rowMessageSchema, sipMismatchOverrideSchema, validationCountsSchema, validatedRowSchema, validationResultSchema } from '../models/enablement';
 import { jobIdSchema } from '../models/jobs';
 import { profileNameSchema } from '../models/profile';
 
@@ -57,10 +57,19 @@ export const enablementApi = {
       lines: z.array(z.number().int().min(1)).max(100_000).optional(),
       /** Continue an unfinished job of the same file: finished rows are skipped, in-flight ones re-checked. */
       resumeJobId: jobIdSchema.optional(),
+      /** Run for real what this dry run checked: its passed rows, and rows changed since that are ready; nothing is validated again. */
+      afterDryRun: jobIdSchema.optional(),
     }).strict(),
     enablementJobSchema,
     'Runs Enable-UMMailbox for the ready rows as a job with a journal on disk.',
   ),
+  'enablement.afterDryRun': method(
+    z.object({ importId, jobId: jobIdSchema }).strict(),
+    z.object({ lines: z.array(z.number().int()) }),
+    'The lines a real run after this dry run would take: those it passed and that did not change since, and those changed since that are ready.',
+  ),
+  'enablement.session': method(z.object({}).strict(), enablementSessionSchema.nullable(), 'The screen\'s import, grid and latest job as main holds them, to restore the screen.'),
+  'enablement.unfinished': method(z.object({}).strict(), z.array(resumableJobSchema), 'Jobs whose journal says they did not finish (any file), newest first, to resume.'),
   'enablement.job': method(z.object({ jobId: jobIdSchema }).strict(), enablementJobSchema, 'A job\'s progress and per-row results so far.'),
-  'enablement.export': method(z.object({ jobId: jobIdSchema, format: z.enum(['csv', 'json']) }).strict(), exportedFileSchema, 'The per-row results with the original columns, as CSV (formula-safe) or JSON.'),
+  'enablement.export': method(z.object({ jobId: jobIdSchema, format: z.enum(['csv', 'json']) }).strict(), exportedFileSchema, 'The per-row results as run (edits applied, the file\'s value beside each changed one), as CSV (formula-safe) or JSON.'),
 };

@@ -8,20 +8,28 @@ export type EnablementFieldName = z.infer<typeof enablementFieldSchema>;
 
 export const csvEncodingSchema = z.enum(['utf-8', 'utf-16le', 'utf-16be', 'big5', 'windows-1252']);
 export const csvDelimiterSchema = z.enum([',', ';', '\t']);
+export type CsvEncoding = z.infer<typeof csvEncodingSchema>;
+export type CsvDelimiter = z.infer<typeof csvDelimiterSchema>;
 
 /** field → column index in the CSV. */
 export const columnMappingSchema = z.partialRecord(enablementFieldSchema, z.number().int().min(0).max(1000));
 export type EnablementColumnMapping = z.infer<typeof columnMappingSchema>;
 
-/** An unfinished job whose journal matches the imported file: it can be resumed. */
+/**
+ * An unfinished job with a journal on disk: it can be resumed. Its file is never kept (it may hold
+ * PINs), so a resume needs the same file imported again — unless an import of it is still held.
+ */
 export const resumableJobSchema = z.object({
   jobId: z.string(),
+  fileName: z.string(),
   profile: z.string(),
   createdAt: z.string(),
   total: z.number().int(),
   finished: z.number().int(),
   inFlight: z.number().int(),
   dryRun: z.boolean(),
+  /** An import of the same file still held in this session: resume it without choosing the file. */
+  importId: z.string().optional(),
 });
 export type ResumableJob = z.infer<typeof resumableJobSchema>;
 
@@ -58,7 +66,8 @@ export const rowMessageSchema = z.object({
 });
 export type RowMessage = z.infer<typeof rowMessageSchema>;
 
-export const rowStatusSchema = z.enum(['ready', 'already-done', 'invalid']);
+/** not-permitted: nothing is wrong with the row, but the acting account may not enable this user. */
+export const rowStatusSchema = z.enum(['ready', 'already-done', 'invalid', 'not-permitted']);
 export type RowStatus = z.infer<typeof rowStatusSchema>;
 
 /** The values of one row as the grid shows them; the PIN is shown only by its length. */
@@ -92,7 +101,14 @@ export const validatedRowSchema = z.object({
 });
 export type ValidatedRow = z.infer<typeof validatedRowSchema>;
 
-export const validationCountsSchema = z.object({ total: z.number().int(), ready: z.number().int(), alreadyDone: z.number().int(), invalid: z.number().int(), warnings: z.number().int() });
+export const validationCountsSchema = z.object({
+  total: z.number().int(),
+  ready: z.number().int(),
+  alreadyDone: z.number().int(),
+  invalid: z.number().int(),
+  notPermitted: z.number().int(),
+  warnings: z.number().int(),
+});
 export type ValidationCounts = z.infer<typeof validationCountsSchema>;
 
 /** The admin's override of the Lync SIP address check: for every row of the job, and for single lines. */
@@ -111,33 +127,77 @@ export const validationResultSchema = z.object({
 });
 export type ValidationResult = z.infer<typeof validationResultSchema>;
 
-export const rowOutcomeSchema = z.enum(['enabled', 'validated', 'already-done', 'failed', 'invalid', 'not-run']);
+/**
+ * What became of a row. Only `failed` means Exchange refused it at run time; `invalid` and
+ * `not-permitted` rows were never sent, `already-done` rows needed nothing.
+ */
+export const rowOutcomeSchema = z.enum(['enabled', 'validated', 'already-done', 'failed', 'invalid', 'not-permitted', 'not-run']);
 export type RowOutcomeKind = z.infer<typeof rowOutcomeSchema>;
 
 export const rowResultSchema = z.object({
   line: z.number().int(),
   identity: z.string(),
   outcome: rowOutcomeSchema,
-  /** Exchange's message (failed), or how the outcome was established (e.g. re-checked after an interruption). */
-  message: z.string().optional(),
+  /** Every message: each of Exchange's errors (failed), each validation error, or how the outcome was established. */
+  messages: z.array(z.string()),
   attempts: z.number().int(),
   at: z.string().optional(),
+  /**
+   * The row as the job ran (or judged) it: the file's values with the admin's edits, extensions and
+   * identifier as sent, the PIN only as dots. Absent in journals written before it was recorded.
+   */
+  values: rowValuesSchema.optional(),
+  /** The user -Identity was given: its distinguished name. */
+  userDn: z.string().optional(),
+  /** The file's own value of each field where it differs from `values` (never the PIN). */
+  inFile: rowValuesSchema.partial().optional(),
 });
 export type RowResult = z.infer<typeof rowResultSchema>;
+
+/** A job's rows by what became of them; `remaining` have no result yet. */
+export const jobCountsSchema = z.object({
+  total: z.number().int(),
+  enabled: z.number().int(),
+  validated: z.number().int(),
+  alreadyDone: z.number().int(),
+  failed: z.number().int(),
+  invalid: z.number().int(),
+  notPermitted: z.number().int(),
+  notRun: z.number().int(),
+  remaining: z.number().int(),
+});
+export type JobCounts = z.infer<typeof jobCountsSchema>;
 
 export const enablementJobSchema = z.object({
   jobId: z.string(),
   importId: z.string().optional(),
   fileName: z.string(),
   profile: z.string(),
+  /** The account the job acts as (the profile's bound identity), for the results and the audit. */
+  actor: z.string().optional(),
   dryRun: z.boolean(),
   concurrency: z.number().int(),
   /** The Lync SIP address check the admin overrode for this job (recorded in its journal). */
   sipMismatchOverride: sipMismatchOverrideSchema.optional(),
   progress: jobProgressSchema,
+  counts: jobCountsSchema,
   results: z.array(rowResultSchema),
 });
 export type EnablementJob = z.infer<typeof enablementJobSchema>;
+
+/**
+ * The bulk enablement screen as main holds it: the file, its mapping, the grid with its edits, and
+ * the latest job. The screen restores it when it mounts, so leaving and coming back loses nothing.
+ */
+export const enablementSessionSchema = z.object({
+  summary: importSummarySchema,
+  mapping: columnMappingSchema,
+  profile: z.string().optional(),
+  proposeExtensions: z.boolean(),
+  validation: validationResultSchema.optional(),
+  job: enablementJobSchema.optional(),
+});
+export type EnablementSession = z.infer<typeof enablementSessionSchema>;
 
 export const exportedFileSchema = z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() });
 export type ExportedFile = z.infer<typeof exportedFileSchema>;

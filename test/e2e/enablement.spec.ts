@@ -2,27 +2,49 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectProfile, disconnectAll, goTo, openConsole, screenshot, setLanguage } from './support/console-page';
 import { labModify } from './support/lab-ldap';
+import type { Page } from '@playwright/test';
 import { expect, test } from './support/test';
 
 const fixture = join(import.meta.dirname, '../fixtures/enablement/redmond-batch.csv');
 const users = [150, 151, 152, 153].map((i) => `u00${i}`);
 /** Lync users the seed left without a sip: proxy address (i % 50 == 27): the Lync SIP address check applies to them. */
 const noProxyUsers = ['u00177', 'u00227'];
+/** A longer batch for the paused job: Lync users with a sip: proxy that no other spec or test enables (450–499). */
+const longBatch = Array.from({ length: 50 }, (_, k) => 450 + k).filter((i) => i % 10 < 8 && i % 50 !== 27);
+const sam = (i: number) => `u${String(i).padStart(5, '0')}`;
 
-/** Puts the spec's users back to their seeded, not-UM-enabled state. */
+/** Puts the spec's users back to their seeded, not-UM-enabled state (one ldapmodify for all). */
 function disableFixtureUsers(): void {
-  for (const sam of [...users, ...noProxyUsers]) {
-    const upn = `${sam}@contoso.test`;
-    const proxies = noProxyUsers.includes(sam) ? `proxyAddresses: SMTP:${upn}\n` : `proxyAddresses: SMTP:${upn}\nproxyAddresses: sip:${upn}\n`;
-    labModify(
-      `dn: CN=${sam},OU=Users,OU=Lab,DC=contoso,DC=test\nchangetype: modify\nreplace: msExchUMEnabledFlags\nmsExchUMEnabledFlags: 830\n-\nreplace: msExchUMTemplateLink\n-\nreplace: msExchUMRecipientDialPlanLink\n-\nreplace: msExchUMDtmfMap\n-\nreplace: msExchUMPinChecksum\n-\nreplace: proxyAddresses\n${proxies}-\n`,
-    );
-  }
+  const entries = [...users, ...noProxyUsers, ...longBatch.map(sam)].map((user) => {
+    const upn = `${user}@contoso.test`;
+    const proxies = noProxyUsers.includes(user) ? `proxyAddresses: SMTP:${upn}\n` : `proxyAddresses: SMTP:${upn}\nproxyAddresses: sip:${upn}\n`;
+    return `dn: CN=${user},OU=Users,OU=Lab,DC=contoso,DC=test\nchangetype: modify\nreplace: msExchUMEnabledFlags\nmsExchUMEnabledFlags: 830\n-\nreplace: msExchUMTemplateLink\n-\nreplace: msExchUMRecipientDialPlanLink\n-\nreplace: msExchUMDtmfMap\n-\nreplace: msExchUMPinChecksum\n-\nreplace: proxyAddresses\n${proxies}-\n`;
+  });
+  labModify(entries.join('\n'));
 }
 test.beforeEach(disableFixtureUsers);
-test.afterEach(disableFixtureUsers);
+test.afterEach(async ({ page }, testInfo) => {
+  // A test that failed half-way leaves its profiles connected; the next test must not act as them.
+  if (testInfo.status !== testInfo.expectedStatus) await disconnectAll(page).catch(() => undefined);
+  disableFixtureUsers();
+});
+
+/** Accepts the confirmation a real run asks for, after checking it names the account and the row count. */
+async function confirmRun(page: Page, expected: { profile: string; identity: string; forest: string; rows: number }, shot?: string): Promise<void> {
+  const dialog = page.getByTestId('confirm-run');
+  await expect(dialog).toBeVisible();
+  await expect(dialog.getByTestId('confirm-run-profile')).toHaveText(expected.profile);
+  await expect(dialog.getByTestId('confirm-run-identity')).toHaveText(expected.identity);
+  await expect(dialog.getByTestId('confirm-run-forest')).toHaveText(expected.forest);
+  await expect(dialog.getByTestId('confirm-run-rows')).toHaveText(String(expected.rows));
+  if (shot) await screenshot(page, shot);
+  await dialog.getByTestId('confirm-run-accept').click();
+  await expect(dialog).toHaveCount(0);
+}
+const exchadmin = { profile: 'lab-exchadmin', identity: 'lab-exchadmin@contoso.test', forest: 'contoso.test' };
 
 test('import a CSV, fix a row in the grid, run it and export the results', async ({ page }) => {
+  test.setTimeout(120_000);
   await openConsole(page);
   await connectProfile(page, 'lab-exchadmin');
   await goTo(page, 'enablement');
@@ -32,7 +54,8 @@ test('import a CSV, fix a row in the grid, run it and export the results', async
   await screenshot(page, 'enablement-mapping');
 
   await page.getByTestId('validate').click();
-  await expect(page.getByTestId('validation-summary')).toContainText('5 rows: 3 ready, 0 already done, 2 invalid');
+  // The first validation with a profile also opens its Exchange session (to ask what the account may run).
+  await expect(page.getByTestId('validation-summary')).toContainText('5 rows: 3 ready, 0 already done, 2 invalid', { timeout: 60_000 });
   const grid = page.getByTestId('rows-grid');
   await expect(grid.getByTestId('status-4')).toHaveText('Invalid');
   // Exchange's own refusal: the identifier differs from the mailbox's sip: proxy; the grid shows it without sip:.
@@ -49,39 +72,49 @@ test('import a CSV, fix a row in the grid, run it and export the results', async
   await expect(grid.getByTestId('status-4')).toHaveText('Ready');
   await expect(page.getByTestId('validation-summary')).toContainText('4 ready');
 
+  // The screen keeps the last job's choice of dry run: this is a real run.
+  await page.getByTestId('dry-run').uncheck();
   await page.getByTestId('run-start').click();
+  await confirmRun(page, { ...exchadmin, rows: 4 }, 'enablement-confirm');
   await expect(page.getByTestId('run-progress')).toHaveAttribute('data-state', 'completed', { timeout: 60_000 });
-  await expect(page.getByTestId('run-stats')).toContainText('4 done, 1 failed, 0 remaining of 5');
+  // The invalid row was never sent: counted as invalid, not failed.
+  await expect(page.getByTestId('run-stats')).toContainText('4 enabled, 1 invalid, 0 remaining of 5');
   for (const line of [2, 3, 4, 5]) await expect(grid.getByTestId(`outcome-${line}`)).toHaveText('Enabled');
   await expect(grid.getByTestId('outcome-6')).toHaveText('Invalid');
   await screenshot(page, 'enablement-results');
 
   const download = page.waitForEvent('download');
   await page.getByTestId('export-csv').click();
-  const file = await (await download).path();
-  const exported = readFileSync(file, 'utf8');
-  // The file's own columns untouched, then what Enable-UMMailbox was sent (sip: stripped).
-  expect(exported).toContain('UserPrincipalName,UMMailboxPolicy,Extension,SipAddress,PIN,Department,SentExtensions,SentSIPResourceIdentifier,Line,Outcome,Message');
-  expect(exported).toContain('u00150@contoso.test,Redmond Default Policy,00150,sip:u00150@contoso.test,(not exported),Sales,00150,u00150@contoso.test,2,enabled,');
+  const exported = readFileSync(await (await download).path(), 'utf8');
+  // The edited row as it was sent, the file's value beside it; sip: stripped as sent.
+  const [head, ...rows] = exported.replace(/^\uFEFF/, '').split('\r\n');
+  expect(head).toBe('UserPrincipalName,UMMailboxPolicy,Extension,SipAddress,SipAddress (in file),PIN,Department,User,Line,Outcome,Message');
+  expect(rows).toContain('u00150@contoso.test,Redmond Default Policy,00150,u00150@contoso.test,sip:u00150@contoso.test,(not exported),Sales,"CN=u00150,OU=Users,OU=Lab,DC=contoso,DC=test",2,enabled,');
+  expect(rows).toContain('u00152@contoso.test,Redmond Default Policy,00152,u00152@contoso.test,sip:wrong@contoso.test,,Support,"CN=u00152,OU=Users,OU=Lab,DC=contoso,DC=test",4,enabled,');
   expect(exported).toContain(`'=HYPERLINK(""http://x"")`);
   expect(exported).not.toContain('246810');
+  const json = page.waitForEvent('download');
+  await page.getByTestId('export-json').click();
+  const results = JSON.parse(readFileSync(await (await json).path(), 'utf8')) as Array<{ line: number; values: Record<string, string>; inFile?: Record<string, string> }>;
+  expect(results.find((r) => r.line === 4)).toMatchObject({ values: { Identity: 'u00152@contoso.test', SIPResourceIdentifier: 'u00152@contoso.test' }, inFile: { SIPResourceIdentifier: 'sip:wrong@contoso.test' } });
 
   // The same screen in Traditional Chinese.
   await setLanguage(page, 'zh-TW');
-  await expect(page.getByTestId('run-stats')).toContainText('已完成 4');
+  await expect(page.getByTestId('run-stats')).toContainText('已啟用 4，無效 1，剩餘 0，共 5');
   await screenshot(page, 'enablement-results-zh-TW');
   await setLanguage(page, 'en');
   await disconnectAll(page);
 });
 
 test('allow an identifier that is not the Lync SIP address, for one row or for the job', async ({ page }) => {
+  test.setTimeout(120_000);
   await openConsole(page);
   await connectProfile(page, 'lab-exchadmin');
   await goTo(page, 'enablement');
   const csv = ['Identity,UMMailboxPolicy,Extensions,SIPResourceIdentifier', 'user00177,Redmond Default Policy,00177,sip:voicemail.u00177@contoso.test', 'user00227,Redmond Default Policy,00227,voicemail.u00227@contoso.test', ''].join('\r\n');
   await page.getByTestId('csv-file-input').setInputFiles({ name: 'lync-mismatch.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByTestId('validate').click();
-  await expect(page.getByTestId('validation-summary')).toContainText('2 rows: 0 ready, 0 already done, 2 invalid');
+  await expect(page.getByTestId('validation-summary')).toContainText('2 rows: 0 ready, 0 already done, 2 invalid', { timeout: 60_000 });
   const grid = page.getByTestId('rows-grid');
   await expect(grid.locator('[data-id="2"]')).toContainText("is not the user's Lync SIP address u00177@contoso.test");
 
@@ -108,7 +141,9 @@ test('allow an identifier that is not the Lync SIP address, for one row or for t
   await expect(grid.getByTestId('status-3')).toHaveText('Invalid');
   await expect(grid.getByTestId('status-2')).toHaveText('Ready');
 
+  await page.getByTestId('dry-run').uncheck();
   await page.getByTestId('run-start').click();
+  await confirmRun(page, { ...exchadmin, rows: 1 });
   await expect(page.getByTestId('run-progress')).toHaveAttribute('data-state', 'completed', { timeout: 60_000 });
   await expect(grid.getByTestId('outcome-2')).toHaveText('Enabled');
   await expect(grid.getByTestId('outcome-3')).toHaveText('Invalid');
@@ -122,6 +157,171 @@ test('a file past a limit is refused with the limit and the line named', async (
   const header = Array.from({ length: 1001 }, (_, i) => `Column${i + 1}`).join(',');
   await page.getByTestId('csv-file-input').setInputFiles({ name: 'too-wide.csv', mimeType: 'text/csv', buffer: Buffer.from(`${header}\r\nalice@contoso.test\r\n`) });
   await expect(page.getByTestId('import-error')).toContainText('too-wide.csv: Line 1: the row has more than 1,000 columns, the most a file may have.');
-  await expect(page.getByTestId('import-summary')).toHaveCount(0);
+  // Nothing of it was read: whatever file the screen held before stays as it was.
+  await expect(page.getByTestId('import-summary')).not.toContainText('too-wide.csv');
+  await disconnectAll(page);
+});
+
+test('downloads a CSV template the importer reads: its columns, an example row, UTF-8 with BOM', async ({ page }) => {
+  await openConsole(page);
+  await connectProfile(page, 'lab-exchadmin');
+  await goTo(page, 'enablement');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('csv-template').click();
+  const file = await download;
+  expect(file.suggestedFilename()).toBe('um-enablement-template.csv');
+  const bytes = readFileSync(await file.path());
+  expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  expect(bytes.toString('utf8').slice(1).split('\r\n')[0]).toBe('Identity,Extensions,SIPResourceIdentifier,UMMailboxPolicy,PIN,PINExpired,NotifyEmail');
+  // Importing it back maps every column.
+  await page.getByTestId('csv-file-input').setInputFiles({ name: 'um-enablement-template.csv', mimeType: 'text/csv', buffer: bytes });
+  await expect(page.getByTestId('import-summary')).toContainText('um-enablement-template.csv: 1 rows, UTF-8 (byte-order mark), comma-separated.');
+  for (const field of ['Identity', 'Extensions', 'SIPResourceIdentifier', 'UMMailboxPolicy', 'PIN', 'PINExpired', 'NotifyEmail']) await expect(page.getByTestId(`map-${field}`)).toContainText(field);
+  await screenshot(page, 'enablement-import');
+  await setLanguage(page, 'zh-TW');
+  await expect(page.getByTestId('csv-template')).toHaveText('下載 CSV 範本');
+  await screenshot(page, 'enablement-import-zh-TW');
+  await setLanguage(page, 'en');
+  await disconnectAll(page);
+});
+
+test('a dry run by an account without the rights reports it on every row', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openConsole(page);
+  await connectProfile(page, 'lab-readonly');
+  await goTo(page, 'enablement');
+  await page.getByTestId('csv-file-input').setInputFiles(fixture);
+  await expect(page.getByTestId('enable-profile')).toContainText('lab-readonly');
+  await page.getByTestId('validate').click();
+  await expect(page.getByTestId('validation-summary')).toContainText('5 rows: 0 ready, 3 not permitted, 0 already done, 2 invalid', { timeout: 60_000 });
+  // No row is ready, so no notice about ready rows.
+  await expect(page.getByTestId('notice-sip-uri-no-fax')).toHaveCount(0);
+  await expect(page.getByTestId('not-permitted-summary')).toContainText('lab-readonly may not enable UM for 3 rows of this file');
+  const grid = page.getByTestId('rows-grid');
+  await expect(grid.getByTestId('status-2')).toHaveText('Not permitted');
+  await expect(grid.getByTestId('messages-2')).toContainText("lab-readonly may not enable UM for this user: its Exchange session has no Enable-UMMailbox.");
+  await expect(grid.getByTestId('messages-2')).toContainText('lab-readonly may not enable UM for this user: it may not write proxyAddresses');
+  await expect(grid.getByTestId('message-count-2')).toHaveText('2');
+  // A row that is also wrong stays invalid, with every error listed.
+  await expect(grid.getByTestId('status-4')).toHaveText('Invalid');
+  await expect(grid.getByTestId('messages-4')).toContainText("doesn't match the mailbox's existing SIP proxy address");
+  await expect(grid.getByTestId('messages-4')).toContainText('lab-readonly may not enable UM for this user');
+  await screenshot(page, 'enablement-not-permitted');
+
+  await page.getByTestId('dry-run').check();
+  await expect(page.getByTestId('run-start')).toHaveText('Dry-run 3 rows');
+  await page.getByTestId('run-start').click();
+  await expect(page.getByTestId('confirm-run')).toHaveCount(0);
+  await expect(page.getByTestId('run-progress')).toHaveAttribute('data-state', 'completed', { timeout: 60_000 });
+  // Never "would succeed": each row says the account may not do it.
+  for (const line of [2, 3, 5]) await expect(grid.getByTestId(`outcome-${line}`)).toHaveText('Not permitted');
+  await expect(grid.getByTestId('outcome-6')).toHaveText('Invalid');
+  await expect(page.getByTestId('run-stats')).toContainText('Dry run · Finished · 2 invalid, 3 not permitted, 0 remaining of 5');
+  await expect(page.getByTestId('run-after-dry-run')).toHaveCount(0);
+  await screenshot(page, 'enablement-dry-run-not-permitted');
+  const download = page.waitForEvent('download');
+  await page.getByTestId('export-csv').click();
+  const exported = readFileSync(await (await download).path(), 'utf8');
+  expect(exported).toMatch(/,2,not-permitted,"lab-readonly may not enable UM for this user: its Exchange session has no Enable-UMMailbox\..* lab-readonly may not enable UM for this user: it may not write /);
+
+  await setLanguage(page, 'zh-TW');
+  await expect(grid.getByTestId('outcome-2')).toHaveText('無權限');
+  await screenshot(page, 'enablement-dry-run-not-permitted-zh-TW');
+  await setLanguage(page, 'en');
+  await disconnectAll(page);
+});
+
+test('a paused job survives leaving the screen, and resumes', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openConsole(page);
+  await connectProfile(page, 'lab-exchadmin');
+  await goTo(page, 'enablement');
+  const csv = ['Identity,UMMailboxPolicy,Extensions', ...longBatch.map((i) => `${sam(i)}@contoso.test,Redmond Default Policy,${String(i).padStart(5, '0')}`), ''].join('\r\n');
+  await page.getByTestId('csv-file-input').setInputFiles({ name: 'long-batch.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByTestId('validate').click();
+  await expect(page.getByTestId('validation-summary')).toContainText(`${longBatch.length} rows: ${longBatch.length} ready`, { timeout: 60_000 });
+  // One row at a time, so the job is still running when it is paused.
+  await page.getByLabel('At once').click();
+  await page.getByRole('option', { name: '1', exact: true }).click();
+  // An edit in the grid, which must still be there after leaving the screen.
+  const grid = page.getByTestId('rows-grid');
+  await grid.locator('[data-id="2"] [data-field="Extensions"]').dblclick();
+  const editor = grid.locator('[data-id="2"] [data-field="Extensions"] input');
+  await editor.fill('00499');
+  await editor.press('Enter');
+  await expect(grid.locator('[data-id="2"] [data-field="Extensions"]')).toHaveText('00499');
+
+  // A dry run first; the real run then takes the rows it passed, without validating them again.
+  await page.getByTestId('dry-run').check();
+  await page.getByTestId('run-start').click();
+  await expect(page.getByTestId('confirm-run')).toHaveCount(0);
+  await expect(page.getByTestId('run-progress')).toHaveAttribute('data-state', 'completed', { timeout: 60_000 });
+  await expect(page.getByTestId('run-stats')).toContainText(`Dry run · Finished · ${longBatch.length} would succeed, 0 remaining of ${longBatch.length}`);
+  await page.getByTestId('run-after-dry-run').click();
+  await confirmRun(page, { ...exchadmin, rows: longBatch.length });
+  await page.getByTestId('run-pause').click();
+  await expect(page.getByTestId('run-progress')).toHaveAttribute('data-state', 'paused');
+  await expect(page.getByTestId('csv-choose')).toBeDisabled();
+
+  await goTo(page, 'topology');
+  await goTo(page, 'enablement');
+  // Back as it was left: the file, the grid with its edit, the paused job.
+  await expect(page.getByTestId('import-summary')).toContainText(`long-batch.csv: ${longBatch.length} rows`);
+  await expect(page.getByTestId('run-progress')).toHaveAttribute('data-state', 'paused');
+  await expect(page.getByTestId('run-stats')).toContainText(`Real run · Paused · `);
+  await expect(page.getByTestId('run-stats')).toContainText(`remaining of ${longBatch.length}`);
+  // Nothing runs down while paused: no time left is given.
+  await expect(page.getByTestId('run-stats')).not.toContainText('left');
+  await expect(grid.locator('[data-id="2"] [data-field="Extensions"]')).toHaveText('00499');
+  await expect(page.getByTestId('run-resume')).toBeVisible();
+  await screenshot(page, 'enablement-paused-restored');
+  await setLanguage(page, 'zh-TW');
+  await expect(page.getByTestId('run-progress')).toContainText('已暫停');
+  await screenshot(page, 'enablement-paused-restored-zh-TW');
+  await setLanguage(page, 'en');
+
+  await page.getByTestId('run-resume').click();
+  await expect(page.getByTestId('run-progress')).toHaveAttribute('data-state', 'completed', { timeout: 120_000 });
+  await expect(page.getByTestId('run-stats')).toContainText(`${longBatch.length} enabled, 0 remaining of ${longBatch.length}`);
+  await expect(grid.getByTestId('outcome-2')).toHaveText('Enabled');
+  await disconnectAll(page);
+});
+
+test('an unfinished job is listed after a cancel, and Resume finishes it', async ({ page }) => {
+  test.setTimeout(180_000);
+  await openConsole(page);
+  await connectProfile(page, 'lab-exchadmin');
+  await goTo(page, 'enablement');
+  const csv = ['Identity,UMMailboxPolicy,Extensions', ...longBatch.map((i) => `${sam(i)}@contoso.test,Redmond Default Policy,${String(i).padStart(5, '0')}`), ''].join('\r\n');
+  await page.getByTestId('csv-file-input').setInputFiles({ name: 'cancelled-batch.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+  await page.getByTestId('validate').click();
+  await expect(page.getByTestId('validation-summary')).toContainText(`${longBatch.length} rows: ${longBatch.length} ready`, { timeout: 60_000 });
+  await page.getByLabel('At once').click();
+  await page.getByRole('option', { name: '1', exact: true }).click();
+  await setLanguage(page, 'zh-TW');
+  await page.getByTestId('dry-run').uncheck();
+  await page.getByTestId('run-start').click();
+  await confirmRun(page, { ...exchadmin, rows: longBatch.length }, 'enablement-confirm-zh-TW');
+  await page.getByTestId('run-cancel').click();
+  await setLanguage(page, 'en');
+  await expect(page.getByTestId('run-progress')).toHaveAttribute('data-state', 'cancelled', { timeout: 60_000 });
+
+  // The run panel points at Resume, not at validating again.
+  await expect(page.getByTestId('run-progress')).toContainText('were not run. Resume the job under Unfinished jobs above');
+  const listed = page.getByTestId('unfinished-jobs');
+  await expect(listed).toContainText('cancelled-batch.csv');
+  await expect(listed).toContainText(`rows finished`);
+  await screenshot(page, 'enablement-unfinished');
+  await setLanguage(page, 'zh-TW');
+  await expect(listed).toContainText('未完成的工作');
+  await screenshot(page, 'enablement-unfinished-zh-TW');
+  await setLanguage(page, 'en');
+
+  await listed.getByTestId('resume-job').click();
+  await expect(page.getByTestId('confirm-run-rows')).not.toHaveText('0');
+  await page.getByTestId('confirm-run-accept').click();
+  await expect(page.getByTestId('run-progress')).toHaveAttribute('data-state', 'completed', { timeout: 120_000 });
+  await expect(page.getByTestId('run-stats')).toContainText(`${longBatch.length} enabled, 0 remaining of ${longBatch.length}`);
+  await expect(page.getByTestId('unfinished-jobs')).toHaveCount(0);
   await disconnectAll(page);
 });

@@ -11,6 +11,7 @@ import { hostileCsv } from '../fixtures/csv/large-files';
 import { requireLab, createTestServices, openLabSession } from './support/test-services';
 import { bounceDc, resetLab } from './support/lab-control';
 import { runCli } from './support/cli';
+import { rowMessageText } from '../../shared/enablement/row-message-text';
 
 /**
  * Bulk enablement against the lab: every validation rule, encodings and delimiters, hostile
@@ -21,11 +22,12 @@ const profile = 'lab-exchadmin';
 const users = 'OU=Users,OU=Lab,DC=contoso,DC=test';
 const redmond = 'Redmond Default Policy';
 let services: AppServices;
+let servicesDir: string;
 let admin: DirectorySession;
 
 beforeAll(async () => {
   resetLab();
-  services = createTestServices().services;
+  ({ services, dataDir: servicesDir } = createTestServices());
   await services.connections.connect(profile);
   admin = await openLabSession('lab');
 }, 120_000);
@@ -165,7 +167,9 @@ describe('validation rules (domain.md §3), one row each', () => {
     // Forest-wide since the lookups go through the global catalog [S11]: opening it (3), one
     // identity search (2), one read of candidates the GC shows without a mailbox from their domain
     // (2), one search for the holders of every extension and SIP address (2).
-    expect(result.validation.stats.ldapRoundTrips).toBeLessThanOrEqual(9);
+    // Then the acting account's rights (enable-rights.ts): who it is (3: its entry, its tokenGroups,
+    // their names) and one search for what it may write on every user of the file (1).
+    expect(result.validation.stats.ldapRoundTrips).toBeLessThanOrEqual(13);
     expect(result.validation.counts).toMatchObject({ total: 37, ready: 12, alreadyDone: 1 });
   });
 
@@ -486,7 +490,9 @@ describe('running', () => {
     expect(validation.counts).toMatchObject({ ready: 6, invalid: 1 });
     const job = await services.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 3 });
     const done = await services.enablement.wait(job.jobId);
-    expect(done.progress).toMatchObject({ state: 'completed', total: 7, done: 6, failed: 1 });
+    // The invalid row was never sent: it is finished, and counted as invalid, not failed.
+    expect(done.progress).toMatchObject({ state: 'completed', total: 7, done: 7, failed: 0 });
+    expect(done.counts).toMatchObject({ total: 7, enabled: 6, invalid: 1, failed: 0, remaining: 0 });
     for (const i of ids) {
       const state = await umState(sam(i));
       expect(state.enabled).toBe(true);
@@ -521,7 +527,7 @@ describe('running', () => {
     const done = await services.enablement.wait(job.jobId);
     const failed = done.results.find((r) => r.outcome === 'failed')!;
     // Exchange's own words for it [S11 ExtensionNotUnique].
-    expect(failed.message).toBe(`Extension ${String(b).padStart(5, '0')} is already assigned to another user on dial plan Redmond or on an equivalent dial plan.`);
+    expect(failed.messages).toEqual([`Extension ${String(b).padStart(5, '0')} is already assigned to another user on dial plan Redmond or on an equivalent dial plan.`]);
     await admin.modify(`CN=u00001,${users}`, [{ operation: 'delete', attribute: 'proxyAddresses', values: `eum:${String(b).padStart(5, '0')};phone-context=Redmond.contoso.test` }]);
     const rerun = await services.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 1, lines: [failed.line] });
     expect((await services.enablement.wait(rerun.jobId)).results).toMatchObject([{ line: failed.line, outcome: 'enabled' }]);
@@ -554,6 +560,182 @@ describe('running', () => {
       await slow.shutdown();
     }
   }, 60_000);
+});
+
+describe('the acting account, checked before any run', () => {
+  it('knows from the Exchange session whether the account holds Enable-UMMailbox (RBAC, S38)', async () => {
+    await services.connections.connect('lab-readonly');
+    expect(await services.powershell.hasCommand('lab-readonly', 'exchange', 'Enable-UMMailbox')).toBe(false);
+    expect(await services.powershell.hasCommand('lab-readonly', 'exchange', 'Get-UMDialPlan')).toBe(true);
+    expect(await services.powershell.hasCommand(profile, 'exchange', 'Enable-UMMailbox')).toBe(true);
+    // Organization Management by the account that installed Exchange [S39].
+    await services.connections.connect('lab');
+    expect(await services.powershell.hasCommand('lab', 'exchange', 'Enable-UMMailbox')).toBe(true);
+    const call = await services.powershell.run('lab-readonly', 'exchange', 'Enable-UMMailbox', { Identity: 'u00150', UMMailboxPolicy: redmond, ValidateOnly: true });
+    expect(call.errors[0]).toMatchObject({ fullyQualifiedErrorId: 'CommandNotFoundException' });
+  });
+
+  it('a dry run by an account without the rights reports it on every row, and sends nothing', async () => {
+    const ids = freshUsers(250, 2);
+    const summary = await services.enablement.import({ fileName: 'readonly.csv', content: b64(csv([header, ...ids.map((i) => redmondRow(i)), ['nobody@contoso.test', redmond, '11111', '', '', '']])) });
+    const validation = await services.enablement.validate({ importId: summary.importId, profile: 'lab-readonly', mapping: summary.mapping, proposeExtensions: false });
+    expect(validation.counts).toMatchObject({ total: 3, ready: 0, notPermitted: 2, invalid: 1 });
+    // Its notices count the rows still ready: none.
+    expect(validation.notices.map((n) => n.code)).not.toContain('sip-uri-no-fax');
+    const row = validation.rows.find((r) => r.line === 2)!;
+    expect(row.status).toBe('not-permitted');
+    expect(row.messages.map((m) => m.code)).toEqual(['rights-no-cmdlet', 'rights-no-write']);
+    expect(rowMessageText(row.messages[0]!)).toMatch(/^lab-readonly may not enable UM for this user: its Exchange session has no Enable-UMMailbox/);
+    expect(rowMessageText(row.messages[1]!)).toBe(`lab-readonly may not enable UM for this user: it may not write proxyAddresses, msExchUMEnabledFlags, msExchUMTemplateLink, msExchUMRecipientDialPlanLink, msExchUMDtmfMap, msExchUMPinChecksum on CN=${sam(ids[0]!)},${users}.`);
+    const before = callCount();
+    const job = await services.enablement.start({ importId: summary.importId, dryRun: true, concurrency: 1 });
+    const done = await services.enablement.wait(job.jobId);
+    expect(done.results.map((r) => r.outcome)).toEqual(['not-permitted', 'not-permitted', 'invalid']);
+    expect(done.results[0]!.messages).toHaveLength(2);
+    expect(done.counts).toMatchObject({ validated: 0, notPermitted: 2, invalid: 1, failed: 0 });
+    expect(callsSince(before).filter((c) => c.cmdlet === 'Enable-UMMailbox')).toEqual([]);
+  });
+
+  it('names a user the account may not write, where the shell writes as the account', async () => {
+    // A mailbox user outside OU=Lab, where Organization Management has no write grant in the lab.
+    await admin.add('CN=outside-ou,CN=Users,DC=contoso,DC=test', { objectClass: 'user', sAMAccountName: 'outside-ou', userPrincipalName: 'outside-ou@contoso.test', msExchMailboxGuid: Buffer.alloc(16, 3), msExchUMEnabledFlags: '830', telephoneNumber: '+14255559876', userAccountControl: '514' });
+    try {
+      const [i] = freshUsers(260, 1);
+      const { validation, row } = await importAndValidate(csv([header, redmondRow(i!), ['outside-ou@contoso.test', 'Legacy Default Policy', '9876', '', '', '']]));
+      expect(row(2).status).toBe('ready');
+      expect(row(3).status).toBe('not-permitted');
+      expect(row(3).messages.map((m) => m.code)).toEqual(['no-sip-proxy', 'rights-no-write']);
+      expect(row(3).messages[1]!.params).toMatchObject({ account: 'lab-exchadmin', user: 'CN=outside-ou,CN=Users,DC=contoso,DC=test' });
+      expect(validation.counts).toMatchObject({ ready: 1, notPermitted: 1 });
+    } finally {
+      await admin.delete('CN=outside-ou,CN=Users,DC=contoso,DC=test');
+    }
+  });
+});
+
+describe('results that tell the truth', () => {
+  it('exports what ran for an edited row, with the file\'s value beside it', async () => {
+    const [a, b, c] = freshUsers(270, 3);
+    const { summary, validation } = await importAndValidate(csv([header, redmondRow(a!, ['Sales']), redmondRow(b!, ['Ops']), ['nobody@contoso.test', redmond, '11111', '', '', 'Gone']]));
+    // The admin points line 3 at another user, with that user's extension and identifier.
+    const ext = String(c).padStart(5, '0');
+    await services.enablement.edit({
+      importId: summary.importId,
+      edits: [
+        { line: 3, field: 'Identity', value: `${sam(c!)}@contoso.test` },
+        { line: 3, field: 'Extensions', value: ext },
+        { line: 3, field: 'SIPResourceIdentifier', value: `${sam(c!)}@contoso.test` },
+      ],
+    });
+    const before = callCount();
+    const job = await services.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 1 });
+    const done = await services.enablement.wait(job.jobId);
+    expect(done.counts).toMatchObject({ enabled: 2, invalid: 1, failed: 0 });
+    expect(callsSince(before).filter((c) => c.cmdlet === 'Enable-UMMailbox').map((c) => c.parameters.Identity)).toEqual([`CN=${sam(a!)},${users}`, `CN=${sam(c!)},${users}`]);
+    expect((await umState(sam(b!))).enabled).toBe(false);
+
+    const lines = services.enablement.export(job.jobId, 'csv').content.slice(1).split('\r\n');
+    expect(lines[0]).toBe('Identity,Identity (in file),UMMailboxPolicy,Extensions,Extensions (in file),SIPResourceIdentifier,SIPResourceIdentifier (in file),PIN,Department,User,Line,Outcome,Message');
+    expect(lines[1]).toBe(`${sam(a!)}@contoso.test,,${redmond},${String(a).padStart(5, '0')},,${sam(a!)}@contoso.test,,,Sales,"CN=${sam(a!)},${users}",2,enabled,`);
+    expect(lines[2]).toBe(`${sam(c!)}@contoso.test,${sam(b!)}@contoso.test,${redmond},${ext},${String(b).padStart(5, '0')},${sam(c!)}@contoso.test,${sam(b!)}@contoso.test,,Ops,"CN=${sam(c!)},${users}",3,enabled,`);
+    const json = JSON.parse(services.enablement.export(job.jobId, 'json').content) as Array<Record<string, unknown>>;
+    expect(json[1]).toMatchObject({ line: 3, identity: `${sam(c!)}@contoso.test`, values: { Identity: `${sam(c!)}@contoso.test`, Extensions: ext }, inFile: { Identity: `${sam(b!)}@contoso.test` }, userDn: `CN=${sam(c!)},${users}`, columns: { Identity: `${sam(b!)}@contoso.test`, Department: 'Ops' } });
+    expect(json[2]).toMatchObject({ outcome: 'invalid', messages: [expect.stringContaining('No mailbox "nobody@contoso.test"')] });
+    // Never sent, and not changed: the file's own extension, with no "in file" beside it.
+    expect(json[2]).toMatchObject({ values: { Extensions: '11111' } });
+    expect(json[2]!.inFile).toBeUndefined();
+
+    // Read back from the journal by a console that no longer holds the file: still what ran.
+    const { services: later } = createTestServices(process.env, servicesDir);
+    try {
+      const again = later.enablement.export(job.jobId, 'csv').content;
+      expect(again).toContain(`${sam(c!)}@contoso.test,${sam(b!)}@contoso.test,${ext},${String(b).padStart(5, '0')}`);
+    } finally {
+      await later.shutdown();
+    }
+  });
+});
+
+describe('durable runs', () => {
+  it('keeps the screen\'s import, grid, edits and job in main', async () => {
+    const [a] = freshUsers(280, 1);
+    const { summary } = await importAndValidate(csv([header, redmondRow(a!), ['nobody@contoso.test', redmond, '11111', '', '', '']]));
+    await services.enablement.edit({ importId: summary.importId, edits: [{ line: 3, field: 'Identity', value: 'still-nobody@contoso.test' }] });
+    const restored = services.enablement.session()!;
+    expect(restored.summary.importId).toBe(summary.importId);
+    expect(restored.profile).toBe(profile);
+    expect(restored.validation!.rows.find((r) => r.line === 3)).toMatchObject({ values: { Identity: 'still-nobody@contoso.test' }, edited: true });
+    expect(restored.job).toBeUndefined();
+    const job = await services.enablement.start({ importId: summary.importId, dryRun: true, concurrency: 1 });
+    await services.enablement.wait(job.jobId);
+    expect(services.enablement.session()!.job).toMatchObject({ jobId: job.jobId, dryRun: true, counts: { validated: 1, invalid: 1 } });
+  });
+
+  it('a real run follows a dry run without validating again: the rows it passed, and rows changed since', async () => {
+    const [a, b, c] = freshUsers(290, 3);
+    const { summary } = await importAndValidate(csv([header, redmondRow(a!), redmondRow(b!), redmondRow(c!)]));
+    // Someone takes b's extension after validation: the dry run finds it.
+    const taken = `eum:${String(b).padStart(5, '0')};phone-context=Redmond.contoso.test`;
+    await admin.modify(`CN=u00001,${users}`, [{ operation: 'add', attribute: 'proxyAddresses', values: taken }]);
+    try {
+      const dry = await services.enablement.start({ importId: summary.importId, dryRun: true, concurrency: 1 });
+      expect((await services.enablement.wait(dry.jobId)).results.map((r) => r.outcome)).toEqual(['validated', 'failed', 'validated']);
+      // The admin changes line 4 after the dry run (its PIN): edit re-checks it, and it stays ready.
+      await services.enablement.edit({ importId: summary.importId, edits: [{ line: 4, field: 'PIN', value: '258014' }] });
+      const session = await services.connections.ensure(profile);
+      const trips = session.stats.roundTrips;
+      const before = callCount();
+      const real = await services.enablement.start({ importId: summary.importId, dryRun: false, concurrency: 1, afterDryRun: dry.jobId });
+      expect(session.stats.roundTrips).toBe(trips);
+      const done = await services.enablement.wait(real.jobId);
+      expect(done.results.map((r) => [r.line, r.outcome])).toEqual([
+        [2, 'enabled'],
+        [4, 'enabled'],
+      ]);
+      expect(callsSince(before).filter((c) => c.cmdlet === 'Enable-UMMailbox').map((c) => c.parameters.Identity)).toEqual([`CN=${sam(a!)},${users}`, `CN=${sam(c!)},${users}`]);
+    } finally {
+      await admin.modify(`CN=u00001,${users}`, [{ operation: 'delete', attribute: 'proxyAddresses', values: taken }]);
+    }
+  });
+
+  it('lists an unfinished job, with the import that can resume it, and resumes it after a restart from the same file', async () => {
+    const { services: slow, dataDir } = createTestServices({ ...process.env, UMLAB_DELAY: 'Enable-UMMailbox=300' });
+    const ids = freshUsers(430, 6);
+    const content = csv([header, ...ids.map((i) => redmondRow(i))]);
+    let jobId = '';
+    try {
+      await slow.connections.connect(profile);
+      const { summary } = await importAndValidate(content, { s: slow, fileName: 'batch.csv' });
+      const job = await slow.enablement.start({ importId: summary.importId, dryRun: false, concurrency: 1 });
+      jobId = job.jobId;
+      await until(() => slow.enablement.job(job.jobId).results.length >= 2);
+      // Paused: still this session's job, not in the list.
+      slow.jobs.pause(job.jobId);
+      expect(slow.enablement.unfinished()).toEqual([]);
+      slow.jobs.cancel(job.jobId);
+      await slow.enablement.wait(job.jobId);
+      expect(slow.enablement.unfinished()).toMatchObject([{ jobId: job.jobId, fileName: 'batch.csv', profile, total: 6, importId: summary.importId }]);
+    } finally {
+      await slow.shutdown();
+    }
+    // A new session: the journal says what is left; the file must come again (it is never kept).
+    const { services: next } = createTestServices(process.env, dataDir);
+    try {
+      await next.connections.connect(profile);
+      const [listed] = next.enablement.unfinished();
+      expect(listed).toMatchObject({ jobId, fileName: 'batch.csv' });
+      expect(listed!.importId).toBeUndefined();
+      const again = await next.enablement.import({ fileName: 'batch.csv', content: b64(content) });
+      expect(again.resumable.map((r) => r.jobId)).toEqual([jobId]);
+      const resumed = await next.enablement.start({ importId: again.importId, dryRun: false, concurrency: 2, resumeJobId: jobId });
+      const done = await next.enablement.wait(resumed.jobId);
+      expect(done.counts).toMatchObject({ enabled: 6, remaining: 0 });
+      expect(next.enablement.unfinished()).toEqual([]);
+      for (const i of ids) expect((await umState(sam(i))).eum, sam(i)).toHaveLength(2);
+    } finally {
+      await next.shutdown();
+    }
+  }, 120_000);
 });
 
 async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 30_000): Promise<void> {

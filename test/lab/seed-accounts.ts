@@ -71,6 +71,9 @@ export async function seedGroupsAndAccounts(dir: LabDirectory, forest: ForestSpe
   const exchangeOu = `OU=Microsoft Exchange Security Groups,${root}`;
   await dir.ensure(exchangeOu, { objectClass: 'organizationalUnit' });
   for (const g of exchangeGroups) await dir.ensure(`CN=${g},${exchangeOu}`, { objectClass: 'group', sAMAccountName: g, groupType: UNIVERSAL_SECURITY_GROUP });
+  // "By default, the account that's used to install Exchange 2013 in the organization is added as a
+  // member of the Organization Management role group" [S39]: the lab's Administrator installed it.
+  await addMember(dir, `CN=Organization Management,${exchangeOu}`, `CN=Administrator,${usersContainer}`);
   if (forest.key !== 'contoso') return;
 
   for (const g of Object.keys(rtcGroups)) await dir.ensure(`CN=${g},${usersContainer}`, { objectClass: 'group', sAMAccountName: g, groupType: UNIVERSAL_SECURITY_GROUP });

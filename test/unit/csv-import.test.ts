@@ -8,6 +8,8 @@ import { CsvFormatError } from '../../electron/services/enablement/csv/csv-forma
 import { csvEncodings, decodeCsvBytes, type CsvEncoding } from '../../electron/services/enablement/csv/decode-bytes';
 import { detectDelimiter } from '../../electron/services/enablement/csv/detect-delimiter';
 import { importCsv } from '../../electron/services/enablement/csv/import-csv';
+import { enablementCsvTemplate } from '../../shared/enablement/csv-template';
+import { enablementFieldSchema } from '../../shared/models/enablement';
 import { guessBig5OrWindows1252, measureBig5Evidence } from '../../electron/services/enablement/csv/legacy-encoding-guess';
 import { csvLimits } from '../../electron/services/enablement/csv/csv-limits';
 import { parseCsv, type CsvDelimiter } from '../../electron/services/enablement/csv/parse-csv';
@@ -733,5 +735,19 @@ describe('suggestColumnMapping', () => {
         for (const a of ambiguous) expect(a.columns).toContain(mapping[a.field]);
       }),
     );
+  });
+});
+
+describe('the CSV template', () => {
+  it('is UTF-8 with a BOM, and the importer maps every one of its columns and reads its example row', async () => {
+    const template = enablementCsvTemplate();
+    const bytes = new TextEncoder().encode(template.content);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const csv = await importCsv(bytes);
+    expect(csv).toMatchObject({ encoding: 'utf-8', detection: 'bom', delimiter: ',' });
+    expect(csv.columns.mapping).toEqual(Object.fromEntries(enablementFieldSchema.options.map((f, i) => [f, i])));
+    expect(csv.columns.ambiguous).toEqual([]);
+    expect(csv.rows).toHaveLength(1);
+    expect(csv.rows[0]!.cells[csv.columns.mapping.Identity!]).toBe('someone@contoso.com');
   });
 });

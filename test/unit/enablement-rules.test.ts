@@ -4,10 +4,12 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { JobJournal, type JobDefinition } from '../../electron/services/enablement/job/job-journal';
 import { isTransientError } from '../../electron/services/enablement/job/enablement-runner';
-import { neutralizeFormula, resultsToCsv } from '../../electron/services/enablement/results-export';
+import { neutralizeFormula, resultsToCsv, resultsToJson } from '../../electron/services/enablement/results-export';
 import { ANY_CONTEXT, crossRowMessages } from '../../electron/services/enablement/validation/cross-row-rules';
 import { checkRow, parseBoolean, proposeExtension, splitExtensions, type Holders, type RowFacts, type RowOptions, type UserFacts } from '../../electron/services/enablement/validation/row-rules';
 import { rowMessageText } from '../../shared/enablement/row-message-text';
+import { countResults, describeCounts } from '../../shared/enablement/job-counts';
+import type { RowResult } from '../../shared/models/enablement';
 
 const user: UserFacts = {
   dn: 'CN=u1,DC=x',
@@ -170,12 +172,14 @@ describe('journal and export', () => {
     const definition = { jobId: 'enable-abcdef', createdAt: new Date().toISOString(), fileName: 'f.csv', fileHash: 'h', profile: 'p', mapping: {}, encoding: 'utf-8', delimiter: ',', dryRun: false, concurrency: 2, proposeExtensions: false, lines: [2, 3, 4], edits: [], pinEditedLines: [] } satisfies JobDefinition;
     const journal = JobJournal.create(dir, definition);
     journal.started(2);
-    journal.ended({ line: 2, identity: 'a', outcome: 'enabled', attempts: 1 });
+    journal.ended({ line: 2, identity: 'a', outcome: 'enabled', messages: [], attempts: 1 });
     journal.started(3);
     journal.close();
-    appendFileSync(join(dir, 'enablement-jobs', 'enable-abcdef', 'journal.jsonl'), '{"t":"end","line":3,"outc');
+    // A record from before results carried every message, then one torn by a crash.
+    appendFileSync(join(dir, 'enablement-jobs', 'enable-abcdef', 'journal.jsonl'), '{"t":"end","line":4,"outcome":"failed","identity":"c","message":"Refused.","attempts":1,"at":"2024-01-01T00:00:00Z"}\n{"t":"end","line":3,"outc');
     const state = JobJournal.read(dir, 'enable-abcdef')!;
-    expect([...state.results.keys()]).toEqual([2]);
+    expect([...state.results.keys()]).toEqual([2, 4]);
+    expect(state.results.get(4)).toMatchObject({ outcome: 'failed', messages: ['Refused.'] });
     expect([...state.inFlight]).toEqual([3]);
     expect(state.finishedState).toBeUndefined();
     expect(JobJournal.read(dir, '../etc')).toBeUndefined();
@@ -183,10 +187,32 @@ describe('journal and export', () => {
 
   it('neutralises formula cells and withholds the PIN column', () => {
     expect(['=1+1', '+1', '-1', '@x', '\tx', 'ok'].map(neutralizeFormula)).toEqual(["'=1+1", "'+1", "'-1", "'@x", "'\tx", 'ok']);
-    const csv = resultsToCsv({ header: ['Identity', 'PIN', 'Note'], cells: new Map([[2, ['a@x', '123456', '=evil()']]]), secretColumns: [1] }, [{ line: 2, identity: 'a@x', outcome: 'enabled', attempts: 1 }]);
+    const csv = resultsToCsv({ header: ['Identity', 'PIN', 'Note'], cells: new Map([[2, ['a@x', '123456', '=evil()']]]), mapping: { Identity: 0, PIN: 1 } }, [{ line: 2, identity: 'a@x', outcome: 'enabled', messages: [], attempts: 1 }]);
     expect(csv).not.toContain('123456');
     expect(csv).toContain("'=evil()");
-    expect(csv.startsWith('\uFEFFIdentity,PIN,Note,SentExtensions,SentSIPResourceIdentifier,Line,Outcome,Message\r\n')).toBe(true);
+    expect(csv.startsWith('\uFEFFIdentity,PIN,Note,User,Line,Outcome,Message\r\n')).toBe(true);
+  });
+
+  it('exports what ran: an edited value in its column, the file\'s value beside it, every message', () => {
+    const values = { Identity: 'u00151@contoso.test', Extensions: '00151', SIPResourceIdentifier: 'u00151@contoso.test', UMMailboxPolicy: 'Redmond Default Policy', PIN: '••••••', PINExpired: '', NotifyEmail: '' };
+    const source = { header: ['UPN', 'Policy', 'Ext', 'SIP', 'PIN', 'Dept'], cells: new Map([[2, ['u00150@contoso.test', 'Redmond Default Policy', '00150', 'sip:u00151@contoso.test', '135790', 'Sales']]]), mapping: { Identity: 0, UMMailboxPolicy: 1, Extensions: 2, SIPResourceIdentifier: 3, PIN: 4 } };
+    const result = { line: 2, identity: 'u00151@contoso.test', outcome: 'failed' as const, messages: ['First refusal.', 'Second refusal.'], attempts: 1, values, userDn: 'CN=u00151,OU=Users', inFile: { Identity: 'u00150@contoso.test', Extensions: '00150', SIPResourceIdentifier: 'sip:u00151@contoso.test' } };
+    const [header, row] = resultsToCsv(source, [result]).slice(1).split('\r\n');
+    expect(header).toBe('UPN,UPN (in file),Policy,Ext,Ext (in file),SIP,SIP (in file),PIN,Dept,User,Line,Outcome,Message');
+    expect(row).toBe('u00151@contoso.test,u00150@contoso.test,Redmond Default Policy,00151,00150,u00151@contoso.test,sip:u00151@contoso.test,(not exported),Sales,"CN=u00151,OU=Users",2,failed,First refusal. Second refusal.');
+    const [json] = JSON.parse(resultsToJson(source, [result]));
+    expect(json).toMatchObject({ identity: 'u00151@contoso.test', messages: ['First refusal.', 'Second refusal.'], values: { Identity: 'u00151@contoso.test', PIN: '(not exported)' }, inFile: { Identity: 'u00150@contoso.test' }, columns: { UPN: 'u00150@contoso.test', PIN: '(not exported)', Dept: 'Sales' } });
+    expect(JSON.stringify(json)).not.toContain('135790');
+    // Read back from its journal alone (the file no longer held): the fields are the columns.
+    const bare = resultsToCsv({ mapping: source.mapping }, [result]).slice(1).split('\r\n')[0];
+    expect(bare).toBe('Identity,Identity (in file),Extensions,Extensions (in file),SIPResourceIdentifier,SIPResourceIdentifier (in file),UMMailboxPolicy,User,Line,Outcome,Message');
+  });
+
+  it('counts each row once where it belongs: invalid and not-permitted are never failed, already-done never enabled', () => {
+    const r = (line: number, outcome: RowResult['outcome']): RowResult => ({ line, identity: `u${line}`, outcome, messages: [], attempts: 0 });
+    const counts = countResults([r(2, 'enabled'), r(3, 'already-done'), r(4, 'invalid'), r(5, 'not-permitted'), r(6, 'failed')], 7);
+    expect(counts).toEqual({ total: 7, enabled: 1, validated: 0, alreadyDone: 1, failed: 1, invalid: 1, notPermitted: 1, notRun: 0, remaining: 2 });
+    expect(describeCounts(counts)).toBe('7 rows: 1 enabled, 1 already done, 1 failed, 1 invalid, 1 not permitted, 2 not reached.');
   });
 
   it('treats directory and connection failures as transient, Exchange refusals as final', () => {

@@ -13,7 +13,7 @@ const delimiters: Record<string, ',' | ';' | '\t'> = { comma: ',', ',': ',', sem
 /**
  * `enable --csv FILE`: bulk UM enablement from a terminal or a scheduled task, with the UI's
  * validation and journal. An unfinished job of the same file resumes unless --restart is given.
- * Exit code 1 when any row is invalid or failed (in a dry run too), so scripts can tell.
+ * Exit code 1 when any row is invalid, not permitted or failed (in a dry run too), so scripts can tell.
  */
 export function registerEnableCommand(program: Command, run: CommandRunner): void {
   program
@@ -52,7 +52,7 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
         const resumable = o.restart ? undefined : summary.resumable.find((r) => r.profile === profile && r.dryRun === Boolean(o.dryRun));
 
         const validation = await ctx.call('enablement.validate', { importId: summary.importId, profile: profile!, mapping: summary.mapping, proposeExtensions: Boolean(o.proposeExtensions), allowSipMismatch: Boolean(o.allowSipMismatch) });
-        say(`Validated against ${profile}: ${validation.counts.ready} ready, ${validation.counts.alreadyDone} already done, ${validation.counts.invalid} invalid (${validation.stats.ldapRoundTrips} LDAP round trips).`);
+        say(`Validated against ${profile}: ${validation.counts.ready} ready, ${validation.counts.alreadyDone} already done, ${validation.counts.invalid} invalid, ${validation.counts.notPermitted} not permitted for this account (${validation.stats.ldapRoundTrips} LDAP round trips).`);
         for (const notice of validation.notices) say(`  ${rowMessageText(notice)}`);
         if (validation.sipMismatchOverride.job) say("  --allow-sip-mismatch: identifiers that are not the user's Lync SIP address are accepted for this job.");
 
@@ -84,9 +84,9 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
 
         const results = jobId
           ? (JSON.parse((await ctx.call('enablement.export', { jobId, format: 'json' })).content) as Array<{ line: number; identity: string; outcome: string; message: string; columns: Record<string, string> }>)
-          : validation.rows.map((r) => ({ line: r.line, identity: r.values.Identity, outcome: r.status === 'already-done' ? 'already-done' : 'invalid', message: r.messages.map((m) => rowMessageText(m)).join(' '), columns: {} }));
+          : validation.rows.map((r) => ({ line: r.line, identity: r.values.Identity, outcome: r.status, message: r.messages.map((m) => rowMessageText(m)).join(' '), columns: {} }));
         const job = jobId ? await ctx.call('enablement.job', { jobId }) : undefined;
-        const bad = results.filter((r) => r.outcome === 'invalid' || r.outcome === 'failed').length;
+        const bad = results.filter((r) => ['invalid', 'failed', 'not-permitted'].includes(r.outcome)).length;
         ctx.print({ file: summary.fileName, profile, dryRun: Boolean(o.dryRun), jobId, counts: validation.counts, progress: job?.progress, rows: results }, () =>
           [table(['Line', 'Identity', 'Outcome', 'Message'], results.map((r) => [r.line, r.identity, r.outcome, r.message])), '', job?.progress.message ?? 'Nothing to run.'].join('\n'),
         );

@@ -1,13 +1,18 @@
-import type { RowResult, ValidatedRow } from '@shared/models/enablement';
+import type { EnablementColumnMapping, EnablementFieldName, RowResult, RowValues, ValidatedRow } from '@shared/models/enablement';
+import { enablementFieldSchema } from '@shared/models/enablement';
 import { rowMessageText } from '@shared/enablement/row-message-text';
 
-/** The original file as the export needs it: its header and each row's cells by line. */
+/** The original file as the export needs it: its header, each row's cells by line, and the mapping the job ran with. */
 export interface ExportSource {
-  header: string[];
-  cells: Map<number, string[]>;
-  /** Columns holding secrets (the PIN): never exported. */
-  secretColumns: number[];
+  /** Absent when the file is no longer held (a job read back from its journal): the columns are then the fields. */
+  header?: string[];
+  cells?: Map<number, string[]>;
+  mapping: EnablementColumnMapping;
 }
+
+const NOT_EXPORTED = '(not exported)';
+type Field = Exclude<EnablementFieldName, 'PIN'>;
+const fields = enablementFieldSchema.options.filter((f): f is Field => f !== 'PIN');
 
 /**
  * A cell a spreadsheet could run as a formula (= + - @, or a leading tab or CR) gets a leading
@@ -22,48 +27,104 @@ function csvCell(value: string): string {
   return /[",\r\n]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
+/** One exported row: the result, the file's cells, and the row's values as the job ran them. */
 interface ExportRow {
-  line: number;
   result: RowResult;
-  original: Record<string, string>;
-  cells: string[];
-  outcome: string;
-  message: string;
-  status?: string;
-  /** What Enable-UMMailbox was (or would be) sent: the normalised extensions and SIP resource identifier. */
-  sent: { extensions: string; sipResourceIdentifier: string };
+  raw: string[];
+  values: Partial<RowValues>;
+  messages: string[];
 }
 
-function rowsFor(source: ExportSource | undefined, results: RowResult[], validation: Map<number, ValidatedRow> | undefined): ExportRow[] {
+function rowsFor(source: ExportSource, results: RowResult[], validation: Map<number, ValidatedRow> | undefined): ExportRow[] {
   return [...results]
     .sort((a, b) => a.line - b.line)
-    .map((r) => {
-      const raw = source?.cells.get(r.line) ?? [];
-      const cells = (source?.header ?? []).map((_, i) => (source!.secretColumns.includes(i) && raw[i] ? '(not exported)' : (raw[i] ?? '')));
-      const validated = validation?.get(r.line);
-      const message = r.message ?? validated?.messages.filter((m) => m.severity !== 'info' || r.outcome === 'already-done').map((m) => rowMessageText(m)).join(' ') ?? '';
-      const sent = { extensions: validated?.values.Extensions ?? '', sipResourceIdentifier: validated?.values.SIPResourceIdentifier ?? '' };
-      return { line: r.line, result: r, original: Object.fromEntries((source?.header ?? []).map((h, i) => [h || `Column${i + 1}`, cells[i] ?? ''])), cells, outcome: r.outcome, message, sent, ...(validated ? { status: validated.status } : {}) };
+    .map((result) => {
+      const validated = validation?.get(result.line);
+      // Journals from before results carried their values: the row as it is validated now.
+      const values = result.values ?? validated?.values ?? {};
+      const messages = result.messages.length ? result.messages : (validated?.messages.filter((m) => m.severity !== 'info' || result.outcome === 'already-done').map((m) => rowMessageText(m)) ?? []);
+      return { result, raw: source.cells?.get(result.line) ?? [], values, messages };
     });
 }
 
+interface Column {
+  title: string;
+  value: (row: ExportRow) => string;
+}
+
 /**
- * Per-row results as CSV: the original columns untouched (PIN withheld), then what was sent to
- * Enable-UMMailbox (SentExtensions, SentSIPResourceIdentifier: normalised, so a `sip:` typed in the
- * file shows without it), then Line, Outcome, Message. UTF-8 with BOM for Excel.
+ * The columns of the export. The file's own columns keep their place and name; a column that feeds
+ * a parameter holds the value the job used (the admin's edit, the extension and identifier as
+ * sent), and where that differs from the file in any row, "<column> (in file)" beside it holds the
+ * file's value. A PIN is never exported. A parameter the file has no column for but the job used
+ * (a proposed extension) gets a column of its own. Then the user -Identity was given, the line,
+ * the outcome and every message.
  */
-export function resultsToCsv(source: ExportSource | undefined, results: RowResult[], validation?: Map<number, ValidatedRow>): string {
-  const header = [...(source?.header ?? ['Identity']), 'SentExtensions', 'SentSIPResourceIdentifier', 'Line', 'Outcome', 'Message'];
-  const lines = [header.map(csvCell).join(',')];
-  for (const row of rowsFor(source, results, validation)) {
-    const cells = source ? row.cells : [row.result.identity];
-    lines.push([...cells, row.sent.extensions, row.sent.sipResourceIdentifier, String(row.line), row.outcome, row.message].map(csvCell).join(','));
+function columnsFor(source: ExportSource, rows: ExportRow[]): Column[] {
+  const header = source.header ?? [];
+  const fieldOf = new Map(Object.entries(source.mapping).map(([field, column]) => [column, field as EnablementFieldName]));
+  const differs = (field: Field) => rows.some((r) => r.result.inFile?.[field] !== undefined);
+  const columns: Column[] = [];
+  header.forEach((title, i) => {
+    const name = title || `Column${i + 1}`;
+    const field = fieldOf.get(i);
+    if (field === 'PIN') {
+      columns.push({ title: name, value: (r) => (r.raw[i] || r.values.PIN ? NOT_EXPORTED : '') });
+      return;
+    }
+    if (!field) {
+      columns.push({ title: name, value: (r) => r.raw[i] ?? '' });
+      return;
+    }
+    columns.push({ title: name, value: (r) => r.values[field] ?? r.raw[i] ?? '' });
+    if (differs(field)) columns.push({ title: `${name} (in file)`, value: (r) => r.result.inFile?.[field] ?? '' });
+  });
+  const inHeader = new Set([...fieldOf.entries()].filter(([column]) => column < header.length).map(([, field]) => field));
+  for (const field of fields) {
+    if (inHeader.has(field) || !rows.some((r) => r.values[field])) continue;
+    columns.push({ title: field, value: (r) => r.values[field] ?? '' });
+    if (differs(field)) columns.push({ title: `${field} (in file)`, value: (r) => r.result.inFile?.[field] ?? '' });
   }
+  columns.push(
+    { title: 'User', value: (r) => r.result.userDn ?? '' },
+    { title: 'Line', value: (r) => String(r.result.line) },
+    { title: 'Outcome', value: (r) => r.result.outcome },
+    { title: 'Message', value: (r) => r.messages.join(' ') },
+  );
+  return columns;
+}
+
+/**
+ * Per-row results as CSV: what each row ran with (or was judged with), the file's value beside any
+ * value that differs from it, the outcome and every message. UTF-8 with BOM for Excel.
+ */
+export function resultsToCsv(source: ExportSource, results: RowResult[], validation?: Map<number, ValidatedRow>): string {
+  const rows = rowsFor(source, results, validation);
+  const columns = columnsFor(source, rows);
+  const lines = [columns.map((c) => csvCell(c.title)).join(',')];
+  for (const row of rows) lines.push(columns.map((c) => csvCell(c.value(row))).join(','));
   return `\uFEFF${lines.join('\r\n')}\r\n`;
 }
 
-/** Per-row results as JSON, the original columns as an object per row (PIN withheld). */
-export function resultsToJson(source: ExportSource | undefined, results: RowResult[], validation?: Map<number, ValidatedRow>): string {
-  const rows = rowsFor(source, results, validation).map(({ line, result, original, outcome, message, sent }) => ({ line, identity: result.identity, outcome, message, attempts: result.attempts, at: result.at, sent, columns: original }));
+/**
+ * Per-row results as JSON: the values the row ran with, the file's values where they differ
+ * (`inFile`), every message, and the file's own columns untouched (PIN withheld).
+ */
+export function resultsToJson(source: ExportSource, results: RowResult[], validation?: Map<number, ValidatedRow>): string {
+  const header = source.header ?? [];
+  const pinColumn = source.mapping.PIN;
+  const rows = rowsFor(source, results, validation).map(({ result, raw, values, messages }) => ({
+    line: result.line,
+    identity: result.identity,
+    outcome: result.outcome,
+    message: messages.join(' '),
+    messages,
+    attempts: result.attempts,
+    at: result.at,
+    userDn: result.userDn,
+    values: { ...values, ...(values.PIN ? { PIN: NOT_EXPORTED } : {}) },
+    ...(result.inFile ? { inFile: result.inFile } : {}),
+    columns: Object.fromEntries(header.map((h, i) => [h || `Column${i + 1}`, i === pinColumn && raw[i] ? NOT_EXPORTED : (raw[i] ?? '')])),
+  }));
   return `${JSON.stringify(rows, null, 2)}\n`;
 }

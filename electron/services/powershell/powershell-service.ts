@@ -87,6 +87,23 @@ export class PowerShellService {
     return result.output;
   }
 
+  /**
+   * Whether this profile's shell has a command: an Exchange session holds only the cmdlets the
+   * account's RBAC roles grant [S38], so a missing one is a refusal known before anything runs.
+   */
+  async hasCommand(profileName: string, target: ShellTarget, command: string): Promise<boolean> {
+    return (await this.pool(profileName, target).commands()).has(command.toLowerCase());
+  }
+
+  /**
+   * True when the shell writes the directory as the profile's own account, so its AD rights decide
+   * (the lab's stand-in; Exchange 2007's shell did the same [S40]). Exchange 2010 and 2013 remote
+   * sessions write with the Exchange server's account once RBAC allows the cmdlet.
+   */
+  writesAsAccount(profileName: string, target: ShellTarget): boolean {
+    return this.profiles.get(profileName)[target]?.kind === 'lab';
+  }
+
   status(): PsSessionStatus[] {
     return [...this.pools.entries()].map(([key, { pool, endpoint, shell }]) => {
       const [profile, target] = key.split('\u0000') as [string, ShellTarget];

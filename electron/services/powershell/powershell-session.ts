@@ -124,6 +124,11 @@ export class PowerShellSession {
   lastUsed = Date.now();
   /** What the bridge reported at start: "Desktop" 5.1 or "Core" 7.x. */
   version: { edition: string; version: string } | undefined;
+  /**
+   * The allow-listed commands the session really has, as the bridge reported them at start. An
+   * Exchange session holds only what the account's RBAC roles grant, so this is what it may run.
+   */
+  commands: ReadonlySet<string> = new Set();
   private readonly shell: PowerShell;
   private readonly child: ChildProcess;
   private readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
@@ -166,8 +171,9 @@ export class PowerShellSession {
         const first = init.errors[0];
         throw new ApiError('POWERSHELL_UNAVAILABLE', `The PowerShell endpoint could not be opened: ${first?.message ?? 'unknown error'}`, { errors: init.errors });
       }
-      const reported = init.output[0] as { edition?: unknown; version?: unknown } | undefined;
+      const reported = init.output[0] as { edition?: unknown; version?: unknown; commands?: unknown } | undefined;
       if (reported) session.version = { edition: String(reported.edition ?? ''), version: String(reported.version ?? '') };
+      if (Array.isArray(reported?.commands)) session.commands = new Set(reported.commands.map((c) => String(c).toLowerCase()));
       session.state = 'idle';
       return session;
     } catch (error) {

@@ -43,6 +43,13 @@ export class SessionPool {
     return this.sessions.find((s) => s.version)?.version ?? {};
   }
 
+  /** The allow-listed commands a session of this endpoint has (lower case), starting one if none runs. */
+  async commands(signal?: AbortSignal): Promise<ReadonlySet<string>> {
+    const session = await this.acquire(signal);
+    this.release(session);
+    return session.commands;
+  }
+
   status(): Array<{ pid?: number; state: PowerShellSession['state']; calls: number; startedAt: string }> {
     return this.sessions.map((s) => ({ pid: s.pid, state: s.state, calls: s.calls, startedAt: s.startedAt }));
   }

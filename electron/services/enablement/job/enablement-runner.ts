@@ -1,4 +1,5 @@
-import type { RowOutcomeKind, RowResult } from '@shared/models/enablement';
+import type { RowOutcomeKind, RowResult, RowValues } from '@shared/models/enablement';
+import { countResults, describeCounts } from '@shared/enablement/job-counts';
 import type { PsErrorRecord } from '@shared/models/powershell';
 import { ApiError } from '@shared/errors';
 import type { AuditLog } from '../../audit/audit-log';
@@ -13,6 +14,10 @@ import type { JobJournal } from './job-journal';
 export interface RunRow {
   line: number;
   identity: string;
+  /** The row as it is run (edits applied, extensions and identifier as sent, the PIN as dots): kept in its result. */
+  values: RowValues;
+  /** The file's values that differ from `values` (edits, a `sip:` removed): kept beside them in its result. */
+  inFile: Partial<RowValues>;
   userDn: string;
   policy: string;
   policyDn: string;
@@ -47,8 +52,10 @@ export interface RunOptions {
   actor: string;
   dryRun: boolean;
   concurrency: number;
-  /** Rows already finished (resume): counted, not run. */
+  /** Rows already finished (resume, or never sent): counted, not run. */
   finished: RowResult[];
+  /** Every row of the job, for the closing count. */
+  total: number;
   onResult: (result: RowResult) => void;
 }
 
@@ -80,19 +87,34 @@ export function isTransientError(record: PsErrorRecord): boolean {
  */
 export async function runEnablement(rows: RunRow[], deps: RunDependencies, options: RunOptions, ctx: JobContext): Promise<string> {
   const { powershell, journal } = deps;
+  // The job's generic progress: rows finished, and of those the ones Exchange refused. Rows never
+  // sent (invalid, not permitted) are finished, not failed; the screen shows the full breakdown.
   const counts = { done: 0, failed: 0 };
+  const finishedRows = [...options.finished];
   for (const r of options.finished) count(r.outcome);
   ctx.progress({ ...counts });
   let outage: Promise<void> | undefined;
 
   function count(outcome: RowOutcomeKind) {
-    if (outcome === 'failed' || outcome === 'invalid') counts.failed++;
+    if (outcome === 'failed') counts.failed++;
     else counts.done++;
   }
 
-  const finish = (row: RunRow, outcome: RowOutcomeKind, attempts: number, message?: string) => {
-    const result: RowResult = { line: row.line, identity: row.identity, outcome, attempts, at: new Date().toISOString(), ...(message ? { message } : {}) };
+  const finish = (row: RunRow, outcome: RowOutcomeKind, attempts: number, messages: string[] = []) => {
+    const message = messages.join(' ');
+    const result: RowResult = {
+      line: row.line,
+      identity: row.identity,
+      outcome,
+      messages,
+      attempts,
+      at: new Date().toISOString(),
+      values: row.values,
+      userDn: row.userDn,
+      ...(Object.keys(row.inFile).length ? { inFile: row.inFile } : {}),
+    };
     journal.ended(result);
+    finishedRows.push(result);
     if (!options.dryRun && (outcome === 'enabled' || outcome === 'failed')) {
       deps.audit.record({
         actor: { profile: options.profile, identity: options.actor },
@@ -159,8 +181,8 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
       journal.started(row.line);
       if (recheck && !options.dryRun) {
         const state = await settled(row);
-        if (state === 'enabled') return finish(row, 'enabled', attempt, 'Enabled before the interruption; confirmed in the directory.');
-        if (state === 'enabled-differently') return finish(row, 'failed', attempt, 'The mailbox was enabled with other settings while the job was interrupted; check it in Exchange.');
+        if (state === 'enabled') return finish(row, 'enabled', attempt, ['Enabled before the interruption; confirmed in the directory.']);
+        if (state === 'enabled-differently') return finish(row, 'failed', attempt, ['The mailbox was enabled with other settings while the job was interrupted; check it in Exchange.']);
       }
       recheck = false;
       const parameters: Record<string, unknown> = { Identity: row.userDn, UMMailboxPolicy: row.policy };
@@ -175,17 +197,20 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
         powershell.reserve(options.profile, 'exchange', options.concurrency);
         const result = await powershell.run(options.profile, 'exchange', 'Enable-UMMailbox', parameters);
         if (result.ok) return finish(row, options.dryRun ? 'validated' : 'enabled', attempt);
-        const first = result.errors[0] ?? { message: 'Enable-UMMailbox failed without a message.' };
+        // Every error Exchange wrote, in its order: the first is not always the one that matters.
+        const errors = result.errors.length ? result.errors : [{ message: 'Enable-UMMailbox failed without a message.' }];
+        const messages = errors.map((e) => e.message);
+        const first = errors[0]!;
         if (/AlreadyUmEnabled|already enabled/i.test(`${first.fullyQualifiedErrorId ?? ''} ${first.message}`) && !options.dryRun) {
           const state = await settled(row);
-          return state === 'enabled' ? finish(row, 'already-done', attempt, first.message) : finish(row, 'failed', attempt, first.message);
+          return finish(row, state === 'enabled' ? 'already-done' : 'failed', attempt, messages);
         }
         if (isTransientError(first) && attempt < MAX_ATTEMPTS) {
           await waitForDirectory(first.message);
           recheck = true;
           continue;
         }
-        return finish(row, 'failed', attempt, first.message);
+        return finish(row, 'failed', attempt, messages);
       } catch (error) {
         const code = error instanceof ApiError ? error.code : 'INTERNAL';
         const message = error instanceof Error ? error.message : String(error);
@@ -195,7 +220,7 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
           recheck = true;
           continue;
         }
-        return finish(row, 'failed', attempt, message);
+        return finish(row, 'failed', attempt, [message]);
       }
     }
   };
@@ -213,6 +238,5 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
   const results = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(options.concurrency, rows.length)) }, worker));
   const failure = results.find((r) => r.status === 'rejected');
   if (failure && !(failure.reason instanceof ApiError && failure.reason.code === 'CANCELLED')) throw failure.reason;
-  const total = counts.done + counts.failed;
-  return `${total} rows: ${counts.done} done, ${counts.failed} failed${ctx.signal.aborted ? `, ${queue.length} not run (cancelled)` : ''}.`;
+  return describeCounts(countResults(finishedRows, options.total));
 }

@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EnablementColumnMapping, EnablementFieldName, RowOutcomeKind, RowResult, SipMismatchOverride } from '@shared/models/enablement';
+import type { EnablementColumnMapping, EnablementFieldName, RowResult, SipMismatchOverride } from '@shared/models/enablement';
 
 /**
  * What a job is, written once when it starts. Never a PIN: a PIN edited in the console is kept in
@@ -13,6 +13,8 @@ export interface JobDefinition {
   /** SHA-256 of the file's bytes: a resume must be given the same file. */
   fileHash: string;
   profile: string;
+  /** The account the profile bound as when the job started: what its results and audit entries name. */
+  actor?: string;
   mapping: EnablementColumnMapping;
   encoding: string;
   delimiter: string;
@@ -31,9 +33,13 @@ export interface JobDefinition {
   sipMismatchOverride?: SipMismatchOverride;
 }
 
+/**
+ * One journal line. An end record is the row's whole result; records written before `messages`
+ * existed carry a single `message`.
+ */
 type JournalRecord =
   | { t: 'start'; line: number; at: string }
-  | { t: 'end'; line: number; outcome: RowOutcomeKind; identity: string; message?: string; attempts: number; at: string }
+  | ({ t: 'end'; message?: string } & Omit<RowResult, 'messages'> & { messages?: string[] })
   | { t: 'finished'; state: string; at: string };
 
 /** A journal read back: what finished, what was in flight when it stopped, and whether it ended. */
@@ -97,7 +103,8 @@ export class JobJournal {
           finishedState = undefined;
         } else if (record.t === 'end') {
           inFlight.delete(record.line);
-          results.set(record.line, { line: record.line, identity: record.identity, outcome: record.outcome, attempts: record.attempts, at: record.at, ...(record.message ? { message: record.message } : {}) });
+          const { t: _t, message, messages, ...result } = record;
+          results.set(record.line, { ...result, messages: messages ?? (message ? [message] : []) });
         } else {
           finishedState = record.state;
         }
@@ -127,7 +134,7 @@ export class JobJournal {
   }
 
   ended(result: RowResult): void {
-    this.append({ t: 'end', line: result.line, outcome: result.outcome, identity: result.identity, attempts: result.attempts, at: result.at ?? new Date().toISOString(), ...(result.message ? { message: result.message } : {}) });
+    this.append({ t: 'end', ...result, at: result.at ?? new Date().toISOString() });
   }
 
   finished(state: string): void {

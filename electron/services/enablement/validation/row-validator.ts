@@ -104,8 +104,11 @@ export class RowValidator {
       const extra = across.get(row.line) ?? [];
       const status = verdict.status === 'ready' && extra.length > 0 ? 'invalid' : verdict.status;
       const user = facts.users.length === 1 ? facts.users[0]! : undefined;
-      // The grid shows what Enable-UMMailbox is sent: the normalised extensions and identifier.
-      const values = { ...row.values, Extensions: verdict.sent.extensions.join(';'), SIPResourceIdentifier: verdict.sent.sri, PIN: maskPin(row.values.PIN) };
+      // The grid shows what Enable-UMMailbox is sent: the normalised extensions and identifier. An
+      // invalid row is never sent: where its check stopped before reading the extensions (no such
+      // user, a bad number), the file's own text stays, so the admin sees what to correct.
+      const extensions = verdict.sent.extensions.length || status !== 'invalid' ? verdict.sent.extensions.join(';') : row.values.Extensions;
+      const values = { ...row.values, Extensions: extensions, SIPResourceIdentifier: verdict.sent.sri, PIN: maskPin(row.values.PIN) };
       return {
         line: row.line,
         values,
@@ -170,7 +173,8 @@ export class RowValidator {
   }
 
   /** Said once for the file: SIP URI plans and faxes [S9]; lookups that could not cover the forest. */
-  private notices(rows: ValidatedRow[]): RowMessage[] {
+  /** Said once for the file, from its rows as they finally stand (the service calls it again once the account's rights are known). */
+  notices(rows: ValidatedRow[]): RowMessage[] {
     const notices: RowMessage[] = [];
     const onSip = rows.filter((r) => r.uriType === 'SipName' && r.status === 'ready');
     if (onSip.length) {

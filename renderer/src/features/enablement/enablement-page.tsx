@@ -1,8 +1,8 @@
 import { Accordion, AccordionDetails, AccordionSummary, Alert, Button, LinearProgress, Stack, Typography } from '@mui/material';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { EnablementColumnMapping, EnablementFieldName, EnablementJob, ImportSummary, RowMessage, ValidatedRow, ValidationResult } from '@shared/models/enablement';
+import type { EnablementColumnMapping, EnablementFieldName, EnablementJob, ImportSummary, ResumableJob, RowMessage, ValidatedRow, ValidationResult } from '@shared/models/enablement';
 import type { ApiError } from '@shared/errors';
 import { toApiError, useApi, useEvent } from '../../api/api-context';
 import { useConnections } from '../../app/connections';
@@ -11,10 +11,13 @@ import { ErrorAlert } from '../../components/error-alert';
 import { NotConnected } from '../../components/not-connected';
 import { Page } from '../../components/page';
 import { downloadText } from '../../components/download-text';
+import { ConfirmRunDialog } from './confirm-run-dialog';
 import { ImportPanel } from './import-panel';
 import { MappingPanel } from './mapping-panel';
+import { importCsvFile } from './read-file';
 import { onlyLyncCheckStands, RowsGrid } from './rows-grid';
 import { RunPanel } from './run-panel';
+import { UnfinishedJobs } from './unfinished-jobs';
 
 /** Bulk UM enablement: import a CSV, map its columns, validate every row, fix cells, run, export the results. */
 export function EnablementPage({ navigate }: ScreenProps) {
@@ -34,9 +37,21 @@ export function EnablementPage({ navigate }: ScreenProps) {
   );
 }
 
+/** A start request waiting for the admin's confirmation (real runs only). */
+interface PendingRun {
+  options: { lines?: number[]; resumeJobId?: string; afterDryRun?: string; dryRun: boolean };
+  importId: string;
+  profile: string;
+  rows: number;
+}
+
+const isActive = (job?: EnablementJob) => !!job && ['running', 'paused', 'cancelling', 'queued'].includes(job.progress.state);
+
 function EnablementView({ profiles }: { profiles: Array<{ profile: string; label: string }> }) {
   const { t } = useTranslation('enablement');
   const api = useApi();
+  const { connected } = useConnections();
+  const [restored, setRestored] = useState(false);
   const [summary, setSummary] = useState<ImportSummary>();
   const [mapping, setMapping] = useState<EnablementColumnMapping>({});
   const [profile, setProfile] = useState<string | undefined>(profiles[0]?.profile);
@@ -44,12 +59,22 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   const [allowSipMismatch, setAllowSipMismatch] = useState(false);
   const [validation, setValidation] = useState<ValidationResult>();
   const [job, setJob] = useState<EnablementJob>();
+  const [unfinished, setUnfinished] = useState<ResumableJob[]>([]);
+  const [afterDryRunRows, setAfterDryRunRows] = useState<number>();
+  const [pending, setPending] = useState<PendingRun>();
   const [dryRun, setDryRun] = useState(false);
   const [concurrency, setConcurrency] = useState(2);
   const [busy, setBusy] = useState(false);
   const [mappingOpen, setMappingOpen] = useState(true);
   const [error, setError] = useState<ApiError>();
   const lastFetch = useRef(0);
+  /** Enablement jobs that ended before their start call returned (a job of only invalid or not-permitted rows ends at once). */
+  const endedEarly = useRef(new Set<string>());
+  /** The job on screen, known to the event handler as soon as its start call returns (before React renders it). */
+  const shownJob = useRef<string>(undefined);
+  useEffect(() => {
+    shownJob.current = job?.jobId;
+  }, [job?.jobId]);
 
   const attempt = async (work: () => Promise<void>) => {
     setBusy(true);
@@ -62,6 +87,36 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
       setBusy(false);
     }
   };
+
+  const loadUnfinished = useCallback(() => api.call('enablement.unfinished', {}).then(setUnfinished, () => undefined), [api]);
+
+  // The screen as main holds it: leaving and coming back keeps the grid, its edits and the job.
+  useEffect(() => {
+    let live = true;
+    void Promise.all([api.call('enablement.session', {}), loadUnfinished()])
+      .then(([session]) => {
+        if (!live || !session) return;
+        setSummary(session.summary);
+        setMapping(session.mapping);
+        // The profile the file was validated with, if it is still connected.
+        if (session.profile && profiles.some((p) => p.profile === session.profile)) setProfile(session.profile);
+        setPropose(session.proposeExtensions);
+        setValidation(session.validation);
+        setJob(session.job);
+        if (session.job) {
+          setDryRun(session.job.dryRun);
+          setConcurrency(session.job.concurrency);
+        }
+        setMappingOpen(!session.validation);
+      })
+      .catch((e) => live && setError(toApiError(e)))
+      .finally(() => live && setRestored(true));
+    return () => {
+      live = false;
+    };
+    // Restored once, when the screen mounts.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [api, loadUnfinished]);
 
   const imported = (next: ImportSummary) => {
     setSummary(next);
@@ -98,55 +153,97 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
     setAllowSipMismatch(allow);
     if (validation) void change({ sipMismatch: { job: allow } });
   };
-  const start = (options: { lines?: number[]; resumeJobId?: string } = {}) =>
+
+  /** Starts a job; a real run waits for the admin to confirm the account and the row count. */
+  const requestStart = (run: PendingRun) => {
+    if (run.options.dryRun) void start(run);
+    else setPending(run);
+  };
+  const start = (run: PendingRun) =>
     attempt(async () => {
-      if (!summary) return;
-      const started = await api.call('enablement.start', { importId: summary.importId, dryRun, concurrency, ...options });
+      setPending(undefined);
+      const { dryRun: runDry, ...options } = run.options;
+      const started = await api.call('enablement.start', { importId: run.importId, dryRun: runDry, concurrency, ...options });
+      shownJob.current = started.jobId;
       setJob(started);
-      if (options.resumeJobId) setSummary({ ...summary, resumable: summary.resumable.filter((r) => r.jobId !== options.resumeJobId) });
+      setAfterDryRunRows(undefined);
+      // Its last progress event came before this answer: read the finished job now.
+      if (endedEarly.current.delete(started.jobId)) {
+        await refreshJob(started.jobId);
+        void loadUnfinished();
+      }
+      if (options.resumeJobId) {
+        // A resumed job validated its file again in main: show that grid.
+        const session = await api.call('enablement.session', {});
+        if (session) {
+          setSummary(session.summary);
+          setMapping(session.mapping);
+          if (session.profile) setProfile(session.profile);
+          setValidation(session.validation);
+          setMappingOpen(false);
+        }
+        void loadUnfinished();
+      }
     });
+  const resume = (unfinishedJob: ResumableJob, file?: File) =>
+    attempt(async () => {
+      let importId = unfinishedJob.importId;
+      if (file) {
+        const next = await importCsvFile(api, file);
+        imported(next);
+        importId = next.importId;
+      }
+      if (!importId) return;
+      requestStart({ options: { resumeJobId: unfinishedJob.jobId, dryRun: unfinishedJob.dryRun }, importId, profile: unfinishedJob.profile, rows: unfinishedJob.total - unfinishedJob.finished });
+    });
+
   const refreshJob = async (jobId: string) => {
     lastFetch.current = Date.now();
     setJob(await api.call('enablement.job', { jobId }));
   };
   useEvent('job.progress', (progress) => {
-    if (progress.jobId !== job?.jobId) return;
-    setJob((j) => (j ? { ...j, progress } : j));
     const finished = ['completed', 'failed', 'cancelled'].includes(progress.state);
+    if (progress.jobId !== shownJob.current) {
+      if (finished && progress.kind === 'enablement') endedEarly.current.add(progress.jobId);
+      return;
+    }
+    setJob((j) => (j?.jobId === progress.jobId ? { ...j, progress } : j));
     if (finished || Date.now() - lastFetch.current > 1000) void refreshJob(progress.jobId);
+    if (finished) void loadUnfinished();
   });
-  useEffect(() => {
-    // A resumed job re-validates in main; show its rows once it is running.
-    if (job && !validation && summary && profile) void api.call('enablement.validate', { importId: summary.importId, profile: job.profile, mapping, proposeExtensions: propose }).then(setValidation, () => undefined);
-  }, [job, validation, summary, profile, api, mapping, propose]);
   useEffect(() => {
     // A resumed job runs with the override its journal recorded: show it.
     if (validation) setAllowSipMismatch(validation.sipMismatchOverride.job);
   }, [validation]);
+  // After a finished dry run, main says which rows a real run would take (it re-counts after edits).
+  const finishedDryRun = job?.dryRun && job.progress.state === 'completed' ? job.jobId : undefined;
+  useEffect(() => {
+    if (!finishedDryRun || !summary) return setAfterDryRunRows(undefined);
+    let live = true;
+    void api.call('enablement.afterDryRun', { importId: summary.importId, jobId: finishedDryRun }).then(
+      ({ lines }) => live && setAfterDryRunRows(lines.length || undefined),
+      () => live && setAfterDryRunRows(undefined),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, finishedDryRun, summary, validation]);
 
   const results = useMemo(() => new Map((job?.results ?? []).map((r) => [r.line, r])), [job]);
-  const running = !!job && ['running', 'paused', 'cancelling'].includes(job.progress.state);
+  const running = isActive(job);
+  const account = (name: string) => {
+    const state = connected.find((c) => c.profile === name);
+    return { profile: name, ...(state?.boundAs ? { identity: state.boundAs } : {}), ...(state?.forest ? { forest: state.forest } : {}) };
+  };
 
+  if (!restored) return <LinearProgress data-testid="enablement-restoring" />;
   return (
-    <Stack spacing={2} sx={{ height: '100%' }}>
+    <Stack spacing={2} sx={{ height: '100%' }} data-testid="enablement-view">
       <Typography variant="body2" color="text.secondary">
         {t('intro')}
       </Typography>
-      <ImportPanel summary={summary} onImported={imported} />
-      {summary?.resumable.map((r) => (
-        <Alert
-          key={r.jobId}
-          severity="info"
-          data-testid="resumable-job"
-          action={
-            <Button color="inherit" onClick={() => void start({ resumeJobId: r.jobId })} disabled={busy || running} data-testid="resume-job">
-              {t('resume.action')}
-            </Button>
-          }
-        >
-          {t('resume.text', { when: new Date(r.createdAt).toLocaleString(), finished: r.finished, total: r.total, inFlight: r.inFlight, profile: r.profile })}
-        </Alert>
-      ))}
+      <UnfinishedJobs jobs={unfinished} disabled={busy || running} onResume={(j, file) => void resume(j, file)} />
+      <ImportPanel summary={summary} onImported={imported} locked={running} />
       {summary && (
         <Accordion expanded={mappingOpen} onChange={(_e, open) => setMappingOpen(open)} disableGutters variant="outlined" data-testid="mapping-accordion">
           <AccordionSummary expandIcon={<ExpandMoreIcon />}>
@@ -164,11 +261,24 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
       )}
       {busy && <LinearProgress />}
       <ErrorAlert error={error} />
-      {validation && (
+      {validation && summary && (
         <>
           <Typography variant="body2" data-testid="validation-summary">
-            {t('validation.summary', { ...validation.counts, roundTrips: validation.stats.ldapRoundTrips, ms: Math.round(validation.stats.milliseconds) })}
+            {t(validation.counts.notPermitted > 0 ? 'validation.summaryNotPermitted' : 'validation.summary', { ...validation.counts, roundTrips: validation.stats.ldapRoundTrips, ms: Math.round(validation.stats.milliseconds) })}
           </Typography>
+          {validation.counts.notPermitted > 0 && (
+            <Alert
+              severity="warning"
+              data-testid="not-permitted-summary"
+              action={
+                <Button color="inherit" size="small" onClick={() => setMappingOpen(true)} disabled={running} sx={{ whiteSpace: 'nowrap' }} data-testid="choose-account">
+                  {t('validation.chooseAccount')}
+                </Button>
+              }
+            >
+              {t('validation.notPermitted', { count: validation.counts.notPermitted, profile: validation.profile })}
+            </Alert>
+          )}
           <Notices notices={validation.notices} />
           <RunPanel
             counts={validation.counts}
@@ -180,7 +290,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
             onDryRun={setDryRun}
             concurrency={concurrency}
             onConcurrency={setConcurrency}
-            onStart={() => void start()}
+            onStart={() => requestStart({ options: { dryRun }, importId: summary.importId, profile: validation.profile, rows: validation.counts.ready })}
             onPause={() => job && void api.call('jobs.pause', { jobId: job.jobId })}
             onResume={() => job && void api.call('jobs.resume', { jobId: job.jobId })}
             onCancel={() => job && void api.call('jobs.cancel', { jobId: job.jobId })}
@@ -191,11 +301,18 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
                 downloadText(file.fileName, file.mimeType, file.content);
               })
             }
-            onRerunFailed={() => job && void start({ lines: job.results.filter((r) => r.outcome === 'failed').map((r) => r.line) })}
+            onRerunFailed={() => {
+              const lines = job?.results.filter((r) => r.outcome === 'failed').map((r) => r.line) ?? [];
+              requestStart({ options: { lines, dryRun }, importId: summary.importId, profile: validation.profile, rows: lines.length });
+            }}
+            afterDryRunRows={afterDryRunRows}
+            resumable={!!job && unfinished.some((u) => u.jobId === job.jobId)}
+            onRunAfterDryRun={() => job && afterDryRunRows && requestStart({ options: { afterDryRun: job.jobId, dryRun: false }, importId: summary.importId, profile: validation.profile, rows: afterDryRunRows })}
           />
           <RowsGrid rows={validation.rows} results={results} onEdit={edit} onOverride={overrideRow} jobOverride={validation.sipMismatchOverride.job} readOnly={running} />
         </>
       )}
+      {pending && <ConfirmRunDialog open rows={pending.rows} account={account(pending.profile)} onCancel={() => setPending(undefined)} onConfirm={() => void start(pending)} />}
     </Stack>
   );
 }

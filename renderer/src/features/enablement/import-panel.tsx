@@ -1,19 +1,26 @@
 import { Alert, Box, Button, FormControl, InputLabel, MenuItem, Paper, Select, Stack, Typography } from '@mui/material';
+import DownloadIcon from '@mui/icons-material/Download';
 import UploadFileIcon from '@mui/icons-material/UploadFile';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { enablementCsvTemplate } from '@shared/enablement/csv-template';
 import { csvDelimiterSchema, csvEncodingSchema, type ImportSummary } from '@shared/models/enablement';
 import type { ApiError } from '@shared/errors';
 import { toApiError, useApi } from '../../api/api-context';
+import { downloadText } from '../../components/download-text';
 import { ErrorAlert } from '../../components/error-alert';
-import { readFileAsBase64 } from './read-file';
+import { importCsvFile } from './read-file';
 
 type Encoding = (typeof csvEncodingSchema.options)[number];
 type Delimiter = (typeof csvDelimiterSchema.options)[number];
 const delimiterKey: Record<Delimiter, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
 
-/** Step 1: a file by drag-and-drop or picker, with encoding and delimiter detected (or overridden). */
-export function ImportPanel({ summary, onImported }: { summary?: ImportSummary; onImported: (summary: ImportSummary) => void }) {
+/**
+ * Step 1: a file by drag-and-drop or picker, with encoding and delimiter detected (or overridden),
+ * or a template to fill in. Locked while a job of the current file runs or is paused, so the grid
+ * the job belongs to stays on screen.
+ */
+export function ImportPanel({ summary, onImported, locked }: { summary?: ImportSummary; onImported: (summary: ImportSummary) => void; locked: boolean }) {
   const { t } = useTranslation('enablement');
   const api = useApi();
   const input = useRef<HTMLInputElement>(null);
@@ -29,15 +36,7 @@ export function ImportPanel({ summary, onImported }: { summary?: ImportSummary; 
     setBusy(true);
     setError(undefined);
     try {
-      const content = await readFileAsBase64(picked);
-      onImported(
-        await api.call('enablement.import', {
-          fileName: picked.name,
-          content,
-          ...(overrides.encoding !== 'auto' ? { encoding: overrides.encoding } : {}),
-          ...(overrides.delimiter !== 'auto' ? { delimiter: overrides.delimiter } : {}),
-        }),
-      );
+      onImported(await importCsvFile(api, picked, { ...(overrides.encoding !== 'auto' ? { encoding: overrides.encoding } : {}), ...(overrides.delimiter !== 'auto' ? { delimiter: overrides.delimiter } : {}) }));
     } catch (e) {
       setError(toApiError(e));
     } finally {
@@ -64,17 +63,29 @@ export function ImportPanel({ summary, onImported }: { summary?: ImportSummary; 
             e.preventDefault();
             setDragging(false);
             const dropped = e.dataTransfer.files[0];
-            if (dropped) void load(dropped, { encoding, delimiter });
+            if (dropped && !locked) void load(dropped, { encoding, delimiter });
           }}
           data-testid="csv-drop-zone"
           sx={{ flexGrow: 1, border: 2, borderStyle: 'dashed', borderColor: dragging ? 'primary.main' : 'divider', borderRadius: 1, p: 2, textAlign: 'center', bgcolor: dragging ? 'action.hover' : undefined }}
         >
           <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
-            {t('import.drop')}
+            {t(locked ? 'import.locked' : 'import.drop')}
           </Typography>
-          <Button variant="contained" startIcon={<UploadFileIcon />} onClick={() => input.current?.click()} disabled={busy} data-testid="csv-choose">
-            {t('import.choose')}
-          </Button>
+          <Stack direction="row" spacing={1} sx={{ justifyContent: 'center', flexWrap: 'wrap', rowGap: 1 }}>
+            <Button variant="contained" startIcon={<UploadFileIcon />} onClick={() => input.current?.click()} disabled={busy || locked} data-testid="csv-choose">
+              {t('import.choose')}
+            </Button>
+            <Button
+              startIcon={<DownloadIcon />}
+              onClick={() => {
+                const template = enablementCsvTemplate();
+                downloadText(template.fileName, template.mimeType, template.content);
+              }}
+              data-testid="csv-template"
+            >
+              {t('import.template')}
+            </Button>
+          </Stack>
           <input
             ref={input}
             type="file"
@@ -83,7 +94,7 @@ export function ImportPanel({ summary, onImported }: { summary?: ImportSummary; 
             data-testid="csv-file-input"
             onChange={(e) => {
               const picked = e.target.files?.[0];
-              if (picked) void load(picked, { encoding, delimiter });
+              if (picked && !locked) void load(picked, { encoding, delimiter });
               e.target.value = '';
             }}
           />
@@ -91,7 +102,7 @@ export function ImportPanel({ summary, onImported }: { summary?: ImportSummary; 
         <Stack spacing={1.5} sx={{ minWidth: 220 }}>
           <FormControl size="small">
             <InputLabel id="csv-encoding">{t('import.encoding')}</InputLabel>
-            <Select labelId="csv-encoding" label={t('import.encoding')} value={encoding} onChange={(e) => reload({ encoding: e.target.value as Encoding | 'auto' })} data-testid="csv-encoding">
+            <Select labelId="csv-encoding" label={t('import.encoding')} value={encoding} onChange={(e) => reload({ encoding: e.target.value as Encoding | 'auto' })} disabled={locked} data-testid="csv-encoding">
               <MenuItem value="auto">{t('import.auto')}</MenuItem>
               {csvEncodingSchema.options.map((e) => (
                 <MenuItem key={e} value={e}>
@@ -102,7 +113,7 @@ export function ImportPanel({ summary, onImported }: { summary?: ImportSummary; 
           </FormControl>
           <FormControl size="small">
             <InputLabel id="csv-delimiter">{t('import.delimiter')}</InputLabel>
-            <Select labelId="csv-delimiter" label={t('import.delimiter')} value={delimiter} onChange={(e) => reload({ delimiter: e.target.value as Delimiter | 'auto' })} data-testid="csv-delimiter">
+            <Select labelId="csv-delimiter" label={t('import.delimiter')} value={delimiter} onChange={(e) => reload({ delimiter: e.target.value as Delimiter | 'auto' })} disabled={locked} data-testid="csv-delimiter">
               <MenuItem value="auto">{t('import.auto')}</MenuItem>
               {csvDelimiterSchema.options.map((d) => (
                 <MenuItem key={d} value={d}>

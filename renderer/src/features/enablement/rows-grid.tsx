@@ -1,18 +1,18 @@
-import { Button, Chip, Stack, ToggleButton, ToggleButtonGroup, Tooltip, Typography } from '@mui/material';
+import { Box, Button, Chip, Stack, ToggleButton, ToggleButtonGroup, Tooltip, Typography } from '@mui/material';
 import { DataGrid, type GridColDef } from '@mui/x-data-grid';
 import { zhTW } from '@mui/x-data-grid/locales';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EnablementFieldName, RowMessage, RowResult, ValidatedRow } from '@shared/models/enablement';
 
-export type RowFilter = 'all' | 'ready' | 'already-done' | 'invalid' | 'warnings' | 'failed';
+export type RowFilter = 'all' | 'ready' | 'already-done' | 'invalid' | 'not-permitted' | 'warnings' | 'failed';
 
 interface GridRow extends ValidatedRow {
   result?: RowResult;
 }
 
-const statusColor = { ready: 'success', 'already-done': 'info', invalid: 'error' } as const;
-const outcomeColor = { enabled: 'success', validated: 'success', 'already-done': 'info', failed: 'error', invalid: 'error', 'not-run': 'default' } as const;
+const statusColor = { ready: 'success', 'already-done': 'info', invalid: 'error', 'not-permitted': 'warning' } as const;
+const outcomeColor = { enabled: 'success', validated: 'success', 'already-done': 'info', failed: 'error', invalid: 'error', 'not-permitted': 'warning', 'not-run': 'default' } as const;
 const editable: EnablementFieldName[] = ['Identity', 'UMMailboxPolicy', 'Extensions', 'SIPResourceIdentifier', 'PIN'];
 
 /**
@@ -20,7 +20,9 @@ const editable: EnablementFieldName[] = ['Identity', 'UMMailboxPolicy', 'Extensi
  * (the row and the rows it clashed with are re-checked). The Extensions and SIPResourceIdentifier
  * cells show what Enable-UMMailbox is sent — normalised — and, in grey, what Exchange will derive
  * when nothing is sent. A row whose only problem is the Lync SIP address check can be allowed here.
- * Virtualized, so 100,000 rows stay smooth.
+ * Every message of a row is shown — the cell runs them together, its tooltip lists them one per
+ * line — and a row that failed at run time shows each of Exchange's errors before the validation
+ * notes. Virtualized, so 100,000 rows stay smooth.
  */
 export function RowsGrid({
   rows,
@@ -43,6 +45,8 @@ export function RowsGrid({
     const text = String(t(`enablement-messages:${m.code}`, m.params));
     return m.overridden ? String(t(`enablement-messages:overridden-${m.overridden}`, { text })) : text;
   };
+  /** Every message of a row: Exchange's errors when it failed at run time, then what validation said. */
+  const messagesOf = (row: GridRow): string[] => [...(row.result?.outcome === 'failed' ? row.result.messages : []), ...row.messages.map(messageText)];
   /** What Exchange will use when the cell sends nothing: the derived extension or SIP proxy address. */
   const derived = (row: GridRow, field: EnablementFieldName): string | undefined => {
     if (row.values[field]) return undefined;
@@ -58,6 +62,7 @@ export function RowsGrid({
       ready: all.filter((r) => r.status === 'ready').length,
       'already-done': all.filter((r) => r.status === 'already-done').length,
       invalid: all.filter((r) => r.status === 'invalid').length,
+      'not-permitted': all.filter((r) => r.status === 'not-permitted').length,
       warnings: all.filter((r) => r.messages.some((m) => m.severity === 'warning')).length,
       failed: all.filter((r) => r.result?.outcome === 'failed').length,
     }),
@@ -73,7 +78,8 @@ export function RowsGrid({
     {
       field: 'status',
       headerName: t('grid.status'),
-      width: 104,
+      // Wide enough for the longest status ("Not permitted") in a chip, not cut to "Not per…".
+      width: 136,
       valueGetter: (_v, row) => row.result?.outcome ?? row.status,
       renderCell: ({ row }) =>
         row.result ? (
@@ -103,31 +109,49 @@ export function RowsGrid({
         },
       }),
     ),
-    { field: 'dialPlan', headerName: t('grid.dialPlan'), width: 96 },
+    // Wide enough for its header in both languages ("UM 撥號對應表" was cut to "UM 撥號…").
+    { field: 'dialPlan', headerName: t('grid.dialPlan'), width: 132 },
     {
       field: 'message',
       headerName: t('grid.message'),
       flex: 1,
       minWidth: 240,
       sortable: false,
-      valueGetter: (_v, row) => (row.result?.message && row.result.outcome === 'failed' ? row.result.message : row.messages.map(messageText).join(' ')),
-      renderCell: ({ row, value }) => (
-        <Stack direction="row" spacing={1} sx={{ alignItems: 'center', height: '100%', minWidth: 0 }}>
-          <LyncOverride row={row} jobOverride={jobOverride} readOnly={readOnly || !!row.result} onOverride={onOverride} />
-          <Tooltip title={value as string} placement="top-start">
-            <Typography component="span" variant="body2" noWrap color={row.status === 'invalid' || row.result?.outcome === 'failed' ? 'error' : row.messages.some((m) => m.severity === 'warning') ? 'warning.main' : 'text.secondary'} sx={{ display: 'block', lineHeight: 'inherit', minWidth: 0 }}>
-              {value as string}
-            </Typography>
-          </Tooltip>
-        </Stack>
-      ),
+      valueGetter: (_v, row) => messagesOf(row).join(' '),
+      renderCell: ({ row, value }) => {
+        const messages = messagesOf(row);
+        return (
+          <Stack direction="row" spacing={1} sx={{ alignItems: 'center', height: '100%', minWidth: 0 }}>
+            <LyncOverride row={row} jobOverride={jobOverride} readOnly={readOnly || !!row.result} onOverride={onOverride} />
+            {messages.length > 1 && <Chip size="small" variant="outlined" label={messages.length} aria-label={t('grid.messageCount', { count: messages.length })} sx={{ flexShrink: 0 }} data-testid={`message-count-${row.line}`} />}
+            <Tooltip
+              title={
+                messages.length > 1 ? (
+                  <Box component="ul" sx={{ m: 0, pl: 2 }}>
+                    {messages.map((m, i) => (
+                      <li key={i}>{m}</li>
+                    ))}
+                  </Box>
+                ) : (
+                  (value as string)
+                )
+              }
+              placement="top-start"
+            >
+              <Typography component="span" variant="body2" noWrap color={row.status === 'invalid' || row.result?.outcome === 'failed' ? 'error' : row.status === 'not-permitted' || row.messages.some((m) => m.severity === 'warning') ? 'warning.main' : 'text.secondary'} sx={{ display: 'block', lineHeight: 'inherit', minWidth: 0 }} data-testid={`messages-${row.line}`}>
+                {value as string}
+              </Typography>
+            </Tooltip>
+          </Stack>
+        );
+      },
     },
   ];
 
   return (
     <Stack spacing={1} sx={{ minWidth: 0 }}>
       <ToggleButtonGroup size="small" exclusive value={filter} onChange={(_e, v: RowFilter | null) => v && setFilter(v)} data-testid="row-filter">
-        {(['all', 'ready', 'already-done', 'invalid', 'warnings', ...(counts.failed > 0 ? (['failed'] as const) : [])] as RowFilter[]).map((f) => (
+        {(['all', 'ready', 'already-done', 'invalid', ...(counts['not-permitted'] > 0 ? (['not-permitted'] as const) : []), 'warnings', ...(counts.failed > 0 ? (['failed'] as const) : [])] as RowFilter[]).map((f) => (
           <ToggleButton key={f} value={f} data-testid={`filter-${f}`}>
             {t(`filters.${f}`, { count: counts[f] })}
           </ToggleButton>

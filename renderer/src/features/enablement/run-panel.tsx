@@ -1,18 +1,21 @@
 import { Box, Button, Checkbox, FormControl, FormControlLabel, InputLabel, LinearProgress, MenuItem, Paper, Select, Stack, Switch, Tooltip, Typography } from '@mui/material';
 import CancelIcon from '@mui/icons-material/Cancel';
+import DoneAllIcon from '@mui/icons-material/DoneAll';
 import DownloadIcon from '@mui/icons-material/Download';
 import PauseIcon from '@mui/icons-material/Pause';
 import PlayArrowIcon from '@mui/icons-material/PlayArrow';
 import ReplayIcon from '@mui/icons-material/Replay';
 import { useTranslation } from 'react-i18next';
-import type { EnablementJob, ValidationCounts } from '@shared/models/enablement';
+import type { TFunction } from 'i18next';
+import type { EnablementJob, JobCounts, ValidationCounts } from '@shared/models/enablement';
 
 const active = (job?: EnablementJob) => !!job && ['running', 'paused', 'cancelling', 'queued'].includes(job.progress.state);
 
 /**
  * Step 3: run options — dry run, concurrency, and the job-wide override of the Lync SIP address
- * check (never of Exchange's own rules) — live progress (done, failed, remaining, rate, ETA),
- * pause/cancel, export and re-run failed.
+ * check (never of Exchange's own rules) — live progress (each outcome counted once where it
+ * belongs, remaining, rate, ETA), pause/cancel, export, re-run failed, and after a dry run the real
+ * run of the rows it passed.
  */
 export function RunPanel({
   counts,
@@ -30,6 +33,9 @@ export function RunPanel({
   onCancel,
   onExport,
   onRerunFailed,
+  afterDryRunRows,
+  onRunAfterDryRun,
+  resumable,
 }: {
   counts: ValidationCounts;
   allowSipMismatch: boolean;
@@ -47,12 +53,19 @@ export function RunPanel({
   onCancel: () => void;
   onExport: (format: 'csv' | 'json') => void;
   onRerunFailed: () => void;
+  /** After a finished dry run: how many rows a real run would take (undefined: not offered). */
+  afterDryRunRows?: number;
+  onRunAfterDryRun: () => void;
+  /** The job stopped with rows left and is listed among the unfinished jobs, where Resume carries on. */
+  resumable: boolean;
 }) {
   const { t } = useTranslation('enablement');
   const running = active(job);
+  const startable = dryRun ? counts.ready + counts.notPermitted : counts.ready;
   const p = job?.progress;
-  const finished = p ? p.done + p.failed : 0;
-  const failedRows = job?.results.filter((r) => r.outcome === 'failed').length ?? 0;
+  const c = job?.counts;
+  const finished = c ? c.total - c.remaining : 0;
+  const failedRows = c?.failed ?? 0;
   return (
     <Paper variant="outlined" sx={{ p: 2 }} data-testid="run-panel">
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
@@ -75,8 +88,9 @@ export function RunPanel({
             ))}
           </Select>
         </FormControl>
-        <Button variant="contained" startIcon={<PlayArrowIcon />} disabled={!!job || counts.ready === 0} onClick={onStart} data-testid="run-start">
-          {t(dryRun ? 'run.startDry' : 'run.start', { count: counts.ready })}
+        {/* A dry run also takes the rows the account may not enable, so its report says so per row. */}
+        <Button variant="contained" startIcon={<PlayArrowIcon />} disabled={!!job || startable === 0} onClick={onStart} data-testid="run-start">
+          {t(dryRun ? 'run.startDry' : 'run.start', { count: startable })}
         </Button>
         {running && p?.state !== 'paused' && (
           <Button startIcon={<PauseIcon />} onClick={onPause} disabled={p?.state === 'cancelling'} data-testid="run-pause">
@@ -96,6 +110,11 @@ export function RunPanel({
         <Box sx={{ flexGrow: 1 }} />
         {job && !running && (
           <>
+            {afterDryRunRows !== undefined && (
+              <Button variant="contained" color="warning" startIcon={<DoneAllIcon />} disabled={afterDryRunRows === 0} onClick={onRunAfterDryRun} data-testid="run-after-dry-run">
+                {t('run.afterDryRun', { count: afterDryRunRows })}
+              </Button>
+            )}
             {failedRows > 0 && (
               <Button startIcon={<ReplayIcon />} onClick={onRerunFailed} data-testid="run-rerun-failed">
                 {t('run.rerunFailed', { count: failedRows })}
@@ -110,16 +129,20 @@ export function RunPanel({
           </>
         )}
       </Stack>
-      {p && (
+      {p && c && (
         <Box sx={{ mt: 2 }} data-testid="run-progress" data-state={p.state}>
-          <LinearProgress variant="determinate" value={p.total ? (100 * finished) / p.total : 0} color={p.failed > 0 ? 'warning' : 'primary'} sx={{ height: 8, borderRadius: 1 }} />
+          <LinearProgress variant="determinate" value={c.total ? (100 * finished) / c.total : 0} color={c.failed > 0 ? 'warning' : 'primary'} sx={{ height: 8, borderRadius: 1 }} aria-label={t('run.progressLabel')} />
           <Typography variant="body2" sx={{ mt: 1 }} data-testid="run-stats">
-            {t(`run.states.${p.state}`)} ·{' '}
-            {t('run.stats', { done: p.done, failed: p.failed, remaining: Math.max(0, p.total - finished), total: p.total })}
+            {t(job.dryRun ? 'run.kind.dry' : 'run.kind.real')} · {t(`run.states.${p.state}`)} · {countsText(c, t)}
             {p.ratePerSecond ? ` · ${t('run.rate', { rate: p.ratePerSecond.toFixed(1) })}` : ''}
-            {running && p.etaSeconds !== undefined ? ` · ${t('run.eta', { time: formatDuration(p.etaSeconds) })}` : ''}
+            {/* No time left while paused: nothing is running down. */}
+            {running && p.state !== 'paused' && p.etaSeconds !== undefined ? ` · ${t('run.eta', { time: formatDuration(p.etaSeconds) })}` : ''}
           </Typography>
-          {job && !running && <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>{t('run.validateAgain')}</Typography>}
+          {job && !running && (
+            <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
+              {afterDryRunRows !== undefined ? t('run.afterDryRunHelp') : resumable && c.remaining > 0 ? t('run.resumeAbove', { count: c.remaining }) : t('run.validateAgain')}
+            </Typography>
+          )}
           {running && p.message && (
             <Typography variant="caption" color="text.secondary">
               {p.message}
@@ -129,6 +152,13 @@ export function RunPanel({
       )}
     </Paper>
   );
+}
+
+/** Each outcome that occurred, counted once where it belongs, then what remains of the total. */
+function countsText(c: JobCounts, t: TFunction<'enablement'>): string {
+  const parts = (['enabled', 'validated', 'alreadyDone', 'failed', 'invalid', 'notPermitted', 'notRun'] as const).filter((k) => c[k] > 0).map((k) => t(`run.counts.${k}`, { count: c[k] }));
+  if (parts.length === 0) return t('run.progressNone', { remaining: c.remaining, total: c.total });
+  return t('run.progressOf', { parts: parts.join(t('run.listSeparator')), remaining: c.remaining, total: c.total });
 }
 
 function formatDuration(seconds: number): string {

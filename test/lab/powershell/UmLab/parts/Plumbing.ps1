@@ -32,6 +32,8 @@ function Connect-UmLab {
     $script:Lab.DcName = Get-LabValue $root 'dnsHostName'
     $org = @(Find-LabEntries -Base "CN=Microsoft Exchange,CN=Services,$($script:Lab.Configuration)" -Filter '(objectClass=msExchOrganizationContainer)' -Scope OneLevel -Attributes @('cn'))
     $script:Lab.Organization = if ($org.Count -gt 0) { $org[0].DistinguishedName } else { $null }
+    # As an Exchange session holds only what the account's RBAC roles grant (Exchange.Rbac.ps1).
+    Limit-LabSessionToRoles $PSCmdlet.SessionState $Credential.UserName
 }
 
 function Write-LabCall {

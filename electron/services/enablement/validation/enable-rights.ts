@@ -1,0 +1,105 @@
+import type { RowMessage } from '@shared/models/enablement';
+import { ApiError } from '@shared/errors';
+import { whoAmI } from '../../directory/account-rights';
+import type { DirectorySession } from '../../directory/directory-session';
+import { escapeFilterValue, isDnWithin, normalizeDn } from '../../directory/ldap-escape';
+import type { PowerShellService } from '../../powershell/powershell-service';
+
+/**
+ * The attributes Enable-UMMailbox writes on the user [S11]; Exchange 2007 asked a UM administrator
+ * for write access to the same ones [S40]. Where the shell writes as the admin's own account (the
+ * lab's stand-in), the account needs them on every user it enables.
+ */
+export const attributesEnableWrites = ['proxyAddresses', 'msExchUMEnabledFlags', 'msExchUMTemplateLink', 'msExchUMRecipientDialPlanLink', 'msExchUMDtmfMap', 'msExchUMPinChecksum'];
+
+/** What is known about the acting account before anything runs. */
+export interface EnableRightsVerdict {
+  /** The account's name, as the messages give it. */
+  account: string;
+  /** Per user DN (normalizeDn): why the account may not enable UM for that user; absent when it may. */
+  refusals: Map<string, RowMessage[]>;
+  /** Said once for the file: a check that could not be made. */
+  notices: RowMessage[];
+}
+
+/**
+ * Whether the acting account may enable UM for each user — asked before any run, dry runs
+ * included, so that a dry run never reports "would succeed" for rows the real run would fail on
+ * rights. Two questions, each where it decides:
+ * - Exchange: is Enable-UMMailbox in the account's Exchange session? An Exchange 2010/2013 session
+ *   holds only the cmdlets its RBAC roles grant ("UM mailboxes": Organization Management or UM
+ *   Management [S38]), so the session's own list answers it, with no extra cmdlet (reading role
+ *   assignments needs the Role Management role [S38], which a UM admin rarely has).
+ * - The directory: where the shell writes as the account itself (PowerShellService.writesAsAccount),
+ *   may it write what Enable-UMMailbox writes on each user (allowedAttributesEffective)? Exchange
+ *   2010 and 2013 write with the server's own account once RBAC allows the cmdlet, so there the
+ *   admin's AD rights are not asked.
+ * Users are read in batches, once each, and remembered, so an edit re-checks only a new user.
+ */
+export class EnableRights {
+  private cmdlet: Promise<{ available: boolean } | { unknown: string }> | undefined;
+  private readonly unwritable = new Map<string, string[]>();
+
+  constructor(
+    private readonly session: DirectorySession,
+    private readonly powershell: PowerShellService,
+    private readonly profile: string,
+  ) {}
+
+  /**
+   * Starts asking the Exchange session now: opening one takes seconds, so it runs while the rows
+   * are validated against the directory. The run reuses the session.
+   */
+  start(): this {
+    this.cmdlet ??= this.askExchange();
+    return this;
+  }
+
+  async check(userDns: string[]): Promise<EnableRightsVerdict> {
+    const account = (await whoAmI(this.session).catch(() => undefined))?.name ?? this.session.identity;
+    const refusals = new Map<string, RowMessage[]>();
+    const notices: RowMessage[] = [];
+    const refuse = (dn: string, message: RowMessage) => refusals.set(normalizeDn(dn), [...(refusals.get(normalizeDn(dn)) ?? []), message]);
+
+    this.cmdlet ??= this.askExchange();
+    const cmdlet = await this.cmdlet;
+    if ('unknown' in cmdlet) notices.push({ code: 'rights-unknown', severity: 'warning', params: { account, reason: cmdlet.unknown } });
+    else if (!cmdlet.available) for (const dn of userDns) refuse(dn, { code: 'rights-no-cmdlet', severity: 'error', params: { account } });
+
+    if (this.powershell.writesAsAccount(this.profile, 'exchange')) {
+      await this.readWritable(userDns);
+      for (const dn of new Set(userDns)) {
+        const missing = this.unwritable.get(normalizeDn(dn));
+        if (missing?.length) refuse(dn, { code: 'rights-no-write', severity: 'error', params: { account, attributes: missing.join(', '), user: dn } });
+      }
+    }
+    return { account, refusals, notices };
+  }
+
+  private async askExchange(): Promise<{ available: boolean } | { unknown: string }> {
+    if (!this.powershell.has(this.profile, 'exchange')) return { unknown: `profile ${this.profile} has no Exchange PowerShell endpoint` };
+    try {
+      return { available: await this.powershell.hasCommand(this.profile, 'exchange', 'Enable-UMMailbox') };
+    } catch (error) {
+      return { unknown: error instanceof ApiError || error instanceof Error ? error.message : String(error) };
+    }
+  }
+
+  /**
+   * What the account may not write on each user not yet read: allowedAttributesEffective, which the
+   * DC computes from the object's DACL for the bound account, for up to 100 users per search.
+   */
+  private async readWritable(userDns: string[], chunk = 100): Promise<void> {
+    const domain = this.session.rootDse.defaultNamingContext;
+    // A user of another domain is read from its own DC, which this session is not bound to.
+    const unread = [...new Set(userDns.map(normalizeDn))].filter((dn) => !this.unwritable.has(dn) && isDnWithin(dn, domain));
+    for (let i = 0; i < unread.length; i += chunk) {
+      const dns = unread.slice(i, i + chunk);
+      const entries = await this.session.search(domain, { filter: `(|${dns.map((dn) => `(distinguishedName=${escapeFilterValue(dn)})`).join('')})`, attributes: ['allowedAttributesEffective'] });
+      for (const entry of entries) {
+        const writable = new Set(entry.getAll('allowedAttributesEffective').map((a) => a.toLowerCase()));
+        this.unwritable.set(normalizeDn(entry.dn), attributesEnableWrites.filter((a) => !writable.has(a.toLowerCase())));
+      }
+    }
+  }
+}
