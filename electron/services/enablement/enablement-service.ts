@@ -15,7 +15,7 @@ import { importCsvOffThread } from './csv/import-csv-off-thread';
 import { runEnablement, type RunRow } from './job/enablement-runner';
 import { JobJournal, type JobDefinition } from './job/job-journal';
 import { resultsToCsv, resultsToJson, type ExportSource } from './results-export';
-import { normalizeDn } from '../directory/ldap-escape';
+import { normalizeDn } from '@shared/dn';
 import { EnableRights } from './validation/enable-rights';
 import { splitExtensions } from './validation/uri-rules';
 import { maskPin, OrgFacts, RowValidator, type SipMismatchOverrides, type SourceRow } from './validation/row-validator';

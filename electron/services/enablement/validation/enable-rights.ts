@@ -2,7 +2,8 @@ import type { RowMessage } from '@shared/models/enablement';
 import { ApiError } from '@shared/errors';
 import { whoAmI } from '../../directory/account-rights';
 import type { DirectorySession } from '../../directory/directory-session';
-import { escapeFilterValue, isDnWithin, normalizeDn } from '../../directory/ldap-escape';
+import { escapeFilterValue } from '../../directory/ldap-escape';
+import { isDnWithin, normalizeDn } from '@shared/dn';
 import type { PowerShellService } from '../../powershell/powershell-service';
 
 /**
