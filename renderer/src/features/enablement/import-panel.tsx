@@ -128,7 +128,7 @@ export function ImportPanel({ summary, onImported, locked }: { summary?: ImportS
       {summary && (
         <Stack spacing={1} sx={{ mt: 2 }}>
           <Typography variant="body2" data-testid="import-summary">
-            {t('import.summary', { file: summary.fileName, rows: summary.rowCount, encoding: t(`encodings.${summary.encoding}`), delimiter: t(`delimiters.${delimiterKey[summary.delimiter]}`), how: t(`detection.${summary.encodingDetection}`) })}
+            {t('import.summary', { file: summary.fileName, count: summary.rowCount, encoding: t(`encodings.${summary.encoding}`), delimiter: t(`delimiters.${delimiterKey[summary.delimiter]}`), how: t(`detection.${summary.encodingDetection}`) })}
           </Typography>
           {summary.encodingDetection === 'heuristic' && <Alert severity="info">{t('import.checkEncoding')}</Alert>}
           {summary.replacementCharacters > 0 && <Alert severity="warning">{t('import.replacement', { count: summary.replacementCharacters })}</Alert>}
