@@ -1,3 +1,4 @@
+import { isJobFinished } from '@shared/models/jobs';
 import { createHash, randomBytes } from 'node:crypto';
 import type { EnablementColumnMapping, EnablementFieldName, EnablementJob, EnablementSession, ExportedFile, ImportSummary, ResumableJob, RowMessage, RowResult, RowValues, SipMismatchOverride, ValidatedRow, ValidationCounts, ValidationResult } from '@shared/models/enablement';
 import { countResults } from '@shared/enablement/job-counts';
@@ -431,8 +432,7 @@ export class EnablementService {
 
   private isRunning(jobId: string): boolean {
     try {
-      const state = this.deps.jobManager.get(jobId).state;
-      return state === 'running' || state === 'paused' || state === 'cancelling';
+      return !isJobFinished(this.deps.jobManager.get(jobId).state);
     } catch {
       return false;
     }

@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { JobProgress } from '@shared/models/jobs';
+import { isJobFinished, type JobProgress } from '@shared/models/jobs';
 import { ApiError, isApiError } from '@shared/errors';
 import type { EventBus } from '../core/event-bus';
 
@@ -170,5 +170,5 @@ export class JobManager {
 }
 
 function isFinished(progress: JobProgress): boolean {
-  return progress.state === 'completed' || progress.state === 'failed' || progress.state === 'cancelled';
+  return isJobFinished(progress.state);
 }

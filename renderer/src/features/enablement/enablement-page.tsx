@@ -1,3 +1,4 @@
+import { isJobFinished } from '@shared/models/jobs';
 import { Accordion, AccordionDetails, AccordionSummary, Alert, Button, LinearProgress, Stack, Typography } from '@mui/material';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
@@ -45,7 +46,7 @@ interface PendingRun {
   rows: number;
 }
 
-const isActive = (job?: EnablementJob) => !!job && ['running', 'paused', 'cancelling', 'queued'].includes(job.progress.state);
+const isActive = (job?: EnablementJob) => !!job && !isJobFinished(job.progress.state);
 
 function EnablementView({ profiles }: { profiles: Array<{ profile: string; label: string }> }) {
   const { t } = useTranslation('enablement');
@@ -202,7 +203,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
     setJob(await api.call('enablement.job', { jobId }));
   };
   useEvent('job.progress', (progress) => {
-    const finished = ['completed', 'failed', 'cancelled'].includes(progress.state);
+    const finished = isJobFinished(progress.state);
     if (progress.jobId !== shownJob.current) {
       if (finished && progress.kind === 'enablement') endedEarly.current.add(progress.jobId);
       return;

@@ -1,3 +1,4 @@
+import { isJobFinished } from '@shared/models/jobs';
 import { Box, Button, Checkbox, FormControl, FormControlLabel, InputLabel, LinearProgress, MenuItem, Paper, Select, Stack, Switch, Tooltip, Typography } from '@mui/material';
 import CancelIcon from '@mui/icons-material/Cancel';
 import DoneAllIcon from '@mui/icons-material/DoneAll';
@@ -9,7 +10,7 @@ import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { EnablementJob, JobCounts, ValidationCounts } from '@shared/models/enablement';
 
-const active = (job?: EnablementJob) => !!job && ['running', 'paused', 'cancelling', 'queued'].includes(job.progress.state);
+const active = (job?: EnablementJob) => !!job && !isJobFinished(job.progress.state);
 
 /**
  * Step 3: run options — dry run, concurrency, and the job-wide override of the Lync SIP address
