@@ -10,6 +10,9 @@ export const csvEncodingSchema = z.enum(['utf-8', 'utf-16le', 'utf-16be', 'big5'
 export const csvDelimiterSchema = z.enum([',', ';', '\t']);
 export type CsvEncoding = z.infer<typeof csvEncodingSchema>;
 export type CsvDelimiter = z.infer<typeof csvDelimiterSchema>;
+/** The delimiters Excel writes (`,` or `;` by the Windows list separator, tab for "Unicode Text"), by name: the one list. */
+export const csvDelimiterNames: Record<CsvDelimiter, 'comma' | 'semicolon' | 'tab'> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
+export const csvDelimiters: readonly CsvDelimiter[] = csvDelimiterSchema.options;
 
 /** field → column index in the CSV. */
 export const columnMappingSchema = z.partialRecord(enablementFieldSchema, z.number().int().min(0).max(1000));

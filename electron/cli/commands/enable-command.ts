@@ -1,14 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { csvEncodingSchema } from '@shared/models/enablement';
+import { csvDelimiterNames, csvDelimiters, csvEncodingSchema, type CsvDelimiter } from '@shared/models/enablement';
 import type { JobProgress } from '@shared/models/jobs';
 import { rowMessageText } from '@shared/enablement/row-message-text';
 import { ApiError } from '@shared/errors';
 import type { CliContext, CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
 
-const delimiters: Record<string, ',' | ';' | '\t'> = { comma: ',', ',': ',', semicolon: ';', ';': ';', tab: '\t', '\\t': '\t' };
+/** `--delimiter` takes the character or its name (`tab`, or `\t` as typed in a shell). */
+const delimiters: Record<string, CsvDelimiter> = { ...Object.fromEntries(csvDelimiters.flatMap((d) => [[d, d], [csvDelimiterNames[d], d]])), '\\t': '\t' };
 
 /**
  * `enable --csv FILE`: bulk UM enablement from a terminal or a scheduled task, with the UI's
@@ -47,7 +48,7 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
         };
         await ctx.connect(profile!);
         const summary = await ctx.call('enablement.import', { fileName: basename(String(o.csv)), content: bytes.toString('base64'), ...(encoding ? { encoding: encoding.data } : {}), ...(delimiter ? { delimiter } : {}) });
-        say(`${summary.fileName}: ${summary.rowCount} rows, ${summary.encoding}, ${summary.delimiter === '\t' ? 'tab' : summary.delimiter}-separated.`);
+        say(`${summary.fileName}: ${summary.rowCount} rows, ${summary.encoding}, ${csvDelimiterNames[summary.delimiter]}-separated.`);
         for (const p of summary.problems) say(`  line ${p.line}: ${p.message}`);
         const resumable = o.restart ? undefined : summary.resumable.find((r) => r.profile === profile && r.dryRun === Boolean(o.dryRun));
 

@@ -3,11 +3,9 @@
  * Windows list separator (`;` wherever `,` is the decimal separator), and tab for "Unicode Text".
  */
 import { CsvFormatError } from './csv-format-error';
-import type { CsvDelimiter } from './parse-csv';
+import { csvDelimiters, type CsvDelimiter } from '@shared/models/enablement';
 import { readCsvRecords } from './read-csv-records';
 
-/** Candidates, in tie-break order. */
-export const csvDelimiters: readonly CsvDelimiter[] = [',', ';', '\t'];
 
 /** How many non-blank records the detection looks at. */
 const sampleRecords = 50;

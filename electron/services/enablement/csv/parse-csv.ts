@@ -21,10 +21,11 @@
  */
 import { CsvFormatError } from './csv-format-error';
 import { csvLimits, formatCount } from './csv-limits';
+import { csvDelimiterNames, csvDelimiters, type CsvDelimiter } from '@shared/models/enablement';
 import { detectDelimiter } from './detect-delimiter';
 import { readCsvRecords } from './read-csv-records';
 
-export type CsvDelimiter = ',' | ';' | '\t';
+export type { CsvDelimiter };
 
 export interface CsvRow {
   /** 1-based line number in the file where the row starts. */
@@ -57,8 +58,6 @@ export const defaultMaxRows = csvLimits.maxRows;
 /** How much of the text the delimiter detection (and the `sep=` check) looks at. */
 const detectionSample = 65_536;
 
-const delimiterNames: Record<CsvDelimiter, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
-
 /** Excel's `sep=;` first line: returns the declared delimiter and where the data starts. */
 function readSepLine(text: string, start: number): { delimiter: CsvDelimiter; next: number } | undefined {
   if (text.slice(start, start + 4).toLowerCase() !== 'sep=') return undefined;
@@ -66,7 +65,8 @@ function readSepLine(text: string, start: number): { delimiter: CsvDelimiter; ne
   while (end < text.length && text[end] !== '\r' && text[end] !== '\n') end++;
   const declared = text.slice(start + 4, end);
   if (declared.length !== 1) return undefined;
-  if (declared !== ',' && declared !== ';' && declared !== '\t') {
+  const delimiter = csvDelimiters.find((d) => d === declared);
+  if (!delimiter) {
     throw new CsvFormatError(
       `Line 1: the file declares "sep=${declared}", but only comma, semicolon and tab separated files are supported.`,
       1,
@@ -75,7 +75,7 @@ function readSepLine(text: string, start: number): { delimiter: CsvDelimiter; ne
   let next = end;
   if (text[next] === '\r') next++;
   if (text[next] === '\n') next++;
-  return { delimiter: declared, next };
+  return { delimiter, next };
 }
 
 /** The first `detectionSample` characters (or all of a shorter text), then the rest of the chunks. */
@@ -161,7 +161,7 @@ export async function parseCsv(input: string | Iterable<string> | AsyncIterable<
         const n = record.cells.length;
         const hint =
           n > header.length
-            ? ` Is a value containing a ${delimiterNames[delimiter]} missing its quotes?`
+            ? ` Is a value containing a ${csvDelimiterNames[delimiter]} missing its quotes?`
             : ' Are delimiters missing, or is a value with a line break missing its quotes?';
         problems.push({
           line: record.line,

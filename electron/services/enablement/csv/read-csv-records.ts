@@ -34,7 +34,7 @@ import { CsvError, Parser, type Options } from 'csv-parse';
 import { parse as parseWhole } from 'csv-parse/sync';
 import { CsvFormatError } from './csv-format-error';
 import { csvLimits, formatCount, type CsvLimits } from './csv-limits';
-import type { CsvDelimiter } from './parse-csv';
+import type { CsvDelimiter } from '@shared/models/enablement';
 
 export interface CsvRecord {
   /** 1-based line where the record starts. */

@@ -4,7 +4,7 @@ import UploadFileIcon from '@mui/icons-material/UploadFile';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { enablementCsvTemplate } from '@shared/enablement/csv-template';
-import { csvDelimiterSchema, csvEncodingSchema, type ImportSummary } from '@shared/models/enablement';
+import { csvDelimiterNames, csvDelimiterSchema, csvEncodingSchema, type CsvDelimiter as Delimiter, type ImportSummary } from '@shared/models/enablement';
 import type { ApiError } from '@shared/errors';
 import { toApiError, useApi } from '../../api/api-context';
 import { downloadText } from '../../components/download-text';
@@ -12,8 +12,6 @@ import { ErrorAlert } from '../../components/error-alert';
 import { importCsvFile } from './read-file';
 
 type Encoding = (typeof csvEncodingSchema.options)[number];
-type Delimiter = (typeof csvDelimiterSchema.options)[number];
-const delimiterKey: Record<Delimiter, string> = { ',': 'comma', ';': 'semicolon', '\t': 'tab' };
 
 /**
  * Step 1: a file by drag-and-drop or picker, with encoding and delimiter detected (or overridden),
@@ -117,7 +115,7 @@ export function ImportPanel({ summary, onImported, locked }: { summary?: ImportS
               <MenuItem value="auto">{t('import.auto')}</MenuItem>
               {csvDelimiterSchema.options.map((d) => (
                 <MenuItem key={d} value={d}>
-                  {t(`delimiters.${delimiterKey[d]}`)}
+                  {t(`delimiters.${csvDelimiterNames[d]}`)}
                 </MenuItem>
               ))}
             </Select>
@@ -128,7 +126,7 @@ export function ImportPanel({ summary, onImported, locked }: { summary?: ImportS
       {summary && (
         <Stack spacing={1} sx={{ mt: 2 }}>
           <Typography variant="body2" data-testid="import-summary">
-            {t('import.summary', { file: summary.fileName, count: summary.rowCount, encoding: t(`encodings.${summary.encoding}`), delimiter: t(`delimiters.${delimiterKey[summary.delimiter]}`), how: t(`detection.${summary.encodingDetection}`) })}
+            {t('import.summary', { file: summary.fileName, count: summary.rowCount, encoding: t(`encodings.${summary.encoding}`), delimiter: t(`delimiters.${csvDelimiterNames[summary.delimiter]}`), how: t(`detection.${summary.encodingDetection}`) })}
           </Typography>
           {summary.encodingDetection === 'heuristic' && <Alert severity="info">{t('import.checkEncoding')}</Alert>}
           {summary.replacementCharacters > 0 && <Alert severity="warning">{t('import.replacement', { count: summary.replacementCharacters })}</Alert>}
