@@ -9,7 +9,7 @@ import type { HandlerTable } from './core/dispatch';
  * unchanged by Electron IPC, the web host and the CLI.
  */
 export function createHandlers(services: AppServices): HandlerTable {
-  const { profiles, connections, jobs, powershell, topology, contacts, permissions, enablement, checklist, environment } = services;
+  const { profiles, connections, jobs, powershell, topology, contacts, permissions, enablement, checklist, capabilities, environment } = services;
   const { settings } = environment;
   return {
     'app.info': async () =>
@@ -41,6 +41,7 @@ export function createHandlers(services: AppServices): HandlerTable {
     'connections.list': async () => connections.list(),
     'connections.connect': async ({ profile, password, remember }) => connections.connect(profile, password, remember),
     'connections.disconnect': async ({ profile }) => connections.disconnect(profile),
+    'connections.capabilities': async () => capabilities.list(),
 
     'jobs.list': async () => jobs.list(),
     'jobs.pause': async ({ jobId }) => jobs.pause(jobId),

@@ -71,7 +71,12 @@ export async function seedGroupsAndAccounts(dir: LabDirectory, forest: ForestSpe
   const exchangeOu = `OU=Microsoft Exchange Security Groups,${root}`;
   await dir.ensure(exchangeOu, { objectClass: 'organizationalUnit' });
   for (const g of exchangeGroups) await dir.ensure(`CN=${g},${exchangeOu}`, { objectClass: 'group', sAMAccountName: g, groupType: UNIVERSAL_SECURITY_GROUP });
-  if (forest.key !== 'contoso') return;
+  if (forest.key !== 'contoso') {
+    // The resource forest's Administrator installed Exchange there, and Exchange setup makes the
+    // installing account a member of Organization Management (the lab's reading of a usual install).
+    await addMember(dir, `CN=Organization Management,${exchangeOu}`, `CN=Administrator,${usersContainer}`);
+    return;
+  }
 
   for (const g of Object.keys(rtcGroups)) await dir.ensure(`CN=${g},${usersContainer}`, { objectClass: 'group', sAMAccountName: g, groupType: UNIVERSAL_SECURITY_GROUP });
   for (const [g, parents] of Object.entries(rtcGroups)) {
