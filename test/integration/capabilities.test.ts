@@ -69,3 +69,12 @@ describe('connections.capabilities', () => {
     expect(defaultActingProfile(capabilities, 'checklist.confirm:lync-dial-plan-names')).toBe('lab-serveradmin');
   });
 });
+
+describe('the OU decides: sDRightsEffective at test and preview [S40]', () => {
+  const delegated = 'OU=Delegated,OU=Lab,DC=contoso,DC=test';
+  it('lab may change the permissions of OU=Delegated; lab-readonly and lab-useradmin may not', async () => {
+    expect((await services.permissions.test('lab', delegated, ['Contact'])).writable).toBe(true);
+    expect((await services.permissions.test('lab-readonly', delegated, ['Contact'])).writable).toBe(false);
+    expect((await services.permissions.preview('lab-useradmin', delegated, ['Contact'], 'grant')).writable).toBe(false);
+  });
+});
