@@ -19,6 +19,7 @@ import { useTranslation } from 'react-i18next';
 import { isValidE164, isValidSipAddress, proposeSipAddress } from '@shared/contacts/contact-values';
 import type { ContactItem, ContactOptions, ContactRoute, ContactShapePreview, ContactWriteResult } from '@shared/models/contacts';
 import type { ApiError } from '@shared/errors';
+import type { ContactPrefill } from '@shared/routes/fix-routes';
 import { toApiError, useApi } from '../../api/api-context';
 import { ErrorAlert } from '../../components/error-alert';
 import { ConflictDetails } from './conflict-details';
@@ -31,24 +32,26 @@ interface Props {
   takenSipAddresses?: string[];
   /** Present when editing; the form then changes name, SIP address and number only. */
   contact?: ContactItem;
+  /** A new contact opened by a fix ("Fix…", shared/routes/fix-routes.ts): its kind, dial plan or auto attendant, number. */
+  prefill?: ContactPrefill;
   onClose: () => void;
   onDone: (result: ContactWriteResult) => void;
 }
 
 /** OcsUmUtil's dialog, done right: every field checked as typed, numbers offered from Exchange UM. */
-export function ContactDialog({ options, contact, takenSipAddresses = [], onClose, onDone }: Props) {
+export function ContactDialog({ options, contact, prefill, takenSipAddresses = [], onClose, onDone }: Props) {
   const { t } = useTranslation('contacts');
   const api = useApi();
   const editing = !!contact;
   const [forestProfile, setForestProfile] = useState(contact?.profile ?? options.forests[0]?.profile ?? '');
   const forest = options.forests.find((f) => f.profile === forestProfile);
-  const [kind, setKind] = useState<'SA' | 'AA'>(contact?.kind === 'AA' ? 'AA' : 'SA');
-  const [targetDn, setTargetDn] = useState(contact?.target?.dn ?? '');
+  const [kind, setKind] = useState<'SA' | 'AA'>(contact?.kind === 'AA' ? 'AA' : (prefill?.kind ?? 'SA'));
+  const [targetDn, setTargetDn] = useState(contact?.target?.dn ?? prefill?.targetDn ?? '');
   const [name, setName] = useState(contact?.displayName ?? '');
   const [sip, setSip] = useState(contact?.sipAddress ?? '');
   const [sipTouched, setSipTouched] = useState(editing);
   const [nameTouched, setNameTouched] = useState(editing);
-  const [phone, setPhone] = useState(contact?.phoneNumber ?? '');
+  const [phone, setPhone] = useState(contact?.phoneNumber ?? prefill?.number ?? '');
   const [pool, setPool] = useState(contact?.pool?.name ?? forest?.pools[0]?.fqdn ?? '');
   const [ouDn, setOuDn] = useState(contact ? contact.dn.split(/(?<!\\),/).slice(1).join(',') : defaultOu(forest));
   const [route, setRoute] = useState<ContactRoute>('ldap');

@@ -25,10 +25,11 @@ import DeleteIcon from '@mui/icons-material/Delete';
 import DriveFileMoveIcon from '@mui/icons-material/DriveFileMove';
 import EditIcon from '@mui/icons-material/Edit';
 import RefreshIcon from '@mui/icons-material/Refresh';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ContactItem, ContactWriteResult } from '@shared/models/contacts';
 import type { ApiError } from '@shared/errors';
+import { readContactPrefill, type ContactPrefill } from '@shared/routes/fix-routes';
 import { toApiError, useApi, useCall, useEvent } from '../../api/api-context';
 import { useConnections } from '../../app/connections';
 import type { ScreenProps } from '../../app/screen-router';
@@ -41,10 +42,10 @@ import { ContactDialog } from './contact-dialog';
 import { MoveDialog } from './move-dialog';
 import { monospaceFont } from '../../app/theme';
 
-type Dialogs = { kind: 'new' } | { kind: 'edit' | 'move' | 'delete' | 'raw'; contact: ContactItem } | undefined;
+type Dialogs = { kind: 'new'; prefill?: ContactPrefill } | { kind: 'edit' | 'move' | 'delete' | 'raw'; contact: ContactItem } | undefined;
 
 /** Every SA/AA contact grouped by dial plan and auto attendant, with create, edit, move and delete. */
-export function ContactsPage({ navigate }: ScreenProps) {
+export function ContactsPage({ navigate, params }: ScreenProps) {
   const { t } = useTranslation('contacts');
   const { connected } = useConnections();
   if (connected.length === 0) {
@@ -54,14 +55,24 @@ export function ContactsPage({ navigate }: ScreenProps) {
       </Page>
     );
   }
-  return <ContactsView connectedKey={connected.map((c) => c.profile).sort().join('|')} />;
+  return <ContactsView connectedKey={connected.map((c) => c.profile).sort().join('|')} prefill={readContactPrefill(params)} onPrefillDone={() => navigate('contacts')} />;
 }
 
-function ContactsView({ connectedKey }: { connectedKey: string }) {
+function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: string; prefill?: ContactPrefill; onPrefillDone: () => void }) {
   const { t } = useTranslation('contacts');
   const list = useCall('contacts.list', { refresh: false }, connectedKey);
   const options = useCall('contacts.options', {}, connectedKey);
   const [dialog, setDialog] = useState<Dialogs>();
+  // A "Fix…" from the topology or the checklist opens the new-contact dialog filled in (shared/routes/fix-routes.ts).
+  const prefillKey = prefill ? JSON.stringify(prefill) : '';
+  useEffect(() => {
+    if (prefill) setDialog({ kind: 'new', prefill });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [prefillKey]);
+  const closeDialog = () => {
+    setDialog(undefined);
+    if (prefill) onPrefillDone();
+  };
   const [result, setResult] = useState<{ text: string; warnings: string[]; command?: string }>();
   useEvent('topology.changed', () => {
     void list.reload();
@@ -70,7 +81,7 @@ function ContactsView({ connectedKey }: { connectedKey: string }) {
 
   const groups = useMemo(() => groupContacts(list.data ?? [], (key, o) => String(t(key, o ?? {}))), [list.data, t]);
   const done = (message: string) => (r: ContactWriteResult) => {
-    setDialog(undefined);
+    closeDialog();
     setResult({ text: t(message, { route: t(`result.routes.${r.route}`) }), warnings: r.warnings.map((w) => t(`result.warnings.${w.code}`, w.params)), command: r.command });
     void list.reload();
   };
@@ -176,7 +187,7 @@ function ContactsView({ connectedKey }: { connectedKey: string }) {
           </Paper>
         ))}
       </Stack>
-      {dialog?.kind === 'new' && options.data && <ContactDialog options={options.data} takenSipAddresses={(list.data ?? []).map((c) => c.sipAddress ?? '')} onClose={() => setDialog(undefined)} onDone={done('result.created')} />}
+      {dialog?.kind === 'new' && options.data && <ContactDialog options={options.data} prefill={dialog.prefill} takenSipAddresses={(list.data ?? []).map((c) => c.sipAddress ?? '')} onClose={closeDialog} onDone={done('result.created')} />}
       {dialog?.kind === 'edit' && options.data && <ContactDialog options={options.data} contact={dialog.contact} onClose={() => setDialog(undefined)} onDone={done('result.updated')} />}
       {dialog?.kind === 'move' && options.data && <MoveDialog contact={dialog.contact} options={options.data} onClose={() => setDialog(undefined)} onDone={done('result.moved')} />}
       {dialog?.kind === 'delete' && <DeleteDialog contact={dialog.contact} onClose={() => setDialog(undefined)} onDone={done('result.deleted')} />}
