@@ -83,7 +83,10 @@ test('a step the console cannot see is confirmed by hand, with who and when', as
     await expect(page.getByTestId('step-4-confirmation')).toContainText('由 lab-umadmin@contoso.test');
     await screenshot(page, 'checklist-confirmed-zh-TW');
     await setLanguage(page, 'en');
-    await page.getByTestId('step-4-confirmation').getByRole('button').click();
+    // Withdrawing is audited too, as the account chosen in its dialog.
+    await page.getByTestId('step-4-withdraw').click();
+    await expect(page.getByTestId('confirm-dialog').getByTestId('acting-account')).toHaveAttribute('data-profile', 'lab-umadmin');
+    await page.getByTestId('confirm-submit').click();
     await expect(page.getByTestId('step-4')).toHaveAttribute('data-status', 'unknown');
   } finally {
     writeFileSync(cms, original);
