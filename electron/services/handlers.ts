@@ -61,6 +61,7 @@ export function createHandlers(services: AppServices): HandlerTable {
     'contacts.list': async ({ refresh }) => contacts.list(refresh),
     'contacts.options': async () => contacts.options(),
     'contacts.shape': async (input) => contacts.shape(input),
+    'contacts.check': async (input) => contacts.check(input),
     'contacts.create': async (input) => contacts.create(input),
     'contacts.update': async (input) => contacts.update(input),
     'contacts.move': async (input) => contacts.move(input),

@@ -96,7 +96,8 @@ export const contactUpdateSchema = z.object({
   dn: z.string().min(3).max(2048),
   expectedVersion: z.string().min(1).max(32),
   loaded,
-  changes: z.object({ name: name.optional(), sipAddress: sip.optional(), phoneNumber: phone.optional() }),
+  /** A new pool is a move, as Move-CsExUmContact makes it [S25]. */
+  changes: z.object({ name: name.optional(), sipAddress: sip.optional(), phoneNumber: phone.optional(), poolFqdn: z.string().min(1).max(253).optional() }),
   route: contactRouteSchema.default('ldap'),
 });
 export type ContactUpdate = z.infer<typeof contactUpdateSchema>;
@@ -121,13 +122,65 @@ export const contactDeleteSchema = z.object({
 });
 export type ContactDelete = z.infer<typeof contactDeleteSchema>;
 
+/**
+ * What the admin is warned of before a contact is written, and may still go ahead with, because
+ * Microsoft allows it (the reasons are with each check in contacts-service.ts). Texts from the
+ * contacts locale by code (warnings).
+ */
+export const contactWarningCodes = [
+  'number-not-access-number',
+  'number-not-pilot-number',
+  'dial-plan-has-sa-contact',
+  'auto-attendant-has-aa-contact',
+  'sip-dial-plan-unsecured',
+  'voip-security-incompatible',
+  'lync-dial-plan-name-mismatch',
+  'missing-groups',
+  'hosted-cmdlet',
+] as const;
+export const contactWarningSchema = z.object({ code: z.enum(contactWarningCodes), params: z.record(z.string(), z.string()) });
+export type ContactWarning = z.infer<typeof contactWarningSchema>;
+
+/** What stops a write because Lync or AD does not allow it; texts from the contacts locale by code (refusals). */
+export const contactRefusalCodes = ['sip-taken', 'number-taken', 'name-taken', 'pool-not-allowed'] as const;
+export const contactRefusalSchema = z.object({
+  code: z.enum(contactRefusalCodes),
+  field: z.enum(['name', 'sipAddress', 'phoneNumber', 'poolFqdn']),
+  /** The admin's explanation in English (the CLI's and the error's text). */
+  message: z.string(),
+  params: z.record(z.string(), z.string()),
+});
+export type ContactRefusal = z.infer<typeof contactRefusalSchema>;
+
+/**
+ * A contact's values checked before writing: a new one (kind, target, OU and route as create
+ * takes them) or an edit (`dn`, whose own values never count against it).
+ */
+export const contactCheckSchema = z.object({
+  profile: profileNameSchema,
+  dn: z.string().min(3).max(2048).optional(),
+  kind: z.enum(['SA', 'AA']).optional(),
+  targetDn: z.string().min(3).max(2048).optional(),
+  name,
+  sipAddress: sip,
+  phoneNumber: phone,
+  poolFqdn: z.string().min(1).max(253).optional(),
+  ouDn: z.string().min(3).max(2048).optional(),
+  route: contactRouteSchema.default('ldap'),
+  likeDn: z.string().min(3).max(2048).optional(),
+});
+export type ContactCheck = z.infer<typeof contactCheckSchema>;
+
+export const contactCheckResultSchema = z.object({ warnings: z.array(contactWarningSchema), refusals: z.array(contactRefusalSchema) });
+export type ContactCheckResult = z.infer<typeof contactCheckResultSchema>;
+
 export const contactWriteResultSchema = z.object({
   route: contactRouteSchema,
   /** The contact after the change (absent after a delete). */
   contact: contactItemSchema.optional(),
   dn: z.string(),
   /** Things the admin should know that did not stop the change (e.g. the dial plan name check). */
-  warnings: z.array(z.object({ code: z.string(), params: z.record(z.string(), z.string()) })),
+  warnings: z.array(contactWarningSchema),
   /** The command line that did it, when the Lync shell did. */
   command: z.string().optional(),
 });

@@ -209,6 +209,108 @@ describe('refusals explained in admin terms', () => {
   });
 });
 
+describe("safeguards OcsUmUtil's users expect: warned (may go ahead) or refused (nothing written)", () => {
+  const redmondDn = () => services.contacts.options().then((o) => o.dialPlans.find((d) => d.name === 'Redmond')!.dn);
+  const codes = (r: { warnings: Array<{ code: string }> }) => r.warnings.map((w) => w.code);
+
+  it('warns of a number that is not one of the dial plan\'s access numbers, and creates the contact when asked to', async () => {
+    const values = base({ sipAddress: 'sip:it-did@contoso.test', phoneNumber: '+81355550190' });
+    const checked = await services.contacts.check({ ...values, kind: 'SA' });
+    expect(checked.refusals).toEqual([]);
+    expect(checked.warnings).toContainEqual({ code: 'number-not-access-number', params: { number: '+81355550190', target: 'Tokyo', numbers: '+81355550100' } });
+    const created = await services.contacts.create(values);
+    expect(codes(created)).toContain('number-not-access-number');
+    expect(created.contact).toMatchObject({ phoneNumber: '+81355550190', target: { name: 'Tokyo' } });
+    await admin.delete(created.dn);
+  });
+
+  it("warns of a number that is not the auto attendant's pilot number", async () => {
+    const checked = await services.contacts.check({ profile: 'lab-umadmin', kind: 'AA', targetDn: tokyoAaDn, name: 'TokyoAA Auto Attendant', sipAddress: 'sip:it-aa@contoso.test', phoneNumber: '+81355550191', poolFqdn: 'pool01.contoso.test', ouDn: umContacts, route: 'ldap' });
+    expect(checked.warnings).toContainEqual({ code: 'number-not-pilot-number', params: { number: '+81355550191', target: 'TokyoAA', numbers: '+81355550123' } });
+    const exchanges = await services.contacts.check({ profile: 'lab-umadmin', kind: 'AA', targetDn: tokyoAaDn, name: 'TokyoAA Auto Attendant', sipAddress: 'sip:it-aa@contoso.test', phoneNumber: '+81355550123', poolFqdn: 'pool01.contoso.test', ouDn: umContacts, route: 'ldap' });
+    expect(codes(exchanges)).not.toContain('number-not-pilot-number');
+  });
+
+  it('refuses a number another Exchange UM contact has [S3], naming that contact, as a number in use (not a name)', async () => {
+    const values = base({ sipAddress: 'sip:it-dupnum@contoso.test', phoneNumber: '+14255550100' });
+    const checked = await services.contacts.check({ ...values, kind: 'SA' });
+    expect(checked.refusals).toEqual([expect.objectContaining({ code: 'number-taken', field: 'phoneNumber', params: expect.objectContaining({ number: '+14255550100', holder: 'Redmond Subscriber Access' }) })]);
+    const error = await services.contacts.create(values).catch((e) => e);
+    expect(error).toMatchObject({ code: 'ALREADY_EXISTS', details: { field: 'phoneNumber', refusal: { code: 'number-taken' } } });
+    expect(error.message).toContain('is already the number of Redmond Subscriber Access');
+    expect(await admin.search(umContacts, { filter: '(msRTCSIP-PrimaryUserAddress=sip:it-dupnum@contoso.test)', attributes: ['1.1'] })).toEqual([]);
+  });
+
+  it('refuses a name another object has in the OU (it is the CN), before writing', async () => {
+    const values = base({ kind: 'SA', targetDn: await redmondDn(), name: 'Redmond Subscriber Access', sipAddress: 'sip:it-samename@contoso.test', phoneNumber: '+14255550101' });
+    const checked = await services.contacts.check(values);
+    expect(checked.refusals).toEqual([expect.objectContaining({ code: 'name-taken', field: 'name', params: expect.objectContaining({ ou: 'contoso.test/Lab/UM Contacts' }) })]);
+    await expect(services.contacts.create(values)).rejects.toMatchObject({ code: 'ALREADY_EXISTS', details: { field: 'name', refusal: { code: 'name-taken' } } });
+    // The Lync shell names contacts CN={GUID} [S3]: the same name is no clash there.
+    expect((await services.contacts.check({ ...values, route: 'powershell' })).refusals).toEqual([]);
+  });
+
+  it('warns of a second SA contact for a dial plan, and creates it for another access number', async () => {
+    const values = base({ kind: 'SA', targetDn: await redmondDn(), name: 'Redmond Subscriber Access 2', sipAddress: 'sip:it-second@contoso.test', phoneNumber: '+14255550101' });
+    const checked = await services.contacts.check(values);
+    expect(checked.refusals).toEqual([]);
+    expect(checked.warnings).toContainEqual({ code: 'dial-plan-has-sa-contact', params: { target: 'Redmond', others: 'Redmond Subscriber Access (+14255550100)' } });
+    expect(codes(checked)).not.toContain('number-not-access-number');
+    const created = await services.contacts.create(values);
+    expect(codes(created)).toContain('dial-plan-has-sa-contact');
+    await admin.delete(created.dn);
+  });
+
+  it("warns of a dial plan whose VoIP security Lync's required encryption cannot use: SIPSecured Tokyo, and Tokyo made Unsecured [S4][S9]", async () => {
+    const values = { ...base({ sipAddress: 'sip:it-sec@contoso.test' }), kind: 'SA' as const };
+    await services.topology.get({ refresh: true });
+    expect((await services.contacts.check(values)).warnings).toContainEqual({ code: 'voip-security-incompatible', params: expect.objectContaining({ dialPlan: 'Tokyo', security: 'SIPSecured', encryptionLevel: 'RequireEncryption', required: 'Secured' }) });
+    // msExchUMDialPlanVoipSecurity 2 = Unsecured (forest-reader.ts).
+    await admin.modify(tokyoDn, [{ operation: 'replace', attribute: 'msExchUMDialPlanVoipSecurity', values: '2' }]);
+    try {
+      await services.topology.get({ refresh: true });
+      const unsecured = await services.contacts.check(values);
+      expect(unsecured.warnings).toContainEqual({ code: 'voip-security-incompatible', params: expect.objectContaining({ dialPlan: 'Tokyo', security: 'Unsecured', required: 'Secured' }) });
+      expect(unsecured.refusals).toEqual([]);
+      // Warned, not refused: the contact is right, the fix is on the dial plan.
+      const created = await services.contacts.create(values);
+      expect(codes(created)).toContain('voip-security-incompatible');
+      await admin.delete(created.dn);
+    } finally {
+      await admin.modify(tokyoDn, [{ operation: 'replace', attribute: 'msExchUMDialPlanVoipSecurity', values: '1' }]);
+      await services.topology.get({ refresh: true });
+    }
+  });
+
+  it('edits the pool, over LDAP and as Move-CsExUmContact [S25], to the pools OcsUmUtil offers only', async () => {
+    const created = await services.contacts.create(base({ sipAddress: 'sip:it-pool-edit@contoso.test' }));
+    const ldap = await services.contacts.update({ profile: 'lab-umadmin', dn: created.dn, expectedVersion: created.contact!.version, loaded: loadedOf(created.contact!), changes: { name: 'Tokyo SA (pool02)', poolFqdn: 'pool02.contoso.test' }, route: 'ldap' });
+    expect(ldap.contact).toMatchObject({ displayName: 'Tokyo SA (pool02)', pool: { name: 'pool02.contoso.test' } });
+    expect(services.audit.list({ target: created.dn }).map((e) => e.action)).toEqual(expect.arrayContaining(['contact.update', 'contact.move-pool']));
+    const shell = await services.contacts.update({ profile: 'lab-umadmin', dn: created.dn, expectedVersion: ldap.contact!.version, loaded: loadedOf(ldap.contact!), changes: { poolFqdn: 'pool01.contoso.test' }, route: 'powershell' });
+    expect(shell.command).toBe("Move-CsExUmContact -Identity 'sip:it-pool-edit@contoso.test' -Target 'pool01.contoso.test'");
+    expect(shell.contact).toMatchObject({ pool: { name: 'pool01.contoso.test' } });
+    for (const [pool, reason] of [['sba01.contoso.test', 'branch'], ['dir01.contoso.test', 'director'], ['ocs01.contoso.test', 'legacy']]) {
+      const current = (await services.contacts.list(true)).find((c) => c.dn === created.dn)!;
+      const checked = await services.contacts.check({ profile: 'lab-umadmin', dn: current.dn, name: current.displayName!, sipAddress: current.sipAddress!, phoneNumber: current.phoneNumber!, poolFqdn: pool!, route: 'ldap' });
+      expect(checked.refusals).toEqual([expect.objectContaining({ code: 'pool-not-allowed', field: 'poolFqdn', params: expect.objectContaining({ reason }) })]);
+      await expect(services.contacts.update({ profile: 'lab-umadmin', dn: current.dn, expectedVersion: current.version, loaded: loadedOf(current), changes: { poolFqdn: pool }, route: 'ldap' })).rejects.toMatchObject({ code: 'INVALID_INPUT', details: { field: 'poolFqdn' } });
+      expect((await services.contacts.list(true)).find((c) => c.dn === created.dn)!.pool?.name).toBe('pool01.contoso.test');
+    }
+    await admin.delete(created.dn);
+  });
+
+  it('never refuses an edit for a value it keeps', async () => {
+    const created = await services.contacts.create(base({ sipAddress: 'sip:it-keep@contoso.test', phoneNumber: '+81355550192' }));
+    // Another contact gets the same number behind the console's back: the list flags it; a rename still goes through.
+    await admin.modify(created.dn, [{ operation: 'replace', attribute: 'telephoneNumber', values: '+14255550100' }]);
+    const current = (await services.contacts.list(true)).find((c) => c.dn === created.dn)!;
+    const renamed = await services.contacts.update({ profile: 'lab-umadmin', dn: current.dn, expectedVersion: current.version, loaded: loadedOf(current), changes: { name: 'it keep', sipAddress: current.sipAddress, phoneNumber: current.phoneNumber }, route: 'ldap' });
+    expect(renamed.contact?.displayName).toBe('it keep');
+    await admin.delete(created.dn);
+  });
+});
+
 describe('the list', () => {
   it('groups data a table needs and flags problems: a duplicate number, a dial plan in a forest not connected', async () => {
     const dup = await services.contacts.create(base({ kind: 'SA', targetDn: tokyoDn, name: 'it dup', sipAddress: 'sip:it-dup2@contoso.test', phoneNumber: '+81355550100' }));
@@ -227,11 +329,13 @@ describe('um-console contacts', () => {
     const env = { UMC_DATA_DIR: services.environment.dataDir };
     const created = runCli(['contacts', 'create', '--profile', 'lab-umadmin', '--type', 'AA', '--auto-attendant', 'TokyoAA', '--sip', 'sip:it-cli@contoso.test', '--pilot', '--pool', 'pool01.contoso.test', '--ou', umContacts, '--json'], env);
     expect(created.status, created.stdout + created.stderr).toBe(0);
-    expect(created.json()).toMatchObject({ route: 'ldap', contact: { kind: 'AA', phoneNumber: '+81355550123', displayName: 'TokyoAA' } });
+    expect(created.json()).toMatchObject({ route: 'ldap', contact: { kind: 'AA', phoneNumber: '+81355550123', displayName: 'TokyoAA Auto Attendant' } });
     const listed = runCli(['contacts', 'list', '--profile', 'lab-umadmin', '--json'], env);
     expect((listed.json() as ContactItem[]).map((c) => c.sipAddress)).toContain('sip:it-cli@contoso.test');
     const updated = runCli(['contacts', 'update', '--profile', 'lab-umadmin', '--sip', 'sip:it-cli@contoso.test', '--name', 'Tokyo AA (CLI)', '--json'], env);
     expect(updated.json()).toMatchObject({ contact: { displayName: 'Tokyo AA (CLI)' } });
+    const moved = runCli(['contacts', 'update', '--profile', 'lab-umadmin', '--sip', 'sip:it-cli@contoso.test', '--pool', 'pool02.contoso.test', '--json'], env);
+    expect(moved.json()).toMatchObject({ contact: { pool: { name: 'pool02.contoso.test' } } });
     const deleted = runCli(['contacts', 'delete', '--profile', 'lab-umadmin', '--sip', 'sip:it-cli@contoso.test', '--json'], env);
     expect(deleted.status).toBe(0);
     const refused = runCli(['contacts', 'create', '--profile', 'lab-readonly', '--type', 'SA', '--dial-plan', 'Tokyo', '--sip', 'sip:it-cli2@contoso.test', '--pilot', '--ou', umContacts, '--json'], env);

@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import type { ContactItem, ContactOptions } from '@shared/models/contacts';
-import { proposeSipAddress } from '@shared/contacts/contact-values';
+import type { ContactItem, ContactOptions, ContactWarning } from '@shared/models/contacts';
+import { proposeContactDefaults } from '@shared/contacts/contact-values';
 import { ApiError } from '@shared/errors';
 import type { CliContext, CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
@@ -31,8 +31,8 @@ export function registerContactsCommand(program: Command, run: CommandRunner): v
     .requiredOption('--type <type>', 'SA or AA')
     .option('--dial-plan <name>', 'the UM dial plan (SA)')
     .option('--auto-attendant <name>', 'the auto attendant (AA)')
-    .option('--name <name>', 'display name (default: the dial plan or auto attendant name)')
-    .option('--sip <uri>', 'SIP address, sip:name@domain (default: proposed from the name)')
+    .option('--name <name>', 'display name (default: "<dial plan> Subscriber Access" or "<auto attendant> Auto Attendant")')
+    .option('--sip <uri>', 'SIP address, sip:name@domain (default: proposed from the dial plan or auto attendant name)')
     .option('--phone <number>', 'E.164 number, +…')
     .option('--pilot', "use Exchange UM's number: the dial plan's access number or the auto attendant's pilot number")
     .option('--pool <fqdn>', 'the Lync pool that registers the contact (default: the first pool)')
@@ -50,20 +50,20 @@ export function registerContactsCommand(program: Command, run: CommandRunner): v
         const numbers = 'accessNumbers' in target ? target.accessNumbers : target.pilotNumbers;
         const phone = o.pilot ? numbers[0] : (o.phone as string | undefined);
         if (!phone) throw new ApiError('INVALID_INPUT', `Give --phone +… or --pilot (Exchange UM has ${numbers.join(', ') || 'no number'} for ${target.name}).`);
-        const name = (o.name as string | undefined) ?? target.name;
         const list = await ctx.call('contacts.list', {});
+        const proposed = proposeContactDefaults(type, target.name, forest.sipDomain, list);
         const result = await ctx.call('contacts.create', {
           profile: forest.profile,
           kind: type,
           targetDn: target.dn,
-          name,
-          sipAddress: (o.sip as string | undefined) ?? proposeSipAddress(type, name, forest.sipDomain),
+          name: (o.name as string | undefined) ?? proposed.name,
+          sipAddress: (o.sip as string | undefined) ?? proposed.sipAddress,
           phoneNumber: phone,
           poolFqdn: (o.pool as string | undefined) ?? forest.pools[0]?.fqdn ?? '',
           ouDn: (o.ou as string | undefined) ?? defaultOu(list, forest),
           route: o.route === 'powershell' ? 'powershell' : 'ldap',
         });
-        ctx.print(result, () => [`Created ${result.dn} (${result.route === 'ldap' ? 'LDAP' : 'Lync PowerShell'})`, ...(result.command ? [`  ${result.command}`] : []), ...result.warnings.map((w) => `  Warning: ${w.code} ${JSON.stringify(w.params)}`)].join('\n'));
+        ctx.print(result, () => [`Created ${result.dn} (${result.route === 'ldap' ? 'LDAP' : 'Lync PowerShell'})`, ...(result.command ? [`  ${result.command}`] : []), ...warningLines(result.warnings)].join('\n'));
       }),
     );
 
@@ -85,15 +85,16 @@ export function registerContactsCommand(program: Command, run: CommandRunner): v
         const route = o.route === 'powershell' ? 'powershell' : 'ldap';
         const loaded = { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber, poolFqdn: contact.pool?.name, ou: contact.ou };
         let result = undefined as Awaited<ReturnType<typeof ctx.call<'contacts.update'>>> | undefined;
-        if (o.name || o.newSip || o.phone) {
-          result = await ctx.call('contacts.update', { profile: contact.profile, dn: contact.dn, expectedVersion: contact.version, loaded, changes: { name: o.name as string | undefined, sipAddress: o.newSip as string | undefined, phoneNumber: o.phone as string | undefined }, route });
+        if (o.name || o.newSip || o.phone || o.pool) {
+          const changes = { name: o.name as string | undefined, sipAddress: o.newSip as string | undefined, phoneNumber: o.phone as string | undefined, poolFqdn: o.pool as string | undefined };
+          result = await ctx.call('contacts.update', { profile: contact.profile, dn: contact.dn, expectedVersion: contact.version, loaded, changes, route });
         }
-        if (o.pool || o.ou) {
+        if (o.ou) {
           const current = result?.contact ?? contact;
-          result = await ctx.call('contacts.move', { profile: contact.profile, dn: current.dn, expectedVersion: current.version, loaded: {}, targetPoolFqdn: o.pool as string | undefined, targetOuDn: o.ou as string | undefined, route });
+          result = await ctx.call('contacts.move', { profile: contact.profile, dn: current.dn, expectedVersion: current.version, loaded: {}, targetOuDn: o.ou as string, route });
         }
         if (!result) throw new ApiError('INVALID_INPUT', 'Nothing to change: give --name, --new-sip, --phone, --pool or --ou.');
-        ctx.print(result, () => `Updated ${result!.dn}${result!.command ? `\n  ${result!.command}` : ''}`);
+        ctx.print(result, () => [`Updated ${result!.dn}`, ...(result!.command ? [`  ${result!.command}`] : []), ...warningLines(result!.warnings)].join('\n'));
       }),
     );
 
@@ -111,6 +112,11 @@ export function registerContactsCommand(program: Command, run: CommandRunner): v
         ctx.print(result, () => `Deleted ${result.dn}`);
       }),
     );
+}
+
+/** Warnings did not stop the write (contacts-service.ts says why each is a warning); shown by code with their values. */
+function warningLines(warnings: ContactWarning[]): string[] {
+  return warnings.map((w) => `  Warning: ${w.code} ${Object.entries(w.params).map(([k, v]) => `${k}=${v}`).join(' ')}`.trimEnd());
 }
 
 function findByName<T extends { name: string }>(items: T[], name: unknown, flag: string): T {

@@ -1,6 +1,6 @@
 import { renderCommand } from '@shared/powershell/render-command';
 import { randomUUID } from 'node:crypto';
-import type { ContactCreate, ContactDelete, ContactItem, ContactMove, ContactOptions, ContactProblem, ContactRoute, ContactShapePreview, ContactShapeRequest, ContactUpdate, ContactWriteResult } from '@shared/models/contacts';
+import type { ContactCheck, ContactCheckResult, ContactCreate, ContactDelete, ContactItem, ContactMove, ContactOptions, ContactProblem, ContactRefusal, ContactRoute, ContactShapePreview, ContactShapeRequest, ContactUpdate, ContactWarning, ContactWriteResult } from '@shared/models/contacts';
 import type { LyncPool, Topology, UmContact } from '@shared/models/topology';
 import { ApiError } from '@shared/errors';
 import type { AuditLog } from '../audit/audit-log';
@@ -13,7 +13,7 @@ import type { ProfileService } from '../profiles/profile-service';
 import { formatOu, toUmContact, umContactAttributes } from '../topology/forest-reader';
 import { buildLinkIndex, forestOfDn } from '../topology/resolve-links';
 import type { TopologyService } from '../topology/topology-service';
-import { isValidE164, isValidSipAddress } from '@shared/contacts/contact-values';
+import { isValidE164, isValidSipAddress, numberDigits } from '@shared/contacts/contact-values';
 import { contactAttributes } from './contact-recipe';
 import { learnShape, type LearnedShape } from './contact-shape';
 
@@ -103,16 +103,36 @@ export class ContactsService {
     return { template: { dn: template.dn, name: template.displayName ?? template.dn }, cnForm: learned.cnForm, differences: learned.differences, notCopied: learned.notCopied };
   }
 
+  /**
+   * What writing these values would be warned of or refused for, without writing: the form shows
+   * it as the admin types, and create and update run the same checks before they write.
+   */
+  async check(input: ContactCheck): Promise<ContactCheckResult> {
+    const session = await this.connections.ensure(input.profile);
+    const topology = await this.topology.get();
+    if (input.dn) {
+      const contact = listContacts(topology).find((c) => dnEquals(c.dn, input.dn!));
+      if (!contact) throw new ApiError('NOT_FOUND', `The contact no longer exists: ${input.dn}. Someone may have deleted it; refresh the list.`);
+      const changes = { name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, poolFqdn: input.poolFqdn };
+      return this.assess(session, topology, editedState(topology, contact, changes), changedFields(contact, changes));
+    }
+    if (!input.kind || !input.targetDn) throw new ApiError('INVALID_INPUT', 'Give the contact type and its dial plan or auto attendant, or the contact being edited.', { field: 'targetDn' });
+    const target = findTarget(topology, input.kind, input.targetDn);
+    const newDn = input.ouDn ? nameDn(topology, { ...input, ouDn: input.ouDn }) : undefined;
+    return this.assess(session, topology, { kind: input.kind, target, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, poolFqdn: input.poolFqdn, newDn }, ['sipAddress', 'phoneNumber', 'poolFqdn']);
+  }
+
   async create(input: ContactCreate): Promise<ContactWriteResult> {
     const session = await this.connections.ensure(input.profile);
     const topology = await this.topology.get();
     validateSip(input.sipAddress);
     validatePhone(input.phoneNumber);
     const target = findTarget(topology, input.kind, input.targetDn);
-    const pool = findPool(topology, input.profile, input.poolFqdn);
     if (!(await session.read(input.ouDn, ['1.1']))) throw new ApiError('NOT_FOUND', `The organizational unit does not exist: ${input.ouDn}.`);
-    await assertUnique(session, topology, { sipAddress: input.sipAddress, phoneNumber: input.phoneNumber });
-    const warnings = await this.warnings(session, topology, target.dialPlanDn);
+    const newDn = nameDn(topology, input);
+    const { warnings, refusals } = await this.assess(session, topology, { kind: input.kind, target, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, poolFqdn: input.poolFqdn, newDn }, ['sipAddress', 'phoneNumber', 'poolFqdn']);
+    if (refusals[0]) throw refusalError(refusals[0]);
+    const pool = findPool(topology, input.profile, input.poolFqdn);
     const route = this.route(input.profile, input.route);
     if (input.likeDn && route !== 'ldap') throw new ApiError('INVALID_INPUT', 'A contact modelled on another one is written over LDAP: New-CsExUmContact writes its own shape.', { field: 'likeDn' });
 
@@ -124,12 +144,9 @@ export class ContactsService {
     if (route === 'ldap') {
       const recipe = { kind: input.kind, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, targetDn: target.dn, phoneContext: target.phoneContext ?? '', poolServiceDn: pool.serviceDn };
       let attributes: Record<string, string | string[]> = contactAttributes(recipe);
-      dn = childDn('CN', input.name, input.ouDn);
-      if (input.likeDn) {
-        const { learned } = await this.learn(session, topology, input, input.likeDn);
-        attributes = learned.attributes;
-        if (learned.cnForm === 'guid') dn = childDn('CN', `{${randomUUID()}}`, input.ouDn);
-      }
+      if (input.likeDn) attributes = (await this.learn(session, topology, input, input.likeDn)).learned.attributes;
+      // Named by its name, or CN={GUID} like a template named so (nameDn says which).
+      dn = newDn ?? childDn('CN', `{${randomUUID()}}`, input.ouDn);
       await this.audited(input.profile, session, 'contact.create', dn, route, undefined, after, () => session.add(dn, attributes));
     } else {
       // New-CsExUmContact is documented for hosted Exchange UM [S3][S26]: its contact names no dial
@@ -164,6 +181,7 @@ export class ContactsService {
     return { learned, template };
   }
 
+  /** Changes name, SIP address, number and pool; a new pool is moved to as Move-CsExUmContact does [S25]. */
   async update(input: ContactUpdate): Promise<ContactWriteResult> {
     const session = await this.connections.ensure(input.profile);
     const topology = await this.topology.get();
@@ -171,7 +189,8 @@ export class ContactsService {
     const changes = input.changes;
     if (changes.sipAddress !== undefined) validateSip(changes.sipAddress);
     if (changes.phoneNumber !== undefined) validatePhone(changes.phoneNumber);
-    await assertUnique(session, topology, { sipAddress: changes.sipAddress, phoneNumber: changes.phoneNumber }, input.dn);
+    const { warnings, refusals } = await this.assess(session, topology, editedState(topology, current.contact, changes), changedFields(current.contact, changes));
+    if (refusals[0]) throw refusalError(refusals[0]);
     const route = this.route(input.profile, input.route);
     const modifications: Modification[] = [];
     if (changes.name !== undefined && changes.name !== current.contact.displayName) modifications.push({ operation: 'replace', attribute: 'displayName', values: changes.name });
@@ -182,21 +201,50 @@ export class ContactsService {
     if (changes.phoneNumber !== undefined && changes.phoneNumber !== current.contact.phoneNumber) {
       modifications.push({ operation: 'replace', attribute: 'telephoneNumber', values: changes.phoneNumber }, { operation: 'replace', attribute: 'msRTCSIP-Line', values: `tel:${changes.phoneNumber}` });
     }
-    if (modifications.length === 0) return { route, dn: input.dn, contact: await this.reload(input.profile, input.dn), warnings: [] };
-    const writable = await writableAttributes(session, input.dn);
-    if (modifications.some((m) => !writable.has(m.attribute.toLowerCase()))) throw await this.refusal(session, 'edit', parentDn(input.dn), modifications.map((m) => m.attribute).filter((a) => !writable.has(a.toLowerCase())));
-    let command: string | undefined;
-    const before = snapshot(current.contact);
-    const after = { ...before, ...changes };
-    if (route === 'ldap') {
-      await this.audited(input.profile, session, 'contact.update', input.dn, route, before, after, () => session.modify(input.dn, modifications));
-    } else {
-      const parameters = { Identity: current.contact.sipAddress ?? input.dn, SipAddress: changes.sipAddress, DisplayNumber: changes.phoneNumber, Description: changes.name };
-      command = renderCommand('Set-CsExUmContact', parameters);
-      await this.audited(input.profile, session, 'contact.update', input.dn, route, before, after, () => this.powershell.invoke(input.profile, 'lync', 'Set-CsExUmContact', parameters));
+    const newPool = changes.poolFqdn !== undefined && changes.poolFqdn.toLowerCase() !== current.contact.pool?.name.toLowerCase() ? changes.poolFqdn : undefined;
+    if (modifications.length === 0 && !newPool) return { route, dn: input.dn, contact: await this.reload(input.profile, input.dn), warnings };
+    const commands: string[] = [];
+    if (modifications.length > 0) {
+      const writable = await writableAttributes(session, input.dn);
+      if (modifications.some((m) => !writable.has(m.attribute.toLowerCase()))) throw await this.refusal(session, 'edit', parentDn(input.dn), modifications.map((m) => m.attribute).filter((a) => !writable.has(a.toLowerCase())));
+      const before = snapshot(current.contact);
+      const after = { ...before, name: changes.name ?? before.name, sipAddress: changes.sipAddress ?? before.sipAddress, phoneNumber: changes.phoneNumber ?? before.phoneNumber };
+      if (route === 'ldap') {
+        await this.audited(input.profile, session, 'contact.update', input.dn, route, before, after, () => session.modify(input.dn, modifications));
+      } else {
+        const parameters = { Identity: current.contact.sipAddress ?? input.dn, SipAddress: changes.sipAddress, DisplayNumber: changes.phoneNumber, Description: changes.name };
+        commands.push(renderCommand('Set-CsExUmContact', parameters));
+        await this.audited(input.profile, session, 'contact.update', input.dn, route, before, after, () => this.powershell.invoke(input.profile, 'lync', 'Set-CsExUmContact', parameters));
+      }
+    }
+    if (newPool) {
+      // After the other changes: Move-CsExUmContact finds the contact by its new SIP address, and the audit shows its new values.
+      const changed = { ...current.contact, displayName: changes.name ?? current.contact.displayName, sipAddress: changes.sipAddress ?? current.contact.sipAddress, phoneNumber: changes.phoneNumber ?? current.contact.phoneNumber };
+      const command = await this.changePool(input.profile, session, topology, changed, newPool, route);
+      if (command) commands.push(command);
     }
     this.topology.invalidate('contact changed');
-    return { route, dn: input.dn, contact: await this.reload(input.profile, input.dn), warnings: [], command };
+    return { route, dn: input.dn, contact: await this.reload(input.profile, input.dn), warnings, command: commands.join('\n') || undefined };
+  }
+
+  /**
+   * Homes a contact on another pool: Move-CsExUmContact on the Lync route [S25], else the pool
+   * attribute over LDAP. Only pools OcsUmUtil offers (isContactHome). Returns the command line.
+   */
+  private async changePool(profile: string, session: DirectorySession, topology: Topology, contact: ContactItem, poolFqdn: string, route: ContactRoute): Promise<string | undefined> {
+    const pool = findPool(topology, profile, poolFqdn);
+    const before = snapshot(contact);
+    if (route === 'ldap') {
+      const writable = await writableAttributes(session, contact.dn);
+      if (!writable.has('msrtcsip-primaryhomeserver')) throw await this.refusal(session, 'edit', parentDn(contact.dn), ['msRTCSIP-PrimaryHomeServer']);
+      await this.audited(profile, session, 'contact.move-pool', contact.dn, route, before, { ...before, pool: pool.fqdn }, () =>
+        session.modify(contact.dn, [{ operation: 'replace', attribute: 'msRTCSIP-PrimaryHomeServer', values: pool.serviceDn }]),
+      );
+      return undefined;
+    }
+    const parameters = { Identity: contact.sipAddress ?? contact.dn, Target: pool.fqdn };
+    await this.audited(profile, session, 'contact.move-pool', contact.dn, route, before, { ...before, pool: pool.fqdn }, () => this.powershell.invoke(profile, 'lync', 'Move-CsExUmContact', parameters));
+    return renderCommand('Move-CsExUmContact', parameters);
   }
 
   /** Moves a contact to another OU (LDAP only: no Lync cmdlet does it) and/or another pool. */
@@ -209,18 +257,7 @@ export class ContactsService {
     let command: string | undefined;
     const before = snapshot(current.contact);
     if (input.targetPoolFqdn && input.targetPoolFqdn.toLowerCase() !== current.contact.pool?.name.toLowerCase()) {
-      const pool = findPool(topology, input.profile, input.targetPoolFqdn);
-      if (route === 'ldap') {
-        const writable = await writableAttributes(session, dn);
-        if (!writable.has('msrtcsip-primaryhomeserver')) throw await this.refusal(session, 'edit', parentDn(dn), ['msRTCSIP-PrimaryHomeServer']);
-        await this.audited(input.profile, session, 'contact.move-pool', dn, route, before, { ...before, pool: pool.fqdn }, () =>
-          session.modify(dn, [{ operation: 'replace', attribute: 'msRTCSIP-PrimaryHomeServer', values: pool.serviceDn }]),
-        );
-      } else {
-        const parameters = { Identity: current.contact.sipAddress ?? dn, Target: pool.fqdn };
-        command = renderCommand('Move-CsExUmContact', parameters);
-        await this.audited(input.profile, session, 'contact.move-pool', dn, route, before, { ...before, pool: pool.fqdn }, () => this.powershell.invoke(input.profile, 'lync', 'Move-CsExUmContact', parameters));
-      }
+      command = await this.changePool(input.profile, session, topology, current.contact, input.targetPoolFqdn, route);
     }
     if (input.targetOuDn && !dnEquals(parentDn(dn), input.targetOuDn)) {
       if (!(await session.read(input.targetOuDn, ['1.1']))) throw new ApiError('NOT_FOUND', `The organizational unit does not exist: ${input.targetOuDn}.`);
@@ -305,14 +342,67 @@ export class ContactsService {
     return listContacts(topology).find((c) => dnEquals(c.dn, dn)) ?? undefined;
   }
 
-  private async warnings(session: DirectorySession, topology: Topology, dialPlanDn: string | undefined): Promise<ContactWriteResult['warnings']> {
-    const warnings: ContactWriteResult['warnings'] = [];
-    const mismatch = dialPlanDn && topology.findings.find((f) => f.code === 'lync-dial-plan-name-mismatch' && dnEquals(f.subject.dn, dialPlanDn));
-    if (mismatch) warnings.push({ code: 'lync-dial-plan-name-mismatch', params: mismatch.params });
+  /**
+   * The one place a contact's values are judged before a write (create, update and the form's
+   * check). Refusals are what Lync or AD does not allow: nothing is written. Warnings are what
+   * Microsoft allows but an admin should decide knowingly: the write goes ahead. `changed` names
+   * the values being set, which alone can be refused (an edit never fails on a value it keeps).
+   */
+  private async assess(session: DirectorySession, topology: Topology, state: ContactState, changed: Array<'sipAddress' | 'phoneNumber' | 'poolFqdn'>): Promise<ContactCheckResult> {
+    const refusals: ContactRefusal[] = [];
+    const warnings: ContactWarning[] = [];
+    const others = topology.forests.flatMap((f) => f.contacts).filter((c) => !state.dn || !dnEquals(c.dn, state.dn));
+    const display = (c: UmContact) => c.displayName ?? c.dn;
+
+    // Refused: "a new address that does not already exist as a user or contact" (New-CsExUmContact's SipAddress, S3).
+    if (changed.includes('sipAddress') && state.sipAddress) {
+      const holders = (await session.search(session.rootDse.defaultNamingContext, { filter: filter`(|(msRTCSIP-PrimaryUserAddress=${state.sipAddress})(proxyAddresses=${state.sipAddress}))`, attributes: ['displayName'] })).filter((e) => !state.dn || !dnEquals(e.dn, state.dn));
+      const holder = holders[0];
+      if (holder) refusals.push({ code: 'sip-taken', field: 'sipAddress', message: `${state.sipAddress} is already used by ${holder.dn}. SIP addresses must be unique in the forest.`, params: { sip: state.sipAddress, holder: holder.get('displayName') ?? holder.dn, holderDn: holder.dn } });
+    }
+    // Refused: "no two Exchange UM contacts can have the same display number" (DisplayNumber, S3).
+    if (changed.includes('phoneNumber') && state.phoneNumber) {
+      const holder = others.find((c) => numberDigits(c.phoneNumber) === numberDigits(state.phoneNumber));
+      if (holder) refusals.push({ code: 'number-taken', field: 'phoneNumber', message: `${state.phoneNumber} is already the number of ${display(holder)}. Each SA/AA contact needs its own number.`, params: { number: state.phoneNumber, holder: display(holder), holderDn: holder.dn } });
+    }
+    // Refused: AD names an object by its CN, unique in its container; the name is the new contact's CN.
+    if (state.newDn && (await session.read(state.newDn, ['1.1']))) {
+      refusals.push({ code: 'name-taken', field: 'name', message: `An object named "${state.name}" already exists in ${formatOu(parentDn(state.newDn))}. Give the contact another name.`, params: { name: state.name, ou: formatOu(parentDn(state.newDn)), holderDn: state.newDn } });
+    }
+    // Refused: only the pools OcsUmUtil offers [S1] and Lync can move a contact to [S25].
+    if (changed.includes('poolFqdn') && state.poolFqdn) {
+      const pool = poolsOf(topology).find((p) => p.fqdn.toLowerCase() === state.poolFqdn!.toLowerCase());
+      const refusal = pool && poolRefusal(pool);
+      if (refusal) refusals.push(refusal);
+    }
+
+    const target = state.target;
+    if (target && state.phoneNumber && !target.numbers.some((n) => numberDigits(n) === numberDigits(state.phoneNumber))) {
+      // Warned: OcsUmUtil lets the admin "Enter phone number" instead of Exchange UM's [S1 step 9], e.g. a
+      // DID number routed to it; but a number Exchange UM does not know is usually a typing mistake.
+      warnings.push({ code: state.kind === 'AA' ? 'number-not-pilot-number' : 'number-not-access-number', params: { number: state.phoneNumber, target: target.name, numbers: target.numbers.join(', ') || '—' } });
+    }
+    if (target && (state.kind === 'SA' || state.kind === 'AA')) {
+      // Warned: a dial plan can have several access numbers (AccessTelephoneNumbers, S15) and an auto
+      // attendant several pilot numbers, each with its contact; OcsUmUtil asks for at least one [S1].
+      // A second contact is right for another number, and a mistake when it repeats the first.
+      const same = others.filter((c) => c.kind === state.kind && c.target && dnEquals(c.target.dn, target.dn));
+      if (same.length) warnings.push({ code: state.kind === 'SA' ? 'dial-plan-has-sa-contact' : 'auto-attendant-has-aa-contact', params: { target: target.name, others: same.map((c) => `${display(c)} (${c.phoneNumber ?? '—'})`).join(', ') } });
+    }
+    // Warned, as the topology finds it: a dial plan whose VoIP security Lync's encryption cannot use
+    // fails every call [S4][S9][S10]; the contact is right, the fix is on the dial plan.
+    // Also OcsUmUtil's dial plan name check (before Exchange 2010 SP1) [S1].
+    const dialPlanDn = target?.dialPlanDn;
+    for (const finding of topology.findings) {
+      if (!dialPlanDn || !dnEquals(finding.subject.dn, dialPlanDn)) continue;
+      if (finding.code === 'sip-dial-plan-unsecured' || finding.code === 'voip-security-incompatible' || finding.code === 'lync-dial-plan-name-mismatch') warnings.push({ code: finding.code, params: finding.params });
+    }
+    // Warned: OcsUmUtil's documented requirement is both RTC admin groups [S1][S27]; the directory
+    // decides what this account may write, so an account that has the OU rights may go ahead.
     const account = await whoAmI(session);
     const missing = REQUIRED_GROUPS.filter((g) => !isMember(account, g));
     if (missing.length) warnings.push({ code: 'missing-groups', params: { account: account.name, groups: missing.join(', ') } });
-    return warnings;
+    return { warnings, refusals };
   }
 
   /** A refusal in admin terms: which account, which groups it lacks, and what the OU grants. */
@@ -391,15 +481,25 @@ function validatePhone(value: string): void {
   if (!isValidE164(value)) throw new ApiError('INVALID_INPUT', `"${value}" is not an E.164 number. Write it as + and the country code, e.g. +14255550100 (first digit not 0, at most 15 digits).`, { field: 'phoneNumber' });
 }
 
-function findTarget(topology: Topology, kind: 'SA' | 'AA', dn: string): { dn: string; name: string; dialPlanDn?: string; phoneContext?: string } {
+/** The dial plan (SA) or auto attendant (AA) a contact stands for, with the numbers Exchange UM has for it. */
+interface Target {
+  dn: string;
+  name: string;
+  dialPlanDn?: string;
+  phoneContext?: string;
+  /** The dial plan's access numbers (AccessTelephoneNumbers, S15) or the auto attendant's pilot numbers. */
+  numbers: string[];
+}
+
+function findTarget(topology: Topology, kind: 'SA' | 'AA', dn: string): Target {
   for (const f of topology.forests) {
     if (kind === 'SA') {
       const dp = f.exchange?.dialPlans.find((d) => dnEquals(d.dn, dn));
-      if (dp) return { dn: dp.dn, name: dp.name, dialPlanDn: dp.dn, phoneContext: dp.phoneContext };
+      if (dp) return { dn: dp.dn, name: dp.name, dialPlanDn: dp.dn, phoneContext: dp.phoneContext, numbers: dp.accessNumbers };
     } else {
       const aa = f.exchange?.autoAttendants.find((a) => dnEquals(a.dn, dn));
       const dp = aa?.dialPlanDn ? f.exchange?.dialPlans.find((d) => dnEquals(d.dn, aa.dialPlanDn!)) : undefined;
-      if (aa) return { dn: aa.dn, name: aa.name, dialPlanDn: aa.dialPlanDn, phoneContext: dp?.phoneContext };
+      if (aa) return { dn: aa.dn, name: aa.name, dialPlanDn: aa.dialPlanDn, phoneContext: dp?.phoneContext, numbers: aa.pilotNumbers };
     }
   }
   throw new ApiError('NOT_FOUND', `The ${kind === 'SA' ? 'dial plan' : 'auto attendant'} was not found in the connected forests: ${dn}.`, { field: 'targetDn' });
@@ -418,25 +518,84 @@ function findPool(topology: Topology, profile: string, fqdn: string): { fqdn: st
   const forest = topology.forests.find((f) => f.profile === profile) ?? topology.forests.find((f) => f.lync);
   const pool = forest?.lync?.pools.find((p) => p.fqdn.toLowerCase() === fqdn.toLowerCase());
   if (!pool) throw new ApiError('NOT_FOUND', `There is no Lync pool ${fqdn} in ${forest?.forest ?? 'the connected forests'}.`, { field: 'poolFqdn' });
-  if (!isContactHome(pool)) {
-    const why = pool.kind === 'branch' ? 'a Survivable Branch Appliance' : pool.kind === 'director' ? 'a Director pool, which hosts no users' : `${pool.product}, where Exchange UM contacts cannot live`;
-    throw new ApiError('INVALID_INPUT', `${pool.fqdn} is ${why}. Home the contact on a Standard Edition server or Front End pool, preferably where the Enterprise Voice users live.`, { field: 'poolFqdn' });
-  }
+  const refusal = poolRefusal(pool);
+  if (refusal) throw refusalError(refusal);
   return { fqdn: pool.fqdn, serviceDn: `CN=Lc Services,CN=Microsoft,${pool.dn}` };
 }
 
-/** SIP addresses are unique across users and contacts in the forest; numbers across UM contacts. */
-async function assertUnique(session: DirectorySession, topology: Topology, values: { sipAddress?: string; phoneNumber?: string }, except?: string): Promise<void> {
-  const root = session.rootDse.defaultNamingContext;
-  if (values.sipAddress) {
-    const holders = (await session.search(root, { filter: filter`(|(msRTCSIP-PrimaryUserAddress=${values.sipAddress})(proxyAddresses=${values.sipAddress}))`, attributes: ['1.1'] })).filter((e) => !except || !dnEquals(e.dn, except));
-    if (holders.length) throw new ApiError('ALREADY_EXISTS', `${values.sipAddress} is already used by ${holders[0]!.dn}. SIP addresses must be unique in the forest.`, { field: 'sipAddress', holder: holders[0]!.dn });
+function poolsOf(topology: Topology): LyncPool[] {
+  return topology.forests.flatMap((f) => f.lync?.pools ?? []);
+}
+
+/** Why a pool may not home an SA/AA contact (isContactHome), as a refusal; undefined when it may. */
+function poolRefusal(pool: LyncPool): ContactRefusal | undefined {
+  if (isContactHome(pool)) return undefined;
+  const reason = pool.kind === 'branch' ? 'branch' : pool.kind === 'director' ? 'director' : 'legacy';
+  const why = { branch: 'a Survivable Branch Appliance', director: 'a Director pool, which hosts no users', legacy: `${pool.product}, where Exchange UM contacts cannot live` }[reason];
+  return { code: 'pool-not-allowed', field: 'poolFqdn', message: `${pool.fqdn} is ${why}. Home the contact on a Standard Edition server or Front End pool, preferably where the Enterprise Voice users live.`, params: { pool: pool.fqdn, product: pool.product, reason } };
+}
+
+/** A refusal as the error a write throws: ALREADY_EXISTS for a value in use, INVALID_INPUT for a pool; the refusal itself in details. */
+function refusalError(refusal: ContactRefusal): ApiError {
+  const code = refusal.code === 'pool-not-allowed' ? 'INVALID_INPUT' : 'ALREADY_EXISTS';
+  return new ApiError(code, refusal.message, { field: refusal.field, ...(refusal.params.holderDn ? { holder: refusal.params.holderDn } : {}), refusal });
+}
+
+/** The values of a contact about to be written, as assess() judges them. */
+interface ContactState {
+  kind: 'SA' | 'AA' | 'Unknown';
+  target?: Target;
+  name: string;
+  sipAddress?: string;
+  phoneNumber?: string;
+  poolFqdn?: string;
+  /** The contact being edited: its own values never count against it. */
+  dn?: string;
+  /** The DN a new contact named by its name gets (its CN is the name), to refuse a name taken there. */
+  newDn?: string;
+}
+
+/** An edited contact's values after the changes. */
+function editedState(topology: Topology, contact: ContactItem, changes: ContactUpdate['changes']): ContactState {
+  let target: Target | undefined;
+  if (contact.target && contact.kind !== 'Unknown') {
+    try {
+      target = findTarget(topology, contact.kind, contact.target.dn);
+    } catch {
+      target = undefined;
+    }
   }
-  if (values.phoneNumber) {
-    const digits = values.phoneNumber.replace(/\D/g, '');
-    const holder = topology.forests.flatMap((f) => f.contacts).find((c) => (!except || !dnEquals(c.dn, except)) && c.phoneNumber?.replace(/\D/g, '') === digits);
-    if (holder) throw new ApiError('ALREADY_EXISTS', `${values.phoneNumber} is already the number of ${holder.displayName ?? holder.dn}. Each SA/AA contact needs its own number.`, { field: 'phoneNumber', holder: holder.dn });
-  }
+  return {
+    kind: contact.kind,
+    target,
+    name: changes.name ?? contact.displayName ?? '',
+    sipAddress: changes.sipAddress ?? contact.sipAddress,
+    phoneNumber: changes.phoneNumber ?? contact.phoneNumber,
+    poolFqdn: changes.poolFqdn ?? contact.pool?.name,
+    dn: contact.dn,
+  };
+}
+
+/** The values an edit sets to something new: only those can be refused. */
+function changedFields(contact: ContactItem, changes: ContactUpdate['changes']): Array<'sipAddress' | 'phoneNumber' | 'poolFqdn'> {
+  const differs = (a: string | undefined, b: string | undefined) => a !== undefined && a.toLowerCase() !== (b ?? '').toLowerCase();
+  return [
+    ...(differs(changes.sipAddress, contact.sipAddress) ? (['sipAddress'] as const) : []),
+    ...(differs(changes.phoneNumber, contact.phoneNumber) ? (['phoneNumber'] as const) : []),
+    ...(differs(changes.poolFqdn, contact.pool?.name) ? (['poolFqdn'] as const) : []),
+  ];
+}
+
+/**
+ * The DN a new contact gets when its CN is its name: over LDAP, unless it is modelled on a
+ * contact named CN={GUID}, which gets a new GUID as New-CsExUmContact's contacts do [S3].
+ * Undefined when the CN will be a GUID.
+ */
+function nameDn(topology: Topology, input: { name: string; ouDn: string; route?: ContactRoute; likeDn?: string }): string | undefined {
+  if (input.route === 'powershell') return undefined;
+  const template = input.likeDn ? listContacts(topology).find((c) => dnEquals(c.dn, input.likeDn!)) : undefined;
+  if (template?.cnForm === 'guid') return undefined;
+  return childDn('CN', input.name, input.ouDn);
 }
 
 async function findBySip(session: DirectorySession, sip: string) {

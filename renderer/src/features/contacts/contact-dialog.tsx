@@ -1,6 +1,8 @@
 import {
   Alert,
+  AlertTitle,
   Autocomplete,
+  Box,
   Button,
   Dialog,
   DialogActions,
@@ -16,21 +18,22 @@ import {
 } from '@mui/material';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { isValidE164, isValidSipAddress, proposeSipAddress } from '@shared/contacts/contact-values';
-import type { ContactItem, ContactOptions, ContactRoute, ContactShapePreview, ContactWriteResult } from '@shared/models/contacts';
+import { isValidE164, isValidSipAddress, proposeContactDefaults } from '@shared/contacts/contact-values';
+import type { ContactCheck, ContactCheckResult, ContactItem, ContactOptions, ContactRefusal, ContactRoute, ContactShapePreview, ContactWriteResult } from '@shared/models/contacts';
 import type { ApiError } from '@shared/errors';
 import type { ContactPrefill } from '@shared/routes/fix-routes';
 import { toApiError, useApi } from '../../api/api-context';
-import { ErrorAlert } from '../../components/error-alert';
-import { ConflictDetails } from './conflict-details';
+import { ContactError, RefusalAlert } from './contact-error';
+import { useWarningText } from './contact-texts';
+import { PoolSelect } from './pool-select';
 import { ShapeDifferences } from './shape-differences';
 import { NewOuDialog } from './new-ou-dialog';
 
 interface Props {
   options: ContactOptions;
-  /** SIP addresses already taken by contacts, so the proposal does not collide with them. */
-  takenSipAddresses?: string[];
-  /** Present when editing; the form then changes name, SIP address and number only. */
+  /** The contacts there are, so the proposed name and SIP address do not collide with theirs. */
+  existing?: ContactItem[];
+  /** Present when editing; the form then changes name, SIP address, number and pool. */
   contact?: ContactItem;
   /** A new contact opened by a fix ("Fix…", shared/routes/fix-routes.ts): its kind, dial plan or auto attendant, number. */
   prefill?: ContactPrefill;
@@ -38,10 +41,15 @@ interface Props {
   onDone: (result: ContactWriteResult) => void;
 }
 
-/** OcsUmUtil's dialog, done right: every field checked as typed, numbers offered from Exchange UM. */
-export function ContactDialog({ options, contact, prefill, takenSipAddresses = [], onClose, onDone }: Props) {
+/**
+ * OcsUmUtil's dialog, done right: every field checked as typed, numbers offered from Exchange UM,
+ * and the console's check (contacts.check) shown before writing — refusals on their field,
+ * warnings above the buttons, which then say the admin goes ahead anyway.
+ */
+export function ContactDialog({ options, contact, prefill, existing = [], onClose, onDone }: Props) {
   const { t } = useTranslation('contacts');
   const api = useApi();
+  const warningText = useWarningText();
   const editing = !!contact;
   const [forestProfile, setForestProfile] = useState(contact?.profile ?? options.forests[0]?.profile ?? '');
   const forest = options.forests.find((f) => f.profile === forestProfile);
@@ -51,8 +59,10 @@ export function ContactDialog({ options, contact, prefill, takenSipAddresses = [
   const [sip, setSip] = useState(contact?.sipAddress ?? '');
   const [sipTouched, setSipTouched] = useState(editing);
   const [nameTouched, setNameTouched] = useState(editing);
+  // A fix's number counts as typed: the defaults below do not replace it with the first access number.
   const [phone, setPhone] = useState(contact?.phoneNumber ?? prefill?.number ?? '');
-  const [pool, setPool] = useState(contact?.pool?.name ?? forest?.pools[0]?.fqdn ?? '');
+  const [phoneTouched, setPhoneTouched] = useState(editing || !!prefill?.number);
+  const [pool, setPool] = useState(contact ? (contact.pool?.name ?? '') : (forest?.pools[0]?.fqdn ?? ''));
   const [ouDn, setOuDn] = useState(contact ? contact.dn.split(/(?<!\\),/).slice(1).join(',') : defaultOu(forest));
   const [route, setRoute] = useState<ContactRoute>('ldap');
   const [error, setError] = useState<ApiError>();
@@ -61,6 +71,7 @@ export function ContactDialog({ options, contact, prefill, takenSipAddresses = [
   const [likeDn, setLikeDn] = useState('');
   const [shape, setShape] = useState<ContactShapePreview>();
   const [extraOus, setExtraOus] = useState<Array<{ dn: string; path: string }>>([]);
+  const [check, setCheck] = useState<{ key: string; result?: ContactCheckResult; error?: ApiError }>();
 
   const targets = kind === 'SA' ? options.dialPlans : options.autoAttendants;
   const target = targets.find((x) => x.dn === targetDn);
@@ -70,10 +81,11 @@ export function ContactDialog({ options, contact, prefill, takenSipAddresses = [
 
   // Defaults follow the chosen dial plan / auto attendant until the admin types their own.
   useEffect(() => {
-    if (editing || !target) return;
-    if (!nameTouched) setName(target.name);
-    if (!sipTouched && forest) setSip(freeSipAddress(proposeSipAddress(kind, target.name, forest.sipDomain), takenSipAddresses));
-    if (!phone && numbers[0]) setPhone(numbers[0]);
+    if (editing || !target || !forest) return;
+    const proposed = proposeContactDefaults(kind, target.name, forest.sipDomain, existing);
+    if (!nameTouched) setName(proposed.name);
+    if (!sipTouched) setSip(proposed.sipAddress);
+    if (!phoneTouched) setPhone(numbers[0] ?? '');
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [targetDn, kind]);
 
@@ -94,9 +106,45 @@ export function ContactDialog({ options, contact, prefill, takenSipAddresses = [
     };
   }, [api, editing, like, forestProfile, kind, targetDn, name, sip, phone, pool]);
 
+  // The console's check of these values, asked again shortly after each change; an answer for older values is ignored.
+  const checkInput = useMemo<ContactCheck | undefined>(() => {
+    if (!name.trim() || !isValidSipAddress(sip) || !isValidE164(phone)) return undefined;
+    const values = { name, sipAddress: sip, phoneNumber: phone, route, ...(pool ? { poolFqdn: pool } : {}) };
+    if (editing) return { profile: contact.profile, dn: contact.dn, ...values };
+    return targetDn ? { profile: forestProfile, kind, targetDn, ...values, ...(ouDn ? { ouDn } : {}), ...(like ? { likeDn: like } : {}) } : undefined;
+  }, [editing, contact, forestProfile, kind, targetDn, name, sip, phone, pool, ouDn, route, like]);
+  const checkKey = JSON.stringify(checkInput ?? null);
+  useEffect(() => {
+    if (!checkInput) return;
+    let current = true;
+    const timer = setTimeout(() => {
+      api
+        .call('contacts.check', checkInput)
+        .then((result) => current && setCheck({ key: checkKey, result }))
+        .catch((e: unknown) => current && setCheck({ key: checkKey, error: toApiError(e) }));
+    }, 250);
+    return () => {
+      current = false;
+      clearTimeout(timer);
+    };
+  }, [api, checkInput, checkKey]);
+  const checked = check?.key === checkKey ? check.result : undefined;
+  const checkFailed = check?.key === checkKey ? check.error : undefined;
+  const refused = (field: ContactRefusal['field']) => checked?.refusals.find((r) => r.field === field);
+  // "… anyway" only where the admin may go ahead: warnings, and nothing refused.
+  const warned = (checked?.warnings.length ?? 0) > 0 && !checked?.refusals.length;
+  // A number warning is also said at the number, where the admin types it.
+  const numberWarning = checked?.warnings.find((w) => w.code === 'number-not-access-number' || w.code === 'number-not-pilot-number');
+
   const sipError = sip && !isValidSipAddress(sip) ? t('form.invalidSip') : undefined;
   const phoneError = phone && !isValidE164(phone) ? t('form.invalidPhone') : undefined;
-  const canSubmit = !busy && !!name && !!sip && !!phone && !sipError && !phoneError && (editing || (!!targetDn && !!pool && !!ouDn && (!like || !!shape)));
+  // The field says what is refused; the alert above the buttons says why.
+  const fieldError = (field: ContactRefusal['field']) => {
+    const refusal = refused(field);
+    return refusal ? t(`refusals.titles.${refusal.code}`) : undefined;
+  };
+  // Nothing is written before the check of these very values has answered, so no warning goes unseen.
+  const canSubmit = !busy && !!name && !!sip && !!phone && !sipError && !phoneError && (!!checked || !!checkFailed) && !checked?.refusals.length && (editing || (!!targetDn && !!pool && !!ouDn && (!like || !!shape)));
 
   const submit = async () => {
     setBusy(true);
@@ -107,8 +155,8 @@ export function ContactDialog({ options, contact, prefill, takenSipAddresses = [
             profile: contact.profile,
             dn: contact.dn,
             expectedVersion: contact.version,
-            loaded: { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber },
-            changes: { name, sipAddress: sip, phoneNumber: phone },
+            loaded: { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber, poolFqdn: contact.pool?.name },
+            changes: { name, sipAddress: sip, phoneNumber: phone, ...(pool !== (contact.pool?.name ?? '') ? { poolFqdn: pool } : {}) },
             route,
           })
         : await api.call('contacts.create', { profile: forestProfile, kind, targetDn, name, sipAddress: sip, phoneNumber: phone, poolFqdn: pool, ouDn, route, ...(like ? { likeDn: like } : {}) });
@@ -125,7 +173,7 @@ export function ContactDialog({ options, contact, prefill, takenSipAddresses = [
       <DialogTitle>{editing ? t('form.titleEdit', { name: contact.displayName }) : t('form.titleNew')}</DialogTitle>
       <DialogContent>
         <Stack spacing={2} sx={{ mt: 1 }}>
-          {error?.code === 'CONFLICT' ? <ConflictDetails error={error} /> : <ErrorAlert error={error} testId="contact-error" />}
+          <ContactError error={error ?? checkFailed} />
           {!editing && (
             <>
               {options.forests.length > 1 && (
@@ -162,9 +210,10 @@ export function ContactDialog({ options, contact, prefill, takenSipAddresses = [
               </TextField>
             </>
           )}
-          {dialPlan?.nameCheck.applies && (
-            <Alert severity={dialPlan.nameCheck.satisfied === false ? 'warning' : 'info'} data-testid="contact-name-check">
-              {t(dialPlan.nameCheck.satisfied === false ? 'form.nameCheck' : 'form.nameCheckOk', { servers: dialPlan.nameCheck.servers, phoneContext: dialPlan.phoneContext })}
+          {/* A failed name check is one of the check's warnings; here only that it applies and what is known. */}
+          {dialPlan?.nameCheck.applies && dialPlan.nameCheck.satisfied !== false && (
+            <Alert severity="info" data-testid="contact-name-check">
+              {t(dialPlan.nameCheck.satisfied ? 'form.nameCheckOk' : 'form.nameCheckUnknown', { servers: dialPlan.nameCheck.servers, phoneContext: dialPlan.phoneContext })}
             </Alert>
           )}
           <TextField
@@ -174,6 +223,8 @@ export function ContactDialog({ options, contact, prefill, takenSipAddresses = [
               setName(e.target.value);
               setNameTouched(true);
             }}
+            error={!!refused('name')}
+            helperText={fieldError('name') ?? (editing ? undefined : t('form.nameHelp'))}
             slotProps={{ htmlInput: { maxLength: 64, 'data-testid': 'contact-name' } }}
           />
           <TextField
@@ -183,17 +234,20 @@ export function ContactDialog({ options, contact, prefill, takenSipAddresses = [
               setSip(e.target.value.trim());
               setSipTouched(true);
             }}
-            error={!!sipError}
-            helperText={sipError ?? t('form.sipHelp')}
+            error={!!sipError || !!refused('sipAddress')}
+            helperText={sipError ?? fieldError('sipAddress') ?? t('form.sipHelp')}
             slotProps={{ htmlInput: { 'data-testid': 'contact-sip' } }}
           />
           <Stack direction="row" spacing={2}>
             <TextField
               label={t('form.phone')}
               value={phone}
-              onChange={(e) => setPhone(e.target.value.trim())}
-              error={!!phoneError}
-              helperText={phoneError ?? t('form.phoneHelp')}
+              onChange={(e) => {
+                setPhone(e.target.value.trim());
+                setPhoneTouched(true);
+              }}
+              error={!!phoneError || !!refused('phoneNumber')}
+              helperText={phoneError ?? fieldError('phoneNumber') ?? (numberWarning ? t(`form.numberHints.${numberWarning.code}`, numberWarning.params) : t('form.phoneHelp'))}
               sx={{ flex: 1 }}
               slotProps={{ htmlInput: { 'data-testid': 'contact-phone' } }}
             />
@@ -207,15 +261,18 @@ export function ContactDialog({ options, contact, prefill, takenSipAddresses = [
               </TextField>
             )}
           </Stack>
+          <PoolSelect
+            pools={forest?.pools ?? []}
+            value={pool}
+            current={contact?.pool?.name}
+            onChange={setPool}
+            label={t('form.pool')}
+            error={!!refused('poolFqdn')}
+            helperText={fieldError('poolFqdn') ?? t(editing ? 'form.poolHelpEdit' : 'form.poolHelp')}
+            testId="contact-pool"
+          />
           {!editing && (
             <>
-              <TextField select label={t('form.pool')} value={pool} onChange={(e) => setPool(e.target.value)} helperText={t('form.poolHelp')} slotProps={{ htmlInput: { 'data-testid': 'contact-pool' } }}>
-                {(forest?.pools ?? []).map((p) => (
-                  <MenuItem key={p.fqdn} value={p.fqdn}>
-                    {p.fqdn} · {t(`topology:poolKinds.${p.kind}`)} · {p.product}
-                  </MenuItem>
-                ))}
-              </TextField>
               <Stack direction="row" spacing={1} sx={{ alignItems: 'flex-start' }}>
                 <Autocomplete
                   sx={{ flex: 1 }}
@@ -231,6 +288,19 @@ export function ContactDialog({ options, contact, prefill, takenSipAddresses = [
                 </Button>
               </Stack>
             </>
+          )}
+          {checked?.refusals.map((r) => <RefusalAlert key={r.code} refusal={r} />)}
+          {checked && checked.warnings.length > 0 && (
+            <Alert severity="warning" data-testid="contact-warnings">
+              <AlertTitle>{t('form.warningsTitle', { count: checked.warnings.length })}</AlertTitle>
+              <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
+                {checked.warnings.map((w) => (
+                  <li key={`${w.code}:${JSON.stringify(w.params)}`} data-testid={`contact-warning-${w.code}`}>
+                    {warningText(w)}
+                  </li>
+                ))}
+              </Box>
+            </Alert>
           )}
           {forest?.powershell && (
             <TextField select label={t('form.route')} value={route} onChange={(e) => setRoute(e.target.value as ContactRoute)} slotProps={{ htmlInput: { 'data-testid': 'contact-route' } }}>
@@ -267,7 +337,7 @@ export function ContactDialog({ options, contact, prefill, takenSipAddresses = [
       <DialogActions>
         <Button onClick={onClose}>{t('common:actions.cancel')}</Button>
         <Button variant="contained" disabled={!canSubmit} onClick={() => void submit()} data-testid="contact-submit">
-          {editing ? t('form.save') : t('form.create')}
+          {t(editing ? (warned ? 'form.saveAnyway' : 'form.save') : warned ? 'form.createAnyway' : 'form.create')}
         </Button>
       </DialogActions>
       {newOuOpen && forest && (
@@ -284,15 +354,6 @@ export function ContactDialog({ options, contact, prefill, takenSipAddresses = [
       )}
     </Dialog>
   );
-}
-
-/** sip:RedmondSA@… or, when taken, sip:RedmondSA2@…, sip:RedmondSA3@… */
-function freeSipAddress(proposal: string, taken: string[]): string {
-  const lower = new Set(taken.map((s) => s.toLowerCase()));
-  const [user, domain] = proposal.split('@') as [string, string];
-  let candidate = proposal;
-  for (let n = 2; lower.has(candidate.toLowerCase()); n++) candidate = `${user}${n}@${domain}`;
-  return candidate;
 }
 
 function defaultOu(forest: ContactOptions['forests'][number] | undefined): string {

@@ -37,7 +37,8 @@ import { CodeBlock } from '../../components/code-block';
 import { ErrorAlert } from '../../components/error-alert';
 import { NotConnected } from '../../components/not-connected';
 import { Page } from '../../components/page';
-import { ConflictDetails } from './conflict-details';
+import { ContactError } from './contact-error';
+import { useWarningText } from './contact-texts';
 import { ContactDialog } from './contact-dialog';
 import { MoveDialog } from './move-dialog';
 import { monospaceFont } from '../../app/theme';
@@ -74,6 +75,7 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
     if (prefill) onPrefillDone();
   };
   const [result, setResult] = useState<{ text: string; warnings: string[]; command?: string }>();
+  const warningText = useWarningText();
   useEvent('topology.changed', () => {
     void list.reload();
     void options.reload();
@@ -82,7 +84,7 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
   const groups = useMemo(() => groupContacts(list.data ?? [], (key, o) => String(t(key, o ?? {}))), [list.data, t]);
   const done = (message: string) => (r: ContactWriteResult) => {
     closeDialog();
-    setResult({ text: t(message, { route: t(`result.routes.${r.route}`) }), warnings: r.warnings.map((w) => t(`result.warnings.${w.code}`, w.params)), command: r.command });
+    setResult({ text: t(message, { route: t(`result.routes.${r.route}`) }), warnings: r.warnings.map(warningText), command: r.command });
     void list.reload();
   };
   const noLync = options.data && options.data.forests.length === 0;
@@ -112,9 +114,13 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
         {result && (
           <Alert severity={result.warnings.length ? 'warning' : 'success'} onClose={() => setResult(undefined)} data-testid="contact-result">
             <Box>{result.text}</Box>
-            {result.warnings.map((w) => (
-              <Box key={w}>{w}</Box>
-            ))}
+            {result.warnings.length > 0 && (
+              <Box component="ul" sx={{ m: 0, pl: 2.5 }}>
+                {result.warnings.map((w) => (
+                  <li key={w}>{w}</li>
+                ))}
+              </Box>
+            )}
             {result.command && <Box sx={{ fontFamily: monospaceFont, fontSize: 12, mt: 0.5 }}>{result.command}</Box>}
           </Alert>
         )}
@@ -187,8 +193,8 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
           </Paper>
         ))}
       </Stack>
-      {dialog?.kind === 'new' && options.data && <ContactDialog options={options.data} prefill={dialog.prefill} takenSipAddresses={(list.data ?? []).map((c) => c.sipAddress ?? '')} onClose={closeDialog} onDone={done('result.created')} />}
-      {dialog?.kind === 'edit' && options.data && <ContactDialog options={options.data} contact={dialog.contact} onClose={() => setDialog(undefined)} onDone={done('result.updated')} />}
+      {dialog?.kind === 'new' && options.data && <ContactDialog options={options.data} prefill={dialog.prefill} existing={list.data ?? []} onClose={closeDialog} onDone={done('result.created')} />}
+      {dialog?.kind === 'edit' && options.data && <ContactDialog options={options.data} existing={list.data ?? []} contact={dialog.contact} onClose={() => setDialog(undefined)} onDone={done('result.updated')} />}
       {dialog?.kind === 'move' && options.data && <MoveDialog contact={dialog.contact} options={options.data} onClose={() => setDialog(undefined)} onDone={done('result.moved')} />}
       {dialog?.kind === 'delete' && <DeleteDialog contact={dialog.contact} onClose={() => setDialog(undefined)} onDone={done('result.deleted')} />}
       {dialog?.kind === 'raw' && <RawDialog contact={dialog.contact} onClose={() => setDialog(undefined)} />}
@@ -221,7 +227,7 @@ function DeleteDialog({ contact, onClose, onDone }: { contact: ContactItem; onCl
     <Dialog open onClose={onClose} data-testid="delete-dialog">
       <DialogTitle>{t('delete.title', { name: contact.displayName })}</DialogTitle>
       <DialogContent>
-        {error?.code === 'CONFLICT' ? <ConflictDetails error={error} /> : <ErrorAlert error={error} />}
+        <ContactError error={error} testId="delete-error" />
         <Typography>{t('delete.body', { number: contact.phoneNumber })}</Typography>
       </DialogContent>
       <DialogActions>

@@ -1,11 +1,11 @@
-import { Alert, Autocomplete, Button, Dialog, DialogActions, DialogContent, DialogTitle, MenuItem, Stack, TextField } from '@mui/material';
+import { Alert, Autocomplete, Button, Dialog, DialogActions, DialogContent, DialogTitle, Stack, TextField } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ContactItem, ContactOptions, ContactWriteResult } from '@shared/models/contacts';
 import type { ApiError } from '@shared/errors';
 import { toApiError, useApi } from '../../api/api-context';
-import { ErrorAlert } from '../../components/error-alert';
-import { ConflictDetails } from './conflict-details';
+import { ContactError } from './contact-error';
+import { PoolSelect } from './pool-select';
 
 /** Moves a contact to another pool (LDAP or Move-CsExUmContact) and/or another OU (LDAP). */
 export function MoveDialog({ contact, options, onClose, onDone }: { contact: ContactItem; options: ContactOptions; onClose: () => void; onDone: (r: ContactWriteResult) => void }) {
@@ -38,14 +38,8 @@ export function MoveDialog({ contact, options, onClose, onDone }: { contact: Con
       <DialogTitle>{t('move.title', { name: contact.displayName })}</DialogTitle>
       <DialogContent>
         <Stack spacing={2} sx={{ mt: 1 }}>
-          {error?.code === 'CONFLICT' ? <ConflictDetails error={error} /> : <ErrorAlert error={error} testId="move-error" />}
-          <TextField select label={t('move.pool')} value={pool} onChange={(e) => setPool(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'move-pool' } }}>
-            {(forest?.pools ?? []).map((p) => (
-              <MenuItem key={p.fqdn} value={p.fqdn}>
-                {p.fqdn}
-              </MenuItem>
-            ))}
-          </TextField>
+          <ContactError error={error} testId="move-error" />
+          <PoolSelect pools={forest?.pools ?? []} value={pool} current={contact.pool?.name} onChange={setPool} label={t('move.pool')} testId="move-pool" />
           <Autocomplete
             options={forest?.ous ?? []}
             value={forest?.ous.find((o) => o.dn === ouDn) ?? null}
