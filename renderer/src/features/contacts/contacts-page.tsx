@@ -32,6 +32,7 @@ import type { ApiError } from '@shared/errors';
 import { readContactPrefill, type ContactPrefill } from '@shared/routes/fix-routes';
 import { toApiError, useApi, useCall, useEvent } from '../../api/api-context';
 import { useConnections } from '../../app/connections';
+import { ActingAccount, formatActor, useActingAccount, type ActingAccountState } from '../../components/acting-account';
 import type { ScreenProps } from '../../app/screen-router';
 import { CodeBlock } from '../../components/code-block';
 import { ErrorAlert } from '../../components/error-alert';
@@ -64,6 +65,9 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
   const list = useCall('contacts.list', { refresh: false }, connectedKey);
   const options = useCall('contacts.options', {}, connectedKey);
   const [dialog, setDialog] = useState<Dialogs>();
+  // Who the page writes as: an account of a Lync forest (contacts live there [S27]); each dialog starts with it.
+  const lyncForests = options.data?.forests.map((f) => f.forest);
+  const acting = useActingAccount('contacts.write', lyncForests?.length ? { forests: lyncForests } : {});
   // A "Fix…" from the topology or the checklist opens the new-contact dialog filled in (shared/routes/fix-routes.ts).
   const prefillKey = prefill ? JSON.stringify(prefill) : '';
   useEffect(() => {
@@ -84,7 +88,7 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
   const groups = useMemo(() => groupContacts(list.data ?? [], (key, o) => String(t(key, o ?? {}))), [list.data, t]);
   const done = (message: string) => (r: ContactWriteResult) => {
     closeDialog();
-    setResult({ text: t(message, { route: t(`result.routes.${r.route}`) }), warnings: r.warnings.map(warningText), command: r.command });
+    setResult({ text: `${t(message, { route: t(`result.routes.${r.route}`) })} ${t('result.as', { actor: formatActor(r.actor, t) })}`, warnings: r.warnings.map(warningText), command: r.command });
     void list.reload();
   };
   const noLync = options.data && options.data.forests.length === 0;
@@ -111,6 +115,7 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
         {(list.loading || options.loading) && <LinearProgress />}
         <ErrorAlert error={list.error ?? options.error} />
         {noLync && <Alert severity="info">{t('noLyncForest')}</Alert>}
+        {options.data && !noLync && <ContactsActing acting={acting} />}
         {result && (
           <Alert severity={result.warnings.length ? 'warning' : 'success'} onClose={() => setResult(undefined)} data-testid="contact-result">
             <Box>{result.text}</Box>
@@ -193,14 +198,21 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
           </Paper>
         ))}
       </Stack>
-      {dialog?.kind === 'new' && options.data && <ContactDialog options={options.data} prefill={dialog.prefill} existing={list.data ?? []} onClose={closeDialog} onDone={done('result.created')} />}
-      {dialog?.kind === 'edit' && options.data && <ContactDialog options={options.data} existing={list.data ?? []} contact={dialog.contact} onClose={() => setDialog(undefined)} onDone={done('result.updated')} />}
-      {dialog?.kind === 'move' && options.data && <MoveDialog contact={dialog.contact} options={options.data} onClose={() => setDialog(undefined)} onDone={done('result.moved')} />}
-      {dialog?.kind === 'delete' && <DeleteDialog contact={dialog.contact} onClose={() => setDialog(undefined)} onDone={done('result.deleted')} />}
+      {dialog?.kind === 'new' && options.data && <ContactDialog options={options.data} prefill={dialog.prefill} {...actingProp(acting)} existing={list.data ?? []} onClose={closeDialog} onDone={done('result.created')} />}
+      {dialog?.kind === 'edit' && options.data && <ContactDialog options={options.data} existing={list.data ?? []} contact={dialog.contact} {...actingProp(acting)} onClose={() => setDialog(undefined)} onDone={done('result.updated')} />}
+      {dialog?.kind === 'move' && options.data && <MoveDialog contact={dialog.contact} options={options.data} {...actingProp(acting)} onClose={() => setDialog(undefined)} onDone={done('result.moved')} />}
+      {dialog?.kind === 'delete' && <DeleteDialog contact={dialog.contact} {...actingProp(acting)} onClose={() => setDialog(undefined)} onDone={done('result.deleted')} />}
       {dialog?.kind === 'raw' && <RawDialog contact={dialog.contact} onClose={() => setDialog(undefined)} />}
     </Page>
   );
 }
+
+/** The page's acting account; the dialogs start with it (and may pick another of the contact's forest). */
+function ContactsActing({ acting }: { acting: ActingAccountState }) {
+  return <ActingAccount acting={acting} testId="contacts-acting" />;
+}
+
+const actingProp = (acting: ActingAccountState) => (acting.profile ? { actingProfile: acting.profile } : {});
 
 function RowAction({ label, icon, onClick, testId }: { label: string; icon: React.ReactNode; onClick: () => void; testId: string }) {
   return (
@@ -212,13 +224,16 @@ function RowAction({ label, icon, onClick, testId }: { label: string; icon: Reac
   );
 }
 
-function DeleteDialog({ contact, onClose, onDone }: { contact: ContactItem; onClose: () => void; onDone: (r: ContactWriteResult) => void }) {
+function DeleteDialog({ contact, actingProfile, onClose, onDone }: { contact: ContactItem; actingProfile?: string; onClose: () => void; onDone: (r: ContactWriteResult) => void }) {
   const { t } = useTranslation('contacts');
   const api = useApi();
   const [error, setError] = useState<ApiError>();
+  // Deleted by an account of the contact's forest, chosen here [S27].
+  const acting = useActingAccount('contacts.write', { forests: [contact.forest], ...(actingProfile ? { preferred: actingProfile } : {}) });
   const remove = async () => {
+    if (!acting.profile) return;
     try {
-      onDone(await api.call('contacts.delete', { profile: contact.profile, dn: contact.dn, expectedVersion: contact.version, loaded: { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber }, route: 'ldap' }));
+      onDone(await api.call('contacts.delete', { profile: acting.profile, dn: contact.dn, expectedVersion: contact.version, loaded: { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber }, route: 'ldap' }));
     } catch (e) {
       setError(toApiError(e));
     }
@@ -227,12 +242,15 @@ function DeleteDialog({ contact, onClose, onDone }: { contact: ContactItem; onCl
     <Dialog open onClose={onClose} data-testid="delete-dialog">
       <DialogTitle>{t('delete.title', { name: contact.displayName })}</DialogTitle>
       <DialogContent>
-        <ContactError error={error} testId="delete-error" />
-        <Typography>{t('delete.body', { number: contact.phoneNumber })}</Typography>
+        <Stack spacing={2} sx={{ mt: 1 }}>
+          <ActingAccount acting={acting} testId="delete-acting" />
+          <ContactError error={error} testId="delete-error" />
+          <Typography>{t('delete.body', { number: contact.phoneNumber })}</Typography>
+        </Stack>
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('common:actions.cancel')}</Button>
-        <Button color="error" variant="contained" onClick={() => void remove()} data-testid="delete-submit">
+        <Button color="error" variant="contained" disabled={!acting.profile} onClick={() => void remove()} data-testid="delete-submit">
           {t('delete.submit')}
         </Button>
       </DialogActions>
