@@ -237,7 +237,6 @@ export function OuPermissionsPanel({ profile, ou, onChanged, initialTypes = [], 
           setPreview(undefined);
           setDone(undefined);
           void test.reload();
-          setHistoryKey((k) => k + 1);
           onChanged();
         }} />
     </Stack>

@@ -115,8 +115,10 @@ export function PermissionHistory({ ou, profile, onRestored }: { ou: string; pro
           profile={profile}
           onClose={() => setUndoing(undefined)}
           onDone={(result) => {
+            // Reloaded in place (not remounted), so the confirmation stays above the marked entry.
             setUndone({ entry: undoing, result });
             setUndoing(undefined);
+            void history.reload();
             onRestored();
           }}
         />
