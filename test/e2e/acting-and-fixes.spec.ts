@@ -29,8 +29,12 @@ test("a finding's Fix opens the right dialog prefilled: the SA contact, gateway 
   await expect(dialog).toBeVisible();
   await expect(dialog.getByTestId('contact-type-SA').locator('input')).toBeChecked();
   await expect(dialog.getByTestId('contact-target')).toHaveValue(/^CN=Tokyo,CN=UM DialPlan Container,/);
-  await expect(dialog.getByTestId('contact-name')).toHaveValue('Tokyo');
+  // main's default name (OcsUmUtil's users expect "<dial plan> Subscriber Access"), the fix's number.
+  await expect(dialog.getByTestId('contact-name')).toHaveValue('Tokyo Subscriber Access');
   await expect(dialog.getByTestId('contact-phone')).toHaveValue('+81355550100');
+  // Written as the account that holds both RTC groups [S27] (lab-umadmin), not the first one connected (lab: Domain Admins only).
+  await expect(dialog.getByTestId('contact-acting')).toHaveAttribute('data-profile', 'lab-umadmin');
+  await expect(dialog.getByTestId('contact-acting')).toHaveAttribute('data-verdict', 'yes');
   await screenshot(page, 'fix-contact-prefilled');
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toHaveCount(0);
@@ -91,6 +95,37 @@ test("a checklist check's Fix opens the grant on the OU that blocks inheritance,
   await disconnectAll(page);
 });
 
+test('contacts: the page and each dialog act as a chosen account; a read-only one is marked before the form; the result names it', async ({ page }) => {
+  await connect(page, 'lab-readonly', 'lab-umadmin');
+  await goTo(page, 'contacts');
+  const acting = page.getByTestId('contacts-acting');
+  // Not the read-only account connected first: the one in RTCUniversalServerAdmins and RTCUniversalUserAdmins [S27].
+  await expect(acting).toHaveAttribute('data-profile', 'lab-umadmin', { timeout: 45_000 });
+  await expect(acting).toHaveAttribute('data-verdict', 'yes');
+  await acting.click();
+  await expect(page.getByTestId('acting-option-lab-readonly')).toHaveAttribute('data-verdict', 'no');
+  await screenshot(page, 'contacts-acting-options');
+  await page.getByTestId('acting-option-lab-readonly').click();
+  await expect(page.getByTestId('contacts-acting-warning')).toContainText('lab-readonly@contoso.test cannot create or change');
+  await page.getByTestId('contact-new').click();
+  const dialog = page.getByTestId('contact-dialog');
+  // The dialog starts as the page's account and says so before any field is filled in.
+  await expect(dialog.getByTestId('contact-acting')).toHaveAttribute('data-profile', 'lab-readonly');
+  await expect(dialog.getByTestId('contact-acting-warning')).toBeVisible();
+  await expect(dialog.getByTestId('contact-submit')).toBeDisabled();
+  await screenshot(page, 'contacts-dialog-readonly');
+  // The language is switched in the header, behind the dialog: close it, switch, open it again.
+  await dialog.getByRole('button', { name: 'Cancel' }).click();
+  await setLanguage(page, 'zh-TW');
+  await expect(page.getByTestId('contacts-acting-warning')).toContainText('lab-readonly@contoso.test 無法');
+  await page.getByTestId('contact-new').click();
+  await expect(dialog.getByTestId('contact-acting-warning')).toContainText('lab-readonly@contoso.test 無法');
+  await screenshot(page, 'contacts-dialog-readonly-zh-TW');
+  await dialog.getByRole('button', { name: '取消' }).click();
+  await setLanguage(page, 'en');
+  await disconnectAll(page);
+});
+
 test('the acting account: chosen, marked before the form, and switched to one that cannot', async ({ page }) => {
   await connect(page, 'lab-readonly', 'lab');
   await goTo(page, 'permissions');
@@ -140,9 +175,16 @@ test('an undo is shown as access entries, names what changed since, says when it
     await expect(dialog).not.toContainText('(A;');
     await expect(dialog.getByTestId('history-restore-confirm')).toHaveCount(0);
     await screenshot(page, 'undo-preview-changed-since');
+    // The language is switched in the header, behind the dialog: close it, switch, open it again.
+    await dialog.getByRole('button', { name: 'Cancel' }).click();
     await setLanguage(page, 'zh-TW');
+    await panel.getByTestId('history-restore').first().click();
+    await expect(dialog.getByTestId('undo-changed-since')).toBeVisible();
     await screenshot(page, 'undo-preview-changed-since-zh-TW');
+    await dialog.getByRole('button', { name: '取消' }).click();
     await setLanguage(page, 'en');
+    await panel.getByTestId('history-restore').first().click();
+    await expect(dialog.getByTestId('undo-changed-since')).toContainText('Account Operators');
 
     // Someone changes it again while the dialog is open: the undo is refused, next to its button, and nothing is written.
     labAddAce(ou, '(A;;RP;;;PO)');
