@@ -124,7 +124,7 @@ export function ActingAccount({ acting, testId = 'acting-account', sx }: { actin
       </FormControl>
       {chosen && (verdict === 'no' || verdict === 'unlikely') && (
         <Alert severity={verdict === 'no' ? 'error' : 'warning'} data-testid={`${testId}-warning`} sx={{ maxWidth: 900 }}>
-          {capabilityText(chosen, acting.action, t)} {t('acting.pickAnother')}
+          {`${capabilityText(chosen, acting.action, t)}${t('acting.gap')}${t('acting.pickAnother')}`}
         </Alert>
       )}
     </Stack>

@@ -141,7 +141,9 @@ export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
       {result && (
         <>
           <Alert severity={result.counts.failed > 0 ? 'warning' : 'success'} data-testid="gateways-result">
-            {t('gateways.result', result.counts)} {t('gateways.resultAs', { actor: formatActor(result.actor, t) })}
+            {t('gateways.result', result.counts)}
+            {t('common:acting.gap')}
+            {t('gateways.resultAs', { actor: formatActor(result.actor, t) })}
           </Alert>
           {result.frontEndRestart.required && (
             <Alert severity="warning" data-testid="gateways-restart">

@@ -88,7 +88,7 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
   const groups = useMemo(() => groupContacts(list.data ?? [], (key, o) => String(t(key, o ?? {}))), [list.data, t]);
   const done = (message: string) => (r: ContactWriteResult) => {
     closeDialog();
-    setResult({ text: `${t(message, { route: t(`result.routes.${r.route}`) })} ${t('result.as', { actor: formatActor(r.actor, t) })}`, warnings: r.warnings.map(warningText), command: r.command });
+    setResult({ text: `${t(message, { route: t(`result.routes.${r.route}`) })}${t('common:acting.gap')}${t('result.as', { actor: formatActor(r.actor, t) })}`, warnings: r.warnings.map(warningText), command: r.command });
     void list.reload();
   };
   const noLync = options.data && options.data.forests.length === 0;

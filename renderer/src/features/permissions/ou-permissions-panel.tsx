@@ -153,7 +153,9 @@ export function OuPermissionsPanel({ profile, ou, onChanged, initialTypes = [], 
       {done && (
         <Alert severity="success" data-testid="permissions-done" onClose={() => setDone(undefined)}>
           {done.changed.length > 0 ? t(`done.${done.action}`, { count: done.changed.length, route: t(`route.${done.route}`) }) : childEntries === 0 ? t('done.nothing') : ''}
-          {childEntries > 0 && ` ${t('done.children', { count: done.children!.length, entries: childEntries })}`} {t('done.as', { actor: formatActor(done.actor, t) })}
+          {childEntries > 0 && `${t('common:acting.gap')}${t('done.children', { count: done.children!.length, entries: childEntries })}`}
+          {t('common:acting.gap')}
+          {t('done.as', { actor: formatActor(done.actor, t) })}
         </Alert>
       )}
 

@@ -62,10 +62,10 @@ export function PermissionHistory({ ou, profile, onRestored }: { ou: string; pro
         <Table size="small" data-testid="permission-history">
           <TableHead>
             <TableRow>
-              <TableCell>{t('history.when')}</TableCell>
-              <TableCell>{t('history.action')}</TableCell>
-              <TableCell>{t('history.by')}</TableCell>
-              <TableCell>{t('history.outcome')}</TableCell>
+              <TableCell sx={{ whiteSpace: 'nowrap' }}>{t('history.when')}</TableCell>
+              <TableCell sx={{ whiteSpace: 'nowrap' }}>{t('history.action')}</TableCell>
+              <TableCell sx={{ whiteSpace: 'nowrap' }}>{t('history.by')}</TableCell>
+              <TableCell sx={{ whiteSpace: 'nowrap' }}>{t('history.outcome')}</TableCell>
               <TableCell />
             </TableRow>
           </TableHead>
@@ -74,8 +74,8 @@ export function PermissionHistory({ ou, profile, onRestored }: { ou: string; pro
               const undoOf = e.undoes ? entries.find((x) => x.id === e.undoes) : undefined;
               return (
                 <TableRow key={e.id} data-testid="history-row" data-undone={e.undoneBy ? 'true' : undefined}>
-                  <TableCell sx={{ whiteSpace: 'nowrap' }}>{when(e.at)}</TableCell>
-                  <TableCell>
+                  <TableCell sx={{ minWidth: 110 }}>{when(e.at)}</TableCell>
+                  <TableCell sx={{ minWidth: 160 }}>
                     {describe(e)} · {t(`routeShort.${e.route}`)}
                     {undoOf && (
                       <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
@@ -83,7 +83,15 @@ export function PermissionHistory({ ou, profile, onRestored }: { ou: string; pro
                       </Typography>
                     )}
                   </TableCell>
-                  <TableCell sx={{ overflowWrap: 'anywhere' }}>{formatActor(e.actor, t)}</TableCell>
+                  {/* The account on one line, its forest under it: an address is not broken letter by letter. */}
+                  <TableCell sx={{ minWidth: 180, overflowWrap: 'break-word' }}>
+                    {e.actor.identity}
+                    {e.actor.forest && (
+                      <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
+                        {e.actor.forest}
+                      </Typography>
+                    )}
+                  </TableCell>
                   <TableCell>
                     {e.outcome === 'succeeded' ? t('history.succeeded') : t('history.failed', { error: e.error ?? '' })}
                     {e.integrity !== 'verified' && (
