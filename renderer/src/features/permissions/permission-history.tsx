@@ -211,13 +211,14 @@ function UndoDialog({ entry, change, profile, onClose, onDone }: { entry: Permis
             ) : (
               <>
                 {data.inheritance.now !== data.inheritance.after && <Alert severity="info">{t(data.inheritance.after ? 'undo.inheritanceOn' : 'undo.inheritanceOff')}</Alert>}
+                {/* Plain rows: the headings say what each list is; marking every row red made the whole list hard to read. */}
                 <Typography variant="subtitle2">{t('undo.takenAway', { count: data.takenAway.length })}</Typography>
                 <Box sx={{ maxHeight: 260, overflow: 'auto', border: 1, borderColor: 'divider', borderRadius: 1 }}>
-                  <AceTable aces={data.takenAway} highlight={all(data.takenAway)} tone="error" testId="undo-taken-away" />
+                  <AceTable aces={data.takenAway} testId="undo-taken-away" />
                 </Box>
                 <Typography variant="subtitle2">{t('undo.putBack', { count: data.putBack.length })}</Typography>
                 <Box sx={{ maxHeight: 260, overflow: 'auto', border: 1, borderColor: 'divider', borderRadius: 1 }}>
-                  <AceTable aces={data.putBack} highlight={all(data.putBack)} tone="success" testId="undo-put-back" />
+                  <AceTable aces={data.putBack} testId="undo-put-back" />
                 </Box>
               </>
             )}
