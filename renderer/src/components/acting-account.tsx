@@ -78,7 +78,7 @@ const verdictColor: Record<CapabilityVerdict, 'success' | 'info' | 'warning' | '
 
 /** The picker and what the chosen account can do; see the module comment for the API. */
 export function ActingAccount({ acting, testId = 'acting-account', sx }: { acting: ActingAccountState; testId?: string; sx?: SxProps<Theme> }) {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const chosen = acting.chosen;
   const verdict = chosen?.capability.verdict;
   const labelId = `${testId}-label`;
@@ -124,7 +124,7 @@ export function ActingAccount({ acting, testId = 'acting-account', sx }: { actin
       </FormControl>
       {chosen && (verdict === 'no' || verdict === 'unlikely') && (
         <Alert severity={verdict === 'no' ? 'error' : 'warning'} data-testid={`${testId}-warning`} sx={{ maxWidth: 900 }}>
-          {`${capabilityText(chosen, acting.action, t)}${t('acting.gap')}${t('acting.pickAnother')}`}
+          {`${capabilityText(chosen, acting.action, t)}${sentenceGap(i18n.language)}${t('acting.pickAnother')}`}
         </Alert>
       )}
     </Stack>
@@ -145,6 +145,14 @@ export function capabilityText(option: Pick<ActingOption, 'identity' | 'forest' 
     via: capability.via.join(t('common:acting.and')),
     missing: missing.join(t('common:acting.and')),
   });
+}
+
+/**
+ * What goes between two sentences joined in one message: a space in English, nothing in Chinese,
+ * whose full stop (。) already separates them. (An empty locale string would fall back to English's.)
+ */
+export function sentenceGap(language: string): string {
+  return language.startsWith('zh') ? '' : ' ';
 }
 
 /** An Actor (who a write was made as) for results and histories: "identity (forest)". */

@@ -8,7 +8,7 @@ import type { ApiError } from '@shared/errors';
 import type { GatewayPrefill } from '@shared/routes/fix-routes';
 import { toApiError, useApi, useCall } from '../../api/api-context';
 import { useConnections } from '../../app/connections';
-import { ActingAccount, formatActor, useActingAccount } from '../../components/acting-account';
+import { ActingAccount, formatActor, sentenceGap, useActingAccount } from '../../components/acting-account';
 import { CodeBlock } from '../../components/code-block';
 import { ErrorAlert } from '../../components/error-alert';
 
@@ -24,7 +24,7 @@ const outcomeColor = { created: 'success', 'already-present': 'default', failed:
  * chosen. A fix opens it for one Exchange forest (#/checklist?view=gateways&exchangeForest=…).
  */
 export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
-  const { t } = useTranslation('checklist-page');
+  const { t, i18n } = useTranslation('checklist-page');
   const api = useApi();
   const { capabilities } = useConnections();
   const acting = useActingAccount('gateways.setup', prefill ? { preferForest: prefill.exchangeForest } : {});
@@ -142,7 +142,7 @@ export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
         <>
           <Alert severity={result.counts.failed > 0 ? 'warning' : 'success'} data-testid="gateways-result">
             {t('gateways.result', result.counts)}
-            {t('common:acting.gap')}
+            {sentenceGap(i18n.language)}
             {t('gateways.resultAs', { actor: formatActor(result.actor, t) })}
           </Alert>
           {result.frontEndRestart.required && (

@@ -32,7 +32,7 @@ import type { ApiError } from '@shared/errors';
 import { readContactPrefill, type ContactPrefill } from '@shared/routes/fix-routes';
 import { toApiError, useApi, useCall, useEvent } from '../../api/api-context';
 import { useConnections } from '../../app/connections';
-import { ActingAccount, formatActor, useActingAccount, type ActingAccountState } from '../../components/acting-account';
+import { ActingAccount, formatActor, sentenceGap, useActingAccount, type ActingAccountState } from '../../components/acting-account';
 import type { ScreenProps } from '../../app/screen-router';
 import { CodeBlock } from '../../components/code-block';
 import { ErrorAlert } from '../../components/error-alert';
@@ -61,7 +61,7 @@ export function ContactsPage({ navigate, params }: ScreenProps) {
 }
 
 function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: string; prefill?: ContactPrefill; onPrefillDone: () => void }) {
-  const { t } = useTranslation('contacts');
+  const { t, i18n } = useTranslation('contacts');
   const list = useCall('contacts.list', { refresh: false }, connectedKey);
   const options = useCall('contacts.options', {}, connectedKey);
   const [dialog, setDialog] = useState<Dialogs>();
@@ -88,7 +88,7 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
   const groups = useMemo(() => groupContacts(list.data ?? [], (key, o) => String(t(key, o ?? {}))), [list.data, t]);
   const done = (message: string) => (r: ContactWriteResult) => {
     closeDialog();
-    setResult({ text: `${t(message, { route: t(`result.routes.${r.route}`) })}${t('common:acting.gap')}${t('result.as', { actor: formatActor(r.actor, t) })}`, warnings: r.warnings.map(warningText), command: r.command });
+    setResult({ text: `${t(message, { route: t(`result.routes.${r.route}`) })}${sentenceGap(i18n.language)}${t('result.as', { actor: formatActor(r.actor, t) })}`, warnings: r.warnings.map(warningText), command: r.command });
     void list.reload();
   };
   const noLync = options.data && options.data.forests.length === 0;

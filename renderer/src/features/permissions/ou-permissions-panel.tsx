@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { ouObjectTypeSchema, type OuNode, type OuObjectTypeName, type PermissionPreview, type PermissionWriteResult } from '@shared/models/permissions';
 import type { ApiError } from '@shared/errors';
 import { toApiError, useApi, useCall } from '../../api/api-context';
-import { formatActor } from '../../components/acting-account';
+import { formatActor, sentenceGap } from '../../components/acting-account';
 import { CodeBlock } from '../../components/code-block';
 import { ErrorAlert } from '../../components/error-alert';
 import { AceTable } from './ace-table';
@@ -20,7 +20,7 @@ const allTypes = ouObjectTypeSchema.options;
  * types are ticked, and with `autoPreview` the grant preview opens at once.
  */
 export function OuPermissionsPanel({ profile, ou, onChanged, initialTypes = [], autoPreview = false }: { profile: string; ou: OuNode; onChanged: () => void; initialTypes?: OuObjectTypeName[]; autoPreview?: boolean }) {
-  const { t } = useTranslation('permissions');
+  const { t, i18n } = useTranslation('permissions');
   const api = useApi();
   const test = useCall('permissions.test', { profile, ou: ou.dn, types: [...allTypes] }, ou.dn);
   const [types, setTypes] = useState<OuObjectTypeName[]>(initialTypes);
@@ -153,8 +153,8 @@ export function OuPermissionsPanel({ profile, ou, onChanged, initialTypes = [], 
       {done && (
         <Alert severity="success" data-testid="permissions-done" onClose={() => setDone(undefined)}>
           {done.changed.length > 0 ? t(`done.${done.action}`, { count: done.changed.length, route: t(`route.${done.route}`) }) : childEntries === 0 ? t('done.nothing') : ''}
-          {childEntries > 0 && `${t('common:acting.gap')}${t('done.children', { count: done.children!.length, entries: childEntries })}`}
-          {t('common:acting.gap')}
+          {childEntries > 0 && `${sentenceGap(i18n.language)}${t('done.children', { count: done.children!.length, entries: childEntries })}`}
+          {sentenceGap(i18n.language)}
           {t('done.as', { actor: formatActor(done.actor, t) })}
         </Alert>
       )}
