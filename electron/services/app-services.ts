@@ -12,6 +12,7 @@ import { OuPermissionsService } from './permissions/ou-permissions-service';
 import { EnablementService } from './enablement/enablement-service';
 import { ChecklistService } from './checklist/checklist-service';
 import { GatewaySetupService } from './gateways/gateway-setup-service';
+import { CapabilitiesService } from './capabilities/capabilities-service';
 import { readLabDescriptor, type LabDescriptor } from './profiles/lab-descriptor';
 import { ProfileService } from './profiles/profile-service';
 import type { SecretVault } from './profiles/secret-vault';
@@ -50,6 +51,7 @@ export interface AppServices {
   readonly enablement: EnablementService;
   readonly checklist: ChecklistService;
   readonly gateways: GatewaySetupService;
+  readonly capabilities: CapabilitiesService;
   readonly lab: LabDescriptor | undefined;
   shutdown(): Promise<void>;
 }
@@ -60,6 +62,7 @@ export function createServices(environment: ServiceEnvironment): AppServices {
   const bus = new EventBus();
   const profiles = new ProfileService(environment.settings, environment.vault, lab, env);
   const connections = new ConnectionManager(profiles, bus);
+  const capabilities = new CapabilitiesService(connections);
   const jobs = new JobManager(bus);
   const powershell = new PowerShellService(profiles, lab, new PowerShellHistory(environment.dataDir, bus), {
     poolSize: positiveInt(env.UMC_PS_POOL_SIZE, 2),
@@ -76,7 +79,7 @@ export function createServices(environment: ServiceEnvironment): AppServices {
   contacts.describeOuGrants = (session, ou) => permissions.describeGrants(session, ou);
   const enablement = new EnablementService({ connections, topology, powershell, jobManager: jobs, audit, logger: environment.logger, dataDir: environment.dataDir });
   const gateways = new GatewaySetupService({ connections, topology, powershell, audit });
-  const checklist = new ChecklistService({ connections, topology, permissions, gatewayPlan: (request) => gateways.plan(request), powershell, profiles, audit, dataDir: environment.dataDir });
+  const checklist = new ChecklistService({ connections, topology, permissions, gatewayPlan: (request) => gateways.plan(request), capabilities, powershell, profiles, audit, dataDir: environment.dataDir });
   return {
     environment,
     bus,
@@ -91,6 +94,7 @@ export function createServices(environment: ServiceEnvironment): AppServices {
     enablement,
     checklist,
     gateways,
+    capabilities,
     lab,
     async shutdown() {
       await jobs.cancelAll();

@@ -9,7 +9,7 @@ import type { HandlerTable } from './core/dispatch';
  * unchanged by Electron IPC, the web host and the CLI.
  */
 export function createHandlers(services: AppServices): HandlerTable {
-  const { profiles, connections, jobs, powershell, topology, contacts, permissions, enablement, checklist, environment } = services;
+  const { profiles, connections, jobs, powershell, topology, contacts, permissions, enablement, checklist, capabilities, environment } = services;
   const { settings } = environment;
   return {
     'app.info': async () =>
@@ -41,6 +41,7 @@ export function createHandlers(services: AppServices): HandlerTable {
     'connections.list': async () => connections.list(),
     'connections.connect': async ({ profile, password, remember }) => connections.connect(profile, password, remember),
     'connections.disconnect': async ({ profile }) => connections.disconnect(profile),
+    'connections.capabilities': async () => capabilities.list(),
 
     'jobs.list': async () => jobs.list(),
     'jobs.pause': async ({ jobId }) => jobs.pause(jobId),
@@ -74,7 +75,8 @@ export function createHandlers(services: AppServices): HandlerTable {
     'permissions.test': async ({ profile, ou, types }) => permissions.test(profile, ou, types),
     'permissions.scan': async ({ profile, base, types }) => permissions.scan(profile, base, types),
     'permissions.history': async ({ ou, limit }) => ({ entries: permissions.history(ou, limit), integrity: permissions.auditIntegrity() }),
-    'permissions.restore': async ({ auditId, force }) => permissions.restore(auditId, force),
+    'permissions.restorePreview': async ({ auditId, profile }) => permissions.restorePreview(auditId, profile),
+    'permissions.restore': async ({ auditId, force, profile, daclVersion }) => permissions.restore(auditId, force, profile, daclVersion),
     'checklist.get': async ({ dialPlanDn, refresh }) => checklist.get({ ...(dialPlanDn ? { dialPlanDn } : {}), refresh }),
     'checklist.confirm': async (input) => checklist.confirm(input),
     'checklist.unconfirm': async (input) => checklist.unconfirm(input),

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { method } from './method';
-import { auditIntegritySchema, auditRecordSchema } from '../models/audit';
-import { ouNodeSchema, ouObjectTypeSchema, permissionPreviewSchema, permissionScanSchema, permissionTestSchema, permissionWriteResultSchema } from '../models/permissions';
+import { auditIntegritySchema } from '../models/audit';
+import { ouNodeSchema, ouObjectTypeSchema, permissionHistoryEntrySchema, permissionPreviewSchema, permissionScanSchema, permissionTestSchema, permissionWriteResultSchema, restorePreviewSchema } from '../models/permissions';
 import { profileNameSchema } from '../models/profile';
 
 const dn = z.string().min(3).max(2048);
@@ -23,8 +23,27 @@ export const permissionsApi = {
   'permissions.scan': method(z.object({ profile: profileNameSchema, base: dn, types }).strict(), permissionScanSchema, 'Test every OU of a subtree.'),
   'permissions.history': method(
     z.object({ ou: dn.optional(), limit: z.number().int().min(1).max(1000).default(100) }).strict(),
-    z.object({ entries: z.array(auditRecordSchema), integrity: auditIntegritySchema }),
-    'Changes made to OU permissions, newest first, each with its integrity check, and whether the audit log as a whole is as the console wrote it.',
+    z.object({ entries: z.array(permissionHistoryEntrySchema), integrity: auditIntegritySchema }),
+    'Changes made to OU permissions, newest first, each with its integrity check and the undo that reverted it, and whether the audit log as a whole is as the console wrote it.',
   ),
-  'permissions.restore': method(z.object({ auditId: z.string().min(1).max(64), force: z.boolean().default(false) }).strict(), permissionWriteResultSchema, 'Put back the DACL an audited change replaced: only from an entry whose integrity checks out, only on an OU or container.'),
+  'permissions.restorePreview': method(
+    z.object({ auditId: z.string().min(1).max(64), profile: profileNameSchema.optional() }).strict(),
+    restorePreviewSchema,
+    'What undoing an audited change would do, as access entries: what it puts back and takes away, and what changed on the OU since that change.',
+  ),
+  'permissions.restore': method(
+    z
+      .object({
+        auditId: z.string().min(1).max(64),
+        /** The profile to act as (default: the one that made the change); it must be in the OU's forest. */
+        profile: profileNameSchema.optional(),
+        /** The undo preview's daclVersion: refused (CONFLICT) if the OU's DACL changed since that preview. */
+        daclVersion,
+        /** Undo even though the OU changed after that entry (the preview lists what else that reverts). */
+        force: z.boolean().default(false),
+      })
+      .strict(),
+    permissionWriteResultSchema,
+    'Put back the DACL an audited change replaced: only from an entry whose integrity checks out, only on an OU or container; refused if the OU changed after that entry unless forced, or since the undo preview.',
+  ),
 };

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { method } from './method';
 import { profileNameSchema, profileSchema, profileSummarySchema } from '../models/profile';
 import { connectionStateSchema } from '../models/connection';
+import { profileCapabilitiesSchema } from '../models/capabilities';
 
 export const profilesApi = {
   'profiles.list': method(z.object({}).strict(), z.array(profileSummarySchema), 'Saved and built-in connection profiles, without secrets.'),
@@ -23,4 +24,9 @@ export const profilesApi = {
     'Bind to the profile\'s DC and read its RootDSE.',
   ),
   'connections.disconnect': method(z.object({ profile: profileNameSchema }).strict(), connectionStateSchema, 'Close the profile\'s directory and PowerShell sessions.'),
+  'connections.capabilities': method(
+    z.object({}).strict(),
+    z.array(profileCapabilitiesSchema),
+    'Per connected profile (account and forest): whether it holds what each write the console makes needs, from its groups and the rights Microsoft names.',
+  ),
 };

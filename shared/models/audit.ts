@@ -1,11 +1,17 @@
 import { z } from 'zod';
 
+/**
+ * Who made a change: the profile, the account it binds as, and the forest that account is in
+ * (absent in entries written before the console recorded it). Results name it the same way.
+ */
+export const actorSchema = z.object({ profile: z.string(), identity: z.string(), forest: z.string().optional() });
+export type Actor = z.infer<typeof actorSchema>;
+
 /** One change the console made (or tried to make), as the audit log keeps it. */
 export const auditEntrySchema = z.object({
   id: z.string(),
   at: z.string(),
-  /** The profile and the account it binds as. */
-  actor: z.object({ profile: z.string(), identity: z.string() }),
+  actor: actorSchema,
   action: z.string(),
   target: z.string(),
   route: z.enum(['ldap', 'powershell']),
@@ -15,6 +21,8 @@ export const auditEntrySchema = z.object({
   error: z.string().optional(),
   /** For a batch (bulk enablement), the job it belongs to. */
   jobId: z.string().optional(),
+  /** For an undo (a restore), the entry whose change it undid. */
+  undoes: z.string().optional(),
   /**
    * The hash chain (absent in entries written before the log had one): the entry's place in the
    * log, the previous entry's hash, and the SHA-256 of this entry's line up to its hash. Editing,

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fixActionSchema } from './fix';
 import { objectRefSchema } from './topology';
 
 /** The eleven steps of domain.md §1, by id; their texts live in shared/locales/<lang>/checklist.json. */
@@ -30,6 +31,8 @@ export const evidenceSchema = z.object({
   informational: z.boolean().optional(),
   params: z.record(z.string(), z.string()),
   objects: z.array(objectRefSchema),
+  /** For a check that failed: where it is fixed (a screen opened filled in, or the commands that do it). */
+  fix: fixActionSchema.optional(),
 });
 export type Evidence = z.infer<typeof evidenceSchema>;
 
@@ -53,6 +56,8 @@ export const checklistConfirmationSchema = z.object({
   /** The account of the profile the admin acted as, and the operating-system user running the console. */
   by: z.string(),
   profile: z.string(),
+  /** The forest of that account (absent in confirmations made before it was recorded). */
+  forest: z.string().optional(),
   osUser: z.string().optional(),
   at: z.string(),
   note: z.string().max(500).optional(),

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { umContactSchema } from './topology';
+import { actorSchema } from './audit';
 import { profileNameSchema } from './profile';
 
 export const contactProblemCodes = ['target-missing', 'target-other-forest', 'pool-missing', 'duplicate-number', 'duplicate-sip', 'kind-unknown', 'lync-dial-plan-name-mismatch', 'not-enterprise-voice', 'hosted-shape'] as const;
@@ -183,5 +184,7 @@ export const contactWriteResultSchema = z.object({
   warnings: z.array(contactWarningSchema),
   /** The command line that did it, when the Lync shell did. */
   command: z.string().optional(),
+  /** Who it was done as: the acting profile, its account and forest (as the audit entry names it). */
+  actor: actorSchema,
 });
 export type ContactWriteResult = z.infer<typeof contactWriteResultSchema>;

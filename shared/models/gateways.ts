@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { errorCodes } from '../errors';
+import { actorSchema } from './audit';
 import { profileNameSchema } from './profile';
 import { poolKindSchema } from './topology';
 
@@ -190,6 +191,8 @@ export type GatewayVerification = z.infer<typeof gatewayVerificationSchema>;
 export const gatewayApplyResultSchema = z.object({
   profile: z.string(),
   forest: z.string(),
+  /** Who the changes were made as (the audit entries name the same). */
+  actor: actorSchema,
   startedAt: z.string(),
   finishedAt: z.string(),
   items: z.array(gatewayApplyItemSchema),

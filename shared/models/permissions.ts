@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { actorSchema, auditRecordSchema } from './audit';
 
 export const ouObjectTypeSchema = z.enum(['User', 'Computer', 'Contact', 'AppContact', 'InetOrgPerson', 'Device']);
 export type OuObjectTypeName = z.infer<typeof ouObjectTypeSchema>;
@@ -63,10 +64,19 @@ export const permissionPreviewSchema = z.object({
   blockedChildren: z.array(blockedChildSchema),
   /** A fingerprint of the DACL the preview was made from; the grant or revoke sends it back and is refused if the DACL changed since. */
   daclVersion: z.string(),
+  /** Whether the account previewing may change this OU's permissions ("Modify permissions", from AD's sDRightsEffective [S41]). */
+  writable: z.boolean(),
 });
 export type PermissionPreview = z.infer<typeof permissionPreviewSchema>;
 
-export const permissionTestSchema = z.object({ ou: ouNodeSchema, types: z.array(typeStatusSchema), warnings: z.array(permissionWarningSchema), blockedChildren: z.array(blockedChildSchema) });
+export const permissionTestSchema = z.object({
+  ou: ouNodeSchema,
+  types: z.array(typeStatusSchema),
+  warnings: z.array(permissionWarningSchema),
+  blockedChildren: z.array(blockedChildSchema),
+  /** Whether the account testing may change this OU's permissions, so a grant is marked before the admin picks types [S41]. */
+  writable: z.boolean(),
+});
 export type PermissionTest = z.infer<typeof permissionTestSchema>;
 
 export const permissionScanSchema = z.object({
@@ -79,6 +89,8 @@ export type PermissionScan = z.infer<typeof permissionScanSchema>;
 const writeResultSchema = z.object({
   route: z.enum(['ldap', 'powershell']),
   ou: z.string(),
+  /** Who the change was made as; its audit entry names the same. */
+  actor: actorSchema,
   /** Entries added or removed; empty when there was nothing to do (nothing was written). */
   changed: z.array(aceViewSchema),
   auditId: z.string().optional(),
@@ -91,3 +103,41 @@ export const permissionWriteResultSchema = writeResultSchema.extend({
   children: z.array(writeResultSchema).optional(),
 });
 export type PermissionWriteResult = z.infer<typeof permissionWriteResultSchema>;
+
+/** A permissions change in the OU's history, with the later undo of it, if any. */
+export const permissionHistoryEntrySchema = auditRecordSchema.extend({
+  undoneBy: z.object({ id: z.string(), at: z.string(), actor: actorSchema }).optional(),
+});
+export type PermissionHistoryEntry = z.infer<typeof permissionHistoryEntrySchema>;
+
+/**
+ * What undoing an audited change would do, read before anything is written: the OU's explicit
+ * entries now and after the undo, the entries it puts back and takes away, and — when the OU was
+ * changed after that entry — exactly what else the undo would revert.
+ */
+export const restorePreviewSchema = z.object({
+  auditId: z.string(),
+  /** The change being undone: when, what, by whom. */
+  entry: z.object({ at: z.string(), action: z.string(), actor: actorSchema, types: z.array(z.string()) }),
+  ou: ouNodeSchema,
+  /** The OU's explicit entries now, and as the undo leaves them (inherited entries come from the parent, unchanged). */
+  now: z.array(aceViewSchema),
+  after: z.array(aceViewSchema),
+  /** In the DACL the change replaced and not there now: the undo adds them back. */
+  putBack: z.array(aceViewSchema),
+  /** There now and not in the DACL the change replaced: the undo removes them. */
+  takenAway: z.array(aceViewSchema),
+  /** Inheritance from the parent now and after the undo (off = the DACL is protected). */
+  inheritance: z.object({ now: z.boolean(), after: z.boolean() }),
+  /** Set when the OU changed after that entry: entries added or removed since, which the undo would also revert. */
+  changedSince: z.object({ added: z.array(aceViewSchema), removed: z.array(aceViewSchema) }).optional(),
+  /** The entry was undone already. */
+  undoneBy: permissionHistoryEntrySchema.shape.undoneBy,
+  /** The DACL this preview was made from; the undo is refused (CONFLICT) if it changes before the write. */
+  daclVersion: z.string(),
+  /** Whether the acting account may change this OU's permissions [S41]. */
+  writable: z.boolean(),
+  /** Who the undo will be made as. */
+  actor: actorSchema,
+});
+export type RestorePreview = z.infer<typeof restorePreviewSchema>;

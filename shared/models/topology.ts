@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { fixActionSchema } from './fix';
 
 /** Exchange's dial plan URI types and VoIP security settings (domain.md §2). */
 export const uriTypeSchema = z.enum(['TelExtn', 'E164', 'SipName', 'Unknown']);
@@ -228,6 +229,8 @@ export const findingSchema = z.object({
   params: z.record(z.string(), z.string()),
   /** Other objects involved (gateways, servers). */
   related: z.array(objectRefSchema),
+  /** Where it is fixed: a screen opened already filled in, or the shell commands that do it. */
+  fix: fixActionSchema,
 });
 export type Finding = z.infer<typeof findingSchema>;
 

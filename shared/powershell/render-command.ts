@@ -23,8 +23,20 @@ function isSwitchLike(name: string): boolean {
   return switchNames.has(name.toLowerCase());
 }
 
+/**
+ * A change to a multi-valued property as Exchange's cmdlets take it, `@{Add='a','b'}` (e.g.
+ * Set-UMService -DialPlans, Set-Mailbox -EmailAddresses): the other values stay as they are.
+ */
+export class MultiValuedChange {
+  constructor(readonly change: { Add?: string[]; Remove?: string[] }) {}
+}
+
 export function renderValue(value: unknown): string {
   if (value === null) return '$null';
+  if (value instanceof MultiValuedChange) {
+    const parts = Object.entries(value.change).filter(([, values]) => values && values.length > 0);
+    return `@{${parts.map(([key, values]) => `${key}=${renderValue(values)}`).join('; ')}}`;
+  }
   if (typeof value === 'boolean') return value ? '$true' : '$false';
   if (typeof value === 'number') return Number.isFinite(value) ? String(value) : quote(String(value));
   if (Array.isArray(value)) return value.length === 0 ? '@()' : value.map(renderValue).join(',');

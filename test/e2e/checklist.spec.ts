@@ -74,6 +74,9 @@ test('a step the console cannot see is confirmed by hand, with who and when', as
     await page.getByTestId('checklist-dial-plan-Redmond').click();
     await expect(page.getByTestId('step-4')).toHaveAttribute('data-status', 'unknown');
     await page.getByTestId('step-4-confirm').click();
+    // Confirmed as an account chosen in the dialog, the step's roles picking the default.
+    await expect(page.getByTestId('confirm-dialog').getByTestId('acting-account')).toHaveAttribute('data-profile', 'lab-umadmin');
+    await screenshot(page, 'checklist-confirm-as');
     await page.getByTestId('confirm-note').fill('Get-CsMediaConfiguration shows RequireEncryption; Redmond is Secured.');
     await page.getByTestId('confirm-submit').click();
     await expect(page.getByTestId('step-4')).toHaveAttribute('data-status', 'confirmed');
@@ -82,8 +85,15 @@ test('a step the console cannot see is confirmed by hand, with who and when', as
     await setLanguage(page, 'zh-TW');
     await expect(page.getByTestId('step-4-confirmation')).toContainText('由 lab-umadmin@contoso.test');
     await screenshot(page, 'checklist-confirmed-zh-TW');
+    await page.getByTestId('step-4-withdraw').click();
+    await expect(page.getByTestId('confirm-dialog').getByTestId('acting-account')).toContainText('lab-umadmin@contoso.test（contoso.test）');
+    await screenshot(page, 'checklist-withdraw-as-zh-TW');
+    await page.getByTestId('confirm-dialog').getByRole('button', { name: '取消' }).click();
     await setLanguage(page, 'en');
-    await page.getByTestId('step-4-confirmation').getByRole('button').click();
+    // Withdrawing is audited too, as the account chosen in its dialog.
+    await page.getByTestId('step-4-withdraw').click();
+    await expect(page.getByTestId('confirm-dialog').getByTestId('acting-account')).toHaveAttribute('data-profile', 'lab-umadmin');
+    await page.getByTestId('confirm-submit').click();
     await expect(page.getByTestId('step-4')).toHaveAttribute('data-status', 'unknown');
   } finally {
     writeFileSync(cms, original);

@@ -27,7 +27,7 @@ test('the topology tree shows both forests, a dial plan\'s details and the findi
   await expect(findings.getByTestId('finding-lync-dial-plan-name-mismatch')).toContainText('Tokyo.contoso.test');
   await screenshot(page, 'topology-redmond');
 
-  await findings.getByTestId('finding-lync-dial-plan-name-mismatch').getByRole('button').click();
+  await findings.getByTestId('finding-lync-dial-plan-name-mismatch').getByTestId('finding-show').click();
   await expect(page.getByTestId('topology-details')).toHaveAttribute('data-kind', 'dialPlan');
   await page.getByTestId('tab-raw').click();
   await expect(page.getByTestId('topology-raw')).toContainText('msExchUMPhoneContext: Tokyo.contoso.test');

@@ -65,16 +65,17 @@ describe('the seeded lab', () => {
       'dial-plan-call-router-missing:Tokyo|EX15|Exchange 2013|TCP',
     ]);
     expect(evidenceCodes(checklist, 'exchucutil')).toEqual([
-      'pool-no-gateway:dir01.contoso.test|',
-      'hunt-group-missing:Redmond|1:4|Redmond',
-      'hunt-group-missing:Tokyo|1:4|Tokyo',
-      'pool-no-gateway:pool02.contoso.test|',
-      'hunt-group-missing:Redmond|1:2|Redmond',
-      'hunt-group-missing:Tokyo|1:2|Tokyo',
+      'pool-no-gateway:dir01.contoso.test||Contoso',
+      'hunt-group-missing:Redmond|1:4|Redmond|Contoso',
+      'hunt-group-missing:Tokyo|1:4|Tokyo|Contoso',
+      'pool-no-gateway:pool02.contoso.test||Contoso',
+      'hunt-group-missing:Redmond|1:2|Redmond|Contoso',
+      'hunt-group-missing:Tokyo|1:2|Tokyo|Contoso',
     ]);
     expect(evidenceCodes(checklist, 'lync-dial-plan-names')).toEqual([expect.stringMatching(/^lync-name-mismatch:Tokyo\|Tokyo\.contoso\.test\|EXUM01/)]);
     expect(evidenceCodes(checklist, 'ocsumutil-contacts').sort()).toEqual(['aa-contact-missing:TokyoAA|', 'sa-contact-missing:Tokyo|'].sort());
-    expect(evidenceCodes(checklist, 'enterprise-voice')).toEqual(['ou-blocks-lync:contoso.test/Lab/Blocked, contoso.test/Lab/Delegated/Sealed']);
+    // Each OU that blocks inheritance on its own line, each with its own grant [S7].
+    expect(evidenceCodes(checklist, 'enterprise-voice')).toEqual(['ou-blocks-lync:contoso.test/Lab/Blocked', 'ou-blocks-lync:contoso.test/Lab/Delegated/Sealed']);
     expect(step(checklist, 'sip-addresses').reason.params).toMatchObject({ missing: '10', ev: '400' });
   });
 

@@ -61,7 +61,9 @@ describe('over LDAP (as OcsUmUtil did)', () => {
     expect(raw?.getAll('proxyAddresses')).toEqual(['sip:TokyoSA@contoso.test']);
     const topology = await services.topology.get();
     expect(topology.findings.map((f) => `${f.code}:${f.subject.name}`)).not.toContain('dial-plan-without-sa-contact:Tokyo');
-    expect(services.audit.list({ target: result.dn })[0]).toMatchObject({ action: 'contact.create', outcome: 'succeeded', route: 'ldap', actor: { profile: 'lab-umadmin' } });
+    // The result and the audit entry name the acting account and its forest alike.
+    expect(result.actor).toEqual({ profile: 'lab-umadmin', identity: expect.stringMatching(/lab-umadmin/i), forest: 'contoso.test' });
+    expect(services.audit.list({ target: result.dn })[0]).toMatchObject({ action: 'contact.create', outcome: 'succeeded', route: 'ldap', actor: { profile: 'lab-umadmin', forest: 'contoso.test' } });
   });
 
   it('edits the name, SIP address and number', async () => {

@@ -227,11 +227,12 @@ describe('the plan', () => {
   });
 
   it('in a forest without the RTC groups or pools, says so item by item instead of failing', async () => {
-    const plan = await services.gateways.plan({ profile: 'lab-fabrikam' });
+    // Told to read Lync from fabrikam itself (by default it would pair with the connected Lync forest, as the topology does).
+    const plan = await services.gateways.plan({ profile: 'lab-fabrikam', lyncProfile: 'lab-fabrikam' });
     expect(plan.items.map((i) => `${i.kind}:${i.status}:${i.problem?.code}`)).toEqual(Array(6).fill('permission:blocked:NOT_FOUND'));
     expect(plan.items.find((i) => i.kind === 'permission' && i.trustee === 'RTCComponentUniversalServices')!.problem!.message).toContain('has no group RTCComponentUniversalServices');
     expect(plan.warnings.some((w) => w.code === 'no-pools')).toBe(true);
-    const result = await services.gateways.apply({ profile: 'lab-fabrikam' });
+    const result = await services.gateways.apply({ profile: 'lab-fabrikam', lyncProfile: 'lab-fabrikam' });
     expect(result.counts).toEqual({ created: 0, alreadyPresent: 0, failed: 6, skipped: 0 });
     expect(result.verification.permissions.every((p) => p.present === undefined)).toBe(true);
   });

@@ -4,6 +4,7 @@ import type { ContactCheck, ContactCheckResult, ContactCreate, ContactDelete, Co
 import type { LyncPool, Topology, UmContact } from '@shared/models/topology';
 import { ApiError } from '@shared/errors';
 import type { AuditLog } from '../audit/audit-log';
+import { actorOf } from '../capabilities/capabilities-service';
 import { canCreateChild, isMember, whoAmI, writableAttributes } from '../directory/account-rights';
 import type { ConnectionManager } from '../directory/connection-manager';
 import type { DirectorySession, Modification } from '../directory/directory-session';
@@ -159,7 +160,7 @@ export class ContactsService {
       dn = (await findBySip(session, input.sipAddress))?.dn ?? input.sipAddress;
     }
     this.topology.invalidate('contact created');
-    return { route, dn, contact: await this.reload(input.profile, dn), warnings, command };
+    return { route, dn, contact: await this.reload(input.profile, dn), warnings, command, actor: actorOf(input.profile, session) };
   }
 
   /** Reads the template contact and learns its shape for the new contact's values. */
@@ -203,7 +204,7 @@ export class ContactsService {
       modifications.push({ operation: 'replace', attribute: 'telephoneNumber', values: changes.phoneNumber }, { operation: 'replace', attribute: 'msRTCSIP-Line', values: `tel:${changes.phoneNumber}` });
     }
     const newPool = changes.poolFqdn !== undefined && changes.poolFqdn.toLowerCase() !== current.contact.pool?.name.toLowerCase() ? changes.poolFqdn : undefined;
-    if (modifications.length === 0 && !newPool) return { route, dn: input.dn, contact: await this.reload(input.profile, input.dn), warnings };
+    if (modifications.length === 0 && !newPool) return { route, dn: input.dn, contact: await this.reload(input.profile, input.dn), warnings, actor: actorOf(input.profile, session) };
     const commands: string[] = [];
     if (modifications.length > 0) {
       const writable = await writableAttributes(session, input.dn);
@@ -225,7 +226,7 @@ export class ContactsService {
       if (command) commands.push(command);
     }
     this.topology.invalidate('contact changed');
-    return { route, dn: input.dn, contact: await this.reload(input.profile, input.dn), warnings, command: commands.join('\n') || undefined };
+    return { route, dn: input.dn, contact: await this.reload(input.profile, input.dn), warnings, command: commands.join('\n') || undefined, actor: actorOf(input.profile, session) };
   }
 
   /**
@@ -274,7 +275,7 @@ export class ContactsService {
       dn = target;
     }
     this.topology.invalidate('contact moved');
-    return { route, dn, contact: await this.reload(input.profile, dn), warnings: [], command };
+    return { route, dn, contact: await this.reload(input.profile, dn), warnings: [], command, actor: actorOf(input.profile, session) };
   }
 
   async delete(input: ContactDelete): Promise<ContactWriteResult> {
@@ -297,7 +298,7 @@ export class ContactsService {
       throw error;
     }
     this.topology.invalidate('contact deleted');
-    return { route, dn: input.dn, warnings: [], command };
+    return { route, dn: input.dn, warnings: [], command, actor: actorOf(input.profile, session) };
   }
 
   /** OcsUmUtil's "new OU" from the OU picker. */
@@ -429,7 +430,7 @@ export class ContactsService {
   }
 
   private async audited<T>(profile: string, session: DirectorySession, action: string, target: string, route: ContactRoute, before: unknown, after: unknown, write: () => Promise<T>): Promise<T> {
-    const actor = { profile, identity: session.identity };
+    const actor = actorOf(profile, session);
     try {
       const result = await write();
       this.audit.record({ actor, action, target, route, before, after, outcome: 'succeeded' });

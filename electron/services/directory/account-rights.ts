@@ -81,3 +81,16 @@ export async function writableAttributes(session: DirectorySession, dn: string):
   return new Set((entry?.getAll('allowedAttributesEffective') ?? []).map((a) => a.toLowerCase()));
 }
 
+
+/** DACL_SECURITY_INFORMATION in sDRightsEffective: the requester holds WRITE_DAC on the object [S41]. */
+const DACL_SECURITY_INFORMATION = 0x4;
+
+/**
+ * Whether the bound account may change an object's permissions ("Modify permissions", WRITE_DAC):
+ * AD computes it per object in the constructed attribute sDRightsEffective [S41], so a delegation
+ * on one OU counts as much as Domain Admins.
+ */
+export async function canChangePermissions(session: DirectorySession, dn: string): Promise<boolean> {
+  const entry = await session.read(dn, ['sDRightsEffective']);
+  return ((entry?.getInt('sDRightsEffective') ?? 0) & DACL_SECURITY_INFORMATION) !== 0;
+}

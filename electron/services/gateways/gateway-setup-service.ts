@@ -9,6 +9,9 @@ import type {
   GatewayPlanPermissionItem,
 } from '@shared/models/gateways';
 import { ApiError, errorCodes, isApiError, type ErrorCode } from '@shared/errors';
+import type { ForestTopology } from '@shared/models/topology';
+import type { Actor } from '@shared/models/audit';
+import { actorOf } from '../capabilities/capabilities-service';
 import { renderCommand } from '@shared/powershell/render-command';
 import type { AuditLog } from '../audit/audit-log';
 import type { ConnectionManager } from '../directory/connection-manager';
@@ -19,6 +22,7 @@ import { resolveGroupSid } from '../permissions/recipe-resolver';
 import { addAces, toSddl } from '../permissions/security-descriptor';
 import { PowerShellCommandError, type PowerShellService } from '../powershell/powershell-service';
 import type { TopologyService } from '../topology/topology-service';
+import { lyncForestFor } from '../topology/deployment';
 import { keptByGetUcPool } from '../topology/open-items';
 import {
   grantAce,
@@ -83,7 +87,7 @@ export class GatewaySetupService {
     const startedAt = new Date().toISOString();
     const { session, facts } = await this.readFacts(request);
     const plan = planGatewaySetup(facts);
-    const actor = { profile, identity: session.identity };
+    const actor = actorOf(profile, session);
     const results = new Map<string, GatewayApplyItem>();
     const set = (item: GatewayApplyItem) => results.set(item.id, item);
 
@@ -131,6 +135,7 @@ export class GatewaySetupService {
     return {
       profile,
       forest: facts.forest,
+      actor,
       startedAt,
       finishedAt: new Date().toISOString(),
       items,
@@ -160,10 +165,13 @@ export class GatewaySetupService {
    */
   private async readFacts(request: GatewaySetupRequest): Promise<{ session: DirectorySession; facts: GatewaySetupFacts }> {
     const { profile } = request;
-    const lyncProfile = request.lyncProfile ?? profile;
     const session = await this.deps.connections.ensure(profile);
-    const lyncSession = await this.deps.connections.ensure(lyncProfile);
-    const topology = await this.deps.topology.get({ profiles: [...new Set([profile, lyncProfile])], refresh: true });
+    // Without a Lync profile, every connected forest is read, so the Lync forest is found as the
+    // topology and the checklist find it (deployment.ts): an Exchange resource forest serves the
+    // connected forest with the Lync pools, as exchucutil -Forest does [S8].
+    const connected = this.deps.connections.list().filter((s) => s.status === 'connected').map((s) => s.profile);
+    const requested = request.lyncProfile ? [profile, request.lyncProfile] : [profile, ...connected];
+    const topology = await this.deps.topology.get({ profiles: [...new Set(requested)], refresh: true });
     const forestOf = (name: string) => {
       const found = topology.forests.find((f) => f.profile === name);
       if (found) return found;
@@ -171,8 +179,15 @@ export class GatewaySetupService {
       throw failure ? new ApiError(toErrorCode(failure.code), failure.message) : new ApiError('NOT_CONNECTED', `Profile ${name} could not be read.`);
     };
     const forest = forestOf(profile);
-    // Two profiles on one forest read it once: the topology keeps the first.
-    const lyncForest = topology.forests.find((f) => f.profile === lyncProfile) ?? topology.forests.find((f) => f.forest === lyncSession.rootDse.forestDnsName) ?? forestOf(lyncProfile);
+    let lyncForest: ForestTopology;
+    if (request.lyncProfile) {
+      const lyncSession = await this.deps.connections.ensure(request.lyncProfile);
+      // Two profiles on one forest read it once: the topology keeps the first.
+      lyncForest = topology.forests.find((f) => f.profile === request.lyncProfile) ?? topology.forests.find((f) => f.forest === lyncSession.rootDse.forestDnsName) ?? forestOf(request.lyncProfile);
+    } else {
+      lyncForest = lyncForestFor(topology.forests, forest) ?? forest;
+    }
+    const lyncSession = await this.deps.connections.ensure(lyncForest.profile);
     const organization = forest.exchange;
     if (!organization) {
       throw new ApiError('NOT_FOUND', `Forest ${forest.forest} has no Exchange organization (CN=Microsoft Exchange,CN=Services in the configuration partition). Connect the profile of the forest where Exchange UM runs.`);
@@ -231,7 +246,7 @@ export class GatewaySetupService {
   }
 
   /** Adds the missing entries to one container's DACL (a DACL-only write), re-checking against a fresh read. */
-  private async grant(session: DirectorySession, actor: { profile: string; identity: string }, dn: string, name: string, items: GatewayPlanPermissionItem[]): Promise<GatewayApplyItem[]> {
+  private async grant(session: DirectorySession, actor: Actor, dn: string, name: string, items: GatewayPlanPermissionItem[]): Promise<GatewayApplyItem[]> {
     let before: ReadDacl | undefined;
     const meanwhile = new Set<string>();
     try {
@@ -258,7 +273,7 @@ export class GatewaySetupService {
   }
 
   /** New-UMIPGateway, then — only for the gateway just made — Set-UMIPGateway where its settings differ from the plan's. */
-  private async createGateway(profile: string, actor: { profile: string; identity: string }, facts: GatewaySetupFacts, item: GatewayPlanGatewayItem): Promise<GatewayApplyItem> {
+  private async createGateway(profile: string, actor: Actor, facts: GatewaySetupFacts, item: GatewayPlanGatewayItem): Promise<GatewayApplyItem> {
     const expectedDn = childDn('CN', item.name, childDn('CN', 'UM IPGateway Container', facts.organization.dn));
     const parameters = { Name: item.name, Address: item.address };
     let created: CreatedGateway;
@@ -298,7 +313,7 @@ export class GatewaySetupService {
   }
 
   /** Set-UMIPGateway -OutcallsAllowed on an existing gateway, as the admin chose. */
-  private async changeOutcalls(profile: string, actor: { profile: string; identity: string }, item: GatewayPlanGatewayItem): Promise<GatewayApplyItem> {
+  private async changeOutcalls(profile: string, actor: Actor, item: GatewayPlanGatewayItem): Promise<GatewayApplyItem> {
     const parameters = { Identity: item.name, OutcallsAllowed: item.change!.outcallsAllowed };
     const before = { outcallsAllowed: item.outcallsAllowed };
     try {
@@ -313,7 +328,7 @@ export class GatewaySetupService {
   }
 
   /** New-UMHuntGroup for one dial plan on one gateway. */
-  private async createHuntGroup(profile: string, actor: { profile: string; identity: string }, facts: GatewaySetupFacts, item: GatewayPlanHuntGroupItem, gatewayDn: string | undefined): Promise<GatewayApplyItem> {
+  private async createHuntGroup(profile: string, actor: Actor, facts: GatewaySetupFacts, item: GatewayPlanHuntGroupItem, gatewayDn: string | undefined): Promise<GatewayApplyItem> {
     const parameters = { Name: item.name, UMIPGateway: item.gatewayName, UMDialPlan: item.dialPlan.name, ...(item.pilotIdentifier ? { PilotIdentifier: item.pilotIdentifier } : {}) };
     const target = childDn('CN', item.name, gatewayDn ?? childDn('CN', item.gatewayName, childDn('CN', 'UM IPGateway Container', facts.organization.dn)));
     try {

@@ -1,6 +1,8 @@
-import type { AceView, BlockedChild, OuNode, OuObjectTypeName, PermissionPreview, PermissionScan, PermissionTest, PermissionWriteResult } from '@shared/models/permissions';
+import type { AceView, BlockedChild, OuNode, OuObjectTypeName, PermissionHistoryEntry, PermissionPreview, PermissionScan, PermissionTest, PermissionWriteResult, RestorePreview } from '@shared/models/permissions';
 import { renderCommand } from '@shared/powershell/render-command';
 import type { AuditIntegrity, AuditRecord } from '@shared/models/audit';
+import { actorOf } from '../capabilities/capabilities-service';
+import { canChangePermissions } from '../directory/account-rights';
 import { ApiError } from '@shared/errors';
 import { describeAuditProblem, type AuditLog } from '../audit/audit-log';
 import type { ConnectionManager } from '../directory/connection-manager';
@@ -14,7 +16,7 @@ import { deniedBy, planGrantAces, planRevokeAces, type CoverageSchema, type Revo
 import { ouObjectTypes, recipeEntryKey, recipeFor, type OuObjectType } from './ou-permission-recipes';
 import { coverageSchema, resolveRecipe, type ResolvedEntry } from './recipe-resolver';
 import { changedSinceRead, daclVersion, readObjectDacl, writeExplicitDacl, type ReadDacl } from './dacl-store';
-import { AceFlag, AceType, aceKey, addAces, parseSecurityDescriptor, removeAces, SdControl, toSddl, type Ace } from './security-descriptor';
+import { AceFlag, AceType, aceKey, addAces, parseSecurityDescriptor, removeAces, SdControl, toSddl, type Ace, type SecurityDescriptor } from './security-descriptor';
 
 const daclOnly = () => [new SdFlagsControl(SdFlags.DACL)];
 
@@ -83,7 +85,7 @@ export class OuPermissionsService {
     const view = await this.viewer(session);
     const descendants = await this.ouDescendants(session, ouDn);
     const warnings = this.warnings(ouDn, dacl, descendants);
-    const common = { ou: await this.ouNode(session, ouDn, dacl), action, types, current: dacl.aces.map(view), commands: commandsFor(action, ouDn, types), daclVersion: daclVersion(dacl) };
+    const common = { ou: await this.ouNode(session, ouDn, dacl), action, types, current: dacl.aces.map(view), commands: commandsFor(action, ouDn, types), daclVersion: daclVersion(dacl), writable: await canChangePermissions(session, ouDn) };
     if (action === 'grant') {
       const plan = planGrant(dacl.aces, recipe, schema);
       // Adding allows does not help where a deny for the same group comes first.
@@ -161,7 +163,13 @@ export class OuPermissionsService {
       statuses.push({ type, status: statusOf(missing, recipe), missing: missing.map((r) => view(r.ace)) });
     }
     const descendants = await this.ouDescendants(session, ouDn);
-    return { ou: await this.ouNode(session, ouDn, dacl), types: statuses, warnings: this.warnings(ouDn, dacl, descendants), blockedChildren: await this.blockedChildren(session, descendants, types, false) };
+    return {
+      ou: await this.ouNode(session, ouDn, dacl),
+      types: statuses,
+      warnings: this.warnings(ouDn, dacl, descendants),
+      blockedChildren: await this.blockedChildren(session, descendants, types, false),
+      writable: await canChangePermissions(session, ouDn),
+    };
   }
 
   /** Tests every OU under a base in one search, so a whole subtree costs one round trip. */
@@ -191,9 +199,17 @@ export class OuPermissionsService {
     return { base: baseDn, ous, warnings };
   }
 
-  /** The OU's audited permission changes, newest first, each with its integrity check. */
-  history(ouDn?: string, limit = 100): AuditRecord[] {
-    return this.audit.list({ limit: 10_000 }).filter((e) => e.action.startsWith('permissions.') && (!ouDn || dnEquals(e.target, ouDn))).slice(0, limit);
+  /** The OU's audited permission changes, newest first, each with its integrity check and the undo that reverted it. */
+  history(ouDn?: string, limit = 100): PermissionHistoryEntry[] {
+    const all = this.audit.list({ limit: 10_000 }).filter((e) => e.action.startsWith('permissions.'));
+    const undos = new Map(all.filter((e) => e.undoes && e.outcome === 'succeeded').map((e) => [e.undoes!, e]));
+    return all
+      .filter((e) => !ouDn || dnEquals(e.target, ouDn))
+      .slice(0, limit)
+      .map((e) => {
+        const undo = undos.get(e.id);
+        return undo ? { ...e, undoneBy: { id: undo.id, at: undo.at, actor: undo.actor } } : e;
+      });
   }
 
   /** Whether the audit log the history comes from is as the console wrote it. */
@@ -202,11 +218,66 @@ export class OuPermissionsService {
   }
 
   /**
+   * What undoing an audited change would do, before anything is written: the OU's explicit entries
+   * now and after, what the undo puts back and takes away, and what changed on the OU since that
+   * entry (the undo would revert that too). Shown as access entries, never as raw SDDL.
+   */
+  async restorePreview(auditId: string, profile?: string): Promise<RestorePreview> {
+    const { entry, session, actingProfile } = await this.restorable(auditId, profile);
+    const { before, after } = restoreDacls(entry);
+    const current = await this.readDacl(session, entry.target);
+    const view = await this.viewer(session);
+    const explicit = (aces: Ace[]) => aces.filter((a) => !(a.flags & AceFlag.INHERITED));
+    const minus = (a: Ace[], b: Ace[]) => {
+      const keys = new Set(explicit(b).map(aceKey));
+      return explicit(a).filter((x) => !keys.has(aceKey(x)));
+    };
+    const restored = before.dacl?.aces ?? [];
+    const left = after.dacl?.aces ?? [];
+    const added = minus(current.aces, left);
+    const removed = minus(left, current.aces);
+    const undoneBy = this.history(entry.target).find((e) => e.id === auditId)?.undoneBy;
+    return {
+      auditId,
+      entry: { at: entry.at, action: entry.action, actor: entry.actor, types: (entry.before as { types?: string[] } | undefined)?.types ?? [] },
+      ou: await this.ouNode(session, entry.target, current),
+      now: explicit(current.aces).map(view),
+      after: explicit(restored).map(view),
+      putBack: minus(restored, current.aces).map(view),
+      takenAway: minus(current.aces, restored).map(view),
+      inheritance: { now: !current.protected, after: !(before.control & SdControl.DACL_PROTECTED) },
+      ...(added.length + removed.length > 0 ? { changedSince: { added: added.map(view), removed: removed.map(view) } } : {}),
+      ...(undoneBy ? { undoneBy } : {}),
+      daclVersion: daclVersion(current),
+      writable: await canChangePermissions(session, entry.target),
+      actor: actorOf(actingProfile, session),
+    };
+  }
+
+  /**
    * Writes back the DACL an audited change replaced. The DACL comes from a file on disk, so only
    * from an entry whose hash chain checks out in a log nobody altered, and only onto an OU or a
-   * container; unless forced, only if the OU still has the DACL that change left.
+   * container; unless forced, only if the OU still has the DACL that change left; and, given the
+   * undo preview's daclVersion, only if the OU is still as that preview showed it.
    */
-  async restore(auditId: string, force: boolean): Promise<PermissionWriteResult> {
+  async restore(auditId: string, force: boolean, profile?: string, previewed?: string): Promise<PermissionWriteResult> {
+    const { entry, session, actingProfile } = await this.restorable(auditId, profile);
+    const { before: target, after: expected } = restoreDacls(entry);
+    const current = await this.readDacl(session, entry.target, previewed);
+    const explicitKeys = (aces: Ace[]) => aces.filter((a) => !(a.flags & AceFlag.INHERITED)).map(aceKey).sort().join('\n');
+    if (!force && explicitKeys(current.aces) !== explicitKeys(expected.dacl?.aces ?? [])) {
+      throw new ApiError('CONFLICT', `The DACL of ${displayDn(entry.target)} changed after that entry; restoring would also undo the later changes. Restore the newer entries first, or restore anyway.`, { auditId });
+    }
+    const changed = [...removeAces(current.aces, target.dacl?.aces ?? []).aces, ...removeAces(target.dacl?.aces ?? [], current.aces).aces].filter((a) => !(a.flags & AceFlag.INHERITED));
+    return this.write(actingProfile, session, entry.target, 'permissions.restore', [], 'ldap', current, changed, () => target.dacl?.aces ?? [], { protectedFlag: target.control & SdControl.DACL_PROTECTED, undoes: auditId });
+  }
+
+  /**
+   * The audited change an undo starts from, checked: an intact log, a verified successful
+   * permissions entry holding both DACLs, an OU or container as its target, and the acting
+   * profile (default: the one that made it) in the target's forest.
+   */
+  private async restorable(auditId: string, profile?: string): Promise<{ entry: AuditRecord; session: DirectorySession; actingProfile: string }> {
     const { entries, integrity } = this.audit.read();
     if (integrity.status === 'tampered') {
       throw new ApiError(
@@ -220,20 +291,14 @@ export class OuPermissionsService {
     if (entry.integrity !== 'verified') {
       throw new ApiError('AUDIT_UNTRUSTED', 'That entry was written before the audit log carried hashes, so whether it was changed since cannot be checked, and it is not restored. Nothing was written; its DACL is shown as SDDL if you want to restore it by hand.', { auditId });
     }
-    const before = entry.before as { dacl?: string } | undefined;
-    const after = entry.after as { dacl?: string } | undefined;
-    if (!before?.dacl || !after?.dacl) throw new ApiError('INVALID_INPUT', 'That audit entry does not hold the DACL needed to restore it.');
-    const session = await this.connections.ensure(entry.actor.profile);
-    await this.requireOuOrContainer(session, entry.target);
-    const current = await this.readDacl(session, entry.target);
-    const explicitKeys = (aces: Ace[]) => aces.filter((a) => !(a.flags & AceFlag.INHERITED)).map(aceKey).sort().join('\n');
-    const expected = parseSecurityDescriptor(Buffer.from(after.dacl, 'base64'));
-    if (!force && explicitKeys(current.aces) !== explicitKeys(expected.dacl?.aces ?? [])) {
-      throw new ApiError('CONFLICT', `The DACL of ${displayDn(entry.target)} changed after that entry; restoring would also undo the later changes. Restore the newer entries first, or restore anyway.`, { auditId });
+    restoreDacls(entry);
+    const actingProfile = profile ?? entry.actor.profile;
+    const session = await this.connections.ensure(actingProfile);
+    if (!isDnWithin(entry.target, session.rootDse.defaultNamingContext)) {
+      throw new ApiError('INVALID_INPUT', `${displayDn(entry.target)} is not in ${session.rootDse.forestDnsName}, the forest of profile ${actingProfile}; act as a profile of its own forest. Nothing was written.`, { field: 'profile' });
     }
-    const target = parseSecurityDescriptor(Buffer.from(before.dacl, 'base64'));
-    const changed = [...removeAces(current.aces, target.dacl?.aces ?? []).aces, ...removeAces(target.dacl?.aces ?? [], current.aces).aces].filter((a) => !(a.flags & AceFlag.INHERITED));
-    return this.write(entry.actor.profile, session, entry.target, 'permissions.restore', [], 'ldap', current, changed, () => target.dacl?.aces ?? [], target.control & SdControl.DACL_PROTECTED);
+    await this.requireOuOrContainer(session, entry.target);
+    return { entry, session, actingProfile };
   }
 
   /** For the contacts service: what Lync grants an OU has, in a sentence. */
@@ -259,17 +324,18 @@ export class OuPermissionsService {
     before: ReadDacl,
     changes: Ace[],
     nextAces: () => Ace[],
-    protectedFlag?: number,
+    options: { protectedFlag?: number; undoes?: string } = {},
   ): Promise<PermissionWriteResult> {
+    const { protectedFlag } = options;
     const domainSid = await this.domainSid(session);
     const view = await this.viewer(session);
     const commands = action === 'permissions.restore' ? [] : commandsFor(action === 'permissions.grant' ? 'grant' : 'revoke', ouDn, types);
     const sddlBefore = toSddl({ revision: 1, control: before.sd.control, dacl: { revision: before.sd.dacl?.revision ?? 4, aces: before.aces } }, { domainSid });
+    const actor = actorOf(profile, session);
     if (changes.length === 0) {
       // Idempotent: nothing to add or remove means nothing is written, and nothing audited.
-      return { route, ou: ouDn, changed: [], commands, sddlBefore, sddlAfter: sddlBefore };
+      return { route, ou: ouDn, actor, changed: [], commands, sddlBefore, sddlAfter: sddlBefore };
     }
-    const actor = { profile, identity: session.identity };
     const record = (outcome: 'succeeded' | 'failed', after?: ReadDacl, error?: string) =>
       this.audit.record({
         actor,
@@ -280,6 +346,7 @@ export class OuPermissionsService {
         after: after ? { sddl: toSddl({ revision: 1, control: after.sd.control, dacl: { revision: after.sd.dacl?.revision ?? 4, aces: after.aces } }, { domainSid }), dacl: after.binary.toString('base64'), types } : undefined,
         outcome,
         error,
+        ...(options.undoes ? { undoes: options.undoes } : {}),
       });
     try {
       if (route === 'ldap') {
@@ -302,7 +369,7 @@ export class OuPermissionsService {
     const audit = record('succeeded', after);
     // The cmdlet writes its own layout: report what it actually added or removed, not the plan.
     const changed = route === 'powershell' ? explicitDiff(before.aces, after.aces, action === 'permissions.grant') : changes;
-    return { route, ou: ouDn, changed: changed.map(view), auditId: audit.id, commands, sddlBefore, sddlAfter: toSddl({ revision: 1, control: after.sd.control, dacl: { revision: 4, aces: after.aces } }, { domainSid }) };
+    return { route, ou: ouDn, actor, changed: changed.map(view), auditId: audit.id, commands, sddlBefore, sddlAfter: toSddl({ revision: 1, control: after.sd.control, dacl: { revision: 4, aces: after.aces } }, { domainSid }) };
   }
 
   /** Reads the OU's DACL; with `previewed` (a preview's daclVersion), refuses one that changed since that preview. */
@@ -505,3 +572,11 @@ function commandsFor(action: 'grant' | 'revoke', ouDn: string, types: OuObjectTy
   return commands;
 }
 
+
+/** The DACLs an audited change replaced (before) and left (after), as its entry keeps them. */
+function restoreDacls(entry: AuditRecord): { before: SecurityDescriptor; after: SecurityDescriptor } {
+  const before = entry.before as { dacl?: string } | undefined;
+  const after = entry.after as { dacl?: string } | undefined;
+  if (!before?.dacl || !after?.dacl) throw new ApiError('INVALID_INPUT', 'That audit entry does not hold the DACL needed to restore it.');
+  return { before: parseSecurityDescriptor(Buffer.from(before.dacl, 'base64')), after: parseSecurityDescriptor(Buffer.from(after.dacl, 'base64')) };
+}

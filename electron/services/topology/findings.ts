@@ -1,6 +1,9 @@
 import { createHash } from 'node:crypto';
+import type { FixAction } from '@shared/models/fix';
 import type { DialPlan, Finding, FindingCode, FindingSeverity, ForestTopology, ObjectRef } from '@shared/models/topology';
 import { normalizeDn } from '@shared/dn';
+import { lyncForestFor } from './deployment';
+import { contactFix, gatewaysFix, lyncDialPlanFix, sipDialPlanFix, umServicesFix, voipSecurityFix } from './fix-actions';
 import { keptByGetUcPool } from './open-items';
 import { securityFor, umServicesFor } from './um-servers';
 
@@ -29,12 +32,11 @@ const lyncCapable = (dp: DialPlan) => dp.uriType === 'SipName' || dp.uriType ===
  */
 export function computeFindings(forests: ForestTopology[]): Finding[] {
   const findings: Finding[] = [];
-  const add = (code: FindingCode, forest: string, subject: ObjectRef, params: Record<string, string>, related: ObjectRef[] = []) => {
+  const add = (code: FindingCode, forest: string, subject: ObjectRef, params: Record<string, string>, fix: FixAction, related: ObjectRef[] = []) => {
     const id = createHash('sha1').update(`${code}|${normalizeDn(subject.dn)}|${related.map((r) => r.dn).join('|')}`).digest('hex').slice(0, 16);
-    findings.push({ id, code, severity: severities[code], forest, subject, params, related });
+    findings.push({ id, code, severity: severities[code], forest, subject, params, related, fix });
   };
-  const pools = forests.flatMap((f) => (f.lync?.pools ?? []).map((p) => ({ pool: p, forest: f.forest })));
-  const lyncKnown = pools.length > 0;
+  const lyncKnown = forests.some((f) => (f.lync?.pools.length ?? 0) > 0);
   const contacts = forests.flatMap((f) => f.contacts);
   const lyncDialPlans = forests.flatMap((f) => f.lync?.dialPlans ?? []);
   const lyncDialPlansKnown = forests.some((f) => f.lync?.dialPlans !== undefined);
@@ -45,19 +47,22 @@ export function computeFindings(forests: ForestTopology[]): Finding[] {
     const org = f.exchange;
     if (!org) continue;
     const ref = (dn: string, name: string): ObjectRef => ({ dn, name, forest: f.forest });
+    // The Lync forest this organisation serves: its own, or the one an Exchange resource forest serves (deployment.ts).
+    const lync = lyncForestFor(forests, f);
+    const setup = gatewaysFix(f.forest, lync?.forest);
 
     for (const dp of org.dialPlans) {
       const subject = ref(dp.dn, dp.name);
-      if (dp.uriType === 'TelExtn') add('telextn-dial-plan', f.forest, subject, { dialPlan: dp.name });
+      if (dp.uriType === 'TelExtn') add('telextn-dial-plan', f.forest, subject, { dialPlan: dp.name }, sipDialPlanFix(dp.digits));
       // VoIP security must agree with Lync's media encryption [S9][S10]; without it, Unsecured is wrong whatever Lync requires.
       if (lyncCapable(dp) && media.length > 0) {
         for (const config of media) {
           const allowed = securityFor(config.encryptionLevel);
           if (allowed && !allowed.includes(dp.voipSecurity)) {
-            add('voip-security-incompatible', f.forest, subject, { dialPlan: dp.name, security: dp.voipSecurity, scope: config.identity, encryptionLevel: config.encryptionLevel, required: allowed.join(' or ') });
+            add('voip-security-incompatible', f.forest, subject, { dialPlan: dp.name, security: dp.voipSecurity, scope: config.identity, encryptionLevel: config.encryptionLevel, required: allowed.join(' or ') }, voipSecurityFix(dp.name, allowed));
           }
         }
-      } else if (lyncCapable(dp) && dp.voipSecurity === 'Unsecured') add('sip-dial-plan-unsecured', f.forest, subject, { dialPlan: dp.name, uriType: dp.uriType });
+      } else if (lyncCapable(dp) && dp.voipSecurity === 'Unsecured') add('sip-dial-plan-unsecured', f.forest, subject, { dialPlan: dp.name, uriType: dp.uriType }, voipSecurityFix(dp.name, ['Secured']));
 
       // Exchange 2013: every Mailbox and Client Access server in every SIP dial plan, in Dual mode [S9].
       if (dp.uriType === 'SipName') {
@@ -65,7 +70,8 @@ export function computeFindings(forests: ForestTopology[]): Finding[] {
         if (lacking.length > 0) {
           const describe = (gap: 'not-in-dial-plan' | 'not-dual') =>
             lacking.filter((s) => s.gaps.includes(gap)).map((s) => `${s.server.name} (${serviceNames[s.service]}${gap === 'not-dual' ? `: ${s.startupMode ?? 'TCP'}` : ''})`).join(', ');
-          add('um-services-not-ready', f.forest, subject, { dialPlan: dp.name, notInPlan: describe('not-in-dial-plan') || '—', notDual: describe('not-dual') || '—' }, [...new Map(lacking.map((s) => [s.server.dn, ref(s.server.dn, s.server.name)])).values()]);
+          const fix = umServicesFix(org, dp, lacking)!;
+          add('um-services-not-ready', f.forest, subject, { dialPlan: dp.name, notInPlan: describe('not-in-dial-plan') || '—', notDual: describe('not-dual') || '—' }, fix, [...new Map(lacking.map((s) => [s.server.dn, ref(s.server.dn, s.server.name)])).values()]);
         }
       }
 
@@ -75,17 +81,17 @@ export function computeFindings(forests: ForestTopology[]): Finding[] {
         .filter((g, i, all): g is NonNullable<typeof g> => !!g && all.indexOf(g) === i);
       const outcalls = reachable.filter((g) => g.outcallsAllowed);
       if (outcalls.length > 1) {
-        add('dial-plan-multiple-outcall-gateways', f.forest, subject, { dialPlan: dp.name, count: String(outcalls.length), gateways: outcalls.map((g) => g.name).join(', ') }, outcalls.map((g) => ref(g.dn, g.name)));
+        add('dial-plan-multiple-outcall-gateways', f.forest, subject, { dialPlan: dp.name, count: String(outcalls.length), gateways: outcalls.map((g) => g.name).join(', ') }, setup, outcalls.map((g) => ref(g.dn, g.name)));
       }
 
       if (dp.uriType === 'SipName' && lyncKnown) {
         for (const gateway of org.gateways.filter((g) => g.pool)) {
           if (!gateway.huntGroups.some((h) => h.dialPlanDn && normalizeDn(h.dialPlanDn) === normalizeDn(dp.dn))) {
-            add('sip-dial-plan-without-hunt-group', f.forest, subject, { dialPlan: dp.name, gateway: gateway.name, pool: gateway.pool!.name, pilot: dp.phoneContext?.split('.')[0] ?? dp.name }, [ref(gateway.dn, gateway.name)]);
+            add('sip-dial-plan-without-hunt-group', f.forest, subject, { dialPlan: dp.name, gateway: gateway.name, pool: gateway.pool!.name, pilot: dp.phoneContext?.split('.')[0] ?? dp.name }, setup, [ref(gateway.dn, gateway.name)]);
           }
         }
         if (!contacts.some((c) => c.kind === 'SA' && c.target && normalizeDn(c.target.dn) === normalizeDn(dp.dn))) {
-          add('dial-plan-without-sa-contact', f.forest, subject, { dialPlan: dp.name, accessNumber: dp.accessNumbers[0] ?? '' });
+          add('dial-plan-without-sa-contact', f.forest, subject, { dialPlan: dp.name, accessNumber: dp.accessNumbers[0] ?? '' }, contactFix('SA', subject, dp.accessNumbers[0]));
         }
       }
 
@@ -98,6 +104,7 @@ export function computeFindings(forests: ForestTopology[]): Finding[] {
             f.forest,
             subject,
             { dialPlan: dp.name, phoneContext: dp.phoneContext, server: preSp1.map((s) => s.name).join(', '), version: preSp1[0]!.versionLabel, lyncDialPlans: lyncDialPlans.map((l) => l.identity).join(', ') || '—' },
+            lyncDialPlanFix(dp.phoneContext),
             preSp1.map((s) => ref(s.dn, s.name)),
           );
         }
@@ -108,14 +115,15 @@ export function computeFindings(forests: ForestTopology[]): Finding[] {
       const dp = org.dialPlans.find((d) => aa.dialPlanDn && normalizeDn(d.dn) === normalizeDn(aa.dialPlanDn));
       if (!lyncKnown || !dp || dp.uriType !== 'SipName') continue;
       if (!contacts.some((c) => c.kind === 'AA' && c.target && normalizeDn(c.target.dn) === normalizeDn(aa.dn))) {
-        add('auto-attendant-without-aa-contact', f.forest, ref(aa.dn, aa.name), { autoAttendant: aa.name, dialPlan: dp.name, pilotNumber: aa.pilotNumbers[0] ?? '' });
+        add('auto-attendant-without-aa-contact', f.forest, ref(aa.dn, aa.name), { autoAttendant: aa.name, dialPlan: dp.name, pilotNumber: aa.pilotNumbers[0] ?? '' }, contactFix('AA', ref(aa.dn, aa.name), aa.pilotNumbers[0]));
       }
     }
 
-    // Every pool Get-UCPool keeps (a dNSHostName and a version of OCS 2007 or later) gets a gateway from exchucutil [S8].
-    for (const { pool } of pools.filter(({ pool }) => keptByGetUcPool(pool))) {
+    // Every pool of the Lync forest it serves that Get-UCPool keeps (a dNSHostName and a version of
+    // OCS 2007 or later) gets a gateway from exchucutil, run with -Forest from a resource forest [S8].
+    for (const pool of (lync?.lync?.pools ?? []).filter((p) => keptByGetUcPool(p))) {
       if (!org.gateways.some((g) => g.address.toLowerCase() === pool.fqdn)) {
-        add('pool-without-gateway', f.forest, { dn: pool.dn, name: pool.fqdn, forest: pools.find((p) => p.pool === pool)!.forest }, { pool: pool.fqdn, poolName: pool.fqdn.split('.')[0]!, org: org.name }, [ref(org.dn, org.name)]);
+        add('pool-without-gateway', f.forest, { dn: pool.dn, name: pool.fqdn, forest: lync!.forest }, { pool: pool.fqdn, poolName: pool.fqdn.split('.')[0]!, org: org.name }, setup, [ref(org.dn, org.name)]);
       }
     }
   }

@@ -1,4 +1,5 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import type { ProfileCapabilities } from '@shared/models/capabilities';
 import type { ConnectionState } from '@shared/models/connection';
 import type { AppInfo } from '@shared/models/app';
 import type { ProfileSummary } from '@shared/models/profile';
@@ -10,6 +11,11 @@ interface ConnectionsValue {
   states: ConnectionState[];
   /** Profiles whose directory session is open, in connection order. */
   connected: ConnectionState[];
+  /**
+   * What each connected profile's account may do (connections.capabilities), in connection order;
+   * undefined until read for the profiles connected now. The acting-account picker uses it.
+   */
+  capabilities: ProfileCapabilities[] | undefined;
   reloadProfiles(): Promise<void>;
   /** Opens the connect dialog for a profile (set by the shell). */
   requestConnect(profile: string): void;
@@ -24,6 +30,7 @@ export function ConnectionsProvider({ info, children }: { info: AppInfo; childre
   const [profiles, setProfiles] = useState<ProfileSummary[]>([]);
   const [states, setStates] = useState<ConnectionState[]>([]);
   const [connectHandler, setConnectHandler] = useState<(profile: string) => void>(() => () => undefined);
+  const [capabilities, setCapabilities] = useState<{ key: string; list: ProfileCapabilities[] }>();
 
   const reloadProfiles = useCallback(async () => {
     const [p, s] = await Promise.all([api.call('profiles.list', {}), api.call('connections.list', {})]);
@@ -41,17 +48,32 @@ export function ConnectionsProvider({ info, children }: { info: AppInfo; childre
     void api.call('profiles.list', {}).then(setProfiles);
   });
 
+  const connected = useMemo(() => states.filter((s) => s.status === 'connected'), [states]);
+  const connectedKey = connected.map((c) => c.profile).join('|');
+  useEffect(() => {
+    // Read again whenever the set of connected profiles changes; an older answer never replaces a newer one.
+    let current = true;
+    void api.call('connections.capabilities', {}).then(
+      (list) => current && setCapabilities({ key: connectedKey, list: list.filter((c) => connectedKey.split('|').includes(c.profile)) }),
+      () => current && setCapabilities({ key: connectedKey, list: [] }),
+    );
+    return () => {
+      current = false;
+    };
+  }, [api, connectedKey]);
+
   const value = useMemo<ConnectionsValue>(
     () => ({
       info,
       profiles,
       states,
-      connected: states.filter((s) => s.status === 'connected'),
+      connected,
+      capabilities: capabilities?.key === connectedKey ? [...capabilities.list].sort((a, b) => connectedKey.split('|').indexOf(a.profile) - connectedKey.split('|').indexOf(b.profile)) : undefined,
       reloadProfiles,
       requestConnect: (profile) => connectHandler(profile),
       setConnectRequestHandler: (handler) => setConnectHandler(() => handler),
     }),
-    [info, profiles, states, reloadProfiles, connectHandler],
+    [info, profiles, states, connected, connectedKey, capabilities, reloadProfiles, connectHandler],
   );
   return <ConnectionsContext.Provider value={value}>{children}</ConnectionsContext.Provider>;
 }

@@ -37,7 +37,8 @@ export async function connectProfile(page: Page, profile: string): Promise<void>
 
 export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(screenshotDir, { recursive: true });
-  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false });
+  // Transitions finished (a dialog fading in, a chip changing colour), so the picture shows the settled screen.
+  await page.screenshot({ path: join(screenshotDir, `${name}.png`), fullPage: false, animations: 'disabled' });
 }
 
 /** Leaves the shared web host as the test found it: every profile disconnected. */

@@ -1,5 +1,6 @@
 import { Box, Tab, Tabs } from '@mui/material';
 import { useTranslation } from 'react-i18next';
+import { readGatewayPrefill } from '@shared/routes/fix-routes';
 import { useConnections } from '../../app/connections';
 import type { ScreenProps } from '../../app/screen-router';
 import { NotConnected } from '../../components/not-connected';
@@ -26,7 +27,7 @@ export function ChecklistPage({ navigate, params }: ScreenProps) {
         <Tab value="checklist" label={t('tabs.checklist')} data-testid="tab-checklist" />
         <Tab value="gateways" label={t('tabs.gateways')} data-testid="tab-gateways" />
       </Tabs>
-      <Box>{tab === 'checklist' ? <ChecklistView key={key} connectedKey={key} navigate={navigate} /> : <GatewaySetupView key={key} profiles={connected.map((c) => c.profile)} />}</Box>
+      <Box>{tab === 'checklist' ? <ChecklistView key={key} connectedKey={key} navigate={navigate} /> : <GatewaySetupView key={`${key}|${params.get('exchangeForest') ?? ''}|${params.get('lyncForest') ?? ''}`} prefill={readGatewayPrefill(params)} />}</Box>
     </Page>
   );
 }

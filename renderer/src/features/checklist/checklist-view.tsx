@@ -33,11 +33,13 @@ import RefreshIcon from '@mui/icons-material/Refresh';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ChecklistStep, FixScreen } from '@shared/models/checklist';
+import type { ChecklistStepId } from '@shared/models/checklist';
 import type { Language } from '@shared/models/settings';
 import { toApiError, useApi, useCall, useEvent } from '../../api/api-context';
-import { useConnections } from '../../app/connections';
 import type { ScreenProps } from '../../app/screen-router';
+import { ActingAccount, formatActor, useActingAccount } from '../../components/acting-account';
 import { ErrorAlert } from '../../components/error-alert';
+import { FixButton } from '../../components/fix-button';
 import { downloadText } from '../../components/download-text';
 
 const statusColor = { done: 'success', confirmed: 'info', partly: 'warning', 'not-done': 'error', unknown: 'default' } as const;
@@ -48,6 +50,7 @@ const fixTarget: Record<FixScreen, [string, Record<string, string>?]> = {
   gateways: ['checklist', { view: 'gateways' }],
   topology: ['topology'],
 };
+const stepFixLabel: Partial<Record<FixScreen, string>> = { contacts: 'contacts', permissions: 'permissions', enablement: 'enablement', gateways: 'gateways' };
 
 /** The 11 steps with status, why, evidence, roles and a way to the screen that fixes each. */
 export function ChecklistView({ connectedKey, navigate }: { connectedKey: string; navigate: ScreenProps['navigate'] }) {
@@ -102,15 +105,15 @@ export function ChecklistView({ connectedKey, navigate }: { connectedKey: string
       </Stack>
       {checklist.loading && <LinearProgress />}
       <ErrorAlert error={checklist.error ?? exportError} />
-      {data?.steps.map((step) => <StepCard key={step.id} step={step} onFix={(screen) => navigate(...fixTarget[screen])} onChanged={() => void checklist.reload()} />)}
+      {data?.steps.map((step) => <StepCard key={step.id} step={step} navigate={navigate} onFix={(screen) => navigate(...fixTarget[screen])} onChanged={() => void checklist.reload()} />)}
     </Stack>
   );
 }
 
-function StepCard({ step, onFix, onChanged }: { step: ChecklistStep; onFix: (screen: FixScreen) => void; onChanged: () => void }) {
+function StepCard({ step, navigate, onFix, onChanged }: { step: ChecklistStep; navigate: ScreenProps['navigate']; onFix: (screen: FixScreen) => void; onChanged: () => void }) {
   const { t } = useTranslation(['checklist', 'checklist-page']);
   const [open, setOpen] = useState(step.status !== 'done' && step.status !== 'confirmed');
-  const [confirming, setConfirming] = useState(false);
+  const [confirming, setConfirming] = useState<'confirm' | 'withdraw'>();
   return (
     <Accordion expanded={open} onChange={(_e, v) => setOpen(v)} disableGutters variant="outlined" data-testid={`step-${step.number}`} data-status={step.status}>
       <AccordionSummary expandIcon={<ExpandMoreIcon />}>
@@ -138,11 +141,12 @@ function StepCard({ step, onFix, onChanged }: { step: ChecklistStep; onFix: (scr
         {step.evidence.length > 0 && (
           <List dense disablePadding data-testid={`step-${step.number}-evidence`}>
             {step.evidence.map((e, i) => (
-              <ListItem key={i} disableGutters sx={{ py: 0 }}>
-                <ListItemIcon sx={{ minWidth: 28 }}>
+              <ListItem key={i} disableGutters sx={{ py: 0, alignItems: 'flex-start', flexWrap: 'wrap', columnGap: 1 }} data-testid={`step-${step.number}-evidence-${e.code}`}>
+                <ListItemIcon sx={{ minWidth: 28, mt: 0.75 }}>
                   {e.informational ? <InfoOutlinedIcon fontSize="small" color="info" /> : e.ok ? <CheckCircleIcon fontSize="small" color="success" /> : <CancelOutlinedIcon fontSize="small" color="error" />}
                 </ListItemIcon>
-                <ListItemText primary={t(`checklist:evidence.${e.code}`, e.params)} />
+                <ListItemText primary={t(`checklist:evidence.${e.code}`, e.params)} sx={{ flex: '1 1 320px' }} />
+                {e.fix && <FixButton fix={e.fix} navigate={navigate} testId={`step-${step.number}-evidence-fix`} />}
               </ListItem>
             ))}
           </List>
@@ -166,93 +170,85 @@ function StepCard({ step, onFix, onChanged }: { step: ChecklistStep; onFix: (scr
           ))}
           <Box sx={{ flexGrow: 1 }} />
           {step.confirmable && !step.confirmation && (
-            <Button size="small" onClick={() => setConfirming(true)} data-testid={`step-${step.number}-confirm`}>
+            <Button size="small" onClick={() => setConfirming('confirm')} data-testid={`step-${step.number}-confirm`}>
               {t('checklist-page:confirm.button')}
             </Button>
           )}
-          {step.fix && step.status !== 'done' && (
+          {step.fix && stepFixLabel[step.fix] && step.status !== 'done' && (
             <Button variant="outlined" size="small" onClick={() => onFix(step.fix!)} data-testid={`step-${step.number}-fix`}>
-              {t(`checklist-page:fix.${step.fix}`)}
+              {t(`checklist-page:fix.${stepFixLabel[step.fix]}`)}
             </Button>
           )}
         </Stack>
-        {step.confirmation && <ConfirmedNote step={step} onChanged={onChanged} />}
-        {confirming && <ConfirmDialog step={step} onClose={() => setConfirming(false)} onDone={onChanged} />}
+        {step.confirmation && <ConfirmedNote step={step} onWithdraw={() => setConfirming('withdraw')} />}
+        {confirming && <ConfirmDialog step={step} mode={confirming} onClose={() => setConfirming(undefined)} onDone={onChanged} />}
       </AccordionDetails>
     </Accordion>
   );
 }
 
 /** Who confirmed a step by hand, when and why — with a way to withdraw it. */
-function ConfirmedNote({ step, onChanged }: { step: ChecklistStep; onChanged: () => void }) {
+function ConfirmedNote({ step, onWithdraw }: { step: ChecklistStep; onWithdraw: () => void }) {
   const { t, i18n } = useTranslation('checklist-page');
-  const api = useApi();
-  const [error, setError] = useState<ReturnType<typeof toApiError>>();
   const c = step.confirmation!;
-  const withdraw = async () => {
-    try {
-      await api.call('checklist.unconfirm', { stepId: step.id, profile: c.profile });
-      onChanged();
-    } catch (e) {
-      setError(toApiError(e));
-    }
-  };
   return (
     <Alert
       severity="info"
       sx={{ mt: 1 }}
       data-testid={`step-${step.number}-confirmation`}
       action={
-        <Button size="small" color="inherit" onClick={() => void withdraw()}>
+        <Button size="small" color="inherit" onClick={onWithdraw} data-testid={`step-${step.number}-withdraw`}>
           {t('confirm.withdraw')}
         </Button>
       }
     >
-      {t('confirm.by', { by: c.by, osUser: c.osUser ?? '—', at: new Date(c.at).toLocaleString(i18n.language) })}
+      {t('confirm.by', { by: formatActor({ profile: c.profile, identity: c.by, ...(c.forest ? { forest: c.forest } : {}) }, t), osUser: c.osUser ?? '—', at: new Date(c.at).toLocaleString(i18n.language) })}
       {c.note ? ` — ${c.note}` : ''}
-      <ErrorAlert error={error} />
     </Alert>
   );
 }
 
-/** Confirming by hand what the console cannot see: as which account, with an optional note. */
-function ConfirmDialog({ step, onClose, onDone }: { step: ChecklistStep; onClose: () => void; onDone: () => void }) {
+/**
+ * Confirming by hand what the console cannot see, or withdrawing a confirmation: as which account
+ * (the step's roles pick the default and mark who cannot), with an optional note; audited.
+ */
+function ConfirmDialog({ step, mode, onClose, onDone }: { step: ChecklistStep; mode: 'confirm' | 'withdraw'; onClose: () => void; onDone: () => void }) {
   const { t } = useTranslation(['checklist-page', 'checklist']);
   const api = useApi();
-  const { connected } = useConnections();
-  const [profile, setProfile] = useState(connected[0]?.profile ?? '');
+  const acting = useActingAccount(`checklist.confirm:${step.id as ChecklistStepId}`);
   const [note, setNote] = useState('');
   const [error, setError] = useState<ReturnType<typeof toApiError>>();
   const submit = async () => {
+    if (!acting.profile) return;
     try {
-      await api.call('checklist.confirm', { stepId: step.id, profile, ...(note.trim() ? { note: note.trim() } : {}) });
+      if (mode === 'confirm') await api.call('checklist.confirm', { stepId: step.id, profile: acting.profile, ...(note.trim() ? { note: note.trim() } : {}) });
+      else await api.call('checklist.unconfirm', { stepId: step.id, profile: acting.profile });
       onClose();
       onDone();
     } catch (e) {
       setError(toApiError(e));
     }
   };
+  const title = t(mode === 'confirm' ? 'confirm.title' : 'confirm.withdrawTitle', { step: t(`checklist:steps.${step.id}.title`) });
   return (
     <Dialog open onClose={onClose} maxWidth="sm" fullWidth data-testid="confirm-dialog">
-      <DialogTitle>{t('confirm.title', { step: t(`checklist:steps.${step.id}.title`) })}</DialogTitle>
+      <DialogTitle>{title}</DialogTitle>
       <DialogContent>
         <Stack spacing={2} sx={{ mt: 1 }}>
-          <Typography variant="body2">{t('confirm.body')}</Typography>
-          <ErrorAlert error={error} />
-          <TextField select label={t('confirm.as')} value={profile} onChange={(e) => setProfile(e.target.value)}>
-            {connected.map((c) => (
-              <MenuItem key={c.profile} value={c.profile}>
-                {c.boundAs ?? c.profile} ({c.forest})
-              </MenuItem>
-            ))}
-          </TextField>
-          <TextField label={t('confirm.note')} value={note} onChange={(e) => setNote(e.target.value)} multiline minRows={2} slotProps={{ htmlInput: { maxLength: 500, 'data-testid': 'confirm-note' } }} />
+          <Typography variant="body2">{t(mode === 'confirm' ? 'confirm.body' : 'confirm.withdrawBody')}</Typography>
+          <ActingAccount acting={acting} />
+          {mode === 'confirm' && <TextField label={t('confirm.note')} value={note} onChange={(e) => setNote(e.target.value)} multiline minRows={2} slotProps={{ htmlInput: { maxLength: 500, 'data-testid': 'confirm-note' } }} />}
         </Stack>
       </DialogContent>
-      <DialogActions>
+      <DialogActions sx={{ flexWrap: 'wrap', gap: 1, px: 3, pb: 2 }}>
+        {error && (
+          <Box sx={{ width: '100%' }}>
+            <ErrorAlert error={error} />
+          </Box>
+        )}
         <Button onClick={onClose}>{t('common:actions.cancel')}</Button>
-        <Button variant="contained" disabled={!profile} onClick={() => void submit()} data-testid="confirm-submit">
-          {t('confirm.submit')}
+        <Button variant="contained" disabled={!acting.profile} onClick={() => void submit()} data-testid="confirm-submit">
+          {t(mode === 'confirm' ? 'confirm.submit' : 'confirm.withdrawSubmit')}
         </Button>
       </DialogActions>
     </Dialog>

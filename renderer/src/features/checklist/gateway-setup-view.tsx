@@ -5,7 +5,10 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { GatewayApplyResult, GatewayPlan, GatewayPlanItem, GatewaySetupRequest } from '@shared/models/gateways';
 import type { ApiError } from '@shared/errors';
+import type { GatewayPrefill } from '@shared/routes/fix-routes';
 import { toApiError, useApi, useCall } from '../../api/api-context';
+import { useConnections } from '../../app/connections';
+import { ActingAccount, formatActor, sentenceGap, useActingAccount } from '../../components/acting-account';
 import { CodeBlock } from '../../components/code-block';
 import { ErrorAlert } from '../../components/error-alert';
 
@@ -14,16 +17,27 @@ const planColor = { missing: 'primary', present: 'success', blocked: 'error' } a
 const statusOrder = { missing: 0, blocked: 1, present: 2 } as const;
 const outcomeColor = { created: 'success', 'already-present': 'default', failed: 'error', skipped: 'warning' } as const;
 
-/** Gateway setup: exchucutil.ps1's changes as a preview first, then only what is missing, then the verification table. */
-export function GatewaySetupView({ profiles }: { profiles: string[] }) {
-  const { t } = useTranslation('checklist-page');
+/**
+ * Gateway setup: exchucutil.ps1's changes as a preview first, then only what is missing, then the
+ * verification table. It acts as the chosen profile, whose forest's Exchange organisation is set
+ * up; the Lync forest (pools and groups) is found as the topology and the checklist find it, or
+ * chosen. A fix opens it for one Exchange forest (#/checklist?view=gateways&exchangeForest=…).
+ */
+export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
+  const { t, i18n } = useTranslation('checklist-page');
   const api = useApi();
-  const [profile, setProfile] = useState(profiles[0]!);
-  const [lyncProfile, setLyncProfile] = useState('');
+  const { capabilities } = useConnections();
+  const acting = useActingAccount('gateways.setup', prefill ? { preferForest: prefill.exchangeForest } : {});
+  const profile = acting.profile;
+  // The Lync forest by its name; empty = found automatically (deployment.ts). It is read through any connected profile of it.
+  const [lyncForest, setLyncForest] = useState(prefill?.lyncForest ?? '');
   const [outcallsPool, setOutcallsPool] = useState('');
   const [administrativeGroups, setAdministrativeGroups] = useState(false);
-  const request: GatewaySetupRequest = { profile, ...(lyncProfile && lyncProfile !== profile ? { lyncProfile } : {}), ...(outcallsPool ? { outcallsPool } : {}), administrativeGroups };
-  const plan = useCall('gateways.plan', request, JSON.stringify(request));
+  const actingForest = acting.chosen?.forest;
+  const forests = [...new Set((capabilities ?? []).map((c) => c.forest))];
+  const lyncProfile = lyncForest && lyncForest !== actingForest ? capabilities?.find((c) => c.forest === lyncForest)?.profile : undefined;
+  const request: GatewaySetupRequest = { profile: profile ?? '', ...(lyncProfile ? { lyncProfile } : {}), ...(outcallsPool ? { outcallsPool } : {}), administrativeGroups };
+  const plan = useCall('gateways.plan', request, JSON.stringify(request), !!profile);
   const [result, setResult] = useState<GatewayApplyResult>();
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<ApiError>();
@@ -64,54 +78,41 @@ export function GatewaySetupView({ profiles }: { profiles: string[] }) {
       <Typography variant="body2" color="text.secondary">
         {t('gateways.intro')}
       </Typography>
+      <ActingAccount
+        acting={{
+          ...acting,
+          setProfile: (p) => {
+            acting.setProfile(p);
+            setOutcallsPool('');
+          },
+        }}
+      />
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
-        {profiles.length > 1 && (
-          <>
-            <FormControl size="small" sx={{ minWidth: 220 }}>
-              <InputLabel id="gateways-profile">{t('gateways.forest')}</InputLabel>
-              <Select
-                labelId="gateways-profile"
-                label={t('gateways.forest')}
-                value={profile}
-                onChange={(e) => {
-                  setProfile(e.target.value);
-                  setOutcallsPool('');
-                }}
-              >
-                {profiles.map((p) => (
-                  <MenuItem key={p} value={p}>
-                    {p}
-                  </MenuItem>
-                ))}
-              </Select>
-            </FormControl>
-            <FormControl size="small" sx={{ minWidth: 220 }}>
-              <InputLabel id="gateways-lync-profile" shrink>
-                {t('gateways.lyncForest')}
-              </InputLabel>
-              <Select
-                labelId="gateways-lync-profile"
-                label={t('gateways.lyncForest')}
-                value={lyncProfile}
-                displayEmpty
-                notched
-                onChange={(e) => {
-                  setLyncProfile(e.target.value);
-                  setOutcallsPool('');
-                }}
-                data-testid="gateways-lync-profile"
-              >
-                <MenuItem value="">{t('gateways.sameForest')}</MenuItem>
-                {profiles
-                  .filter((p) => p !== profile)
-                  .map((p) => (
-                    <MenuItem key={p} value={p}>
-                      {p}
-                    </MenuItem>
-                  ))}
-              </Select>
-            </FormControl>
-          </>
+        {forests.length > 1 && (
+          <FormControl size="small" sx={{ minWidth: 260 }}>
+            <InputLabel id="gateways-lync-forest" shrink>
+              {t('gateways.lyncForest')}
+            </InputLabel>
+            <Select
+              labelId="gateways-lync-forest"
+              label={t('gateways.lyncForest')}
+              value={lyncForest}
+              displayEmpty
+              notched
+              onChange={(e) => {
+                setLyncForest(e.target.value);
+                setOutcallsPool('');
+              }}
+              data-testid="gateways-lync-profile"
+            >
+              <MenuItem value="">{data ? t('gateways.lyncForestAuto', { forest: data.lyncForest }) : t('gateways.lyncForestAutoPending')}</MenuItem>
+              {forests.map((f) => (
+                <MenuItem key={f} value={f} data-testid={`gateways-lync-forest-${f}`}>
+                  {f}
+                </MenuItem>
+              ))}
+            </Select>
+          </FormControl>
         )}
         <Button startIcon={<RefreshIcon />} onClick={() => void plan.reload()} disabled={plan.loading || busy} data-testid="gateways-refresh">
           {t('gateways.preview')}
@@ -141,6 +142,8 @@ export function GatewaySetupView({ profiles }: { profiles: string[] }) {
         <>
           <Alert severity={result.counts.failed > 0 ? 'warning' : 'success'} data-testid="gateways-result">
             {t('gateways.result', result.counts)}
+            {sentenceGap(i18n.language)}
+            {t('gateways.resultAs', { actor: formatActor(result.actor, t) })}
           </Alert>
           {result.frontEndRestart.required && (
             <Alert severity="warning" data-testid="gateways-restart">

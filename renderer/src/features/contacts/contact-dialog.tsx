@@ -21,7 +21,9 @@ import { useTranslation } from 'react-i18next';
 import { isValidE164, isValidSipAddress, proposeContactDefaults } from '@shared/contacts/contact-values';
 import type { ContactCheck, ContactCheckResult, ContactItem, ContactOptions, ContactRefusal, ContactRoute, ContactShapePreview, ContactWriteResult } from '@shared/models/contacts';
 import type { ApiError } from '@shared/errors';
+import type { ContactPrefill } from '@shared/routes/fix-routes';
 import { toApiError, useApi } from '../../api/api-context';
+import { ActingAccount, useActingAccount } from '../../components/acting-account';
 import { ContactError, RefusalAlert } from './contact-error';
 import { useWarningText } from './contact-texts';
 import { PoolSelect } from './pool-select';
@@ -35,6 +37,10 @@ interface Props {
   existing?: ContactItem[];
   /** Present when editing; the form then changes name, SIP address, number and pool. */
   contact?: ContactItem;
+  /** A new contact opened by a fix ("Fix…", shared/routes/fix-routes.ts): its kind, dial plan or auto attendant, number. */
+  prefill?: ContactPrefill;
+  /** The account the contacts page acts as; the dialog starts with it and the admin may pick another here. */
+  actingProfile?: string;
   onClose: () => void;
   onDone: (result: ContactWriteResult) => void;
 }
@@ -44,21 +50,24 @@ interface Props {
  * and the console's check (contacts.check) shown before writing — refusals on their field,
  * warnings above the buttons, which then say the admin goes ahead anyway.
  */
-export function ContactDialog({ options, contact, existing = [], onClose, onDone }: Props) {
+export function ContactDialog({ options, contact, prefill, actingProfile, existing = [], onClose, onDone }: Props) {
   const { t } = useTranslation('contacts');
   const api = useApi();
   const warningText = useWarningText();
   const editing = !!contact;
-  const [forestProfile, setForestProfile] = useState(contact?.profile ?? options.forests[0]?.profile ?? '');
-  const forest = options.forests.find((f) => f.profile === forestProfile);
-  const [kind, setKind] = useState<'SA' | 'AA'>(contact?.kind === 'AA' ? 'AA' : 'SA');
-  const [targetDn, setTargetDn] = useState(contact?.target?.dn ?? '');
+  // Contacts are written in a Lync forest [S27], by an account of it chosen here (an edit: of the contact's forest).
+  const acting = useActingAccount('contacts.write', { forests: editing ? [contact.forest] : options.forests.map((f) => f.forest), ...(actingProfile ? { preferred: actingProfile } : {}) });
+  const actingAs = acting.profile ?? '';
+  const forest = acting.chosen ? options.forests.find((f) => f.forest.toLowerCase() === acting.chosen!.forest.toLowerCase()) : options.forests.find((f) => f.profile === (contact?.profile ?? options.forests[0]?.profile));
+  const [kind, setKind] = useState<'SA' | 'AA'>(contact?.kind === 'AA' ? 'AA' : (prefill?.kind ?? 'SA'));
+  const [targetDn, setTargetDn] = useState(contact?.target?.dn ?? prefill?.targetDn ?? '');
   const [name, setName] = useState(contact?.displayName ?? '');
   const [sip, setSip] = useState(contact?.sipAddress ?? '');
   const [sipTouched, setSipTouched] = useState(editing);
   const [nameTouched, setNameTouched] = useState(editing);
-  const [phone, setPhone] = useState(contact?.phoneNumber ?? '');
-  const [phoneTouched, setPhoneTouched] = useState(editing);
+  // A fix's number counts as typed: the defaults below do not replace it with the first access number.
+  const [phone, setPhone] = useState(contact?.phoneNumber ?? prefill?.number ?? '');
+  const [phoneTouched, setPhoneTouched] = useState(editing || !!prefill?.number);
   const [pool, setPool] = useState(contact ? (contact.pool?.name ?? '') : (forest?.pools[0]?.fqdn ?? ''));
   const [ouDn, setOuDn] = useState(contact ? parentDn(contact.dn) : defaultOu(forest));
   const [route, setRoute] = useState<ContactRoute>('ldap');
@@ -86,6 +95,14 @@ export function ContactDialog({ options, contact, existing = [], onClose, onDone
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [targetDn, kind]);
 
+  // Another forest's account: its pools and OUs.
+  useEffect(() => {
+    if (editing || !forest) return;
+    if (!forest.pools.some((p) => p.fqdn === pool)) setPool(forest.pools[0]?.fqdn ?? '');
+    if (!forest.ous.some((o) => o.dn === ouDn)) setOuDn(defaultOu(forest));
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [forest?.forest]);
+
   const templates = (forest?.templates ?? []).filter((x) => x.kind === kind);
   const like = route === 'ldap' ? likeDn : '';
 
@@ -95,21 +112,21 @@ export function ContactDialog({ options, contact, existing = [], onClose, onDone
     if (editing || !like || !targetDn || !pool || !name || !isValidSipAddress(sip) || !isValidE164(phone)) return;
     let current = true;
     api
-      .call('contacts.shape', { profile: forestProfile, kind, targetDn, name, sipAddress: sip, phoneNumber: phone, poolFqdn: pool, likeDn: like })
+      .call('contacts.shape', { profile: actingAs, kind, targetDn, name, sipAddress: sip, phoneNumber: phone, poolFqdn: pool, likeDn: like })
       .then((preview) => current && setShape(preview))
       .catch((e: unknown) => current && setError(toApiError(e)));
     return () => {
       current = false;
     };
-  }, [api, editing, like, forestProfile, kind, targetDn, name, sip, phone, pool]);
+  }, [api, editing, like, actingAs, kind, targetDn, name, sip, phone, pool]);
 
   // The console's check of these values, asked again shortly after each change; an answer for older values is ignored.
   const checkInput = useMemo<ContactCheck | undefined>(() => {
-    if (!name.trim() || !isValidSipAddress(sip) || !isValidE164(phone)) return undefined;
+    if (!actingAs || !name.trim() || !isValidSipAddress(sip) || !isValidE164(phone)) return undefined;
     const values = { name, sipAddress: sip, phoneNumber: phone, route, ...(pool ? { poolFqdn: pool } : {}) };
-    if (editing) return { profile: contact.profile, dn: contact.dn, ...values };
-    return targetDn ? { profile: forestProfile, kind, targetDn, ...values, ...(ouDn ? { ouDn } : {}), ...(like ? { likeDn: like } : {}) } : undefined;
-  }, [editing, contact, forestProfile, kind, targetDn, name, sip, phone, pool, ouDn, route, like]);
+    if (editing) return { profile: actingAs, dn: contact.dn, ...values };
+    return targetDn ? { profile: actingAs, kind, targetDn, ...values, ...(ouDn ? { ouDn } : {}), ...(like ? { likeDn: like } : {}) } : undefined;
+  }, [editing, contact, actingAs, kind, targetDn, name, sip, phone, pool, ouDn, route, like]);
   const checkKey = JSON.stringify(checkInput ?? null);
   useEffect(() => {
     if (!checkInput) return;
@@ -141,7 +158,7 @@ export function ContactDialog({ options, contact, existing = [], onClose, onDone
     return refusal ? t(`refusals.titles.${refusal.code}`) : undefined;
   };
   // Nothing is written before the check of these very values has answered, so no warning goes unseen.
-  const canSubmit = !busy && !!name && !!sip && !!phone && !sipError && !phoneError && (!!checked || !!checkFailed) && !checked?.refusals.length && (editing || (!!targetDn && !!pool && !!ouDn && (!like || !!shape)));
+  const canSubmit = !busy && !!actingAs && acting.chosen?.capability.verdict !== 'no' && !!name && !!sip && !!phone && !sipError && !phoneError && (!!checked || !!checkFailed) && !checked?.refusals.length && (editing || (!!targetDn && !!pool && !!ouDn && (!like || !!shape)));
 
   const submit = async () => {
     setBusy(true);
@@ -149,14 +166,14 @@ export function ContactDialog({ options, contact, existing = [], onClose, onDone
     try {
       const result = editing
         ? await api.call('contacts.update', {
-            profile: contact.profile,
+            profile: actingAs,
             dn: contact.dn,
             expectedVersion: contact.version,
             loaded: { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber, poolFqdn: contact.pool?.name },
             changes: { name, sipAddress: sip, phoneNumber: phone, ...(pool !== (contact.pool?.name ?? '') ? { poolFqdn: pool } : {}) },
             route,
           })
-        : await api.call('contacts.create', { profile: forestProfile, kind, targetDn, name, sipAddress: sip, phoneNumber: phone, poolFqdn: pool, ouDn, route, ...(like ? { likeDn: like } : {}) });
+        : await api.call('contacts.create', { profile: actingAs, kind, targetDn, name, sipAddress: sip, phoneNumber: phone, poolFqdn: pool, ouDn, route, ...(like ? { likeDn: like } : {}) });
       onDone(result);
     } catch (e) {
       setError(toApiError(e));
@@ -171,17 +188,9 @@ export function ContactDialog({ options, contact, existing = [], onClose, onDone
       <DialogContent>
         <Stack spacing={2} sx={{ mt: 1 }}>
           <ContactError error={error ?? checkFailed} />
+          <ActingAccount acting={acting} testId="contact-acting" />
           {!editing && (
             <>
-              {options.forests.length > 1 && (
-                <TextField select label={t('form.forest')} value={forestProfile} onChange={(e) => setForestProfile(e.target.value)}>
-                  {options.forests.map((f) => (
-                    <MenuItem key={f.profile} value={f.profile}>
-                      {f.forest} ({f.profile})
-                    </MenuItem>
-                  ))}
-                </TextField>
-              )}
               <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
                 <Typography variant="body2">{t('form.type')}</Typography>
                 <RadioGroup
@@ -339,7 +348,7 @@ export function ContactDialog({ options, contact, existing = [], onClose, onDone
       </DialogActions>
       {newOuOpen && forest && (
         <NewOuDialog
-          profile={forest.profile}
+          profile={actingAs || forest.profile}
           parent={ous.find((o) => dnEquals(o.dn, ouDn)) ?? { dn: ouDn, path: ouDn }}
           onClose={() => setNewOuOpen(false)}
           onCreated={(ou) => {

@@ -25,12 +25,14 @@ import DeleteIcon from '@mui/icons-material/Delete';
 import DriveFileMoveIcon from '@mui/icons-material/DriveFileMove';
 import EditIcon from '@mui/icons-material/Edit';
 import RefreshIcon from '@mui/icons-material/Refresh';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ContactItem, ContactWriteResult } from '@shared/models/contacts';
 import type { ApiError } from '@shared/errors';
+import { readContactPrefill, type ContactPrefill } from '@shared/routes/fix-routes';
 import { toApiError, useApi, useCall, useEvent } from '../../api/api-context';
 import { useConnections } from '../../app/connections';
+import { ActingAccount, formatActor, sentenceGap, useActingAccount, type ActingAccountState } from '../../components/acting-account';
 import type { ScreenProps } from '../../app/screen-router';
 import { CodeBlock } from '../../components/code-block';
 import { ErrorAlert } from '../../components/error-alert';
@@ -43,10 +45,10 @@ import { MoveDialog } from './move-dialog';
 import { monospaceFont } from '../../app/theme';
 import { rdnValue } from '@shared/dn';
 
-type Dialogs = { kind: 'new' } | { kind: 'edit' | 'move' | 'delete' | 'raw'; contact: ContactItem } | undefined;
+type Dialogs = { kind: 'new'; prefill?: ContactPrefill } | { kind: 'edit' | 'move' | 'delete' | 'raw'; contact: ContactItem } | undefined;
 
 /** Every SA/AA contact grouped by dial plan and auto attendant, with create, edit, move and delete. */
-export function ContactsPage({ navigate }: ScreenProps) {
+export function ContactsPage({ navigate, params }: ScreenProps) {
   const { t } = useTranslation('contacts');
   const { connected } = useConnections();
   if (connected.length === 0) {
@@ -56,14 +58,27 @@ export function ContactsPage({ navigate }: ScreenProps) {
       </Page>
     );
   }
-  return <ContactsView connectedKey={connected.map((c) => c.profile).sort().join('|')} />;
+  return <ContactsView connectedKey={connected.map((c) => c.profile).sort().join('|')} prefill={readContactPrefill(params)} onPrefillDone={() => navigate('contacts')} />;
 }
 
-function ContactsView({ connectedKey }: { connectedKey: string }) {
-  const { t } = useTranslation('contacts');
+function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: string; prefill?: ContactPrefill; onPrefillDone: () => void }) {
+  const { t, i18n } = useTranslation('contacts');
   const list = useCall('contacts.list', { refresh: false }, connectedKey);
   const options = useCall('contacts.options', {}, connectedKey);
   const [dialog, setDialog] = useState<Dialogs>();
+  // Who the page writes as: an account of a Lync forest (contacts live there [S27]); each dialog starts with it.
+  const lyncForests = options.data?.forests.map((f) => f.forest);
+  const acting = useActingAccount('contacts.write', lyncForests?.length ? { forests: lyncForests } : {});
+  // A "Fix…" from the topology or the checklist opens the new-contact dialog filled in (shared/routes/fix-routes.ts).
+  const prefillKey = prefill ? JSON.stringify(prefill) : '';
+  useEffect(() => {
+    if (prefill) setDialog({ kind: 'new', prefill });
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [prefillKey]);
+  const closeDialog = () => {
+    setDialog(undefined);
+    if (prefill) onPrefillDone();
+  };
   const [result, setResult] = useState<{ text: string; warnings: string[]; command?: string }>();
   const warningText = useWarningText();
   useEvent('topology.changed', () => {
@@ -73,8 +88,8 @@ function ContactsView({ connectedKey }: { connectedKey: string }) {
 
   const groups = useMemo(() => groupContacts(list.data ?? [], (key, o) => String(t(key, o ?? {}))), [list.data, t]);
   const done = (message: string) => (r: ContactWriteResult) => {
-    setDialog(undefined);
-    setResult({ text: t(message, { route: t(`result.routes.${r.route}`) }), warnings: r.warnings.map(warningText), command: r.command });
+    closeDialog();
+    setResult({ text: `${t(message, { route: t(`result.routes.${r.route}`) })}${sentenceGap(i18n.language)}${t('result.as', { actor: formatActor(r.actor, t) })}`, warnings: r.warnings.map(warningText), command: r.command });
     void list.reload();
   };
   const noLync = options.data && options.data.forests.length === 0;
@@ -101,6 +116,7 @@ function ContactsView({ connectedKey }: { connectedKey: string }) {
         {(list.loading || options.loading) && <LinearProgress />}
         <ErrorAlert error={list.error ?? options.error} />
         {noLync && <Alert severity="info">{t('noLyncForest')}</Alert>}
+        {options.data && !noLync && <ContactsActing acting={acting} />}
         {result && (
           <Alert severity={result.warnings.length ? 'warning' : 'success'} onClose={() => setResult(undefined)} data-testid="contact-result">
             <Box>{result.text}</Box>
@@ -183,14 +199,21 @@ function ContactsView({ connectedKey }: { connectedKey: string }) {
           </Paper>
         ))}
       </Stack>
-      {dialog?.kind === 'new' && options.data && <ContactDialog options={options.data} existing={list.data ?? []} onClose={() => setDialog(undefined)} onDone={done('result.created')} />}
-      {dialog?.kind === 'edit' && options.data && <ContactDialog options={options.data} existing={list.data ?? []} contact={dialog.contact} onClose={() => setDialog(undefined)} onDone={done('result.updated')} />}
-      {dialog?.kind === 'move' && options.data && <MoveDialog contact={dialog.contact} options={options.data} onClose={() => setDialog(undefined)} onDone={done('result.moved')} />}
-      {dialog?.kind === 'delete' && <DeleteDialog contact={dialog.contact} onClose={() => setDialog(undefined)} onDone={done('result.deleted')} />}
+      {dialog?.kind === 'new' && options.data && <ContactDialog options={options.data} prefill={dialog.prefill} {...actingProp(acting)} existing={list.data ?? []} onClose={closeDialog} onDone={done('result.created')} />}
+      {dialog?.kind === 'edit' && options.data && <ContactDialog options={options.data} existing={list.data ?? []} contact={dialog.contact} {...actingProp(acting)} onClose={() => setDialog(undefined)} onDone={done('result.updated')} />}
+      {dialog?.kind === 'move' && options.data && <MoveDialog contact={dialog.contact} options={options.data} {...actingProp(acting)} onClose={() => setDialog(undefined)} onDone={done('result.moved')} />}
+      {dialog?.kind === 'delete' && <DeleteDialog contact={dialog.contact} {...actingProp(acting)} onClose={() => setDialog(undefined)} onDone={done('result.deleted')} />}
       {dialog?.kind === 'raw' && <RawDialog contact={dialog.contact} onClose={() => setDialog(undefined)} />}
     </Page>
   );
 }
+
+/** The page's acting account; the dialogs start with it (and may pick another of the contact's forest). */
+function ContactsActing({ acting }: { acting: ActingAccountState }) {
+  return <ActingAccount acting={acting} testId="contacts-acting" />;
+}
+
+const actingProp = (acting: ActingAccountState) => (acting.profile ? { actingProfile: acting.profile } : {});
 
 function RowAction({ label, icon, onClick, testId }: { label: string; icon: React.ReactNode; onClick: () => void; testId: string }) {
   return (
@@ -202,13 +225,16 @@ function RowAction({ label, icon, onClick, testId }: { label: string; icon: Reac
   );
 }
 
-function DeleteDialog({ contact, onClose, onDone }: { contact: ContactItem; onClose: () => void; onDone: (r: ContactWriteResult) => void }) {
+function DeleteDialog({ contact, actingProfile, onClose, onDone }: { contact: ContactItem; actingProfile?: string; onClose: () => void; onDone: (r: ContactWriteResult) => void }) {
   const { t } = useTranslation('contacts');
   const api = useApi();
   const [error, setError] = useState<ApiError>();
+  // Deleted by an account of the contact's forest, chosen here [S27].
+  const acting = useActingAccount('contacts.write', { forests: [contact.forest], ...(actingProfile ? { preferred: actingProfile } : {}) });
   const remove = async () => {
+    if (!acting.profile) return;
     try {
-      onDone(await api.call('contacts.delete', { profile: contact.profile, dn: contact.dn, expectedVersion: contact.version, loaded: { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber }, route: 'ldap' }));
+      onDone(await api.call('contacts.delete', { profile: acting.profile, dn: contact.dn, expectedVersion: contact.version, loaded: { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber }, route: 'ldap' }));
     } catch (e) {
       setError(toApiError(e));
     }
@@ -217,12 +243,15 @@ function DeleteDialog({ contact, onClose, onDone }: { contact: ContactItem; onCl
     <Dialog open onClose={onClose} data-testid="delete-dialog">
       <DialogTitle>{t('delete.title', { name: contact.displayName })}</DialogTitle>
       <DialogContent>
-        <ContactError error={error} testId="delete-error" />
-        <Typography>{t('delete.body', { number: contact.phoneNumber })}</Typography>
+        <Stack spacing={2} sx={{ mt: 1 }}>
+          <ActingAccount acting={acting} testId="delete-acting" />
+          <ContactError error={error} testId="delete-error" />
+          <Typography>{t('delete.body', { number: contact.phoneNumber })}</Typography>
+        </Stack>
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('common:actions.cancel')}</Button>
-        <Button color="error" variant="contained" onClick={() => void remove()} data-testid="delete-submit">
+        <Button color="error" variant="contained" disabled={!acting.profile} onClick={() => void remove()} data-testid="delete-submit">
           {t('delete.submit')}
         </Button>
       </DialogActions>

@@ -4,15 +4,18 @@ import { useTranslation } from 'react-i18next';
 import type { ContactItem, ContactOptions, ContactWriteResult } from '@shared/models/contacts';
 import type { ApiError } from '@shared/errors';
 import { toApiError, useApi } from '../../api/api-context';
+import { ActingAccount, useActingAccount } from '../../components/acting-account';
 import { ContactError } from './contact-error';
 import { PoolSelect } from './pool-select';
 import { dnEquals, parentDn } from '@shared/dn';
 
 /** Moves a contact to another pool (LDAP or Move-CsExUmContact) and/or another OU (LDAP). */
-export function MoveDialog({ contact, options, onClose, onDone }: { contact: ContactItem; options: ContactOptions; onClose: () => void; onDone: (r: ContactWriteResult) => void }) {
+export function MoveDialog({ contact, options, actingProfile, onClose, onDone }: { contact: ContactItem; options: ContactOptions; actingProfile?: string; onClose: () => void; onDone: (r: ContactWriteResult) => void }) {
   const { t } = useTranslation('contacts');
   const api = useApi();
   const forest = options.forests.find((f) => f.profile === contact.profile);
+  // Moved by an account of the contact's forest, chosen here [S27].
+  const acting = useActingAccount('contacts.write', { forests: [contact.forest], ...(actingProfile ? { preferred: actingProfile } : {}) });
   const currentOu = parentDn(contact.dn);
   const [ouDn, setOuDn] = useState(currentOu);
   const [pool, setPool] = useState(contact.pool?.name ?? '');
@@ -21,7 +24,7 @@ export function MoveDialog({ contact, options, onClose, onDone }: { contact: Con
     try {
       onDone(
         await api.call('contacts.move', {
-          profile: contact.profile,
+          profile: acting.profile ?? contact.profile,
           dn: contact.dn,
           expectedVersion: contact.version,
           loaded: { poolFqdn: contact.pool?.name, ou: contact.ou },
@@ -39,6 +42,7 @@ export function MoveDialog({ contact, options, onClose, onDone }: { contact: Con
       <DialogTitle>{t('move.title', { name: contact.displayName })}</DialogTitle>
       <DialogContent>
         <Stack spacing={2} sx={{ mt: 1 }}>
+          <ActingAccount acting={acting} testId="move-acting" />
           <ContactError error={error} testId="move-error" />
           <PoolSelect pools={forest?.pools ?? []} value={pool} current={contact.pool?.name} onChange={setPool} label={t('move.pool')} testId="move-pool" />
           <Autocomplete
@@ -54,7 +58,7 @@ export function MoveDialog({ contact, options, onClose, onDone }: { contact: Con
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('common:actions.cancel')}</Button>
-        <Button variant="contained" disabled={ouDn === currentOu && pool === contact.pool?.name} onClick={() => void move()} data-testid="move-submit">
+        <Button variant="contained" disabled={!acting.profile || (ouDn === currentOu && pool === contact.pool?.name)} onClick={() => void move()} data-testid="move-submit">
           {t('move.submit')}
         </Button>
       </DialogActions>

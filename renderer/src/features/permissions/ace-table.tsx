@@ -21,7 +21,8 @@ export function AceTable({ aces, highlight, tone = 'success', testId, dense = tr
     <Table size={dense ? 'small' : 'medium'} stickyHeader data-testid={testId}>
       <TableHead>
         <TableRow>
-          <TableCell>{t('ace.kind')}</TableCell>
+          {/* Allow/Deny and its header stay on one line: in Chinese a narrow column broke 允許 into one character per line. */}
+          <TableCell sx={{ whiteSpace: 'nowrap' }}>{t('ace.kind')}</TableCell>
           <TableCell>{t('ace.trustee')}</TableCell>
           <TableCell>{t('ace.rights')}</TableCell>
           <TableCell>{t('ace.object')}</TableCell>
@@ -38,7 +39,7 @@ export function AceTable({ aces, highlight, tone = 'success', testId, dense = tr
                 data-marked={marked ? 'true' : undefined}
                 sx={{ bgcolor: marked ? `${tone}.light` : undefined, '& td': { color: ace.inherited ? 'text.secondary' : undefined, ...(marked ? { color: `${tone}.contrastText` } : {}) } }}
               >
-                <TableCell>
+                <TableCell sx={{ whiteSpace: 'nowrap' }}>
                   {t(`ace.kinds.${ace.kind}`)}
                   {ace.inherited && <Chip size="small" variant="outlined" label={t('ace.inherited')} sx={{ ml: 0.5, height: 18 }} />}
                 </TableCell>

@@ -1,9 +1,10 @@
 import { Alert, Box, Button, Checkbox, Chip, Divider, FormControlLabel, FormGroup, LinearProgress, Radio, RadioGroup, Stack, Tooltip, Typography } from '@mui/material';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ouObjectTypeSchema, type OuNode, type OuObjectTypeName, type PermissionPreview, type PermissionWriteResult } from '@shared/models/permissions';
 import type { ApiError } from '@shared/errors';
 import { toApiError, useApi, useCall } from '../../api/api-context';
+import { formatActor, sentenceGap } from '../../components/acting-account';
 import { CodeBlock } from '../../components/code-block';
 import { ErrorAlert } from '../../components/error-alert';
 import { AceTable } from './ace-table';
@@ -13,16 +14,21 @@ import { monospaceFont } from '../../app/theme';
 
 const allTypes = ouObjectTypeSchema.options;
 
-/** One OU: what is granted per object type, a preview of a grant or revoke beside the DACL, apply, history. */
-export function OuPermissionsPanel({ profile, ou, onChanged }: { profile: string; ou: OuNode; onChanged: () => void }) {
-  const { t } = useTranslation('permissions');
+/**
+ * One OU: what is granted per object type, whether the acting account may change it at all, a
+ * preview of a grant or revoke beside the DACL, apply, history. With `initialTypes` (a fix) the
+ * types are ticked, and with `autoPreview` the grant preview opens at once.
+ */
+export function OuPermissionsPanel({ profile, ou, onChanged, initialTypes = [], autoPreview = false }: { profile: string; ou: OuNode; onChanged: () => void; initialTypes?: OuObjectTypeName[]; autoPreview?: boolean }) {
+  const { t, i18n } = useTranslation('permissions');
   const api = useApi();
   const test = useCall('permissions.test', { profile, ou: ou.dn, types: [...allTypes] }, ou.dn);
-  const [types, setTypes] = useState<OuObjectTypeName[]>([]);
+  const [types, setTypes] = useState<OuObjectTypeName[]>(initialTypes);
   const [route, setRoute] = useState<'ldap' | 'powershell'>('ldap');
   const [preview, setPreview] = useState<PermissionPreview>();
   const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<ApiError>();
+  // Each error is shown next to the button that caused it: the preview buttons, or Apply.
+  const [error, setError] = useState<{ at: 'preview' | 'apply'; error: ApiError }>();
   const [done, setDone] = useState<PermissionWriteResult & { action: 'grant' | 'revoke' }>();
   // Blocked-inheritance OUs below that the admin chose to grant in the same step.
   const [children, setChildren] = useState<Set<string>>(new Set());
@@ -32,26 +38,26 @@ export function OuPermissionsPanel({ profile, ou, onChanged }: { profile: string
     setPreview(undefined);
     setTypes((current) => (current.includes(type) ? current.filter((t) => t !== type) : allTypes.filter((t) => t === type || current.includes(t))));
   };
-  const run = async <T,>(work: () => Promise<T>): Promise<T | undefined> => {
+  const run = async <T,>(at: 'preview' | 'apply', work: () => Promise<T>): Promise<T | undefined> => {
     setBusy(true);
     setError(undefined);
     try {
       return await work();
     } catch (e) {
-      setError(toApiError(e));
+      setError({ at, error: toApiError(e) });
       return undefined;
     } finally {
       setBusy(false);
     }
   };
   const showPreview = (action: 'grant' | 'revoke') =>
-    run(async () => {
+    run('preview', async () => {
       setDone(undefined);
       setChildren(new Set());
       setPreview(await api.call('permissions.preview', { profile, ou: ou.dn, types, action }));
     });
   const apply = () =>
-    run(async () => {
+    run('apply', async () => {
       if (!preview) return;
       const included = preview.action === 'grant' ? preview.blockedChildren.filter((c) => children.has(c.ou.dn)).map((c) => c.ou.dn) : [];
       const result =
@@ -64,6 +70,15 @@ export function OuPermissionsPanel({ profile, ou, onChanged }: { profile: string
       setHistoryKey((k) => k + 1);
       onChanged();
     });
+  const previewed = useRef(false);
+  useEffect(() => {
+    // A fix asked for this grant: show its preview once, as if the admin had clicked Preview grant.
+    if (autoPreview && !previewed.current && types.length > 0) {
+      previewed.current = true;
+      void showPreview('grant');
+    }
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [autoPreview]);
   const changedKeys = useMemo(() => new Set([...(preview?.changes ?? []), ...(preview?.rewrites.map((r) => r.from) ?? [])].map((c) => c.key)), [preview]);
   const toggleChild = (dn: string) => setChildren((current) => {
     const next = new Set(current);
@@ -95,6 +110,11 @@ export function OuPermissionsPanel({ profile, ou, onChanged }: { profile: string
         </Alert>
       ))}
       {test.data && <BlockedChildrenNotice items={test.data.blockedChildren} />}
+      {test.data && !test.data.writable && (
+        <Alert severity="error" data-testid="ou-not-writable">
+          {t('notWritable')}
+        </Alert>
+      )}
 
       <Box>
         <Typography variant="subtitle2" gutterBottom>
@@ -129,21 +149,13 @@ export function OuPermissionsPanel({ profile, ou, onChanged }: { profile: string
         </Button>
       </Stack>
       {busy && <LinearProgress />}
-      <ErrorAlert
-        error={error}
-        action={
-          // The OU's DACL changed since the preview: nothing was written; show it as it is now.
-          error?.code === 'CONFLICT' && preview ? (
-            <Button color="inherit" size="small" onClick={() => void showPreview(preview.action)} data-testid="preview-again">
-              {t('actions.previewAgain')}
-            </Button>
-          ) : undefined
-        }
-      />
+      {error?.at === 'preview' && <ErrorAlert error={error.error} />}
       {done && (
         <Alert severity="success" data-testid="permissions-done" onClose={() => setDone(undefined)}>
           {done.changed.length > 0 ? t(`done.${done.action}`, { count: done.changed.length, route: t(`route.${done.route}`) }) : childEntries === 0 ? t('done.nothing') : ''}
-          {childEntries > 0 && ` ${t('done.children', { count: done.children!.length, entries: childEntries })}`}
+          {childEntries > 0 && `${sentenceGap(i18n.language)}${t('done.children', { count: done.children!.length, entries: childEntries })}`}
+          {sentenceGap(i18n.language)}
+          {t('done.as', { actor: formatActor(done.actor, t) })}
         </Alert>
       )}
 
@@ -195,8 +207,26 @@ export function OuPermissionsPanel({ profile, ou, onChanged }: { profile: string
             <FormControlLabel value="ldap" control={<Radio />} label={t('route.ldap')} data-testid="route-ldap" />
             <FormControlLabel value="powershell" control={<Radio />} label={t('route.powershell')} data-testid="route-powershell" />
           </RadioGroup>
+          {!preview.writable && (
+            <Alert severity="error" data-testid="preview-not-writable">
+              {t('notWritable')}
+            </Alert>
+          )}
+          {error?.at === 'apply' && (
+            <ErrorAlert
+              error={error.error}
+              action={
+                // The OU's DACL changed since the preview: nothing was written; show it as it is now.
+                error.error.code === 'CONFLICT' ? (
+                  <Button color="inherit" size="small" onClick={() => void showPreview(preview.action)} data-testid="preview-again">
+                    {t('actions.previewAgain')}
+                  </Button>
+                ) : undefined
+              }
+            />
+          )}
           <Stack direction="row" spacing={1}>
-            <Button variant="contained" color={preview.action === 'revoke' ? 'error' : 'primary'} disabled={busy || entriesToWrite === 0} onClick={() => void apply()} data-testid="permissions-apply">
+            <Button variant="contained" color={preview.action === 'revoke' ? 'error' : 'primary'} disabled={busy || entriesToWrite === 0 || !preview.writable} onClick={() => void apply()} data-testid="permissions-apply">
               {chosenChildren.length > 0 ? t('actions.apply.grantWithChildren', { count: entriesToWrite, ous: chosenChildren.length + 1 }) : t(`actions.apply.${preview.action}`, { count: entriesToWrite })}
             </Button>
             <Button onClick={() => setPreview(undefined)}>{t('common:actions.cancel')}</Button>
@@ -205,11 +235,10 @@ export function OuPermissionsPanel({ profile, ou, onChanged }: { profile: string
       )}
 
       <Divider />
-      <PermissionHistory key={historyKey} ou={ou.dn} onRestored={() => {
+      <PermissionHistory key={historyKey} ou={ou.dn} profile={profile} onRestored={() => {
           setPreview(undefined);
           setDone(undefined);
           void test.reload();
-          setHistoryKey((k) => k + 1);
           onChanged();
         }} />
     </Stack>

@@ -1,26 +1,32 @@
-import { Box, Button, FormControl, InputLabel, LinearProgress, MenuItem, Paper, Select, Stack, Typography } from '@mui/material';
+import { Box, Button, LinearProgress, Paper, Stack, Typography } from '@mui/material';
 import RadarIcon from '@mui/icons-material/Radar';
 import RefreshIcon from '@mui/icons-material/Refresh';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ouObjectTypeSchema, type PermissionScan } from '@shared/models/permissions';
+import { ouObjectTypeSchema, type OuObjectTypeName, type PermissionScan } from '@shared/models/permissions';
+import { readGrantPrefill } from '@shared/routes/fix-routes';
 import type { ApiError } from '@shared/errors';
 import { toApiError, useApi, useCall } from '../../api/api-context';
 import { useConnections } from '../../app/connections';
 import type { ScreenProps } from '../../app/screen-router';
+import { ActingAccount, useActingAccount } from '../../components/acting-account';
 import { ErrorAlert } from '../../components/error-alert';
 import { NotConnected } from '../../components/not-connected';
 import { Page } from '../../components/page';
 import { OuPermissionsPanel } from './ou-permissions-panel';
 import { OuTree } from './ou-tree';
 
-/** Grant-, Test- and Revoke-CsOUPermission through a GUI: pick an OU, see exactly what changes, apply, undo. */
+/**
+ * Grant-, Test- and Revoke-CsOUPermission through a GUI: pick the account to act as (its forest's
+ * OUs are shown), an OU, see exactly what changes, apply, undo. A "Fix…" opens it on an OU with
+ * the object types ticked and the grant previewed (#/permissions?forest=…&ou=…&types=…&action=grant).
+ */
 export function PermissionsPage({ navigate, params }: ScreenProps) {
   const { t } = useTranslation('permissions');
   const { connected } = useConnections();
-  const [chosen, setChosen] = useState<string>();
-  const profile = connected.find((c) => c.profile === (chosen ?? params.get('profile')))?.profile ?? connected[0]?.profile;
-  if (!profile) {
+  const prefill = readGrantPrefill(params);
+  const acting = useActingAccount('permissions.write', { ...(prefill?.forest ? { preferForest: prefill.forest } : {}), ...(params.get('profile') ? { preferred: params.get('profile')! } : {}) });
+  if (connected.length === 0) {
     return (
       <Page title={t('title')} testId="page-permissions">
         <NotConnected onOpenSettings={() => navigate('settings')} />
@@ -28,30 +34,22 @@ export function PermissionsPage({ navigate, params }: ScreenProps) {
     );
   }
   return (
-    <Page
-      title={t('title')}
-      testId="page-permissions"
-      actions={
-        connected.length > 1 && (
-          <FormControl size="small" sx={{ minWidth: 220 }}>
-            <InputLabel id="permissions-profile">{t('profile')}</InputLabel>
-            <Select labelId="permissions-profile" label={t('profile')} value={profile} onChange={(e) => setChosen(e.target.value)} data-testid="permissions-profile">
-              {connected.map((c) => (
-                <MenuItem key={c.profile} value={c.profile}>
-                  {c.forest ? `${c.forest} (${c.profile})` : c.profile}
-                </MenuItem>
-              ))}
-            </Select>
-          </FormControl>
-        )
-      }
-    >
-      <PermissionsView key={profile} profile={profile} initialOu={params.get('ou') ?? undefined} />
+    <Page title={t('title')} testId="page-permissions">
+      <ActingAccount acting={acting} sx={{ mb: 2 }} />
+      {acting.profile && (
+        <PermissionsView
+          key={acting.profile}
+          profile={acting.profile}
+          initialOu={prefill?.ou}
+          initialTypes={prefill?.types}
+          autoPreview={prefill?.action === 'grant'}
+        />
+      )}
     </Page>
   );
 }
 
-function PermissionsView({ profile, initialOu }: { profile: string; initialOu?: string }) {
+function PermissionsView({ profile, initialOu, initialTypes, autoPreview }: { profile: string; initialOu?: string; initialTypes?: OuObjectTypeName[]; autoPreview?: boolean }) {
   const { t } = useTranslation('permissions');
   const api = useApi();
   const ous = useCall('permissions.ous', { profile }, profile);
@@ -108,7 +106,13 @@ function PermissionsView({ profile, initialOu }: { profile: string; initialOu?: 
         </Paper>
         <Paper variant="outlined" sx={{ flex: 8, p: 2, minWidth: 0, overflow: 'auto' }}>
           {ou ? (
-            <OuPermissionsPanel key={ou.dn} profile={profile} ou={ou} onChanged={() => scan.result && void runScan()} />
+            <OuPermissionsPanel
+              key={ou.dn}
+              profile={profile}
+              ou={ou}
+              onChanged={() => scan.result && void runScan()}
+              {...(ou.dn.toLowerCase() === initialOu?.toLowerCase() && initialTypes?.length ? { initialTypes, autoPreview: !!autoPreview } : {})}
+            />
           ) : (
             <Typography color="text.secondary" data-testid="permissions-pick-ou">
               {t('pickOu')}

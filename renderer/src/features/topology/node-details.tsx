@@ -15,7 +15,7 @@ import { domainOfDn, rdnValue } from '@shared/dn';
 type Row = [label: string, value: ReactNode];
 
 /** The selected object: friendly properties, every raw attribute, and its findings. */
-export function NodeDetails({ node, topology }: { node: TreeNode | undefined; topology: Topology }) {
+export function NodeDetails({ node, topology, navigate }: { node: TreeNode | undefined; topology: Topology; navigate: (path: string, params?: Record<string, string>) => void }) {
   const { t } = useTranslation('topology');
   const [tab, setTab] = useState(0);
   if (!node) {
@@ -55,7 +55,7 @@ export function NodeDetails({ node, topology }: { node: TreeNode | undefined; to
         </Box>
       )}
       {tab === 1 && node.dn && <RawAttributes profile={node.profile} dn={node.dn} />}
-      {tab === 2 && (node.findings.length === 0 ? <Typography color="text.secondary">{t('details.noFindings')}</Typography> : node.findings.map((f) => <FindingCard key={f.id} finding={f} />))}
+      {tab === 2 && (node.findings.length === 0 ? <Typography color="text.secondary">{t('details.noFindings')}</Typography> : node.findings.map((f) => <FindingCard key={f.id} finding={f} navigate={navigate} />))}
     </Stack>
   );
 }

@@ -22,7 +22,7 @@ import { buildTree, filterTree, findingsBelow, locate, type TreeNode } from './t
 export function TopologyPage({ navigate }: ScreenProps) {
   const { connected } = useConnections();
   if (connected.length === 0) return <NotConnectedPage onOpenSettings={() => navigate('settings')} />;
-  return <TopologyView connectedKey={connected.map((c) => c.profile).sort().join('|')} />;
+  return <TopologyView connectedKey={connected.map((c) => c.profile).sort().join('|')} navigate={navigate} />;
 }
 
 function NotConnectedPage({ onOpenSettings }: { onOpenSettings: () => void }) {
@@ -34,7 +34,7 @@ function NotConnectedPage({ onOpenSettings }: { onOpenSettings: () => void }) {
   );
 }
 
-function TopologyView({ connectedKey }: { connectedKey: string }) {
+function TopologyView({ connectedKey, navigate }: { connectedKey: string; navigate: ScreenProps['navigate'] }) {
   const { t, i18n } = useTranslation('topology');
   const [refreshing, setRefreshing] = useState(false);
   const topology = useCall('topology.get', { refresh: false }, connectedKey);
@@ -110,7 +110,7 @@ function TopologyView({ connectedKey }: { connectedKey: string }) {
             <AccordionDetails sx={{ maxHeight: 260, overflow: 'auto' }}>
               <Stack spacing={1}>
                 {data.findings.map((f) => (
-                  <FindingCard key={f.id} finding={f} onShow={() => showInTree(f.subject.dn)} />
+                  <FindingCard key={f.id} finding={f} onShow={() => showInTree(f.subject.dn)} navigate={navigate} />
                 ))}
               </Stack>
             </AccordionDetails>
@@ -141,7 +141,7 @@ function TopologyView({ connectedKey }: { connectedKey: string }) {
             </Box>
           </Paper>
           <Paper variant="outlined" sx={{ flex: 6, p: 2, minWidth: 0, overflow: 'auto' }}>
-            {data && <NodeDetails key={selectedId ?? ''} node={selected} topology={data} />}
+            {data && <NodeDetails key={selectedId ?? ''} node={selected} topology={data} navigate={navigate} />}
           </Paper>
         </Stack>
         {data && (
