@@ -42,6 +42,48 @@ test('the console evaluates axe without a weaker CSP: an injected script is stil
   expect(Array.isArray(await seriousViolations(page))).toBe(true);
 });
 
+test('keyboard: a skip link, the current screen and the selected tree item marked, a visible focus ring', async ({ page }) => {
+  test.setTimeout(120_000);
+  await openConsole(page);
+  await connectProfile(page, 'lab');
+  await expect(page.getByTestId('nav-settings')).toHaveAttribute('aria-current', 'page');
+  await expect(page.getByTestId('nav-topology')).not.toHaveAttribute('aria-current', /.*/);
+
+  // The first Tab reaches the skip link, shown while focused; Enter moves focus to the screen.
+  await page.reload();
+  await expect(page.getByTestId('app-ready')).toBeVisible();
+  await page.keyboard.press('Tab');
+  const skip = page.getByTestId('skip-link');
+  await expect(skip).toBeFocused();
+  await expect(skip).toBeInViewport();
+  await screenshot(page, 'a11y-skip-link');
+  await page.keyboard.press('Enter');
+  await expect(page.locator('#main-content')).toBeFocused();
+  await expect(skip).not.toBeInViewport();
+
+  // Keyboard focus is drawn as a 2 px ring, not only a faint background.
+  await page.keyboard.press('Tab');
+  await expect
+    .poll(() =>
+      page.evaluate(() => {
+        const style = getComputedStyle(document.activeElement!);
+        return `${style.outlineStyle} ${style.outlineWidth}`;
+      }),
+    )
+    .toBe('solid 2px');
+  await screenshot(page, 'a11y-focus-ring');
+
+  await goTo(page, 'topology');
+  const tree = page.getByTestId('topology-tree');
+  await tree.getByTestId('node-dialPlan-Redmond').locator('.MuiTreeItem-content').first().click({ timeout: 45_000 });
+  await expect(tree.getByTestId('node-dialPlan-Redmond')).toHaveAttribute('aria-selected', 'true');
+  await expect(tree.getByTestId('node-dialPlan-Tokyo')).toHaveAttribute('aria-selected', 'false');
+  await page.keyboard.press('ArrowDown');
+  await expect(tree.getByTestId('node-dialPlan-Taipei')).toBeFocused();
+  await screenshot(page, 'a11y-tree-focus');
+  await disconnectAll(page);
+});
+
 for (const language of languages) {
   test(`no serious accessibility violation on any screen (${language})`, async ({ page }) => {
     // The first topology and contact reads start the lab's PowerShell sessions, slow on a busy machine.
@@ -95,7 +137,7 @@ for (const language of languages) {
     await expect(page.getByTestId('checklist-summary')).toBeVisible({ timeout: 45_000 });
     await scan(page, found, 'checklist');
     await page.getByTestId('tab-gateways').click();
-    await expect(page.getByTestId('gateways-counts')).toBeVisible({ timeout: 45_000 });
+    await expect(page.getByTestId('gateways-counts')).toBeVisible({ timeout: 90_000 });
     await scan(page, found, 'checklist, gateway setup');
 
     await goTo(page, 'powershell');

@@ -4,7 +4,6 @@ import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useLayoutEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ConnectionState, ConnectionStatus } from '@shared/models/connection';
-import { VisuallyHidden } from '../components/visually-hidden';
 import { useConnections } from './connections';
 
 const colors: Record<ConnectionStatus, 'success' | 'warning' | 'error' | 'disabled'> = {
@@ -55,18 +54,15 @@ export function ConnectionIndicator({ onOpenSettings }: { onOpenSettings: () => 
     shown.map((s) => {
       // Several profiles may reach the same forest (one per account), so both are shown; the
       // status is the dot's colour, spelled out when it is not "connected" and, for screen
-      // readers, always (after the visible text, so the name starts with what is seen).
+      // readers, always: the name is the visible text and then the status, so that speech input
+      // ("click contoso.test lab") finds it.
       const chip = (
         <Chip
           key={s.profile}
           size="small"
           icon={dot(s.status)}
-          label={
-            <>
-              {label(s)}
-              {s.status === 'connected' && <VisuallyHidden>{t('connection.statusSuffix', { status: t('connection.status.connected') })}</VisuallyHidden>}
-            </>
-          }
+          label={label(s)}
+          aria-label={s.status === 'connected' ? `${label(s)}${t('connection.statusSuffix', { status: t('connection.status.connected') })}` : label(s)}
           {...(interactive ? { 'data-testid': `connection-${s.profile}`, 'data-status': s.status, onClick: () => open(s) } : { tabIndex: -1 })}
           sx={{ bgcolor: 'background.paper', flexShrink: 0 }}
         />
