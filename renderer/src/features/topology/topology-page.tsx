@@ -96,7 +96,9 @@ function TopologyView({ connectedKey }: { connectedKey: string }) {
           </Alert>
         ))}
         {data && (
-          <Accordion defaultExpanded disableGutters variant="outlined" data-testid="findings-panel">
+          // Collapsed at first (the counts are in its summary) so the tree is what the screen opens on;
+          // open, it grows the page instead of scrolling inside it.
+          <Accordion disableGutters variant="outlined" data-testid="findings-panel">
             <AccordionSummary expandIcon={<ExpandMoreIcon />}>
               <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
                 <Typography variant="subtitle1">{t('findings.title')}</Typography>
@@ -107,7 +109,7 @@ function TopologyView({ connectedKey }: { connectedKey: string }) {
                 </Typography>
               </Stack>
             </AccordionSummary>
-            <AccordionDetails sx={{ maxHeight: 260, overflow: 'auto' }}>
+            <AccordionDetails>
               <Stack spacing={1}>
                 {data.findings.map((f) => (
                   <FindingCard key={f.id} finding={f} onShow={() => showInTree(f.subject.dn)} />
