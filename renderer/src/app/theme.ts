@@ -49,12 +49,13 @@ export function buildTheme(mode: 'light' | 'dark', language: Language = 'en', pr
         styleOverrides: {
           // A focus ring that can be seen, on everything reached by the keyboard (MUI's own is a
           // faint background change): buttons, chips, links, list and menu items, tabs, tree items.
-          '.Mui-focusVisible, a:focus-visible, .MuiTreeItem-root:focus-visible > .MuiTreeItem-content, .MuiTab-root:focus-visible': {
+          // (`:root` outweighs the components' own `outline: 0`, which emotion inserts later.)
+          ':root .Mui-focusVisible, :root a:focus-visible, :root .MuiTreeItem-root:focus-visible > .MuiTreeItem-content, :root .MuiTab-root:focus-visible': {
             outline: `2px solid ${focusRing}`,
             outlineOffset: '2px',
           },
           // On the coloured app bar the ring takes the bar's text colour.
-          '.MuiAppBar-root .Mui-focusVisible, .MuiAppBar-root :focus-visible': { outline: '2px solid currentColor', outlineOffset: '2px' },
+          ':root .MuiAppBar-root .Mui-focusVisible, :root .MuiAppBar-root :focus-visible': { outline: '2px solid currentColor', outlineOffset: '2px' },
           // Short labels are not broken inside a word, nor Chinese between characters (a column
           // header or a button set one character a line).
           'th, .MuiButton-root, .MuiTab-root, .MuiChip-label, .MuiToggleButton-root, .MuiDataGrid-columnHeaderTitle': { wordBreak: 'keep-all' },
@@ -62,7 +63,7 @@ export function buildTheme(mode: 'light' | 'dark', language: Language = 'en', pr
           // An accordion's title keeps its width beside the summary text that follows it.
           '.MuiAccordionSummary-content > .MuiTypography-subtitle1:first-of-type': { flexShrink: 0 },
           // Menu and list items fill their box: the ring goes inside, where nothing clips it.
-          '.MuiMenuItem-root.Mui-focusVisible, .MuiListItemButton-root.Mui-focusVisible, .MuiTreeItem-root:focus-visible > .MuiTreeItem-content': { outlineOffset: '-2px' },
+          ':root .MuiMenuItem-root.Mui-focusVisible, :root .MuiListItemButton-root.Mui-focusVisible, :root .MuiTreeItem-root:focus-visible > .MuiTreeItem-content': { outlineOffset: '-2px' },
         },
       },
     },
