@@ -13,7 +13,8 @@ test.describe('the console frame', () => {
     await setLanguage(page, 'zh-TW');
     await expect(page.getByTestId('nav-topology')).toHaveText('拓撲');
     await expect(page.getByTestId('app-title')).toHaveText('整合通訊整合主控台');
-    await expect(page.getByTestId('connection-lab')).toHaveAttribute('aria-label', 'lab：已連線');
+    // The chip's name starts with what it shows (for speech input); the status follows for screen readers.
+    await expect(page.getByTestId('connection-lab')).toHaveAccessibleName('contoso.test · lab，已連線');
     // On a zh-TW Windows box, Chinese text is set in Microsoft JhengHei UI, straight after Segoe UI.
     await expect.poll(() => page.locator('body').evaluate((b) => getComputedStyle(b).fontFamily)).toMatch(/^"Segoe UI", "Microsoft JhengHei UI", "Microsoft JhengHei"/);
     await screenshot(page, 'frame-settings-zh-TW');

@@ -1,5 +1,6 @@
 import { CssBaseline, ThemeProvider, useMediaQuery } from '@mui/material';
 import { useMemo } from 'react';
+import { useTranslation } from 'react-i18next';
 import type { AppInfo } from '@shared/models/app';
 import type { UiPreferences } from '@shared/models/settings';
 import { AppShell } from './app-shell';
@@ -12,7 +13,9 @@ function Themed({ info }: { info: AppInfo }) {
   const { preferences } = usePreferences();
   const prefersDark = useMediaQuery('(prefers-color-scheme: dark)');
   const mode = preferences.theme === 'system' ? (prefersDark ? 'dark' : 'light') : preferences.theme;
-  const theme = useMemo(() => buildTheme(mode, preferences.language), [mode, preferences.language]);
+  const { t } = useTranslation();
+  const progressLabel = t('progress');
+  const theme = useMemo(() => buildTheme(mode, preferences.language, progressLabel), [mode, preferences.language, progressLabel]);
   return (
     <ThemeProvider theme={theme}>
       <CssBaseline />

@@ -132,7 +132,7 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
         )}
         {list.data && list.data.length === 0 && <Typography color="text.secondary">{t('empty')}</Typography>}
         {groups.map((group) => (
-          <Paper key={group.key} variant="outlined" data-testid={`contact-group-${group.key}`}>
+          <Paper key={group.key} variant="outlined" sx={{ overflowX: 'auto' }} data-testid={`contact-group-${group.key}`}>
             <Box sx={{ px: 2, py: 1, bgcolor: 'action.hover' }}>
               <Typography variant="subtitle2">{group.title}</Typography>
               {group.subtitle && (
@@ -141,16 +141,9 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
                 </Typography>
               )}
             </Box>
-            <Table size="small" sx={{ tableLayout: 'fixed', '& td, & th': { overflowWrap: 'anywhere' } }}>
-              <colgroup>
-                <col style={{ width: 150 }} />
-                <col />
-                <col style={{ width: '24%' }} />
-                <col style={{ width: 140 }} />
-                <col style={{ width: 170 }} />
-                <col style={{ width: 150 }} />
-                <col style={{ width: 150 }} />
-              </colgroup>
+            {/* Laid out by content, the name and SIP columns kept readable; in a narrow window the
+                card scrolls sideways rather than squeezing a column to a letter a line. */}
+            <Table size="small" sx={{ '& td, & th': { overflowWrap: 'break-word' } }}>
               <TableHead>
                 <TableRow>
                   <TableCell>{t('columns.type')}</TableCell>
@@ -165,16 +158,16 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
               <TableBody>
                 {group.contacts.map((c) => (
                   <TableRow key={c.dn} data-testid={`contact-row-${c.sipAddress}`}>
-                    <TableCell>
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>
                       <Chip size="small" color={c.kind === 'AA' ? 'secondary' : c.kind === 'SA' ? 'primary' : 'default'} label={t(`kinds.${c.kind}`)} />
                     </TableCell>
-                    <TableCell>
+                    <TableCell sx={{ minWidth: 160 }}>
                       <Box>{c.displayName}</Box>
                       <Typography variant="caption" color="text.secondary">
                         {c.ou}
                       </Typography>
                     </TableCell>
-                    <TableCell sx={{ fontFamily: monospaceFont, fontSize: 13, wordBreak: 'break-all' }}>{c.sipAddress}</TableCell>
+                    <TableCell sx={{ fontFamily: monospaceFont, fontSize: 13, wordBreak: 'break-all', minWidth: 180 }}>{c.sipAddress}</TableCell>
                     <TableCell sx={{ whiteSpace: 'nowrap' }}>{c.phoneNumber}</TableCell>
                     <TableCell>{c.pool?.name ?? '—'}</TableCell>
                     <TableCell>

@@ -2,7 +2,7 @@ import { Chip, Stack, Tooltip, Typography } from '@mui/material';
 import FolderIcon from '@mui/icons-material/Folder';
 import LockIcon from '@mui/icons-material/Lock';
 import { SimpleTreeView } from '@mui/x-tree-view/SimpleTreeView';
-import { TreeItem } from '@mui/x-tree-view/TreeItem';
+import { TreeItem } from '../../components/tree-item';
 import { useMemo } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { OuNode, PermissionScan } from '@shared/models/permissions';

@@ -66,88 +66,94 @@ export function SettingsPage(_props: ScreenProps) {
           {profiles.length === 0 ? (
             <Typography color="text.secondary">{t('profiles.empty')}</Typography>
           ) : (
-            <Table size="small" data-testid="profiles-table">
-              <TableHead>
-                <TableRow>
-                  <TableCell>{t('profiles.columns.name')}</TableCell>
-                  <TableCell>{t('profiles.columns.dc')}</TableCell>
-                  <TableCell>{t('profiles.columns.account')}</TableCell>
-                  <TableCell>{t('profiles.columns.password')}</TableCell>
-                  <TableCell>{t('profiles.columns.status')}</TableCell>
-                  <TableCell align="right">{t('profiles.columns.actions')}</TableCell>
-                </TableRow>
-              </TableHead>
-              <TableBody>
-                {profiles.map((p) => {
-                  const status = statusOf(p.name);
-                  const { builtIn: _b, secretSource: _s, ...profile } = p;
-                  return (
-                    <TableRow key={p.name} data-testid={`profile-row-${p.name}`}>
-                      <TableCell>
-                        <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
-                          <Box>
-                            <Typography variant="body2" sx={{ fontWeight: 600 }}>
-                              {p.name}
-                            </Typography>
-                            <Typography variant="caption" color="text.secondary">
-                              {p.builtIn ? t(`profiles.labRoles.${p.name}`, { defaultValue: p.label }) : p.label}
-                            </Typography>
-                          </Box>
-                          {p.builtIn && <Chip size="small" label={t('profiles.builtIn')} />}
-                        </Stack>
-                      </TableCell>
-                      <TableCell>
-                        {p.directory.host}:{p.directory.port} · {p.directory.security === 'ldaps' ? 'LDAPS' : 'StartTLS'}
-                      </TableCell>
-                      <TableCell>{p.directory.authentication === 'kerberos' ? t('profiles.kerberosAccount') : p.directory.bindIdentity}</TableCell>
-                      <TableCell>{t(`profiles.secretSource.${p.secretSource}`)}</TableCell>
-                      <TableCell>
-                        <Chip
-                          size="small"
-                          color={status === 'connected' ? 'success' : status === 'failed' ? 'error' : status === 'connecting' ? 'warning' : 'default'}
-                          label={t(`common:connection.status.${status}`)}
-                          data-testid={`profile-status-${p.name}`}
-                        />
-                      </TableCell>
-                      <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                        {status === 'connected' ? (
-                          <Button size="small" variant="outlined" onClick={() => void api.call('connections.disconnect', { profile: p.name })} data-testid={`disconnect-${p.name}`}>
-                            {t('common:connection.disconnect')}
-                          </Button>
-                        ) : (
-                          <Button size="small" variant="contained" disabled={status === 'connecting'} onClick={() => requestConnect(p.name)} data-testid={`connect-${p.name}`}>
-                            {t('common:connection.connect')}
-                          </Button>
-                        )}
-                        {status === 'connected' && p.exchange && <ShellTestButton profile={p.name} target="exchange" />}
-                        {status === 'connected' && p.lync && <ShellTestButton profile={p.name} target="lync" />}
-                        {(p.secretSource === 'vault' || p.secretSource === 'session') && (
-                          <Tooltip title={t('profiles.forgetPassword')}>
-                            <IconButton size="small" onClick={() => void api.call('profiles.forgetSecret', { name: p.name }).then(reloadProfiles)}>
-                              <KeyOffIcon fontSize="small" />
-                            </IconButton>
-                          </Tooltip>
-                        )}
-                        {!p.builtIn && (
-                          <>
-                            <Tooltip title={t('common:actions.edit')}>
-                              <IconButton size="small" onClick={() => setEditing(profile)}>
-                                <EditIcon fontSize="small" />
-                              </IconButton>
-                            </Tooltip>
-                            <Tooltip title={t('common:actions.delete')}>
-                              <IconButton size="small" onClick={() => void remove(p)}>
-                                <DeleteIcon fontSize="small" />
-                              </IconButton>
-                            </Tooltip>
-                          </>
-                        )}
-                      </TableCell>
-                    </TableRow>
-                  );
-                })}
-              </TableBody>
-            </Table>
+            // In a narrow window the table scrolls sideways inside its card, not the whole screen.
+            <Box sx={{ overflowX: 'auto' }}>
+              <Table size="small" data-testid="profiles-table">
+                <TableHead>
+                  <TableRow>
+                    <TableCell>{t('profiles.columns.name')}</TableCell>
+                    <TableCell>{t('profiles.columns.dc')}</TableCell>
+                    <TableCell>{t('profiles.columns.account')}</TableCell>
+                    <TableCell>{t('profiles.columns.password')}</TableCell>
+                    <TableCell>{t('profiles.columns.status')}</TableCell>
+                    <TableCell align="right">{t('profiles.columns.actions')}</TableCell>
+                  </TableRow>
+                </TableHead>
+                <TableBody>
+                  {profiles.map((p) => {
+                    const status = statusOf(p.name);
+                    const { builtIn: _b, secretSource: _s, ...profile } = p;
+                    return (
+                      <TableRow key={p.name} data-testid={`profile-row-${p.name}`}>
+                        <TableCell>
+                          <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
+                            <Box>
+                              <Typography variant="body2" sx={{ fontWeight: 600 }}>
+                                {p.name}
+                              </Typography>
+                              <Typography variant="caption" color="text.secondary">
+                                {p.builtIn ? t(`profiles.labRoles.${p.name}`, { defaultValue: p.label }) : p.label}
+                              </Typography>
+                            </Box>
+                            {p.builtIn && <Chip size="small" label={t('profiles.builtIn')} />}
+                          </Stack>
+                        </TableCell>
+                        <TableCell>
+                          {p.directory.host}:{p.directory.port} · {p.directory.security === 'ldaps' ? 'LDAPS' : 'StartTLS'}
+                        </TableCell>
+                        <TableCell>{p.directory.authentication === 'kerberos' ? t('profiles.kerberosAccount') : p.directory.bindIdentity}</TableCell>
+                        <TableCell sx={{ whiteSpace: 'nowrap' }}>{t(`profiles.secretSource.${p.secretSource}`)}</TableCell>
+                        <TableCell>
+                          <Chip
+                            size="small"
+                            color={status === 'connected' ? 'success' : status === 'failed' ? 'error' : status === 'connecting' ? 'warning' : 'default'}
+                            label={t(`common:connection.status.${status}`)}
+                            data-testid={`profile-status-${p.name}`}
+                          />
+                        </TableCell>
+                        <TableCell align="right">
+                          {/* The buttons wrap onto a second line rather than push the table past the card. */}
+                          <Stack direction="row" sx={{ flexWrap: 'wrap', justifyContent: 'flex-end', alignItems: 'center', gap: 0.5 }}>
+                            {status === 'connected' ? (
+                              <Button size="small" variant="outlined" onClick={() => void api.call('connections.disconnect', { profile: p.name })} data-testid={`disconnect-${p.name}`}>
+                                {t('common:connection.disconnect')}
+                              </Button>
+                            ) : (
+                              <Button size="small" variant="contained" disabled={status === 'connecting'} onClick={() => requestConnect(p.name)} data-testid={`connect-${p.name}`}>
+                                {t('common:connection.connect')}
+                              </Button>
+                            )}
+                            {status === 'connected' && p.exchange && <ShellTestButton profile={p.name} target="exchange" />}
+                            {status === 'connected' && p.lync && <ShellTestButton profile={p.name} target="lync" />}
+                            {(p.secretSource === 'vault' || p.secretSource === 'session') && (
+                              <Tooltip title={t('profiles.forgetPassword')}>
+                                <IconButton size="small" onClick={() => void api.call('profiles.forgetSecret', { name: p.name }).then(reloadProfiles)}>
+                                  <KeyOffIcon fontSize="small" />
+                                </IconButton>
+                              </Tooltip>
+                            )}
+                            {!p.builtIn && (
+                              <>
+                                <Tooltip title={t('common:actions.edit')}>
+                                  <IconButton size="small" onClick={() => setEditing(profile)}>
+                                    <EditIcon fontSize="small" />
+                                  </IconButton>
+                                </Tooltip>
+                                <Tooltip title={t('common:actions.delete')}>
+                                  <IconButton size="small" onClick={() => void remove(p)}>
+                                    <DeleteIcon fontSize="small" />
+                                  </IconButton>
+                                </Tooltip>
+                              </>
+                            )}
+                          </Stack>
+                        </TableCell>
+                      </TableRow>
+                    );
+                  })}
+                </TableBody>
+              </Table>
+            </Box>
           )}
         </Paper>
 

@@ -22,7 +22,9 @@ export function ShellTestButton({ profile, target }: { profile: string; target: 
   };
   const icon = state.busy ? <CircularProgress size={14} /> : state.ok === true ? <CheckCircleIcon color="success" fontSize="small" /> : state.ok === false ? <ErrorIcon color="error" fontSize="small" /> : undefined;
   return (
-    <Tooltip title={state.message ?? t(`shellTest.${target}`)}>
+    // A description, not the name: the name stays the visible text ("Exchange"), which is what a
+    // speech-input user says to press it.
+    <Tooltip describeChild title={state.message ?? t(`shellTest.${target}`)}>
       <Button size="small" startIcon={icon} onClick={() => void test()} disabled={state.busy} data-testid={`shell-test-${target}-${profile}`} data-result={state.ok === undefined ? '' : state.ok ? 'ok' : 'failed'}>
         {t(`shellTest.${target}Short`)}
       </Button>

@@ -3,7 +3,7 @@ import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import RefreshIcon from '@mui/icons-material/Refresh';
 import SearchIcon from '@mui/icons-material/Search';
 import { SimpleTreeView } from '@mui/x-tree-view/SimpleTreeView';
-import { TreeItem } from '@mui/x-tree-view/TreeItem';
+import { TreeItem } from '../../components/tree-item';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Topology } from '@shared/models/topology';
@@ -96,7 +96,9 @@ function TopologyView({ connectedKey, navigate }: { connectedKey: string; naviga
           </Alert>
         ))}
         {data && (
-          <Accordion defaultExpanded disableGutters variant="outlined" data-testid="findings-panel">
+          // Collapsed at first (the counts are in its summary) so the tree is what the screen opens on;
+          // open, it grows the page instead of scrolling inside it.
+          <Accordion disableGutters variant="outlined" data-testid="findings-panel">
             <AccordionSummary expandIcon={<ExpandMoreIcon />}>
               <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
                 <Typography variant="subtitle1">{t('findings.title')}</Typography>
@@ -107,7 +109,7 @@ function TopologyView({ connectedKey, navigate }: { connectedKey: string; naviga
                 </Typography>
               </Stack>
             </AccordionSummary>
-            <AccordionDetails sx={{ maxHeight: 260, overflow: 'auto' }}>
+            <AccordionDetails>
               <Stack spacing={1}>
                 {data.findings.map((f) => (
                   <FindingCard key={f.id} finding={f} onShow={() => showInTree(f.subject.dn)} navigate={navigate} />
