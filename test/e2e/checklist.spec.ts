@@ -86,7 +86,7 @@ test('a step the console cannot see is confirmed by hand, with who and when', as
     await expect(page.getByTestId('step-4-confirmation')).toContainText('由 lab-umadmin@contoso.test');
     await screenshot(page, 'checklist-confirmed-zh-TW');
     await page.getByTestId('step-4-withdraw').click();
-    await expect(page.getByTestId('confirm-dialog').getByTestId('acting-account')).toContainText('lab-umadmin@contoso.test（contoso.test）');
+    await expect(page.getByTestId('confirm-dialog').getByTestId('acting-account')).toContainText('lab-umadmin@contoso.test (contoso.test)');
     await screenshot(page, 'checklist-withdraw-as-zh-TW');
     await page.getByTestId('confirm-dialog').getByRole('button', { name: '取消' }).click();
     await setLanguage(page, 'en');

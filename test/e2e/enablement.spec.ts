@@ -55,7 +55,7 @@ test('import a CSV, fix a row in the grid, run it and export the results', async
 
   await page.getByTestId('validate').click();
   // The first validation with a profile also opens its Exchange session (to ask what the account may run).
-  await expect(page.getByTestId('validation-summary')).toContainText('5 rows: 3 ready, 0 already done, 2 invalid', { timeout: 60_000 });
+  await expect(page.getByTestId('validation-summary')).toContainText('Rows: 5. 3 ready, 0 already done, 2 invalid', { timeout: 60_000 });
   const grid = page.getByTestId('rows-grid');
   await expect(grid.getByTestId('status-4')).toHaveText('Invalid');
   // Exchange's own refusal: the identifier differs from the mailbox's sip: proxy; the grid shows it without sip:.
@@ -114,7 +114,7 @@ test('allow an identifier that is not the Lync SIP address, for one row or for t
   const csv = ['Identity,UMMailboxPolicy,Extensions,SIPResourceIdentifier', 'user00177,Redmond Default Policy,00177,sip:voicemail.u00177@contoso.test', 'user00227,Redmond Default Policy,00227,voicemail.u00227@contoso.test', ''].join('\r\n');
   await page.getByTestId('csv-file-input').setInputFiles({ name: 'lync-mismatch.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByTestId('validate').click();
-  await expect(page.getByTestId('validation-summary')).toContainText('2 rows: 0 ready, 0 already done, 2 invalid', { timeout: 60_000 });
+  await expect(page.getByTestId('validation-summary')).toContainText('Rows: 2. 0 ready, 0 already done, 2 invalid', { timeout: 60_000 });
   const grid = page.getByTestId('rows-grid');
   await expect(grid.locator('[data-id="2"]')).toContainText("is not the user's Lync SIP address u00177@contoso.test");
 
@@ -175,7 +175,7 @@ test('downloads a CSV template the importer reads: its columns, an example row, 
   expect(bytes.toString('utf8').slice(1).split('\r\n')[0]).toBe('Identity,Extensions,SIPResourceIdentifier,UMMailboxPolicy,PIN,PINExpired,NotifyEmail');
   // Importing it back maps every column.
   await page.getByTestId('csv-file-input').setInputFiles({ name: 'um-enablement-template.csv', mimeType: 'text/csv', buffer: bytes });
-  await expect(page.getByTestId('import-summary')).toContainText('um-enablement-template.csv: 1 rows, UTF-8 (byte-order mark), comma-separated.');
+  await expect(page.getByTestId('import-summary')).toContainText('um-enablement-template.csv: 1 row, UTF-8 (byte-order mark), comma-separated.');
   for (const field of ['Identity', 'Extensions', 'SIPResourceIdentifier', 'UMMailboxPolicy', 'PIN', 'PINExpired', 'NotifyEmail']) await expect(page.getByTestId(`map-${field}`)).toContainText(field);
   await screenshot(page, 'enablement-import');
   await setLanguage(page, 'zh-TW');
@@ -193,7 +193,7 @@ test('a dry run by an account without the rights reports it on every row', async
   await page.getByTestId('csv-file-input').setInputFiles(fixture);
   await expect(page.getByTestId('enable-profile')).toContainText('lab-readonly');
   await page.getByTestId('validate').click();
-  await expect(page.getByTestId('validation-summary')).toContainText('5 rows: 0 ready, 3 not permitted, 0 already done, 2 invalid', { timeout: 60_000 });
+  await expect(page.getByTestId('validation-summary')).toContainText('Rows: 5. 0 ready, 3 not permitted, 0 already done, 2 invalid', { timeout: 60_000 });
   // No row is ready, so no notice about ready rows.
   await expect(page.getByTestId('notice-sip-uri-no-fax')).toHaveCount(0);
   await expect(page.getByTestId('not-permitted-summary')).toContainText('lab-readonly may not enable UM for 3 rows of this file');
@@ -239,7 +239,7 @@ test('a paused job survives leaving the screen, and resumes', async ({ page }) =
   const csv = ['Identity,UMMailboxPolicy,Extensions', ...longBatch.map((i) => `${sam(i)}@contoso.test,Redmond Default Policy,${String(i).padStart(5, '0')}`), ''].join('\r\n');
   await page.getByTestId('csv-file-input').setInputFiles({ name: 'long-batch.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByTestId('validate').click();
-  await expect(page.getByTestId('validation-summary')).toContainText(`${longBatch.length} rows: ${longBatch.length} ready`, { timeout: 60_000 });
+  await expect(page.getByTestId('validation-summary')).toContainText(`Rows: ${longBatch.length}. ${longBatch.length} ready`, { timeout: 60_000 });
   // One row at a time, so the job is still running when it is paused.
   await page.getByLabel('At once').click();
   await page.getByRole('option', { name: '1', exact: true }).click();
@@ -295,7 +295,7 @@ test('an unfinished job is listed after a cancel, and Resume finishes it', async
   const csv = ['Identity,UMMailboxPolicy,Extensions', ...longBatch.map((i) => `${sam(i)}@contoso.test,Redmond Default Policy,${String(i).padStart(5, '0')}`), ''].join('\r\n');
   await page.getByTestId('csv-file-input').setInputFiles({ name: 'cancelled-batch.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByTestId('validate').click();
-  await expect(page.getByTestId('validation-summary')).toContainText(`${longBatch.length} rows: ${longBatch.length} ready`, { timeout: 60_000 });
+  await expect(page.getByTestId('validation-summary')).toContainText(`Rows: ${longBatch.length}. ${longBatch.length} ready`, { timeout: 60_000 });
   await page.getByLabel('At once').click();
   await page.getByRole('option', { name: '1', exact: true }).click();
   await setLanguage(page, 'zh-TW');

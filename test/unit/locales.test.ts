@@ -75,10 +75,10 @@ interface Term {
   avoid: string[];
 }
 
-/** The Terms table of docs/zh-tw-glossary.md. */
-function glossary(): Term[] {
+/** A table of docs/zh-tw-glossary.md: `Terms` (required wherever the English names them) or `Words` (avoid-list only). */
+function glossary(table: 'Terms' | 'Words'): Term[] {
   const text = readFileSync(join(repo, 'docs/zh-tw-glossary.md'), 'utf8');
-  const section = (text.split('## Terms')[1] ?? '').split('\n## ')[0] ?? '';
+  const section = (text.split(`## ${table}`)[1] ?? '').split('\n## ')[0] ?? '';
   return section
     .split('\n')
     .filter((line) => line.startsWith('| ') && !line.startsWith('| English') && !line.startsWith('|---'))
@@ -105,18 +105,21 @@ const punctuation: [string, RegExp][] = [
 /** Names Microsoft leaves in English in its zh-TW pages, and values that are not prose. */
 const stayEnglish = new Set([
   'PowerShell', 'Windows PowerShell', 'Exchange PowerShell', 'Lync PowerShell', 'Exchange', 'Lync', 'English', 'LDAP',
-  'InetOrgPerson', 'UTF-8', 'UTF-16 BE', 'http://', 'https://',
+  'InetOrgPerson', 'UTF-8', 'UTF-16 BE', 'http://', 'https://', 'Lync Server', 'FQDN', 'Survivable Branch Appliance',
 ]);
 
 /** Strings where the English term is a value the directory holds, not prose to translate. */
 const termExceptions: Record<string, string> = {
   // The proposed name is the contact's cn, written in English as OcsUmUtil writes it.
   'contacts.json:form.nameHelp': 'Subscriber Access',
+  // Contact and AppContact here are the object types Grant-CsOUPermission takes (-ObjectType).
+  'permissions.json:types.hint': 'contact',
 };
 
 describe('Traditional Chinese', () => {
   const all = pairs();
-  const terms = glossary();
+  const terms = glossary('Terms');
+  const everyTerm = [...terms, ...glossary('Words')];
 
   it('reads the glossary', () => {
     expect(terms.length).toBeGreaterThan(30);
@@ -125,7 +128,7 @@ describe('Traditional Chinese', () => {
 
   it('uses no word the glossary tells to avoid', () => {
     const found = all.flatMap(({ where, zh }) =>
-      terms.flatMap((t) => t.avoid.filter((word) => zh.includes(word)).map((word) => `${where}: ${word} → ${t.zh}`)),
+      everyTerm.flatMap((t) => t.avoid.filter((word) => zh.includes(word)).map((word) => `${where}: ${word} → ${t.zh}`)),
     );
     expect(found).toEqual([]);
   });
@@ -134,7 +137,7 @@ describe('Traditional Chinese', () => {
     const found = all.flatMap(({ where, en, zh }) =>
       terms
         .filter((t) => termExceptions[where] !== t.en)
-        .filter((t) => new RegExp(`\\b${t.en}s?\\b`, 'i').test(prose(en)) && !zh.includes(t.zh))
+        .filter((t) => new RegExp(`(?<![-\\w])${t.en}s?\\b`, 'i').test(prose(en)) && !zh.includes(t.zh))
         .map((t) => `${where}: "${t.en}" without ${t.zh}: ${zh}`),
     );
     expect(found).toEqual([]);
