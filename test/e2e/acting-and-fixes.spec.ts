@@ -17,6 +17,7 @@ async function connect(page: Page, ...profiles: string[]): Promise<void> {
 test("a finding's Fix opens the right dialog prefilled: the SA contact, gateway setup for the resource forest", async ({ page }) => {
   await connect(page, 'lab', 'lab-fabrikam', 'lab-umadmin');
   await goTo(page, 'topology');
+  await openFindings(page);
   const findings = page.getByTestId('findings-panel');
 
   // Tokyo has no Subscriber Access contact: Fix opens the new-contact dialog with Tokyo, SA and its access number.
@@ -43,6 +44,7 @@ test("a finding's Fix opens the right dialog prefilled: the SA contact, gateway 
   // The same in Traditional Chinese.
   await setLanguage(page, 'zh-TW');
   await goTo(page, 'topology');
+  await openFindings(page);
   await sa.getByTestId('finding-fix').click();
   await expect(dialog.getByTestId('contact-phone')).toHaveValue('+81355550100');
   await screenshot(page, 'fix-contact-prefilled-zh-TW');
@@ -51,6 +53,7 @@ test("a finding's Fix opens the right dialog prefilled: the SA contact, gateway 
 
   // pool02 has no gateway in the resource forest's organisation: Fix opens gateway setup acting in fabrikam.test, against contoso.test's pools.
   await goTo(page, 'topology');
+  await openFindings(page);
   const fabrikam = findings.getByTestId('finding-pool-without-gateway').filter({ hasText: 'pool02.contoso.test has no UM IP gateway in Fabrikam' });
   await fabrikam.getByTestId('finding-fix').click();
   const setup = page.getByTestId('gateway-setup');
@@ -67,6 +70,7 @@ test("a finding's Fix opens the right dialog prefilled: the SA contact, gateway 
 
   // A change the console does not make: the commands, to copy.
   await goTo(page, 'topology');
+  await openFindings(page);
   const security = findings.getByTestId('finding-voip-security-incompatible').filter({ hasText: 'Tokyo is SIPSecured' });
   await security.getByTestId('finding-fix').click();
   await expect(security.getByTestId('finding-fix-commands')).toHaveText("Set-UMDialPlan -Identity 'Tokyo' -VoIPSecurity 'Secured'");
@@ -244,6 +248,7 @@ test('the acting account and the fixes in Traditional Chinese, as an admin reads
   // (Confirming a step by hand as a chosen account: checklist.spec.ts, where a step is made unknown.)
   await setLanguage(page, 'zh-TW');
   await goTo(page, 'topology');
+  await openFindings(page);
   const findings = page.getByTestId('findings-panel');
   const sa = findings.getByTestId('finding-dial-plan-without-sa-contact').filter({ hasText: 'Tokyo' });
   await sa.scrollIntoViewIfNeeded();
@@ -270,3 +275,11 @@ test('the acting account and the fixes in Traditional Chinese, as an admin reads
   await setLanguage(page, 'en');
   await disconnectAll(page);
 });
+
+/** Findings start collapsed (layout: fewer nested scroll areas); open them to reach a finding's Fix. */
+async function openFindings(page: Page): Promise<void> {
+  const toggle = page.getByTestId('findings-toggle');
+  await expect(toggle).toBeVisible();
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+}

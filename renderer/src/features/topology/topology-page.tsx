@@ -99,7 +99,7 @@ function TopologyView({ connectedKey, navigate }: { connectedKey: string; naviga
           // Collapsed at first (the counts are in its summary) so the tree is what the screen opens on;
           // open, it grows the page instead of scrolling inside it.
           <Accordion disableGutters variant="outlined" data-testid="findings-panel">
-            <AccordionSummary expandIcon={<ExpandMoreIcon />}>
+            <AccordionSummary expandIcon={<ExpandMoreIcon />} data-testid="findings-toggle">
               <Stack direction="row" spacing={1} sx={{ alignItems: 'center' }}>
                 <Typography variant="subtitle1">{t('findings.title')}</Typography>
                 {errors > 0 && <Chip size="small" color="error" label={errors} />}
