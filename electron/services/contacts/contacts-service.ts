@@ -12,7 +12,7 @@ import { filter } from '../directory/ldap-escape';
 import { childDn, displayDn, dnEquals, domainOfDn, escapeDnValue, formatDn, parentDn, parseDn } from '@shared/dn';
 import type { PowerShellService } from '../powershell/powershell-service';
 import type { ProfileService } from '../profiles/profile-service';
-import { toUmContact, umContactAttributes } from '../topology/forest-reader';
+import { toUmContact, umContactAttributes } from './contact-reader';
 import { buildLinkIndex } from '../topology/resolve-links';
 import type { TopologyService } from '../topology/topology-service';
 import { isValidE164, isValidSipAddress, numberDigits } from '@shared/contacts/contact-values';

@@ -5,7 +5,7 @@ import type { DirectorySession } from '../directory/directory-session';
 import { displayDn, normalizeDn, parentDn, parseDn, rdnValue } from '@shared/dn';
 import { parseExchangeVersion } from './exchange-version';
 import { contactCnForm, decodePoolVersion, poolKind, UM_SERVER_DIAL_PLAN_LINK } from './open-items';
-import { APP_EXUM_PREFIX, OPTION_FLAG } from '../contacts/contact-recipe';
+import { toUmContact, umContactAttributes, umContactFilter } from '../contacts/contact-reader';
 
 const uriTypes: Record<number, UriType> = { 1: 'TelExtn', 2: 'E164', 3: 'SipName' };
 const voipSecurities: Record<number, VoipSecurity> = { 1: 'SIPSecured', 2: 'Unsecured', 3: 'Secured' };
@@ -53,29 +53,6 @@ const exchangeAttributes = [
   'msExchUMStartupMode',
   UM_SERVER_DIAL_PLAN_LINK,
 ];
-
-export const umContactAttributes = [
-  'cn',
-  'displayName',
-  'description',
-  'msRTCSIP-PrimaryUserAddress',
-  'msRTCSIP-OptionFlags',
-  'telephoneNumber',
-  'msRTCSIP-Line',
-  'otherIpPhone',
-  'otherTelephone',
-  'msRTCSIP-PrimaryHomeServer',
-  'msDS-SourceObjectDN',
-  'msRTCSIP-SourceObjectType',
-  'whenChanged',
-  'uSNChanged',
-];
-
-/**
- * SA/AA contacts: contacts that point at a UM object (msDS-SourceObjectDN), carry Lync's UM
- * source-object type (0x90000000, S2), or route to Exchange UM through otherIpPhone (docs/domain.md §6).
- */
-export const umContactFilter = '(&(objectClass=contact)(|(msDS-SourceObjectDN=*)(msRTCSIP-SourceObjectType=*)(otherIpPhone=*opaque=app:exum:*)))';
 
 const hasClass = (entry: DirEntry, cls: string) => entry.getAll('objectClass').some((c) => c.toLowerCase() === cls.toLowerCase());
 
@@ -277,37 +254,4 @@ async function readUmContacts(session: DirectorySession, forest: string): Promis
   return entries.map((e) => toUmContact(e, forest));
 }
 
-/** A contact as read; kind, target and pool are resolved once every forest is known. */
-export function toUmContact(e: DirEntry, forest: string): UmContact {
-  const sip = e.get('msRTCSIP-PrimaryUserAddress');
-  const line = e.get('msRTCSIP-Line')?.replace(/^tel:/i, '');
-  const otherIpPhone = e.getAll('otherIpPhone');
-  const phoneContext = otherIpPhone.map(exumPhoneContext).find((c) => !!c);
-  return {
-    dn: e.dn,
-    forest,
-    kind: 'Unknown',
-    kindSource: 'none',
-    displayName: e.get('displayName') ?? e.get('cn'),
-    ...(e.get('description') ? { description: e.get('description') } : {}),
-    sipAddress: sip,
-    phoneNumber: e.get('telephoneNumber') ?? line,
-    poolServiceDn: e.get('msRTCSIP-PrimaryHomeServer'),
-    targetDn: e.get('msDS-SourceObjectDN'),
-    ou: displayDn(parentDn(e.dn)),
-    cnForm: contactCnForm(e.dn),
-    whenChanged: e.get('whenChanged'),
-    version: e.get('uSNChanged'),
-    otherIpPhone,
-    otherTelephone: e.getAll('otherTelephone'),
-    ...(phoneContext ? { phoneContext } : {}),
-    enterpriseVoice: ((e.getInt('msRTCSIP-OptionFlags') ?? 0) & OPTION_FLAG.enterpriseVoice) !== 0,
-  };
-}
-
-/** The dial plan phone context in `sip:…;opaque=app:exum:<phone context>` (docs/domain.md §6), if any. */
-export function exumPhoneContext(otherIpPhone: string): string | undefined {
-  const match = new RegExp(`;\\s*opaque=${APP_EXUM_PREFIX}([^;\\s]+)`, 'i').exec(otherIpPhone);
-  return match?.[1];
-}
 
