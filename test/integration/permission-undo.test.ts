@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PermissionHistoryEntry, RestorePreview } from '@shared/models/permissions';
+import type { RestorePreview } from '@shared/models/permissions';
 import type { DirectorySession } from '../../electron/services/directory/directory-session';
 import { readObjectDacl, writeExplicitDacl } from '../../electron/services/directory/dacl';
 import { addAces } from '../../electron/services/directory/security-descriptor/ace-list';

@@ -5,7 +5,7 @@ import { csvDelimiterNames, csvDelimiters, csvEncodingSchema, type CsvDelimiter 
 import type { JobProgress } from '@shared/models/jobs';
 import { rowMessageText } from '@shared/enablement/row-message-text';
 import { ApiError } from '@shared/errors';
-import type { CliContext, CommandRunner } from '../cli-context';
+import type { CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
 
 /** `--delimiter` takes the character or its name (`tab`, or `\t` as typed in a shell). */

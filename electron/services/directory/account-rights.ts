@@ -1,5 +1,5 @@
 import { ApiError } from '@shared/errors';
-import { sidToBytes, sidToString } from './dir-entry';
+import { sidToString } from './dir-entry';
 import type { DirectorySession } from './directory-session';
 import { escapeFilterValue, filter } from './ldap-escape';
 import { lookupOnce, notPreparedForLync } from './session-lookups';

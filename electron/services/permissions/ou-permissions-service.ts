@@ -70,7 +70,7 @@ export class OuPermissionsService {
     const view = await this.viewer(session);
     const descendants = await this.ouDescendants(session, ouDn);
     const warnings = this.warnings(ouDn, dacl, descendants);
-    const common = { ou: await this.ouNode(session, ouDn, dacl), action, types, current: dacl.aces.map(view), commands: commandsFor(action, ouDn, types), daclVersion: daclVersion(dacl), writable: await canChangePermissions(session, ouDn) };
+    const common = { ou: await this.ouNode(ouDn, dacl), action, types, current: dacl.aces.map(view), commands: commandsFor(action, ouDn, types), daclVersion: daclVersion(dacl), writable: await canChangePermissions(session, ouDn) };
     if (action === 'grant') {
       const plan = planGrant(dacl.aces, recipe, schema);
       // Adding allows does not help where a deny for the same group comes first.
@@ -149,7 +149,7 @@ export class OuPermissionsService {
     }
     const descendants = await this.ouDescendants(session, ouDn);
     return {
-      ou: await this.ouNode(session, ouDn, dacl),
+      ou: await this.ouNode(ouDn, dacl),
       types: statuses,
       warnings: this.warnings(ouDn, dacl, descendants),
       blockedChildren: await this.blockedChildren(session, descendants, types, false),
@@ -225,7 +225,7 @@ export class OuPermissionsService {
     return {
       auditId,
       entry: { at: entry.at, action: entry.action, actor: entry.actor, types: (entry.before as { types?: string[] } | undefined)?.types ?? [] },
-      ou: await this.ouNode(session, entry.target, current),
+      ou: await this.ouNode(entry.target, current),
       now: explicit(current.aces).map(view),
       after: explicit(restored).map(view),
       putBack: minus(restored, current.aces).map(view),
@@ -379,7 +379,7 @@ export class OuPermissionsService {
     }
   }
 
-  private async ouNode(session: DirectorySession, dn: string, dacl: ReadDacl): Promise<OuNode> {
+  private async ouNode(dn: string, dacl: ReadDacl): Promise<OuNode> {
     return { dn, name: rdnValue(dn), path: displayDn(dn), parentDn: parentDn(dn), protected: dacl.protected };
   }
 

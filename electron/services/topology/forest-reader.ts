@@ -2,9 +2,9 @@ import type { AutoAttendant, DialPlan, ExchangeOrg, ExchangeRole, ExchangeServer
 import { ApiError } from '@shared/errors';
 import type { DirEntry } from '../directory/dir-entry';
 import type { DirectorySession } from '../directory/directory-session';
-import { displayDn, normalizeDn, parentDn, parseDn, rdnValue } from '@shared/dn';
+import { normalizeDn, parentDn, rdnValue } from '@shared/dn';
 import { parseExchangeVersion } from './exchange-version';
-import { contactCnForm, decodePoolVersion, poolKind, UM_SERVER_DIAL_PLAN_LINK } from './open-items';
+import { decodePoolVersion, poolKind, UM_SERVER_DIAL_PLAN_LINK } from './open-items';
 import { toUmContact, umContactAttributes, umContactFilter } from '../contacts/contact-reader';
 
 const uriTypes: Record<number, UriType> = { 1: 'TelExtn', 2: 'E164', 3: 'SipName' };
@@ -67,7 +67,7 @@ export async function readForest(profile: string, session: DirectorySession): Pr
   const forest = dse.forestDnsName;
   const [domains, exchange, pools, contacts] = await Promise.all([
     readDomains(session),
-    readExchange(session, forest),
+    readExchange(session),
     readPools(session),
     readUmContacts(session, forest),
   ]);
@@ -91,7 +91,7 @@ async function readDomains(session: DirectorySession): Promise<ForestTopology['d
   return entries.map((e) => ({ dnsName: e.get('dnsRoot') ?? '', netbios: e.get('nETBIOSName'), dn: e.get('nCName') ?? '' }));
 }
 
-async function readExchange(session: DirectorySession, forest: string): Promise<ExchangeOrg | undefined> {
+async function readExchange(session: DirectorySession): Promise<ExchangeOrg | undefined> {
   const base = `CN=Microsoft Exchange,CN=Services,${session.rootDse.configurationNamingContext}`;
   let entries: DirEntry[];
   try {

@@ -4,7 +4,7 @@
  */
 import { guidToBytes, guidToString, sidToBytes, sidToString } from '../dir-entry';
 import { ACL_HEADER_SIZE, ACL_REVISION_DS, type Ace, type Acl, HEADER_SIZE, INHERITED_OBJECT_TYPE_PRESENT, MAX_SUB_AUTHORITIES, OBJECT_TYPE_PRESENT, SdControl, type SdLayout, type SdPart, type SecurityDescriptor, SecurityDescriptorError, asBuffer, canonicalGuid, canonicalSid, capitalize, defaultOrder, err, fieldTypes, hex2, isObjectLayout, layoutOf, partNames, typeLabel } from './model';
-import { canonicalizeAces, isCanonical } from './ace-list';
+import { isCanonical } from './ace-list';
 
 /** Reads a SID at `offset` that must end by `end` (absolute offsets into `buf`). */
 function readSid(buf: Buffer, offset: number, end: number, name: string): { sid: string; length: number } {
