@@ -166,11 +166,6 @@ export function dnToDnsName(dn: string): string {
     .join('.');
 }
 
-/** `contoso.test` → `DC=contoso,DC=test`. */
-export function dnsNameToDn(name: string): string {
-  return formatDn(name.split('.').filter(Boolean).map((label) => ({ type: 'DC', value: label })));
-}
-
 /** A DN as an admin reads it: `contoso.test/Lab/Users` (the domain, then the path down). */
 export function displayDn(dn: string): string {
   const rdns = parseDn(dn);

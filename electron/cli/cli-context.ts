@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { Writable } from 'node:stream';
-import type { MethodInput, MethodName, MethodOutput } from '@shared/contract';
+import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '@shared/contract';
 import { ApiError, type Envelope } from '@shared/errors';
 import { createNodeServices } from '../adapters/node-services';
 import type { AppServices } from '../services/app-services';
@@ -25,14 +25,17 @@ export class CliContext {
     return this.started;
   }
 
-  get services(): AppServices {
-    return this.runtime.services;
-  }
-
   async call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>> {
     const envelope = (await this.runtime.dispatch(method, input)) as Envelope<MethodOutput<M>>;
     if (!envelope.ok) throw ApiError.fromEnvelope(envelope.error);
     return envelope.result;
+  }
+
+  /** Listens to one of the contract's events, as the UI's transports do; returns the unsubscribe. */
+  on<E extends EventName>(event: E, listener: (payload: EventPayload<E>) => void): () => void {
+    return this.runtime.services.bus.subscribe((name, payload) => {
+      if ((name as EventName) === event) listener(payload as unknown as EventPayload<E>);
+    });
   }
 
   /** The profiles named with --profile (at least one). */

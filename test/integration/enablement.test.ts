@@ -702,7 +702,7 @@ describe('durable runs', () => {
     const { services: slow, dataDir } = createTestServices({ ...process.env, UMLAB_DELAY: 'Enable-UMMailbox=300' });
     const ids = freshUsers(430, 6);
     const content = csv([header, ...ids.map((i) => redmondRow(i))]);
-    let jobId = '';
+    let jobId: string | undefined;
     try {
       await slow.connections.connect(profile);
       const { summary } = await importAndValidate(content, { s: slow, fileName: 'batch.csv' });
@@ -727,7 +727,7 @@ describe('durable runs', () => {
       expect(listed!.importId).toBeUndefined();
       const again = await next.enablement.import({ fileName: 'batch.csv', content: b64(content) });
       expect(again.resumable.map((r) => r.jobId)).toEqual([jobId]);
-      const resumed = await next.enablement.start({ importId: again.importId, dryRun: false, concurrency: 2, resumeJobId: jobId });
+      const resumed = await next.enablement.start({ importId: again.importId, dryRun: false, concurrency: 2, resumeJobId: jobId! });
       const done = await next.enablement.wait(resumed.jobId);
       expect(done.counts).toMatchObject({ enabled: 6, remaining: 0 });
       expect(next.enablement.unfinished()).toEqual([]);

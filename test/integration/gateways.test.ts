@@ -7,9 +7,10 @@ import type { GatewayApplyItem, GatewayApplyResult, GatewayPlan, GatewayPlanItem
 import type { DirectorySession } from '../../electron/services/directory/directory-session';
 import { escapeFilterValue } from '../../electron/services/directory/ldap-escape';
 import { dnEquals, normalizeDn, parseDn } from '../../shared/dn';
-import { readObjectDacl, writeExplicitDacl } from '../../electron/services/permissions/dacl-store';
-import { resolveGroupSid } from '../../electron/services/permissions/recipe-resolver';
-import { aceKey, AceFlag, type Ace } from '../../electron/services/permissions/security-descriptor';
+import { readObjectDacl, writeExplicitDacl } from '../../electron/services/directory/dacl';
+import { resolveGroupSid } from '../../electron/services/directory/account-rights';
+import { aceKey } from '../../electron/services/directory/security-descriptor/ace-list';
+import { AceFlag, type Ace } from '../../electron/services/directory/security-descriptor/model';
 import { createTestServices, openLabSession, requireLab } from './support/test-services';
 import { runCli } from './support/cli';
 

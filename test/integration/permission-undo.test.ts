@@ -1,8 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { PermissionHistoryEntry, RestorePreview } from '@shared/models/permissions';
+import type { RestorePreview } from '@shared/models/permissions';
 import type { DirectorySession } from '../../electron/services/directory/directory-session';
-import { readObjectDacl, writeExplicitDacl } from '../../electron/services/permissions/dacl-store';
-import { addAces, fromSddl } from '../../electron/services/permissions/security-descriptor';
+import { readObjectDacl, writeExplicitDacl } from '../../electron/services/directory/dacl';
+import { addAces } from '../../electron/services/directory/security-descriptor/ace-list';
+import { fromSddl } from '../../electron/services/directory/security-descriptor/sddl';
 import { api, type MethodName, type MethodOutput } from '@shared/contract';
 import { createTestServices, openLabSession } from './support/test-services';
 

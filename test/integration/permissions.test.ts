@@ -4,8 +4,11 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DirectorySession } from '../../electron/services/directory/directory-session';
 import { DirectorySession as Session } from '../../electron/services/directory/directory-session';
 import { SdFlags, SdFlagsControl } from '../../electron/services/directory/sd-flags-control';
-import { readObjectDacl } from '../../electron/services/permissions/dacl-store';
-import { AceFlag, aceKey, canonicalizeAces, encodeDaclWrite, encodeSecurityDescriptor, fromSddl, parseSecurityDescriptor, SdControl, toSddl, type Ace } from '../../electron/services/permissions/security-descriptor';
+import { readObjectDacl } from '../../electron/services/directory/dacl';
+import { AceFlag, SdControl, type Ace } from '../../electron/services/directory/security-descriptor/model';
+import { aceKey, canonicalizeAces } from '../../electron/services/directory/security-descriptor/ace-list';
+import { encodeDaclWrite, encodeSecurityDescriptor, parseSecurityDescriptor } from '../../electron/services/directory/security-descriptor/binary';
+import { fromSddl, toSddl } from '../../electron/services/directory/security-descriptor/sddl';
 import { dnEquals } from '../../shared/dn';
 import { createTestServices, openLabSession } from './support/test-services';
 import { runCli } from './support/cli';
@@ -130,9 +133,10 @@ describe('grant, test and revoke over LDAP', () => {
     // The entries on the OU itself are shared by every type: they alone do not make User "partly granted".
     expect(test.types.find((t) => t.type === 'User')!.status).toBe('not-granted');
     // Take one of Contact's own entries away: Contact is partly granted, and Test names what is missing.
-    const { canonicalizeAces, encodeDaclWrite, parseSecurityDescriptor: parse } = await import('../../electron/services/permissions/security-descriptor');
+    const { canonicalizeAces } = await import('../../electron/services/directory/security-descriptor/ace-list');
+    const { encodeDaclWrite, parseSecurityDescriptor: parse } = await import('../../electron/services/directory/security-descriptor/binary');
     const raw = parse((await admin.read(ou, ['nTSecurityDescriptor'], [new SdFlagsControl(SdFlags.DACL)]))!.getBuffer('nTSecurityDescriptor')!);
-    const { aceKey } = await import('../../electron/services/permissions/security-descriptor');
+    const { aceKey } = await import('../../electron/services/directory/security-descriptor/ace-list');
     const kept = raw.dacl!.aces.filter((a) => !(a.flags & 0x10) && aceKey(a) !== one.key);
     await admin.modify(ou, [{ operation: 'replace', attribute: 'nTSecurityDescriptor', values: encodeDaclWrite({ ...raw, dacl: { revision: 4, aces: canonicalizeAces(kept) } }) }], [new SdFlagsControl(SdFlags.DACL)]);
     const partial = (await services.permissions.test('lab', ou, ['Contact'])).types[0]!;
@@ -183,7 +187,7 @@ describe('grant, test and revoke over LDAP', () => {
 describe('warnings and scans', () => {
   it('warns about a child OU that blocks inheritance under a granted OU, and about a protected OU', async () => {
     const sealed = (await admin.read(child, ['nTSecurityDescriptor'], [new SdFlagsControl(SdFlags.DACL)]))!.getBuffer('nTSecurityDescriptor')!;
-    const { encodeDaclWrite } = await import('../../electron/services/permissions/security-descriptor');
+    const { encodeDaclWrite } = await import('../../electron/services/directory/security-descriptor/binary');
     const sd = parseSecurityDescriptor(sealed);
     await admin.modify(child, [{ operation: 'replace', attribute: 'nTSecurityDescriptor', values: encodeDaclWrite({ ...sd, control: sd.control | SdControl.DACL_PROTECTED, dacl: { revision: 4, aces: sd.dacl!.aces.filter((a) => !(a.flags & 0x10)) } }) }], [new SdFlagsControl(SdFlags.DACL)]);
     const test = await services.permissions.test('lab', ou, ['Contact']);
@@ -237,7 +241,7 @@ describe('child OUs with inheritance blocked [S7]', () => {
 
 describe('the RTC groups through the global catalog [S8]', () => {
   it('resolves them from the GC, and from the domain when no GC answers', async () => {
-    const { resolveGroupSid } = await import('../../electron/services/permissions/recipe-resolver');
+    const { resolveGroupSid } = await import('../../electron/services/directory/account-rights');
     const directory = services.profiles.get('lab').directory;
     const gc = await Session.open(directory, services.profiles.resolveSecret('lab')!);
     const noGc = await Session.open({ ...directory, globalCatalogPort: 1 }, services.profiles.resolveSecret('lab')!);
@@ -326,8 +330,10 @@ describe('through the Lync cmdlets (the lab module): both directions, by what en
   it('the console\'s revoke of a grant beside a hand delegation removes the grant and leaves the delegation', async () => {
     const before = await explicitSddl(ou);
     // A hand delegation on the probe OU: write all properties on descendant contacts for RTCUniversalUserAdmins.
-    const { fromSddl, encodeDaclWrite, parseSecurityDescriptor: parse, canonicalizeAces } = await import('../../electron/services/permissions/security-descriptor');
-    const { resolveGroupSid } = await import('../../electron/services/permissions/recipe-resolver');
+    const { fromSddl } = await import('../../electron/services/directory/security-descriptor/sddl');
+    const { encodeDaclWrite, parseSecurityDescriptor: parse } = await import('../../electron/services/directory/security-descriptor/binary');
+    const { canonicalizeAces } = await import('../../electron/services/directory/security-descriptor/ace-list');
+    const { resolveGroupSid } = await import('../../electron/services/directory/account-rights');
     const admins = await resolveGroupSid(admin, 'RTCUniversalUserAdmins');
     const raw = parse((await admin.read(ou, ['nTSecurityDescriptor'], [new SdFlagsControl(SdFlags.DACL)]))!.getBuffer('nTSecurityDescriptor')!);
     const hand = fromSddl(`D:(OA;CIIO;WP;;5cb41ed0-0e4c-11d0-a286-00aa003049e2;${admins})`).dacl!.aces;

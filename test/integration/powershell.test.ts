@@ -255,7 +255,7 @@ describe('the bridge enforces its own rules, whatever the console sends', () => 
     const probe = `
       . '${findBridgeScript()}'
       Initialize-UmcSession $env:UMC_TEST_INIT
-      $names = 'Get-UMDialPlan', 'Connect-UmLab', 'UmLab\Connect-UmLab', 'Get-ChildItem', 'Microsoft.PowerShell.Management\Get-ChildItem', 'Invoke-Expression', 'Import-Module', 'New-PSSession', 'Get-Date', 'Invoke-WebRequest', 'Add-Type', '/bin/true', 'true', '${findBridgeScript()}'
+      $names = 'Get-UMDialPlan', 'Connect-UmLab', 'UmLab\\Connect-UmLab', 'Get-ChildItem', 'Microsoft.PowerShell.Management\\Get-ChildItem', 'Invoke-Expression', 'Import-Module', 'New-PSSession', 'Get-Date', 'Invoke-WebRequest', 'Add-Type', '/bin/true', 'true', '${findBridgeScript()}'
       $found = foreach ($name in $names) {
         $ps = [PowerShell]::Create(); $ps.Runspace = $script:UmcRunspace
         [void]$ps.AddCommand($name)

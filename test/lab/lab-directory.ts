@@ -48,7 +48,7 @@ export class LabDirectory {
     try {
       await this.client.add(dn, list);
     } catch (error) {
-      throw new Error(`lab: adding ${dn} failed: ${(error as Error).message}`);
+      throw new Error(`lab: adding ${dn} failed: ${(error as Error).message}`, { cause: error });
     }
   }
 
@@ -56,7 +56,7 @@ export class LabDirectory {
     try {
       await this.client.modify(dn, new Change({ operation, modification: new Attribute({ type: attribute, values }) }), controls);
     } catch (error) {
-      throw new Error(`lab: changing ${attribute} on ${dn} failed: ${(error as Error).message}`);
+      throw new Error(`lab: changing ${attribute} on ${dn} failed: ${(error as Error).message}`, { cause: error });
     }
   }
 

@@ -55,17 +55,6 @@ export class LabAcl {
     return this.guids.get(key)!;
   }
 
-  private async rightsGuid(name: string): Promise<string> {
-    if (name in propertySets) return propertySets[name as keyof typeof propertySets];
-    const key = `right:${name}`;
-    if (!this.guids.has(key)) {
-      const [entry] = await this.dir.search(`CN=Extended-Rights,${configDn(this.forest)}`, `(cn=${name})`, ['rightsGuid']);
-      if (!entry) throw new Error(`lab: extended right ${name} not found`);
-      this.guids.set(key, String(entry.rightsGuid).toLowerCase());
-    }
-    return this.guids.get(key)!;
-  }
-
   /** A property set or right by cn, else an attribute by lDAPDisplayName (how the table's "Read X" / "Write X" name things). */
   private async namedGuid(name: string): Promise<string> {
     if (name in propertySets) return propertySets[name as keyof typeof propertySets];

@@ -20,7 +20,7 @@ import {
   touches,
   withMask,
 } from '../../electron/services/permissions/ace-coverage';
-import { AceFlag, AceType, type Ace } from '../../electron/services/permissions/security-descriptor';
+import { AceFlag, AceType, type Ace } from '../../electron/services/directory/security-descriptor/model';
 
 /** What entries allow, not how they are laid out (domain.md §7, [S31]): pure rules, no directory. */
 

@@ -23,7 +23,6 @@ import {
   fixtureDir,
   randomBytes,
   toCsv,
-  westernUsers,
   type TextFixture,
 } from '../fixtures/csv/make-fixtures';
 

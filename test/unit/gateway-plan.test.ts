@@ -10,7 +10,8 @@ import {
   verifyGatewaySetup,
   type GatewaySetupFacts,
 } from '../../electron/services/gateways/gateway-plan';
-import { AceFlag, AceType, toSddl, type Ace } from '../../electron/services/permissions/security-descriptor';
+import { AceFlag, AceType, type Ace } from '../../electron/services/directory/security-descriptor/model';
+import { toSddl } from '../../electron/services/directory/security-descriptor/sddl';
 
 /** The pure rules of the gateway setup (what exchucutil.ps1 does, without its faults). */
 

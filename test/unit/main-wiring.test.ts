@@ -14,6 +14,8 @@ import { sampleLab } from '../fixtures/lab-descriptor';
  * ("What the tests here cannot show") lists what only this test covers.
  */
 const electron = vi.hoisted(() => {
+  // A stand-in for electron's callbacks of every signature.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   type Handler = (...args: any[]) => any;
   const state = {
     isPackaged: false,
@@ -21,6 +23,7 @@ const electron = vi.hoisted(() => {
     appEvents: new Map<string, Handler>(),
     ipcHandlers: new Map<string, Handler>(),
     protocolHandler: undefined as Handler | undefined,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
     windows: [] as Array<{ options: any; webContents: object; loadURL: ReturnType<typeof vi.fn> }>,
   };
   class BrowserWindow {

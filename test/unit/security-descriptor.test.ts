@@ -3,25 +3,10 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { guidToString } from '../../electron/services/directory/dir-entry';
-import {
-  type Ace,
-  type Acl,
-  AceFlag,
-  AceType,
-  aceKey,
-  addAces,
-  canonicalizeAces,
-  encodeDaclWrite,
-  encodeSecurityDescriptor,
-  fromSddl,
-  isCanonical,
-  parseSecurityDescriptor,
-  removeAces,
-  SdControl,
-  type SecurityDescriptor,
-  SecurityDescriptorError,
-  toSddl,
-} from '../../electron/services/permissions/security-descriptor';
+import { type Ace, type Acl, AceFlag, AceType, SdControl, type SecurityDescriptor, SecurityDescriptorError } from '../../electron/services/directory/security-descriptor/model';
+import { aceKey, addAces, canonicalizeAces, isCanonical, removeAces } from '../../electron/services/directory/security-descriptor/ace-list';
+import { encodeDaclWrite, encodeSecurityDescriptor, parseSecurityDescriptor } from '../../electron/services/directory/security-descriptor/binary';
+import { fromSddl, toSddl } from '../../electron/services/directory/security-descriptor/sddl';
 
 /** Fixtures written by Samba (see test/fixtures/security-descriptors/generate.py). */
 const fixtureDir = join(import.meta.dirname, '../fixtures/security-descriptors');

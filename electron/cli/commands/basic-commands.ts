@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { CliContext, CommandRunner } from '../cli-context';
+import type { CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
 
 /** `info`, `profiles list` and `connect`: what is configured and whether it answers. */

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { checklistStepText } from '@shared/checklist/checklist-text';
 import { languageSchema } from '@shared/models/settings';
 import { ApiError } from '@shared/errors';
-import type { CliContext, CommandRunner } from '../cli-context';
+import type { CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
 
 /** `checklist`: the 11 integration steps checked against the directory, as a table, JSON or an HTML report. */

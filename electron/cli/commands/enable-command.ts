@@ -2,10 +2,10 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { csvDelimiterNames, csvDelimiters, csvEncodingSchema, type CsvDelimiter } from '@shared/models/enablement';
-import type { JobProgress } from '@shared/models/jobs';
+import { isJobFinished } from '@shared/models/jobs';
 import { rowMessageText } from '@shared/enablement/row-message-text';
 import { ApiError } from '@shared/errors';
-import type { CliContext, CommandRunner } from '../cli-context';
+import type { CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
 
 /** `--delimiter` takes the character or its name (`tab`, or `\t` as typed in a shell). */
@@ -71,13 +71,18 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
             void ctx.call('jobs.cancel', { jobId: job.jobId });
           };
           process.on('SIGINT', onInterrupt);
-          const unsubscribe = ctx.services.bus.subscribe((name, payload) => {
-            if (name !== 'job.progress') return;
-            const p = payload as JobProgress;
-            if (p.jobId !== job.jobId || ctx.options.json || !process.stderr.isTTY) return;
-            process.stderr.write(`\r  ${p.done + p.failed}/${p.total} (${p.failed} failed)${p.ratePerSecond ? `, ${p.ratePerSecond.toFixed(1)}/s` : ''}${p.message ? ` ${p.message}` : ''}   `);
+          let unsubscribe = () => {};
+          await new Promise<void>((resolve) => {
+            unsubscribe = ctx.on('job.progress', (p) => {
+              if (p.jobId !== job.jobId) return;
+              if (isJobFinished(p.state)) resolve();
+              else if (!ctx.options.json && process.stderr.isTTY) {
+                process.stderr.write(`\r  ${p.done + p.failed}/${p.total} (${p.failed} failed)${p.ratePerSecond ? `, ${p.ratePerSecond.toFixed(1)}/s` : ''}${p.message ? ` ${p.message}` : ''}   `);
+              }
+            });
+            // It may have ended before the listener was in place.
+            void ctx.call('enablement.job', { jobId: job.jobId }).then((now) => isJobFinished(now.progress.state) && resolve(), () => resolve());
           });
-          await ctx.services.enablement.wait(job.jobId);
           unsubscribe();
           process.off('SIGINT', onInterrupt);
           if (!ctx.options.json && process.stderr.isTTY) process.stderr.write('\n');

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { ApiError } from '@shared/errors';
 import { ouObjectTypeSchema, type BlockedChild, type OuObjectTypeName, type PermissionWriteResult } from '@shared/models/permissions';
-import type { CliContext, CommandRunner } from '../cli-context';
+import type { CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
 
 /** Parses --type Contact,User into the object types Grant-CsOUPermission knows. */

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { findingText } from '@shared/findings/finding-text';
 import type { Language } from '@shared/models/settings';
-import type { CliContext, CommandRunner } from '../cli-context';
+import type { CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
 
 /** `topology`: the model of the forests named with --profile, and its findings. */

@@ -224,7 +224,7 @@ function withLock<T>(lockFile: string, work: () => T): T {
       } catch {
         // Released meanwhile: try again.
       }
-      if (Date.now() > deadline) throw new Error(`The audit log is locked by another process (${lockFile}).`);
+      if (Date.now() > deadline) throw new Error(`The audit log is locked by another process (${lockFile}).`, { cause: error });
       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 10);
     }
   }

@@ -4,7 +4,7 @@ import { ApiError, isApiError } from '@shared/errors';
 import { whoAmI } from '../directory/account-rights';
 import type { ConnectionManager } from '../directory/connection-manager';
 import type { DirectorySession } from '../directory/directory-session';
-import { resolveGroupSid } from '../permissions/recipe-resolver';
+import { resolveGroupSid } from '../directory/account-rights';
 import { judgeAll, type ForestHoldings } from './capability-rules';
 
 const holdings = new WeakMap<DirectorySession, Promise<ForestHoldings>>();

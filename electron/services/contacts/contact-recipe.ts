@@ -65,6 +65,3 @@ export function contactAttributes(input: ContactRecipeInput): Record<string, str
     telephoneNumber: input.phoneNumber,
   };
 }
-
-/** The attributes the console changes when a contact is edited (never objectClass or the type marker). */
-export const editableAttributes = ['displayName', 'msRTCSIP-PrimaryUserAddress', 'proxyAddresses', 'msRTCSIP-Line', 'telephoneNumber', 'otherTelephone', 'otherIpPhone', 'msRTCSIP-PrimaryHomeServer'] as const;

@@ -12,7 +12,7 @@ import { filter } from '../directory/ldap-escape';
 import { childDn, displayDn, dnEquals, domainOfDn, escapeDnValue, formatDn, parentDn, parseDn } from '@shared/dn';
 import type { PowerShellService } from '../powershell/powershell-service';
 import type { ProfileService } from '../profiles/profile-service';
-import { toUmContact, umContactAttributes } from '../topology/forest-reader';
+import { toUmContact, umContactAttributes } from './contact-reader';
 import { buildLinkIndex } from '../topology/resolve-links';
 import type { TopologyService } from '../topology/topology-service';
 import { isValidE164, isValidSipAddress, numberDigits } from '@shared/contacts/contact-values';
@@ -160,7 +160,7 @@ export class ContactsService {
       dn = (await findBySip(session, input.sipAddress))?.dn ?? input.sipAddress;
     }
     this.topology.invalidate('contact created');
-    return { route, dn, contact: await this.reload(input.profile, dn), warnings, command, actor: actorOf(input.profile, session) };
+    return { route, dn, contact: await this.reload(dn), warnings, command, actor: actorOf(input.profile, session) };
   }
 
   /** Reads the template contact and learns its shape for the new contact's values. */
@@ -204,7 +204,7 @@ export class ContactsService {
       modifications.push({ operation: 'replace', attribute: 'telephoneNumber', values: changes.phoneNumber }, { operation: 'replace', attribute: 'msRTCSIP-Line', values: `tel:${changes.phoneNumber}` });
     }
     const newPool = changes.poolFqdn !== undefined && changes.poolFqdn.toLowerCase() !== current.contact.pool?.name.toLowerCase() ? changes.poolFqdn : undefined;
-    if (modifications.length === 0 && !newPool) return { route, dn: input.dn, contact: await this.reload(input.profile, input.dn), warnings, actor: actorOf(input.profile, session) };
+    if (modifications.length === 0 && !newPool) return { route, dn: input.dn, contact: await this.reload(input.dn), warnings, actor: actorOf(input.profile, session) };
     const commands: string[] = [];
     if (modifications.length > 0) {
       const writable = await writableAttributes(session, input.dn);
@@ -226,7 +226,7 @@ export class ContactsService {
       if (command) commands.push(command);
     }
     this.topology.invalidate('contact changed');
-    return { route, dn: input.dn, contact: await this.reload(input.profile, input.dn), warnings, command: commands.join('\n') || undefined, actor: actorOf(input.profile, session) };
+    return { route, dn: input.dn, contact: await this.reload(input.dn), warnings, command: commands.join('\n') || undefined, actor: actorOf(input.profile, session) };
   }
 
   /**
@@ -275,7 +275,7 @@ export class ContactsService {
       dn = target;
     }
     this.topology.invalidate('contact moved');
-    return { route, dn, contact: await this.reload(input.profile, dn), warnings: [], command, actor: actorOf(input.profile, session) };
+    return { route, dn, contact: await this.reload(dn), warnings: [], command, actor: actorOf(input.profile, session) };
   }
 
   async delete(input: ContactDelete): Promise<ContactWriteResult> {
@@ -339,7 +339,7 @@ export class ContactsService {
     return topology.forests.find((f) => f.forest === session.rootDse.forestDnsName)?.profile ?? '';
   }
 
-  private async reload(profile: string, dn: string): Promise<ContactItem | undefined> {
+  private async reload(dn: string): Promise<ContactItem | undefined> {
     const topology = await this.topology.get({ refresh: true });
     return listContacts(topology).find((c) => dnEquals(c.dn, dn)) ?? undefined;
   }

@@ -1,7 +1,8 @@
 import { ApiError } from '@shared/errors';
-import { sidToBytes, sidToString } from './dir-entry';
+import { sidToString } from './dir-entry';
 import type { DirectorySession } from './directory-session';
 import { escapeFilterValue, filter } from './ldap-escape';
+import { lookupOnce, notPreparedForLync } from './session-lookups';
 
 /** The account a session is bound as, with every group it is in (nested ones included). */
 export interface BoundAccount {
@@ -93,4 +94,21 @@ const DACL_SECURITY_INFORMATION = 0x4;
 export async function canChangePermissions(session: DirectorySession, dn: string): Promise<boolean> {
   const entry = await session.read(dn, ['sDRightsEffective']);
   return ((entry?.getInt('sDRightsEffective') ?? 0) & DACL_SECURITY_INFORMATION) !== 0;
+}
+
+/**
+ * A group's SID by sAMAccountName (the way Lync's and Exchange's tools find the RTC groups [S8]),
+ * read once per session. Throws NOT_FOUND, saying the forest is not prepared for Lync, when the
+ * group does not exist.
+ */
+export function resolveGroupSid(session: DirectorySession, name: string): Promise<string> {
+  return lookupOnce(session, `group:${name}`, async () => {
+    // Universal groups, usually in the forest root: found through the global catalog, as Lync's
+    // and Exchange's tools find them [S8]; the session falls back to its domain when no GC answers.
+    const { entries } = await session.searchForest({ filter: `(&(objectClass=group)(sAMAccountName=${escapeFilterValue(name)}))`, attributes: ['objectSid'] });
+    const [entry] = entries;
+    const sid = entry?.getBuffer('objectSid');
+    if (!sid) throw notPreparedForLync(`the group ${name}`);
+    return sidToString(sid);
+  });
 }

@@ -13,7 +13,7 @@ import type {
 import type { DialPlan, ExchangeOrg, IpGateway, LyncPool } from '@shared/models/topology';
 import { renderCommand } from '@shared/powershell/render-command';
 import { childDn, normalizeDn, rdnValue } from '@shared/dn';
-import { AceFlag, AceType, type Ace } from '../permissions/security-descriptor';
+import { AccessRight, AceFlag, AceType, type Ace } from '../directory/security-descriptor/model';
 import { keptByGetUcPool, messageWaitingFor } from '../topology/open-items';
 
 /**
@@ -26,7 +26,7 @@ import { keptByGetUcPool, messageWaitingFor } from '../topology/open-items';
 export const LYNC_READ_GROUPS = ['RTCUniversalServerAdmins', 'RTCComponentUniversalServices'] as const;
 
 /** Access mask bits of the two rights (MS-ADTS): ADS_RIGHT_ACTRL_DS_LIST and ADS_RIGHT_DS_READ_PROP. */
-const rightBits: Record<UmReadRight, number> = { ListChildren: 0x4, ReadProperty: 0x10 };
+const rightBits: Record<UmReadRight, number> = { ListChildren: AccessRight.LC, ReadProperty: AccessRight.RP };
 
 /** One place that grants read access, and what it grants. */
 export interface GrantTarget {

@@ -17,9 +17,9 @@ import type { AuditLog } from '../audit/audit-log';
 import type { ConnectionManager } from '../directory/connection-manager';
 import type { DirectorySession } from '../directory/directory-session';
 import { childDn, dnEquals } from '@shared/dn';
-import { readObjectDacl, writeExplicitDacl, type ReadDacl } from '../permissions/dacl-store';
-import { resolveGroupSid } from '../permissions/recipe-resolver';
-import { addAces, toSddl } from '../permissions/security-descriptor';
+import { daclSddl, readObjectDacl, writeExplicitDacl, type ReadDacl } from '../directory/dacl';
+import { resolveGroupSid } from '../directory/account-rights';
+import { addAces } from '../directory/security-descriptor/ace-list';
 import { PowerShellCommandError, type PowerShellService } from '../powershell/powershell-service';
 import type { TopologyService } from '../topology/topology-service';
 import { lyncForestFor } from '../topology/deployment';
@@ -353,7 +353,7 @@ function settled(item: GatewayPlanPermissionItem | GatewayPlanGatewayItem | Gate
 function daclRecord(dacl: ReadDacl, items: GatewayPlanPermissionItem[]): { sddl: string; dacl: string; groups: string[] } {
   let sddl: string;
   try {
-    sddl = toSddl({ revision: 1, control: dacl.sd.control, dacl: { revision: dacl.sd.dacl?.revision ?? 4, aces: dacl.aces } });
+    sddl = daclSddl(dacl);
   } catch {
     sddl = '(not expressible in SDDL)';
   }

@@ -16,7 +16,7 @@
  *   overlaps the rights defeats what no earlier allow already gave (explicit denies come first in
  *   canonical order, so they defeat every allow; an inherited deny does not defeat an explicit allow).
  */
-import { AceFlag, AceType, type Ace } from './security-descriptor';
+import { AceFlag, AceType, type Ace } from '../directory/security-descriptor/model';
 
 /** What the schema says about property sets: attribute schemaIDGUID → the set's rightsGuid (attributeSecurityGUID). */
 export interface CoverageSchema {

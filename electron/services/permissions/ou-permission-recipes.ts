@@ -7,23 +7,13 @@
  * what entries allow, whatever their layout (ace-coverage.ts; OPEN, domain.md §10).
  */
 
+import { AccessRight as AccessRightBits, type AccessRightCode } from '../directory/security-descriptor/model';
+
 export const ouObjectTypes = ['User', 'Computer', 'Contact', 'AppContact', 'InetOrgPerson', 'Device'] as const;
 export type OuObjectType = (typeof ouObjectTypes)[number];
 
-/** Access mask bits used by the recipes (ADS_RIGHTS_ENUM). */
-export const accessRights = {
-  CC: 0x1, // create child
-  DC: 0x2, // delete child
-  LC: 0x4, // list contents
-  SW: 0x8, // validated write (self)
-  RP: 0x10, // read property
-  WP: 0x20, // write property
-  DT: 0x40, // delete tree
-  LO: 0x80, // list object
-  CR: 0x100, // control access (extended right)
-  RC: 0x20000, // read permissions
-} as const;
-export type AccessRight = keyof typeof accessRights;
+/** The access-mask bits a recipe entry names (the table is AccessRight in the security-descriptor model). */
+export type AccessRight = Extract<AccessRightCode, 'CC' | 'DC' | 'LC' | 'SW' | 'RP' | 'WP' | 'DT' | 'LO' | 'CR' | 'RC'>;
 
 /** What an ACE's ObjectType names; resolved to a GUID at run time. */
 export type RecipeTarget =
@@ -129,5 +119,5 @@ export function recipeEntryKey(entry: RecipeEntry): string {
 }
 
 export function rightsMask(rights: readonly AccessRight[]): number {
-  return rights.reduce((mask, r) => mask | accessRights[r], 0);
+  return rights.reduce((mask, r) => mask | AccessRightBits[r], 0);
 }

@@ -15,31 +15,16 @@ import type { PowerShellService } from '../powershell/powershell-service';
 import { deniedBy, planGrantAces, planRevokeAces, type CoverageSchema, type RevokePlan } from './ace-coverage';
 import { ouObjectTypes, recipeEntryKey, recipeFor, type OuObjectType } from './ou-permission-recipes';
 import { coverageSchema, resolveRecipe, type ResolvedEntry } from './recipe-resolver';
-import { changedSinceRead, daclVersion, readObjectDacl, writeExplicitDacl, type ReadDacl } from './dacl-store';
-import { AceFlag, AceType, aceKey, addAces, parseSecurityDescriptor, removeAces, SdControl, toSddl, type Ace, type SecurityDescriptor } from './security-descriptor';
+import { aceSddl, changedSinceRead, daclSddl, daclVersion, readObjectDacl, writeExplicitDacl, type ReadDacl } from '../directory/dacl';
+import { AccessRight, AceFlag, AceType, SdControl, type AccessRightCode, type Ace, type SecurityDescriptor } from '../directory/security-descriptor/model';
+import { aceKey, addAces, removeAces } from '../directory/security-descriptor/ace-list';
+import { parseSecurityDescriptor } from '../directory/security-descriptor/binary';
 
 const daclOnly = () => [new SdFlagsControl(SdFlags.DACL)];
 
-/** Access mask bits by their SDDL codes, in the order Windows' editor lists them. */
-const rightCodes: Array<[number, string]> = [
-  [0x10000000, 'GA'],
-  [0x80000000, 'GR'],
-  [0x40000000, 'GW'],
-  [0x20000000, 'GX'],
-  [0x1, 'CC'],
-  [0x2, 'DC'],
-  [0x4, 'LC'],
-  [0x8, 'SW'],
-  [0x10, 'RP'],
-  [0x20, 'WP'],
-  [0x40, 'DT'],
-  [0x80, 'LO'],
-  [0x100, 'CR'],
-  [0x10000, 'SD'],
-  [0x20000, 'RC'],
-  [0x40000, 'WD'],
-  [0x80000, 'WO'],
-];
+/** Access mask bits by their SDDL codes, in the order Windows' editor lists them: generic rights first, then by bit. */
+const editorOrder: AccessRightCode[] = ['GA', 'GR', 'GW', 'GX', 'CC', 'DC', 'LC', 'SW', 'RP', 'WP', 'DT', 'LO', 'CR', 'SD', 'RC', 'WD', 'WO'];
+const rightCodes: Array<[number, string]> = editorOrder.map((code) => [AccessRight[code], code]);
 
 const wellKnownSids: Record<string, string> = {
   'S-1-1-0': 'Everyone',
@@ -85,7 +70,7 @@ export class OuPermissionsService {
     const view = await this.viewer(session);
     const descendants = await this.ouDescendants(session, ouDn);
     const warnings = this.warnings(ouDn, dacl, descendants);
-    const common = { ou: await this.ouNode(session, ouDn, dacl), action, types, current: dacl.aces.map(view), commands: commandsFor(action, ouDn, types), daclVersion: daclVersion(dacl), writable: await canChangePermissions(session, ouDn) };
+    const common = { ou: await this.ouNode(ouDn, dacl), action, types, current: dacl.aces.map(view), commands: commandsFor(action, ouDn, types), daclVersion: daclVersion(dacl), writable: await canChangePermissions(session, ouDn) };
     if (action === 'grant') {
       const plan = planGrant(dacl.aces, recipe, schema);
       // Adding allows does not help where a deny for the same group comes first.
@@ -164,7 +149,7 @@ export class OuPermissionsService {
     }
     const descendants = await this.ouDescendants(session, ouDn);
     return {
-      ou: await this.ouNode(session, ouDn, dacl),
+      ou: await this.ouNode(ouDn, dacl),
       types: statuses,
       warnings: this.warnings(ouDn, dacl, descendants),
       blockedChildren: await this.blockedChildren(session, descendants, types, false),
@@ -240,7 +225,7 @@ export class OuPermissionsService {
     return {
       auditId,
       entry: { at: entry.at, action: entry.action, actor: entry.actor, types: (entry.before as { types?: string[] } | undefined)?.types ?? [] },
-      ou: await this.ouNode(session, entry.target, current),
+      ou: await this.ouNode(entry.target, current),
       now: explicit(current.aces).map(view),
       after: explicit(restored).map(view),
       putBack: minus(restored, current.aces).map(view),
@@ -330,7 +315,7 @@ export class OuPermissionsService {
     const domainSid = await this.domainSid(session);
     const view = await this.viewer(session);
     const commands = action === 'permissions.restore' ? [] : commandsFor(action === 'permissions.grant' ? 'grant' : 'revoke', ouDn, types);
-    const sddlBefore = toSddl({ revision: 1, control: before.sd.control, dacl: { revision: before.sd.dacl?.revision ?? 4, aces: before.aces } }, { domainSid });
+    const sddlBefore = daclSddl(before, { domainSid });
     const actor = actorOf(profile, session);
     if (changes.length === 0) {
       // Idempotent: nothing to add or remove means nothing is written, and nothing audited.
@@ -343,7 +328,7 @@ export class OuPermissionsService {
         target: ouDn,
         route,
         before: { sddl: sddlBefore, dacl: before.binary.toString('base64'), types },
-        after: after ? { sddl: toSddl({ revision: 1, control: after.sd.control, dacl: { revision: after.sd.dacl?.revision ?? 4, aces: after.aces } }, { domainSid }), dacl: after.binary.toString('base64'), types } : undefined,
+        after: after ? { sddl: daclSddl(after, { domainSid }), dacl: after.binary.toString('base64'), types } : undefined,
         outcome,
         error,
         ...(options.undoes ? { undoes: options.undoes } : {}),
@@ -369,7 +354,7 @@ export class OuPermissionsService {
     const audit = record('succeeded', after);
     // The cmdlet writes its own layout: report what it actually added or removed, not the plan.
     const changed = route === 'powershell' ? explicitDiff(before.aces, after.aces, action === 'permissions.grant') : changes;
-    return { route, ou: ouDn, actor, changed: changed.map(view), auditId: audit.id, commands, sddlBefore, sddlAfter: toSddl({ revision: 1, control: after.sd.control, dacl: { revision: 4, aces: after.aces } }, { domainSid }) };
+    return { route, ou: ouDn, actor, changed: changed.map(view), auditId: audit.id, commands, sddlBefore, sddlAfter: daclSddl(after, { domainSid }) };
   }
 
   /** Reads the OU's DACL; with `previewed` (a preview's daclVersion), refuses one that changed since that preview. */
@@ -394,7 +379,7 @@ export class OuPermissionsService {
     }
   }
 
-  private async ouNode(session: DirectorySession, dn: string, dacl: ReadDacl): Promise<OuNode> {
+  private async ouNode(dn: string, dacl: ReadDacl): Promise<OuNode> {
     return { dn, name: rdnValue(dn), path: displayDn(dn), parentDn: parentDn(dn), protected: dacl.protected };
   }
 
@@ -475,12 +460,7 @@ export class OuPermissionsService {
       const flags = ace.flags;
       const appliesTo: AceView['appliesTo'] =
         inheritedName !== undefined ? 'descendants-of-class' : !(flags & AceFlag.CONTAINER_INHERIT) ? 'this' : flags & AceFlag.INHERIT_ONLY ? 'descendants' : 'this-and-descendants';
-      let sddl: string;
-      try {
-        sddl = toSddl({ revision: 1, control: 0, dacl: { revision: 4, aces: [ace] } }, { domainSid }).replace(/^D:/, '');
-      } catch {
-        sddl = '(not expressible in SDDL)';
-      }
+      const sddl = aceSddl(ace, { domainSid }) ?? '(not expressible in SDDL)';
       return {
         key: aceKey(ace),
         kind: ace.type === AceType.ACCESS_ALLOWED || ace.type === AceType.ACCESS_ALLOWED_OBJECT ? 'allow' : ace.type === AceType.ACCESS_DENIED || ace.type === AceType.ACCESS_DENIED_OBJECT ? 'deny' : ace.type === 0x02 || ace.type === 0x07 ? 'audit' : 'other',

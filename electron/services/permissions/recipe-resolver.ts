@@ -1,9 +1,10 @@
-import { ApiError } from '@shared/errors';
-import { guidToString, sidToString } from '../directory/dir-entry';
+import { guidToString } from '../directory/dir-entry';
+import { resolveGroupSid } from '../directory/account-rights';
+import { lookupOnce, notPreparedForLync } from '../directory/session-lookups';
 import type { DirectorySession } from '../directory/directory-session';
 import { escapeFilterValue } from '../directory/ldap-escape';
 import { propertySetsFrom, type CoverageSchema } from './ace-coverage';
-import { AceFlag, AceType, type Ace } from './security-descriptor';
+import { AceFlag, AceType, type Ace } from '../directory/security-descriptor/model';
 import { recipeFor, rightsMask, type OuObjectType, type RecipeEntry } from './ou-permission-recipes';
 
 /** A recipe entry with the access entry it becomes in this forest, and words for the preview. */
@@ -13,38 +14,6 @@ export interface ResolvedEntry {
   trusteeName: string;
   targetName?: string;
   appliesToClass?: string;
-}
-
-const resolvers = new WeakMap<DirectorySession, Map<string, Promise<string>>>();
-
-/** Looks a value up once per session; a failed lookup is forgotten so it can be tried again. */
-function lookupOnce(session: DirectorySession, key: string, fn: () => Promise<string>): Promise<string> {
-  const lookups = resolvers.get(session) ?? new Map<string, Promise<string>>();
-  resolvers.set(session, lookups);
-  let found = lookups.get(key);
-  if (!found) {
-    found = fn();
-    lookups.set(key, found);
-    found.catch(() => lookups.delete(key));
-  }
-  return found;
-}
-
-/**
- * A group's SID by sAMAccountName (the way Lync's and Exchange's tools find the RTC groups [S8]),
- * read once per session. Throws NOT_FOUND, saying the forest is not prepared for Lync, when the
- * group does not exist. Shared with the gateway setup.
- */
-export function resolveGroupSid(session: DirectorySession, name: string): Promise<string> {
-  return lookupOnce(session, `group:${name}`, async () => {
-    // Universal groups, usually in the forest root: found through the global catalog, as Lync's
-    // and Exchange's tools find them [S8]; the session falls back to its domain when no GC answers.
-    const { entries } = await session.searchForest({ filter: `(&(objectClass=group)(sAMAccountName=${escapeFilterValue(name)}))`, attributes: ['objectSid'] });
-    const [entry] = entries;
-    const sid = entry?.getBuffer('objectSid');
-    if (!sid) throw missing(`the group ${name}`);
-    return sidToString(sid);
-  });
 }
 
 const schemas = new WeakMap<DirectorySession, Promise<CoverageSchema>>();
@@ -86,14 +55,14 @@ export async function resolveRecipe(session: DirectorySession, types: readonly O
     once(`right:${name}`, async () => {
       const [entry] = await session.search(`CN=Extended-Rights,${dse.configurationNamingContext}`, { scope: 'one', filter: `(|(cn=${escapeFilterValue(name)})(displayName=${escapeFilterValue(name)}))`, attributes: ['rightsGuid'] });
       const guid = entry?.get('rightsGuid');
-      if (!guid) throw missing(`the ${name} right`);
+      if (!guid) throw notPreparedForLync(`the ${name} right`);
       return guid.toLowerCase();
     });
   const schemaGuid = (name: string) =>
     once(`schema:${name}`, async () => {
       const [entry] = await session.search(dse.schemaNamingContext, { scope: 'one', filter: `(lDAPDisplayName=${escapeFilterValue(name)})`, attributes: ['schemaIDGUID'] });
       const guid = entry?.getBuffer('schemaIDGUID');
-      if (!guid) throw missing(`${name} in the schema`);
+      if (!guid) throw notPreparedForLync(`${name} in the schema`);
       return guidToString(guid);
     });
 
@@ -114,8 +83,4 @@ export async function resolveRecipe(session: DirectorySession, types: readonly O
       return { entry, ace, trusteeName: entry.trustee, targetName: entry.target?.name, appliesToClass: typeof entry.appliesTo === 'object' ? entry.appliesTo.descendantsOfClass : undefined };
     }),
   );
-}
-
-function missing(what: string): ApiError {
-  return new ApiError('NOT_FOUND', `This forest has no ${what}. Prepare it for Lync first (Enable-CsAdForest / Enable-CsAdDomain), or connect the Lync forest.`);
 }

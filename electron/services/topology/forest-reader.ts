@@ -2,10 +2,10 @@ import type { AutoAttendant, DialPlan, ExchangeOrg, ExchangeRole, ExchangeServer
 import { ApiError } from '@shared/errors';
 import type { DirEntry } from '../directory/dir-entry';
 import type { DirectorySession } from '../directory/directory-session';
-import { displayDn, normalizeDn, parentDn, parseDn, rdnValue } from '@shared/dn';
+import { normalizeDn, parentDn, rdnValue } from '@shared/dn';
 import { parseExchangeVersion } from './exchange-version';
-import { contactCnForm, decodePoolVersion, poolKind, UM_SERVER_DIAL_PLAN_LINK } from './open-items';
-import { APP_EXUM_PREFIX, OPTION_FLAG } from '../contacts/contact-recipe';
+import { decodePoolVersion, poolKind, UM_SERVER_DIAL_PLAN_LINK } from './open-items';
+import { toUmContact, umContactAttributes, umContactFilter } from '../contacts/contact-reader';
 
 const uriTypes: Record<number, UriType> = { 1: 'TelExtn', 2: 'E164', 3: 'SipName' };
 const voipSecurities: Record<number, VoipSecurity> = { 1: 'SIPSecured', 2: 'Unsecured', 3: 'Secured' };
@@ -54,29 +54,6 @@ const exchangeAttributes = [
   UM_SERVER_DIAL_PLAN_LINK,
 ];
 
-export const umContactAttributes = [
-  'cn',
-  'displayName',
-  'description',
-  'msRTCSIP-PrimaryUserAddress',
-  'msRTCSIP-OptionFlags',
-  'telephoneNumber',
-  'msRTCSIP-Line',
-  'otherIpPhone',
-  'otherTelephone',
-  'msRTCSIP-PrimaryHomeServer',
-  'msDS-SourceObjectDN',
-  'msRTCSIP-SourceObjectType',
-  'whenChanged',
-  'uSNChanged',
-];
-
-/**
- * SA/AA contacts: contacts that point at a UM object (msDS-SourceObjectDN), carry Lync's UM
- * source-object type (0x90000000, S2), or route to Exchange UM through otherIpPhone (docs/domain.md §6).
- */
-export const umContactFilter = '(&(objectClass=contact)(|(msDS-SourceObjectDN=*)(msRTCSIP-SourceObjectType=*)(otherIpPhone=*opaque=app:exum:*)))';
-
 const hasClass = (entry: DirEntry, cls: string) => entry.getAll('objectClass').some((c) => c.toLowerCase() === cls.toLowerCase());
 
 /**
@@ -90,7 +67,7 @@ export async function readForest(profile: string, session: DirectorySession): Pr
   const forest = dse.forestDnsName;
   const [domains, exchange, pools, contacts] = await Promise.all([
     readDomains(session),
-    readExchange(session, forest),
+    readExchange(session),
     readPools(session),
     readUmContacts(session, forest),
   ]);
@@ -114,7 +91,7 @@ async function readDomains(session: DirectorySession): Promise<ForestTopology['d
   return entries.map((e) => ({ dnsName: e.get('dnsRoot') ?? '', netbios: e.get('nETBIOSName'), dn: e.get('nCName') ?? '' }));
 }
 
-async function readExchange(session: DirectorySession, forest: string): Promise<ExchangeOrg | undefined> {
+async function readExchange(session: DirectorySession): Promise<ExchangeOrg | undefined> {
   const base = `CN=Microsoft Exchange,CN=Services,${session.rootDse.configurationNamingContext}`;
   let entries: DirEntry[];
   try {
@@ -277,37 +254,4 @@ async function readUmContacts(session: DirectorySession, forest: string): Promis
   return entries.map((e) => toUmContact(e, forest));
 }
 
-/** A contact as read; kind, target and pool are resolved once every forest is known. */
-export function toUmContact(e: DirEntry, forest: string): UmContact {
-  const sip = e.get('msRTCSIP-PrimaryUserAddress');
-  const line = e.get('msRTCSIP-Line')?.replace(/^tel:/i, '');
-  const otherIpPhone = e.getAll('otherIpPhone');
-  const phoneContext = otherIpPhone.map(exumPhoneContext).find((c) => !!c);
-  return {
-    dn: e.dn,
-    forest,
-    kind: 'Unknown',
-    kindSource: 'none',
-    displayName: e.get('displayName') ?? e.get('cn'),
-    ...(e.get('description') ? { description: e.get('description') } : {}),
-    sipAddress: sip,
-    phoneNumber: e.get('telephoneNumber') ?? line,
-    poolServiceDn: e.get('msRTCSIP-PrimaryHomeServer'),
-    targetDn: e.get('msDS-SourceObjectDN'),
-    ou: displayDn(parentDn(e.dn)),
-    cnForm: contactCnForm(e.dn),
-    whenChanged: e.get('whenChanged'),
-    version: e.get('uSNChanged'),
-    otherIpPhone,
-    otherTelephone: e.getAll('otherTelephone'),
-    ...(phoneContext ? { phoneContext } : {}),
-    enterpriseVoice: ((e.getInt('msRTCSIP-OptionFlags') ?? 0) & OPTION_FLAG.enterpriseVoice) !== 0,
-  };
-}
-
-/** The dial plan phone context in `sip:…;opaque=app:exum:<phone context>` (docs/domain.md §6), if any. */
-export function exumPhoneContext(otherIpPhone: string): string | undefined {
-  const match = new RegExp(`;\\s*opaque=${APP_EXUM_PREFIX}([^;\\s]+)`, 'i').exec(otherIpPhone);
-  return match?.[1];
-}
 

@@ -23,3 +23,9 @@ export const sections: Array<{ id: SectionId; icon: ReactElement }> = [
 export function isSectionId(value: string): value is SectionId {
   return sections.some((s) => s.id === value);
 }
+
+/** What every screen gets from the router: the URL's parameters and a way to go elsewhere. */
+export interface ScreenProps {
+  params: URLSearchParams;
+  navigate: (path: string, params?: Record<string, string>) => void;
+}

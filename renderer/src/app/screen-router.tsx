@@ -5,12 +5,7 @@ import { PermissionsPage } from '../features/permissions/permissions-page';
 import { PowerShellPage } from '../features/powershell/powershell-page';
 import { SettingsPage } from '../features/settings/settings-page';
 import { TopologyPage } from '../features/topology/topology-page';
-import type { SectionId } from './navigation';
-
-export interface ScreenProps {
-  params: URLSearchParams;
-  navigate: (path: string, params?: Record<string, string>) => void;
-}
+import type { ScreenProps, SectionId } from './navigation';
 
 /** Picks the screen for the current section. */
 export function ScreenRouter({ section, params, navigate }: ScreenProps & { section: SectionId }) {

@@ -1,5 +1,8 @@
 import { spawnSync } from 'node:child_process';
-import { AceFlag, canonicalizeAces, encodeDaclWrite, fromSddl, parseSecurityDescriptor } from '../../../electron/services/permissions/security-descriptor';
+import { AceFlag } from '../../../electron/services/directory/security-descriptor/model';
+import { canonicalizeAces } from '../../../electron/services/directory/security-descriptor/ace-list';
+import { encodeDaclWrite, parseSecurityDescriptor } from '../../../electron/services/directory/security-descriptor/binary';
+import { fromSddl } from '../../../electron/services/directory/security-descriptor/sddl';
 import { readLabDescriptor, type LabDescriptor } from '../../../electron/services/profiles/lab-descriptor';
 import { labLocationEnv } from '../../lab/lab-config';
 

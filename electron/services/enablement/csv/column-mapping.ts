@@ -36,7 +36,7 @@ export const fieldAliases: Readonly<Record<EnablementField, readonly string[]>> 
  * stray BOM), underscores, dashes and dots — so "E-mail", "e_mail" and "E Mail" are one name.
  */
 export function normalizeHeaderName(name: string): string {
-  return name.replace(/[\s_.\-]/g, '').toLowerCase();
+  return name.replace(/[\s_.-]/g, '').toLowerCase();
 }
 
 /** normalized alias → field and rank (position in that field's alias list). */

@@ -184,7 +184,6 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
         if (state === 'enabled') return finish(row, 'enabled', attempt, ['Enabled before the interruption; confirmed in the directory.']);
         if (state === 'enabled-differently') return finish(row, 'failed', attempt, ['The mailbox was enabled with other settings while the job was interrupted; check it in Exchange.']);
       }
-      recheck = false;
       const parameters: Record<string, unknown> = { Identity: row.userDn, UMMailboxPolicy: row.policy };
       if (row.extensions.length) parameters.Extensions = row.extensions;
       if (row.sri) parameters.SIPResourceIdentifier = row.sri;

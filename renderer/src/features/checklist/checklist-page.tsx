@@ -2,7 +2,7 @@ import { Box, Tab, Tabs } from '@mui/material';
 import { useTranslation } from 'react-i18next';
 import { readGatewayPrefill } from '@shared/routes/fix-routes';
 import { useConnections } from '../../app/connections';
-import type { ScreenProps } from '../../app/screen-router';
+import type { ScreenProps } from '../../app/navigation';
 import { NotConnected } from '../../components/not-connected';
 import { Page } from '../../components/page';
 import { ChecklistView } from './checklist-view';

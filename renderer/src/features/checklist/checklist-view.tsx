@@ -36,7 +36,7 @@ import type { ChecklistStep, FixScreen } from '@shared/models/checklist';
 import type { ChecklistStepId } from '@shared/models/checklist';
 import type { Language } from '@shared/models/settings';
 import { toApiError, useApi, useCall, useEvent } from '../../api/api-context';
-import type { ScreenProps } from '../../app/screen-router';
+import type { ScreenProps } from '../../app/navigation';
 import { ActingAccount, formatActor, useActingAccount } from '../../components/acting-account';
 import { ErrorAlert } from '../../components/error-alert';
 import { FixButton } from '../../components/fix-button';

@@ -33,7 +33,7 @@ import { readContactPrefill, type ContactPrefill } from '@shared/routes/fix-rout
 import { toApiError, useApi, useCall, useEvent } from '../../api/api-context';
 import { useConnections } from '../../app/connections';
 import { ActingAccount, formatActor, sentenceGap, useActingAccount, type ActingAccountState } from '../../components/acting-account';
-import type { ScreenProps } from '../../app/screen-router';
+import type { ScreenProps } from '../../app/navigation';
 import { CodeBlock } from '../../components/code-block';
 import { ErrorAlert } from '../../components/error-alert';
 import { NotConnected } from '../../components/not-connected';

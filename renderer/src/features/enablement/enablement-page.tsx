@@ -7,7 +7,7 @@ import type { EnablementColumnMapping, EnablementFieldName, EnablementJob, Impor
 import type { ApiError } from '@shared/errors';
 import { toApiError, useApi, useEvent } from '../../api/api-context';
 import { useConnections } from '../../app/connections';
-import type { ScreenProps } from '../../app/screen-router';
+import type { ScreenProps } from '../../app/navigation';
 import { ErrorAlert } from '../../components/error-alert';
 import { NotConnected } from '../../components/not-connected';
 import { Page } from '../../components/page';

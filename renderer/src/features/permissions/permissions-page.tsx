@@ -8,7 +8,7 @@ import { readGrantPrefill } from '@shared/routes/fix-routes';
 import type { ApiError } from '@shared/errors';
 import { toApiError, useApi, useCall } from '../../api/api-context';
 import { useConnections } from '../../app/connections';
-import type { ScreenProps } from '../../app/screen-router';
+import type { ScreenProps } from '../../app/navigation';
 import { ActingAccount, useActingAccount } from '../../components/acting-account';
 import { ErrorAlert } from '../../components/error-alert';
 import { NotConnected } from '../../components/not-connected';

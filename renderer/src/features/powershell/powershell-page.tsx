@@ -5,7 +5,7 @@ import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PsHistoryEntry } from '@shared/models/powershell';
 import { useApi, useCall, useEvent } from '../../api/api-context';
-import type { ScreenProps } from '../../app/screen-router';
+import type { ScreenProps } from '../../app/navigation';
 import { CodeBlock } from '../../components/code-block';
 import { CopyButton } from '../../components/copy-button';
 import { ErrorAlert } from '../../components/error-alert';

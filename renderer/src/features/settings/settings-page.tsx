@@ -26,7 +26,7 @@ import type { Profile, ProfileSummary } from '@shared/models/profile';
 import { useApi } from '../../api/api-context';
 import { useConnections } from '../../app/connections';
 import { usePreferences } from '../../app/preferences';
-import type { ScreenProps } from '../../app/screen-router';
+import type { ScreenProps } from '../../app/navigation';
 import { Page } from '../../components/page';
 import { PowerShellShells } from './powershell-shells';
 import { ProfileEditor } from './profile-editor';

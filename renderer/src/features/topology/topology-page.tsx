@@ -9,7 +9,7 @@ import { useTranslation } from 'react-i18next';
 import type { Topology } from '@shared/models/topology';
 import { useCall, useEvent } from '../../api/api-context';
 import { useConnections } from '../../app/connections';
-import type { ScreenProps } from '../../app/screen-router';
+import type { ScreenProps } from '../../app/navigation';
 import { ErrorAlert } from '../../components/error-alert';
 import { NotConnected } from '../../components/not-connected';
 import { Page } from '../../components/page';

@@ -1,8 +1,11 @@
 import { createHash } from 'node:crypto';
 import { ApiError } from '@shared/errors';
-import type { DirectorySession } from '../directory/directory-session';
-import { SdFlags, SdFlagsControl } from '../directory/sd-flags-control';
-import { AceFlag, canonicalizeAces, encodeDaclWrite, parseSecurityDescriptor, SdControl, type Ace, type SecurityDescriptor } from './security-descriptor';
+import type { DirectorySession } from './directory-session';
+import { SdFlags, SdFlagsControl } from './sd-flags-control';
+import { ACL_REVISION_DS, AceFlag, SdControl, type Ace, type SecurityDescriptor } from './security-descriptor/model';
+import { toSddl, type SddlOptions } from './security-descriptor/sddl';
+import { canonicalizeAces } from './security-descriptor/ace-list';
+import { encodeDaclWrite, parseSecurityDescriptor } from './security-descriptor/binary';
 
 const daclOnly = () => [new SdFlagsControl(SdFlags.DACL)];
 
@@ -65,7 +68,7 @@ export async function writeExplicitDacl(session: DirectorySession, dn: string, b
   if (explicit.length === 0 && !inheritedComeBack) {
     throw new ApiError('INVALID_INPUT', `Refusing to write an empty DACL on ${dn}: with no entries it would deny everyone everything. Nothing was written.`, { dn });
   }
-  const value = encodeDaclWrite({ revision: 1, control, dacl: { revision: 4, aces: explicit } });
+  const value = encodeDaclWrite({ revision: 1, control, dacl: { revision: ACL_REVISION_DS, aces: explicit } });
   try {
     await session.modify(
       dn,
@@ -95,4 +98,22 @@ function ldapCodeOf(error: unknown): number | undefined {
   const details = (error as { details?: { ldapCode?: unknown } } | undefined)?.details;
   const code = details?.ldapCode ?? (error as { code?: unknown } | undefined)?.code;
   return typeof code === 'number' ? code : undefined;
+}
+
+/**
+ * A DACL as read, as SDDL (its control flags and entries; owner, group and SACL left out): the one
+ * DACL→SDDL path, for audit entries, previews and results. The ACL keeps the revision it was read
+ * with. Throws when an entry has no SDDL form.
+ */
+export function daclSddl(dacl: Pick<ReadDacl, 'sd' | 'aces'>, options: SddlOptions = {}): string {
+  return toSddl({ revision: 1, control: dacl.sd.control, dacl: { revision: dacl.sd.dacl?.revision ?? ACL_REVISION_DS, aces: dacl.aces } }, options);
+}
+
+/** One entry as SDDL (`(A;CI;RP;…;;SID)`), or undefined when SDDL cannot express it. */
+export function aceSddl(ace: Ace, options: SddlOptions = {}): string | undefined {
+  try {
+    return toSddl({ revision: 1, control: 0, dacl: { revision: ACL_REVISION_DS, aces: [ace] } }, options).replace(/^D:/, '');
+  } catch {
+    return undefined;
+  }
 }

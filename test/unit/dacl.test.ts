@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { ApiError } from '@shared/errors';
 import { DirEntry } from '../../electron/services/directory/dir-entry';
 import type { DirectorySession, Modification } from '../../electron/services/directory/directory-session';
-import { readObjectDacl, writeExplicitDacl } from '../../electron/services/permissions/dacl-store';
-import { encodeSecurityDescriptor, fromSddl, parseSecurityDescriptor, toSddl } from '../../electron/services/permissions/security-descriptor';
+import { readObjectDacl, writeExplicitDacl } from '../../electron/services/directory/dacl';
+import { encodeSecurityDescriptor, parseSecurityDescriptor } from '../../electron/services/directory/security-descriptor/binary';
+import { fromSddl, toSddl } from '../../electron/services/directory/security-descriptor/sddl';
 
 /**
  * The conditional DACL write, against a stand-in DC that answers the way AD or Samba might:
