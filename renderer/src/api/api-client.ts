@@ -1,7 +1,6 @@
 import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '@shared/contract';
 import { ApiError, type Envelope } from '@shared/errors';
 import type { PreloadBridge } from '@shared/ipc-channels';
-import { createWebBridge } from './web-bridge';
 
 /** Typed calls and events over whichever bridge this renderer runs on. */
 export class ApiClient {
@@ -35,15 +34,4 @@ export class ApiClient {
 export function hostFailure(error: unknown): ApiError {
   const message = error instanceof Error && error.message ? error.message : 'The console host is not reachable.';
   return new ApiError('HOST_UNREACHABLE', message);
-}
-
-declare global {
-  interface Window {
-    umConsole?: PreloadBridge;
-  }
-}
-
-/** Electron's preload bridge when present, otherwise the web host's WebSocket bridge. */
-export function createApiClient(): ApiClient {
-  return new ApiClient(window.umConsole ?? createWebBridge());
 }
