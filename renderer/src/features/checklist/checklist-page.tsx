@@ -6,9 +6,9 @@ import type { ScreenProps } from '../../app/screen-router';
 import { NotConnected } from '../../components/not-connected';
 import { Page } from '../../components/page';
 import { ChecklistView } from './checklist-view';
-import { GatewaySetupView } from './gateway-setup-view';
+import { GatewaySetupView } from '../gateways';
 
-/** The integration checklist, and gateway setup (exchucutil done right) beside it. */
+/** The integration checklist, with gateway setup (features/gateways) opened beside it as a tab (the checklist's fixes link there). */
 export function ChecklistPage({ navigate, params }: ScreenProps) {
   const { t } = useTranslation('checklist-page');
   const { connected } = useConnections();
