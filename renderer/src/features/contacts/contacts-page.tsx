@@ -31,12 +31,11 @@ import type { ContactItem, ContactWriteResult } from '@shared/models/contacts';
 import type { ApiError } from '@shared/errors';
 import { readContactPrefill, type ContactPrefill } from '@shared/routes/fix-routes';
 import { toApiError, useApi, useCall, useEvent } from '../../api/api-context';
-import { useConnections } from '../../app/connections';
 import { ActingAccount, formatActor, sentenceGap, useActingAccount, type ActingAccountState } from '../../components/acting-account';
 import type { ScreenProps } from '../../app/screen-router';
 import { CodeBlock } from '../../components/code-block';
 import { ErrorAlert } from '../../components/error-alert';
-import { NotConnected } from '../../components/not-connected';
+import { RequireConnection } from '../../components/not-connected';
 import { Page } from '../../components/page';
 import { ContactError } from './contact-error';
 import { useWarningText } from './contact-texts';
@@ -50,15 +49,11 @@ type Dialogs = { kind: 'new'; prefill?: ContactPrefill } | { kind: 'edit' | 'mov
 /** Every SA/AA contact grouped by dial plan and auto attendant, with create, edit, move and delete. */
 export function ContactsPage({ navigate, params }: ScreenProps) {
   const { t } = useTranslation('contacts');
-  const { connected } = useConnections();
-  if (connected.length === 0) {
-    return (
-      <Page title={t('title')} testId="page-contacts">
-        <NotConnected onOpenSettings={() => navigate('settings')} />
-      </Page>
-    );
-  }
-  return <ContactsView connectedKey={connected.map((c) => c.profile).sort().join('|')} prefill={readContactPrefill(params)} onPrefillDone={() => navigate('contacts')} />;
+  return (
+    <RequireConnection title={t('title')} testId="page-contacts" navigate={navigate}>
+      {({ connectedKey }) => <ContactsView connectedKey={connectedKey} prefill={readContactPrefill(params)} onPrefillDone={() => navigate('contacts')} />}
+    </RequireConnection>
+  );
 }
 
 function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: string; prefill?: ContactPrefill; onPrefillDone: () => void }) {

@@ -9,7 +9,7 @@ import { toApiError, useApi, useEvent } from '../../api/api-context';
 import { useConnections } from '../../app/connections';
 import type { ScreenProps } from '../../app/screen-router';
 import { ErrorAlert } from '../../components/error-alert';
-import { NotConnected } from '../../components/not-connected';
+import { RequireConnection } from '../../components/not-connected';
 import { Page } from '../../components/page';
 import { downloadText } from '../../components/download-text';
 import { ConfirmRunDialog } from './confirm-run-dialog';
@@ -23,18 +23,14 @@ import { UnfinishedJobs } from './unfinished-jobs';
 /** Bulk UM enablement: import a CSV, map its columns, validate every row, fix cells, run, export the results. */
 export function EnablementPage({ navigate }: ScreenProps) {
   const { t } = useTranslation('enablement');
-  const { connected } = useConnections();
-  if (connected.length === 0) {
-    return (
-      <Page title={t('title')} testId="page-enablement">
-        <NotConnected onOpenSettings={() => navigate('settings')} />
-      </Page>
-    );
-  }
   return (
-    <Page title={t('title')} testId="page-enablement">
-      <EnablementView profiles={connected.map((c) => ({ profile: c.profile, label: c.forest ? `${c.forest} (${c.profile})` : c.profile }))} />
-    </Page>
+    <RequireConnection title={t('title')} testId="page-enablement" navigate={navigate}>
+      {({ connected }) => (
+        <Page title={t('title')} testId="page-enablement">
+          <EnablementView profiles={connected.map((c) => ({ profile: c.profile, label: c.forest ? `${c.forest} (${c.profile})` : c.profile }))} />
+        </Page>
+      )}
+    </RequireConnection>
   );
 }
 
