@@ -4,7 +4,9 @@ import LightModeIcon from '@mui/icons-material/LightMode';
 import type { MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { languages, type Language } from '@shared/models/settings';
+import { ErrorAlert } from '../components/error-alert';
 import { ConnectionIndicator } from './connection-indicator';
+import { useConnections } from './connections';
 import { isSectionId, sections, type SectionId } from './navigation';
 import { usePreferences } from './preferences';
 import { useHashRoute } from './use-hash-route';
@@ -16,6 +18,7 @@ const DRAWER_WIDTH = 232;
 export function AppShell({ effectiveMode }: { effectiveMode: 'light' | 'dark' }) {
   const { t } = useTranslation();
   const { preferences, update } = usePreferences();
+  const { error: connectionsError } = useConnections();
   const route = useHashRoute('topology');
   const current: SectionId = isSectionId(route.path) ? route.path : 'topology';
   const openSettings = () => route.navigate('settings');
@@ -95,6 +98,12 @@ export function AppShell({ effectiveMode }: { effectiveMode: 'light' | 'dark' })
       </Drawer>
       <Box component="main" sx={{ flexGrow: 1, display: 'flex', flexDirection: 'column', minWidth: 0 }}>
         <Toolbar variant="dense" />
+        {/* Profiles or connection states that could not be read concern every screen. */}
+        {connectionsError && (
+          <Box sx={{ px: 3 }}>
+            <ErrorAlert error={connectionsError} testId="connections-error" />
+          </Box>
+        )}
         {/* The one scroll area of a screen: focusable, so keyboard users can scroll it too. */}
         <Box id="main-content" tabIndex={-1} sx={{ flexGrow: 1, minHeight: 0, overflow: 'auto', '&:focus': { outline: 'none' } }}>
           <ScreenRouter section={current} params={route.params} navigate={route.navigate} />
