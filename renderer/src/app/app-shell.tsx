@@ -17,8 +17,10 @@ const DRAWER_WIDTH = 232;
 /** The frame: app bar (connections, language, theme), left navigation, the current screen. */
 export function AppShell({ effectiveMode }: { effectiveMode: 'light' | 'dark' }) {
   const { t } = useTranslation();
-  const { preferences, update } = usePreferences();
+  const { preferences, update, error: preferencesError } = usePreferences();
   const { error: connectionsError } = useConnections();
+  // Profiles, connection states or remembered preferences that could not be read or saved concern every screen.
+  const frameError = connectionsError ?? preferencesError;
   const route = useHashRoute('topology');
   const current: SectionId = isSectionId(route.path) ? route.path : 'topology';
   const openSettings = () => route.navigate('settings');
@@ -98,10 +100,9 @@ export function AppShell({ effectiveMode }: { effectiveMode: 'light' | 'dark' })
       </Drawer>
       <Box component="main" sx={{ flexGrow: 1, display: 'flex', flexDirection: 'column', minWidth: 0 }}>
         <Toolbar variant="dense" />
-        {/* Profiles or connection states that could not be read concern every screen. */}
-        {connectionsError && (
+        {frameError && (
           <Box sx={{ px: 3 }}>
-            <ErrorAlert error={connectionsError} testId="connections-error" />
+            <ErrorAlert error={frameError} testId="frame-error" />
           </Box>
         )}
         {/* The one scroll area of a screen: focusable, so keyboard users can scroll it too. */}
