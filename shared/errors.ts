@@ -17,6 +17,8 @@ export const errorCodes = [
   'KERBEROS_FAILED',
   'CERT_UNTRUSTED',
   'DC_UNREACHABLE',
+  /** The console's own host (Electron main or the web host) did not answer: not a directory problem. */
+  'HOST_UNREACHABLE',
   'STRONG_AUTH_REQUIRED',
   'DIRECTORY_ERROR',
   'POWERSHELL_ERROR',

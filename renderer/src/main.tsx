@@ -1,7 +1,7 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { ApiProvider } from './api/api-context';
-import { createApiClient } from './api/api-client';
+import { createApiClient } from './api/create-api-client';
 import { App } from './app/app';
 import { initI18n } from './app/i18n';
 

@@ -1,7 +1,6 @@
 import type { EventName, EventPayload, MethodInput, MethodName, MethodOutput } from '@shared/contract';
 import { ApiError, type Envelope } from '@shared/errors';
 import type { PreloadBridge } from '@shared/ipc-channels';
-import { createWebBridge } from './web-bridge';
 
 /** Typed calls and events over whichever bridge this renderer runs on. */
 export class ApiClient {
@@ -12,8 +11,9 @@ export class ApiClient {
     try {
       envelope = (await this.bridge.invoke(method, input)) as Envelope<MethodOutput<M>>;
     } catch (error) {
-      throw new ApiError('DC_UNREACHABLE', error instanceof Error ? error.message : 'The console host is not reachable.');
+      throw hostFailure(error);
     }
+    if (!envelope || typeof envelope !== 'object' || typeof envelope.ok !== 'boolean') throw hostFailure(new Error('The console host sent an answer the console cannot read.'));
     if (!envelope.ok) throw ApiError.fromEnvelope(envelope.error);
     return envelope.result;
   }
@@ -25,13 +25,13 @@ export class ApiClient {
   }
 }
 
-declare global {
-  interface Window {
-    umConsole?: PreloadBridge;
-  }
-}
-
-/** Electron's preload bridge when present, otherwise the web host's WebSocket bridge. */
-export function createApiClient(): ApiClient {
-  return new ApiClient(window.umConsole ?? createWebBridge());
+/**
+ * A call that never reached a handler (the host process gone, the socket lost or refused, a 5xx
+ * from the web host) is the console's own transport failing, not the directory: say so, so the
+ * admin restarts the console instead of chasing a domain controller. Errors from handlers arrive
+ * as envelopes and keep their own code.
+ */
+export function hostFailure(error: unknown): ApiError {
+  const message = error instanceof Error && error.message ? error.message : 'The console host is not reachable.';
+  return new ApiError('HOST_UNREACHABLE', message);
 }

@@ -4,7 +4,9 @@ import LightModeIcon from '@mui/icons-material/LightMode';
 import type { MouseEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { languages, type Language } from '@shared/models/settings';
+import { ErrorAlert } from '../components/error-alert';
 import { ConnectionIndicator } from './connection-indicator';
+import { useConnections } from './connections';
 import { isSectionId, sections, type SectionId } from './navigation';
 import { usePreferences } from './preferences';
 import { useHashRoute } from './use-hash-route';
@@ -15,7 +17,10 @@ const DRAWER_WIDTH = 232;
 /** The frame: app bar (connections, language, theme), left navigation, the current screen. */
 export function AppShell({ effectiveMode }: { effectiveMode: 'light' | 'dark' }) {
   const { t } = useTranslation();
-  const { preferences, update } = usePreferences();
+  const { preferences, update, error: preferencesError } = usePreferences();
+  const { error: connectionsError } = useConnections();
+  // Profiles, connection states or remembered preferences that could not be read or saved concern every screen.
+  const frameError = connectionsError ?? preferencesError;
   const route = useHashRoute('topology');
   const current: SectionId = isSectionId(route.path) ? route.path : 'topology';
   const openSettings = () => route.navigate('settings');
@@ -95,6 +100,11 @@ export function AppShell({ effectiveMode }: { effectiveMode: 'light' | 'dark' })
       </Drawer>
       <Box component="main" sx={{ flexGrow: 1, display: 'flex', flexDirection: 'column', minWidth: 0 }}>
         <Toolbar variant="dense" />
+        {frameError && (
+          <Box sx={{ px: 3 }}>
+            <ErrorAlert error={frameError} testId="frame-error" />
+          </Box>
+        )}
         {/* The one scroll area of a screen: focusable, so keyboard users can scroll it too. */}
         <Box id="main-content" tabIndex={-1} sx={{ flexGrow: 1, minHeight: 0, overflow: 'auto', '&:focus': { outline: 'none' } }}>
           <ScreenRouter section={current} params={route.params} navigate={route.navigate} />

@@ -1,9 +1,10 @@
-import { createContext, useCallback, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useContext, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { ProfileCapabilities } from '@shared/models/capabilities';
 import type { ConnectionState } from '@shared/models/connection';
 import type { AppInfo } from '@shared/models/app';
 import type { ProfileSummary } from '@shared/models/profile';
-import { useApi, useEvent } from '../api/api-context';
+import type { ApiError } from '@shared/errors';
+import { toApiError, useApi, useEvent, useLoad } from '../api/api-context';
 
 interface ConnectionsValue {
   info: AppInfo;
@@ -16,6 +17,9 @@ interface ConnectionsValue {
    * undefined until read for the profiles connected now. The acting-account picker uses it.
    */
   capabilities: ProfileCapabilities[] | undefined;
+  /** Why the profiles, connection states or capabilities could not be read (the shell shows it). */
+  error: ApiError | undefined;
+  /** Reads profiles and connection states again; a failure lands in `error`. */
   reloadProfiles(): Promise<void>;
   /** Opens the connect dialog for a profile (set by the shell). */
   requestConnect(profile: string): void;
@@ -31,21 +35,25 @@ export function ConnectionsProvider({ info, children }: { info: AppInfo; childre
   const [states, setStates] = useState<ConnectionState[]>([]);
   const [connectHandler, setConnectHandler] = useState<(profile: string) => void>(() => () => undefined);
   const [capabilities, setCapabilities] = useState<{ key: string; list: ProfileCapabilities[] }>();
+  const [capabilitiesError, setCapabilitiesError] = useState<ApiError>();
 
-  const reloadProfiles = useCallback(async () => {
-    const [p, s] = await Promise.all([api.call('profiles.list', {}), api.call('connections.list', {})]);
-    setProfiles(p);
-    setStates(s);
-  }, [api]);
-
+  const loaded = useLoad((client) => Promise.all([client.call('profiles.list', {}), client.call('connections.list', {})]));
   useEffect(() => {
-    void reloadProfiles();
-  }, [reloadProfiles]);
+    if (!loaded.data) return;
+    setProfiles(loaded.data[0]);
+    setStates(loaded.data[1]);
+  }, [loaded.data]);
+  // Only the profiles (their password source) after a connection change; the states come with the event.
+  const profilesAgain = useLoad((client) => client.call('profiles.list', {}), '', false);
+  useEffect(() => {
+    if (profilesAgain.data) setProfiles(profilesAgain.data);
+  }, [profilesAgain.data]);
+  const reloadProfiles = loaded.reload;
 
   useEvent('connection.changed', (state) => {
     setStates((current) => [...current.filter((s) => s.profile !== state.profile), state]);
     // The password source shown per profile may have changed (typed, remembered).
-    void api.call('profiles.list', {}).then(setProfiles);
+    void profilesAgain.reload();
   });
 
   const connected = useMemo(() => states.filter((s) => s.status === 'connected'), [states]);
@@ -54,8 +62,17 @@ export function ConnectionsProvider({ info, children }: { info: AppInfo; childre
     // Read again whenever the set of connected profiles changes; an older answer never replaces a newer one.
     let current = true;
     void api.call('connections.capabilities', {}).then(
-      (list) => current && setCapabilities({ key: connectedKey, list: list.filter((c) => connectedKey.split('|').includes(c.profile)) }),
-      () => current && setCapabilities({ key: connectedKey, list: [] }),
+      (list) => {
+        if (!current) return;
+        setCapabilities({ key: connectedKey, list: list.filter((c) => connectedKey.split('|').includes(c.profile)) });
+        setCapabilitiesError(undefined);
+      },
+      // Nothing known is nothing offered (the pickers say so); the reason shows too.
+      (e: unknown) => {
+        if (!current) return;
+        setCapabilities({ key: connectedKey, list: [] });
+        setCapabilitiesError(toApiError(e));
+      },
     );
     return () => {
       current = false;
@@ -69,11 +86,12 @@ export function ConnectionsProvider({ info, children }: { info: AppInfo; childre
       states,
       connected,
       capabilities: capabilities?.key === connectedKey ? [...capabilities.list].sort((a, b) => connectedKey.split('|').indexOf(a.profile) - connectedKey.split('|').indexOf(b.profile)) : undefined,
+      error: loaded.error ?? profilesAgain.error ?? capabilitiesError,
       reloadProfiles,
       requestConnect: (profile) => connectHandler(profile),
       setConnectRequestHandler: (handler) => setConnectHandler(() => handler),
     }),
-    [info, profiles, states, connected, connectedKey, capabilities, reloadProfiles, connectHandler],
+    [info, profiles, states, connected, connectedKey, capabilities, loaded.error, profilesAgain.error, capabilitiesError, reloadProfiles, connectHandler],
   );
   return <ConnectionsContext.Provider value={value}>{children}</ConnectionsContext.Provider>;
 }

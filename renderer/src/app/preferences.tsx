@@ -1,11 +1,14 @@
 import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
 import type { UiPreferences } from '@shared/models/settings';
-import { useApi } from '../api/api-context';
+import type { ApiError } from '@shared/errors';
+import { toApiError, useApi } from '../api/api-context';
 import { changeLanguage } from './i18n';
 
 interface PreferencesValue {
   preferences: UiPreferences;
+  /** Applies at once; a failure to remember the choice lands in `error` (the shell shows it). */
   update(patch: Partial<UiPreferences>): Promise<void>;
+  error: ApiError | undefined;
 }
 
 const PreferencesContext = createContext<PreferencesValue | undefined>(undefined);
@@ -14,16 +17,21 @@ const PreferencesContext = createContext<PreferencesValue | undefined>(undefined
 export function PreferencesProvider({ initial, children }: { initial: UiPreferences; children: ReactNode }) {
   const api = useApi();
   const [preferences, setPreferences] = useState(initial);
+  const [error, setError] = useState<ApiError>();
   const update = useCallback(
     async (patch: Partial<UiPreferences>) => {
       setPreferences((p) => ({ ...p, ...patch }));
       if (patch.language) await changeLanguage(patch.language);
-      const saved = await api.call('settings.setUi', patch);
-      setPreferences(saved);
+      try {
+        setPreferences(await api.call('settings.setUi', patch));
+        setError(undefined);
+      } catch (e) {
+        setError(toApiError(e));
+      }
     },
     [api],
   );
-  const value = useMemo(() => ({ preferences, update }), [preferences, update]);
+  const value = useMemo(() => ({ preferences, update, error }), [preferences, update, error]);
   return <PreferencesContext.Provider value={value}>{children}</PreferencesContext.Provider>;
 }
 

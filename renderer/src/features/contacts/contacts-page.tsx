@@ -31,34 +31,29 @@ import type { ContactItem, ContactWriteResult } from '@shared/models/contacts';
 import type { ApiError } from '@shared/errors';
 import { readContactPrefill, type ContactPrefill } from '@shared/routes/fix-routes';
 import { toApiError, useApi, useCall, useEvent } from '../../api/api-context';
-import { useConnections } from '../../app/connections';
 import { ActingAccount, formatActor, sentenceGap, useActingAccount, type ActingAccountState } from '../../components/acting-account';
 import type { ScreenProps } from '../../app/navigation';
 import { CodeBlock } from '../../components/code-block';
 import { ErrorAlert } from '../../components/error-alert';
-import { NotConnected } from '../../components/not-connected';
+import { RequireConnection } from '../../components/not-connected';
 import { Page } from '../../components/page';
 import { ContactError } from './contact-error';
 import { useWarningText } from './contact-texts';
 import { ContactDialog } from './contact-dialog';
 import { MoveDialog } from './move-dialog';
+import { groupContacts } from './contact-groups';
 import { monospaceFont } from '../../app/theme';
-import { rdnValue } from '@shared/dn';
 
 type Dialogs = { kind: 'new'; prefill?: ContactPrefill } | { kind: 'edit' | 'move' | 'delete' | 'raw'; contact: ContactItem } | undefined;
 
 /** Every SA/AA contact grouped by dial plan and auto attendant, with create, edit, move and delete. */
 export function ContactsPage({ navigate, params }: ScreenProps) {
   const { t } = useTranslation('contacts');
-  const { connected } = useConnections();
-  if (connected.length === 0) {
-    return (
-      <Page title={t('title')} testId="page-contacts">
-        <NotConnected onOpenSettings={() => navigate('settings')} />
-      </Page>
-    );
-  }
-  return <ContactsView connectedKey={connected.map((c) => c.profile).sort().join('|')} prefill={readContactPrefill(params)} onPrefillDone={() => navigate('contacts')} />;
+  return (
+    <RequireConnection title={t('title')} testId="page-contacts" navigate={navigate}>
+      {({ connectedKey }) => <ContactsView connectedKey={connectedKey} prefill={readContactPrefill(params)} onPrefillDone={() => navigate('contacts')} />}
+    </RequireConnection>
+  );
 }
 
 function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: string; prefill?: ContactPrefill; onPrefillDone: () => void }) {
@@ -273,37 +268,3 @@ function RawDialog({ contact, onClose }: { contact: ContactItem; onClose: () => 
     </Dialog>
   );
 }
-
-interface Group {
-  key: string;
-  title: string;
-  subtitle?: string;
-  contacts: ContactItem[];
-}
-
-/** Groups by the dial plan (SA) or auto attendant (AA) each contact serves; unlinked ones last. */
-function groupContacts(contacts: ContactItem[], t: (k: string, o?: Record<string, unknown>) => string): Group[] {
-  const groups = new Map<string, Group>();
-  for (const c of contacts) {
-    const target = c.target;
-    const elsewhere = !target && c.problems.find((p) => p.code === 'target-other-forest');
-    const key = target ? `${c.kind}:${target.dn}` : elsewhere ? `other:${c.targetDn}` : 'unlinked';
-    if (!groups.has(key)) {
-      const otherName = c.targetDn ? rdnValue(c.targetDn) : '';
-      groups.set(key, {
-        key: target ? `${c.kind === 'AA' ? 'aa' : 'dp'}-${target.name}` : elsewhere ? `other-${otherName}` : 'unlinked',
-        title: target
-          ? t(c.kind === 'AA' ? 'groups.autoAttendant' : 'groups.dialPlan', { name: target.name })
-          : elsewhere
-            ? t('groups.otherForest', { name: otherName, forest: elsewhere.params.forest })
-            : t('groups.unlinked'),
-        subtitle: target ? `${target.forest}${c.kind === 'AA' && c.dialPlan ? ` · ${t('groups.dialPlanOf', { name: c.dialPlan.name })}` : ''}` : undefined,
-        contacts: [],
-      });
-    }
-    groups.get(key)!.contacts.push(c);
-  }
-  const rank = (g: Group) => (g.key === 'unlinked' ? 2 : g.key.startsWith('other-') ? 1 : 0);
-  return [...groups.values()].sort((a, b) => rank(a) - rank(b) || a.title.localeCompare(b.title));
-}
-

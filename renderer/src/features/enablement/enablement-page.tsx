@@ -1,15 +1,15 @@
 import { isJobFinished } from '@shared/models/jobs';
 import { Accordion, AccordionDetails, AccordionSummary, Alert, Button, LinearProgress, Stack, Typography } from '@mui/material';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
-import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { EnablementColumnMapping, EnablementFieldName, EnablementJob, ImportSummary, ResumableJob, RowMessage, ValidatedRow, ValidationResult } from '@shared/models/enablement';
 import type { ApiError } from '@shared/errors';
-import { toApiError, useApi, useEvent } from '../../api/api-context';
+import { toApiError, useAction, useApi, useEvent, useLoad } from '../../api/api-context';
 import { useConnections } from '../../app/connections';
 import type { ScreenProps } from '../../app/navigation';
 import { ErrorAlert } from '../../components/error-alert';
-import { NotConnected } from '../../components/not-connected';
+import { RequireConnection } from '../../components/not-connected';
 import { Page } from '../../components/page';
 import { downloadText } from '../../components/download-text';
 import { ConfirmRunDialog } from './confirm-run-dialog';
@@ -23,18 +23,14 @@ import { UnfinishedJobs } from './unfinished-jobs';
 /** Bulk UM enablement: import a CSV, map its columns, validate every row, fix cells, run, export the results. */
 export function EnablementPage({ navigate }: ScreenProps) {
   const { t } = useTranslation('enablement');
-  const { connected } = useConnections();
-  if (connected.length === 0) {
-    return (
-      <Page title={t('title')} testId="page-enablement">
-        <NotConnected onOpenSettings={() => navigate('settings')} />
-      </Page>
-    );
-  }
   return (
-    <Page title={t('title')} testId="page-enablement">
-      <EnablementView profiles={connected.map((c) => ({ profile: c.profile, label: c.forest ? `${c.forest} (${c.profile})` : c.profile }))} />
-    </Page>
+    <RequireConnection title={t('title')} testId="page-enablement" navigate={navigate}>
+      {({ connected }) => (
+        <Page title={t('title')} testId="page-enablement">
+          <EnablementView profiles={connected.map((c) => ({ profile: c.profile, label: c.forest ? `${c.forest} (${c.profile})` : c.profile }))} />
+        </Page>
+      )}
+    </RequireConnection>
   );
 }
 
@@ -60,7 +56,6 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   const [allowSipMismatch, setAllowSipMismatch] = useState(false);
   const [validation, setValidation] = useState<ValidationResult>();
   const [job, setJob] = useState<EnablementJob>();
-  const [unfinished, setUnfinished] = useState<ResumableJob[]>([]);
   const [afterDryRunRows, setAfterDryRunRows] = useState<number>();
   const [pending, setPending] = useState<PendingRun>();
   const [dryRun, setDryRun] = useState(false);
@@ -89,35 +84,34 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
     }
   };
 
-  const loadUnfinished = useCallback(() => api.call('enablement.unfinished', {}).then(setUnfinished, () => undefined), [api]);
+  const unfinishedJobs = useLoad((client) => client.call('enablement.unfinished', {}));
+  const unfinished = unfinishedJobs.data ?? [];
+  const loadUnfinished = unfinishedJobs.reload;
+  /** Pause, resume and cancel of the running job. */
+  const jobControl = useAction();
 
   // The screen as main holds it: leaving and coming back keeps the grid, its edits and the job.
+  const saved = useLoad((client) => client.call('enablement.session', {}));
   useEffect(() => {
-    let live = true;
-    void Promise.all([api.call('enablement.session', {}), loadUnfinished()])
-      .then(([session]) => {
-        if (!live || !session) return;
-        setSummary(session.summary);
-        setMapping(session.mapping);
-        // The profile the file was validated with, if it is still connected.
-        if (session.profile && profiles.some((p) => p.profile === session.profile)) setProfile(session.profile);
-        setPropose(session.proposeExtensions);
-        setValidation(session.validation);
-        setJob(session.job);
-        if (session.job) {
-          setDryRun(session.job.dryRun);
-          setConcurrency(session.job.concurrency);
-        }
-        setMappingOpen(!session.validation);
-      })
-      .catch((e) => live && setError(toApiError(e)))
-      .finally(() => live && setRestored(true));
-    return () => {
-      live = false;
-    };
-    // Restored once, when the screen mounts.
+    // Restored once, when the session and the unfinished jobs have first been read.
+    if (restored || saved.loading || unfinishedJobs.loading) return;
+    setRestored(true);
+    const session = saved.data;
+    if (!session) return;
+    setSummary(session.summary);
+    setMapping(session.mapping);
+    // The profile the file was validated with, if it is still connected.
+    if (session.profile && profiles.some((p) => p.profile === session.profile)) setProfile(session.profile);
+    setPropose(session.proposeExtensions);
+    setValidation(session.validation);
+    setJob(session.job);
+    if (session.job) {
+      setDryRun(session.job.dryRun);
+      setConcurrency(session.job.concurrency);
+    }
+    setMappingOpen(!session.validation);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [api, loadUnfinished]);
+  }, [restored, saved.loading, unfinishedJobs.loading]);
 
   const imported = (next: ImportSummary) => {
     setSummary(next);
@@ -209,7 +203,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
       return;
     }
     setJob((j) => (j?.jobId === progress.jobId ? { ...j, progress } : j));
-    if (finished || Date.now() - lastFetch.current > 1000) void refreshJob(progress.jobId);
+    if (finished || Date.now() - lastFetch.current > 1000) refreshJob(progress.jobId).catch((e: unknown) => setError(toApiError(e)));
     if (finished) void loadUnfinished();
   });
   useEffect(() => {
@@ -223,7 +217,11 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
     let live = true;
     void api.call('enablement.afterDryRun', { importId: summary.importId, jobId: finishedDryRun }).then(
       ({ lines }) => live && setAfterDryRunRows(lines.length || undefined),
-      () => live && setAfterDryRunRows(undefined),
+      (e: unknown) => {
+        if (!live) return;
+        setAfterDryRunRows(undefined);
+        setError(toApiError(e));
+      },
     );
     return () => {
       live = false;
@@ -261,7 +259,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
         </Accordion>
       )}
       {busy && <LinearProgress />}
-      <ErrorAlert error={error} />
+      <ErrorAlert error={error ?? saved.error ?? unfinishedJobs.error ?? jobControl.error} />
       {validation && summary && (
         <>
           <Typography variant="body2" data-testid="validation-summary">
@@ -292,9 +290,9 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
             concurrency={concurrency}
             onConcurrency={setConcurrency}
             onStart={() => requestStart({ options: { dryRun }, importId: summary.importId, profile: validation.profile, rows: validation.counts.ready })}
-            onPause={() => job && void api.call('jobs.pause', { jobId: job.jobId })}
-            onResume={() => job && void api.call('jobs.resume', { jobId: job.jobId })}
-            onCancel={() => job && void api.call('jobs.cancel', { jobId: job.jobId })}
+            onPause={() => job && void jobControl.run((client) => client.call('jobs.pause', { jobId: job.jobId }))}
+            onResume={() => job && void jobControl.run((client) => client.call('jobs.resume', { jobId: job.jobId }))}
+            onCancel={() => job && void jobControl.run((client) => client.call('jobs.cancel', { jobId: job.jobId }))}
             onExport={(format) =>
               job &&
               void attempt(async () => {

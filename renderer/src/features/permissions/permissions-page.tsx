@@ -7,11 +7,10 @@ import { ouObjectTypeSchema, type OuObjectTypeName, type PermissionScan } from '
 import { readGrantPrefill } from '@shared/routes/fix-routes';
 import type { ApiError } from '@shared/errors';
 import { toApiError, useApi, useCall } from '../../api/api-context';
-import { useConnections } from '../../app/connections';
 import type { ScreenProps } from '../../app/navigation';
 import { ActingAccount, useActingAccount } from '../../components/acting-account';
 import { ErrorAlert } from '../../components/error-alert';
-import { NotConnected } from '../../components/not-connected';
+import { RequireConnection } from '../../components/not-connected';
 import { Page } from '../../components/page';
 import { OuPermissionsPanel } from './ou-permissions-panel';
 import { OuTree } from './ou-tree';
@@ -23,29 +22,25 @@ import { OuTree } from './ou-tree';
  */
 export function PermissionsPage({ navigate, params }: ScreenProps) {
   const { t } = useTranslation('permissions');
-  const { connected } = useConnections();
   const prefill = readGrantPrefill(params);
   const acting = useActingAccount('permissions.write', { ...(prefill?.forest ? { preferForest: prefill.forest } : {}), ...(params.get('profile') ? { preferred: params.get('profile')! } : {}) });
-  if (connected.length === 0) {
-    return (
-      <Page title={t('title')} testId="page-permissions">
-        <NotConnected onOpenSettings={() => navigate('settings')} />
-      </Page>
-    );
-  }
   return (
-    <Page title={t('title')} testId="page-permissions">
-      <ActingAccount acting={acting} sx={{ mb: 2 }} />
-      {acting.profile && (
-        <PermissionsView
-          key={acting.profile}
-          profile={acting.profile}
-          initialOu={prefill?.ou}
-          initialTypes={prefill?.types}
-          autoPreview={prefill?.action === 'grant'}
-        />
+    <RequireConnection title={t('title')} testId="page-permissions" navigate={navigate}>
+      {() => (
+        <Page title={t('title')} testId="page-permissions">
+          <ActingAccount acting={acting} sx={{ mb: 2 }} />
+          {acting.profile && (
+            <PermissionsView
+              key={acting.profile}
+              profile={acting.profile}
+              initialOu={prefill?.ou}
+              initialTypes={prefill?.types}
+              autoPreview={prefill?.action === 'grant'}
+            />
+          )}
+        </Page>
       )}
-    </Page>
+    </RequireConnection>
   );
 }
 

@@ -4,7 +4,7 @@ import DeleteSweepIcon from '@mui/icons-material/DeleteSweep';
 import { useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PsHistoryEntry } from '@shared/models/powershell';
-import { useApi, useCall, useEvent } from '../../api/api-context';
+import { useAction, useCall, useEvent } from '../../api/api-context';
 import type { ScreenProps } from '../../app/navigation';
 import { CodeBlock } from '../../components/code-block';
 import { CopyButton } from '../../components/copy-button';
@@ -19,7 +19,7 @@ const resultColor: Record<ResultKind, 'success' | 'error' | 'warning' | 'default
 /** Like ADAC's PowerShell history viewer: what the console ran, and a way to run it by hand. */
 export function PowerShellPage(_props: ScreenProps) {
   const { t, i18n } = useTranslation('powershell');
-  const api = useApi();
+  const clearing = useAction();
   const history = useCall('powershell.history', { limit: 2000 });
   const status = useCall('powershell.status', {});
   const [live, setLive] = useState<PsHistoryEntry[]>([]);
@@ -62,7 +62,7 @@ export function PowerShellPage(_props: ScreenProps) {
 
   const script = [t('scriptHeader'), ...[...shown].reverse().map((e) => `${e.script}${e.ok ? '' : `   # ${t(`result.${resultOf(e)}`)}`}`)].join('\n');
   const clear = async () => {
-    await api.call('powershell.clearHistory', {});
+    if (!(await clearing.run((client) => client.call('powershell.clearHistory', {})))) return;
     setLive([]);
     await history.reload();
   };
@@ -83,7 +83,7 @@ export function PowerShellPage(_props: ScreenProps) {
         <Typography variant="body2" color="text.secondary">
           {t('intro')}
         </Typography>
-        <ErrorAlert error={history.error} />
+        <ErrorAlert error={history.error ?? clearing.error ?? status.error} />
         <Stack direction="row" spacing={1} sx={{ alignItems: 'center', flexWrap: 'wrap' }} data-testid="powershell-sessions">
           <Typography variant="subtitle2">{t('sessions')}:</Typography>
           {(status.data ?? []).length === 0 && (

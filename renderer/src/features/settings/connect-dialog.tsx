@@ -74,7 +74,13 @@ export function ConnectDialogHost() {
   const trustCaAndRetry = async () => {
     if (!profile || profile.builtIn) return;
     const { builtIn: _b, secretSource: _s, ...saved } = profile;
-    await api.call('profiles.save', { ...saved, directory: { ...saved.directory, caFile: caFile || undefined } });
+    try {
+      await api.call('profiles.save', { ...saved, directory: { ...saved.directory, caFile: caFile || undefined } });
+    } catch (e) {
+      // The CA file could not be saved with the profile: say why, in the dialog.
+      setError(toApiError(e));
+      return;
+    }
     await reloadProfiles();
     await attempt(profile.name);
   };

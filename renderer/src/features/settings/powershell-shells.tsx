@@ -1,9 +1,9 @@
-import { Alert, Box, CircularProgress, Paper, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
-import { useEffect, useState } from 'react';
+import { Box, CircularProgress, Paper, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
 import { useTranslation } from 'react-i18next';
-import type { PsShellPlan } from '@shared/models/powershell';
 import type { ProfileSummary } from '@shared/models/profile';
-import { useApi, toApiError } from '../../api/api-context';
+import type { PsShellPlan } from '@shared/models/powershell';
+import { useCall } from '../../api/api-context';
+import { ErrorAlert } from '../../components/error-alert';
 import { monospaceFont } from '../../app/theme';
 
 /**
@@ -12,22 +12,11 @@ import { monospaceFont } from '../../app/theme';
  */
 export function PowerShellShells({ profiles }: { profiles: ProfileSummary[] }) {
   const { t } = useTranslation('settings');
-  const api = useApi();
-  const [plans, setPlans] = useState<PsShellPlan[]>();
-  const [error, setError] = useState<string>();
   const key = profiles.map((p) => `${p.name}:${p.exchange?.kind ?? ''}:${p.lync?.kind ?? ''}`).join('|');
-
-  useEffect(() => {
-    let live = true;
-    setPlans(undefined);
-    api.call('powershell.shells', {}).then(
-      (result) => live && setPlans(result),
-      (e) => live && setError(toApiError(e).message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [api, key]);
+  const shells = useCall('powershell.shells', {}, key);
+  // Read again when the profiles change: until then, what was read for the old ones is not shown.
+  const plans = shells.loading ? undefined : shells.data;
+  const error = shells.error;
 
   return (
     <Paper variant="outlined" sx={{ p: 2 }} data-testid="powershell-shells">
@@ -37,7 +26,7 @@ export function PowerShellShells({ profiles }: { profiles: ProfileSummary[] }) {
       <Typography variant="body2" color="text.secondary" sx={{ mb: 2 }}>
         {t('shells.intro')}
       </Typography>
-      {error && <Alert severity="error">{error}</Alert>}
+      <ErrorAlert error={error} />
       {!plans && !error && <CircularProgress size={20} />}
       {plans && plans.length === 0 && <Typography color="text.secondary">{t('shells.none')}</Typography>}
       {plans && plans.length > 0 && (

@@ -23,7 +23,8 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { languages, type Language, type ThemeMode } from '@shared/models/settings';
 import type { Profile, ProfileSummary } from '@shared/models/profile';
-import { useApi } from '../../api/api-context';
+import { useAction } from '../../api/api-context';
+import { ErrorAlert } from '../../components/error-alert';
 import { useConnections } from '../../app/connections';
 import { usePreferences } from '../../app/preferences';
 import type { ScreenProps } from '../../app/navigation';
@@ -35,7 +36,8 @@ import { ShellTestButton } from './shell-test-button';
 /** Profiles and connections, language and theme, and what is running. */
 export function SettingsPage(_props: ScreenProps) {
   const { t } = useTranslation('settings');
-  const api = useApi();
+  /** Disconnect, forget a password, delete a profile: a refusal shows above the profiles. */
+  const action = useAction();
   const { info, profiles, states, reloadProfiles, requestConnect } = useConnections();
   const { preferences, update } = usePreferences();
   const [editing, setEditing] = useState<Profile | 'new'>();
@@ -44,13 +46,13 @@ export function SettingsPage(_props: ScreenProps) {
 
   const remove = async (p: ProfileSummary) => {
     if (!window.confirm(t('profiles.deleteConfirm', { name: p.name }))) return;
-    await api.call('profiles.delete', { name: p.name });
-    await reloadProfiles();
+    if (await action.run((client) => client.call('profiles.delete', { name: p.name }))) await reloadProfiles();
   };
 
   return (
     <Page title={t('title')} testId="page-settings">
       <Stack spacing={3}>
+        <ErrorAlert error={action.error} />
         <Paper variant="outlined" sx={{ p: 2 }}>
           <Stack direction="row" sx={{ alignItems: 'center', mb: 1 }}>
             <Typography variant="h6" sx={{ flexGrow: 1 }}>
@@ -115,7 +117,7 @@ export function SettingsPage(_props: ScreenProps) {
                           {/* The buttons wrap onto a second line rather than push the table past the card. */}
                           <Stack direction="row" sx={{ flexWrap: 'wrap', justifyContent: 'flex-end', alignItems: 'center', gap: 0.5 }}>
                             {status === 'connected' ? (
-                              <Button size="small" variant="outlined" onClick={() => void api.call('connections.disconnect', { profile: p.name })} data-testid={`disconnect-${p.name}`}>
+                              <Button size="small" variant="outlined" onClick={() => void action.run((client) => client.call('connections.disconnect', { profile: p.name }))} data-testid={`disconnect-${p.name}`}>
                                 {t('common:connection.disconnect')}
                               </Button>
                             ) : (
@@ -127,7 +129,9 @@ export function SettingsPage(_props: ScreenProps) {
                             {status === 'connected' && p.lync && <ShellTestButton profile={p.name} target="lync" />}
                             {(p.secretSource === 'vault' || p.secretSource === 'session') && (
                               <Tooltip title={t('profiles.forgetPassword')}>
-                                <IconButton size="small" onClick={() => void api.call('profiles.forgetSecret', { name: p.name }).then(reloadProfiles)}>
+                                <IconButton size="small" onClick={() => void action.run((client) => client.call('profiles.forgetSecret', { name: p.name })).then(async (ok) => {
+                                  if (ok) await reloadProfiles();
+                                })}>
                                   <KeyOffIcon fontSize="small" />
                                 </IconButton>
                               </Tooltip>

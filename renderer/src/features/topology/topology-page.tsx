@@ -8,10 +8,9 @@ import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Topology } from '@shared/models/topology';
 import { useCall, useEvent } from '../../api/api-context';
-import { useConnections } from '../../app/connections';
 import type { ScreenProps } from '../../app/navigation';
 import { ErrorAlert } from '../../components/error-alert';
-import { NotConnected } from '../../components/not-connected';
+import { RequireConnection } from '../../components/not-connected';
 import { Page } from '../../components/page';
 import { FindingCard } from './finding-card';
 import { NodeDetails } from './node-details';
@@ -20,17 +19,11 @@ import { buildTree, filterTree, findingsBelow, locate, type TreeNode } from './t
 
 /** Forests, Lync pools and the Exchange UM objects as a tree, with the problems found in them. */
 export function TopologyPage({ navigate }: ScreenProps) {
-  const { connected } = useConnections();
-  if (connected.length === 0) return <NotConnectedPage onOpenSettings={() => navigate('settings')} />;
-  return <TopologyView connectedKey={connected.map((c) => c.profile).sort().join('|')} navigate={navigate} />;
-}
-
-function NotConnectedPage({ onOpenSettings }: { onOpenSettings: () => void }) {
   const { t } = useTranslation('topology');
   return (
-    <Page title={t('title')} testId="page-topology">
-      <NotConnected onOpenSettings={onOpenSettings} />
-    </Page>
+    <RequireConnection title={t('title')} testId="page-topology" navigate={navigate}>
+      {({ connectedKey }) => <TopologyView connectedKey={connectedKey} navigate={navigate} />}
+    </RequireConnection>
   );
 }
 

@@ -24,7 +24,7 @@ const outcomeColor = { created: 'success', 'already-present': 'default', failed:
  * chosen. A fix opens it for one Exchange forest (#/checklist?view=gateways&exchangeForest=…).
  */
 export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
-  const { t, i18n } = useTranslation('checklist-page');
+  const { t, i18n } = useTranslation('gateways');
   const api = useApi();
   const { capabilities } = useConnections();
   const acting = useActingAccount('gateways.setup', prefill ? { preferForest: prefill.exchangeForest } : {});
@@ -55,11 +55,11 @@ export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
   };
   const data = plan.data;
   const describe = (item: GatewayPlanItem) => {
-    const onOff = (v: boolean) => t(v ? 'gateways.on' : 'gateways.off');
+    const onOff = (v: boolean) => t(v ? 'on' : 'off');
     switch (item.kind) {
       case 'gateway':
-        if (item.change) return t('gateways.item.gatewayChange', { name: item.name, pool: item.pool.fqdn, outcalls: onOff(item.change.outcallsAllowed) });
-        return t(item.pool.branch ? 'gateways.item.gatewayBranch' : item.pool.kind === 'director' ? 'gateways.item.gatewayDirector' : 'gateways.item.gateway', {
+        if (item.change) return t('item.gatewayChange', { name: item.name, pool: item.pool.fqdn, outcalls: onOff(item.change.outcallsAllowed) });
+        return t(item.pool.branch ? 'item.gatewayBranch' : item.pool.kind === 'director' ? 'item.gatewayDirector' : 'item.gateway', {
           name: item.name,
           pool: item.pool.fqdn,
           address: item.address,
@@ -67,16 +67,16 @@ export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
           mwi: onOff(item.messageWaitingAllowed),
         });
       case 'hunt-group':
-        return t('gateways.item.huntGroup', { name: item.name, gateway: item.gatewayName, dialPlan: item.dialPlan.name, pilot: item.pilotIdentifier ?? '—' });
+        return t('item.huntGroup', { name: item.name, gateway: item.gatewayName, dialPlan: item.dialPlan.name, pilot: item.pilotIdentifier ?? '—' });
       case 'permission':
-        return t('gateways.item.permission', { trustee: item.trustee, rights: item.rights.join(' + '), target: item.targetName, scope: t(`gateways.scope.${item.appliesTo}`) });
+        return t('item.permission', { trustee: item.trustee, rights: item.rights.join(' + '), target: item.targetName, scope: t(`scope.${item.appliesTo}`) });
     }
   };
 
   return (
     <Stack spacing={2} data-testid="gateway-setup">
       <Typography variant="body2" color="text.secondary">
-        {t('gateways.intro')}
+        {t('intro')}
       </Typography>
       <ActingAccount
         acting={{
@@ -91,11 +91,11 @@ export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
         {forests.length > 1 && (
           <FormControl size="small" sx={{ minWidth: 260 }}>
             <InputLabel id="gateways-lync-forest" shrink>
-              {t('gateways.lyncForest')}
+              {t('lyncForest')}
             </InputLabel>
             <Select
               labelId="gateways-lync-forest"
-              label={t('gateways.lyncForest')}
+              label={t('lyncForest')}
               value={lyncForest}
               displayEmpty
               notched
@@ -105,7 +105,7 @@ export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
               }}
               data-testid="gateways-lync-profile"
             >
-              <MenuItem value="">{data ? t('gateways.lyncForestAuto', { forest: data.lyncForest }) : t('gateways.lyncForestAutoPending')}</MenuItem>
+              <MenuItem value="">{data ? t('lyncForestAuto', { forest: data.lyncForest }) : t('lyncForestAutoPending')}</MenuItem>
               {forests.map((f) => (
                 <MenuItem key={f} value={f} data-testid={`gateways-lync-forest-${f}`}>
                   {f}
@@ -115,39 +115,39 @@ export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
           </FormControl>
         )}
         <Button startIcon={<RefreshIcon />} onClick={() => void plan.reload()} disabled={plan.loading || busy} data-testid="gateways-refresh">
-          {t('gateways.preview')}
+          {t('preview')}
         </Button>
         <Button variant="contained" startIcon={<BuildIcon />} disabled={!data || data.counts.missing === 0 || busy} onClick={() => void apply()} data-testid="gateways-apply">
-          {t('gateways.apply', { count: data?.counts.missing ?? 0 })}
+          {t('apply', { count: data?.counts.missing ?? 0 })}
         </Button>
         {data && (
           <Typography variant="body2" data-testid="gateways-counts">
-            {t('gateways.counts', { ...data.counts, org: data.organization.name })}
+            {t('counts', { ...data.counts, org: data.organization.name })}
           </Typography>
         )}
       </Stack>
       {data && <OutcallChoice plan={data} value={outcallsPool} onChange={setOutcallsPool} />}
       <FormControlLabel
         control={<Checkbox size="small" checked={administrativeGroups} onChange={(e) => setAdministrativeGroups(e.target.checked)} data-testid="gateways-administrative-groups" />}
-        label={<Typography variant="body2">{t('gateways.administrativeGroups')}</Typography>}
+        label={<Typography variant="body2">{t('administrativeGroups')}</Typography>}
       />
       {(plan.loading || busy) && <LinearProgress />}
       <ErrorAlert error={plan.error ?? error} />
       {data?.warnings.map((w, i) => (
         <Alert key={i} severity="info" data-testid={`gateways-warning-${w.code}`}>
-          {t(`gateways.warnings.${w.code}`, w.params)}
+          {t(`warnings.${w.code}`, w.params)}
         </Alert>
       ))}
       {result && (
         <>
           <Alert severity={result.counts.failed > 0 ? 'warning' : 'success'} data-testid="gateways-result">
-            {t('gateways.result', result.counts)}
+            {t('result', result.counts)}
             {sentenceGap(i18n.language)}
-            {t('gateways.resultAs', { actor: formatActor(result.actor, t) })}
+            {t('resultAs', { actor: formatActor(result.actor, t) })}
           </Alert>
           {result.frontEndRestart.required && (
             <Alert severity="warning" data-testid="gateways-restart">
-              {t('gateways.restart', { pools: result.frontEndRestart.pools.join(', ') })}
+              {t('restart', { pools: result.frontEndRestart.pools.join(', ') })}
             </Alert>
           )}
         </>
@@ -156,9 +156,9 @@ export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
         <Table size="small" data-testid="gateways-plan">
           <TableHead>
             <TableRow>
-              <TableCell>{t('gateways.columns.item')}</TableCell>
-              <TableCell>{t('gateways.columns.status')}</TableCell>
-              <TableCell>{t('gateways.columns.command')}</TableCell>
+              <TableCell>{t('columns.item')}</TableCell>
+              <TableCell>{t('columns.status')}</TableCell>
+              <TableCell>{t('columns.command')}</TableCell>
             </TableRow>
           </TableHead>
           <TableBody>
@@ -170,11 +170,11 @@ export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
                   <TableCell>
                     {applied ? (
                       <Tooltip title={applied.message ?? ''}>
-                        <Chip size="small" color={outcomeColor[applied.outcome]} label={t(`gateways.outcomes.${applied.outcome}`)} />
+                        <Chip size="small" color={outcomeColor[applied.outcome]} label={t(`outcomes.${applied.outcome}`)} />
                       </Tooltip>
                     ) : (
                       <Tooltip title={item.problem?.message ?? ''}>
-                        <Chip size="small" variant={item.status === 'missing' ? 'outlined' : 'filled'} color={planColor[item.status]} label={t(item.kind === 'gateway' && item.change ? 'gateways.statuses.change' : `gateways.statuses.${item.status}`)} />
+                        <Chip size="small" variant={item.status === 'missing' ? 'outlined' : 'filled'} color={planColor[item.status]} label={t(item.kind === 'gateway' && item.change ? 'statuses.change' : `statuses.${item.status}`)} />
                       </Tooltip>
                     )}
                   </TableCell>
@@ -188,30 +188,30 @@ export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
       {result && (
         <Box>
           <Typography variant="subtitle1" gutterBottom>
-            {t('gateways.verification')}
+            {t('verification')}
           </Typography>
           <Table size="small" data-testid="gateways-verification">
             <TableHead>
               <TableRow>
-                <TableCell>{t('gateways.columns.pool')}</TableCell>
-                <TableCell>{t('gateways.columns.gateway')}</TableCell>
-                <TableCell>{t('gateways.columns.outcalls')}</TableCell>
-                <TableCell>{t('gateways.columns.mwi')}</TableCell>
-                <TableCell>{t('gateways.columns.huntGroups')}</TableCell>
+                <TableCell>{t('columns.pool')}</TableCell>
+                <TableCell>{t('columns.gateway')}</TableCell>
+                <TableCell>{t('columns.outcalls')}</TableCell>
+                <TableCell>{t('columns.mwi')}</TableCell>
+                <TableCell>{t('columns.huntGroups')}</TableCell>
               </TableRow>
             </TableHead>
             <TableBody>
               {result.verification.pools.map((row) => (
                 <TableRow key={row.pool.dn}>
                   <TableCell>{row.pool.fqdn}</TableCell>
-                  <TableCell>{row.gatewayName ?? t('gateways.none')}</TableCell>
-                  <TableCell>{row.outcallsAllowed === undefined ? '—' : t(row.outcallsAllowed ? 'gateways.on' : 'gateways.off')}</TableCell>
-                  <TableCell>{row.messageWaitingAllowed === undefined ? '—' : t(row.messageWaitingAllowed ? 'gateways.on' : 'gateways.off')}</TableCell>
+                  <TableCell>{row.gatewayName ?? t('none')}</TableCell>
+                  <TableCell>{row.outcallsAllowed === undefined ? '—' : t(row.outcallsAllowed ? 'on' : 'off')}</TableCell>
+                  <TableCell>{row.messageWaitingAllowed === undefined ? '—' : t(row.messageWaitingAllowed ? 'on' : 'off')}</TableCell>
                   <TableCell>
                     {row.huntGroups.map((h) => `${h.name}${h.pilotIdentifier ? ` (${h.pilotIdentifier})` : ''}`).join(', ') || '—'}
                     {row.missingDialPlans.length > 0 && (
                       <Typography variant="caption" color="error" sx={{ display: 'block' }}>
-                        {t('gateways.missingFor', { dialPlans: row.missingDialPlans.join(', ') })}
+                        {t('missingFor', { dialPlans: row.missingDialPlans.join(', ') })}
                       </Typography>
                     )}
                   </TableCell>
@@ -227,27 +227,27 @@ export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
 
 /** The admin picks the one gateway that places outcalls; Directors and branch appliances are shown but cannot be picked [S10]. */
 function OutcallChoice({ plan, value, onChange }: { plan: GatewayPlan; value: string; onChange: (fqdn: string) => void }) {
-  const { t } = useTranslation('checklist-page');
+  const { t } = useTranslation('gateways');
   const label = (c: GatewayPlan['outcalls']['candidates'][number]) =>
     c.reason === 'director'
-      ? t('gateways.outcallsDirector', { fqdn: c.fqdn })
+      ? t('outcallsDirector', { fqdn: c.fqdn })
       : c.reason === 'branch'
-        ? t('gateways.outcallsBranch', { fqdn: c.fqdn })
-        : t('gateways.outcallsCandidate', { fqdn: c.fqdn, site: c.site ? ` (${c.site})` : '', now: c.allowsNow ? t('gateways.outcallsNow') : '' });
+        ? t('outcallsBranch', { fqdn: c.fqdn })
+        : t('outcallsCandidate', { fqdn: c.fqdn, site: c.site ? ` (${c.site})` : '', now: c.allowsNow ? t('outcallsNow') : '' });
   return (
     <FormControl size="small" sx={{ maxWidth: 640 }}>
       <InputLabel id="gateways-outcalls" shrink>
-        {t('gateways.outcalls')}
+        {t('outcalls')}
       </InputLabel>
-      <Select labelId="gateways-outcalls" label={t('gateways.outcalls')} value={value} displayEmpty notched onChange={(e) => onChange(e.target.value)} data-testid="gateways-outcalls">
-        <MenuItem value="">{t('gateways.outcallsNone')}</MenuItem>
+      <Select labelId="gateways-outcalls" label={t('outcalls')} value={value} displayEmpty notched onChange={(e) => onChange(e.target.value)} data-testid="gateways-outcalls">
+        <MenuItem value="">{t('outcallsNone')}</MenuItem>
         {plan.outcalls.candidates.map((c) => (
           <MenuItem key={c.fqdn} value={c.fqdn} disabled={!c.eligible} data-testid={`gateways-outcalls-${c.fqdn}`}>
             {label(c)}
           </MenuItem>
         ))}
       </Select>
-      <FormHelperText>{t('gateways.outcallsHelp')}</FormHelperText>
+      <FormHelperText>{t('outcallsHelp')}</FormHelperText>
     </FormControl>
   );
 }
