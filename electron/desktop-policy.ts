@@ -66,9 +66,7 @@ export function isDocumentationUrl(candidate: string): boolean {
     return false;
   }
   if (url.username || url.password) return false;
-  return documentationSites.some(
-    ({ origin, path }) => url.origin === origin && (path === '/' || url.pathname === path || url.pathname.startsWith(`${path}/`)),
-  );
+  return documentationSites.some(({ origin, path }) => url.origin === origin && (path === '/' || url.pathname === path || url.pathname.startsWith(`${path}/`)));
 }
 
 /**

@@ -154,7 +154,9 @@ export function isDnWithin(dn: string, ancestor: string): boolean {
   if (a.length > d.length) return false;
   const tail = d.slice(d.length - a.length);
   const same = (x: Rdn, y: Rdn) =>
-    x.type.toLowerCase() === y.type.toLowerCase() && x.value.toLowerCase() === y.value.toLowerCase() && (x.more ?? '').toLowerCase() === (y.more ?? '').toLowerCase();
+    x.type.toLowerCase() === y.type.toLowerCase() &&
+    x.value.toLowerCase() === y.value.toLowerCase() &&
+    (x.more ?? '').toLowerCase() === (y.more ?? '').toLowerCase();
   return tail.every((r, i) => same(r, a[i]!));
 }
 
@@ -169,8 +171,14 @@ export function dnToDnsName(dn: string): string {
 /** A DN as an admin reads it: `contoso.test/Lab/Users` (the domain, then the path down). */
 export function displayDn(dn: string): string {
   const rdns = parseDn(dn);
-  const domain = rdns.filter((r) => r.type.toLowerCase() === 'dc').map((r) => r.value).join('.');
-  const path = rdns.filter((r) => r.type.toLowerCase() !== 'dc').map((r) => r.value).reverse();
+  const domain = rdns
+    .filter((r) => r.type.toLowerCase() === 'dc')
+    .map((r) => r.value)
+    .join('.');
+  const path = rdns
+    .filter((r) => r.type.toLowerCase() !== 'dc')
+    .map((r) => r.value)
+    .reverse();
   return [domain, ...path].join('/');
 }
 

@@ -62,9 +62,7 @@ export class ApiError extends Error {
   }
 
   toEnvelope(): ErrorEnvelope {
-    return this.details === undefined
-      ? { code: this.code, message: this.message }
-      : { code: this.code, message: this.message, details: this.details };
+    return this.details === undefined ? { code: this.code, message: this.message } : { code: this.code, message: this.message, details: this.details };
   }
 
   /** Rebuilds the error on the far side of a transport so callers can `catch` it as usual. */

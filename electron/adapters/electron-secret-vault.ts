@@ -15,8 +15,7 @@ interface VaultFile {
  */
 export function createElectronSecretVault(userDataDir: string): SecretVault {
   const file = join(userDataDir, 'secrets.json');
-  const canPersist =
-    safeStorage.isEncryptionAvailable() && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text');
+  const canPersist = safeStorage.isEncryptionAvailable() && (process.platform !== 'linux' || safeStorage.getSelectedStorageBackend() !== 'basic_text');
 
   const read = (): VaultFile => {
     if (!existsSync(file)) return { version: 1, entries: {} };

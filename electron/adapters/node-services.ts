@@ -14,7 +14,9 @@ const MINIMUM_NODE_MAJOR = 22;
 export function assertNodeVersion(): void {
   const major = Number(process.versions.node.split('.')[0]);
   if (major < MINIMUM_NODE_MAJOR) {
-    process.stderr.write(`UM Integration Console needs Node.js ${MINIMUM_NODE_MAJOR} or later (this is ${process.versions.node}). Run it through npm (npx um-console, npm run web), which uses the project's Node.\n`);
+    process.stderr.write(
+      `UM Integration Console needs Node.js ${MINIMUM_NODE_MAJOR} or later (this is ${process.versions.node}). Run it through npm (npx um-console, npm run web), which uses the project's Node.\n`,
+    );
     process.exit(2);
   }
 }
@@ -23,7 +25,10 @@ export function assertNodeVersion(): void {
  * The services as the web host and the CLI run them: settings in a conf file, no password vault
  * (passwords come from a prompt or the environment and are never written).
  */
-export function createNodeServices(transport: Exclude<Transport, 'electron'>, options: { quiet?: boolean; env?: NodeJS.ProcessEnv } = {}): {
+export function createNodeServices(
+  transport: Exclude<Transport, 'electron'>,
+  options: { quiet?: boolean; env?: NodeJS.ProcessEnv } = {},
+): {
   services: AppServices;
   dispatch: Dispatch;
   logger: Logger;

@@ -40,7 +40,8 @@ export class CliContext {
 
   /** The profiles named with --profile (at least one). */
   profiles(): string[] {
-    if (this.options.profile.length === 0) throw new ApiError('INVALID_INPUT', 'Name a connection profile with --profile NAME (see `um-console profiles list`).');
+    if (this.options.profile.length === 0)
+      throw new ApiError('INVALID_INPUT', 'Name a connection profile with --profile NAME (see `um-console profiles list`).');
     return this.options.profile;
   }
 
@@ -55,7 +56,11 @@ export class CliContext {
     } catch (error) {
       if (!(error instanceof ApiError && error.code === 'SECRET_REQUIRED') || !process.stdin.isTTY) {
         if (error instanceof ApiError && error.code === 'SECRET_REQUIRED') {
-          throw new ApiError('SECRET_REQUIRED', `${error.message} Set UMC_PASSWORD_${profile.toUpperCase().replace(/[^A-Z0-9]/g, '_')} or UMC_PASSWORD, or run interactively.`, error.details);
+          throw new ApiError(
+            'SECRET_REQUIRED',
+            `${error.message} Set UMC_PASSWORD_${profile.toUpperCase().replace(/[^A-Z0-9]/g, '_')} or UMC_PASSWORD, or run interactively.`,
+            error.details,
+          );
         }
         throw error;
       }
@@ -101,5 +106,12 @@ export type CommandRunner = (action: (ctx: CliContext, options: Record<string, u
 export function table(headers: string[], rows: Array<Array<string | number | undefined>>): string {
   const cells = [headers, ...rows.map((r) => r.map((c) => (c === undefined ? '' : String(c))))];
   const widths = headers.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  return cells.map((r) => r.map((c, i) => (c ?? '').padEnd(widths[i]!)).join('  ').trimEnd()).join('\n');
+  return cells
+    .map((r) =>
+      r
+        .map((c, i) => (c ?? '').padEnd(widths[i]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }

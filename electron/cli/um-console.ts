@@ -19,7 +19,12 @@ import { registerGatewaysCommand } from './commands/gateways-command';
 const program = new Command('um-console')
   .version(version)
   .description('UM Integration Console: Exchange Unified Messaging with Lync Server 2013, from the command line')
-  .option('--profile <name>', 'connection profile to use (repeat for several forests)', (value: string, previous: string[]) => [...previous, value], [] as string[])
+  .option(
+    '--profile <name>',
+    'connection profile to use (repeat for several forests)',
+    (value: string, previous: string[]) => [...previous, value],
+    [] as string[],
+  )
   .option('--json', 'print machine-readable JSON', false)
   .showHelpAfterError()
   .exitOverride();

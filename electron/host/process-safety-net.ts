@@ -7,7 +7,8 @@ import type { Logger } from '../services/core/logger';
  * error's name, message and stack are written; they never carry request data.
  */
 export function installProcessSafetyNet(logger: Logger, target: NodeJS.EventEmitter = process): void {
-  const report = (kind: string) => (error: unknown) => logger.error(`BUG: ${kind} reached the process; the host keeps running. Please report this`, describe(error));
+  const report = (kind: string) => (error: unknown) =>
+    logger.error(`BUG: ${kind} reached the process; the host keeps running. Please report this`, describe(error));
   target.on('uncaughtException', report('an uncaught exception'));
   target.on('unhandledRejection', report('an unhandled promise rejection'));
 }

@@ -77,9 +77,27 @@ export function createServices(environment: ServiceEnvironment): AppServices {
   const contacts = new ContactsService(connections, profiles, topology, powershell, audit);
   const permissions = new OuPermissionsService(connections, powershell, audit);
   contacts.describeOuGrants = (session, ou) => permissions.describeGrants(session, ou);
-  const enablement = new EnablementService({ connections, topology, powershell, jobManager: jobs, audit, logger: environment.logger, dataDir: environment.dataDir });
+  const enablement = new EnablementService({
+    connections,
+    topology,
+    powershell,
+    jobManager: jobs,
+    audit,
+    logger: environment.logger,
+    dataDir: environment.dataDir,
+  });
   const gateways = new GatewaySetupService({ connections, topology, powershell, audit });
-  const checklist = new ChecklistService({ connections, topology, permissions, gatewayPlan: (request) => gateways.plan(request), capabilities, powershell, profiles, audit, dataDir: environment.dataDir });
+  const checklist = new ChecklistService({
+    connections,
+    topology,
+    permissions,
+    gatewayPlan: (request) => gateways.plan(request),
+    capabilities,
+    powershell,
+    profiles,
+    audit,
+    dataDir: environment.dataDir,
+  });
   return {
     environment,
     bus,

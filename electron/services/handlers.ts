@@ -102,7 +102,13 @@ export function createHandlers(services: AppServices): HandlerTable {
         const status = powershell.status().find((s) => s.profile === profile && s.target === target);
         const shell = status?.shell;
         const ran = shell ? ` in ${shell.kind === 'windows-powershell' ? 'Windows PowerShell' : 'PowerShell'} ${shell.version ?? ''} (${shell.path})` : '';
-        return { ok: true, endpoint: status?.endpoint ?? '', durationMs: Date.now() - started, message: `${probe} returned ${output.length} object(s)${ran}.`, shell };
+        return {
+          ok: true,
+          endpoint: status?.endpoint ?? '',
+          durationMs: Date.now() - started,
+          message: `${probe} returned ${output.length} object(s)${ran}.`,
+          shell,
+        };
       } catch (error) {
         if (!(error instanceof ApiError) || error.code === 'INTERNAL') throw error;
         return { ok: false, endpoint: '', durationMs: Date.now() - started, message: error.message };

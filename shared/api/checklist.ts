@@ -14,6 +14,14 @@ export const checklistApi = {
     checklistConfirmationSchema,
     'Mark a step the console cannot see as confirmed by hand (audited: who, when, note).',
   ),
-  'checklist.unconfirm': method(z.object({ stepId: checklistStepIdSchema, profile: profileNameSchema }).strict(), z.object({ removed: z.boolean() }), 'Withdraw a confirmation (audited).'),
-  'checklist.report': method(z.object({ ...scope, language: languageSchema }).strict(), exportedFileSchema, 'The checklist as a self-contained HTML report for a change ticket.'),
+  'checklist.unconfirm': method(
+    z.object({ stepId: checklistStepIdSchema, profile: profileNameSchema }).strict(),
+    z.object({ removed: z.boolean() }),
+    'Withdraw a confirmation (audited).',
+  ),
+  'checklist.report': method(
+    z.object({ ...scope, language: languageSchema }).strict(),
+    exportedFileSchema,
+    'The checklist as a self-contained HTML report for a change ticket.',
+  ),
 };

@@ -1,6 +1,21 @@
 import { z } from 'zod';
 import { method } from './method';
-import { columnMappingSchema, csvDelimiterSchema, csvEncodingSchema, enablementFieldSchema, enablementJobSchema, enablementSessionSchema, exportedFileSchema, importSummarySchema, resumableJobSchema, rowMessageSchema, sipMismatchOverrideSchema, validationCountsSchema, validatedRowSchema, validationResultSchema } from '../models/enablement';
+import {
+  columnMappingSchema,
+  csvDelimiterSchema,
+  csvEncodingSchema,
+  enablementFieldSchema,
+  enablementJobSchema,
+  enablementSessionSchema,
+  exportedFileSchema,
+  importSummarySchema,
+  resumableJobSchema,
+  rowMessageSchema,
+  sipMismatchOverrideSchema,
+  validationCountsSchema,
+  validatedRowSchema,
+  validationResultSchema,
+} from '../models/enablement';
 import { jobIdSchema } from '../models/jobs';
 import { profileNameSchema } from '../models/profile';
 
@@ -8,13 +23,15 @@ const importId = z.string().regex(/^[A-Za-z0-9_-]{6,64}$/);
 
 export const enablementApi = {
   'enablement.import': method(
-    z.object({
-      fileName: z.string().min(1).max(260),
-      /** The file's bytes, base64; up to ~40 MB (100,000 rows). */
-      content: z.string().max(56_000_000),
-      encoding: csvEncodingSchema.optional(),
-      delimiter: csvDelimiterSchema.optional(),
-    }).strict(),
+    z
+      .object({
+        fileName: z.string().min(1).max(260),
+        /** The file's bytes, base64; up to ~40 MB (100,000 rows). */
+        content: z.string().max(56_000_000),
+        encoding: csvEncodingSchema.optional(),
+        delimiter: csvDelimiterSchema.optional(),
+      })
+      .strict(),
     importSummarySchema,
     'Reads a CSV (encoding and delimiter detected unless given) and suggests the column mapping.',
   ),
@@ -30,36 +47,52 @@ export const enablementApi = {
       })
       .strict(),
     validationResultSchema,
-    'Checks every row against the directory and Exchange\'s rules, in batched lookups.',
+    "Checks every row against the directory and Exchange's rules, in batched lookups.",
   ),
   'enablement.edit': method(
     z
       .object({
         importId,
-        edits: z.array(z.object({ line: z.number().int().min(1), field: enablementFieldSchema, value: z.string().max(1024) }).strict()).max(1000).default([]),
+        edits: z
+          .array(z.object({ line: z.number().int().min(1), field: enablementFieldSchema, value: z.string().max(1024) }).strict())
+          .max(1000)
+          .default([]),
         /** The Lync SIP address check: overridden for the whole job, or allowed (or no longer) for single rows. */
         sipMismatch: z
-          .object({ job: z.boolean().optional(), rows: z.array(z.object({ line: z.number().int().min(1), allow: z.boolean() }).strict()).max(100_000).optional() })
+          .object({
+            job: z.boolean().optional(),
+            rows: z
+              .array(z.object({ line: z.number().int().min(1), allow: z.boolean() }).strict())
+              .max(100_000)
+              .optional(),
+          })
           .strict()
           .optional(),
       })
       .strict()
       .refine((i) => i.edits.length > 0 || i.sipMismatch !== undefined, 'Give at least one edit or an override.'),
-    z.object({ rows: z.array(validatedRowSchema), counts: validationCountsSchema, notices: z.array(rowMessageSchema), sipMismatchOverride: sipMismatchOverrideSchema }),
+    z.object({
+      rows: z.array(validatedRowSchema),
+      counts: validationCountsSchema,
+      notices: z.array(rowMessageSchema),
+      sipMismatchOverride: sipMismatchOverrideSchema,
+    }),
     'Changes cells or the Lync SIP address override and re-checks the rows they affect (including rows sharing an extension).',
   ),
   'enablement.start': method(
-    z.object({
-      importId,
-      dryRun: z.boolean().default(false),
-      concurrency: z.number().int().min(1).max(8).default(2),
-      /** Only these lines (e.g. re-run the failed ones); default every ready row. */
-      lines: z.array(z.number().int().min(1)).max(100_000).optional(),
-      /** Continue an unfinished job of the same file: finished rows are skipped, in-flight ones re-checked. */
-      resumeJobId: jobIdSchema.optional(),
-      /** Run for real what this dry run checked: its passed rows, and rows changed since that are ready; nothing is validated again. */
-      afterDryRun: jobIdSchema.optional(),
-    }).strict(),
+    z
+      .object({
+        importId,
+        dryRun: z.boolean().default(false),
+        concurrency: z.number().int().min(1).max(8).default(2),
+        /** Only these lines (e.g. re-run the failed ones); default every ready row. */
+        lines: z.array(z.number().int().min(1)).max(100_000).optional(),
+        /** Continue an unfinished job of the same file: finished rows are skipped, in-flight ones re-checked. */
+        resumeJobId: jobIdSchema.optional(),
+        /** Run for real what this dry run checked: its passed rows, and rows changed since that are ready; nothing is validated again. */
+        afterDryRun: jobIdSchema.optional(),
+      })
+      .strict(),
     enablementJobSchema,
     'Runs Enable-UMMailbox for the ready rows as a job with a journal on disk.',
   ),
@@ -68,8 +101,20 @@ export const enablementApi = {
     z.object({ lines: z.array(z.number().int()) }),
     'The lines a real run after this dry run would take: those it passed and that did not change since, and those changed since that are ready.',
   ),
-  'enablement.session': method(z.object({}).strict(), enablementSessionSchema.nullable(), 'The screen\'s import, grid and latest job as main holds them, to restore the screen.'),
-  'enablement.unfinished': method(z.object({}).strict(), z.array(resumableJobSchema), 'Jobs whose journal says they did not finish (any file), newest first, to resume.'),
-  'enablement.job': method(z.object({ jobId: jobIdSchema }).strict(), enablementJobSchema, 'A job\'s progress and per-row results so far.'),
-  'enablement.export': method(z.object({ jobId: jobIdSchema, format: z.enum(['csv', 'json']) }).strict(), exportedFileSchema, 'The per-row results as run (edits applied, the file\'s value beside each changed one), as CSV (formula-safe) or JSON.'),
+  'enablement.session': method(
+    z.object({}).strict(),
+    enablementSessionSchema.nullable(),
+    "The screen's import, grid and latest job as main holds them, to restore the screen.",
+  ),
+  'enablement.unfinished': method(
+    z.object({}).strict(),
+    z.array(resumableJobSchema),
+    'Jobs whose journal says they did not finish (any file), newest first, to resume.',
+  ),
+  'enablement.job': method(z.object({ jobId: jobIdSchema }).strict(), enablementJobSchema, "A job's progress and per-row results so far."),
+  'enablement.export': method(
+    z.object({ jobId: jobIdSchema, format: z.enum(['csv', 'json']) }).strict(),
+    exportedFileSchema,
+    "The per-row results as run (edits applied, the file's value beside each changed one), as CSV (formula-safe) or JSON.",
+  ),
 };

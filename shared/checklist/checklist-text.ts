@@ -10,7 +10,10 @@ const texts: Record<Language, Texts> = { en, 'zh-TW': zhTW };
 const fill = (template: string | undefined, params: Record<string, string>) => fillTemplate(template ?? '', params);
 
 /** A checklist step's words in the admin's language, for the CLI and the report (the UI uses the same file). */
-export function checklistStepText(step: ChecklistStep, language: Language = 'en'): { title: string; what: string; status: string; reason: string; evidence: string[] } {
+export function checklistStepText(
+  step: ChecklistStep,
+  language: Language = 'en',
+): { title: string; what: string; status: string; reason: string; evidence: string[] } {
   const t = texts[language] ?? texts.en;
   const stepTexts = t.steps[step.id];
   return {

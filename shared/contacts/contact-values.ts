@@ -36,13 +36,24 @@ export function proposeContactName(kind: 'SA' | 'AA', targetName: string): strin
  * ("Redmond Subscriber Access 2", sip:RedmondSA2@…) so that a default never collides. Shared by
  * the form and the CLI so both propose the same.
  */
-export function proposeContactDefaults(kind: 'SA' | 'AA', targetName: string, sipDomain: string, existing: Array<{ displayName?: string; sipAddress?: string }>): { name: string; sipAddress: string } {
+export function proposeContactDefaults(
+  kind: 'SA' | 'AA',
+  targetName: string,
+  sipDomain: string,
+  existing: Array<{ displayName?: string; sipAddress?: string }>,
+): { name: string; sipAddress: string } {
   const name = proposeContactName(kind, targetName);
   const sip = proposeSipAddress(kind, targetName, sipDomain);
   const [user, domain] = sip.split('@') as [string, string];
   return {
-    name: firstFree((n) => (n === 1 ? name : `${name} ${n}`), existing.map((c) => c.displayName)),
-    sipAddress: firstFree((n) => (n === 1 ? sip : `${user}${n}@${domain}`), existing.map((c) => c.sipAddress)),
+    name: firstFree(
+      (n) => (n === 1 ? name : `${name} ${n}`),
+      existing.map((c) => c.displayName),
+    ),
+    sipAddress: firstFree(
+      (n) => (n === 1 ? sip : `${user}${n}@${domain}`),
+      existing.map((c) => c.sipAddress),
+    ),
   };
 }
 

@@ -7,7 +7,15 @@ import type { JobCounts, RowResult } from '../models/enablement';
  */
 export function countResults(results: readonly RowResult[], total: number): JobCounts {
   const counts: JobCounts = { total, enabled: 0, validated: 0, alreadyDone: 0, failed: 0, invalid: 0, notPermitted: 0, notRun: 0, remaining: 0 };
-  const key = { enabled: 'enabled', validated: 'validated', 'already-done': 'alreadyDone', failed: 'failed', invalid: 'invalid', 'not-permitted': 'notPermitted', 'not-run': 'notRun' } as const;
+  const key = {
+    enabled: 'enabled',
+    validated: 'validated',
+    'already-done': 'alreadyDone',
+    failed: 'failed',
+    invalid: 'invalid',
+    'not-permitted': 'notPermitted',
+    'not-run': 'notRun',
+  } as const;
   for (const result of results) counts[key[result.outcome]]++;
   counts.remaining = Math.max(0, total - results.length);
   return counts;

@@ -84,4 +84,3 @@ export function defaultActingProfile(capabilities: readonly ProfileCapabilities[
   const allowed = capabilities.filter((c) => !forests?.length || forests.some((f) => f.toLowerCase() === c.forest.toLowerCase()));
   return [...allowed].sort((a, b) => verdictRank[a.actions[action].verdict] - verdictRank[b.actions[action].verdict])[0]?.profile;
 }
-

@@ -80,7 +80,6 @@ export const checklistStepSchema = z.object({
 });
 export type ChecklistStep = z.infer<typeof checklistStepSchema>;
 
-
 export const checklistSchema = z.object({
   readAt: z.string(),
   /** The dial plan the per-dial-plan steps were checked for; absent = every dial plan. */

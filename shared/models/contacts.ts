@@ -3,7 +3,17 @@ import { umContactSchema } from './topology';
 import { actorSchema } from './audit';
 import { profileNameSchema } from './profile';
 
-export const contactProblemCodes = ['target-missing', 'target-other-forest', 'pool-missing', 'duplicate-number', 'duplicate-sip', 'kind-unknown', 'lync-dial-plan-name-mismatch', 'not-enterprise-voice', 'hosted-shape'] as const;
+export const contactProblemCodes = [
+  'target-missing',
+  'target-other-forest',
+  'pool-missing',
+  'duplicate-number',
+  'duplicate-sip',
+  'kind-unknown',
+  'lync-dial-plan-name-mismatch',
+  'not-enterprise-voice',
+  'hosted-shape',
+] as const;
 
 /** Something wrong with one SA/AA contact; texts from the shared contacts locale by code. */
 export const contactProblemSchema = z.object({
@@ -51,7 +61,9 @@ export const contactOptionsSchema = z.object({
       nameCheck: z.object({ applies: z.boolean(), satisfied: z.boolean().optional(), servers: z.string() }),
     }),
   ),
-  autoAttendants: z.array(z.object({ dn: z.string(), name: z.string(), forest: z.string(), dialPlan: z.string().optional(), pilotNumbers: z.array(z.string()) })),
+  autoAttendants: z.array(
+    z.object({ dn: z.string(), name: z.string(), forest: z.string(), dialPlan: z.string().optional(), pilotNumbers: z.array(z.string()) }),
+  ),
 });
 export type ContactOptions = z.infer<typeof contactOptionsSchema>;
 
@@ -90,7 +102,13 @@ export const contactShapePreviewSchema = z.object({
 export type ContactShapePreview = z.infer<typeof contactShapePreviewSchema>;
 
 /** The values the admin loaded; a change since is shown field by field on conflict. */
-const loaded = z.object({ name: z.string().optional(), sipAddress: z.string().optional(), phoneNumber: z.string().optional(), poolFqdn: z.string().optional(), ou: z.string().optional() });
+const loaded = z.object({
+  name: z.string().optional(),
+  sipAddress: z.string().optional(),
+  phoneNumber: z.string().optional(),
+  poolFqdn: z.string().optional(),
+  ou: z.string().optional(),
+});
 
 export const contactUpdateSchema = z.object({
   profile: profileNameSchema,

@@ -131,7 +131,16 @@ export const gatewayPlanSchema = z.object({
    */
   outcalls: z.object({
     chosen: z.string().optional(),
-    candidates: z.array(z.object({ fqdn: z.string(), kind: poolKindSchema, site: z.string().optional(), allowsNow: z.boolean().optional(), eligible: z.boolean(), reason: z.enum(['director', 'branch']).optional() })),
+    candidates: z.array(
+      z.object({
+        fqdn: z.string(),
+        kind: poolKindSchema,
+        site: z.string().optional(),
+        allowsNow: z.boolean().optional(),
+        eligible: z.boolean(),
+        reason: z.enum(['director', 'branch']).optional(),
+      }),
+    ),
   }),
 });
 export type GatewayPlan = z.infer<typeof gatewayPlanSchema>;

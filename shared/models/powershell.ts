@@ -76,7 +76,9 @@ export const psSessionStatusSchema = z.object({
   target: shellTargetSchema,
   endpoint: z.string(),
   shell: psShellSchema.optional(),
-  sessions: z.array(z.object({ pid: z.number().optional(), state: z.enum(['starting', 'idle', 'busy', 'dead']), calls: z.number().int(), startedAt: z.string() })),
+  sessions: z.array(
+    z.object({ pid: z.number().optional(), state: z.enum(['starting', 'idle', 'busy', 'dead']), calls: z.number().int(), startedAt: z.string() }),
+  ),
   restarts: z.number().int(),
   queued: z.number().int(),
 });

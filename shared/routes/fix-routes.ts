@@ -38,7 +38,10 @@ export interface GrantPrefill {
 export function fixRoute(fix: FixAction): ScreenRoute | undefined {
   switch (fix.kind) {
     case 'contact':
-      return { path: 'contacts', params: { new: fix.contactKind, target: fix.target.dn, forest: fix.target.forest, ...(fix.number ? { number: fix.number } : {}) } };
+      return {
+        path: 'contacts',
+        params: { new: fix.contactKind, target: fix.target.dn, forest: fix.target.forest, ...(fix.number ? { number: fix.number } : {}) },
+      };
     case 'gateways':
       return { path: 'checklist', params: { view: 'gateways', exchangeForest: fix.exchangeForest, ...(fix.lyncForest ? { lyncForest: fix.lyncForest } : {}) } };
     case 'grant':

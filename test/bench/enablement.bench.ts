@@ -46,7 +46,8 @@ const row = (i: number) => {
   const upn = `${planUser(i).sam}@contoso.test`;
   return { Identity: upn, UMMailboxPolicy: policy, Extensions: String(i).padStart(5, '0').slice(-5), SIPResourceIdentifier: upn };
 };
-const toCsv = (rows: Array<Record<string, string>>) => `Identity,UMMailboxPolicy,Extensions,SIPResourceIdentifier\r\n${rows.map((r) => [r.Identity, r.UMMailboxPolicy, r.Extensions, r.SIPResourceIdentifier].join(',')).join('\r\n')}\r\n`;
+const toCsv = (rows: Array<Record<string, string>>) =>
+  `Identity,UMMailboxPolicy,Extensions,SIPResourceIdentifier\r\n${rows.map((r) => [r.Identity, r.UMMailboxPolicy, r.Extensions, r.SIPResourceIdentifier].join(',')).join('\r\n')}\r\n`;
 
 // ---- 1. validation -------------------------------------------------------------------------
 const validationRows = Array.from({ length: VALIDATE_ROWS }, (_, n) => row(n + 100));
@@ -86,7 +87,11 @@ Import-Csv '${plainCsv}' | ForEach-Object {
   if ($problem) { $failed++ }
 }
 "$($watch.Elapsed.TotalSeconds) $failed"`;
-  const result = spawnSync(findPwsh()!, ['-NoProfile', '-NonInteractive', '-Command', script], { encoding: 'utf8', env: { ...process.env, BENCH_PASSWORD: LAB_PASSWORD }, maxBuffer: 64 * 1024 * 1024 });
+  const result = spawnSync(findPwsh()!, ['-NoProfile', '-NonInteractive', '-Command', script], {
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_PASSWORD: LAB_PASSWORD },
+    maxBuffer: 64 * 1024 * 1024,
+  });
   if (result.status !== 0) throw new Error(result.stderr);
   const [seconds, failed] = result.stdout.trim().split('\n').pop()!.split(' ');
   return { seconds: Number(seconds), failed: Number(failed) };

@@ -27,14 +27,19 @@ $null = Get-UMMailbox -Identity $ids[0]
 $watch = [Diagnostics.Stopwatch]::StartNew()
 for ($n = 0; $n -lt ${CALLS}; $n++) { $null = Get-UMMailbox -Identity $ids[$n % $ids.Count] }
 $watch.Elapsed.TotalSeconds`;
-  const result = spawnSync(findPwsh()!, ['-NoProfile', '-NonInteractive', '-Command', script], { encoding: 'utf8', env: { ...process.env, BENCH_PASSWORD: LAB_PASSWORD } });
+  const result = spawnSync(findPwsh()!, ['-NoProfile', '-NonInteractive', '-Command', script], {
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_PASSWORD: LAB_PASSWORD },
+  });
   if (result.status !== 0) throw new Error(result.stderr);
   return { seconds: Number(result.stdout.trim().split('\n').pop()) };
 }
 
 async function runner(concurrency: number): Promise<{ seconds: number }> {
   // Warm every session first: starting pwsh is measured elsewhere, not per call.
-  await Promise.all(Array.from({ length: concurrency }, (_, n) => services.powershell.invoke('lab-exchadmin', 'exchange', 'Get-UMMailbox', { Identity: identity(n) })));
+  await Promise.all(
+    Array.from({ length: concurrency }, (_, n) => services.powershell.invoke('lab-exchadmin', 'exchange', 'Get-UMMailbox', { Identity: identity(n) })),
+  );
   const started = process.hrtime.bigint();
   let next = 0;
   await Promise.all(
@@ -61,7 +66,11 @@ printResult({
   benchmark: 'powershell-runner: Get-UMMailbox through the runner vs a plain pwsh loop',
   calls: CALLS,
   plainLoop: { seconds: round(plain.seconds), callsPerSecond: rate(plain.seconds) },
-  runnerSequential: { seconds: round(sequential.seconds), callsPerSecond: rate(sequential.seconds), timesSlowerThanPlain: round(sequential.seconds / plain.seconds) },
+  runnerSequential: {
+    seconds: round(sequential.seconds),
+    callsPerSecond: rate(sequential.seconds),
+    timesSlowerThanPlain: round(sequential.seconds / plain.seconds),
+  },
   runnerPool2: { seconds: round(pooled.seconds), callsPerSecond: rate(pooled.seconds), timesSlowerThanPlain: round(pooled.seconds / plain.seconds) },
   sessionStartMs: round(sessionStartMs),
   target: 'runner within 1.5x of the plain loop',

@@ -34,14 +34,24 @@ async function measureConsole() {
   }
   const topology = await services.topology.get({ profiles: ['lab'] });
   const org = topology.forests[0]!.exchange!;
-  return { roundTrips, milliseconds: round(times.sort((a, b) => a - b)[1]!), dialPlans: org.dialPlans.length, pools: topology.forests[0]!.lync!.pools.length, umContacts: topology.forests[0]!.contacts.length };
+  return {
+    roundTrips,
+    milliseconds: round(times.sort((a, b) => a - b)[1]!),
+    dialPlans: org.dialPlans.length,
+    pools: topology.forests[0]!.lync!.pools.length,
+    umContacts: topology.forests[0]!.contacts.length,
+  };
 }
 
 /** The obvious way: one paged search of users per dial plan, and every contact read to find the UM ones. */
 async function measureNaive() {
   const before = session.stats.roundTrips;
   const started = process.hrtime.bigint();
-  const dialPlans = await session.search(`CN=UM DialPlan Container,${orgDn(forests.contoso)}`, { scope: 'one', filter: '(objectClass=msExchUMDialPlan)', attributes: ['cn'] });
+  const dialPlans = await session.search(`CN=UM DialPlan Container,${orgDn(forests.contoso)}`, {
+    scope: 'one',
+    filter: '(objectClass=msExchUMDialPlan)',
+    attributes: ['cn'],
+  });
   for (const dp of dialPlans) await session.search('DC=contoso,DC=test', { filter: filter`(msExchUMRecipientDialPlanLink=${dp.dn})`, attributes: ['1.1'] });
   await session.search('DC=contoso,DC=test', { filter: '(objectClass=contact)', attributes: ['msDS-SourceObjectDN', 'msRTCSIP-SourceObjectType'] });
   return { roundTrips: session.stats.roundTrips - before, milliseconds: round(Number(process.hrtime.bigint() - started) / 1e6) };
@@ -52,9 +62,30 @@ async function growDirectory(): Promise<void> {
   const config = `CN=Configuration,DC=contoso,DC=test`;
   for (let i = 1; i <= 46; i++) {
     const name = `Bench${String(i).padStart(2, '0')}`;
-    await dir.ensure(dialPlanDn(name, forests.contoso), { objectClass: 'msExchUMDialPlan', msExchUMDialPlanURIType: '3', msExchUMDialPlanVoipSecurity: '1', msExchUMNumberingPlanDigits: '5', msExchUMPhoneContext: `${name}.contoso.test`, msExchUMVoiceMailPilotNumbers: [`+1555${String(i).padStart(7, '0')}`] });
-    await dir.ensure(`CN=${name} Default Policy,CN=UM Mailbox Policies,${orgDn(forests.contoso)}`, { objectClass: 'msExchUMRecipientTemplate', msExchUMMailboxPolicyDialPlanLink: dialPlanDn(name, forests.contoso) });
-    await dir.ensure(`CN=${name} Subscriber Access,OU=UM Contacts,${labOuDn(forests.contoso)}`, contactAttributes({ kind: 'SA', name: `${name} Subscriber Access`, sipAddress: `sip:${name}SA@contoso.test`, phoneNumber: `+1555${String(i).padStart(7, '0')}`, targetDn: dialPlanDn(name, forests.contoso), phoneContext: `${name}.contoso.test`, poolServiceDn: poolServiceDn('pool01.contoso.test') }));
+    await dir.ensure(dialPlanDn(name, forests.contoso), {
+      objectClass: 'msExchUMDialPlan',
+      msExchUMDialPlanURIType: '3',
+      msExchUMDialPlanVoipSecurity: '1',
+      msExchUMNumberingPlanDigits: '5',
+      msExchUMPhoneContext: `${name}.contoso.test`,
+      msExchUMVoiceMailPilotNumbers: [`+1555${String(i).padStart(7, '0')}`],
+    });
+    await dir.ensure(`CN=${name} Default Policy,CN=UM Mailbox Policies,${orgDn(forests.contoso)}`, {
+      objectClass: 'msExchUMRecipientTemplate',
+      msExchUMMailboxPolicyDialPlanLink: dialPlanDn(name, forests.contoso),
+    });
+    await dir.ensure(
+      `CN=${name} Subscriber Access,OU=UM Contacts,${labOuDn(forests.contoso)}`,
+      contactAttributes({
+        kind: 'SA',
+        name: `${name} Subscriber Access`,
+        sipAddress: `sip:${name}SA@contoso.test`,
+        phoneNumber: `+1555${String(i).padStart(7, '0')}`,
+        targetDn: dialPlanDn(name, forests.contoso),
+        phoneContext: `${name}.contoso.test`,
+        poolServiceDn: poolServiceDn('pool01.contoso.test'),
+      }),
+    );
   }
   for (let i = 4; i <= 20; i++) {
     const pool = `CN=1:${i},CN=Pools,CN=RTC Service,CN=Services,${config}`;
@@ -62,7 +93,8 @@ async function growDirectory(): Promise<void> {
   }
   const ou = `OU=Bench Contacts,${labOuDn(forests.contoso)}`;
   await dir.ensure(ou, { objectClass: 'organizationalUnit' });
-  for (let i = 1; i <= 2000; i++) await dir.ensure(`CN=Mail Contact ${i},${ou}`, { objectClass: 'contact', displayName: `Mail Contact ${i}`, mail: `contact${i}@partner.example` });
+  for (let i = 1; i <= 2000; i++)
+    await dir.ensure(`CN=Mail Contact ${i},${ou}`, { objectClass: 'contact', displayName: `Mail Contact ${i}`, mail: `contact${i}@partner.example` });
   await dir.close();
 }
 

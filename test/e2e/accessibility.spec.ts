@@ -110,7 +110,8 @@ for (const language of languages) {
     await expect(tree.getByTestId('node-forest-contoso.test')).toBeVisible({ timeout: 45_000 });
     await scan(page, found, 'topology');
     const findings = page.getByTestId('findings-panel');
-    if ((await findings.locator('.MuiAccordionSummary-root').getAttribute('aria-expanded')) !== 'true') await findings.locator('.MuiAccordionSummary-root').click();
+    if ((await findings.locator('.MuiAccordionSummary-root').getAttribute('aria-expanded')) !== 'true')
+      await findings.locator('.MuiAccordionSummary-root').click();
     await tree.getByTestId('node-dialPlan-Redmond').locator('.MuiTreeItem-content').first().click();
     await expect(page.getByTestId('topology-properties')).toContainText('Redmond');
     await scan(page, found, 'topology, findings open, Redmond selected');

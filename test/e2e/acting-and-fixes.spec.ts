@@ -60,7 +60,9 @@ test("a finding's Fix opens the right dialog prefilled: the SA contact, gateway 
   await expect(setup.getByTestId('acting-account')).toHaveAttribute('data-profile', 'lab-fabrikam');
   await expect(setup.getByTestId('acting-account')).toHaveAttribute('data-verdict', 'yes');
   await expect(setup.getByTestId('gateways-counts')).toContainText('Fabrikam');
-  await expect(setup.locator('[data-testid="gateways-item"][data-status="missing"][data-kind="gateway"]').filter({ hasText: 'pool02.contoso.test' })).toHaveCount(1);
+  await expect(
+    setup.locator('[data-testid="gateways-item"][data-status="missing"][data-kind="gateway"]').filter({ hasText: 'pool02.contoso.test' }),
+  ).toHaveCount(1);
   await expect(setup.getByTestId('gateways-warning-no-pools')).toHaveCount(0);
   await screenshot(page, 'fix-gateways-fabrikam');
   await setLanguage(page, 'zh-TW');
@@ -93,7 +95,9 @@ test("a checklist check's Fix opens the grant on the OU that blocks inheritance,
   await expect(panel.getByTestId('ou-panel-title')).toHaveText('contoso.test/Lab/Blocked');
   await expect(panel.getByTestId('type-User').locator('input')).toBeChecked();
   await expect(panel.getByTestId('type-Contact').locator('input')).toBeChecked();
-  await expect(panel.getByTestId('permissions-preview').getByTestId('preview-command')).toHaveText("Grant-CsOUPermission -OU 'OU=Blocked,OU=Lab,DC=contoso,DC=test' -ObjectType 'User','Contact'");
+  await expect(panel.getByTestId('permissions-preview').getByTestId('preview-command')).toHaveText(
+    "Grant-CsOUPermission -OU 'OU=Blocked,OU=Lab,DC=contoso,DC=test' -ObjectType 'User','Contact'",
+  );
   await expect(panel.getByTestId('permissions-apply')).toBeEnabled();
   await screenshot(page, 'fix-grant-previewed');
   await disconnectAll(page);
@@ -165,7 +169,9 @@ test('the acting account: chosen, marked before the form, and switched to one th
   await expect(page.getByTestId('acting-option-lab-readonly')).toHaveAttribute('data-verdict', 'unlikely');
   await screenshot(page, 'acting-account-options');
   await page.getByTestId('acting-option-lab-readonly').click();
-  await expect(page.getByTestId('acting-account-warning')).toContainText('lab-readonly@contoso.test is not in Domain Admins or Enterprise Admins or Administrators');
+  await expect(page.getByTestId('acting-account-warning')).toContainText(
+    'lab-readonly@contoso.test is not in Domain Admins or Enterprise Admins or Administrators',
+  );
   await page.getByTestId('ou-contoso.test/Lab').locator('.MuiTreeItem-content').first().waitFor();
   await page.getByTestId('ou-contoso.test/Lab/Delegated').locator('.MuiTreeItem-content').first().click();
   // What AD says for this OU, before any type is ticked.

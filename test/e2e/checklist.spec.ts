@@ -34,7 +34,9 @@ test('the checklist shows the seeded gaps with evidence and roles, per dial plan
   await expect(page.getByTestId('gateway-setup')).toBeVisible();
   await expect(page.getByTestId('gateways-counts')).toContainText('to do');
   await expect(page.locator('[data-testid="gateways-item"][data-status="missing"][data-kind="gateway"]').first()).toBeVisible();
-  await expect(page.locator('[data-testid="gateways-item"][data-status="missing"][data-kind="gateway"]').filter({ hasText: 'pool02.contoso.test' })).toHaveCount(1);
+  await expect(
+    page.locator('[data-testid="gateways-item"][data-status="missing"][data-kind="gateway"]').filter({ hasText: 'pool02.contoso.test' }),
+  ).toHaveCount(1);
   await screenshot(page, 'gateways-preview');
 
   // The admin chooses the outcall gateway: the Director cannot be chosen; the others' outcalls turn off.
@@ -42,7 +44,9 @@ test('the checklist shows the seeded gaps with evidence and roles, per dial plan
   await expect(page.getByTestId('gateways-outcalls-dir01.contoso.test')).toHaveAttribute('aria-disabled', 'true');
   await page.getByTestId('gateways-outcalls-pool02.contoso.test').click();
   await expect(page.locator('[data-testid="gateways-item"][data-kind="gateway"]').filter({ hasText: 'Turn outcalls off on UM IP gateway 1:1' })).toHaveCount(1);
-  await expect(page.locator('[data-testid="gateways-item"][data-kind="gateway"]').filter({ hasText: 'ocs01' }).filter({ hasText: 'Turn outcalls off' })).toHaveCount(1);
+  await expect(
+    page.locator('[data-testid="gateways-item"][data-kind="gateway"]').filter({ hasText: 'ocs01' }).filter({ hasText: 'Turn outcalls off' }),
+  ).toHaveCount(1);
   await screenshot(page, 'gateways-outcall-choice');
 
   await setLanguage(page, 'zh-TW');

@@ -1,7 +1,7 @@
 import { connectProfile, disconnectAll, expandNode, goTo, openConsole, screenshot, setLanguage } from './support/console-page';
 import { expect, test } from './support/test';
 
-test('create an SA contact from Redmond\'s access number and an AA contact for RedmondAA, then see them in the topology', async ({ page }) => {
+test("create an SA contact from Redmond's access number and an AA contact for RedmondAA, then see them in the topology", async ({ page }) => {
   // The first topology read starts the lab's PowerShell sessions, slow on a busy machine.
   test.setTimeout(120_000);
   await openConsole(page);
@@ -99,7 +99,9 @@ test('create an SA contact from Redmond\'s access number and an AA contact for R
 });
 
 for (const language of ['en', 'zh-TW'] as const) {
-  test(`the contact dialog proposes "<dial plan> Subscriber Access", warns before writing, refuses a number in use as such, and edit moves the pool (${language})`, async ({ page }) => {
+  test(`the contact dialog proposes "<dial plan> Subscriber Access", warns before writing, refuses a number in use as such, and edit moves the pool (${language})`, async ({
+    page,
+  }) => {
     // Reading the topology (first, and again after each write) starts the lab's PowerShell sessions, slow on a busy machine.
     test.setTimeout(180_000);
     const topologyRead = { timeout: 45_000 };
@@ -168,7 +170,10 @@ for (const language of ['en', 'zh-TW'] as const) {
     await expect(page.getByTestId('move-pool-sba01.contoso.test')).toHaveCount(0);
     await shot('contacts-move-pool');
     await page.keyboard.press('Escape');
-    await page.getByTestId('move-dialog').getByRole('button', { name: language === 'en' ? 'Cancel' : '取消' }).click();
+    await page
+      .getByTestId('move-dialog')
+      .getByRole('button', { name: language === 'en' ? 'Cancel' : '取消' })
+      .click();
     await expect(page.getByTestId('move-dialog')).toHaveCount(0);
 
     // Leave the lab as found.

@@ -89,14 +89,25 @@ test('import a CSV, fix a row in the grid, run it and export the results', async
   // The edited row as it was sent, the file's value beside it; sip: stripped as sent.
   const [head, ...rows] = exported.replace(/^\uFEFF/, '').split('\r\n');
   expect(head).toBe('UserPrincipalName,UMMailboxPolicy,Extension,SipAddress,SipAddress (in file),PIN,Department,User,Line,Outcome,Message');
-  expect(rows).toContain('u00150@contoso.test,Redmond Default Policy,00150,u00150@contoso.test,sip:u00150@contoso.test,(not exported),Sales,"CN=u00150,OU=Users,OU=Lab,DC=contoso,DC=test",2,enabled,');
-  expect(rows).toContain('u00152@contoso.test,Redmond Default Policy,00152,u00152@contoso.test,sip:wrong@contoso.test,,Support,"CN=u00152,OU=Users,OU=Lab,DC=contoso,DC=test",4,enabled,');
+  expect(rows).toContain(
+    'u00150@contoso.test,Redmond Default Policy,00150,u00150@contoso.test,sip:u00150@contoso.test,(not exported),Sales,"CN=u00150,OU=Users,OU=Lab,DC=contoso,DC=test",2,enabled,',
+  );
+  expect(rows).toContain(
+    'u00152@contoso.test,Redmond Default Policy,00152,u00152@contoso.test,sip:wrong@contoso.test,,Support,"CN=u00152,OU=Users,OU=Lab,DC=contoso,DC=test",4,enabled,',
+  );
   expect(exported).toContain(`'=HYPERLINK(""http://x"")`);
   expect(exported).not.toContain('246810');
   const json = page.waitForEvent('download');
   await page.getByTestId('export-json').click();
-  const results = JSON.parse(readFileSync(await (await json).path(), 'utf8')) as Array<{ line: number; values: Record<string, string>; inFile?: Record<string, string> }>;
-  expect(results.find((r) => r.line === 4)).toMatchObject({ values: { Identity: 'u00152@contoso.test', SIPResourceIdentifier: 'u00152@contoso.test' }, inFile: { SIPResourceIdentifier: 'sip:wrong@contoso.test' } });
+  const results = JSON.parse(readFileSync(await (await json).path(), 'utf8')) as Array<{
+    line: number;
+    values: Record<string, string>;
+    inFile?: Record<string, string>;
+  }>;
+  expect(results.find((r) => r.line === 4)).toMatchObject({
+    values: { Identity: 'u00152@contoso.test', SIPResourceIdentifier: 'u00152@contoso.test' },
+    inFile: { SIPResourceIdentifier: 'sip:wrong@contoso.test' },
+  });
 
   // The same screen in Traditional Chinese.
   await setLanguage(page, 'zh-TW');
@@ -111,7 +122,12 @@ test('allow an identifier that is not the Lync SIP address, for one row or for t
   await openConsole(page);
   await connectProfile(page, 'lab-exchadmin');
   await goTo(page, 'enablement');
-  const csv = ['Identity,UMMailboxPolicy,Extensions,SIPResourceIdentifier', 'user00177,Redmond Default Policy,00177,sip:voicemail.u00177@contoso.test', 'user00227,Redmond Default Policy,00227,voicemail.u00227@contoso.test', ''].join('\r\n');
+  const csv = [
+    'Identity,UMMailboxPolicy,Extensions,SIPResourceIdentifier',
+    'user00177,Redmond Default Policy,00177,sip:voicemail.u00177@contoso.test',
+    'user00227,Redmond Default Policy,00227,voicemail.u00227@contoso.test',
+    '',
+  ].join('\r\n');
   await page.getByTestId('csv-file-input').setInputFiles({ name: 'lync-mismatch.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByTestId('validate').click();
   await expect(page.getByTestId('validation-summary')).toContainText('Rows: 2. 0 ready, 0 already done, 2 invalid', { timeout: 60_000 });
@@ -155,7 +171,9 @@ test('a file past a limit is refused with the limit and the line named', async (
   await connectProfile(page, 'lab-exchadmin');
   await goTo(page, 'enablement');
   const header = Array.from({ length: 1001 }, (_, i) => `Column${i + 1}`).join(',');
-  await page.getByTestId('csv-file-input').setInputFiles({ name: 'too-wide.csv', mimeType: 'text/csv', buffer: Buffer.from(`${header}\r\nalice@contoso.test\r\n`) });
+  await page
+    .getByTestId('csv-file-input')
+    .setInputFiles({ name: 'too-wide.csv', mimeType: 'text/csv', buffer: Buffer.from(`${header}\r\nalice@contoso.test\r\n`) });
   await expect(page.getByTestId('import-error')).toContainText('too-wide.csv: Line 1: the row has more than 1,000 columns, the most a file may have.');
   // Nothing of it was read: whatever file the screen held before stays as it was.
   await expect(page.getByTestId('import-summary')).not.toContainText('too-wide.csv');
@@ -176,7 +194,8 @@ test('downloads a CSV template the importer reads: its columns, an example row, 
   // Importing it back maps every column.
   await page.getByTestId('csv-file-input').setInputFiles({ name: 'um-enablement-template.csv', mimeType: 'text/csv', buffer: bytes });
   await expect(page.getByTestId('import-summary')).toContainText('um-enablement-template.csv: 1 row, UTF-8 (byte-order mark), comma-separated.');
-  for (const field of ['Identity', 'Extensions', 'SIPResourceIdentifier', 'UMMailboxPolicy', 'PIN', 'PINExpired', 'NotifyEmail']) await expect(page.getByTestId(`map-${field}`)).toContainText(field);
+  for (const field of ['Identity', 'Extensions', 'SIPResourceIdentifier', 'UMMailboxPolicy', 'PIN', 'PINExpired', 'NotifyEmail'])
+    await expect(page.getByTestId(`map-${field}`)).toContainText(field);
   await screenshot(page, 'enablement-import');
   await setLanguage(page, 'zh-TW');
   await expect(page.getByTestId('csv-template')).toHaveText('下載 CSV 範本');
@@ -199,7 +218,7 @@ test('a dry run by an account without the rights reports it on every row', async
   await expect(page.getByTestId('not-permitted-summary')).toContainText('lab-readonly may not enable UM for 3 rows of this file');
   const grid = page.getByTestId('rows-grid');
   await expect(grid.getByTestId('status-2')).toHaveText('Not permitted');
-  await expect(grid.getByTestId('messages-2')).toContainText("lab-readonly may not enable UM for this user: its Exchange session has no Enable-UMMailbox.");
+  await expect(grid.getByTestId('messages-2')).toContainText('lab-readonly may not enable UM for this user: its Exchange session has no Enable-UMMailbox.');
   await expect(grid.getByTestId('messages-2')).toContainText('lab-readonly may not enable UM for this user: it may not write proxyAddresses');
   await expect(grid.getByTestId('message-count-2')).toHaveText('2');
   // A row that is also wrong stays invalid, with every error listed.
@@ -222,7 +241,9 @@ test('a dry run by an account without the rights reports it on every row', async
   const download = page.waitForEvent('download');
   await page.getByTestId('export-csv').click();
   const exported = readFileSync(await (await download).path(), 'utf8');
-  expect(exported).toMatch(/,2,not-permitted,"lab-readonly may not enable UM for this user: its Exchange session has no Enable-UMMailbox\..* lab-readonly may not enable UM for this user: it may not write /);
+  expect(exported).toMatch(
+    /,2,not-permitted,"lab-readonly may not enable UM for this user: its Exchange session has no Enable-UMMailbox\..* lab-readonly may not enable UM for this user: it may not write /,
+  );
 
   await setLanguage(page, 'zh-TW');
   await expect(grid.getByTestId('outcome-2')).toHaveText('無權限');
@@ -236,7 +257,11 @@ test('a paused job survives leaving the screen, and resumes', async ({ page }) =
   await openConsole(page);
   await connectProfile(page, 'lab-exchadmin');
   await goTo(page, 'enablement');
-  const csv = ['Identity,UMMailboxPolicy,Extensions', ...longBatch.map((i) => `${sam(i)}@contoso.test,Redmond Default Policy,${String(i).padStart(5, '0')}`), ''].join('\r\n');
+  const csv = [
+    'Identity,UMMailboxPolicy,Extensions',
+    ...longBatch.map((i) => `${sam(i)}@contoso.test,Redmond Default Policy,${String(i).padStart(5, '0')}`),
+    '',
+  ].join('\r\n');
   await page.getByTestId('csv-file-input').setInputFiles({ name: 'long-batch.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByTestId('validate').click();
   await expect(page.getByTestId('validation-summary')).toContainText(`Rows: ${longBatch.length}. ${longBatch.length} ready`, { timeout: 60_000 });
@@ -292,7 +317,11 @@ test('an unfinished job is listed after a cancel, and Resume finishes it', async
   await openConsole(page);
   await connectProfile(page, 'lab-exchadmin');
   await goTo(page, 'enablement');
-  const csv = ['Identity,UMMailboxPolicy,Extensions', ...longBatch.map((i) => `${sam(i)}@contoso.test,Redmond Default Policy,${String(i).padStart(5, '0')}`), ''].join('\r\n');
+  const csv = [
+    'Identity,UMMailboxPolicy,Extensions',
+    ...longBatch.map((i) => `${sam(i)}@contoso.test,Redmond Default Policy,${String(i).padStart(5, '0')}`),
+    '',
+  ].join('\r\n');
   await page.getByTestId('csv-file-input').setInputFiles({ name: 'cancelled-batch.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
   await page.getByTestId('validate').click();
   await expect(page.getByTestId('validation-summary')).toContainText(`Rows: ${longBatch.length}. ${longBatch.length} ready`, { timeout: 60_000 });

@@ -16,7 +16,9 @@ test.describe('the console frame', () => {
     // The chip's name starts with what it shows (for speech input); the status follows for screen readers.
     await expect(page.getByTestId('connection-lab')).toHaveAccessibleName('contoso.test · lab，已連線');
     // On a zh-TW Windows box, Chinese text is set in Microsoft JhengHei UI, straight after Segoe UI.
-    await expect.poll(() => page.locator('body').evaluate((b) => getComputedStyle(b).fontFamily)).toMatch(/^"Segoe UI", "Microsoft JhengHei UI", "Microsoft JhengHei"/);
+    await expect
+      .poll(() => page.locator('body').evaluate((b) => getComputedStyle(b).fontFamily))
+      .toMatch(/^"Segoe UI", "Microsoft JhengHei UI", "Microsoft JhengHei"/);
     await screenshot(page, 'frame-settings-zh-TW');
 
     // The choice is remembered across a reload (stored by main, not the browser).

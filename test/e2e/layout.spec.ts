@@ -13,7 +13,13 @@ const allLabProfiles = ['lab', 'lab-umadmin', 'lab-useradmin', 'lab-serveradmin'
 const csv = join(import.meta.dirname, '../fixtures/enablement/redmond-batch.csv');
 
 async function check(page: Page, found: string[], where: string): Promise<void> {
-  for (const problem of [...(await headerProblems(page)), ...(await sidewaysOverflow(page)), ...(await truncatedLabels(page)), ...(await oneCharacterPerLine(page))]) found.push(`${where}: ${problem}`);
+  for (const problem of [
+    ...(await headerProblems(page)),
+    ...(await sidewaysOverflow(page)),
+    ...(await truncatedLabels(page)),
+    ...(await oneCharacterPerLine(page)),
+  ])
+    found.push(`${where}: ${problem}`);
 }
 
 for (const language of ['en', 'zh-TW'] as const) {

@@ -85,7 +85,9 @@ test('a grant on an OU lists the child OU that blocks inheritance, with its own 
   await choice.getByTestId('include-child-Sealed').click();
   await expect(preview.getByTestId('permissions-apply')).toHaveText(/^Grant: add \d+ entries on 2 OUs$/);
   // The same step in the Lync shell: one command per OU, as the cmdlet grants one OU per call.
-  await expect(preview.getByTestId('preview-command')).toContainText("Grant-CsOUPermission -OU 'OU=Sealed,OU=Delegated,OU=Lab,DC=contoso,DC=test' -ObjectType 'User','Contact'");
+  await expect(preview.getByTestId('preview-command')).toContainText(
+    "Grant-CsOUPermission -OU 'OU=Sealed,OU=Delegated,OU=Lab,DC=contoso,DC=test' -ObjectType 'User','Contact'",
+  );
   await choice.scrollIntoViewIfNeeded();
   await screenshot(page, 'permissions-blocked-children');
   await setLanguage(page, 'zh-TW');

@@ -16,7 +16,15 @@ const electronBinary = (() => {
   return existsSync(binary) ? binary : '';
 })();
 
-export const chromiumArgs = ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run', '--disable-sync', '--disable-quic'];
+export const chromiumArgs = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--no-first-run',
+  '--disable-sync',
+  '--disable-quic',
+];
 
 export default defineConfig<{ electronBinary: string }>({
   testDir: '.',

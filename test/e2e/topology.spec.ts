@@ -1,7 +1,7 @@
 import { connectProfile, disconnectAll, goTo, openConsole, screenshot } from './support/console-page';
 import { expect, test } from './support/test';
 
-test('the topology tree shows both forests, a dial plan\'s details and the findings', async ({ page }) => {
+test("the topology tree shows both forests, a dial plan's details and the findings", async ({ page }) => {
   await openConsole(page);
   await connectProfile(page, 'lab');
   await connectProfile(page, 'lab-fabrikam');

@@ -16,7 +16,8 @@ async function call<M extends MethodName>(method: M, input: unknown): Promise<Me
 }
 const profiles = ['lab-readonly', 'lab-useradmin', 'lab-serveradmin', 'lab-umadmin', 'lab-exchadmin', 'lab', 'lab-fabrikam'];
 let capabilities: ProfileCapabilities[];
-const verdicts = (action: ActingAction) => Object.fromEntries(capabilities.map((c) => [c.profile, c.actions[action].verdict])) as Record<string, CapabilityVerdict>;
+const verdicts = (action: ActingAction) =>
+  Object.fromEntries(capabilities.map((c) => [c.profile, c.actions[action].verdict])) as Record<string, CapabilityVerdict>;
 
 beforeAll(async () => {
   for (const profile of profiles) await services.connections.connect(profile);
@@ -27,7 +28,7 @@ afterAll(async () => {
 });
 
 describe('connections.capabilities', () => {
-  it('names each connected profile\'s account and forest, and what the forest holds', () => {
+  it("names each connected profile's account and forest, and what the forest holds", () => {
     expect(capabilities.map((c) => `${c.profile}:${c.account}@${c.forest}`)).toEqual([
       'lab-readonly:lab-readonly@contoso.test',
       'lab-useradmin:lab-useradmin@contoso.test',
@@ -43,24 +44,56 @@ describe('connections.capabilities', () => {
   });
 
   it('contacts: only an account in both RTC admin groups [S27]', () => {
-    expect(verdicts('contacts.write')).toEqual({ 'lab-readonly': 'no', 'lab-useradmin': 'no', 'lab-serveradmin': 'no', 'lab-umadmin': 'yes', 'lab-exchadmin': 'no', lab: 'no', 'lab-fabrikam': 'no' });
+    expect(verdicts('contacts.write')).toEqual({
+      'lab-readonly': 'no',
+      'lab-useradmin': 'no',
+      'lab-serveradmin': 'no',
+      'lab-umadmin': 'yes',
+      'lab-exchadmin': 'no',
+      lab: 'no',
+      'lab-fabrikam': 'no',
+    });
     const useradmin = capabilities.find((c) => c.profile === 'lab-useradmin')!.actions['contacts.write'];
     expect(useradmin).toMatchObject({ reason: 'missing-groups', via: ['RTCUniversalUserAdmins'], missing: ['RTCUniversalServerAdmins'], source: 'S27' });
     expect(capabilities.find((c) => c.profile === 'lab-fabrikam')!.actions['contacts.write'].reason).toBe('not-lync-forest');
   });
 
   it('OU permissions: Domain Admins likely, the others only with a delegation on the OU — both checked at preview [S7][S41]', () => {
-    expect(verdicts('permissions.write')).toEqual({ 'lab-readonly': 'unlikely', 'lab-useradmin': 'unlikely', 'lab-serveradmin': 'unlikely', 'lab-umadmin': 'unlikely', 'lab-exchadmin': 'unlikely', lab: 'likely', 'lab-fabrikam': 'no' });
+    expect(verdicts('permissions.write')).toEqual({
+      'lab-readonly': 'unlikely',
+      'lab-useradmin': 'unlikely',
+      'lab-serveradmin': 'unlikely',
+      'lab-umadmin': 'unlikely',
+      'lab-exchadmin': 'unlikely',
+      lab: 'likely',
+      'lab-fabrikam': 'no',
+    });
   });
 
   // lab is contoso's Administrator, who installed Exchange there, so Exchange setup made it a
   // member of Organization Management [S39].
   it('gateway setup: Organization Management, in the forest whose organisation it writes [S21]', () => {
-    expect(verdicts('gateways.setup')).toEqual({ 'lab-readonly': 'no', 'lab-useradmin': 'no', 'lab-serveradmin': 'no', 'lab-umadmin': 'no', 'lab-exchadmin': 'yes', lab: 'yes', 'lab-fabrikam': 'yes' });
+    expect(verdicts('gateways.setup')).toEqual({
+      'lab-readonly': 'no',
+      'lab-useradmin': 'no',
+      'lab-serveradmin': 'no',
+      'lab-umadmin': 'no',
+      'lab-exchadmin': 'yes',
+      lab: 'yes',
+      'lab-fabrikam': 'yes',
+    });
   });
 
   it('enabling users: the UM Mailboxes role, Organization Management or UM Management [S38][S42]', () => {
-    expect(verdicts('users.enable')).toEqual({ 'lab-readonly': 'no', 'lab-useradmin': 'no', 'lab-serveradmin': 'no', 'lab-umadmin': 'no', 'lab-exchadmin': 'yes', lab: 'yes', 'lab-fabrikam': 'yes' });
+    expect(verdicts('users.enable')).toEqual({
+      'lab-readonly': 'no',
+      'lab-useradmin': 'no',
+      'lab-serveradmin': 'no',
+      'lab-umadmin': 'no',
+      'lab-exchadmin': 'yes',
+      lab: 'yes',
+      'lab-fabrikam': 'yes',
+    });
   });
 
   it('each write defaults to a profile that can do it, never a read-only one, in the forest it writes', () => {

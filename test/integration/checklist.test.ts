@@ -31,7 +31,10 @@ afterAll(async () => {
 
 const statuses = (c: Checklist) => Object.fromEntries(c.steps.map((s) => [s.id, s.status])) as Record<ChecklistStepId, StepStatus>;
 const step = (c: Checklist, id: ChecklistStepId) => c.steps.find((s) => s.id === id)!;
-const evidenceCodes = (c: Checklist, id: ChecklistStepId) => step(c, id).evidence.filter((e) => !e.ok).map((e) => `${e.code}:${Object.values(e.params).join('|')}`);
+const evidenceCodes = (c: Checklist, id: ChecklistStepId) =>
+  step(c, id)
+    .evidence.filter((e) => !e.ok)
+    .map((e) => `${e.code}:${Object.values(e.params).join('|')}`);
 
 describe('the seeded lab', () => {
   let checklist: Checklist;
@@ -55,9 +58,14 @@ describe('the seeded lab', () => {
     });
     // Step 2 through Get-ExchangeCertificate [S19]: EXUM01's wildcard subject fails [S9]; Exchange 2007 cannot be read remotely.
     expect(evidenceCodes(checklist, 'um-certificates')).toEqual([expect.stringMatching(/^certificate-wildcard:EXUM01\|UM\|CN=\*\.contoso\.test\|/)]);
-    expect(step(checklist, 'um-certificates').evidence.map((e) => `${e.code}:${e.params.server}`)).toEqual(expect.arrayContaining(['certificate-unreadable:EXUM07', 'certificate-ok:EX15', 'certificate-ok:EXUM02']));
+    expect(step(checklist, 'um-certificates').evidence.map((e) => `${e.code}:${e.params.server}`)).toEqual(
+      expect.arrayContaining(['certificate-unreadable:EXUM07', 'certificate-ok:EX15', 'certificate-ok:EXUM02']),
+    );
     // Step 4 against Lync's media encryption (RequireEncryption, through the Lync shell) [S4][S9].
-    expect(evidenceCodes(checklist, 'voip-security')).toEqual(['dial-plan-security-vs-lync:Taipei|Unsecured|Global|RequireEncryption|Secured', 'dial-plan-security-vs-lync:Tokyo|SIPSecured|Global|RequireEncryption|Secured']);
+    expect(evidenceCodes(checklist, 'voip-security')).toEqual([
+      'dial-plan-security-vs-lync:Taipei|Unsecured|Global|RequireEncryption|Secured',
+      'dial-plan-security-vs-lync:Tokyo|SIPSecured|Global|RequireEncryption|Secured',
+    ]);
     // Step 5: Exchange 2013's UM service and Call Router in every SIP dial plan, in Dual mode [S9].
     expect(evidenceCodes(checklist, 'um-servers-in-dial-plan')).toEqual([
       'dial-plan-call-router-not-dual:Redmond|EX15|Exchange 2013|TCP',
@@ -75,7 +83,10 @@ describe('the seeded lab', () => {
     expect(evidenceCodes(checklist, 'lync-dial-plan-names')).toEqual([expect.stringMatching(/^lync-name-mismatch:Tokyo\|Tokyo\.contoso\.test\|EXUM01/)]);
     expect(evidenceCodes(checklist, 'ocsumutil-contacts').sort()).toEqual(['aa-contact-missing:TokyoAA|', 'sa-contact-missing:Tokyo|'].sort());
     // Each OU that blocks inheritance on its own line, each with its own grant [S7].
-    expect(evidenceCodes(checklist, 'enterprise-voice')).toEqual(['ou-blocks-lync:contoso.test/Lab/Blocked', 'ou-blocks-lync:contoso.test/Lab/Delegated/Sealed']);
+    expect(evidenceCodes(checklist, 'enterprise-voice')).toEqual([
+      'ou-blocks-lync:contoso.test/Lab/Blocked',
+      'ou-blocks-lync:contoso.test/Lab/Delegated/Sealed',
+    ]);
     expect(step(checklist, 'sip-addresses').reason.params).toMatchObject({ missing: '10', ev: '400' });
   });
 
@@ -114,8 +125,22 @@ describe('turns green as the console fixes the gaps', () => {
     const tokyo = options.dialPlans.find((d) => d.name === 'Tokyo')!;
     const tokyoAa = options.autoAttendants.find((a) => a.name === 'TokyoAA')!;
     const common = { profile: 'lab-umadmin', poolFqdn: 'pool01.contoso.test', ouDn: `OU=UM Contacts,OU=Lab,${root}`, route: 'ldap' as const };
-    await services.contacts.create({ ...common, kind: 'SA', targetDn: tokyo.dn, name: 'Tokyo Subscriber Access', sipAddress: 'sip:TokyoSA@contoso.test', phoneNumber: '+81355550100' });
-    await services.contacts.create({ ...common, kind: 'AA', targetDn: tokyoAa.dn, name: 'TokyoAA', sipAddress: 'sip:TokyoAA@contoso.test', phoneNumber: tokyoAa.pilotNumbers[0] ?? '+81355550111' });
+    await services.contacts.create({
+      ...common,
+      kind: 'SA',
+      targetDn: tokyo.dn,
+      name: 'Tokyo Subscriber Access',
+      sipAddress: 'sip:TokyoSA@contoso.test',
+      phoneNumber: '+81355550100',
+    });
+    await services.contacts.create({
+      ...common,
+      kind: 'AA',
+      targetDn: tokyoAa.dn,
+      name: 'TokyoAA',
+      sipAddress: 'sip:TokyoAA@contoso.test',
+      phoneNumber: tokyoAa.pilotNumbers[0] ?? '+81355550111',
+    });
     expect(statuses(await services.checklist.get())['ocsumutil-contacts']).toBe('done');
   });
 
@@ -128,7 +153,8 @@ describe('turns green as the console fixes the gaps', () => {
 
   it('step 11 after bulk enablement of every waiting Enterprise Voice user', async () => {
     const waiting = await admin.search(`OU=Users,OU=Lab,${root}`, {
-      filter: '(&(objectClass=user)(msRTCSIP-OptionFlags:1.2.840.113556.1.4.803:=128)(proxyAddresses=sip:*)(msExchMailboxGuid=*)(!(msExchUMEnabledFlags:1.2.840.113556.1.4.803:=1)))',
+      filter:
+        '(&(objectClass=user)(msRTCSIP-OptionFlags:1.2.840.113556.1.4.803:=128)(proxyAddresses=sip:*)(msExchMailboxGuid=*)(!(msExchUMEnabledFlags:1.2.840.113556.1.4.803:=1)))',
       attributes: ['userPrincipalName', 'telephoneNumber'],
     });
     expect(waiting.length).toBeGreaterThan(300);
@@ -176,12 +202,20 @@ describe('steps the console cannot see', () => {
     const before = step(await own.checklist.get({ dialPlanDn: redmond.dn }), 'voip-security');
     expect(before).toMatchObject({ status: 'unknown', confirmable: true, reason: { code: 'lync-encryption-unknown' } });
 
-    const confirmation = await own.checklist.confirm({ stepId: 'voip-security', profile: 'no-lync-shell', note: 'Get-CsMediaConfiguration: RequireEncryption; Redmond is Secured' });
+    const confirmation = await own.checklist.confirm({
+      stepId: 'voip-security',
+      profile: 'no-lync-shell',
+      note: 'Get-CsMediaConfiguration: RequireEncryption; Redmond is Secured',
+    });
     expect(confirmation).toMatchObject({ by: 'Administrator@contoso.test', profile: 'no-lync-shell', note: expect.stringContaining('RequireEncryption') });
     const after = await own.checklist.get({ dialPlanDn: redmond.dn });
     expect(step(after, 'voip-security')).toMatchObject({ status: 'confirmed', confirmation: { by: 'Administrator@contoso.test' } });
     expect(after.summary.confirmed).toBe(1);
-    expect(own.audit.list({ action: 'checklist.confirm' })[0]).toMatchObject({ target: 'voip-security', outcome: 'succeeded', actor: { identity: 'Administrator@contoso.test' } });
+    expect(own.audit.list({ action: 'checklist.confirm' })[0]).toMatchObject({
+      target: 'voip-security',
+      outcome: 'succeeded',
+      actor: { identity: 'Administrator@contoso.test' },
+    });
     const report = await own.checklist.report({ dialPlanDn: redmond.dn, refresh: false }, 'en');
     expect(report.content).toContain('Confirmed by hand by Administrator@contoso.test');
 

@@ -14,7 +14,9 @@ describe('um-console', () => {
     const run = runCli(['profiles', 'list', '--json'], { UMC_DATA_DIR: dataDir() });
     expect(run.status).toBe(0);
     const profiles = run.json() as Array<{ name: string; secretSource: string }>;
-    expect(profiles.map((p) => p.name)).toEqual(expect.arrayContaining(['lab', 'lab-umadmin', 'lab-useradmin', 'lab-readonly', 'lab-exchadmin', 'lab-fabrikam']));
+    expect(profiles.map((p) => p.name)).toEqual(
+      expect.arrayContaining(['lab', 'lab-umadmin', 'lab-useradmin', 'lab-readonly', 'lab-exchadmin', 'lab-fabrikam']),
+    );
     expect(run.stdout).not.toContain('Lab-Passw0rd!');
   });
 
@@ -22,7 +24,10 @@ describe('um-console', () => {
     const run = runCli(['connect', '--profile', 'lab', '--profile', 'lab-fabrikam', '--json'], { UMC_DATA_DIR: dataDir() });
     expect(run.status, run.stderr).toBe(0);
     expect(run.json()).toEqual(
-      expect.arrayContaining([expect.objectContaining({ profile: 'lab', status: 'connected', forest: 'contoso.test' }), expect.objectContaining({ profile: 'lab-fabrikam', status: 'connected', forest: 'fabrikam.test' })]),
+      expect.arrayContaining([
+        expect.objectContaining({ profile: 'lab', status: 'connected', forest: 'contoso.test' }),
+        expect.objectContaining({ profile: 'lab-fabrikam', status: 'connected', forest: 'fabrikam.test' }),
+      ]),
     );
   });
 
@@ -32,7 +37,19 @@ describe('um-console', () => {
       join(dir, 'settings.json'),
       JSON.stringify({
         ui: { language: 'en', theme: 'system' },
-        profiles: [{ name: 'corp-ro', directory: { host: lab.forests[0]!.host, port: 636, security: 'ldaps', caFile: lab.caFile, bindIdentity: 'lab-readonly@contoso.test', timeoutMs: 15000 } }],
+        profiles: [
+          {
+            name: 'corp-ro',
+            directory: {
+              host: lab.forests[0]!.host,
+              port: 636,
+              security: 'ldaps',
+              caFile: lab.caFile,
+              bindIdentity: 'lab-readonly@contoso.test',
+              timeoutMs: 15000,
+            },
+          },
+        ],
       }),
     );
 

@@ -9,7 +9,15 @@ import { requireLab } from './support/test-services';
 /** Every way a bind can fail gets a clear, specific error an admin can act on. */
 const lab = requireLab();
 const contosoHost = lab.forests.find((f) => f.role === 'lync-exchange')!.host;
-const endpoint: DirectoryEndpoint = { host: contosoHost, port: 636, security: 'ldaps', caFile: lab.caFile, authentication: 'password', bindIdentity: 'lab-readonly@contoso.test', timeoutMs: 5000 };
+const endpoint: DirectoryEndpoint = {
+  host: contosoHost,
+  port: 636,
+  security: 'ldaps',
+  caFile: lab.caFile,
+  authentication: 'password',
+  bindIdentity: 'lab-readonly@contoso.test',
+  timeoutMs: 5000,
+};
 const opened: DirectorySession[] = [];
 const open = async (e: DirectoryEndpoint, password = LAB_PASSWORD) => {
   const session = await DirectorySession.open(e, password);

@@ -30,7 +30,11 @@ afterAll(async () => {
 /** A ticket cache of its own, holding a TGT for `account` (kinit reads the password on stdin). */
 function ticketFor(account: string): string {
   const cache = `FILE:${join(scratch, `${account}-${Date.now()}.cc`)}`;
-  const run = spawnSync('kinit', [`${account}@${contoso.dnsName.toUpperCase()}`], { input: `${LAB_PASSWORD}\n`, encoding: 'utf8', env: { ...process.env, KRB5_CONFIG: lab.krb5Config, KRB5CCNAME: cache } });
+  const run = spawnSync('kinit', [`${account}@${contoso.dnsName.toUpperCase()}`], {
+    input: `${LAB_PASSWORD}\n`,
+    encoding: 'utf8',
+    env: { ...process.env, KRB5_CONFIG: lab.krb5Config, KRB5CCNAME: cache },
+  });
   if (run.status !== 0) throw new Error(`kinit failed: ${run.stderr}`);
   return cache;
 }
@@ -61,7 +65,7 @@ describe('signing in with Kerberos', () => {
     expect(lab.krb5Config).toBeTruthy();
   });
 
-  it('binds over LDAPS as the ticket\'s user with no password, reads the forest, and audits as that user', async () => {
+  it("binds over LDAPS as the ticket's user with no password, reads the forest, and audits as that user", async () => {
     useTicket(ticketFor('lab-umadmin'));
     const s = services();
     const summary = s.profiles.save(kerberosProfile('krb-umadmin'));
@@ -76,7 +80,10 @@ describe('signing in with Kerberos', () => {
     expect(topology.forests.length).toBeGreaterThan(0);
     const confirmation = await s.checklist.confirm({ stepId: 'voip-security', profile: 'krb-umadmin', note: 'kerberos test' });
     expect(confirmation.by).toBe('lab-umadmin@CONTOSO.TEST');
-    expect(s.audit.list({ limit: 5 }).find((e) => e.action === 'checklist.confirm')?.actor).toMatchObject({ profile: 'krb-umadmin', identity: 'lab-umadmin@CONTOSO.TEST' });
+    expect(s.audit.list({ limit: 5 }).find((e) => e.action === 'checklist.confirm')?.actor).toMatchObject({
+      profile: 'krb-umadmin',
+      identity: 'lab-umadmin@CONTOSO.TEST',
+    });
     await s.checklist.unconfirm({ stepId: 'voip-security', profile: 'krb-umadmin' });
   });
 
@@ -120,6 +127,9 @@ describe('signing in with Kerberos', () => {
     s.profiles.save(kerberosProfile('krb-shell'));
     await s.connections.connect('krb-shell');
     expect(s.profiles.resolveSecret('krb-shell')).toBeUndefined();
-    await expect(s.powershell.invoke('krb-shell', 'exchange', 'Get-UMDialPlan', {})).rejects.toMatchObject({ code: 'POWERSHELL_UNAVAILABLE', message: expect.stringContaining('Kerberos') });
+    await expect(s.powershell.invoke('krb-shell', 'exchange', 'Get-UMDialPlan', {})).rejects.toMatchObject({
+      code: 'POWERSHELL_UNAVAILABLE',
+      message: expect.stringContaining('Kerberos'),
+    });
   });
 });

@@ -41,10 +41,22 @@ const b64 = (text: string | Buffer) => Buffer.from(text).toString('base64');
 const csv = (rows: string[][]) => rows.map((r) => r.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n') + '\r\n';
 const header = ['Identity', 'UMMailboxPolicy', 'Extensions', 'SIPResourceIdentifier', 'PIN', 'Department'];
 
-async function importAndValidate(content: string | Buffer, options: { propose?: boolean; s?: AppServices; encoding?: 'big5'; fileName?: string } = {}): Promise<{ summary: ImportSummary; validation: ValidationResult; row: (line: number) => ValidatedRow }> {
+async function importAndValidate(
+  content: string | Buffer,
+  options: { propose?: boolean; s?: AppServices; encoding?: 'big5'; fileName?: string } = {},
+): Promise<{ summary: ImportSummary; validation: ValidationResult; row: (line: number) => ValidatedRow }> {
   const s = options.s ?? services;
-  const summary = await s.enablement.import({ fileName: options.fileName ?? 'users.csv', content: b64(content), ...(options.encoding ? { encoding: options.encoding } : {}) });
-  const validation = await s.enablement.validate({ importId: summary.importId, profile, mapping: summary.mapping, proposeExtensions: options.propose ?? false });
+  const summary = await s.enablement.import({
+    fileName: options.fileName ?? 'users.csv',
+    content: b64(content),
+    ...(options.encoding ? { encoding: options.encoding } : {}),
+  });
+  const validation = await s.enablement.validate({
+    importId: summary.importId,
+    profile,
+    mapping: summary.mapping,
+    proposeExtensions: options.propose ?? false,
+  });
   return { summary, validation, row: (line) => validation.rows.find((r) => r.line === line)! };
 }
 
@@ -52,8 +64,15 @@ const codes = (row: ValidatedRow) => row.messages.map((m) => m.code);
 
 /** What the directory says about a user's UM state. */
 async function umState(sam: string): Promise<{ enabled: boolean; eum: string[]; policy?: string }> {
-  const [entry] = await admin.search(users, { filter: `(sAMAccountName=${sam})`, attributes: ['msExchUMEnabledFlags', 'proxyAddresses', 'msExchUMTemplateLink'] });
-  return { enabled: ((entry?.getInt('msExchUMEnabledFlags') ?? 0) & 1) === 1, eum: entry?.getAll('proxyAddresses').filter((p) => /^eum:/i.test(p)) ?? [], policy: entry?.get('msExchUMTemplateLink') };
+  const [entry] = await admin.search(users, {
+    filter: `(sAMAccountName=${sam})`,
+    attributes: ['msExchUMEnabledFlags', 'proxyAddresses', 'msExchUMTemplateLink'],
+  });
+  return {
+    enabled: ((entry?.getInt('msExchUMEnabledFlags') ?? 0) & 1) === 1,
+    eum: entry?.getAll('proxyAddresses').filter((p) => /^eum:/i.test(p)) ?? [],
+    policy: entry?.get('msExchUMTemplateLink'),
+  };
 }
 
 /** Lab users (of the default 500) that the seed left without UM: last two digits 10-49, last digit below 8, not the no-SIP ones. */
@@ -66,15 +85,35 @@ function freshUsers(from: number, count: number): number[] {
   return out;
 }
 const sam = (i: number) => `u${String(i).padStart(5, '0')}`;
-const redmondRow = (i: number, extra: string[] = ['']) => [`${sam(i)}@contoso.test`, redmond, String(i).padStart(5, '0').slice(-5), `${sam(i)}@contoso.test`, '', ...extra];
+const redmondRow = (i: number, extra: string[] = ['']) => [
+  `${sam(i)}@contoso.test`,
+  redmond,
+  String(i).padStart(5, '0').slice(-5),
+  `${sam(i)}@contoso.test`,
+  '',
+  ...extra,
+];
 
 describe('validation rules (domain.md §3), one row each', () => {
   let result: Awaited<ReturnType<typeof importAndValidate>>;
   beforeAll(async () => {
     // A mailbox user with no telephone number; a second "User 00010" display name; a second mailbox named u00019 elsewhere.
-    await admin.add(`CN=nophone,${users}`, { objectClass: 'user', sAMAccountName: 'nophone', userPrincipalName: 'nophone@contoso.test', msExchMailboxGuid: Buffer.alloc(16, 7), msExchUMEnabledFlags: '830', userAccountControl: '514' });
+    await admin.add(`CN=nophone,${users}`, {
+      objectClass: 'user',
+      sAMAccountName: 'nophone',
+      userPrincipalName: 'nophone@contoso.test',
+      msExchMailboxGuid: Buffer.alloc(16, 7),
+      msExchUMEnabledFlags: '830',
+      userAccountControl: '514',
+    });
     await admin.add(`CN=twin,${users}`, { objectClass: 'user', sAMAccountName: 'twin', displayName: 'User 00010', userAccountControl: '514' });
-    await admin.add(`CN=u00019,OU=Delegated,OU=Lab,DC=contoso,DC=test`, { objectClass: 'user', sAMAccountName: 'u00019b', msExchMailboxGuid: Buffer.alloc(16, 9), msExchUMEnabledFlags: '830', userAccountControl: '514' });
+    await admin.add(`CN=u00019,OU=Delegated,OU=Lab,DC=contoso,DC=test`, {
+      objectClass: 'user',
+      sAMAccountName: 'u00019b',
+      msExchMailboxGuid: Buffer.alloc(16, 9),
+      msExchUMEnabledFlags: '830',
+      userAccountControl: '514',
+    });
     result = await importAndValidate(
       csv([
         header,
@@ -179,7 +218,9 @@ describe('validation rules (domain.md §3), one row each', () => {
     expect(result.row(38).values.SIPResourceIdentifier).toBe('u00044@contoso.test');
     expect(result.row(12)).toMatchObject({ values: { SIPResourceIdentifier: '' }, sipResourceIdentifier: 'u00016@contoso.test' });
     expect(result.row(32).messages[0]!.params).toMatchObject({ sri: 'u00003@contoso.test', holder: 'u00003' });
-    expect(result.validation.notices).toContainEqual(expect.objectContaining({ code: 'sip-uri-no-fax', params: expect.objectContaining({ dialPlans: 'Redmond, Tokyo' }) }));
+    expect(result.validation.notices).toContainEqual(
+      expect.objectContaining({ code: 'sip-uri-no-fax', params: expect.objectContaining({ dialPlans: 'Redmond, Tokyo' }) }),
+    );
   });
 
   it('takes the extension Exchange would from telephoneNumber, and proposes one from the line URI when asked', async () => {
@@ -207,7 +248,9 @@ describe('validation rules (domain.md §3), one row each', () => {
   });
 
   it('reports a row that cannot be read (wrong number of values) as invalid, never drops it', async () => {
-    const { summary, validation, row } = await importAndValidate('Identity,UMMailboxPolicy,Extensions\r\nu00036@contoso.test,Legacy Default Policy\r\nu00037@contoso.test,Legacy Default Policy,0037\r\n');
+    const { summary, validation, row } = await importAndValidate(
+      'Identity,UMMailboxPolicy,Extensions\r\nu00036@contoso.test,Legacy Default Policy\r\nu00037@contoso.test,Legacy Default Policy,0037\r\n',
+    );
     expect(summary.problems).toEqual([{ line: 2, message: expect.stringContaining('2 values but the header has 3') }]);
     expect(row(2)).toMatchObject({ status: 'invalid', messages: [{ code: 'row-unreadable' }] });
     expect(row(3).status).toBe('ready');
@@ -225,7 +268,11 @@ describe('files as admins have them', () => {
 
   it.each([
     ['UTF-8 with BOM', Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(csv(rows))]), 'utf-8'],
-    ['UTF-16 LE, tab-separated (Excel "Unicode text")', Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(rows.map((r) => r.join('\t')).join('\r\n'), 'utf16le')]), 'utf-16le'],
+    [
+      'UTF-16 LE, tab-separated (Excel "Unicode text")',
+      Buffer.concat([Buffer.from([0xff, 0xfe]), iconv.encode(rows.map((r) => r.join('\t')).join('\r\n'), 'utf16le')]),
+      'utf-16le',
+    ],
     ['UTF-16 BE', Buffer.concat([Buffer.from([0xfe, 0xff]), iconv.encode(csv(rows), 'utf16be')]), 'utf-16be'],
     ['Big5 (Excel on zh-TW Windows)', iconv.encode(csv([header, ['u00040@contoso.test', 'Legacy Default Policy', '0040', '', '', '業務部']]), 'big5'), 'big5'],
     ['Windows-1252', iconv.encode(csv([header, ['u00040@contoso.test', 'Legacy Default Policy', '0040', '', '', 'Müller']]), 'windows-1252'), 'windows-1252'],
@@ -238,7 +285,8 @@ describe('files as admins have them', () => {
   });
 
   it('semicolon-separated with quoted fields, newlines inside quotes, blank lines and header aliases', async () => {
-    const text = 'UserPrincipalName;Policy;Extension;SipAddress;Notes\r\n\r\n"u00041@contoso.test";"Legacy Default Policy";0041;;"two\r\nlines; and ""quotes"""\r\n\r\n';
+    const text =
+      'UserPrincipalName;Policy;Extension;SipAddress;Notes\r\n\r\n"u00041@contoso.test";"Legacy Default Policy";0041;;"two\r\nlines; and ""quotes"""\r\n\r\n';
     const { summary, row } = await importAndValidate(text);
     expect(summary.delimiter).toBe(';');
     expect(summary.mapping).toMatchObject({ Identity: 0, UMMailboxPolicy: 1, Extensions: 2, SIPResourceIdentifier: 3 });
@@ -312,13 +360,23 @@ describe('hostile values', () => {
     const long = 'x'.repeat(5000);
     const hostile = ['$(New-Item /tmp/umc-pwned)', '"; Remove-Item -Recurse / #', 'a;b', 'line\nbreak', '=HYPERLINK("http://evil")', '@SUM(1)', long];
     const before = callCount();
-    const { validation } = await importAndValidate(csv([header, ...hostile.map((h) => [h, redmond, '00060', '', '', h]), ['u00042@contoso.test', 'Legacy Default Policy', '0042', '', '', '=cmd|" /C calc"!A0']]));
+    const { validation } = await importAndValidate(
+      csv([
+        header,
+        ...hostile.map((h) => [h, redmond, '00060', '', '', h]),
+        ['u00042@contoso.test', 'Legacy Default Policy', '0042', '', '', '=cmd|" /C calc"!A0'],
+      ]),
+    );
     expect(validation.rows.slice(0, hostile.length).every((r) => r.status === 'invalid' && codes(r)[0] === 'user-not-found')).toBe(true);
     const job = await services.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 2 });
     const done = await services.enablement.wait(job.jobId);
     expect(done.results.filter((r) => r.outcome === 'enabled').map((r) => r.identity)).toEqual(['u00042@contoso.test']);
     // Only the valid row reached Exchange, and nothing was executed.
-    expect(callsSince(before).filter((c) => c.cmdlet === 'Enable-UMMailbox').map((c) => c.parameters.Identity)).toEqual([`CN=u00042,${users}`]);
+    expect(
+      callsSince(before)
+        .filter((c) => c.cmdlet === 'Enable-UMMailbox')
+        .map((c) => c.parameters.Identity),
+    ).toEqual([`CN=u00042,${users}`]);
     expect(existsSync('/tmp/umc-pwned')).toBe(false);
     const exported = services.enablement.export(job.jobId, 'csv').content;
     expect(exported).toContain(`'=HYPERLINK(""http://evil"")`);
@@ -341,7 +399,7 @@ async function runJob(validation: ValidationResult): Promise<RowResult[]> {
 }
 
 describe('as Exchange does it: the console and the lab agree (S11, S12, S13, S14)', () => {
-  it('names users by alias, sends SIP: typed SRIs without the prefix and accepts an AA pilot\'s last digits as an extension', async () => {
+  it("names users by alias, sends SIP: typed SRIs without the prefix and accepts an AA pilot's last digits as an extension", async () => {
     const before = callCount();
     const { validation, row } = await importAndValidate(
       csv([
@@ -351,14 +409,21 @@ describe('as Exchange does it: the console and the lab agree (S11, S12, S13, S14
       ]),
     );
     expect([row(2).status, row(3).status]).toEqual(['ready', 'ready']);
-    expect(row(2).messages.filter((m) => m.severity !== 'info').map((m) => m.code)).toEqual(['extension-matches-pilot-digits']);
+    expect(
+      row(2)
+        .messages.filter((m) => m.severity !== 'info')
+        .map((m) => m.code),
+    ).toEqual(['extension-matches-pilot-digits']);
     expect(row(2).values).toMatchObject({ Extensions: '50123', SIPResourceIdentifier: 'u00045@contoso.test' });
     const results = await runJob(validation);
     expect(results.map((r) => r.outcome)).toEqual(['enabled', 'enabled']);
     const calls = callsSince(before).filter((c) => c.cmdlet === 'Enable-UMMailbox');
     expect(calls.map((c) => c.parameters.SIPResourceIdentifier)).toEqual(['u00045@contoso.test', undefined]);
     expect(calls[0]!.parameters.Extensions).toEqual(['50123']);
-    expect((await umState('u00045')).eum.sort()).toEqual(['EUM:u00045@contoso.test;phone-context=Redmond.contoso.test', 'eum:50123;phone-context=Redmond.contoso.test']);
+    expect((await umState('u00045')).eum.sort()).toEqual([
+      'EUM:u00045@contoso.test;phone-context=Redmond.contoso.test',
+      'eum:50123;phone-context=Redmond.contoso.test',
+    ]);
     expect((await umState('u00046')).eum).toContain('EUM:u00046@contoso.test;phone-context=Redmond.contoso.test');
     // The lab resolves the alias itself too, and never a display name [S14].
     expect(await labEnable({ Identity: 'user00047', Extensions: ['00047'] })).toMatchObject({ ok: true });
@@ -372,7 +437,10 @@ describe('as Exchange does it: the console and the lab agree (S11, S12, S13, S14
       message: "The SIP Resource Identifier specified, 'sip:u00056@contoso.test', doesn't match the existing SIP proxy address 'u00056@contoso.test'.",
     });
     // No sip: proxy to compare with: the format itself is refused.
-    expect(await labEnable({ Identity: 'u00058', Extensions: ['00058'], SIPResourceIdentifier: 'sip:u00058@contoso.test' })).toMatchObject({ ok: false, id: 'InvalidSipNameResourceIdException' });
+    expect(await labEnable({ Identity: 'u00058', Extensions: ['00058'], SIPResourceIdentifier: 'sip:u00058@contoso.test' })).toMatchObject({
+      ok: false,
+      id: 'InvalidSipNameResourceIdException',
+    });
     expect(await labEnable({ Identity: 'u00056', Extensions: ['00056'], SIPResourceIdentifier: 'u00056@contoso.test' })).toMatchObject({ ok: true });
   });
 
@@ -397,13 +465,19 @@ describe('as Exchange does it: the console and the lab agree (S11, S12, S13, S14
     ]);
     expect((await umState('u00052')).eum).toEqual(['EUM:00052;phone-context=Hsinchu.contoso.test']);
     const taipei = { UMMailboxPolicy: 'Taipei Default Policy' };
-    expect(await labEnable({ ...taipei, Identity: 'u00054', Extensions: ['00054'] })).toMatchObject({ ok: false, id: 'E164ResourceIdNeededException', message: 'An E.164 (example: +14255550198) telephone number must be specified.' });
+    expect(await labEnable({ ...taipei, Identity: 'u00054', Extensions: ['00054'] })).toMatchObject({
+      ok: false,
+      id: 'E164ResourceIdNeededException',
+      message: 'An E.164 (example: +14255550198) telephone number must be specified.',
+    });
     expect(await labEnable({ ...taipei, Identity: 'u00054', Extensions: ['00054'], SIPResourceIdentifier: '+886255550199' })).toMatchObject({
       ok: false,
       id: 'ExtensionAlreadyUsedAsPilotNumberException',
       message: 'Extension +886255550199 is already assigned as a pilot number to dial plan Taipei or to one of its auto attendants.',
     });
-    expect(await labEnable({ UMMailboxPolicy: 'Hsinchu Default Policy', Identity: 'u00055', Extensions: ['00055'], SIPResourceIdentifier: '+14255550123' })).toMatchObject({ ok: false, id: 'ExtensionAlreadyUsedAsPilotNumberException' });
+    expect(
+      await labEnable({ UMMailboxPolicy: 'Hsinchu Default Policy', Identity: 'u00055', Extensions: ['00055'], SIPResourceIdentifier: '+14255550123' }),
+    ).toMatchObject({ ok: false, id: 'ExtensionAlreadyUsedAsPilotNumberException' });
   });
 
   it('refuses a SIP identifier another user holds in another phone context, or as a sip: proxy', async () => {
@@ -413,11 +487,18 @@ describe('as Exchange does it: the console and the lab agree (S11, S12, S13, S14
       id: 'SipUriAlreadyRegisteredException',
       message: "The SIP URI 'u00003@contoso.test' is already assigned to user 'u00003'.",
     });
-    expect(await labEnable({ ...tokyo, Identity: 'u00039', Extensions: ['0039'], SIPResourceIdentifier: 'u00011@contoso.test' })).toMatchObject({ ok: false, id: 'SipUriAlreadyRegisteredException' });
+    expect(await labEnable({ ...tokyo, Identity: 'u00039', Extensions: ['0039'], SIPResourceIdentifier: 'u00011@contoso.test' })).toMatchObject({
+      ok: false,
+      id: 'SipUriAlreadyRegisteredException',
+    });
   });
 
-  it('applies the policy\'s PIN rules: sequential refused on Redmond, allowed on Tokyo; the extension\'s suffix refused with and without common patterns', async () => {
-    expect(await labEnable({ Identity: 'u00040', Extensions: ['00040'], PIN: '123456' })).toMatchObject({ ok: false, id: 'WeakPinException', message: expect.stringContaining("can't include only consecutive numbers") });
+  it("applies the policy's PIN rules: sequential refused on Redmond, allowed on Tokyo; the extension's suffix refused with and without common patterns", async () => {
+    expect(await labEnable({ Identity: 'u00040', Extensions: ['00040'], PIN: '123456' })).toMatchObject({
+      ok: false,
+      id: 'WeakPinException',
+      message: expect.stringContaining("can't include only consecutive numbers"),
+    });
     expect(await labEnable({ UMMailboxPolicy: 'Tokyo Default Policy', Identity: 'u00041', Extensions: ['0041'], PIN: '1234' })).toMatchObject({ ok: true });
     const legacyPolicy = 'CN=Legacy Default Policy,CN=UM Mailbox Policies,CN=Contoso,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=contoso,DC=test';
     const suffixRow = csv([header, ['u00057@contoso.test', 'Legacy Default Policy', '0057', '', '0057', '']]);
@@ -426,16 +507,22 @@ describe('as Exchange does it: the console and the lab agree (S11, S12, S13, S14
       try {
         const { row } = await importAndValidate(suffixRow);
         expect(codes(row(2)), `AllowCommonPatterns=${allow}`).toEqual(['pin-extension-suffix']);
-        expect(await labEnable({ UMMailboxPolicy: 'Legacy Default Policy', Identity: 'u00057', Extensions: ['0057'], PIN: '0057' }), `AllowCommonPatterns=${allow}`).toMatchObject({ ok: false, id: 'WeakPinException' });
+        expect(
+          await labEnable({ UMMailboxPolicy: 'Legacy Default Policy', Identity: 'u00057', Extensions: ['0057'], PIN: '0057' }),
+          `AllowCommonPatterns=${allow}`,
+        ).toMatchObject({ ok: false, id: 'WeakPinException' });
         // Tokyo-style leniency does not cover the suffix, but a PIN that is not one passes.
-        if (allow === '1') expect(await labEnable({ UMMailboxPolicy: 'Legacy Default Policy', Identity: 'u00057', Extensions: ['0057'], PIN: '1111' })).toMatchObject({ ok: true });
+        if (allow === '1')
+          expect(await labEnable({ UMMailboxPolicy: 'Legacy Default Policy', Identity: 'u00057', Extensions: ['0057'], PIN: '1111' })).toMatchObject({
+            ok: true,
+          });
       } finally {
         await admin.modify(legacyPolicy, [{ operation: 'replace', attribute: 'msExchUMPinPolicyDisallowCommonPatterns', values: '0' }]);
       }
     }
   });
 
-  it('runs an identifier that is not the Lync SIP address only when the admin overrides it, per row or per job, and never past Exchange\'s own mismatch', async () => {
+  it("runs an identifier that is not the Lync SIP address only when the admin overrides it, per row or per job, and never past Exchange's own mismatch", async () => {
     const file = csv([
       header,
       ['u00077@contoso.test', redmond, '00077', 'vm.u00077@contoso.test', '', ''], // 2 no sip: proxy; SRI is not its Lync address
@@ -445,10 +532,21 @@ describe('as Exchange does it: the console and the lab agree (S11, S12, S13, S14
     const first = await importAndValidate(file);
     expect(codes(first.row(2))).toEqual(['sri-not-lync-address']);
     expect(first.row(2).messages[0]).toMatchObject({ severity: 'error', overridable: true });
-    const allowed = await services.enablement.edit({ importId: first.validation.importId, sipMismatch: { rows: [{ line: 2, allow: true }, { line: 3, allow: true }] } });
+    const allowed = await services.enablement.edit({
+      importId: first.validation.importId,
+      sipMismatch: {
+        rows: [
+          { line: 2, allow: true },
+          { line: 3, allow: true },
+        ],
+      },
+    });
     expect(allowed.sipMismatchOverride).toEqual({ job: false, lines: [2, 3] });
     const byLine = new Map(allowed.rows.map((r) => [r.line, r]));
-    expect(byLine.get(2)).toMatchObject({ status: 'ready', messages: [{ code: 'sri-not-lync-address', severity: 'warning', overridden: 'row' }, { code: 'no-sip-proxy' }] });
+    expect(byLine.get(2)).toMatchObject({
+      status: 'ready',
+      messages: [{ code: 'sri-not-lync-address', severity: 'warning', overridden: 'row' }, { code: 'no-sip-proxy' }],
+    });
     expect(codes(byLine.get(3)!)).toEqual(['sri-mismatch', 'sri-not-lync-address']);
     expect(byLine.get(3)!.status).toBe('invalid');
     const job = await services.enablement.start({ importId: first.validation.importId, dryRun: false, concurrency: 1 });
@@ -462,12 +560,27 @@ describe('as Exchange does it: the console and the lab agree (S11, S12, S13, S14
     const journal = JSON.parse(readFileSync(join(services.environment.dataDir, 'enablement-jobs', job.jobId, 'job.json'), 'utf8'));
     expect(journal.sipMismatchOverride).toEqual({ job: false, lines: [2, 3] });
     const [audit] = services.audit.list({ action: 'enablement.enable', target: `CN=u00077,${users}` });
-    expect(audit!.after).toMatchObject({ sipResourceIdentifier: 'vm.u00077@contoso.test', lyncSipAddressOverride: { scope: 'row', lyncAddress: 'u00077@contoso.test' } });
+    expect(audit!.after).toMatchObject({
+      sipResourceIdentifier: 'vm.u00077@contoso.test',
+      lyncSipAddressOverride: { scope: 'row', lyncAddress: 'u00077@contoso.test' },
+    });
 
     // Per job.
-    const second = await importAndValidate(csv([header, ['u00127@contoso.test', redmond, '00127', 'vm.u00127@contoso.test', '', ''], ['u00062@contoso.test', redmond, '00062', 'vm.u00062@contoso.test', '', '']]));
+    const second = await importAndValidate(
+      csv([
+        header,
+        ['u00127@contoso.test', redmond, '00127', 'vm.u00127@contoso.test', '', ''],
+        ['u00062@contoso.test', redmond, '00062', 'vm.u00062@contoso.test', '', ''],
+      ]),
+    );
     expect(second.row(2).status).toBe('invalid');
-    const revalidated = await services.enablement.validate({ importId: second.validation.importId, profile, mapping: second.summary.mapping, proposeExtensions: false, allowSipMismatch: true });
+    const revalidated = await services.enablement.validate({
+      importId: second.validation.importId,
+      profile,
+      mapping: second.summary.mapping,
+      proposeExtensions: false,
+      allowSipMismatch: true,
+    });
     const row2 = revalidated.rows.find((r) => r.line === 2)!;
     expect(row2).toMatchObject({ status: 'ready', messages: [{ code: 'sri-not-lync-address', overridden: 'job' }, { code: 'no-sip-proxy' }] });
     expect(revalidated.rows.find((r) => r.line === 3)!.status).toBe('invalid');
@@ -479,14 +592,19 @@ describe('as Exchange does it: the console and the lab agree (S11, S12, S13, S14
     const [jobAudit] = services.audit.list({ action: 'enablement.enable', target: `CN=u00127,${users}` });
     expect(jobAudit!.after).toMatchObject({ lyncSipAddressOverride: { scope: 'job' } });
     // Exchange's own refusal is what the lab says too.
-    expect(await labEnable({ Identity: 'u00062', Extensions: ['00062'], SIPResourceIdentifier: 'vm.u00062@contoso.test' })).toMatchObject({ ok: false, id: 'SIPResouceIdConflictWithExistingValue' });
+    expect(await labEnable({ Identity: 'u00062', Extensions: ['00062'], SIPResourceIdentifier: 'vm.u00062@contoso.test' })).toMatchObject({
+      ok: false,
+      id: 'SIPResouceIdConflictWithExistingValue',
+    });
   });
 });
 
 describe('running', () => {
   it('enables the ready rows through Enable-UMMailbox, journals and audits each, and exports per-row results', async () => {
     const ids = freshUsers(210, 6);
-    const { validation } = await importAndValidate(csv([header, ...ids.map((i) => redmondRow(i, ['Sales'])), ['nobody@contoso.test', redmond, '11111', '', '', 'Gone']]));
+    const { validation } = await importAndValidate(
+      csv([header, ...ids.map((i) => redmondRow(i, ['Sales'])), ['nobody@contoso.test', redmond, '11111', '', '', 'Gone']]),
+    );
     expect(validation.counts).toMatchObject({ ready: 6, invalid: 1 });
     const job = await services.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 3 });
     const done = await services.enablement.wait(job.jobId);
@@ -496,7 +614,9 @@ describe('running', () => {
     for (const i of ids) {
       const state = await umState(sam(i));
       expect(state.enabled).toBe(true);
-      expect(state.eum.sort()).toEqual([`EUM:${sam(i)}@contoso.test;phone-context=Redmond.contoso.test`, `eum:${String(i).padStart(5, '0')};phone-context=Redmond.contoso.test`].sort());
+      expect(state.eum.sort()).toEqual(
+        [`EUM:${sam(i)}@contoso.test;phone-context=Redmond.contoso.test`, `eum:${String(i).padStart(5, '0')};phone-context=Redmond.contoso.test`].sort(),
+      );
     }
     const audit = services.audit.list({ action: 'enablement.enable' }).filter((a) => a.jobId === job.jobId);
     expect(audit).toHaveLength(6);
@@ -518,17 +638,23 @@ describe('running', () => {
     expect((await umState(sam(i!))).enabled).toBe(false);
   });
 
-  it('reports Exchange\'s message when a row fails at run time, and re-runs only that row', async () => {
+  it("reports Exchange's message when a row fails at run time, and re-runs only that row", async () => {
     const [a, b] = freshUsers(231, 2);
     const { validation } = await importAndValidate(csv([header, redmondRow(a!), redmondRow(b!)]));
     // Someone else takes b's extension between validation and the run.
-    await admin.modify(`CN=u00001,${users}`, [{ operation: 'add', attribute: 'proxyAddresses', values: `eum:${String(b).padStart(5, '0')};phone-context=Redmond.contoso.test` }]);
+    await admin.modify(`CN=u00001,${users}`, [
+      { operation: 'add', attribute: 'proxyAddresses', values: `eum:${String(b).padStart(5, '0')};phone-context=Redmond.contoso.test` },
+    ]);
     const job = await services.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 2 });
     const done = await services.enablement.wait(job.jobId);
     const failed = done.results.find((r) => r.outcome === 'failed')!;
     // Exchange's own words for it [S11 ExtensionNotUnique].
-    expect(failed.messages).toEqual([`Extension ${String(b).padStart(5, '0')} is already assigned to another user on dial plan Redmond or on an equivalent dial plan.`]);
-    await admin.modify(`CN=u00001,${users}`, [{ operation: 'delete', attribute: 'proxyAddresses', values: `eum:${String(b).padStart(5, '0')};phone-context=Redmond.contoso.test` }]);
+    expect(failed.messages).toEqual([
+      `Extension ${String(b).padStart(5, '0')} is already assigned to another user on dial plan Redmond or on an equivalent dial plan.`,
+    ]);
+    await admin.modify(`CN=u00001,${users}`, [
+      { operation: 'delete', attribute: 'proxyAddresses', values: `eum:${String(b).padStart(5, '0')};phone-context=Redmond.contoso.test` },
+    ]);
     const rerun = await services.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 1, lines: [failed.line] });
     expect((await services.enablement.wait(rerun.jobId)).results).toMatchObject([{ line: failed.line, outcome: 'enabled' }]);
   });
@@ -571,14 +697,26 @@ describe('the acting account, checked before any run', () => {
     // Organization Management by the account that installed Exchange [S39].
     await services.connections.connect('lab');
     expect(await services.powershell.hasCommand('lab', 'exchange', 'Enable-UMMailbox')).toBe(true);
-    const call = await services.powershell.run('lab-readonly', 'exchange', 'Enable-UMMailbox', { Identity: 'u00150', UMMailboxPolicy: redmond, ValidateOnly: true });
+    const call = await services.powershell.run('lab-readonly', 'exchange', 'Enable-UMMailbox', {
+      Identity: 'u00150',
+      UMMailboxPolicy: redmond,
+      ValidateOnly: true,
+    });
     expect(call.errors[0]).toMatchObject({ fullyQualifiedErrorId: 'CommandNotFoundException' });
   });
 
   it('a dry run by an account without the rights reports it on every row, and sends nothing', async () => {
     const ids = freshUsers(250, 2);
-    const summary = await services.enablement.import({ fileName: 'readonly.csv', content: b64(csv([header, ...ids.map((i) => redmondRow(i)), ['nobody@contoso.test', redmond, '11111', '', '', '']])) });
-    const validation = await services.enablement.validate({ importId: summary.importId, profile: 'lab-readonly', mapping: summary.mapping, proposeExtensions: false });
+    const summary = await services.enablement.import({
+      fileName: 'readonly.csv',
+      content: b64(csv([header, ...ids.map((i) => redmondRow(i)), ['nobody@contoso.test', redmond, '11111', '', '', '']])),
+    });
+    const validation = await services.enablement.validate({
+      importId: summary.importId,
+      profile: 'lab-readonly',
+      mapping: summary.mapping,
+      proposeExtensions: false,
+    });
     expect(validation.counts).toMatchObject({ total: 3, ready: 0, notPermitted: 2, invalid: 1 });
     // Its notices count the rows still ready: none.
     expect(validation.notices.map((n) => n.code)).not.toContain('sip-uri-no-fax');
@@ -586,7 +724,9 @@ describe('the acting account, checked before any run', () => {
     expect(row.status).toBe('not-permitted');
     expect(row.messages.map((m) => m.code)).toEqual(['rights-no-cmdlet', 'rights-no-write']);
     expect(rowMessageText(row.messages[0]!)).toMatch(/^lab-readonly may not enable UM for this user: its Exchange session has no Enable-UMMailbox/);
-    expect(rowMessageText(row.messages[1]!)).toBe(`lab-readonly may not enable UM for this user: it may not write proxyAddresses, msExchUMEnabledFlags, msExchUMTemplateLink, msExchUMRecipientDialPlanLink, msExchUMDtmfMap, msExchUMPinChecksum on CN=${sam(ids[0]!)},${users}.`);
+    expect(rowMessageText(row.messages[1]!)).toBe(
+      `lab-readonly may not enable UM for this user: it may not write proxyAddresses, msExchUMEnabledFlags, msExchUMTemplateLink, msExchUMRecipientDialPlanLink, msExchUMDtmfMap, msExchUMPinChecksum on CN=${sam(ids[0]!)},${users}.`,
+    );
     const before = callCount();
     const job = await services.enablement.start({ importId: summary.importId, dryRun: true, concurrency: 1 });
     const done = await services.enablement.wait(job.jobId);
@@ -598,10 +738,20 @@ describe('the acting account, checked before any run', () => {
 
   it('names a user the account may not write, where the shell writes as the account', async () => {
     // A mailbox user outside OU=Lab, where Organization Management has no write grant in the lab.
-    await admin.add('CN=outside-ou,CN=Users,DC=contoso,DC=test', { objectClass: 'user', sAMAccountName: 'outside-ou', userPrincipalName: 'outside-ou@contoso.test', msExchMailboxGuid: Buffer.alloc(16, 3), msExchUMEnabledFlags: '830', telephoneNumber: '+14255559876', userAccountControl: '514' });
+    await admin.add('CN=outside-ou,CN=Users,DC=contoso,DC=test', {
+      objectClass: 'user',
+      sAMAccountName: 'outside-ou',
+      userPrincipalName: 'outside-ou@contoso.test',
+      msExchMailboxGuid: Buffer.alloc(16, 3),
+      msExchUMEnabledFlags: '830',
+      telephoneNumber: '+14255559876',
+      userAccountControl: '514',
+    });
     try {
       const [i] = freshUsers(260, 1);
-      const { validation, row } = await importAndValidate(csv([header, redmondRow(i!), ['outside-ou@contoso.test', 'Legacy Default Policy', '9876', '', '', '']]));
+      const { validation, row } = await importAndValidate(
+        csv([header, redmondRow(i!), ['outside-ou@contoso.test', 'Legacy Default Policy', '9876', '', '', '']]),
+      );
       expect(row(2).status).toBe('ready');
       expect(row(3).status).toBe('not-permitted');
       expect(row(3).messages.map((m) => m.code)).toEqual(['no-sip-proxy', 'rights-no-write']);
@@ -614,9 +764,11 @@ describe('the acting account, checked before any run', () => {
 });
 
 describe('results that tell the truth', () => {
-  it('exports what ran for an edited row, with the file\'s value beside it', async () => {
+  it("exports what ran for an edited row, with the file's value beside it", async () => {
     const [a, b, c] = freshUsers(270, 3);
-    const { summary, validation } = await importAndValidate(csv([header, redmondRow(a!, ['Sales']), redmondRow(b!, ['Ops']), ['nobody@contoso.test', redmond, '11111', '', '', 'Gone']]));
+    const { summary, validation } = await importAndValidate(
+      csv([header, redmondRow(a!, ['Sales']), redmondRow(b!, ['Ops']), ['nobody@contoso.test', redmond, '11111', '', '', 'Gone']]),
+    );
     // The admin points line 3 at another user, with that user's extension and identifier.
     const ext = String(c).padStart(5, '0');
     await services.enablement.edit({
@@ -631,15 +783,32 @@ describe('results that tell the truth', () => {
     const job = await services.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 1 });
     const done = await services.enablement.wait(job.jobId);
     expect(done.counts).toMatchObject({ enabled: 2, invalid: 1, failed: 0 });
-    expect(callsSince(before).filter((c) => c.cmdlet === 'Enable-UMMailbox').map((c) => c.parameters.Identity)).toEqual([`CN=${sam(a!)},${users}`, `CN=${sam(c!)},${users}`]);
+    expect(
+      callsSince(before)
+        .filter((c) => c.cmdlet === 'Enable-UMMailbox')
+        .map((c) => c.parameters.Identity),
+    ).toEqual([`CN=${sam(a!)},${users}`, `CN=${sam(c!)},${users}`]);
     expect((await umState(sam(b!))).enabled).toBe(false);
 
     const lines = services.enablement.export(job.jobId, 'csv').content.slice(1).split('\r\n');
-    expect(lines[0]).toBe('Identity,Identity (in file),UMMailboxPolicy,Extensions,Extensions (in file),SIPResourceIdentifier,SIPResourceIdentifier (in file),PIN,Department,User,Line,Outcome,Message');
-    expect(lines[1]).toBe(`${sam(a!)}@contoso.test,,${redmond},${String(a).padStart(5, '0')},,${sam(a!)}@contoso.test,,,Sales,"CN=${sam(a!)},${users}",2,enabled,`);
-    expect(lines[2]).toBe(`${sam(c!)}@contoso.test,${sam(b!)}@contoso.test,${redmond},${ext},${String(b).padStart(5, '0')},${sam(c!)}@contoso.test,${sam(b!)}@contoso.test,,Ops,"CN=${sam(c!)},${users}",3,enabled,`);
+    expect(lines[0]).toBe(
+      'Identity,Identity (in file),UMMailboxPolicy,Extensions,Extensions (in file),SIPResourceIdentifier,SIPResourceIdentifier (in file),PIN,Department,User,Line,Outcome,Message',
+    );
+    expect(lines[1]).toBe(
+      `${sam(a!)}@contoso.test,,${redmond},${String(a).padStart(5, '0')},,${sam(a!)}@contoso.test,,,Sales,"CN=${sam(a!)},${users}",2,enabled,`,
+    );
+    expect(lines[2]).toBe(
+      `${sam(c!)}@contoso.test,${sam(b!)}@contoso.test,${redmond},${ext},${String(b).padStart(5, '0')},${sam(c!)}@contoso.test,${sam(b!)}@contoso.test,,Ops,"CN=${sam(c!)},${users}",3,enabled,`,
+    );
     const json = JSON.parse(services.enablement.export(job.jobId, 'json').content) as Array<Record<string, unknown>>;
-    expect(json[1]).toMatchObject({ line: 3, identity: `${sam(c!)}@contoso.test`, values: { Identity: `${sam(c!)}@contoso.test`, Extensions: ext }, inFile: { Identity: `${sam(b!)}@contoso.test` }, userDn: `CN=${sam(c!)},${users}`, columns: { Identity: `${sam(b!)}@contoso.test`, Department: 'Ops' } });
+    expect(json[1]).toMatchObject({
+      line: 3,
+      identity: `${sam(c!)}@contoso.test`,
+      values: { Identity: `${sam(c!)}@contoso.test`, Extensions: ext },
+      inFile: { Identity: `${sam(b!)}@contoso.test` },
+      userDn: `CN=${sam(c!)},${users}`,
+      columns: { Identity: `${sam(b!)}@contoso.test`, Department: 'Ops' },
+    });
     expect(json[2]).toMatchObject({ outcome: 'invalid', messages: [expect.stringContaining('No mailbox "nobody@contoso.test"')] });
     // Never sent, and not changed: the file's own extension, with no "in file" beside it.
     expect(json[2]).toMatchObject({ values: { Extensions: '11111' } });
@@ -657,7 +826,7 @@ describe('results that tell the truth', () => {
 });
 
 describe('durable runs', () => {
-  it('keeps the screen\'s import, grid, edits and job in main', async () => {
+  it("keeps the screen's import, grid, edits and job in main", async () => {
     const [a] = freshUsers(280, 1);
     const { summary } = await importAndValidate(csv([header, redmondRow(a!), ['nobody@contoso.test', redmond, '11111', '', '', '']]));
     await services.enablement.edit({ importId: summary.importId, edits: [{ line: 3, field: 'Identity', value: 'still-nobody@contoso.test' }] });
@@ -692,7 +861,11 @@ describe('durable runs', () => {
         [2, 'enabled'],
         [4, 'enabled'],
       ]);
-      expect(callsSince(before).filter((c) => c.cmdlet === 'Enable-UMMailbox').map((c) => c.parameters.Identity)).toEqual([`CN=${sam(a!)},${users}`, `CN=${sam(c!)},${users}`]);
+      expect(
+        callsSince(before)
+          .filter((c) => c.cmdlet === 'Enable-UMMailbox')
+          .map((c) => c.parameters.Identity),
+      ).toEqual([`CN=${sam(a!)},${users}`, `CN=${sam(c!)},${users}`]);
     } finally {
       await admin.modify(`CN=u00001,${users}`, [{ operation: 'delete', attribute: 'proxyAddresses', values: taken }]);
     }
@@ -748,7 +921,10 @@ async function until(condition: () => boolean | Promise<boolean>, timeoutMs = 30
 
 /** Every row of the job has exactly one end record in the journal, and the directory agrees. */
 async function expectExactlyOnce(s: AppServices, jobId: string, ids: number[], dataDir: string): Promise<void> {
-  const journal = readFileSync(join(dataDir, 'enablement-jobs', jobId, 'journal.jsonl'), 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l) as { t: string; line: number; outcome?: string });
+  const journal = readFileSync(join(dataDir, 'enablement-jobs', jobId, 'journal.jsonl'), 'utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as { t: string; line: number; outcome?: string });
   const ends = journal.filter((r) => r.t === 'end');
   expect(ends.length).toBe(ids.length);
   expect(new Set(ends.map((e) => e.line)).size).toBe(ids.length);
@@ -758,7 +934,12 @@ async function expectExactlyOnce(s: AppServices, jobId: string, ids: number[], d
     expect(state.enabled, sam(i)).toBe(true);
     expect(state.eum, sam(i)).toHaveLength(2); // one SRI, one extension: not written twice
   }
-  expect(s.enablement.job(jobId).results.map((r: RowResult) => r.outcome).every((o) => o === 'enabled')).toBe(true);
+  expect(
+    s.enablement
+      .job(jobId)
+      .results.map((r: RowResult) => r.outcome)
+      .every((o) => o === 'enabled'),
+  ).toBe(true);
 }
 
 describe('faults: every row accounted for exactly once', () => {
@@ -783,10 +964,14 @@ describe('faults: every row accounted for exactly once', () => {
 
   it('the DC stops mid-run and starts again: the job waits, then finishes', () => survives(150, freshUsers(310, 16), () => bounceDc(3000)), 120_000);
 
-  it('pwsh is killed mid-run: the in-flight row is re-checked, not run twice', () =>
-    survives(400, freshUsers(110, 10), async (s) => {
-      for (const pool of s.powershell.status()) for (const session of pool.sessions) if (session.pid) killTree(session.pid);
-    }), 120_000);
+  it(
+    'pwsh is killed mid-run: the in-flight row is re-checked, not run twice',
+    () =>
+      survives(400, freshUsers(110, 10), async (s) => {
+        for (const pool of s.powershell.status()) for (const session of pool.sessions) if (session.pid) killTree(session.pid);
+      }),
+    120_000,
+  );
 
   it('the CLI is killed mid-run; the next run of the same file resumes and finishes', async () => {
     const ids = freshUsers(130, 12);
@@ -795,13 +980,26 @@ describe('faults: every row accounted for exactly once', () => {
     writeFileSync(file, csv([header, ...ids.map((i) => redmondRow(i))]));
     const env = { UMC_DATA_DIR: join(dir, 'data'), UMC_PASSWORD: 'Lab-Passw0rd!', UMLAB_DELAY: 'Enable-UMMailbox=300' };
     const cliPath = join(import.meta.dirname, '../../out/main/cli.js');
-    const child = spawn(process.execPath, [cliPath, 'enable', '--csv', file, '--profile', profile, '--json'], { env: { PATH: process.env.PATH, HOME: process.env.HOME, UMC_LAB_DIR: process.env.UMC_LAB_DIR, UMC_LAB_STATE: process.env.UMC_LAB_STATE, ...env } as NodeJS.ProcessEnv, stdio: 'ignore' });
+    const child = spawn(process.execPath, [cliPath, 'enable', '--csv', file, '--profile', profile, '--json'], {
+      env: {
+        PATH: process.env.PATH,
+        HOME: process.env.HOME,
+        UMC_LAB_DIR: process.env.UMC_LAB_DIR,
+        UMC_LAB_STATE: process.env.UMC_LAB_STATE,
+        ...env,
+      } as NodeJS.ProcessEnv,
+      stdio: 'ignore',
+    });
     const journalEnds = () => {
       const root = join(dir, 'data', 'enablement-jobs');
       if (!existsSync(root)) return 0;
       const [jobId] = readdirSync(root);
       const file = jobId && join(root, jobId, 'journal.jsonl');
-      return file && existsSync(file) ? readFileSync(file, 'utf8').split('\n').filter((l) => l.includes('"t":"end"')).length : 0;
+      return file && existsSync(file)
+        ? readFileSync(file, 'utf8')
+            .split('\n')
+            .filter((l) => l.includes('"t":"end"')).length
+        : 0;
     };
     await until(() => journalEnds() >= 3, 60_000);
     child.kill('SIGKILL');
@@ -821,7 +1019,10 @@ describe('CLI', () => {
     const file = join(dir, 'mixed.csv');
     const [i] = freshUsers(240, 1);
     writeFileSync(file, csv([header, redmondRow(i!, ['Ops']), ['nobody@contoso.test', redmond, '11111', '', '', 'Gone']]));
-    const dry = runCli(['enable', '--csv', file, '--profile', profile, '--dry-run', '--json'], { UMC_DATA_DIR: join(dir, 'data'), UMC_PASSWORD: 'Lab-Passw0rd!' });
+    const dry = runCli(['enable', '--csv', file, '--profile', profile, '--dry-run', '--json'], {
+      UMC_DATA_DIR: join(dir, 'data'),
+      UMC_PASSWORD: 'Lab-Passw0rd!',
+    });
     expect(dry.status).toBe(1);
     const out = dry.json() as { dryRun: boolean; rows: Array<{ line: number; outcome: string; columns: Record<string, string> }> };
     expect(out.dryRun).toBe(true);
@@ -829,7 +1030,10 @@ describe('CLI', () => {
       [2, 'validated', 'Ops'],
       [3, 'invalid', 'Gone'],
     ]);
-    const bad = runCli(['enable', '--csv', '/etc/hostname', '--profile', profile, '--json'], { UMC_DATA_DIR: join(dir, 'data'), UMC_PASSWORD: 'Lab-Passw0rd!' });
+    const bad = runCli(['enable', '--csv', '/etc/hostname', '--profile', profile, '--json'], {
+      UMC_DATA_DIR: join(dir, 'data'),
+      UMC_PASSWORD: 'Lab-Passw0rd!',
+    });
     expect(bad.status).toBe(1);
     expect((bad.json() as { error: { code: string } }).error.code).toBe('CSV_INVALID');
   });
@@ -838,7 +1042,10 @@ describe('CLI', () => {
     const dir = mkdtempSync(join(tmpdir(), 'umc-cli-hostile-'));
     const file = join(dir, 'commas.csv');
     writeFileSync(file, hostileCsv('line-of-commas'));
-    const run = runCli(['enable', '--csv', file, '--profile', profile, '--dry-run', '--json'], { UMC_DATA_DIR: join(dir, 'data'), UMC_PASSWORD: 'Lab-Passw0rd!' });
+    const run = runCli(['enable', '--csv', file, '--profile', profile, '--dry-run', '--json'], {
+      UMC_DATA_DIR: join(dir, 'data'),
+      UMC_PASSWORD: 'Lab-Passw0rd!',
+    });
     expect(run.status).toBe(1);
     expect((run.json() as { error: unknown }).error).toMatchObject({
       code: 'CSV_INVALID',
@@ -848,10 +1055,17 @@ describe('CLI', () => {
 });
 
 describe('CLI override', () => {
-  it('--allow-sip-mismatch accepts an identifier that is not the Lync SIP address, never Exchange\'s own refusal', () => {
+  it("--allow-sip-mismatch accepts an identifier that is not the Lync SIP address, never Exchange's own refusal", () => {
     const dir = mkdtempSync(join(tmpdir(), 'umc-cli-override-'));
     const file = join(dir, 'override.csv');
-    writeFileSync(file, csv([header, ['u00177@contoso.test', redmond, '00177', 'vm.u00177@contoso.test', '', 'Ops'], ['u00063@contoso.test', redmond, '00063', 'vm.u00063@contoso.test', '', 'Ops']]));
+    writeFileSync(
+      file,
+      csv([
+        header,
+        ['u00177@contoso.test', redmond, '00177', 'vm.u00177@contoso.test', '', 'Ops'],
+        ['u00063@contoso.test', redmond, '00063', 'vm.u00063@contoso.test', '', 'Ops'],
+      ]),
+    );
     const env = { UMC_DATA_DIR: join(dir, 'data'), UMC_PASSWORD: 'Lab-Passw0rd!' };
     const plain = runCli(['enable', '--csv', file, '--profile', profile, '--dry-run', '--json'], env);
     expect((plain.json() as { rows: Array<{ outcome: string }> }).rows.map((r) => r.outcome)).toEqual(['invalid', 'invalid']);

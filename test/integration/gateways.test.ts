@@ -56,7 +56,11 @@ const byId = (items: Array<GatewayPlanItem | GatewayApplyItem>, id: string) => {
   if (!item) throw new Error(`no item ${id} in ${items.map((i) => i.id).join(', ')}`);
   return item;
 };
-const ids = (items: Array<GatewayPlanItem | GatewayApplyItem>, match: (i: GatewayPlanItem | GatewayApplyItem) => boolean) => items.filter(match).map((i) => i.id).sort();
+const ids = (items: Array<GatewayPlanItem | GatewayApplyItem>, match: (i: GatewayPlanItem | GatewayApplyItem) => boolean) =>
+  items
+    .filter(match)
+    .map((i) => i.id)
+    .sort();
 const gw = (fqdn: string) => `gateway:${fqdn}`;
 const hg = (fqdn: string, plan: string) => `hunt-group:${fqdn}:${plan.toLowerCase()}`;
 const perm = (dn: string, group: string) => `permission:${normalizeDn(dn)}:${group.toLowerCase()}`;
@@ -90,7 +94,11 @@ async function removeLeftovers(): Promise<void> {
   for (const pool of await admin.search(poolsContainer, { scope: 'one', filter: `(msRTCSIP-PoolDisplayName=${marker}*)`, attributes: ['dNSHostName'] })) {
     const fqdn = pool.get('dNSHostName');
     if (fqdn) {
-      for (const gateway of await admin.search(gatewayContainer, { scope: 'one', filter: `(msExchUMIPGatewayAddress=${escapeFilterValue(fqdn)})`, attributes: ['1.1'] })) {
+      for (const gateway of await admin.search(gatewayContainer, {
+        scope: 'one',
+        filter: `(msExchUMIPGatewayAddress=${escapeFilterValue(fqdn)})`,
+        attributes: ['1.1'],
+      })) {
         for (const child of await admin.search(gateway.dn, { scope: 'one', filter: '(objectClass=*)', attributes: ['1.1'] })) await admin.delete(child.dn);
         await admin.delete(gateway.dn);
       }
@@ -122,11 +130,17 @@ beforeAll(async () => {
 
   // The plan on the lab as seeded, before the test changes anything.
   seededPlan = await services.gateways.plan({ profile: 'lab' });
-  for (const g of await admin.search(gatewayContainer, { scope: 'one', filter: '(objectClass=msExchUMIPGateway)', attributes: ['msExchUMOutcallsAllowed'] })) outcallsBefore.set(g.dn, g.get('msExchUMOutcallsAllowed')!);
+  for (const g of await admin.search(gatewayContainer, { scope: 'one', filter: '(objectClass=msExchUMIPGateway)', attributes: ['msExchUMOutcallsAllowed'] }))
+    outcallsBefore.set(g.dn, g.get('msExchUMOutcallsAllowed')!);
 
   // The test's own pools, and the state around them.
   for (const p of testPools) {
-    await admin.add(poolDn(p.cn), { objectClass: 'msRTCSIP-Pool', dNSHostName: p.fqdn, 'msRTCSIP-PoolData': p.data, 'msRTCSIP-PoolDisplayName': `${marker}${pid}` });
+    await admin.add(poolDn(p.cn), {
+      objectClass: 'msRTCSIP-Pool',
+      dNSHostName: p.fqdn,
+      'msRTCSIP-PoolData': p.data,
+      'msRTCSIP-PoolDisplayName': `${marker}${pid}`,
+    });
   }
   const exchange = (cmdlet: string, parameters: Record<string, unknown>) => services.powershell.invoke('lab', 'exchange', cmdlet, parameters);
   await exchange('New-UMIPGateway', { Name: poolA.gateway, Address: poolA.fqdn });
@@ -142,7 +156,13 @@ beforeAll(async () => {
     [autoAttendantContainer, sids.component],
   ] as const) {
     const found = dacls.get(dn)!;
-    await writeExplicitDacl(admin, dn, (await readObjectDacl(admin, dn))!, found.explicit.filter((a) => a.sid !== sid), found.control);
+    await writeExplicitDacl(
+      admin,
+      dn,
+      (await readObjectDacl(admin, dn))!,
+      found.explicit.filter((a) => a.sid !== sid),
+      found.control,
+    );
   }
 });
 
@@ -152,11 +172,13 @@ afterAll(async () => {
     await removeCreated();
     for (const [dn, value] of outcallsBefore) {
       const now = await admin.read(dn, ['msExchUMOutcallsAllowed']);
-      if (now && now.get('msExchUMOutcallsAllowed') !== value) await admin.modify(dn, [{ operation: 'replace', attribute: 'msExchUMOutcallsAllowed', values: value }]);
+      if (now && now.get('msExchUMOutcallsAllowed') !== value)
+        await admin.modify(dn, [{ operation: 'replace', attribute: 'msExchUMOutcallsAllowed', values: value }]);
     }
     for (const [dn, found] of dacls) {
       const now = await readObjectDacl(admin, dn);
-      if (now && explicitKeys(now.aces).join('\n') !== explicitKeys(found.explicit).join('\n')) await writeExplicitDacl(admin, dn, now, found.explicit, found.control);
+      if (now && explicitKeys(now.aces).join('\n') !== explicitKeys(found.explicit).join('\n'))
+        await writeExplicitDacl(admin, dn, now, found.explicit, found.control);
     }
     // Prove the lab is as it was found.
     if (objectsBefore) expect(new Set(await umObjects())).toEqual(objectsBefore);
@@ -173,15 +195,38 @@ describe('the plan', () => {
     expect(seededPlan.forest).toBe('contoso.test');
     expect(seededPlan.sipDialPlans.map((d) => `${d.name}:${d.pilotIdentifier}`)).toEqual(['Redmond:Redmond', 'Tokyo:Tokyo']);
     expect(ids(seededPlan.items, (i) => i.status === 'missing')).toEqual(
-      [gw('dir01.contoso.test'), hg('dir01.contoso.test', 'Redmond'), hg('dir01.contoso.test', 'Tokyo'), gw('pool02.contoso.test'), hg('pool02.contoso.test', 'Redmond'), hg('pool02.contoso.test', 'Tokyo')].sort(),
+      [
+        gw('dir01.contoso.test'),
+        hg('dir01.contoso.test', 'Redmond'),
+        hg('dir01.contoso.test', 'Tokyo'),
+        gw('pool02.contoso.test'),
+        hg('pool02.contoso.test', 'Redmond'),
+        hg('pool02.contoso.test', 'Tokyo'),
+      ].sort(),
     );
     expect(seededPlan.counts).toEqual({ missing: 6, present: 15, blocked: 0 });
     // pool01 already places the outcalls for both SIP dial plans: the new gateway gets them off (one outcall gateway per dial plan).
-    expect(byId(seededPlan.items, gw('pool02.contoso.test'))).toMatchObject({ name: '1:2', address: 'pool02.contoso.test', outcallsAllowed: false, messageWaitingAllowed: true });
+    expect(byId(seededPlan.items, gw('pool02.contoso.test'))).toMatchObject({
+      name: '1:2',
+      address: 'pool02.contoso.test',
+      outcallsAllowed: false,
+      messageWaitingAllowed: true,
+    });
     // Get-UCPool keeps the Director, so exchucutil would give it a gateway [S8] — never with outcalls [S10].
-    expect(byId(seededPlan.items, gw('dir01.contoso.test'))).toMatchObject({ name: '1:4', outcallsAllowed: false, messageWaitingAllowed: true, pool: { kind: 'director' } });
+    expect(byId(seededPlan.items, gw('dir01.contoso.test'))).toMatchObject({
+      name: '1:4',
+      outcallsAllowed: false,
+      messageWaitingAllowed: true,
+      pool: { kind: 'director' },
+    });
     // The branch appliance's gateway exists in the seed (outcalls and message waiting off) and is reported as it is.
-    expect(byId(seededPlan.items, gw('sba01.contoso.test'))).toMatchObject({ status: 'present', name: '1:3', outcallsAllowed: false, messageWaitingAllowed: false, pool: { branch: true } });
+    expect(byId(seededPlan.items, gw('sba01.contoso.test'))).toMatchObject({
+      status: 'present',
+      name: '1:3',
+      outcallsAllowed: false,
+      messageWaitingAllowed: false,
+      pool: { branch: true },
+    });
     // The OCS 2007 R2 pool's gateway: message waiting off, as exchucutil sets it below 0x50000 [S8].
     expect(byId(seededPlan.items, gw('ocs01.contoso.test'))).toMatchObject({ status: 'present', name: 'ocs01', messageWaitingAllowed: false });
     expect(seededPlan.items.filter((i) => i.kind === 'permission').map((i) => i.status)).toEqual(Array(6).fill('present'));
@@ -197,7 +242,7 @@ describe('the plan', () => {
     expect(seededPlan.warnings.map((w) => w.code)).toEqual(['multiple-outcall-gateways', 'multiple-outcall-gateways']);
   });
 
-  it('with the test\'s pools and two grants removed, shows what is missing, what stays and what is blocked', async () => {
+  it("with the test's pools and two grants removed, shows what is missing, what stays and what is blocked", async () => {
     const plan = await services.gateways.plan({ profile: 'lab-exchadmin' });
     expect(ids(plan.items, (i) => i.status === 'missing')).toEqual(
       [
@@ -217,7 +262,9 @@ describe('the plan', () => {
     );
     // The branch appliance gets a gateway with outcalls and message waiting off.
     expect(byId(plan.items, gw(poolB.fqdn))).toMatchObject({ name: poolB.cn, outcallsAllowed: false, messageWaitingAllowed: false, pool: { branch: true } });
-    expect(byId(plan.items, gw(poolB.fqdn)).commands[1]).toBe(`Set-UMIPGateway -Identity '${poolB.cn}' -OutcallsAllowed $false -MessageWaitingIndicatorAllowed $false`);
+    expect(byId(plan.items, gw(poolB.fqdn)).commands[1]).toBe(
+      `Set-UMIPGateway -Identity '${poolB.cn}' -OutcallsAllowed $false -MessageWaitingIndicatorAllowed $false`,
+    );
     // A's gateway stays as it is, and its hand-made hunt group serves Redmond.
     expect(byId(plan.items, gw(poolA.fqdn))).toMatchObject({ status: 'present', name: poolA.gateway, outcallsAllowed: false, commands: [] });
     expect(byId(plan.items, hg(poolA.fqdn, 'Redmond'))).toMatchObject({ status: 'present', name: 'Reception', pilotIdentifier: '4000' });
@@ -231,7 +278,9 @@ describe('the plan', () => {
     // Told to read Lync from fabrikam itself (by default it would pair with the connected Lync forest, as the topology does).
     const plan = await services.gateways.plan({ profile: 'lab-fabrikam', lyncProfile: 'lab-fabrikam' });
     expect(plan.items.map((i) => `${i.kind}:${i.status}:${i.problem?.code}`)).toEqual(Array(6).fill('permission:blocked:NOT_FOUND'));
-    expect(plan.items.find((i) => i.kind === 'permission' && i.trustee === 'RTCComponentUniversalServices')!.problem!.message).toContain('has no group RTCComponentUniversalServices');
+    expect(plan.items.find((i) => i.kind === 'permission' && i.trustee === 'RTCComponentUniversalServices')!.problem!.message).toContain(
+      'has no group RTCComponentUniversalServices',
+    );
     expect(plan.warnings.some((w) => w.code === 'no-pools')).toBe(true);
     const result = await services.gateways.apply({ profile: 'lab-fabrikam', lyncProfile: 'lab-fabrikam' });
     expect(result.counts).toEqual({ created: 0, alreadyPresent: 0, failed: 6, skipped: 0 });
@@ -250,8 +299,11 @@ describe('the plan', () => {
     expect(grant.commands[0]).toContain("-User 'CONTOSO\\RTCUniversalServerAdmins'");
   });
 
-  it("refuses a Director or a branch appliance as the outcall gateway [S10]", async () => {
-    await expect(services.gateways.plan({ profile: 'lab', outcallsPool: 'dir01.contoso.test' })).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('Director') });
+  it('refuses a Director or a branch appliance as the outcall gateway [S10]', async () => {
+    await expect(services.gateways.plan({ profile: 'lab', outcallsPool: 'dir01.contoso.test' })).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('Director'),
+    });
     await expect(services.gateways.plan({ profile: 'lab', outcallsPool: 'sba01.contoso.test' })).rejects.toMatchObject({ code: 'INVALID_INPUT' });
   });
 });
@@ -279,15 +331,28 @@ describe('apply', () => {
     expect(refused.counts).toEqual({ created: 0, alreadyPresent: 17, failed: 7, skipped: 6 });
     const denied = byId(refused.items, perm(org, 'RTCUniversalServerAdmins')) as GatewayApplyItem;
     expect(denied.message).toContain('lab-readonly@contoso.test may not change the permissions of Exchange organization Contoso');
-    expect((byId(refused.items, gw(poolB.fqdn)) as GatewayApplyItem).message).toMatch(/lab-readonly@contoso.test may not create UM IP gateways: .*InsufficientAccessRights/);
+    expect((byId(refused.items, gw(poolB.fqdn)) as GatewayApplyItem).message).toMatch(
+      /lab-readonly@contoso.test may not create UM IP gateways: .*InsufficientAccessRights/,
+    );
     // It tried each (the cmdlets ran and were refused), and nothing changed.
-    expect(writesOf(callsSince(offset)).map((c) => c.cmdlet).sort()).toEqual(['New-UMHuntGroup', 'New-UMIPGateway', 'New-UMIPGateway', 'New-UMIPGateway']);
+    expect(
+      writesOf(callsSince(offset))
+        .map((c) => c.cmdlet)
+        .sort(),
+    ).toEqual(['New-UMHuntGroup', 'New-UMIPGateway', 'New-UMIPGateway', 'New-UMIPGateway']);
     expect(refused.frontEndRestart.required).toBe(false);
     expect(refused.verification.permissions.filter((p) => !p.present)).toHaveLength(2);
     const all = services.audit.list({ limit: 10_000 });
     const audit = all.slice(0, all.length - auditBefore);
     expect(audit.map((a) => `${a.action}:${a.outcome}`).sort()).toEqual(
-      ['gateways.create-gateway:failed', 'gateways.create-gateway:failed', 'gateways.create-gateway:failed', 'gateways.create-hunt-group:failed', 'gateways.grant-read:failed', 'gateways.grant-read:failed'].sort(),
+      [
+        'gateways.create-gateway:failed',
+        'gateways.create-gateway:failed',
+        'gateways.create-gateway:failed',
+        'gateways.create-hunt-group:failed',
+        'gateways.grant-read:failed',
+        'gateways.grant-read:failed',
+      ].sort(),
     );
   });
 
@@ -314,7 +379,10 @@ describe('apply', () => {
     // The blocked item is reported as failed, the rest went ahead around it.
     expect(result.items.filter((i) => i.outcome === 'failed').map((i) => `${i.id}:${i.code}`)).toEqual([`${hg(poolC.fqdn, 'Tokyo')}:CONFLICT`]);
     expect(result.counts).toEqual({ created: 12, alreadyPresent: 17, failed: 1, skipped: 0 });
-    expect(result.frontEndRestart).toMatchObject({ required: true, pools: expect.arrayContaining(['pool01.contoso.test', 'pool02.contoso.test', 'sba01.contoso.test', poolB.fqdn]) });
+    expect(result.frontEndRestart).toMatchObject({
+      required: true,
+      pools: expect.arrayContaining(['pool01.contoso.test', 'pool02.contoso.test', 'sba01.contoso.test', poolB.fqdn]),
+    });
     expect(result.frontEndRestart.message).toContain('Restart the Lync Front End service');
 
     // Exactly these cmdlets ran: Set-UMIPGateway only on gateways just made (the Director's and pool02's,
@@ -330,7 +398,11 @@ describe('apply', () => {
       { Identity: poolB.cn, OutcallsAllowed: false, MessageWaitingIndicatorAllowed: false },
       { Identity: '1:2', OutcallsAllowed: false },
     ]);
-    expect(writes.filter((c) => c.cmdlet === 'New-UMHuntGroup').map((c) => `${c.parameters.UMIPGateway}\\${c.parameters.Name}:${c.parameters.UMDialPlan}:${c.parameters.PilotIdentifier}`)).toEqual([
+    expect(
+      writes
+        .filter((c) => c.cmdlet === 'New-UMHuntGroup')
+        .map((c) => `${c.parameters.UMIPGateway}\\${c.parameters.Name}:${c.parameters.UMDialPlan}:${c.parameters.PilotIdentifier}`),
+    ).toEqual([
       '1:4\\Redmond:Redmond:Redmond',
       '1:4\\Tokyo:Tokyo:Tokyo',
       `${poolA.gateway}\\Tokyo:Tokyo:Tokyo`,
@@ -361,7 +433,13 @@ describe('apply', () => {
   });
 
   it('wrote what it says, as seen over LDAP, with the DACL before and after in the audit log', async () => {
-    const branch = (await admin.search(gatewayContainer, { scope: 'one', filter: `(msExchUMIPGatewayAddress=${poolB.fqdn})`, attributes: ['cn', 'msExchUMOutcallsAllowed', 'msExchUMIPGatewayFlags2'] }))[0]!;
+    const branch = (
+      await admin.search(gatewayContainer, {
+        scope: 'one',
+        filter: `(msExchUMIPGatewayAddress=${poolB.fqdn})`,
+        attributes: ['cn', 'msExchUMOutcallsAllowed', 'msExchUMIPGatewayFlags2'],
+      })
+    )[0]!;
     expect([branch.get('cn'), branch.get('msExchUMOutcallsAllowed'), branch.get('msExchUMIPGatewayFlags2')]).toEqual([poolB.cn, 'FALSE', '0']);
     const a = (await admin.read(`CN=${poolA.gateway},${gatewayContainer}`, ['msExchUMOutcallsAllowed']))!;
     expect(a.get('msExchUMOutcallsAllowed')).toBe('FALSE');
@@ -419,8 +497,18 @@ describe('apply', () => {
     const apply = runCli(['gateways', 'apply', '--profile', 'lab-exchadmin', '--outcalls', poolA.fqdn, '--json'], { UMC_DATA_DIR: dataDir });
     const chosen = apply.json() as GatewayApplyResult;
     const outcalls = (fqdn: string) => chosen.verification.pools.find((p) => p.pool.fqdn === fqdn)!.outcallsAllowed;
-    expect([poolA.fqdn, 'pool01.contoso.test', 'ocs01.contoso.test', poolC.fqdn, 'dir01.contoso.test'].map(outcalls)).toEqual([true, false, false, false, false]);
-    expect(writesOf(callsSince(offset)).map((c) => `${c.cmdlet}:${String(c.parameters.Identity)}:${String(c.parameters.OutcallsAllowed)}`).sort()).toEqual(
+    expect([poolA.fqdn, 'pool01.contoso.test', 'ocs01.contoso.test', poolC.fqdn, 'dir01.contoso.test'].map(outcalls)).toEqual([
+      true,
+      false,
+      false,
+      false,
+      false,
+    ]);
+    expect(
+      writesOf(callsSince(offset))
+        .map((c) => `${c.cmdlet}:${String(c.parameters.Identity)}:${String(c.parameters.OutcallsAllowed)}`)
+        .sort(),
+    ).toEqual(
       [`Set-UMIPGateway:${poolA.gateway}:true`, 'Set-UMIPGateway:1:1:false', 'Set-UMIPGateway:ocs01:false', `Set-UMIPGateway:${poolC.gateway}:false`].sort(),
     );
   });

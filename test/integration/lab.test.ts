@@ -24,10 +24,13 @@ afterAll(async () => {
 });
 
 describe('lab accounts', () => {
-  it.each(['lab', 'lab-umadmin', 'lab-useradmin', 'lab-serveradmin', 'lab-readonly', 'lab-exchadmin'])('%s binds over LDAPS with the lab CA trusted', async (profile) => {
-    const state = await services.connections.connect(profile);
-    expect(state).toMatchObject({ status: 'connected', forest: 'contoso.test', defaultNamingContext: root });
-  });
+  it.each(['lab', 'lab-umadmin', 'lab-useradmin', 'lab-serveradmin', 'lab-readonly', 'lab-exchadmin'])(
+    '%s binds over LDAPS with the lab CA trusted',
+    async (profile) => {
+      const state = await services.connections.connect(profile);
+      expect(state).toMatchObject({ status: 'connected', forest: 'contoso.test', defaultNamingContext: root });
+    },
+  );
 
   it('lab-fabrikam binds to the resource forest when the lab has two forests', async () => {
     expect(lab.forests.map((f) => f.dnsName)).toContain('fabrikam.test');
@@ -35,8 +38,11 @@ describe('lab accounts', () => {
     expect(state).toMatchObject({ status: 'connected', forest: 'fabrikam.test' });
   });
 
-  it('a wrong password is refused with AD\'s reason and does not replace the working one', async () => {
-    await expect(services.connections.connect('lab-readonly', 'not-the-password')).rejects.toMatchObject({ code: 'AUTH_FAILED', message: expect.stringContaining('user name or password is wrong') });
+  it("a wrong password is refused with AD's reason and does not replace the working one", async () => {
+    await expect(services.connections.connect('lab-readonly', 'not-the-password')).rejects.toMatchObject({
+      code: 'AUTH_FAILED',
+      message: expect.stringContaining('user name or password is wrong'),
+    });
     expect(services.connections.state('lab-readonly').status).toBe('failed');
     expect(await services.connections.connect('lab-readonly')).toMatchObject({ status: 'connected' });
   });
@@ -83,14 +89,20 @@ describe('every seeded object is present', () => {
       expect(policy?.get('msExchUMMailboxPolicyDialPlanLink')?.toLowerCase()).toBe(entry!.dn.toLowerCase());
     }
     for (const aa of contosoAutoAttendants) {
-      const entry = await admin.read(`CN=${aa.name},CN=UM AutoAttendant Container,${org}`, ['msExchUMAutoAttendantDialPlanLink', 'msExchUMAutoAttendantDialedNumbers']);
+      const entry = await admin.read(`CN=${aa.name},CN=UM AutoAttendant Container,${org}`, [
+        'msExchUMAutoAttendantDialPlanLink',
+        'msExchUMAutoAttendantDialedNumbers',
+      ]);
       expect(entry?.get('msExchUMAutoAttendantDialPlanLink')).toMatch(new RegExp(`^CN=${aa.dialPlan},`));
       expect(entry?.getAll('msExchUMAutoAttendantDialedNumbers')).toEqual(aa.pilots);
     }
   });
 
   it('has Exchange 2007 SP1, 2010 RTM, 2010 SP1 and 2013 servers as Exchange stores them', async () => {
-    const servers = await admin.search(org, { filter: '(objectClass=msExchExchangeServer)', attributes: ['cn', 'serialNumber', 'msExchUMServerDialPlanLink', 'msExchUMStartupMode', 'msExchCurrentServerRoles'] });
+    const servers = await admin.search(org, {
+      filter: '(objectClass=msExchExchangeServer)',
+      attributes: ['cn', 'serialNumber', 'msExchUMServerDialPlanLink', 'msExchUMStartupMode', 'msExchCurrentServerRoles'],
+    });
     const byName = Object.fromEntries(servers.map((s) => [s.get('cn'), s]));
     // AD's serialNumber carries the build + 30000 [S11].
     expect(byName.EXUM07?.get('serialNumber')).toBe('Version 8.1 (Build 30240.6)');
@@ -115,36 +127,67 @@ describe('every seeded object is present', () => {
   });
 
   it('has the Lync pools as stored, a gateway for pool01, sba01 and ocs01, and the hunt groups', async () => {
-    const pools = await admin.search(`CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,${root}`, { scope: 'one', filter: '(objectClass=msRTCSIP-Pool)', attributes: ['dNSHostName', 'msRTCSIP-PoolData', 'msRTCSIP-PoolVersion', 'msRTCSIP-PoolType'] });
+    const pools = await admin.search(`CN=Pools,CN=RTC Service,CN=Services,CN=Configuration,${root}`, {
+      scope: 'one',
+      filter: '(objectClass=msRTCSIP-Pool)',
+      attributes: ['dNSHostName', 'msRTCSIP-PoolData', 'msRTCSIP-PoolVersion', 'msRTCSIP-PoolType'],
+    });
     expect(pools.map((p) => p.get('dNSHostName')).sort()).toEqual(labPools.map((p) => p.fqdn).sort());
     expect(pools.find((p) => p.get('dNSHostName') === 'sba01.contoso.test')?.getAll('msRTCSIP-PoolData')).toContain('ExtendedType=RemoteRegistrar');
     // Versions as Get-UCPool compares them (major << 16, S8): Lync 2013 0x60000, OCS 2007 R2 0x40000.
     const version = (fqdn: string) => pools.find((p) => p.get('dNSHostName') === fqdn)?.getInt('msRTCSIP-PoolVersion');
     expect([version('pool01.contoso.test'), version('dir01.contoso.test'), version('ocs01.contoso.test')]).toEqual([0x60000, 0x60000, 0x40000]);
     expect(pools.find((p) => p.get('dNSHostName') === 'pool02.contoso.test')?.getInt('msRTCSIP-PoolType')).toBe(5);
-    const gateways = await admin.search(`CN=UM IPGateway Container,${org}`, { scope: 'one', filter: '(objectClass=msExchUMIPGateway)', attributes: ['msExchUMIPGatewayAddress', 'msExchUMOutcallsAllowed'] });
+    const gateways = await admin.search(`CN=UM IPGateway Container,${org}`, {
+      scope: 'one',
+      filter: '(objectClass=msExchUMIPGateway)',
+      attributes: ['msExchUMIPGatewayAddress', 'msExchUMOutcallsAllowed'],
+    });
     expect(gateways.map((g) => g.get('msExchUMIPGatewayAddress')).sort()).toEqual(['ocs01.contoso.test', 'pool01.contoso.test', 'sba01.contoso.test']);
-    const huntGroups = await admin.search(`CN=1:1,CN=UM IPGateway Container,${org}`, { scope: 'one', filter: '(objectClass=msExchUMHuntGroup)', attributes: ['cn'] });
+    const huntGroups = await admin.search(`CN=1:1,CN=UM IPGateway Container,${org}`, {
+      scope: 'one',
+      filter: '(objectClass=msExchUMHuntGroup)',
+      attributes: ['cn'],
+    });
     expect(huntGroups.map((h) => h.get('cn')).sort()).toEqual(['Redmond', 'Tokyo']);
   });
 
   it('has the OUs, the SA and AA contacts, the groups and the lab accounts', async () => {
     for (const ou of ['Users', 'UM Contacts', 'Delegated', 'Blocked']) expect(await admin.read(`OU=${ou},OU=Lab,${root}`, ['ou']), ou).toBeDefined();
-    const contacts = await admin.search(`OU=UM Contacts,OU=Lab,${root}`, { scope: 'one', filter: '(objectClass=contact)', attributes: ['msRTCSIP-PrimaryUserAddress'] });
+    const contacts = await admin.search(`OU=UM Contacts,OU=Lab,${root}`, {
+      scope: 'one',
+      filter: '(objectClass=contact)',
+      attributes: ['msRTCSIP-PrimaryUserAddress'],
+    });
     const sips = contacts.map((c) => c.get('msRTCSIP-PrimaryUserAddress'));
     expect(sips).toEqual(expect.arrayContaining(['sip:RedmondSA@contoso.test', 'sip:RedmondAA@contoso.test']));
     for (const group of [...Object.keys(rtcGroups), ...exchangeGroups]) {
       expect(await admin.search(root, { filter: `(&(objectClass=group)(sAMAccountName=${group}))`, attributes: ['cn'] }), group).toHaveLength(1);
     }
     const umadmin = await admin.search(root, { filter: '(sAMAccountName=lab-umadmin)', attributes: ['memberOf'] });
-    expect(umadmin[0]?.getAll('memberOf').map((m) => m.split(',')[0]).sort()).toEqual(['CN=RTCUniversalServerAdmins', 'CN=RTCUniversalUserAdmins']);
+    expect(
+      umadmin[0]
+        ?.getAll('memberOf')
+        .map((m) => m.split(',')[0])
+        .sort(),
+    ).toEqual(['CN=RTCUniversalServerAdmins', 'CN=RTCUniversalUserAdmins']);
   });
 
-  it('has the users with lab.md\'s distribution, including the seeded gaps', async () => {
+  it("has the users with lab.md's distribution, including the seeded gaps", async () => {
     const users = await admin.search(`OU=Users,OU=Lab,${root}`, {
       scope: 'one',
       filter: '(&(objectClass=user)(sAMAccountName=u*))',
-      attributes: ['sAMAccountName', 'proxyAddresses', 'msRTCSIP-PrimaryUserAddress', 'msExchUMEnabledFlags', 'telephoneNumber', 'mail', 'mailNickname', 'legacyExchangeDN', 'homeMDB'],
+      attributes: [
+        'sAMAccountName',
+        'proxyAddresses',
+        'msRTCSIP-PrimaryUserAddress',
+        'msExchUMEnabledFlags',
+        'telephoneNumber',
+        'mail',
+        'mailNickname',
+        'legacyExchangeDN',
+        'homeMDB',
+      ],
     });
     const count = users.length;
     expect(count).toBeGreaterThanOrEqual(500);
@@ -157,8 +200,16 @@ describe('every seeded object is present', () => {
     expect(users.every((u) => u.get('mail'))).toBe(true);
     // Mailbox users as Exchange keeps them: an alias unlike the sAMAccountName, legacyExchangeDN, a home database [S14].
     const u1 = users.find((u) => u.get('sAMAccountName') === 'u00001')!;
-    expect([u1.get('mailNickname'), u1.get('legacyExchangeDN'), u1.get('homeMDB')?.split(',')[0]]).toEqual(['user00001', '/o=Contoso/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=user00001', 'CN=Mailbox Database 01']);
-    const phone = (sam: string) => users.find((u) => u.get('sAMAccountName') === sam)?.get('telephoneNumber')?.slice(-5);
+    expect([u1.get('mailNickname'), u1.get('legacyExchangeDN'), u1.get('homeMDB')?.split(',')[0]]).toEqual([
+      'user00001',
+      '/o=Contoso/ou=Exchange Administrative Group (FYDIBOHF23SPDLT)/cn=Recipients/cn=user00001',
+      'CN=Mailbox Database 01',
+    ]);
+    const phone = (sam: string) =>
+      users
+        .find((u) => u.get('sAMAccountName') === sam)
+        ?.get('telephoneNumber')
+        ?.slice(-5);
     expect(phone('u00011')).toBe(phone('u00012'));
     expect(phone('u00021')).toBe(phone('u00022'));
     expect(planUser(12).telephoneNumber).not.toBe(planUser(11).telephoneNumber);
@@ -173,27 +224,37 @@ describe('the Exchange resource forest', () => {
     const linked = await fabrikam.search('OU=Linked Mailboxes,OU=Lab,DC=fabrikam,DC=test', { filter: '(msExchMasterAccountSid=*)', attributes: ['cn'] });
     expect(linked.length).toBe(20);
     // Written in another tool's shape: the dial plan only in otherIpPhone's phone context.
-    const contact = await admin.search(`OU=UM Contacts,OU=Lab,${root}`, { filter: '(msRTCSIP-PrimaryUserAddress=sip:KaohsiungSA@contoso.test)', attributes: ['otherIpPhone', 'msDS-SourceObjectDN'] });
+    const contact = await admin.search(`OU=UM Contacts,OU=Lab,${root}`, {
+      filter: '(msRTCSIP-PrimaryUserAddress=sip:KaohsiungSA@contoso.test)',
+      attributes: ['otherIpPhone', 'msDS-SourceObjectDN'],
+    });
     expect(contact[0]?.getAll('otherIpPhone')).toEqual(['sip:KaohsiungSA@contoso.test;opaque=app:exum:Kaohsiung.fabrikam.test']);
     expect(contact[0]?.has('msDS-SourceObjectDN')).toBe(false);
   });
 });
 
 describe("the lab's cmdlets answer as the products do", () => {
-  const exchange = async (command: string, parameters: Record<string, unknown> = {}) => services.powershell.run('lab-exchadmin', 'exchange', command, parameters);
+  const exchange = async (command: string, parameters: Record<string, unknown> = {}) =>
+    services.powershell.run('lab-exchadmin', 'exchange', command, parameters);
   const lync = async (command: string, parameters: Record<string, unknown> = {}) => services.powershell.run('lab-umadmin', 'lync', command, parameters);
 
   it('Get-UMService and Get-UMCallRouterSettings show Exchange 2013 servers only, with their dial plans and startup modes [S16][S17]', async () => {
     await services.connections.connect('lab-exchadmin');
     expect((await exchange('Get-UMService')).output).toEqual([expect.objectContaining({ Name: 'EX15', UMStartupMode: 'Dual', DialPlans: ['Redmond'] })]);
-    expect((await exchange('Get-UMCallRouterSettings', { Server: 'EX15' })).output).toEqual([expect.objectContaining({ Identity: 'EX15', UMStartupMode: 'TCP', DialPlans: ['Redmond'] })]);
+    expect((await exchange('Get-UMCallRouterSettings', { Server: 'EX15' })).output).toEqual([
+      expect.objectContaining({ Identity: 'EX15', UMStartupMode: 'TCP', DialPlans: ['Redmond'] }),
+    ]);
     const notCas = await exchange('Get-UMCallRouterSettings', { Server: 'EXUM01' });
     expect(notCas.ok).toBe(false);
   });
 
-  it('Get-ExchangeCertificate reads a server\'s store, and cannot read Exchange 2007 [S19]', async () => {
+  it("Get-ExchangeCertificate reads a server's store, and cannot read Exchange 2007 [S19]", async () => {
     const ex15 = await exchange('Get-ExchangeCertificate', { Server: 'EX15' });
-    expect(ex15.output).toEqual(expect.arrayContaining([expect.objectContaining({ Subject: 'CN=ex15.contoso.test', IsSelfSigned: false, Services: expect.stringContaining('UMCallRouter') })]));
+    expect(ex15.output).toEqual(
+      expect.arrayContaining([
+        expect.objectContaining({ Subject: 'CN=ex15.contoso.test', IsSelfSigned: false, Services: expect.stringContaining('UMCallRouter') }),
+      ]),
+    );
     const exum07 = await exchange('Get-ExchangeCertificate', { Server: 'EXUM07' });
     expect(exum07.ok).toBe(false);
     expect(exum07.errors[0]?.message).toContain('Exchange 2007');
@@ -208,14 +269,35 @@ describe("the lab's cmdlets answer as the products do", () => {
 
   it('New-CsExUmContact makes a hosted-shape contact, named by GUID, and refuses a Director or an OCS pool as registrar [S3][S25]', async () => {
     const ou = `OU=UM Contacts,OU=Lab,${root}`;
-    const director = await lync('New-CsExUmContact', { SipAddress: 'sip:lab-hosted@contoso.test', RegistrarPool: 'dir01.contoso.test', DisplayNumber: '+14255550777', OU: ou });
+    const director = await lync('New-CsExUmContact', {
+      SipAddress: 'sip:lab-hosted@contoso.test',
+      RegistrarPool: 'dir01.contoso.test',
+      DisplayNumber: '+14255550777',
+      OU: ou,
+    });
     expect(director.ok).toBe(false);
-    const ocs = await lync('New-CsExUmContact', { SipAddress: 'sip:lab-hosted@contoso.test', RegistrarPool: 'ocs01.contoso.test', DisplayNumber: '+14255550777', OU: ou });
+    const ocs = await lync('New-CsExUmContact', {
+      SipAddress: 'sip:lab-hosted@contoso.test',
+      RegistrarPool: 'ocs01.contoso.test',
+      DisplayNumber: '+14255550777',
+      OU: ou,
+    });
     expect(ocs.errors[0]?.message).toContain('2007');
-    const created = await lync('New-CsExUmContact', { SipAddress: 'sip:lab-hosted@contoso.test', RegistrarPool: 'pool02.contoso.test', DisplayNumber: '+14255550777', OU: ou, AutoAttendant: true });
+    const created = await lync('New-CsExUmContact', {
+      SipAddress: 'sip:lab-hosted@contoso.test',
+      RegistrarPool: 'pool02.contoso.test',
+      DisplayNumber: '+14255550777',
+      OU: ou,
+      AutoAttendant: true,
+    });
     expect(created.ok, JSON.stringify(created.errors)).toBe(true);
-    expect(created.output).toEqual([expect.objectContaining({ AutoAttendant: true, IsSubscriberAccess: false, EnterpriseVoiceEnabled: true, LineURI: 'tel:+14255550777' })]);
-    const [entry] = await admin.search(ou, { filter: '(msRTCSIP-PrimaryUserAddress=sip:lab-hosted@contoso.test)', attributes: ['otherIpPhone', 'msDS-SourceObjectDN'] });
+    expect(created.output).toEqual([
+      expect.objectContaining({ AutoAttendant: true, IsSubscriberAccess: false, EnterpriseVoiceEnabled: true, LineURI: 'tel:+14255550777' }),
+    ]);
+    const [entry] = await admin.search(ou, {
+      filter: '(msRTCSIP-PrimaryUserAddress=sip:lab-hosted@contoso.test)',
+      attributes: ['otherIpPhone', 'msDS-SourceObjectDN'],
+    });
     try {
       expect(entry!.dn).toMatch(/^CN=\{[0-9a-f-]{36}\},/i);
       expect(entry!.getAll('otherIpPhone')).toEqual(['sip:lab-hosted@contoso.test']);

@@ -35,21 +35,37 @@ describe('the resource forest, three ways', () => {
   });
 
   it('the pools without a gateway in Fabrikam are the same in the topology, the checklist and gateway setup', () => {
-    const fromTopology = topology.findings.filter((f) => f.code === 'pool-without-gateway' && f.params.org === 'Fabrikam').map((f) => f.params.pool).sort();
-    const fromChecklist = step('exchucutil').evidence.filter((e) => e.code === 'pool-no-gateway' && e.params.org === 'Fabrikam').map((e) => e.params.pool).sort();
-    const fromSetup = fabrikamPlan.items.filter((i) => i.kind === 'gateway' && i.status === 'missing').map((i) => (i.kind === 'gateway' ? i.pool.fqdn : '')).sort();
+    const fromTopology = topology.findings
+      .filter((f) => f.code === 'pool-without-gateway' && f.params.org === 'Fabrikam')
+      .map((f) => f.params.pool)
+      .sort();
+    const fromChecklist = step('exchucutil')
+      .evidence.filter((e) => e.code === 'pool-no-gateway' && e.params.org === 'Fabrikam')
+      .map((e) => e.params.pool)
+      .sort();
+    const fromSetup = fabrikamPlan.items
+      .filter((i) => i.kind === 'gateway' && i.status === 'missing')
+      .map((i) => (i.kind === 'gateway' ? i.pool.fqdn : ''))
+      .sort();
     expect(fromTopology).toEqual(['dir01.contoso.test', 'ocs01.contoso.test', 'pool02.contoso.test']);
     expect(fromChecklist).toEqual(fromTopology);
     expect(fromSetup).toEqual(fromTopology);
   });
 
-  it('the checklist covers the resource forest\'s dial plan like the topology does', () => {
+  it("the checklist covers the resource forest's dial plan like the topology does", () => {
     expect(checklist.dialPlans.map((d) => `${d.name}@${d.forest}`)).toContain('Kaohsiung@fabrikam.test');
     // Kaohsiung is SIPSecured while Lync requires encryption: a finding, and a failed check of step 4 [S9].
     expect(topology.findings.some((f) => f.code === 'voip-security-incompatible' && f.subject.name === 'Kaohsiung')).toBe(true);
-    expect(step('voip-security').evidence.filter((e) => !e.ok).map((e) => e.params.dialPlan)).toContain('Kaohsiung');
+    expect(
+      step('voip-security')
+        .evidence.filter((e) => !e.ok)
+        .map((e) => e.params.dialPlan),
+    ).toContain('Kaohsiung');
     // A forest trust the directory cannot show [S27].
-    expect(step('deploy-exchange-um').evidence.find((e) => e.code === 'forest-trust-manual')?.params).toEqual({ exchange: 'fabrikam.test', lync: 'contoso.test' });
+    expect(step('deploy-exchange-um').evidence.find((e) => e.code === 'forest-trust-manual')?.params).toEqual({
+      exchange: 'fabrikam.test',
+      lync: 'contoso.test',
+    });
   });
 });
 
@@ -66,9 +82,16 @@ describe('every problem leads to where it is fixed', () => {
     expect(services2013.fix).toEqual({
       kind: 'elsewhere',
       shell: 'exchange',
-      commands: ["Set-UMService -Identity 'EX15' -DialPlans 'Redmond','Tokyo'", "Set-UMCallRouterSettings -Server 'EX15' -DialPlans 'Redmond','Tokyo' -UMStartupMode 'Dual'"],
+      commands: [
+        "Set-UMService -Identity 'EX15' -DialPlans 'Redmond','Tokyo'",
+        "Set-UMCallRouterSettings -Server 'EX15' -DialPlans 'Redmond','Tokyo' -UMStartupMode 'Dual'",
+      ],
     });
-    expect(topology.findings.find((f) => f.code === 'lync-dial-plan-name-mismatch')!.fix).toEqual({ kind: 'elsewhere', shell: 'lync', commands: ["New-CsDialPlan -Identity 'Tokyo.contoso.test'"] });
+    expect(topology.findings.find((f) => f.code === 'lync-dial-plan-name-mismatch')!.fix).toEqual({
+      kind: 'elsewhere',
+      shell: 'lync',
+      commands: ["New-CsDialPlan -Identity 'Tokyo.contoso.test'"],
+    });
   });
 
   it('each failed check of the checklist that the console can fix opens its screen filled in', () => {
@@ -76,11 +99,19 @@ describe('every problem leads to where it is fixed', () => {
     const withoutFix = failed.filter(({ e }) => !e.fix).map(({ step, e }) => `${step}:${e.code}`);
     // Only the step where no single change is right: enabling users is bulk enablement's screen (the step's own Fix).
     expect([...new Set(withoutFix)]).toEqual(['enable-users:ev-users-waiting']);
-    expect(step('enterprise-voice').evidence.filter((e) => e.code === 'ou-blocks-lync').map((e) => e.fix)).toEqual([
+    expect(
+      step('enterprise-voice')
+        .evidence.filter((e) => e.code === 'ou-blocks-lync')
+        .map((e) => e.fix),
+    ).toEqual([
       { kind: 'grant', forest: 'contoso.test', ou: 'OU=Blocked,OU=Lab,DC=contoso,DC=test', types: ['User', 'Contact'] },
       { kind: 'grant', forest: 'contoso.test', ou: 'OU=Sealed,OU=Delegated,OU=Lab,DC=contoso,DC=test', types: ['User', 'Contact'] },
     ]);
-    expect(step('sip-addresses').evidence[0]!.fix).toMatchObject({ kind: 'elsewhere', shell: 'exchange', commands: expect.arrayContaining(["Set-Mailbox -Identity 'u00027@contoso.test' -EmailAddresses @{Add='sip:u00027@contoso.test'}"]) });
+    expect(step('sip-addresses').evidence[0]!.fix).toMatchObject({
+      kind: 'elsewhere',
+      shell: 'exchange',
+      commands: expect.arrayContaining(["Set-Mailbox -Identity 'u00027@contoso.test' -EmailAddresses @{Add='sip:u00027@contoso.test'}"]),
+    });
     // Steps done elsewhere no longer send the admin to the topology, which cannot do them.
     expect(checklist.steps.filter((s) => s.fix === 'topology')).toEqual([]);
   });

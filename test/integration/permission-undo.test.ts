@@ -83,7 +83,10 @@ describe('undo after the OU changed', () => {
 
   it('refuses an undo whose preview is out of date, even when forced', async () => {
     await someoneElseAddsAnEntry('(A;;RP;;;PO)');
-    await expect(services.permissions.restore(grantId, true, undefined, preview.daclVersion)).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('changed since you previewed') });
+    await expect(services.permissions.restore(grantId, true, undefined, preview.daclVersion)).rejects.toMatchObject({
+      code: 'CONFLICT',
+      message: expect.stringContaining('changed since you previewed'),
+    });
   });
 
   it('as an account without Modify permissions: refused, nothing written', async () => {

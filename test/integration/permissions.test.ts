@@ -34,7 +34,13 @@ async function userAdminCanWriteRtc(target = contact): Promise<boolean> {
   const session = await Session.open(services.profiles.get('lab-useradmin').directory, services.profiles.resolveSecret('lab-useradmin')!);
   try {
     await session.modify(target, [{ operation: 'replace', attribute: 'msRTCSIP-UserEnabled', values: 'TRUE' }]);
-    await session.modify(target, [{ operation: 'replace', attribute: 'msRTCSIP-PrimaryUserAddress', values: `sip:${target === contact ? 'perm-probe' : 'sealed-probe'}-${process.pid}@contoso.test` }]);
+    await session.modify(target, [
+      {
+        operation: 'replace',
+        attribute: 'msRTCSIP-PrimaryUserAddress',
+        values: `sip:${target === contact ? 'perm-probe' : 'sealed-probe'}-${process.pid}@contoso.test`,
+      },
+    ]);
     return true;
   } catch (error) {
     if ((error as { code?: string }).code === 'ACCESS_DENIED') return false;
@@ -46,9 +52,15 @@ async function userAdminCanWriteRtc(target = contact): Promise<boolean> {
 
 const explicitCount = async () => (await services.permissions.preview('lab', ou, ['Contact'], 'grant')).current.filter((a) => !a.inherited).length;
 /** The OU's explicit entries as SDDL (the DC recomputes inherited ones), to prove a DACL is back to what it was. */
-const explicitSddl = async (dn: string) => (await services.permissions.preview('lab', dn, ['Contact'], 'grant')).current.filter((a) => !a.inherited).map((a) => a.sddl).sort().join('');
+const explicitSddl = async (dn: string) =>
+  (await services.permissions.preview('lab', dn, ['Contact'], 'grant')).current
+    .filter((a) => !a.inherited)
+    .map((a) => a.sddl)
+    .sort()
+    .join('');
 const labTest = async (dn: string, types: string[]) => services.powershell.invoke('lab', 'lync', 'Test-CsOUPermission', { OU: dn, ObjectType: types });
-const status = async (dn: string, types: Array<'User' | 'Contact' | 'Computer' | 'InetOrgPerson'>) => (await services.permissions.test('lab', dn, types)).types.map((t) => t.status);
+const status = async (dn: string, types: Array<'User' | 'Contact' | 'Computer' | 'InetOrgPerson'>) =>
+  (await services.permissions.test('lab', dn, types)).types.map((t) => t.status);
 
 beforeAll(async () => {
   admin = await openLabSession('lab');
@@ -69,7 +81,11 @@ describe('the codec against every descriptor in the lab', () => {
     const { sidToString } = await import('../../electron/services/directory/dir-entry');
     let count = 0;
     for (const base of [root, `CN=Configuration,${root}`]) {
-      const entries = await admin.search(base, { filter: '(objectClass=*)', attributes: ['nTSecurityDescriptor'], controls: [new SdFlagsControl(SdFlags.OWNER | SdFlags.GROUP | SdFlags.DACL)] });
+      const entries = await admin.search(base, {
+        filter: '(objectClass=*)',
+        attributes: ['nTSecurityDescriptor'],
+        controls: [new SdFlagsControl(SdFlags.OWNER | SdFlags.GROUP | SdFlags.DACL)],
+      });
       const domainSid = sidToString((await admin.read(root, ['objectSid']))!.getBuffer('objectSid')!);
       for (const entry of entries) {
         const bytes = entry.getBuffer('nTSecurityDescriptor');
@@ -78,7 +94,10 @@ describe('the codec against every descriptor in the lab', () => {
         expect(encodeSecurityDescriptor(sd).equals(bytes), entry.dn).toBe(true);
         // SDDL has no spelling for the *_DEFAULTED control bits; everything else must survive.
         const again = fromSddl(toSddl(sd, { domainSid }), domainSid);
-        const expressible = { ...sd, control: sd.control & ~(SdControl.OWNER_DEFAULTED | SdControl.GROUP_DEFAULTED | SdControl.DACL_DEFAULTED | SdControl.SACL_DEFAULTED) };
+        const expressible = {
+          ...sd,
+          control: sd.control & ~(SdControl.OWNER_DEFAULTED | SdControl.GROUP_DEFAULTED | SdControl.DACL_DEFAULTED | SdControl.SACL_DEFAULTED),
+        };
         expect(encodeSecurityDescriptor(again).equals(encodeSecurityDescriptor(expressible)), entry.dn).toBe(true);
         count++;
       }
@@ -127,7 +146,9 @@ describe('grant, test and revoke over LDAP', () => {
   });
 
   it('reports a partial grant with what is missing', async () => {
-    const one = (await services.permissions.preview('lab', ou, ['Contact'], 'grant')).current.find((a) => a.object === 'RTCPropertySet' && a.trustee === 'RTCUniversalUserAdmins')!;
+    const one = (await services.permissions.preview('lab', ou, ['Contact'], 'grant')).current.find(
+      (a) => a.object === 'RTCPropertySet' && a.trustee === 'RTCUniversalUserAdmins',
+    )!;
     expect(one).toBeDefined();
     const test = await services.permissions.test('lab', ou, ['Contact', 'User']);
     // The entries on the OU itself are shared by every type: they alone do not make User "partly granted".
@@ -138,7 +159,11 @@ describe('grant, test and revoke over LDAP', () => {
     const raw = parse((await admin.read(ou, ['nTSecurityDescriptor'], [new SdFlagsControl(SdFlags.DACL)]))!.getBuffer('nTSecurityDescriptor')!);
     const { aceKey } = await import('../../electron/services/directory/security-descriptor/ace-list');
     const kept = raw.dacl!.aces.filter((a) => !(a.flags & 0x10) && aceKey(a) !== one.key);
-    await admin.modify(ou, [{ operation: 'replace', attribute: 'nTSecurityDescriptor', values: encodeDaclWrite({ ...raw, dacl: { revision: 4, aces: canonicalizeAces(kept) } }) }], [new SdFlagsControl(SdFlags.DACL)]);
+    await admin.modify(
+      ou,
+      [{ operation: 'replace', attribute: 'nTSecurityDescriptor', values: encodeDaclWrite({ ...raw, dacl: { revision: 4, aces: canonicalizeAces(kept) } }) }],
+      [new SdFlagsControl(SdFlags.DACL)],
+    );
     const partial = (await services.permissions.test('lab', ou, ['Contact'])).types[0]!;
     expect(partial.status).toBe('partial');
     expect(partial.missing.map((m) => m.key)).toEqual([one.key]);
@@ -189,7 +214,21 @@ describe('warnings and scans', () => {
     const sealed = (await admin.read(child, ['nTSecurityDescriptor'], [new SdFlagsControl(SdFlags.DACL)]))!.getBuffer('nTSecurityDescriptor')!;
     const { encodeDaclWrite } = await import('../../electron/services/directory/security-descriptor/binary');
     const sd = parseSecurityDescriptor(sealed);
-    await admin.modify(child, [{ operation: 'replace', attribute: 'nTSecurityDescriptor', values: encodeDaclWrite({ ...sd, control: sd.control | SdControl.DACL_PROTECTED, dacl: { revision: 4, aces: sd.dacl!.aces.filter((a) => !(a.flags & 0x10)) } }) }], [new SdFlagsControl(SdFlags.DACL)]);
+    await admin.modify(
+      child,
+      [
+        {
+          operation: 'replace',
+          attribute: 'nTSecurityDescriptor',
+          values: encodeDaclWrite({
+            ...sd,
+            control: sd.control | SdControl.DACL_PROTECTED,
+            dacl: { revision: 4, aces: sd.dacl!.aces.filter((a) => !(a.flags & 0x10)) },
+          }),
+        },
+      ],
+      [new SdFlagsControl(SdFlags.DACL)],
+    );
     const test = await services.permissions.test('lab', ou, ['Contact']);
     expect(test.warnings).toContainEqual({ code: 'child-blocks-inheritance', params: { ou: expect.stringContaining('Sealed'), parent: expect.any(String) } });
     const blocked = await services.permissions.test('lab', `OU=Blocked,OU=Lab,${root}`, ['Contact']);
@@ -212,7 +251,14 @@ describe('child OUs with inheritance blocked [S7]', () => {
     // The warnings test above blocked inheritance on OU=Sealed under the probe OU.
     expect(await userAdminCanWriteRtc(childContact)).toBe(false);
     const preview = await services.permissions.preview('lab', ou, ['Contact'], 'grant');
-    expect(preview.blockedChildren).toEqual([{ ou: expect.objectContaining({ dn: child, protected: true }), types: [{ type: 'Contact', status: 'not-granted', missingCount: expect.any(Number) }], changes: preview.changes.length, commands: [`Grant-CsOUPermission -OU '${child}' -ObjectType 'Contact'`] }]);
+    expect(preview.blockedChildren).toEqual([
+      {
+        ou: expect.objectContaining({ dn: child, protected: true }),
+        types: [{ type: 'Contact', status: 'not-granted', missingCount: expect.any(Number) }],
+        changes: preview.changes.length,
+        commands: [`Grant-CsOUPermission -OU '${child}' -ObjectType 'Contact'`],
+      },
+    ]);
     const result = await services.permissions.grant('lab', ou, ['Contact'], 'ldap', [child]);
     expect(result.changed.length).toBeGreaterThan(10);
     expect(result.children).toHaveLength(1);
@@ -231,7 +277,7 @@ describe('child OUs with inheritance blocked [S7]', () => {
     expect(error.code).toBe('INVALID_INPUT');
   });
 
-  it('the seeded OU=Sealed under OU=Delegated is not reached by Delegated\'s grant', async () => {
+  it("the seeded OU=Sealed under OU=Delegated is not reached by Delegated's grant", async () => {
     const test = await services.permissions.test('lab', delegated, ['User', 'Contact']);
     expect(test.types.map((t) => t.status)).toEqual(['granted', 'granted']);
     expect(test.blockedChildren.map((c) => [c.ou.name, c.types.map((t) => t.status)])).toEqual([['Sealed', ['not-granted', 'not-granted']]]);
@@ -261,7 +307,7 @@ describe('the RTC groups through the global catalog [S8]', () => {
 });
 
 describe('through the Lync cmdlets (the lab module): both directions, by what entries allow', () => {
-  it('the console tests as granted an OU the lab\'s cmdlet granted with one entry per permission', async () => {
+  it("the console tests as granted an OU the lab's cmdlet granted with one entry per permission", async () => {
     const before = await explicitSddl(ou);
     const result = await services.permissions.grant('lab', ou, ['Contact'], 'powershell');
     expect(result.route).toBe('powershell');
@@ -282,7 +328,7 @@ describe('through the Lync cmdlets (the lab module): both directions, by what en
     expect(await userAdminCanWriteRtc()).toBe(false);
   });
 
-  it('the lab\'s Test-CsOUPermission returns True for an OU the console granted, and its Revoke removes the console\'s merged entries', async () => {
+  it("the lab's Test-CsOUPermission returns True for an OU the console granted, and its Revoke removes the console's merged entries", async () => {
     const before = await explicitSddl(ou);
     await services.permissions.grant('lab', ou, ['Contact', 'User'], 'ldap');
     expect(await labTest(ou, ['Contact', 'User'])).toEqual([true]);
@@ -292,7 +338,7 @@ describe('through the Lync cmdlets (the lab module): both directions, by what en
     expect(await status(ou, ['Contact', 'User'])).toEqual(['not-granted', 'not-granted']);
   });
 
-  it('OU=Lync Granted, seeded from the lab\'s table, and OU=Hand Delegated test as granted for User and Contact on both sides', async () => {
+  it("OU=Lync Granted, seeded from the lab's table, and OU=Hand Delegated test as granted for User and Contact on both sides", async () => {
     expect(await status(lyncGranted, ['User', 'Contact'])).toEqual(['granted', 'granted']);
     expect(await status(handDelegated, ['User', 'Contact'])).toEqual(['granted', 'granted']);
     expect(await labTest(lyncGranted, ['User', 'Contact'])).toEqual([true]);
@@ -319,7 +365,14 @@ describe('through the Lync cmdlets (the lab module): both directions, by what en
     expect(preview.unchanged).toEqual([]);
     // The DC keeps "generic read on this object and all below" as the mapped rights on the OU plus an
     // inherit-only copy with the generic bits: for the user read-only group both halves still grant.
-    expect(preview.broader.map((b) => b.trustee).sort()).toEqual(['RTCHSUniversalServices', 'RTCUniversalServerReadOnlyGroup', 'RTCUniversalUserAdmins', 'RTCUniversalUserAdmins', 'RTCUniversalUserReadOnlyGroup', 'RTCUniversalUserReadOnlyGroup']);
+    expect(preview.broader.map((b) => b.trustee).sort()).toEqual([
+      'RTCHSUniversalServices',
+      'RTCUniversalServerReadOnlyGroup',
+      'RTCUniversalUserAdmins',
+      'RTCUniversalUserAdmins',
+      'RTCUniversalUserReadOnlyGroup',
+      'RTCUniversalUserReadOnlyGroup',
+    ]);
     expect(preview.warnings).toContainEqual({ code: 'broader-entries-remain', params: { count: '6' } });
     expect((await services.permissions.revoke('lab', handDelegated, ['User', 'Contact'], 'ldap')).changed).toEqual([]);
     await services.powershell.invoke('lab', 'lync', 'Revoke-CsOUPermission', { OU: handDelegated, ObjectType: ['User', 'Contact'] });
@@ -327,7 +380,7 @@ describe('through the Lync cmdlets (the lab module): both directions, by what en
     expect(await status(handDelegated, ['User', 'Contact'])).toEqual(['granted', 'granted']);
   });
 
-  it('the console\'s revoke of a grant beside a hand delegation removes the grant and leaves the delegation', async () => {
+  it("the console's revoke of a grant beside a hand delegation removes the grant and leaves the delegation", async () => {
     const before = await explicitSddl(ou);
     // A hand delegation on the probe OU: write all properties on descendant contacts for RTCUniversalUserAdmins.
     const { fromSddl } = await import('../../electron/services/directory/security-descriptor/sddl');
@@ -338,7 +391,17 @@ describe('through the Lync cmdlets (the lab module): both directions, by what en
     const raw = parse((await admin.read(ou, ['nTSecurityDescriptor'], [new SdFlagsControl(SdFlags.DACL)]))!.getBuffer('nTSecurityDescriptor')!);
     const hand = fromSddl(`D:(OA;CIIO;WP;;5cb41ed0-0e4c-11d0-a286-00aa003049e2;${admins})`).dacl!.aces;
     const explicit = raw.dacl!.aces.filter((a) => !(a.flags & 0x10));
-    await admin.modify(ou, [{ operation: 'replace', attribute: 'nTSecurityDescriptor', values: encodeDaclWrite({ ...raw, dacl: { revision: 4, aces: canonicalizeAces([...explicit, ...hand]) } }) }], [new SdFlagsControl(SdFlags.DACL)]);
+    await admin.modify(
+      ou,
+      [
+        {
+          operation: 'replace',
+          attribute: 'nTSecurityDescriptor',
+          values: encodeDaclWrite({ ...raw, dacl: { revision: 4, aces: canonicalizeAces([...explicit, ...hand]) } }),
+        },
+      ],
+      [new SdFlagsControl(SdFlags.DACL)],
+    );
     const withHand = await explicitSddl(ou);
     const granted = await services.permissions.grant('lab', ou, ['Contact'], 'powershell');
     // The lab's Grant adds nothing the delegation already allows: none of RTCUniversalUserAdmins' contact writes.
@@ -346,7 +409,17 @@ describe('through the Lync cmdlets (the lab module): both directions, by what en
     await services.permissions.revoke('lab', ou, ['Contact'], 'ldap');
     expect(await explicitSddl(ou)).toBe(withHand);
     expect(await userAdminCanWriteRtc()).toBe(true);
-    await admin.modify(ou, [{ operation: 'replace', attribute: 'nTSecurityDescriptor', values: encodeDaclWrite({ ...raw, dacl: { revision: 4, aces: canonicalizeAces(explicit) } }) }], [new SdFlagsControl(SdFlags.DACL)]);
+    await admin.modify(
+      ou,
+      [
+        {
+          operation: 'replace',
+          attribute: 'nTSecurityDescriptor',
+          values: encodeDaclWrite({ ...raw, dacl: { revision: 4, aces: canonicalizeAces(explicit) } }),
+        },
+      ],
+      [new SdFlagsControl(SdFlags.DACL)],
+    );
     expect(await explicitSddl(ou)).toBe(before);
   });
 
@@ -354,7 +427,12 @@ describe('through the Lync cmdlets (the lab module): both directions, by what en
     const result = await services.permissions.grant('lab', ou, ['Computer'], 'ldap');
     const below = result.changed.filter((c) => c.appliesTo === 'descendants-of-class');
     expect(below.every((c) => c.appliesToClass === 'computer' && c.rights.join() === 'RP')).toBe(true);
-    expect(below.map((c) => c.trustee).sort()).toEqual(['RTCUniversalUserAdmins', 'RTCUniversalUserAdmins', 'RTCUniversalUserReadOnlyGroup', 'RTCUniversalUserReadOnlyGroup']);
+    expect(below.map((c) => c.trustee).sort()).toEqual([
+      'RTCUniversalUserAdmins',
+      'RTCUniversalUserAdmins',
+      'RTCUniversalUserReadOnlyGroup',
+      'RTCUniversalUserReadOnlyGroup',
+    ]);
     expect(new Set(below.map((c) => c.object)).size).toBe(2);
     expect(await labTest(ou, ['Computer'])).toEqual([true]);
     await services.powershell.invoke('lab', 'lync', 'Revoke-CsOUPermission', { OU: ou, ObjectType: ['Computer'] });
@@ -394,11 +472,16 @@ describe('CLI', () => {
     expect(listed.stdout).toContain('OUs below with inheritance blocked');
     const withChildren = runCli(['permissions', 'grant', '--profile', 'lab', '--ou', ou, '--type', 'User', '--include-blocked-children', '--json']);
     expect(withChildren.status, withChildren.stderr).toBe(0);
-    expect((withChildren.json() as { children: Array<{ ou: string; changed: unknown[] }> }).children).toEqual([expect.objectContaining({ ou: child, changed: expect.arrayContaining([expect.anything()]) })]);
+    expect((withChildren.json() as { children: Array<{ ou: string; changed: unknown[] }> }).children).toEqual([
+      expect.objectContaining({ ou: child, changed: expect.arrayContaining([expect.anything()]) }),
+    ]);
     for (const dn of [child, ou]) expect(runCli(['permissions', 'revoke', '--profile', 'lab', '--ou', dn, '--type', 'User', '--json']).status).toBe(0);
     const bad = runCli(['permissions', 'test', '--profile', 'lab', '--ou', ou, '--type', 'Printer', '--json']);
     expect(bad.status).not.toBe(0);
-    expect((bad.json() as { error: { code: string; message: string } }).error).toMatchObject({ code: 'INVALID_INPUT', message: expect.stringContaining('Printer') });
+    expect((bad.json() as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('Printer'),
+    });
   });
 });
 
@@ -408,7 +491,8 @@ describe('DACL writes that cannot lose a concurrent change, no empty DACL, and a
   const auditFile = join(dataDir, 'audit.jsonl');
   /** Another admin's entry: Account Operators may read properties (an entry no recipe has). */
   const theirs = '(A;;RP;;;S-1-5-32-548)';
-  const hasTheirs = async (dn = probeOu) => (await readObjectDacl(admin, dn))!.aces.some((a) => a.sid === 'S-1-5-32-548' && a.mask === 0x10 && !(a.flags & AceFlag.INHERITED));
+  const hasTheirs = async (dn = probeOu) =>
+    (await readObjectDacl(admin, dn))!.aces.some((a) => a.sid === 'S-1-5-32-548' && a.mask === 0x10 && !(a.flags & AceFlag.INHERITED));
   /** Changes the DACL behind the console's back, as another admin in ADUC would (its own session, a DACL-only write); `protect` turns inheritance off or on. */
   const otherAdmin = async (dn: string, change: (explicit: Ace[]) => Ace[], protect?: boolean) => {
     const raw = (await readObjectDacl(admin, dn))!.sd;
@@ -444,13 +528,18 @@ describe('DACL writes that cannot lose a concurrent change, no empty DACL, and a
     // The same for a revoke, through the API as the UI calls it.
     const revokePreview = await dispatch('permissions.preview', { profile: 'lab', ou: probeOu, types: ['Contact'], action: 'revoke' });
     await removeTheirs();
-    const refused = await dispatch('permissions.revoke', { profile: 'lab', ou: probeOu, types: ['Contact'], daclVersion: (revokePreview as { ok: true; result: { daclVersion: string } }).result.daclVersion });
+    const refused = await dispatch('permissions.revoke', {
+      profile: 'lab',
+      ou: probeOu,
+      types: ['Contact'],
+      daclVersion: (revokePreview as { ok: true; result: { daclVersion: string } }).result.daclVersion,
+    });
     expect(refused).toMatchObject({ ok: false, error: { code: 'CONFLICT' } });
     expect(await status(probeOu, ['Contact'])).toEqual(['granted']);
     await services.permissions.revoke('lab', probeOu, ['Contact'], 'ldap');
   });
 
-  it('a change that lands between the console\'s read and its write is not overwritten: CONFLICT, and the other change stays', async () => {
+  it("a change that lands between the console's read and its write is not overwritten: CONFLICT, and the other change stays", async () => {
     const session = await services.connections.ensure('lab');
     const write = session.modify.bind(session);
     let raced = false;
@@ -514,7 +603,9 @@ describe('DACL writes that cannot lose a concurrent change, no empty DACL, and a
     // The attack restore invites: the entry restored puts back a DACL that gives Everyone full control.
     const everyone = encodeSecurityDescriptor(fromSddl('D:(A;;GA;;;WD)')).toString('base64');
     const tampered: Record<string, string[]> = {
-      edited: lines.map((l, i) => (i === at(revoke.auditId!) ? l.replace(/("before":\{"sddl":")[^"]*(","dacl":")[^"]*"/, `$1D:(A;;GA;;;WD)$2${everyone}"`) : l)),
+      edited: lines.map((l, i) =>
+        i === at(revoke.auditId!) ? l.replace(/("before":\{"sddl":")[^"]*(","dacl":")[^"]*"/, `$1D:(A;;GA;;;WD)$2${everyone}"`) : l,
+      ),
       removed: lines.filter((_, i) => i !== at(grant.auditId!)),
       reordered: swap(lines, at(grant.auditId!)),
       truncated: lines.slice(0, -1),
@@ -528,7 +619,10 @@ describe('DACL writes that cannot lose a concurrent change, no empty DACL, and a
         const error = await services.permissions.restore(revoke.auditId!, true).catch((e) => e);
         expect(error, how).toMatchObject({ code: 'AUDIT_UNTRUSTED', message: expect.stringContaining('altered') });
         expect((await readObjectDacl(admin, probeOu))!.binary.equals(dacl), how).toBe(true);
-        const history = (await dispatch('permissions.history', { ou: probeOu })) as { ok: true; result: { integrity: { status: string; problems: unknown[] } } };
+        const history = (await dispatch('permissions.history', { ou: probeOu })) as {
+          ok: true;
+          result: { integrity: { status: string; problems: unknown[] } };
+        };
         expect(history.result.integrity.status, how).toBe('tampered');
         expect(history.result.integrity.problems.length, how).toBeGreaterThan(0);
       }
@@ -547,7 +641,12 @@ describe('DACL writes that cannot lose a concurrent change, no empty DACL, and a
     const revoke = await services.permissions.revoke('lab', probeOu, ['User'], 'ldap');
     const intact = readFileSync(auditFile, 'utf8');
     // The revoke as an older console wrote it, without seq, prev and hash; restoring it would grant User again.
-    const { seq: _seq, prev: _prev, hash: _hash, ...old } = JSON.parse(intact.split('\n').find((l) => l.includes(`"id":"${revoke.auditId!}"`))!) as Record<string, unknown>;
+    const {
+      seq: _seq,
+      prev: _prev,
+      hash: _hash,
+      ...old
+    } = JSON.parse(intact.split('\n').find((l) => l.includes(`"id":"${revoke.auditId!}"`))!) as Record<string, unknown>;
     const legacy = { ...old, id: 'legacy-revoke' };
     try {
       writeFileSync(auditFile, `${JSON.stringify(legacy)}\n${intact}`);

@@ -52,7 +52,12 @@ function processName(pid: number): string {
 
 /** The lab module's call log from a given byte offset: what each cmdlet received. */
 function callsSince(offset: number): Array<{ cmdlet: string; parameters: Record<string, unknown> }> {
-  return readFileSync(lab.callLog!).subarray(offset).toString('utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  return readFileSync(lab.callLog!)
+    .subarray(offset)
+    .toString('utf8')
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
 }
 const logSize = () => (existsSync(lab.callLog!) ? statSync(lab.callLog!).size : 0);
 
@@ -117,14 +122,26 @@ describe('values cross into PowerShell as data', () => {
 describe('results and failures come back structured', () => {
   it('returns typed objects', async () => {
     const plans = (await services().powershell.invoke('lab-readonly', 'exchange', 'Get-UMDialPlan', {})) as Array<Record<string, unknown>>;
-    expect(plans.find((p) => p.Name === 'Redmond')).toMatchObject({ URIType: 'SipName', NumberOfDigitsInExtension: 5, VoIPSecurity: 'Secured', PhoneContext: 'Redmond.contoso.test' });
+    expect(plans.find((p) => p.Name === 'Redmond')).toMatchObject({
+      URIType: 'SipName',
+      NumberOfDigitsInExtension: 5,
+      VoIPSecurity: 'Secured',
+      PhoneContext: 'Redmond.contoso.test',
+    });
   });
 
   it('returns PowerShell errors as records and keeps warnings and progress', async () => {
     const s = services();
-    const failed = await s.powershell.run('lab-exchadmin', 'exchange', 'Enable-UMMailbox', { Identity: 'nomailbox1', UMMailboxPolicy: 'Redmond Default Policy' });
+    const failed = await s.powershell.run('lab-exchadmin', 'exchange', 'Enable-UMMailbox', {
+      Identity: 'nomailbox1',
+      UMMailboxPolicy: 'Redmond Default Policy',
+    });
     expect(failed.ok).toBe(false);
-    expect(failed.errors[0]).toMatchObject({ fullyQualifiedErrorId: 'RecipientNotMailboxUser,Enable-UMMailbox', category: 'InvalidArgument', target: 'nomailbox1' });
+    expect(failed.errors[0]).toMatchObject({
+      fullyQualifiedErrorId: 'RecipientNotMailboxUser,Enable-UMMailbox',
+      category: 'InvalidArgument',
+      target: 'nomailbox1',
+    });
     const listed = await s.powershell.run('lab-readonly', 'exchange', 'Get-UMMailbox', { ResultSize: '3' });
     expect(listed.output).toHaveLength(3);
     expect(listed.warnings[0]).toMatch(/more results available/);
@@ -156,7 +173,10 @@ describe('the shell each endpoint uses', () => {
     const s = services();
     const plans = await s.powershell.shells();
     const exchange = plans.find((p) => p.profile === 'lab' && p.target === 'exchange');
-    expect(exchange).toMatchObject({ endpoint: expect.stringContaining('lab module'), shell: { kind: 'pwsh', reason: expect.stringMatching(/pwsh-found|override/), edition: 'Core', version: expect.stringMatching(/^7\./) } });
+    expect(exchange).toMatchObject({
+      endpoint: expect.stringContaining('lab module'),
+      shell: { kind: 'pwsh', reason: expect.stringMatching(/pwsh-found|override/), edition: 'Core', version: expect.stringMatching(/^7\./) },
+    });
     expect(plans.find((p) => p.profile === 'lab' && p.target === 'lync')?.shell?.kind).toBe('pwsh');
   });
 
@@ -264,7 +284,10 @@ describe('the bridge enforces its own rules, whatever the console sends', () => 
       }
       $public = (Invoke-UmcCommand -Script '& { Get-Command -ListImported -All | Where-Object Visibility -eq Public | ForEach-Object Name }').output
       'PROBE ' + (ConvertTo-UmcJson ([ordered]@{ found = @($found); public = @($public) }))`;
-    const run = spawn(findPwsh()!, ['-NoProfile', '-NonInteractive', '-Command', probe], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, UMC_TEST_INIT: encodeRequest({ endpoint: bridgeEndpoint(s, 'lab-exchadmin', 'exchange'), allowed }) } });
+    const run = spawn(findPwsh()!, ['-NoProfile', '-NonInteractive', '-Command', probe], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+      env: { ...process.env, UMC_TEST_INIT: encodeRequest({ endpoint: bridgeEndpoint(s, 'lab-exchadmin', 'exchange'), allowed }) },
+    });
     let out = '';
     run.stdout.on('data', (d) => (out += d));
     run.stderr.on('data', (d) => (out += d));
@@ -286,14 +309,28 @@ describe('transport rules for PowerShell endpoints', () => {
     chmodSync(path, 0o755);
     return { path, starts: () => (existsSync(join(dir, 'starts')) ? readFileSync(join(dir, 'starts'), 'utf8').split('\n').filter(Boolean).length : 0) };
   }
-  const corp = (name: string, exchange: Record<string, unknown>) => ({ name, directory: { host: 'dc1.corp.example', port: 636, security: 'ldaps' as const, authentication: 'password' as const, bindIdentity: 'admin@corp.example', timeoutMs: 15_000 }, exchange: { kind: 'remote' as const, server: 'ex1.corp.example', useProfileCredential: false, ...exchange } });
+  const corp = (name: string, exchange: Record<string, unknown>) => ({
+    name,
+    directory: {
+      host: 'dc1.corp.example',
+      port: 636,
+      security: 'ldaps' as const,
+      authentication: 'password' as const,
+      bindIdentity: 'admin@corp.example',
+      timeoutMs: 15_000,
+    },
+    exchange: { kind: 'remote' as const, server: 'ex1.corp.example', useProfileCredential: false, ...exchange },
+  });
 
   it('refuses Basic over http:// with a clear error before a shell starts, and says so in the shell plan', async () => {
     const spy = spyPwsh();
     const s = services({ UMC_PWSH: spy.path });
     // Saved as a profile from before the transport option would read: no transport, so http.
     s.profiles.save(corp('corp-basic', { authentication: 'Basic' }) as never);
-    await expect(s.powershell.run('corp-basic', 'exchange', 'Get-UMDialPlan', {})).rejects.toMatchObject({ code: 'INVALID_INPUT', message: expect.stringMatching(/Basic authentication to Exchange over http:\/\/.*nothing was sent.*HTTPS/) });
+    await expect(s.powershell.run('corp-basic', 'exchange', 'Get-UMDialPlan', {})).rejects.toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringMatching(/Basic authentication to Exchange over http:\/\/.*nothing was sent.*HTTPS/),
+    });
     expect(s.powershell.status()).toEqual([]);
     expect(spy.starts()).toBe(0);
     const plan = (await s.powershell.shells()).find((p) => p.profile === 'corp-basic');
@@ -379,8 +416,14 @@ describe('the supervisor', () => {
 
   it('reports a profile without a shell, and a shell that cannot start, clearly', async () => {
     const s = services({ UMC_PWSH: '/nonexistent/pwsh' });
-    await expect(s.powershell.invoke('lab-fabrikam', 'lync', 'Get-CsPool', {})).rejects.toMatchObject({ code: 'POWERSHELL_UNAVAILABLE', message: expect.stringContaining('no Lync PowerShell endpoint') });
-    await expect(s.powershell.invoke('lab', 'lync', 'Get-CsPool', {})).rejects.toMatchObject({ code: 'POWERSHELL_UNAVAILABLE', message: expect.stringContaining('UMC_PWSH') });
+    await expect(s.powershell.invoke('lab-fabrikam', 'lync', 'Get-CsPool', {})).rejects.toMatchObject({
+      code: 'POWERSHELL_UNAVAILABLE',
+      message: expect.stringContaining('no Lync PowerShell endpoint'),
+    });
+    await expect(s.powershell.invoke('lab', 'lync', 'Get-CsPool', {})).rejects.toMatchObject({
+      code: 'POWERSHELL_UNAVAILABLE',
+      message: expect.stringContaining('UMC_PWSH'),
+    });
   });
 });
 
@@ -402,10 +445,14 @@ describe('no secret is kept or printed', () => {
     });
     const csv = ['Identity,UMMailboxPolicy,Extensions,SIPResourceIdentifier,PIN', ...rows].join('\r\n') + '\r\n';
     const report = join(scratch('umc-debug-'), 'report.json');
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/integration/support/bulk-job-under-debug.ts', report, Buffer.from(csv).toString('base64')], {
-      cwd: repo,
-      env: { ...process.env, DEBUG: '*' },
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/integration/support/bulk-job-under-debug.ts', report, Buffer.from(csv).toString('base64')],
+      {
+        cwd: repo,
+        env: { ...process.env, DEBUG: '*' },
+      },
+    );
     let printed = '';
     child.stdout.on('data', (d) => (printed += d));
     child.stderr.on('data', (d) => (printed += d));
@@ -441,6 +488,11 @@ describe('no secret is kept or printed', () => {
     await s.powershell.invoke('lab', 'exchange', 'Get-UMDialPlan', {});
     const seen = readFileSync(join(dir, 'env.txt'), 'utf8');
     expect(seen.match(/^UMC_PWSH=/gm)?.length).toBeGreaterThanOrEqual(2);
-    expect(seen.split('\n').filter((line) => /UMC_PASSWORD/i.test(line) || line.includes(LAB_PASSWORD)).map((line) => line.split('=')[0])).toEqual([]);
+    expect(
+      seen
+        .split('\n')
+        .filter((line) => /UMC_PASSWORD/i.test(line) || line.includes(LAB_PASSWORD))
+        .map((line) => line.split('=')[0]),
+    ).toEqual([]);
   });
 });

@@ -42,7 +42,12 @@ describe('one forest (contoso.test)', () => {
   let umEnabledOnRedmond = 0;
   it('reads as the read-only account', async () => {
     const admin = await services.connections.ensure('lab');
-    umEnabledOnRedmond = (await admin.search('DC=contoso,DC=test', { filter: `(msExchUMRecipientDialPlanLink=CN=Redmond,CN=UM DialPlan Container,CN=Contoso,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=contoso,DC=test)`, attributes: ['1.1'] })).length;
+    umEnabledOnRedmond = (
+      await admin.search('DC=contoso,DC=test', {
+        filter: `(msExchUMRecipientDialPlanLink=CN=Redmond,CN=UM DialPlan Container,CN=Contoso,CN=Microsoft Exchange,CN=Services,CN=Configuration,DC=contoso,DC=test)`,
+        attributes: ['1.1'],
+      })
+    ).length;
     expect(umEnabledOnRedmond).toBeGreaterThan(0);
     await services.connections.connect('lab-readonly');
     topology = await services.topology.get({ profiles: ['lab-readonly'], refresh: true });
@@ -72,7 +77,14 @@ describe('one forest (contoso.test)', () => {
     const tokyo = org.dialPlans.find((d) => d.name === 'Tokyo')!;
     expect(tokyo.serverDns.map((s) => s.split(',')[0])).toEqual(['CN=EXUM01']);
     expect(org.autoAttendants.map((a) => a.name).sort()).toEqual(contosoAutoAttendants.map((a) => a.name).sort());
-    expect(org.servers.map((s) => `${s.name}:${s.versionLabel}:${s.build}:${s.beforeExchange2010Sp1}:${s.roles.join('+')}:${s.umStartupMode ?? '-'}:${s.callRouter?.startupMode ?? '-'}`).sort()).toEqual([
+    expect(
+      org.servers
+        .map(
+          (s) =>
+            `${s.name}:${s.versionLabel}:${s.build}:${s.beforeExchange2010Sp1}:${s.roles.join('+')}:${s.umStartupMode ?? '-'}:${s.callRouter?.startupMode ?? '-'}`,
+        )
+        .sort(),
+    ).toEqual([
       'EX15:Exchange 2013:1497.2:false:Mailbox+ClientAccess+UnifiedMessaging+HubTransport:Dual:TCP',
       'EXUM01:Exchange 2010 RTM:639.21:true:UnifiedMessaging:TLS:-',
       'EXUM02:Exchange 2010 SP1:218.15:false:UnifiedMessaging:Dual:-',
@@ -88,7 +100,11 @@ describe('one forest (contoso.test)', () => {
     const f = topology.forests[0]!;
     const gateways = f.exchange!.gateways;
     // Named after the pool objects' CNs, as exchucutil names them [S8].
-    expect(gateways.map((g) => `${g.name}:${g.address}:${g.outcallsAllowed}:${g.messageWaitingAllowed}:${g.huntGroups.map((h) => h.name).join('+')}:${g.pool?.name}`)).toEqual([
+    expect(
+      gateways.map(
+        (g) => `${g.name}:${g.address}:${g.outcallsAllowed}:${g.messageWaitingAllowed}:${g.huntGroups.map((h) => h.name).join('+')}:${g.pool?.name}`,
+      ),
+    ).toEqual([
       '1:1:pool01.contoso.test:true:true:Redmond+Tokyo:pool01.contoso.test',
       '1:3:sba01.contoso.test:false:false:Redmond+Tokyo:sba01.contoso.test',
       'ocs01:ocs01.contoso.test:true:false:Redmond+Tokyo:ocs01.contoso.test',
@@ -110,7 +126,15 @@ describe('one forest (contoso.test)', () => {
     const contacts = topology.forests[0]!.contacts;
     const sa = contacts.find((c) => c.sipAddress === 'sip:RedmondSA@contoso.test')!;
     const aa = contacts.find((c) => c.sipAddress === 'sip:RedmondAA@contoso.test')!;
-    expect(sa).toMatchObject({ kind: 'SA', kindSource: 'target-class', cnForm: 'name', phoneNumber: '+14255550100', dialPlan: { name: 'Redmond' }, pool: { name: 'pool01.contoso.test' }, ou: 'contoso.test/Lab/UM Contacts' });
+    expect(sa).toMatchObject({
+      kind: 'SA',
+      kindSource: 'target-class',
+      cnForm: 'name',
+      phoneNumber: '+14255550100',
+      dialPlan: { name: 'Redmond' },
+      pool: { name: 'pool01.contoso.test' },
+      ou: 'contoso.test/Lab/UM Contacts',
+    });
     expect(aa).toMatchObject({ kind: 'AA', kindSource: 'target-class', cnForm: 'guid', target: { name: 'RedmondAA' }, dialPlan: { name: 'Redmond' } });
     // The recipe's routing: Enterprise Voice on [S3], otherIpPhone with the dial plan's phone context.
     for (const c of [sa, aa]) expect(c).toMatchObject({ enterpriseVoice: true, phoneContext: 'Redmond.contoso.test', otherTelephone: [c.phoneNumber] });
@@ -139,7 +163,11 @@ describe('two forests (with the fabrikam.test resource forest)', () => {
     expect(kaohsiung).toMatchObject({ name: 'Kaohsiung', uriType: 'SipName', contactDns: [expect.stringContaining('Kaohsiung Subscriber Access')] });
     const pool01 = topology.forests[0]!.lync!.pools.find((p) => p.fqdn === 'pool01.contoso.test')!;
     expect(pool01.gateways.map((g) => g.forest).sort()).toEqual(['contoso.test', 'fabrikam.test']);
-    expect(contactOf(topology, 'sip:KaohsiungSA@contoso.test')).toMatchObject({ kind: 'SA', kindSource: 'otherIpPhone', target: { name: 'Kaohsiung', forest: 'fabrikam.test' } });
+    expect(contactOf(topology, 'sip:KaohsiungSA@contoso.test')).toMatchObject({
+      kind: 'SA',
+      kindSource: 'otherIpPhone',
+      target: { name: 'Kaohsiung', forest: 'fabrikam.test' },
+    });
     expect(summary(topology.findings)).toEqual(
       [
         ...expectedContoso,
@@ -180,7 +208,9 @@ describe('um-console topology', () => {
     expect(run.status).toBe(1);
     const model = run.json() as Omit<Topology, 'findings'> & { findings: Array<Finding & { text: { title: string } }> };
     expect(summary(model.findings)).toEqual(expectedContoso);
-    expect(model.findings.find((f) => f.code === 'voip-security-incompatible' && f.subject.name === 'Taipei')!.text.title).toBe("Taipei is Unsecured, but Lync's Global media configuration says RequireEncryption");
+    expect(model.findings.find((f) => f.code === 'voip-security-incompatible' && f.subject.name === 'Taipei')!.text.title).toBe(
+      "Taipei is Unsecured, but Lync's Global media configuration says RequireEncryption",
+    );
     const zh = runCli(['topology', '--profile', 'lab', '--lang', 'zh-TW'], { UMC_DATA_DIR: services.environment.dataDir });
     expect(zh.status).toBe(0);
     expect(zh.stdout).toContain('Taipei 為 Unsecured，但 Lync 的 Global 媒體設定為 RequireEncryption');

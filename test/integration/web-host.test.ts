@@ -151,7 +151,10 @@ afterAll(() => {
 });
 
 async function startHostProcess(limits: Record<string, number> = {}, env: NodeJS.ProcessEnv = {}): Promise<HostProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support/web-host-process.ts'), JSON.stringify(limits)], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+  const child = spawn(process.execPath, ['--import', 'tsx', join(import.meta.dirname, 'support/web-host-process.ts'), JSON.stringify(limits)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, ...env },
+  });
   let stderr = '';
   child.stderr!.on('data', (d) => (stderr += d));
   const ready = await new Promise<{ port: number; token: string; appPath: string }>((resolve, reject) => {
@@ -261,7 +264,17 @@ describe('web host against hostile local clients', () => {
 
   it('answers 400 to an upgrade request whose target does not parse, and keeps running', async () => {
     for (const target of ['http://[', 'http://[::1', 'http://a:b:c/api']) {
-      const upgrade = [`GET ${target} HTTP/1.1`, `Host: 127.0.0.1:${h.port}`, 'Connection: Upgrade', 'Upgrade: websocket', 'Sec-WebSocket-Version: 13', 'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==', `Cookie: umc_token_${h.port}=${h.token}`, '', ''].join('\r\n');
+      const upgrade = [
+        `GET ${target} HTTP/1.1`,
+        `Host: 127.0.0.1:${h.port}`,
+        'Connection: Upgrade',
+        'Upgrade: websocket',
+        'Sec-WebSocket-Version: 13',
+        'Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==',
+        `Cookie: umc_token_${h.port}=${h.token}`,
+        '',
+        '',
+      ].join('\r\n');
       const { response, closed } = await exchange(h.port, upgrade);
       expect(statusLine(response), target).toBe('HTTP/1.1 400 Bad Request');
       expect(closed).toBe(true);
@@ -271,7 +284,8 @@ describe('web host against hostile local clients', () => {
 
   it('refuses request headers over 16 KiB, even when the process allows more', async () => {
     const generous = await startHostProcess({}, { NODE_OPTIONS: '--max-http-header-size=1048576' });
-    const withCookies = (bytes: number) => `GET / HTTP/1.1\r\nHost: 127.0.0.1:${generous.port}\r\nConnection: close\r\nCookie: other_local_app=${'a'.repeat(bytes)}\r\n\r\n`;
+    const withCookies = (bytes: number) =>
+      `GET / HTTP/1.1\r\nHost: 127.0.0.1:${generous.port}\r\nConnection: close\r\nCookie: other_local_app=${'a'.repeat(bytes)}\r\n\r\n`;
     // Other local apps' cookies on 127.0.0.1 come along with every request: those still fit.
     expect(statusLine((await exchange(generous.port, withCookies(10 * 1024))).response)).toBe('HTTP/1.1 401 Unauthorized');
     const { response, closed } = await exchange(generous.port, withCookies(20 * 1024));
@@ -282,7 +296,11 @@ describe('web host against hostile local clients', () => {
 
   it('refuses a request body at once, without reading it', async () => {
     for (const framing of ['Content-Length: 1000000000', 'Transfer-Encoding: chunked']) {
-      for (const [target, host] of [['/', `127.0.0.1:${h.port}`], ['http://[', `127.0.0.1:${h.port}`], ['/', 'evil.example']]) {
+      for (const [target, host] of [
+        ['/', `127.0.0.1:${h.port}`],
+        ['http://[', `127.0.0.1:${h.port}`],
+        ['/', 'evil.example'],
+      ]) {
         const { response, closed } = await exchange(h.port, `POST ${target} HTTP/1.1\r\nHost: ${host}\r\n${framing}\r\n\r\n1000\r\nabc`);
         expect(statusLine(response), `${framing} ${target} ${host}`).toBe('HTTP/1.1 413 Payload Too Large');
         expect(closed, `${framing} ${target} ${host}`).toBe(true);

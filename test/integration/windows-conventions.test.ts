@@ -26,7 +26,18 @@ describe('paths with spaces and non-ASCII characters', () => {
     mkdirSync(folder, { recursive: true });
     const caFile = join(folder, 'Contoso Root CA (根憑證).pem');
     copyFileSync(lab.caFile, caFile);
-    const session = await DirectorySession.open({ host: contoso.host, port: contoso.ldapsPort, security: 'ldaps', caFile, authentication: 'password', bindIdentity: 'lab-readonly@contoso.test', timeoutMs: 10_000 }, LAB_PASSWORD);
+    const session = await DirectorySession.open(
+      {
+        host: contoso.host,
+        port: contoso.ldapsPort,
+        security: 'ldaps',
+        caFile,
+        authentication: 'password',
+        bindIdentity: 'lab-readonly@contoso.test',
+        timeoutMs: 10_000,
+      },
+      LAB_PASSWORD,
+    );
     expect(session.rootDse.forestDnsName).toBe('contoso.test');
     await session.close();
   });
@@ -45,7 +56,10 @@ describe('paths with spaces and non-ASCII characters', () => {
     const second = createTestServices(process.env, dataDir).services;
     opened.push(second);
     await second.connections.connect('lab-umadmin');
-    expect(second.audit.list({ limit: 10 }).find((e) => e.action === 'checklist.confirm')).toMatchObject({ actor: { profile: 'lab-umadmin', identity: 'lab-umadmin@contoso.test' }, target: 'voip-security' });
+    expect(second.audit.list({ limit: 10 }).find((e) => e.action === 'checklist.confirm')).toMatchObject({
+      actor: { profile: 'lab-umadmin', identity: 'lab-umadmin@contoso.test' },
+      target: 'voip-security',
+    });
     await second.checklist.unconfirm({ stepId: 'voip-security', profile: 'lab-umadmin' });
   });
 
@@ -62,8 +76,25 @@ describe('paths with spaces and non-ASCII characters', () => {
 
 describe('a network path for the CA file', () => {
   const { dispatch } = createTestServices();
-  it.each([['\\\\fileserver\\pki\\root.pem'], ['//fileserver/pki/root.pem'], ['\\\\?\\UNC\\fileserver\\pki\\root.pem']])('%s is refused when the profile is saved, with the reason', async (caFile) => {
-    const reply = await dispatch('profiles.save', { name: 'unc-ca', directory: { host: 'dc1.contoso.test', port: 636, security: 'ldaps', authentication: 'password', bindIdentity: 'admin@contoso.test', timeoutMs: 15_000, caFile } });
-    expect(reply).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', details: [{ path: 'directory.caFile', message: expect.stringContaining('not a network (UNC) path') }] } });
-  });
+  it.each([['\\\\fileserver\\pki\\root.pem'], ['//fileserver/pki/root.pem'], ['\\\\?\\UNC\\fileserver\\pki\\root.pem']])(
+    '%s is refused when the profile is saved, with the reason',
+    async (caFile) => {
+      const reply = await dispatch('profiles.save', {
+        name: 'unc-ca',
+        directory: {
+          host: 'dc1.contoso.test',
+          port: 636,
+          security: 'ldaps',
+          authentication: 'password',
+          bindIdentity: 'admin@contoso.test',
+          timeoutMs: 15_000,
+          caFile,
+        },
+      });
+      expect(reply).toMatchObject({
+        ok: false,
+        error: { code: 'INVALID_INPUT', details: [{ path: 'directory.caFile', message: expect.stringContaining('not a network (UNC) path') }] },
+      });
+    },
+  );
 });

@@ -50,7 +50,15 @@ describe('scripts shipped in resources/ run on Windows PowerShell 5.1', () => {
     expect(findings.filter((f) => f.rule === 'null-conditional')).toHaveLength(2);
     expect(found('ternary', 'ternary')).toBe(true);
     expect(found('pipeline-chain', '&&')).toBe(true);
-    for (const p of ['ConvertFrom-Json -AsHashtable', 'ConvertFrom-Json -Depth', 'ConvertTo-Json -EnumsAsStrings', 'ConvertTo-Json -EscapeHandling', 'ConvertTo-Json -AsArray', 'ForEach-Object -Parallel', 'Import-Module -UseWindowsPowerShell']) {
+    for (const p of [
+      'ConvertFrom-Json -AsHashtable',
+      'ConvertFrom-Json -Depth',
+      'ConvertTo-Json -EnumsAsStrings',
+      'ConvertTo-Json -EscapeHandling',
+      'ConvertTo-Json -AsArray',
+      'ForEach-Object -Parallel',
+      'Import-Module -UseWindowsPowerShell',
+    ]) {
       expect(found('parameter', p), p).toBe(true);
     }
     expect(found('cmdlet', 'Join-String')).toBe(true);
@@ -72,7 +80,7 @@ describe("the bridge's JSON is its own, so 5.1 and 7 put the same bytes on the w
 
   it('writes ASCII only: enums by name, dates in ISO 8601, non-ASCII and controls as \\u escapes', () => {
     const out = pwshJson(
-      "ConvertTo-UmcJson ([ordered]@{ s = \"陳 😀 `\"q`\" \\ `t <a href='x'>&\"; nl = \"ends in a newline`n\"; n = 5; big = [long]9007199254740993; d = 1.5; b = $true; z = $null; " +
+      'ConvertTo-UmcJson ([ordered]@{ s = "陳 😀 `"q`" \\ `t <a href=\'x\'>&"; nl = "ends in a newline`n"; n = 5; big = [long]9007199254740993; d = 1.5; b = $true; z = $null; ' +
         "e = [System.DayOfWeek]::Monday; f = [System.IO.FileAttributes]'ReadOnly, Hidden'; when = [datetime]::new(2024, 1, 2, 3, 4, 5, [System.DateTimeKind]::Utc); " +
         "list = @(1, 'two'); one = @('x'); empty = @(); o = [pscustomobject]@{ Name = 'n'; Inner = [pscustomobject]@{ A = 1 } } })",
     );
@@ -82,17 +90,41 @@ describe("the bridge's JSON is its own, so 5.1 and 7 put the same bytes on the w
         '"list":[1,"two"],"one":["x"],"empty":[],"o":{"Name":"n","Inner":{"A":1}}}',
     );
     expect(/^[\x20-\x7e]*$/.test(out)).toBe(true);
-    expect(JSON.parse(out).s).toBe("陳 😀 \"q\" \\ \t <a href='x'>&");
+    expect(JSON.parse(out).s).toBe('陳 😀 "q" \\ \t <a href=\'x\'>&');
   });
 
   it('reads JSON into dictionaries, arrays and plain values, and never turns a date-like string into a date', () => {
-    const request = { text: '2024-01-02T03:04:05Z', quote: 'a"b\\c\n😀', n: 7, big: 3_000_000_000, f: -0.25, t: true, nil: null, list: ['x', 1], nested: { deeper: { k: 'v' } }, empty: {}, none: [] };
+    const request = {
+      text: '2024-01-02T03:04:05Z',
+      quote: 'a"b\\c\n😀',
+      n: 7,
+      big: 3_000_000_000,
+      f: -0.25,
+      t: true,
+      nil: null,
+      list: ['x', 1],
+      nested: { deeper: { k: 'v' } },
+      empty: {},
+      none: [],
+    };
     const encoded = Buffer.from(JSON.stringify(request), 'utf8').toString('base64');
     const out = pwshJson(
       `$r = ConvertFrom-UmcRequest '${encoded}'; ConvertTo-UmcJson ([ordered]@{ types = @($r.Keys | ForEach-Object { if ($null -eq $r[$_]) { 'null' } else { $r[$_].GetType().Name } }); back = $r })`,
     );
     const parsed = JSON.parse(out);
-    expect(parsed.types).toEqual(['String', 'String', 'Int32', 'Int64', 'Double', 'Boolean', 'null', 'Object[]', 'OrderedDictionary', 'OrderedDictionary', 'Object[]']);
+    expect(parsed.types).toEqual([
+      'String',
+      'String',
+      'Int32',
+      'Int64',
+      'Double',
+      'Boolean',
+      'null',
+      'Object[]',
+      'OrderedDictionary',
+      'OrderedDictionary',
+      'Object[]',
+    ]);
     expect(parsed.back).toEqual(request);
   });
 

@@ -16,11 +16,23 @@ export function ensureLabCa(): void {
   if (existsSync(caCertFile) && existsSync(caKeyFile)) return ensureTrustedDir();
   mkdirSync(caDir, { recursive: true, mode: 0o700 });
   openssl([
-    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '3650',
-    '-keyout', caKeyFile, '-out', caCertFile,
-    '-subj', '/O=UM Integration Console Lab/CN=UM Lab Root CA',
-    '-addext', 'basicConstraints=critical,CA:TRUE',
-    '-addext', 'keyUsage=critical,keyCertSign,cRLSign',
+    'req',
+    '-x509',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-days',
+    '3650',
+    '-keyout',
+    caKeyFile,
+    '-out',
+    caCertFile,
+    '-subj',
+    '/O=UM Integration Console Lab/CN=UM Lab Root CA',
+    '-addext',
+    'basicConstraints=critical,CA:TRUE',
+    '-addext',
+    'keyUsage=critical,keyCertSign,cRLSign',
   ]);
   ensureTrustedDir();
 }

@@ -40,7 +40,15 @@ const [contosoAddress = '127.0.0.1', fabrikamAddress = '127.0.0.2'] = (process.e
 
 export const forests: Record<ForestSpec['key'], ForestSpec> = {
   contoso: { key: 'contoso', dnsName: 'contoso.test', netbios: 'CONTOSO', orgName: 'Contoso', dcHost: 'dc1', address: contosoAddress, role: 'lync-exchange' },
-  fabrikam: { key: 'fabrikam', dnsName: 'fabrikam.test', netbios: 'FABRIKAM', orgName: 'Fabrikam', dcHost: 'dc1', address: fabrikamAddress, role: 'exchange-resource' },
+  fabrikam: {
+    key: 'fabrikam',
+    dnsName: 'fabrikam.test',
+    netbios: 'FABRIKAM',
+    orgName: 'Fabrikam',
+    dcHost: 'dc1',
+    address: fabrikamAddress,
+    role: 'exchange-resource',
+  },
 };
 
 export function forestDir(forest: ForestSpec): string {

@@ -85,7 +85,15 @@ export class LabDirectory {
 
   async domainSid(): Promise<string> {
     if (!this.domainSidValue) {
-      const [domain] = await this.search(this.forest.dnsName.split('.').map((p) => `DC=${p}`).join(','), '(objectClass=*)', ['objectSid'], 'base');
+      const [domain] = await this.search(
+        this.forest.dnsName
+          .split('.')
+          .map((p) => `DC=${p}`)
+          .join(','),
+        '(objectClass=*)',
+        ['objectSid'],
+        'base',
+      );
       this.domainSidValue = sidText(domain!.objectSid as Buffer);
     }
     return this.domainSidValue;

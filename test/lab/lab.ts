@@ -4,7 +4,17 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 
 import { join } from 'node:path';
 import { caCertFile, caTrustedDir, ensureLabCa } from './certificates';
 import { LabDirectory } from './lab-directory';
-import { defaultParameters, descriptorPath, forests, labLocationEnv, labModulePath, labRoot, repoRoot, type ForestSpec, type LabParameters } from './lab-config';
+import {
+  defaultParameters,
+  descriptorPath,
+  forests,
+  labLocationEnv,
+  labModulePath,
+  labRoot,
+  repoRoot,
+  type ForestSpec,
+  type LabParameters,
+} from './lab-config';
 import { SambaInstance } from './samba-instance';
 import { extendSchema } from './schema-extension';
 import { seedContoso, seedFabrikam } from './seed';
@@ -48,7 +58,10 @@ function parseArgs(argv: string[]): { command: string; requested: Partial<LabPar
 function seedVersion(): string {
   const hash = createHash('sha256');
   const labDir = join(repoRoot, 'test/lab');
-  for (const file of readdirSync(labDir).filter((f) => f.endsWith('.ts')).sort()) hash.update(readFileSync(join(labDir, file)));
+  for (const file of readdirSync(labDir)
+    .filter((f) => f.endsWith('.ts'))
+    .sort())
+    hash.update(readFileSync(join(labDir, file)));
   // The lab's own transcription of Grant-CsOUPermission's table [S6] feeds the seed too.
   for (const shared of ['test/lab/powershell/grant-csoupermission.json', 'test/lab/sddl-to-binary.py']) hash.update(readFileSync(join(repoRoot, shared)));
   return hash.digest('hex').slice(0, 16);
@@ -111,7 +124,15 @@ function writeDescriptor(p: LabParameters): void {
     cmsFile,
     exchangeStateFile,
     krb5Config: krb5ConfigPath,
-    forests: wantedForests(p).map((f) => ({ dnsName: f.dnsName, netbios: f.netbios, host: f.address, dcHostName: `${f.dcHost}.${f.dnsName}`, ldapsPort: 636, ldapPort: 389, role: f.role })),
+    forests: wantedForests(p).map((f) => ({
+      dnsName: f.dnsName,
+      netbios: f.netbios,
+      host: f.address,
+      dcHostName: `${f.dcHost}.${f.dnsName}`,
+      ldapsPort: 636,
+      ldapPort: 389,
+      role: f.role,
+    })),
   };
   writeFileSync(descriptorPath, `${JSON.stringify(descriptor, null, 2)}\n`);
 }
@@ -162,7 +183,11 @@ async function up(requested: Partial<LabParameters>): Promise<void> {
   if (p.forests === 1) new SambaInstance(forests.fabrikam).stop();
   writeDescriptor(p);
   if (!existsSync(callLogPath)) writeFileSync(callLogPath, '');
-  log(`up: ${wantedForests(p).map((f) => `${f.dnsName} on ${f.address}`).join(', ')}; ${p.users} users; ${((Date.now() - started) / 1000).toFixed(1)}s${fresh ? ' (provisioned and seeded)' : ''}`);
+  log(
+    `up: ${wantedForests(p)
+      .map((f) => `${f.dnsName} on ${f.address}`)
+      .join(', ')}; ${p.users} users; ${((Date.now() - started) / 1000).toFixed(1)}s${fresh ? ' (provisioned and seeded)' : ''}`,
+  );
   log(`descriptor: ${descriptorPath}; lab CA: ${caCertFile}`);
 }
 
@@ -196,7 +221,9 @@ async function status(): Promise<boolean> {
     const instance = new SambaInstance(f);
     const answers = instance.running && (await instance.answers());
     ok &&= answers;
-    process.stdout.write(`${f.dnsName.padEnd(14)} ${f.address.padEnd(10)} ${instance.running ? 'running' : 'stopped'}  ${answers ? 'LDAPS answers' : 'LDAPS does not answer'}\n`);
+    process.stdout.write(
+      `${f.dnsName.padEnd(14)} ${f.address.padEnd(10)} ${instance.running ? 'running' : 'stopped'}  ${answers ? 'LDAPS answers' : 'LDAPS does not answer'}\n`,
+    );
   }
   process.stdout.write(`users ${stored.users}, forests ${stored.forests}, descriptor ${existsSync(descriptorPath) ? descriptorPath : 'missing'}\n`);
   return ok && existsSync(descriptorPath);

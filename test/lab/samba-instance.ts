@@ -37,7 +37,8 @@ export class SambaInstance {
     const result = spawnSync(
       'samba-tool',
       [
-        'domain', 'provision',
+        'domain',
+        'provision',
         `--realm=${this.forest.dnsName.toUpperCase()}`,
         `--domain=${this.forest.netbios}`,
         '--server-role=dc',

@@ -115,7 +115,16 @@ const classes: ClassDef[] = [
   {
     name: 'msExchExchangeServer',
     possSuperiors: ['msExchServersContainer'],
-    mayContain: ['serialNumber', 'msExchVersion', 'msExchCurrentServerRoles', 'msExchUMServerDialPlanLink', 'msExchUMStartupMode', 'networkAddress', 'dNSHostName', 'legacyExchangeDN'],
+    mayContain: [
+      'serialNumber',
+      'msExchVersion',
+      'msExchCurrentServerRoles',
+      'msExchUMServerDialPlanLink',
+      'msExchUMStartupMode',
+      'networkAddress',
+      'dNSHostName',
+      'legacyExchangeDN',
+    ],
   },
   // The UM Call Router's settings on a 2013 Client Access server: CN=SIP,CN=Protocols,<server> [S11].
   { name: 'msExchProtocolCfgSIPFEServer', possSuperiors: ['msExchContainer'], mayContain: ['msExchUMStartupMode', 'msExchUMServerDialPlanLink'] },
@@ -146,15 +155,28 @@ const classes: ClassDef[] = [
     mayContain: ['msExchUMIPGatewayAddress', 'msExchUMIPGatewayPort', 'msExchUMOutcallsAllowed', 'msExchUMIPGatewayStatus', 'msExchUMIPGatewayFlags2'],
   },
   { name: 'msExchUMHuntGroup', possSuperiors: ['msExchUMIPGateway'], mayContain: ['msExchUMPilotIdentifier', 'msExchUMHuntGroupDialPlanLink'] },
-  { name: 'msExchUMAutoAttendant', possSuperiors: ['msExchContainer'], mayContain: ['msExchUMAutoAttendantDialPlanLink', 'msExchUMAutoAttendantDialedNumbers'] },
+  {
+    name: 'msExchUMAutoAttendant',
+    possSuperiors: ['msExchContainer'],
+    mayContain: ['msExchUMAutoAttendantDialPlanLink', 'msExchUMAutoAttendantDialedNumbers'],
+  },
   {
     name: 'msExchUMRecipientTemplate',
     possSuperiors: ['msExchContainer'],
-    mayContain: ['msExchUMMailboxPolicyDialPlanLink', 'msExchUMPinPolicyMinPasswordLength', 'msExchUMPinPolicyExpiryDays', 'msExchUMPinPolicyDisallowCommonPatterns'],
+    mayContain: [
+      'msExchUMMailboxPolicyDialPlanLink',
+      'msExchUMPinPolicyMinPasswordLength',
+      'msExchUMPinPolicyExpiryDays',
+      'msExchUMPinPolicyDisallowCommonPatterns',
+    ],
   },
   { name: 'msRTCSIP-Service', possSuperiors: ['container'], mayContain: [] },
   { name: 'msRTCSIP-Pools', possSuperiors: ['msRTCSIP-Service'], mayContain: [] },
-  { name: 'msRTCSIP-Pool', possSuperiors: ['msRTCSIP-Pools'], mayContain: ['dNSHostName', 'msRTCSIP-PoolVersion', 'msRTCSIP-PoolType', 'msRTCSIP-PoolData', 'msRTCSIP-PoolDisplayName'] },
+  {
+    name: 'msRTCSIP-Pool',
+    possSuperiors: ['msRTCSIP-Pools'],
+    mayContain: ['dNSHostName', 'msRTCSIP-PoolVersion', 'msRTCSIP-PoolType', 'msRTCSIP-PoolData', 'msRTCSIP-PoolDisplayName'],
+  },
   { name: 'msRTCSIP-PoolService', possSuperiors: ['container'], mayContain: [] },
 ];
 
@@ -189,7 +211,12 @@ export function labGuid(name: string): Buffer {
 export function guidBytes(guid: string): Buffer {
   const hex = guid.replace(/-/g, '');
   const b = Buffer.from(hex, 'hex');
-  return Buffer.concat([Buffer.from(b.subarray(0, 4)).reverse(), Buffer.from(b.subarray(4, 6)).reverse(), Buffer.from(b.subarray(6, 8)).reverse(), b.subarray(8)]);
+  return Buffer.concat([
+    Buffer.from(b.subarray(0, 4)).reverse(),
+    Buffer.from(b.subarray(4, 6)).reverse(),
+    Buffer.from(b.subarray(6, 8)).reverse(),
+    b.subarray(8),
+  ]);
 }
 
 const syntaxes: Record<Syntax, { attributeSyntax: string; oMSyntax: string; oMObjectClass?: string }> = {
@@ -273,7 +300,7 @@ export async function extendSchema(dir: LabDirectory, forest: ForestSpec): Promi
   // Users and contacts get the recipient attributes through their mailRecipient auxiliary class;
   // Lync's pool objects hold a CN=Microsoft container.
   const recipient = await dir.search(schema, '(lDAPDisplayName=mailRecipient)', ['mayContain']);
-  const present = new Set((([] as string[]).concat((recipient[0]?.mayContain as string[] | string | undefined) ?? [])).map((v) => v.toLowerCase()));
+  const present = new Set(([] as string[]).concat((recipient[0]?.mayContain as string[] | string | undefined) ?? []).map((v) => v.toLowerCase()));
   const missing = recipientAttributes.filter((a) => !present.has(a.toLowerCase()));
   if (missing.length) await dir.modify(`CN=Mail-Recipient,${schema}`, 'add', 'mayContain', missing);
   const container = await dir.search(schema, '(lDAPDisplayName=container)', ['possSuperiors']);
@@ -308,5 +335,11 @@ function asList(value: unknown): string[] {
 /** Formats AD's little-endian GUID bytes as text. */
 export function formatGuid(bytes: Buffer): string {
   const h = (b: Buffer) => b.toString('hex');
-  return [h(Buffer.from(bytes.subarray(0, 4)).reverse()), h(Buffer.from(bytes.subarray(4, 6)).reverse()), h(Buffer.from(bytes.subarray(6, 8)).reverse()), h(bytes.subarray(8, 10)), h(bytes.subarray(10, 16))].join('-');
+  return [
+    h(Buffer.from(bytes.subarray(0, 4)).reverse()),
+    h(Buffer.from(bytes.subarray(4, 6)).reverse()),
+    h(Buffer.from(bytes.subarray(6, 8)).reverse()),
+    h(bytes.subarray(8, 10)),
+    h(bytes.subarray(10, 16)),
+  ].join('-');
 }

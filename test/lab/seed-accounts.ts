@@ -5,7 +5,12 @@ import { ADMIN_GROUP, dialPlanDn, mailboxDatabaseDn, phoneContext, policyDn, poo
 
 /** Lync's universal groups and the nesting Lync's Enable-CsAdForest sets up. */
 export const rtcGroups: Record<string, string[]> = {
-  RTCUniversalServerAdmins: ['RTCUniversalServerReadOnlyGroup', 'RTCUniversalUserReadOnlyGroup', 'RTCUniversalGlobalReadOnlyGroup', 'RTCUniversalGlobalWriteGroup'],
+  RTCUniversalServerAdmins: [
+    'RTCUniversalServerReadOnlyGroup',
+    'RTCUniversalUserReadOnlyGroup',
+    'RTCUniversalGlobalReadOnlyGroup',
+    'RTCUniversalGlobalWriteGroup',
+  ],
   RTCUniversalUserAdmins: ['RTCUniversalUserReadOnlyGroup', 'RTCUniversalServerReadOnlyGroup', 'RTCUniversalGlobalReadOnlyGroup'],
   RTCUniversalReadOnlyAdmins: ['RTCUniversalServerReadOnlyGroup', 'RTCUniversalUserReadOnlyGroup', 'RTCUniversalGlobalReadOnlyGroup'],
   RTCUniversalUserReadOnlyGroup: [],
@@ -76,7 +81,8 @@ export async function seedGroupsAndAccounts(dir: LabDirectory, forest: ForestSpe
   await addMember(dir, `CN=Organization Management,${exchangeOu}`, `CN=Administrator,${usersContainer}`);
   if (forest.key !== 'contoso') return;
 
-  for (const g of Object.keys(rtcGroups)) await dir.ensure(`CN=${g},${usersContainer}`, { objectClass: 'group', sAMAccountName: g, groupType: UNIVERSAL_SECURITY_GROUP });
+  for (const g of Object.keys(rtcGroups))
+    await dir.ensure(`CN=${g},${usersContainer}`, { objectClass: 'group', sAMAccountName: g, groupType: UNIVERSAL_SECURITY_GROUP });
   for (const [g, parents] of Object.entries(rtcGroups)) {
     for (const parent of parents) await addMember(dir, `CN=${parent},${usersContainer}`, `CN=${g},${usersContainer}`);
   }
@@ -115,11 +121,20 @@ export async function seedContosoUsers(dir: LabDirectory, count: number, onProgr
   // Objects for the OU-permission checks: one user and one contact in each of Delegated and Blocked.
   for (const ou of ['Delegated', 'Blocked']) {
     await dir.ensure(`CN=${ou} Contact,OU=${ou},${lab}`, { objectClass: 'contact', displayName: `${ou} Contact` });
-    await dir.ensure(`CN=${ou} User,OU=${ou},${lab}`, { objectClass: 'user', sAMAccountName: `${ou.toLowerCase()}-user`, userAccountControl: DISABLED_ACCOUNT });
+    await dir.ensure(`CN=${ou} User,OU=${ou},${lab}`, {
+      objectClass: 'user',
+      sAMAccountName: `${ou.toLowerCase()}-user`,
+      userAccountControl: DISABLED_ACCOUNT,
+    });
   }
   // Users the enablement rules must refuse: no mailbox.
   for (const name of ['nomailbox1', 'nomailbox2']) {
-    await dir.ensure(`CN=${name},${usersOu}`, { objectClass: 'user', sAMAccountName: name, userPrincipalName: `${name}@${forest.dnsName}`, userAccountControl: DISABLED_ACCOUNT });
+    await dir.ensure(`CN=${name},${usersOu}`, {
+      objectClass: 'user',
+      sAMAccountName: name,
+      userPrincipalName: `${name}@${forest.dnsName}`,
+      userAccountControl: DISABLED_ACCOUNT,
+    });
   }
 
   const existing = new Set((await dir.search(usersOu, '(sAMAccountName=u*)', ['sAMAccountName'], 'one')).map((e) => String(e.sAMAccountName)));

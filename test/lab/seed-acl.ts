@@ -16,7 +16,8 @@ interface PublishedTables {
 
 export type LabOuObjectType = 'User' | 'Computer' | 'Contact' | 'AppContact' | 'InetOrgPerson' | 'Device';
 
-const publishedTables = (): PublishedTables => JSON.parse(readFileSync(join(repoRoot, 'test/lab/powershell/grant-csoupermission.json'), 'utf8')) as PublishedTables;
+const publishedTables = (): PublishedTables =>
+  JSON.parse(readFileSync(join(repoRoot, 'test/lab/powershell/grant-csoupermission.json'), 'utf8')) as PublishedTables;
 
 /**
  * Access control in the lab, written as SDDL text (Samba parses it), so the lab depends neither
@@ -142,7 +143,11 @@ export class LabAcl {
     const orgMgmt = await this.sid('Organization Management');
     await this.addAces(org, 'msExchOrganizationContainer', [...orgAces, `(A;CI;GA;;;${orgMgmt})`]);
     for (const container of ['UM DialPlan Container', 'UM AutoAttendant Container']) {
-      await this.addAces(`CN=${container},${org}`, 'msExchContainer', sids.map((s) => `(A;CI;LCRP;;;${s})`));
+      await this.addAces(
+        `CN=${container},${org}`,
+        'msExchContainer',
+        sids.map((s) => `(A;CI;LCRP;;;${s})`),
+      );
     }
   }
 }

@@ -13,7 +13,13 @@ import { labPools } from './seed-topology';
 export function lyncCms(): unknown {
   return {
     comment: "The lab's stand-in for Lync's Central Management Store.",
-    pools: labPools.map((p) => ({ Identity: p.fqdn, Fqdn: p.fqdn, Site: `Site:${p.site}`, Computers: [p.fqdn], Services: p.services.map((s) => `${s}:${p.fqdn}`) })),
+    pools: labPools.map((p) => ({
+      Identity: p.fqdn,
+      Fqdn: p.fqdn,
+      Site: `Site:${p.site}`,
+      Computers: [p.fqdn],
+      Services: p.services.map((s) => `${s}:${p.fqdn}`),
+    })),
     dialPlans: [
       { Identity: 'Global', SimpleName: 'Global', Description: 'Global dial plan' },
       { Identity: 'Redmond.contoso.test', SimpleName: 'Redmond.contoso.test', Description: "Named as the Redmond UM dial plan's phone context" },
@@ -52,7 +58,10 @@ export function exchangeCertificates(): unknown {
   return {
     comment: "Each Exchange server's certificate store, as Get-ExchangeCertificate -Server shows it.",
     servers: {
-      EX15: [selfSigned('EX15'), issued('EX15', 'ex15.contoso.test', ['ex15.contoso.test', 'autodiscover.contoso.test'], 'IMAP, POP, IIS, SMTP, UM, UMCallRouter')],
+      EX15: [
+        selfSigned('EX15'),
+        issued('EX15', 'ex15.contoso.test', ['ex15.contoso.test', 'autodiscover.contoso.test'], 'IMAP, POP, IIS, SMTP, UM, UMCallRouter'),
+      ],
       // A wildcard subject: "Exchange UM doesn't support wildcard certificates with Microsoft Lync Server" [S9] — a gap.
       EXUM01: [issued('EXUM01', '*.contoso.test', ['*.contoso.test'], 'IIS, UM')],
       EXUM02: [issued('EXUM02', 'exum02.contoso.test', ['exum02.contoso.test'], 'UM')],

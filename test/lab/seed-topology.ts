@@ -30,13 +30,24 @@ export interface DialPlanSpec {
 export const contosoDialPlans: DialPlanSpec[] = [
   { name: 'Redmond', uriType: 3, voipSecurity: 3, digits: 5, accessNumbers: ['+14255550100', '+14255550101'], equivalentTo: ['Taipei'], pinMinLength: 6 },
   { name: 'Tokyo', uriType: 3, voipSecurity: 1, digits: 4, accessNumbers: ['+81355550100'], pinMinLength: 4, allowCommonPatterns: true },
-  { name: 'Taipei', uriType: 2, voipSecurity: 2, digits: 5, accessNumbers: ['+886255550100'], pilotIdentifiers: ['+886255550199'], equivalentTo: ['Redmond'], pinMinLength: 6 },
+  {
+    name: 'Taipei',
+    uriType: 2,
+    voipSecurity: 2,
+    digits: 5,
+    accessNumbers: ['+886255550100'],
+    pilotIdentifiers: ['+886255550199'],
+    equivalentTo: ['Redmond'],
+    pinMinLength: 6,
+  },
   // An E.164 plan created with SipResourceIdentifierRequired $false (only E.164 plans allow it, S11).
   { name: 'Hsinchu', uriType: 2, voipSecurity: 3, digits: 5, accessNumbers: ['+88635550100'], sipResourceIdentifierRequired: false, pinMinLength: 6 },
   { name: 'Legacy', uriType: 1, voipSecurity: 2, digits: 4, accessNumbers: ['+14255550199'], pinMinLength: 4 },
 ];
 
-export const fabrikamDialPlans: DialPlanSpec[] = [{ name: 'Kaohsiung', uriType: 3, voipSecurity: 1, digits: 5, accessNumbers: ['+88675550100'], pinMinLength: 6 }];
+export const fabrikamDialPlans: DialPlanSpec[] = [
+  { name: 'Kaohsiung', uriType: 3, voipSecurity: 1, digits: 5, accessNumbers: ['+88675550100'], pinMinLength: 6 },
+];
 
 export const contosoAutoAttendants = [
   { name: 'RedmondAA', dialPlan: 'Redmond', pilots: ['+14255550123'] },
@@ -61,13 +72,58 @@ export interface LabPool {
 }
 
 export const labPools: LabPool[] = [
-  { cn: '1:1', fqdn: 'pool01.contoso.test', display: 'pool01', version: POOL_VERSION.lync2013, poolType: 10, data: [], site: 'Redmond', services: ['Registrar', 'UserServer', 'WebServer', 'MediationServer'] },
-  { cn: '1:2', fqdn: 'pool02.contoso.test', display: 'pool02', version: POOL_VERSION.lync2013, poolType: 5, data: [], site: 'Redmond', services: ['Registrar', 'UserServer', 'WebServer'] },
-  { cn: '1:3', fqdn: 'sba01.contoso.test', display: 'sba01', version: POOL_VERSION.lync2013, poolType: 5, data: ['ExtendedType=RemoteRegistrar'], site: 'Taipei Branch', services: ['Registrar', 'MediationServer'] },
+  {
+    cn: '1:1',
+    fqdn: 'pool01.contoso.test',
+    display: 'pool01',
+    version: POOL_VERSION.lync2013,
+    poolType: 10,
+    data: [],
+    site: 'Redmond',
+    services: ['Registrar', 'UserServer', 'WebServer', 'MediationServer'],
+  },
+  {
+    cn: '1:2',
+    fqdn: 'pool02.contoso.test',
+    display: 'pool02',
+    version: POOL_VERSION.lync2013,
+    poolType: 5,
+    data: [],
+    site: 'Redmond',
+    services: ['Registrar', 'UserServer', 'WebServer'],
+  },
+  {
+    cn: '1:3',
+    fqdn: 'sba01.contoso.test',
+    display: 'sba01',
+    version: POOL_VERSION.lync2013,
+    poolType: 5,
+    data: ['ExtendedType=RemoteRegistrar'],
+    site: 'Taipei Branch',
+    services: ['Registrar', 'MediationServer'],
+  },
   // A Director: in AD a pool like any other; only the topology says Director [S29].
-  { cn: '1:4', fqdn: 'dir01.contoso.test', display: 'dir01', version: POOL_VERSION.lync2013, poolType: 10, data: [], site: 'Redmond', services: ['Director', 'WebServer'] },
+  {
+    cn: '1:4',
+    fqdn: 'dir01.contoso.test',
+    display: 'dir01',
+    version: POOL_VERSION.lync2013,
+    poolType: 10,
+    data: [],
+    site: 'Redmond',
+    services: ['Director', 'WebServer'],
+  },
   // An OCS 2007 R2 pool during migration: OCS named its pool objects by the pool's name.
-  { cn: 'ocs01', fqdn: 'ocs01.contoso.test', display: 'ocs01', version: POOL_VERSION.ocs2007r2, poolType: 10, data: [], site: 'BackCompatSite', services: ['Registrar', 'UserServer'] },
+  {
+    cn: 'ocs01',
+    fqdn: 'ocs01.contoso.test',
+    display: 'ocs01',
+    version: POOL_VERSION.ocs2007r2,
+    poolType: 10,
+    data: [],
+    site: 'BackCompatSite',
+    services: ['Registrar', 'UserServer'],
+  },
 ];
 
 export function phoneContext(dialPlan: string, forest: ForestSpec): string {
@@ -132,11 +188,31 @@ export interface ServerSpec {
 
 export const contosoServers: ServerSpec[] = [
   // Exchange 2007 SP1 UM: dial plans but no startup mode (Set-UMServer 2007 SP1 has none) [S18].
-  { name: 'EXUM07', version: { major: 8, minor: 1, build: 240, revision: 6 }, objectVersion: OBJECT_VERSION.e2007, roles: ROLE.unifiedMessaging, dialPlans: ['Legacy'] },
+  {
+    name: 'EXUM07',
+    version: { major: 8, minor: 1, build: 240, revision: 6 },
+    objectVersion: OBJECT_VERSION.e2007,
+    roles: ROLE.unifiedMessaging,
+    dialPlans: ['Legacy'],
+  },
   // Exchange 2010 RTM UM, before SP1: Lync dial plan names must match its plans' phone contexts [S1].
-  { name: 'EXUM01', version: { major: 14, minor: 0, build: 639, revision: 21 }, objectVersion: OBJECT_VERSION.e2010, roles: ROLE.unifiedMessaging, dialPlans: ['Tokyo'], startupMode: 'TLS' },
+  {
+    name: 'EXUM01',
+    version: { major: 14, minor: 0, build: 639, revision: 21 },
+    objectVersion: OBJECT_VERSION.e2010,
+    roles: ROLE.unifiedMessaging,
+    dialPlans: ['Tokyo'],
+    startupMode: 'TLS',
+  },
   // Exchange 2010 SP1 UM serving the E.164 plans.
-  { name: 'EXUM02', version: { major: 14, minor: 1, build: 218, revision: 15 }, objectVersion: OBJECT_VERSION.e2010, roles: ROLE.unifiedMessaging, dialPlans: ['Taipei', 'Hsinchu'], startupMode: 'Dual' },
+  {
+    name: 'EXUM02',
+    version: { major: 14, minor: 1, build: 218, revision: 15 },
+    objectVersion: OBJECT_VERSION.e2010,
+    roles: ROLE.unifiedMessaging,
+    dialPlans: ['Taipei', 'Hsinchu'],
+    startupMode: 'Dual',
+  },
   // Exchange 2013 Mailbox + Client Access: in Redmond only (not Tokyo), UM service Dual, Call Router TCP — gaps [S9].
   {
     name: 'EX15',
@@ -233,7 +309,14 @@ async function seedDialPlans(dir: LabDirectory, forest: ForestSpec, plans: DialP
  * A UM IP gateway for a pool, with one hunt group per SIP dial plan, as exchucutil makes them:
  * named after the pool object's CN ("1:1" for Lync 2010/2013 pools), addressed to its FQDN [S8].
  */
-async function seedGateway(dir: LabDirectory, forest: ForestSpec, pool: LabPool, outcalls: boolean, messageWaiting: boolean, huntGroupPlans: string[]): Promise<void> {
+async function seedGateway(
+  dir: LabDirectory,
+  forest: ForestSpec,
+  pool: LabPool,
+  outcalls: boolean,
+  messageWaiting: boolean,
+  huntGroupPlans: string[],
+): Promise<void> {
   const gateway = `CN=${pool.cn},CN=UM IPGateway Container,${orgDn(forest)}`;
   await dir.ensure(gateway, {
     objectClass: 'msExchUMIPGateway',
@@ -294,11 +377,17 @@ export async function seedContosoTopology(dir: LabDirectory, withFabrikam: boole
   await seedGateway(dir, forest, pool('ocs01.contoso.test'), true, false, ['Redmond', 'Tokyo']);
 
   const contacts = `OU=UM Contacts,${labOuDn(forest)}`;
-  await dir.ensure(`CN=Redmond Subscriber Access,${contacts}`, umContact('SA', 'Redmond Subscriber Access', 'sip:RedmondSA@contoso.test', '+14255550100', dialPlanDn('Redmond', forest), phoneContext('Redmond', forest)));
+  await dir.ensure(
+    `CN=Redmond Subscriber Access,${contacts}`,
+    umContact('SA', 'Redmond Subscriber Access', 'sip:RedmondSA@contoso.test', '+14255550100', dialPlanDn('Redmond', forest), phoneContext('Redmond', forest)),
+  );
   // The AA contact in the {GUID} name form (New-CsExUmContact's, S3), completed for on-premises UM.
   const [existingAa] = await dir.search(contacts, '(msRTCSIP-PrimaryUserAddress=sip:RedmondAA@contoso.test)', ['1.1']);
   if (!existingAa) {
-    await dir.add(`CN={${randomUUID()}},${contacts}`, umContact('AA', 'RedmondAA', 'sip:RedmondAA@contoso.test', '+14255550123', autoAttendantDn('RedmondAA', forest), phoneContext('Redmond', forest)));
+    await dir.add(
+      `CN={${randomUUID()}},${contacts}`,
+      umContact('AA', 'RedmondAA', 'sip:RedmondAA@contoso.test', '+14255550123', autoAttendantDn('RedmondAA', forest), phoneContext('Redmond', forest)),
+    );
   }
   if (withFabrikam) {
     // A contact another tool made, in its own shape: no msDS-SourceObjectDN, the dial plan only in
@@ -344,7 +433,14 @@ export function labOus(forest: ForestSpec): string[] {
  * wrong reading in the console's recipe does not pass its own tests. Sources: [S1] OcsUmUtil,
  * [S2] the Lync schema attribute descriptions, [S3] New-CsExUmContact.
  */
-function umContact(kind: 'SA' | 'AA', name: string, sipAddress: string, phoneNumber: string, targetDn: string, context: string): Record<string, string | string[]> {
+function umContact(
+  kind: 'SA' | 'AA',
+  name: string,
+  sipAddress: string,
+  phoneNumber: string,
+  targetDn: string,
+  context: string,
+): Record<string, string | string[]> {
   return {
     objectClass: 'contact',
     displayName: name, // OcsUmUtil's "Name" [S1]

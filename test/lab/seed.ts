@@ -15,11 +15,16 @@ export async function seedContoso(dir: LabDirectory, users: number, withFabrikam
   const lab = labOuDn(forest);
   // OU permissions (lab.md): grants as the lab's Grant-CsOUPermission writes them, from its own
   // reading of the published table [S6]; a broader hand delegation; inheritance blocked [S7].
-  for (const ou of [`OU=Lync Granted,${lab}`, `OU=Hand Delegated,${lab}`, `OU=Sealed,OU=Delegated,${lab}`]) await dir.ensure(ou, { objectClass: 'organizationalUnit' });
+  for (const ou of [`OU=Lync Granted,${lab}`, `OU=Hand Delegated,${lab}`, `OU=Sealed,OU=Delegated,${lab}`])
+    await dir.ensure(ou, { objectClass: 'organizationalUnit' });
   for (const ou of ['Lync Granted', 'Hand Delegated', 'Sealed,OU=Delegated']) {
     const name = ou.split(',')[0]!;
     await dir.ensure(`CN=${name} Contact,OU=${ou},${lab}`, { objectClass: 'contact', displayName: `${name} Contact` });
-    await dir.ensure(`CN=${name} User,OU=${ou},${lab}`, { objectClass: 'user', sAMAccountName: `${name.toLowerCase().replace(' ', '-')}-user`, userAccountControl: '514' });
+    await dir.ensure(`CN=${name} User,OU=${ou},${lab}`, {
+      objectClass: 'user',
+      sAMAccountName: `${name.toLowerCase().replace(' ', '-')}-user`,
+      userAccountControl: '514',
+    });
   }
   await acl.grantOu(`OU=Delegated,${lab}`, ['User', 'Contact']);
   await acl.grantOu(`OU=UM Contacts,${lab}`, ['Contact', 'Device']);

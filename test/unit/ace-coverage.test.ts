@@ -55,10 +55,20 @@ const NP = AceFlag.NO_PROPAGATE_INHERIT;
 const INH = AceFlag.INHERITED;
 
 function allow(sid: string, mask: number, flags = 0, objectType?: string, inheritedObjectType?: string): Ace {
-  return { type: objectType || inheritedObjectType ? AceType.ACCESS_ALLOWED_OBJECT : AceType.ACCESS_ALLOWED, flags, mask, sid, ...(objectType ? { objectType } : {}), ...(inheritedObjectType ? { inheritedObjectType } : {}) };
+  return {
+    type: objectType || inheritedObjectType ? AceType.ACCESS_ALLOWED_OBJECT : AceType.ACCESS_ALLOWED,
+    flags,
+    mask,
+    sid,
+    ...(objectType ? { objectType } : {}),
+    ...(inheritedObjectType ? { inheritedObjectType } : {}),
+  };
 }
 function deny(sid: string, mask: number, flags = 0, objectType?: string, inheritedObjectType?: string): Ace {
-  return { ...allow(sid, mask, flags, objectType, inheritedObjectType), type: objectType || inheritedObjectType ? AceType.ACCESS_DENIED_OBJECT : AceType.ACCESS_DENIED };
+  return {
+    ...allow(sid, mask, flags, objectType, inheritedObjectType),
+    type: objectType || inheritedObjectType ? AceType.ACCESS_DENIED_OBJECT : AceType.ACCESS_DENIED,
+  };
 }
 /** Wanted entries as the recipes make them. */
 const onOu = (sid: string, mask: number, objectType?: string) => allow(sid, mask, 0, objectType);
@@ -217,8 +227,16 @@ describe('coverage: what the entries allow', () => {
     const bits = [LC, RP, RC, WP, CR, CC, DC, DT];
     fc.assert(
       fc.property(fc.subarray(bits, { minLength: 1 }), fc.subarray(bits), (wantedBits, heldBits) => {
-        const wanted = onOu(ADMINS, wantedBits.reduce((m, b) => m | b, 0));
-        const merged = [onOu(ADMINS, heldBits.reduce((m, b) => m | b, 0))];
+        const wanted = onOu(
+          ADMINS,
+          wantedBits.reduce((m, b) => m | b, 0),
+        );
+        const merged = [
+          onOu(
+            ADMINS,
+            heldBits.reduce((m, b) => m | b, 0),
+          ),
+        ];
         const split = heldBits.map((b) => onOu(ADMINS, b));
         const expected = wantedBits.every((b) => heldBits.includes(b));
         expect(isCovered(merged, wanted, noPropertySets)).toBe(expected);
@@ -229,7 +247,7 @@ describe('coverage: what the entries allow', () => {
 });
 
 describe('grant planning', () => {
-  it('adds only the rights not allowed yet, in the recipe entry\'s shape', () => {
+  it("adds only the rights not allowed yet, in the recipe entry's shape", () => {
     const recipe = [{ ace: onOu(READERS, LC | RP | RC) }, { ace: onDescendants(ADMINS, WP, USER, RTC_SET) }];
     const plan = planGrantAces([onOu(READERS, LC), allow(ADMINS, WP, CI)], recipe, schema);
     expect(plan.inPlace).toEqual([recipe[1]]);
@@ -242,7 +260,14 @@ describe('revoke planning', () => {
   const recipe = [onOu(READERS, LC | RP | RC), onDescendants(ADMINS, WP, USER, RTC_SET), allow(ADMINS, CC | DC, CI, CONTACT)];
 
   it('removes the exact entries and split subsets of their rights', () => {
-    const dacl = [onOu(READERS, LC), onOu(READERS, RP), onOu(READERS, RC), onDescendants(ADMINS, WP, USER, RTC_SET), allow(ADMINS, CC, CI, CONTACT), allow(ADMINS, DC, CI, CONTACT)];
+    const dacl = [
+      onOu(READERS, LC),
+      onOu(READERS, RP),
+      onOu(READERS, RC),
+      onDescendants(ADMINS, WP, USER, RTC_SET),
+      allow(ADMINS, CC, CI, CONTACT),
+      allow(ADMINS, DC, CI, CONTACT),
+    ];
     const plan = planRevokeAces(dacl, recipe, [], schema);
     expect(plan.remove).toEqual(dacl);
     expect(plan.rewrite).toEqual([]);
@@ -258,7 +283,12 @@ describe('revoke planning', () => {
   });
 
   it('leaves broader entries alone and reports those that still allow part of the grant', () => {
-    const hand = [allow(READERS, GR, CI), allow(ADMINS, WP, CI | IO, undefined, USER), allow(ADMINS, WP, CI | IO, undefined, CONTACT), onOu(READERS, LC | RP | RC | GR)];
+    const hand = [
+      allow(READERS, GR, CI),
+      allow(ADMINS, WP, CI | IO, undefined, USER),
+      allow(ADMINS, WP, CI | IO, undefined, CONTACT),
+      onOu(READERS, LC | RP | RC | GR),
+    ];
     const inherited = { ...onDescendants(ADMINS, WP, USER, RTC_SET), flags: CI | IO | INH };
     const plan = planRevokeAces([...hand, inherited, onOu(ADMINS, RP)], recipe, [], schema);
     expect(plan.remove).toEqual([]);

@@ -28,7 +28,9 @@ describe('ApiClient transport failures', () => {
   });
 
   it('keeps the code of an error a handler sent (a real DC_UNREACHABLE stays one)', async () => {
-    const client = new ApiClient(bridge(() => Promise.resolve({ ok: false, error: { code: 'DC_UNREACHABLE', message: 'The domain controller could not be reached for dc01.' } })));
+    const client = new ApiClient(
+      bridge(() => Promise.resolve({ ok: false, error: { code: 'DC_UNREACHABLE', message: 'The domain controller could not be reached for dc01.' } })),
+    );
     const failure = (await client.call('profiles.list', {}).catch((e: unknown) => e)) as ApiError;
     expect(failure.code).toBe('DC_UNREACHABLE');
     expect(failure.message).toContain('dc01');

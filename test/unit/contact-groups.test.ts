@@ -23,12 +23,28 @@ const contact = (patch: Partial<ContactItem>): ContactItem => ({
   problems: [],
   ...patch,
 });
-const sa = (plan: string) => contact({ kind: 'SA', targetDn: dpDn(plan), target: { dn: dpDn(plan), name: plan, forest: 'contoso.test' }, dialPlan: { dn: dpDn(plan), name: plan, forest: 'contoso.test' } });
+const sa = (plan: string) =>
+  contact({
+    kind: 'SA',
+    targetDn: dpDn(plan),
+    target: { dn: dpDn(plan), name: plan, forest: 'contoso.test' },
+    dialPlan: { dn: dpDn(plan), name: plan, forest: 'contoso.test' },
+  });
 const aa = (name: string, plan?: string) =>
-  contact({ kind: 'AA', targetDn: aaDn(name), target: { dn: aaDn(name), name, forest: 'contoso.test' }, ...(plan ? { dialPlan: { dn: dpDn(plan), name: plan, forest: 'contoso.test' } } : {}) });
+  contact({
+    kind: 'AA',
+    targetDn: aaDn(name),
+    target: { dn: aaDn(name), name, forest: 'contoso.test' },
+    ...(plan ? { dialPlan: { dn: dpDn(plan), name: plan, forest: 'contoso.test' } } : {}),
+  });
 
 /** A translator that shows the key and its values, so the tests see what the page would ask for. */
-const t = (key: string, options?: Record<string, unknown>) => (options && Object.keys(options).length ? `${key}(${Object.entries(options).map(([k, v]) => `${k}=${String(v)}`).join(',')})` : key);
+const t = (key: string, options?: Record<string, unknown>) =>
+  options && Object.keys(options).length
+    ? `${key}(${Object.entries(options)
+        .map(([k, v]) => `${k}=${String(v)}`)
+        .join(',')})`
+    : key;
 
 describe('groupContacts', () => {
   it('returns no groups for no contacts', () => {
@@ -56,11 +72,18 @@ describe('groupContacts', () => {
 
   it('keeps an SA and an AA contact apart even when the target DN is the same', () => {
     const both = [sa('Tokyo'), { ...sa('Tokyo'), kind: 'AA' as const }];
-    expect(groupContacts(both, t).map((g) => g.key).sort()).toEqual(['aa-Tokyo', 'dp-Tokyo']);
+    expect(
+      groupContacts(both, t)
+        .map((g) => g.key)
+        .sort(),
+    ).toEqual(['aa-Tokyo', 'dp-Tokyo']);
   });
 
   it('groups contacts whose target is in another forest by that target, after the linked ones and before the unlinked', () => {
-    const elsewhere = contact({ targetDn: 'CN=Fabrikam Plan,CN=UM DialPlan Container,CN=Org,DC=fabrikam,DC=test', problems: [{ code: 'target-other-forest', severity: 'warning', params: { forest: 'fabrikam.test' } }] });
+    const elsewhere = contact({
+      targetDn: 'CN=Fabrikam Plan,CN=UM DialPlan Container,CN=Org,DC=fabrikam,DC=test',
+      problems: [{ code: 'target-other-forest', severity: 'warning', params: { forest: 'fabrikam.test' } }],
+    });
     const orphan = contact({ kind: 'Unknown', kindSource: 'none' });
     const groups = groupContacts([orphan, elsewhere, sa('Taipei')], t);
     expect(groups.map((g) => g.key)).toEqual(['dp-Taipei', 'other-Fabrikam Plan', 'unlinked']);

@@ -18,7 +18,16 @@ const template = {
   },
   values: { name: 'Oslo SA', sipAddress: 'sip:osloSA@x.test', phoneNumber: '+4722000000', phoneContext: 'Oslo.x.test', targetName: 'Oslo' },
 };
-const recipe = { kind: 'SA' as const, name: 'Bergen SA', sipAddress: 'sip:bergenSA@x.test', phoneNumber: '+4755000000', targetDn: 'CN=Bergen,CN=UM DialPlan Container,DC=x', phoneContext: 'Bergen.x.test', poolServiceDn: 'CN=Lc Services,CN=Microsoft,CN=1:1,DC=x', targetName: 'Bergen' };
+const recipe = {
+  kind: 'SA' as const,
+  name: 'Bergen SA',
+  sipAddress: 'sip:bergenSA@x.test',
+  phoneNumber: '+4755000000',
+  targetDn: 'CN=Bergen,CN=UM DialPlan Container,DC=x',
+  phoneContext: 'Bergen.x.test',
+  poolServiceDn: 'CN=Lc Services,CN=Microsoft,CN=1:1,DC=x',
+  targetName: 'Bergen',
+};
 
 describe('learnShape', () => {
   const shape = learnShape(template, recipe);

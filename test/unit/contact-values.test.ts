@@ -15,6 +15,9 @@ describe("a new contact's proposed name and SIP address", () => {
       { displayName: 'redmond subscriber access 2', sipAddress: 'sip:redmondsa2@contoso.test' },
       { displayName: 'RedmondAA' },
     ];
-    expect(proposeContactDefaults('SA', 'Redmond', 'contoso.test', existing)).toEqual({ name: 'Redmond Subscriber Access 3', sipAddress: 'sip:RedmondSA3@contoso.test' });
+    expect(proposeContactDefaults('SA', 'Redmond', 'contoso.test', existing)).toEqual({
+      name: 'Redmond Subscriber Access 3',
+      sipAddress: 'sip:RedmondSA3@contoso.test',
+    });
   });
 });

@@ -25,10 +25,14 @@ const cases: Array<[HostileKind, number, string]> = [
 ];
 
 describe('30 MB hostile files', () => {
-  it.each(cases)('%s is refused with the limit and the line named, in well under 600 MB', (kind, line, text) => {
-    const result = importInChild(kind);
-    expect(result.bytes).toBeGreaterThanOrEqual(30 * 1024 * 1024);
-    expect(result.outcome).toEqual({ refused: { code: 'CSV_INVALID', message: expect.stringContaining(`${kind}.csv: ${text}`), line } });
-    expect(result.peakRssMb).toBeLessThan(600);
-  }, 180_000);
+  it.each(cases)(
+    '%s is refused with the limit and the line named, in well under 600 MB',
+    (kind, line, text) => {
+      const result = importInChild(kind);
+      expect(result.bytes).toBeGreaterThanOrEqual(30 * 1024 * 1024);
+      expect(result.outcome).toEqual({ refused: { code: 'CSV_INVALID', message: expect.stringContaining(`${kind}.csv: ${text}`), line } });
+      expect(result.peakRssMb).toBeLessThan(600);
+    },
+    180_000,
+  );
 });

@@ -15,16 +15,7 @@ import { csvLimits } from '../../electron/services/enablement/csv/csv-limits';
 import { parseCsv, type CsvDelimiter } from '../../electron/services/enablement/csv/parse-csv';
 import { readCsvRecords, type CsvRecord } from '../../electron/services/enablement/csv/read-csv-records';
 import { describeBinarySignature } from '../../electron/services/enablement/csv/sniff-file-type';
-import {
-  allUsers,
-  buildCsvFixtures,
-  chineseUsers,
-  csvHeader,
-  fixtureDir,
-  randomBytes,
-  toCsv,
-  type TextFixture,
-} from '../fixtures/csv/make-fixtures';
+import { allUsers, buildCsvFixtures, chineseUsers, csvHeader, fixtureDir, randomBytes, toCsv, type TextFixture } from '../fixtures/csv/make-fixtures';
 
 const fixtures = buildCsvFixtures();
 const textFixtures = Object.entries(fixtures).filter((entry): entry is [string, TextFixture] => entry[1].kind === 'text');
@@ -470,7 +461,7 @@ describe('hostile values survive exactly', () => {
     '"quoted, with comma"',
     'two\nlines',
     'crlf\r\nlines',
-    '=cmd|\' /C calc\'!A0',
+    "=cmd|' /C calc'!A0",
     '+1',
     '-1',
     '@SUM(1)',
@@ -495,7 +486,7 @@ describe('hostile values survive exactly', () => {
   });
 
   it('formula prefixes unquoted are kept as written', async () => {
-    const parsed = await parseCsv('Identity,Ext,Note\n=1+1,+31 20 123,-1\n@SUM(1),$(whoami),\'; DROP\n');
+    const parsed = await parseCsv("Identity,Ext,Note\n=1+1,+31 20 123,-1\n@SUM(1),$(whoami),'; DROP\n");
     expect(parsed.rows.map((r) => r.cells)).toEqual([
       ['=1+1', '+31 20 123', '-1'],
       ['@SUM(1)', '$(whoami)', "'; DROP"],
@@ -535,9 +526,7 @@ describe('row limit and speed', () => {
 
   it('refuses 100,001 rows with a clear error', async () => {
     const error = await formatError(() => parseCsv(makeRows(100_001)));
-    expect(error.message).toBe(
-      'The file has more than 100,000 data rows (row 100,001 starts on line 100002). Split it into files of at most 100,000 rows.',
-    );
+    expect(error.message).toBe('The file has more than 100,000 data rows (row 100,001 starts on line 100002). Split it into files of at most 100,000 rows.');
     expect(error.line).toBe(100_002);
   });
 
@@ -575,7 +564,9 @@ describe('limits (csv-limits.ts), refused early with the limit and the line name
     const ok = await parseCsv(`Identity,Note\nalice,${'x'.repeat(65_536)}\n`);
     expect(ok.rows[0]!.cells[1]).toHaveLength(65_536);
     const error = await formatError(() => parseCsv(`Identity,Note\nalice,ok\nbob,"${'y\n'.repeat(32_768)}z"\ncarol,ok\n`));
-    expect(error.message).toBe('Line 3, column 2: a value is longer than 65,536 characters, the most one value may have. Remove that column or shorten the value.');
+    expect(error.message).toBe(
+      'Line 3, column 2: a value is longer than 65,536 characters, the most one value may have. Remove that column or shorten the value.',
+    );
     expect(error.line).toBe(3);
   });
 
@@ -602,7 +593,9 @@ describe('limits (csv-limits.ts), refused early with the limit and the line name
   it('refuses a file of more than 1,048,576 lines, blank ones included', async () => {
     expect((await parseCsv(`Identity,Ext\nalice,1\n${'\n'.repeat(1_048_573)}bob,2\n`)).rows.at(-1)).toEqual({ line: 1_048_576, cells: ['bob', '2'] });
     const error = await formatError(() => parseCsv(`Identity,Ext\nalice,1\n${'\n'.repeat(1_048_574)}bob,2\n`));
-    expect(error.message).toBe('The file has more than 1,048,576 lines (blank lines included), more than an Excel worksheet holds. Remove the empty lines or split the file.');
+    expect(error.message).toBe(
+      'The file has more than 1,048,576 lines (blank lines included), more than an Excel worksheet holds. Remove the empty lines or split the file.',
+    );
     expect(error.line).toBe(1_048_577);
   });
 
@@ -613,7 +606,12 @@ describe('limits (csv-limits.ts), refused early with the limit and the line name
       await readCsvRecords([text], ',', (r) => void records.push(r), { limits });
       return records.map((r) => r.cells);
     };
-    expect(await read('a,b,c\n12345,x\n\n,,\n12345,12345,12\n')).toEqual([['a', 'b', 'c'], ['12345', 'x'], ['', '', ''], ['12345', '12345', '12']]);
+    expect(await read('a,b,c\n12345,x\n\n,,\n12345,12345,12\n')).toEqual([
+      ['a', 'b', 'c'],
+      ['12345', 'x'],
+      ['', '', ''],
+      ['12345', '12345', '12'],
+    ]);
     await expect(read('a,b,c,d\n')).rejects.toThrow('more than 3 columns');
     await expect(read('a\n123456\n')).rejects.toThrow('longer than 5 characters');
     await expect(read('1234,1234,12345\n')).rejects.toThrow('longer than 12 characters');
@@ -726,13 +724,16 @@ describe('suggestColumnMapping', () => {
 
   it('does not crash on empty, duplicate or odd headers and partitions the columns', () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.string(), fc.constantFrom('', 'UPN', 'Ext', 'PIN', 'pin', 'Policy', 'SIP', '__proto__', 'constructor')), { maxLength: 12 }), (header) => {
-        const { mapping, unmapped, ambiguous } = suggestColumnMapping(header);
-        const mapped = Object.values(mapping);
-        expect(new Set(mapped).size).toBe(mapped.length);
-        expect([...mapped, ...unmapped].sort((a, b) => a - b)).toEqual(header.map((_, i) => i));
-        for (const a of ambiguous) expect(a.columns).toContain(mapping[a.field]);
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.string(), fc.constantFrom('', 'UPN', 'Ext', 'PIN', 'pin', 'Policy', 'SIP', '__proto__', 'constructor')), { maxLength: 12 }),
+        (header) => {
+          const { mapping, unmapped, ambiguous } = suggestColumnMapping(header);
+          const mapped = Object.values(mapping);
+          expect(new Set(mapped).size).toBe(mapped.length);
+          expect([...mapped, ...unmapped].sort((a, b) => a - b)).toEqual(header.map((_, i) => i));
+          for (const a of ambiguous) expect(a.columns).toContain(mapping[a.field]);
+        },
+      ),
     );
   });
 });

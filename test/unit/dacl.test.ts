@@ -47,7 +47,7 @@ describe('writeExplicitDacl: delete the value read and add the new one in one mo
     expect(request!.mods.map((m) => m.operation)).toEqual(['delete', 'add']);
     expect((request!.mods[0]!.values as Buffer).equals(original)).toBe(true);
     expect(request!.controls).toEqual(['1.2.840.113556.1.4.801']);
-    expect(toSddl(parseSecurityDescriptor(dc.state.stored))).toBe("D:(A;;RP;;;AU)(A;;RPWP;;;BA)");
+    expect(toSddl(parseSecurityDescriptor(dc.state.stored))).toBe('D:(A;;RP;;;AU)(A;;RPWP;;;BA)');
   });
 
   it('a DC that no longer holds the value read (noSuchAttribute) means someone changed it: CONFLICT, nothing written', async () => {
@@ -65,7 +65,7 @@ describe('writeExplicitDacl: delete the value read and add the new one in one mo
     await writeExplicitDacl(dc.session, dn, (await readObjectDacl(dc.session, dn))!, next);
     expect(dc.state.requests.map((r) => r.mods.map((m) => m.operation).join('+'))).toEqual(['delete+add', 'replace']);
     expect(dc.state.requests[1]!.controls).toEqual(['1.2.840.113556.1.4.801']);
-    expect(toSddl(parseSecurityDescriptor(dc.state.stored))).toBe("D:(A;;RP;;;AU)(A;;RPWP;;;BA)");
+    expect(toSddl(parseSecurityDescriptor(dc.state.stored))).toBe('D:(A;;RP;;;AU)(A;;RPWP;;;BA)');
   });
 
   it('and when that fresh comparison shows a change: CONFLICT, no replace', async () => {
@@ -107,7 +107,12 @@ describe('writeExplicitDacl refuses an empty DACL', () => {
   it('no explicit entries under inherited ones is not empty: written', async () => {
     const dc = fakeDc(sdBytes(`D:AI(A;;RP;;;${AU})(A;ID;RP;;;S-1-5-32-544)`), () => 'apply');
     const before = (await readObjectDacl(dc.session, dn))!;
-    await writeExplicitDacl(dc.session, dn, before, before.aces.filter((a) => a.sid !== AU));
+    await writeExplicitDacl(
+      dc.session,
+      dn,
+      before,
+      before.aces.filter((a) => a.sid !== AU),
+    );
     expect(dc.state.requests).toHaveLength(1);
   });
 });

@@ -27,7 +27,7 @@ describe('the dispatcher every transport calls', () => {
     expect(good).toEqual({ ok: true, result: { deleted: true } });
   });
 
-  it('keeps an ApiError\'s code, message and details across the envelope', async () => {
+  it("keeps an ApiError's code, message and details across the envelope", async () => {
     const dispatch = dispatcherWith({
       'profiles.forgetSecret': async () => {
         throw new ApiError('ACCESS_DENIED', 'No.', { group: 'RTCUniversalUserAdmins' });

@@ -1,5 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalName, identityFilterTerms, indexKeys, lookupKeys, matchesOf, parseGuid, resolveIdentity, type IdentityKeys } from '../../electron/services/enablement/validation/identity-resolution';
+import {
+  canonicalName,
+  identityFilterTerms,
+  indexKeys,
+  lookupKeys,
+  matchesOf,
+  parseGuid,
+  resolveIdentity,
+  type IdentityKeys,
+} from '../../electron/services/enablement/validation/identity-resolution';
 import { isE164Shaped, isSmtpAddress, normalizeSri } from '../../electron/services/enablement/validation/uri-rules';
 
 const domains = [{ dn: 'DC=contoso,DC=test', dnsName: 'contoso.test', netbios: 'CONTOSO' }];
@@ -40,7 +49,7 @@ describe('-Identity as the documentation lists it [S14]', () => {
     expect(resolveIdentity('User 00001', [u1], domains)).toEqual({ matches: [], displayNameOnly: [u1] });
   });
 
-  it('takes the first phase that finds anything: an alias wins over another object\'s name', () => {
+  it("takes the first phase that finds anything: an alias wins over another object's name", () => {
     const named = { ...other, name: 'user00001' };
     expect(resolveIdentity('user00001', [named, u1], domains).matches).toEqual([u1]);
     // Two names in the same phase are ambiguous.
@@ -57,14 +66,27 @@ describe('-Identity as the documentation lists it [S14]', () => {
     expect(terms).toContain('(mailNickname=a\\2ab\\29\\28c)');
     expect(terms.join('')).not.toMatch(/[^\\]\*|\)\(c/);
     expect(identityFilterTerms('CN=x,DC=y')).toEqual(['(distinguishedName=CN=x,DC=y)']);
-    expect(identityFilterTerms('0f8fad5b-d9cb-469f-a165-70867728950e')).toContain('(objectGUID=\\5b\\ad\\8f\\0f\\cb\\d9\\9f\\46\\a1\\65\\70\\86\\77\\28\\95\\0e)');
+    expect(identityFilterTerms('0f8fad5b-d9cb-469f-a165-70867728950e')).toContain(
+      '(objectGUID=\\5b\\ad\\8f\\0f\\cb\\d9\\9f\\46\\a1\\65\\70\\86\\77\\28\\95\\0e)',
+    );
     expect(identityFilterTerms('   ')).toEqual([]);
   });
 
   it('finds candidates by index keys that agree with the matching', () => {
     const keys = new Set(indexKeys(u1));
-    for (const identity of ['u00001', 'user00001', 'CONTOSO\\u00001', 'contoso.test/Lab/Users/u00001', 'cn=u00001,ou=users,ou=lab,dc=contoso,dc=test', '0f8fad5b-d9cb-469f-a165-70867728950e', 'alias@contoso.test']) {
-      expect(lookupKeys(identity).some((k) => keys.has(k)), identity).toBe(true);
+    for (const identity of [
+      'u00001',
+      'user00001',
+      'CONTOSO\\u00001',
+      'contoso.test/Lab/Users/u00001',
+      'cn=u00001,ou=users,ou=lab,dc=contoso,dc=test',
+      '0f8fad5b-d9cb-469f-a165-70867728950e',
+      'alias@contoso.test',
+    ]) {
+      expect(
+        lookupKeys(identity).some((k) => keys.has(k)),
+        identity,
+      ).toBe(true);
       expect(matchesOf(identity, u1, domains).length, identity).toBeGreaterThan(0);
     }
   });

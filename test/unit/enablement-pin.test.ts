@@ -45,7 +45,7 @@ describe('PIN rules', () => {
     expect(codes('0153', lenient, 'u@x', ['0153'])).toEqual(['warning:pin-numeric-extension-suffix']);
   });
 
-  it('uses Exchange\'s default minimum of 6 when the policy has none [S13]', () => {
+  it("uses Exchange's default minimum of 6 when the policy has none [S13]", () => {
     expect(codes('13579', { name: 'P', allowCommonPatterns: true }, undefined, [])).toEqual(['error:pin-invalid']);
     expect(checkPin('13579', { name: 'P', allowCommonPatterns: true }, undefined, [])[0]!.params.min).toBe('6');
   });

@@ -6,7 +6,16 @@ import { JobJournal, type JobDefinition } from '../../electron/services/enableme
 import { isTransientError } from '../../electron/services/enablement/job/enablement-runner';
 import { neutralizeFormula, resultsToCsv, resultsToJson } from '../../electron/services/enablement/results-export';
 import { ANY_CONTEXT, crossRowMessages } from '../../electron/services/enablement/validation/cross-row-rules';
-import { checkRow, parseBoolean, proposeExtension, splitExtensions, type Holders, type RowFacts, type RowOptions, type UserFacts } from '../../electron/services/enablement/validation/row-rules';
+import {
+  checkRow,
+  parseBoolean,
+  proposeExtension,
+  splitExtensions,
+  type Holders,
+  type RowFacts,
+  type RowOptions,
+  type UserFacts,
+} from '../../electron/services/enablement/validation/row-rules';
 import { rowMessageText } from '../../shared/enablement/row-message-text';
 import { countResults, describeCounts } from '../../shared/enablement/job-counts';
 import type { RowResult } from '../../shared/models/enablement';
@@ -29,7 +38,17 @@ const pilots = [
   { number: '+14255550100', owner: 'D' },
   { number: '+14255550123', owner: 'DAA' },
 ];
-const sipPlan = { dn: 'CN=D,DC=x', name: 'D', uriType: 'SipName' as const, digits: 4, phoneContext: 'd.x', contexts: ['d.x', 'eq.x'], sipResourceIdentifierRequired: true, pilots, nearPilots: pilots };
+const sipPlan = {
+  dn: 'CN=D,DC=x',
+  name: 'D',
+  uriType: 'SipName' as const,
+  digits: 4,
+  phoneContext: 'd.x',
+  contexts: ['d.x', 'eq.x'],
+  sipResourceIdentifierRequired: true,
+  pilots,
+  nearPilots: pilots,
+};
 const facts = (patch: Partial<RowFacts> = {}): RowFacts => ({
   users: [user],
   policy: { dn: 'CN=P,DC=x', name: 'P', dialPlanDn: 'CN=D,DC=x', minPinLength: 6, allowCommonPatterns: false },
@@ -37,7 +56,16 @@ const facts = (patch: Partial<RowFacts> = {}): RowFacts => ({
   holders: noHolders(),
   ...patch,
 });
-const values = (patch = {}) => ({ Identity: 'user1', Extensions: '0124', SIPResourceIdentifier: 'sip:u1@x.test', UMMailboxPolicy: 'P', PIN: '', PINExpired: '', NotifyEmail: '', ...patch });
+const values = (patch = {}) => ({
+  Identity: 'user1',
+  Extensions: '0124',
+  SIPResourceIdentifier: 'sip:u1@x.test',
+  UMMailboxPolicy: 'P',
+  PIN: '',
+  PINExpired: '',
+  NotifyEmail: '',
+  ...patch,
+});
 const check = (v = values(), f = facts(), o: Partial<RowOptions> = {}) => checkRow(v, f, { proposeExtensions: false, ...o });
 const codes = (v: ReturnType<typeof checkRow>) => v.messages.map((m) => m.code);
 const errors = (v: ReturnType<typeof checkRow>) => v.messages.filter((m) => m.severity === 'error').map((m) => m.code);
@@ -69,13 +97,13 @@ describe('row rules', () => {
     expect(codes(verdict)).toEqual(['sri-from-sip-proxy']);
     expect(errors(check(values({ SIPResourceIdentifier: '' }), facts({ users: [{ ...user, sipProxy: undefined }] })))).toEqual(['sri-required-sip']);
   });
-  it('refuses an identifier that differs from the sip: proxy (Exchange\'s own error) and one that is not user@domain', () => {
+  it("refuses an identifier that differs from the sip: proxy (Exchange's own error) and one that is not user@domain", () => {
     expect(errors(check(values({ SIPResourceIdentifier: 'other@x.test' })))).toEqual(['sri-mismatch', 'sri-not-lync-address']);
     const noProxy = facts({ users: [{ ...user, sipProxy: undefined }] });
     expect(errors(check(values({ SIPResourceIdentifier: 'not an address' }), noProxy))).toContain('sri-not-sip-address');
     expect(errors(check(values({ SIPResourceIdentifier: 'sip:sip:u1@x.test' }), noProxy))).toContain('sri-not-sip-address');
   });
-  it('makes the Lync SIP address check overridable, per row or job, but never Exchange\'s own refusal', () => {
+  it("makes the Lync SIP address check overridable, per row or job, but never Exchange's own refusal", () => {
     const noProxy = facts({ users: [{ ...user, sipProxy: undefined }] });
     const mismatch = values({ SIPResourceIdentifier: 'voicemail.u1@x.test' });
     const plain = check(mismatch, noProxy);
@@ -109,7 +137,13 @@ describe('row rules', () => {
     // A plain extension equal to a pilot's last digits: Exchange accepts it; a warning says so.
     const lastDigits = check(values({ Extensions: '0123' }));
     expect(lastDigits.status).toBe('ready');
-    expect(lastDigits.messages).toContainEqual(expect.objectContaining({ code: 'extension-matches-pilot-digits', severity: 'warning', params: expect.objectContaining({ pilot: '+14255550123', owner: 'DAA' }) }));
+    expect(lastDigits.messages).toContainEqual(
+      expect.objectContaining({
+        code: 'extension-matches-pilot-digits',
+        severity: 'warning',
+        params: expect.objectContaining({ pilot: '+14255550123', owner: 'DAA' }),
+      }),
+    );
   });
   it('refuses an extension held in an equivalent dial plan, but not by the user itself', () => {
     const holders = noHolders();
@@ -129,9 +163,11 @@ describe('row rules', () => {
   });
   it('explains a display-name-only identity and names the alias to use', () => {
     const verdict = check(values({ Identity: 'User One' }), facts({ users: [], displayNameOnly: [{ ...user, displayName: 'User One' }] }));
-    expect(verdict.messages).toEqual([expect.objectContaining({ code: 'identity-display-name-only', params: expect.objectContaining({ matches: 'u1', suggestion: 'user1' }) })]);
+    expect(verdict.messages).toEqual([
+      expect.objectContaining({ code: 'identity-display-name-only', params: expect.objectContaining({ matches: 'u1', suggestion: 'user1' }) }),
+    ]);
   });
-  it('checks the PIN as the policy and Exchange\'s code say', () => {
+  it("checks the PIN as the policy and Exchange's code say", () => {
     expect(errors(check(values({ PIN: '12345' })))).toEqual(['pin-invalid']);
     expect(errors(check(values({ PIN: '1'.repeat(25) })))).toEqual(['pin-invalid']);
     expect(errors(check(values({ PIN: '123456' })))).toEqual(['pin-sequential']);
@@ -143,7 +179,14 @@ describe('row rules', () => {
     const allowing = { dn: 'CN=P,DC=x', name: 'P', dialPlanDn: 'CN=D,DC=x', minPinLength: 4, allowCommonPatterns: true };
     const telExtn = facts({ plan: { ...sipPlan, uriType: 'TelExtn' }, policy: allowing });
     expect(errors(check(values({ SIPResourceIdentifier: '', Extensions: '0153', PIN: '0153' }), telExtn))).toEqual(['pin-extension-suffix']);
-    expect(errors(check(values({ SIPResourceIdentifier: '', Extensions: '0153', PIN: '0153' }), facts({ plan: { ...sipPlan, uriType: 'TelExtn' }, policy: { ...allowing, allowCommonPatterns: false } })))).toEqual(['pin-extension-suffix']);
+    expect(
+      errors(
+        check(
+          values({ SIPResourceIdentifier: '', Extensions: '0153', PIN: '0153' }),
+          facts({ plan: { ...sipPlan, uriType: 'TelExtn' }, policy: { ...allowing, allowCommonPatterns: false } }),
+        ),
+      ),
+    ).toEqual(['pin-extension-suffix']);
     const e164 = facts({ plan: { ...sipPlan, uriType: 'E164', digits: 5 } });
     expect(errors(check(values({ Extensions: '50126', SIPResourceIdentifier: '+14255550126', PIN: '550126' }), e164))).toEqual(['pin-extension-suffix']);
     // On a SIP URI plan the identifier is the primary address: Exchange accepts the extension's digits; a warning says they are guessable.
@@ -155,7 +198,14 @@ describe('row rules', () => {
     const out = crossRowMessages([
       { line: 2, userDn: 'a', claims: [{ address: '0123', contexts: ['d.x', 'eq.x'] }] },
       { line: 3, userDn: 'b', claims: [{ address: '0123', contexts: ['eq.x'] }] },
-      { line: 4, userDn: 'c', claims: [{ address: '0123', contexts: ['other.x'] }, { address: 's@x', contexts: [ANY_CONTEXT] }] },
+      {
+        line: 4,
+        userDn: 'c',
+        claims: [
+          { address: '0123', contexts: ['other.x'] },
+          { address: 's@x', contexts: [ANY_CONTEXT] },
+        ],
+      },
       { line: 5, userDn: 'd', claims: [{ address: 'S@X', contexts: [ANY_CONTEXT] }] },
       { line: 6, userDn: 'c', claims: [{ address: '0124', contexts: ['other.x'] }] },
     ]);
@@ -169,14 +219,32 @@ describe('row rules', () => {
 describe('journal and export', () => {
   it('reads back finished and in-flight rows, and skips a line torn by a crash', () => {
     const dir = mkdtempSync(join(tmpdir(), 'umc-journal-'));
-    const definition = { jobId: 'enable-abcdef', createdAt: new Date().toISOString(), fileName: 'f.csv', fileHash: 'h', profile: 'p', mapping: {}, encoding: 'utf-8', delimiter: ',', dryRun: false, concurrency: 2, proposeExtensions: false, lines: [2, 3, 4], edits: [], pinEditedLines: [] } satisfies JobDefinition;
+    const definition = {
+      jobId: 'enable-abcdef',
+      createdAt: new Date().toISOString(),
+      fileName: 'f.csv',
+      fileHash: 'h',
+      profile: 'p',
+      mapping: {},
+      encoding: 'utf-8',
+      delimiter: ',',
+      dryRun: false,
+      concurrency: 2,
+      proposeExtensions: false,
+      lines: [2, 3, 4],
+      edits: [],
+      pinEditedLines: [],
+    } satisfies JobDefinition;
     const journal = JobJournal.create(dir, definition);
     journal.started(2);
     journal.ended({ line: 2, identity: 'a', outcome: 'enabled', messages: [], attempts: 1 });
     journal.started(3);
     journal.close();
     // A record from before results carried every message, then one torn by a crash.
-    appendFileSync(join(dir, 'enablement-jobs', 'enable-abcdef', 'journal.jsonl'), '{"t":"end","line":4,"outcome":"failed","identity":"c","message":"Refused.","attempts":1,"at":"2024-01-01T00:00:00Z"}\n{"t":"end","line":3,"outc');
+    appendFileSync(
+      join(dir, 'enablement-jobs', 'enable-abcdef', 'journal.jsonl'),
+      '{"t":"end","line":4,"outcome":"failed","identity":"c","message":"Refused.","attempts":1,"at":"2024-01-01T00:00:00Z"}\n{"t":"end","line":3,"outc',
+    );
     const state = JobJournal.read(dir, 'enable-abcdef')!;
     expect([...state.results.keys()]).toEqual([2, 4]);
     expect(state.results.get(4)).toMatchObject({ outcome: 'failed', messages: ['Refused.'] });
@@ -187,25 +255,58 @@ describe('journal and export', () => {
 
   it('neutralises formula cells and withholds the PIN column', () => {
     expect(['=1+1', '+1', '-1', '@x', '\tx', 'ok'].map(neutralizeFormula)).toEqual(["'=1+1", "'+1", "'-1", "'@x", "'\tx", 'ok']);
-    const csv = resultsToCsv({ header: ['Identity', 'PIN', 'Note'], cells: new Map([[2, ['a@x', '123456', '=evil()']]]), mapping: { Identity: 0, PIN: 1 } }, [{ line: 2, identity: 'a@x', outcome: 'enabled', messages: [], attempts: 1 }]);
+    const csv = resultsToCsv({ header: ['Identity', 'PIN', 'Note'], cells: new Map([[2, ['a@x', '123456', '=evil()']]]), mapping: { Identity: 0, PIN: 1 } }, [
+      { line: 2, identity: 'a@x', outcome: 'enabled', messages: [], attempts: 1 },
+    ]);
     expect(csv).not.toContain('123456');
     expect(csv).toContain("'=evil()");
     expect(csv.startsWith('\uFEFFIdentity,PIN,Note,User,Line,Outcome,Message\r\n')).toBe(true);
   });
 
-  it('exports what ran: an edited value in its column, the file\'s value beside it, every message', () => {
-    const values = { Identity: 'u00151@contoso.test', Extensions: '00151', SIPResourceIdentifier: 'u00151@contoso.test', UMMailboxPolicy: 'Redmond Default Policy', PIN: '••••••', PINExpired: '', NotifyEmail: '' };
-    const source = { header: ['UPN', 'Policy', 'Ext', 'SIP', 'PIN', 'Dept'], cells: new Map([[2, ['u00150@contoso.test', 'Redmond Default Policy', '00150', 'sip:u00151@contoso.test', '135790', 'Sales']]]), mapping: { Identity: 0, UMMailboxPolicy: 1, Extensions: 2, SIPResourceIdentifier: 3, PIN: 4 } };
-    const result = { line: 2, identity: 'u00151@contoso.test', outcome: 'failed' as const, messages: ['First refusal.', 'Second refusal.'], attempts: 1, values, userDn: 'CN=u00151,OU=Users', inFile: { Identity: 'u00150@contoso.test', Extensions: '00150', SIPResourceIdentifier: 'sip:u00151@contoso.test' } };
+  it("exports what ran: an edited value in its column, the file's value beside it, every message", () => {
+    const values = {
+      Identity: 'u00151@contoso.test',
+      Extensions: '00151',
+      SIPResourceIdentifier: 'u00151@contoso.test',
+      UMMailboxPolicy: 'Redmond Default Policy',
+      PIN: '••••••',
+      PINExpired: '',
+      NotifyEmail: '',
+    };
+    const source = {
+      header: ['UPN', 'Policy', 'Ext', 'SIP', 'PIN', 'Dept'],
+      cells: new Map([[2, ['u00150@contoso.test', 'Redmond Default Policy', '00150', 'sip:u00151@contoso.test', '135790', 'Sales']]]),
+      mapping: { Identity: 0, UMMailboxPolicy: 1, Extensions: 2, SIPResourceIdentifier: 3, PIN: 4 },
+    };
+    const result = {
+      line: 2,
+      identity: 'u00151@contoso.test',
+      outcome: 'failed' as const,
+      messages: ['First refusal.', 'Second refusal.'],
+      attempts: 1,
+      values,
+      userDn: 'CN=u00151,OU=Users',
+      inFile: { Identity: 'u00150@contoso.test', Extensions: '00150', SIPResourceIdentifier: 'sip:u00151@contoso.test' },
+    };
     const [header, row] = resultsToCsv(source, [result]).slice(1).split('\r\n');
     expect(header).toBe('UPN,UPN (in file),Policy,Ext,Ext (in file),SIP,SIP (in file),PIN,Dept,User,Line,Outcome,Message');
-    expect(row).toBe('u00151@contoso.test,u00150@contoso.test,Redmond Default Policy,00151,00150,u00151@contoso.test,sip:u00151@contoso.test,(not exported),Sales,"CN=u00151,OU=Users",2,failed,First refusal. Second refusal.');
+    expect(row).toBe(
+      'u00151@contoso.test,u00150@contoso.test,Redmond Default Policy,00151,00150,u00151@contoso.test,sip:u00151@contoso.test,(not exported),Sales,"CN=u00151,OU=Users",2,failed,First refusal. Second refusal.',
+    );
     const [json] = JSON.parse(resultsToJson(source, [result]));
-    expect(json).toMatchObject({ identity: 'u00151@contoso.test', messages: ['First refusal.', 'Second refusal.'], values: { Identity: 'u00151@contoso.test', PIN: '(not exported)' }, inFile: { Identity: 'u00150@contoso.test' }, columns: { UPN: 'u00150@contoso.test', PIN: '(not exported)', Dept: 'Sales' } });
+    expect(json).toMatchObject({
+      identity: 'u00151@contoso.test',
+      messages: ['First refusal.', 'Second refusal.'],
+      values: { Identity: 'u00151@contoso.test', PIN: '(not exported)' },
+      inFile: { Identity: 'u00150@contoso.test' },
+      columns: { UPN: 'u00150@contoso.test', PIN: '(not exported)', Dept: 'Sales' },
+    });
     expect(JSON.stringify(json)).not.toContain('135790');
     // Read back from its journal alone (the file no longer held): the fields are the columns.
     const bare = resultsToCsv({ mapping: source.mapping }, [result]).slice(1).split('\r\n')[0];
-    expect(bare).toBe('Identity,Identity (in file),Extensions,Extensions (in file),SIPResourceIdentifier,SIPResourceIdentifier (in file),UMMailboxPolicy,User,Line,Outcome,Message');
+    expect(bare).toBe(
+      'Identity,Identity (in file),Extensions,Extensions (in file),SIPResourceIdentifier,SIPResourceIdentifier (in file),UMMailboxPolicy,User,Line,Outcome,Message',
+    );
   });
 
   it('counts each row once where it belongs: invalid and not-permitted are never failed, already-done never enabled', () => {
@@ -217,6 +318,11 @@ describe('journal and export', () => {
 
   it('treats directory and connection failures as transient, Exchange refusals as final', () => {
     expect(isTransientError({ message: 'Exception calling "SendRequest" with "1" argument(s): "The LDAP server is unavailable."' })).toBe(true);
-    expect(isTransientError({ message: 'Extension 12345 is already assigned to another user on dial plan Redmond or on an equivalent dial plan.', fullyQualifiedErrorId: 'ExtensionNotUniqueException,Enable-UMMailbox' })).toBe(false);
+    expect(
+      isTransientError({
+        message: 'Extension 12345 is already assigned to another user on dial plan Redmond or on an equivalent dial plan.',
+        fullyQualifiedErrorId: 'ExtensionNotUniqueException,Enable-UMMailbox',
+      }),
+    ).toBe(false);
   });
 });

@@ -9,22 +9,61 @@ function stand(answers: Record<string, PsResult>) {
   const ended: RowResult[] = [];
   const audited: unknown[] = [];
   const deps = {
-    powershell: { reserve: () => undefined, run: async (_p: string, _t: string, _c: string, parameters: Record<string, unknown>) => answers[String(parameters.Identity)]! },
+    powershell: {
+      reserve: () => undefined,
+      run: async (_p: string, _t: string, _c: string, parameters: Record<string, unknown>) => answers[String(parameters.Identity)]!,
+    },
     connections: {},
     audit: { record: (entry: unknown) => audited.push(entry) },
     journal: { started: () => undefined, ended: (r: RowResult) => ended.push(r) },
     log: () => undefined,
   } as unknown as RunDependencies;
   const progress: Array<{ done?: number; failed?: number }> = [];
-  const ctx = { jobId: 'enable-test01', signal: new AbortController().signal, progress: (p: { done?: number; failed?: number }) => progress.push(p), waitIfPaused: async () => undefined } as unknown as JobContext;
+  const ctx = {
+    jobId: 'enable-test01',
+    signal: new AbortController().signal,
+    progress: (p: { done?: number; failed?: number }) => progress.push(p),
+    waitIfPaused: async () => undefined,
+  } as unknown as JobContext;
   return { deps, ctx, ended, audited, progress };
 }
 
 /** A shell answer with nothing but what the test needs. */
-const answer = (errors: string[]): PsResult => ({ ok: errors.length === 0, output: [], errors: errors.map((message) => ({ message })), warnings: [], progress: [], information: [], durationMs: 1 });
+const answer = (errors: string[]): PsResult => ({
+  ok: errors.length === 0,
+  output: [],
+  errors: errors.map((message) => ({ message })),
+  warnings: [],
+  progress: [],
+  information: [],
+  durationMs: 1,
+});
 
-const values = { Identity: 'u1@contoso.test', Extensions: '00001', SIPResourceIdentifier: 'u1@contoso.test', UMMailboxPolicy: 'Redmond Default Policy', PIN: '', PINExpired: '', NotifyEmail: '' };
-const row = (line: number, dn: string): RunRow => ({ line, identity: `u${line}`, values, inFile: { Identity: 'typo@contoso.test' }, userDn: dn, policy: values.UMMailboxPolicy, policyDn: 'CN=p', extensions: ['00001'], sri: values.SIPResourceIdentifier, pin: '', pinExpired: '', notifyEmail: '', expectedExtensions: ['00001'], recheckFirst: false });
+const values = {
+  Identity: 'u1@contoso.test',
+  Extensions: '00001',
+  SIPResourceIdentifier: 'u1@contoso.test',
+  UMMailboxPolicy: 'Redmond Default Policy',
+  PIN: '',
+  PINExpired: '',
+  NotifyEmail: '',
+};
+const row = (line: number, dn: string): RunRow => ({
+  line,
+  identity: `u${line}`,
+  values,
+  inFile: { Identity: 'typo@contoso.test' },
+  userDn: dn,
+  policy: values.UMMailboxPolicy,
+  policyDn: 'CN=p',
+  extensions: ['00001'],
+  sri: values.SIPResourceIdentifier,
+  pin: '',
+  pinExpired: '',
+  notifyEmail: '',
+  expectedExtensions: ['00001'],
+  recheckFirst: false,
+});
 
 describe('runEnablement', () => {
   it('keeps every error Exchange wrote for a row, in order, with the values the row ran with', async () => {
@@ -33,22 +72,41 @@ describe('runEnablement', () => {
       'CN=b': answer([]),
     });
     const invalid: RowResult = { line: 4, identity: 'x', outcome: 'invalid', messages: ['No mailbox.'], attempts: 0 };
-    const message = await runEnablement([row(2, 'CN=a'), row(3, 'CN=b')], deps, { jobId: 'enable-test01', profile: 'p', actor: 'admin', dryRun: false, concurrency: 1, finished: [invalid], total: 3, onResult: () => undefined }, ctx);
-    expect(ended.find((r) => r.line === 2)).toMatchObject({ outcome: 'failed', messages: ['The extension is taken.', 'The PIN is too weak.'], values, userDn: 'CN=a', inFile: { Identity: 'typo@contoso.test' } });
+    const message = await runEnablement(
+      [row(2, 'CN=a'), row(3, 'CN=b')],
+      deps,
+      { jobId: 'enable-test01', profile: 'p', actor: 'admin', dryRun: false, concurrency: 1, finished: [invalid], total: 3, onResult: () => undefined },
+      ctx,
+    );
+    expect(ended.find((r) => r.line === 2)).toMatchObject({
+      outcome: 'failed',
+      messages: ['The extension is taken.', 'The PIN is too weak.'],
+      values,
+      userDn: 'CN=a',
+      inFile: { Identity: 'typo@contoso.test' },
+    });
     expect(ended.find((r) => r.line === 3)).toMatchObject({ outcome: 'enabled', messages: [] });
-    expect(audited).toEqual([expect.objectContaining({ target: 'CN=a', outcome: 'failed', error: 'The extension is taken. The PIN is too weak.' }), expect.objectContaining({ target: 'CN=b', outcome: 'succeeded' })]);
+    expect(audited).toEqual([
+      expect.objectContaining({ target: 'CN=a', outcome: 'failed', error: 'The extension is taken. The PIN is too weak.' }),
+      expect.objectContaining({ target: 'CN=b', outcome: 'succeeded' }),
+    ]);
     // The invalid row was never sent: finished, not failed.
     expect(message).toBe('3 rows: 1 enabled, 1 failed, 1 invalid.');
   });
 
-  it('reports progress with only Exchange\'s refusals as failed', async () => {
+  it("reports progress with only Exchange's refusals as failed", async () => {
     const { deps, ctx, progress } = stand({ 'CN=a': answer([]) });
     const finished: RowResult[] = [
       { line: 3, identity: 'x', outcome: 'invalid', messages: ['No mailbox.'], attempts: 0 },
       { line: 4, identity: 'y', outcome: 'not-permitted', messages: ['No rights.'], attempts: 0 },
       { line: 5, identity: 'z', outcome: 'already-done', messages: [], attempts: 0 },
     ];
-    await runEnablement([row(2, 'CN=a')], deps, { jobId: 'enable-test01', profile: 'p', actor: 'admin', dryRun: true, concurrency: 1, finished, total: 4, onResult: () => undefined }, ctx);
+    await runEnablement(
+      [row(2, 'CN=a')],
+      deps,
+      { jobId: 'enable-test01', profile: 'p', actor: 'admin', dryRun: true, concurrency: 1, finished, total: 4, onResult: () => undefined },
+      ctx,
+    );
     expect(progress.at(-1)).toEqual({ done: 4, failed: 0 });
   });
 });

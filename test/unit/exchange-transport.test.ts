@@ -12,7 +12,13 @@ describe('Exchange endpoint transport', () => {
   });
 
   it('refuses Basic over http only', () => {
-    const remote = (authentication: 'Kerberos' | 'Negotiate' | 'Basic', transport: 'http' | 'https'): ExchangeEndpoint => ({ kind: 'remote', server: 'ex1.corp.example', authentication, transport, useProfileCredential: true });
+    const remote = (authentication: 'Kerberos' | 'Negotiate' | 'Basic', transport: 'http' | 'https'): ExchangeEndpoint => ({
+      kind: 'remote',
+      server: 'ex1.corp.example',
+      authentication,
+      transport,
+      useProfileCredential: true,
+    });
     expect(basicOverHttp(remote('Basic', 'http'))).toBe(true);
     expect(basicOverHttp(remote('Basic', 'https'))).toBe(false);
     expect(basicOverHttp(remote('Kerberos', 'http'))).toBe(false);
@@ -22,7 +28,11 @@ describe('Exchange endpoint transport', () => {
   });
 
   it('connects to the scheme the profile names', () => {
-    expect(exchangeConnectionUri({ kind: 'remote', server: 'ex1.corp.example', authentication: 'Basic', transport: 'https', useProfileCredential: true })).toBe('https://ex1.corp.example/PowerShell/');
-    expect(exchangeConnectionUri({ kind: 'remote', server: 'ex1.corp.example', authentication: 'Kerberos', transport: 'http', useProfileCredential: false })).toBe('http://ex1.corp.example/PowerShell/');
+    expect(exchangeConnectionUri({ kind: 'remote', server: 'ex1.corp.example', authentication: 'Basic', transport: 'https', useProfileCredential: true })).toBe(
+      'https://ex1.corp.example/PowerShell/',
+    );
+    expect(
+      exchangeConnectionUri({ kind: 'remote', server: 'ex1.corp.example', authentication: 'Kerberos', transport: 'http', useProfileCredential: false }),
+    ).toBe('http://ex1.corp.example/PowerShell/');
   });
 });

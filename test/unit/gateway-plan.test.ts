@@ -57,7 +57,16 @@ function gateway(name: string, address: string, outcalls: boolean, mwi: boolean,
 }
 
 function pool(cn: string, fqdn: string, kind: LyncPool['kind']): LyncPool {
-  return { dn: `CN=${cn},${POOLS}`, fqdn, kind, version: String(0x60000), versionMajor: 6, product: 'Lync Server 2013', poolData: kind === 'branch' ? ['ExtendedType=RemoteRegistrar'] : [], gateways: [] };
+  return {
+    dn: `CN=${cn},${POOLS}`,
+    fqdn,
+    kind,
+    version: String(0x60000),
+    versionMajor: 6,
+    product: 'Lync Server 2013',
+    poolData: kind === 'branch' ? ['ExtendedType=RemoteRegistrar'] : [],
+    gateways: [],
+  };
 }
 
 /** The seeded lab: pool01 and sba01 have gateways with hunt groups for both SIP dial plans; pool02 has none. */
@@ -68,15 +77,25 @@ function seededOrg(): ExchangeOrg {
     servers: [],
     dialPlans: [dialPlan('Redmond', 'SipName'), dialPlan('Tokyo', 'SipName'), dialPlan('Taipei', 'E164'), dialPlan('Legacy', 'TelExtn')],
     gateways: [
-      gateway('pool01', 'pool01.contoso.test', true, true, [huntGroup('pool01', 'Redmond', 'Redmond', 'Redmond'), huntGroup('pool01', 'Tokyo', 'Tokyo', 'Tokyo')]),
-      gateway('sba01', 'sba01.contoso.test', false, false, [huntGroup('sba01', 'Redmond', 'Redmond', 'Redmond'), huntGroup('sba01', 'Tokyo', 'Tokyo', 'Tokyo')]),
+      gateway('pool01', 'pool01.contoso.test', true, true, [
+        huntGroup('pool01', 'Redmond', 'Redmond', 'Redmond'),
+        huntGroup('pool01', 'Tokyo', 'Tokyo', 'Tokyo'),
+      ]),
+      gateway('sba01', 'sba01.contoso.test', false, false, [
+        huntGroup('sba01', 'Redmond', 'Redmond', 'Redmond'),
+        huntGroup('sba01', 'Tokyo', 'Tokyo', 'Tokyo'),
+      ]),
     ],
     autoAttendants: [],
     mailboxPolicies: [],
   };
 }
 
-const seededPools = () => [pool('1:1', 'pool01.contoso.test', 'enterprise'), pool('1:2', 'pool02.contoso.test', 'standard'), pool('1:3', 'sba01.contoso.test', 'branch')];
+const seededPools = () => [
+  pool('1:1', 'pool01.contoso.test', 'enterprise'),
+  pool('1:2', 'pool02.contoso.test', 'standard'),
+  pool('1:3', 'sba01.contoso.test', 'branch'),
+];
 
 /** The DACL entries exchucutil leaves, for both groups. */
 function grantedAces(target: ReturnType<typeof umReadGrantTargets>[number]): Ace[] {
@@ -133,12 +152,31 @@ describe('the plan on the seeded topology', () => {
   });
 
   it('runs permissions first, then each pool (by FQDN) with its gateway before its hunt groups', () => {
-    expect(plan.items.map((i) => i.kind)).toEqual(['permission', 'permission', 'permission', 'permission', 'permission', 'permission', ...Array(3).fill(['gateway', 'hunt-group', 'hunt-group']).flat()]);
-    expect(plan.items.filter((i) => i.kind === 'gateway').map((i) => (i.kind === 'gateway' ? i.pool.fqdn : ''))).toEqual(['pool01.contoso.test', 'pool02.contoso.test', 'sba01.contoso.test']);
+    expect(plan.items.map((i) => i.kind)).toEqual([
+      'permission',
+      'permission',
+      'permission',
+      'permission',
+      'permission',
+      'permission',
+      ...Array(3).fill(['gateway', 'hunt-group', 'hunt-group']).flat(),
+    ]);
+    expect(plan.items.filter((i) => i.kind === 'gateway').map((i) => (i.kind === 'gateway' ? i.pool.fqdn : ''))).toEqual([
+      'pool01.contoso.test',
+      'pool02.contoso.test',
+      'sba01.contoso.test',
+    ]);
   });
 
   it('reports the existing branch gateway as it is, without a command', () => {
-    expect(plan.items.find((i) => i.id === 'gateway:sba01.contoso.test')).toMatchObject({ status: 'present', name: 'sba01', outcallsAllowed: false, messageWaitingAllowed: false, commands: [], pool: { branch: true, cn: '1:3' } });
+    expect(plan.items.find((i) => i.id === 'gateway:sba01.contoso.test')).toMatchObject({
+      status: 'present',
+      name: 'sba01',
+      outcallsAllowed: false,
+      messageWaitingAllowed: false,
+      commands: [],
+      pool: { branch: true, cn: '1:3' },
+    });
   });
 
   it('keeps outcalls on one gateway per dial plan: no new second outcall gateway, so no warning', () => {
@@ -149,7 +187,11 @@ describe('the plan on the seeded topology', () => {
     const organization = seededOrg();
     for (const g of organization.gateways) g.outcallsAllowed = false;
     const fresh = planGatewaySetup(facts({ organization }));
-    expect(fresh.items.find((i) => i.id === 'gateway:pool02.contoso.test')).toMatchObject({ outcallsAllowed: true, messageWaitingAllowed: true, commands: ["New-UMIPGateway -Name '1:2' -Address 'pool02.contoso.test'"] });
+    expect(fresh.items.find((i) => i.id === 'gateway:pool02.contoso.test')).toMatchObject({
+      outcallsAllowed: true,
+      messageWaitingAllowed: true,
+      commands: ["New-UMIPGateway -Name '1:2' -Address 'pool02.contoso.test'"],
+    });
   });
 });
 
@@ -159,14 +201,22 @@ describe('gateways', () => {
     org.gateways = org.gateways.filter((g) => g.name !== 'sba01');
     const item = planGatewaySetup(facts({ organization: org })).items.find((i) => i.id === 'gateway:sba01.contoso.test');
     expect(item).toMatchObject({ status: 'missing', name: '1:3', outcallsAllowed: false, messageWaitingAllowed: false });
-    expect(item?.commands).toEqual(["New-UMIPGateway -Name '1:3' -Address 'sba01.contoso.test'", "Set-UMIPGateway -Identity '1:3' -OutcallsAllowed $false -MessageWaitingIndicatorAllowed $false"]);
+    expect(item?.commands).toEqual([
+      "New-UMIPGateway -Name '1:3' -Address 'sba01.contoso.test'",
+      "Set-UMIPGateway -Identity '1:3' -OutcallsAllowed $false -MessageWaitingIndicatorAllowed $false",
+    ]);
   });
 
   it('matches existing gateways by address (case and spaces aside), never by name, and leaves their outcalls alone', () => {
     const org = seededOrg();
     org.gateways.push(gateway('Hand made', ' POOL02.contoso.test ', false, true, []));
     const plan = planGatewaySetup(facts({ organization: org }));
-    expect(plan.items.find((i) => i.id === 'gateway:pool02.contoso.test')).toMatchObject({ status: 'present', name: 'Hand made', outcallsAllowed: false, commands: [] });
+    expect(plan.items.find((i) => i.id === 'gateway:pool02.contoso.test')).toMatchObject({
+      status: 'present',
+      name: 'Hand made',
+      outcallsAllowed: false,
+      commands: [],
+    });
     expect(missingIds(plan)).toEqual(['hunt-group:pool02.contoso.test:redmond', 'hunt-group:pool02.contoso.test:tokyo']);
     expect(plan.items.find((i) => i.id === 'hunt-group:pool02.contoso.test:redmond')).toMatchObject({ gatewayName: 'Hand made' });
   });
@@ -185,7 +235,9 @@ describe('gateways', () => {
     org.gateways[1]!.outcallsAllowed = true;
     const plan = planGatewaySetup(facts({ organization: org }));
     expect(plan.items.find((i) => i.id === 'gateway:sba01.contoso.test')).toMatchObject({ status: 'present', outcallsAllowed: true, commands: [] });
-    expect(plan.warnings.some((w) => w.code === 'branch-gateway-allows' && w.params.pool === 'sba01.contoso.test' && w.text.includes('allows outcalls'))).toBe(true);
+    expect(plan.warnings.some((w) => w.code === 'branch-gateway-allows' && w.params.pool === 'sba01.contoso.test' && w.text.includes('allows outcalls'))).toBe(
+      true,
+    );
   });
 
   it('names the gateway after the pool CN', () => {
@@ -195,13 +247,24 @@ describe('gateways', () => {
 });
 
 describe('pools as Get-UCPool keeps them, message waiting and outcalls as exchucutil and Microsoft want [S8][S10]', () => {
-  const older = (cn: string, fqdn: string, major: number): LyncPool => ({ ...pool(cn, fqdn, 'enterprise'), version: String(major << 16), versionMajor: major, product: `v${major}` });
+  const older = (cn: string, fqdn: string, major: number): LyncPool => ({
+    ...pool(cn, fqdn, 'enterprise'),
+    version: String(major << 16),
+    versionMajor: major,
+    product: `v${major}`,
+  });
 
   it('skips pools older than OCS 2007 and turns message waiting off before Lync 2010', () => {
     const plan = planGatewaySetup(facts({ pools: [...seededPools(), older('ocs', 'ocs.contoso.test', 4), older('lcs', 'lcs.contoso.test', 2)] }));
     expect(plan.items.some((i) => i.id === 'gateway:lcs.contoso.test')).toBe(false);
-    expect(plan.items.find((i) => i.id === 'gateway:ocs.contoso.test')).toMatchObject({ status: 'missing', messageWaitingAllowed: false, outcallsAllowed: false });
-    expect(plan.items.find((i) => i.id === 'gateway:ocs.contoso.test')!.commands[1]).toBe("Set-UMIPGateway -Identity 'ocs' -OutcallsAllowed $false -MessageWaitingIndicatorAllowed $false");
+    expect(plan.items.find((i) => i.id === 'gateway:ocs.contoso.test')).toMatchObject({
+      status: 'missing',
+      messageWaitingAllowed: false,
+      outcallsAllowed: false,
+    });
+    expect(plan.items.find((i) => i.id === 'gateway:ocs.contoso.test')!.commands[1]).toBe(
+      "Set-UMIPGateway -Identity 'ocs' -OutcallsAllowed $false -MessageWaitingIndicatorAllowed $false",
+    );
   });
 
   it("never gives a Director's gateway outcalls, and offers it only as an ineligible candidate", () => {
@@ -211,7 +274,12 @@ describe('pools as Get-UCPool keeps them, message waiting and outcalls as exchuc
     expect(plan.items.find((i) => i.id === 'gateway:dir.contoso.test')).toMatchObject({ outcallsAllowed: false, messageWaitingAllowed: true });
     // With no gateway allowing outcalls, the first eligible new gateway gets them — not the Director's.
     expect(plan.items.find((i) => i.id === 'gateway:pool02.contoso.test')).toMatchObject({ outcallsAllowed: true });
-    expect(plan.outcalls.candidates.find((c) => c.fqdn === 'dir.contoso.test')).toEqual({ fqdn: 'dir.contoso.test', kind: 'director', eligible: false, reason: 'director' });
+    expect(plan.outcalls.candidates.find((c) => c.fqdn === 'dir.contoso.test')).toEqual({
+      fqdn: 'dir.contoso.test',
+      kind: 'director',
+      eligible: false,
+      reason: 'director',
+    });
   });
 
   it('warns when a Director gateway already allows outcalls, and that Directors are unknown without the Lync shell', () => {
@@ -224,7 +292,11 @@ describe('pools as Get-UCPool keeps them, message waiting and outcalls as exchuc
   it("the admin's choice: outcalls on the chosen pool's gateway, off on every other, changes planned for existing ones", () => {
     const plan = planGatewaySetup(facts({ outcallsPool: 'pool02.contoso.test' }));
     expect(plan.outcalls.chosen).toBe('pool02.contoso.test');
-    expect(plan.items.find((i) => i.id === 'gateway:pool02.contoso.test')).toMatchObject({ status: 'missing', outcallsAllowed: true, commands: ["New-UMIPGateway -Name '1:2' -Address 'pool02.contoso.test'"] });
+    expect(plan.items.find((i) => i.id === 'gateway:pool02.contoso.test')).toMatchObject({
+      status: 'missing',
+      outcallsAllowed: true,
+      commands: ["New-UMIPGateway -Name '1:2' -Address 'pool02.contoso.test'"],
+    });
     expect(plan.items.find((i) => i.id === 'gateway:pool01.contoso.test')).toMatchObject({
       status: 'missing',
       existingDn: expect.any(String),
@@ -236,7 +308,12 @@ describe('pools as Get-UCPool keeps them, message waiting and outcalls as exchuc
   });
 
   it('grants on Administrative Groups too when asked, as one signed build does', () => {
-    expect(umReadGrantTargets(ORG, 'Contoso', true).map((t) => t.name)).toEqual(['Exchange organization Contoso', 'UM DialPlan Container', 'UM AutoAttendant Container', 'Administrative Groups']);
+    expect(umReadGrantTargets(ORG, 'Contoso', true).map((t) => t.name)).toEqual([
+      'Exchange organization Contoso',
+      'UM DialPlan Container',
+      'UM AutoAttendant Container',
+      'Administrative Groups',
+    ]);
     expect(umReadGrantTargets(ORG, 'Contoso')).toHaveLength(3);
   });
 });
@@ -286,7 +363,7 @@ describe('hunt groups', () => {
 });
 
 describe('permissions', () => {
-  it('are exactly exchucutil\'s entries (the SDDL the lab seeds)', () => {
+  it("are exactly exchucutil's entries (the SDDL the lab seeds)", () => {
     const [org, dialPlans, autoAttendants] = umReadGrantTargets(ORG, 'Contoso');
     const sddl = (ace: Ace) => toSddl({ revision: 1, control: 0, dacl: { revision: 4, aces: [ace] } }).replace(/^D:/, '');
     expect(sddl(grantAce(SERVER_ADMINS, org!.rights, org!.appliesTo))).toBe(`(A;;LC;;;${SERVER_ADMINS})`);
@@ -300,8 +377,15 @@ describe('permissions', () => {
     const plan = planGatewaySetup(f);
     const missing = plan.items.filter((i) => i.kind === 'permission' && i.status === 'missing');
     expect(missing).toHaveLength(1);
-    expect(missing[0]).toMatchObject({ trustee: 'RTCComponentUniversalServices', targetName: 'UM AutoAttendant Container', rights: ['ListChildren', 'ReadProperty'], appliesTo: 'this-object-and-descendants' });
-    expect(missing[0]!.commands).toEqual([`Add-ADPermission -Identity 'CN=UM AutoAttendant Container,${ORG}' -User 'CONTOSO\\RTCComponentUniversalServices' -AccessRights 'ListChildren','ReadProperty' -InheritanceType 'All'`]);
+    expect(missing[0]).toMatchObject({
+      trustee: 'RTCComponentUniversalServices',
+      targetName: 'UM AutoAttendant Container',
+      rights: ['ListChildren', 'ReadProperty'],
+      appliesTo: 'this-object-and-descendants',
+    });
+    expect(missing[0]!.commands).toEqual([
+      `Add-ADPermission -Identity 'CN=UM AutoAttendant Container,${ORG}' -User 'CONTOSO\\RTCComponentUniversalServices' -AccessRights 'ListChildren','ReadProperty' -InheritanceType 'All'`,
+    ]);
   });
 
   it('a missing group or an unreadable container blocks its entries instead of failing the plan', () => {
@@ -323,7 +407,13 @@ describe('permissions', () => {
   describe('isGrantCovered', () => {
     const wantInherited = grantAce(SERVER_ADMINS, ['ListChildren', 'ReadProperty'], 'this-object-and-descendants');
     const wantHere = grantAce(SERVER_ADMINS, ['ListChildren'], 'this-object');
-    const ace = (flags: number, mask: number, sid = SERVER_ADMINS, type: number = AceType.ACCESS_ALLOWED, extra: Partial<Ace> = {}): Ace => ({ type, flags, mask, sid, ...extra });
+    const ace = (flags: number, mask: number, sid = SERVER_ADMINS, type: number = AceType.ACCESS_ALLOWED, extra: Partial<Ace> = {}): Ace => ({
+      type,
+      flags,
+      mask,
+      sid,
+      ...extra,
+    });
 
     it('accepts the exact entry, its inherited copy and a broader entry', () => {
       expect(isGrantCovered([wantInherited], wantInherited)).toBe(true);
@@ -338,19 +428,29 @@ describe('permissions', () => {
       expect(isGrantCovered([ace(AceFlag.CONTAINER_INHERIT | AceFlag.NO_PROPAGATE_INHERIT, 0x14)], wantInherited)).toBe(false);
       expect(isGrantCovered([ace(AceFlag.CONTAINER_INHERIT, 0x4)], wantInherited)).toBe(false); // ReadProperty missing
       expect(isGrantCovered([ace(AceFlag.CONTAINER_INHERIT, 0x14, COMPONENT)], wantInherited)).toBe(false);
-      expect(isGrantCovered([ace(AceFlag.CONTAINER_INHERIT, 0x14, SERVER_ADMINS, AceType.ACCESS_ALLOWED_OBJECT, { objectType: 'bf967a86-0de6-11d0-a285-00aa003049e2' })], wantInherited)).toBe(false);
+      expect(
+        isGrantCovered(
+          [ace(AceFlag.CONTAINER_INHERIT, 0x14, SERVER_ADMINS, AceType.ACCESS_ALLOWED_OBJECT, { objectType: 'bf967a86-0de6-11d0-a285-00aa003049e2' })],
+          wantInherited,
+        ),
+      ).toBe(false);
       expect(isGrantCovered([ace(AceFlag.CONTAINER_INHERIT, 0x14, SERVER_ADMINS, AceType.ACCESS_DENIED)], wantInherited)).toBe(false);
     });
   });
 });
 
 describe('the verification table', () => {
-  it('shows each pool\'s gateway as it is, its hunt groups and the dial plans it lacks, and each entry present or not', () => {
+  it("shows each pool's gateway as it is, its hunt groups and the dial plans it lacks, and each entry present or not", () => {
     const f = facts();
     f.grants[0]!.aces = [];
     f.groups[1] = { name: 'RTCComponentUniversalServices', problem: { code: 'NOT_FOUND', message: 'gone' } };
     const v = verifyGatewaySetup(f);
-    expect(v.pools.map((p) => `${p.pool.fqdn}:${p.gatewayName ?? '-'}:${p.outcallsAllowed ?? '-'}:${p.messageWaitingAllowed ?? '-'}:${p.huntGroups.map((h) => h.name).join('+')}:${p.missingDialPlans.join('+')}`)).toEqual([
+    expect(
+      v.pools.map(
+        (p) =>
+          `${p.pool.fqdn}:${p.gatewayName ?? '-'}:${p.outcallsAllowed ?? '-'}:${p.messageWaitingAllowed ?? '-'}:${p.huntGroups.map((h) => h.name).join('+')}:${p.missingDialPlans.join('+')}`,
+      ),
+    ).toEqual([
       'pool01.contoso.test:pool01:true:true:Redmond+Tokyo:',
       'pool02.contoso.test:-:-:-::Redmond+Tokyo',
       'sba01.contoso.test:sba01:false:false:Redmond+Tokyo:',

@@ -20,7 +20,11 @@ function sources(dir: string): string[] {
 }
 
 function resolve(from: string, spec: string): string | undefined {
-  const base = spec.startsWith('@shared/') ? join(repo, 'shared', spec.slice('@shared/'.length)) : spec.startsWith('.') ? normalize(join(dirname(from), spec)) : undefined;
+  const base = spec.startsWith('@shared/')
+    ? join(repo, 'shared', spec.slice('@shared/'.length))
+    : spec.startsWith('.')
+      ? normalize(join(dirname(from), spec))
+      : undefined;
   if (!base) return undefined;
   return [`${base}.ts`, `${base}.tsx`, join(base, 'index.ts')].find((candidate) => existsSync(candidate));
 }
@@ -30,7 +34,10 @@ function importGraph(): Map<string, string[]> {
   for (const file of roots.flatMap((root) => sources(join(repo, root)))) {
     const text = readFileSync(file, 'utf8');
     const specs = [...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^'";]*?from\s+'([^']+)'/g)].map((m) => m[1]!);
-    graph.set(file, specs.map((spec) => resolve(file, spec)).filter((target): target is string => !!target));
+    graph.set(
+      file,
+      specs.map((spec) => resolve(file, spec)).filter((target): target is string => !!target),
+    );
   }
   return graph;
 }

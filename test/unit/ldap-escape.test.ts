@@ -52,7 +52,7 @@ describe('RFC 4514 distinguished names', () => {
     );
   });
 
-  it('parses hex escapes, #hex values and AD\'s own escaping', () => {
+  it("parses hex escapes, #hex values and AD's own escaping", () => {
     expect(parseDn('CN=\\E9\\99\\B3 x,DC=t')).toEqual([
       { type: 'CN', value: '陳 x' },
       { type: 'DC', value: 't' },

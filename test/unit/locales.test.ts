@@ -21,8 +21,7 @@ function flatten(value: unknown, prefix = '', out: Strings = new Map()): Strings
   return out;
 }
 
-const load = (root: string, lang: string, file: string) =>
-  flatten(JSON.parse(readFileSync(join(root, lang, file), 'utf8')));
+const load = (root: string, lang: string, file: string) => flatten(JSON.parse(readFileSync(join(root, lang, file), 'utf8')));
 
 /** i18next plural keys (`key_one`, `key_other`): English has both forms, Chinese has one. */
 const PLURAL = /_(zero|one|two|few|many|other)$/;
@@ -83,7 +82,10 @@ function glossary(table: 'Terms' | 'Words'): Term[] {
     .split('\n')
     .filter((line) => line.startsWith('| ') && !line.startsWith('| English') && !line.startsWith('|---'))
     .map((line) => {
-      const [en = '', zh = '', avoid = ''] = line.split('|').slice(1, 4).map((c) => c.trim());
+      const [en = '', zh = '', avoid = ''] = line
+        .split('|')
+        .slice(1, 4)
+        .map((c) => c.trim());
       return { en, zh, avoid: avoid ? avoid.split(/,\s*/) : [] };
     });
 }
@@ -104,8 +106,22 @@ const punctuation: [string, RegExp][] = [
 
 /** Names Microsoft leaves in English in its zh-TW pages, and values that are not prose. */
 const stayEnglish = new Set([
-  'PowerShell', 'Windows PowerShell', 'Exchange PowerShell', 'Lync PowerShell', 'Exchange', 'Lync', 'English', 'LDAP',
-  'InetOrgPerson', 'UTF-8', 'UTF-16 BE', 'http://', 'https://', 'Lync Server', 'FQDN', 'Survivable Branch Appliance',
+  'PowerShell',
+  'Windows PowerShell',
+  'Exchange PowerShell',
+  'Lync PowerShell',
+  'Exchange',
+  'Lync',
+  'English',
+  'LDAP',
+  'InetOrgPerson',
+  'UTF-8',
+  'UTF-16 BE',
+  'http://',
+  'https://',
+  'Lync Server',
+  'FQDN',
+  'Survivable Branch Appliance',
 ]);
 
 /** Strings where the English term is a value the directory holds, not prose to translate. */
@@ -144,9 +160,7 @@ describe('Traditional Chinese', () => {
   });
 
   it('punctuates and spaces as Microsoft zh-TW does', () => {
-    const found = all.flatMap(({ where, zh }) =>
-      punctuation.filter(([, rule]) => rule.test(prose(zh))).map(([name]) => `${where}: ${name}: ${zh}`),
-    );
+    const found = all.flatMap(({ where, zh }) => punctuation.filter(([, rule]) => rule.test(prose(zh))).map(([name]) => `${where}: ${name}: ${zh}`));
     expect(found).toEqual([]);
   });
 
@@ -162,13 +176,18 @@ describe('Traditional Chinese', () => {
 // --- English plurals ---------------------------------------------------------------------
 
 /** Placeholders that hold a number (as opposed to a name, which may be followed by a verb). */
-const NUMBER = /^\{\{(count|n|total|rows|missing|forests|roundTrips|restarts|ous|entries|finished|inFlight|remaining|done|failed|ready|invalid|warnings|alreadyDone)\}\}$/;
+const NUMBER =
+  /^\{\{(count|n|total|rows|missing|forests|roundTrips|restarts|ous|entries|finished|inFlight|remaining|done|failed|ready|invalid|warnings|alreadyDone)\}\}$/;
 /** Words after a number that are not plural nouns. */
 const notNouns = new Set(['is', 'was', 'has', 'does', 'ms', 'of']);
 
 describe('English plurals', () => {
   it('never writes "(s)"', () => {
-    expect(pairs().filter(({ en }) => /\w\(s\)/.test(en)).map(({ where, en }) => `${where}: ${en}`)).toEqual([]);
+    expect(
+      pairs()
+        .filter(({ en }) => /\w\(s\)/.test(en))
+        .map(({ where, en }) => `${where}: ${en}`),
+    ).toEqual([]);
   });
 
   it('gives every counted noun a singular and a plural form', () => {

@@ -62,7 +62,9 @@ const electron = vi.hoisted(() => {
 });
 
 const dispatch = vi.hoisted(() => vi.fn(async () => ({ ok: true, result: 'dispatched' })));
-const createServices = vi.hoisted(() => vi.fn((_environment: { lab?: unknown }) => ({ bus: { subscribe: () => () => undefined }, shutdown: async () => undefined })));
+const createServices = vi.hoisted(() =>
+  vi.fn((_environment: { lab?: unknown }) => ({ bus: { subscribe: () => () => undefined }, shutdown: async () => undefined })),
+);
 
 vi.mock('electron', () => electron.module);
 // The services and the two Electron adapters are not what this test is about.
@@ -78,7 +80,12 @@ const rendererDir = path.join(import.meta.dirname, '../../renderer');
 async function startMain(options: { isPackaged: boolean; appPath?: string; env?: Record<string, string> }) {
   vi.resetModules();
   vi.clearAllMocks();
-  Object.assign(electron.state, { isPackaged: options.isPackaged, appPath: options.appPath ?? '/home/dev/um-console', windows: [], protocolHandler: undefined });
+  Object.assign(electron.state, {
+    isPackaged: options.isPackaged,
+    appPath: options.appPath ?? '/home/dev/um-console',
+    windows: [],
+    protocolHandler: undefined,
+  });
   electron.state.appEvents.clear();
   electron.state.ipcHandlers.clear();
   for (const [name, value] of Object.entries(options.env ?? {})) vi.stubEnv(name, value);
@@ -111,7 +118,15 @@ afterEach(() => vi.unstubAllEnvs());
 describe('main.ts: the window', () => {
   it('is sandboxed and isolated, without Node, webviews or DevTools when packaged', async () => {
     const { webPreferences } = await startMain({ isPackaged: true });
-    expect(webPreferences).toMatchObject({ contextIsolation: true, sandbox: true, nodeIntegration: false, nodeIntegrationInWorker: false, webviewTag: false, webSecurity: true, devTools: false });
+    expect(webPreferences).toMatchObject({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      webviewTag: false,
+      webSecurity: true,
+      devTools: false,
+    });
     expect(webPreferences.preload).toMatch(/preload\.cjs$/);
     expect(electron.module.app.enableSandbox).toHaveBeenCalled();
   });
@@ -121,7 +136,11 @@ describe('main.ts: the window', () => {
   });
 
   it('counts an app loaded from app.asar as packaged even when Electron says otherwise (a renamed executable)', async () => {
-    const started = await startMain({ isPackaged: false, appPath: '/opt/UM Integration Console/resources/app.asar', env: { ELECTRON_RENDERER_URL: 'http://127.0.0.1:5173' } });
+    const started = await startMain({
+      isPackaged: false,
+      appPath: '/opt/UM Integration Console/resources/app.asar',
+      env: { ELECTRON_RENDERER_URL: 'http://127.0.0.1:5173' },
+    });
     expect(started.webPreferences.devTools).toBe(false);
     expect(started.loadedUrl).toBe('app://umc/index.html');
   });
@@ -155,7 +174,10 @@ describe('main.ts: navigation and new windows', () => {
   it('opens no window; documentation on the allow-list goes to the system browser', async () => {
     await startMain({ isPackaged: true });
     const { open } = createdContents();
-    const documentation = ['https://learn.microsoft.com/powershell/module/skypeforbusiness/grant-csoupermission', 'https://github.com/um-integration-console/um-integration-console/blob/main/README.md'];
+    const documentation = [
+      'https://learn.microsoft.com/powershell/module/skypeforbusiness/grant-csoupermission',
+      'https://github.com/um-integration-console/um-integration-console/blob/main/README.md',
+    ];
     for (const url of documentation) expect(open(url)).toEqual({ action: 'deny' });
     expect(electron.module.shell.openExternal.mock.calls.map(([url]) => url)).toEqual(documentation);
   });
@@ -222,7 +244,13 @@ describe('main.ts: the app:// protocol', () => {
 
   it('refuses paths that leave the renderer folder, in any encoding', async () => {
     await startMain({ isPackaged: true });
-    for (const url of ['app://umc/..%2f..%2fpackage.json', 'app://umc/assets/..%2F..%2F..%2Fpackage.json', 'app://umc/..%2felectron%2fmain.ts', 'app://umc/%00.js', 'app://umc/%E0%A4%A.js']) {
+    for (const url of [
+      'app://umc/..%2f..%2fpackage.json',
+      'app://umc/assets/..%2F..%2F..%2Fpackage.json',
+      'app://umc/..%2felectron%2fmain.ts',
+      'app://umc/%00.js',
+      'app://umc/%E0%A4%A.js',
+    ]) {
       const response = await serve(url);
       expect(response.status, url).toBe(403);
     }
@@ -231,7 +259,12 @@ describe('main.ts: the app:// protocol', () => {
 
   it('keeps absolute paths, and dot segments the URL parser resolves, inside the renderer folder', async () => {
     await startMain({ isPackaged: true });
-    for (const url of ['app://umc//etc/passwd.txt', 'app://umc/%2Fetc%2Fpasswd.txt', 'app://umc/../../etc/passwd.txt', 'app://umc/%2e%2e/%2e%2e/etc/passwd.txt']) {
+    for (const url of [
+      'app://umc//etc/passwd.txt',
+      'app://umc/%2Fetc%2Fpasswd.txt',
+      'app://umc/../../etc/passwd.txt',
+      'app://umc/%2e%2e/%2e%2e/etc/passwd.txt',
+    ]) {
       await serve(url);
       expect(fetchedFile(), url).toBe(pathToFileURL(path.join(rendererDir, 'etc/passwd.txt')).toString());
     }

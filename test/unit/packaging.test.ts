@@ -20,5 +20,4 @@ describe('electron-builder.yml', () => {
       onlyLoadAppFromAsar: true,
     });
   });
-
 });

@@ -66,7 +66,9 @@ describe('PowerShell history', () => {
     const keepRotated = 3;
     const history = new PowerShellHistory(dir, new EventBus(), { rotateAtBytes, keepRotated, keepInMemory: 50 });
     for (let n = 0; n < 500; n++) history.record(entry(n));
-    const files = readdirSync(dir).filter((f) => f.startsWith('powershell-history.jsonl')).sort();
+    const files = readdirSync(dir)
+      .filter((f) => f.startsWith('powershell-history.jsonl'))
+      .sort();
     expect(files).toEqual(['powershell-history.jsonl', 'powershell-history.jsonl.1', 'powershell-history.jsonl.2', 'powershell-history.jsonl.3']);
     const line = JSON.stringify(entry(499)).length + 1;
     for (const f of files) expect(statSync(join(dir, f)).size).toBeLessThanOrEqual(rotateAtBytes + line);
@@ -74,7 +76,10 @@ describe('PowerShell history', () => {
     expect(disk).toContain('"id-499"');
     expect(disk).not.toContain('"id-0"');
     // What is on disk is a contiguous run of the newest entries.
-    const ids = disk.split('\n').filter(Boolean).map((l) => Number((JSON.parse(l) as { id: string }).id.slice(3)));
+    const ids = disk
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => Number((JSON.parse(l) as { id: string }).id.slice(3)));
     expect(ids).toEqual(ids.map((_, i) => 500 - ids.length + i));
     expect(history.list(1000)).toHaveLength(50);
     expect(history.list(1)[0]!.id).toBe('id-499');

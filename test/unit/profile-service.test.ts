@@ -13,7 +13,14 @@ const quiet = { info: () => undefined, warn: () => undefined, error: () => undef
 const adminsLab: Profile = {
   name: 'lab',
   label: "The admin's own test forest",
-  directory: { host: 'dc1.lab.corp.example', port: 636, security: 'ldaps', authentication: 'password', bindIdentity: 'admin@lab.corp.example', timeoutMs: 15_000 },
+  directory: {
+    host: 'dc1.lab.corp.example',
+    port: 636,
+    security: 'ldaps',
+    authentication: 'password',
+    bindIdentity: 'admin@lab.corp.example',
+    timeoutMs: 15_000,
+  },
 };
 
 function serviceWithSaved(saved: Profile[]): ProfileService {

@@ -11,12 +11,23 @@ describe('commands shown for copying into a shell', () => {
 
   it('renders arrays, booleans, switches and nulls as PowerShell literals', () => {
     expect(
-      renderCommand('Enable-UMMailbox', { Identity: 'u00001@contoso.test', Extensions: ['00001', '10001'], PINExpired: false, ValidateOnly: true, NotifyEmail: undefined, PilotNumber: null }),
+      renderCommand('Enable-UMMailbox', {
+        Identity: 'u00001@contoso.test',
+        Extensions: ['00001', '10001'],
+        PINExpired: false,
+        ValidateOnly: true,
+        NotifyEmail: undefined,
+        PilotNumber: null,
+      }),
     ).toBe("Enable-UMMailbox -Identity 'u00001@contoso.test' -Extensions '00001','10001' -PINExpired $false -ValidateOnly -PilotNumber $null");
   });
 
   it('redacts secret parameters by the catalog, case-insensitively', () => {
-    expect(redactParameters('exchange', 'Enable-UMMailbox', { Identity: 'x', pin: '1234', PIN: '5678' })).toEqual({ Identity: 'x', pin: '********', PIN: '********' });
+    expect(redactParameters('exchange', 'Enable-UMMailbox', { Identity: 'x', pin: '1234', PIN: '5678' })).toEqual({
+      Identity: 'x',
+      pin: '********',
+      PIN: '********',
+    });
     expect(redactParameters('exchange', 'Get-UMDialPlan', { Identity: '1234' })).toEqual({ Identity: '1234' });
   });
 });

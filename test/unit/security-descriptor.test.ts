@@ -3,7 +3,15 @@ import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { guidToString } from '../../electron/services/directory/dir-entry';
-import { type Ace, type Acl, AceFlag, AceType, SdControl, type SecurityDescriptor, SecurityDescriptorError } from '../../electron/services/directory/security-descriptor/model';
+import {
+  type Ace,
+  type Acl,
+  AceFlag,
+  AceType,
+  SdControl,
+  type SecurityDescriptor,
+  SecurityDescriptorError,
+} from '../../electron/services/directory/security-descriptor/model';
 import { aceKey, addAces, canonicalizeAces, isCanonical, removeAces } from '../../electron/services/directory/security-descriptor/ace-list';
 import { encodeDaclWrite, encodeSecurityDescriptor, parseSecurityDescriptor } from '../../electron/services/directory/security-descriptor/binary';
 import { fromSddl, toSddl } from '../../electron/services/directory/security-descriptor/sddl';
@@ -26,13 +34,39 @@ const exampleSddl =
 // hex width) do not matter but every semantic difference does.
 
 const testRights: Record<string, number> = {
-  CC: 0x1, DC: 0x2, LC: 0x4, SW: 0x8, RP: 0x10, WP: 0x20, DT: 0x40, LO: 0x80, CR: 0x100,
-  SD: 0x10000, RC: 0x20000, WD: 0x40000, WO: 0x80000, GA: 0x10000000, GX: 0x20000000, GW: 0x40000000, GR: 0x80000000,
+  CC: 0x1,
+  DC: 0x2,
+  LC: 0x4,
+  SW: 0x8,
+  RP: 0x10,
+  WP: 0x20,
+  DT: 0x40,
+  LO: 0x80,
+  CR: 0x100,
+  SD: 0x10000,
+  RC: 0x20000,
+  WD: 0x40000,
+  WO: 0x80000,
+  GA: 0x10000000,
+  GX: 0x20000000,
+  GW: 0x40000000,
+  GR: 0x80000000,
 };
 const testAliases: Record<string, string> = {
-  WD: 'S-1-1-0', CO: 'S-1-3-0', AN: 'S-1-5-7', ED: 'S-1-5-9', PS: 'S-1-5-10', AU: 'S-1-5-11', SY: 'S-1-5-18',
-  BA: 'S-1-5-32-544', BU: 'S-1-5-32-545', AO: 'S-1-5-32-548', RU: 'S-1-5-32-554',
-  DA: `${DOMAIN}-512`, DU: `${DOMAIN}-513`, EA: `${DOMAIN}-519`,
+  WD: 'S-1-1-0',
+  CO: 'S-1-3-0',
+  AN: 'S-1-5-7',
+  ED: 'S-1-5-9',
+  PS: 'S-1-5-10',
+  AU: 'S-1-5-11',
+  SY: 'S-1-5-18',
+  BA: 'S-1-5-32-544',
+  BU: 'S-1-5-32-545',
+  AO: 'S-1-5-32-548',
+  RU: 'S-1-5-32-554',
+  DA: `${DOMAIN}-512`,
+  DU: `${DOMAIN}-513`,
+  EA: `${DOMAIN}-519`,
 };
 
 function normalizeSddl(sddl: string) {
@@ -49,7 +83,14 @@ function normalizeSddl(sddl: string) {
       const mask = /^0x/i.test(rights)
         ? Number.parseInt(rights, 16)
         : (rights.match(/../g) ?? []).reduce((n, r) => (n | (testRights[r] ?? Number.NaN)) >>> 0, 0);
-      return { type, flags: (aceFlags.match(/../g) ?? []).sort(), mask, object: object.toLowerCase(), inherited: inherited.toLowerCase(), sid: testAliases[sid] ?? sid };
+      return {
+        type,
+        flags: (aceFlags.match(/../g) ?? []).sort(),
+        mask,
+        object: object.toLowerCase(),
+        inherited: inherited.toLowerCase(),
+        sid: testAliases[sid] ?? sid,
+      };
     });
     parts[tag!] = { flags: (flags.match(/NO_ACCESS_CONTROL|AR|AI|P/g) ?? []).sort(), aces };
   }
@@ -139,7 +180,14 @@ describe('known vectors from Samba', () => {
     const sd = parseSecurityDescriptor(fixture('ou-grant-permission'));
     expect(sd.owner).toBe(`${DOMAIN}-512`);
     expect(sd.group).toBe(`${DOMAIN}-512`);
-    expect(sd.control).toBe(SdControl.SELF_RELATIVE | SdControl.DACL_PRESENT | SdControl.SACL_PRESENT | SdControl.DACL_PROTECTED | SdControl.DACL_AUTO_INHERITED | SdControl.SACL_AUTO_INHERITED);
+    expect(sd.control).toBe(
+      SdControl.SELF_RELATIVE |
+        SdControl.DACL_PRESENT |
+        SdControl.SACL_PRESENT |
+        SdControl.DACL_PROTECTED |
+        SdControl.DACL_AUTO_INHERITED |
+        SdControl.SACL_AUTO_INHERITED,
+    );
     expect(sd.dacl?.revision).toBe(4);
     expect(sd.dacl?.aces).toHaveLength(6);
     expect(sd.dacl?.aces[2]).toEqual({
@@ -309,7 +357,10 @@ function aclArb(sddlSafe: boolean): fc.Arbitrary<Acl> {
     .record({
       aces: fc.array(aceArb(sddlSafe), { maxLength: 10 }),
       revision: fc.constantFrom(2, 3, 4),
-      slack: fc.option(fc.integer({ min: 1, max: 6 }).chain((n) => fc.uint8Array({ minLength: 2 * n, maxLength: 2 * n })), { nil: undefined }),
+      slack: fc.option(
+        fc.integer({ min: 1, max: 6 }).chain((n) => fc.uint8Array({ minLength: 2 * n, maxLength: 2 * n })),
+        { nil: undefined },
+      ),
     })
     .map(({ aces, revision, slack }) => {
       const acl: Acl = { revision: sddlSafe || aces.some((a) => isObject(a.type)) ? 4 : revision, aces };
@@ -430,10 +481,16 @@ describe('bad input', () => {
     expect(outside.offset).toBe(4);
     expectSdError(() => parseSecurityDescriptor(edit((b) => b.writeUInt32LE(8, 8))), /group SID offset \(byte 8\) is 8, outside/);
     expectSdError(() => parseSecurityDescriptor(edit((b) => b.writeUInt32LE(good.length - 4, 16))), /DACL at byte \d+ is truncated/);
-    expectSdError(() => parseSecurityDescriptor(edit((b) => b.writeUInt16LE(b.readUInt16LE(2) & ~SdControl.DACL_PRESENT, 2))), /DACL offset .* is set but the control flags/);
+    expectSdError(
+      () => parseSecurityDescriptor(edit((b) => b.writeUInt16LE(b.readUInt16LE(2) & ~SdControl.DACL_PRESENT, 2))),
+      /DACL offset .* is set but the control flags/,
+    );
     // ACL size larger than the buffer.
     const dacl = good.readUInt32LE(16);
-    expectSdError(() => parseSecurityDescriptor(edit((b) => b.writeUInt16LE(0x1000, dacl + 2))), /DACL at byte 140 has size 4096 but the buffer ends at byte 408/);
+    expectSdError(
+      () => parseSecurityDescriptor(edit((b) => b.writeUInt16LE(0x1000, dacl + 2))),
+      /DACL at byte 140 has size 4096 but the buffer ends at byte 408/,
+    );
     expectSdError(() => parseSecurityDescriptor(edit((b) => b.writeUInt8(7, dacl))), /revision 7/);
     // Parts on top of each other.
     expectSdError(() => parseSecurityDescriptor(edit((b) => b.writeUInt32LE(b.readUInt32LE(4), 8))), /overlaps/);
@@ -680,7 +737,11 @@ describe('encodeDaclWrite', () => {
   it('writes only the DACL and its P/AI/AR bits', () => {
     const sd = parseSecurityDescriptor(fixture('ou-grant-permission'));
     const out = parseSecurityDescriptor(encodeDaclWrite(sd));
-    expect(out).toEqual({ revision: 1, control: SdControl.SELF_RELATIVE | SdControl.DACL_PRESENT | SdControl.DACL_PROTECTED | SdControl.DACL_AUTO_INHERITED, dacl: sd.dacl });
+    expect(out).toEqual({
+      revision: 1,
+      control: SdControl.SELF_RELATIVE | SdControl.DACL_PRESENT | SdControl.DACL_PROTECTED | SdControl.DACL_AUTO_INHERITED,
+      dacl: sd.dacl,
+    });
   });
 
   it('refuses a missing DACL and a DACL out of canonical order', () => {
@@ -702,7 +763,9 @@ describe('SDDL details', () => {
   it('uses the root domain for EA/SA when it differs', () => {
     const root = 'S-1-5-21-9-9-9';
     expect(fromSddl('O:EAG:DA', DOMAIN, { rootDomainSid: root })).toMatchObject({ owner: `${root}-519`, group: `${DOMAIN}-512` });
-    expect(toSddl({ revision: 1, control: 0, owner: `${root}-519`, group: `${DOMAIN}-519` }, { domainSid: DOMAIN, rootDomainSid: root })).toBe(`O:EAG:${DOMAIN}-519`);
+    expect(toSddl({ revision: 1, control: 0, owner: `${root}-519`, group: `${DOMAIN}-519` }, { domainSid: DOMAIN, rootDomainSid: root })).toBe(
+      `O:EAG:${DOMAIN}-519`,
+    );
   });
 
   it('writes ML ACEs with label rights', () => {

@@ -23,7 +23,10 @@ describe('settings store (conf, same schema as electron-store)', () => {
     writeFileSync(join(dir, 'settings.json'), JSON.stringify({ ui: { language: 'fr' }, profiles: [profile, { name: 'broken', directory: { host: 'x y' } }] }));
     const store = createFileSettings(dir, logger);
     // A profile saved before Kerberos sign-in existed reads as a password profile.
-    expect(store.read()).toEqual({ ui: { language: 'en', theme: 'system' }, profiles: [{ ...profile, directory: { ...profile.directory, authentication: 'password' } }] });
+    expect(store.read()).toEqual({
+      ui: { language: 'en', theme: 'system' },
+      profiles: [{ ...profile, directory: { ...profile.directory, authentication: 'password' } }],
+    });
     expect(JSON.parse(readFileSync(join(dir, 'settings.json'), 'utf8')).__internal__.migrations.version).toBe('1.0.0');
   });
 

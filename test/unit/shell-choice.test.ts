@@ -13,7 +13,12 @@ const windowsEnv = { SystemRoot: 'C:\\Windows', ProgramFiles: 'C:\\Program Files
 
 describe('the shell for each endpoint on a Windows jump box', () => {
   it('the local Lync module always gets Windows PowerShell, even with pwsh installed', () => {
-    expect(chooseShell('lync-local', host('win32', [windowsPowerShell, pwsh7], windowsEnv))).toEqual({ ok: true, kind: 'windows-powershell', path: windowsPowerShell, reason: 'lync-module-needs-windows-powershell' });
+    expect(chooseShell('lync-local', host('win32', [windowsPowerShell, pwsh7], windowsEnv))).toEqual({
+      ok: true,
+      kind: 'windows-powershell',
+      path: windowsPowerShell,
+      reason: 'lync-module-needs-windows-powershell',
+    });
   });
 
   it('takes powershell.exe from %SystemRoot%, never from a folder a user put first on PATH', () => {
@@ -24,17 +29,29 @@ describe('the shell for each endpoint on a Windows jump box', () => {
 
   it('Exchange and remote Lync use pwsh 7 from its install folder when present', () => {
     for (const endpoint of ['exchange-remote', 'lync-remote'] as const) {
-      expect(chooseShell(endpoint, host('win32', [windowsPowerShell, pwsh7], windowsEnv))).toEqual({ ok: true, kind: 'pwsh', path: pwsh7, reason: 'pwsh-found' });
+      expect(chooseShell(endpoint, host('win32', [windowsPowerShell, pwsh7], windowsEnv))).toEqual({
+        ok: true,
+        kind: 'pwsh',
+        path: pwsh7,
+        reason: 'pwsh-found',
+      });
     }
   });
 
   it('and Windows PowerShell when pwsh is not installed', () => {
-    expect(chooseShell('exchange-remote', host('win32', [windowsPowerShell], windowsEnv))).toEqual({ ok: true, kind: 'windows-powershell', path: windowsPowerShell, reason: 'pwsh-absent-fallback' });
+    expect(chooseShell('exchange-remote', host('win32', [windowsPowerShell], windowsEnv))).toEqual({
+      ok: true,
+      kind: 'windows-powershell',
+      path: windowsPowerShell,
+      reason: 'pwsh-absent-fallback',
+    });
   });
 
   it('finds pwsh on PATH, in a folder with spaces and non-ASCII characters', () => {
     const custom = 'D:\\工具 程式\\PowerShell\\pwsh.exe';
-    expect(chooseShell('exchange-remote', host('win32', [custom, windowsPowerShell], { ...windowsEnv, PATH: `D:\\工具 程式\\PowerShell;${windowsEnv.PATH}` }))).toMatchObject({ kind: 'pwsh', path: custom });
+    expect(
+      chooseShell('exchange-remote', host('win32', [custom, windowsPowerShell], { ...windowsEnv, PATH: `D:\\工具 程式\\PowerShell;${windowsEnv.PATH}` })),
+    ).toMatchObject({ kind: 'pwsh', path: custom });
   });
 
   it('honours the overrides, and says so', () => {
@@ -42,7 +59,10 @@ describe('the shell for each endpoint on a Windows jump box', () => {
     const files = ['E:\\pwsh\\pwsh.exe', 'E:\\ps51\\powershell.exe', windowsPowerShell];
     expect(chooseShell('exchange-remote', host('win32', files, env))).toMatchObject({ path: 'E:\\pwsh\\pwsh.exe', reason: 'override' });
     expect(chooseShell('lync-local', host('win32', files, env))).toMatchObject({ path: 'E:\\ps51\\powershell.exe', reason: 'override' });
-    expect(chooseShell('exchange-remote', host('win32', [windowsPowerShell], { ...windowsEnv, UMC_PWSH: 'E:\\missing.exe' }))).toMatchObject({ ok: false, message: expect.stringContaining('UMC_PWSH') });
+    expect(chooseShell('exchange-remote', host('win32', [windowsPowerShell], { ...windowsEnv, UMC_PWSH: 'E:\\missing.exe' }))).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('UMC_PWSH'),
+    });
   });
 
   it('says clearly when Windows PowerShell is missing for the Lync module', () => {
@@ -52,12 +72,22 @@ describe('the shell for each endpoint on a Windows jump box', () => {
 
 describe('elsewhere (this lab machine)', () => {
   it('uses pwsh, from PATH or the dotnet tools folder', () => {
-    expect(chooseShell('lab', host('linux', ['/usr/bin/pwsh'], { PATH: '/usr/local/bin:/usr/bin' }))).toMatchObject({ ok: true, kind: 'pwsh', path: '/usr/bin/pwsh' });
-    expect(chooseShell('lab', host('linux', ['/home/admin/.dotnet/tools/pwsh'], { PATH: '/usr/bin' }))).toMatchObject({ ok: true, path: '/home/admin/.dotnet/tools/pwsh' });
+    expect(chooseShell('lab', host('linux', ['/usr/bin/pwsh'], { PATH: '/usr/local/bin:/usr/bin' }))).toMatchObject({
+      ok: true,
+      kind: 'pwsh',
+      path: '/usr/bin/pwsh',
+    });
+    expect(chooseShell('lab', host('linux', ['/home/admin/.dotnet/tools/pwsh'], { PATH: '/usr/bin' }))).toMatchObject({
+      ok: true,
+      path: '/home/admin/.dotnet/tools/pwsh',
+    });
   });
 
   it('refuses the local Lync module: it exists only on Windows', () => {
-    expect(chooseShell('lync-local', host('linux', ['/usr/bin/pwsh'], { PATH: '/usr/bin' }))).toMatchObject({ ok: false, message: expect.stringContaining('only on Windows') });
+    expect(chooseShell('lync-local', host('linux', ['/usr/bin/pwsh'], { PATH: '/usr/bin' }))).toMatchObject({
+      ok: false,
+      message: expect.stringContaining('only on Windows'),
+    });
   });
 
   it('says how to fix a missing pwsh', () => {

@@ -35,22 +35,37 @@ const gateway = (name: string, outcalls: boolean, plans: string[]): IpGateway =>
     outcallsAllowed: outcalls,
     messageWaitingAllowed: outcalls,
     status: 'Enabled',
-    huntGroups: plans.map((p) => ({ dn: `CN=${p},${dn}`, name: p, identity: `${name}\\${p}`, gatewayDn: dn, dialPlanDn: `CN=${p},CN=UM DialPlan Container,${org}` })),
+    huntGroups: plans.map((p) => ({
+      dn: `CN=${p},${dn}`,
+      name: p,
+      identity: `${name}\\${p}`,
+      gatewayDn: dn,
+      dialPlanDn: `CN=${p},CN=UM DialPlan Container,${org}`,
+    })),
   };
 };
 const forest = (dialPlans: DialPlan[], gateways: IpGateway[], pools: string[]): ForestTopology => {
-  for (const dp of dialPlans) dp.huntGroupDns = gateways.flatMap((g) => g.huntGroups).filter((h) => h.dialPlanDn === dp.dn).map((h) => h.dn);
+  for (const dp of dialPlans)
+    dp.huntGroupDns = gateways
+      .flatMap((g) => g.huntGroups)
+      .filter((h) => h.dialPlanDn === dp.dn)
+      .map((h) => h.dn);
   return {
     profile: 'p',
     forest: 'x.test',
     dcHost: 'dc',
     domains: [],
     exchange: { dn: org, name: 'Org', servers: [], dialPlans, gateways, autoAttendants: [], mailboxPolicies: [] },
-    lync: { pools: pools.map((p) => ({ dn: `CN=${p},CN=Pools`, fqdn: `${p}.x.test`, kind: 'enterprise', product: 'Lync Server 2013', poolData: [], gateways: [] })) },
+    lync: {
+      pools: pools.map((p) => ({ dn: `CN=${p},CN=Pools`, fqdn: `${p}.x.test`, kind: 'enterprise', product: 'Lync Server 2013', poolData: [], gateways: [] })),
+    },
     contacts: [],
   };
 };
-const codes = (f: ForestTopology) => computeFindings(resolveLinks([f])).map((x) => `${x.code}:${x.subject.name}`).sort();
+const codes = (f: ForestTopology) =>
+  computeFindings(resolveLinks([f]))
+    .map((x) => `${x.code}:${x.subject.name}`)
+    .sort();
 
 describe('findings', () => {
   it('flags a dial plan reachable through two gateways that both allow outcalls, not one that allows them once', () => {
@@ -60,7 +75,7 @@ describe('findings', () => {
     expect(codes(once)).not.toContain('dial-plan-multiple-outcall-gateways:A');
   });
 
-  it('flags a SIP dial plan missing its hunt group on a pool\'s gateway', () => {
+  it("flags a SIP dial plan missing its hunt group on a pool's gateway", () => {
     const f = forest([dialPlan('A'), dialPlan('B')], [gateway('pool1', true, ['A'])], ['pool1']);
     expect(codes(f)).toContain('sip-dial-plan-without-hunt-group:B');
     expect(codes(f)).not.toContain('sip-dial-plan-without-hunt-group:A');
@@ -90,12 +105,27 @@ describe('findings', () => {
   it('wants every Exchange 2013 Mailbox and Client Access server in each SIP dial plan, in Dual mode [S9]', () => {
     const plan = dialPlan('S');
     const f = forest([plan, dialPlan('E', { uriType: 'E164' })], [], []);
-    const server = (name: string, patch: Partial<ExchangeServer>): ExchangeServer => ({ dn: `CN=${name},CN=Servers,${org}`, name, versionLabel: 'Exchange 2013', major: 15, minor: 0, beforeExchange2010Sp1: false, roles: ['Mailbox', 'ClientAccess'], dialPlanDns: [plan.dn], umStartupMode: 'Dual', callRouter: { dialPlanDns: [plan.dn], startupMode: 'Dual' }, ...patch });
+    const server = (name: string, patch: Partial<ExchangeServer>): ExchangeServer => ({
+      dn: `CN=${name},CN=Servers,${org}`,
+      name,
+      versionLabel: 'Exchange 2013',
+      major: 15,
+      minor: 0,
+      beforeExchange2010Sp1: false,
+      roles: ['Mailbox', 'ClientAccess'],
+      dialPlanDns: [plan.dn],
+      umStartupMode: 'Dual',
+      callRouter: { dialPlanDns: [plan.dn], startupMode: 'Dual' },
+      ...patch,
+    });
     f.exchange!.servers = [server('A', {})];
     expect(codes(f)).toEqual([]);
     f.exchange!.servers = [server('A', {}), server('B', { dialPlanDns: [], callRouter: { dialPlanDns: [plan.dn], startupMode: 'TCP' } })];
     const [finding] = computeFindings(resolveLinks([f]));
-    expect(finding).toMatchObject({ code: 'um-services-not-ready', params: { dialPlan: 'S', notInPlan: 'B (UM service)', notDual: 'B (UM Call Router: TCP)' } });
+    expect(finding).toMatchObject({
+      code: 'um-services-not-ready',
+      params: { dialPlan: 'S', notInPlan: 'B (UM service)', notDual: 'B (UM Call Router: TCP)' },
+    });
     // A 2010 UM server is only asked to be linked where it serves.
     f.exchange!.servers = [server('A', {}), server('U', { major: 14, roles: ['UnifiedMessaging'], dialPlanDns: [], callRouter: undefined })];
     expect(codes(f)).toEqual([]);

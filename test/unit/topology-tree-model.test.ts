@@ -36,7 +36,16 @@ const gateway: IpGateway = {
   outcallsAllowed: true,
   messageWaitingAllowed: true,
   status: 'Enabled',
-  huntGroups: [{ dn: hgDn, name: 'Redmond', identity: 'pool01.contoso.test\\Redmond', gatewayDn: gwDn, pilotIdentifier: 'sip:redmond@contoso.test', dialPlanDn: dpDn('Redmond') }],
+  huntGroups: [
+    {
+      dn: hgDn,
+      name: 'Redmond',
+      identity: 'pool01.contoso.test\\Redmond',
+      gatewayDn: gwDn,
+      pilotIdentifier: 'sip:redmond@contoso.test',
+      dialPlanDn: dpDn('Redmond'),
+    },
+  ],
 };
 const contact: UmContact = {
   dn: contactDn,
@@ -62,7 +71,10 @@ const forest = (patch: Partial<ForestTopology> = {}): ForestTopology => ({
     dn: org,
     name: 'Contoso',
     servers: [{ dn: `CN=EX15,${org}`, name: 'EX15', versionLabel: 'Exchange 2013', beforeExchange2010Sp1: false, roles: ['Mailbox'], dialPlanDns: [] }],
-    dialPlans: [dialPlan('Redmond', { mailboxPolicyDns: [policyDn], autoAttendantDns: [aaDn], huntGroupDns: [hgDn] }), dialPlan('Tokyo', { uriType: 'TelExtn', digits: undefined })],
+    dialPlans: [
+      dialPlan('Redmond', { mailboxPolicyDns: [policyDn], autoAttendantDns: [aaDn], huntGroupDns: [hgDn] }),
+      dialPlan('Tokyo', { uriType: 'TelExtn', digits: undefined }),
+    ],
     gateways: [gateway],
     autoAttendants: [{ dn: aaDn, name: 'Main AA', dialPlanDn: dpDn('Redmond'), pilotNumbers: ['+14255550111', '+14255550112'] }],
     mailboxPolicies: [{ dn: policyDn, name: 'Redmond Policy', dialPlanDn: dpDn('Redmond'), allowCommonPatterns: false }],
@@ -72,8 +84,24 @@ const forest = (patch: Partial<ForestTopology> = {}): ForestTopology => ({
   ...patch,
 });
 const finding = (id: string, dn: string, severity: Finding['severity'] = 'warning'): Finding =>
-  ({ id, code: 'sip-dial-plan-unsecured', severity, forest: 'contoso.test', subject: { dn, name: id, forest: 'contoso.test' }, params: {}, related: [], fix: { kind: 'none' } }) as unknown as Finding;
-const topology = (patch: Partial<Topology> = {}): Topology => ({ readAt: '2024-01-01T00:00:00Z', forests: [forest()], findings: [], failures: [], stats: { ldapRoundTrips: 1, powershellCalls: 0, milliseconds: 1 }, ...patch });
+  ({
+    id,
+    code: 'sip-dial-plan-unsecured',
+    severity,
+    forest: 'contoso.test',
+    subject: { dn, name: id, forest: 'contoso.test' },
+    params: {},
+    related: [],
+    fix: { kind: 'none' },
+  }) as unknown as Finding;
+const topology = (patch: Partial<Topology> = {}): Topology => ({
+  readAt: '2024-01-01T00:00:00Z',
+  forests: [forest()],
+  findings: [],
+  failures: [],
+  stats: { ldapRoundTrips: 1, powershellCalls: 0, milliseconds: 1 },
+  ...patch,
+});
 const label = (kind: string) => `[${kind}]`;
 const child = (node: TreeNode, kind: string) => node.children.find((c) => c.kind === kind)!;
 
@@ -147,13 +175,33 @@ describe('buildTree', () => {
     // The hunt group shows under its dial plan and under its gateway: both carry f2.
     expect(child(redmond, 'huntGroups').children[0]!.findings.map((f) => f.id)).toEqual(['f2']);
     expect(child(child(root!, 'exchange'), 'gateways').children[0]!.children[0]!.findings.map((f) => f.id)).toEqual(['f2']);
-    expect(findingsBelow(root!).map((f) => f.id).sort()).toEqual(['f1', 'f2', 'f3']);
-    expect(findingsBelow(redmond).map((f) => f.id).sort()).toEqual(['f1', 'f2']);
+    expect(
+      findingsBelow(root!)
+        .map((f) => f.id)
+        .sort(),
+    ).toEqual(['f1', 'f2', 'f3']);
+    expect(
+      findingsBelow(redmond)
+        .map((f) => f.id)
+        .sort(),
+    ).toEqual(['f1', 'f2']);
   });
 
   it('gives a contact the profile of its own forest', () => {
-    const fabrikamContact: UmContact = { ...contact, dn: 'CN=AA,DC=fabrikam,DC=test', forest: 'fabrikam.test', dialPlan: undefined, displayName: undefined, sipAddress: 'aa@fabrikam.test', phoneNumber: undefined, kind: 'AA' };
-    const forests = [forest({ contacts: [fabrikamContact] }), forest({ forest: 'fabrikam.test', profile: 'lab-fabrikam', exchange: undefined, lync: undefined, contacts: [] })];
+    const fabrikamContact: UmContact = {
+      ...contact,
+      dn: 'CN=AA,DC=fabrikam,DC=test',
+      forest: 'fabrikam.test',
+      dialPlan: undefined,
+      displayName: undefined,
+      sipAddress: 'aa@fabrikam.test',
+      phoneNumber: undefined,
+      kind: 'AA',
+    };
+    const forests = [
+      forest({ contacts: [fabrikamContact] }),
+      forest({ forest: 'fabrikam.test', profile: 'lab-fabrikam', exchange: undefined, lync: undefined, contacts: [] }),
+    ];
     const [root] = buildTree(topology({ forests }), label);
     const node = child(child(root!, 'lync'), 'contacts').children[0]!;
     expect(node).toMatchObject({ profile: 'lab-fabrikam', forest: 'fabrikam.test', label: 'aa@fabrikam.test', hint: 'AA' });

@@ -10,7 +10,12 @@ const features = ['checklist', 'contacts', 'enablement', 'permissions', 'powersh
 
 /** A feature reaches another feature's code only through shared/ or a component, never its files. */
 const otherFeatures = (self) =>
-  features.filter((f) => f !== self).map((f) => ({ group: [`../${f}/*`, `../../features/${f}/*`, `@/features/${f}/*`], message: `Feature "${self}" must not import feature "${f}"'s internals: move what both need to shared/ or components/.` }));
+  features
+    .filter((f) => f !== self)
+    .map((f) => ({
+      group: [`../${f}/*`, `../../features/${f}/*`, `@/features/${f}/*`],
+      message: `Feature "${self}" must not import feature "${f}"'s internals: move what both need to shared/ or components/.`,
+    }));
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'out/**', 'dist/**', 'release/**', 'test-results/**', 'playwright-report/**', 'tools/**', 'resources/**', '**/*.d.ts'] },
@@ -33,25 +38,67 @@ export default tseslint.config(
     rules: {
       'react-hooks/rules-of-hooks': 'error',
       'react-hooks/exhaustive-deps': 'error',
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/electron/**', 'electron', 'node:*'], message: 'The renderer talks to the main process only through the contract (renderer/src/api).' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/electron/**', 'electron', 'node:*'],
+              message: 'The renderer talks to the main process only through the contract (renderer/src/api).',
+            },
+          ],
+        },
+      ],
     },
   },
   ...features.map((f) => ({
     files: [`renderer/src/features/${f}/**/*.{ts,tsx}`],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [{ group: ['**/electron/**', 'electron', 'node:*'], message: 'The renderer talks to the main process only through the contract (renderer/src/api).' }, ...otherFeatures(f)] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            {
+              group: ['**/electron/**', 'electron', 'node:*'],
+              message: 'The renderer talks to the main process only through the contract (renderer/src/api).',
+            },
+            ...otherFeatures(f),
+          ],
+        },
+      ],
     },
   })),
   {
     files: ['electron/services/**/*.ts', 'shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'Services and shared code run in the web host and the CLI too: only electron/adapters and main.ts may import electron.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'electron',
+              message: 'Services and shared code run in the web host and the CLI too: only electron/adapters and main.ts may import electron.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { paths: [{ name: 'electron', message: 'shared/ is pure.' }], patterns: [{ group: ['**/electron/**', '**/renderer/**', 'node:*'], message: 'shared/ is used by the renderer too: no Node APIs, no main-process or renderer code.' }] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'shared/ is pure.' }],
+          patterns: [
+            {
+              group: ['**/electron/**', '**/renderer/**', 'node:*'],
+              message: 'shared/ is used by the renderer too: no Node APIs, no main-process or renderer code.',
+            },
+          ],
+        },
+      ],
     },
   },
 );

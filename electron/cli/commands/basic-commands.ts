@@ -10,7 +10,14 @@ export function registerBasicCommands(program: Command, run: CommandRunner): voi
     .action(
       run(async (ctx) => {
         const info = await ctx.call('app.info', {});
-        ctx.print(info, () => table(['Key', 'Value'], Object.entries(info).filter(([, v]) => v !== undefined).map(([k, v]) => [k, String(v)])));
+        ctx.print(info, () =>
+          table(
+            ['Key', 'Value'],
+            Object.entries(info)
+              .filter(([, v]) => v !== undefined)
+              .map(([k, v]) => [k, String(v)]),
+          ),
+        );
       }),
     );
 
@@ -24,7 +31,14 @@ export function registerBasicCommands(program: Command, run: CommandRunner): voi
         ctx.print(list, () =>
           table(
             ['Name', 'DC', 'Security', 'Bind as', 'Password from', 'Built-in'],
-            list.map((p) => [p.name, `${p.directory.host}:${p.directory.port}`, p.directory.security, p.directory.bindIdentity ?? 'the logged-on user (Kerberos)', p.secretSource, p.builtIn ? 'yes' : '']),
+            list.map((p) => [
+              p.name,
+              `${p.directory.host}:${p.directory.port}`,
+              p.directory.security,
+              p.directory.bindIdentity ?? 'the logged-on user (Kerberos)',
+              p.secretSource,
+              p.builtIn ? 'yes' : '',
+            ]),
           ),
         );
       }),

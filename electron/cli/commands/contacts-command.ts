@@ -20,7 +20,16 @@ export function registerContactsCommand(program: Command, run: CommandRunner): v
         ctx.print(list, () =>
           table(
             ['Type', 'Name', 'SIP address', 'Number', 'Dial plan / AA', 'Pool', 'OU', 'Problems'],
-            list.map((c) => [c.kind, c.displayName, c.sipAddress, c.phoneNumber, c.target?.name ?? c.targetDn ?? '', c.pool?.name, c.ou, c.problems.map((p) => p.code).join(', ')]),
+            list.map((c) => [
+              c.kind,
+              c.displayName,
+              c.sipAddress,
+              c.phoneNumber,
+              c.target?.name ?? c.targetDn ?? '',
+              c.pool?.name,
+              c.ou,
+              c.problems.map((p) => p.code).join(', '),
+            ]),
           ),
         );
       }),
@@ -47,10 +56,12 @@ export function registerContactsCommand(program: Command, run: CommandRunner): v
         const options = await ctx.call('contacts.options', {});
         const forest = options.forests.find((f) => ctx.profiles().includes(f.profile)) ?? options.forests[0];
         if (!forest) throw new ApiError('NOT_FOUND', 'None of the given profiles reaches a forest with Lync pools.');
-        const target = type === 'SA' ? findByName(options.dialPlans, o.dialPlan, '--dial-plan') : findByName(options.autoAttendants, o.autoAttendant, '--auto-attendant');
+        const target =
+          type === 'SA' ? findByName(options.dialPlans, o.dialPlan, '--dial-plan') : findByName(options.autoAttendants, o.autoAttendant, '--auto-attendant');
         const numbers = 'accessNumbers' in target ? target.accessNumbers : target.pilotNumbers;
         const phone = o.pilot ? numbers[0] : (o.phone as string | undefined);
-        if (!phone) throw new ApiError('INVALID_INPUT', `Give --phone +… or --pilot (Exchange UM has ${numbers.join(', ') || 'no number'} for ${target.name}).`);
+        if (!phone)
+          throw new ApiError('INVALID_INPUT', `Give --phone +… or --pilot (Exchange UM has ${numbers.join(', ') || 'no number'} for ${target.name}).`);
         const list = await ctx.call('contacts.list', {});
         const proposed = proposeContactDefaults(type, target.name, forest.sipDomain, list);
         const result = await ctx.call('contacts.create', {
@@ -64,7 +75,13 @@ export function registerContactsCommand(program: Command, run: CommandRunner): v
           ouDn: (o.ou as string | undefined) ?? defaultOu(list, forest),
           route: o.route === 'powershell' ? 'powershell' : 'ldap',
         });
-        ctx.print(result, () => [`Created ${result.dn} (${result.route === 'ldap' ? 'LDAP' : 'Lync PowerShell'})`, ...(result.command ? [`  ${result.command}`] : []), ...warningLines(result.warnings)].join('\n'));
+        ctx.print(result, () =>
+          [
+            `Created ${result.dn} (${result.route === 'ldap' ? 'LDAP' : 'Lync PowerShell'})`,
+            ...(result.command ? [`  ${result.command}`] : []),
+            ...warningLines(result.warnings),
+          ].join('\n'),
+        );
       }),
     );
 
@@ -84,15 +101,33 @@ export function registerContactsCommand(program: Command, run: CommandRunner): v
         await ctx.connectAll();
         const contact = await findContact(ctx, o);
         const route = o.route === 'powershell' ? 'powershell' : 'ldap';
-        const loaded = { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber, poolFqdn: contact.pool?.name, ou: contact.ou };
+        const loaded = {
+          name: contact.displayName,
+          sipAddress: contact.sipAddress,
+          phoneNumber: contact.phoneNumber,
+          poolFqdn: contact.pool?.name,
+          ou: contact.ou,
+        };
         let result = undefined as Awaited<ReturnType<typeof ctx.call<'contacts.update'>>> | undefined;
         if (o.name || o.newSip || o.phone || o.pool) {
-          const changes = { name: o.name as string | undefined, sipAddress: o.newSip as string | undefined, phoneNumber: o.phone as string | undefined, poolFqdn: o.pool as string | undefined };
+          const changes = {
+            name: o.name as string | undefined,
+            sipAddress: o.newSip as string | undefined,
+            phoneNumber: o.phone as string | undefined,
+            poolFqdn: o.pool as string | undefined,
+          };
           result = await ctx.call('contacts.update', { profile: contact.profile, dn: contact.dn, expectedVersion: contact.version, loaded, changes, route });
         }
         if (o.ou) {
           const current = result?.contact ?? contact;
-          result = await ctx.call('contacts.move', { profile: contact.profile, dn: current.dn, expectedVersion: current.version, loaded: {}, targetOuDn: o.ou as string, route });
+          result = await ctx.call('contacts.move', {
+            profile: contact.profile,
+            dn: current.dn,
+            expectedVersion: current.version,
+            loaded: {},
+            targetOuDn: o.ou as string,
+            route,
+          });
         }
         if (!result) throw new ApiError('INVALID_INPUT', 'Nothing to change: give --name, --new-sip, --phone, --pool or --ou.');
         ctx.print(result, () => [`Updated ${result!.dn}`, ...(result!.command ? [`  ${result!.command}`] : []), ...warningLines(result!.warnings)].join('\n'));
@@ -109,7 +144,13 @@ export function registerContactsCommand(program: Command, run: CommandRunner): v
       run(async (ctx, o) => {
         await ctx.connectAll();
         const contact = await findContact(ctx, o);
-        const result = await ctx.call('contacts.delete', { profile: contact.profile, dn: contact.dn, expectedVersion: contact.version, loaded: {}, route: o.route === 'powershell' ? 'powershell' : 'ldap' });
+        const result = await ctx.call('contacts.delete', {
+          profile: contact.profile,
+          dn: contact.dn,
+          expectedVersion: contact.version,
+          loaded: {},
+          route: o.route === 'powershell' ? 'powershell' : 'ldap',
+        });
         ctx.print(result, () => `Deleted ${result.dn}`);
       }),
     );
@@ -117,7 +158,11 @@ export function registerContactsCommand(program: Command, run: CommandRunner): v
 
 /** Warnings did not stop the write (contacts-service.ts says why each is a warning); shown by code with their values. */
 function warningLines(warnings: ContactWarning[]): string[] {
-  return warnings.map((w) => `  Warning: ${w.code} ${Object.entries(w.params).map(([k, v]) => `${k}=${v}`).join(' ')}`.trimEnd());
+  return warnings.map((w) =>
+    `  Warning: ${w.code} ${Object.entries(w.params)
+      .map(([k, v]) => `${k}=${v}`)
+      .join(' ')}`.trimEnd(),
+  );
 }
 
 function findByName<T extends { name: string }>(items: T[], name: unknown, flag: string): T {
@@ -129,7 +174,9 @@ function findByName<T extends { name: string }>(items: T[], name: unknown, flag:
 async function findContact(ctx: CliContext, o: Record<string, unknown>): Promise<ContactItem> {
   if (!o.sip && !o.dn) throw new ApiError('INVALID_INPUT', 'Find the contact with --sip sip:… or --dn "CN=…".');
   const list = await ctx.call('contacts.list', { refresh: true });
-  const found = list.filter((c) => (o.sip && c.sipAddress?.toLowerCase() === String(o.sip).toLowerCase()) || (o.dn && c.dn.toLowerCase() === String(o.dn).toLowerCase()));
+  const found = list.filter(
+    (c) => (o.sip && c.sipAddress?.toLowerCase() === String(o.sip).toLowerCase()) || (o.dn && c.dn.toLowerCase() === String(o.dn).toLowerCase()),
+  );
   if (found.length !== 1) throw new ApiError('NOT_FOUND', `No single SA/AA contact matches ${String(o.sip ?? o.dn)}.`);
   return found[0]!;
 }

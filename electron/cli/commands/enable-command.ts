@@ -9,7 +9,15 @@ import type { CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
 
 /** `--delimiter` takes the character or its name (`tab`, or `\t` as typed in a shell). */
-const delimiters: Record<string, CsvDelimiter> = { ...Object.fromEntries(csvDelimiters.flatMap((d) => [[d, d], [csvDelimiterNames[d], d]])), '\\t': '\t' };
+const delimiters: Record<string, CsvDelimiter> = {
+  ...Object.fromEntries(
+    csvDelimiters.flatMap((d) => [
+      [d, d],
+      [csvDelimiterNames[d], d],
+    ]),
+  ),
+  '\\t': '\t',
+};
 
 /**
  * `enable --csv FILE`: bulk UM enablement from a terminal or a scheduled task, with the UI's
@@ -20,19 +28,27 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
   program
     .command('enable')
     .description('Enable mailboxes for Unified Messaging from a CSV file (validated first, journalled, resumable)')
-    .requiredOption('--csv <file>', 'the CSV file (Identity, UMMailboxPolicy, Extensions, SIPResourceIdentifier, PIN, PINExpired, NotifyEmail; other columns are carried through)')
+    .requiredOption(
+      '--csv <file>',
+      'the CSV file (Identity, UMMailboxPolicy, Extensions, SIPResourceIdentifier, PIN, PINExpired, NotifyEmail; other columns are carried through)',
+    )
     .option('--dry-run', 'run Enable-UMMailbox -ValidateOnly: nothing is changed', false)
     .option('--concurrency <n>', 'Enable-UMMailbox calls at once (1-8)', '2')
     .option('--encoding <encoding>', `override the detected encoding: ${csvEncodingSchema.options.join(', ')}`)
     .option('--delimiter <delimiter>', 'override the detected delimiter: comma, semicolon or tab')
     .option('--propose-extensions', 'fill missing extensions from the Lync line URI or telephoneNumber', false)
-    .option('--allow-sip-mismatch', "accept SIP resource identifiers that are not the user's Lync SIP address (recorded in the journal and audit; Exchange's own refusals still apply)", false)
+    .option(
+      '--allow-sip-mismatch',
+      "accept SIP resource identifiers that are not the user's Lync SIP address (recorded in the journal and audit; Exchange's own refusals still apply)",
+      false,
+    )
     .option('--restart', 'do not resume an unfinished job of this file; start a new one', false)
     .action(
       run(async (ctx, o) => {
         const [profile] = ctx.profiles();
         const concurrency = Number(o.concurrency);
-        if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 8) throw new ApiError('INVALID_INPUT', '--concurrency must be a whole number from 1 to 8.');
+        if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 8)
+          throw new ApiError('INVALID_INPUT', '--concurrency must be a whole number from 1 to 8.');
         const encoding = o.encoding === undefined ? undefined : csvEncodingSchema.safeParse(String(o.encoding).toLowerCase());
         if (encoding && !encoding.success) throw new ApiError('INVALID_INPUT', `--encoding must be one of ${csvEncodingSchema.options.join(', ')}.`);
         const delimiter = o.delimiter === undefined ? undefined : delimiters[String(o.delimiter).toLowerCase()];
@@ -47,21 +63,42 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
           if (!ctx.options.json) process.stderr.write(`${text}\n`);
         };
         await ctx.connect(profile!);
-        const summary = await ctx.call('enablement.import', { fileName: basename(String(o.csv)), content: bytes.toString('base64'), ...(encoding ? { encoding: encoding.data } : {}), ...(delimiter ? { delimiter } : {}) });
+        const summary = await ctx.call('enablement.import', {
+          fileName: basename(String(o.csv)),
+          content: bytes.toString('base64'),
+          ...(encoding ? { encoding: encoding.data } : {}),
+          ...(delimiter ? { delimiter } : {}),
+        });
         say(`${summary.fileName}: ${summary.rowCount} rows, ${summary.encoding}, ${csvDelimiterNames[summary.delimiter]}-separated.`);
         for (const p of summary.problems) say(`  line ${p.line}: ${p.message}`);
         const resumable = o.restart ? undefined : summary.resumable.find((r) => r.profile === profile && r.dryRun === Boolean(o.dryRun));
 
-        const validation = await ctx.call('enablement.validate', { importId: summary.importId, profile: profile!, mapping: summary.mapping, proposeExtensions: Boolean(o.proposeExtensions), allowSipMismatch: Boolean(o.allowSipMismatch) });
-        say(`Validated against ${profile}: ${validation.counts.ready} ready, ${validation.counts.alreadyDone} already done, ${validation.counts.invalid} invalid, ${validation.counts.notPermitted} not permitted for this account (${validation.stats.ldapRoundTrips} LDAP round trips).`);
+        const validation = await ctx.call('enablement.validate', {
+          importId: summary.importId,
+          profile: profile!,
+          mapping: summary.mapping,
+          proposeExtensions: Boolean(o.proposeExtensions),
+          allowSipMismatch: Boolean(o.allowSipMismatch),
+        });
+        say(
+          `Validated against ${profile}: ${validation.counts.ready} ready, ${validation.counts.alreadyDone} already done, ${validation.counts.invalid} invalid, ${validation.counts.notPermitted} not permitted for this account (${validation.stats.ldapRoundTrips} LDAP round trips).`,
+        );
         for (const notice of validation.notices) say(`  ${rowMessageText(notice)}`);
         if (validation.sipMismatchOverride.job) say("  --allow-sip-mismatch: identifiers that are not the user's Lync SIP address are accepted for this job.");
 
         const ready = validation.counts.ready > 0 || !!resumable;
         let jobId: string | undefined;
         if (ready) {
-          if (resumable) say(`Resuming job ${resumable.jobId}: ${resumable.finished} of ${resumable.total} rows already finished${resumable.inFlight ? `, ${resumable.inFlight} to re-check` : ''}.`);
-          const job = await ctx.call('enablement.start', { importId: summary.importId, dryRun: Boolean(o.dryRun), concurrency, ...(resumable ? { resumeJobId: resumable.jobId } : {}) });
+          if (resumable)
+            say(
+              `Resuming job ${resumable.jobId}: ${resumable.finished} of ${resumable.total} rows already finished${resumable.inFlight ? `, ${resumable.inFlight} to re-check` : ''}.`,
+            );
+          const job = await ctx.call('enablement.start', {
+            importId: summary.importId,
+            dryRun: Boolean(o.dryRun),
+            concurrency,
+            ...(resumable ? { resumeJobId: resumable.jobId } : {}),
+          });
           jobId = job.jobId;
           let interrupted = false;
           const onInterrupt = () => {
@@ -77,11 +114,16 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
               if (p.jobId !== job.jobId) return;
               if (isJobFinished(p.state)) resolve();
               else if (!ctx.options.json && process.stderr.isTTY) {
-                process.stderr.write(`\r  ${p.done + p.failed}/${p.total} (${p.failed} failed)${p.ratePerSecond ? `, ${p.ratePerSecond.toFixed(1)}/s` : ''}${p.message ? ` ${p.message}` : ''}   `);
+                process.stderr.write(
+                  `\r  ${p.done + p.failed}/${p.total} (${p.failed} failed)${p.ratePerSecond ? `, ${p.ratePerSecond.toFixed(1)}/s` : ''}${p.message ? ` ${p.message}` : ''}   `,
+                );
               }
             });
             // It may have ended before the listener was in place.
-            void ctx.call('enablement.job', { jobId: job.jobId }).then((now) => isJobFinished(now.progress.state) && resolve(), () => resolve());
+            void ctx.call('enablement.job', { jobId: job.jobId }).then(
+              (now) => isJobFinished(now.progress.state) && resolve(),
+              () => resolve(),
+            );
           });
           unsubscribe();
           process.off('SIGINT', onInterrupt);
@@ -89,12 +131,33 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
         }
 
         const results = jobId
-          ? (JSON.parse((await ctx.call('enablement.export', { jobId, format: 'json' })).content) as Array<{ line: number; identity: string; outcome: string; message: string; columns: Record<string, string> }>)
-          : validation.rows.map((r) => ({ line: r.line, identity: r.values.Identity, outcome: r.status, message: r.messages.map((m) => rowMessageText(m)).join(' '), columns: {} }));
+          ? (JSON.parse((await ctx.call('enablement.export', { jobId, format: 'json' })).content) as Array<{
+              line: number;
+              identity: string;
+              outcome: string;
+              message: string;
+              columns: Record<string, string>;
+            }>)
+          : validation.rows.map((r) => ({
+              line: r.line,
+              identity: r.values.Identity,
+              outcome: r.status,
+              message: r.messages.map((m) => rowMessageText(m)).join(' '),
+              columns: {},
+            }));
         const job = jobId ? await ctx.call('enablement.job', { jobId }) : undefined;
         const bad = results.filter((r) => ['invalid', 'failed', 'not-permitted'].includes(r.outcome)).length;
-        ctx.print({ file: summary.fileName, profile, dryRun: Boolean(o.dryRun), jobId, counts: validation.counts, progress: job?.progress, rows: results }, () =>
-          [table(['Line', 'Identity', 'Outcome', 'Message'], results.map((r) => [r.line, r.identity, r.outcome, r.message])), '', job?.progress.message ?? 'Nothing to run.'].join('\n'),
+        ctx.print(
+          { file: summary.fileName, profile, dryRun: Boolean(o.dryRun), jobId, counts: validation.counts, progress: job?.progress, rows: results },
+          () =>
+            [
+              table(
+                ['Line', 'Identity', 'Outcome', 'Message'],
+                results.map((r) => [r.line, r.identity, r.outcome, r.message]),
+              ),
+              '',
+              job?.progress.message ?? 'Nothing to run.',
+            ].join('\n'),
         );
         if (bad > 0 || (job && job.progress.state !== 'completed')) process.exitCode = 1;
       }),

@@ -25,7 +25,12 @@ export function renderGatewayPlan(plan: GatewayPlan): string {
     `SIP dial plans: ${plan.sipDialPlans.map((d) => `${d.name}${d.pilotIdentifier ? ` (pilot ${d.pilotIdentifier})` : ''}`).join(', ') || 'none'}`,
     plan.outcalls.chosen
       ? `Outcalls: through the gateway of ${plan.outcalls.chosen} only.`
-      : `Outcalls: no gateway chosen (--outcalls <pool>). Candidates: ${plan.outcalls.candidates.filter((c) => c.eligible).map((c) => `${c.fqdn}${c.allowsNow ? ' (allows now)' : ''}`).join(', ') || 'none'}.`,
+      : `Outcalls: no gateway chosen (--outcalls <pool>). Candidates: ${
+          plan.outcalls.candidates
+            .filter((c) => c.eligible)
+            .map((c) => `${c.fqdn}${c.allowsNow ? ' (allows now)' : ''}`)
+            .join(', ') || 'none'
+        }.`,
     '',
     table(
       ['Status', 'Kind', 'Item', 'Note'],
@@ -69,7 +74,13 @@ export function renderGatewayApply(result: GatewayApplyResult): string {
     '',
     table(
       ['Object', 'Group', 'Rights', 'Applies to', 'Present'],
-      v.permissions.map((p) => [p.targetName, p.trustee, p.rights.join('+'), p.appliesTo === 'this-object' ? 'this object only' : 'this object and below', p.present === undefined ? 'unknown' : p.present ? 'yes' : 'NO']),
+      v.permissions.map((p) => [
+        p.targetName,
+        p.trustee,
+        p.rights.join('+'),
+        p.appliesTo === 'this-object' ? 'this object only' : 'this object and below',
+        p.present === undefined ? 'unknown' : p.present ? 'yes' : 'NO',
+      ]),
     ),
     '',
     `${result.frontEndRestart.required ? 'Required: ' : ''}${result.frontEndRestart.message}`,
@@ -80,7 +91,9 @@ export function renderGatewayApply(result: GatewayApplyResult): string {
 
 /** `gateways plan|apply`: exchucutil.ps1's job from a terminal — preview first, then create only what is missing. */
 export function registerGatewaysCommand(program: Command, run: CommandRunner): void {
-  const gateways = program.command('gateways').description('UM IP gateways, hunt groups and Lync read permissions (what exchucutil.ps1 does, without its faults)');
+  const gateways = program
+    .command('gateways')
+    .description('UM IP gateways, hunt groups and Lync read permissions (what exchucutil.ps1 does, without its faults)');
 
   /** The options both commands take: the Exchange profile (--profile), the Lync forest's, and the admin's choices. */
   const withChoices = (command: Command) =>
@@ -93,7 +106,12 @@ export function registerGatewaysCommand(program: Command, run: CommandRunner): v
     await ctx.connect(profile!);
     const lyncProfile = typeof o.lyncProfile === 'string' ? o.lyncProfile : undefined;
     if (lyncProfile) await ctx.connect(lyncProfile);
-    return { profile: profile!, ...(lyncProfile ? { lyncProfile } : {}), ...(typeof o.outcalls === 'string' ? { outcallsPool: o.outcalls } : {}), administrativeGroups: o.administrativeGroups === true };
+    return {
+      profile: profile!,
+      ...(lyncProfile ? { lyncProfile } : {}),
+      ...(typeof o.outcalls === 'string' ? { outcallsPool: o.outcalls } : {}),
+      administrativeGroups: o.administrativeGroups === true,
+    };
   };
 
   withChoices(gateways.command('plan').description('Show what is missing, what is in place and what is blocked; changes nothing')).action(
@@ -103,7 +121,11 @@ export function registerGatewaysCommand(program: Command, run: CommandRunner): v
     }),
   );
 
-  withChoices(gateways.command('apply').description('Create only what is missing (never deletes hunt groups; changes outcalls only as chosen), then verify; exit 1 when an item failed')).action(
+  withChoices(
+    gateways
+      .command('apply')
+      .description('Create only what is missing (never deletes hunt groups; changes outcalls only as chosen), then verify; exit 1 when an item failed'),
+  ).action(
     run(async (ctx, o) => {
       const result = await ctx.call('gateways.apply', await request(ctx, o));
       ctx.print(result, () => renderGatewayApply(result));

@@ -6,7 +6,10 @@ import { table } from '../cli-context';
 
 /** Parses --type Contact,User into the object types Grant-CsOUPermission knows. */
 function parseTypes(value: unknown): OuObjectTypeName[] {
-  const names = String(value ?? '').split(',').map((t) => t.trim()).filter(Boolean);
+  const names = String(value ?? '')
+    .split(',')
+    .map((t) => t.trim())
+    .filter(Boolean);
   const known = ouObjectTypeSchema.options;
   const types = names.map((name) => {
     const match = known.find((k) => k.toLowerCase() === name.toLowerCase());
@@ -21,7 +24,9 @@ function parseTypes(value: unknown): OuObjectTypeName[] {
 export function registerPermissionsCommand(program: Command, run: CommandRunner): void {
   const permissions = program.command('permissions').description('Lync OU permissions (Grant-, Test-, Revoke-CsOUPermission)');
   const withTarget = (command: Command) =>
-    command.requiredOption('--ou <dn>', 'the OU, as a distinguished name').requiredOption('--type <types>', 'object types, comma-separated: User, Computer, Contact, AppContact, InetOrgPerson, Device');
+    command
+      .requiredOption('--ou <dn>', 'the OU, as a distinguished name')
+      .requiredOption('--type <types>', 'object types, comma-separated: User, Computer, Contact, AppContact, InetOrgPerson, Device');
 
   withTarget(permissions.command('test').description('Whether each type is granted, partly granted (and what is missing) or not granted')).action(
     run(async (ctx, o) => {
@@ -31,7 +36,10 @@ export function registerPermissionsCommand(program: Command, run: CommandRunner)
       const result = await ctx.call('permissions.test', { profile: profile!, ou: String(o.ou), types });
       ctx.print(result, () =>
         [
-          table(['Type', 'Status', 'Missing entries'], result.types.map((t) => [t.type, t.status, t.missing.map((m) => `${m.trustee} ${m.rights.join('+')} ${m.object ?? ''}`.trim()).join('; ')])),
+          table(
+            ['Type', 'Status', 'Missing entries'],
+            result.types.map((t) => [t.type, t.status, t.missing.map((m) => `${m.trustee} ${m.rights.join('+')} ${m.object ?? ''}`.trim()).join('; ')]),
+          ),
           ...blockedChildrenLines(result.blockedChildren),
           ...result.warnings.map((w) => `Warning: ${w.code} ${Object.values(w.params).join(' / ')}`),
         ].join('\n'),
@@ -40,9 +48,20 @@ export function registerPermissionsCommand(program: Command, run: CommandRunner)
   );
 
   for (const action of ['grant', 'revoke'] as const) {
-    const command = withTarget(permissions.command(action).description(action === 'grant' ? 'Add what the OU\'s entries do not allow yet (idempotent)' : 'Remove the entries that are part of the grant; broader delegations stay'))
-      .option('--route <route>', 'ldap (write the DACL) or powershell (the Lync cmdlet)', 'ldap');
-    if (action === 'grant') command.option('--include-blocked-children', 'also grant the OUs below whose inheritance is blocked (a grant does not reach them), each audited on its own');
+    const command = withTarget(
+      permissions
+        .command(action)
+        .description(
+          action === 'grant'
+            ? "Add what the OU's entries do not allow yet (idempotent)"
+            : 'Remove the entries that are part of the grant; broader delegations stay',
+        ),
+    ).option('--route <route>', 'ldap (write the DACL) or powershell (the Lync cmdlet)', 'ldap');
+    if (action === 'grant')
+      command.option(
+        '--include-blocked-children',
+        'also grant the OUs below whose inheritance is blocked (a grant does not reach them), each audited on its own',
+      );
     command.action(
       run(async (ctx, o) => {
         const [profile] = ctx.profiles();
@@ -55,7 +74,10 @@ export function registerPermissionsCommand(program: Command, run: CommandRunner)
           const test = await ctx.call('permissions.test', { profile: profile!, ou, types });
           children = test.blockedChildren.map((c) => c.ou.dn);
         }
-        const result = action === 'grant' ? await ctx.call('permissions.grant', { profile: profile!, ou, types, route: o.route, ...(children ? { children } : {}) }) : await ctx.call('permissions.revoke', { profile: profile!, ou, types, route: o.route });
+        const result =
+          action === 'grant'
+            ? await ctx.call('permissions.grant', { profile: profile!, ou, types, route: o.route, ...(children ? { children } : {}) })
+            : await ctx.call('permissions.revoke', { profile: profile!, ou, types, route: o.route });
         ctx.print(result, () => [result, ...(result.children ?? [])].map((r) => describeWrite(action, r)).join('\n'));
       }),
     );
@@ -64,10 +86,14 @@ export function registerPermissionsCommand(program: Command, run: CommandRunner)
 
 /** One OU's write, in a sentence and a table. */
 function describeWrite(action: 'grant' | 'revoke', result: PermissionWriteResult): string {
-  if (result.changed.length === 0) return `Nothing to ${action}: ${result.ou} already ${action === 'grant' ? 'allows every entry' : 'has none of the grant\'s entries'}.`;
+  if (result.changed.length === 0)
+    return `Nothing to ${action}: ${result.ou} already ${action === 'grant' ? 'allows every entry' : "has none of the grant's entries"}.`;
   return [
     `${action === 'grant' ? 'Added' : 'Removed'} ${result.changed.length} entries on ${result.ou} (audit ${result.auditId}):`,
-    table(['Trustee', 'Rights', 'Object', 'Applies to'], result.changed.map((c) => [c.trustee, c.rights.join(' '), c.object, c.appliesToClass ? `${c.appliesTo}: ${c.appliesToClass}` : c.appliesTo])),
+    table(
+      ['Trustee', 'Rights', 'Object', 'Applies to'],
+      result.changed.map((c) => [c.trustee, c.rights.join(' '), c.object, c.appliesToClass ? `${c.appliesTo}: ${c.appliesToClass}` : c.appliesTo]),
+    ),
   ].join('\n');
 }
 
@@ -76,6 +102,9 @@ function blockedChildrenLines(children: BlockedChild[]): string[] {
   if (children.length === 0) return [];
   return [
     'OUs below with inheritance blocked (grant them with --include-blocked-children):',
-    table(['OU', ...children[0]!.types.map((t) => t.type)], children.map((c) => [c.ou.path, ...c.types.map((t) => t.status)])),
+    table(
+      ['OU', ...children[0]!.types.map((t) => t.type)],
+      children.map((c) => [c.ou.path, ...c.types.map((t) => t.status)]),
+    ),
   ];
 }

@@ -32,10 +32,35 @@ export function registerTopologyCommand(program: Command, run: CommandRunner): v
                   4,
                 ),
               );
-              lines.push(indent(table(['IP gateway', 'Address', 'Outcalls', 'Hunt groups'], forest.exchange.gateways.map((g) => [g.name, g.address, g.outcallsAllowed ? 'on' : 'off', g.huntGroups.map((h) => h.name).join(', ')])), 4));
-              lines.push(indent(table(['Exchange server', 'Version'], forest.exchange.servers.map((s) => [s.name, s.versionLabel])), 4));
+              lines.push(
+                indent(
+                  table(
+                    ['IP gateway', 'Address', 'Outcalls', 'Hunt groups'],
+                    forest.exchange.gateways.map((g) => [g.name, g.address, g.outcallsAllowed ? 'on' : 'off', g.huntGroups.map((h) => h.name).join(', ')]),
+                  ),
+                  4,
+                ),
+              );
+              lines.push(
+                indent(
+                  table(
+                    ['Exchange server', 'Version'],
+                    forest.exchange.servers.map((s) => [s.name, s.versionLabel]),
+                  ),
+                  4,
+                ),
+              );
             }
-            if (forest.lync) lines.push(indent(table(['Lync pool', 'Kind', 'Gateways'], forest.lync.pools.map((p) => [p.fqdn, p.kind, p.gateways.map((g) => `${g.name} (${g.forest})`).join(', ')])), 2));
+            if (forest.lync)
+              lines.push(
+                indent(
+                  table(
+                    ['Lync pool', 'Kind', 'Gateways'],
+                    forest.lync.pools.map((p) => [p.fqdn, p.kind, p.gateways.map((g) => `${g.name} (${g.forest})`).join(', ')]),
+                  ),
+                  2,
+                ),
+              );
             lines.push('');
           }
           lines.push(`Findings: ${findings.length}`);

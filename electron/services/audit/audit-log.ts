@@ -85,7 +85,10 @@ export class AuditLog {
     } else if (chained) {
       problems.push({ code: 'head-missing' });
     }
-    return { entries, integrity: { status: problems.length > 0 ? 'tampered' : 'intact', problems, unverified: entries.filter((e) => e.integrity === 'unverified').length } };
+    return {
+      entries,
+      integrity: { status: problems.length > 0 ? 'tampered' : 'intact', problems, unverified: entries.filter((e) => e.integrity === 'unverified').length },
+    };
   }
 
   /** Newest first, optionally only entries about one object. */

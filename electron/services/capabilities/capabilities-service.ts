@@ -29,7 +29,12 @@ export function forestHoldings(session: DirectorySession): Promise<ForestHolding
         );
       const exchange = await any(`CN=Microsoft Exchange,CN=Services,${config}`, '(objectClass=msExchOrganizationContainer)');
       const pools = await any(`CN=Pools,CN=RTC Service,CN=Services,${config}`, '(objectClass=msRTCSIP-Pool)');
-      const groups = pools || (await resolveGroupSid(session, 'RTCUniversalUserAdmins').then(() => true, () => false));
+      const groups =
+        pools ||
+        (await resolveGroupSid(session, 'RTCUniversalUserAdmins').then(
+          () => true,
+          () => false,
+        ));
       return { exchange, lync: pools || groups };
     })();
     holdings.set(session, cached);
@@ -57,10 +62,24 @@ export class CapabilitiesService {
     const base = { profile, forest: session.rootDse.forestDnsName, identity: session.identity };
     try {
       const [account, holds] = await Promise.all([whoAmI(session), forestHoldings(session)]);
-      return { ...base, account: account.name, holds, actions: judgeAll(account.groups.map((g) => g.name), holds) };
+      return {
+        ...base,
+        account: account.name,
+        holds,
+        actions: judgeAll(
+          account.groups.map((g) => g.name),
+          holds,
+        ),
+      };
     } catch (error) {
       const apiError = isApiError(error) ? error : new ApiError('INTERNAL', error instanceof Error ? error.message : String(error));
-      return { ...base, account: session.identity, holds: { exchange: false, lync: false }, actions: judgeAll(undefined, { exchange: false, lync: false }), error: apiError.toEnvelope() };
+      return {
+        ...base,
+        account: session.identity,
+        holds: { exchange: false, lync: false },
+        actions: judgeAll(undefined, { exchange: false, lync: false }),
+        error: apiError.toEnvelope(),
+      };
     }
   }
 }

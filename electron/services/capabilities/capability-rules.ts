@@ -48,8 +48,18 @@ export const stepRequirements: Record<ChecklistStepId, Requirement> = {
   'sip-dial-plan': { forest: 'exchange', needs: [[...ORG_ADMINS, 'UM Management']], decidedBy: 'group', source: 'S43' },
   'voip-security': { forest: 'exchange', needs: [[...ORG_ADMINS, 'UM Management']], decidedBy: 'group', source: 'S43' },
   // The UM service: Organization Management or Server Management; the Call Router: also UM Management [S43].
-  'um-servers-in-dial-plan': { forest: 'exchange', needs: [['Organization Management', 'Server Management', 'Administrators']], decidedBy: 'group', source: 'S43' },
-  'sip-addresses': { forest: 'exchange', needs: [['Recipient Management', 'Organization Management', 'RTCUniversalUserAdmins']], decidedBy: 'group', source: 'S27' },
+  'um-servers-in-dial-plan': {
+    forest: 'exchange',
+    needs: [['Organization Management', 'Server Management', 'Administrators']],
+    decidedBy: 'group',
+    source: 'S43',
+  },
+  'sip-addresses': {
+    forest: 'exchange',
+    needs: [['Recipient Management', 'Organization Management', 'RTCUniversalUserAdmins']],
+    decidedBy: 'group',
+    source: 'S27',
+  },
   exchucutil: writeRequirements['gateways.setup'],
   'lync-dial-plan-names': { forest: 'lync', needs: [['RTCUniversalServerAdmins']], decidedBy: 'group', source: 'S27' },
   'ocsumutil-contacts': writeRequirements['contacts.write'],

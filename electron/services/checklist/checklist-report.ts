@@ -5,8 +5,32 @@ import { checklistStepText } from '@shared/checklist/checklist-text';
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
 
 const labels = {
-  en: { title: 'UM integration checklist', scope: 'Dial plan', all: 'All dial plans', read: 'Checked', roles: 'Needs', held: 'held by', notHeld: 'not held by', step: 'Step', status: 'Status', details: 'Details', confirmed: 'Confirmed by hand by' },
-  'zh-TW': { title: '整合通訊整合檢查清單', scope: '撥號對應表', all: '所有撥號對應表', read: '檢查時間', roles: '需要', held: '已具備：', notHeld: '未具備：', step: '步驟', status: '狀態', details: '詳細資料', confirmed: '手動確認者：' },
+  en: {
+    title: 'UM integration checklist',
+    scope: 'Dial plan',
+    all: 'All dial plans',
+    read: 'Checked',
+    roles: 'Needs',
+    held: 'held by',
+    notHeld: 'not held by',
+    step: 'Step',
+    status: 'Status',
+    details: 'Details',
+    confirmed: 'Confirmed by hand by',
+  },
+  'zh-TW': {
+    title: '整合通訊整合檢查清單',
+    scope: '撥號對應表',
+    all: '所有撥號對應表',
+    read: '檢查時間',
+    roles: '需要',
+    held: '已具備：',
+    notHeld: '未具備：',
+    step: '步驟',
+    status: '狀態',
+    details: '詳細資料',
+    confirmed: '手動確認者：',
+  },
 } as const;
 const colors = { done: '#1b7f3b', confirmed: '#1b6f7f', partly: '#b26a00', 'not-done': '#b3261e', unknown: '#5f6368' } as const;
 

@@ -22,7 +22,17 @@ import type { ProfileService } from '../profiles/profile-service';
 import type { TopologyService } from '../topology/topology-service';
 import { securityFor, umServicesFor } from '../topology/um-servers';
 import { exchangeSides, lyncForestOf, type ExchangeSide } from '../topology/deployment';
-import { certificateFix, contactFix, gatewaysFix, grantFix, lyncDialPlanFix, sipAddressFix, sipDialPlanFix, umServicesFix, voipSecurityFix } from '../topology/fix-actions';
+import {
+  certificateFix,
+  contactFix,
+  gatewaysFix,
+  grantFix,
+  lyncDialPlanFix,
+  sipAddressFix,
+  sipDialPlanFix,
+  umServicesFix,
+  voipSecurityFix,
+} from '../topology/fix-actions';
 
 /**
  * The screen that does a step's work. Steps the console does not change (VoIP security, SIP
@@ -84,9 +94,25 @@ export class ChecklistService {
   async confirm(input: { stepId: ChecklistStepId; profile: string; note?: string }): Promise<ChecklistConfirmation> {
     const session = await this.connections.ensure(input.profile);
     const actor = actorOf(input.profile, session);
-    const confirmation: ChecklistConfirmation = { stepId: input.stepId, by: actor.identity, profile: input.profile, forest: actor.forest, ...osUser(), at: new Date().toISOString(), ...(input.note ? { note: input.note } : {}) };
+    const confirmation: ChecklistConfirmation = {
+      stepId: input.stepId,
+      by: actor.identity,
+      profile: input.profile,
+      forest: actor.forest,
+      ...osUser(),
+      at: new Date().toISOString(),
+      ...(input.note ? { note: input.note } : {}),
+    };
     const all = this.readConfirmations();
-    this.deps.audit.record({ actor, action: 'checklist.confirm', target: input.stepId, route: 'ldap', before: all[input.stepId], after: confirmation, outcome: 'succeeded' });
+    this.deps.audit.record({
+      actor,
+      action: 'checklist.confirm',
+      target: input.stepId,
+      route: 'ldap',
+      before: all[input.stepId],
+      after: confirmation,
+      outcome: 'succeeded',
+    });
     this.writeConfirmations({ ...all, [input.stepId]: confirmation });
     return confirmation;
   }
@@ -98,7 +124,14 @@ export class ChecklistService {
     const existing = all[input.stepId];
     if (!existing) return { removed: false };
     delete all[input.stepId];
-    this.deps.audit.record({ actor: actorOf(input.profile, session), action: 'checklist.unconfirm', target: input.stepId, route: 'ldap', before: existing, outcome: 'succeeded' });
+    this.deps.audit.record({
+      actor: actorOf(input.profile, session),
+      action: 'checklist.unconfirm',
+      target: input.stepId,
+      route: 'ldap',
+      before: existing,
+      outcome: 'succeeded',
+    });
     this.writeConfirmations(all);
     return { removed: true };
   }
@@ -109,7 +142,9 @@ export class ChecklistService {
 
   private readConfirmations(): Partial<Record<ChecklistStepId, ChecklistConfirmation>> {
     try {
-      return existsSync(this.confirmationsFile()) ? (JSON.parse(readFileSync(this.confirmationsFile(), 'utf8')) as Partial<Record<ChecklistStepId, ChecklistConfirmation>>) : {};
+      return existsSync(this.confirmationsFile())
+        ? (JSON.parse(readFileSync(this.confirmationsFile(), 'utf8')) as Partial<Record<ChecklistStepId, ChecklistConfirmation>>)
+        : {};
     } catch {
       return {};
     }
@@ -131,7 +166,11 @@ export class ChecklistService {
     for (const server of certificateServers(forest.exchange!.servers)) {
       try {
         const result = await this.deps.powershell.run(forest.profile, 'exchange', 'Get-ExchangeCertificate', { Server: server.server.name });
-        facts.push(result.ok ? { ...server, certificates: result.output as ExchangeCertificate[] } : { ...server, error: result.errors[0]?.message ?? 'Get-ExchangeCertificate failed.' });
+        facts.push(
+          result.ok
+            ? { ...server, certificates: result.output as ExchangeCertificate[] }
+            : { ...server, error: result.errors[0]?.message ?? 'Get-ExchangeCertificate failed.' },
+        );
       } catch (error) {
         facts.push({ ...server, error: error instanceof Error ? error.message : String(error) });
       }
@@ -167,7 +206,15 @@ export class ChecklistService {
     }
     const capabilities = await this.deps.capabilities.list();
     const confirmations = this.readConfirmations();
-    const ctx: StepContext = { topology, orgs, ...(lyncForest ? { lyncForest } : {}), plans: orgs.flatMap((o) => o.plans), ...(chosen ? { chosen: chosen.plan } : {}), users, blockedOus };
+    const ctx: StepContext = {
+      topology,
+      orgs,
+      ...(lyncForest ? { lyncForest } : {}),
+      plans: orgs.flatMap((o) => o.plans),
+      ...(chosen ? { chosen: chosen.plan } : {}),
+      users,
+      blockedOus,
+    };
     const steps = checklistStepIds.map((id, i): ChecklistStep => {
       const evaluated = evaluate(id, ctx);
       // What the console cannot see, the admin may confirm; a confirmation stands until the directory says more.
@@ -175,7 +222,17 @@ export class ChecklistService {
       const confirmation = confirmable ? confirmations[id] : undefined;
       const { status, reason, evidence } = confirmation ? { ...evaluated, status: 'confirmed' as const } : evaluated;
       const forests = stepRequirements[id].forest === 'exchange' ? orgs.map((o) => o.forest.forest) : lyncForest ? [lyncForest.forest] : [];
-      return { number: i + 1, id, status, reason, evidence, roles: rolesFor(id, capabilities, forests), ...(fixes[id] ? { fix: fixes[id] } : {}), confirmable, ...(confirmation ? { confirmation } : {}) };
+      return {
+        number: i + 1,
+        id,
+        status,
+        reason,
+        evidence,
+        roles: rolesFor(id, capabilities, forests),
+        ...(fixes[id] ? { fix: fixes[id] } : {}),
+        confirmable,
+        ...(confirmation ? { confirmation } : {}),
+      };
     });
     const count = (s: StepStatus) => steps.filter((step) => step.status === s).length;
     return {
@@ -204,7 +261,15 @@ export class ChecklistService {
       filter: `(&(objectCategory=person)(objectClass=user)(msRTCSIP-OptionFlags:1.2.840.113556.1.4.803:=${EV_FLAG}))`,
       attributes: ['displayName', 'proxyAddresses', 'msExchUMEnabledFlags', 'msExchMailboxGuid', 'userPrincipalName', 'msRTCSIP-PrimaryUserAddress'],
     });
-    const counts: UserCounts = { ev: entries.length, evWithoutSip: 0, withoutSipSample: [], withoutSipAddresses: [], umEnabled: 0, waiting: 0, waitingSample: [] };
+    const counts: UserCounts = {
+      ev: entries.length,
+      evWithoutSip: 0,
+      withoutSipSample: [],
+      withoutSipAddresses: [],
+      umEnabled: 0,
+      waiting: 0,
+      waitingSample: [],
+    };
     for (const e of entries) {
       const ref = { dn: e.dn, name: e.get('displayName') ?? e.dn, forest: forest.forest };
       const hasSip = e.getAll('proxyAddresses').some((p) => /^sip:/i.test(p));
@@ -233,7 +298,9 @@ export class ChecklistService {
     const scan = await this.permissions.scan(forest.profile, session.rootDse.defaultNamingContext, ['User', 'Contact']);
     const blocked: ObjectRef[] = [];
     for (const o of scan.ous.filter((o) => o.ou.protected && o.types.some((t) => t.status !== 'granted'))) {
-      const [member] = await session.search(o.ou.dn, { scope: 'one', filter: '(|(objectClass=user)(objectClass=contact))', attributes: ['1.1'], sizeLimit: 1 }).catch(() => []);
+      const [member] = await session
+        .search(o.ou.dn, { scope: 'one', filter: '(|(objectClass=user)(objectClass=contact))', attributes: ['1.1'], sizeLimit: 1 })
+        .catch(() => []);
       if (member) blocked.push({ dn: o.ou.dn, name: o.ou.path, forest: forest.forest });
     }
     return blocked;
@@ -306,10 +373,16 @@ interface StepContext {
 function rolesFor(id: ChecklistStepId, capabilities: ProfileCapabilities[], forests: string[]): RoleCheck[] {
   const action = `checklist.confirm:${id}` as const;
   const candidates = capabilities.filter((c) => !c.error && forests.some((f) => f.toLowerCase() === c.forest.toLowerCase()));
-  const best = [...candidates].sort((a, b) => verdictRank[a.actions[action].verdict] - verdictRank[b.actions[action].verdict] || b.actions[action].via.length - a.actions[action].via.length)[0];
+  const best = [...candidates].sort(
+    (a, b) => verdictRank[a.actions[action].verdict] - verdictRank[b.actions[action].verdict] || b.actions[action].via.length - a.actions[action].via.length,
+  )[0];
   return stepRequirements[id].needs.map((anyOf) => {
     const via = best?.actions[action].via.find((g) => anyOf.includes(g));
-    return { anyOf, ...(best ? { forest: best.forest, account: best.account, held: !!via } : forests[0] ? { forest: forests[0] } : {}), ...(via ? { via } : {}) };
+    return {
+      anyOf,
+      ...(best ? { forest: best.forest, account: best.account, held: !!via } : forests[0] ? { forest: forests[0] } : {}),
+      ...(via ? { via } : {}),
+    };
   });
 }
 
@@ -319,26 +392,48 @@ interface Verdict {
   evidence: Evidence[];
 }
 
-const ev = (code: string, ok: boolean, params: Record<string, string> = {}, objects: ObjectRef[] = [], fix?: FixAction): Evidence => ({ code, ok, params, objects: objects.slice(0, SAMPLE), ...(fix && !ok ? { fix } : {}) });
+const ev = (code: string, ok: boolean, params: Record<string, string> = {}, objects: ObjectRef[] = [], fix?: FixAction): Evidence => ({
+  code,
+  ok,
+  params,
+  objects: objects.slice(0, SAMPLE),
+  ...(fix && !ok ? { fix } : {}),
+});
 /** What the console cannot see: shown for the admin to check, never counted as a failure. */
-const note = (code: string, params: Record<string, string> = {}, objects: ObjectRef[] = []): Evidence => ({ ...ev(code, true, params, objects), informational: true });
-const verdict = (status: StepStatus, code: string, params: Record<string, string>, evidence: Evidence[]): Verdict => ({ status, reason: { code, params }, evidence });
+const note = (code: string, params: Record<string, string> = {}, objects: ObjectRef[] = []): Evidence => ({
+  ...ev(code, true, params, objects),
+  informational: true,
+});
+const verdict = (status: StepStatus, code: string, params: Record<string, string>, evidence: Evidence[]): Verdict => ({
+  status,
+  reason: { code, params },
+  evidence,
+});
 
 /** Done when every check passed, not done when none did, partly in between. */
 function fromChecks(evidence: Evidence[], codes: { done: string; partly: string; notDone: string }, params: Record<string, string> = {}): Verdict {
   const passed = evidence.filter((e) => e.ok).length;
   if (evidence.length === 0) return verdict('unknown', 'nothing-to-check', params, evidence);
   if (passed === evidence.length) return verdict('done', codes.done, params, evidence);
-  return verdict(passed === 0 ? 'not-done' : 'partly', passed === 0 ? codes.notDone : codes.partly, { ...params, missing: String(evidence.length - passed), total: String(evidence.length) }, evidence);
+  return verdict(
+    passed === 0 ? 'not-done' : 'partly',
+    passed === 0 ? codes.notDone : codes.partly,
+    { ...params, missing: String(evidence.length - passed), total: String(evidence.length) },
+    evidence,
+  );
 }
 
 function findingsFor(ctx: StepContext, codes: FindingCode[]): Finding[] {
   const plans = new Set(ctx.plans.map((p) => normalizeDn(p.dn)));
-  return ctx.topology.findings.filter((f) => codes.includes(f.code) && (!ctx.chosen || plans.has(normalizeDn(f.subject.dn)) || f.code === 'pool-without-gateway'));
+  return ctx.topology.findings.filter(
+    (f) => codes.includes(f.code) && (!ctx.chosen || plans.has(normalizeDn(f.subject.dn)) || f.code === 'pool-without-gateway'),
+  );
 }
 
 function evaluate(id: ChecklistStepId, ctx: StepContext): Verdict {
-  const refIn = (forest: string) => (dn: string, name: string): ObjectRef => ({ dn, name, forest });
+  const refIn =
+    (forest: string) =>
+    (dn: string, name: string): ObjectRef => ({ dn, name, forest });
   const orgOf = (plan: DialPlan) => ctx.orgs.find((o) => o.org.dialPlans.some((d) => normalizeDn(d.dn) === normalizeDn(plan.dn)))!;
   const planRef = (plan: DialPlan) => refIn(orgOf(plan).forest.forest)(plan.dn, plan.name);
   const sipPlans = ctx.plans.filter((p) => p.uriType === 'SipName');
@@ -349,7 +444,15 @@ function evaluate(id: ChecklistStepId, ctx: StepContext): Verdict {
       const evidence = ctx.orgs.flatMap(({ org, forest, lync }) => {
         const ref = refIn(forest.forest);
         const servers = org.servers;
-        const lines = [ev('exchange-org', true, { org: org.name }, [ref(org.dn, org.name)]), ev('um-servers', servers.length > 0, { count: String(servers.length), servers: servers.map((s) => `${s.name} (${s.versionLabel})`).join(', ') }, servers.map((s) => ref(s.dn, s.name)))];
+        const lines = [
+          ev('exchange-org', true, { org: org.name }, [ref(org.dn, org.name)]),
+          ev(
+            'um-servers',
+            servers.length > 0,
+            { count: String(servers.length), servers: servers.map((s) => `${s.name} (${s.versionLabel})`).join(', ') },
+            servers.map((s) => ref(s.dn, s.name)),
+          ),
+        ];
         // A resource forest must trust the Lync forest [S27]; nothing in the directory shows it.
         if (lync && lync.forest !== forest.forest) lines.push(note('forest-trust-manual', { exchange: forest.forest, lync: lync.forest }));
         return lines;
@@ -377,7 +480,9 @@ function evaluate(id: ChecklistStepId, ctx: StepContext): Verdict {
             continue;
           }
           for (const service of facts.services) {
-            const assigned = (facts.certificates ?? []).filter((c) => (c.Services ?? '').split(/[,\s]+/).some((s) => s.toLowerCase() === service.toLowerCase()));
+            const assigned = (facts.certificates ?? []).filter((c) =>
+              (c.Services ?? '').split(/[,\s]+/).some((s) => s.toLowerCase() === service.toLowerCase()),
+            );
             const params = { server: facts.server.name, service };
             const fix = certificateFix(facts.server.name, service);
             if (assigned.length === 0) {
@@ -397,17 +502,31 @@ function evaluate(id: ChecklistStepId, ctx: StepContext): Verdict {
       }
       const failed = evidence.filter((e) => !e.ok).length;
       const checked = evidence.filter((e) => !e.informational).length;
-      if (failed > 0) return verdict(failed === checked ? 'not-done' : 'partly', 'certificates-gaps', { missing: String(failed), total: String(checked) }, evidence);
+      if (failed > 0)
+        return verdict(failed === checked ? 'not-done' : 'partly', 'certificates-gaps', { missing: String(failed), total: String(checked) }, evidence);
       if (checked === 0 && manual.length > 0) return verdict('unknown', 'certificates-not-in-directory', { servers: manual.join(', ') }, evidence);
-      if (unreadable.length > 0 || manual.length > 0) return verdict('unknown', 'certificates-unreadable', { servers: [...unreadable, ...manual].join(', ') }, evidence);
+      if (unreadable.length > 0 || manual.length > 0)
+        return verdict('unknown', 'certificates-unreadable', { servers: [...unreadable, ...manual].join(', ') }, evidence);
       return verdict('done', 'certificates-ok', {}, evidence);
     }
     case 'sip-dial-plan': {
       if (ctx.chosen) {
         const fix = ctx.chosen.uriType === 'SipName' ? undefined : sipDialPlanFix(ctx.chosen.digits);
-        return fromChecks([ev('dial-plan-uri-type', ctx.chosen.uriType === 'SipName', { dialPlan: ctx.chosen.name, uriType: ctx.chosen.uriType }, [planRef(ctx.chosen)], fix)], { done: 'sip-dial-plan-exists', partly: 'not-sip-dial-plan', notDone: 'not-sip-dial-plan' }, { dialPlan: ctx.chosen.name });
+        return fromChecks(
+          [ev('dial-plan-uri-type', ctx.chosen.uriType === 'SipName', { dialPlan: ctx.chosen.name, uriType: ctx.chosen.uriType }, [planRef(ctx.chosen)], fix)],
+          { done: 'sip-dial-plan-exists', partly: 'not-sip-dial-plan', notDone: 'not-sip-dial-plan' },
+          { dialPlan: ctx.chosen.name },
+        );
       }
-      const evidence = [ev('sip-dial-plans', sipPlans.length > 0, { count: String(sipPlans.length), names: sipPlans.map((p) => p.name).join(', ') }, sipPlans.map(planRef), sipDialPlanFix(undefined))];
+      const evidence = [
+        ev(
+          'sip-dial-plans',
+          sipPlans.length > 0,
+          { count: String(sipPlans.length), names: sipPlans.map((p) => p.name).join(', ') },
+          sipPlans.map(planRef),
+          sipDialPlanFix(undefined),
+        ),
+      ];
       return fromChecks(evidence, { done: 'sip-dial-plan-exists', partly: 'no-sip-dial-plan', notDone: 'no-sip-dial-plan' });
     }
     case 'voip-security': {
@@ -418,14 +537,33 @@ function evaluate(id: ChecklistStepId, ctx: StepContext): Verdict {
         const evidence = relevant.flatMap((p) =>
           media.map((m) => {
             const allowed = securityFor(m.encryptionLevel);
-            return ev(allowed ? 'dial-plan-security-vs-lync' : 'lync-encryption-unknown-value', !!allowed && allowed.includes(p.voipSecurity), { dialPlan: p.name, security: p.voipSecurity, scope: m.identity, encryptionLevel: m.encryptionLevel, required: allowed?.join(' / ') ?? '?' }, [planRef(p)], allowed ? voipSecurityFix(p.name, allowed) : undefined);
+            return ev(
+              allowed ? 'dial-plan-security-vs-lync' : 'lync-encryption-unknown-value',
+              !!allowed && allowed.includes(p.voipSecurity),
+              { dialPlan: p.name, security: p.voipSecurity, scope: m.identity, encryptionLevel: m.encryptionLevel, required: allowed?.join(' / ') ?? '?' },
+              [planRef(p)],
+              allowed ? voipSecurityFix(p.name, allowed) : undefined,
+            );
           }),
         );
         return fromChecks(evidence, { done: 'security-ok', partly: 'security-incompatible', notDone: 'security-incompatible' });
       }
-      const evidence = relevant.map((p) => ev('dial-plan-security', p.voipSecurity !== 'Unsecured', { dialPlan: p.name, security: p.voipSecurity }, [planRef(p)], voipSecurityFix(p.name, ['Secured'])));
+      const evidence = relevant.map((p) =>
+        ev(
+          'dial-plan-security',
+          p.voipSecurity !== 'Unsecured',
+          { dialPlan: p.name, security: p.voipSecurity },
+          [planRef(p)],
+          voipSecurityFix(p.name, ['Secured']),
+        ),
+      );
       if (evidence.some((e) => !e.ok)) return fromChecks(evidence, { done: 'security-ok', partly: 'security-unsecured', notDone: 'security-unsecured' });
-      return verdict('unknown', ctx.lyncForest?.lync?.shellError ? 'lync-encryption-unreadable' : 'lync-encryption-unknown', { error: ctx.lyncForest?.lync?.shellError ?? '' }, evidence);
+      return verdict(
+        'unknown',
+        ctx.lyncForest?.lync?.shellError ? 'lync-encryption-unreadable' : 'lync-encryption-unknown',
+        { error: ctx.lyncForest?.lync?.shellError ?? '' },
+        evidence,
+      );
     }
     case 'um-servers-in-dial-plan': {
       // 2007 SP1/2010: a UM server serves the plan [S18]. 2013: every Mailbox and Client Access server's UM
@@ -439,7 +577,12 @@ function evaluate(id: ChecklistStepId, ctx: StepContext): Verdict {
           const params = { dialPlan: p.name, server: s.server.name, version: s.server.versionLabel, mode: s.startupMode ?? '' };
           const objects = [ref(s.server.dn, s.server.name)];
           if (s.service === 'um-server') return ev('dial-plan-um-server', true, params, objects);
-          const code = s.gaps.length === 0 ? `dial-plan-${s.service}` : s.gaps.includes('not-in-dial-plan') ? `dial-plan-${s.service}-missing` : `dial-plan-${s.service}-not-dual`;
+          const code =
+            s.gaps.length === 0
+              ? `dial-plan-${s.service}`
+              : s.gaps.includes('not-in-dial-plan')
+                ? `dial-plan-${s.service}-missing`
+                : `dial-plan-${s.service}-not-dual`;
           return ev(code, s.gaps.length === 0, params, objects, umServicesFix(org, p, [s]));
         });
       });
@@ -448,8 +591,21 @@ function evaluate(id: ChecklistStepId, ctx: StepContext): Verdict {
     case 'sip-addresses': {
       const u = ctx.users;
       if (!u) return verdict('unknown', 'no-lync-forest', {}, []);
-      const evidence = [ev('ev-users-sip', u.evWithoutSip === 0, { ev: String(u.ev), missing: String(u.evWithoutSip) }, u.withoutSipSample, sipAddressFix(u.withoutSipAddresses))];
-      return verdict(u.evWithoutSip === 0 ? 'done' : u.evWithoutSip < u.ev ? 'partly' : 'not-done', u.evWithoutSip === 0 ? 'sip-addresses-ok' : 'sip-addresses-missing', { missing: String(u.evWithoutSip), ev: String(u.ev) }, evidence);
+      const evidence = [
+        ev(
+          'ev-users-sip',
+          u.evWithoutSip === 0,
+          { ev: String(u.ev), missing: String(u.evWithoutSip) },
+          u.withoutSipSample,
+          sipAddressFix(u.withoutSipAddresses),
+        ),
+      ];
+      return verdict(
+        u.evWithoutSip === 0 ? 'done' : u.evWithoutSip < u.ev ? 'partly' : 'not-done',
+        u.evWithoutSip === 0 ? 'sip-addresses-ok' : 'sip-addresses-missing',
+        { missing: String(u.evWithoutSip), ev: String(u.ev) },
+        evidence,
+      );
     }
     case 'exchucutil': {
       // Exactly what gateway setup would do, per organisation: its plan is the one definition of "exchucutil is done".
@@ -463,11 +619,37 @@ function evaluate(id: ChecklistStepId, ctx: StepContext): Verdict {
         const fix = gatewaysFix(forest.forest, lync?.forest);
         for (const item of gatewayPlan!.items) {
           const ok = item.status === 'present';
-          if (item.kind === 'gateway') evidence.push(ev(ok ? 'pool-gateway' : 'pool-no-gateway', ok, { pool: item.pool.fqdn, gateway: ok ? item.name : '', org: org.name }, item.existingDn ? [ref(item.existingDn, item.name)] : [], fix));
+          if (item.kind === 'gateway')
+            evidence.push(
+              ev(
+                ok ? 'pool-gateway' : 'pool-no-gateway',
+                ok,
+                { pool: item.pool.fqdn, gateway: ok ? item.name : '', org: org.name },
+                item.existingDn ? [ref(item.existingDn, item.name)] : [],
+                fix,
+              ),
+            );
           else if (item.kind === 'hunt-group') {
             if (chosen && normalizeDn(item.dialPlan.dn) !== chosen) continue;
-            evidence.push(ev(ok ? 'hunt-group' : 'hunt-group-missing', ok, { dialPlan: item.dialPlan.name, gateway: item.gatewayName, name: item.name, org: org.name }, item.existingDn ? [ref(item.existingDn, `${item.gatewayName}\\${item.name}`)] : [], fix));
-          } else evidence.push(ev(ok ? 'um-read-permission' : 'um-read-permission-missing', ok, { group: item.trustee, container: item.targetName }, [ref(item.targetDn, item.targetName)], fix));
+            evidence.push(
+              ev(
+                ok ? 'hunt-group' : 'hunt-group-missing',
+                ok,
+                { dialPlan: item.dialPlan.name, gateway: item.gatewayName, name: item.name, org: org.name },
+                item.existingDn ? [ref(item.existingDn, `${item.gatewayName}\\${item.name}`)] : [],
+                fix,
+              ),
+            );
+          } else
+            evidence.push(
+              ev(
+                ok ? 'um-read-permission' : 'um-read-permission-missing',
+                ok,
+                { group: item.trustee, container: item.targetName },
+                [ref(item.targetDn, item.targetName)],
+                fix,
+              ),
+            );
         }
       }
       return fromChecks(evidence, { done: 'exchucutil-done', partly: 'exchucutil-partly', notDone: 'exchucutil-not-run' });
@@ -479,7 +661,13 @@ function evaluate(id: ChecklistStepId, ctx: StepContext): Verdict {
         .filter((p) => p.uriType !== 'TelExtn')
         .map((p) => {
           const mismatch = mismatches.find((m) => normalizeDn(m.subject.dn) === normalizeDn(p.dn));
-          return ev(mismatch ? 'lync-name-mismatch' : 'lync-name-ok', !mismatch, { dialPlan: p.name, phoneContext: p.phoneContext ?? '', server: mismatch?.params.server ?? '' }, [planRef(p)], p.phoneContext ? lyncDialPlanFix(p.phoneContext) : undefined);
+          return ev(
+            mismatch ? 'lync-name-mismatch' : 'lync-name-ok',
+            !mismatch,
+            { dialPlan: p.name, phoneContext: p.phoneContext ?? '', server: mismatch?.params.server ?? '' },
+            [planRef(p)],
+            p.phoneContext ? lyncDialPlanFix(p.phoneContext) : undefined,
+          );
         });
       return fromChecks(evidence, { done: 'lync-names-ok', partly: 'lync-names-mismatch', notDone: 'lync-names-mismatch' });
     }
@@ -488,13 +676,27 @@ function evaluate(id: ChecklistStepId, ctx: StepContext): Verdict {
       const contacts = ctx.topology.forests.flatMap((f) => f.contacts);
       const evidence: Evidence[] = sipPlans.map((p) => {
         const sa = contacts.filter((c) => c.kind === 'SA' && c.target && normalizeDn(c.target.dn) === normalizeDn(p.dn));
-        return ev(sa.length ? 'sa-contact' : 'sa-contact-missing', sa.length > 0, { dialPlan: p.name, contacts: sa.map((c) => c.sipAddress ?? c.displayName ?? '').join(', ') }, sa.length ? sa.map((c) => ({ dn: c.dn, name: c.displayName ?? c.dn, forest: c.forest })) : [planRef(p)], contactFix('SA', planRef(p), p.accessNumbers[0]));
+        return ev(
+          sa.length ? 'sa-contact' : 'sa-contact-missing',
+          sa.length > 0,
+          { dialPlan: p.name, contacts: sa.map((c) => c.sipAddress ?? c.displayName ?? '').join(', ') },
+          sa.length ? sa.map((c) => ({ dn: c.dn, name: c.displayName ?? c.dn, forest: c.forest })) : [planRef(p)],
+          contactFix('SA', planRef(p), p.accessNumbers[0]),
+        );
       });
       for (const { org, forest } of ctx.orgs) {
         for (const aa of org.autoAttendants.filter((a) => sipPlans.some((p) => a.dialPlanDn && normalizeDn(p.dn) === normalizeDn(a.dialPlanDn)))) {
           const found = contacts.filter((c) => c.kind === 'AA' && c.target && normalizeDn(c.target.dn) === normalizeDn(aa.dn));
           const ref = refIn(forest.forest)(aa.dn, aa.name);
-          evidence.push(ev(found.length ? 'aa-contact' : 'aa-contact-missing', found.length > 0, { autoAttendant: aa.name, contacts: found.map((c) => c.sipAddress ?? '').join(', ') }, [ref], contactFix('AA', ref, aa.pilotNumbers[0])));
+          evidence.push(
+            ev(
+              found.length ? 'aa-contact' : 'aa-contact-missing',
+              found.length > 0,
+              { autoAttendant: aa.name, contacts: found.map((c) => c.sipAddress ?? '').join(', ') },
+              [ref],
+              contactFix('AA', ref, aa.pilotNumbers[0]),
+            ),
+          );
         }
       }
       if (evidence.length === 0 && ctx.chosen) return verdict('done', 'contacts-not-needed', { dialPlan: ctx.chosen.name }, []);
@@ -521,7 +723,12 @@ function evaluate(id: ChecklistStepId, ctx: StepContext): Verdict {
       }
       evidence.push(ev('ev-users-waiting', u.waiting === 0, { count: String(u.waiting), enabled: String(u.umEnabled) }, u.waitingSample));
       const status: StepStatus = u.waiting === 0 && u.umEnabled > 0 ? 'done' : u.umEnabled > 0 ? 'partly' : 'not-done';
-      return verdict(status, status === 'done' ? 'users-enabled' : status === 'partly' ? 'users-waiting' : 'users-none', { waiting: String(u.waiting), enabled: String(u.umEnabled) }, evidence);
+      return verdict(
+        status,
+        status === 'done' ? 'users-enabled' : status === 'partly' ? 'users-waiting' : 'users-none',
+        { waiting: String(u.waiting), enabled: String(u.umEnabled) },
+        evidence,
+      );
     }
   }
 }

@@ -75,7 +75,7 @@ function generalise(value: string, template: ContactValues): string {
   ];
   const ordered = pairs.filter(([from]) => from.length > 0).sort((a, b) => b[0].length - a[0].length);
   let out = '';
-  for (let i = 0; i < value.length; ) {
+  for (let i = 0; i < value.length;) {
     const hit = ordered.find(([from]) => value.slice(i, i + from.length).toLowerCase() === from.toLowerCase());
     if (hit) {
       out += hit[1];
@@ -109,9 +109,20 @@ const same = (a: string[] | undefined, b: string[] | undefined) => JSON.stringif
  * The template's shape for a new contact: its UM attributes with the template's values swapped for
  * the new contact's, compared attribute by attribute with the console's recipe.
  */
-export function learnShape(template: { dn: string; attributes: Record<string, string[]>; values: ContactValues }, recipe: ContactRecipeInput & { targetName?: string }): LearnedShape {
+export function learnShape(
+  template: { dn: string; attributes: Record<string, string[]>; values: ContactValues },
+  recipe: ContactRecipeInput & { targetName?: string },
+): LearnedShape {
   const lowered = new Map(Object.entries(template.attributes).map(([k, v]) => [k.toLowerCase(), v] as const));
-  const newValues: ContactValues = { name: recipe.name, sipAddress: recipe.sipAddress, phoneNumber: recipe.phoneNumber, targetDn: recipe.targetDn, phoneContext: recipe.phoneContext, targetName: recipe.targetName, poolServiceDn: recipe.poolServiceDn };
+  const newValues: ContactValues = {
+    name: recipe.name,
+    sipAddress: recipe.sipAddress,
+    phoneNumber: recipe.phoneNumber,
+    targetDn: recipe.targetDn,
+    phoneContext: recipe.phoneContext,
+    targetName: recipe.targetName,
+    poolServiceDn: recipe.poolServiceDn,
+  };
   const attributes: Record<string, string[]> = { objectClass: ['contact'], displayName: [recipe.name] };
   for (const name of shapeAttributes) {
     const values = lowered.get(name.toLowerCase());
@@ -124,10 +135,21 @@ export function learnShape(template: { dn: string; attributes: Record<string, st
   const differences: ShapeDifference[] = [];
   for (const attribute of new Set([...Object.keys(ours), ...Object.keys(attributes)])) {
     if (attribute === 'objectClass') continue;
-    if (!same(ours[attribute], attributes[attribute])) differences.push({ attribute, ...(ours[attribute] ? { recipe: ours[attribute] } : {}), ...(attributes[attribute] ? { learned: attributes[attribute] } : {}) });
+    if (!same(ours[attribute], attributes[attribute]))
+      differences.push({
+        attribute,
+        ...(ours[attribute] ? { recipe: ours[attribute] } : {}),
+        ...(attributes[attribute] ? { learned: attributes[attribute] } : {}),
+      });
   }
   const known = new Set(['objectclass', 'cn', 'name', 'distinguishedname', 'displayname', ...shapeAttributes.map((a) => a.toLowerCase())]);
-  const operational = /^(whencreated|whenchanged|usncreated|usnchanged|objectguid|objectcategory|instancetype|dscorepropagationdata|ntsecuritydescriptor|objectsid|replpropertymetadata|msds-.*)$/i;
+  const operational =
+    /^(whencreated|whenchanged|usncreated|usnchanged|objectguid|objectcategory|instancetype|dscorepropagationdata|ntsecuritydescriptor|objectsid|replpropertymetadata|msds-.*)$/i;
   const notCopied = Object.keys(template.attributes).filter((k) => !known.has(k.toLowerCase()) && !operational.test(k));
-  return { attributes, cnForm: /^CN=\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?,/i.test(template.dn) ? 'guid' : 'name', differences, notCopied };
+  return {
+    attributes,
+    cnForm: /^CN=\{?[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\}?,/i.test(template.dn) ? 'guid' : 'name',
+    differences,
+    notCopied,
+  };
 }

@@ -1,6 +1,22 @@
 import { renderCommand } from '@shared/powershell/render-command';
 import { randomUUID } from 'node:crypto';
-import type { ContactCheck, ContactCheckResult, ContactCreate, ContactDelete, ContactItem, ContactMove, ContactOptions, ContactProblem, ContactRefusal, ContactRoute, ContactShapePreview, ContactShapeRequest, ContactUpdate, ContactWarning, ContactWriteResult } from '@shared/models/contacts';
+import type {
+  ContactCheck,
+  ContactCheckResult,
+  ContactCreate,
+  ContactDelete,
+  ContactItem,
+  ContactMove,
+  ContactOptions,
+  ContactProblem,
+  ContactRefusal,
+  ContactRoute,
+  ContactShapePreview,
+  ContactShapeRequest,
+  ContactUpdate,
+  ContactWarning,
+  ContactWriteResult,
+} from '@shared/models/contacts';
 import type { LyncPool, Topology, UmContact } from '@shared/models/topology';
 import { ApiError } from '@shared/errors';
 import type { AuditLog } from '../audit/audit-log';
@@ -84,12 +100,22 @@ export class ContactsService {
             uriType: d.uriType,
             phoneContext: d.phoneContext,
             accessNumbers: d.accessNumbers,
-            nameCheck: { applies: preSp1.length > 0, satisfied: preSp1.length === 0 ? undefined : known ? !mismatch.has(d.dn.toLowerCase()) : undefined, servers: preSp1.map((s) => `${s.name} (${s.versionLabel})`).join(', ') },
+            nameCheck: {
+              applies: preSp1.length > 0,
+              satisfied: preSp1.length === 0 ? undefined : known ? !mismatch.has(d.dn.toLowerCase()) : undefined,
+              servers: preSp1.map((s) => `${s.name} (${s.versionLabel})`).join(', '),
+            },
           };
         }),
     );
     const autoAttendants = topology.forests.flatMap((f) =>
-      (f.exchange?.autoAttendants ?? []).map((a) => ({ dn: a.dn, name: a.name, forest: f.forest, dialPlan: f.exchange!.dialPlans.find((d) => a.dialPlanDn && dnEquals(d.dn, a.dialPlanDn))?.name, pilotNumbers: a.pilotNumbers })),
+      (f.exchange?.autoAttendants ?? []).map((a) => ({
+        dn: a.dn,
+        name: a.name,
+        forest: f.forest,
+        dialPlan: f.exchange!.dialPlans.find((d) => a.dialPlanDn && dnEquals(d.dn, a.dialPlanDn))?.name,
+        pilotNumbers: a.pilotNumbers,
+      })),
     );
     return { forests, dialPlans, autoAttendants };
   }
@@ -102,7 +128,12 @@ export class ContactsService {
     const session = await this.connections.ensure(input.profile);
     const topology = await this.topology.get();
     const { learned, template } = await this.learn(session, topology, input, input.likeDn);
-    return { template: { dn: template.dn, name: template.displayName ?? template.dn }, cnForm: learned.cnForm, differences: learned.differences, notCopied: learned.notCopied };
+    return {
+      template: { dn: template.dn, name: template.displayName ?? template.dn },
+      cnForm: learned.cnForm,
+      differences: learned.differences,
+      notCopied: learned.notCopied,
+    };
   }
 
   /**
@@ -118,10 +149,16 @@ export class ContactsService {
       const changes = { name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, poolFqdn: input.poolFqdn };
       return this.assess(session, topology, editedState(topology, contact, changes), changedFields(contact, changes));
     }
-    if (!input.kind || !input.targetDn) throw new ApiError('INVALID_INPUT', 'Give the contact type and its dial plan or auto attendant, or the contact being edited.', { field: 'targetDn' });
+    if (!input.kind || !input.targetDn)
+      throw new ApiError('INVALID_INPUT', 'Give the contact type and its dial plan or auto attendant, or the contact being edited.', { field: 'targetDn' });
     const target = findTarget(topology, input.kind, input.targetDn);
     const newDn = input.ouDn ? nameDn(topology, { ...input, ouDn: input.ouDn }) : undefined;
-    return this.assess(session, topology, { kind: input.kind, target, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, poolFqdn: input.poolFqdn, newDn }, ['sipAddress', 'phoneNumber', 'poolFqdn']);
+    return this.assess(
+      session,
+      topology,
+      { kind: input.kind, target, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, poolFqdn: input.poolFqdn, newDn },
+      ['sipAddress', 'phoneNumber', 'poolFqdn'],
+    );
   }
 
   async create(input: ContactCreate): Promise<ContactWriteResult> {
@@ -132,19 +169,43 @@ export class ContactsService {
     const target = findTarget(topology, input.kind, input.targetDn);
     if (!(await session.read(input.ouDn, ['1.1']))) throw new ApiError('NOT_FOUND', `The organizational unit does not exist: ${input.ouDn}.`);
     const newDn = nameDn(topology, input);
-    const { warnings, refusals } = await this.assess(session, topology, { kind: input.kind, target, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, poolFqdn: input.poolFqdn, newDn }, ['sipAddress', 'phoneNumber', 'poolFqdn']);
+    const { warnings, refusals } = await this.assess(
+      session,
+      topology,
+      { kind: input.kind, target, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, poolFqdn: input.poolFqdn, newDn },
+      ['sipAddress', 'phoneNumber', 'poolFqdn'],
+    );
     if (refusals[0]) throw refusalError(refusals[0]);
     const pool = findPool(topology, input.profile, input.poolFqdn);
     const route = this.route(input.profile, input.route);
-    if (input.likeDn && route !== 'ldap') throw new ApiError('INVALID_INPUT', 'A contact modelled on another one is written over LDAP: New-CsExUmContact writes its own shape.', { field: 'likeDn' });
+    if (input.likeDn && route !== 'ldap')
+      throw new ApiError('INVALID_INPUT', 'A contact modelled on another one is written over LDAP: New-CsExUmContact writes its own shape.', {
+        field: 'likeDn',
+      });
 
     if (!(await canCreateChild(session, input.ouDn, 'contact'))) throw await this.refusal(session, 'create', input.ouDn);
 
     let dn: string;
     let command: string | undefined;
-    const after = { kind: input.kind, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, pool: pool.fqdn, target: target.dn, ...(input.likeDn ? { like: input.likeDn } : {}) };
+    const after = {
+      kind: input.kind,
+      name: input.name,
+      sipAddress: input.sipAddress,
+      phoneNumber: input.phoneNumber,
+      pool: pool.fqdn,
+      target: target.dn,
+      ...(input.likeDn ? { like: input.likeDn } : {}),
+    };
     if (route === 'ldap') {
-      const recipe = { kind: input.kind, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, targetDn: target.dn, phoneContext: target.phoneContext ?? '', poolServiceDn: pool.serviceDn };
+      const recipe = {
+        kind: input.kind,
+        name: input.name,
+        sipAddress: input.sipAddress,
+        phoneNumber: input.phoneNumber,
+        targetDn: target.dn,
+        phoneContext: target.phoneContext ?? '',
+        poolServiceDn: pool.serviceDn,
+      };
       let attributes: Record<string, string | string[]> = contactAttributes(recipe);
       if (input.likeDn) attributes = (await this.learn(session, topology, input, input.likeDn)).learned.attributes;
       // Named by its name, or CN={GUID} like a template named so (nameDn says which).
@@ -154,9 +215,18 @@ export class ContactsService {
       // New-CsExUmContact is documented for hosted Exchange UM [S3][S26]: its contact names no dial
       // plan or auto attendant; the console says so rather than pretend it is OcsUmUtil's.
       warnings.push({ code: 'hosted-cmdlet', params: {} });
-      const parameters = { SipAddress: input.sipAddress, RegistrarPool: pool.fqdn, OU: input.ouDn, DisplayNumber: input.phoneNumber, AutoAttendant: input.kind === 'AA', Description: input.name };
+      const parameters = {
+        SipAddress: input.sipAddress,
+        RegistrarPool: pool.fqdn,
+        OU: input.ouDn,
+        DisplayNumber: input.phoneNumber,
+        AutoAttendant: input.kind === 'AA',
+        Description: input.name,
+      };
       command = renderCommand('New-CsExUmContact', parameters);
-      await this.audited(input.profile, session, 'contact.create', input.sipAddress, route, undefined, after, () => this.powershell.invoke(input.profile, 'lync', 'New-CsExUmContact', parameters));
+      await this.audited(input.profile, session, 'contact.create', input.sipAddress, route, undefined, after, () =>
+        this.powershell.invoke(input.profile, 'lync', 'New-CsExUmContact', parameters),
+      );
       dn = (await findBySip(session, input.sipAddress))?.dn ?? input.sipAddress;
     }
     this.topology.invalidate('contact created');
@@ -164,9 +234,15 @@ export class ContactsService {
   }
 
   /** Reads the template contact and learns its shape for the new contact's values. */
-  private async learn(session: DirectorySession, topology: Topology, input: Omit<ContactShapeRequest, 'likeDn'>, likeDn: string): Promise<{ learned: LearnedShape; template: ContactItem }> {
+  private async learn(
+    session: DirectorySession,
+    topology: Topology,
+    input: Omit<ContactShapeRequest, 'likeDn'>,
+    likeDn: string,
+  ): Promise<{ learned: LearnedShape; template: ContactItem }> {
     const template = listContacts(topology).find((c) => dnEquals(c.dn, likeDn));
-    if (!template) throw new ApiError('NOT_FOUND', `There is no SA/AA contact ${likeDn} in the connected forests to model the new one on.`, { field: 'likeDn' });
+    if (!template)
+      throw new ApiError('NOT_FOUND', `There is no SA/AA contact ${likeDn} in the connected forests to model the new one on.`, { field: 'likeDn' });
     const entry = await session.read(likeDn, ['*']);
     if (!entry) throw new ApiError('NOT_FOUND', `The contact ${likeDn} no longer exists.`, { field: 'likeDn' });
     const target = findTarget(topology, input.kind, input.targetDn);
@@ -176,9 +252,26 @@ export class ContactsService {
       {
         dn: entry.dn,
         attributes: entry.toRaw(),
-        values: { name: template.displayName ?? '', sipAddress: template.sipAddress ?? '', phoneNumber: template.phoneNumber ?? '', targetDn: template.targetDn ?? template.target?.dn, phoneContext: template.phoneContext, targetName: templateTarget, poolServiceDn: template.poolServiceDn },
+        values: {
+          name: template.displayName ?? '',
+          sipAddress: template.sipAddress ?? '',
+          phoneNumber: template.phoneNumber ?? '',
+          targetDn: template.targetDn ?? template.target?.dn,
+          phoneContext: template.phoneContext,
+          targetName: templateTarget,
+          poolServiceDn: template.poolServiceDn,
+        },
       },
-      { kind: input.kind, name: input.name, sipAddress: input.sipAddress, phoneNumber: input.phoneNumber, targetDn: target.dn, phoneContext: target.phoneContext ?? '', poolServiceDn: pool.serviceDn, targetName: target.name },
+      {
+        kind: input.kind,
+        name: input.name,
+        sipAddress: input.sipAddress,
+        phoneNumber: input.phoneNumber,
+        targetDn: target.dn,
+        phoneContext: target.phoneContext ?? '',
+        poolServiceDn: pool.serviceDn,
+        targetName: target.name,
+      },
     );
     return { learned, template };
   }
@@ -191,49 +284,100 @@ export class ContactsService {
     const changes = input.changes;
     if (changes.sipAddress !== undefined) validateSip(changes.sipAddress);
     if (changes.phoneNumber !== undefined) validatePhone(changes.phoneNumber);
-    const { warnings, refusals } = await this.assess(session, topology, editedState(topology, current.contact, changes), changedFields(current.contact, changes));
+    const { warnings, refusals } = await this.assess(
+      session,
+      topology,
+      editedState(topology, current.contact, changes),
+      changedFields(current.contact, changes),
+    );
     if (refusals[0]) throw refusalError(refusals[0]);
     const route = this.route(input.profile, input.route);
     const modifications: Modification[] = [];
-    if (changes.name !== undefined && changes.name !== current.contact.displayName) modifications.push({ operation: 'replace', attribute: 'displayName', values: changes.name });
+    if (changes.name !== undefined && changes.name !== current.contact.displayName)
+      modifications.push({ operation: 'replace', attribute: 'displayName', values: changes.name });
     if (changes.sipAddress !== undefined && changes.sipAddress !== current.contact.sipAddress) {
       const proxies = current.proxyAddresses.filter((p) => !/^sip:/i.test(p));
-      modifications.push({ operation: 'replace', attribute: 'msRTCSIP-PrimaryUserAddress', values: changes.sipAddress }, { operation: 'replace', attribute: 'proxyAddresses', values: [...proxies, changes.sipAddress] });
+      modifications.push(
+        { operation: 'replace', attribute: 'msRTCSIP-PrimaryUserAddress', values: changes.sipAddress },
+        { operation: 'replace', attribute: 'proxyAddresses', values: [...proxies, changes.sipAddress] },
+      );
     }
     if (changes.phoneNumber !== undefined && changes.phoneNumber !== current.contact.phoneNumber) {
-      modifications.push({ operation: 'replace', attribute: 'telephoneNumber', values: changes.phoneNumber }, { operation: 'replace', attribute: 'msRTCSIP-Line', values: `tel:${changes.phoneNumber}` });
+      modifications.push(
+        { operation: 'replace', attribute: 'telephoneNumber', values: changes.phoneNumber },
+        { operation: 'replace', attribute: 'msRTCSIP-Line', values: `tel:${changes.phoneNumber}` },
+      );
     }
-    const newPool = changes.poolFqdn !== undefined && changes.poolFqdn.toLowerCase() !== current.contact.pool?.name.toLowerCase() ? changes.poolFqdn : undefined;
-    if (modifications.length === 0 && !newPool) return { route, dn: input.dn, contact: await this.reload(input.dn), warnings, actor: actorOf(input.profile, session) };
+    const newPool =
+      changes.poolFqdn !== undefined && changes.poolFqdn.toLowerCase() !== current.contact.pool?.name.toLowerCase() ? changes.poolFqdn : undefined;
+    if (modifications.length === 0 && !newPool)
+      return { route, dn: input.dn, contact: await this.reload(input.dn), warnings, actor: actorOf(input.profile, session) };
     const commands: string[] = [];
     if (modifications.length > 0) {
       const writable = await writableAttributes(session, input.dn);
-      if (modifications.some((m) => !writable.has(m.attribute.toLowerCase()))) throw await this.refusal(session, 'edit', parentDn(input.dn), modifications.map((m) => m.attribute).filter((a) => !writable.has(a.toLowerCase())));
+      if (modifications.some((m) => !writable.has(m.attribute.toLowerCase())))
+        throw await this.refusal(
+          session,
+          'edit',
+          parentDn(input.dn),
+          modifications.map((m) => m.attribute).filter((a) => !writable.has(a.toLowerCase())),
+        );
       const before = snapshot(current.contact);
-      const after = { ...before, name: changes.name ?? before.name, sipAddress: changes.sipAddress ?? before.sipAddress, phoneNumber: changes.phoneNumber ?? before.phoneNumber };
+      const after = {
+        ...before,
+        name: changes.name ?? before.name,
+        sipAddress: changes.sipAddress ?? before.sipAddress,
+        phoneNumber: changes.phoneNumber ?? before.phoneNumber,
+      };
       if (route === 'ldap') {
         await this.audited(input.profile, session, 'contact.update', input.dn, route, before, after, () => session.modify(input.dn, modifications));
       } else {
-        const parameters = { Identity: current.contact.sipAddress ?? input.dn, SipAddress: changes.sipAddress, DisplayNumber: changes.phoneNumber, Description: changes.name };
+        const parameters = {
+          Identity: current.contact.sipAddress ?? input.dn,
+          SipAddress: changes.sipAddress,
+          DisplayNumber: changes.phoneNumber,
+          Description: changes.name,
+        };
         commands.push(renderCommand('Set-CsExUmContact', parameters));
-        await this.audited(input.profile, session, 'contact.update', input.dn, route, before, after, () => this.powershell.invoke(input.profile, 'lync', 'Set-CsExUmContact', parameters));
+        await this.audited(input.profile, session, 'contact.update', input.dn, route, before, after, () =>
+          this.powershell.invoke(input.profile, 'lync', 'Set-CsExUmContact', parameters),
+        );
       }
     }
     if (newPool) {
       // After the other changes: Move-CsExUmContact finds the contact by its new SIP address, and the audit shows its new values.
-      const changed = { ...current.contact, displayName: changes.name ?? current.contact.displayName, sipAddress: changes.sipAddress ?? current.contact.sipAddress, phoneNumber: changes.phoneNumber ?? current.contact.phoneNumber };
+      const changed = {
+        ...current.contact,
+        displayName: changes.name ?? current.contact.displayName,
+        sipAddress: changes.sipAddress ?? current.contact.sipAddress,
+        phoneNumber: changes.phoneNumber ?? current.contact.phoneNumber,
+      };
       const command = await this.changePool(input.profile, session, topology, changed, newPool, route);
       if (command) commands.push(command);
     }
     this.topology.invalidate('contact changed');
-    return { route, dn: input.dn, contact: await this.reload(input.dn), warnings, command: commands.join('\n') || undefined, actor: actorOf(input.profile, session) };
+    return {
+      route,
+      dn: input.dn,
+      contact: await this.reload(input.dn),
+      warnings,
+      command: commands.join('\n') || undefined,
+      actor: actorOf(input.profile, session),
+    };
   }
 
   /**
    * Homes a contact on another pool: Move-CsExUmContact on the Lync route [S25], else the pool
    * attribute over LDAP. Only pools OcsUmUtil offers (isContactHome). Returns the command line.
    */
-  private async changePool(profile: string, session: DirectorySession, topology: Topology, contact: ContactItem, poolFqdn: string, route: ContactRoute): Promise<string | undefined> {
+  private async changePool(
+    profile: string,
+    session: DirectorySession,
+    topology: Topology,
+    contact: ContactItem,
+    poolFqdn: string,
+    route: ContactRoute,
+  ): Promise<string | undefined> {
     const pool = findPool(topology, profile, poolFqdn);
     const before = snapshot(contact);
     if (route === 'ldap') {
@@ -245,7 +389,9 @@ export class ContactsService {
       return undefined;
     }
     const parameters = { Identity: contact.sipAddress ?? contact.dn, Target: pool.fqdn };
-    await this.audited(profile, session, 'contact.move-pool', contact.dn, route, before, { ...before, pool: pool.fqdn }, () => this.powershell.invoke(profile, 'lync', 'Move-CsExUmContact', parameters));
+    await this.audited(profile, session, 'contact.move-pool', contact.dn, route, before, { ...before, pool: pool.fqdn }, () =>
+      this.powershell.invoke(profile, 'lync', 'Move-CsExUmContact', parameters),
+    );
     return renderCommand('Move-CsExUmContact', parameters);
   }
 
@@ -267,7 +413,9 @@ export class ContactsService {
       const rdn = formatDn(parseDn(dn).slice(0, 1));
       const target = `${rdn},${input.targetOuDn}`;
       try {
-        await this.audited(input.profile, session, 'contact.move-ou', dn, 'ldap', before, { ...before, ou: displayDn(input.targetOuDn) }, () => session.rename(dn, rdn, input.targetOuDn));
+        await this.audited(input.profile, session, 'contact.move-ou', dn, 'ldap', before, { ...before, ou: displayDn(input.targetOuDn) }, () =>
+          session.rename(dn, rdn, input.targetOuDn),
+        );
       } catch (error) {
         if (error instanceof ApiError && error.code === 'ACCESS_DENIED') throw await this.refusal(session, 'move', input.targetOuDn);
         throw error;
@@ -291,7 +439,9 @@ export class ContactsService {
       } else {
         const parameters = { Identity: current.contact.sipAddress ?? input.dn };
         command = renderCommand('Remove-CsExUmContact', parameters);
-        await this.audited(input.profile, session, 'contact.delete', input.dn, route, before, undefined, () => this.powershell.invoke(input.profile, 'lync', 'Remove-CsExUmContact', parameters));
+        await this.audited(input.profile, session, 'contact.delete', input.dn, route, before, undefined, () =>
+          this.powershell.invoke(input.profile, 'lync', 'Remove-CsExUmContact', parameters),
+        );
       }
     } catch (error) {
       if (error instanceof ApiError && error.code === 'ACCESS_DENIED') throw await this.refusal(session, 'delete', parentDn(input.dn));
@@ -307,7 +457,10 @@ export class ContactsService {
     const dn = `OU=${escapeDnValue(name)},${parent}`;
     if (!(await canCreateChild(session, parent, 'organizationalUnit'))) {
       const account = await whoAmI(session);
-      throw new ApiError('ACCESS_DENIED', `${account.name} may not create organizational units in ${displayDn(parent)}. Ask a domain admin to create it or to delegate "Create Organizational Unit objects" there.`);
+      throw new ApiError(
+        'ACCESS_DENIED',
+        `${account.name} may not create organizational units in ${displayDn(parent)}. Ask a domain admin to create it or to delegate "Create Organizational Unit objects" there.`,
+      );
     }
     await this.audited(profile, session, 'ou.create', dn, 'ldap', undefined, { dn }, () => session.add(dn, { objectClass: 'organizationalUnit' }));
     return { dn, path: displayDn(dn) };
@@ -321,7 +474,13 @@ export class ContactsService {
   }
 
   /** Reads the contact now and refuses if it changed since the admin loaded it, saying what changed. */
-  private async current(session: DirectorySession, dn: string, expectedVersion: string, loaded: ContactUpdate['loaded'], topology: Topology): Promise<{ contact: ContactItem; proxyAddresses: string[] }> {
+  private async current(
+    session: DirectorySession,
+    dn: string,
+    expectedVersion: string,
+    loaded: ContactUpdate['loaded'],
+    topology: Topology,
+  ): Promise<{ contact: ContactItem; proxyAddresses: string[] }> {
     const entry = await session.read(dn, [...umContactAttributes, 'proxyAddresses']);
     if (!entry) throw new ApiError('NOT_FOUND', `The contact no longer exists: ${dn}. Someone may have deleted it; refresh the list.`);
     const fresh = toUmContact(entry, session.rootDse.forestDnsName);
@@ -329,8 +488,14 @@ export class ContactsService {
     const contact = itemFor(fresh, topology, this.profileFor(topology, session));
     if (entry.get('uSNChanged') !== expectedVersion) {
       const now = { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber, poolFqdn: contact.pool?.name, ou: contact.ou };
-      const changed = (Object.keys(now) as Array<keyof typeof now>).filter((k) => loaded[k] !== undefined && loaded[k] !== now[k]).map((k) => ({ field: k, loaded: loaded[k] ?? '', current: now[k] ?? '' }));
-      throw new ApiError('CONFLICT', `The contact was changed since you loaded it${changed.length ? ` (${changed.map((c) => `${c.field}: "${c.loaded}" → "${c.current}"`).join('; ')})` : ''}. Nothing was written; reload it and apply your change again.`, { changed, version: entry.get('uSNChanged') });
+      const changed = (Object.keys(now) as Array<keyof typeof now>)
+        .filter((k) => loaded[k] !== undefined && loaded[k] !== now[k])
+        .map((k) => ({ field: k, loaded: loaded[k] ?? '', current: now[k] ?? '' }));
+      throw new ApiError(
+        'CONFLICT',
+        `The contact was changed since you loaded it${changed.length ? ` (${changed.map((c) => `${c.field}: "${c.loaded}" → "${c.current}"`).join('; ')})` : ''}. Nothing was written; reload it and apply your change again.`,
+        { changed, version: entry.get('uSNChanged') },
+      );
     }
     return { contact, proxyAddresses: entry.getAll('proxyAddresses') };
   }
@@ -350,7 +515,12 @@ export class ContactsService {
    * Microsoft allows but an admin should decide knowingly: the write goes ahead. `changed` names
    * the values being set, which alone can be refused (an edit never fails on a value it keeps).
    */
-  private async assess(session: DirectorySession, topology: Topology, state: ContactState, changed: Array<'sipAddress' | 'phoneNumber' | 'poolFqdn'>): Promise<ContactCheckResult> {
+  private async assess(
+    session: DirectorySession,
+    topology: Topology,
+    state: ContactState,
+    changed: Array<'sipAddress' | 'phoneNumber' | 'poolFqdn'>,
+  ): Promise<ContactCheckResult> {
     const refusals: ContactRefusal[] = [];
     const warnings: ContactWarning[] = [];
     const others = topology.forests.flatMap((f) => f.contacts).filter((c) => !state.dn || !dnEquals(c.dn, state.dn));
@@ -358,18 +528,40 @@ export class ContactsService {
 
     // Refused: "a new address that does not already exist as a user or contact" (New-CsExUmContact's SipAddress, S3).
     if (changed.includes('sipAddress') && state.sipAddress) {
-      const holders = (await session.search(session.rootDse.defaultNamingContext, { filter: filter`(|(msRTCSIP-PrimaryUserAddress=${state.sipAddress})(proxyAddresses=${state.sipAddress}))`, attributes: ['displayName'] })).filter((e) => !state.dn || !dnEquals(e.dn, state.dn));
+      const holders = (
+        await session.search(session.rootDse.defaultNamingContext, {
+          filter: filter`(|(msRTCSIP-PrimaryUserAddress=${state.sipAddress})(proxyAddresses=${state.sipAddress}))`,
+          attributes: ['displayName'],
+        })
+      ).filter((e) => !state.dn || !dnEquals(e.dn, state.dn));
       const holder = holders[0];
-      if (holder) refusals.push({ code: 'sip-taken', field: 'sipAddress', message: `${state.sipAddress} is already used by ${holder.dn}. SIP addresses must be unique in the forest.`, params: { sip: state.sipAddress, holder: holder.get('displayName') ?? holder.dn, holderDn: holder.dn } });
+      if (holder)
+        refusals.push({
+          code: 'sip-taken',
+          field: 'sipAddress',
+          message: `${state.sipAddress} is already used by ${holder.dn}. SIP addresses must be unique in the forest.`,
+          params: { sip: state.sipAddress, holder: holder.get('displayName') ?? holder.dn, holderDn: holder.dn },
+        });
     }
     // Refused: "no two Exchange UM contacts can have the same display number" (DisplayNumber, S3).
     if (changed.includes('phoneNumber') && state.phoneNumber) {
       const holder = others.find((c) => numberDigits(c.phoneNumber) === numberDigits(state.phoneNumber));
-      if (holder) refusals.push({ code: 'number-taken', field: 'phoneNumber', message: `${state.phoneNumber} is already the number of ${display(holder)}. Each SA/AA contact needs its own number.`, params: { number: state.phoneNumber, holder: display(holder), holderDn: holder.dn } });
+      if (holder)
+        refusals.push({
+          code: 'number-taken',
+          field: 'phoneNumber',
+          message: `${state.phoneNumber} is already the number of ${display(holder)}. Each SA/AA contact needs its own number.`,
+          params: { number: state.phoneNumber, holder: display(holder), holderDn: holder.dn },
+        });
     }
     // Refused: AD names an object by its CN, unique in its container; the name is the new contact's CN.
     if (state.newDn && (await session.read(state.newDn, ['1.1']))) {
-      refusals.push({ code: 'name-taken', field: 'name', message: `An object named "${state.name}" already exists in ${displayDn(parentDn(state.newDn))}. Give the contact another name.`, params: { name: state.name, ou: displayDn(parentDn(state.newDn)), holderDn: state.newDn } });
+      refusals.push({
+        code: 'name-taken',
+        field: 'name',
+        message: `An object named "${state.name}" already exists in ${displayDn(parentDn(state.newDn))}. Give the contact another name.`,
+        params: { name: state.name, ou: displayDn(parentDn(state.newDn)), holderDn: state.newDn },
+      });
     }
     // Refused: only the pools OcsUmUtil offers [S1] and Lync can move a contact to [S25].
     if (changed.includes('poolFqdn') && state.poolFqdn) {
@@ -382,14 +574,21 @@ export class ContactsService {
     if (target && state.phoneNumber && !target.numbers.some((n) => numberDigits(n) === numberDigits(state.phoneNumber))) {
       // Warned: OcsUmUtil lets the admin "Enter phone number" instead of Exchange UM's [S1 step 9], e.g. a
       // DID number routed to it; but a number Exchange UM does not know is usually a typing mistake.
-      warnings.push({ code: state.kind === 'AA' ? 'number-not-pilot-number' : 'number-not-access-number', params: { number: state.phoneNumber, target: target.name, numbers: target.numbers.join(', ') || '—' } });
+      warnings.push({
+        code: state.kind === 'AA' ? 'number-not-pilot-number' : 'number-not-access-number',
+        params: { number: state.phoneNumber, target: target.name, numbers: target.numbers.join(', ') || '—' },
+      });
     }
     if (target && (state.kind === 'SA' || state.kind === 'AA')) {
       // Warned: a dial plan can have several access numbers (AccessTelephoneNumbers, S15) and an auto
       // attendant several pilot numbers, each with its contact; OcsUmUtil asks for at least one [S1].
       // A second contact is right for another number, and a mistake when it repeats the first.
       const same = others.filter((c) => c.kind === state.kind && c.target && dnEquals(c.target.dn, target.dn));
-      if (same.length) warnings.push({ code: state.kind === 'SA' ? 'dial-plan-has-sa-contact' : 'auto-attendant-has-aa-contact', params: { target: target.name, others: same.map((c) => `${display(c)} (${c.phoneNumber ?? '—'})`).join(', ') } });
+      if (same.length)
+        warnings.push({
+          code: state.kind === 'SA' ? 'dial-plan-has-sa-contact' : 'auto-attendant-has-aa-contact',
+          params: { target: target.name, others: same.map((c) => `${display(c)} (${c.phoneNumber ?? '—'})`).join(', ') },
+        });
     }
     // Warned, as the topology finds it: a dial plan whose VoIP security Lync's encryption cannot use
     // fails every call [S4][S9][S10]; the contact is right, the fix is on the dial plan.
@@ -397,7 +596,8 @@ export class ContactsService {
     const dialPlanDn = target?.dialPlanDn;
     for (const finding of topology.findings) {
       if (!dialPlanDn || !dnEquals(finding.subject.dn, dialPlanDn)) continue;
-      if (finding.code === 'sip-dial-plan-unsecured' || finding.code === 'voip-security-incompatible' || finding.code === 'lync-dial-plan-name-mismatch') warnings.push({ code: finding.code, params: finding.params });
+      if (finding.code === 'sip-dial-plan-unsecured' || finding.code === 'voip-security-incompatible' || finding.code === 'lync-dial-plan-name-mismatch')
+        warnings.push({ code: finding.code, params: finding.params });
     }
     // Warned: OcsUmUtil's documented requirement is both RTC admin groups [S1][S27]; the directory
     // decides what this account may write, so an account that has the OU rights may go ahead.
@@ -413,14 +613,24 @@ export class ContactsService {
     const missing = REQUIRED_GROUPS.filter((g) => !isMember(account, g));
     const grants = await this.describeOuGrants?.(session, ouDn).catch(() => undefined);
     const where = displayDn(ouDn);
-    const what = { create: `create contacts in ${where}`, move: `move contacts into ${where}`, edit: `change ${attributes.join(', ')} on contacts in ${where}`, delete: `delete contacts in ${where}` }[action];
+    const what = {
+      create: `create contacts in ${where}`,
+      move: `move contacts into ${where}`,
+      edit: `change ${attributes.join(', ')} on contacts in ${where}`,
+      delete: `delete contacts in ${where}`,
+    }[action];
     const parts = [`${account.name} may not ${what}.`];
-    if (missing.length) parts.push(`The account is not in ${missing.join(' or ')}; managing SA/AA contacts needs both RTCUniversalServerAdmins and RTCUniversalUserAdmins.`);
+    if (missing.length)
+      parts.push(`The account is not in ${missing.join(' or ')}; managing SA/AA contacts needs both RTCUniversalServerAdmins and RTCUniversalUserAdmins.`);
     if (grants) parts.push(grants);
     if (action === 'move') {
-      parts.push('Moving a contact between OUs needs "Delete Contact objects" where it is, "Create Contact objects" where it goes, and the right to write its name (cn). Grant-CsOUPermission -ObjectType Device gives the first two, not the last: ask a domain admin to move it or to delegate "Write name".');
+      parts.push(
+        'Moving a contact between OUs needs "Delete Contact objects" where it is, "Create Contact objects" where it goes, and the right to write its name (cn). Grant-CsOUPermission -ObjectType Device gives the first two, not the last: ask a domain admin to move it or to delegate "Write name".',
+      );
     } else if (action === 'create') {
-      parts.push('Creating contacts needs "Create Contact objects" on the OU: Grant-CsOUPermission -ObjectType Device gives it to RTCUniversalUserAdmins, or a domain admin can delegate it. The Contact grant alone lets them edit existing contacts\' Lync attributes, not create contacts.');
+      parts.push(
+        'Creating contacts needs "Create Contact objects" on the OU: Grant-CsOUPermission -ObjectType Device gives it to RTCUniversalUserAdmins, or a domain admin can delegate it. The Contact grant alone lets them edit existing contacts\' Lync attributes, not create contacts.',
+      );
     } else if (action === 'delete') {
       parts.push('Deleting contacts needs "Delete Contact objects" on the OU (the Device grant, or a delegation).');
     } else {
@@ -429,7 +639,16 @@ export class ContactsService {
     return new ApiError('ACCESS_DENIED', parts.join(' '), { account: account.name, missingGroups: missing, ou: ouDn, action });
   }
 
-  private async audited<T>(profile: string, session: DirectorySession, action: string, target: string, route: ContactRoute, before: unknown, after: unknown, write: () => Promise<T>): Promise<T> {
+  private async audited<T>(
+    profile: string,
+    session: DirectorySession,
+    action: string,
+    target: string,
+    route: ContactRoute,
+    before: unknown,
+    after: unknown,
+    write: () => Promise<T>,
+  ): Promise<T> {
     const actor = actorOf(profile, session);
     try {
       const result = await write();
@@ -459,12 +678,23 @@ function itemFor(c: UmContact, topology: Topology, profile: string): ContactItem
   if (elsewhere) problems.push({ code: 'target-other-forest', severity: 'info', params: { target: c.targetDn ?? c.phoneContext ?? '', forest: targetForest } });
   else if (c.targetDn && !c.target) problems.push({ code: 'target-missing', severity: 'error', params: { target: c.targetDn } });
   const ownForest = topology.forests.find((f) => f.forest === c.forest);
-  if (c.poolServiceDn && !c.pool && (ownForest?.lync?.pools.length ?? 0) > 0) problems.push({ code: 'pool-missing', severity: 'error', params: { pool: c.poolServiceDn } });
+  if (c.poolServiceDn && !c.pool && (ownForest?.lync?.pools.length ?? 0) > 0)
+    problems.push({ code: 'pool-missing', severity: 'error', params: { pool: c.poolServiceDn } });
   const digits = (n?: string) => (n ?? '').replace(/\D/g, '');
   const sameNumber = all.filter((o) => o.dn !== c.dn && c.phoneNumber && digits(o.phoneNumber) === digits(c.phoneNumber));
-  if (sameNumber.length) problems.push({ code: 'duplicate-number', severity: 'error', params: { number: c.phoneNumber ?? '', others: sameNumber.map((o) => o.displayName ?? o.dn).join(', ') } });
+  if (sameNumber.length)
+    problems.push({
+      code: 'duplicate-number',
+      severity: 'error',
+      params: { number: c.phoneNumber ?? '', others: sameNumber.map((o) => o.displayName ?? o.dn).join(', ') },
+    });
   const sameSip = all.filter((o) => o.dn !== c.dn && c.sipAddress && o.sipAddress?.toLowerCase() === c.sipAddress.toLowerCase());
-  if (sameSip.length) problems.push({ code: 'duplicate-sip', severity: 'error', params: { sip: c.sipAddress ?? '', others: sameSip.map((o) => o.displayName ?? o.dn).join(', ') } });
+  if (sameSip.length)
+    problems.push({
+      code: 'duplicate-sip',
+      severity: 'error',
+      params: { sip: c.sipAddress ?? '', others: sameSip.map((o) => o.displayName ?? o.dn).join(', ') },
+    });
   if (c.kind === 'Unknown' && !elsewhere) problems.push({ code: 'kind-unknown', severity: 'warning', params: {} });
   // With Enterprise Voice off "the Auto Attendant or Subscriber Access feature … will no longer be available" [S3].
   if (!c.enterpriseVoice) problems.push({ code: 'not-enterprise-voice', severity: 'error', params: {} });
@@ -476,11 +706,17 @@ function itemFor(c: UmContact, topology: Topology, profile: string): ContactItem
 }
 
 function validateSip(value: string): void {
-  if (!isValidSipAddress(value)) throw new ApiError('INVALID_INPUT', `"${value}" is not a SIP address. It must look like sip:name@contoso.com.`, { field: 'sipAddress' });
+  if (!isValidSipAddress(value))
+    throw new ApiError('INVALID_INPUT', `"${value}" is not a SIP address. It must look like sip:name@contoso.com.`, { field: 'sipAddress' });
 }
 
 function validatePhone(value: string): void {
-  if (!isValidE164(value)) throw new ApiError('INVALID_INPUT', `"${value}" is not an E.164 number. Write it as + and the country code, e.g. +14255550100 (first digit not 0, at most 15 digits).`, { field: 'phoneNumber' });
+  if (!isValidE164(value))
+    throw new ApiError(
+      'INVALID_INPUT',
+      `"${value}" is not an E.164 number. Write it as + and the country code, e.g. +14255550100 (first digit not 0, at most 15 digits).`,
+      { field: 'phoneNumber' },
+    );
 }
 
 /** The dial plan (SA) or auto attendant (AA) a contact stands for, with the numbers Exchange UM has for it. */
@@ -504,7 +740,9 @@ function findTarget(topology: Topology, kind: 'SA' | 'AA', dn: string): Target {
       if (aa) return { dn: aa.dn, name: aa.name, dialPlanDn: aa.dialPlanDn, phoneContext: dp?.phoneContext, numbers: aa.pilotNumbers };
     }
   }
-  throw new ApiError('NOT_FOUND', `The ${kind === 'SA' ? 'dial plan' : 'auto attendant'} was not found in the connected forests: ${dn}.`, { field: 'targetDn' });
+  throw new ApiError('NOT_FOUND', `The ${kind === 'SA' ? 'dial plan' : 'auto attendant'} was not found in the connected forests: ${dn}.`, {
+    field: 'targetDn',
+  });
 }
 
 /**
@@ -533,8 +771,17 @@ function poolsOf(topology: Topology): LyncPool[] {
 function poolRefusal(pool: LyncPool): ContactRefusal | undefined {
   if (isContactHome(pool)) return undefined;
   const reason = pool.kind === 'branch' ? 'branch' : pool.kind === 'director' ? 'director' : 'legacy';
-  const why = { branch: 'a Survivable Branch Appliance', director: 'a Director pool, which hosts no users', legacy: `${pool.product}, where Exchange UM contacts cannot live` }[reason];
-  return { code: 'pool-not-allowed', field: 'poolFqdn', message: `${pool.fqdn} is ${why}. Home the contact on a Standard Edition server or Front End pool, preferably where the Enterprise Voice users live.`, params: { pool: pool.fqdn, product: pool.product, reason } };
+  const why = {
+    branch: 'a Survivable Branch Appliance',
+    director: 'a Director pool, which hosts no users',
+    legacy: `${pool.product}, where Exchange UM contacts cannot live`,
+  }[reason];
+  return {
+    code: 'pool-not-allowed',
+    field: 'poolFqdn',
+    message: `${pool.fqdn} is ${why}. Home the contact on a Standard Edition server or Front End pool, preferably where the Enterprise Voice users live.`,
+    params: { pool: pool.fqdn, product: pool.product, reason },
+  };
 }
 
 /** A refusal as the error a write throws: ALREADY_EXISTS for a value in use, INVALID_INPUT for a pool; the refusal itself in details. */
@@ -601,12 +848,24 @@ function nameDn(topology: Topology, input: { name: string; ouDn: string; route?:
 }
 
 async function findBySip(session: DirectorySession, sip: string) {
-  const [entry] = await session.search(session.rootDse.defaultNamingContext, { filter: filter`(&(objectClass=contact)(msRTCSIP-PrimaryUserAddress=${sip}))`, attributes: ['1.1'] });
+  const [entry] = await session.search(session.rootDse.defaultNamingContext, {
+    filter: filter`(&(objectClass=contact)(msRTCSIP-PrimaryUserAddress=${sip}))`,
+    attributes: ['1.1'],
+  });
   return entry;
 }
 
 function snapshot(c: UmContact) {
-  return { dn: c.dn, kind: c.kind, name: c.displayName, sipAddress: c.sipAddress, phoneNumber: c.phoneNumber, pool: c.pool?.name, ou: c.ou, target: c.targetDn };
+  return {
+    dn: c.dn,
+    kind: c.kind,
+    name: c.displayName,
+    sipAddress: c.sipAddress,
+    phoneNumber: c.phoneNumber,
+    pool: c.pool?.name,
+    ou: c.ou,
+    target: c.targetDn,
+  };
 }
 
 function mostCommon(values: string[]): string | undefined {
@@ -614,4 +873,3 @@ function mostCommon(values: string[]): string | undefined {
   for (const v of values) counts.set(v.toLowerCase(), (counts.get(v.toLowerCase()) ?? 0) + 1);
   return [...counts.entries()].sort((a, b) => b[1] - a[1])[0]?.[0];
 }
-

@@ -52,7 +52,10 @@ async function resolveAccount(session: DirectorySession): Promise<BoundAccount> 
   if (sids.length > 0) {
     // SIDs in their string form: AD and Samba accept (objectSid=S-1-5-…), and ldapts would mangle
     // escaped bytes above 0x7f in a filter string.
-    const named = await session.search(root, { filter: `(|${groups.map((g) => `(objectSid=${escapeFilterValue(g.sid)})`).join('')})`, attributes: ['sAMAccountName', 'objectSid'] });
+    const named = await session.search(root, {
+      filter: `(|${groups.map((g) => `(objectSid=${escapeFilterValue(g.sid)})`).join('')})`,
+      attributes: ['sAMAccountName', 'objectSid'],
+    });
     for (const entry of named) {
       const sid = entry.getBuffer('objectSid');
       const group = sid && groups.find((g) => g.sid === sidToString(sid));
@@ -81,7 +84,6 @@ export async function writableAttributes(session: DirectorySession, dn: string):
   const entry = await session.read(dn, ['allowedAttributesEffective']);
   return new Set((entry?.getAll('allowedAttributesEffective') ?? []).map((a) => a.toLowerCase()));
 }
-
 
 /** DACL_SECURITY_INFORMATION in sDRightsEffective: the requester holds WRITE_DAC on the object [S41]. */
 const DACL_SECURITY_INFORMATION = 0x4;

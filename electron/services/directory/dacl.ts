@@ -66,7 +66,9 @@ export async function writeExplicitDacl(session: DirectorySession, dn: string, b
   // Inherited entries come back only when inheritance is on and the parent passes some down.
   const inheritedComeBack = !(control & SdControl.DACL_PROTECTED) && before.aces.some((a) => a.flags & AceFlag.INHERITED);
   if (explicit.length === 0 && !inheritedComeBack) {
-    throw new ApiError('INVALID_INPUT', `Refusing to write an empty DACL on ${dn}: with no entries it would deny everyone everything. Nothing was written.`, { dn });
+    throw new ApiError('INVALID_INPUT', `Refusing to write an empty DACL on ${dn}: with no entries it would deny everyone everything. Nothing was written.`, {
+      dn,
+    });
   }
   const value = encodeDaclWrite({ revision: 1, control, dacl: { revision: ACL_REVISION_DS, aces: explicit } });
   try {
@@ -91,7 +93,11 @@ export async function writeExplicitDacl(session: DirectorySession, dn: string, b
 
 /** The CONFLICT an admin can act on: look again (a new preview, or a new gateway plan) and decide on what is there now. */
 export function changedSinceRead(dn: string, since = 'they were read'): ApiError {
-  return new ApiError('CONFLICT', `The permissions of ${dn} changed since ${since} (someone else changed them), so nothing was written. Preview (or plan) again to see them as they are now.`, { dn });
+  return new ApiError(
+    'CONFLICT',
+    `The permissions of ${dn} changed since ${since} (someone else changed them), so nothing was written. Preview (or plan) again to see them as they are now.`,
+    { dn },
+  );
 }
 
 function ldapCodeOf(error: unknown): number | undefined {

@@ -87,7 +87,10 @@ export function toDirectoryError(error: unknown, target: string): ApiError {
     return new ApiError('ALREADY_EXISTS', `An object with that name already exists: ${target}.`);
   }
   if (error instanceof ConstraintViolationError || error instanceof UnwillingToPerformError) {
-    return new ApiError('DIRECTORY_ERROR', `The directory refused the change to ${target}: ${shortLdap(message)}`, { ldap: shortLdap(message), ldapCode: error.code });
+    return new ApiError('DIRECTORY_ERROR', `The directory refused the change to ${target}: ${shortLdap(message)}`, {
+      ldap: shortLdap(message),
+      ldapCode: error.code,
+    });
   }
   if (error instanceof ResultCodeError) {
     return new ApiError('DIRECTORY_ERROR', `The directory reported an error for ${target}: ${shortLdap(message)}`, { ldapCode: error.code });

@@ -131,7 +131,10 @@ export class DirectorySession {
       try {
         ca.push(readFileSync(this.endpoint.caFile, 'utf8'));
       } catch (error) {
-        throw new ApiError('INVALID_INPUT', `The trusted CA file cannot be read: ${this.endpoint.caFile} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`);
+        throw new ApiError(
+          'INVALID_INPUT',
+          `The trusted CA file cannot be read: ${this.endpoint.caFile} (${(error as NodeJS.ErrnoException).code ?? 'error'}).`,
+        );
       }
     }
     const isIp = isIpAddress(this.endpoint.host);
@@ -405,6 +408,10 @@ async function readDnsHostName(client: Client): Promise<string> {
   const { searchEntries } = await client.search('', { scope: 'base', filter: '(objectClass=*)', attributes: ['dnsHostName'] });
   const name = searchEntries[0]?.dnsHostName;
   const value = Array.isArray(name) ? name[0] : name;
-  if (typeof value !== 'string' || !value) throw new ApiError('DIRECTORY_ERROR', 'The domain controller did not say its DNS name (RootDSE dnsHostName), which Kerberos needs; put its name in the profile instead of an address.');
+  if (typeof value !== 'string' || !value)
+    throw new ApiError(
+      'DIRECTORY_ERROR',
+      'The domain controller did not say its DNS name (RootDSE dnsHostName), which Kerberos needs; put its name in the profile instead of an address.',
+    );
   return value;
 }

@@ -158,7 +158,10 @@ export async function bindWithKerberos(client: Client, dcHostName: string): Prom
       }
       const offer = Buffer.from(await context.unwrap(challenge), 'base64');
       if (offer.length !== 4 || (offer[0]! & 0x01) === 0) {
-        throw new ApiError('KERBEROS_FAILED', `The domain controller ${dcHostName} insists on a SASL security layer over TLS, which Active Directory does not use; check the DC's LDAP signing settings.`);
+        throw new ApiError(
+          'KERBEROS_FAILED',
+          `The domain controller ${dcHostName} insists on a SASL security layer over TLS, which Active Directory does not use; check the DC's LDAP signing settings.`,
+        );
       }
       // Layer 1 (none), maximum size 0, no authorization identity: the same bytes through the
       // addon's wrap on Unix (which always answers "none") and through SSPI's on Windows.
@@ -176,15 +179,24 @@ function kerberosError(error: unknown, dcHostName: string): ApiError {
   const message = error instanceof Error ? error.message : String(error);
   const detail = message.replace(/\s+/g, ' ').trim();
   if (/No Kerberos credentials|No credentials were supplied|credentials cache.*not found|SEC_E_NO_CREDENTIALS/i.test(message)) {
-    return new ApiError('KERBEROS_NO_TICKET', `There is no Kerberos ticket to sign in with. On Windows, sign in to the domain; elsewhere run kinit for your account. (${detail})`);
+    return new ApiError(
+      'KERBEROS_NO_TICKET',
+      `There is no Kerberos ticket to sign in with. On Windows, sign in to the domain; elsewhere run kinit for your account. (${detail})`,
+    );
   }
   if (/Server not found in Kerberos database|SEC_E_TARGET_UNKNOWN/i.test(message)) {
-    return new ApiError('KERBEROS_FAILED', `The domain's KDC does not know the service ldap/${dcHostName}. Use the domain controller's full DNS name in the profile. (${detail})`);
+    return new ApiError(
+      'KERBEROS_FAILED',
+      `The domain's KDC does not know the service ldap/${dcHostName}. Use the domain controller's full DNS name in the profile. (${detail})`,
+    );
   }
   // AD answers a disabled, locked-out or expired account with KDC_ERR_CLIENT_REVOKED ("credentials
   // have been revoked"); Samba with KDC_ERR_POLICY ("KDC policy rejects request").
   if (/revoked|KDC policy rejects|disabled|locked|expired/i.test(message)) {
-    return new ApiError('ACCESS_DENIED', `The domain refused to let this account sign in to ${dcHostName}: it is disabled, locked out, expired or not allowed to sign in here. (${detail})`);
+    return new ApiError(
+      'ACCESS_DENIED',
+      `The domain refused to let this account sign in to ${dcHostName}: it is disabled, locked out, expired or not allowed to sign in here. (${detail})`,
+    );
   }
   if (/clock skew/i.test(message)) {
     return new ApiError('KERBEROS_FAILED', `This computer's clock differs too much from the domain controller's for Kerberos. (${detail})`);

@@ -18,5 +18,8 @@ export function lookupOnce(session: DirectorySession, key: string, fn: () => Pro
 
 /** What a lookup of a Lync-prepared forest's object throws when the forest is not prepared. */
 export function notPreparedForLync(what: string): ApiError {
-  return new ApiError('NOT_FOUND', `This forest has no ${what}. Prepare it for Lync first (Enable-CsAdForest / Enable-CsAdDomain), or connect the Lync forest.`);
+  return new ApiError(
+    'NOT_FOUND',
+    `This forest has no ${what}. Prepare it for Lync first (Enable-CsAdForest / Enable-CsAdDomain), or connect the Lync forest.`,
+  );
 }

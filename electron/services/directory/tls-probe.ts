@@ -16,10 +16,7 @@ export interface PresentedCertificate {
 }
 
 // The StartTLS extended request (RFC 4511 §4.14), message id 1: a fixed byte string.
-const START_TLS_REQUEST = Buffer.concat([
-  Buffer.from([0x30, 0x1d, 0x02, 0x01, 0x01, 0x77, 0x18, 0x80, 0x16]),
-  Buffer.from('1.3.6.1.4.1.1466.20037', 'ascii'),
-]);
+const START_TLS_REQUEST = Buffer.concat([Buffer.from([0x30, 0x1d, 0x02, 0x01, 0x01, 0x77, 0x18, 0x80, 0x16]), Buffer.from('1.3.6.1.4.1.1466.20037', 'ascii')]);
 
 /**
  * Connects once *without* verifying, only to read the certificate the DC presents after a

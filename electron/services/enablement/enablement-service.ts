@@ -1,6 +1,21 @@
 import { isJobFinished } from '@shared/models/jobs';
 import { createHash, randomBytes } from 'node:crypto';
-import type { EnablementColumnMapping, EnablementFieldName, EnablementJob, EnablementSession, ExportedFile, ImportSummary, ResumableJob, RowMessage, RowResult, RowValues, SipMismatchOverride, ValidatedRow, ValidationCounts, ValidationResult } from '@shared/models/enablement';
+import type {
+  EnablementColumnMapping,
+  EnablementFieldName,
+  EnablementJob,
+  EnablementSession,
+  ExportedFile,
+  ImportSummary,
+  ResumableJob,
+  RowMessage,
+  RowResult,
+  RowValues,
+  SipMismatchOverride,
+  ValidatedRow,
+  ValidationCounts,
+  ValidationResult,
+} from '@shared/models/enablement';
 import { countResults } from '@shared/enablement/job-counts';
 import { rowMessageText } from '@shared/enablement/row-message-text';
 import { ApiError } from '@shared/errors';
@@ -81,14 +96,28 @@ export class EnablementService {
     const bytes = Buffer.from(input.content, 'base64');
     let csv: CsvImport;
     try {
-      csv = await importCsvOffThread(bytes, { ...(input.encoding ? { encoding: input.encoding } : {}), ...(input.delimiter ? { delimiter: input.delimiter } : {}) });
+      csv = await importCsvOffThread(bytes, {
+        ...(input.encoding ? { encoding: input.encoding } : {}),
+        ...(input.delimiter ? { delimiter: input.delimiter } : {}),
+      });
     } catch (error) {
-      if (error instanceof CsvFormatError) throw new ApiError('CSV_INVALID', `${input.fileName}: ${error.message}`, error.line ? { line: error.line } : undefined);
+      if (error instanceof CsvFormatError)
+        throw new ApiError('CSV_INVALID', `${input.fileName}: ${error.message}`, error.line ? { line: error.line } : undefined);
       throw error;
     }
     const importId = `imp-${randomBytes(8).toString('hex')}`;
     const fileHash = createHash('sha256').update(bytes).digest('hex');
-    const state: ImportState = { importId, fileName: input.fileName, fileHash, csv, cells: new Map(csv.rows.map((r) => [r.line, r.cells])), proposeExtensions: false, edits: new Map(), notices: [], sipMismatch: { job: false, lines: new Set() } };
+    const state: ImportState = {
+      importId,
+      fileName: input.fileName,
+      fileHash,
+      csv,
+      cells: new Map(csv.rows.map((r) => [r.line, r.cells])),
+      proposeExtensions: false,
+      edits: new Map(),
+      notices: [],
+      sipMismatch: { job: false, lines: new Set() },
+    };
     this.imports.set(importId, state);
     while (this.imports.size > MAX_IMPORTS) this.imports.delete(this.imports.keys().next().value!);
     this.current = importId;
@@ -112,7 +141,9 @@ export class EnablementService {
       ambiguous: csv.columns.ambiguous,
       replacementCharacters: csv.replacementCharacters,
       sample: csv.rows.slice(0, 5).map((r) => r.cells.map((c, i) => (i === pinColumn ? maskPin(c) : c))),
-      resumable: this.unfinished().filter((j) => j.fileHash === state.fileHash).map(({ fileHash: _hash, ...j }) => j),
+      resumable: this.unfinished()
+        .filter((j) => j.fileHash === state.fileHash)
+        .map(({ fileHash: _hash, ...j }) => j),
     };
   }
 
@@ -136,7 +167,15 @@ export class EnablementService {
 
   private validationOf(state: ImportState): ValidationResult {
     const rows = [...state.validated!.values()];
-    return { importId: state.importId, profile: state.profile!, rows, counts: countRows(rows), notices: state.notices, sipMismatchOverride: overrideOf(state), stats: state.stats ?? { ldapRoundTrips: 0, milliseconds: 0 } };
+    return {
+      importId: state.importId,
+      profile: state.profile!,
+      rows,
+      counts: countRows(rows),
+      notices: state.notices,
+      sipMismatchOverride: overrideOf(state),
+      stats: state.stats ?? { ldapRoundTrips: 0, milliseconds: 0 },
+    };
   }
 
   /**
@@ -164,14 +203,21 @@ export class EnablementService {
       });
   }
 
-  async validate(input: { importId: string; profile: string; mapping: EnablementColumnMapping; proposeExtensions: boolean; allowSipMismatch?: boolean }): Promise<ValidationResult> {
+  async validate(input: {
+    importId: string;
+    profile: string;
+    mapping: EnablementColumnMapping;
+    proposeExtensions: boolean;
+    allowSipMismatch?: boolean;
+  }): Promise<ValidationResult> {
     const state = this.importState(input.importId);
     this.checkMapping(state, input.mapping);
     const session = await this.deps.connections.ensure(input.profile);
     const topology = await this.deps.topology.get({ profiles: [input.profile], refresh: true });
     const forest = topology.forests.find((f) => f.profile === input.profile);
     const org = forest?.exchange;
-    if (!org) throw new ApiError('NOT_FOUND', `The forest of profile ${input.profile} has no Exchange organisation; connect the forest where the mailboxes are.`);
+    if (!org)
+      throw new ApiError('NOT_FOUND', `The forest of profile ${input.profile} has no Exchange organisation; connect the forest where the mailboxes are.`);
     const started = Date.now();
     const before = session.stats.roundTrips;
     state.mapping = input.mapping;
@@ -243,7 +289,14 @@ export class EnablementService {
    * same import checked: the rows it found would succeed and that have not changed since, plus
    * rows changed since that are ready now (edit re-checked them) — nothing is validated again.
    */
-  async start(input: { importId: string; dryRun: boolean; concurrency: number; lines?: number[]; resumeJobId?: string; afterDryRun?: string }): Promise<EnablementJob> {
+  async start(input: {
+    importId: string;
+    dryRun: boolean;
+    concurrency: number;
+    lines?: number[];
+    resumeJobId?: string;
+    afterDryRun?: string;
+  }): Promise<EnablementJob> {
     const state = this.importState(input.importId);
     this.current = state.importId;
     let definition: JobDefinition;
@@ -252,7 +305,8 @@ export class EnablementService {
     if (input.resumeJobId) {
       const journal = JobJournal.read(this.deps.dataDir, input.resumeJobId);
       if (!journal) throw new ApiError('NOT_FOUND', `There is no journal for job ${input.resumeJobId}.`);
-      if (journal.definition.fileHash !== state.fileHash) throw new ApiError('CONFLICT', `Job ${input.resumeJobId} ran a different file (${journal.definition.fileName}); import that file to resume it.`);
+      if (journal.definition.fileHash !== state.fileHash)
+        throw new ApiError('CONFLICT', `Job ${input.resumeJobId} ran a different file (${journal.definition.fileName}); import that file to resume it.`);
       if (this.isRunning(input.resumeJobId)) throw new ApiError('CONFLICT', `Job ${input.resumeJobId} is still running or paused in this session.`);
       definition = journal.definition;
       // The job's own mapping, edits and profile, then a fresh look at the directory.
@@ -260,13 +314,19 @@ export class EnablementService {
       for (const e of definition.edits) state.edits.set(e.line, { ...state.edits.get(e.line), [e.field]: e.value });
       // The override the job ran with, as its journal recorded it.
       state.sipMismatch = { job: definition.sipMismatchOverride?.job ?? false, lines: new Set(definition.sipMismatchOverride?.lines ?? []) };
-      await this.validate({ importId: state.importId, profile: definition.profile, mapping: definition.mapping, proposeExtensions: definition.proposeExtensions });
+      await this.validate({
+        importId: state.importId,
+        profile: definition.profile,
+        mapping: definition.mapping,
+        proposeExtensions: definition.proposeExtensions,
+      });
       finished = [...journal.results.values()];
       inFlight = journal.inFlight;
     } else {
       if (!state.validated || !state.profile || !state.mapping) throw new ApiError('CONFLICT', 'Validate the file before running it.');
       const lines = input.afterDryRun ? this.linesAfterDryRun(state, input.afterDryRun) : this.chosenLines(state, input.lines);
-      if (lines.length === 0) throw new ApiError('INVALID_INPUT', input.afterDryRun ? 'No row of the dry run is ready to run.' : 'None of the chosen lines is in the file.');
+      if (lines.length === 0)
+        throw new ApiError('INVALID_INPUT', input.afterDryRun ? 'No row of the dry run is ready to run.' : 'None of the chosen lines is in the file.');
       const session = await this.deps.connections.ensure(state.profile);
       definition = {
         jobId: `enable-${randomBytes(6).toString('hex')}`,
@@ -282,7 +342,11 @@ export class EnablementService {
         concurrency: input.concurrency,
         proposeExtensions: state.proposeExtensions,
         lines,
-        edits: [...state.edits.entries()].flatMap(([line, values]) => Object.entries(values).filter(([field]) => field !== 'PIN').map(([field, value]) => ({ line, field: field as Exclude<EnablementFieldName, 'PIN'>, value: value as string }))),
+        edits: [...state.edits.entries()].flatMap(([line, values]) =>
+          Object.entries(values)
+            .filter(([field]) => field !== 'PIN')
+            .map(([field, value]) => ({ line, field: field as Exclude<EnablementFieldName, 'PIN'>, value: value as string })),
+        ),
         pinEditedLines: [...state.edits.entries()].filter(([, v]) => v.PIN !== undefined).map(([line]) => line),
         sipMismatchOverride: { job: state.sipMismatch.job, lines: lines.filter((l) => state.sipMismatch.lines.has(l)) },
       };
@@ -309,7 +373,17 @@ export class EnablementService {
       const asRun: RowValues = { ...row.values, UMMailboxPolicy: values.UMMailboxPolicy.trim(), NotifyEmail: values.NotifyEmail.trim() };
       const inFile = differences(file.get(line), asRun);
       const immediate = (outcome: RowResult['outcome'], messages: string[]) => {
-        const result: RowResult = { line, identity: values.Identity, outcome, messages, attempts: 0, at: new Date().toISOString(), values: asRun, ...(row.user ? { userDn: row.user.dn } : {}), ...(Object.keys(inFile).length ? { inFile } : {}) };
+        const result: RowResult = {
+          line,
+          identity: values.Identity,
+          outcome,
+          messages,
+          attempts: 0,
+          at: new Date().toISOString(),
+          values: asRun,
+          ...(row.user ? { userDn: row.user.dn } : {}),
+          ...(Object.keys(inFile).length ? { inFile } : {}),
+        };
         journal.ended(result);
         job.results.set(line, result);
       };
@@ -318,7 +392,11 @@ export class EnablementService {
       else if (row.status === 'invalid') immediate('invalid', errors);
       else if (row.status === 'not-permitted') immediate('not-permitted', errors);
       else if (row.status === 'already-done' && inFlight.has(line)) immediate('enabled', ['Enabled before the interruption; confirmed in the directory.']);
-      else if (row.status === 'already-done') immediate('already-done', row.messages.map((m) => rowMessageText(m)));
+      else if (row.status === 'already-done')
+        immediate(
+          'already-done',
+          row.messages.map((m) => rowMessageText(m)),
+        );
       else {
         // What validation showed is what is sent: normalised extensions and identifier; the PIN from the file or the edit (memory only).
         const overridden = row.messages.find((m) => m.overridden)?.overridden;
@@ -352,7 +430,16 @@ export class EnablementService {
           const message = await runEnablement(
             toRun,
             { powershell: this.deps.powershell, connections: this.deps.connections, audit: this.deps.audit, journal, log: (m) => this.deps.logger.info(m) },
-            { jobId: definition.jobId, profile: definition.profile, actor: session.identity, dryRun: definition.dryRun, concurrency: definition.concurrency, finished: [...job.results.values()], total: definition.lines.length, onResult: (r) => job.results.set(r.line, r) },
+            {
+              jobId: definition.jobId,
+              profile: definition.profile,
+              actor: session.identity,
+              dryRun: definition.dryRun,
+              concurrency: definition.concurrency,
+              finished: [...job.results.values()],
+              total: definition.lines.length,
+              onResult: (r) => job.results.set(r.line, r),
+            },
             ctx,
           );
           journal.finished(ctx.signal.aborted ? 'cancelled' : 'completed');
@@ -383,7 +470,8 @@ export class EnablementService {
   /** A dry run's lines that a real run should take: passed and unchanged since, or changed since and ready now. */
   private linesAfterDryRun(state: ImportState, jobId: string): number[] {
     const dry = this.jobs.get(jobId);
-    if (!dry || dry.importId !== state.importId || !dry.definition.dryRun) throw new ApiError('CONFLICT', `Job ${jobId} is not a dry run of this file in this session; validate and run again.`);
+    if (!dry || dry.importId !== state.importId || !dry.definition.dryRun)
+      throw new ApiError('CONFLICT', `Job ${jobId} is not a dry run of this file in this session; validate and run again.`);
     if (this.isRunning(jobId)) throw new ApiError('CONFLICT', 'The dry run has not finished.');
     return dry.definition.lines.filter((line) => {
       const row = state.validated!.get(line);
@@ -392,7 +480,6 @@ export class EnablementService {
       return unchanged ? dry.results.get(line)?.outcome === 'validated' : true;
     });
   }
-
 
   job(jobId: string): EnablementJob {
     const job = this.jobs.get(jobId) ?? this.loadJob(jobId);
@@ -443,7 +530,17 @@ export class EnablementService {
       return this.deps.jobManager.get(jobId);
     } catch {
       const failed = [...job.results.values()].filter((r) => r.outcome === 'failed').length;
-      return { jobId, kind: 'enablement', title: job.definition.fileName, state: 'cancelled', total: job.definition.lines.length, done: job.results.size - failed, failed, startedAt: job.definition.createdAt, message: 'Not running in this session; import the same file to resume it.' };
+      return {
+        jobId,
+        kind: 'enablement',
+        title: job.definition.fileName,
+        state: 'cancelled',
+        total: job.definition.lines.length,
+        done: job.results.size - failed,
+        failed,
+        startedAt: job.definition.createdAt,
+        message: 'Not running in this session; import the same file to resume it.',
+      };
     }
   }
 
@@ -463,10 +560,12 @@ export class EnablementService {
 
   private checkMapping(state: ImportState, mapping: EnablementColumnMapping): void {
     if (mapping.Identity === undefined) throw new ApiError('INVALID_INPUT', 'Map a column to Identity: the console needs to know which user each row is.');
-    if (mapping.UMMailboxPolicy === undefined) throw new ApiError('INVALID_INPUT', 'Map a column to UMMailboxPolicy: Enable-UMMailbox needs a UM mailbox policy for each row.');
+    if (mapping.UMMailboxPolicy === undefined)
+      throw new ApiError('INVALID_INPUT', 'Map a column to UMMailboxPolicy: Enable-UMMailbox needs a UM mailbox policy for each row.');
     const used = new Map<number, string>();
     for (const [field, column] of Object.entries(mapping)) {
-      if (column >= state.csv.header.length) throw new ApiError('INVALID_INPUT', `${field} is mapped to column ${column + 1}, but the file has ${state.csv.header.length} columns.`);
+      if (column >= state.csv.header.length)
+        throw new ApiError('INVALID_INPUT', `${field} is mapped to column ${column + 1}, but the file has ${state.csv.header.length} columns.`);
       if (used.has(column)) throw new ApiError('INVALID_INPUT', `Column "${state.csv.header[column]}" is mapped to both ${used.get(column)} and ${field}.`);
       used.set(column, field);
     }
@@ -495,7 +594,14 @@ export class EnablementService {
 function withUnreadable(state: ImportState, rows: ValidatedRow[]): ValidatedRow[] {
   if (state.csv.problems.length === 0) return rows;
   const empty = { Identity: '', Extensions: '', SIPResourceIdentifier: '', UMMailboxPolicy: '', PIN: '', PINExpired: '', NotifyEmail: '' };
-  const unreadable: ValidatedRow[] = state.csv.problems.map((p) => ({ line: p.line, values: empty, status: 'invalid', messages: [{ code: 'row-unreadable', severity: 'error', params: { message: p.message } }], extensions: [], edited: false }));
+  const unreadable: ValidatedRow[] = state.csv.problems.map((p) => ({
+    line: p.line,
+    values: empty,
+    status: 'invalid',
+    messages: [{ code: 'row-unreadable', severity: 'error', params: { message: p.message } }],
+    extensions: [],
+    edited: false,
+  }));
   return [...rows, ...unreadable].sort((a, b) => a.line - b.line);
 }
 

@@ -42,7 +42,9 @@ function rowsFor(source: ExportSource, results: RowResult[], validation: Map<num
       const validated = validation?.get(result.line);
       // Journals from before results carried their values: the row as it is validated now.
       const values = result.values ?? validated?.values ?? {};
-      const messages = result.messages.length ? result.messages : (validated?.messages.filter((m) => m.severity !== 'info' || result.outcome === 'already-done').map((m) => rowMessageText(m)) ?? []);
+      const messages = result.messages.length
+        ? result.messages
+        : (validated?.messages.filter((m) => m.severity !== 'info' || result.outcome === 'already-done').map((m) => rowMessageText(m)) ?? []);
       return { result, raw: source.cells?.get(result.line) ?? [], values, messages };
     });
 }

@@ -45,9 +45,28 @@ export interface GrantTarget {
 export function umReadGrantTargets(orgDn: string, orgName: string, administrativeGroups = false): GrantTarget[] {
   return [
     { dn: orgDn, name: `Exchange organization ${orgName}`, rights: ['ListChildren'], appliesTo: 'this-object' },
-    { dn: childDn('CN', 'UM DialPlan Container', orgDn), name: 'UM DialPlan Container', rights: ['ListChildren', 'ReadProperty'], appliesTo: 'this-object-and-descendants' },
-    { dn: childDn('CN', 'UM AutoAttendant Container', orgDn), name: 'UM AutoAttendant Container', rights: ['ListChildren', 'ReadProperty'], appliesTo: 'this-object-and-descendants' },
-    ...(administrativeGroups ? [{ dn: childDn('CN', 'Administrative Groups', orgDn), name: 'Administrative Groups', rights: ['ListChildren', 'ReadProperty'] as UmReadRight[], appliesTo: 'this-object-and-descendants' as const }] : []),
+    {
+      dn: childDn('CN', 'UM DialPlan Container', orgDn),
+      name: 'UM DialPlan Container',
+      rights: ['ListChildren', 'ReadProperty'],
+      appliesTo: 'this-object-and-descendants',
+    },
+    {
+      dn: childDn('CN', 'UM AutoAttendant Container', orgDn),
+      name: 'UM AutoAttendant Container',
+      rights: ['ListChildren', 'ReadProperty'],
+      appliesTo: 'this-object-and-descendants',
+    },
+    ...(administrativeGroups
+      ? [
+          {
+            dn: childDn('CN', 'Administrative Groups', orgDn),
+            name: 'Administrative Groups',
+            rights: ['ListChildren', 'ReadProperty'] as UmReadRight[],
+            appliesTo: 'this-object-and-descendants' as const,
+          },
+        ]
+      : []),
   ];
 }
 
@@ -112,7 +131,11 @@ export function outcallsEligible(pool: Pick<LyncPool, 'kind'>): { eligible: bool
  * and nowhere else; without a choice, only when no gateway serving the dial plans allows them yet
  * (Microsoft wants one per dial plan, S10) — and never for a Director or a branch appliance.
  */
-export function newGatewaySettings(pool: Pick<LyncPool, 'kind' | 'versionMajor' | 'fqdn'>, outcallsElsewhere = false, chosen?: string): { outcallsAllowed: boolean; messageWaitingAllowed: boolean } {
+export function newGatewaySettings(
+  pool: Pick<LyncPool, 'kind' | 'versionMajor' | 'fqdn'>,
+  outcallsElsewhere = false,
+  chosen?: string,
+): { outcallsAllowed: boolean; messageWaitingAllowed: boolean } {
   const eligible = outcallsEligible(pool).eligible;
   const outcallsAllowed = chosen !== undefined ? eligible && sameText(pool.fqdn, chosen) : eligible && !outcallsElsewhere;
   return { outcallsAllowed, messageWaitingAllowed: messageWaitingFor(pool) };
@@ -197,7 +220,12 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
   for (const { target, aces, problem } of facts.grants) {
     for (const group of facts.groups) {
       const user = facts.netbios ? `${facts.netbios}\\${group.name}` : group.name;
-      const command = renderCommand('Add-ADPermission', { Identity: target.dn, User: user, AccessRights: target.rights, InheritanceType: target.appliesTo === 'this-object' ? 'None' : 'All' });
+      const command = renderCommand('Add-ADPermission', {
+        Identity: target.dn,
+        User: user,
+        AccessRights: target.rights,
+        InheritanceType: target.appliesTo === 'this-object' ? 'None' : 'All',
+      });
       const base = {
         kind: 'permission' as const,
         id: `permission:${normalizeDn(target.dn)}:${group.name.toLowerCase()}`,
@@ -211,9 +239,21 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
       const what = `${group.name} ${target.rights.join(', ')} (${target.appliesTo === 'this-object' ? 'this object only' : 'this object and all below'}) on ${target.name}`;
       let item: GatewayPlanPermissionItem;
       if (group.problem || !group.sid) {
-        item = { ...base, status: 'blocked', summary: `Cannot grant ${what}: ${group.problem?.message ?? 'the group was not found.'}`, commands: [command], problem: group.problem ?? { code: 'NOT_FOUND', message: `The group ${group.name} was not found.` } };
+        item = {
+          ...base,
+          status: 'blocked',
+          summary: `Cannot grant ${what}: ${group.problem?.message ?? 'the group was not found.'}`,
+          commands: [command],
+          problem: group.problem ?? { code: 'NOT_FOUND', message: `The group ${group.name} was not found.` },
+        };
       } else if (!aces) {
-        item = { ...base, status: 'blocked', summary: `Cannot grant ${what}: ${problem?.message ?? 'its permissions cannot be read.'}`, commands: [command], problem: problem ?? { code: 'NOT_FOUND', message: `${target.dn} cannot be read.` } };
+        item = {
+          ...base,
+          status: 'blocked',
+          summary: `Cannot grant ${what}: ${problem?.message ?? 'its permissions cannot be read.'}`,
+          commands: [command],
+          problem: problem ?? { code: 'NOT_FOUND', message: `${target.dn} cannot be read.` },
+        };
       } else if (isGrantCovered(aces, grantAce(group.sid, target.rights, target.appliesTo))) {
         item = { ...base, status: 'present', summary: `${what}: already granted`, commands: [] };
       } else {
@@ -224,13 +264,27 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
   }
 
   const plans = sipDialPlans(org);
-  if (plans.length === 0) warn('no-sip-dial-plan', { org: org.name }, `Exchange organization ${org.name} has no SIP URI dial plan, so there are no hunt groups to create. Create one first (New-UMDialPlan -URIType SipName).`);
+  if (plans.length === 0)
+    warn(
+      'no-sip-dial-plan',
+      { org: org.name },
+      `Exchange organization ${org.name} has no SIP URI dial plan, so there are no hunt groups to create. Create one first (New-UMDialPlan -URIType SipName).`,
+    );
   const pools = ucPools(facts);
   const lyncForest = facts.lyncForest ?? facts.forest;
   const chosen = facts.outcallsPool;
-  if (pools.length === 0) warn('no-pools', { forest: lyncForest }, `Forest ${lyncForest} has no Lync pools in Active Directory (CN=Pools,CN=RTC Service), so there are no gateways to create. When Lync lives in another forest, choose its profile as the Lync forest (exchucutil's -Forest).`);
+  if (pools.length === 0)
+    warn(
+      'no-pools',
+      { forest: lyncForest },
+      `Forest ${lyncForest} has no Lync pools in Active Directory (CN=Pools,CN=RTC Service), so there are no gateways to create. When Lync lives in another forest, choose its profile as the Lync forest (exchucutil's -Forest).`,
+    );
   if (pools.length > 0 && facts.directorsKnown === false) {
-    warn('directors-unknown', { forest: lyncForest }, `Directors show only in Lync's topology, which was not read (no Lync shell for ${lyncForest}). Microsoft says never to allow outcalls through a Director's gateway: check the pools before choosing the outcall gateway.`);
+    warn(
+      'directors-unknown',
+      { forest: lyncForest },
+      `Directors show only in Lync's topology, which was not read (no Lync shell for ${lyncForest}). Microsoft says never to allow outcalls through a Director's gateway: check the pools before choosing the outcall gateway.`,
+    );
   }
 
   // Gateways that will allow outcalls and serve each SIP dial plan, for the outcall warning.
@@ -244,7 +298,8 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
   // Existing gateways that already allow outcalls for a SIP dial plan (a hunt group links them).
   // With a choice, the pools' gateways end as chosen and are counted in the loop below.
   const decided = (g: IpGateway) => chosen !== undefined && pools.some((p) => sameText(g.address.trim(), p.fqdn));
-  for (const g of org.gateways.filter((g) => g.outcallsAllowed && !decided(g))) for (const plan of plans) if (g.huntGroups.some((h) => sameDn(h.dialPlanDn, plan.dn))) noteOutcalls(plan, g.name);
+  for (const g of org.gateways.filter((g) => g.outcallsAllowed && !decided(g)))
+    for (const plan of plans) if (g.huntGroups.some((h) => sameDn(h.dialPlanDn, plan.dn))) noteOutcalls(plan, g.name);
   const outcallsElsewhere = () => plans.some((plan) => (outcallGateways.get(plan.dn)?.size ?? 0) > 0);
 
   for (const pool of pools) {
@@ -274,7 +329,11 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
       };
       if (pool.kind === 'director' && existing.outcallsAllowed && !change) {
         const command = renderCommand('Set-UMIPGateway', { Identity: existing.name, OutcallsAllowed: false });
-        warn('director-gateway-allows', { gateway: existing.name, pool: pool.fqdn, command }, `Gateway "${existing.name}" of Director pool ${pool.fqdn} allows outcalls; Microsoft says never to allow outgoing traffic through a Director's gateway. Choose another outcall gateway, or: ${command}`);
+        warn(
+          'director-gateway-allows',
+          { gateway: existing.name, pool: pool.fqdn, command },
+          `Gateway "${existing.name}" of Director pool ${pool.fqdn} allows outcalls; Microsoft says never to allow outgoing traffic through a Director's gateway. Choose another outcall gateway, or: ${command}`,
+        );
       }
       if (ref.branch && (existing.outcallsAllowed || existing.messageWaitingAllowed)) {
         const on = [existing.outcallsAllowed ? 'outcalls' : '', existing.messageWaitingAllowed ? 'message waiting' : ''].filter(Boolean).join(' and ');
@@ -291,7 +350,10 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
       const clash = org.gateways.find((g) => sameText(g.name, name));
       // New-UMIPGateway turns both on; Set-UMIPGateway turns off what must be off.
       const commands = [renderCommand('New-UMIPGateway', { Name: name, Address: pool.fqdn })];
-      const off = { ...(settings.outcallsAllowed ? {} : { OutcallsAllowed: false }), ...(settings.messageWaitingAllowed ? {} : { MessageWaitingIndicatorAllowed: false }) };
+      const off = {
+        ...(settings.outcallsAllowed ? {} : { OutcallsAllowed: false }),
+        ...(settings.messageWaitingAllowed ? {} : { MessageWaitingIndicatorAllowed: false }),
+      };
       if (Object.keys(off).length) commands.push(renderCommand('Set-UMIPGateway', { Identity: name, ...off }));
       const base = { kind: 'gateway' as const, id: `gateway:${pool.fqdn.toLowerCase()}`, commands, pool: ref, name, address: pool.fqdn, ...settings };
       const outcallsWhy = settings.outcallsAllowed
@@ -309,7 +371,10 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
             ...base,
             status: 'blocked',
             summary: `Cannot create UM IP gateway "${name}" for ${pool.fqdn}: the name is taken`,
-            problem: { code: 'CONFLICT', message: `A UM IP gateway named "${clash.name}" already exists with address ${clash.address || '(none)'}, so the gateway for ${pool.fqdn} cannot get that name. Rename or remove "${clash.name}", or create the gateway by hand: ${renderCommand('New-UMIPGateway', { Name: pool.fqdn, Address: pool.fqdn })}` },
+            problem: {
+              code: 'CONFLICT',
+              message: `A UM IP gateway named "${clash.name}" already exists with address ${clash.address || '(none)'}, so the gateway for ${pool.fqdn} cannot get that name. Rename or remove "${clash.name}", or create the gateway by hand: ${renderCommand('New-UMIPGateway', { Name: pool.fqdn, Address: pool.fqdn })}`,
+            },
           }
         : { ...base, status: 'missing', summary: `Create UM IP gateway "${name}" for ${pool.fqdn} (${how})` };
     }
@@ -333,7 +398,12 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
           existingDn: serving.dn,
         };
       } else {
-        const command = renderCommand('New-UMHuntGroup', { Name: plan.name, UMIPGateway: gateway.name, UMDialPlan: plan.name, ...(pilot ? { PilotIdentifier: pilot } : {}) });
+        const command = renderCommand('New-UMHuntGroup', {
+          Name: plan.name,
+          UMIPGateway: gateway.name,
+          UMDialPlan: plan.name,
+          ...(pilot ? { PilotIdentifier: pilot } : {}),
+        });
         const create = { ...base, name: plan.name, ...(pilot ? { pilotIdentifier: pilot } : {}), commands: [command] };
         const blocked = (message: string, code: GatewayItemProblem['code'] = 'CONFLICT'): GatewayPlanHuntGroupItem => ({
           ...create,
@@ -344,27 +414,43 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
         const nameClash = existing?.huntGroups.find((h) => sameText(h.name, plan.name));
         const pilotClash = pilot ? existing?.huntGroups.find((h) => sameText(h.pilotIdentifier, pilot)) : undefined;
         if (!pilot) {
-          item = blocked(`Dial plan ${plan.name} has no phone context (msExchUMPhoneContext), so the hunt group's pilot identifier cannot be derived from it.`, 'INVALID_INPUT');
+          item = blocked(
+            `Dial plan ${plan.name} has no phone context (msExchUMPhoneContext), so the hunt group's pilot identifier cannot be derived from it.`,
+            'INVALID_INPUT',
+          );
         } else if (gateway.status === 'blocked') {
           item = blocked(`Its gateway for ${pool.fqdn} cannot be created: ${gateway.problem?.message ?? ''}`.trim(), gateway.problem?.code ?? 'CONFLICT');
         } else if (nameClash) {
-          item = blocked(`Gateway "${gateway.name}" already has a hunt group named "${nameClash.name}", linked to ${nameClash.dialPlanDn ? `dial plan ${rdnValue(nameClash.dialPlanDn)}` : 'no dial plan'}. Rename it, or create the hunt group for ${plan.name} by hand under another name.`);
+          item = blocked(
+            `Gateway "${gateway.name}" already has a hunt group named "${nameClash.name}", linked to ${nameClash.dialPlanDn ? `dial plan ${rdnValue(nameClash.dialPlanDn)}` : 'no dial plan'}. Rename it, or create the hunt group for ${plan.name} by hand under another name.`,
+          );
         } else if (pilotClash) {
-          item = blocked(`The pilot identifier "${pilot}" is already used by hunt group "${pilotClash.name}" on gateway "${gateway.name}"${pilotClash.dialPlanDn ? ` (dial plan ${rdnValue(pilotClash.dialPlanDn)})` : ''}; pilot identifiers must be unique per gateway. Change that hunt group, or link it to dial plan ${plan.name} if it is meant to serve it.`);
+          item = blocked(
+            `The pilot identifier "${pilot}" is already used by hunt group "${pilotClash.name}" on gateway "${gateway.name}"${pilotClash.dialPlanDn ? ` (dial plan ${rdnValue(pilotClash.dialPlanDn)})` : ''}; pilot identifiers must be unique per gateway. Change that hunt group, or link it to dial plan ${plan.name} if it is meant to serve it.`,
+          );
         } else {
-          item = { ...create, status: 'missing', summary: `Create hunt group "${plan.name}" on gateway "${gateway.name}" for dial plan ${plan.name} (pilot identifier ${pilot})` };
+          item = {
+            ...create,
+            status: 'missing',
+            summary: `Create hunt group "${plan.name}" on gateway "${gateway.name}" for dial plan ${plan.name} (pilot identifier ${pilot})`,
+          };
         }
       }
       items.push(item);
       const endsWithOutcalls = gateway.change?.outcallsAllowed ?? gateway.outcallsAllowed;
-      if (item.status !== 'blocked' && gateway.status !== 'blocked' && endsWithOutcalls && (!existing || chosen !== undefined)) noteOutcalls(plan, gateway.name);
+      if (item.status !== 'blocked' && gateway.status !== 'blocked' && endsWithOutcalls && (!existing || chosen !== undefined))
+        noteOutcalls(plan, gateway.name);
     }
   }
 
   for (const plan of plans) {
     const names = [...(outcallGateways.get(plan.dn) ?? [])].sort();
     if (names.length > 1) {
-      warn('multiple-outcall-gateways', { dialPlan: plan.name, count: String(names.length), gateways: names.join(', ') }, `Dial plan ${plan.name} will be reachable through ${names.length} gateways that allow outcalls (${names.join(', ')}). Microsoft recommends outcalls on one gateway only; turn them off on the others with Set-UMIPGateway -Identity '<gateway>' -OutcallsAllowed $false.`);
+      warn(
+        'multiple-outcall-gateways',
+        { dialPlan: plan.name, count: String(names.length), gateways: names.join(', ') },
+        `Dial plan ${plan.name} will be reachable through ${names.length} gateways that allow outcalls (${names.join(', ')}). Microsoft recommends outcalls on one gateway only; turn them off on the others with Set-UMIPGateway -Identity '<gateway>' -OutcallsAllowed $false.`,
+      );
     }
   }
 
@@ -377,12 +463,24 @@ export function planGatewaySetup(facts: GatewaySetupFacts): GatewayPlan {
       candidates: pools.map((pool) => {
         const gateway = gatewayForPool(org, pool);
         const { eligible, reason } = outcallsEligible(pool);
-        return { fqdn: pool.fqdn, kind: pool.kind, ...(pool.site ? { site: pool.site } : {}), ...(gateway ? { allowsNow: gateway.outcallsAllowed } : {}), eligible, ...(reason ? { reason } : {}) };
+        return {
+          fqdn: pool.fqdn,
+          kind: pool.kind,
+          ...(pool.site ? { site: pool.site } : {}),
+          ...(gateway ? { allowsNow: gateway.outcallsAllowed } : {}),
+          eligible,
+          ...(reason ? { reason } : {}),
+        };
       }),
     },
     organization: { dn: org.dn, name: org.name },
     readAt: facts.readAt,
-    sipDialPlans: plans.map((p) => ({ dn: p.dn, name: p.name, ...(p.phoneContext ? { phoneContext: p.phoneContext } : {}), ...(pilotIdentifierFor(p) ? { pilotIdentifier: pilotIdentifierFor(p) } : {}) })),
+    sipDialPlans: plans.map((p) => ({
+      dn: p.dn,
+      name: p.name,
+      ...(p.phoneContext ? { phoneContext: p.phoneContext } : {}),
+      ...(pilotIdentifierFor(p) ? { pilotIdentifier: pilotIdentifierFor(p) } : {}),
+    })),
     items,
     counts: countPlan(items),
     warnings,
@@ -408,7 +506,13 @@ export function verifyGatewaySetup(facts: GatewaySetupFacts): GatewayVerificatio
     return {
       pool: poolRef(pool),
       ...(gateway
-        ? { gatewayName: gateway.name, gatewayDn: gateway.dn, address: gateway.address, outcallsAllowed: gateway.outcallsAllowed, messageWaitingAllowed: gateway.messageWaitingAllowed }
+        ? {
+            gatewayName: gateway.name,
+            gatewayDn: gateway.dn,
+            address: gateway.address,
+            outcallsAllowed: gateway.outcallsAllowed,
+            messageWaitingAllowed: gateway.messageWaitingAllowed,
+          }
         : {}),
       huntGroups,
       missingDialPlans,

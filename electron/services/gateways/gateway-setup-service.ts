@@ -105,12 +105,21 @@ export class GatewaySetupService {
     let gatewayOutcome: GatewayApplyItem | undefined;
     for (const item of plan.items) {
       if (item.kind === 'gateway') {
-        gatewayOutcome = item.status !== 'missing' ? settled(item) : item.existingDn && item.change ? await this.changeOutcalls(profile, actor, item) : await this.createGateway(profile, actor, facts, item);
+        gatewayOutcome =
+          item.status !== 'missing'
+            ? settled(item)
+            : item.existingDn && item.change
+              ? await this.changeOutcalls(profile, actor, item)
+              : await this.createGateway(profile, actor, facts, item);
         set(gatewayOutcome);
       } else if (item.kind === 'hunt-group') {
         if (item.status !== 'missing') set(settled(item));
         else if (gatewayOutcome?.kind === 'gateway' && gatewayOutcome.status === 'missing' && !gatewayOutcome.existingDn) {
-          set({ ...item, outcome: 'skipped', message: `Its gateway "${item.gatewayName}" was not created (${gatewayOutcome.message ?? 'failed'}), so the hunt group was not attempted.` });
+          set({
+            ...item,
+            outcome: 'skipped',
+            message: `Its gateway "${item.gatewayName}" was not created (${gatewayOutcome.message ?? 'failed'}), so the hunt group was not attempted.`,
+          });
         } else {
           const gatewayDn = gatewayOutcome?.kind === 'gateway' ? gatewayOutcome.existingDn : undefined;
           set(await this.createHuntGroup(profile, actor, facts, item, gatewayDn));
@@ -149,10 +158,9 @@ export class GatewaySetupService {
       frontEndRestart: {
         required: changed,
         pools,
-        message:
-          changed
-            ? `Restart the Lync Front End service (RTCSRV) on every Front End server of ${pools.join(', ')}: Lync reads UM gateways and its permissions on Exchange only when the service starts (Stop-CsWindowsService -Name RTCSRV, then Start-CsWindowsService -Name RTCSRV).`
-            : `Nothing was changed in this run. If an earlier run (or exchucutil.ps1) made changes and the Lync Front End service (RTCSRV) has not been restarted since, restart it on ${pools.join(', ') || 'the pools'}.`,
+        message: changed
+          ? `Restart the Lync Front End service (RTCSRV) on every Front End server of ${pools.join(', ')}: Lync reads UM gateways and its permissions on Exchange only when the service starts (Stop-CsWindowsService -Name RTCSRV, then Start-CsWindowsService -Name RTCSRV).`
+          : `Nothing was changed in this run. If an earlier run (or exchucutil.ps1) made changes and the Lync Front End service (RTCSRV) has not been restarted since, restart it on ${pools.join(', ') || 'the pools'}.`,
       },
       warnings: plan.warnings,
     };
@@ -169,7 +177,10 @@ export class GatewaySetupService {
     // Without a Lync profile, every connected forest is read, so the Lync forest is found as the
     // topology and the checklist find it (deployment.ts): an Exchange resource forest serves the
     // connected forest with the Lync pools, as exchucutil -Forest does [S8].
-    const connected = this.deps.connections.list().filter((s) => s.status === 'connected').map((s) => s.profile);
+    const connected = this.deps.connections
+      .list()
+      .filter((s) => s.status === 'connected')
+      .map((s) => s.profile);
     const requested = request.lyncProfile ? [profile, request.lyncProfile] : [profile, ...connected];
     const topology = await this.deps.topology.get({ profiles: [...new Set(requested)], refresh: true });
     const forestOf = (name: string) => {
@@ -183,22 +194,37 @@ export class GatewaySetupService {
     if (request.lyncProfile) {
       const lyncSession = await this.deps.connections.ensure(request.lyncProfile);
       // Two profiles on one forest read it once: the topology keeps the first.
-      lyncForest = topology.forests.find((f) => f.profile === request.lyncProfile) ?? topology.forests.find((f) => f.forest === lyncSession.rootDse.forestDnsName) ?? forestOf(request.lyncProfile);
+      lyncForest =
+        topology.forests.find((f) => f.profile === request.lyncProfile) ??
+        topology.forests.find((f) => f.forest === lyncSession.rootDse.forestDnsName) ??
+        forestOf(request.lyncProfile);
     } else {
       lyncForest = lyncForestFor(topology.forests, forest) ?? forest;
     }
     const lyncSession = await this.deps.connections.ensure(lyncForest.profile);
     const organization = forest.exchange;
     if (!organization) {
-      throw new ApiError('NOT_FOUND', `Forest ${forest.forest} has no Exchange organization (CN=Microsoft Exchange,CN=Services in the configuration partition). Connect the profile of the forest where Exchange UM runs.`);
+      throw new ApiError(
+        'NOT_FOUND',
+        `Forest ${forest.forest} has no Exchange organization (CN=Microsoft Exchange,CN=Services in the configuration partition). Connect the profile of the forest where Exchange UM runs.`,
+      );
     }
     const pools = lyncForest.lync?.pools ?? [];
     if (request.outcallsPool !== undefined) {
       const pool = pools.find((p) => p.fqdn.toLowerCase() === request.outcallsPool!.toLowerCase() && keptByGetUcPool(p));
-      if (!pool) throw new ApiError('INVALID_INPUT', `${request.outcallsPool} is not a Lync pool of ${lyncForest.forest}; choose the outcall gateway among its pools.`, { field: 'outcallsPool' });
+      if (!pool)
+        throw new ApiError('INVALID_INPUT', `${request.outcallsPool} is not a Lync pool of ${lyncForest.forest}; choose the outcall gateway among its pools.`, {
+          field: 'outcallsPool',
+        });
       const { eligible, reason } = outcallsEligible(pool);
       if (!eligible) {
-        throw new ApiError('INVALID_INPUT', reason === 'director' ? `${pool.fqdn} is a Director pool: Microsoft says never to allow outgoing traffic through a Director's gateway.` : `${pool.fqdn} is a Survivable Branch Appliance: its gateway places no outcalls.`, { field: 'outcallsPool' });
+        throw new ApiError(
+          'INVALID_INPUT',
+          reason === 'director'
+            ? `${pool.fqdn} is a Director pool: Microsoft says never to allow outgoing traffic through a Director's gateway.`
+            : `${pool.fqdn} is a Survivable Branch Appliance: its gateway places no outcalls.`,
+          { field: 'outcallsPool' },
+        );
       }
     }
     const groups: GroupFacts[] = [];
@@ -211,7 +237,10 @@ export class GatewaySetupService {
           name,
           problem:
             problem.code === 'NOT_FOUND'
-              ? { code: 'NOT_FOUND', message: `Forest ${lyncForest.forest} has no group ${name}. The RTC groups exist once the forest is prepared for Lync (Enable-CsAdForest); when Exchange runs in a resource forest, choose the Lync forest's profile as the Lync forest.` }
+              ? {
+                  code: 'NOT_FOUND',
+                  message: `Forest ${lyncForest.forest} has no group ${name}. The RTC groups exist once the forest is prepared for Lync (Enable-CsAdForest); when Exchange runs in a resource forest, choose the Lync forest's profile as the Lync forest.`,
+                }
               : problem,
         });
       }
@@ -220,7 +249,11 @@ export class GatewaySetupService {
     for (const target of umReadGrantTargets(organization.dn, organization.name, request.administrativeGroups ?? false)) {
       try {
         const dacl = await readObjectDacl(session, target.dn);
-        grants.push(dacl ? { target, aces: dacl.aces } : { target, problem: { code: 'NOT_FOUND', message: `${target.dn} does not exist, or ${session.identity} may not read its permissions.` } });
+        grants.push(
+          dacl
+            ? { target, aces: dacl.aces }
+            : { target, problem: { code: 'NOT_FOUND', message: `${target.dn} does not exist, or ${session.identity} may not read its permissions.` } },
+        );
       } catch (error) {
         grants.push({ target, problem: problemOf(error) });
       }
@@ -264,12 +297,32 @@ export class GatewaySetupService {
         problem.code === 'ACCESS_DENIED'
           ? `${actor.identity} may not change the permissions of ${name} (${dn}). That needs "Modify permissions" there: Exchange Organization Management has it through the organization's permissions, as do Domain and Enterprise Admins. Nothing was written on ${name}.`
           : problem.message;
-      const audit = this.deps.audit.record({ actor, action: 'gateways.grant-read', target: dn, route: 'ldap', before: before ? daclRecord(before, items) : undefined, outcome: 'failed', error: message });
+      const audit = this.deps.audit.record({
+        actor,
+        action: 'gateways.grant-read',
+        target: dn,
+        route: 'ldap',
+        before: before ? daclRecord(before, items) : undefined,
+        outcome: 'failed',
+        error: message,
+      });
       return items.map((i) => ({ ...i, outcome: 'failed' as const, code: problem.code, message, auditId: audit.id }));
     }
     const after = await readObjectDacl(session, dn).catch(() => undefined);
-    const audit = this.deps.audit.record({ actor, action: 'gateways.grant-read', target: dn, route: 'ldap', before: daclRecord(before, items), after: after ? daclRecord(after, items) : undefined, outcome: 'succeeded' });
-    return items.map((i) => (meanwhile.has(i.id) ? { ...i, outcome: 'already-present' as const, message: 'Granted meanwhile by someone else.' } : { ...i, outcome: 'created' as const, auditId: audit.id }));
+    const audit = this.deps.audit.record({
+      actor,
+      action: 'gateways.grant-read',
+      target: dn,
+      route: 'ldap',
+      before: daclRecord(before, items),
+      after: after ? daclRecord(after, items) : undefined,
+      outcome: 'succeeded',
+    });
+    return items.map((i) =>
+      meanwhile.has(i.id)
+        ? { ...i, outcome: 'already-present' as const, message: 'Granted meanwhile by someone else.' }
+        : { ...i, outcome: 'created' as const, auditId: audit.id },
+    );
   }
 
   /** New-UMIPGateway, then — only for the gateway just made — Set-UMIPGateway where its settings differ from the plan's. */
@@ -282,12 +335,29 @@ export class GatewaySetupService {
       created = (output[0] ?? {}) as CreatedGateway;
     } catch (error) {
       const problem = powershellProblem(error, actor.identity, 'create UM IP gateways');
-      this.deps.audit.record({ actor, action: 'gateways.create-gateway', target: expectedDn, route: 'powershell', before: { exists: false }, after: parameters, outcome: 'failed', error: problem.message });
+      this.deps.audit.record({
+        actor,
+        action: 'gateways.create-gateway',
+        target: expectedDn,
+        route: 'powershell',
+        before: { exists: false },
+        after: parameters,
+        outcome: 'failed',
+        error: problem.message,
+      });
       return { ...item, outcome: 'failed', code: problem.code, message: problem.message };
     }
     const dn = typeof created.DistinguishedName === 'string' && created.DistinguishedName ? created.DistinguishedName : expectedDn;
     const state = { outcallsAllowed: asBool(created.OutcallsAllowed), messageWaitingAllowed: asBool(created.MessageWaitingIndicatorAllowed) };
-    const createdAudit = this.deps.audit.record({ actor, action: 'gateways.create-gateway', target: dn, route: 'powershell', before: { exists: false }, after: { ...parameters, ...state }, outcome: 'succeeded' });
+    const createdAudit = this.deps.audit.record({
+      actor,
+      action: 'gateways.create-gateway',
+      target: dn,
+      route: 'powershell',
+      before: { exists: false },
+      after: { ...parameters, ...state },
+      outcome: 'succeeded',
+    });
     const done: GatewayApplyItem = { ...item, existingDn: dn, outcome: 'created', auditId: createdAudit.id };
 
     const wanted = { outcallsAllowed: item.outcallsAllowed, messageWaitingAllowed: item.messageWaitingAllowed };
@@ -298,11 +368,28 @@ export class GatewaySetupService {
     const setParameters = { Identity: item.name, ...change };
     try {
       await this.deps.powershell.invoke(profile, 'exchange', 'Set-UMIPGateway', setParameters);
-      const audit = this.deps.audit.record({ actor, action: 'gateways.set-gateway', target: dn, route: 'powershell', before: state, after: wanted, outcome: 'succeeded' });
+      const audit = this.deps.audit.record({
+        actor,
+        action: 'gateways.set-gateway',
+        target: dn,
+        route: 'powershell',
+        before: state,
+        after: wanted,
+        outcome: 'succeeded',
+      });
       return { ...done, auditId: audit.id };
     } catch (error) {
       const problem = powershellProblem(error, actor.identity, 'change UM IP gateways');
-      this.deps.audit.record({ actor, action: 'gateways.set-gateway', target: dn, route: 'powershell', before: state, after: wanted, outcome: 'failed', error: problem.message });
+      this.deps.audit.record({
+        actor,
+        action: 'gateways.set-gateway',
+        target: dn,
+        route: 'powershell',
+        before: state,
+        after: wanted,
+        outcome: 'failed',
+        error: problem.message,
+      });
       return {
         ...done,
         outcome: 'failed',
@@ -318,27 +405,72 @@ export class GatewaySetupService {
     const before = { outcallsAllowed: item.outcallsAllowed };
     try {
       await this.deps.powershell.invoke(profile, 'exchange', 'Set-UMIPGateway', parameters);
-      const audit = this.deps.audit.record({ actor, action: 'gateways.set-gateway', target: item.existingDn!, route: 'powershell', before, after: item.change, outcome: 'succeeded' });
+      const audit = this.deps.audit.record({
+        actor,
+        action: 'gateways.set-gateway',
+        target: item.existingDn!,
+        route: 'powershell',
+        before,
+        after: item.change,
+        outcome: 'succeeded',
+      });
       return { ...item, outcome: 'created', message: `Outcalls turned ${item.change!.outcallsAllowed ? 'on' : 'off'}.`, auditId: audit.id };
     } catch (error) {
       const problem = powershellProblem(error, actor.identity, 'change UM IP gateways');
-      const audit = this.deps.audit.record({ actor, action: 'gateways.set-gateway', target: item.existingDn!, route: 'powershell', before, after: item.change, outcome: 'failed', error: problem.message });
+      const audit = this.deps.audit.record({
+        actor,
+        action: 'gateways.set-gateway',
+        target: item.existingDn!,
+        route: 'powershell',
+        before,
+        after: item.change,
+        outcome: 'failed',
+        error: problem.message,
+      });
       return { ...item, outcome: 'failed', code: problem.code, message: problem.message, auditId: audit.id };
     }
   }
 
   /** New-UMHuntGroup for one dial plan on one gateway. */
-  private async createHuntGroup(profile: string, actor: Actor, facts: GatewaySetupFacts, item: GatewayPlanHuntGroupItem, gatewayDn: string | undefined): Promise<GatewayApplyItem> {
-    const parameters = { Name: item.name, UMIPGateway: item.gatewayName, UMDialPlan: item.dialPlan.name, ...(item.pilotIdentifier ? { PilotIdentifier: item.pilotIdentifier } : {}) };
+  private async createHuntGroup(
+    profile: string,
+    actor: Actor,
+    facts: GatewaySetupFacts,
+    item: GatewayPlanHuntGroupItem,
+    gatewayDn: string | undefined,
+  ): Promise<GatewayApplyItem> {
+    const parameters = {
+      Name: item.name,
+      UMIPGateway: item.gatewayName,
+      UMDialPlan: item.dialPlan.name,
+      ...(item.pilotIdentifier ? { PilotIdentifier: item.pilotIdentifier } : {}),
+    };
     const target = childDn('CN', item.name, gatewayDn ?? childDn('CN', item.gatewayName, childDn('CN', 'UM IPGateway Container', facts.organization.dn)));
     try {
       const output = await this.deps.powershell.invoke(profile, 'exchange', 'New-UMHuntGroup', parameters);
       const dn = (output[0] as { DistinguishedName?: unknown } | undefined)?.DistinguishedName;
-      const audit = this.deps.audit.record({ actor, action: 'gateways.create-hunt-group', target: typeof dn === 'string' && dn ? dn : target, route: 'powershell', before: { exists: false }, after: parameters, outcome: 'succeeded' });
+      const audit = this.deps.audit.record({
+        actor,
+        action: 'gateways.create-hunt-group',
+        target: typeof dn === 'string' && dn ? dn : target,
+        route: 'powershell',
+        before: { exists: false },
+        after: parameters,
+        outcome: 'succeeded',
+      });
       return { ...item, outcome: 'created', ...(typeof dn === 'string' && dn ? { existingDn: dn } : {}), auditId: audit.id };
     } catch (error) {
       const problem = powershellProblem(error, actor.identity, 'create hunt groups');
-      const audit = this.deps.audit.record({ actor, action: 'gateways.create-hunt-group', target, route: 'powershell', before: { exists: false }, after: parameters, outcome: 'failed', error: problem.message });
+      const audit = this.deps.audit.record({
+        actor,
+        action: 'gateways.create-hunt-group',
+        target,
+        route: 'powershell',
+        before: { exists: false },
+        after: parameters,
+        outcome: 'failed',
+        error: problem.message,
+      });
       return { ...item, outcome: 'failed', code: problem.code, message: problem.message, auditId: audit.id };
     }
   }

@@ -157,7 +157,14 @@ export class JobManager {
   }
 
   private finish(record: JobRecord, state: JobProgress['state'], message?: string, error?: JobProgress['error']): void {
-    record.progress = { ...record.progress, state, finishedAt: new Date().toISOString(), etaSeconds: 0, ...(message ? { message } : {}), ...(error ? { error } : {}) };
+    record.progress = {
+      ...record.progress,
+      state,
+      finishedAt: new Date().toISOString(),
+      etaSeconds: 0,
+      ...(message ? { message } : {}),
+      ...(error ? { error } : {}),
+    };
     this.emit(record, true);
   }
 

@@ -73,7 +73,8 @@ const same = (a?: string, b?: string) => (a ?? '').toLowerCase() === (b ?? '').t
 export function targetsOf(wanted: Ace): CoverageTarget[] {
   const targets: CoverageTarget[] = [];
   if (!(wanted.flags & AceFlag.INHERIT_ONLY) && !wanted.inheritedObjectType) targets.push({ kind: 'this' });
-  if (wanted.flags & AceFlag.CONTAINER_INHERIT && !(wanted.flags & AceFlag.NO_PROPAGATE_INHERIT)) targets.push({ kind: 'descendants', cls: wanted.inheritedObjectType });
+  if (wanted.flags & AceFlag.CONTAINER_INHERIT && !(wanted.flags & AceFlag.NO_PROPAGATE_INHERIT))
+    targets.push({ kind: 'descendants', cls: wanted.inheritedObjectType });
   return targets;
 }
 
@@ -142,14 +143,25 @@ export function isCovered(aces: readonly Ace[], wanted: Ace, schema: CoverageSch
 /** Whether a deny entry stands in the way of a wanted entry (so adding allows would not be enough). */
 export function deniedBy(aces: readonly Ace[], wanted: Ace, schema: CoverageSchema): Ace[] {
   const want = effectiveMask(wanted.mask);
-  return aces.filter((ace) => isDeny(ace) && same(ace.sid, wanted.sid) && effectiveMask(ace.mask) & want && targetsOf(wanted).some((t) => touches(ace, t)) && objectsOverlap(ace.objectType, wanted.objectType, schema));
+  return aces.filter(
+    (ace) =>
+      isDeny(ace) &&
+      same(ace.sid, wanted.sid) &&
+      effectiveMask(ace.mask) & want &&
+      targetsOf(wanted).some((t) => touches(ace, t)) &&
+      objectsOverlap(ace.objectType, wanted.objectType, schema),
+  );
 }
 
 /**
  * Grant planning: for each wanted entry, the part the DACL does not allow yet, as an entry of the
  * same shape holding only the missing rights; entries fully allowed are "in place".
  */
-export function planGrantAces<T extends { ace: Ace }>(aces: readonly Ace[], wanted: readonly T[], schema: CoverageSchema): { add: Array<T & { add: Ace }>; inPlace: T[] } {
+export function planGrantAces<T extends { ace: Ace }>(
+  aces: readonly Ace[],
+  wanted: readonly T[],
+  schema: CoverageSchema,
+): { add: Array<T & { add: Ace }>; inPlace: T[] } {
   const add: Array<T & { add: Ace }> = [];
   const inPlace: T[] = [];
   for (const w of wanted) {

@@ -1,4 +1,15 @@
-import type { AceView, BlockedChild, OuNode, OuObjectTypeName, PermissionHistoryEntry, PermissionPreview, PermissionScan, PermissionTest, PermissionWriteResult, RestorePreview } from '@shared/models/permissions';
+import type {
+  AceView,
+  BlockedChild,
+  OuNode,
+  OuObjectTypeName,
+  PermissionHistoryEntry,
+  PermissionPreview,
+  PermissionScan,
+  PermissionTest,
+  PermissionWriteResult,
+  RestorePreview,
+} from '@shared/models/permissions';
 import { renderCommand } from '@shared/powershell/render-command';
 import type { AuditIntegrity, AuditRecord } from '@shared/models/audit';
 import { actorOf } from '../capabilities/capabilities-service';
@@ -58,7 +69,11 @@ export class OuPermissionsService {
 
   async ous(profile: string): Promise<OuNode[]> {
     const session = await this.connections.ensure(profile);
-    const entries = await session.search(session.rootDse.defaultNamingContext, { filter: '(objectClass=organizationalUnit)', attributes: ['ou', 'nTSecurityDescriptor'], controls: daclOnly() });
+    const entries = await session.search(session.rootDse.defaultNamingContext, {
+      filter: '(objectClass=organizationalUnit)',
+      attributes: ['ou', 'nTSecurityDescriptor'],
+      controls: daclOnly(),
+    });
     return entries.map((e) => toOuNode(e)).sort((a, b) => a.path.localeCompare(b.path));
   }
 
@@ -70,7 +85,15 @@ export class OuPermissionsService {
     const view = await this.viewer(session);
     const descendants = await this.ouDescendants(session, ouDn);
     const warnings = this.warnings(ouDn, dacl, descendants);
-    const common = { ou: await this.ouNode(ouDn, dacl), action, types, current: dacl.aces.map(view), commands: commandsFor(action, ouDn, types), daclVersion: daclVersion(dacl), writable: await canChangePermissions(session, ouDn) };
+    const common = {
+      ou: await this.ouNode(ouDn, dacl),
+      action,
+      types,
+      current: dacl.aces.map(view),
+      commands: commandsFor(action, ouDn, types),
+      daclVersion: daclVersion(dacl),
+      writable: await canChangePermissions(session, ouDn),
+    };
     if (action === 'grant') {
       const plan = planGrant(dacl.aces, recipe, schema);
       // Adding allows does not help where a deny for the same group comes first.
@@ -106,9 +129,17 @@ export class OuPermissionsService {
    * preview's daclVersion: if the OU's DACL changed since, nothing is written (CONFLICT). The
    * children are checked against their own read just before their write, not against the preview.
    */
-  async grant(profile: string, ouDn: string, types: OuObjectType[], route: 'ldap' | 'powershell', children: string[] = [], previewed?: string): Promise<PermissionWriteResult> {
+  async grant(
+    profile: string,
+    ouDn: string,
+    types: OuObjectType[],
+    route: 'ldap' | 'powershell',
+    children: string[] = [],
+    previewed?: string,
+  ): Promise<PermissionWriteResult> {
     for (const child of children) {
-      if (dnEquals(child, ouDn) || !isDnWithin(child, ouDn)) throw new ApiError('INVALID_INPUT', `${displayDn(child)} is not an OU below ${displayDn(ouDn)}; only OUs below the one granted can be included.`);
+      if (dnEquals(child, ouDn) || !isDnWithin(child, ouDn))
+        throw new ApiError('INVALID_INPUT', `${displayDn(child)} is not an OU below ${displayDn(ouDn)}; only OUs below the one granted can be included.`);
     }
     const result = await this.grantOne(profile, ouDn, types, route, previewed);
     if (children.length === 0) return result;
@@ -117,7 +148,13 @@ export class OuPermissionsService {
     return { ...result, children: done };
   }
 
-  private async grantOne(profile: string, ouDn: string, types: OuObjectType[], route: 'ldap' | 'powershell', previewed?: string): Promise<PermissionWriteResult> {
+  private async grantOne(
+    profile: string,
+    ouDn: string,
+    types: OuObjectType[],
+    route: 'ldap' | 'powershell',
+    previewed?: string,
+  ): Promise<PermissionWriteResult> {
     const session = await this.connections.ensure(profile);
     const before = await this.readDacl(session, ouDn, previewed);
     const recipe = await resolveRecipe(session, types);
@@ -132,7 +169,21 @@ export class OuPermissionsService {
     const recipe = await resolveRecipe(session, types);
     const plan = await this.planRevoke(session, before.aces, recipe, types, await coverageSchema(session));
     const changes = [...plan.remove, ...plan.rewrite.map((r) => r.from)];
-    return this.write(profile, session, ouDn, 'permissions.revoke', types, route, before, changes, () => addAces(removeAces(before.aces, changes).aces, plan.rewrite.map((r) => r.to)).aces);
+    return this.write(
+      profile,
+      session,
+      ouDn,
+      'permissions.revoke',
+      types,
+      route,
+      before,
+      changes,
+      () =>
+        addAces(
+          removeAces(before.aces, changes).aces,
+          plan.rewrite.map((r) => r.to),
+        ).aces,
+    );
   }
 
   /** Test-CsOUPermission per type, by what the entries allow; blocked-inheritance OUs below are listed with their own state. */
@@ -160,7 +211,11 @@ export class OuPermissionsService {
   /** Tests every OU under a base in one search, so a whole subtree costs one round trip. */
   async scan(profile: string, baseDn: string, types: OuObjectType[]): Promise<PermissionScan> {
     const session = await this.connections.ensure(profile);
-    const entries = await session.search(baseDn, { filter: '(objectClass=organizationalUnit)', attributes: ['ou', 'nTSecurityDescriptor'], controls: daclOnly() });
+    const entries = await session.search(baseDn, {
+      filter: '(objectClass=organizationalUnit)',
+      attributes: ['ou', 'nTSecurityDescriptor'],
+      controls: daclOnly(),
+    });
     const recipes = new Map<OuObjectType, ResolvedEntry[]>();
     for (const type of types) recipes.set(type, await resolveRecipe(session, [type]));
     const schema = await coverageSchema(session);
@@ -180,7 +235,10 @@ export class OuPermissionsService {
     const granted = ous.filter((o) => o.types.some((t) => t.status !== 'not-granted'));
     const warnings = ous
       .filter((o) => o.ou.protected && granted.some((g) => g.ou.dn !== o.ou.dn && isDnWithin(o.ou.dn, g.ou.dn)))
-      .map((o) => ({ code: 'child-blocks-inheritance' as const, params: { ou: o.ou.path, parent: granted.find((g) => isDnWithin(o.ou.dn, g.ou.dn) && g.ou.dn !== o.ou.dn)!.ou.path } }));
+      .map((o) => ({
+        code: 'child-blocks-inheritance' as const,
+        params: { ou: o.ou.path, parent: granted.find((g) => isDnWithin(o.ou.dn, g.ou.dn) && g.ou.dn !== o.ou.dn)!.ou.path },
+      }));
     return { base: baseDn, ous, warnings };
   }
 
@@ -249,12 +307,26 @@ export class OuPermissionsService {
     const { entry, session, actingProfile } = await this.restorable(auditId, profile);
     const { before: target, after: expected } = restoreDacls(entry);
     const current = await this.readDacl(session, entry.target, previewed);
-    const explicitKeys = (aces: Ace[]) => aces.filter((a) => !(a.flags & AceFlag.INHERITED)).map(aceKey).sort().join('\n');
+    const explicitKeys = (aces: Ace[]) =>
+      aces
+        .filter((a) => !(a.flags & AceFlag.INHERITED))
+        .map(aceKey)
+        .sort()
+        .join('\n');
     if (!force && explicitKeys(current.aces) !== explicitKeys(expected.dacl?.aces ?? [])) {
-      throw new ApiError('CONFLICT', `The DACL of ${displayDn(entry.target)} changed after that entry; restoring would also undo the later changes. Restore the newer entries first, or restore anyway.`, { auditId });
+      throw new ApiError(
+        'CONFLICT',
+        `The DACL of ${displayDn(entry.target)} changed after that entry; restoring would also undo the later changes. Restore the newer entries first, or restore anyway.`,
+        { auditId },
+      );
     }
-    const changed = [...removeAces(current.aces, target.dacl?.aces ?? []).aces, ...removeAces(target.dacl?.aces ?? [], current.aces).aces].filter((a) => !(a.flags & AceFlag.INHERITED));
-    return this.write(actingProfile, session, entry.target, 'permissions.restore', [], 'ldap', current, changed, () => target.dacl?.aces ?? [], { protectedFlag: target.control & SdControl.DACL_PROTECTED, undoes: auditId });
+    const changed = [...removeAces(current.aces, target.dacl?.aces ?? []).aces, ...removeAces(target.dacl?.aces ?? [], current.aces).aces].filter(
+      (a) => !(a.flags & AceFlag.INHERITED),
+    );
+    return this.write(actingProfile, session, entry.target, 'permissions.restore', [], 'ldap', current, changed, () => target.dacl?.aces ?? [], {
+      protectedFlag: target.control & SdControl.DACL_PROTECTED,
+      undoes: auditId,
+    });
   }
 
   /**
@@ -272,15 +344,24 @@ export class OuPermissionsService {
       );
     }
     const entry = entries.find((e) => e.id === auditId);
-    if (!entry || !entry.action.startsWith('permissions.') || entry.outcome !== 'succeeded') throw new ApiError('NOT_FOUND', `There is no successful permissions change ${auditId} in the audit log.`);
+    if (!entry || !entry.action.startsWith('permissions.') || entry.outcome !== 'succeeded')
+      throw new ApiError('NOT_FOUND', `There is no successful permissions change ${auditId} in the audit log.`);
     if (entry.integrity !== 'verified') {
-      throw new ApiError('AUDIT_UNTRUSTED', 'That entry was written before the audit log carried hashes, so whether it was changed since cannot be checked, and it is not restored. Nothing was written; its DACL is shown as SDDL if you want to restore it by hand.', { auditId });
+      throw new ApiError(
+        'AUDIT_UNTRUSTED',
+        'That entry was written before the audit log carried hashes, so whether it was changed since cannot be checked, and it is not restored. Nothing was written; its DACL is shown as SDDL if you want to restore it by hand.',
+        { auditId },
+      );
     }
     restoreDacls(entry);
     const actingProfile = profile ?? entry.actor.profile;
     const session = await this.connections.ensure(actingProfile);
     if (!isDnWithin(entry.target, session.rootDse.defaultNamingContext)) {
-      throw new ApiError('INVALID_INPUT', `${displayDn(entry.target)} is not in ${session.rootDse.forestDnsName}, the forest of profile ${actingProfile}; act as a profile of its own forest. Nothing was written.`, { field: 'profile' });
+      throw new ApiError(
+        'INVALID_INPUT',
+        `${displayDn(entry.target)} is not in ${session.rootDse.forestDnsName}, the forest of profile ${actingProfile}; act as a profile of its own forest. Nothing was written.`,
+        { field: 'profile' },
+      );
     }
     await this.requireOuOrContainer(session, entry.target);
     return { entry, session, actingProfile };
@@ -339,14 +420,20 @@ export class OuPermissionsService {
         await writeExplicitDacl(session, ouDn, before, nextAces(), control);
       } else {
         for (let i = 0; i < types.length; i += 3) {
-          await this.powershell.invoke(profile, 'lync', action === 'permissions.grant' ? 'Grant-CsOUPermission' : 'Revoke-CsOUPermission', { OU: ouDn, ObjectType: types.slice(i, i + 3) });
+          await this.powershell.invoke(profile, 'lync', action === 'permissions.grant' ? 'Grant-CsOUPermission' : 'Revoke-CsOUPermission', {
+            OU: ouDn,
+            ObjectType: types.slice(i, i + 3),
+          });
         }
       }
     } catch (error) {
       record('failed', undefined, error instanceof Error ? error.message : String(error));
       if (error instanceof ApiError && error.code === 'CONFLICT') throw changedSinceRead(displayDn(ouDn));
       if (error instanceof ApiError && error.code === 'ACCESS_DENIED') {
-        throw new ApiError('ACCESS_DENIED', `${session.identity} may not change the permissions of ${displayDn(ouDn)}. Changing OU permissions needs "Modify permissions" on the OU: Domain Admins have it, or a delegation. Nothing was written.`);
+        throw new ApiError(
+          'ACCESS_DENIED',
+          `${session.identity} may not change the permissions of ${displayDn(ouDn)}. Changing OU permissions needs "Modify permissions" on the OU: Domain Admins have it, or a delegation. Nothing was written.`,
+        );
       }
       throw error;
     }
@@ -375,7 +462,11 @@ export class OuPermissionsService {
     if (!entry) throw new ApiError('NOT_FOUND', `The object does not exist: ${dn}.`);
     const classes = entry.getAll('objectClass');
     if (!classes.some((c) => ['organizationalunit', 'container'].includes(c.toLowerCase()))) {
-      throw new ApiError('UNSUPPORTED', `Restore writes permissions back only on OUs and containers; ${dn} is ${classes.at(-1) ? `a ${classes.at(-1)}` : 'neither'}. Nothing was written.`, { dn, objectClass: classes });
+      throw new ApiError(
+        'UNSUPPORTED',
+        `Restore writes permissions back only on OUs and containers; ${dn} is ${classes.at(-1) ? `a ${classes.at(-1)}` : 'neither'}. Nothing was written.`,
+        { dn, objectClass: classes },
+      );
     }
   }
 
@@ -388,7 +479,13 @@ export class OuPermissionsService {
    * granted by what the entries allow, and not indistinguishable from what is revoked (AppContact's
    * recipe is Contact's; revoking one revokes both).
    */
-  private async planRevoke(session: DirectorySession, aces: Ace[], recipe: ResolvedEntry[], revoking: OuObjectType[], schema: CoverageSchema): Promise<RevokePlan> {
+  private async planRevoke(
+    session: DirectorySession,
+    aces: Ace[],
+    recipe: ResolvedEntry[],
+    revoking: OuObjectType[],
+    schema: CoverageSchema,
+  ): Promise<RevokePlan> {
     const all = await this.allRecipes(session);
     const revoked = new Set(revoking.flatMap((t) => all.get(t)!.map((r) => aceKey(r.ace))));
     const others = ouObjectTypes.filter((t) => {
@@ -397,7 +494,12 @@ export class OuPermissionsService {
       return other.some((r) => !revoked.has(aceKey(r.ace))) && missingEntries(aces, other, schema).length === 0;
     });
     const keep = others.length === 0 ? [] : await resolveRecipe(session, others);
-    return planRevokeAces(aces, recipe.map((r) => r.ace), keep.map((k) => k.ace), schema);
+    return planRevokeAces(
+      aces,
+      recipe.map((r) => r.ace),
+      keep.map((k) => k.ace),
+      schema,
+    );
   }
 
   private async allRecipes(session: DirectorySession): Promise<Map<OuObjectType, ResolvedEntry[]>> {
@@ -408,7 +510,12 @@ export class OuPermissionsService {
 
   /** The OUs below an OU, with their DACLs, in one search. */
   private async ouDescendants(session: DirectorySession, ouDn: string): Promise<Array<{ node: OuNode; aces: Ace[] }>> {
-    const children = await session.search(ouDn, { scope: 'sub', filter: '(objectClass=organizationalUnit)', attributes: ['ou', 'nTSecurityDescriptor'], controls: daclOnly() });
+    const children = await session.search(ouDn, {
+      scope: 'sub',
+      filter: '(objectClass=organizationalUnit)',
+      attributes: ['ou', 'nTSecurityDescriptor'],
+      controls: daclOnly(),
+    });
     return children
       .filter((c) => !dnEquals(c.dn, ouDn) && c.getBuffer('nTSecurityDescriptor'))
       .map((c) => ({ node: toOuNode(c), aces: parseSecurityDescriptor(c.getBuffer('nTSecurityDescriptor')!).dacl?.aces ?? [] }))
@@ -420,7 +527,12 @@ export class OuPermissionsService {
    * [S7] — with their own state per type and, for a grant preview, how many entries granting them
    * in the same step would add.
    */
-  private async blockedChildren(session: DirectorySession, descendants: Array<{ node: OuNode; aces: Ace[] }>, types: OuObjectType[], withChanges: boolean): Promise<BlockedChild[]> {
+  private async blockedChildren(
+    session: DirectorySession,
+    descendants: Array<{ node: OuNode; aces: Ace[] }>,
+    types: OuObjectType[],
+    withChanges: boolean,
+  ): Promise<BlockedChild[]> {
     const blocked = descendants.filter((d) => d.node.protected);
     if (blocked.length === 0) return [];
     const schema = await coverageSchema(session);
@@ -441,7 +553,8 @@ export class OuPermissionsService {
   private warnings(ouDn: string, dacl: ReadDacl, descendants: Array<{ node: OuNode }>): PermissionPreview['warnings'] {
     const warnings: PermissionPreview['warnings'] = [];
     if (dacl.protected) warnings.push({ code: 'inheritance-off', params: { ou: displayDn(ouDn) } });
-    for (const child of descendants) if (child.node.protected) warnings.push({ code: 'child-blocks-inheritance', params: { ou: child.node.path, parent: displayDn(ouDn) } });
+    for (const child of descendants)
+      if (child.node.protected) warnings.push({ code: 'child-blocks-inheritance', params: { ou: child.node.path, parent: displayDn(ouDn) } });
     return warnings;
   }
 
@@ -459,11 +572,24 @@ export class OuPermissionsService {
       const inheritedName = ace.inheritedObjectType ? (names.get(ace.inheritedObjectType) ?? ace.inheritedObjectType) : undefined;
       const flags = ace.flags;
       const appliesTo: AceView['appliesTo'] =
-        inheritedName !== undefined ? 'descendants-of-class' : !(flags & AceFlag.CONTAINER_INHERIT) ? 'this' : flags & AceFlag.INHERIT_ONLY ? 'descendants' : 'this-and-descendants';
+        inheritedName !== undefined
+          ? 'descendants-of-class'
+          : !(flags & AceFlag.CONTAINER_INHERIT)
+            ? 'this'
+            : flags & AceFlag.INHERIT_ONLY
+              ? 'descendants'
+              : 'this-and-descendants';
       const sddl = aceSddl(ace, { domainSid }) ?? '(not expressible in SDDL)';
       return {
         key: aceKey(ace),
-        kind: ace.type === AceType.ACCESS_ALLOWED || ace.type === AceType.ACCESS_ALLOWED_OBJECT ? 'allow' : ace.type === AceType.ACCESS_DENIED || ace.type === AceType.ACCESS_DENIED_OBJECT ? 'deny' : ace.type === 0x02 || ace.type === 0x07 ? 'audit' : 'other',
+        kind:
+          ace.type === AceType.ACCESS_ALLOWED || ace.type === AceType.ACCESS_ALLOWED_OBJECT
+            ? 'allow'
+            : ace.type === AceType.ACCESS_DENIED || ace.type === AceType.ACCESS_DENIED_OBJECT
+              ? 'deny'
+              : ace.type === 0x02 || ace.type === 0x07
+                ? 'audit'
+                : 'other',
         trustee: names.get(ace.sid) ?? wellKnownSids[ace.sid] ?? ace.sid,
         sid: ace.sid,
         rights: rightCodes.filter(([bit]) => (ace.mask >>> 0) & bit).map(([, code]) => code),
@@ -483,11 +609,19 @@ export class OuPermissionsService {
       cached = (async () => {
         const names = new Map<string, string>();
         const dse = session.rootDse;
-        for (const e of await session.search(dse.schemaNamingContext, { scope: 'one', filter: '(|(objectClass=attributeSchema)(objectClass=classSchema))', attributes: ['lDAPDisplayName', 'schemaIDGUID'] })) {
+        for (const e of await session.search(dse.schemaNamingContext, {
+          scope: 'one',
+          filter: '(|(objectClass=attributeSchema)(objectClass=classSchema))',
+          attributes: ['lDAPDisplayName', 'schemaIDGUID'],
+        })) {
           const guid = e.getBuffer('schemaIDGUID');
           if (guid) names.set(guidToString(guid), e.get('lDAPDisplayName') ?? '');
         }
-        for (const e of await session.search(`CN=Extended-Rights,${dse.configurationNamingContext}`, { scope: 'one', filter: '(objectClass=controlAccessRight)', attributes: ['cn', 'rightsGuid'] })) {
+        for (const e of await session.search(`CN=Extended-Rights,${dse.configurationNamingContext}`, {
+          scope: 'one',
+          filter: '(objectClass=controlAccessRight)',
+          attributes: ['cn', 'rightsGuid'],
+        })) {
           const guid = e.get('rightsGuid');
           if (guid) names.set(guid.toLowerCase(), e.get('cn') ?? '');
         }
@@ -508,7 +642,13 @@ export class OuPermissionsService {
 function toOuNode(e: DirEntry): OuNode {
   const sd = e.getBuffer('nTSecurityDescriptor');
   const control = sd ? sd.readUInt16LE(2) : 0;
-  return { dn: e.dn, name: e.get('ou') ?? rdnValue(e.dn), path: displayDn(e.dn), parentDn: parentDn(e.dn), protected: (control & SdControl.DACL_PROTECTED) !== 0 };
+  return {
+    dn: e.dn,
+    name: e.get('ou') ?? rdnValue(e.dn),
+    path: displayDn(e.dn),
+    parentDn: parentDn(e.dn),
+    protected: (control & SdControl.DACL_PROTECTED) !== 0,
+  };
 }
 
 /**
@@ -548,10 +688,10 @@ function explicitDiff(before: Ace[], after: Ace[], added: boolean): Ace[] {
 /** The same change as Lync shell commands (the cmdlets take at most three types per call). */
 function commandsFor(action: 'grant' | 'revoke', ouDn: string, types: OuObjectTypeName[]): string[] {
   const commands: string[] = [];
-  for (let i = 0; i < types.length; i += 3) commands.push(renderCommand(action === 'grant' ? 'Grant-CsOUPermission' : 'Revoke-CsOUPermission', { OU: ouDn, ObjectType: types.slice(i, i + 3) }));
+  for (let i = 0; i < types.length; i += 3)
+    commands.push(renderCommand(action === 'grant' ? 'Grant-CsOUPermission' : 'Revoke-CsOUPermission', { OU: ouDn, ObjectType: types.slice(i, i + 3) }));
   return commands;
 }
-
 
 /** The DACLs an audited change replaced (before) and left (after), as its entry keeps them. */
 function restoreDacls(entry: AuditRecord): { before: SecurityDescriptor; after: SecurityDescriptor } {

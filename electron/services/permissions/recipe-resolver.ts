@@ -27,7 +27,11 @@ export function coverageSchema(session: DirectorySession): Promise<CoverageSchem
   let found = schemas.get(session);
   if (!found) {
     found = (async () => {
-      const entries = await session.search(session.rootDse.schemaNamingContext, { scope: 'one', filter: '(&(objectClass=attributeSchema)(attributeSecurityGUID=*))', attributes: ['schemaIDGUID', 'attributeSecurityGUID'] });
+      const entries = await session.search(session.rootDse.schemaNamingContext, {
+        scope: 'one',
+        filter: '(&(objectClass=attributeSchema)(attributeSecurityGUID=*))',
+        attributes: ['schemaIDGUID', 'attributeSecurityGUID'],
+      });
       const pairs: Array<[string, string]> = [];
       for (const e of entries) {
         const id = e.getBuffer('schemaIDGUID');
@@ -53,14 +57,22 @@ export async function resolveRecipe(session: DirectorySession, types: readonly O
   const groupSid = (name: string) => resolveGroupSid(session, name);
   const rightsGuid = (name: string) =>
     once(`right:${name}`, async () => {
-      const [entry] = await session.search(`CN=Extended-Rights,${dse.configurationNamingContext}`, { scope: 'one', filter: `(|(cn=${escapeFilterValue(name)})(displayName=${escapeFilterValue(name)}))`, attributes: ['rightsGuid'] });
+      const [entry] = await session.search(`CN=Extended-Rights,${dse.configurationNamingContext}`, {
+        scope: 'one',
+        filter: `(|(cn=${escapeFilterValue(name)})(displayName=${escapeFilterValue(name)}))`,
+        attributes: ['rightsGuid'],
+      });
       const guid = entry?.get('rightsGuid');
       if (!guid) throw notPreparedForLync(`the ${name} right`);
       return guid.toLowerCase();
     });
   const schemaGuid = (name: string) =>
     once(`schema:${name}`, async () => {
-      const [entry] = await session.search(dse.schemaNamingContext, { scope: 'one', filter: `(lDAPDisplayName=${escapeFilterValue(name)})`, attributes: ['schemaIDGUID'] });
+      const [entry] = await session.search(dse.schemaNamingContext, {
+        scope: 'one',
+        filter: `(lDAPDisplayName=${escapeFilterValue(name)})`,
+        attributes: ['schemaIDGUID'],
+      });
       const guid = entry?.getBuffer('schemaIDGUID');
       if (!guid) throw notPreparedForLync(`${name} in the schema`);
       return guidToString(guid);
@@ -69,9 +81,12 @@ export async function resolveRecipe(session: DirectorySession, types: readonly O
   return Promise.all(
     recipeFor(types).map(async (entry) => {
       const sid = await groupSid(entry.trustee);
-      const objectType = entry.target ? await (entry.target.kind === 'attribute' || entry.target.kind === 'class' ? schemaGuid(entry.target.name) : rightsGuid(entry.target.name)) : undefined;
+      const objectType = entry.target
+        ? await (entry.target.kind === 'attribute' || entry.target.kind === 'class' ? schemaGuid(entry.target.name) : rightsGuid(entry.target.name))
+        : undefined;
       const inheritedObjectType = typeof entry.appliesTo === 'object' ? await schemaGuid(entry.appliesTo.descendantsOfClass) : undefined;
-      const flags = entry.appliesTo === 'ou' ? 0 : entry.appliesTo === 'ou-and-sub-ous' ? AceFlag.CONTAINER_INHERIT : AceFlag.CONTAINER_INHERIT | AceFlag.INHERIT_ONLY;
+      const flags =
+        entry.appliesTo === 'ou' ? 0 : entry.appliesTo === 'ou-and-sub-ous' ? AceFlag.CONTAINER_INHERIT : AceFlag.CONTAINER_INHERIT | AceFlag.INHERIT_ONLY;
       const ace: Ace = {
         type: objectType || inheritedObjectType ? AceType.ACCESS_ALLOWED_OBJECT : AceType.ACCESS_ALLOWED,
         flags,
@@ -80,7 +95,13 @@ export async function resolveRecipe(session: DirectorySession, types: readonly O
         ...(objectType ? { objectType } : {}),
         ...(inheritedObjectType ? { inheritedObjectType } : {}),
       };
-      return { entry, ace, trusteeName: entry.trustee, targetName: entry.target?.name, appliesToClass: typeof entry.appliesTo === 'object' ? entry.appliesTo.descendantsOfClass : undefined };
+      return {
+        entry,
+        ace,
+        trusteeName: entry.trustee,
+        targetName: entry.target?.name,
+        appliesToClass: typeof entry.appliesTo === 'object' ? entry.appliesTo.descendantsOfClass : undefined,
+      };
     }),
   );
 }

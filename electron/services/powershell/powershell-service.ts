@@ -67,15 +67,40 @@ export class PowerShellService {
 
     const started = Date.now();
     const redacted = redactParameters(target, command, clean);
-    const entry = { id: randomUUID(), at: new Date(started).toISOString(), profile: profileName, target, command, parameters: redacted, script: renderCommand(command, redacted) };
+    const entry = {
+      id: randomUUID(),
+      at: new Date(started).toISOString(),
+      profile: profileName,
+      target,
+      command,
+      parameters: redacted,
+      script: renderCommand(command, redacted),
+    };
     try {
       const result = await this.pool(profileName, target).run(command, clean, options.timeoutMs ?? this.options.callTimeoutMs, options.signal);
-      this.history.record({ ...entry, durationMs: Date.now() - started, ok: result.ok, errors: result.errors, warnings: result.warnings, outputCount: result.output.length });
+      this.history.record({
+        ...entry,
+        durationMs: Date.now() - started,
+        ok: result.ok,
+        errors: result.errors,
+        warnings: result.warnings,
+        outputCount: result.output.length,
+      });
       return result;
     } catch (error) {
       const apiError = error instanceof ApiError ? error : new ApiError('POWERSHELL_ERROR', (error as Error).message);
-      const failure = ({ TIMEOUT: 'timeout', CANCELLED: 'cancelled', POWERSHELL_SESSION_DIED: 'session-died', POWERSHELL_UNAVAILABLE: 'unavailable' } as const)[apiError.code as 'TIMEOUT'];
-      this.history.record({ ...entry, durationMs: Date.now() - started, ok: false, errors: [{ message: apiError.message }], warnings: [], outputCount: 0, failure });
+      const failure = ({ TIMEOUT: 'timeout', CANCELLED: 'cancelled', POWERSHELL_SESSION_DIED: 'session-died', POWERSHELL_UNAVAILABLE: 'unavailable' } as const)[
+        apiError.code as 'TIMEOUT'
+      ];
+      this.history.record({
+        ...entry,
+        durationMs: Date.now() - started,
+        ok: false,
+        errors: [{ message: apiError.message }],
+        warnings: [],
+        outputCount: 0,
+        failure,
+      });
       throw apiError;
     }
   }
@@ -107,7 +132,15 @@ export class PowerShellService {
   status(): PsSessionStatus[] {
     return [...this.pools.entries()].map(([key, { pool, endpoint, shell }]) => {
       const [profile, target] = key.split('\u0000') as [string, ShellTarget];
-      return { profile, target, endpoint, shell: { ...shell, ...pool.reportedVersion() }, sessions: pool.status(), restarts: pool.restarts, queued: pool.queued };
+      return {
+        profile,
+        target,
+        endpoint,
+        shell: { ...shell, ...pool.reportedVersion() },
+        sessions: pool.status(),
+        restarts: pool.restarts,
+        queued: pool.queued,
+      };
     });
   }
 
@@ -152,7 +185,11 @@ export class PowerShellService {
         execFile(
           path,
           ['-NoProfile', '-NonInteractive', '-Command', "$PSVersionTable.PSEdition + ' ' + $PSVersionTable.PSVersion.ToString()"],
-          { timeout: 30_000, windowsHide: true, env: { ...shellEnvironment(this.options.env), POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off' } },
+          {
+            timeout: 30_000,
+            windowsHide: true,
+            env: { ...shellEnvironment(this.options.env), POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off' },
+          },
           (error, stdout) => {
             const match = /^(Desktop|Core) (\S+)/m.exec(String(stdout));
             resolve(!error && match ? { edition: match[1]!, version: match[2]! } : undefined);
@@ -189,14 +226,20 @@ export class PowerShellService {
   private endpointFor(profile: Profile, target: ShellTarget): BridgeEndpoint {
     const configured = target === 'exchange' ? profile.exchange : profile.lync;
     if (!configured) {
-      throw new ApiError('POWERSHELL_UNAVAILABLE', `Profile ${profile.name} has no ${target === 'exchange' ? 'Exchange' : 'Lync'} PowerShell endpoint. Add one in Settings.`);
+      throw new ApiError(
+        'POWERSHELL_UNAVAILABLE',
+        `Profile ${profile.name} has no ${target === 'exchange' ? 'Exchange' : 'Lync'} PowerShell endpoint. Add one in Settings.`,
+      );
     }
     // A profile that signs in as the logged-on user (Kerberos) passes no credential: the session
     // authenticates with the same user's ticket. Otherwise the profile's account and password.
     const credential = () => {
       if (profile.directory.authentication === 'kerberos' || !profile.directory.bindIdentity) return undefined;
       const password = this.profiles.resolveSecret(profile.name);
-      if (!password) throw new ApiError('SECRET_REQUIRED', `Connect profile ${profile.name} first; its PowerShell session uses the same account.`, { profile: profile.name });
+      if (!password)
+        throw new ApiError('SECRET_REQUIRED', `Connect profile ${profile.name} first; its PowerShell session uses the same account.`, {
+          profile: profile.name,
+        });
       return { userName: profile.directory.bindIdentity, password };
     };
     switch (configured.kind) {
@@ -205,7 +248,11 @@ export class PowerShellService {
         // The lab module binds with a password; a real Exchange or Lync endpoint takes the
         // logged-on user's ticket through WinRM instead.
         const labCredential = credential();
-        if (!labCredential) throw new ApiError('POWERSHELL_UNAVAILABLE', `The lab's PowerShell module signs in with an account and password; profile ${profile.name} signs in with Kerberos. Use a password profile for the lab's shells.`);
+        if (!labCredential)
+          throw new ApiError(
+            'POWERSHELL_UNAVAILABLE',
+            `The lab's PowerShell module signs in with an account and password; profile ${profile.name} signs in with Kerberos. Use a password profile for the lab's shells.`,
+          );
         return {
           kind: 'lab',
           modulePath: configured.modulePath,
@@ -219,10 +266,17 @@ export class PowerShellService {
         };
       }
       case 'remote':
-        if (!('server' in configured)) return { kind: 'lync-remote', pool: configured.pool, credential: configured.useProfileCredential ? credential() : undefined };
+        if (!('server' in configured))
+          return { kind: 'lync-remote', pool: configured.pool, credential: configured.useProfileCredential ? credential() : undefined };
         // Refused here, before a shell starts or anything is sent; the bridge refuses it too.
         if (basicOverHttp(configured)) throw new ApiError('INVALID_INPUT', basicOverHttpMessage(profile.name), { profile: profile.name });
-        return { kind: 'exchange-remote', server: configured.server, transport: configured.transport, authentication: configured.authentication, credential: configured.useProfileCredential ? credential() : undefined };
+        return {
+          kind: 'exchange-remote',
+          server: configured.server,
+          transport: configured.transport,
+          authentication: configured.authentication,
+          credential: configured.useProfileCredential ? credential() : undefined,
+        };
       case 'local':
         return { kind: 'lync-local' };
     }

@@ -6,7 +6,17 @@ import { ApiError } from '@shared/errors';
 
 /** The endpoint as the bridge's Initialize-UmcSession takes it (credentials included, never logged). */
 export type BridgeEndpoint =
-  | { kind: 'lab'; modulePath: string; server: string; port: number; caDirectory: string; credential: BridgeCredential; callLog?: string; cmsFile?: string; exchangeStateFile?: string }
+  | {
+      kind: 'lab';
+      modulePath: string;
+      server: string;
+      port: number;
+      caDirectory: string;
+      credential: BridgeCredential;
+      callLog?: string;
+      cmsFile?: string;
+      exchangeStateFile?: string;
+    }
   | { kind: 'exchange-remote'; server: string; transport: 'http' | 'https'; authentication: string; credential?: BridgeCredential }
   | { kind: 'lync-local' }
   | { kind: 'lync-remote'; pool: string; credential?: BridgeCredential };
@@ -142,7 +152,17 @@ export class PowerShellSession {
       // The bridge's path reaches PowerShell in the environment (UTF-16 on Windows), not on stdin,
       // which Windows PowerShell 5.1 decodes in the console's code page: an install folder under a
       // non-ASCII user name would arrive garbled.
-      spawnOptions: { env: { ...shellEnvironment(options.env), UMC_BRIDGE_SCRIPT: options.bridgeScript, TERM: 'dumb', NO_COLOR: '1', POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off' }, windowsHide: true },
+      spawnOptions: {
+        env: {
+          ...shellEnvironment(options.env),
+          UMC_BRIDGE_SCRIPT: options.bridgeScript,
+          TERM: 'dumb',
+          NO_COLOR: '1',
+          POWERSHELL_TELEMETRY_OPTOUT: '1',
+          POWERSHELL_UPDATECHECK: 'Off',
+        },
+        windowsHide: true,
+      },
     });
     const internals = this.shell as unknown as { process: ChildProcess; exitPromise: Promise<void> };
     this.child = internals.process;
@@ -165,11 +185,16 @@ export class PowerShellSession {
     try {
       // From here on the bridge reads stdin itself; no later line is evaluated as PowerShell.
       await session.raw('. $env:UMC_BRIDGE_SCRIPT; Start-UmcLoop', options.startTimeoutMs);
-      const init = await session.exchange(`Initialize-UmcSession '${encodeRequest({ endpoint: options.endpoint, allowed: options.allowed })}'`, options.startTimeoutMs);
+      const init = await session.exchange(
+        `Initialize-UmcSession '${encodeRequest({ endpoint: options.endpoint, allowed: options.allowed })}'`,
+        options.startTimeoutMs,
+      );
       if (!init.ok) {
         await session.dispose();
         const first = init.errors[0];
-        throw new ApiError('POWERSHELL_UNAVAILABLE', `The PowerShell endpoint could not be opened: ${first?.message ?? 'unknown error'}`, { errors: init.errors });
+        throw new ApiError('POWERSHELL_UNAVAILABLE', `The PowerShell endpoint could not be opened: ${first?.message ?? 'unknown error'}`, {
+          errors: init.errors,
+        });
       }
       const reported = init.output[0] as { edition?: unknown; version?: unknown; commands?: unknown } | undefined;
       if (reported) session.version = { edition: String(reported.edition ?? ''), version: String(reported.version ?? '') };
@@ -179,7 +204,8 @@ export class PowerShellSession {
     } catch (error) {
       await session.dispose();
       if (error instanceof ApiError) {
-        if (error.code === 'POWERSHELL_SESSION_DIED' || error.code === 'TIMEOUT') throw new ApiError('POWERSHELL_UNAVAILABLE', `PowerShell could not be started: ${error.message}`);
+        if (error.code === 'POWERSHELL_SESSION_DIED' || error.code === 'TIMEOUT')
+          throw new ApiError('POWERSHELL_UNAVAILABLE', `PowerShell could not be started: ${error.message}`);
         throw error;
       }
       throw new ApiError('POWERSHELL_UNAVAILABLE', `PowerShell could not be started: ${(error as Error).message}`);
@@ -234,9 +260,16 @@ export class PowerShellSession {
       onAbort = () => this.kill('cancelled');
       signal?.addEventListener('abort', onAbort, { once: true });
       void this.exited.then(({ code, signal: killedBy }) => {
-        if (this.killReason === 'timeout') reject(new ApiError('TIMEOUT', `The command did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped.`));
+        if (this.killReason === 'timeout')
+          reject(new ApiError('TIMEOUT', `The command did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped.`));
         else if (this.killReason === 'cancelled') reject(new ApiError('CANCELLED', 'The command was cancelled; its PowerShell session was stopped.'));
-        else reject(new ApiError('POWERSHELL_SESSION_DIED', `The PowerShell session stopped while the command ran (${killedBy ? `signal ${killedBy}` : `exit code ${code}`}).`));
+        else
+          reject(
+            new ApiError(
+              'POWERSHELL_SESSION_DIED',
+              `The PowerShell session stopped while the command ran (${killedBy ? `signal ${killedBy}` : `exit code ${code}`}).`,
+            ),
+          );
       });
     });
     try {

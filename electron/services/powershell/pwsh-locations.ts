@@ -25,7 +25,12 @@ export interface ShellEnvironment {
   home: string;
 }
 
-export const hostEnvironment = (env: NodeJS.ProcessEnv = process.env): ShellEnvironment => ({ env, platform: process.platform, exists: existsSync, home: homedir() });
+export const hostEnvironment = (env: NodeJS.ProcessEnv = process.env): ShellEnvironment => ({
+  env,
+  platform: process.platform,
+  exists: existsSync,
+  home: homedir(),
+});
 
 /**
  * The shell for an endpoint. The Lync Server 2013 module is a .NET Framework module and loads only
@@ -38,7 +43,11 @@ export function chooseShell(endpoint: EndpointKind, host: ShellEnvironment = hos
   if (endpoint === 'lync-local') {
     if (!windows) return { ok: false, message: 'The Lync Server 2013 module runs only on Windows, in Windows PowerShell 5.1.' };
     const path = findWindowsPowerShell(host);
-    if (!path) return { ok: false, message: 'Windows PowerShell (powershell.exe) was not found under %SystemRoot%\\System32\\WindowsPowerShell\\v1.0; the Lync module needs it.' };
+    if (!path)
+      return {
+        ok: false,
+        message: 'Windows PowerShell (powershell.exe) was not found under %SystemRoot%\\System32\\WindowsPowerShell\\v1.0; the Lync module needs it.',
+      };
     return { ok: true, kind: 'windows-powershell', path, reason: host.env.UMC_WINDOWS_POWERSHELL ? 'override' : 'lync-module-needs-windows-powershell' };
   }
   const pwsh = locatePwsh(host);
@@ -48,7 +57,12 @@ export function chooseShell(endpoint: EndpointKind, host: ShellEnvironment = hos
     const path = findWindowsPowerShell(host);
     if (path) return { ok: true, kind: 'windows-powershell', path, reason: 'pwsh-absent-fallback' };
   }
-  return { ok: false, message: windows ? 'Neither PowerShell 7 (pwsh.exe) nor Windows PowerShell (powershell.exe) was found.' : 'PowerShell (pwsh) was not found. Install PowerShell 7 or set UMC_PWSH to its path.' };
+  return {
+    ok: false,
+    message: windows
+      ? 'Neither PowerShell 7 (pwsh.exe) nor Windows PowerShell (powershell.exe) was found.'
+      : 'PowerShell (pwsh) was not found. Install PowerShell 7 or set UMC_PWSH to its path.',
+  };
 }
 
 /**
@@ -64,7 +78,10 @@ function locatePwsh(h: ShellEnvironment): string | undefined {
   const join_ = windows ? win32.join : join;
   if (h.env.UMC_PWSH) return h.exists(h.env.UMC_PWSH) ? h.env.UMC_PWSH : undefined;
   const name = windows ? 'pwsh.exe' : 'pwsh';
-  const candidates = (h.env.PATH ?? h.env.Path ?? '').split(windows ? ';' : delimiter).filter(Boolean).map((dir) => join_(dir, name));
+  const candidates = (h.env.PATH ?? h.env.Path ?? '')
+    .split(windows ? ';' : delimiter)
+    .filter(Boolean)
+    .map((dir) => join_(dir, name));
   if (windows && h.env.ProgramFiles) candidates.push(join_(h.env.ProgramFiles, 'PowerShell', '7', name));
   candidates.push(join_(h.home, '.dotnet', 'tools', name));
   return candidates.find((c) => h.exists(c));

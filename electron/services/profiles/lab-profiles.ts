@@ -26,7 +26,15 @@ export function labProfiles(lab: LabDescriptor): Profile[] {
       profiles.push({
         name: profile,
         label,
-        directory: { host: main.host, port: main.ldapsPort, security: 'ldaps', caFile: lab.caFile, authentication: 'password', bindIdentity: `${account}@${main.dnsName}`, timeoutMs: 15_000 },
+        directory: {
+          host: main.host,
+          port: main.ldapsPort,
+          security: 'ldaps',
+          caFile: lab.caFile,
+          authentication: 'password',
+          bindIdentity: `${account}@${main.dnsName}`,
+          timeoutMs: 15_000,
+        },
         ...shells,
       });
     }
@@ -36,7 +44,15 @@ export function labProfiles(lab: LabDescriptor): Profile[] {
     profiles.push({
       name: 'lab-fabrikam',
       label: 'Lab — fabrikam.test (Exchange resource forest)',
-      directory: { host: resource.host, port: resource.ldapsPort, security: 'ldaps', caFile: lab.caFile, authentication: 'password', bindIdentity: `Administrator@${resource.dnsName}`, timeoutMs: 15_000 },
+      directory: {
+        host: resource.host,
+        port: resource.ldapsPort,
+        security: 'ldaps',
+        caFile: lab.caFile,
+        authentication: 'password',
+        bindIdentity: `Administrator@${resource.dnsName}`,
+        timeoutMs: 15_000,
+      },
       exchange: shells.exchange,
     });
   }

@@ -52,7 +52,8 @@ export class ProfileService {
   }
 
   save(profile: Profile): ProfileSummary {
-    if (this.isBuiltIn(profile.name)) throw new ApiError('CONFLICT', `"${profile.name}" is a built-in lab profile and cannot be changed; save it under another name.`);
+    if (this.isBuiltIn(profile.name))
+      throw new ApiError('CONFLICT', `"${profile.name}" is a built-in lab profile and cannot be changed; save it under another name.`);
     if (profile.directory.authentication === 'password' && !profile.directory.bindIdentity) {
       throw new ApiError('INVALID_INPUT', 'A profile that signs in with a password names the account to bind as.');
     }
@@ -61,7 +62,10 @@ export class ProfileService {
       profile = { ...profile, directory: { ...profile.directory, bindIdentity: undefined } };
       this.forgetSecret(profile.name);
     }
-    this.settings.update((s) => ({ ...s, profiles: [...s.profiles.filter((p) => p.name !== profile.name), profile].sort((a, b) => a.name.localeCompare(b.name)) }));
+    this.settings.update((s) => ({
+      ...s,
+      profiles: [...s.profiles.filter((p) => p.name !== profile.name), profile].sort((a, b) => a.name.localeCompare(b.name)),
+    }));
     return this.summarize(profile, false);
   }
 
@@ -92,7 +96,13 @@ export class ProfileService {
 
   /** The password to bind with, or undefined when the admin must be asked. */
   resolveSecret(name: string): string | undefined {
-    return this.sessionSecrets.get(name) ?? this.vault.load(name) ?? this.env[passwordVariableFor(name)] ?? this.env.UMC_PASSWORD ?? (this.isBuiltIn(name) ? LAB_PASSWORD : undefined);
+    return (
+      this.sessionSecrets.get(name) ??
+      this.vault.load(name) ??
+      this.env[passwordVariableFor(name)] ??
+      this.env.UMC_PASSWORD ??
+      (this.isBuiltIn(name) ? LAB_PASSWORD : undefined)
+    );
   }
 
   private summarize(profile: Profile, builtIn: boolean): ProfileSummary {

@@ -48,7 +48,11 @@ export function settingsJsonSchema(): Record<string, JsonSchemaValue> {
 function withoutDefaults(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(withoutDefaults);
   if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).filter(([k]) => k !== 'default').map(([k, v]) => [k, withoutDefaults(v)]));
+    return Object.fromEntries(
+      Object.entries(value)
+        .filter(([k]) => k !== 'default')
+        .map(([k, v]) => [k, withoutDefaults(v)]),
+    );
   }
   return value;
 }

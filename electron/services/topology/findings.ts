@@ -33,7 +33,10 @@ const lyncCapable = (dp: DialPlan) => dp.uriType === 'SipName' || dp.uriType ===
 export function computeFindings(forests: ForestTopology[]): Finding[] {
   const findings: Finding[] = [];
   const add = (code: FindingCode, forest: string, subject: ObjectRef, params: Record<string, string>, fix: FixAction, related: ObjectRef[] = []) => {
-    const id = createHash('sha1').update(`${code}|${normalizeDn(subject.dn)}|${related.map((r) => r.dn).join('|')}`).digest('hex').slice(0, 16);
+    const id = createHash('sha1')
+      .update(`${code}|${normalizeDn(subject.dn)}|${related.map((r) => r.dn).join('|')}`)
+      .digest('hex')
+      .slice(0, 16);
     findings.push({ id, code, severity: severities[code], forest, subject, params, related, fix });
   };
   const lyncKnown = forests.some((f) => (f.lync?.pools.length ?? 0) > 0);
@@ -59,19 +62,36 @@ export function computeFindings(forests: ForestTopology[]): Finding[] {
         for (const config of media) {
           const allowed = securityFor(config.encryptionLevel);
           if (allowed && !allowed.includes(dp.voipSecurity)) {
-            add('voip-security-incompatible', f.forest, subject, { dialPlan: dp.name, security: dp.voipSecurity, scope: config.identity, encryptionLevel: config.encryptionLevel, required: allowed.join(' or ') }, voipSecurityFix(dp.name, allowed));
+            add(
+              'voip-security-incompatible',
+              f.forest,
+              subject,
+              { dialPlan: dp.name, security: dp.voipSecurity, scope: config.identity, encryptionLevel: config.encryptionLevel, required: allowed.join(' or ') },
+              voipSecurityFix(dp.name, allowed),
+            );
           }
         }
-      } else if (lyncCapable(dp) && dp.voipSecurity === 'Unsecured') add('sip-dial-plan-unsecured', f.forest, subject, { dialPlan: dp.name, uriType: dp.uriType }, voipSecurityFix(dp.name, ['Secured']));
+      } else if (lyncCapable(dp) && dp.voipSecurity === 'Unsecured')
+        add('sip-dial-plan-unsecured', f.forest, subject, { dialPlan: dp.name, uriType: dp.uriType }, voipSecurityFix(dp.name, ['Secured']));
 
       // Exchange 2013: every Mailbox and Client Access server in every SIP dial plan, in Dual mode [S9].
       if (dp.uriType === 'SipName') {
         const lacking = umServicesFor(org, dp).filter((s) => s.gaps.length > 0);
         if (lacking.length > 0) {
           const describe = (gap: 'not-in-dial-plan' | 'not-dual') =>
-            lacking.filter((s) => s.gaps.includes(gap)).map((s) => `${s.server.name} (${serviceNames[s.service]}${gap === 'not-dual' ? `: ${s.startupMode ?? 'TCP'}` : ''})`).join(', ');
+            lacking
+              .filter((s) => s.gaps.includes(gap))
+              .map((s) => `${s.server.name} (${serviceNames[s.service]}${gap === 'not-dual' ? `: ${s.startupMode ?? 'TCP'}` : ''})`)
+              .join(', ');
           const fix = umServicesFix(org, dp, lacking)!;
-          add('um-services-not-ready', f.forest, subject, { dialPlan: dp.name, notInPlan: describe('not-in-dial-plan') || '—', notDual: describe('not-dual') || '—' }, fix, [...new Map(lacking.map((s) => [s.server.dn, ref(s.server.dn, s.server.name)])).values()]);
+          add(
+            'um-services-not-ready',
+            f.forest,
+            subject,
+            { dialPlan: dp.name, notInPlan: describe('not-in-dial-plan') || '—', notDual: describe('not-dual') || '—' },
+            fix,
+            [...new Map(lacking.map((s) => [s.server.dn, ref(s.server.dn, s.server.name)])).values()],
+          );
         }
       }
 
@@ -81,29 +101,57 @@ export function computeFindings(forests: ForestTopology[]): Finding[] {
         .filter((g, i, all): g is NonNullable<typeof g> => !!g && all.indexOf(g) === i);
       const outcalls = reachable.filter((g) => g.outcallsAllowed);
       if (outcalls.length > 1) {
-        add('dial-plan-multiple-outcall-gateways', f.forest, subject, { dialPlan: dp.name, count: String(outcalls.length), gateways: outcalls.map((g) => g.name).join(', ') }, setup, outcalls.map((g) => ref(g.dn, g.name)));
+        add(
+          'dial-plan-multiple-outcall-gateways',
+          f.forest,
+          subject,
+          { dialPlan: dp.name, count: String(outcalls.length), gateways: outcalls.map((g) => g.name).join(', ') },
+          setup,
+          outcalls.map((g) => ref(g.dn, g.name)),
+        );
       }
 
       if (dp.uriType === 'SipName' && lyncKnown) {
         for (const gateway of org.gateways.filter((g) => g.pool)) {
           if (!gateway.huntGroups.some((h) => h.dialPlanDn && normalizeDn(h.dialPlanDn) === normalizeDn(dp.dn))) {
-            add('sip-dial-plan-without-hunt-group', f.forest, subject, { dialPlan: dp.name, gateway: gateway.name, pool: gateway.pool!.name, pilot: dp.phoneContext?.split('.')[0] ?? dp.name }, setup, [ref(gateway.dn, gateway.name)]);
+            add(
+              'sip-dial-plan-without-hunt-group',
+              f.forest,
+              subject,
+              { dialPlan: dp.name, gateway: gateway.name, pool: gateway.pool!.name, pilot: dp.phoneContext?.split('.')[0] ?? dp.name },
+              setup,
+              [ref(gateway.dn, gateway.name)],
+            );
           }
         }
         if (!contacts.some((c) => c.kind === 'SA' && c.target && normalizeDn(c.target.dn) === normalizeDn(dp.dn))) {
-          add('dial-plan-without-sa-contact', f.forest, subject, { dialPlan: dp.name, accessNumber: dp.accessNumbers[0] ?? '' }, contactFix('SA', subject, dp.accessNumbers[0]));
+          add(
+            'dial-plan-without-sa-contact',
+            f.forest,
+            subject,
+            { dialPlan: dp.name, accessNumber: dp.accessNumbers[0] ?? '' },
+            contactFix('SA', subject, dp.accessNumbers[0]),
+          );
         }
       }
 
       if (lyncCapable(dp) && lyncDialPlansKnown && dp.phoneContext) {
         const preSp1 = org.servers.filter((s) => s.beforeExchange2010Sp1 && s.dialPlanDns.some((d) => normalizeDn(d) === normalizeDn(dp.dn)));
-        const matches = lyncDialPlans.some((l) => l.identity.toLowerCase() === dp.phoneContext!.toLowerCase() || l.simpleName?.toLowerCase() === dp.phoneContext!.toLowerCase());
+        const matches = lyncDialPlans.some(
+          (l) => l.identity.toLowerCase() === dp.phoneContext!.toLowerCase() || l.simpleName?.toLowerCase() === dp.phoneContext!.toLowerCase(),
+        );
         if (preSp1.length > 0 && !matches) {
           add(
             'lync-dial-plan-name-mismatch',
             f.forest,
             subject,
-            { dialPlan: dp.name, phoneContext: dp.phoneContext, server: preSp1.map((s) => s.name).join(', '), version: preSp1[0]!.versionLabel, lyncDialPlans: lyncDialPlans.map((l) => l.identity).join(', ') || '—' },
+            {
+              dialPlan: dp.name,
+              phoneContext: dp.phoneContext,
+              server: preSp1.map((s) => s.name).join(', '),
+              version: preSp1[0]!.versionLabel,
+              lyncDialPlans: lyncDialPlans.map((l) => l.identity).join(', ') || '—',
+            },
             lyncDialPlanFix(dp.phoneContext),
             preSp1.map((s) => ref(s.dn, s.name)),
           );
@@ -115,7 +163,13 @@ export function computeFindings(forests: ForestTopology[]): Finding[] {
       const dp = org.dialPlans.find((d) => aa.dialPlanDn && normalizeDn(d.dn) === normalizeDn(aa.dialPlanDn));
       if (!lyncKnown || !dp || dp.uriType !== 'SipName') continue;
       if (!contacts.some((c) => c.kind === 'AA' && c.target && normalizeDn(c.target.dn) === normalizeDn(aa.dn))) {
-        add('auto-attendant-without-aa-contact', f.forest, ref(aa.dn, aa.name), { autoAttendant: aa.name, dialPlan: dp.name, pilotNumber: aa.pilotNumbers[0] ?? '' }, contactFix('AA', ref(aa.dn, aa.name), aa.pilotNumbers[0]));
+        add(
+          'auto-attendant-without-aa-contact',
+          f.forest,
+          ref(aa.dn, aa.name),
+          { autoAttendant: aa.name, dialPlan: dp.name, pilotNumber: aa.pilotNumbers[0] ?? '' },
+          contactFix('AA', ref(aa.dn, aa.name), aa.pilotNumbers[0]),
+        );
       }
     }
 
@@ -123,7 +177,14 @@ export function computeFindings(forests: ForestTopology[]): Finding[] {
     // OCS 2007 or later) gets a gateway from exchucutil, run with -Forest from a resource forest [S8].
     for (const pool of (lync?.lync?.pools ?? []).filter((p) => keptByGetUcPool(p))) {
       if (!org.gateways.some((g) => g.address.toLowerCase() === pool.fqdn)) {
-        add('pool-without-gateway', f.forest, { dn: pool.dn, name: pool.fqdn, forest: lync!.forest }, { pool: pool.fqdn, poolName: pool.fqdn.split('.')[0]!, org: org.name }, setup, [ref(org.dn, org.name)]);
+        add(
+          'pool-without-gateway',
+          f.forest,
+          { dn: pool.dn, name: pool.fqdn, forest: lync!.forest },
+          { pool: pool.fqdn, poolName: pool.fqdn.split('.')[0]!, org: org.name },
+          setup,
+          [ref(org.dn, org.name)],
+        );
       }
     }
   }

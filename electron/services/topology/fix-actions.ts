@@ -63,7 +63,9 @@ export function lyncDialPlanFix(phoneContext: string): FixAction {
 
 /** The sip: proxy address on each mailbox (Set-Mailbox -EmailAddresses @{Add=…}, domain.md §1 step 6). */
 export function sipAddressFix(users: ReadonlyArray<{ identity: string; sipAddress: string }>): FixAction | undefined {
-  const commands = users.map((u) => renderCommand('Set-Mailbox', { Identity: u.identity, EmailAddresses: new MultiValuedChange({ Add: [`sip:${u.sipAddress.replace(/^sip:/i, '')}`] }) }));
+  const commands = users.map((u) =>
+    renderCommand('Set-Mailbox', { Identity: u.identity, EmailAddresses: new MultiValuedChange({ Add: [`sip:${u.sipAddress.replace(/^sip:/i, '')}`] }) }),
+  );
   return commands.length ? { kind: 'elsewhere', shell: 'exchange', commands } : undefined;
 }
 
@@ -72,7 +74,13 @@ export function sipAddressFix(users: ReadonlyArray<{ identity: string; sipAddres
  * name and country code are the admin's to choose.
  */
 export function sipDialPlanFix(digits: number | undefined): FixAction {
-  const command = renderCommand('New-UMDialPlan', { Name: '<name>', URIType: 'SipName', NumberOfDigitsInExtension: digits ?? 5, VoIPSecurity: 'Secured', CountryOrRegionCode: '<country code>' });
+  const command = renderCommand('New-UMDialPlan', {
+    Name: '<name>',
+    URIType: 'SipName',
+    NumberOfDigitsInExtension: digits ?? 5,
+    VoIPSecurity: 'Secured',
+    CountryOrRegionCode: '<country code>',
+  });
   return { kind: 'elsewhere', shell: 'exchange', commands: [command], fillIn: ['Name', 'CountryOrRegionCode'] };
 }
 

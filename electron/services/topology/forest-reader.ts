@@ -1,4 +1,19 @@
-import type { AutoAttendant, DialPlan, ExchangeOrg, ExchangeRole, ExchangeServer, ForestTopology, HuntGroup, IpGateway, LyncPool, MailboxPolicy, UmContact, UmStartupMode, UriType, VoipSecurity } from '@shared/models/topology';
+import type {
+  AutoAttendant,
+  DialPlan,
+  ExchangeOrg,
+  ExchangeRole,
+  ExchangeServer,
+  ForestTopology,
+  HuntGroup,
+  IpGateway,
+  LyncPool,
+  MailboxPolicy,
+  UmContact,
+  UmStartupMode,
+  UriType,
+  VoipSecurity,
+} from '@shared/models/topology';
 import { ApiError } from '@shared/errors';
 import type { DirEntry } from '../directory/dir-entry';
 import type { DirectorySession } from '../directory/directory-session';
@@ -131,7 +146,12 @@ async function readExchange(session: DirectorySession): Promise<ExchangeOrg | un
     }));
   const autoAttendants: AutoAttendant[] = entries
     .filter((e) => hasClass(e, 'msExchUMAutoAttendant'))
-    .map((e) => ({ dn: e.dn, name: e.get('cn') ?? rdnValue(e.dn), dialPlanDn: e.get('msExchUMAutoAttendantDialPlanLink'), pilotNumbers: e.getAll('msExchUMAutoAttendantDialedNumbers') }));
+    .map((e) => ({
+      dn: e.dn,
+      name: e.get('cn') ?? rdnValue(e.dn),
+      dialPlanDn: e.get('msExchUMAutoAttendantDialPlanLink'),
+      pilotNumbers: e.getAll('msExchUMAutoAttendantDialedNumbers'),
+    }));
   const mailboxPolicies: MailboxPolicy[] = entries
     .filter((e) => hasClass(e, 'msExchUMRecipientTemplate'))
     .map((e) => ({
@@ -143,7 +163,9 @@ async function readExchange(session: DirectorySession): Promise<ExchangeOrg | un
       allowCommonPatterns: e.getInt('msExchUMPinPolicyDisallowCommonPatterns') === 1,
     }));
   // A 2013 Client Access server's UM Call Router keeps its settings at CN=SIP,CN=Protocols,<server> [S11][S17].
-  const callRouters = new Map(entries.filter((e) => hasClass(e, 'msExchProtocolCfgSIPFEServer')).map((e) => [normalizeDn(parentDn(parentDn(e.dn))), e] as const));
+  const callRouters = new Map(
+    entries.filter((e) => hasClass(e, 'msExchProtocolCfgSIPFEServer')).map((e) => [normalizeDn(parentDn(parentDn(e.dn))), e] as const),
+  );
   const servers: ExchangeServer[] = entries
     .filter((e) => hasClass(e, 'msExchExchangeServer'))
     .map((e) => {
@@ -165,7 +187,14 @@ async function readExchange(session: DirectorySession): Promise<ExchangeOrg | un
         roles,
         dialPlanDns: e.getAll(UM_SERVER_DIAL_PLAN_LINK),
         ...(startup !== undefined && startupModes[startup] ? { umStartupMode: startupModes[startup] } : {}),
-        ...(router ? { callRouter: { dialPlanDns: router.getAll(UM_SERVER_DIAL_PLAN_LINK), ...(routerStartup !== undefined && startupModes[routerStartup] ? { startupMode: startupModes[routerStartup] } : {}) } } : {}),
+        ...(router
+          ? {
+              callRouter: {
+                dialPlanDns: router.getAll(UM_SERVER_DIAL_PLAN_LINK),
+                ...(routerStartup !== undefined && startupModes[routerStartup] ? { startupMode: startupModes[routerStartup] } : {}),
+              },
+            }
+          : {}),
       };
     });
 
@@ -199,7 +228,15 @@ async function readExchange(session: DirectorySession): Promise<ExchangeOrg | un
   }
   const byName = <T extends { name: string }>(items: T[]) => items.sort((a, b) => a.name.localeCompare(b.name));
   for (const g of gateways) byName(g.huntGroups);
-  return { dn: org.dn, name: org.get('cn') ?? rdnValue(org.dn), servers: byName(servers), dialPlans: byName(dialPlans), gateways: byName(gateways), autoAttendants: byName(autoAttendants), mailboxPolicies: byName(mailboxPolicies) };
+  return {
+    dn: org.dn,
+    name: org.get('cn') ?? rdnValue(org.dn),
+    servers: byName(servers),
+    dialPlans: byName(dialPlans),
+    gateways: byName(gateways),
+    autoAttendants: byName(autoAttendants),
+    mailboxPolicies: byName(mailboxPolicies),
+  };
 }
 
 /** Bit 4 (16) of msExchUMDialPlanFlags2; absent means Exchange's stored default −1, i.e. required [S11]. */
@@ -223,7 +260,11 @@ async function readPools(session: DirectorySession): Promise<LyncPool[]> {
   const base = `CN=Pools,CN=RTC Service,CN=Services,${session.rootDse.configurationNamingContext}`;
   let entries: DirEntry[];
   try {
-    entries = await session.search(base, { scope: 'one', filter: '(objectClass=msRTCSIP-Pool)', attributes: ['dNSHostName', 'msRTCSIP-PoolVersion', 'msRTCSIP-PoolType', 'msRTCSIP-PoolData', 'msRTCSIP-PoolDisplayName'] });
+    entries = await session.search(base, {
+      scope: 'one',
+      filter: '(objectClass=msRTCSIP-Pool)',
+      attributes: ['dNSHostName', 'msRTCSIP-PoolVersion', 'msRTCSIP-PoolType', 'msRTCSIP-PoolData', 'msRTCSIP-PoolDisplayName'],
+    });
   } catch (error) {
     if (error instanceof ApiError && error.code === 'NOT_FOUND') return [];
     throw error;
@@ -253,5 +294,3 @@ async function readUmContacts(session: DirectorySession, forest: string): Promis
   const { entries } = await session.searchForest({ filter: umContactFilter, attributes: umContactAttributes });
   return entries.map((e) => toUmContact(e, forest));
 }
-
-

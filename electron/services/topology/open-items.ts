@@ -23,7 +23,12 @@ export function poolKind(pool: { poolData: readonly string[]; poolType?: number;
   return 'unknown';
 }
 
-const poolProducts: Record<number, string> = { 3: 'Office Communications Server 2007', 4: 'Office Communications Server 2007 R2', 5: 'Lync Server 2010', 6: 'Lync Server 2013' };
+const poolProducts: Record<number, string> = {
+  3: 'Office Communications Server 2007',
+  4: 'Office Communications Server 2007 R2',
+  5: 'Lync Server 2010',
+  6: 'Lync Server 2013',
+};
 
 /**
  * msRTCSIP-PoolVersion as Microsoft's Get-UCPool compares it: major << 16 (≥ 0x30000 kept,
@@ -45,7 +50,10 @@ export const UM_CONTACT_SOURCE_OBJECT_TYPE = 0x90000000;
  * names (a dial plan ⇒ SA, an auto attendant ⇒ AA), then from otherIpPhone, which Lync derives
  * AutoAttendant / IsSubscriberAccess from.
  */
-export function classifyUmContact(targetClass: 'dialPlan' | 'autoAttendant' | undefined, otherIpPhone: readonly string[]): { kind: 'SA' | 'AA' | 'Unknown'; source: 'target-class' | 'otherIpPhone' | 'none' } {
+export function classifyUmContact(
+  targetClass: 'dialPlan' | 'autoAttendant' | undefined,
+  otherIpPhone: readonly string[],
+): { kind: 'SA' | 'AA' | 'Unknown'; source: 'target-class' | 'otherIpPhone' | 'none' } {
   if (targetClass === 'dialPlan') return { kind: 'SA', source: 'target-class' };
   if (targetClass === 'autoAttendant') return { kind: 'AA', source: 'target-class' };
   const text = otherIpPhone.join(' ').toLowerCase();

@@ -34,7 +34,8 @@ export function buildLinkIndex(forests: ForestTopology[]): LinkIndex {
       for (const n of aa.pilotNumbers) pilots.set(digitsOf(n), ref);
     }
     // Users and contacts point at CN=Lc Services,CN=Microsoft,<pool>.
-    for (const pool of f.lync?.pools ?? []) poolsByService.set(normalizeDn(`CN=Lc Services,CN=Microsoft,${pool.dn}`), { dn: pool.dn, name: pool.fqdn, forest: f.forest });
+    for (const pool of f.lync?.pools ?? [])
+      poolsByService.set(normalizeDn(`CN=Lc Services,CN=Microsoft,${pool.dn}`), { dn: pool.dn, name: pool.fqdn, forest: f.forest });
   }
   const asRef = (aa: AutoAttendantRef): ObjectRef => ({ dn: aa.dn, name: aa.name, forest: aa.forest });
   return {
@@ -91,7 +92,9 @@ export function buildLinkIndex(forests: ForestTopology[]): LinkIndex {
  * Mutates the forests in place (idempotently); returns them for chaining.
  */
 export function resolveLinks(forests: ForestTopology[]): ForestTopology[] {
-  const pools = new Map(forests.flatMap((f) => (f.lync?.pools ?? []).map((p) => [p.fqdn.toLowerCase(), { pool: p, ref: { dn: p.dn, name: p.fqdn, forest: f.forest } }] as const)));
+  const pools = new Map(
+    forests.flatMap((f) => (f.lync?.pools ?? []).map((p) => [p.fqdn.toLowerCase(), { pool: p, ref: { dn: p.dn, name: p.fqdn, forest: f.forest } }] as const)),
+  );
   for (const { pool } of pools.values()) pool.gateways = [];
   for (const f of forests) {
     for (const gateway of f.exchange?.gateways ?? []) {

@@ -30,7 +30,12 @@ export class TopologyService {
   }
 
   async get(options: { profiles?: string[]; refresh?: boolean } = {}): Promise<Topology> {
-    const requested = options.profiles?.length ? options.profiles : this.connections.list().filter((s) => s.status === 'connected').map((s) => s.profile);
+    const requested = options.profiles?.length
+      ? options.profiles
+      : this.connections
+          .list()
+          .filter((s) => s.status === 'connected')
+          .map((s) => s.profile);
     if (requested.length === 0) throw new ApiError('NOT_CONNECTED', 'Connect at least one forest (Settings) to see its topology.');
     const key = [...requested].sort().join('|');
     if (!options.refresh && this.cached?.key === key) return this.cached.topology;
@@ -92,7 +97,9 @@ export class TopologyService {
     try {
       calls++;
       const plans = (await this.powershell.invoke(forest.profile, 'lync', 'Get-CsDialPlan', {})) as Array<{ Identity?: string; SimpleName?: string }>;
-      lync.dialPlans = plans.filter((p) => p.Identity).map((p) => ({ identity: String(p.Identity), simpleName: p.SimpleName ? String(p.SimpleName) : undefined }));
+      lync.dialPlans = plans
+        .filter((p) => p.Identity)
+        .map((p) => ({ identity: String(p.Identity), simpleName: p.SimpleName ? String(p.SimpleName) : undefined }));
     } catch (error) {
       lync.dialPlansError = errorText(error, 'Get-CsDialPlan');
       lync.shellError = lync.dialPlansError;
@@ -100,7 +107,12 @@ export class TopologyService {
     }
     try {
       calls++;
-      const pools = (await this.powershell.invoke(forest.profile, 'lync', 'Get-CsPool', {})) as Array<{ Fqdn?: string; Identity?: string; Site?: string; Services?: unknown }>;
+      const pools = (await this.powershell.invoke(forest.profile, 'lync', 'Get-CsPool', {})) as Array<{
+        Fqdn?: string;
+        Identity?: string;
+        Site?: string;
+        Services?: unknown;
+      }>;
       for (const shown of pools) {
         const fqdn = String(shown.Fqdn ?? shown.Identity ?? '').toLowerCase();
         const pool = lync.pools.find((p) => p.fqdn === fqdn);
@@ -111,8 +123,13 @@ export class TopologyService {
       }
       lync.topologyRead = true;
       calls++;
-      const media = (await this.powershell.invoke(forest.profile, 'lync', 'Get-CsMediaConfiguration', {})) as Array<{ Identity?: string; EncryptionLevel?: string }>;
-      lync.mediaConfigurations = media.filter((m) => m.Identity).map((m) => ({ identity: String(m.Identity), encryptionLevel: String(m.EncryptionLevel ?? '') }));
+      const media = (await this.powershell.invoke(forest.profile, 'lync', 'Get-CsMediaConfiguration', {})) as Array<{
+        Identity?: string;
+        EncryptionLevel?: string;
+      }>;
+      lync.mediaConfigurations = media
+        .filter((m) => m.Identity)
+        .map((m) => ({ identity: String(m.Identity), encryptionLevel: String(m.EncryptionLevel ?? '') }));
     } catch (error) {
       lync.shellError = errorText(error, 'the Lync shell');
     }

@@ -30,7 +30,13 @@ export function umServicesFor(org: ExchangeOrg, plan: DialPlan): UmServiceState[
       if (plan.uriType !== 'SipName') continue; // 2013 servers can only be in SIP URI dial plans [S16].
       if (server.roles.includes('Mailbox')) {
         const inDialPlan = lists(server.dialPlanDns, plan);
-        states.push({ server: ref, service: 'um-service', inDialPlan, ...(server.umStartupMode ? { startupMode: server.umStartupMode } : {}), gaps: gapsOf(inDialPlan, server.umStartupMode) });
+        states.push({
+          server: ref,
+          service: 'um-service',
+          inDialPlan,
+          ...(server.umStartupMode ? { startupMode: server.umStartupMode } : {}),
+          gaps: gapsOf(inDialPlan, server.umStartupMode),
+        });
       }
       if (server.roles.includes('ClientAccess')) {
         const inDialPlan = lists(server.callRouter?.dialPlanDns ?? [], plan);

@@ -13,7 +13,8 @@ export class ApiClient {
     } catch (error) {
       throw hostFailure(error);
     }
-    if (!envelope || typeof envelope !== 'object' || typeof envelope.ok !== 'boolean') throw hostFailure(new Error('The console host sent an answer the console cannot read.'));
+    if (!envelope || typeof envelope !== 'object' || typeof envelope.ok !== 'boolean')
+      throw hostFailure(new Error('The console host sent an answer the console cannot read.'));
     if (!envelope.ok) throw ApiError.fromEnvelope(envelope.error);
     return envelope.result;
   }

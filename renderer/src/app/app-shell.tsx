@@ -1,4 +1,19 @@
-import { AppBar, Box, Drawer, IconButton, Link, List, ListItemButton, ListItemIcon, ListItemText, MenuItem, Select, Toolbar, Tooltip, Typography } from '@mui/material';
+import {
+  AppBar,
+  Box,
+  Drawer,
+  IconButton,
+  Link,
+  List,
+  ListItemButton,
+  ListItemIcon,
+  ListItemText,
+  MenuItem,
+  Select,
+  Toolbar,
+  Tooltip,
+  Typography,
+} from '@mui/material';
 import DarkModeIcon from '@mui/icons-material/DarkMode';
 import LightModeIcon from '@mui/icons-material/LightMode';
 import type { MouseEvent } from 'react';
@@ -74,7 +89,13 @@ export function AppShell({ effectiveMode }: { effectiveMode: 'light' | 'dark' })
             ))}
           </Select>
           <Tooltip title={t('theme.toggle')}>
-            <IconButton color="inherit" sx={{ flexShrink: 0 }} onClick={() => void update({ theme: effectiveMode === 'dark' ? 'light' : 'dark' })} data-testid="theme-toggle" aria-label={t('theme.toggle')}>
+            <IconButton
+              color="inherit"
+              sx={{ flexShrink: 0 }}
+              onClick={() => void update({ theme: effectiveMode === 'dark' ? 'light' : 'dark' })}
+              data-testid="theme-toggle"
+              aria-label={t('theme.toggle')}
+            >
               {effectiveMode === 'dark' ? <LightModeIcon /> : <DarkModeIcon />}
             </IconButton>
           </Tooltip>

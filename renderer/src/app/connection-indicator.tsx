@@ -42,12 +42,22 @@ export function ConnectionIndicator({ onOpenSettings }: { onOpenSettings: () => 
   if (shown.length === 0) {
     return (
       <Box sx={{ flex: '1 1 auto', minWidth: 0, display: 'flex', justifyContent: 'flex-end' }}>
-        <Chip size="small" variant="outlined" label={t('connection.none')} onClick={onOpenSettings} data-testid="connection-none" sx={{ color: 'inherit', borderColor: 'currentColor' }} />
+        <Chip
+          size="small"
+          variant="outlined"
+          label={t('connection.none')}
+          onClick={onOpenSettings}
+          data-testid="connection-none"
+          sx={{ color: 'inherit', borderColor: 'currentColor' }}
+        />
       </Box>
     );
   }
 
-  const label = (s: ConnectionState) => (s.status === 'connected' ? `${s.forest ?? ''} · ${s.profile}` : `${s.forest ?? s.profile} · ${s.profile === (s.forest ?? s.profile) ? '' : `${s.profile} · `}${t(`connection.status.${s.status}`)}`);
+  const label = (s: ConnectionState) =>
+    s.status === 'connected'
+      ? `${s.forest ?? ''} · ${s.profile}`
+      : `${s.forest ?? s.profile} · ${s.profile === (s.forest ?? s.profile) ? '' : `${s.profile} · `}${t(`connection.status.${s.status}`)}`;
   const open = (s: ConnectionState) => (s.status === 'failed' ? requestConnect(s.profile) : onOpenSettings());
   const dot = (status: ConnectionStatus) => <CircleIcon sx={{ fontSize: 12 }} color={colors[status]} />;
   const chips = (interactive: boolean) =>
@@ -80,7 +90,14 @@ export function ConnectionIndicator({ onOpenSettings }: { onOpenSettings: () => 
   const connecting = shown.filter((s) => s.status === 'connecting').length;
   const worst: ConnectionStatus = failed ? 'failed' : connecting ? 'connecting' : 'connected';
   const forests = new Set(shown.map((s) => s.forest).filter(Boolean)).size;
-  const summary = [t('connection.summary', { count: shown.length }), forests > 0 && t('connection.forestCount', { count: forests }), failed && t('connection.failedCount', { count: failed }), connecting && t('connection.connectingCount', { count: connecting })].filter(Boolean).join(' · ');
+  const summary = [
+    t('connection.summary', { count: shown.length }),
+    forests > 0 && t('connection.forestCount', { count: forests }),
+    failed && t('connection.failedCount', { count: failed }),
+    connecting && t('connection.connectingCount', { count: connecting }),
+  ]
+    .filter(Boolean)
+    .join(' · ');
 
   return (
     <Box ref={area} sx={{ flex: '1 1 auto', minWidth: 0, display: 'flex', justifyContent: 'flex-end', position: 'relative' }}>
@@ -124,7 +141,10 @@ export function ConnectionIndicator({ onOpenSettings }: { onOpenSettings: () => 
                 data-status={s.status}
               >
                 <ListItemIcon>{dot(s.status)}</ListItemIcon>
-                <ListItemText primary={`${s.forest ?? s.profile} · ${s.profile}`} secondary={s.error?.message ?? `${t(`connection.status.${s.status}`)} · ${s.boundAs ?? ''} @ ${s.dcHost ?? ''}`} />
+                <ListItemText
+                  primary={`${s.forest ?? s.profile} · ${s.profile}`}
+                  secondary={s.error?.message ?? `${t(`connection.status.${s.status}`)} · ${s.boundAs ?? ''} @ ${s.dcHost ?? ''}`}
+                />
               </MenuItem>
             ))}
           </Menu>

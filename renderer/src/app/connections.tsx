@@ -85,7 +85,10 @@ export function ConnectionsProvider({ info, children }: { info: AppInfo; childre
       profiles,
       states,
       connected,
-      capabilities: capabilities?.key === connectedKey ? [...capabilities.list].sort((a, b) => connectedKey.split('|').indexOf(a.profile) - connectedKey.split('|').indexOf(b.profile)) : undefined,
+      capabilities:
+        capabilities?.key === connectedKey
+          ? [...capabilities.list].sort((a, b) => connectedKey.split('|').indexOf(a.profile) - connectedKey.split('|').indexOf(b.profile))
+          : undefined,
       error: loaded.error ?? profilesAgain.error ?? capabilitiesError,
       reloadProfiles,
       requestConnect: (profile) => connectHandler(profile),

@@ -63,7 +63,8 @@ export function buildTheme(mode: 'light' | 'dark', language: Language = 'en', pr
           // An accordion's title keeps its width beside the summary text that follows it.
           '.MuiAccordionSummary-content > .MuiTypography-subtitle1:first-of-type': { flexShrink: 0 },
           // Menu and list items fill their box: the ring goes inside, where nothing clips it.
-          ':root .MuiMenuItem-root.Mui-focusVisible, :root .MuiListItemButton-root.Mui-focusVisible, :root .MuiTreeItem-root:focus-visible > .MuiTreeItem-content': { outlineOffset: '-2px' },
+          ':root .MuiMenuItem-root.Mui-focusVisible, :root .MuiListItemButton-root.Mui-focusVisible, :root .MuiTreeItem-root:focus-visible > .MuiTreeItem-content':
+            { outlineOffset: '-2px' },
         },
       },
     },

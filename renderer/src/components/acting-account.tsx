@@ -68,7 +68,13 @@ export function useActingAccount(action: ActingAction, options: { forests?: stri
   const { capabilities } = useConnections();
   const [picked, setPicked] = useState<string | undefined>(options.preferred);
   const offered = (capabilities ?? []).filter((c) => !options.forests?.length || options.forests.some((f) => same(f, c.forest)));
-  const list: ActingOption[] = offered.map((c) => ({ profile: c.profile, identity: c.identity, account: c.account, forest: c.forest, capability: c.actions[action] }));
+  const list: ActingOption[] = offered.map((c) => ({
+    profile: c.profile,
+    identity: c.identity,
+    account: c.account,
+    forest: c.forest,
+    capability: c.actions[action],
+  }));
   const fallback = (options.preferForest ? defaultActingProfile(offered, action, [options.preferForest]) : undefined) ?? defaultActingProfile(offered, action);
   const profile = picked && list.some((o) => o.profile === picked) ? picked : fallback;
   return { action, profile, setProfile: setPicked, options: list, chosen: list.find((o) => o.profile === profile), loading: capabilities === undefined };
@@ -104,7 +110,13 @@ export function ActingAccount({ acting, testId = 'acting-account', sx }: { actin
                 <Box component="span" sx={{ overflow: 'hidden', textOverflow: 'ellipsis' }}>
                   {t('acting.option', { account: chosen.identity, forest: chosen.forest })}
                 </Box>
-                <Chip size="small" variant="outlined" color={verdictColor[chosen.capability.verdict]} label={t(`acting.verdicts.${chosen.capability.verdict}`)} sx={{ flexShrink: 0 }} />
+                <Chip
+                  size="small"
+                  variant="outlined"
+                  color={verdictColor[chosen.capability.verdict]}
+                  label={t(`acting.verdicts.${chosen.capability.verdict}`)}
+                  sx={{ flexShrink: 0 }}
+                />
               </Stack>
             ) : (
               <Box component="span" sx={{ color: 'text.secondary' }}>
@@ -116,11 +128,19 @@ export function ActingAccount({ acting, testId = 'acting-account', sx }: { actin
           {acting.options.map((o) => (
             <MenuItem key={o.profile} value={o.profile} data-testid={`acting-option-${o.profile}`} data-verdict={o.capability.verdict}>
               <ListItemText primary={t('acting.option', { account: o.identity, forest: o.forest })} secondary={t('acting.profile', { profile: o.profile })} />
-              <Chip size="small" variant="outlined" color={verdictColor[o.capability.verdict]} label={t(`acting.verdicts.${o.capability.verdict}`)} sx={{ ml: 2 }} />
+              <Chip
+                size="small"
+                variant="outlined"
+                color={verdictColor[o.capability.verdict]}
+                label={t(`acting.verdicts.${o.capability.verdict}`)}
+                sx={{ ml: 2 }}
+              />
             </MenuItem>
           ))}
         </Select>
-        {chosen && (verdict === 'yes' || verdict === 'likely') && <FormHelperText data-testid={`${testId}-reason`}>{capabilityText(chosen, acting.action, t)}</FormHelperText>}
+        {chosen && (verdict === 'yes' || verdict === 'likely') && (
+          <FormHelperText data-testid={`${testId}-reason`}>{capabilityText(chosen, acting.action, t)}</FormHelperText>
+        )}
       </FormControl>
       {chosen && (verdict === 'no' || verdict === 'unlikely') && (
         <Alert severity={verdict === 'no' ? 'error' : 'warning'} data-testid={`${testId}-warning`} sx={{ maxWidth: 900 }}>
@@ -131,7 +151,12 @@ export function ActingAccount({ acting, testId = 'acting-account', sx }: { actin
   );
 }
 
-const actionKeys: Record<string, string> = { 'contacts.write': 'contacts', 'permissions.write': 'permissions', 'gateways.setup': 'gateways', 'users.enable': 'enable' };
+const actionKeys: Record<string, string> = {
+  'contacts.write': 'contacts',
+  'permissions.write': 'permissions',
+  'gateways.setup': 'gateways',
+  'users.enable': 'enable',
+};
 
 /** Why the chosen account can or cannot do the action, in the admin's language, with the groups it holds or lacks. */
 export function capabilityText(option: Pick<ActingOption, 'identity' | 'forest' | 'capability'>, action: ActingAction, t: TFunction): string {

@@ -6,7 +6,11 @@ import { monospaceFont } from '../app/theme';
 export function CodeBlock({ text, testId, maxHeight = 240 }: { text: string; testId?: string; maxHeight?: number }) {
   return (
     <Box sx={{ position: 'relative', bgcolor: 'action.hover', borderRadius: 1, p: 1.5, pr: 5 }}>
-      <Box component="pre" data-testid={testId} sx={{ m: 0, fontFamily: monospaceFont, fontSize: 13, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', maxHeight, overflow: 'auto' }}>
+      <Box
+        component="pre"
+        data-testid={testId}
+        sx={{ m: 0, fontFamily: monospaceFont, fontSize: 13, whiteSpace: 'pre-wrap', overflowWrap: 'anywhere', maxHeight, overflow: 'auto' }}
+      >
         {text}
       </Box>
       <Box sx={{ position: 'absolute', top: 4, right: 4 }}>

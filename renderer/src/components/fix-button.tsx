@@ -12,14 +12,30 @@ import { CodeBlock } from './code-block';
  * screen router and shared/routes/fix-routes.ts); a change the console does not make shows
  * "Done elsewhere" with the commands to copy and the shell that runs them.
  */
-export function FixButton({ fix, navigate, testId = 'fix' }: { fix: FixAction; navigate: (path: string, params?: Record<string, string>) => void; testId?: string }) {
+export function FixButton({
+  fix,
+  navigate,
+  testId = 'fix',
+}: {
+  fix: FixAction;
+  navigate: (path: string, params?: Record<string, string>) => void;
+  testId?: string;
+}) {
   const { t } = useTranslation();
   const [open, setOpen] = useState(false);
   const route = fixRoute(fix);
   if (route) {
     const label = fix.kind === 'gateways' ? t('fix.gateways', { forest: fix.exchangeForest }) : t(`fix.${fix.kind}`);
     return (
-      <Button size="small" variant="outlined" startIcon={<BuildIcon />} onClick={() => navigate(route.path, route.params)} data-testid={testId} data-fix={fix.kind} sx={{ flexShrink: 0 }}>
+      <Button
+        size="small"
+        variant="outlined"
+        startIcon={<BuildIcon />}
+        onClick={() => navigate(route.path, route.params)}
+        data-testid={testId}
+        data-fix={fix.kind}
+        sx={{ flexShrink: 0 }}
+      >
         {label}
       </Button>
     );

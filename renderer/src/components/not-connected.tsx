@@ -18,7 +18,17 @@ export interface Connected {
  * The one guard for screens that read the directory: until a forest is connected, the screen's
  * page shows what to do (go to Settings); then it renders the screen with the connections.
  */
-export function RequireConnection({ title, testId, navigate, children }: { title: string; testId: string; navigate: ScreenProps['navigate']; children: (connection: Connected) => ReactNode }) {
+export function RequireConnection({
+  title,
+  testId,
+  navigate,
+  children,
+}: {
+  title: string;
+  testId: string;
+  navigate: ScreenProps['navigate'];
+  children: (connection: Connected) => ReactNode;
+}) {
   const { connected } = useConnections();
   if (connected.length === 0) {
     return (
@@ -27,7 +37,17 @@ export function RequireConnection({ title, testId, navigate, children }: { title
       </Page>
     );
   }
-  return <>{children({ connected, connectedKey: connected.map((c) => c.profile).sort().join('|') })}</>;
+  return (
+    <>
+      {children({
+        connected,
+        connectedKey: connected
+          .map((c) => c.profile)
+          .sort()
+          .join('|'),
+      })}
+    </>
+  );
 }
 
 /** What a directory screen shows before any forest is connected. */

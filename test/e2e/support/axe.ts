@@ -36,11 +36,17 @@ export async function seriousViolations(page: Page): Promise<SeriousViolation[]>
       rule: v.id,
       impact: v.impact!,
       help: v.help,
-      nodes: v.nodes.map((n) => ({ target: n.target.join(' '), html: n.html.slice(0, 200), summary: (n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 300) })),
+      nodes: v.nodes.map((n) => ({
+        target: n.target.join(' '),
+        html: n.html.slice(0, 200),
+        summary: (n.failureSummary ?? '').replace(/\s+/g, ' ').slice(0, 300),
+      })),
     }));
 }
 
 /** A readable list of violations for a failed assertion's message. */
 export function describeViolations(violations: SeriousViolation[]): string {
-  return violations.map((v) => `${v.impact} ${v.rule}: ${v.help}\n${v.nodes.map((n) => `  - ${n.target}\n    ${n.html}\n    ${n.summary}`).join('\n')}`).join('\n');
+  return violations
+    .map((v) => `${v.impact} ${v.rule}: ${v.help}\n${v.nodes.map((n) => `  - ${n.target}\n    ${n.html}\n    ${n.summary}`).join('\n')}`)
+    .join('\n');
 }

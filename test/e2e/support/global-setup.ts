@@ -24,7 +24,10 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     const kinit = spawnSync('kinit', ['lab-umadmin@CONTOSO.TEST'], { input: `${LAB_PASSWORD}\n`, encoding: 'utf8', env: { ...process.env, ...kerberos } });
     if (kinit.status !== 0) throw new Error(`kinit for the e2e Kerberos profile failed: ${kinit.stderr}`);
   }
-  const child = spawn(process.execPath, [join(root, 'out/main/web-host.js')], { env: { ...process.env, ...kerberos, UMC_DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [join(root, 'out/main/web-host.js')], {
+    env: { ...process.env, ...kerberos, UMC_DATA_DIR: dataDir },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (d) => (stderr += d));
   const url = await new Promise<string>((resolve, reject) => {

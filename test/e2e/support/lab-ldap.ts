@@ -20,11 +20,15 @@ export function labDescriptor(): LabDescriptor {
 export function labModify(ldif: string, options: { ignoreMissing?: boolean } = {}): void {
   const lab = labDescriptor();
   const host = lab.forests.find((f) => f.role === 'lync-exchange')!.host;
-  const result = spawnSync('ldapmodify', ['-H', `ldaps://${host}`, '-x', '-D', 'Administrator@contoso.test', '-w', 'Lab-Passw0rd!', ...(options.ignoreMissing ? ['-c'] : [])], {
-    input: ldif,
-    encoding: 'utf8',
-    env: { ...process.env, LDAPTLS_CACERT: lab.caFile, LDAPTLS_REQCERT: 'demand' },
-  });
+  const result = spawnSync(
+    'ldapmodify',
+    ['-H', `ldaps://${host}`, '-x', '-D', 'Administrator@contoso.test', '-w', 'Lab-Passw0rd!', ...(options.ignoreMissing ? ['-c'] : [])],
+    {
+      input: ldif,
+      encoding: 'utf8',
+      env: { ...process.env, LDAPTLS_CACERT: lab.caFile, LDAPTLS_REQCERT: 'demand' },
+    },
+  );
   if (result.status !== 0 && !(options.ignoreMissing && /No such object/.test(result.stderr))) throw new Error(`ldapmodify failed: ${result.stderr}`);
 }
 
@@ -39,7 +43,11 @@ export function labAddAce(dn: string, sddlAce: string): void {
   const env = { ...process.env, LDAPTLS_CACERT: lab.caFile, LDAPTLS_REQCERT: 'demand' };
   const bind = ['-H', `ldaps://${host}`, '-x', '-D', 'Administrator@contoso.test', '-w', 'Lab-Passw0rd!'];
   // SD flags = DACL: the control value is SEQUENCE { INTEGER 4 }.
-  const read = spawnSync('ldapsearch', ['-LLL', '-o', 'ldif-wrap=no', ...bind, '-E', '!1.2.840.113556.1.4.801=::MAMCAQQ=', '-b', dn, '-s', 'base', 'nTSecurityDescriptor'], { encoding: 'utf8', env });
+  const read = spawnSync(
+    'ldapsearch',
+    ['-LLL', '-o', 'ldif-wrap=no', ...bind, '-E', '!1.2.840.113556.1.4.801=::MAMCAQQ=', '-b', dn, '-s', 'base', 'nTSecurityDescriptor'],
+    { encoding: 'utf8', env },
+  );
   const base64 = /^nTSecurityDescriptor:: (\S+)$/m.exec(read.stdout)?.[1];
   if (read.status !== 0 || !base64) throw new Error(`ldapsearch of ${dn}'s DACL failed: ${read.stderr}`);
   const sd = parseSecurityDescriptor(Buffer.from(base64, 'base64'));

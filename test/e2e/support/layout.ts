@@ -14,10 +14,14 @@ export async function headerProblems(page: Page): Promise<string[]> {
     const barBox = bar.getBoundingClientRect();
     if (bar.scrollWidth > bar.clientWidth + 1) problems.push(`the app bar scrolls: ${bar.scrollWidth} > ${bar.clientWidth}`);
     const children = [...bar.children].filter((c) => c.getBoundingClientRect().width > 0);
-    const name = (e: Element) => e.getAttribute('data-testid') ?? e.querySelector('[data-testid]')?.getAttribute('data-testid') ?? e.className.toString().slice(0, 40);
+    const name = (e: Element) =>
+      e.getAttribute('data-testid') ?? e.querySelector('[data-testid]')?.getAttribute('data-testid') ?? e.className.toString().slice(0, 40);
     children.forEach((child, i) => {
       const box = child.getBoundingClientRect();
-      if (box.left < barBox.left - 1 || box.right > barBox.right + 1) problems.push(`${name(child)} sticks out of the app bar (${Math.round(box.left)}–${Math.round(box.right)} of ${Math.round(barBox.left)}–${Math.round(barBox.right)})`);
+      if (box.left < barBox.left - 1 || box.right > barBox.right + 1)
+        problems.push(
+          `${name(child)} sticks out of the app bar (${Math.round(box.left)}–${Math.round(box.right)} of ${Math.round(barBox.left)}–${Math.round(barBox.right)})`,
+        );
       const next = children[i + 1];
       if (next && next.getBoundingClientRect().left < box.right - 1) problems.push(`${name(child)} overlaps ${name(next)}`);
     });
@@ -38,8 +42,12 @@ export async function sidewaysOverflow(page: Page): Promise<string[]> {
   return page.evaluate(() => {
     const main = document.getElementById('main-content') ?? document.querySelector('main');
     if (!main || main.scrollWidth <= main.clientWidth + 1) return [];
-    const hidden = [...main.querySelectorAll('th, button, .MuiChip-root')].filter((e) => e.getBoundingClientRect().right > main.getBoundingClientRect().right + 1);
-    return [`the screen scrolls sideways (${main.scrollWidth} > ${main.clientWidth}), hiding ${hidden.length} headers, buttons or chips, e.g. "${hidden[0]?.textContent?.trim().slice(0, 40) ?? ''}"`];
+    const hidden = [...main.querySelectorAll('th, button, .MuiChip-root')].filter(
+      (e) => e.getBoundingClientRect().right > main.getBoundingClientRect().right + 1,
+    );
+    return [
+      `the screen scrolls sideways (${main.scrollWidth} > ${main.clientWidth}), hiding ${hidden.length} headers, buttons or chips, e.g. "${hidden[0]?.textContent?.trim().slice(0, 40) ?? ''}"`,
+    ];
   });
 }
 
@@ -52,7 +60,10 @@ export async function truncatedLabels(page: Page): Promise<string[]> {
         if (box.width === 0 || box.height === 0 || e.closest('[aria-hidden="true"], [inert]')) return false;
         return e.scrollWidth > e.clientWidth + 1 || e.scrollHeight > e.clientHeight + 2;
       })
-      .map((e) => `"${e.textContent?.trim().slice(0, 60)}" (${e.className.toString().split(' ')[0]}: ${e.scrollWidth}×${e.scrollHeight} in ${e.clientWidth}×${e.clientHeight})`),
+      .map(
+        (e) =>
+          `"${e.textContent?.trim().slice(0, 60)}" (${e.className.toString().split(' ')[0]}: ${e.scrollWidth}×${e.scrollHeight} in ${e.clientWidth}×${e.clientHeight})`,
+      ),
   );
 }
 
@@ -72,7 +83,8 @@ export async function oneCharacterPerLine(page: Page): Promise<string[]> {
       if (!parent || parent.closest('[aria-hidden="true"], [inert]') || getComputedStyle(parent).visibility === 'hidden') continue;
       range.selectNodeContents(node);
       const lines = new Set([...range.getClientRects()].filter((r) => r.width > 0).map((r) => Math.round(r.top)));
-      if (lines.size >= 2 && lines.size >= [...text].length) found.push(`"${text.slice(0, 40)}" in ${lines.size} lines (${parent.tagName.toLowerCase()}.${parent.className.toString().split(' ')[0]})`);
+      if (lines.size >= 2 && lines.size >= [...text].length)
+        found.push(`"${text.slice(0, 40)}" in ${lines.size} lines (${parent.tagName.toLowerCase()}.${parent.className.toString().split(' ')[0]})`);
     }
     return found;
   });

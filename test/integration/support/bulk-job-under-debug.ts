@@ -21,12 +21,30 @@ async function main(): Promise<void> {
   try {
     await services.connections.connect('lab-exchadmin');
     const summary = await services.enablement.import({ fileName: 'pins.csv', content: csvBase64! });
-    const validation = await services.enablement.validate({ importId: summary.importId, profile: 'lab-exchadmin', mapping: summary.mapping, proposeExtensions: false });
+    const validation = await services.enablement.validate({
+      importId: summary.importId,
+      profile: 'lab-exchadmin',
+      mapping: summary.mapping,
+      proposeExtensions: false,
+    });
     const job = await services.enablement.start({ importId: validation.importId, dryRun: true, concurrency: 2 });
     const done = await services.enablement.wait(job.jobId);
     const history = runningSessions(services).map((session) => session.shell.history);
-    const text = JSON.stringify(history, (_key, value: unknown) => (value && typeof value === 'object' && (value as { type?: string }).type === 'Buffer' ? Buffer.from((value as { data: number[] }).data).toString('utf8') : value));
-    writeFileSync(reportFile!, JSON.stringify({ ready: validation.counts.ready, outcomes: done.results.map((r) => r.outcome), shells: history.length, entries: history.flat().length, history: text }));
+    const text = JSON.stringify(history, (_key, value: unknown) =>
+      value && typeof value === 'object' && (value as { type?: string }).type === 'Buffer'
+        ? Buffer.from((value as { data: number[] }).data).toString('utf8')
+        : value,
+    );
+    writeFileSync(
+      reportFile!,
+      JSON.stringify({
+        ready: validation.counts.ready,
+        outcomes: done.results.map((r) => r.outcome),
+        shells: history.length,
+        entries: history.flat().length,
+        history: text,
+      }),
+    );
   } finally {
     await services.shutdown();
   }

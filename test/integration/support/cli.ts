@@ -12,6 +12,11 @@ function labEnvironment(): NodeJS.ProcessEnv {
 /** Runs the built um-console as an admin's script would, with its own settings folder. */
 export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: string): { status: number; stdout: string; stderr: string; json: () => unknown } {
   if (!existsSync(cli)) throw new Error('The CLI is not built: run npm run build (npm test does this).');
-  const result = spawnSync(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...labEnvironment(), ...env }, encoding: 'utf8', input, timeout: 120_000 });
+  const result = spawnSync(process.execPath, [cli, ...args], {
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...labEnvironment(), ...env },
+    encoding: 'utf8',
+    input,
+    timeout: 120_000,
+  });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, json: () => JSON.parse(result.stdout) };
 }

@@ -12,7 +12,11 @@ export function resetLab(): void {
 /** Stops the contoso DC, keeps it down for downMs, starts it again; resolves when it answers. */
 export function bounceDc(downMs: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/lab/samba-restart.ts', 'contoso', String(downMs)], { cwd: repo, env: process.env, stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', 'test/lab/samba-restart.ts', 'contoso', String(downMs)], {
+      cwd: repo,
+      env: process.env,
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
     let stderr = '';
     child.stderr.on('data', (d) => (stderr += d));
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`DC restart failed: ${stderr}`))));

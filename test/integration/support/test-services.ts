@@ -20,7 +20,10 @@ export function requireLab(): LabDescriptor {
 }
 
 /** Services exactly as the web host builds them, with settings in a fresh temporary folder. */
-export function createTestServices(env: NodeJS.ProcessEnv = process.env, dataDir = mkdtempSync(join(tmpdir(), 'umc-it-'))): { services: AppServices; dispatch: Dispatch; dataDir: string } {
+export function createTestServices(
+  env: NodeJS.ProcessEnv = process.env,
+  dataDir = mkdtempSync(join(tmpdir(), 'umc-it-')),
+): { services: AppServices; dispatch: Dispatch; dataDir: string } {
   const services = createServices({
     transport: 'web',
     settings: createFileSettings(dataDir, quietLogger),

@@ -3,7 +3,33 @@
  * keeps everything it does not understand byte for byte, and re-checks every buffer it produces.
  */
 import { guidToBytes, guidToString, sidToBytes, sidToString } from '../dir-entry';
-import { ACL_HEADER_SIZE, ACL_REVISION_DS, type Ace, type Acl, HEADER_SIZE, INHERITED_OBJECT_TYPE_PRESENT, MAX_SUB_AUTHORITIES, OBJECT_TYPE_PRESENT, SdControl, type SdLayout, type SdPart, type SecurityDescriptor, SecurityDescriptorError, asBuffer, canonicalGuid, canonicalSid, capitalize, defaultOrder, err, fieldTypes, hex2, isObjectLayout, layoutOf, partNames, typeLabel } from './model';
+import {
+  ACL_HEADER_SIZE,
+  ACL_REVISION_DS,
+  type Ace,
+  type Acl,
+  HEADER_SIZE,
+  INHERITED_OBJECT_TYPE_PRESENT,
+  MAX_SUB_AUTHORITIES,
+  OBJECT_TYPE_PRESENT,
+  SdControl,
+  type SdLayout,
+  type SdPart,
+  type SecurityDescriptor,
+  SecurityDescriptorError,
+  asBuffer,
+  canonicalGuid,
+  canonicalSid,
+  capitalize,
+  defaultOrder,
+  err,
+  fieldTypes,
+  hex2,
+  isObjectLayout,
+  layoutOf,
+  partNames,
+  typeLabel,
+} from './model';
 import { isCanonical } from './ace-list';
 
 /** Reads a SID at `offset` that must end by `end` (absolute offsets into `buf`). */
@@ -310,7 +336,7 @@ function checkedRaw(ace: Ace, what: string): Buffer {
   if (ace.type !== decoded.type) differs.push('type');
   if (ace.flags !== decoded.flags) differs.push('flags');
   if (typeof ace.mask !== 'number' || ace.mask >>> 0 !== decoded.mask) differs.push('mask');
-  if ((decoded.sid === '' ? ace.sid !== '' : canonicalSid(String(ace.sid)) !== decoded.sid)) differs.push('sid');
+  if (decoded.sid === '' ? ace.sid !== '' : canonicalSid(String(ace.sid)) !== decoded.sid) differs.push('sid');
   const guid = (g: string | undefined) => (g === undefined ? undefined : (canonicalGuid(g) ?? g));
   if (guid(ace.objectType) !== decoded.objectType) differs.push('objectType');
   if (guid(ace.inheritedObjectType) !== decoded.inheritedObjectType) differs.push('inheritedObjectType');
@@ -416,7 +442,9 @@ export function encodeSecurityDescriptor(sd: SecurityDescriptor): Buffer {
   try {
     parseChecked(out);
   } catch (e) {
-    throw new SecurityDescriptorError(`Refusing to produce an invalid security descriptor: ${e instanceof Error ? e.message : String(e)}`, undefined, { cause: e });
+    throw new SecurityDescriptorError(`Refusing to produce an invalid security descriptor: ${e instanceof Error ? e.message : String(e)}`, undefined, {
+      cause: e,
+    });
   }
   return out;
 }
@@ -431,5 +459,9 @@ export function encodeDaclWrite(sd: SecurityDescriptor): Buffer {
   if (sd.dacl === null) throw err('Refusing to write a NULL DACL: it would give everyone full control');
   if (!isCanonical(sd.dacl.aces)) throw err('Refusing to write a DACL that is not in canonical order; run canonicalizeAces first');
   const keep = SdControl.DACL_PROTECTED | SdControl.DACL_AUTO_INHERITED | SdControl.DACL_AUTO_INHERIT_REQ;
-  return encodeSecurityDescriptor({ revision: 1, control: (sd.control & keep) | SdControl.SELF_RELATIVE, dacl: { revision: sd.dacl.revision, aces: sd.dacl.aces } });
+  return encodeSecurityDescriptor({
+    revision: 1,
+    control: (sd.control & keep) | SdControl.SELF_RELATIVE,
+    dacl: { revision: sd.dacl.revision, aces: sd.dacl.aces },
+  });
 }

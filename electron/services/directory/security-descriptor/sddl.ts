@@ -1,5 +1,20 @@
 /** The SDDL text form of a security descriptor (MS-DTYP §2.5.1). */
-import { AccessRight, ACL_REVISION_DS, type Ace, AceType, type Acl, SdControl, type SecurityDescriptor, SecurityDescriptorError, canonicalGuid, canonicalSid, err, hex2, isObjectLayout, typeLabel } from './model';
+import {
+  AccessRight,
+  ACL_REVISION_DS,
+  type Ace,
+  AceType,
+  type Acl,
+  SdControl,
+  type SecurityDescriptor,
+  SecurityDescriptorError,
+  canonicalGuid,
+  canonicalSid,
+  err,
+  hex2,
+  isObjectLayout,
+  typeLabel,
+} from './model';
 
 /** Two-letter SID aliases. `rid` entries are relative to the domain (or, with `root`, the forest root domain). */
 const sidAliases: Array<{ alias: string; sid?: string; rid?: number; root?: boolean }> = [
@@ -306,7 +321,8 @@ function sddlAce(body: string, at: number, r: SddlReader, domain: string | undef
     const text = field(i);
     if (text === '') continue;
     if (!isObjectLayout(type)) r.fail(`a ${field(0)} ACE cannot have an ${key} GUID; use OA, OD, OU or OL`, starts[i]);
-    ace[key] = (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text) ? canonicalGuid(text) : undefined) ??
+    ace[key] =
+      (/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(text) ? canonicalGuid(text) : undefined) ??
       r.fail(`${JSON.stringify(text)} is not a GUID`, starts[i]);
   }
   if (field(5) === '') r.fail('the ACE has no SID', starts[5]);

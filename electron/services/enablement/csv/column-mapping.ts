@@ -22,7 +22,19 @@ export interface ColumnMappingSuggestion {
  * the earlier alias is suggested (UserPrincipalName over SamAccountName over Email …).
  */
 export const fieldAliases: Readonly<Record<EnablementField, readonly string[]>> = {
-  Identity: ['Identity', 'UserPrincipalName', 'UPN', 'SamAccountName', 'sAMAccountName', 'Email', 'EmailAddress', 'E-mail', 'Mail', 'PrimarySmtpAddress', 'Alias'],
+  Identity: [
+    'Identity',
+    'UserPrincipalName',
+    'UPN',
+    'SamAccountName',
+    'sAMAccountName',
+    'Email',
+    'EmailAddress',
+    'E-mail',
+    'Mail',
+    'PrimarySmtpAddress',
+    'Alias',
+  ],
   Extensions: ['Extensions', 'Extension', 'Ext'],
   SIPResourceIdentifier: ['SIPResourceIdentifier', 'SipAddress', 'SIP', 'SipUri'],
   UMMailboxPolicy: ['UMMailboxPolicy', 'Policy', 'MailboxPolicy', 'UMPolicy'],

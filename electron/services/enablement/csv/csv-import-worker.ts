@@ -14,9 +14,7 @@ export interface CsvWorkerInput {
 }
 
 export type CsvWorkerReply =
-  | { kind: 'imported'; csv: CsvImport }
-  | { kind: 'refused'; message: string; line?: number }
-  | { kind: 'failed'; message: string; stack?: string };
+  { kind: 'imported'; csv: CsvImport } | { kind: 'refused'; message: string; line?: number } | { kind: 'failed'; message: string; stack?: string };
 
 async function reply(input: CsvWorkerInput): Promise<CsvWorkerReply> {
   try {

@@ -45,8 +45,7 @@ const boms: Array<{ encoding: CsvEncoding; bytes: readonly number[] }> = [
   { encoding: 'utf-16be', bytes: [0xfe, 0xff] },
 ];
 
-const hasBom = (bytes: Uint8Array, bom: readonly number[]): boolean =>
-  bytes.length >= bom.length && bom.every((b, i) => bytes[i] === b);
+const hasBom = (bytes: Uint8Array, bom: readonly number[]): boolean => bytes.length >= bom.length && bom.every((b, i) => bytes[i] === b);
 
 /** How many bytes of the file the UTF-16 NUL-pattern test looks at. */
 const nulPatternSample = 8192;

@@ -6,7 +6,6 @@ import { CsvFormatError } from './csv-format-error';
 import { csvDelimiters, type CsvDelimiter } from '@shared/models/enablement';
 import { readCsvRecords } from './read-csv-records';
 
-
 /** How many non-blank records the detection looks at. */
 const sampleRecords = 50;
 

@@ -56,7 +56,9 @@ export function importCsvOffThread(bytes: Uint8Array, options: ImportCsvOptions 
     worker.once('error', (error: Error & { code?: string }) =>
       settle(() => {
         if (error.code === 'ERR_WORKER_OUT_OF_MEMORY') {
-          reject(new CsvFormatError(`The file needs more than the ${heapMb} MB of memory the import may use, so it was not read. Split it into smaller files.`));
+          reject(
+            new CsvFormatError(`The file needs more than the ${heapMb} MB of memory the import may use, so it was not read. Split it into smaller files.`),
+          );
         } else {
           reject(error);
         }

@@ -67,10 +67,7 @@ function readSepLine(text: string, start: number): { delimiter: CsvDelimiter; ne
   if (declared.length !== 1) return undefined;
   const delimiter = csvDelimiters.find((d) => d === declared);
   if (!delimiter) {
-    throw new CsvFormatError(
-      `Line 1: the file declares "sep=${declared}", but only comma, semicolon and tab separated files are supported.`,
-      1,
-    );
+    throw new CsvFormatError(`Line 1: the file declares "sep=${declared}", but only comma, semicolon and tab separated files are supported.`, 1);
   }
   let next = end;
   if (text[next] === '\r') next++;
@@ -79,7 +76,9 @@ function readSepLine(text: string, start: number): { delimiter: CsvDelimiter; ne
 }
 
 /** The first `detectionSample` characters (or all of a shorter text), then the rest of the chunks. */
-async function splitStart(input: string | Iterable<string> | AsyncIterable<string>): Promise<{ start: string; complete: boolean; rest: AsyncIterable<string> }> {
+async function splitStart(
+  input: string | Iterable<string> | AsyncIterable<string>,
+): Promise<{ start: string; complete: boolean; rest: AsyncIterable<string> }> {
   if (typeof input === 'string') {
     const rest = async function* () {
       for (let i = detectionSample; i < input.length; i += detectionSample) yield input.slice(i, i + detectionSample);

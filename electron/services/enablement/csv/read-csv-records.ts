@@ -82,7 +82,10 @@ function lineBreaks(cell: string): number {
 
 /** Thrown from `on_record` to stop csv-parse where the reader takes over. */
 class Handover {
-  constructor(readonly kind: 'stop' | 'resume', readonly at = 0) {}
+  constructor(
+    readonly kind: 'stop' | 'resume',
+    readonly at = 0,
+  ) {}
 }
 
 const isStrayTextAfterQuote = (error: unknown): error is CsvError =>
@@ -106,7 +109,8 @@ function parserOptions(delimiter: CsvDelimiter, limits: CsvLimits, mode: 'strict
   };
 }
 
-const write = (parser: Parser, bytes: Buffer): Promise<void> => new Promise((resolve, reject) => parser.write(bytes, (error) => (error ? reject(error) : resolve())));
+const write = (parser: Parser, bytes: Buffer): Promise<void> =>
+  new Promise((resolve, reject) => parser.write(bytes, (error) => (error ? reject(error) : resolve())));
 const end = (parser: Parser): Promise<void> =>
   new Promise((resolve, reject) => {
     parser.once('error', reject);
@@ -191,7 +195,10 @@ class RecordReader {
     this.mode = mode;
     this.parserStart = start;
     this.emptyLines = 0;
-    const parser = new Parser({ ...parserOptions(this.delimiter, this.limits, mode), on_record: (record: string[], info) => this.onRecord(record, info.bytes, info.empty_lines) });
+    const parser = new Parser({
+      ...parserOptions(this.delimiter, this.limits, mode),
+      on_record: (record: string[], info) => this.onRecord(record, info.bytes, info.empty_lines),
+    });
     // Errors arrive through the write and end callbacks; this keeps them from being thrown again as events.
     parser.on('error', () => undefined);
     return parser;
@@ -317,7 +324,11 @@ class RecordReader {
    */
   private unclosedQuoteLine(recordLine: number): number {
     try {
-      const [record] = parseWhole(Buffer.concat([...this.window, Buffer.from('"')]), { ...parserOptions(this.delimiter, this.limits, 'extent'), max_record_size: 0, to: 1 }) as string[][];
+      const [record] = parseWhole(Buffer.concat([...this.window, Buffer.from('"')]), {
+        ...parserOptions(this.delimiter, this.limits, 'extent'),
+        max_record_size: 0,
+        to: 1,
+      }) as string[][];
       return recordLine + (record ?? []).slice(0, -1).reduce((sum, cell) => sum + lineBreaks(cell), 0);
     } catch {
       return recordLine;

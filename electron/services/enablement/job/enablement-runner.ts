@@ -68,14 +68,18 @@ function requested(row: RunRow): Record<string, unknown> {
     policy: row.policy,
     extensions: row.expectedExtensions,
     sipResourceIdentifier: row.expectedSri,
-    ...(row.sipMismatchOverride ? { lyncSipAddressOverride: { scope: row.sipMismatchOverride.scope, lyncAddress: row.sipMismatchOverride.lyncAddress || undefined } } : {}),
+    ...(row.sipMismatchOverride
+      ? { lyncSipAddressOverride: { scope: row.sipMismatchOverride.scope, lyncAddress: row.sipMismatchOverride.lyncAddress || undefined } }
+      : {}),
   };
 }
 
 /** Failures that say nothing about the row: the directory or the shell went away. Retried after it is back. */
 export function isTransientError(record: PsErrorRecord): boolean {
   const text = `${record.message} ${record.fullyQualifiedErrorId ?? ''} ${record.exceptionType ?? ''}`;
-  return /server is unavailable|server is not operational|ServerDown|Unavailable\b|LdapException|connection (was )?(reset|refused|closed)|timed? ?out|Busy/i.test(text);
+  return /server is unavailable|server is not operational|ServerDown|Unavailable\b|LdapException|connection (was )?(reset|refused|closed)|timed? ?out|Busy/i.test(
+    text,
+  );
 }
 
 /**
@@ -146,7 +150,12 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
           await session.read(session.rootDse.defaultNamingContext, ['objectClass']);
           break;
         } catch (error) {
-          if (Date.now() - started > DIRECTORY_WAIT_MS) throw new ApiError('DC_UNREACHABLE', `The directory did not answer for ${DIRECTORY_WAIT_MS / 60_000} minutes; the job stopped. Resume it when the DC is back.`, { cause: String(error) });
+          if (Date.now() - started > DIRECTORY_WAIT_MS)
+            throw new ApiError(
+              'DC_UNREACHABLE',
+              `The directory did not answer for ${DIRECTORY_WAIT_MS / 60_000} minutes; the job stopped. Resume it when the DC is back.`,
+              { cause: String(error) },
+            );
           await new Promise((resolve) => setTimeout(resolve, delay));
         }
       }
@@ -182,7 +191,8 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
       if (recheck && !options.dryRun) {
         const state = await settled(row);
         if (state === 'enabled') return finish(row, 'enabled', attempt, ['Enabled before the interruption; confirmed in the directory.']);
-        if (state === 'enabled-differently') return finish(row, 'failed', attempt, ['The mailbox was enabled with other settings while the job was interrupted; check it in Exchange.']);
+        if (state === 'enabled-differently')
+          return finish(row, 'failed', attempt, ['The mailbox was enabled with other settings while the job was interrupted; check it in Exchange.']);
       }
       const parameters: Record<string, unknown> = { Identity: row.userDn, UMMailboxPolicy: row.policy };
       if (row.extensions.length) parameters.Extensions = row.extensions;

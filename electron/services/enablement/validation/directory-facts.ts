@@ -97,10 +97,18 @@ export async function findUsers(session: DirectorySession, identities: string[],
   const resolved: UserLookup['resolved'] = new Map();
   for (const id of unique) {
     const candidates = new Set(lookupKeys(id).flatMap((k) => [...(index.get(k) ?? [])]));
-    const result = resolveIdentity(id, [...candidates].map((dn) => byDn.get(dn)!), domains);
+    const result = resolveIdentity(
+      id,
+      [...candidates].map((dn) => byDn.get(dn)!),
+      domains,
+    );
     // Enable-UMMailbox's -Identity is a mailbox identity: other recipients found alongside a mailbox do not make it ambiguous [S11].
     const mailboxes = result.matches.filter((u) => u.hasMailbox);
-    resolved.set(id.toLowerCase(), { users: mailboxes.length ? mailboxes : result.matches, ...(result.matchedBy ? { matchedBy: result.matchedBy } : {}), displayNameOnly: result.displayNameOnly });
+    resolved.set(id.toLowerCase(), {
+      users: mailboxes.length ? mailboxes : result.matches,
+      ...(result.matchedBy ? { matchedBy: result.matchedBy } : {}),
+      displayNameOnly: result.displayNameOnly,
+    });
   }
   return { resolved, forestWide };
 }
@@ -139,7 +147,10 @@ export interface HolderQuery {
 export async function findHolders(session: DirectorySession, query: HolderQuery, chunk = 100): Promise<Holders & { forestWide: boolean }> {
   const terms = [
     ...[...new Set(query.eum.map((k) => k.toLowerCase()))].map((k) => `(proxyAddresses=${escapeFilterValue(`eum:${k}`)})`),
-    ...[...new Set(query.sip.map((s) => s.toLowerCase()))].flatMap((s) => [`(proxyAddresses=${escapeFilterValue(`eum:${s};phone-context=`)}*)`, `(proxyAddresses=${escapeFilterValue(`sip:${s}`)})`]),
+    ...[...new Set(query.sip.map((s) => s.toLowerCase()))].flatMap((s) => [
+      `(proxyAddresses=${escapeFilterValue(`eum:${s};phone-context=`)}*)`,
+      `(proxyAddresses=${escapeFilterValue(`sip:${s}`)})`,
+    ]),
   ];
   const holders: Holders & { forestWide: boolean } = { eum: new Map(), eumAnyContext: new Map(), sip: new Map(), forestWide: true };
   const add = (map: Map<string, string[]>, key: string, dn: string) => {

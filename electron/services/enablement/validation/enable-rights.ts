@@ -11,7 +11,14 @@ import type { PowerShellService } from '../../powershell/powershell-service';
  * for write access to the same ones [S40]. Where the shell writes as the admin's own account (the
  * lab's stand-in), the account needs them on every user it enables.
  */
-export const attributesEnableWrites = ['proxyAddresses', 'msExchUMEnabledFlags', 'msExchUMTemplateLink', 'msExchUMRecipientDialPlanLink', 'msExchUMDtmfMap', 'msExchUMPinChecksum'];
+export const attributesEnableWrites = [
+  'proxyAddresses',
+  'msExchUMEnabledFlags',
+  'msExchUMTemplateLink',
+  'msExchUMRecipientDialPlanLink',
+  'msExchUMDtmfMap',
+  'msExchUMPinChecksum',
+];
 
 /** What is known about the acting account before anything runs. */
 export interface EnableRightsVerdict {
@@ -96,10 +103,16 @@ export class EnableRights {
     const unread = [...new Set(userDns.map(normalizeDn))].filter((dn) => !this.unwritable.has(dn) && isDnWithin(dn, domain));
     for (let i = 0; i < unread.length; i += chunk) {
       const dns = unread.slice(i, i + chunk);
-      const entries = await this.session.search(domain, { filter: `(|${dns.map((dn) => `(distinguishedName=${escapeFilterValue(dn)})`).join('')})`, attributes: ['allowedAttributesEffective'] });
+      const entries = await this.session.search(domain, {
+        filter: `(|${dns.map((dn) => `(distinguishedName=${escapeFilterValue(dn)})`).join('')})`,
+        attributes: ['allowedAttributesEffective'],
+      });
       for (const entry of entries) {
         const writable = new Set(entry.getAll('allowedAttributesEffective').map((a) => a.toLowerCase()));
-        this.unwritable.set(normalizeDn(entry.dn), attributesEnableWrites.filter((a) => !writable.has(a.toLowerCase())));
+        this.unwritable.set(
+          normalizeDn(entry.dn),
+          attributesEnableWrites.filter((a) => !writable.has(a.toLowerCase())),
+        );
       }
     }
   }

@@ -71,8 +71,14 @@ export function parseGuid(identity: string): string | undefined {
 /** `contoso.test/Lab/Users/u00001` for `CN=u00001,OU=Users,OU=Lab,DC=contoso,DC=test`, as AD writes canonicalName. */
 export function canonicalName(dn: string): string {
   const rdns = parseDn(dn);
-  const domain = rdns.filter((r) => r.type.toLowerCase() === 'dc').map((r) => r.value).join('.');
-  const path = rdns.filter((r) => r.type.toLowerCase() !== 'dc').map((r) => r.value.replace(/\//g, '\\/')).reverse();
+  const domain = rdns
+    .filter((r) => r.type.toLowerCase() === 'dc')
+    .map((r) => r.value)
+    .join('.');
+  const path = rdns
+    .filter((r) => r.type.toLowerCase() !== 'dc')
+    .map((r) => r.value.replace(/\//g, '\\/'))
+    .reverse();
   return [domain, ...path].join('/');
 }
 

@@ -169,12 +169,30 @@ export function checkRow(values: RowValues, facts: RowFacts, options: RowOptions
     // Mailboxes first: they are what the admin meant to name.
     const byDisplayName = [...(facts.displayNameOnly ?? [])].sort((a, b) => Number(b.hasMailbox) - Number(a.hasMailbox));
     if (byDisplayName.length) {
-      const matches = byDisplayName.slice(0, 5).map((u) => u.name ?? rdnValue(u.dn)).join('; ');
-      messages.push(error('identity-display-name-only', { identity, matches, count: String(byDisplayName.length), suggestion: betterIdentity(byDisplayName[0]!) }));
+      const matches = byDisplayName
+        .slice(0, 5)
+        .map((u) => u.name ?? rdnValue(u.dn))
+        .join('; ');
+      messages.push(
+        error('identity-display-name-only', { identity, matches, count: String(byDisplayName.length), suggestion: betterIdentity(byDisplayName[0]!) }),
+      );
     } else messages.push(error('user-not-found', { identity }));
     return done('invalid');
   }
-  if (facts.users.length > 1) return (messages.push(error('user-ambiguous', { identity, matches: facts.users.map((u) => u.name ?? rdnValue(u.dn)).slice(0, 5).join('; '), count: String(facts.users.length) })), done('invalid'));
+  if (facts.users.length > 1)
+    return (
+      messages.push(
+        error('user-ambiguous', {
+          identity,
+          matches: facts.users
+            .map((u) => u.name ?? rdnValue(u.dn))
+            .slice(0, 5)
+            .join('; '),
+          count: String(facts.users.length),
+        }),
+      ),
+      done('invalid')
+    );
   const user = facts.users[0]!;
   if (!user.hasMailbox) return (messages.push(error('no-mailbox', { identity })), done('invalid'));
 
@@ -280,13 +298,15 @@ export function checkRow(values: RowValues, facts: RowFacts, options: RowOptions
   if (sri && plan.uriType === 'SipName') {
     const lync = user.lyncAddress;
     if (!lync) messages.push(overridable(error('sri-no-lync-address', { sri, identity }), options.sipMismatchOverride));
-    else if (lync.toLowerCase() !== sri.toLowerCase()) messages.push(overridable(error('sri-not-lync-address', { sri, lyncAddress: lync }), options.sipMismatchOverride));
+    else if (lync.toLowerCase() !== sri.toLowerCase())
+      messages.push(overridable(error('sri-not-lync-address', { sri, lyncAddress: lync }), options.sipMismatchOverride));
   }
 
   // PIN, against the policy; checked by Exchange after everything else [S11].
   messages.push(...checkPin(values.PIN, facts.policy, sri, extensions));
   if (values.PINExpired.trim() && parseBoolean(values.PINExpired) === undefined) messages.push(error('pin-expired-invalid', { value: values.PINExpired }));
-  if (values.NotifyEmail.trim() && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(values.NotifyEmail.trim())) messages.push(error('notify-email-invalid', { value: values.NotifyEmail }));
+  if (values.NotifyEmail.trim() && !/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(values.NotifyEmail.trim()))
+    messages.push(error('notify-email-invalid', { value: values.NotifyEmail }));
   // Worth knowing, not blocking: only said about rows that are otherwise fine.
   if (!user.sipProxy && !messages.some((m) => m.severity === 'error')) messages.push(warning('no-sip-proxy', { identity }));
 

@@ -38,7 +38,13 @@ export class OrgFacts {
         nearPilots: [...pilots, ...plan.accessNumbers.map((number) => ({ number, owner: plan.name }))],
       });
     }
-    this.policies = org.mailboxPolicies.map((p) => ({ dn: p.dn, name: p.name, dialPlanDn: p.dialPlanDn, minPinLength: p.minPinLength, allowCommonPatterns: p.allowCommonPatterns }));
+    this.policies = org.mailboxPolicies.map((p) => ({
+      dn: p.dn,
+      name: p.name,
+      dialPlanDn: p.dialPlanDn,
+      minPinLength: p.minPinLength,
+      allowCommonPatterns: p.allowCommonPatterns,
+    }));
   }
 
   /** A policy by name or DN, as -UMMailboxPolicy takes it. */
@@ -98,7 +104,9 @@ export class RowValidator {
     // A first pass tells which addresses each row claims; then one batched lookup of their holders.
     await this.lookUpHolders(rows.map(check));
     const checked = rows.map(check);
-    const across = crossRowMessages(checked.filter(({ verdict }) => verdict.status !== 'already-done').map(({ row, facts, verdict }) => claimOf(row.line, facts, verdict)));
+    const across = crossRowMessages(
+      checked.filter(({ verdict }) => verdict.status !== 'already-done').map(({ row, facts, verdict }) => claimOf(row.line, facts, verdict)),
+    );
 
     const validated = checked.map(({ row, facts, verdict }): ValidatedRow => {
       const extra = across.get(row.line) ?? [];
@@ -114,7 +122,16 @@ export class RowValidator {
         values,
         status,
         messages: [...verdict.messages, ...extra],
-        ...(user ? { user: { dn: user.dn, ...(user.displayName ? { displayName: user.displayName } : {}), ...(user.sipProxy ? { sipAddress: user.sipProxy } : {}), ...(user.lyncAddress ? { lyncAddress: user.lyncAddress } : {}) } } : {}),
+        ...(user
+          ? {
+              user: {
+                dn: user.dn,
+                ...(user.displayName ? { displayName: user.displayName } : {}),
+                ...(user.sipProxy ? { sipAddress: user.sipProxy } : {}),
+                ...(user.lyncAddress ? { lyncAddress: user.lyncAddress } : {}),
+              },
+            }
+          : {}),
         ...(facts.plan ? { dialPlan: facts.plan.name, uriType: facts.plan.uriType } : {}),
         ...(facts.policy ? { policyDn: facts.policy.dn } : {}),
         extensions: verdict.extensions,

@@ -15,11 +15,21 @@ export function ChecklistPage({ navigate, params }: ScreenProps) {
     <RequireConnection title={t('title')} testId="page-checklist" navigate={navigate}>
       {({ connectedKey: key }) => (
         <Page title={t('title')} testId="page-checklist">
-          <Tabs value={tab} onChange={(_e, v: string) => navigate('checklist', v === 'gateways' ? { view: 'gateways' } : {})} sx={{ mb: 2, borderBottom: 1, borderColor: 'divider' }}>
+          <Tabs
+            value={tab}
+            onChange={(_e, v: string) => navigate('checklist', v === 'gateways' ? { view: 'gateways' } : {})}
+            sx={{ mb: 2, borderBottom: 1, borderColor: 'divider' }}
+          >
             <Tab value="checklist" label={t('tabs.checklist')} data-testid="tab-checklist" />
             <Tab value="gateways" label={t('tabs.gateways')} data-testid="tab-gateways" />
           </Tabs>
-          <Box>{tab === 'checklist' ? <ChecklistView key={key} connectedKey={key} navigate={navigate} /> : <GatewaySetupView key={`${key}|${params.get('exchangeForest') ?? ''}|${params.get('lyncForest') ?? ''}`} prefill={readGatewayPrefill(params)} />}</Box>
+          <Box>
+            {tab === 'checklist' ? (
+              <ChecklistView key={key} connectedKey={key} navigate={navigate} />
+            ) : (
+              <GatewaySetupView key={`${key}|${params.get('exchangeForest') ?? ''}|${params.get('lyncForest') ?? ''}`} prefill={readGatewayPrefill(params)} />
+            )}
+          </Box>
         </Page>
       )}
     </RequireConnection>

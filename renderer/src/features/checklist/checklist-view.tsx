@@ -81,7 +81,15 @@ export function ChecklistView({ connectedKey, navigate }: { connectedKey: string
           <InputLabel id="checklist-dial-plan" shrink>
             {t('dialPlan')}
           </InputLabel>
-          <Select labelId="checklist-dial-plan" label={t('dialPlan')} notched displayEmpty value={dialPlanDn} onChange={(e) => setDialPlanDn(e.target.value)} data-testid="checklist-dial-plan">
+          <Select
+            labelId="checklist-dial-plan"
+            label={t('dialPlan')}
+            notched
+            displayEmpty
+            value={dialPlanDn}
+            onChange={(e) => setDialPlanDn(e.target.value)}
+            data-testid="checklist-dial-plan"
+          >
             <MenuItem value="">{t('allDialPlans')}</MenuItem>
             {data?.dialPlans.map((d) => (
               <MenuItem key={d.dn} value={d.dn} data-testid={`checklist-dial-plan-${d.name}`}>
@@ -99,18 +107,36 @@ export function ChecklistView({ connectedKey, navigate }: { connectedKey: string
         <Box sx={{ flexGrow: 1 }} />
         {data && (
           <Typography variant="body2" data-testid="checklist-summary">
-            {t('summary', { done: data.summary.done, partly: data.summary.partly, notDone: data.summary.notDone, unknown: data.summary.unknown, confirmed: data.summary.confirmed })}
+            {t('summary', {
+              done: data.summary.done,
+              partly: data.summary.partly,
+              notDone: data.summary.notDone,
+              unknown: data.summary.unknown,
+              confirmed: data.summary.confirmed,
+            })}
           </Typography>
         )}
       </Stack>
       {checklist.loading && <LinearProgress />}
       <ErrorAlert error={checklist.error ?? exportError} />
-      {data?.steps.map((step) => <StepCard key={step.id} step={step} navigate={navigate} onFix={(screen) => navigate(...fixTarget[screen])} onChanged={() => void checklist.reload()} />)}
+      {data?.steps.map((step) => (
+        <StepCard key={step.id} step={step} navigate={navigate} onFix={(screen) => navigate(...fixTarget[screen])} onChanged={() => void checklist.reload()} />
+      ))}
     </Stack>
   );
 }
 
-function StepCard({ step, navigate, onFix, onChanged }: { step: ChecklistStep; navigate: ScreenProps['navigate']; onFix: (screen: FixScreen) => void; onChanged: () => void }) {
+function StepCard({
+  step,
+  navigate,
+  onFix,
+  onChanged,
+}: {
+  step: ChecklistStep;
+  navigate: ScreenProps['navigate'];
+  onFix: (screen: FixScreen) => void;
+  onChanged: () => void;
+}) {
   const { t } = useTranslation(['checklist', 'checklist-page']);
   const [open, setOpen] = useState(step.status !== 'done' && step.status !== 'confirmed');
   const [confirming, setConfirming] = useState<'confirm' | 'withdraw'>();
@@ -121,7 +147,14 @@ function StepCard({ step, navigate, onFix, onChanged }: { step: ChecklistStep; n
           <Typography variant="h6" color="text.secondary" sx={{ width: 28, textAlign: 'right', flexShrink: 0 }}>
             {step.number}
           </Typography>
-          <Chip size="small" color={statusColor[step.status]} variant={step.status === 'unknown' ? 'outlined' : 'filled'} label={t(`checklist:statuses.${step.status}`)} sx={{ flexShrink: 0, minWidth: 96 }} data-testid={`step-${step.number}-status`} />
+          <Chip
+            size="small"
+            color={statusColor[step.status]}
+            variant={step.status === 'unknown' ? 'outlined' : 'filled'}
+            label={t(`checklist:statuses.${step.status}`)}
+            sx={{ flexShrink: 0, minWidth: 96 }}
+            data-testid={`step-${step.number}-status`}
+          />
           <Box sx={{ minWidth: 0 }}>
             <Typography variant="subtitle1" sx={{ lineHeight: 1.3 }}>
               {t(`checklist:steps.${step.id}.title`)}
@@ -141,9 +174,20 @@ function StepCard({ step, navigate, onFix, onChanged }: { step: ChecklistStep; n
         {step.evidence.length > 0 && (
           <List dense disablePadding data-testid={`step-${step.number}-evidence`}>
             {step.evidence.map((e, i) => (
-              <ListItem key={i} disableGutters sx={{ py: 0, alignItems: 'flex-start', flexWrap: 'wrap', columnGap: 1 }} data-testid={`step-${step.number}-evidence-${e.code}`}>
+              <ListItem
+                key={i}
+                disableGutters
+                sx={{ py: 0, alignItems: 'flex-start', flexWrap: 'wrap', columnGap: 1 }}
+                data-testid={`step-${step.number}-evidence-${e.code}`}
+              >
                 <ListItemIcon sx={{ minWidth: 28, mt: 0.75 }}>
-                  {e.informational ? <InfoOutlinedIcon fontSize="small" color="info" /> : e.ok ? <CheckCircleIcon fontSize="small" color="success" /> : <CancelOutlinedIcon fontSize="small" color="error" />}
+                  {e.informational ? (
+                    <InfoOutlinedIcon fontSize="small" color="info" />
+                  ) : e.ok ? (
+                    <CheckCircleIcon fontSize="small" color="success" />
+                  ) : (
+                    <CancelOutlinedIcon fontSize="small" color="error" />
+                  )}
                 </ListItemIcon>
                 <ListItemText primary={t(`checklist:evidence.${e.code}`, e.params)} sx={{ flex: '1 1 320px' }} />
                 {e.fix && <FixButton fix={e.fix} navigate={navigate} testId={`step-${step.number}-evidence-fix`} />}
@@ -163,7 +207,13 @@ function StepCard({ step, navigate, onFix, onChanged }: { step: ChecklistStep; n
               color={r.held === undefined ? 'default' : r.held ? 'success' : 'warning'}
               icon={r.held ? <CheckCircleIcon /> : r.held === false ? <WarningAmberIcon /> : undefined}
               label={r.anyOf.join(t('checklist-page:or'))}
-              title={r.held === undefined ? t('checklist-page:roleUnknown') : r.held ? t('checklist-page:roleHeld', { account: r.account, via: r.via }) : t('checklist-page:roleMissing', { account: r.account, forest: r.forest })}
+              title={
+                r.held === undefined
+                  ? t('checklist-page:roleUnknown')
+                  : r.held
+                    ? t('checklist-page:roleHeld', { account: r.account, via: r.via })
+                    : t('checklist-page:roleMissing', { account: r.account, forest: r.forest })
+              }
               data-testid={`step-${step.number}-role`}
               data-held={String(r.held)}
             />
@@ -202,7 +252,11 @@ function ConfirmedNote({ step, onWithdraw }: { step: ChecklistStep; onWithdraw: 
         </Button>
       }
     >
-      {t('confirm.by', { by: formatActor({ profile: c.profile, identity: c.by, ...(c.forest ? { forest: c.forest } : {}) }, t), osUser: c.osUser ?? '—', at: new Date(c.at).toLocaleString(i18n.language) })}
+      {t('confirm.by', {
+        by: formatActor({ profile: c.profile, identity: c.by, ...(c.forest ? { forest: c.forest } : {}) }, t),
+        osUser: c.osUser ?? '—',
+        at: new Date(c.at).toLocaleString(i18n.language),
+      })}
       {c.note ? ` — ${c.note}` : ''}
     </Alert>
   );
@@ -237,7 +291,16 @@ function ConfirmDialog({ step, mode, onClose, onDone }: { step: ChecklistStep; m
         <Stack spacing={2} sx={{ mt: 1 }}>
           <Typography variant="body2">{t(mode === 'confirm' ? 'confirm.body' : 'confirm.withdrawBody')}</Typography>
           <ActingAccount acting={acting} />
-          {mode === 'confirm' && <TextField label={t('confirm.note')} value={note} onChange={(e) => setNote(e.target.value)} multiline minRows={2} slotProps={{ htmlInput: { maxLength: 500, 'data-testid': 'confirm-note' } }} />}
+          {mode === 'confirm' && (
+            <TextField
+              label={t('confirm.note')}
+              value={note}
+              onChange={(e) => setNote(e.target.value)}
+              multiline
+              minRows={2}
+              slotProps={{ htmlInput: { maxLength: 500, 'data-testid': 'confirm-note' } }}
+            />
+          )}
         </Stack>
       </DialogContent>
       <DialogActions sx={{ flexWrap: 'wrap', gap: 1, px: 3, pb: 2 }}>

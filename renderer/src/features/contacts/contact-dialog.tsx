@@ -19,7 +19,16 @@ import {
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { isValidE164, isValidSipAddress, proposeContactDefaults } from '@shared/contacts/contact-values';
-import type { ContactCheck, ContactCheckResult, ContactItem, ContactOptions, ContactRefusal, ContactRoute, ContactShapePreview, ContactWriteResult } from '@shared/models/contacts';
+import type {
+  ContactCheck,
+  ContactCheckResult,
+  ContactItem,
+  ContactOptions,
+  ContactRefusal,
+  ContactRoute,
+  ContactShapePreview,
+  ContactWriteResult,
+} from '@shared/models/contacts';
 import type { ApiError } from '@shared/errors';
 import type { ContactPrefill } from '@shared/routes/fix-routes';
 import { toApiError, useApi } from '../../api/api-context';
@@ -56,9 +65,14 @@ export function ContactDialog({ options, contact, prefill, actingProfile, existi
   const warningText = useWarningText();
   const editing = !!contact;
   // Contacts are written in a Lync forest [S27], by an account of it chosen here (an edit: of the contact's forest).
-  const acting = useActingAccount('contacts.write', { forests: editing ? [contact.forest] : options.forests.map((f) => f.forest), ...(actingProfile ? { preferred: actingProfile } : {}) });
+  const acting = useActingAccount('contacts.write', {
+    forests: editing ? [contact.forest] : options.forests.map((f) => f.forest),
+    ...(actingProfile ? { preferred: actingProfile } : {}),
+  });
   const actingAs = acting.profile ?? '';
-  const forest = acting.chosen ? options.forests.find((f) => f.forest.toLowerCase() === acting.chosen!.forest.toLowerCase()) : options.forests.find((f) => f.profile === (contact?.profile ?? options.forests[0]?.profile));
+  const forest = acting.chosen
+    ? options.forests.find((f) => f.forest.toLowerCase() === acting.chosen!.forest.toLowerCase())
+    : options.forests.find((f) => f.profile === (contact?.profile ?? options.forests[0]?.profile));
   const [kind, setKind] = useState<'SA' | 'AA'>(contact?.kind === 'AA' ? 'AA' : (prefill?.kind ?? 'SA'));
   const [targetDn, setTargetDn] = useState(contact?.target?.dn ?? prefill?.targetDn ?? '');
   const [name, setName] = useState(contact?.displayName ?? '');
@@ -82,7 +96,10 @@ export function ContactDialog({ options, contact, prefill, actingProfile, existi
   const targets = kind === 'SA' ? options.dialPlans : options.autoAttendants;
   const target = targets.find((x) => x.dn === targetDn);
   const numbers = target ? ('accessNumbers' in target ? target.accessNumbers : target.pilotNumbers) : [];
-  const dialPlan = kind === 'SA' ? options.dialPlans.find((d) => d.dn === targetDn) : options.dialPlans.find((d) => target && 'dialPlan' in target && d.name === target.dialPlan);
+  const dialPlan =
+    kind === 'SA'
+      ? options.dialPlans.find((d) => d.dn === targetDn)
+      : options.dialPlans.find((d) => target && 'dialPlan' in target && d.name === target.dialPlan);
   const ous = useMemo(() => [...(forest?.ous ?? []), ...extraOus], [forest, extraOus]);
 
   // Defaults follow the chosen dial plan / auto attendant until the admin types their own.
@@ -158,7 +175,18 @@ export function ContactDialog({ options, contact, prefill, actingProfile, existi
     return refusal ? t(`refusals.titles.${refusal.code}`) : undefined;
   };
   // Nothing is written before the check of these very values has answered, so no warning goes unseen.
-  const canSubmit = !busy && !!actingAs && acting.chosen?.capability.verdict !== 'no' && !!name && !!sip && !!phone && !sipError && !phoneError && (!!checked || !!checkFailed) && !checked?.refusals.length && (editing || (!!targetDn && !!pool && !!ouDn && (!like || !!shape)));
+  const canSubmit =
+    !busy &&
+    !!actingAs &&
+    acting.chosen?.capability.verdict !== 'no' &&
+    !!name &&
+    !!sip &&
+    !!phone &&
+    !sipError &&
+    !phoneError &&
+    (!!checked || !!checkFailed) &&
+    !checked?.refusals.length &&
+    (editing || (!!targetDn && !!pool && !!ouDn && (!like || !!shape)));
 
   const submit = async () => {
     setBusy(true);
@@ -173,7 +201,18 @@ export function ContactDialog({ options, contact, prefill, actingProfile, existi
             changes: { name, sipAddress: sip, phoneNumber: phone, ...(pool !== (contact.pool?.name ?? '') ? { poolFqdn: pool } : {}) },
             route,
           })
-        : await api.call('contacts.create', { profile: actingAs, kind, targetDn, name, sipAddress: sip, phoneNumber: phone, poolFqdn: pool, ouDn, route, ...(like ? { likeDn: like } : {}) });
+        : await api.call('contacts.create', {
+            profile: actingAs,
+            kind,
+            targetDn,
+            name,
+            sipAddress: sip,
+            phoneNumber: phone,
+            poolFqdn: pool,
+            ouDn,
+            route,
+            ...(like ? { likeDn: like } : {}),
+          });
       onDone(result);
     } catch (e) {
       setError(toApiError(e));
@@ -206,7 +245,13 @@ export function ContactDialog({ options, contact, prefill, actingProfile, existi
                   <FormControlLabel value="AA" control={<Radio />} label={t('kinds.AA')} data-testid="contact-type-AA" />
                 </RadioGroup>
               </Stack>
-              <TextField select label={kind === 'SA' ? t('form.dialPlan') : t('form.autoAttendant')} value={targetDn} onChange={(e) => setTargetDn(e.target.value)} slotProps={{ htmlInput: { 'data-testid': 'contact-target' } }}>
+              <TextField
+                select
+                label={kind === 'SA' ? t('form.dialPlan') : t('form.autoAttendant')}
+                value={targetDn}
+                onChange={(e) => setTargetDn(e.target.value)}
+                slotProps={{ htmlInput: { 'data-testid': 'contact-target' } }}
+              >
                 {targets.map((x) => (
                   <MenuItem key={x.dn} value={x.dn} data-testid={`contact-target-${x.name}`}>
                     {x.name} · {x.forest}
@@ -219,7 +264,10 @@ export function ContactDialog({ options, contact, prefill, actingProfile, existi
           {/* A failed name check is one of the check's warnings; here only that it applies and what is known. */}
           {dialPlan?.nameCheck.applies && dialPlan.nameCheck.satisfied !== false && (
             <Alert severity="info" data-testid="contact-name-check">
-              {t(dialPlan.nameCheck.satisfied ? 'form.nameCheckOk' : 'form.nameCheckUnknown', { servers: dialPlan.nameCheck.servers, phoneContext: dialPlan.phoneContext })}
+              {t(dialPlan.nameCheck.satisfied ? 'form.nameCheckOk' : 'form.nameCheckUnknown', {
+                servers: dialPlan.nameCheck.servers,
+                phoneContext: dialPlan.phoneContext,
+              })}
             </Alert>
           )}
           <TextField
@@ -253,12 +301,23 @@ export function ContactDialog({ options, contact, prefill, actingProfile, existi
                 setPhoneTouched(true);
               }}
               error={!!phoneError || !!refused('phoneNumber')}
-              helperText={phoneError ?? fieldError('phoneNumber') ?? (numberWarning ? t(`form.numberHints.${numberWarning.code}`, numberWarning.params) : t('form.phoneHelp'))}
+              helperText={
+                phoneError ??
+                fieldError('phoneNumber') ??
+                (numberWarning ? t(`form.numberHints.${numberWarning.code}`, numberWarning.params) : t('form.phoneHelp'))
+              }
               sx={{ flex: 1 }}
               slotProps={{ htmlInput: { 'data-testid': 'contact-phone' } }}
             />
             {numbers.length > 0 && (
-              <TextField select label={t('form.usePilot')} value={numbers.includes(phone) ? phone : ''} onChange={(e) => setPhone(e.target.value)} sx={{ flex: 1 }} slotProps={{ htmlInput: { 'data-testid': 'contact-pilot' } }}>
+              <TextField
+                select
+                label={t('form.usePilot')}
+                value={numbers.includes(phone) ? phone : ''}
+                onChange={(e) => setPhone(e.target.value)}
+                sx={{ flex: 1 }}
+                slotProps={{ htmlInput: { 'data-testid': 'contact-pilot' } }}
+              >
                 {numbers.map((n) => (
                   <MenuItem key={n} value={n} data-testid={`contact-pilot-${n}`}>
                     {n}
@@ -287,7 +346,13 @@ export function ContactDialog({ options, contact, prefill, actingProfile, existi
                   onChange={(_e, value) => setOuDn(value?.dn ?? '')}
                   getOptionLabel={(o) => o.path}
                   isOptionEqualToValue={(a, b) => a.dn === b.dn}
-                  renderInput={(params) => <TextField {...params} label={t('form.ou')} slotProps={{ ...params.slotProps, htmlInput: { ...params.slotProps.htmlInput, 'data-testid': 'contact-ou' } }} />}
+                  renderInput={(params) => (
+                    <TextField
+                      {...params}
+                      label={t('form.ou')}
+                      slotProps={{ ...params.slotProps, htmlInput: { ...params.slotProps.htmlInput, 'data-testid': 'contact-ou' } }}
+                    />
+                  )}
                 />
                 <Button onClick={() => setNewOuOpen(true)} disabled={!ouDn} sx={{ mt: 1 }}>
                   {t('form.newOu')}
@@ -295,7 +360,9 @@ export function ContactDialog({ options, contact, prefill, actingProfile, existi
               </Stack>
             </>
           )}
-          {checked?.refusals.map((r) => <RefusalAlert key={r.code} refusal={r} />)}
+          {checked?.refusals.map((r) => (
+            <RefusalAlert key={r.code} refusal={r} />
+          ))}
           {checked && checked.warnings.length > 0 && (
             <Alert severity="warning" data-testid="contact-warnings">
               <AlertTitle>{t('form.warningsTitle', { count: checked.warnings.length })}</AlertTitle>
@@ -309,7 +376,13 @@ export function ContactDialog({ options, contact, prefill, actingProfile, existi
             </Alert>
           )}
           {forest?.powershell && (
-            <TextField select label={t('form.route')} value={route} onChange={(e) => setRoute(e.target.value as ContactRoute)} slotProps={{ htmlInput: { 'data-testid': 'contact-route' } }}>
+            <TextField
+              select
+              label={t('form.route')}
+              value={route}
+              onChange={(e) => setRoute(e.target.value as ContactRoute)}
+              slotProps={{ htmlInput: { 'data-testid': 'contact-route' } }}
+            >
               <MenuItem value="ldap">{t('form.routes.ldap')}</MenuItem>
               <MenuItem value="powershell">{t('form.routes.powershell')}</MenuItem>
             </TextField>

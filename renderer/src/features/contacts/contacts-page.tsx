@@ -84,7 +84,11 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
   const groups = useMemo(() => groupContacts(list.data ?? [], (key, o) => String(t(key, o ?? {}))), [list.data, t]);
   const done = (message: string) => (r: ContactWriteResult) => {
     closeDialog();
-    setResult({ text: `${t(message, { route: t(`result.routes.${r.route}`) })}${sentenceGap(i18n.language)}${t('result.as', { actor: formatActor(r.actor, t) })}`, warnings: r.warnings.map(warningText), command: r.command });
+    setResult({
+      text: `${t(message, { route: t(`result.routes.${r.route}`) })}${sentenceGap(i18n.language)}${t('result.as', { actor: formatActor(r.actor, t) })}`,
+      warnings: r.warnings.map(warningText),
+      command: r.command,
+    });
     void list.reload();
   };
   const noLync = options.data && options.data.forests.length === 0;
@@ -98,7 +102,13 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
           <Button startIcon={<RefreshIcon />} onClick={() => void list.reload()}>
             {t('refresh')}
           </Button>
-          <Button variant="contained" startIcon={<AddIcon />} onClick={() => setDialog({ kind: 'new' })} disabled={!options.data || noLync} data-testid="contact-new">
+          <Button
+            variant="contained"
+            startIcon={<AddIcon />}
+            onClick={() => setDialog({ kind: 'new' })}
+            disabled={!options.data || noLync}
+            data-testid="contact-new"
+          >
             {t('new')}
           </Button>
         </>
@@ -169,16 +179,42 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
                       <Stack direction="row" spacing={0.5} sx={{ flexWrap: 'wrap' }}>
                         {c.problems.map((p) => (
                           <Tooltip key={p.code} title={t(`problems.${p.code}`, p.params)}>
-                            <Chip size="small" color={p.severity === 'error' ? 'error' : p.severity === 'warning' ? 'warning' : 'default'} variant="outlined" label={t(`problemLabels.${p.code}`)} data-testid={`problem-${p.code}`} />
+                            <Chip
+                              size="small"
+                              color={p.severity === 'error' ? 'error' : p.severity === 'warning' ? 'warning' : 'default'}
+                              variant="outlined"
+                              label={t(`problemLabels.${p.code}`)}
+                              data-testid={`problem-${p.code}`}
+                            />
                           </Tooltip>
                         ))}
                       </Stack>
                     </TableCell>
                     <TableCell align="right" sx={{ whiteSpace: 'nowrap' }}>
-                      <RowAction label={t('actions.edit')} icon={<EditIcon fontSize="small" />} onClick={() => setDialog({ kind: 'edit', contact: c })} testId={`edit-${c.sipAddress}`} />
-                      <RowAction label={t('actions.move')} icon={<DriveFileMoveIcon fontSize="small" />} onClick={() => setDialog({ kind: 'move', contact: c })} testId={`move-${c.sipAddress}`} />
-                      <RowAction label={t('actions.raw')} icon={<CodeIcon fontSize="small" />} onClick={() => setDialog({ kind: 'raw', contact: c })} testId={`raw-${c.sipAddress}`} />
-                      <RowAction label={t('actions.delete')} icon={<DeleteIcon fontSize="small" />} onClick={() => setDialog({ kind: 'delete', contact: c })} testId={`delete-${c.sipAddress}`} />
+                      <RowAction
+                        label={t('actions.edit')}
+                        icon={<EditIcon fontSize="small" />}
+                        onClick={() => setDialog({ kind: 'edit', contact: c })}
+                        testId={`edit-${c.sipAddress}`}
+                      />
+                      <RowAction
+                        label={t('actions.move')}
+                        icon={<DriveFileMoveIcon fontSize="small" />}
+                        onClick={() => setDialog({ kind: 'move', contact: c })}
+                        testId={`move-${c.sipAddress}`}
+                      />
+                      <RowAction
+                        label={t('actions.raw')}
+                        icon={<CodeIcon fontSize="small" />}
+                        onClick={() => setDialog({ kind: 'raw', contact: c })}
+                        testId={`raw-${c.sipAddress}`}
+                      />
+                      <RowAction
+                        label={t('actions.delete')}
+                        icon={<DeleteIcon fontSize="small" />}
+                        onClick={() => setDialog({ kind: 'delete', contact: c })}
+                        testId={`delete-${c.sipAddress}`}
+                      />
                     </TableCell>
                   </TableRow>
                 ))}
@@ -187,10 +223,38 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
           </Paper>
         ))}
       </Stack>
-      {dialog?.kind === 'new' && options.data && <ContactDialog options={options.data} prefill={dialog.prefill} {...actingProp(acting)} existing={list.data ?? []} onClose={closeDialog} onDone={done('result.created')} />}
-      {dialog?.kind === 'edit' && options.data && <ContactDialog options={options.data} existing={list.data ?? []} contact={dialog.contact} {...actingProp(acting)} onClose={() => setDialog(undefined)} onDone={done('result.updated')} />}
-      {dialog?.kind === 'move' && options.data && <MoveDialog contact={dialog.contact} options={options.data} {...actingProp(acting)} onClose={() => setDialog(undefined)} onDone={done('result.moved')} />}
-      {dialog?.kind === 'delete' && <DeleteDialog contact={dialog.contact} {...actingProp(acting)} onClose={() => setDialog(undefined)} onDone={done('result.deleted')} />}
+      {dialog?.kind === 'new' && options.data && (
+        <ContactDialog
+          options={options.data}
+          prefill={dialog.prefill}
+          {...actingProp(acting)}
+          existing={list.data ?? []}
+          onClose={closeDialog}
+          onDone={done('result.created')}
+        />
+      )}
+      {dialog?.kind === 'edit' && options.data && (
+        <ContactDialog
+          options={options.data}
+          existing={list.data ?? []}
+          contact={dialog.contact}
+          {...actingProp(acting)}
+          onClose={() => setDialog(undefined)}
+          onDone={done('result.updated')}
+        />
+      )}
+      {dialog?.kind === 'move' && options.data && (
+        <MoveDialog
+          contact={dialog.contact}
+          options={options.data}
+          {...actingProp(acting)}
+          onClose={() => setDialog(undefined)}
+          onDone={done('result.moved')}
+        />
+      )}
+      {dialog?.kind === 'delete' && (
+        <DeleteDialog contact={dialog.contact} {...actingProp(acting)} onClose={() => setDialog(undefined)} onDone={done('result.deleted')} />
+      )}
       {dialog?.kind === 'raw' && <RawDialog contact={dialog.contact} onClose={() => setDialog(undefined)} />}
     </Page>
   );
@@ -213,7 +277,17 @@ function RowAction({ label, icon, onClick, testId }: { label: string; icon: Reac
   );
 }
 
-function DeleteDialog({ contact, actingProfile, onClose, onDone }: { contact: ContactItem; actingProfile?: string; onClose: () => void; onDone: (r: ContactWriteResult) => void }) {
+function DeleteDialog({
+  contact,
+  actingProfile,
+  onClose,
+  onDone,
+}: {
+  contact: ContactItem;
+  actingProfile?: string;
+  onClose: () => void;
+  onDone: (r: ContactWriteResult) => void;
+}) {
   const { t } = useTranslation('contacts');
   const api = useApi();
   const [error, setError] = useState<ApiError>();
@@ -222,7 +296,15 @@ function DeleteDialog({ contact, actingProfile, onClose, onDone }: { contact: Co
   const remove = async () => {
     if (!acting.profile) return;
     try {
-      onDone(await api.call('contacts.delete', { profile: acting.profile, dn: contact.dn, expectedVersion: contact.version, loaded: { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber }, route: 'ldap' }));
+      onDone(
+        await api.call('contacts.delete', {
+          profile: acting.profile,
+          dn: contact.dn,
+          expectedVersion: contact.version,
+          loaded: { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber },
+          route: 'ldap',
+        }),
+      );
     } catch (e) {
       setError(toApiError(e));
     }

@@ -10,7 +10,19 @@ import { PoolSelect } from './pool-select';
 import { dnEquals, parentDn } from '@shared/dn';
 
 /** Moves a contact to another pool (LDAP or Move-CsExUmContact) and/or another OU (LDAP). */
-export function MoveDialog({ contact, options, actingProfile, onClose, onDone }: { contact: ContactItem; options: ContactOptions; actingProfile?: string; onClose: () => void; onDone: (r: ContactWriteResult) => void }) {
+export function MoveDialog({
+  contact,
+  options,
+  actingProfile,
+  onClose,
+  onDone,
+}: {
+  contact: ContactItem;
+  options: ContactOptions;
+  actingProfile?: string;
+  onClose: () => void;
+  onDone: (r: ContactWriteResult) => void;
+}) {
   const { t } = useTranslation('contacts');
   const api = useApi();
   const forest = options.forests.find((f) => f.profile === contact.profile);
@@ -51,14 +63,25 @@ export function MoveDialog({ contact, options, actingProfile, onClose, onDone }:
             onChange={(_e, v) => setOuDn(v?.dn ?? currentOu)}
             getOptionLabel={(o) => o.path}
             isOptionEqualToValue={(a, b) => a.dn === b.dn}
-            renderInput={(params) => <TextField {...params} label={t('move.ou')} slotProps={{ ...params.slotProps, htmlInput: { ...params.slotProps.htmlInput, 'data-testid': 'move-ou' } }} />}
+            renderInput={(params) => (
+              <TextField
+                {...params}
+                label={t('move.ou')}
+                slotProps={{ ...params.slotProps, htmlInput: { ...params.slotProps.htmlInput, 'data-testid': 'move-ou' } }}
+              />
+            )}
           />
           <Alert severity="info">{t('move.ouLdapOnly')}</Alert>
         </Stack>
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('common:actions.cancel')}</Button>
-        <Button variant="contained" disabled={!acting.profile || (ouDn === currentOu && pool === contact.pool?.name)} onClick={() => void move()} data-testid="move-submit">
+        <Button
+          variant="contained"
+          disabled={!acting.profile || (ouDn === currentOu && pool === contact.pool?.name)}
+          onClick={() => void move()}
+          data-testid="move-submit"
+        >
           {t('move.submit')}
         </Button>
       </DialogActions>

@@ -6,7 +6,17 @@ import { toApiError, useApi } from '../../api/api-context';
 import { ErrorAlert } from '../../components/error-alert';
 
 /** OcsUmUtil's "new OU" from the OU picker: creates it under the selected OU. */
-export function NewOuDialog({ profile, parent, onClose, onCreated }: { profile: string; parent: { dn: string; path: string }; onClose: () => void; onCreated: (ou: { dn: string; path: string }) => void }) {
+export function NewOuDialog({
+  profile,
+  parent,
+  onClose,
+  onCreated,
+}: {
+  profile: string;
+  parent: { dn: string; path: string };
+  onClose: () => void;
+  onCreated: (ou: { dn: string; path: string }) => void;
+}) {
   const { t } = useTranslation('contacts');
   const api = useApi();
   const [name, setName] = useState('');
@@ -23,7 +33,15 @@ export function NewOuDialog({ profile, parent, onClose, onCreated }: { profile: 
       <DialogTitle>{t('form.newOuTitle', { parent: parent.path })}</DialogTitle>
       <DialogContent>
         <ErrorAlert error={error} />
-        <TextField autoFocus fullWidth label={t('form.newOuName')} value={name} onChange={(e) => setName(e.target.value)} sx={{ mt: 1 }} slotProps={{ htmlInput: { maxLength: 64 } }} />
+        <TextField
+          autoFocus
+          fullWidth
+          label={t('form.newOuName')}
+          value={name}
+          onChange={(e) => setName(e.target.value)}
+          sx={{ mt: 1 }}
+          slotProps={{ htmlInput: { maxLength: 64 } }}
+        />
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('common:actions.cancel')}</Button>

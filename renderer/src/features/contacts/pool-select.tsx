@@ -8,11 +8,37 @@ type Pool = ContactOptions['forests'][number]['pools'][number];
  * OcsUmUtil's "Server or Pool" list: the pools a contact may be homed on (contacts.options). A
  * contact homed elsewhere shows its own pool too, marked, so the list never hides where it is.
  */
-export function PoolSelect({ pools, value, current, onChange, label, helperText, error, testId }: { pools: Pool[]; value: string; current?: string; onChange: (fqdn: string) => void; label: string; helperText?: string; error?: boolean; testId: string }) {
+export function PoolSelect({
+  pools,
+  value,
+  current,
+  onChange,
+  label,
+  helperText,
+  error,
+  testId,
+}: {
+  pools: Pool[];
+  value: string;
+  current?: string;
+  onChange: (fqdn: string) => void;
+  label: string;
+  helperText?: string;
+  error?: boolean;
+  testId: string;
+}) {
   const { t } = useTranslation('contacts');
   const offered = pools.some((p) => p.fqdn.toLowerCase() === current?.toLowerCase());
   return (
-    <TextField select label={label} value={value} onChange={(e) => onChange(e.target.value)} helperText={helperText} error={error} slotProps={{ htmlInput: { 'data-testid': testId } }}>
+    <TextField
+      select
+      label={label}
+      value={value}
+      onChange={(e) => onChange(e.target.value)}
+      helperText={helperText}
+      error={error}
+      slotProps={{ htmlInput: { 'data-testid': testId } }}
+    >
       {current && !offered && (
         <MenuItem value={current} data-testid={`${testId}-${current}`}>
           {t('form.poolNotOffered', { pool: current })}

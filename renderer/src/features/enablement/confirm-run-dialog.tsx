@@ -12,7 +12,19 @@ export interface ActingAccount {
  * Asked before every real run (a first run, a re-run, a run after a dry run, a resume): how many
  * mailboxes will be changed, and as whom — so nobody enables a batch with the wrong account.
  */
-export function ConfirmRunDialog({ open, rows, account, onCancel, onConfirm }: { open: boolean; rows: number; account: ActingAccount; onCancel: () => void; onConfirm: () => void }) {
+export function ConfirmRunDialog({
+  open,
+  rows,
+  account,
+  onCancel,
+  onConfirm,
+}: {
+  open: boolean;
+  rows: number;
+  account: ActingAccount;
+  onCancel: () => void;
+  onConfirm: () => void;
+}) {
   const { t } = useTranslation('enablement');
   return (
     <Dialog open={open} onClose={onCancel} aria-labelledby="confirm-run-title" data-testid="confirm-run">

@@ -3,7 +3,16 @@ import { Accordion, AccordionDetails, AccordionSummary, Alert, Button, LinearPro
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { EnablementColumnMapping, EnablementFieldName, EnablementJob, ImportSummary, ResumableJob, RowMessage, ValidatedRow, ValidationResult } from '@shared/models/enablement';
+import type {
+  EnablementColumnMapping,
+  EnablementFieldName,
+  EnablementJob,
+  ImportSummary,
+  ResumableJob,
+  RowMessage,
+  ValidatedRow,
+  ValidationResult,
+} from '@shared/models/enablement';
 import type { ApiError } from '@shared/errors';
 import { toApiError, useAction, useApi, useEvent, useLoad } from '../../api/api-context';
 import { useConnections } from '../../app/connections';
@@ -130,7 +139,10 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
       setMappingOpen(false);
     });
   /** Sends cell edits or override changes; main re-checks and returns the rows that changed. */
-  const change = async (request: { edits?: Array<{ line: number; field: EnablementFieldName; value: string }>; sipMismatch?: { job?: boolean; rows?: Array<{ line: number; allow: boolean }> } }): Promise<ValidatedRow[] | undefined> => {
+  const change = async (request: {
+    edits?: Array<{ line: number; field: EnablementFieldName; value: string }>;
+    sipMismatch?: { job?: boolean; rows?: Array<{ line: number; allow: boolean }> };
+  }): Promise<ValidatedRow[] | undefined> => {
     if (!summary) return undefined;
     try {
       const { rows, counts, notices, sipMismatchOverride } = await api.call('enablement.edit', { importId: summary.importId, ...request });
@@ -142,7 +154,8 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
       return undefined;
     }
   };
-  const edit = async (line: number, field: EnablementFieldName, value: string): Promise<ValidatedRow | undefined> => (await change({ edits: [{ line, field, value }] }))?.find((r) => r.line === line);
+  const edit = async (line: number, field: EnablementFieldName, value: string): Promise<ValidatedRow | undefined> =>
+    (await change({ edits: [{ line, field, value }] }))?.find((r) => r.line === line);
   const overrideRow = (line: number, allow: boolean) => void change({ sipMismatch: { rows: [{ line, allow }] } });
   const overrideJob = (allow: boolean) => {
     setAllowSipMismatch(allow);
@@ -189,7 +202,12 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
         importId = next.importId;
       }
       if (!importId) return;
-      requestStart({ options: { resumeJobId: unfinishedJob.jobId, dryRun: unfinishedJob.dryRun }, importId, profile: unfinishedJob.profile, rows: unfinishedJob.total - unfinishedJob.finished });
+      requestStart({
+        options: { resumeJobId: unfinishedJob.jobId, dryRun: unfinishedJob.dryRun },
+        importId,
+        profile: unfinishedJob.profile,
+        rows: unfinishedJob.total - unfinishedJob.finished,
+      });
     });
 
   const refreshJob = async (jobId: string) => {
@@ -249,12 +267,25 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
             <Typography variant="subtitle1">{t('mapping.title')}</Typography>
             {!mappingOpen && (
               <Typography variant="body2" color="text.secondary" sx={{ ml: 2, alignSelf: 'center' }}>
-                {Object.entries(mapping).map(([field, column]) => `${field} ← ${summary.header[column] ?? ''}`).join(' · ')}
+                {Object.entries(mapping)
+                  .map(([field, column]) => `${field} ← ${summary.header[column] ?? ''}`)
+                  .join(' · ')}
               </Typography>
             )}
           </AccordionSummary>
           <AccordionDetails>
-            <MappingPanel summary={summary} mapping={mapping} onMapping={setMapping} profiles={profiles} profile={profile} onProfile={setProfile} propose={propose} onPropose={setPropose} onValidate={() => void validate()} busy={busy || running} />
+            <MappingPanel
+              summary={summary}
+              mapping={mapping}
+              onMapping={setMapping}
+              profiles={profiles}
+              profile={profile}
+              onProfile={setProfile}
+              propose={propose}
+              onPropose={setPropose}
+              onValidate={() => void validate()}
+              busy={busy || running}
+            />
           </AccordionDetails>
         </Accordion>
       )}
@@ -263,14 +294,25 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
       {validation && summary && (
         <>
           <Typography variant="body2" data-testid="validation-summary">
-            {t(validation.counts.notPermitted > 0 ? 'validation.summaryNotPermitted' : 'validation.summary', { ...validation.counts, roundTrips: validation.stats.ldapRoundTrips, ms: Math.round(validation.stats.milliseconds) })}
+            {t(validation.counts.notPermitted > 0 ? 'validation.summaryNotPermitted' : 'validation.summary', {
+              ...validation.counts,
+              roundTrips: validation.stats.ldapRoundTrips,
+              ms: Math.round(validation.stats.milliseconds),
+            })}
           </Typography>
           {validation.counts.notPermitted > 0 && (
             <Alert
               severity="warning"
               data-testid="not-permitted-summary"
               action={
-                <Button color="inherit" size="small" onClick={() => setMappingOpen(true)} disabled={running} sx={{ whiteSpace: 'nowrap' }} data-testid="choose-account">
+                <Button
+                  color="inherit"
+                  size="small"
+                  onClick={() => setMappingOpen(true)}
+                  disabled={running}
+                  sx={{ whiteSpace: 'nowrap' }}
+                  data-testid="choose-account"
+                >
                   {t('validation.chooseAccount')}
                 </Button>
               }
@@ -306,12 +348,36 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
             }}
             afterDryRunRows={afterDryRunRows}
             resumable={!!job && unfinished.some((u) => u.jobId === job.jobId)}
-            onRunAfterDryRun={() => job && afterDryRunRows && requestStart({ options: { afterDryRun: job.jobId, dryRun: false }, importId: summary.importId, profile: validation.profile, rows: afterDryRunRows })}
+            onRunAfterDryRun={() =>
+              job &&
+              afterDryRunRows &&
+              requestStart({
+                options: { afterDryRun: job.jobId, dryRun: false },
+                importId: summary.importId,
+                profile: validation.profile,
+                rows: afterDryRunRows,
+              })
+            }
           />
-          <RowsGrid rows={validation.rows} results={results} onEdit={edit} onOverride={overrideRow} jobOverride={validation.sipMismatchOverride.job} readOnly={running} />
+          <RowsGrid
+            rows={validation.rows}
+            results={results}
+            onEdit={edit}
+            onOverride={overrideRow}
+            jobOverride={validation.sipMismatchOverride.job}
+            readOnly={running}
+          />
         </>
       )}
-      {pending && <ConfirmRunDialog open rows={pending.rows} account={account(pending.profile)} onCancel={() => setPending(undefined)} onConfirm={() => void start(pending)} />}
+      {pending && (
+        <ConfirmRunDialog
+          open
+          rows={pending.rows}
+          account={account(pending.profile)}
+          onCancel={() => setPending(undefined)}
+          onConfirm={() => void start(pending)}
+        />
+      )}
     </Stack>
   );
 }

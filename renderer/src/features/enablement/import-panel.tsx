@@ -34,7 +34,12 @@ export function ImportPanel({ summary, onImported, locked }: { summary?: ImportS
     setBusy(true);
     setError(undefined);
     try {
-      onImported(await importCsvFile(api, picked, { ...(overrides.encoding !== 'auto' ? { encoding: overrides.encoding } : {}), ...(overrides.delimiter !== 'auto' ? { delimiter: overrides.delimiter } : {}) }));
+      onImported(
+        await importCsvFile(api, picked, {
+          ...(overrides.encoding !== 'auto' ? { encoding: overrides.encoding } : {}),
+          ...(overrides.delimiter !== 'auto' ? { delimiter: overrides.delimiter } : {}),
+        }),
+      );
     } catch (e) {
       setError(toApiError(e));
     } finally {
@@ -64,13 +69,28 @@ export function ImportPanel({ summary, onImported, locked }: { summary?: ImportS
             if (dropped && !locked) void load(dropped, { encoding, delimiter });
           }}
           data-testid="csv-drop-zone"
-          sx={{ flexGrow: 1, border: 2, borderStyle: 'dashed', borderColor: dragging ? 'primary.main' : 'divider', borderRadius: 1, p: 2, textAlign: 'center', bgcolor: dragging ? 'action.hover' : undefined }}
+          sx={{
+            flexGrow: 1,
+            border: 2,
+            borderStyle: 'dashed',
+            borderColor: dragging ? 'primary.main' : 'divider',
+            borderRadius: 1,
+            p: 2,
+            textAlign: 'center',
+            bgcolor: dragging ? 'action.hover' : undefined,
+          }}
         >
           <Typography variant="body2" color="text.secondary" sx={{ mb: 1 }}>
             {t(locked ? 'import.locked' : 'import.drop')}
           </Typography>
           <Stack direction="row" spacing={1} sx={{ justifyContent: 'center', flexWrap: 'wrap', rowGap: 1 }}>
-            <Button variant="contained" startIcon={<UploadFileIcon />} onClick={() => input.current?.click()} disabled={busy || locked} data-testid="csv-choose">
+            <Button
+              variant="contained"
+              startIcon={<UploadFileIcon />}
+              onClick={() => input.current?.click()}
+              disabled={busy || locked}
+              data-testid="csv-choose"
+            >
               {t('import.choose')}
             </Button>
             <Button
@@ -100,7 +120,14 @@ export function ImportPanel({ summary, onImported, locked }: { summary?: ImportS
         <Stack spacing={1.5} sx={{ minWidth: 220 }}>
           <FormControl size="small">
             <InputLabel id="csv-encoding">{t('import.encoding')}</InputLabel>
-            <Select labelId="csv-encoding" label={t('import.encoding')} value={encoding} onChange={(e) => reload({ encoding: e.target.value as Encoding | 'auto' })} disabled={locked} data-testid="csv-encoding">
+            <Select
+              labelId="csv-encoding"
+              label={t('import.encoding')}
+              value={encoding}
+              onChange={(e) => reload({ encoding: e.target.value as Encoding | 'auto' })}
+              disabled={locked}
+              data-testid="csv-encoding"
+            >
               <MenuItem value="auto">{t('import.auto')}</MenuItem>
               {csvEncodingSchema.options.map((e) => (
                 <MenuItem key={e} value={e}>
@@ -111,7 +138,14 @@ export function ImportPanel({ summary, onImported, locked }: { summary?: ImportS
           </FormControl>
           <FormControl size="small">
             <InputLabel id="csv-delimiter">{t('import.delimiter')}</InputLabel>
-            <Select labelId="csv-delimiter" label={t('import.delimiter')} value={delimiter} onChange={(e) => reload({ delimiter: e.target.value as Delimiter | 'auto' })} disabled={locked} data-testid="csv-delimiter">
+            <Select
+              labelId="csv-delimiter"
+              label={t('import.delimiter')}
+              value={delimiter}
+              onChange={(e) => reload({ delimiter: e.target.value as Delimiter | 'auto' })}
+              disabled={locked}
+              data-testid="csv-delimiter"
+            >
               <MenuItem value="auto">{t('import.auto')}</MenuItem>
               {csvDelimiterSchema.options.map((d) => (
                 <MenuItem key={d} value={d}>
@@ -126,7 +160,13 @@ export function ImportPanel({ summary, onImported, locked }: { summary?: ImportS
       {summary && (
         <Stack spacing={1} sx={{ mt: 2 }}>
           <Typography variant="body2" data-testid="import-summary">
-            {t('import.summary', { file: summary.fileName, count: summary.rowCount, encoding: t(`encodings.${summary.encoding}`), delimiter: t(`delimiters.${csvDelimiterNames[summary.delimiter]}`), how: t(`detection.${summary.encodingDetection}`) })}
+            {t('import.summary', {
+              file: summary.fileName,
+              count: summary.rowCount,
+              encoding: t(`encodings.${summary.encoding}`),
+              delimiter: t(`delimiters.${csvDelimiterNames[summary.delimiter]}`),
+              how: t(`detection.${summary.encodingDetection}`),
+            })}
           </Typography>
           {summary.encodingDetection === 'heuristic' && <Alert severity="info">{t('import.checkEncoding')}</Alert>}
           {summary.replacementCharacters > 0 && <Alert severity="warning">{t('import.replacement', { count: summary.replacementCharacters })}</Alert>}

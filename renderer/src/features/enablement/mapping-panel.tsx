@@ -1,4 +1,21 @@
-import { Alert, Box, Button, Checkbox, FormControl, FormControlLabel, InputLabel, MenuItem, Select, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import {
+  Alert,
+  Box,
+  Button,
+  Checkbox,
+  FormControl,
+  FormControlLabel,
+  InputLabel,
+  MenuItem,
+  Select,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@mui/material';
 import FactCheckIcon from '@mui/icons-material/FactCheck';
 import { useTranslation } from 'react-i18next';
 import { enablementFieldSchema, type EnablementColumnMapping, type ImportSummary } from '@shared/models/enablement';
@@ -64,8 +81,16 @@ export function MappingPanel({
           </FormControl>
         ))}
       </Stack>
-      {summary.ambiguous.length > 0 && <Alert severity="info" sx={{ mb: 1 }}>{t('mapping.ambiguous', { fields: summary.ambiguous.map((a) => a.field).join(', ') })}</Alert>}
-      {missing.length > 0 && <Alert severity="warning" sx={{ mb: 1 }} data-testid="mapping-missing">{t('mapping.missing', { fields: missing.join(', ') })}</Alert>}
+      {summary.ambiguous.length > 0 && (
+        <Alert severity="info" sx={{ mb: 1 }}>
+          {t('mapping.ambiguous', { fields: summary.ambiguous.map((a) => a.field).join(', ') })}
+        </Alert>
+      )}
+      {missing.length > 0 && (
+        <Alert severity="warning" sx={{ mb: 1 }} data-testid="mapping-missing">
+          {t('mapping.missing', { fields: missing.join(', ') })}
+        </Alert>
+      )}
       <Box sx={{ overflowX: 'auto', mb: 2 }}>
         <Table size="small">
           <TableHead>
@@ -96,7 +121,13 @@ export function MappingPanel({
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
         <FormControl size="small" sx={{ minWidth: 260 }}>
           <InputLabel id="enable-profile">{t('mapping.forest')}</InputLabel>
-          <Select labelId="enable-profile" label={t('mapping.forest')} value={profile ?? ''} onChange={(e) => onProfile(e.target.value)} data-testid="enable-profile">
+          <Select
+            labelId="enable-profile"
+            label={t('mapping.forest')}
+            value={profile ?? ''}
+            onChange={(e) => onProfile(e.target.value)}
+            data-testid="enable-profile"
+          >
             {profiles.map((p) => (
               <MenuItem key={p.profile} value={p.profile}>
                 {p.label}
@@ -104,7 +135,10 @@ export function MappingPanel({
             ))}
           </Select>
         </FormControl>
-        <FormControlLabel control={<Checkbox checked={propose} onChange={(e) => onPropose(e.target.checked)} data-testid="propose-extensions" />} label={t('mapping.propose')} />
+        <FormControlLabel
+          control={<Checkbox checked={propose} onChange={(e) => onPropose(e.target.checked)} data-testid="propose-extensions" />}
+          label={t('mapping.propose')}
+        />
         <Button variant="contained" startIcon={<FactCheckIcon />} disabled={busy || missing.length > 0 || !profile} onClick={onValidate} data-testid="validate">
           {t('mapping.validate', { count: summary.rowCount })}
         </Button>

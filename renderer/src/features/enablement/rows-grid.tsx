@@ -12,7 +12,15 @@ interface GridRow extends ValidatedRow {
 }
 
 const statusColor = { ready: 'success', 'already-done': 'info', invalid: 'error', 'not-permitted': 'warning' } as const;
-const outcomeColor = { enabled: 'success', validated: 'success', 'already-done': 'info', failed: 'error', invalid: 'error', 'not-permitted': 'warning', 'not-run': 'default' } as const;
+const outcomeColor = {
+  enabled: 'success',
+  validated: 'success',
+  'already-done': 'info',
+  failed: 'error',
+  invalid: 'error',
+  'not-permitted': 'warning',
+  'not-run': 'default',
+} as const;
 const editable: EnablementFieldName[] = ['Identity', 'UMMailboxPolicy', 'Extensions', 'SIPResourceIdentifier', 'PIN'];
 
 /**
@@ -69,7 +77,16 @@ export function RowsGrid({
     [all],
   );
   const shown = useMemo(
-    () => all.filter((r) => filter === 'all' || (filter === 'warnings' ? r.messages.some((m) => m.severity === 'warning') : filter === 'failed' ? r.result?.outcome === 'failed' : r.status === filter)),
+    () =>
+      all.filter(
+        (r) =>
+          filter === 'all' ||
+          (filter === 'warnings'
+            ? r.messages.some((m) => m.severity === 'warning')
+            : filter === 'failed'
+              ? r.result?.outcome === 'failed'
+              : r.status === filter),
+      ),
     [all, filter],
   );
 
@@ -88,27 +105,31 @@ export function RowsGrid({
           <Chip size="small" variant="outlined" color={statusColor[row.status]} label={t(`statuses.${row.status}`)} data-testid={`status-${row.line}`} />
         ),
     },
-    ...editable.map(
-      (field): GridColDef<GridRow> => ({
-        field,
-        headerName: field,
-        width: field === 'Identity' ? 170 : field === 'PIN' ? 56 : field === 'Extensions' ? 96 : field === 'UMMailboxPolicy' ? 140 : 160,
-        editable: !readOnly,
-        valueGetter: (_v, row) => row.values[field],
-        renderCell: ({ row, value }) => {
-          const implied = derived(row, field);
-          return implied ? (
-            <Tooltip title={t('grid.derived')} placement="top-start">
-              <Typography component="span" variant="body2" color="text.disabled" sx={{ fontStyle: 'italic', lineHeight: 'inherit' }} data-testid={`derived-${field}-${row.line}`}>
-                {implied}
-              </Typography>
-            </Tooltip>
-          ) : (
-            (value as string)
-          );
-        },
-      }),
-    ),
+    ...editable.map((field): GridColDef<GridRow> => ({
+      field,
+      headerName: field,
+      width: field === 'Identity' ? 170 : field === 'PIN' ? 56 : field === 'Extensions' ? 96 : field === 'UMMailboxPolicy' ? 140 : 160,
+      editable: !readOnly,
+      valueGetter: (_v, row) => row.values[field],
+      renderCell: ({ row, value }) => {
+        const implied = derived(row, field);
+        return implied ? (
+          <Tooltip title={t('grid.derived')} placement="top-start">
+            <Typography
+              component="span"
+              variant="body2"
+              color="text.disabled"
+              sx={{ fontStyle: 'italic', lineHeight: 'inherit' }}
+              data-testid={`derived-${field}-${row.line}`}
+            >
+              {implied}
+            </Typography>
+          </Tooltip>
+        ) : (
+          (value as string)
+        );
+      },
+    })),
     // Wide enough for its header in both languages ("UM 撥號對應表" was cut to "UM 撥號…").
     { field: 'dialPlan', headerName: t('grid.dialPlan'), width: 132 },
     {
@@ -123,7 +144,16 @@ export function RowsGrid({
         return (
           <Stack direction="row" spacing={1} sx={{ alignItems: 'center', height: '100%', minWidth: 0 }}>
             <LyncOverride row={row} jobOverride={jobOverride} readOnly={readOnly || !!row.result} onOverride={onOverride} />
-            {messages.length > 1 && <Chip size="small" variant="outlined" label={messages.length} aria-label={t('grid.messageCount', { count: messages.length })} sx={{ flexShrink: 0 }} data-testid={`message-count-${row.line}`} />}
+            {messages.length > 1 && (
+              <Chip
+                size="small"
+                variant="outlined"
+                label={messages.length}
+                aria-label={t('grid.messageCount', { count: messages.length })}
+                sx={{ flexShrink: 0 }}
+                data-testid={`message-count-${row.line}`}
+              />
+            )}
             <Tooltip
               title={
                 messages.length > 1 ? (
@@ -138,7 +168,20 @@ export function RowsGrid({
               }
               placement="top-start"
             >
-              <Typography component="span" variant="body2" noWrap color={row.status === 'invalid' || row.result?.outcome === 'failed' ? 'error' : row.status === 'not-permitted' || row.messages.some((m) => m.severity === 'warning') ? 'warning.main' : 'text.secondary'} sx={{ display: 'block', lineHeight: 'inherit', minWidth: 0 }} data-testid={`messages-${row.line}`}>
+              <Typography
+                component="span"
+                variant="body2"
+                noWrap
+                color={
+                  row.status === 'invalid' || row.result?.outcome === 'failed'
+                    ? 'error'
+                    : row.status === 'not-permitted' || row.messages.some((m) => m.severity === 'warning')
+                      ? 'warning.main'
+                      : 'text.secondary'
+                }
+                sx={{ display: 'block', lineHeight: 'inherit', minWidth: 0 }}
+                data-testid={`messages-${row.line}`}
+              >
                 {value as string}
               </Typography>
             </Tooltip>
@@ -151,7 +194,17 @@ export function RowsGrid({
   return (
     <Stack spacing={1} sx={{ minWidth: 0 }}>
       <ToggleButtonGroup size="small" exclusive value={filter} onChange={(_e, v: RowFilter | null) => v && setFilter(v)} data-testid="row-filter">
-        {(['all', 'ready', 'already-done', 'invalid', ...(counts['not-permitted'] > 0 ? (['not-permitted'] as const) : []), 'warnings', ...(counts.failed > 0 ? (['failed'] as const) : [])] as RowFilter[]).map((f) => (
+        {(
+          [
+            'all',
+            'ready',
+            'already-done',
+            'invalid',
+            ...(counts['not-permitted'] > 0 ? (['not-permitted'] as const) : []),
+            'warnings',
+            ...(counts.failed > 0 ? (['failed'] as const) : []),
+          ] as RowFilter[]
+        ).map((f) => (
           <ToggleButton key={f} value={f} data-testid={`filter-${f}`}>
             {t(`filters.${f}`, { count: counts[f] })}
           </ToggleButton>
@@ -166,7 +219,9 @@ export function RowsGrid({
           disableRowSelectionOnClick
           localeText={i18n.language === 'zh-TW' ? zhTW.components.MuiDataGrid.defaultProps.localeText : undefined}
           processRowUpdate={async (next, previous) => {
-            const field = editable.find((f) => (next as unknown as Record<string, string>)[f] !== undefined && (next as unknown as Record<string, string>)[f] !== previous.values[f]);
+            const field = editable.find(
+              (f) => (next as unknown as Record<string, string>)[f] !== undefined && (next as unknown as Record<string, string>)[f] !== previous.values[f],
+            );
             if (!field) return previous;
             const value = (next as unknown as Record<string, string>)[field]!;
             const updated = await onEdit(previous.line, field, value);
@@ -189,7 +244,17 @@ export function onlyLyncCheckStands(row: ValidatedRow): boolean {
  * offered only where it would make the row ready (never past Exchange's own refusals), shown as
  * a chip once given — for this row (removable) or for the whole job.
  */
-function LyncOverride({ row, jobOverride, readOnly, onOverride }: { row: ValidatedRow; jobOverride: boolean; readOnly: boolean; onOverride: (line: number, allow: boolean) => void }) {
+function LyncOverride({
+  row,
+  jobOverride,
+  readOnly,
+  onOverride,
+}: {
+  row: ValidatedRow;
+  jobOverride: boolean;
+  readOnly: boolean;
+  onOverride: (line: number, allow: boolean) => void;
+}) {
   const { t } = useTranslation('enablement');
   const check = row.messages.find((m) => m.overridable);
   if (!check) return null;
@@ -211,7 +276,15 @@ function LyncOverride({ row, jobOverride, readOnly, onOverride }: { row: Validat
   return (
     <Tooltip title={t('grid.overrideHelp')}>
       <span>
-        <Button size="small" color="warning" variant="outlined" disabled={readOnly} onClick={() => onOverride(row.line, true)} sx={{ py: 0, minWidth: 0, whiteSpace: 'nowrap' }} data-testid={`override-${row.line}`}>
+        <Button
+          size="small"
+          color="warning"
+          variant="outlined"
+          disabled={readOnly}
+          onClick={() => onOverride(row.line, true)}
+          sx={{ py: 0, minWidth: 0, whiteSpace: 'nowrap' }}
+          data-testid={`override-${row.line}`}
+        >
           {t('grid.override')}
         </Button>
       </span>

@@ -1,5 +1,20 @@
 import { isJobFinished } from '@shared/models/jobs';
-import { Box, Button, Checkbox, FormControl, FormControlLabel, InputLabel, LinearProgress, MenuItem, Paper, Select, Stack, Switch, Tooltip, Typography } from '@mui/material';
+import {
+  Box,
+  Button,
+  Checkbox,
+  FormControl,
+  FormControlLabel,
+  InputLabel,
+  LinearProgress,
+  MenuItem,
+  Paper,
+  Select,
+  Stack,
+  Switch,
+  Tooltip,
+  Typography,
+} from '@mui/material';
 import CancelIcon from '@mui/icons-material/Cancel';
 import DoneAllIcon from '@mui/icons-material/DoneAll';
 import DownloadIcon from '@mui/icons-material/Download';
@@ -70,18 +85,35 @@ export function RunPanel({
   return (
     <Paper variant="outlined" sx={{ p: 2 }} data-testid="run-panel">
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
-        <FormControlLabel control={<Checkbox checked={dryRun} onChange={(e) => onDryRun(e.target.checked)} disabled={running} data-testid="dry-run" />} label={t('run.dryRun')} />
+        <FormControlLabel
+          control={<Checkbox checked={dryRun} onChange={(e) => onDryRun(e.target.checked)} disabled={running} data-testid="dry-run" />}
+          label={t('run.dryRun')}
+        />
         {(mismatchedRows > 0 || allowSipMismatch) && (
           <Tooltip title={t('run.allowSipMismatchHelp')}>
             <FormControlLabel
-              control={<Switch checked={allowSipMismatch} onChange={(e) => onAllowSipMismatch(e.target.checked)} disabled={running || !!job} color="warning" data-testid="allow-sip-mismatch" />}
+              control={
+                <Switch
+                  checked={allowSipMismatch}
+                  onChange={(e) => onAllowSipMismatch(e.target.checked)}
+                  disabled={running || !!job}
+                  color="warning"
+                  data-testid="allow-sip-mismatch"
+                />
+              }
               label={t('run.allowSipMismatch', { count: mismatchedRows })}
             />
           </Tooltip>
         )}
         <FormControl size="small" sx={{ minWidth: 150 }}>
           <InputLabel id="run-concurrency">{t('run.concurrency')}</InputLabel>
-          <Select labelId="run-concurrency" label={t('run.concurrency')} value={concurrency} onChange={(e) => onConcurrency(Number(e.target.value))} disabled={running}>
+          <Select
+            labelId="run-concurrency"
+            label={t('run.concurrency')}
+            value={concurrency}
+            onChange={(e) => onConcurrency(Number(e.target.value))}
+            disabled={running}
+          >
             {[1, 2, 3, 4, 6, 8].map((n) => (
               <MenuItem key={n} value={n}>
                 {n}
@@ -112,7 +144,14 @@ export function RunPanel({
         {job && !running && (
           <>
             {afterDryRunRows !== undefined && (
-              <Button variant="contained" color="warning" startIcon={<DoneAllIcon />} disabled={afterDryRunRows === 0} onClick={onRunAfterDryRun} data-testid="run-after-dry-run">
+              <Button
+                variant="contained"
+                color="warning"
+                startIcon={<DoneAllIcon />}
+                disabled={afterDryRunRows === 0}
+                onClick={onRunAfterDryRun}
+                data-testid="run-after-dry-run"
+              >
                 {t('run.afterDryRun', { count: afterDryRunRows })}
               </Button>
             )}
@@ -132,7 +171,13 @@ export function RunPanel({
       </Stack>
       {p && c && (
         <Box sx={{ mt: 2 }} data-testid="run-progress" data-state={p.state}>
-          <LinearProgress variant="determinate" value={c.total ? (100 * finished) / c.total : 0} color={c.failed > 0 ? 'warning' : 'primary'} sx={{ height: 8, borderRadius: 1 }} aria-label={t('run.progressLabel')} />
+          <LinearProgress
+            variant="determinate"
+            value={c.total ? (100 * finished) / c.total : 0}
+            color={c.failed > 0 ? 'warning' : 'primary'}
+            sx={{ height: 8, borderRadius: 1 }}
+            aria-label={t('run.progressLabel')}
+          />
           <Typography variant="body2" sx={{ mt: 1 }} data-testid="run-stats">
             {t(job.dryRun ? 'run.kind.dry' : 'run.kind.real')} · {t(`run.states.${p.state}`)} · {countsText(c, t)}
             {p.ratePerSecond ? ` · ${t('run.rate', { rate: p.ratePerSecond.toFixed(1) })}` : ''}
@@ -141,7 +186,11 @@ export function RunPanel({
           </Typography>
           {job && !running && (
             <Typography variant="caption" color="text.secondary" sx={{ display: 'block' }}>
-              {afterDryRunRows !== undefined ? t('run.afterDryRunHelp') : resumable && c.remaining > 0 ? t('run.resumeAbove', { count: c.remaining }) : t('run.validateAgain')}
+              {afterDryRunRows !== undefined
+                ? t('run.afterDryRunHelp')
+                : resumable && c.remaining > 0
+                  ? t('run.resumeAbove', { count: c.remaining })
+                  : t('run.validateAgain')}
             </Typography>
           )}
           {running && p.message && (
@@ -157,7 +206,9 @@ export function RunPanel({
 
 /** Each outcome that occurred, counted once where it belongs, then what remains of the total. */
 function countsText(c: JobCounts, t: TFunction<'enablement'>): string {
-  const parts = (['enabled', 'validated', 'alreadyDone', 'failed', 'invalid', 'notPermitted', 'notRun'] as const).filter((k) => c[k] > 0).map((k) => t(`run.counts.${k}`, { count: c[k] }));
+  const parts = (['enabled', 'validated', 'alreadyDone', 'failed', 'invalid', 'notPermitted', 'notRun'] as const)
+    .filter((k) => c[k] > 0)
+    .map((k) => t(`run.counts.${k}`, { count: c[k] }));
   if (parts.length === 0) return t('run.progressNone', { remaining: c.remaining, total: c.total });
   return t('run.progressOf', { parts: parts.join(t('run.listSeparator')), remaining: c.remaining, total: c.total });
 }

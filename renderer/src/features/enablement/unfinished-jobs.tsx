@@ -20,14 +20,26 @@ export function UnfinishedJobs({ jobs, disabled, onResume }: { jobs: ResumableJo
       <AlertTitle>{t('unfinished.title', { count: jobs.length })}</AlertTitle>
       <Stack spacing={1}>
         {jobs.map((job) => (
-          <Stack key={job.jobId} direction={{ xs: 'column', sm: 'row' }} spacing={1} sx={{ alignItems: { sm: 'center' } }} data-testid={`unfinished-${job.jobId}`}>
+          <Stack
+            key={job.jobId}
+            direction={{ xs: 'column', sm: 'row' }}
+            spacing={1}
+            sx={{ alignItems: { sm: 'center' } }}
+            data-testid={`unfinished-${job.jobId}`}
+          >
             <Box sx={{ flexGrow: 1, minWidth: 0 }}>
               <Typography variant="body2" sx={{ fontWeight: 600 }}>
                 {job.fileName}
                 {job.dryRun ? ` · ${t('unfinished.dryRun')}` : ''}
               </Typography>
               <Typography variant="body2">
-                {t('unfinished.text', { when: new Date(job.createdAt).toLocaleString(i18n.language), profile: job.profile, finished: job.finished, total: job.total, count: job.inFlight })}
+                {t('unfinished.text', {
+                  when: new Date(job.createdAt).toLocaleString(i18n.language),
+                  profile: job.profile,
+                  finished: job.finished,
+                  total: job.total,
+                  count: job.inFlight,
+                })}
                 {job.importId ? '' : ` ${t('unfinished.needsFile', { file: job.fileName })}`}
               </Typography>
             </Box>

@@ -1,4 +1,25 @@
-import { Alert, Box, Button, Checkbox, Chip, FormControl, FormControlLabel, FormHelperText, InputLabel, LinearProgress, MenuItem, Select, Stack, Table, TableBody, TableCell, TableHead, TableRow, Tooltip, Typography } from '@mui/material';
+import {
+  Alert,
+  Box,
+  Button,
+  Checkbox,
+  Chip,
+  FormControl,
+  FormControlLabel,
+  FormHelperText,
+  InputLabel,
+  LinearProgress,
+  MenuItem,
+  Select,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Tooltip,
+  Typography,
+} from '@mui/material';
 import BuildIcon from '@mui/icons-material/Build';
 import RefreshIcon from '@mui/icons-material/Refresh';
 import { useState } from 'react';
@@ -36,7 +57,12 @@ export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
   const actingForest = acting.chosen?.forest;
   const forests = [...new Set((capabilities ?? []).map((c) => c.forest))];
   const lyncProfile = lyncForest && lyncForest !== actingForest ? capabilities?.find((c) => c.forest === lyncForest)?.profile : undefined;
-  const request: GatewaySetupRequest = { profile: profile ?? '', ...(lyncProfile ? { lyncProfile } : {}), ...(outcallsPool ? { outcallsPool } : {}), administrativeGroups };
+  const request: GatewaySetupRequest = {
+    profile: profile ?? '',
+    ...(lyncProfile ? { lyncProfile } : {}),
+    ...(outcallsPool ? { outcallsPool } : {}),
+    administrativeGroups,
+  };
   const plan = useCall('gateways.plan', request, JSON.stringify(request), !!profile);
   const [result, setResult] = useState<GatewayApplyResult>();
   const [busy, setBusy] = useState(false);
@@ -117,7 +143,13 @@ export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
         <Button startIcon={<RefreshIcon />} onClick={() => void plan.reload()} disabled={plan.loading || busy} data-testid="gateways-refresh">
           {t('preview')}
         </Button>
-        <Button variant="contained" startIcon={<BuildIcon />} disabled={!data || data.counts.missing === 0 || busy} onClick={() => void apply()} data-testid="gateways-apply">
+        <Button
+          variant="contained"
+          startIcon={<BuildIcon />}
+          disabled={!data || data.counts.missing === 0 || busy}
+          onClick={() => void apply()}
+          data-testid="gateways-apply"
+        >
           {t('apply', { count: data?.counts.missing ?? 0 })}
         </Button>
         {data && (
@@ -128,7 +160,14 @@ export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
       </Stack>
       {data && <OutcallChoice plan={data} value={outcallsPool} onChange={setOutcallsPool} />}
       <FormControlLabel
-        control={<Checkbox size="small" checked={administrativeGroups} onChange={(e) => setAdministrativeGroups(e.target.checked)} data-testid="gateways-administrative-groups" />}
+        control={
+          <Checkbox
+            size="small"
+            checked={administrativeGroups}
+            onChange={(e) => setAdministrativeGroups(e.target.checked)}
+            data-testid="gateways-administrative-groups"
+          />
+        }
         label={<Typography variant="body2">{t('administrativeGroups')}</Typography>}
       />
       {(plan.loading || busy) && <LinearProgress />}
@@ -162,26 +201,35 @@ export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
             </TableRow>
           </TableHead>
           <TableBody>
-            {[...data.items].sort((a, b) => statusOrder[a.status] - statusOrder[b.status]).map((item) => {
-              const applied = result?.items.find((r) => r.id === item.id);
-              return (
-                <TableRow key={item.id} data-testid="gateways-item" data-status={item.status} data-kind={item.kind}>
-                  <TableCell sx={{ maxWidth: 520 }}>{describe(item)}</TableCell>
-                  <TableCell>
-                    {applied ? (
-                      <Tooltip title={applied.message ?? ''}>
-                        <Chip size="small" color={outcomeColor[applied.outcome]} label={t(`outcomes.${applied.outcome}`)} />
-                      </Tooltip>
-                    ) : (
-                      <Tooltip title={item.problem?.message ?? ''}>
-                        <Chip size="small" variant={item.status === 'missing' ? 'outlined' : 'filled'} color={planColor[item.status]} label={t(item.kind === 'gateway' && item.change ? 'statuses.change' : `statuses.${item.status}`)} />
-                      </Tooltip>
-                    )}
-                  </TableCell>
-                  <TableCell sx={{ maxWidth: 420 }}>{item.commands.length > 0 && item.status === 'missing' && <CodeBlock text={item.commands.join('\n')} maxHeight={90} />}</TableCell>
-                </TableRow>
-              );
-            })}
+            {[...data.items]
+              .sort((a, b) => statusOrder[a.status] - statusOrder[b.status])
+              .map((item) => {
+                const applied = result?.items.find((r) => r.id === item.id);
+                return (
+                  <TableRow key={item.id} data-testid="gateways-item" data-status={item.status} data-kind={item.kind}>
+                    <TableCell sx={{ maxWidth: 520 }}>{describe(item)}</TableCell>
+                    <TableCell>
+                      {applied ? (
+                        <Tooltip title={applied.message ?? ''}>
+                          <Chip size="small" color={outcomeColor[applied.outcome]} label={t(`outcomes.${applied.outcome}`)} />
+                        </Tooltip>
+                      ) : (
+                        <Tooltip title={item.problem?.message ?? ''}>
+                          <Chip
+                            size="small"
+                            variant={item.status === 'missing' ? 'outlined' : 'filled'}
+                            color={planColor[item.status]}
+                            label={t(item.kind === 'gateway' && item.change ? 'statuses.change' : `statuses.${item.status}`)}
+                          />
+                        </Tooltip>
+                      )}
+                    </TableCell>
+                    <TableCell sx={{ maxWidth: 420 }}>
+                      {item.commands.length > 0 && item.status === 'missing' && <CodeBlock text={item.commands.join('\n')} maxHeight={90} />}
+                    </TableCell>
+                  </TableRow>
+                );
+              })}
           </TableBody>
         </Table>
       )}
@@ -239,7 +287,15 @@ function OutcallChoice({ plan, value, onChange }: { plan: GatewayPlan; value: st
       <InputLabel id="gateways-outcalls" shrink>
         {t('outcalls')}
       </InputLabel>
-      <Select labelId="gateways-outcalls" label={t('outcalls')} value={value} displayEmpty notched onChange={(e) => onChange(e.target.value)} data-testid="gateways-outcalls">
+      <Select
+        labelId="gateways-outcalls"
+        label={t('outcalls')}
+        value={value}
+        displayEmpty
+        notched
+        onChange={(e) => onChange(e.target.value)}
+        data-testid="gateways-outcalls"
+      >
         <MenuItem value="">{t('outcallsNone')}</MenuItem>
         {plan.outcalls.candidates.map((c) => (
           <MenuItem key={c.fqdn} value={c.fqdn} disabled={!c.eligible} data-testid={`gateways-outcalls-${c.fqdn}`}>

@@ -8,7 +8,19 @@ import { monospaceFont } from '../../app/theme';
  * Access entries as Windows' Advanced Security dialog shows them (type, principal, access,
  * object, applies to), with the exact SDDL on hover. `highlight` marks entries that will change.
  */
-export function AceTable({ aces, highlight, tone = 'success', testId, dense = true }: { aces: AceView[]; highlight?: Set<string>; tone?: 'success' | 'error'; testId: string; dense?: boolean }) {
+export function AceTable({
+  aces,
+  highlight,
+  tone = 'success',
+  testId,
+  dense = true,
+}: {
+  aces: AceView[];
+  highlight?: Set<string>;
+  tone?: 'success' | 'error';
+  testId: string;
+  dense?: boolean;
+}) {
   const { t } = useTranslation('permissions');
   if (aces.length === 0) {
     return (
@@ -37,7 +49,10 @@ export function AceTable({ aces, highlight, tone = 'success', testId, dense = tr
               <TableRow
                 data-testid="ace-row"
                 data-marked={marked ? 'true' : undefined}
-                sx={{ bgcolor: marked ? `${tone}.light` : undefined, '& td': { color: ace.inherited ? 'text.secondary' : undefined, ...(marked ? { color: `${tone}.contrastText` } : {}) } }}
+                sx={{
+                  bgcolor: marked ? `${tone}.light` : undefined,
+                  '& td': { color: ace.inherited ? 'text.secondary' : undefined, ...(marked ? { color: `${tone}.contrastText` } : {}) },
+                }}
               >
                 <TableCell sx={{ whiteSpace: 'nowrap' }}>
                   {t(`ace.kinds.${ace.kind}`)}
@@ -60,6 +75,9 @@ const fullControl = ['CC', 'DC', 'LC', 'SW', 'RP', 'WP', 'DT', 'LO', 'CR', 'SD',
 
 /** Rights in words; every standard right together reads "Full control", as in Windows' editor. */
 function formatRights(rights: string[], t: TFunction<'permissions'>): string {
-  if (fullControl.every((r) => rights.includes(r))) return [String(t('rights.GA')), ...rights.filter((r) => !fullControl.includes(r)).map((r) => String(t(`rights.${r}`, { defaultValue: r })))].join(t('listSeparator'));
+  if (fullControl.every((r) => rights.includes(r)))
+    return [String(t('rights.GA')), ...rights.filter((r) => !fullControl.includes(r)).map((r) => String(t(`rights.${r}`, { defaultValue: r })))].join(
+      t('listSeparator'),
+    );
   return rights.map((r) => String(t(`rights.${r}`, { defaultValue: r }))).join(t('listSeparator'));
 }

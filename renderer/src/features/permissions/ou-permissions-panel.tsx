@@ -1,4 +1,19 @@
-import { Alert, Box, Button, Checkbox, Chip, Divider, FormControlLabel, FormGroup, LinearProgress, Radio, RadioGroup, Stack, Tooltip, Typography } from '@mui/material';
+import {
+  Alert,
+  Box,
+  Button,
+  Checkbox,
+  Chip,
+  Divider,
+  FormControlLabel,
+  FormGroup,
+  LinearProgress,
+  Radio,
+  RadioGroup,
+  Stack,
+  Tooltip,
+  Typography,
+} from '@mui/material';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ouObjectTypeSchema, type OuNode, type OuObjectTypeName, type PermissionPreview, type PermissionWriteResult } from '@shared/models/permissions';
@@ -19,7 +34,19 @@ const allTypes = ouObjectTypeSchema.options;
  * preview of a grant or revoke beside the DACL, apply, history. With `initialTypes` (a fix) the
  * types are ticked, and with `autoPreview` the grant preview opens at once.
  */
-export function OuPermissionsPanel({ profile, ou, onChanged, initialTypes = [], autoPreview = false }: { profile: string; ou: OuNode; onChanged: () => void; initialTypes?: OuObjectTypeName[]; autoPreview?: boolean }) {
+export function OuPermissionsPanel({
+  profile,
+  ou,
+  onChanged,
+  initialTypes = [],
+  autoPreview = false,
+}: {
+  profile: string;
+  ou: OuNode;
+  onChanged: () => void;
+  initialTypes?: OuObjectTypeName[];
+  autoPreview?: boolean;
+}) {
   const { t, i18n } = useTranslation('permissions');
   const api = useApi();
   const test = useCall('permissions.test', { profile, ou: ou.dn, types: [...allTypes] }, ou.dn);
@@ -62,7 +89,14 @@ export function OuPermissionsPanel({ profile, ou, onChanged, initialTypes = [], 
       const included = preview.action === 'grant' ? preview.blockedChildren.filter((c) => children.has(c.ou.dn)).map((c) => c.ou.dn) : [];
       const result =
         preview.action === 'grant'
-          ? await api.call('permissions.grant', { profile, ou: ou.dn, types: preview.types, route, daclVersion: preview.daclVersion, ...(included.length > 0 ? { children: included } : {}) })
+          ? await api.call('permissions.grant', {
+              profile,
+              ou: ou.dn,
+              types: preview.types,
+              route,
+              daclVersion: preview.daclVersion,
+              ...(included.length > 0 ? { children: included } : {}),
+            })
           : await api.call('permissions.revoke', { profile, ou: ou.dn, types: preview.types, route, daclVersion: preview.daclVersion });
       setDone({ ...result, action: preview.action });
       setPreview(undefined);
@@ -80,12 +114,13 @@ export function OuPermissionsPanel({ profile, ou, onChanged, initialTypes = [], 
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [autoPreview]);
   const changedKeys = useMemo(() => new Set([...(preview?.changes ?? []), ...(preview?.rewrites.map((r) => r.from) ?? [])].map((c) => c.key)), [preview]);
-  const toggleChild = (dn: string) => setChildren((current) => {
-    const next = new Set(current);
-    if (next.has(dn)) next.delete(dn);
-    else next.add(dn);
-    return next;
-  });
+  const toggleChild = (dn: string) =>
+    setChildren((current) => {
+      const next = new Set(current);
+      if (next.has(dn)) next.delete(dn);
+      else next.add(dn);
+      return next;
+    });
   const chosenChildren = preview?.blockedChildren.filter((c) => children.has(c.ou.dn)) ?? [];
   const entriesToWrite = (preview?.changes.length ?? 0) + (preview?.rewrites.length ?? 0) + chosenChildren.reduce((n, c) => n + (c.changes ?? 0), 0);
   const childEntries = done?.children?.reduce((n, c) => n + c.changed.length, 0) ?? 0;
@@ -125,10 +160,36 @@ export function OuPermissionsPanel({ profile, ou, onChanged, initialTypes = [], 
             const status = test.data?.types.find((s) => s.type === type);
             return (
               <Stack key={type} direction="row" spacing={0.5} sx={{ alignItems: 'center', mr: 2, mb: 0.5 }}>
-                <FormControlLabel sx={{ mr: 0 }} control={<Checkbox checked={types.includes(type)} onChange={() => toggle(type)} slotProps={{ input: { 'aria-label': t(`types.${type}`) } }} data-testid={`type-${type}`} />} label={t(`types.${type}`)} />
+                <FormControlLabel
+                  sx={{ mr: 0 }}
+                  control={
+                    <Checkbox
+                      checked={types.includes(type)}
+                      onChange={() => toggle(type)}
+                      slotProps={{ input: { 'aria-label': t(`types.${type}`) } }}
+                      data-testid={`type-${type}`}
+                    />
+                  }
+                  label={t(`types.${type}`)}
+                />
                 {status && (
-                  <Tooltip title={status.missing.length > 0 && status.status === 'partial' ? t('status.missing', { count: status.missing.length, entries: status.missing.map((m) => `${m.trustee} · ${m.object ?? ''}`).join('; ') }) : ''}>
-                    <Chip size="small" color={statusColor[status.status]} variant={status.status === 'not-granted' ? 'outlined' : 'filled'} label={t(`status.${status.status}`)} data-testid={`status-${type}`} />
+                  <Tooltip
+                    title={
+                      status.missing.length > 0 && status.status === 'partial'
+                        ? t('status.missing', {
+                            count: status.missing.length,
+                            entries: status.missing.map((m) => `${m.trustee} · ${m.object ?? ''}`).join('; '),
+                          })
+                        : ''
+                    }
+                  >
+                    <Chip
+                      size="small"
+                      color={statusColor[status.status]}
+                      variant={status.status === 'not-granted' ? 'outlined' : 'filled'}
+                      label={t(`status.${status.status}`)}
+                      data-testid={`status-${type}`}
+                    />
                   </Tooltip>
                 )}
               </Stack>
@@ -152,7 +213,11 @@ export function OuPermissionsPanel({ profile, ou, onChanged, initialTypes = [], 
       {error?.at === 'preview' && <ErrorAlert error={error.error} />}
       {done && (
         <Alert severity="success" data-testid="permissions-done" onClose={() => setDone(undefined)}>
-          {done.changed.length > 0 ? t(`done.${done.action}`, { count: done.changed.length, route: t(`route.${done.route}`) }) : childEntries === 0 ? t('done.nothing') : ''}
+          {done.changed.length > 0
+            ? t(`done.${done.action}`, { count: done.changed.length, route: t(`route.${done.route}`) })
+            : childEntries === 0
+              ? t('done.nothing')
+              : ''}
           {childEntries > 0 && `${sentenceGap(i18n.language)}${t('done.children', { count: done.children!.length, entries: childEntries })}`}
           {sentenceGap(i18n.language)}
           {t('done.as', { actor: formatActor(done.actor, t) })}
@@ -162,7 +227,12 @@ export function OuPermissionsPanel({ profile, ou, onChanged, initialTypes = [], 
       {preview && (
         <Stack spacing={1.5} data-testid="permissions-preview">
           <Divider />
-          <Typography variant="subtitle1">{t(`preview.title.${preview.action}`, { count: preview.changes.length, types: preview.types.map((ty) => t(`types.${ty}`)).join(t('listSeparator')) })}</Typography>
+          <Typography variant="subtitle1">
+            {t(`preview.title.${preview.action}`, {
+              count: preview.changes.length,
+              types: preview.types.map((ty) => t(`types.${ty}`)).join(t('listSeparator')),
+            })}
+          </Typography>
           {preview.warnings
             .filter((w) => w.code === 'deny-in-the-way')
             .map((w, i) => (
@@ -187,7 +257,11 @@ export function OuPermissionsPanel({ profile, ou, onChanged, initialTypes = [], 
               </Box>
             </>
           )}
-          {preview.unchanged.length > 0 && <Typography variant="body2" color="text.secondary" data-testid="preview-unchanged">{t(`preview.unchanged.${preview.action}`, { count: preview.unchanged.length })}</Typography>}
+          {preview.unchanged.length > 0 && (
+            <Typography variant="body2" color="text.secondary" data-testid="preview-unchanged">
+              {t(`preview.unchanged.${preview.action}`, { count: preview.unchanged.length })}
+            </Typography>
+          )}
           {preview.broader.length > 0 && (
             <Alert severity="warning" data-testid="preview-broader">
               {t('preview.broader', { count: preview.broader.length })}
@@ -226,8 +300,16 @@ export function OuPermissionsPanel({ profile, ou, onChanged, initialTypes = [], 
             />
           )}
           <Stack direction="row" spacing={1}>
-            <Button variant="contained" color={preview.action === 'revoke' ? 'error' : 'primary'} disabled={busy || entriesToWrite === 0 || !preview.writable} onClick={() => void apply()} data-testid="permissions-apply">
-              {chosenChildren.length > 0 ? t('actions.apply.grantWithChildren', { count: entriesToWrite, ous: chosenChildren.length + 1 }) : t(`actions.apply.${preview.action}`, { count: entriesToWrite })}
+            <Button
+              variant="contained"
+              color={preview.action === 'revoke' ? 'error' : 'primary'}
+              disabled={busy || entriesToWrite === 0 || !preview.writable}
+              onClick={() => void apply()}
+              data-testid="permissions-apply"
+            >
+              {chosenChildren.length > 0
+                ? t('actions.apply.grantWithChildren', { count: entriesToWrite, ous: chosenChildren.length + 1 })
+                : t(`actions.apply.${preview.action}`, { count: entriesToWrite })}
             </Button>
             <Button onClick={() => setPreview(undefined)}>{t('common:actions.cancel')}</Button>
           </Stack>
@@ -235,12 +317,17 @@ export function OuPermissionsPanel({ profile, ou, onChanged, initialTypes = [], 
       )}
 
       <Divider />
-      <PermissionHistory key={historyKey} ou={ou.dn} profile={profile} onRestored={() => {
+      <PermissionHistory
+        key={historyKey}
+        ou={ou.dn}
+        profile={profile}
+        onRestored={() => {
           setPreview(undefined);
           setDone(undefined);
           void test.reload();
           onChanged();
-        }} />
+        }}
+      />
     </Stack>
   );
 }

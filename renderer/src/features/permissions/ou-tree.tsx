@@ -26,11 +26,31 @@ export function buildOuTree(ous: OuNode[]): Branch[] {
 }
 
 /** The domain's OUs; a lock marks an OU that blocks inheritance, chips show a scan's result. */
-export function OuTree({ ous, selected, onSelect, expanded, onExpand, scan }: { ous: OuNode[]; selected?: string; onSelect: (dn: string) => void; expanded: string[]; onExpand: (ids: string[]) => void; scan?: PermissionScan }) {
+export function OuTree({
+  ous,
+  selected,
+  onSelect,
+  expanded,
+  onExpand,
+  scan,
+}: {
+  ous: OuNode[];
+  selected?: string;
+  onSelect: (dn: string) => void;
+  expanded: string[];
+  onExpand: (ids: string[]) => void;
+  scan?: PermissionScan;
+}) {
   const tree = useMemo(() => buildOuTree(ous), [ous]);
   const statuses = useMemo(() => new Map(scan?.ous.map((o) => [o.ou.dn.toLowerCase(), o.types]) ?? []), [scan]);
   return (
-    <SimpleTreeView expandedItems={expanded} onExpandedItemsChange={(_e, ids) => onExpand(ids)} selectedItems={selected ?? null} onSelectedItemsChange={(_e, id) => id && onSelect(id)} data-testid="ou-tree">
+    <SimpleTreeView
+      expandedItems={expanded}
+      onExpandedItemsChange={(_e, ids) => onExpand(ids)}
+      selectedItems={selected ?? null}
+      onSelectedItemsChange={(_e, id) => id && onSelect(id)}
+      data-testid="ou-tree"
+    >
       {tree.map((b) => (
         <OuItem key={b.ou.dn} branch={b} statuses={statuses} />
       ))}
@@ -49,7 +69,11 @@ function OuItem({ branch, statuses }: { branch: Branch; statuses: Map<string, Pe
       data-testid={`ou-${branch.ou.path}`}
       label={
         <Stack direction="row" spacing={0.75} sx={{ alignItems: 'center', py: 0.25, minWidth: 0 }}>
-          {branch.ou.protected ? <LockIcon fontSize="small" color="warning" titleAccess={t('tree.protected')} /> : <FolderIcon fontSize="small" color="action" />}
+          {branch.ou.protected ? (
+            <LockIcon fontSize="small" color="warning" titleAccess={t('tree.protected')} />
+          ) : (
+            <FolderIcon fontSize="small" color="action" />
+          )}
           <Typography variant="body2" noWrap sx={{ flexShrink: 0 }}>
             {branch.ou.name}
           </Typography>

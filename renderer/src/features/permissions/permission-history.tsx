@@ -1,4 +1,22 @@
-import { Alert, Box, Button, Chip, Collapse, Dialog, DialogActions, DialogContent, DialogTitle, LinearProgress, Stack, Table, TableBody, TableCell, TableHead, TableRow, Typography } from '@mui/material';
+import {
+  Alert,
+  Box,
+  Button,
+  Chip,
+  Collapse,
+  Dialog,
+  DialogActions,
+  DialogContent,
+  DialogTitle,
+  LinearProgress,
+  Stack,
+  Table,
+  TableBody,
+  TableCell,
+  TableHead,
+  TableRow,
+  Typography,
+} from '@mui/material';
 import RestoreIcon from '@mui/icons-material/Restore';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
@@ -34,7 +52,12 @@ export function PermissionHistory({ ou, profile, onRestored }: { ou: string; pro
       <Typography variant="subtitle1">{t('history.title')}</Typography>
       {undone && (
         <Alert severity="success" data-testid="history-undone" onClose={() => setUndone(undefined)}>
-          {t('undo.done', { change: describe(undone.entry), when: when(undone.entry.at), count: undone.result.changed.length, actor: formatActor(undone.result.actor, t) })}
+          {t('undo.done', {
+            change: describe(undone.entry),
+            when: when(undone.entry.at),
+            count: undone.result.changed.length,
+            actor: formatActor(undone.result.actor, t),
+          })}
         </Alert>
       )}
       {tampered && (
@@ -95,7 +118,14 @@ export function PermissionHistory({ ou, profile, onRestored }: { ou: string; pro
                   <TableCell>
                     {e.outcome === 'succeeded' ? t('history.succeeded') : t('history.failed', { error: e.error ?? '' })}
                     {e.integrity !== 'verified' && (
-                      <Chip size="small" sx={{ ml: 1 }} color={e.integrity === 'tampered' ? 'error' : 'default'} variant="outlined" label={t(`history.integrity.entry.${e.integrity}`)} data-testid="history-integrity" />
+                      <Chip
+                        size="small"
+                        sx={{ ml: 1 }}
+                        color={e.integrity === 'tampered' ? 'error' : 'default'}
+                        variant="outlined"
+                        label={t(`history.integrity.entry.${e.integrity}`)}
+                        data-testid="history-integrity"
+                      />
                     )}
                     {e.undoneBy && (
                       <Typography variant="caption" sx={{ display: 'block' }} data-testid="history-undone-by">
@@ -140,7 +170,19 @@ export function PermissionHistory({ ou, profile, onRestored }: { ou: string; pro
  * errors beside them: Undo, or — when the OU changed after that change — Undo anyway, which the
  * dialog says also reverts the later changes it lists.
  */
-function UndoDialog({ entry, change, profile, onClose, onDone }: { entry: PermissionHistoryEntry; change: string; profile: string; onClose: () => void; onDone: (result: PermissionWriteResult) => void }) {
+function UndoDialog({
+  entry,
+  change,
+  profile,
+  onClose,
+  onDone,
+}: {
+  entry: PermissionHistoryEntry;
+  change: string;
+  profile: string;
+  onClose: () => void;
+  onDone: (result: PermissionWriteResult) => void;
+}) {
   const { t, i18n } = useTranslation('permissions');
   const api = useApi();
   const preview = useCall('permissions.restorePreview', { auditId: entry.id, profile }, `${entry.id}|${profile}`);
@@ -210,7 +252,9 @@ function UndoDialog({ entry, change, profile, onClose, onDone }: { entry: Permis
               </Alert>
             ) : (
               <>
-                {data.inheritance.now !== data.inheritance.after && <Alert severity="info">{t(data.inheritance.after ? 'undo.inheritanceOn' : 'undo.inheritanceOff')}</Alert>}
+                {data.inheritance.now !== data.inheritance.after && (
+                  <Alert severity="info">{t(data.inheritance.after ? 'undo.inheritanceOn' : 'undo.inheritanceOff')}</Alert>
+                )}
                 {/* Plain rows: the headings say what each list is; marking every row red made the whole list hard to read. */}
                 <Typography variant="subtitle2">{t('undo.takenAway', { count: data.takenAway.length })}</Typography>
                 <Box sx={{ maxHeight: 260, overflow: 'auto', border: 1, borderColor: 'divider', borderRadius: 1 }}>
@@ -269,7 +313,12 @@ function UndoDialog({ entry, change, profile, onClose, onDone }: { entry: Permis
             {t('undo.anyway')}
           </Button>
         ) : (
-          <Button variant="contained" disabled={busy || !data || !data.writable || !!nothing} onClick={() => void undo(false)} data-testid="history-restore-confirm">
+          <Button
+            variant="contained"
+            disabled={busy || !data || !data.writable || !!nothing}
+            onClick={() => void undo(false)}
+            data-testid="history-restore-confirm"
+          >
             {t('undo.confirm')}
           </Button>
         )}

@@ -23,7 +23,10 @@ import { OuTree } from './ou-tree';
 export function PermissionsPage({ navigate, params }: ScreenProps) {
   const { t } = useTranslation('permissions');
   const prefill = readGrantPrefill(params);
-  const acting = useActingAccount('permissions.write', { ...(prefill?.forest ? { preferForest: prefill.forest } : {}), ...(params.get('profile') ? { preferred: params.get('profile')! } : {}) });
+  const acting = useActingAccount('permissions.write', {
+    ...(prefill?.forest ? { preferForest: prefill.forest } : {}),
+    ...(params.get('profile') ? { preferred: params.get('profile')! } : {}),
+  });
   return (
     <RequireConnection title={t('title')} testId="page-permissions" navigate={navigate}>
       {() => (
@@ -44,7 +47,17 @@ export function PermissionsPage({ navigate, params }: ScreenProps) {
   );
 }
 
-function PermissionsView({ profile, initialOu, initialTypes, autoPreview }: { profile: string; initialOu?: string; initialTypes?: OuObjectTypeName[]; autoPreview?: boolean }) {
+function PermissionsView({
+  profile,
+  initialOu,
+  initialTypes,
+  autoPreview,
+}: {
+  profile: string;
+  initialOu?: string;
+  initialTypes?: OuObjectTypeName[];
+  autoPreview?: boolean;
+}) {
   const { t } = useTranslation('permissions');
   const api = useApi();
   const ous = useCall('permissions.ous', { profile }, profile);
@@ -56,7 +69,9 @@ function PermissionsView({ profile, initialOu, initialTypes, autoPreview }: { pr
     // Open the path to the selected OU (or the top level) on first load.
     if (!ous.data || expanded.length > 0) return;
     const open = ous.data.filter((o) => !ous.data!.some((p) => p.dn.toLowerCase() === o.parentDn.toLowerCase())).map((o) => o.dn);
-    const toSelected = selected ? ous.data.filter((o) => selected.toLowerCase().endsWith(o.dn.toLowerCase()) && o.dn.toLowerCase() !== selected.toLowerCase()).map((o) => o.dn) : [];
+    const toSelected = selected
+      ? ous.data.filter((o) => selected.toLowerCase().endsWith(o.dn.toLowerCase()) && o.dn.toLowerCase() !== selected.toLowerCase()).map((o) => o.dn)
+      : [];
     setExpanded([...open, ...toSelected]);
   }, [ous.data, expanded.length, selected]);
 
@@ -94,10 +109,16 @@ function PermissionsView({ profile, initialOu, initialTypes, autoPreview }: { pr
           {scan.running && <LinearProgress />}
           {scan.result && (
             <Typography variant="caption" color="text.secondary" sx={{ mb: 1 }} data-testid="scan-summary">
-              {t('tree.scanSummary', { ous: scan.result.ous.length, granted: scan.result.ous.filter((o) => o.types.some((s) => s.status === 'granted')).length, warnings: scan.result.warnings.length })}
+              {t('tree.scanSummary', {
+                ous: scan.result.ous.length,
+                granted: scan.result.ous.filter((o) => o.types.some((s) => s.status === 'granted')).length,
+                warnings: scan.result.warnings.length,
+              })}
             </Typography>
           )}
-          <Box sx={{ overflow: 'auto', flexGrow: 1 }}>{ous.data && <OuTree ous={ous.data} selected={selected} onSelect={setSelected} expanded={expanded} onExpand={setExpanded} scan={scan.result} />}</Box>
+          <Box sx={{ overflow: 'auto', flexGrow: 1 }}>
+            {ous.data && <OuTree ous={ous.data} selected={selected} onSelect={setSelected} expanded={expanded} onExpand={setExpanded} scan={scan.result} />}
+          </Box>
         </Paper>
         <Paper variant="outlined" sx={{ flex: 8, p: 2, minWidth: 0, overflow: 'auto' }}>
           {ou ? (

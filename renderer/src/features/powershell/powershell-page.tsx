@@ -14,7 +14,14 @@ import { monospaceFont } from '../../app/theme';
 
 type ResultKind = 'ok' | 'error' | NonNullable<PsHistoryEntry['failure']>;
 const resultOf = (e: PsHistoryEntry): ResultKind => e.failure ?? (e.ok ? 'ok' : 'error');
-const resultColor: Record<ResultKind, 'success' | 'error' | 'warning' | 'default'> = { ok: 'success', error: 'error', timeout: 'warning', cancelled: 'default', 'session-died': 'error', unavailable: 'warning' };
+const resultColor: Record<ResultKind, 'success' | 'error' | 'warning' | 'default'> = {
+  ok: 'success',
+  error: 'error',
+  timeout: 'warning',
+  cancelled: 'default',
+  'session-died': 'error',
+  unavailable: 'warning',
+};
 
 /** Like ADAC's PowerShell history viewer: what the console ran, and a way to run it by hand. */
 export function PowerShellPage(_props: ScreenProps) {
@@ -49,7 +56,13 @@ export function PowerShellPage(_props: ScreenProps) {
     { field: 'at', headerName: t('columns.at'), width: 110, valueFormatter: (value: string) => shortTime(value) },
     { field: 'profile', headerName: t('columns.profile'), width: 120 },
     { field: 'target', headerName: t('columns.target'), width: 90, valueFormatter: (value: string) => t(`targets.${value}`) },
-    { field: 'script', headerName: t('columns.command'), flex: 1, minWidth: 220, renderCell: (p) => <Box sx={{ fontFamily: monospaceFont, fontSize: 13, overflow: 'hidden', textOverflow: 'ellipsis' }}>{p.value}</Box> },
+    {
+      field: 'script',
+      headerName: t('columns.command'),
+      flex: 1,
+      minWidth: 220,
+      renderCell: (p) => <Box sx={{ fontFamily: monospaceFont, fontSize: 13, overflow: 'hidden', textOverflow: 'ellipsis' }}>{p.value}</Box>,
+    },
     {
       field: 'result',
       headerName: t('columns.result'),
@@ -97,12 +110,24 @@ export function PowerShellPage(_props: ScreenProps) {
               size="small"
               variant="outlined"
               title={s.endpoint}
-              label={t('sessionChip', { profile: s.profile, target: t(`targets.${s.target}`), count: s.sessions.filter((x) => x.state !== 'dead').length, restarts: s.restarts })}
+              label={t('sessionChip', {
+                profile: s.profile,
+                target: t(`targets.${s.target}`),
+                count: s.sessions.filter((x) => x.state !== 'dead').length,
+                restarts: s.restarts,
+              })}
             />
           ))}
         </Stack>
         <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
-          <TextField size="small" label={t('filter')} value={filter} onChange={(e) => setFilter(e.target.value)} sx={{ minWidth: 320 }} slotProps={{ htmlInput: { 'data-testid': 'powershell-filter' } }} />
+          <TextField
+            size="small"
+            label={t('filter')}
+            value={filter}
+            onChange={(e) => setFilter(e.target.value)}
+            sx={{ minWidth: 320 }}
+            slotProps={{ htmlInput: { 'data-testid': 'powershell-filter' } }}
+          />
           <FormControlLabel control={<Switch checked={onlyFailures} onChange={(e) => setOnlyFailures(e.target.checked)} />} label={t('onlyFailures')} />
           <Box sx={{ flexGrow: 1 }} />
           <Stack direction="row" sx={{ alignItems: 'center' }}>

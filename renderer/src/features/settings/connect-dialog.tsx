@@ -92,7 +92,8 @@ export function ConnectDialogHost() {
       <DialogContent>
         <Stack spacing={2} sx={{ mt: 1 }}>
           <Typography variant="body2" color="text.secondary">
-            {t('connect.account')}: <b>{profile?.directory.authentication === 'kerberos' ? t('profiles.kerberosAccount') : profile?.directory.bindIdentity}</b> @ {profile?.directory.host}:{profile?.directory.port}
+            {t('connect.account')}: <b>{profile?.directory.authentication === 'kerberos' ? t('profiles.kerberosAccount') : profile?.directory.bindIdentity}</b>{' '}
+            @ {profile?.directory.host}:{profile?.directory.port}
           </Typography>
           {certificate ? (
             <Alert severity="warning" data-testid="certificate-untrusted">
@@ -100,7 +101,18 @@ export function ConnectDialogHost() {
               <Typography variant="body2" sx={{ mb: 1 }}>
                 {t('connect.untrusted.body')}
               </Typography>
-              <Box component="dl" sx={{ m: 0, display: 'grid', gridTemplateColumns: 'max-content 1fr', columnGap: 2, rowGap: 0.5, fontSize: 13, '& dd': { m: 0, wordBreak: 'break-all' } }}>
+              <Box
+                component="dl"
+                sx={{
+                  m: 0,
+                  display: 'grid',
+                  gridTemplateColumns: 'max-content 1fr',
+                  columnGap: 2,
+                  rowGap: 0.5,
+                  fontSize: 13,
+                  '& dd': { m: 0, wordBreak: 'break-all' },
+                }}
+              >
                 <dt>{t('connect.untrusted.subject')}</dt>
                 <dd>{certificate.subject}</dd>
                 <dt>{t('connect.untrusted.issuer')}</dt>
@@ -149,7 +161,12 @@ export function ConnectDialogHost() {
       </DialogContent>
       <DialogActions>
         <Button onClick={close}>{t('common:actions.cancel')}</Button>
-        <Button variant="contained" disabled={busy || (needsPassword && !password)} onClick={() => profileName && void attempt(profileName, password || undefined)} data-testid="connect-submit">
+        <Button
+          variant="contained"
+          disabled={busy || (needsPassword && !password)}
+          onClick={() => profileName && void attempt(profileName, password || undefined)}
+          data-testid="connect-submit"
+        >
           {needsPassword ? t('common:connection.connect') : t('common:actions.retry')}
         </Button>
       </DialogActions>

@@ -46,7 +46,13 @@ export function PowerShellShells({ profiles }: { profiles: ProfileSummary[] }) {
                   const plan = plans.find((p) => p.profile === profile && p.target === target);
                   return (
                     <TableCell key={target} sx={{ verticalAlign: 'top', width: '42%' }} data-testid={plan ? `shell-${target}-${profile}` : undefined}>
-                      {plan ? <ShellCell plan={plan} /> : <Typography variant="body2" color="text.secondary">{t('editor.endpointNone')}</Typography>}
+                      {plan ? (
+                        <ShellCell plan={plan} />
+                      ) : (
+                        <Typography variant="body2" color="text.secondary">
+                          {t('editor.endpointNone')}
+                        </Typography>
+                      )}
                     </TableCell>
                   );
                 })}

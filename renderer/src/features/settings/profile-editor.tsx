@@ -65,12 +65,37 @@ export function ProfileEditor({ initial, onClose, onSaved }: { initial?: Profile
         <Stack spacing={2} sx={{ mt: 1 }}>
           <ErrorAlert error={error} />
           <Stack direction="row" spacing={2}>
-            <TextField label={t('editor.name')} value={profile.name} disabled={!!initial} onChange={(e) => setProfile({ ...profile, name: e.target.value })} {...fe('name')} sx={{ flex: 1 }} />
-            <TextField label={t('editor.label')} value={profile.label ?? ''} onChange={(e) => setProfile({ ...profile, label: e.target.value })} sx={{ flex: 2 }} />
+            <TextField
+              label={t('editor.name')}
+              value={profile.name}
+              disabled={!!initial}
+              onChange={(e) => setProfile({ ...profile, name: e.target.value })}
+              {...fe('name')}
+              sx={{ flex: 1 }}
+            />
+            <TextField
+              label={t('editor.label')}
+              value={profile.label ?? ''}
+              onChange={(e) => setProfile({ ...profile, label: e.target.value })}
+              sx={{ flex: 2 }}
+            />
           </Stack>
           <Stack direction="row" spacing={2}>
-            <TextField label={t('editor.host')} value={dir.host} onChange={(e) => setDir({ host: e.target.value.trim() })} {...fe('directory.host')} sx={{ flex: 3 }} />
-            <TextField label={t('editor.port')} type="number" value={dir.port} onChange={(e) => setDir({ port: Number(e.target.value) })} {...fe('directory.port')} sx={{ flex: 1 }} />
+            <TextField
+              label={t('editor.host')}
+              value={dir.host}
+              onChange={(e) => setDir({ host: e.target.value.trim() })}
+              {...fe('directory.host')}
+              sx={{ flex: 3 }}
+            />
+            <TextField
+              label={t('editor.port')}
+              type="number"
+              value={dir.port}
+              onChange={(e) => setDir({ port: Number(e.target.value) })}
+              {...fe('directory.port')}
+              sx={{ flex: 1 }}
+            />
             <TextField
               select
               label={t('editor.security')}
@@ -86,7 +111,14 @@ export function ProfileEditor({ initial, onClose, onSaved }: { initial?: Profile
             </TextField>
           </Stack>
           <Stack direction="row" spacing={2}>
-            <TextField select label={t('editor.signIn')} value={dir.authentication} onChange={(e) => setDir({ authentication: e.target.value as Profile['directory']['authentication'] })} sx={{ flex: 2 }} data-testid="profile-authentication">
+            <TextField
+              select
+              label={t('editor.signIn')}
+              value={dir.authentication}
+              onChange={(e) => setDir({ authentication: e.target.value as Profile['directory']['authentication'] })}
+              sx={{ flex: 2 }}
+              data-testid="profile-authentication"
+            >
               <MenuItem value="password">{t('editor.signInPassword')}</MenuItem>
               <MenuItem value="kerberos">{t('editor.signInKerberos')}</MenuItem>
             </TextField>
@@ -95,12 +127,31 @@ export function ProfileEditor({ initial, onClose, onSaved }: { initial?: Profile
                 {t('editor.kerberosHelp')}
               </Typography>
             ) : (
-              <TextField label={t('editor.bindIdentity')} value={dir.bindIdentity ?? ''} onChange={(e) => setDir({ bindIdentity: e.target.value })} {...fe('directory.bindIdentity')} sx={{ flex: 3 }} />
+              <TextField
+                label={t('editor.bindIdentity')}
+                value={dir.bindIdentity ?? ''}
+                onChange={(e) => setDir({ bindIdentity: e.target.value })}
+                {...fe('directory.bindIdentity')}
+                sx={{ flex: 3 }}
+              />
             )}
           </Stack>
           <Stack direction="row" spacing={2}>
-            <TextField label={t('editor.caFile')} value={dir.caFile ?? ''} onChange={(e) => setDir({ caFile: e.target.value })} {...fe('directory.caFile')} sx={{ flex: 3 }} />
-            <TextField label={t('editor.timeout')} type="number" value={dir.timeoutMs} onChange={(e) => setDir({ timeoutMs: Number(e.target.value) })} {...fe('directory.timeoutMs')} sx={{ flex: 1 }} />
+            <TextField
+              label={t('editor.caFile')}
+              value={dir.caFile ?? ''}
+              onChange={(e) => setDir({ caFile: e.target.value })}
+              {...fe('directory.caFile')}
+              sx={{ flex: 3 }}
+            />
+            <TextField
+              label={t('editor.timeout')}
+              type="number"
+              value={dir.timeoutMs}
+              onChange={(e) => setDir({ timeoutMs: Number(e.target.value) })}
+              {...fe('directory.timeoutMs')}
+              sx={{ flex: 1 }}
+            />
           </Stack>
 
           <Typography variant="subtitle2">{t('editor.exchange')}</Typography>
@@ -128,8 +179,31 @@ export function ProfileEditor({ initial, onClose, onSaved }: { initial?: Profile
             </TextField>
             {profile.exchange?.kind === 'remote' && (
               <>
-                <TextField label={t('editor.exchangeServer')} value={profile.exchange.server} {...fe('exchange.server')} onChange={(e) => setProfile({ ...profile, exchange: { ...(profile.exchange as Extract<ExchangeEndpoint, { kind: 'remote' }>), server: e.target.value.trim() } })} sx={{ flex: 2 }} />
-                <TextField select label={t('editor.authentication')} value={profile.exchange.authentication} onChange={(e) => setProfile({ ...profile, exchange: { ...(profile.exchange as Extract<ExchangeEndpoint, { kind: 'remote' }>), authentication: e.target.value as 'Kerberos' } })} sx={{ flex: 1, minWidth: 140 }} data-testid="exchange-authentication">
+                <TextField
+                  label={t('editor.exchangeServer')}
+                  value={profile.exchange.server}
+                  {...fe('exchange.server')}
+                  onChange={(e) =>
+                    setProfile({
+                      ...profile,
+                      exchange: { ...(profile.exchange as Extract<ExchangeEndpoint, { kind: 'remote' }>), server: e.target.value.trim() },
+                    })
+                  }
+                  sx={{ flex: 2 }}
+                />
+                <TextField
+                  select
+                  label={t('editor.authentication')}
+                  value={profile.exchange.authentication}
+                  onChange={(e) =>
+                    setProfile({
+                      ...profile,
+                      exchange: { ...(profile.exchange as Extract<ExchangeEndpoint, { kind: 'remote' }>), authentication: e.target.value as 'Kerberos' },
+                    })
+                  }
+                  sx={{ flex: 1, minWidth: 140 }}
+                  data-testid="exchange-authentication"
+                >
                   {['Kerberos', 'Negotiate', 'Basic'].map((a) => (
                     <MenuItem key={a} value={a}>
                       {a}
@@ -140,7 +214,12 @@ export function ProfileEditor({ initial, onClose, onSaved }: { initial?: Profile
                   select
                   label={t('editor.transport')}
                   value={profile.exchange.transport}
-                  onChange={(e) => setProfile({ ...profile, exchange: { ...(profile.exchange as Extract<ExchangeEndpoint, { kind: 'remote' }>), transport: e.target.value as 'http' | 'https' } })}
+                  onChange={(e) =>
+                    setProfile({
+                      ...profile,
+                      exchange: { ...(profile.exchange as Extract<ExchangeEndpoint, { kind: 'remote' }>), transport: e.target.value as 'http' | 'https' },
+                    })
+                  }
                   error={!!fieldErrors['exchange.transport']}
                   sx={{ flex: 1, minWidth: 120 }}
                   data-testid="exchange-transport"
@@ -148,14 +227,31 @@ export function ProfileEditor({ initial, onClose, onSaved }: { initial?: Profile
                   <MenuItem value="http">{t('editor.transportHttp')}</MenuItem>
                   <MenuItem value="https">{t('editor.transportHttps')}</MenuItem>
                 </TextField>
-                {!kerberos && <FormControlLabel
-                  control={<Checkbox checked={profile.exchange.useProfileCredential} onChange={(e) => setProfile({ ...profile, exchange: { ...(profile.exchange as Extract<ExchangeEndpoint, { kind: 'remote' }>), useProfileCredential: e.target.checked } })} />}
-                  label={t('editor.useProfileCredential')}
-                />}
+                {!kerberos && (
+                  <FormControlLabel
+                    control={
+                      <Checkbox
+                        checked={profile.exchange.useProfileCredential}
+                        onChange={(e) =>
+                          setProfile({
+                            ...profile,
+                            exchange: { ...(profile.exchange as Extract<ExchangeEndpoint, { kind: 'remote' }>), useProfileCredential: e.target.checked },
+                          })
+                        }
+                      />
+                    }
+                    label={t('editor.useProfileCredential')}
+                  />
+                )}
               </>
             )}
             {profile.exchange?.kind === 'lab' && (
-              <TextField label={t('editor.modulePath')} value={profile.exchange.modulePath} onChange={(e) => setProfile({ ...profile, exchange: { kind: 'lab', modulePath: e.target.value } })} sx={{ flex: 4 }} />
+              <TextField
+                label={t('editor.modulePath')}
+                value={profile.exchange.modulePath}
+                onChange={(e) => setProfile({ ...profile, exchange: { kind: 'lab', modulePath: e.target.value } })}
+                sx={{ flex: 4 }}
+              />
             )}
           </Stack>
           {fieldErrors['exchange.transport'] && (
@@ -174,7 +270,14 @@ export function ProfileEditor({ initial, onClose, onSaved }: { initial?: Profile
                 const kind = e.target.value as LyncKind;
                 setProfile({
                   ...profile,
-                  lync: kind === 'local' ? { kind } : kind === 'remote' ? { kind, pool: '', useProfileCredential: false } : kind === 'lab' ? { kind, modulePath: '' } : undefined,
+                  lync:
+                    kind === 'local'
+                      ? { kind }
+                      : kind === 'remote'
+                        ? { kind, pool: '', useProfileCredential: false }
+                        : kind === 'lab'
+                          ? { kind, modulePath: '' }
+                          : undefined,
                 });
               }}
             >
@@ -185,15 +288,40 @@ export function ProfileEditor({ initial, onClose, onSaved }: { initial?: Profile
             </TextField>
             {profile.lync?.kind === 'remote' && (
               <>
-                <TextField label={t('editor.lyncPool')} value={profile.lync.pool} {...fe('lync.pool')} onChange={(e) => setProfile({ ...profile, lync: { ...(profile.lync as Extract<LyncEndpoint, { kind: 'remote' }>), pool: e.target.value.trim() } })} sx={{ flex: 3 }} />
-                {!kerberos && <FormControlLabel
-                  control={<Checkbox checked={profile.lync.useProfileCredential} onChange={(e) => setProfile({ ...profile, lync: { ...(profile.lync as Extract<LyncEndpoint, { kind: 'remote' }>), useProfileCredential: e.target.checked } })} />}
-                  label={t('editor.useProfileCredential')}
-                />}
+                <TextField
+                  label={t('editor.lyncPool')}
+                  value={profile.lync.pool}
+                  {...fe('lync.pool')}
+                  onChange={(e) =>
+                    setProfile({ ...profile, lync: { ...(profile.lync as Extract<LyncEndpoint, { kind: 'remote' }>), pool: e.target.value.trim() } })
+                  }
+                  sx={{ flex: 3 }}
+                />
+                {!kerberos && (
+                  <FormControlLabel
+                    control={
+                      <Checkbox
+                        checked={profile.lync.useProfileCredential}
+                        onChange={(e) =>
+                          setProfile({
+                            ...profile,
+                            lync: { ...(profile.lync as Extract<LyncEndpoint, { kind: 'remote' }>), useProfileCredential: e.target.checked },
+                          })
+                        }
+                      />
+                    }
+                    label={t('editor.useProfileCredential')}
+                  />
+                )}
               </>
             )}
             {profile.lync?.kind === 'lab' && (
-              <TextField label={t('editor.modulePath')} value={profile.lync.modulePath} onChange={(e) => setProfile({ ...profile, lync: { kind: 'lab', modulePath: e.target.value } })} sx={{ flex: 4 }} />
+              <TextField
+                label={t('editor.modulePath')}
+                value={profile.lync.modulePath}
+                onChange={(e) => setProfile({ ...profile, lync: { kind: 'lab', modulePath: e.target.value } })}
+                sx={{ flex: 4 }}
+              />
             )}
           </Stack>
         </Stack>

@@ -117,11 +117,22 @@ export function SettingsPage(_props: ScreenProps) {
                           {/* The buttons wrap onto a second line rather than push the table past the card. */}
                           <Stack direction="row" sx={{ flexWrap: 'wrap', justifyContent: 'flex-end', alignItems: 'center', gap: 0.5 }}>
                             {status === 'connected' ? (
-                              <Button size="small" variant="outlined" onClick={() => void action.run((client) => client.call('connections.disconnect', { profile: p.name }))} data-testid={`disconnect-${p.name}`}>
+                              <Button
+                                size="small"
+                                variant="outlined"
+                                onClick={() => void action.run((client) => client.call('connections.disconnect', { profile: p.name }))}
+                                data-testid={`disconnect-${p.name}`}
+                              >
                                 {t('common:connection.disconnect')}
                               </Button>
                             ) : (
-                              <Button size="small" variant="contained" disabled={status === 'connecting'} onClick={() => requestConnect(p.name)} data-testid={`connect-${p.name}`}>
+                              <Button
+                                size="small"
+                                variant="contained"
+                                disabled={status === 'connecting'}
+                                onClick={() => requestConnect(p.name)}
+                                data-testid={`connect-${p.name}`}
+                              >
                                 {t('common:connection.connect')}
                               </Button>
                             )}
@@ -129,9 +140,16 @@ export function SettingsPage(_props: ScreenProps) {
                             {status === 'connected' && p.lync && <ShellTestButton profile={p.name} target="lync" />}
                             {(p.secretSource === 'vault' || p.secretSource === 'session') && (
                               <Tooltip title={t('profiles.forgetPassword')}>
-                                <IconButton size="small" onClick={() => void action.run((client) => client.call('profiles.forgetSecret', { name: p.name })).then(async (ok) => {
-                                  if (ok) await reloadProfiles();
-                                })}>
+                                <IconButton
+                                  size="small"
+                                  onClick={() =>
+                                    void action
+                                      .run((client) => client.call('profiles.forgetSecret', { name: p.name }))
+                                      .then(async (ok) => {
+                                        if (ok) await reloadProfiles();
+                                      })
+                                  }
+                                >
                                   <KeyOffIcon fontSize="small" />
                                 </IconButton>
                               </Tooltip>
@@ -168,14 +186,28 @@ export function SettingsPage(_props: ScreenProps) {
             {t('appearance.title')}
           </Typography>
           <Stack direction="row" spacing={2}>
-            <TextField select size="small" label={t('common:language.label')} value={preferences.language} onChange={(e) => void update({ language: e.target.value as Language })} sx={{ minWidth: 200 }}>
+            <TextField
+              select
+              size="small"
+              label={t('common:language.label')}
+              value={preferences.language}
+              onChange={(e) => void update({ language: e.target.value as Language })}
+              sx={{ minWidth: 200 }}
+            >
               {languages.map((l) => (
                 <MenuItem key={l} value={l}>
                   {t(`common:language.${l}`)}
                 </MenuItem>
               ))}
             </TextField>
-            <TextField select size="small" label={t('common:theme.label')} value={preferences.theme} onChange={(e) => void update({ theme: e.target.value as ThemeMode })} sx={{ minWidth: 200 }}>
+            <TextField
+              select
+              size="small"
+              label={t('common:theme.label')}
+              value={preferences.theme}
+              onChange={(e) => void update({ theme: e.target.value as ThemeMode })}
+              sx={{ minWidth: 200 }}
+            >
               {(['system', 'light', 'dark'] as const).map((m) => (
                 <MenuItem key={m} value={m}>
                   {t(`common:theme.${m}`)}

@@ -20,12 +20,25 @@ export function ShellTestButton({ profile, target }: { profile: string; target: 
       setState({ busy: false, ok: false, message: toApiError(error).message });
     }
   };
-  const icon = state.busy ? <CircularProgress size={14} /> : state.ok === true ? <CheckCircleIcon color="success" fontSize="small" /> : state.ok === false ? <ErrorIcon color="error" fontSize="small" /> : undefined;
+  const icon = state.busy ? (
+    <CircularProgress size={14} />
+  ) : state.ok === true ? (
+    <CheckCircleIcon color="success" fontSize="small" />
+  ) : state.ok === false ? (
+    <ErrorIcon color="error" fontSize="small" />
+  ) : undefined;
   return (
     // A description, not the name: the name stays the visible text ("Exchange"), which is what a
     // speech-input user says to press it.
     <Tooltip describeChild title={state.message ?? t(`shellTest.${target}`)}>
-      <Button size="small" startIcon={icon} onClick={() => void test()} disabled={state.busy} data-testid={`shell-test-${target}-${profile}`} data-result={state.ok === undefined ? '' : state.ok ? 'ok' : 'failed'}>
+      <Button
+        size="small"
+        startIcon={icon}
+        onClick={() => void test()}
+        disabled={state.busy}
+        data-testid={`shell-test-${target}-${profile}`}
+        data-result={state.ok === undefined ? '' : state.ok ? 'ok' : 'failed'}
+      >
         {t(`shellTest.${target}Short`)}
       </Button>
     </Tooltip>

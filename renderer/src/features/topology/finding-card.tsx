@@ -6,7 +6,15 @@ import type { Language } from '@shared/models/settings';
 import { FixButton } from '../../components/fix-button';
 
 /** One finding: what is wrong, why it matters, how to fix it, and a way there (a screen filled in, or the commands). */
-export function FindingCard({ finding, onShow, navigate }: { finding: Finding; onShow?: () => void; navigate: (path: string, params?: Record<string, string>) => void }) {
+export function FindingCard({
+  finding,
+  onShow,
+  navigate,
+}: {
+  finding: Finding;
+  onShow?: () => void;
+  navigate: (path: string, params?: Record<string, string>) => void;
+}) {
   const { t, i18n } = useTranslation('topology');
   const text = findingText(finding, i18n.language as Language);
   return (

@@ -15,7 +15,15 @@ import { domainOfDn, rdnValue } from '@shared/dn';
 type Row = [label: string, value: ReactNode];
 
 /** The selected object: friendly properties, every raw attribute, and its findings. */
-export function NodeDetails({ node, topology, navigate }: { node: TreeNode | undefined; topology: Topology; navigate: (path: string, params?: Record<string, string>) => void }) {
+export function NodeDetails({
+  node,
+  topology,
+  navigate,
+}: {
+  node: TreeNode | undefined;
+  topology: Topology;
+  navigate: (path: string, params?: Record<string, string>) => void;
+}) {
   const { t } = useTranslation('topology');
   const [tab, setTab] = useState(0);
   if (!node) {
@@ -45,7 +53,19 @@ export function NodeDetails({ node, topology, navigate }: { node: TreeNode | und
         <Tab label={`${t('details.findings')} (${node.findings.length})`} data-testid="tab-findings" />
       </Tabs>
       {tab === 0 && (
-        <Box component="dl" sx={{ m: 0, display: 'grid', gridTemplateColumns: 'minmax(140px, max-content) 1fr', columnGap: 2, rowGap: 0.75, '& dt': { color: 'text.secondary' }, '& dd': { m: 0, wordBreak: 'break-word' } }} data-testid="topology-properties">
+        <Box
+          component="dl"
+          sx={{
+            m: 0,
+            display: 'grid',
+            gridTemplateColumns: 'minmax(140px, max-content) 1fr',
+            columnGap: 2,
+            rowGap: 0.75,
+            '& dt': { color: 'text.secondary' },
+            '& dd': { m: 0, wordBreak: 'break-word' },
+          }}
+          data-testid="topology-properties"
+        >
           {rows.map(([label, value]) => (
             <Box key={label} sx={{ display: 'contents' }}>
               <dt>{label}</dt>
@@ -55,7 +75,12 @@ export function NodeDetails({ node, topology, navigate }: { node: TreeNode | und
         </Box>
       )}
       {tab === 1 && node.dn && <RawAttributes profile={node.profile} dn={node.dn} />}
-      {tab === 2 && (node.findings.length === 0 ? <Typography color="text.secondary">{t('details.noFindings')}</Typography> : node.findings.map((f) => <FindingCard key={f.id} finding={f} navigate={navigate} />))}
+      {tab === 2 &&
+        (node.findings.length === 0 ? (
+          <Typography color="text.secondary">{t('details.noFindings')}</Typography>
+        ) : (
+          node.findings.map((f) => <FindingCard key={f.id} finding={f} navigate={navigate} />)
+        ))}
     </Stack>
   );
 }
@@ -81,7 +106,13 @@ function propertiesOf(node: TreeNode, topology: Topology, t: (key: string, optio
     if (!dn) return t('fields.none');
     for (const f of topology.forests) {
       const org = f.exchange;
-      const all = [...(org?.dialPlans ?? []), ...(org?.autoAttendants ?? []), ...(org?.mailboxPolicies ?? []), ...(org?.servers ?? []), ...(org?.gateways ?? [])];
+      const all = [
+        ...(org?.dialPlans ?? []),
+        ...(org?.autoAttendants ?? []),
+        ...(org?.mailboxPolicies ?? []),
+        ...(org?.servers ?? []),
+        ...(org?.gateways ?? []),
+      ];
       const hit = all.find((o) => o.dn.toLowerCase() === dn.toLowerCase());
       if (hit) return hit.name;
     }
@@ -117,9 +148,27 @@ function propertiesOf(node: TreeNode, topology: Topology, t: (key: string, optio
         [t('fields.umUsers'), String(dp.umEnabledUsers)],
         [t('fields.servers'), list(dp.serverDns.map(nameOf), t)],
         [t('fields.policies'), list(dp.mailboxPolicyDns.map(nameOf), t)],
-        [t('fields.autoAttendants'), list(aas.map((a) => `${a.name} (${a.pilotNumbers.join(', ')})`), t)],
-        [t('fields.huntGroups'), list(hgs.map((h) => `${h.identity}${h.pilotIdentifier ? ` · ${h.pilotIdentifier}` : ''}`), t)],
-        [t('fields.contacts'), list(contacts.map((c) => `${c.displayName ?? c.sipAddress} (${c.sipAddress ?? ''} · ${c.phoneNumber ?? ''})`), t)],
+        [
+          t('fields.autoAttendants'),
+          list(
+            aas.map((a) => `${a.name} (${a.pilotNumbers.join(', ')})`),
+            t,
+          ),
+        ],
+        [
+          t('fields.huntGroups'),
+          list(
+            hgs.map((h) => `${h.identity}${h.pilotIdentifier ? ` · ${h.pilotIdentifier}` : ''}`),
+            t,
+          ),
+        ],
+        [
+          t('fields.contacts'),
+          list(
+            contacts.map((c) => `${c.displayName ?? c.sipAddress} (${c.sipAddress ?? ''} · ${c.phoneNumber ?? ''})`),
+            t,
+          ),
+        ],
       ];
     }
     case 'gateway': {
@@ -131,7 +180,13 @@ function propertiesOf(node: TreeNode, topology: Topology, t: (key: string, optio
         [t('fields.messageWaiting'), yesNo(g.messageWaitingAllowed)],
         [t('fields.status'), g.status],
         [t('fields.pool'), g.pool ? g.pool.name : t('fields.none')],
-        [t('fields.huntGroups'), list(g.huntGroups.map((h) => `${h.name} → ${nameOf(h.dialPlanDn)}`), t)],
+        [
+          t('fields.huntGroups'),
+          list(
+            g.huntGroups.map((h) => `${h.name} → ${nameOf(h.dialPlanDn)}`),
+            t,
+          ),
+        ],
       ];
     }
     case 'huntGroup':
@@ -154,7 +209,13 @@ function propertiesOf(node: TreeNode, topology: Topology, t: (key: string, optio
     case 'server':
       return [
         [t('fields.version'), `${o.value.versionLabel}${o.value.build ? ` (${o.value.build})` : ''}`],
-        [t('fields.roles'), list(o.value.roles.map((r) => t(`roles.${r}`)), t)],
+        [
+          t('fields.roles'),
+          list(
+            o.value.roles.map((r) => t(`roles.${r}`)),
+            t,
+          ),
+        ],
         [(o.value.major ?? 0) >= 15 ? t('fields.umServiceDialPlans') : t('fields.umServerDialPlans'), list(o.value.dialPlanDns.map(nameOf), t)],
         [t('fields.startupMode'), o.value.umStartupMode ?? t('fields.none')],
         ...(o.value.callRouter
@@ -172,7 +233,13 @@ function propertiesOf(node: TreeNode, topology: Topology, t: (key: string, optio
         [t('fields.site'), o.value.site ?? t('fields.unknownWithoutLyncShell')],
         [t('fields.services'), o.value.services ? list(o.value.services, t) : t('fields.unknownWithoutLyncShell')],
         [t('fields.poolData'), list(o.value.poolData, t)],
-        [t('fields.gateways'), list(o.value.gateways.map((g) => `${g.name} (${g.forest})`), t)],
+        [
+          t('fields.gateways'),
+          list(
+            o.value.gateways.map((g) => `${g.name} (${g.forest})`),
+            t,
+          ),
+        ],
       ];
     case 'contact': {
       const c = o.value;

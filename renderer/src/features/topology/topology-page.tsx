@@ -1,4 +1,18 @@
-import { Accordion, AccordionDetails, AccordionSummary, Alert, Box, Button, Chip, InputAdornment, LinearProgress, Paper, Stack, TextField, Typography } from '@mui/material';
+import {
+  Accordion,
+  AccordionDetails,
+  AccordionSummary,
+  Alert,
+  Box,
+  Button,
+  Chip,
+  InputAdornment,
+  LinearProgress,
+  Paper,
+  Stack,
+  TextField,
+  Typography,
+} from '@mui/material';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import RefreshIcon from '@mui/icons-material/Refresh';
 import SearchIcon from '@mui/icons-material/Search';
@@ -51,13 +65,20 @@ function TopologyView({ connectedKey, navigate }: { connectedKey: string; naviga
   useEffect(() => {
     // First load: open each forest and its Exchange organisation and dial plans.
     if (tree.length > 0 && expanded.length === 0) {
-      setExpanded(tree.flatMap((f) => [f.id, ...f.children.map((c) => c.id), ...f.children.flatMap((c) => c.children.filter((g) => g.kind === 'dialPlans' || g.kind === 'pools').map((g) => g.id))]));
+      setExpanded(
+        tree.flatMap((f) => [
+          f.id,
+          ...f.children.map((c) => c.id),
+          ...f.children.flatMap((c) => c.children.filter((g) => g.kind === 'dialPlans' || g.kind === 'pools').map((g) => g.id)),
+        ]),
+      );
     }
   }, [tree, expanded.length]);
   const selected = selectedId ? locate(tree, (n) => n.id === selectedId)?.node : undefined;
 
   const showInTree = (dn: string) => {
-    const found = locate(tree, (n) => n.dn?.toLowerCase() === dn.toLowerCase() && n.findings.length > 0) ?? locate(tree, (n) => n.dn?.toLowerCase() === dn.toLowerCase());
+    const found =
+      locate(tree, (n) => n.dn?.toLowerCase() === dn.toLowerCase() && n.findings.length > 0) ?? locate(tree, (n) => n.dn?.toLowerCase() === dn.toLowerCase());
     if (!found) return;
     setFilter('');
     setExpanded((e) => [...new Set([...e, ...found.path])]);
@@ -118,7 +139,16 @@ function TopologyView({ connectedKey, navigate }: { connectedKey: string; naviga
               placeholder={t('filter')}
               value={filter}
               onChange={(e) => setFilter(e.target.value)}
-              slotProps={{ input: { startAdornment: <InputAdornment position="start"><SearchIcon fontSize="small" /></InputAdornment> }, htmlInput: { 'data-testid': 'topology-filter', 'aria-label': t('filter') } }}
+              slotProps={{
+                input: {
+                  startAdornment: (
+                    <InputAdornment position="start">
+                      <SearchIcon fontSize="small" />
+                    </InputAdornment>
+                  ),
+                },
+                htmlInput: { 'data-testid': 'topology-filter', 'aria-label': t('filter') },
+              }}
               sx={{ mb: 1 }}
             />
             <Box sx={{ overflow: 'auto', flexGrow: 1 }}>
@@ -141,7 +171,11 @@ function TopologyView({ connectedKey, navigate }: { connectedKey: string; naviga
         </Stack>
         {data && (
           <Typography variant="caption" color="text.secondary">
-            {t('readAt', { time: new Date(data.readAt).toLocaleTimeString(i18n.language), forests: data.forests.length, roundTrips: data.stats.ldapRoundTrips })}
+            {t('readAt', {
+              time: new Date(data.readAt).toLocaleTimeString(i18n.language),
+              forests: data.forests.length,
+              roundTrips: data.stats.ldapRoundTrips,
+            })}
           </Typography>
         )}
       </Stack>
@@ -157,7 +191,9 @@ function Summary({ topology }: { topology: Topology }) {
         <Chip
           key={f.forest}
           variant="outlined"
-          label={[f.forest, f.exchange && `${t('kinds.dialPlans')}: ${f.exchange.dialPlans.length}`, f.lync && `${t('kinds.pools')}: ${f.lync.pools.length}`].filter(Boolean).join(' · ')}
+          label={[f.forest, f.exchange && `${t('kinds.dialPlans')}: ${f.exchange.dialPlans.length}`, f.lync && `${t('kinds.pools')}: ${f.lync.pools.length}`]
+            .filter(Boolean)
+            .join(' · ')}
         />
       ))}
     </Stack>

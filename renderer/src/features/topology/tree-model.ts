@@ -1,4 +1,16 @@
-import type { AutoAttendant, DialPlan, Finding, ForestTopology, HuntGroup, IpGateway, LyncPool, MailboxPolicy, Topology, UmContact, ExchangeServer } from '@shared/models/topology';
+import type {
+  AutoAttendant,
+  DialPlan,
+  Finding,
+  ForestTopology,
+  HuntGroup,
+  IpGateway,
+  LyncPool,
+  MailboxPolicy,
+  Topology,
+  UmContact,
+  ExchangeServer,
+} from '@shared/models/topology';
 
 export type NodeKind =
   | 'forest'
@@ -64,9 +76,24 @@ export function buildTree(topology: Topology, folderLabel: (kind: NodeKind) => s
   return topology.forests.map((f) => forestNode(f, topology, folderLabel, findingsFor, profileOf));
 }
 
-function forestNode(f: ForestTopology, topology: Topology, folderLabel: (kind: NodeKind) => string, findingsFor: (dn: string) => Finding[], profileOf: (forest: string) => string): TreeNode {
+function forestNode(
+  f: ForestTopology,
+  topology: Topology,
+  folderLabel: (kind: NodeKind) => string,
+  findingsFor: (dn: string) => Finding[],
+  profileOf: (forest: string) => string,
+): TreeNode {
   const base = { profile: f.profile, forest: f.forest };
-  const folder = (id: string, kind: NodeKind, children: TreeNode[], hint?: string): TreeNode => ({ ...base, id, kind, label: folderLabel(kind), hint: hint ?? String(children.length), object: { kind: 'folder' }, findings: [], children });
+  const folder = (id: string, kind: NodeKind, children: TreeNode[], hint?: string): TreeNode => ({
+    ...base,
+    id,
+    kind,
+    label: folderLabel(kind),
+    hint: hint ?? String(children.length),
+    object: { kind: 'folder' },
+    findings: [],
+    children,
+  });
   const leaf = (id: string, kind: NodeKind, label: string, dn: string | undefined, object: NodeObject, hint?: string, children: TreeNode[] = []): TreeNode => ({
     ...base,
     id,
@@ -88,14 +115,30 @@ function forestNode(f: ForestTopology, topology: Topology, folderLabel: (kind: N
       const id = `dp:${dp.dn}`;
       const contacts = allContacts.filter((c) => c.dialPlan && norm(c.dialPlan.dn) === norm(dp.dn));
       return leaf(id, 'dialPlan', dp.name, dp.dn, { kind: 'dialPlan', value: dp }, `${dp.uriType} · ${dp.digits ?? '?'} · ${dp.voipSecurity}`, [
-        folder(`${id}|policies`, 'policies', byDn(org.mailboxPolicies, dp.mailboxPolicyDns).map((p) => leaf(`${id}|policy:${p.dn}`, 'policy', p.name, p.dn, { kind: 'policy', value: p }))),
+        folder(
+          `${id}|policies`,
+          'policies',
+          byDn(org.mailboxPolicies, dp.mailboxPolicyDns).map((p) => leaf(`${id}|policy:${p.dn}`, 'policy', p.name, p.dn, { kind: 'policy', value: p })),
+        ),
         folder(
           `${id}|aas`,
           'autoAttendants',
-          byDn(org.autoAttendants, dp.autoAttendantDns).map((a) => leaf(`${id}|aa:${a.dn}`, 'autoAttendant', a.name, a.dn, { kind: 'autoAttendant', value: a }, a.pilotNumbers.join(', '))),
+          byDn(org.autoAttendants, dp.autoAttendantDns).map((a) =>
+            leaf(`${id}|aa:${a.dn}`, 'autoAttendant', a.name, a.dn, { kind: 'autoAttendant', value: a }, a.pilotNumbers.join(', ')),
+          ),
         ),
-        folder(`${id}|hgs`, 'huntGroups', byDn(allHuntGroups, dp.huntGroupDns).map((h) => leaf(`${id}|hg:${h.dn}`, 'huntGroup', h.identity, h.dn, { kind: 'huntGroup', value: h }, h.pilotIdentifier))),
-        folder(`${id}|contacts`, 'contacts', contacts.map((c) => contactNode(c, `${id}|contact:${c.dn}`, findingsFor, profileOf))),
+        folder(
+          `${id}|hgs`,
+          'huntGroups',
+          byDn(allHuntGroups, dp.huntGroupDns).map((h) =>
+            leaf(`${id}|hg:${h.dn}`, 'huntGroup', h.identity, h.dn, { kind: 'huntGroup', value: h }, h.pilotIdentifier),
+          ),
+        ),
+        folder(
+          `${id}|contacts`,
+          'contacts',
+          contacts.map((c) => contactNode(c, `${id}|contact:${c.dn}`, findingsFor, profileOf)),
+        ),
       ]);
     });
     const gateways = org.gateways.map((g) =>
@@ -113,15 +156,31 @@ function forestNode(f: ForestTopology, topology: Topology, folderLabel: (kind: N
       leaf(`org:${org.dn}`, 'exchange', org.name, org.dn, { kind: 'folder' }, undefined, [
         folder(`org:${org.dn}|dialPlans`, 'dialPlans', dialPlans),
         folder(`org:${org.dn}|gateways`, 'gateways', gateways),
-        folder(`org:${org.dn}|aas`, 'autoAttendants', org.autoAttendants.map((a) => leaf(`aa:${a.dn}`, 'autoAttendant', a.name, a.dn, { kind: 'autoAttendant', value: a }, a.pilotNumbers.join(', ')))),
-        folder(`org:${org.dn}|policies`, 'policies', org.mailboxPolicies.map((p) => leaf(`policy:${p.dn}`, 'policy', p.name, p.dn, { kind: 'policy', value: p }))),
-        folder(`org:${org.dn}|servers`, 'servers', org.servers.map((s) => leaf(`server:${s.dn}`, 'server', s.name, s.dn, { kind: 'server', value: s }, s.versionLabel))),
+        folder(
+          `org:${org.dn}|aas`,
+          'autoAttendants',
+          org.autoAttendants.map((a) => leaf(`aa:${a.dn}`, 'autoAttendant', a.name, a.dn, { kind: 'autoAttendant', value: a }, a.pilotNumbers.join(', '))),
+        ),
+        folder(
+          `org:${org.dn}|policies`,
+          'policies',
+          org.mailboxPolicies.map((p) => leaf(`policy:${p.dn}`, 'policy', p.name, p.dn, { kind: 'policy', value: p })),
+        ),
+        folder(
+          `org:${org.dn}|servers`,
+          'servers',
+          org.servers.map((s) => leaf(`server:${s.dn}`, 'server', s.name, s.dn, { kind: 'server', value: s }, s.versionLabel)),
+        ),
       ]),
     );
   }
   if (f.lync) {
     const lyncChildren = [
-      folder(`lync:${f.forest}|pools`, 'pools', f.lync.pools.map((p) => leaf(`pool:${p.dn}`, 'pool', p.fqdn, p.dn, { kind: 'pool', value: p }, p.kind === 'unknown' ? undefined : p.kind))),
+      folder(
+        `lync:${f.forest}|pools`,
+        'pools',
+        f.lync.pools.map((p) => leaf(`pool:${p.dn}`, 'pool', p.fqdn, p.dn, { kind: 'pool', value: p }, p.kind === 'unknown' ? undefined : p.kind)),
+      ),
       folder(
         `lync:${f.forest}|contacts`,
         'contacts',
@@ -129,15 +188,42 @@ function forestNode(f: ForestTopology, topology: Topology, folderLabel: (kind: N
       ),
     ];
     if (f.lync.dialPlans) {
-      lyncChildren.splice(1, 0, folder(`lync:${f.forest}|dialPlans`, 'lyncDialPlans', f.lync.dialPlans.map((d) => leaf(`lyncdp:${f.forest}:${d.identity}`, 'lyncDialPlan', d.identity, undefined, { kind: 'lyncDialPlan', value: d }))));
+      lyncChildren.splice(
+        1,
+        0,
+        folder(
+          `lync:${f.forest}|dialPlans`,
+          'lyncDialPlans',
+          f.lync.dialPlans.map((d) => leaf(`lyncdp:${f.forest}:${d.identity}`, 'lyncDialPlan', d.identity, undefined, { kind: 'lyncDialPlan', value: d })),
+        ),
+      );
     }
-    children.push({ ...base, id: `lync:${f.forest}`, kind: 'lync', label: folderLabel('lync'), object: { kind: 'folder' }, findings: [], children: lyncChildren });
+    children.push({
+      ...base,
+      id: `lync:${f.forest}`,
+      kind: 'lync',
+      label: folderLabel('lync'),
+      object: { kind: 'folder' },
+      findings: [],
+      children: lyncChildren,
+    });
   }
   return leaf(`forest:${f.forest}`, 'forest', f.forest, undefined, { kind: 'forest', forest: f }, f.profile, children);
 }
 
 function contactNode(c: UmContact, id: string, findingsFor: (dn: string) => Finding[], profileOf: (forest: string) => string): TreeNode {
-  return { profile: profileOf(c.forest), forest: c.forest, id, kind: 'contact', label: c.displayName ?? c.sipAddress ?? c.dn, hint: [c.kind, c.phoneNumber].filter(Boolean).join(' · '), dn: c.dn, object: { kind: 'contact', value: c }, findings: findingsFor(c.dn), children: [] };
+  return {
+    profile: profileOf(c.forest),
+    forest: c.forest,
+    id,
+    kind: 'contact',
+    label: c.displayName ?? c.sipAddress ?? c.dn,
+    hint: [c.kind, c.phoneNumber].filter(Boolean).join(' · '),
+    dn: c.dn,
+    object: { kind: 'contact', value: c },
+    findings: findingsFor(c.dn),
+    children: [],
+  };
 }
 
 /** Every finding at or below a node (the badge a collapsed branch shows). */
