@@ -168,8 +168,8 @@ export function dnToDnsName(dn: string): string {
     .join('.');
 }
 
-/** A DN as an admin reads it: `contoso.test/Lab/Users` (the domain, then the path down). */
-export function displayDn(dn: string): string {
+/** The domain's DNS name, then the names down to the object. */
+function domainAndPath(dn: string): { domain: string; path: string[] } {
   const rdns = parseDn(dn);
   const domain = rdns
     .filter((r) => r.type.toLowerCase() === 'dc')
@@ -179,7 +179,19 @@ export function displayDn(dn: string): string {
     .filter((r) => r.type.toLowerCase() !== 'dc')
     .map((r) => r.value)
     .reverse();
+  return { domain, path };
+}
+
+/** A DN as an admin reads it: `contoso.test/Lab/Users` (the domain, then the path down). */
+export function displayDn(dn: string): string {
+  const { domain, path } = domainAndPath(dn);
   return [domain, ...path].join('/');
+}
+
+/** `contoso.test/Lab/Users/u00001` for `CN=u00001,OU=Users,OU=Lab,DC=contoso,DC=test`, as AD writes canonicalName (a `/` in a name escaped). */
+export function canonicalName(dn: string): string {
+  const { domain, path } = domainAndPath(dn);
+  return [domain, ...path.map((name) => name.replace(/\//g, '\\/'))].join('/');
 }
 
 /** The DNS name of the domain a DN lives in, lower-cased (`CN=x,DC=Contoso,DC=Test` → `contoso.test`); '' when it cannot be parsed. */

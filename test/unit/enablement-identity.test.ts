@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { canonicalName } from '../../shared/dn';
 import {
-  canonicalName,
   identityFilterTerms,
   indexKeys,
   lookupKeys,

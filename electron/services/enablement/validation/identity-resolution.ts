@@ -1,6 +1,6 @@
 import { guidToBytes } from '../../directory/dir-entry';
 import { escapeFilterValue } from '../../directory/ldap-escape';
-import { dnEquals, dnToDnsName, normalizeDn, parseDn } from '@shared/dn';
+import { canonicalName, dnEquals, dnToDnsName, normalizeDn, parseDn } from '@shared/dn';
 import { isSmtpAddress } from './uri-rules';
 
 /**
@@ -66,20 +66,6 @@ export function looksLikeDn(identity: string): boolean {
 export function parseGuid(identity: string): string | undefined {
   const m = GUID.exec(identity.trim());
   return m ? m.slice(1, 6).join('-').toLowerCase() : undefined;
-}
-
-/** `contoso.test/Lab/Users/u00001` for `CN=u00001,OU=Users,OU=Lab,DC=contoso,DC=test`, as AD writes canonicalName. */
-export function canonicalName(dn: string): string {
-  const rdns = parseDn(dn);
-  const domain = rdns
-    .filter((r) => r.type.toLowerCase() === 'dc')
-    .map((r) => r.value)
-    .join('.');
-  const path = rdns
-    .filter((r) => r.type.toLowerCase() !== 'dc')
-    .map((r) => r.value.replace(/\//g, '\\/'))
-    .reverse();
-  return [domain, ...path].join('/');
 }
 
 const looksCanonical = (identity: string) => /^[^/\\@\s]+\.[^/\\@\s]+\/.+/.test(identity);
