@@ -140,3 +140,29 @@ describe('the audit log hash chain', () => {
     expect(existsSync(join(dir, 'audit.jsonl.lock'))).toBe(false);
   });
 });
+
+describe('a write audited through begin', () => {
+  const planned = {
+    actor: { profile: 'lab', identity: 'lab@contoso.test' },
+    action: 'contact.create',
+    target: 'CN=x,DC=contoso,DC=test',
+    route: 'ldap' as const,
+    before: undefined,
+    after: { cn: 'x' },
+  };
+
+  it('records the planned entry as succeeded, with what differs from the plan', () => {
+    const log = new AuditLog(dir);
+    const entry = log.begin(planned).succeeded({ target: 'CN=y,DC=contoso,DC=test' });
+    expect(entry).toMatchObject({ ...planned, target: 'CN=y,DC=contoso,DC=test', outcome: 'succeeded' });
+    expect(entry).not.toHaveProperty('error');
+    expect(log.verify().status).toBe('intact');
+  });
+
+  it('records it as failed with the error, or without one when there is none', () => {
+    const log = new AuditLog(dir);
+    expect(log.begin(planned).failed('Access is denied.')).toMatchObject({ ...planned, outcome: 'failed', error: 'Access is denied.' });
+    expect(log.begin(planned).failed(undefined)).not.toHaveProperty('error');
+    expect(log.read().entries).toHaveLength(2);
+  });
+});

@@ -14,7 +14,12 @@ function stand(answers: Record<string, PsResult>) {
       run: async (_p: string, _t: string, _c: string, parameters: Record<string, unknown>) => answers[String(parameters.Identity)]!,
     },
     connections: {},
-    audit: { record: (entry: unknown) => audited.push(entry) },
+    audit: {
+      begin: (planned: object) => ({
+        succeeded: (differs = {}) => audited.push({ ...planned, ...differs, outcome: 'succeeded' }),
+        failed: (error: string | undefined, differs = {}) => audited.push({ ...planned, ...differs, outcome: 'failed', ...(error ? { error } : {}) }),
+      }),
+    },
     journal: { started: () => undefined, ended: (r: RowResult) => ended.push(r) },
     log: () => undefined,
   } as unknown as RunDependencies;

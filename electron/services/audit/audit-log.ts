@@ -21,6 +21,15 @@ const hashSuffix = /,"hash":"([0-9a-f]{64})"\}$/;
  * have no key: they catch an edited file, not someone who rewrites the whole chain. Entries from
  * before the chain existed stay readable and are marked unverified.
  */
+/** An audit entry before the write it describes has run. */
+export type PlannedAuditEntry = Omit<NewAuditEntry, 'outcome' | 'error'>;
+
+/** A write in progress, to be recorded once as succeeded or failed. */
+export interface AuditedWrite {
+  succeeded(differs?: Partial<PlannedAuditEntry>): AuditEntry;
+  failed(error: string | undefined, differs?: Partial<PlannedAuditEntry>): AuditEntry;
+}
+
 export class AuditLog {
   private readonly file: string;
   private readonly headFile: string;
@@ -32,6 +41,19 @@ export class AuditLog {
     this.lockFile = join(dataDir, 'audit.jsonl.lock');
   }
 
+  /**
+   * The one way a service audits a write: name what it is about to change, then say how it went —
+   * `succeeded()` or `failed(message)`, each optionally with what differs from the plan (the DN
+   * the server gave, the state read back).
+   */
+  begin(planned: PlannedAuditEntry): AuditedWrite {
+    return {
+      succeeded: (differs = {}) => this.record({ ...planned, ...differs, outcome: 'succeeded' }),
+      failed: (error, differs = {}) => this.record({ ...planned, ...differs, outcome: 'failed', ...(error ? { error } : {}) }),
+    };
+  }
+
+  /** Appends one entry to the chain (services go through begin). */
   record(entry: NewAuditEntry): AuditEntry {
     const body = auditEntrySchema.parse({ id: randomUUID(), at: new Date().toISOString(), ...entry });
     // The web host and the CLI may share the data folder: one writer at a time keeps the chain linear.

@@ -104,15 +104,9 @@ export class ChecklistService {
       ...(input.note ? { note: input.note } : {}),
     };
     const all = this.readConfirmations();
-    this.deps.audit.record({
-      actor,
-      action: 'checklist.confirm',
-      target: input.stepId,
-      route: 'ldap',
-      before: all[input.stepId],
-      after: confirmation,
-      outcome: 'succeeded',
-    });
+    this.deps.audit
+      .begin({ actor, action: 'checklist.confirm', target: input.stepId, route: 'ldap', before: all[input.stepId], after: confirmation })
+      .succeeded();
     this.writeConfirmations({ ...all, [input.stepId]: confirmation });
     return confirmation;
   }
@@ -124,14 +118,9 @@ export class ChecklistService {
     const existing = all[input.stepId];
     if (!existing) return { removed: false };
     delete all[input.stepId];
-    this.deps.audit.record({
-      actor: actorOf(input.profile, session),
-      action: 'checklist.unconfirm',
-      target: input.stepId,
-      route: 'ldap',
-      before: existing,
-      outcome: 'succeeded',
-    });
+    this.deps.audit
+      .begin({ actor: actorOf(input.profile, session), action: 'checklist.unconfirm', target: input.stepId, route: 'ldap', before: existing })
+      .succeeded();
     this.writeConfirmations(all);
     return { removed: true };
   }

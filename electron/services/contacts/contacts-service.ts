@@ -649,13 +649,13 @@ export class ContactsService {
     after: unknown,
     write: () => Promise<T>,
   ): Promise<T> {
-    const actor = actorOf(profile, session);
+    const audited = this.audit.begin({ actor: actorOf(profile, session), action, target, route, before, after });
     try {
       const result = await write();
-      this.audit.record({ actor, action, target, route, before, after, outcome: 'succeeded' });
+      audited.succeeded();
       return result;
     } catch (error) {
-      this.audit.record({ actor, action, target, route, before, after, outcome: 'failed', error: error instanceof Error ? error.message : String(error) });
+      audited.failed(error instanceof Error ? error.message : String(error));
       throw error;
     }
   }

@@ -297,27 +297,28 @@ export class GatewaySetupService {
         problem.code === 'ACCESS_DENIED'
           ? `${actor.identity} may not change the permissions of ${name} (${dn}). That needs "Modify permissions" there: Exchange Organization Management has it through the organization's permissions, as do Domain and Enterprise Admins. Nothing was written on ${name}.`
           : problem.message;
-      const audit = this.deps.audit.record({
+      const audit = this.deps.audit
+        .begin({
+          actor,
+          action: 'gateways.grant-read',
+          target: dn,
+          route: 'ldap',
+          before: before ? daclRecord(before, items) : undefined,
+        })
+        .failed(message);
+      return items.map((i) => ({ ...i, outcome: 'failed' as const, code: problem.code, message, auditId: audit.id }));
+    }
+    const after = await readObjectDacl(session, dn).catch(() => undefined);
+    const audit = this.deps.audit
+      .begin({
         actor,
         action: 'gateways.grant-read',
         target: dn,
         route: 'ldap',
-        before: before ? daclRecord(before, items) : undefined,
-        outcome: 'failed',
-        error: message,
-      });
-      return items.map((i) => ({ ...i, outcome: 'failed' as const, code: problem.code, message, auditId: audit.id }));
-    }
-    const after = await readObjectDacl(session, dn).catch(() => undefined);
-    const audit = this.deps.audit.record({
-      actor,
-      action: 'gateways.grant-read',
-      target: dn,
-      route: 'ldap',
-      before: daclRecord(before, items),
-      after: after ? daclRecord(after, items) : undefined,
-      outcome: 'succeeded',
-    });
+        before: daclRecord(before, items),
+        after: after ? daclRecord(after, items) : undefined,
+      })
+      .succeeded();
     return items.map((i) =>
       meanwhile.has(i.id)
         ? { ...i, outcome: 'already-present' as const, message: 'Granted meanwhile by someone else.' }
@@ -329,35 +330,26 @@ export class GatewaySetupService {
   private async createGateway(profile: string, actor: Actor, facts: GatewaySetupFacts, item: GatewayPlanGatewayItem): Promise<GatewayApplyItem> {
     const expectedDn = childDn('CN', item.name, childDn('CN', 'UM IPGateway Container', facts.organization.dn));
     const parameters = { Name: item.name, Address: item.address };
+    const creating = this.deps.audit.begin({
+      actor,
+      action: 'gateways.create-gateway',
+      target: expectedDn,
+      route: 'powershell',
+      before: { exists: false },
+      after: parameters,
+    });
     let created: CreatedGateway;
     try {
       const output = await this.deps.powershell.invoke(profile, 'exchange', 'New-UMIPGateway', parameters);
       created = (output[0] ?? {}) as CreatedGateway;
     } catch (error) {
       const problem = powershellProblem(error, actor.identity, 'create UM IP gateways');
-      this.deps.audit.record({
-        actor,
-        action: 'gateways.create-gateway',
-        target: expectedDn,
-        route: 'powershell',
-        before: { exists: false },
-        after: parameters,
-        outcome: 'failed',
-        error: problem.message,
-      });
+      creating.failed(problem.message);
       return { ...item, outcome: 'failed', code: problem.code, message: problem.message };
     }
     const dn = typeof created.DistinguishedName === 'string' && created.DistinguishedName ? created.DistinguishedName : expectedDn;
     const state = { outcallsAllowed: asBool(created.OutcallsAllowed), messageWaitingAllowed: asBool(created.MessageWaitingIndicatorAllowed) };
-    const createdAudit = this.deps.audit.record({
-      actor,
-      action: 'gateways.create-gateway',
-      target: dn,
-      route: 'powershell',
-      before: { exists: false },
-      after: { ...parameters, ...state },
-      outcome: 'succeeded',
-    });
+    const createdAudit = creating.succeeded({ target: dn, after: { ...parameters, ...state } });
     const done: GatewayApplyItem = { ...item, existingDn: dn, outcome: 'created', auditId: createdAudit.id };
 
     const wanted = { outcallsAllowed: item.outcallsAllowed, messageWaitingAllowed: item.messageWaitingAllowed };
@@ -366,30 +358,13 @@ export class GatewaySetupService {
     if (state.messageWaitingAllowed !== wanted.messageWaitingAllowed) change.MessageWaitingIndicatorAllowed = wanted.messageWaitingAllowed;
     if (Object.keys(change).length === 0) return done;
     const setParameters = { Identity: item.name, ...change };
+    const setting = this.deps.audit.begin({ actor, action: 'gateways.set-gateway', target: dn, route: 'powershell', before: state, after: wanted });
     try {
       await this.deps.powershell.invoke(profile, 'exchange', 'Set-UMIPGateway', setParameters);
-      const audit = this.deps.audit.record({
-        actor,
-        action: 'gateways.set-gateway',
-        target: dn,
-        route: 'powershell',
-        before: state,
-        after: wanted,
-        outcome: 'succeeded',
-      });
-      return { ...done, auditId: audit.id };
+      return { ...done, auditId: setting.succeeded().id };
     } catch (error) {
       const problem = powershellProblem(error, actor.identity, 'change UM IP gateways');
-      this.deps.audit.record({
-        actor,
-        action: 'gateways.set-gateway',
-        target: dn,
-        route: 'powershell',
-        before: state,
-        after: wanted,
-        outcome: 'failed',
-        error: problem.message,
-      });
+      setting.failed(problem.message);
       return {
         ...done,
         outcome: 'failed',
@@ -402,32 +377,20 @@ export class GatewaySetupService {
   /** Set-UMIPGateway -OutcallsAllowed on an existing gateway, as the admin chose. */
   private async changeOutcalls(profile: string, actor: Actor, item: GatewayPlanGatewayItem): Promise<GatewayApplyItem> {
     const parameters = { Identity: item.name, OutcallsAllowed: item.change!.outcallsAllowed };
-    const before = { outcallsAllowed: item.outcallsAllowed };
+    const changing = this.deps.audit.begin({
+      actor,
+      action: 'gateways.set-gateway',
+      target: item.existingDn!,
+      route: 'powershell',
+      before: { outcallsAllowed: item.outcallsAllowed },
+      after: item.change,
+    });
     try {
       await this.deps.powershell.invoke(profile, 'exchange', 'Set-UMIPGateway', parameters);
-      const audit = this.deps.audit.record({
-        actor,
-        action: 'gateways.set-gateway',
-        target: item.existingDn!,
-        route: 'powershell',
-        before,
-        after: item.change,
-        outcome: 'succeeded',
-      });
-      return { ...item, outcome: 'created', message: `Outcalls turned ${item.change!.outcallsAllowed ? 'on' : 'off'}.`, auditId: audit.id };
+      return { ...item, outcome: 'created', message: `Outcalls turned ${item.change!.outcallsAllowed ? 'on' : 'off'}.`, auditId: changing.succeeded().id };
     } catch (error) {
       const problem = powershellProblem(error, actor.identity, 'change UM IP gateways');
-      const audit = this.deps.audit.record({
-        actor,
-        action: 'gateways.set-gateway',
-        target: item.existingDn!,
-        route: 'powershell',
-        before,
-        after: item.change,
-        outcome: 'failed',
-        error: problem.message,
-      });
-      return { ...item, outcome: 'failed', code: problem.code, message: problem.message, auditId: audit.id };
+      return { ...item, outcome: 'failed', code: problem.code, message: problem.message, auditId: changing.failed(problem.message).id };
     }
   }
 
@@ -446,32 +409,23 @@ export class GatewaySetupService {
       ...(item.pilotIdentifier ? { PilotIdentifier: item.pilotIdentifier } : {}),
     };
     const target = childDn('CN', item.name, gatewayDn ?? childDn('CN', item.gatewayName, childDn('CN', 'UM IPGateway Container', facts.organization.dn)));
+    const creating = this.deps.audit.begin({
+      actor,
+      action: 'gateways.create-hunt-group',
+      target,
+      route: 'powershell',
+      before: { exists: false },
+      after: parameters,
+    });
     try {
       const output = await this.deps.powershell.invoke(profile, 'exchange', 'New-UMHuntGroup', parameters);
       const dn = (output[0] as { DistinguishedName?: unknown } | undefined)?.DistinguishedName;
-      const audit = this.deps.audit.record({
-        actor,
-        action: 'gateways.create-hunt-group',
-        target: typeof dn === 'string' && dn ? dn : target,
-        route: 'powershell',
-        before: { exists: false },
-        after: parameters,
-        outcome: 'succeeded',
-      });
-      return { ...item, outcome: 'created', ...(typeof dn === 'string' && dn ? { existingDn: dn } : {}), auditId: audit.id };
+      const made = typeof dn === 'string' && dn ? dn : undefined;
+      const audit = creating.succeeded(made ? { target: made } : {});
+      return { ...item, outcome: 'created', ...(made ? { existingDn: made } : {}), auditId: audit.id };
     } catch (error) {
       const problem = powershellProblem(error, actor.identity, 'create hunt groups');
-      const audit = this.deps.audit.record({
-        actor,
-        action: 'gateways.create-hunt-group',
-        target,
-        route: 'powershell',
-        before: { exists: false },
-        after: parameters,
-        outcome: 'failed',
-        error: problem.message,
-      });
-      return { ...item, outcome: 'failed', code: problem.code, message: problem.message, auditId: audit.id };
+      return { ...item, outcome: 'failed', code: problem.code, message: problem.message, auditId: creating.failed(problem.message).id };
     }
   }
 }

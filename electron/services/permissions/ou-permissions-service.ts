@@ -402,18 +402,14 @@ export class OuPermissionsService {
       // Idempotent: nothing to add or remove means nothing is written, and nothing audited.
       return { route, ou: ouDn, actor, changed: [], commands, sddlBefore, sddlAfter: sddlBefore };
     }
-    const record = (outcome: 'succeeded' | 'failed', after?: ReadDacl, error?: string) =>
-      this.audit.record({
-        actor,
-        action,
-        target: ouDn,
-        route,
-        before: { sddl: sddlBefore, dacl: before.binary.toString('base64'), types },
-        after: after ? { sddl: daclSddl(after, { domainSid }), dacl: after.binary.toString('base64'), types } : undefined,
-        outcome,
-        error,
-        ...(options.undoes ? { undoes: options.undoes } : {}),
-      });
+    const audited = this.audit.begin({
+      actor,
+      action,
+      target: ouDn,
+      route,
+      before: { sddl: sddlBefore, dacl: before.binary.toString('base64'), types },
+      ...(options.undoes ? { undoes: options.undoes } : {}),
+    });
     try {
       if (route === 'ldap') {
         const control = protectedFlag === undefined ? before.sd.control : (before.sd.control & ~SdControl.DACL_PROTECTED) | protectedFlag;
@@ -427,7 +423,7 @@ export class OuPermissionsService {
         }
       }
     } catch (error) {
-      record('failed', undefined, error instanceof Error ? error.message : String(error));
+      audited.failed(error instanceof Error ? error.message : String(error));
       if (error instanceof ApiError && error.code === 'CONFLICT') throw changedSinceRead(displayDn(ouDn));
       if (error instanceof ApiError && error.code === 'ACCESS_DENIED') {
         throw new ApiError(
@@ -438,7 +434,7 @@ export class OuPermissionsService {
       throw error;
     }
     const after = await this.readDacl(session, ouDn);
-    const audit = record('succeeded', after);
+    const audit = audited.succeeded({ after: { sddl: daclSddl(after, { domainSid }), dacl: after.binary.toString('base64'), types } });
     // The cmdlet writes its own layout: report what it actually added or removed, not the plan.
     const changed = route === 'powershell' ? explicitDiff(before.aces, after.aces, action === 'permissions.grant') : changes;
     return { route, ou: ouDn, actor, changed: changed.map(view), auditId: audit.id, commands, sddlBefore, sddlAfter: daclSddl(after, { domainSid }) };

@@ -34,7 +34,6 @@ export function createWebBridge(url = apiUrl(location.href)): PreloadBridge {
           pending.delete(id);
           p.reject(new Error('The connection to the console host was lost.'));
         }
-        for (const listener of listeners) listener('host.disconnected', {});
       };
       ws.onmessage = (message) => {
         const data = JSON.parse(String(message.data)) as { id?: number; envelope?: unknown; event?: string; payload?: unknown };

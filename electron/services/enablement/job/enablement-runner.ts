@@ -120,17 +120,16 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
     journal.ended(result);
     finishedRows.push(result);
     if (!options.dryRun && (outcome === 'enabled' || outcome === 'failed')) {
-      deps.audit.record({
+      const audited = deps.audit.begin({
         actor: { profile: options.profile, identity: options.actor },
         action: 'enablement.enable',
         target: row.userDn,
         route: 'powershell',
         before: { umEnabled: false },
-        after: outcome === 'enabled' ? { umEnabled: true, ...requested(row) } : { umEnabled: false, requested: requested(row) },
-        outcome: outcome === 'enabled' ? 'succeeded' : 'failed',
-        ...(message && outcome === 'failed' ? { error: message } : {}),
         jobId: options.jobId,
       });
+      if (outcome === 'enabled') audited.succeeded({ after: { umEnabled: true, ...requested(row) } });
+      else audited.failed(message || undefined, { after: { umEnabled: false, requested: requested(row) } });
     }
     count(outcome);
     options.onResult(result);
