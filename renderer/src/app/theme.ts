@@ -41,7 +41,9 @@ export function buildTheme(mode: 'light' | 'dark', language: Language = 'en', pr
     typography: { fontFamily: fontStack(language), fontSize: 14 },
     shape: { borderRadius: 6 },
     components: {
-      MuiButton: { defaultProps: { disableElevation: true } },
+      // Sentence case, as Windows admin tools write buttons: upper-casing would also change the
+      // domain names and cmdlet names some buttons carry ("Fix: gateway setup for contoso.test").
+      MuiButton: { defaultProps: { disableElevation: true }, styleOverrides: { root: { textTransform: 'none' } } },
       MuiTooltip: { defaultProps: { arrow: true } },
       MuiLinearProgress: { defaultProps: { 'aria-label': progressLabel } },
       MuiCircularProgress: { defaultProps: { 'aria-label': progressLabel } },

@@ -32,6 +32,9 @@ const editable: EnablementFieldName[] = ['Identity', 'UMMailboxPolicy', 'Extensi
  * line — and a row that failed at run time shows each of Exchange's errors before the validation
  * notes. Virtualized, so 100,000 rows stay smooth.
  */
+/** Column widths of the file's fields, by what they usually hold. */
+const columnWidths: Partial<Record<EnablementFieldName, number>> = { Identity: 210, PIN: 72, Extensions: 96, UMMailboxPolicy: 200, SIPResourceIdentifier: 220 };
+
 export function RowsGrid({
   rows,
   results,
@@ -108,7 +111,8 @@ export function RowsGrid({
     ...editable.map((field): GridColDef<GridRow> => ({
       field,
       headerName: field,
-      width: field === 'Identity' ? 170 : field === 'PIN' ? 56 : field === 'Extensions' ? 96 : field === 'UMMailboxPolicy' ? 140 : 160,
+      // Wide enough for a UPN, a policy name such as "Redmond Default Policy" and a sip: address.
+      width: columnWidths[field] ?? 160,
       editable: !readOnly,
       valueGetter: (_v, row) => row.values[field],
       renderCell: ({ row, value }) => {

@@ -177,8 +177,8 @@ export function PowerShellPage(_props: ScreenProps) {
                         {e.fullyQualifiedErrorId && (
                           <Typography variant="caption" component="div" sx={{ fontFamily: monospaceFont }}>
                             {t('details.errorId')}: {e.fullyQualifiedErrorId}
-                            {e.category ? ` · ${t('details.category')}: ${e.category}` : ''}
-                            {e.target ? ` · ${t('details.target')}: ${e.target}` : ''}
+                            {e.category ? ` · ${t('details.labelled', { label: t('details.category'), value: e.category })}` : ''}
+                            {e.target ? ` · ${t('details.labelled', { label: t('details.target'), value: e.target })}` : ''}
                           </Typography>
                         )}
                       </Alert>

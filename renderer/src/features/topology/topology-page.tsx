@@ -191,7 +191,11 @@ function Summary({ topology }: { topology: Topology }) {
         <Chip
           key={f.forest}
           variant="outlined"
-          label={[f.forest, f.exchange && `${t('kinds.dialPlans')}: ${f.exchange.dialPlans.length}`, f.lync && `${t('kinds.pools')}: ${f.lync.pools.length}`]
+          label={[
+            f.forest,
+            f.exchange && t('countOf', { kind: t('kinds.dialPlans'), number: f.exchange.dialPlans.length }),
+            f.lync && t('countOf', { kind: t('kinds.pools'), number: f.lync.pools.length }),
+          ]
             .filter(Boolean)
             .join(' · ')}
         />
