@@ -668,8 +668,8 @@ describe('running', () => {
       const job = await slow.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 2 });
       await until(() => slow.enablement.job(job.jobId).results.length >= 2);
       slow.jobs.pause(job.jobId);
-      await new Promise((r) => setTimeout(r, 1000));
-      const whilePaused = slow.enablement.job(job.jobId).results.length;
+      // The rows in flight when it paused still finish (300 ms each, longer on a busy machine).
+      const whilePaused = await settledCount(() => slow.enablement.job(job.jobId).results.length);
       await new Promise((r) => setTimeout(r, 1000));
       expect(slow.enablement.job(job.jobId).results.length).toBe(whilePaused);
       slow.jobs.resume(job.jobId);
@@ -1092,4 +1092,20 @@ function killTree(pid: number): void {
 function spawnSyncList(pid: number): number[] {
   const out = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout;
   return out.split('\n').filter(Boolean).map(Number);
+}
+
+/** The count once it has stopped changing for `quietMs` (a paused job's rows in flight settling). */
+async function settledCount(read: () => number, quietMs = 1500, timeoutMs = 20_000): Promise<number> {
+  let last = read();
+  let since = Date.now();
+  const end = Date.now() + timeoutMs;
+  while (Date.now() < end) {
+    await new Promise((r) => setTimeout(r, 100));
+    const now = read();
+    if (now !== last) {
+      last = now;
+      since = Date.now();
+    } else if (Date.now() - since >= quietMs) return now;
+  }
+  return last;
 }

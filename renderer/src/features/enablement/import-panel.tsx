@@ -9,7 +9,7 @@ import type { ApiError } from '@shared/errors';
 import { toApiError, useApi } from '../../api/api-context';
 import { downloadText } from '../../components/download-text';
 import { ErrorAlert } from '../../components/error-alert';
-import { importCsvFile } from './read-file';
+import { csvFileTypes, importCsvFile } from './read-file';
 
 type Encoding = (typeof csvEncodingSchema.options)[number];
 
@@ -107,7 +107,7 @@ export function ImportPanel({ summary, onImported, locked }: { summary?: ImportS
           <input
             ref={input}
             type="file"
-            accept=".csv,.txt,.tsv,text/csv,text/plain"
+            accept={csvFileTypes}
             hidden
             data-testid="csv-file-input"
             onChange={(e) => {

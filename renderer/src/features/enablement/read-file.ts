@@ -1,6 +1,9 @@
 import type { CsvDelimiter, CsvEncoding, ImportSummary } from '@shared/models/enablement';
 import type { ApiClient } from '../../api/api-client';
 
+/** The files the import takes: CSV as Excel saves it, "Unicode Text" (tab-separated) and plain text. */
+export const csvFileTypes = '.csv,.txt,.tsv,text/csv,text/plain';
+
 /** Reads a picked or dropped file as base64, the form the import API takes (works in Electron and the browser alike). */
 export async function readFileAsBase64(file: File): Promise<string> {
   const bytes = new Uint8Array(await file.arrayBuffer());

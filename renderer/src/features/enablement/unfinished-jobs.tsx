@@ -3,6 +3,7 @@ import ReplayIcon from '@mui/icons-material/Replay';
 import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { ResumableJob } from '@shared/models/enablement';
+import { csvFileTypes } from './read-file';
 
 /**
  * Jobs whose journal says they did not finish (an app closed mid-run, a cancel, a crash), any file:
@@ -64,7 +65,7 @@ export function UnfinishedJobs({ jobs, disabled, onResume }: { jobs: ResumableJo
       <input
         ref={input}
         type="file"
-        accept=".csv,.txt,.tsv,text/csv,text/plain"
+        accept={csvFileTypes}
         hidden
         data-testid="resume-file-input"
         onChange={(e) => {
