@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Page } from '@playwright/test';
 import { describeViolations, seriousViolations, type SeriousViolation } from './support/axe';
-import { connectProfile, disconnectAll, goTo, openConsole, screenshot, setLanguage } from './support/console-page';
+import { connectProfile, disconnectAll, goTo, openConsole, openFindings, screenshot, setLanguage } from './support/console-page';
 import { expect, test } from './support/test';
 
 /**
@@ -109,9 +109,7 @@ for (const language of languages) {
     const tree = page.getByTestId('topology-tree');
     await expect(tree.getByTestId('node-forest-contoso.test')).toBeVisible({ timeout: 45_000 });
     await scan(page, found, 'topology');
-    const findings = page.getByTestId('findings-panel');
-    if ((await findings.locator('.MuiAccordionSummary-root').getAttribute('aria-expanded')) !== 'true')
-      await findings.locator('.MuiAccordionSummary-root').click();
+    await openFindings(page);
     await tree.getByTestId('node-dialPlan-Redmond').locator('.MuiTreeItem-content').first().click();
     await expect(page.getByTestId('topology-properties')).toContainText('Redmond');
     await scan(page, found, 'topology, findings open, Redmond selected');

@@ -1,4 +1,4 @@
-import { connectProfile, disconnectAll, goTo, openConsole, screenshot, setLanguage } from './support/console-page';
+import { connectProfile, disconnectAll, goTo, openConsole, openFindings, screenshot, setLanguage } from './support/console-page';
 import { labAddAce, labModify } from './support/lab-ldap';
 import { expect, test } from './support/test';
 import type { Page } from '@playwright/test';
@@ -281,11 +281,3 @@ test('the acting account and the fixes in Traditional Chinese, as an admin reads
   await setLanguage(page, 'en');
   await disconnectAll(page);
 });
-
-/** Findings start collapsed (layout: fewer nested scroll areas); open them to reach a finding's Fix. */
-async function openFindings(page: Page): Promise<void> {
-  const toggle = page.getByTestId('findings-toggle');
-  await expect(toggle).toBeVisible();
-  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
-  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
-}

@@ -62,3 +62,11 @@ export async function expandNode(node: Locator): Promise<void> {
   if ((await node.getAttribute('aria-expanded')) !== 'true') await node.locator('.MuiTreeItem-iconContainer').first().click();
   await expect(node).toHaveAttribute('aria-expanded', 'true');
 }
+
+/** Opens the topology's findings, which start collapsed (fewer nested scroll areas), to reach a finding or its Fix. */
+export async function openFindings(page: Page): Promise<void> {
+  const toggle = page.getByTestId('findings-toggle');
+  await expect(toggle).toBeVisible();
+  if ((await toggle.getAttribute('aria-expanded')) !== 'true') await toggle.click();
+  await expect(toggle).toHaveAttribute('aria-expanded', 'true');
+}
