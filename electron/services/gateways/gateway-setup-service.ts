@@ -13,7 +13,7 @@ import type { ForestTopology } from '@shared/models/topology';
 import type { Actor } from '@shared/models/audit';
 import { actorOf } from '../capabilities/capabilities-service';
 import { renderCommand } from '@shared/powershell/render-command';
-import type { AuditLog } from '../audit/audit-log';
+import type { AuditLog, PlannedAuditEntry } from '../audit/audit-log';
 import type { ConnectionManager } from '../directory/connection-manager';
 import type { DirectorySession } from '../directory/directory-session';
 import { childDn, dnEquals } from '@shared/dn';
@@ -281,6 +281,14 @@ export class GatewaySetupService {
   /** Adds the missing entries to one container's DACL (a DACL-only write), re-checking against a fresh read. */
   private async grant(session: DirectorySession, actor: Actor, dn: string, name: string, items: GatewayPlanPermissionItem[]): Promise<GatewayApplyItem[]> {
     let before: ReadDacl | undefined;
+    // The entry names the DACL as read, once it has been read.
+    const planned = (): PlannedAuditEntry => ({
+      actor,
+      action: 'gateways.grant-read',
+      target: dn,
+      route: 'ldap',
+      before: before ? daclRecord(before, items) : undefined,
+    });
     const meanwhile = new Set<string>();
     try {
       before = await readObjectDacl(session, dn);
@@ -297,28 +305,11 @@ export class GatewaySetupService {
         problem.code === 'ACCESS_DENIED'
           ? `${actor.identity} may not change the permissions of ${name} (${dn}). That needs "Modify permissions" there: Exchange Organization Management has it through the organization's permissions, as do Domain and Enterprise Admins. Nothing was written on ${name}.`
           : problem.message;
-      const audit = this.deps.audit
-        .begin({
-          actor,
-          action: 'gateways.grant-read',
-          target: dn,
-          route: 'ldap',
-          before: before ? daclRecord(before, items) : undefined,
-        })
-        .failed(message);
+      const audit = this.deps.audit.begin(planned()).failed(message);
       return items.map((i) => ({ ...i, outcome: 'failed' as const, code: problem.code, message, auditId: audit.id }));
     }
     const after = await readObjectDacl(session, dn).catch(() => undefined);
-    const audit = this.deps.audit
-      .begin({
-        actor,
-        action: 'gateways.grant-read',
-        target: dn,
-        route: 'ldap',
-        before: daclRecord(before, items),
-        after: after ? daclRecord(after, items) : undefined,
-      })
-      .succeeded();
+    const audit = this.deps.audit.begin(planned()).succeeded({ after: after ? daclRecord(after, items) : undefined });
     return items.map((i) =>
       meanwhile.has(i.id)
         ? { ...i, outcome: 'already-present' as const, message: 'Granted meanwhile by someone else.' }
