@@ -32,7 +32,7 @@ import { toUmContact, umContactAttributes } from './contact-reader';
 import { buildLinkIndex } from '../topology/resolve-links';
 import type { TopologyService } from '../topology/topology-service';
 import { isValidE164, isValidSipAddress, numberDigits } from '@shared/contacts/contact-values';
-import { contactAttributes } from './contact-recipe';
+import { contactAttributes, type ContactRecipeInput } from './contact-recipe';
 import { learnShape, type LearnedShape } from './contact-shape';
 
 const REQUIRED_GROUPS = ['RTCUniversalServerAdmins', 'RTCUniversalUserAdmins'];
@@ -197,16 +197,7 @@ export class ContactsService {
       ...(input.likeDn ? { like: input.likeDn } : {}),
     };
     if (route === 'ldap') {
-      const recipe = {
-        kind: input.kind,
-        name: input.name,
-        sipAddress: input.sipAddress,
-        phoneNumber: input.phoneNumber,
-        targetDn: target.dn,
-        phoneContext: target.phoneContext ?? '',
-        poolServiceDn: pool.serviceDn,
-      };
-      let attributes: Record<string, string | string[]> = contactAttributes(recipe);
+      let attributes: Record<string, string | string[]> = contactAttributes(recipeFor(input, target, pool));
       if (input.likeDn) attributes = (await this.learn(session, topology, input, input.likeDn)).learned.attributes;
       // Named by its name, or CN={GUID} like a template named so (nameDn says which).
       dn = newDn ?? childDn('CN', `{${randomUUID()}}`, input.ouDn);
@@ -262,16 +253,7 @@ export class ContactsService {
           poolServiceDn: template.poolServiceDn,
         },
       },
-      {
-        kind: input.kind,
-        name: input.name,
-        sipAddress: input.sipAddress,
-        phoneNumber: input.phoneNumber,
-        targetDn: target.dn,
-        phoneContext: target.phoneContext ?? '',
-        poolServiceDn: pool.serviceDn,
-        targetName: target.name,
-      },
+      recipeFor(input, target, pool),
     );
     return { learned, template };
   }
@@ -752,6 +734,24 @@ function findTarget(topology: Topology, kind: 'SA' | 'AA', dn: string): Target {
  */
 export function isContactHome(pool: LyncPool): boolean {
   return pool.kind !== 'branch' && pool.kind !== 'director' && (pool.versionMajor === undefined || pool.versionMajor >= 5);
+}
+
+/** The contact a request asks for, in the recipe's terms: the one input of the recipe and of learning a template's shape. */
+function recipeFor(
+  input: Pick<ContactRecipeInput, 'kind' | 'name' | 'sipAddress' | 'phoneNumber'>,
+  target: Target,
+  pool: { serviceDn: string },
+): ContactRecipeInput & { targetName: string } {
+  return {
+    kind: input.kind,
+    name: input.name,
+    sipAddress: input.sipAddress,
+    phoneNumber: input.phoneNumber,
+    targetDn: target.dn,
+    phoneContext: target.phoneContext ?? '',
+    poolServiceDn: pool.serviceDn,
+    targetName: target.name,
+  };
 }
 
 function findPool(topology: Topology, profile: string, fqdn: string): { fqdn: string; serviceDn: string } {
