@@ -17,14 +17,18 @@ import { printResult, round } from './bench-support';
  * forest" state on a fresh start) are both in the document; then a click on another screen's
  * navigation item is timed until that screen is there, which shows the frame answers clicks and
  * what a screen loaded on demand costs. Each load is cold (a new browser context; the host sends
- * no-store). Baseline in the same run: the same renderer built as one bundle (every dynamic import
- * inlined), served by a second web host on the same services; loads alternate between the two.
+ * no-store). Baselines in the same run: the same renderer built as one bundle (every dynamic import
+ * inlined), minified and not (electron-vite's default, as the console shipped before), each served
+ * by its own web host on the same services; loads take turns.
  */
 const LOADS = Number(process.env.UMC_BENCH_LOADS ?? 15);
 
-/** The renderer as `npm run build` makes it (electron-vite's defaults included), into a temp dir; `singleBundle` inlines every lazy chunk. */
-async function buildRenderer(singleBundle: boolean): Promise<string> {
-  const outDir = mkdtempSync(join(tmpdir(), singleBundle ? 'umc-renderer-single-' : 'umc-renderer-split-'));
+/**
+ * The renderer as `npm run build` makes it (electron-vite's defaults included), into a temp dir;
+ * `singleBundle` inlines every lazy chunk, `unminified` keeps electron-vite's default of no minifying.
+ */
+async function buildRenderer({ singleBundle = false, unminified = false } = {}): Promise<string> {
+  const outDir = mkdtempSync(join(tmpdir(), 'umc-renderer-'));
   const resolved = await resolveConfig({ configFile: join(repoRoot, 'electron.vite.config.ts') }, 'build', 'production');
   const renderer = resolved.config!.renderer!;
   await build({
@@ -34,6 +38,7 @@ async function buildRenderer(singleBundle: boolean): Promise<string> {
       ...renderer.build,
       outDir,
       emptyOutDir: true,
+      ...(unminified ? { minify: false } : {}),
       rolldownOptions: {
         ...renderer.build?.rolldownOptions,
         output: { ...renderer.build?.rolldownOptions?.output, ...(singleBundle ? { codeSplitting: false } : {}) },
@@ -107,23 +112,24 @@ function summary(loads: Load[]) {
 }
 
 Object.assign(process.env, labLocationEnv(), { UMC_DATA_DIR: mkdtempSync(join(tmpdir(), 'umc-bench-first-screen-')) });
-const [splitDir, singleDir] = [await buildRenderer(false), await buildRenderer(true)];
+const variants = {
+  console: await buildRenderer(),
+  baselineSingleBundle: await buildRenderer({ singleBundle: true }),
+  baselineSingleBundleUnminified: await buildRenderer({ singleBundle: true, unminified: true }),
+};
 const { services, dispatch, logger } = createNodeServices('web', { quiet: true });
-const split = await startWebHost({ logger, dispatch, bus: services.bus, rendererDir: splitDir });
-const single = await startWebHost({ logger, dispatch, bus: services.bus, rendererDir: singleDir });
+const hosts = await Promise.all(Object.values(variants).map((rendererDir) => startWebHost({ logger, dispatch, bus: services.bus, rendererDir })));
 const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: chromiumArgs });
-const loads = { split: [] as Load[], single: [] as Load[] };
+const loads: Load[][] = hosts.map(() => []);
 try {
   // One load each first, not counted: the host's and Chromium's own first-time work.
-  await loadOnce(browser, split.url);
-  await loadOnce(browser, single.url);
+  for (const host of hosts) await loadOnce(browser, host.url);
   for (let i = 0; i < LOADS; i++) {
-    loads.single.push(await loadOnce(browser, single.url));
-    loads.split.push(await loadOnce(browser, split.url));
+    for (const [index, host] of hosts.entries()) loads[index]!.push(await loadOnce(browser, host.url));
   }
 } finally {
   await browser.close();
-  await Promise.all([split.close(), single.close()]);
+  await Promise.all(hosts.map((host) => host.close()));
   await services.shutdown();
 }
 
@@ -132,6 +138,5 @@ printResult({
   loads: LOADS,
   definition:
     'navigation start → first frame with the navigation and the first screen (topology, not connected) in the document; nextScreen: click on Settings → its page in the document',
-  console: summary(loads.split),
-  baselineSingleBundle: summary(loads.single),
+  ...Object.fromEntries(Object.keys(variants).map((name, index) => [name, summary(loads[index]!)])),
 });
