@@ -1,22 +1,21 @@
-import { StrictMode } from 'react';
-import { createRoot } from 'react-dom/client';
-import { ApiProvider } from './api/api-context';
 import { createApiClient } from './api/create-api-client';
-import { App } from './app/app';
-import { initI18n } from './app/i18n';
+import { preloadScreen, sectionOf } from './app/screens';
+import { readHashRoute } from './app/hash-route';
 
-/** Loads the remembered preferences first so the first paint is already in the admin's language. */
+/**
+ * The boot is small on purpose: it asks the host for the app info and the remembered preferences
+ * (so the first paint is already in the admin's language) while the browser fetches the console's
+ * code and the first screen's, instead of after parsing all of it.
+ */
 async function boot(): Promise<void> {
+  preloadScreen(sectionOf(readHashRoute('').path));
   const client = createApiClient();
-  const [info, preferences] = await Promise.all([client.call('app.info', {}), client.call('settings.getUi', {})]);
-  await initI18n(preferences.language);
-  createRoot(document.getElementById('root')!).render(
-    <StrictMode>
-      <ApiProvider client={client}>
-        <App info={info} preferences={preferences} />
-      </ApiProvider>
-    </StrictMode>,
-  );
+  const [info, preferences, { startConsole }] = await Promise.all([
+    client.call('app.info', {}),
+    client.call('settings.getUi', {}),
+    import('./app/start-console'),
+  ]);
+  await startConsole(client, info, preferences);
 }
 
 boot().catch((error: unknown) => {

@@ -83,6 +83,34 @@ test.describe('the console frame', () => {
     await expect.poll(background).toBe(before);
   });
 
+  test('opens on the topology, and a screen whose code cannot be fetched says so while the others still open', async ({ page, electronBinary }) => {
+    test.skip(!!electronBinary, 'the web host only: the desktop app reads its chunks from the package');
+    await openConsole(page);
+    // The first screen: the frame and the topology's own state before a forest is connected.
+    await expect(page.getByTestId('page-topology')).toBeVisible();
+    await expect(page.getByTestId('nav-topology')).toHaveAttribute('aria-current', 'page');
+    await screenshot(page, 'first-screen-en');
+
+    // Each screen is a chunk of its own, fetched on first use; the host stops serving one.
+    const checklistChunk = /\/assets\/checklist-page-[^/]*\.js$/;
+    await page.route(checklistChunk, (route) => route.abort());
+    await page.getByTestId('nav-checklist').click();
+    await expect(page.getByTestId('screen-load-failed')).toContainText('This screen could not be loaded from the console host.');
+    await screenshot(page, 'screen-load-failed-en');
+    await setLanguage(page, 'zh-TW');
+    await expect(page.getByTestId('screen-load-failed')).toContainText('無法從主控台主機載入此畫面。');
+    await screenshot(page, 'screen-load-failed-zh-TW');
+    await goTo(page, 'topology');
+    await screenshot(page, 'first-screen-zh-TW');
+    await setLanguage(page, 'en');
+
+    // Served again, the Reload button brings the screen back.
+    await page.unroute(checklistChunk);
+    await page.getByTestId('nav-checklist').click();
+    await page.getByTestId('screen-load-failed').getByRole('button', { name: 'Reload' }).click();
+    await expect(page.getByTestId('page-checklist')).toBeVisible();
+  });
+
   test('refuses to load without the token', async ({ page, electronBinary }) => {
     test.skip(!!electronBinary, 'the web host only');
     const url = new URL(process.env.UMC_E2E_URL!);

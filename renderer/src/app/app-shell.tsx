@@ -22,10 +22,11 @@ import { languages, type Language } from '@shared/models/settings';
 import { ErrorAlert } from '../components/error-alert';
 import { ConnectionIndicator } from './connection-indicator';
 import { useConnections } from './connections';
-import { isSectionId, sections, type SectionId } from './navigation';
+import { sections } from './navigation';
 import { usePreferences } from './preferences';
 import { useHashRoute } from './use-hash-route';
 import { ScreenRouter } from './screen-router';
+import { sectionOf } from './screens';
 
 const DRAWER_WIDTH = 232;
 
@@ -37,7 +38,7 @@ export function AppShell({ effectiveMode }: { effectiveMode: 'light' | 'dark' })
   // Profiles, connection states or remembered preferences that could not be read or saved concern every screen.
   const frameError = connectionsError ?? preferencesError;
   const route = useHashRoute('topology');
-  const current: SectionId = isSectionId(route.path) ? route.path : 'topology';
+  const current = sectionOf(route.path);
   const openSettings = () => route.navigate('settings');
   // The hash is the route, so the skip link moves focus itself instead of following "#main".
   const skipToContent = (e: MouseEvent) => {

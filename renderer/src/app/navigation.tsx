@@ -20,10 +20,6 @@ export const sections: Array<{ id: SectionId; icon: ReactElement }> = [
   { id: 'settings', icon: <SettingsIcon /> },
 ];
 
-export function isSectionId(value: string): value is SectionId {
-  return sections.some((s) => s.id === value);
-}
-
 /** What every screen gets from the router: the URL's parameters and a way to go elsewhere. */
 export interface ScreenProps {
   params: URLSearchParams;

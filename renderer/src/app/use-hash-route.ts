@@ -1,15 +1,12 @@
 import { useCallback, useEffect, useState } from 'react';
+import { readHashRoute } from './hash-route';
 
 /**
  * The current screen lives in the URL hash (#/topology?dn=…), so a reload or a copied link keeps
  * the admin's place without a router library.
  */
 export function useHashRoute(fallback: string): { path: string; params: URLSearchParams; navigate: (path: string, params?: Record<string, string>) => void } {
-  const read = () => {
-    const hash = window.location.hash.replace(/^#\/?/, '');
-    const [path = '', query = ''] = hash.split('?');
-    return { path: path || fallback, params: new URLSearchParams(query) };
-  };
+  const read = () => readHashRoute(fallback);
   const [route, setRoute] = useState(read);
   useEffect(() => {
     const onChange = () => setRoute(read());
