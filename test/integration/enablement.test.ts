@@ -833,7 +833,10 @@ describe('durable runs', () => {
     const restored = services.enablement.session()!;
     expect(restored.summary.importId).toBe(summary.importId);
     expect(restored.profile).toBe(profile);
-    expect(restored.validation!.rows.find((r) => r.line === 3)).toMatchObject({ values: { Identity: 'still-nobody@contoso.test' }, edited: true });
+    expect(services.enablement.rows({ importId: summary.importId, offset: 0, limit: 100, filter: 'all' }).rows.find((r) => r.line === 3)).toMatchObject({
+      values: { Identity: 'still-nobody@contoso.test' },
+      edited: true,
+    });
     expect(restored.job).toBeUndefined();
     const job = await services.enablement.start({ importId: summary.importId, dryRun: true, concurrency: 1 });
     await services.enablement.wait(job.jobId);
