@@ -51,6 +51,8 @@ interface ImportState {
   fileHash: string;
   csv: CsvImport;
   cells: Map<number, string[]>;
+  /** Every line with a row or a problem, in file order: the grid's order. */
+  lines: number[];
   mapping?: EnablementColumnMapping;
   profile?: string;
   proposeExtensions: boolean;
@@ -149,6 +151,7 @@ export class EnablementService {
       fileHash,
       csv,
       cells: new Map(csv.rows.map((r) => [r.line, r.cells])),
+      lines: [...csv.rows.map((r) => r.line), ...csv.problems.map((p) => p.line)].sort((a, b) => a - b),
       proposeExtensions: false,
       edits: new Map(),
       sipMismatch: { job: false, lines: new Set() },
@@ -356,9 +359,9 @@ export class EnablementService {
           : row.status === input.filter);
     const rows: ValidatedRow[] = [];
     let total = 0;
-    // The map holds rows in the order they were validated: unreadable lines first, then the file's rows.
-    for (const row of [...state.validated.values()].sort((a, b) => a.line - b.line)) {
-      if (!matches(row)) continue;
+    for (const line of state.lines) {
+      const row = state.validated.get(line);
+      if (!row || !matches(row)) continue;
       if (total >= input.offset && rows.length < input.limit) rows.push(row);
       total++;
     }
