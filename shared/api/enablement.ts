@@ -100,6 +100,7 @@ export const enablementApi = {
     z.object({
       rows: z.array(validatedRowSchema),
       counts: validationCountsSchema,
+      lyncCheckOnly: z.number().int(),
       notices: z.array(rowMessageSchema),
       sipMismatchOverride: sipMismatchOverrideSchema,
     }),

@@ -378,7 +378,7 @@ export class EnablementService {
     importId: string;
     edits?: Array<{ line: number; field: EnablementFieldName; value: string }>;
     sipMismatch?: { job?: boolean; rows?: Array<{ line: number; allow: boolean }> };
-  }): Promise<{ rows: ValidatedRow[]; counts: ValidationCounts; notices: RowMessage[]; sipMismatchOverride: SipMismatchOverride }> {
+  }): Promise<{ rows: ValidatedRow[]; counts: ValidationCounts; lyncCheckOnly: number; notices: RowMessage[]; sipMismatchOverride: SipMismatchOverride }> {
     const state = this.importState(input.importId);
     if (!state.validator || !state.file || !state.pass) throw new ApiError('CONFLICT', 'Validate the file before editing rows.');
     if (state.pass.state === 'running')
@@ -406,8 +406,7 @@ export class EnablementService {
     const changed = await state.file.check(source, state.sipMismatch, lines);
     this.keepProposals(state, source);
     const rows = [...changed].sort((a, b) => a - b).map((line) => state.validated!.get(line)!);
-    const { counts } = countRows(state.validated!.values());
-    return { rows, counts, notices: state.file.notices(), sipMismatchOverride: overrideOf(state) };
+    return { rows, ...countRows(state.validated!.values()), notices: state.file.notices(), sipMismatchOverride: overrideOf(state) };
   }
 
   /**

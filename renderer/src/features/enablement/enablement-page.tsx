@@ -64,8 +64,6 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   const [propose, setPropose] = useState(false);
   const [allowSipMismatch, setAllowSipMismatch] = useState(false);
   const [validation, setValidation] = useState<ValidationStatus>();
-  /** Bumped when rows changed in main (an edit, an override), so the grid reads its page again. */
-  const [revision, setRevision] = useState(0);
   const [job, setJob] = useState<EnablementJob>();
   const [afterDryRunRows, setAfterDryRunRows] = useState<number>();
   const [pending, setPending] = useState<PendingRun>();
@@ -160,10 +158,9 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   }): Promise<ValidatedRow[] | undefined> => {
     if (!summary) return undefined;
     try {
-      const { rows, counts, notices, sipMismatchOverride } = await api.call('enablement.edit', { importId: summary.importId, ...request });
-      setValidation((v) => (v ? { ...v, counts, notices, sipMismatchOverride } : v));
-      // The rows sharing a number or a user with the edited one may have changed too.
-      if (rows.length > 1 || request.sipMismatch) setRevision((r) => r + 1);
+      const { rows, counts, lyncCheckOnly, notices, sipMismatchOverride } = await api.call('enablement.edit', { importId: summary.importId, ...request });
+      // A new status: the grid reads its page again (the rows sharing a number or a user with the edited one may have changed too).
+      setValidation((v) => (v ? { ...v, counts, lyncCheckOnly, notices, sipMismatchOverride } : v));
       return rows;
     } catch (e) {
       setError(toApiError(e));
@@ -387,7 +384,6 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
         <RowsGrid
           validation={validation}
           failed={job?.counts.failed ?? 0}
-          revision={revision}
           results={results}
           onEdit={edit}
           onOverride={overrideRow}

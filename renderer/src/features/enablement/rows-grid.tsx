@@ -42,7 +42,6 @@ const columnWidths: Partial<Record<EnablementFieldName, number>> = { Identity: 2
 export function RowsGrid({
   validation,
   failed,
-  revision,
   results,
   onEdit,
   onOverride,
@@ -52,8 +51,6 @@ export function RowsGrid({
   validation: ValidationStatus;
   /** Rows that failed in the latest job. */
   failed: number;
-  /** Changes when rows changed in main (an edit, an override): the page is read again. */
-  revision: number;
   results: Map<number, RowResult>;
   onEdit: (line: number, field: EnablementFieldName, value: string) => Promise<ValidatedRow | undefined>;
   onOverride: (line: number, allow: boolean) => void;
@@ -82,7 +79,8 @@ export function RowsGrid({
   };
 
   const { importId, validated, counts: validCounts } = validation;
-  // The page on screen, read again whenever the rows behind it may have changed.
+  // The page on screen, read again whenever the rows behind it may have changed: each validation
+  // event and each edit or override brings a new status.
   const failedShown = filter === 'failed' ? failed : 0;
   useEffect(() => {
     let live = true;
@@ -103,7 +101,7 @@ export function RowsGrid({
     return () => {
       live = false;
     };
-  }, [api, importId, page, filter, validated, validCounts, revision, failedShown]);
+  }, [api, importId, page, filter, validation, failedShown]);
   const rows: GridRow[] = useMemo(() => shown.rows.map((r) => ({ ...r, ...(results.get(r.line) ? { result: results.get(r.line) } : {}) })), [shown, results]);
   const counts: Record<RowFilter, number> = {
     all: validated,
