@@ -264,9 +264,7 @@ export class EnablementService {
       state.pass.cancel = true;
       await state.pass.ended;
     }
-    const started = Date.now();
     const session = await this.deps.connections.ensure(input.profile);
-    const before = session.stats.roundTrips;
     // Opening the Exchange session takes seconds: it opens while the topology is read and the first rows are looked up.
     const rights = new EnableRights(session, this.deps.powershell, input.profile).start();
     const topology = await this.deps.topology.get({ profiles: [input.profile], refresh: true });
@@ -274,6 +272,8 @@ export class EnablementService {
     const org = forest?.exchange;
     if (!org)
       throw new ApiError('NOT_FOUND', `The forest of profile ${input.profile} has no Exchange organisation; connect the forest where the mailboxes are.`);
+    const started = Date.now();
+    const before = session.stats.roundTrips;
     state.mapping = input.mapping;
     state.profile = input.profile;
     state.proposeExtensions = input.proposeExtensions;
