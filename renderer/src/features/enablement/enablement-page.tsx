@@ -80,6 +80,11 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   useEffect(() => {
     shownJob.current = job?.jobId;
   }, [job?.jobId]);
+  /** The file on screen: a validation answer for a file chosen before it is not shown over it. */
+  const shownImport = useRef<string>(undefined);
+  useEffect(() => {
+    shownImport.current = summary?.importId;
+  }, [summary?.importId]);
 
   const attempt = async (work: () => Promise<void>) => {
     setBusy(true);
@@ -144,6 +149,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
         allowSipMismatch,
         until: 'first-rows',
       });
+      if (shownImport.current !== first.importId) return;
       setValidation((v) => (v?.importId === first.importId && v.validated > first.validated ? v : first));
       setMappingOpen(false);
     });
