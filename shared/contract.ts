@@ -10,6 +10,7 @@ import { powershellApi } from './api/powershell';
 import { profilesApi } from './api/profiles';
 import { topologyApi } from './api/topology';
 import { connectionStateSchema } from './models/connection';
+import { validationStatusSchema } from './models/enablement';
 import { jobProgressSchema } from './models/jobs';
 import { psHistoryEntrySchema } from './models/powershell';
 import { uiPreferencesSchema } from './models/settings';
@@ -45,6 +46,8 @@ export function isMethodName(name: unknown): name is MethodName {
 export const events = {
   'connection.changed': connectionStateSchema,
   'job.progress': jobProgressSchema,
+  /** How far the validation of an import got (after each chunk, and when it ends). */
+  'enablement.validation': validationStatusSchema,
   'settings.changed': uiPreferencesSchema,
   'powershell.command': psHistoryEntrySchema,
   /** Something changed the directory objects the topology shows (a contact, a gateway). */

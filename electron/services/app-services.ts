@@ -85,6 +85,7 @@ export function createServices(environment: ServiceEnvironment): AppServices {
     audit,
     logger: environment.logger,
     dataDir: environment.dataDir,
+    bus,
   });
   const gateways = new GatewaySetupService({ connections, topology, powershell, audit });
   const checklist = new ChecklistService({

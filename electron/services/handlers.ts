@@ -83,7 +83,10 @@ export function createHandlers(services: AppServices): HandlerTable {
     'checklist.report': async ({ dialPlanDn, refresh, language }) => checklist.report({ ...(dialPlanDn ? { dialPlanDn } : {}), refresh }, language),
 
     'enablement.import': async (input) => enablement.import(input),
-    'enablement.validate': async (input) => enablement.validate(input),
+    'enablement.validate': async ({ until, ...input }) => enablement.startValidation(input, until),
+    'enablement.validation': async ({ importId }) => enablement.validation(importId),
+    'enablement.cancelValidation': async ({ importId }) => enablement.cancelValidation(importId),
+    'enablement.rows': async (input) => enablement.rows(input),
     'enablement.edit': async (input) => enablement.edit(input),
     'enablement.start': async (input) => enablement.start(input),
     'enablement.job': async ({ jobId }) => enablement.job(jobId),

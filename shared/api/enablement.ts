@@ -14,7 +14,9 @@ import {
   sipMismatchOverrideSchema,
   validationCountsSchema,
   validatedRowSchema,
-  validationResultSchema,
+  rowFilterSchema,
+  rowsPageSchema,
+  validationStatusSchema,
 } from '../models/enablement';
 import { jobIdSchema } from '../models/jobs';
 import { profileNameSchema } from '../models/profile';
@@ -44,10 +46,34 @@ export const enablementApi = {
         proposeExtensions: z.boolean().default(false),
         /** Accept, for every row, SIP resource identifiers that are not the user's Lync SIP address (never Exchange's own refusals). */
         allowSipMismatch: z.boolean().optional(),
+        /** Answer once the first rows are validated (the rest follow in the background, with enablement.validation events), or once all are. */
+        until: z.enum(['first-rows', 'done']).default('done'),
       })
       .strict(),
-    validationResultSchema,
-    "Checks every row against the directory and Exchange's rules, in batched lookups.",
+    validationStatusSchema,
+    "Checks every row against the directory and Exchange's rules, in batched lookups, a chunk at a time.",
+  ),
+  'enablement.validation': method(
+    z.object({ importId }).strict(),
+    validationStatusSchema,
+    'Where the validation of an import stands: rows validated so far, counts, notices.',
+  ),
+  'enablement.cancelValidation': method(
+    z.object({ importId }).strict(),
+    validationStatusSchema,
+    'Stops a running validation after the chunk in hand; the rows validated so far stay on screen, and the file must be validated again to run.',
+  ),
+  'enablement.rows': method(
+    z
+      .object({
+        importId,
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(100),
+        filter: rowFilterSchema.default('all'),
+      })
+      .strict(),
+    rowsPageSchema,
+    'A page of the rows validated so far, in file order, filtered by status (failed: in the latest job).',
   ),
   'enablement.edit': method(
     z
@@ -74,6 +100,7 @@ export const enablementApi = {
     z.object({
       rows: z.array(validatedRowSchema),
       counts: validationCountsSchema,
+      lyncCheckOnly: z.number().int(),
       notices: z.array(rowMessageSchema),
       sipMismatchOverride: sipMismatchOverrideSchema,
     }),

@@ -118,17 +118,40 @@ export type ValidationCounts = z.infer<typeof validationCountsSchema>;
 export const sipMismatchOverrideSchema = z.object({ job: z.boolean(), lines: z.array(z.number().int()) });
 export type SipMismatchOverride = z.infer<typeof sipMismatchOverrideSchema>;
 
-export const validationResultSchema = z.object({
+/**
+ * Where the validation of a file stands. It runs in chunks in the background: the grid shows the
+ * rows validated so far (read a page at a time with `enablement.rows`) and fills in as
+ * `enablement.validation` events say how far it got. A job starts only once it is done.
+ */
+export const validationStatusSchema = z.object({
   importId: z.string(),
   profile: z.string(),
-  rows: z.array(validatedRowSchema),
+  /** running: rows are still being checked; done: every row is; cancelled by the admin, or failed (`error` says why): validate again to run. */
+  state: z.enum(['running', 'done', 'cancelled', 'failed']),
+  error: z.string().optional(),
+  /** Rows validated so far, of `total` (every row of the file, unreadable ones included). */
+  validated: z.number().int(),
+  total: z.number().int(),
   counts: validationCountsSchema,
+  /** Rows whose only errors are the Lync SIP address check, which the admin may override. */
+  lyncCheckOnly: z.number().int(),
   /** Said once for the file rather than on every row (e.g. faxes on SIP URI dial plans). */
   notices: z.array(rowMessageSchema),
   sipMismatchOverride: sipMismatchOverrideSchema,
   stats: z.object({ ldapRoundTrips: z.number().int(), milliseconds: z.number() }),
 });
-export type ValidationResult = z.infer<typeof validationResultSchema>;
+export type ValidationStatus = z.infer<typeof validationStatusSchema>;
+
+/** A finished validation with every row, for callers in the main process (the CLI and the API read pages instead). */
+export type ValidationResult = ValidationStatus & { rows: ValidatedRow[] };
+
+/** Which rows the grid shows: all, by status, those with warnings, or those that failed in the latest job. */
+export const rowFilterSchema = z.enum(['all', 'ready', 'already-done', 'invalid', 'not-permitted', 'warnings', 'failed']);
+export type RowFilter = z.infer<typeof rowFilterSchema>;
+
+/** One page of the validated rows, in file order, with how many rows match the filter so far. */
+export const rowsPageSchema = z.object({ rows: z.array(validatedRowSchema), total: z.number().int() });
+export type RowsPage = z.infer<typeof rowsPageSchema>;
 
 /**
  * What became of a row. Only `failed` means Exchange refused it at run time; `invalid` and
@@ -197,7 +220,7 @@ export const enablementSessionSchema = z.object({
   mapping: columnMappingSchema,
   profile: z.string().optional(),
   proposeExtensions: z.boolean(),
-  validation: validationResultSchema.optional(),
+  validation: validationStatusSchema.optional(),
   job: enablementJobSchema.optional(),
 });
 export type EnablementSession = z.infer<typeof enablementSessionSchema>;

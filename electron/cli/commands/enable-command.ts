@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { csvDelimiterNames, csvDelimiters, csvEncodingSchema, type CsvDelimiter } from '@shared/models/enablement';
+import { csvDelimiterNames, csvDelimiters, csvEncodingSchema, type CsvDelimiter, type ValidatedRow } from '@shared/models/enablement';
 import { isJobFinished } from '@shared/models/jobs';
 import { rowMessageText } from '@shared/enablement/row-message-text';
 import { ApiError } from '@shared/errors';
@@ -59,6 +59,16 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
         } catch (error) {
           throw new ApiError('NOT_FOUND', `Cannot read ${String(o.csv)}: ${(error as Error).message}`);
         }
+        /** Every validated row, read from main a page at a time. */
+        const validatedRows = async (importId: string) => {
+          const rows: ValidatedRow[] = [];
+          for (let total = 1; rows.length < total;) {
+            const page = await ctx.call('enablement.rows', { importId, offset: rows.length, limit: 1000, filter: 'all' });
+            rows.push(...page.rows);
+            total = page.rows.length ? page.total : 0;
+          }
+          return rows;
+        };
         const say = (text: string) => {
           if (!ctx.options.json) process.stderr.write(`${text}\n`);
         };
@@ -138,7 +148,7 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
               message: string;
               columns: Record<string, string>;
             }>)
-          : validation.rows.map((r) => ({
+          : (await validatedRows(summary.importId)).map((r) => ({
               line: r.line,
               identity: r.values.Identity,
               outcome: r.status,

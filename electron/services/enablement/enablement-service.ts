@@ -8,18 +8,23 @@ import type {
   ExportedFile,
   ImportSummary,
   ResumableJob,
+  RowFilter,
   RowMessage,
   RowResult,
+  RowsPage,
   RowValues,
   SipMismatchOverride,
   ValidatedRow,
   ValidationCounts,
   ValidationResult,
+  ValidationStatus,
 } from '@shared/models/enablement';
+import { onlyLyncCheckStands } from '@shared/enablement/lync-check';
 import { countResults } from '@shared/enablement/job-counts';
 import { rowMessageText } from '@shared/enablement/row-message-text';
 import { ApiError } from '@shared/errors';
 import type { AuditLog } from '../audit/audit-log';
+import type { EventBus } from '../core/event-bus';
 import type { Logger } from '../core/logger';
 import type { ConnectionManager } from '../directory/connection-manager';
 import type { JobManager } from '../jobs/job-manager';
@@ -27,12 +32,13 @@ import type { PowerShellService } from '../powershell/powershell-service';
 import type { TopologyService } from '../topology/topology-service';
 import { CsvFormatError } from './csv/csv-format-error';
 import type { CsvImport } from './csv/import-csv';
+import type { CsvRow } from './csv/parse-csv';
 import { importCsvOffThread } from './csv/import-csv-off-thread';
 import { runEnablement, type RunRow } from './job/enablement-runner';
 import { JobJournal, type JobDefinition } from './job/job-journal';
 import { resultsToCsv, resultsToJson, type ExportSource } from './results-export';
-import { normalizeDn } from '@shared/dn';
 import { EnableRights } from './validation/enable-rights';
+import { FileValidation } from './validation/file-validation';
 import { splitExtensions } from './validation/uri-rules';
 import { maskPin, OrgFacts, RowValidator, type SipMismatchOverrides, type SourceRow } from './validation/row-validator';
 
@@ -45,16 +51,19 @@ interface ImportState {
   fileHash: string;
   csv: CsvImport;
   cells: Map<number, string[]>;
+  /** Every line with a row or a problem, in file order: the grid's order. */
+  lines: number[];
   mapping?: EnablementColumnMapping;
   profile?: string;
   proposeExtensions: boolean;
   edits: Map<number, Partial<RowValues>>;
   validator?: RowValidator;
-  /** Whether the acting account may enable each user (asked of its Exchange session and the directory). */
-  rights?: EnableRights;
+  /** The validated rows, kept current as cells are edited; `validated` is its rows. */
+  file?: FileValidation;
   validated?: Map<number, ValidatedRow>;
-  notices: RowMessage[];
-  stats?: ValidationResult['stats'];
+  /** The validation in progress or last run. */
+  pass?: ValidationPass;
+  stats?: ValidationStatus['stats'];
   /** The admin's override of the Lync SIP address check (never of Exchange's own rules). */
   sipMismatch: SipMismatchOverrides;
 }
@@ -67,7 +76,35 @@ interface JobState {
   checked?: Map<number, string>;
 }
 
+interface ValidateInput {
+  importId: string;
+  profile: string;
+  mapping: EnablementColumnMapping;
+  proposeExtensions: boolean;
+  allowSipMismatch?: boolean;
+}
+
+/** A validation of one import, a chunk at a time, in the background. */
+interface ValidationPass {
+  state: ValidationStatus['state'];
+  /** Why it failed. */
+  failure?: unknown;
+  validated: number;
+  cancel: boolean;
+  /** Settles when the first chunk is validated (or the pass ended before). */
+  firstRows: Promise<void>;
+  /** Settles when the pass ends, however it ends. */
+  ended: Promise<void>;
+}
+
 const MAX_IMPORTS = 5;
+
+/**
+ * Rows per chunk of a validation: the first is small so the grid shows rows at once; the others
+ * are large enough that batched lookups stay few (100 identities or addresses per search).
+ */
+const FIRST_CHUNK = 500;
+const CHUNK = 2_000;
 
 /**
  * Bulk UM enablement: import a CSV, validate every row against the directory in batched lookups,
@@ -88,6 +125,7 @@ export class EnablementService {
       audit: AuditLog;
       logger: Logger;
       dataDir: string;
+      bus: EventBus;
     },
   ) {}
 
@@ -113,9 +151,9 @@ export class EnablementService {
       fileHash,
       csv,
       cells: new Map(csv.rows.map((r) => [r.line, r.cells])),
+      lines: [...csv.rows.map((r) => r.line), ...csv.problems.map((p) => p.line)].sort((a, b) => a - b),
       proposeExtensions: false,
       edits: new Map(),
-      notices: [],
       sipMismatch: { job: false, lines: new Set() },
     };
     this.imports.set(importId, state);
@@ -160,19 +198,23 @@ export class EnablementService {
       mapping: state.mapping ?? state.csv.columns.mapping,
       ...(state.profile ? { profile: state.profile } : {}),
       proposeExtensions: state.proposeExtensions,
-      ...(state.validated ? { validation: this.validationOf(state) } : {}),
+      ...(state.pass ? { validation: this.statusOf(state) } : {}),
       ...(latest ? { job: this.job(latest.definition.jobId) } : {}),
     };
   }
 
-  private validationOf(state: ImportState): ValidationResult {
-    const rows = [...state.validated!.values()];
+  private statusOf(state: ImportState): ValidationStatus {
+    const pass = state.pass!;
+    const rows = state.validated!.values();
     return {
       importId: state.importId,
       profile: state.profile!,
-      rows,
-      counts: countRows(rows),
-      notices: state.notices,
+      state: pass.state,
+      ...(pass.state === 'failed' ? { error: errorText(pass.failure) } : {}),
+      validated: pass.validated,
+      total: state.csv.rows.length + state.csv.problems.length,
+      ...countRows(rows),
+      notices: state.file!.notices(),
       sipMismatchOverride: overrideOf(state),
       stats: state.stats ?? { ldapRoundTrips: 0, milliseconds: 0 },
     };
@@ -203,16 +245,28 @@ export class EnablementService {
       });
   }
 
-  async validate(input: {
-    importId: string;
-    profile: string;
-    mapping: EnablementColumnMapping;
-    proposeExtensions: boolean;
-    allowSipMismatch?: boolean;
-  }): Promise<ValidationResult> {
+  /** Validates every row and answers when all are (the CLI, a resumed job, tests): the rows come with the answer. */
+  async validate(input: ValidateInput): Promise<ValidationResult> {
+    const status = await this.startValidation(input, 'done');
+    return { ...status, rows: [...this.importState(input.importId).validated!.values()] };
+  }
+
+  /**
+   * Starts validating the file a chunk at a time in the background, and answers once the first
+   * rows are validated or once all are. After each chunk an `enablement.validation` event says
+   * how far it got; the rows are read a page at a time (rows()). A validation of the same import
+   * still running is cancelled first. Whatever fails before the first rows is the answer's error.
+   */
+  async startValidation(input: ValidateInput, until: 'first-rows' | 'done'): Promise<ValidationStatus> {
     const state = this.importState(input.importId);
     this.checkMapping(state, input.mapping);
+    if (state.pass?.state === 'running') {
+      state.pass.cancel = true;
+      await state.pass.ended;
+    }
     const session = await this.deps.connections.ensure(input.profile);
+    // Opening the Exchange session takes seconds: it opens while the topology is read and the first rows are looked up.
+    const rights = new EnableRights(session, this.deps.powershell, input.profile).start();
     const topology = await this.deps.topology.get({ profiles: [input.profile], refresh: true });
     const forest = topology.forests.find((f) => f.profile === input.profile);
     const org = forest?.exchange;
@@ -225,20 +279,113 @@ export class EnablementService {
     state.proposeExtensions = input.proposeExtensions;
     if (input.allowSipMismatch !== undefined) state.sipMismatch.job = input.allowSipMismatch;
     state.validator = new RowValidator(session, forest.domains, new OrgFacts(org), { proposeExtensions: input.proposeExtensions });
-    state.rights = new EnableRights(session, this.deps.powershell, input.profile).start();
+    state.file = new FileValidation(state.validator, rights);
+    state.validated = state.file.rows;
     this.current = state.importId;
-    await this.check(state);
-    state.stats = { ldapRoundTrips: session.stats.roundTrips - before, milliseconds: Date.now() - started };
-    return this.validationOf(state);
+
+    let firstRows = () => {};
+    let ended = () => {};
+    const pass: ValidationPass = {
+      state: 'running',
+      validated: 0,
+      cancel: false,
+      firstRows: new Promise((resolve) => (firstRows = resolve)),
+      ended: new Promise((resolve) => (ended = resolve)),
+    };
+    state.pass = pass;
+    const file = state.file;
+    const progress = () => {
+      state.stats = { ldapRoundTrips: session.stats.roundTrips - before, milliseconds: Date.now() - started };
+      if (state.pass === pass) this.deps.bus.emit('enablement.validation', this.statusOf(state));
+    };
+    const run = async () => {
+      for (const problem of state.csv.problems) file.addInvalid(unreadableRow(problem));
+      pass.validated = state.csv.problems.length;
+      const rows = state.csv.rows;
+      for (let i = 0, size = FIRST_CHUNK; i < rows.length && !pass.cancel; i += size, size = CHUNK) {
+        const chunk = rows.slice(i, i + size).map((r) => this.sourceRow(state, r));
+        await file.check(chunk, state.sipMismatch);
+        this.keepProposals(state, chunk);
+        pass.validated += chunk.length;
+        progress();
+        firstRows();
+        // Let other calls and events through between chunks.
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+      pass.state = pass.cancel ? 'cancelled' : 'done';
+    };
+    const whole = run()
+      .catch((error: unknown) => {
+        pass.state = 'failed';
+        pass.failure = error;
+        this.deps.logger.warn(`Validation of ${state.fileName} failed: ${errorText(error)}`);
+      })
+      .finally(() => {
+        progress();
+        firstRows();
+        ended();
+      });
+    await (until === 'done' ? whole : pass.firstRows);
+    // It failed before the answer was due: the caller gets the error itself.
+    if (pass.state === 'failed' && (until === 'done' || pass.validated === state.csv.problems.length)) throw pass.failure;
+    return this.statusOf(state);
   }
 
+  /** Where the validation of an import stands. */
+  validation(importId: string): ValidationStatus {
+    const state = this.importState(importId);
+    if (!state.pass) throw new ApiError('CONFLICT', 'This file has not been validated yet.');
+    return this.statusOf(state);
+  }
+
+  /** Stops a running validation after the chunk in hand; what was validated stays. */
+  async cancelValidation(importId: string): Promise<ValidationStatus> {
+    const state = this.importState(importId);
+    if (!state.pass) throw new ApiError('CONFLICT', 'This file has not been validated yet.');
+    state.pass.cancel = true;
+    await state.pass.ended;
+    return this.statusOf(state);
+  }
+
+  /** A page of the rows validated so far, in file order, that match the filter; `total` counts them all. */
+  rows(input: { importId: string; offset: number; limit: number; filter: RowFilter }): RowsPage {
+    const state = this.importState(input.importId);
+    if (!state.validated) throw new ApiError('CONFLICT', 'Validate the file before reading its rows.');
+    const latest = input.filter === 'failed' ? [...this.jobs.values()].filter((j) => j.importId === state.importId).at(-1) : undefined;
+    const matches = (row: ValidatedRow) =>
+      input.filter === 'all' ||
+      (input.filter === 'warnings'
+        ? row.messages.some((m) => m.severity === 'warning')
+        : input.filter === 'failed'
+          ? latest?.results.get(row.line)?.outcome === 'failed'
+          : row.status === input.filter);
+    const rows: ValidatedRow[] = [];
+    let total = 0;
+    for (const line of state.lines) {
+      const row = state.validated.get(line);
+      if (!row || !matches(row)) continue;
+      if (total >= input.offset && rows.length < input.limit) rows.push(row);
+      total++;
+    }
+    return { rows, total };
+  }
+
+  /**
+   * Changes cells or the Lync SIP address override and re-checks only the rows that can change:
+   * the edited rows, the rows they shared a user or an address with (before or after the edit),
+   * every row when the override for the whole job changes. Answers with the rows whose result
+   * changed, the edited ones always.
+   */
   async edit(input: {
     importId: string;
     edits?: Array<{ line: number; field: EnablementFieldName; value: string }>;
     sipMismatch?: { job?: boolean; rows?: Array<{ line: number; allow: boolean }> };
-  }): Promise<{ rows: ValidatedRow[]; counts: ValidationCounts; notices: RowMessage[]; sipMismatchOverride: SipMismatchOverride }> {
+  }): Promise<{ rows: ValidatedRow[]; counts: ValidationCounts; lyncCheckOnly: number; notices: RowMessage[]; sipMismatchOverride: SipMismatchOverride }> {
     const state = this.importState(input.importId);
-    if (!state.validator || !state.validated) throw new ApiError('CONFLICT', 'Validate the file before editing rows.');
+    if (!state.validator || !state.file || !state.pass) throw new ApiError('CONFLICT', 'Validate the file before editing rows.');
+    if (state.pass.state === 'running')
+      throw new ApiError('CONFLICT', 'Validation is still running: wait until every row is validated, or cancel it, before editing rows.');
+    if (state.pass.state !== 'done') throw new ApiError('CONFLICT', 'Validation did not finish: validate the file again before editing rows.');
     this.current = state.importId;
     const edits = input.edits ?? [];
     for (const line of [...edits.map((e) => e.line), ...(input.sipMismatch?.rows ?? []).map((r) => r.line)]) {
@@ -248,39 +395,20 @@ export class EnablementService {
       state.edits.set(edit.line, { ...state.edits.get(edit.line), [edit.field]: edit.value });
       if (edit.field === 'Identity') state.validator.forgetUsers([edit.value]);
     }
+    const everyRow = input.sipMismatch?.job !== undefined && input.sipMismatch.job !== state.sipMismatch.job;
     if (input.sipMismatch?.job !== undefined) state.sipMismatch.job = input.sipMismatch.job;
     for (const { line, allow } of input.sipMismatch?.rows ?? []) {
       if (allow) state.sipMismatch.lines.add(line);
       else state.sipMismatch.lines.delete(line);
     }
-    const previous = state.validated;
-    const rows = await this.check(state);
-    const changed = rows.filter((r) => JSON.stringify(r) !== JSON.stringify(previous.get(r.line)));
-    return { rows: changed, counts: countRows(rows), notices: state.notices, sipMismatchOverride: overrideOf(state) };
-  }
-
-  /**
-   * Validates every row of the import with its edits and overrides, then asks whether the acting
-   * account may enable each user, and keeps the result. A row the account may not enable carries
-   * that error beside any others; with no other error it is not-permitted, not invalid.
-   */
-  private async check(state: ImportState): Promise<ValidatedRow[]> {
-    const outcome = await state.validator!.validate(this.sourceRows(state), state.sipMismatch);
-    const candidates = outcome.rows.filter((r) => r.user && r.status !== 'already-done');
-    const rights = await state.rights!.check(candidates.map((r) => r.user!.dn));
-    const rows = withUnreadable(
-      state,
-      outcome.rows.map((row) => {
-        const refusals = row.user && row.status !== 'already-done' ? rights.refusals.get(normalizeDn(row.user.dn)) : undefined;
-        if (!refusals) return row;
-        return { ...row, status: row.status === 'ready' ? 'not-permitted' : row.status, messages: [...row.messages, ...refusals] };
-      }),
-    );
-    this.keepProposals(state, rows);
-    state.validated = new Map(rows.map((r) => [r.line, r]));
-    // The notices count ready rows: counted again once rows the account may not enable are no longer ready.
-    state.notices = [...state.validator!.notices(rows), ...rights.notices];
-    return rows;
+    const lines = new Set([...edits.map((e) => e.line), ...(input.sipMismatch?.rows ?? []).map((r) => r.line)]);
+    const source = everyRow
+      ? state.csv.rows.map((r) => this.sourceRow(state, r))
+      : [...lines].map((line) => this.sourceRow(state, { line, cells: state.cells.get(line)! }));
+    const changed = await state.file.check(source, state.sipMismatch, lines);
+    this.keepProposals(state, source);
+    const rows = [...changed].sort((a, b) => a - b).map((line) => state.validated!.get(line)!);
+    return { rows, ...countRows(state.validated!.values()), notices: state.file.notices(), sipMismatchOverride: overrideOf(state) };
   }
 
   /**
@@ -324,6 +452,7 @@ export class EnablementService {
       inFlight = journal.inFlight;
     } else {
       if (!state.validated || !state.profile || !state.mapping) throw new ApiError('CONFLICT', 'Validate the file before running it.');
+      if (state.pass?.state !== 'done') throw new ApiError('CONFLICT', 'Validation has not finished: a job starts once every row is validated.');
       const lines = input.afterDryRun ? this.linesAfterDryRun(state, input.afterDryRun) : this.chosenLines(state, input.lines);
       if (lines.length === 0)
         throw new ApiError('INVALID_INPUT', input.afterDryRun ? 'No row of the dry run is ready to run.' : 'None of the chosen lines is in the file.');
@@ -573,51 +702,59 @@ export class EnablementService {
 
   /** Each row's values through the mapping, with the admin's edits applied (or as the file has them). */
   private sourceRows(state: ImportState, withEdits = true): SourceRow[] {
+    return state.csv.rows.map((r) => this.sourceRow(state, r, withEdits));
+  }
+
+  private sourceRow(state: ImportState, row: Pick<CsvRow, 'line' | 'cells'>, withEdits = true): SourceRow {
     const mapping = state.mapping ?? {};
-    return state.csv.rows.map((r) => {
-      const values = Object.fromEntries(fields.map((f) => [f, mapping[f] === undefined ? '' : (r.cells[mapping[f]!] ?? '')])) as RowValues;
-      const edits = withEdits ? state.edits.get(r.line) : undefined;
-      return { line: r.line, values: edits ? { ...values, ...edits } : values, edited: !!edits };
-    });
+    const values = Object.fromEntries(fields.map((f) => [f, mapping[f] === undefined ? '' : (row.cells[mapping[f]!] ?? '')])) as RowValues;
+    const edits = withEdits ? state.edits.get(row.line) : undefined;
+    return { line: row.line, values: edits ? { ...values, ...edits } : values, edited: !!edits };
   }
 
   /** A proposed extension becomes the row's value, so the run uses exactly what the admin saw. */
-  private keepProposals(state: ImportState, rows: ValidatedRow[]): void {
-    for (const row of rows) {
+  private keepProposals(state: ImportState, checked: SourceRow[]): void {
+    for (const { line } of checked) {
+      const row = state.validated!.get(line)!;
       if (!row.messages.some((m) => m.code.startsWith('extension-proposed'))) continue;
       state.edits.set(row.line, { ...state.edits.get(row.line), Extensions: row.values.Extensions });
     }
   }
 }
 
-/** Lines the parser could not read become invalid rows, so every line of the file has a result. */
-function withUnreadable(state: ImportState, rows: ValidatedRow[]): ValidatedRow[] {
-  if (state.csv.problems.length === 0) return rows;
+/** A line the parser could not read becomes an invalid row, so every line of the file has a result. */
+function unreadableRow(problem: { line: number; message: string }): ValidatedRow {
   const empty = { Identity: '', Extensions: '', SIPResourceIdentifier: '', UMMailboxPolicy: '', PIN: '', PINExpired: '', NotifyEmail: '' };
-  const unreadable: ValidatedRow[] = state.csv.problems.map((p) => ({
-    line: p.line,
+  return {
+    line: problem.line,
     values: empty,
     status: 'invalid',
-    messages: [{ code: 'row-unreadable', severity: 'error', params: { message: p.message } }],
+    messages: [{ code: 'row-unreadable', severity: 'error', params: { message: problem.message } }],
     extensions: [],
     edited: false,
-  }));
-  return [...rows, ...unreadable].sort((a, b) => a.line - b.line);
+  };
 }
+
+const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 function overrideOf(state: ImportState): SipMismatchOverride {
   return { job: state.sipMismatch.job, lines: [...state.sipMismatch.lines].sort((a, b) => a - b) };
 }
 
-function countRows(rows: ValidatedRow[]): ValidationCounts {
-  return {
-    total: rows.length,
-    ready: rows.filter((r) => r.status === 'ready').length,
-    alreadyDone: rows.filter((r) => r.status === 'already-done').length,
-    invalid: rows.filter((r) => r.status === 'invalid').length,
-    notPermitted: rows.filter((r) => r.status === 'not-permitted').length,
-    warnings: rows.filter((r) => r.messages.some((m) => m.severity === 'warning')).length,
-  };
+/** The rows by status, in one pass (no copy of them), and those only the Lync SIP address check holds back. */
+function countRows(rows: Iterable<ValidatedRow>): { counts: ValidationCounts; lyncCheckOnly: number } {
+  const counts: ValidationCounts = { total: 0, ready: 0, alreadyDone: 0, invalid: 0, notPermitted: 0, warnings: 0 };
+  let lyncCheckOnly = 0;
+  for (const row of rows) {
+    counts.total++;
+    if (row.status === 'ready') counts.ready++;
+    else if (row.status === 'already-done') counts.alreadyDone++;
+    else if (row.status === 'invalid') counts.invalid++;
+    else counts.notPermitted++;
+    if (row.messages.some((m) => m.severity === 'warning')) counts.warnings++;
+    if (onlyLyncCheckStands(row)) lyncCheckOnly++;
+  }
+  return { counts, lyncCheckOnly };
 }
 
 /**

@@ -19,39 +19,99 @@ const error = (code: string, params: Record<string, string> = {}): RowMessage =>
  * claimed by two rows where Exchange would refuse the second — in one dial plan or equivalent
  * plans for numbers, anywhere for a SIP URI identifier. Every row involved is flagged, naming the
  * other lines: which one is right is the admin's call.
+ *
+ * Kept as an index of who claims what, so a row can be added, changed or removed on its own: the
+ * answer names the lines whose messages may have changed (the rows sharing a user or an address
+ * with it, before or after), and only those are checked again. Validation streams rows in this
+ * way, and an edit re-checks only the rows it can affect.
  */
-export function crossRowMessages(rows: RowClaim[]): Map<number, RowMessage[]> {
-  const out = new Map<number, RowMessage[]>();
-  const add = (line: number, message: RowMessage) => out.set(line, [...(out.get(line) ?? []), message]);
-  const byUser = new Map<string, number[]>();
-  for (const r of rows) if (r.userDn) byUser.set(r.userDn.toLowerCase(), [...(byUser.get(r.userDn.toLowerCase()) ?? []), r.line]);
-  for (const lines of byUser.values()) {
-    if (lines.length < 2) continue;
-    for (const line of lines) add(line, error('duplicate-user', { lines: lines.filter((l) => l !== line).join(', ') }));
+export class ClaimIndex {
+  private readonly claims = new Map<number, RowClaim>();
+  /** user DN (lower case) → lines. */
+  private readonly byUser = new Map<string, Set<number>>();
+  /** holderKey(address, context) → line → the user claiming it there (or `line:<n>` when unknown). */
+  private readonly byAddress = new Map<string, Map<number, string>>();
+
+  /** Sets (or, with no claim, removes) a row's claim; returns the lines whose messages may have changed, this one included. */
+  set(line: number, claim: RowClaim | undefined): Set<number> {
+    const touched = new Set<number>([line]);
+    const old = this.claims.get(line);
+    if (old) this.unindex(old, touched);
+    if (claim) {
+      this.claims.set(line, claim);
+      this.index(claim, touched);
+    } else this.claims.delete(line);
+    return touched;
   }
-  const byAddress = new Map<string, Array<{ line: number; address: string; user?: string }>>();
-  for (const r of rows) {
-    const seen = new Set<string>();
-    for (const claim of r.claims) {
-      for (const context of claim.contexts) {
-        const key = holderKey(claim.address, context);
-        if (seen.has(key)) continue;
-        seen.add(key);
-        byAddress.set(key, [...(byAddress.get(key) ?? []), { line: r.line, address: claim.address, user: r.userDn?.toLowerCase() }]);
+
+  /** The messages of one row, from the index as it stands: duplicate user first, then each clashing address once. */
+  messages(line: number): RowMessage[] {
+    const claim = this.claims.get(line);
+    if (!claim) return [];
+    const out: RowMessage[] = [];
+    if (claim.userDn) {
+      const lines = this.byUser.get(claim.userDn.toLowerCase())!;
+      if (lines.size > 1) out.push(error('duplicate-user', { lines: sorted(lines, line).join(', ') }));
+    }
+    const flagged = new Set<string>();
+    for (const { address, contexts } of claim.claims) {
+      if (flagged.has(address.toLowerCase())) continue;
+      for (const context of contexts) {
+        const holders = this.byAddress.get(holderKey(address, context))!;
+        if (new Set(holders.values()).size < 2) continue;
+        flagged.add(address.toLowerCase());
+        out.push(error('duplicate-in-file', { value: address, lines: sorted(holders.keys(), line).join(', ') }));
+        break;
       }
     }
+    return out;
   }
-  const flagged = new Set<string>();
-  for (const entries of byAddress.values()) {
-    const users = new Set(entries.map((e) => e.user ?? `line:${e.line}`));
-    if (users.size < 2) continue;
-    for (const entry of entries) {
-      const key = `${entry.line}|${entry.address.toLowerCase()}`;
-      if (flagged.has(key)) continue;
-      flagged.add(key);
-      const others = [...new Set(entries.filter((e) => e.line !== entry.line).map((e) => e.line))].join(', ');
-      add(entry.line, error('duplicate-in-file', { value: entry.address, lines: others }));
+
+  private index(claim: RowClaim, touched: Set<number>): void {
+    if (claim.userDn) {
+      const key = claim.userDn.toLowerCase();
+      const lines = this.byUser.get(key) ?? new Set();
+      this.byUser.set(key, lines.add(claim.line));
+      for (const l of lines) touched.add(l);
     }
+    for (const key of keysOf(claim)) {
+      const holders = this.byAddress.get(key) ?? new Map<number, string>();
+      this.byAddress.set(key, holders.set(claim.line, claim.userDn?.toLowerCase() ?? `line:${claim.line}`));
+      for (const l of holders.keys()) touched.add(l);
+    }
+  }
+
+  private unindex(claim: RowClaim, touched: Set<number>): void {
+    if (claim.userDn) {
+      const lines = this.byUser.get(claim.userDn.toLowerCase())!;
+      lines.delete(claim.line);
+      for (const l of lines) touched.add(l);
+      if (lines.size === 0) this.byUser.delete(claim.userDn.toLowerCase());
+    }
+    for (const key of keysOf(claim)) {
+      const holders = this.byAddress.get(key)!;
+      holders.delete(claim.line);
+      for (const l of holders.keys()) touched.add(l);
+      if (holders.size === 0) this.byAddress.delete(key);
+    }
+  }
+}
+
+/** Every place a row's claims must be unique in, once each. */
+function keysOf(claim: RowClaim): Set<string> {
+  return new Set(claim.claims.flatMap(({ address, contexts }) => contexts.map((context) => holderKey(address, context))));
+}
+
+const sorted = (lines: Iterable<number>, except: number) => [...lines].filter((l) => l !== except).sort((a, b) => a - b);
+
+/** The checks across rows for a whole file at once: each row with its messages (rows without any are left out). */
+export function crossRowMessages(rows: RowClaim[]): Map<number, RowMessage[]> {
+  const index = new ClaimIndex();
+  for (const row of rows) index.set(row.line, row);
+  const out = new Map<number, RowMessage[]>();
+  for (const row of rows) {
+    const messages = index.messages(row.line);
+    if (messages.length) out.set(row.line, messages);
   }
   return out;
 }

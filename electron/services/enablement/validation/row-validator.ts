@@ -1,7 +1,7 @@
 import type { RowMessage, RowValues, ValidatedRow } from '@shared/models/enablement';
 import type { ExchangeOrg } from '@shared/models/topology';
 import type { DirectorySession } from '../../directory/directory-session';
-import { ANY_CONTEXT, crossRowMessages, type RowClaim } from './cross-row-rules';
+import { ANY_CONTEXT, type RowClaim } from './cross-row-rules';
 import { findHolders, findUsers, type UserLookup } from './directory-facts';
 import type { ForestDomain } from './identity-resolution';
 import { checkRow, holderKey, type Holders, type PilotNumber, type PlanFacts, type PolicyFacts, type RowFacts, type RowVerdict } from './row-rules';
@@ -65,15 +65,16 @@ export interface SipMismatchOverrides {
   lines: Set<number>;
 }
 
-/** What a validation pass found beyond the rows: things said once for the whole file. */
-export interface ValidationOutcome {
-  rows: ValidatedRow[];
-  notices: RowMessage[];
+/** One row checked on its own, and what it claims for the checks across rows (none when it is already done). */
+export interface CheckedRow {
+  row: ValidatedRow;
+  claim?: RowClaim;
 }
 
 /**
- * Validates rows against the directory with lookups batched over all rows and cached, so an edit
- * re-checks everything (uniqueness within the file needs all rows) but looks up only what is new.
+ * Validates rows against the directory with lookups batched over the rows given and cached, so
+ * the next rows (the file streams through in chunks) or an edited row look up only what is new.
+ * Uniqueness within the file is not judged here: the claims go to a ClaimIndex (cross-row-rules.ts).
  */
 export class RowValidator {
   private readonly users: UserLookup['resolved'] = new Map();
@@ -88,7 +89,7 @@ export class RowValidator {
     private readonly options: { proposeExtensions: boolean },
   ) {}
 
-  async validate(rows: SourceRow[], overrides: SipMismatchOverrides = { job: false, lines: new Set() }): Promise<ValidationOutcome> {
+  async check(rows: SourceRow[], overrides: SipMismatchOverrides = { job: false, lines: new Set() }): Promise<CheckedRow[]> {
     const newIdentities = [...new Set(rows.map((r) => r.values.Identity.trim()).filter((id) => id && !this.users.has(id.toLowerCase())))];
     if (newIdentities.length) {
       const found = await findUsers(this.session, newIdentities, this.domains);
@@ -103,25 +104,18 @@ export class RowValidator {
     };
     // A first pass tells which addresses each row claims; then one batched lookup of their holders.
     await this.lookUpHolders(rows.map(check));
-    const checked = rows.map(check);
-    const across = crossRowMessages(
-      checked.filter(({ verdict }) => verdict.status !== 'already-done').map(({ row, facts, verdict }) => claimOf(row.line, facts, verdict)),
-    );
-
-    const validated = checked.map(({ row, facts, verdict }): ValidatedRow => {
-      const extra = across.get(row.line) ?? [];
-      const status = verdict.status === 'ready' && extra.length > 0 ? 'invalid' : verdict.status;
+    return rows.map(check).map(({ row, facts, verdict }): CheckedRow => {
       const user = facts.users.length === 1 ? facts.users[0]! : undefined;
       // The grid shows what Enable-UMMailbox is sent: the normalised extensions and identifier. An
       // invalid row is never sent: where its check stopped before reading the extensions (no such
       // user, a bad number), the file's own text stays, so the admin sees what to correct.
-      const extensions = verdict.sent.extensions.length || status !== 'invalid' ? verdict.sent.extensions.join(';') : row.values.Extensions;
+      const extensions = verdict.sent.extensions.length || verdict.status !== 'invalid' ? verdict.sent.extensions.join(';') : row.values.Extensions;
       const values = { ...row.values, Extensions: extensions, SIPResourceIdentifier: verdict.sent.sri, PIN: maskPin(row.values.PIN) };
-      return {
+      const validated: ValidatedRow = {
         line: row.line,
         values,
-        status,
-        messages: [...verdict.messages, ...extra],
+        status: verdict.status,
+        messages: verdict.messages,
         ...(user
           ? {
               user: {
@@ -138,8 +132,8 @@ export class RowValidator {
         ...(verdict.sri ? { sipResourceIdentifier: verdict.sri } : {}),
         edited: row.edited || !!verdict.proposedExtension,
       };
+      return { row: validated, ...(verdict.status !== 'already-done' ? { claim: claimOf(row.line, facts, verdict) } : {}) };
     });
-    return { rows: validated, notices: this.notices(validated) };
   }
 
   /** Forgets what was looked up about these identities (their rows are re-read on the next validate). */
@@ -191,9 +185,9 @@ export class RowValidator {
 
   /** Said once for the file: SIP URI plans and faxes [S9]; lookups that could not cover the forest. */
   /** Said once for the file, from its rows as they finally stand (the service calls it again once the account's rights are known). */
-  notices(rows: ValidatedRow[]): RowMessage[] {
+  notices(rows: Iterable<ValidatedRow>): RowMessage[] {
     const notices: RowMessage[] = [];
-    const onSip = rows.filter((r) => r.uriType === 'SipName' && r.status === 'ready');
+    const onSip = [...rows].filter((r) => r.uriType === 'SipName' && r.status === 'ready');
     if (onSip.length) {
       const plans = [...new Set(onSip.map((r) => r.dialPlan!))].sort();
       notices.push({ code: 'sip-uri-no-fax', severity: 'info', params: { count: String(onSip.length), dialPlans: plans.join(', ') } });

@@ -11,7 +11,7 @@ import type {
   ResumableJob,
   RowMessage,
   ValidatedRow,
-  ValidationResult,
+  ValidationStatus,
 } from '@shared/models/enablement';
 import type { ApiError } from '@shared/errors';
 import { toApiError, useAction, useApi, useEvent, useLoad } from '../../api/api-context';
@@ -25,7 +25,7 @@ import { ConfirmRunDialog } from './confirm-run-dialog';
 import { ImportPanel } from './import-panel';
 import { MappingPanel } from './mapping-panel';
 import { importCsvFile } from './read-file';
-import { onlyLyncCheckStands, RowsGrid } from './rows-grid';
+import { RowsGrid } from './rows-grid';
 import { RunPanel } from './run-panel';
 import { UnfinishedJobs } from './unfinished-jobs';
 
@@ -63,7 +63,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   const [profile, setProfile] = useState<string | undefined>(profiles[0]?.profile);
   const [propose, setPropose] = useState(false);
   const [allowSipMismatch, setAllowSipMismatch] = useState(false);
-  const [validation, setValidation] = useState<ValidationResult>();
+  const [validation, setValidation] = useState<ValidationStatus>();
   const [job, setJob] = useState<EnablementJob>();
   const [afterDryRunRows, setAfterDryRunRows] = useState<number>();
   const [pending, setPending] = useState<PendingRun>();
@@ -80,6 +80,11 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   useEffect(() => {
     shownJob.current = job?.jobId;
   }, [job?.jobId]);
+  /** The file on screen: a validation answer for a file chosen before it is not shown over it. */
+  const shownImport = useRef<string>(undefined);
+  useEffect(() => {
+    shownImport.current = summary?.importId;
+  }, [summary?.importId]);
 
   const attempt = async (work: () => Promise<void>) => {
     setBusy(true);
@@ -135,9 +140,23 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
     attempt(async () => {
       if (!summary || !profile) return;
       setJob(undefined);
-      setValidation(await api.call('enablement.validate', { importId: summary.importId, profile, mapping, proposeExtensions: propose, allowSipMismatch }));
+      // The answer comes with the first rows; the rest fill in with enablement.validation events.
+      const first = await api.call('enablement.validate', {
+        importId: summary.importId,
+        profile,
+        mapping,
+        proposeExtensions: propose,
+        allowSipMismatch,
+        until: 'first-rows',
+      });
+      if (shownImport.current !== first.importId) return;
+      setValidation((v) => (v?.importId === first.importId && v.validated > first.validated ? v : first));
       setMappingOpen(false);
     });
+  useEvent('enablement.validation', (status) => {
+    setValidation((v) => (v && v.importId === status.importId ? status : v));
+  });
+  const cancelValidation = useAction();
   /** Sends cell edits or override changes; main re-checks and returns the rows that changed. */
   const change = async (request: {
     edits?: Array<{ line: number; field: EnablementFieldName; value: string }>;
@@ -145,9 +164,9 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   }): Promise<ValidatedRow[] | undefined> => {
     if (!summary) return undefined;
     try {
-      const { rows, counts, notices, sipMismatchOverride } = await api.call('enablement.edit', { importId: summary.importId, ...request });
-      const byLine = new Map(rows.map((r) => [r.line, r]));
-      setValidation((v) => (v ? { ...v, counts, notices, sipMismatchOverride, rows: v.rows.map((r) => byLine.get(r.line) ?? r) } : v));
+      const { rows, counts, lyncCheckOnly, notices, sipMismatchOverride } = await api.call('enablement.edit', { importId: summary.importId, ...request });
+      // A new status: the grid reads its page again (the rows sharing a number or a user with the edited one may have changed too).
+      setValidation((v) => (v ? { ...v, counts, lyncCheckOnly, notices, sipMismatchOverride } : v));
       return rows;
     } catch (e) {
       setError(toApiError(e));
@@ -290,8 +309,14 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
         </Accordion>
       )}
       {busy && <LinearProgress />}
-      <ErrorAlert error={error ?? saved.error ?? unfinishedJobs.error ?? jobControl.error} />
-      {validation && summary && (
+      <ErrorAlert error={error ?? saved.error ?? unfinishedJobs.error ?? jobControl.error ?? cancelValidation.error} />
+      {validation && summary && validation.state !== 'done' && (
+        <ValidationProgress
+          validation={validation}
+          onCancel={() => void cancelValidation.run((client) => client.call('enablement.cancelValidation', { importId: validation.importId }))}
+        />
+      )}
+      {validation && summary && validation.state === 'done' && (
         <>
           <Typography variant="body2" data-testid="validation-summary">
             {t(validation.counts.notPermitted > 0 ? 'validation.summaryNotPermitted' : 'validation.summary', {
@@ -325,7 +350,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
             counts={validation.counts}
             allowSipMismatch={allowSipMismatch}
             onAllowSipMismatch={overrideJob}
-            mismatchedRows={validation.rows.filter(onlyLyncCheckStands).length}
+            mismatchedRows={validation.lyncCheckOnly}
             job={job}
             dryRun={dryRun}
             onDryRun={setDryRun}
@@ -359,15 +384,18 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
               })
             }
           />
-          <RowsGrid
-            rows={validation.rows}
-            results={results}
-            onEdit={edit}
-            onOverride={overrideRow}
-            jobOverride={validation.sipMismatchOverride.job}
-            readOnly={running}
-          />
         </>
+      )}
+      {validation && summary && (
+        <RowsGrid
+          validation={validation}
+          failed={job?.counts.failed ?? 0}
+          results={results}
+          onEdit={edit}
+          onOverride={overrideRow}
+          jobOverride={validation.sipMismatchOverride.job}
+          readOnly={running || validation.state !== 'done'}
+        />
       )}
       {pending && (
         <ConfirmRunDialog
@@ -378,6 +406,34 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
           onConfirm={() => void start(pending)}
         />
       )}
+    </Stack>
+  );
+}
+
+/**
+ * A validation under way, stopped or failed: how many rows are checked, and the way to stop it.
+ * The grid below shows the rows checked so far; a job starts only once every row is.
+ */
+function ValidationProgress({ validation, onCancel }: { validation: ValidationStatus; onCancel: () => void }) {
+  const { t, i18n } = useTranslation('enablement');
+  const numbers = { validated: validation.validated.toLocaleString(i18n.language), total: validation.total.toLocaleString(i18n.language) };
+  if (validation.state !== 'running')
+    return (
+      <Alert severity={validation.state === 'failed' ? 'error' : 'warning'} data-testid="validation-stopped">
+        {t(`validation.${validation.state === 'failed' ? 'failed' : 'cancelled'}`, { ...numbers, error: validation.error ?? '' })}
+      </Alert>
+    );
+  return (
+    <Stack spacing={1} data-testid="validation-progress">
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center' }}>
+        <Typography variant="body2" sx={{ flexGrow: 1 }} data-testid="validation-progress-text">
+          {t('validation.progress', numbers)}
+        </Typography>
+        <Button size="small" onClick={onCancel} data-testid="validation-cancel">
+          {t('validation.cancel')}
+        </Button>
+      </Stack>
+      <LinearProgress variant="determinate" value={(100 * validation.validated) / Math.max(1, validation.total)} />
     </Stack>
   );
 }

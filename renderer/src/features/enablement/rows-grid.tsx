@@ -1,17 +1,20 @@
 import { Box, Button, Chip, Stack, ToggleButton, ToggleButtonGroup, Tooltip, Typography } from '@mui/material';
 import { DataGrid, type GridColDef } from '@mui/x-data-grid';
 import { zhTW } from '@mui/x-data-grid/locales';
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { EnablementFieldName, RowMessage, RowResult, ValidatedRow } from '@shared/models/enablement';
-
-export type RowFilter = 'all' | 'ready' | 'already-done' | 'invalid' | 'not-permitted' | 'warnings' | 'failed';
+import { onlyLyncCheckStands } from '@shared/enablement/lync-check';
+import type { EnablementFieldName, RowFilter, RowMessage, RowResult, RowsPage, ValidatedRow, ValidationStatus } from '@shared/models/enablement';
+import { toApiError, useApi } from '../../api/api-context';
+import { ErrorAlert } from '../../components/error-alert';
 
 interface GridRow extends ValidatedRow {
   result?: RowResult;
 }
 
 const statusColor = { ready: 'success', 'already-done': 'info', invalid: 'error', 'not-permitted': 'warning' } as const;
+/** Rows per page: the most the free DataGrid shows on one page. */
+const pageSize = 100;
 const outcomeColor = {
   enabled: 'success',
   validated: 'success',
@@ -30,20 +33,24 @@ const editable: EnablementFieldName[] = ['Identity', 'UMMailboxPolicy', 'Extensi
  * when nothing is sent. A row whose only problem is the Lync SIP address check can be allowed here.
  * Every message of a row is shown — the cell runs them together, its tooltip lists them one per
  * line — and a row that failed at run time shows each of Exchange's errors before the validation
- * notes. Virtualized, so 100,000 rows stay smooth.
+ * notes. Main holds the rows: the grid reads the page on screen (100 rows, filtered by status in
+ * main), and reads it again as validation fills in, after an edit, and as a job's results come.
  */
 /** Column widths of the file's fields, by what they usually hold. */
 const columnWidths: Partial<Record<EnablementFieldName, number>> = { Identity: 210, PIN: 72, Extensions: 96, UMMailboxPolicy: 200, SIPResourceIdentifier: 220 };
 
 export function RowsGrid({
-  rows,
+  validation,
+  failed,
   results,
   onEdit,
   onOverride,
   jobOverride,
   readOnly,
 }: {
-  rows: ValidatedRow[];
+  validation: ValidationStatus;
+  /** Rows that failed in the latest job. */
+  failed: number;
   results: Map<number, RowResult>;
   onEdit: (line: number, field: EnablementFieldName, value: string) => Promise<ValidatedRow | undefined>;
   onOverride: (line: number, allow: boolean) => void;
@@ -51,7 +58,12 @@ export function RowsGrid({
   readOnly: boolean;
 }) {
   const { t, i18n } = useTranslation('enablement');
+  const api = useApi();
   const [filter, setFilter] = useState<RowFilter>('all');
+  const [page, setPage] = useState(0);
+  const [shown, setShown] = useState<RowsPage>({ rows: [], total: 0 });
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<ReturnType<typeof toApiError>>();
   const messageText = (m: RowMessage) => {
     const text = String(t(`enablement-messages:${m.code}`, m.params));
     return m.overridden ? String(t(`enablement-messages:overridden-${m.overridden}`, { text })) : text;
@@ -66,32 +78,40 @@ export function RowsGrid({
     return undefined;
   };
 
-  const all: GridRow[] = useMemo(() => rows.map((r) => ({ ...r, ...(results.get(r.line) ? { result: results.get(r.line) } : {}) })), [rows, results]);
-  const counts = useMemo(
-    () => ({
-      all: all.length,
-      ready: all.filter((r) => r.status === 'ready').length,
-      'already-done': all.filter((r) => r.status === 'already-done').length,
-      invalid: all.filter((r) => r.status === 'invalid').length,
-      'not-permitted': all.filter((r) => r.status === 'not-permitted').length,
-      warnings: all.filter((r) => r.messages.some((m) => m.severity === 'warning')).length,
-      failed: all.filter((r) => r.result?.outcome === 'failed').length,
-    }),
-    [all],
-  );
-  const shown = useMemo(
-    () =>
-      all.filter(
-        (r) =>
-          filter === 'all' ||
-          (filter === 'warnings'
-            ? r.messages.some((m) => m.severity === 'warning')
-            : filter === 'failed'
-              ? r.result?.outcome === 'failed'
-              : r.status === filter),
-      ),
-    [all, filter],
-  );
+  const { importId, validated, counts: validCounts } = validation;
+  // The page on screen, read again whenever the rows behind it may have changed: each validation
+  // event and each edit or override brings a new status.
+  const failedShown = filter === 'failed' ? failed : 0;
+  useEffect(() => {
+    let live = true;
+    setLoading(true);
+    api.call('enablement.rows', { importId, offset: page * pageSize, limit: pageSize, filter }).then(
+      (next) => {
+        if (!live) return;
+        setShown(next);
+        setError(undefined);
+        setLoading(false);
+      },
+      (e: unknown) => {
+        if (!live) return;
+        setError(toApiError(e));
+        setLoading(false);
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [api, importId, page, filter, validation, failedShown]);
+  const rows: GridRow[] = useMemo(() => shown.rows.map((r) => ({ ...r, ...(results.get(r.line) ? { result: results.get(r.line) } : {}) })), [shown, results]);
+  const counts: Record<RowFilter, number> = {
+    all: validated,
+    ready: validCounts.ready,
+    'already-done': validCounts.alreadyDone,
+    invalid: validCounts.invalid,
+    'not-permitted': validCounts.notPermitted,
+    warnings: validCounts.warnings,
+    failed,
+  };
 
   const columns: GridColDef<GridRow>[] = [
     { field: 'line', headerName: t('grid.line'), width: 52, type: 'number' },
@@ -197,7 +217,17 @@ export function RowsGrid({
 
   return (
     <Stack spacing={1} sx={{ minWidth: 0 }}>
-      <ToggleButtonGroup size="small" exclusive value={filter} onChange={(_e, v: RowFilter | null) => v && setFilter(v)} data-testid="row-filter">
+      <ToggleButtonGroup
+        size="small"
+        exclusive
+        value={filter}
+        onChange={(_e, v: RowFilter | null) => {
+          if (!v) return;
+          setFilter(v);
+          setPage(0);
+        }}
+        data-testid="row-filter"
+      >
         {(
           [
             'all',
@@ -216,10 +246,19 @@ export function RowsGrid({
       </ToggleButtonGroup>
       <div style={{ height: 520, width: '100%', minWidth: 0, overflow: 'hidden' }} data-testid="rows-grid">
         <DataGrid
-          rows={shown}
+          rows={rows}
           columns={columns}
           getRowId={(r) => r.line}
           density="compact"
+          // Main pages, filters and orders the rows (file order); sorting or filtering one page would mislead.
+          paginationMode="server"
+          rowCount={shown.total}
+          paginationModel={{ page, pageSize }}
+          onPaginationModelChange={(model) => setPage(model.page)}
+          pageSizeOptions={[pageSize]}
+          disableColumnSorting
+          disableColumnFilter
+          loading={loading && shown.rows.length === 0}
           disableRowSelectionOnClick
           localeText={i18n.language === 'zh-TW' ? zhTW.components.MuiDataGrid.defaultProps.localeText : undefined}
           processRowUpdate={async (next, previous) => {
@@ -234,13 +273,9 @@ export function RowsGrid({
           onProcessRowUpdateError={() => undefined}
         />
       </div>
+      <ErrorAlert error={error} />
     </Stack>
   );
-}
-
-/** True when the row's only errors are the Lync SIP address check: allowing it would make the row ready. */
-export function onlyLyncCheckStands(row: ValidatedRow): boolean {
-  return row.messages.some((m) => m.overridable) && row.messages.every((m) => m.severity !== 'error' || m.overridable);
 }
 
 /**
