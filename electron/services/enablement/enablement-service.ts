@@ -6,6 +6,7 @@ import type {
   EnablementJob,
   EnablementSession,
   ExportedFile,
+  JobEndpoint,
   ImportSummary,
   ResumableJob,
   RowMessage,
@@ -65,6 +66,8 @@ interface JobState {
   results: Map<number, RowResult>;
   /** Each line's validated row when the job started: a later run can tell which rows changed since. */
   checked?: Map<number, string>;
+  /** The Exchange endpoints it uses (or used) and their state. */
+  endpoints?: JobEndpoint[];
 }
 
 const MAX_IMPORTS = 5;
@@ -351,6 +354,14 @@ export class EnablementService {
         sipMismatchOverride: { job: state.sipMismatch.job, lines: lines.filter((l) => state.sipMismatch.lines.has(l)) },
       };
     }
+    // Within the sessions Exchange allows the account on the profile's endpoints [S44].
+    const endpoints = this.deps.powershell.exchangeEndpoints(definition.profile);
+    const budget = endpoints.reduce((sum, e) => sum + e.budget, 0);
+    if (!input.resumeJobId && definition.concurrency > budget)
+      throw new ApiError(
+        'INVALID_INPUT',
+        `Concurrency ${definition.concurrency} is more than the ${budget} sessions profile ${definition.profile}'s Exchange endpoints allow (${endpoints.map((e) => `${e.server}: ${e.budget}`).join(', ') || 'none'}).`,
+      );
     const session = await this.deps.connections.ensure(definition.profile);
     const journal = input.resumeJobId ? JobJournal.reopen(this.deps.dataDir, definition.jobId) : JobJournal.create(this.deps.dataDir, definition);
     const job: JobState = {
@@ -439,6 +450,7 @@ export class EnablementService {
               finished: [...job.results.values()],
               total: definition.lines.length,
               onResult: (r) => job.results.set(r.line, r),
+              onEndpoints: (e) => (job.endpoints = e),
             },
             ctx,
           );
@@ -496,6 +508,7 @@ export class EnablementService {
       progress,
       counts: countResults([...job.results.values()], job.definition.lines.length),
       results: [...job.results.values()].sort((a, b) => a.line - b.line),
+      ...(job.endpoints ? { endpoints: job.endpoints } : {}),
     };
   }
 
