@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { parseThrottling, throttlingBackoffMs } from '../../electron/services/powershell/exchange-throttling';
 import { spreadSessions } from '../../electron/services/enablement/job/enablement-runner';
+import { EXCHANGE_SESSION_BUDGET, exchangeEndpointsOf, exchangeServerOf, profileSchema, sessionBudgetOf } from '../../shared/models/profile';
 
 describe("Exchange's throttling, recognised from its own words", () => {
   it('a session over PowerShellMaxConcurrency (WinRM quota, any limit, Online wording)', () => {
@@ -77,5 +78,33 @@ describe('spreading a job over Exchange endpoints', () => {
   it('never more than the budgets allow together', () => {
     expect(spreadSessions([ep(0, 3), ep(1, 2)], 40)).toEqual([3, 2]);
     expect(spreadSessions([], 4)).toEqual([]);
+  });
+});
+
+describe("a profile's Exchange endpoints", () => {
+  const saved = {
+    name: 'contoso',
+    directory: { host: 'dc1.contoso.com', port: 636, security: 'ldaps', bindIdentity: 'admin@contoso.com' },
+    exchange: { kind: 'remote', server: 'ex1.contoso.com' },
+  };
+  it('a profile saved before several endpoints existed loads as one endpoint with Exchange’s default budget', () => {
+    const profile = profileSchema.parse(saved);
+    expect(exchangeEndpointsOf(profile).map((e) => [exchangeServerOf(e), sessionBudgetOf(e)])).toEqual([['ex1.contoso.com', EXCHANGE_SESSION_BUDGET]]);
+  });
+  it('lists the main endpoint first, then the others, each with its own budget', () => {
+    const profile = profileSchema.parse({
+      ...saved,
+      exchange: { ...saved.exchange, sessionBudget: 10 },
+      additionalExchange: [{ kind: 'remote', server: 'ex2.contoso.com' }],
+    });
+    expect(exchangeEndpointsOf(profile).map((e) => [exchangeServerOf(e), sessionBudgetOf(e)])).toEqual([
+      ['ex1.contoso.com', 10],
+      ['ex2.contoso.com', 18],
+    ]);
+    expect(exchangeEndpointsOf({})).toEqual([]);
+  });
+  it('refuses a budget of 0 or a server that is not a host name', () => {
+    expect(profileSchema.safeParse({ ...saved, exchange: { ...saved.exchange, sessionBudget: 0 } }).success).toBe(false);
+    expect(profileSchema.safeParse({ ...saved, additionalExchange: [{ kind: 'remote', server: 'http://ex2/PowerShell' }] }).success).toBe(false);
   });
 });

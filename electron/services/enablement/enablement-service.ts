@@ -357,6 +357,8 @@ export class EnablementService {
     // Within the sessions Exchange allows the account on the profile's endpoints [S44].
     const endpoints = this.deps.powershell.exchangeEndpoints(definition.profile);
     const budget = endpoints.reduce((sum, e) => sum + e.budget, 0);
+    if (endpoints.length === 0)
+      throw new ApiError('POWERSHELL_UNAVAILABLE', `Profile ${definition.profile} has no Exchange PowerShell endpoint. Add one in Settings.`);
     if (!input.resumeJobId && definition.concurrency > budget)
       throw new ApiError(
         'INVALID_INPUT',
