@@ -3,11 +3,10 @@ import { mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { EnablementJob } from '@shared/models/enablement';
-import { findPwsh } from '../../electron/services/powershell/pwsh-locations';
 import { LAB_PASSWORD } from '../../electron/services/profiles/lab-profiles';
 import { labLocationEnv, labRoot } from '../lab/lab-config';
-import { planUser } from '../lab/seed-accounts';
-import { benchServices, printResult, round } from './bench-support';
+import { freshUsers, planUser } from '../lab/seed-accounts';
+import { benchServices, plainEnableLoop, printResult, round } from './bench-support';
 
 /**
  * Needs a lab with enough fresh users: `npm run lab -- up --users 6000 --forests 2`, and
@@ -40,23 +39,19 @@ function labCommand(...args: string[]): void {
   if (result.status !== 0) throw new Error(`lab ${args.join(' ')}: ${result.stderr}`);
 }
 
-/** Seeded users left without UM, with a SIP address (planUser), from index `from`. */
-function freshUsers(from: number, count: number): number[] {
-  const out: number[] = [];
-  for (let i = from; out.length < count; i++) {
-    if (i >= stored.users) throw new Error(`Not enough fresh users: bring the lab up with --users ${Math.ceil(i * 1.1)}.`);
-    const plan = planUser(i);
-    if (plan.lyncEnabled && plan.hasSipProxy && !plan.umEnabled) out.push(i);
-  }
-  return out;
+/** `count` fresh users from index `from`, within the users the lab was provisioned with. */
+function freshWithin(from: number, count: number): number[] {
+  const ids = freshUsers(from, count);
+  if (ids.at(-1)! >= stored.users) throw new Error(`Not enough fresh users: bring the lab up with --users ${Math.ceil(ids.at(-1)! * 1.05)}.`);
+  return ids;
 }
 const upn = (i: number) => `${planUser(i).sam}@contoso.test`;
 const toCsv = (ids: number[]) =>
   `Identity,UMMailboxPolicy,Extensions,SIPResourceIdentifier\r\n${ids.map((i) => [upn(i), policy, String(i).padStart(5, '0').slice(-5), upn(i)].join(',')).join('\r\n')}\r\n`;
 
-const plainUsers = freshUsers(0, PLAIN_ROWS);
-const oneUsers = freshUsers(plainUsers.at(-1)! + 1, JOB_ROWS);
-const twoUsers = freshUsers(oneUsers.at(-1)! + 1, JOB_ROWS);
+const plainUsers = freshWithin(0, PLAIN_ROWS);
+const oneUsers = freshWithin(plainUsers.at(-1)! + 1, JOB_ROWS);
+const twoUsers = freshWithin(oneUsers.at(-1)! + 1, JOB_ROWS);
 const dir = mkdtempSync(join(tmpdir(), 'umc-bench-throttled-'));
 const logStart = statSync(lab.callLog!).size;
 
@@ -73,27 +68,7 @@ services.profiles.rememberSecret(two, LAB_PASSWORD, false);
 function plainLoop(): { seconds: number; failed: number } {
   const csv = join(dir, 'plain.csv');
   writeFileSync(csv, toCsv(plainUsers));
-  const script = `
-$ErrorActionPreference = 'Continue'
-Import-Module '${lab.modulePath}'
-$cred = [pscredential]::new('lab-exchadmin@contoso.test', (ConvertTo-SecureString $env:BENCH_PASSWORD -AsPlainText -Force))
-Connect-UmLab -Server ${lab.forests[0]!.host} -CaDirectory '${lab.caDirectory}' -Credential $cred -CallLog '${lab.callLog}' -ExchangeServer '${ex1}' -EndpointsDirectory '${lab.exchangeEndpointsDirectory}'
-$failed = 0
-$watch = [Diagnostics.Stopwatch]::StartNew()
-Import-Csv '${csv}' | ForEach-Object {
-  $row = @{ Identity = $_.Identity; UMMailboxPolicy = $_.UMMailboxPolicy; Extensions = $_.Extensions; SIPResourceIdentifier = $_.SIPResourceIdentifier }
-  $null = Enable-UMMailbox @row -ErrorVariable problem 2>$null
-  if ($problem) { $failed++ }
-}
-"$($watch.Elapsed.TotalSeconds) $failed"`;
-  const result = spawnSync(findPwsh()!, ['-NoProfile', '-NonInteractive', '-Command', script], {
-    encoding: 'utf8',
-    env: { ...process.env, BENCH_PASSWORD: LAB_PASSWORD },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.status !== 0) throw new Error(result.stderr);
-  const [seconds, failed] = result.stdout.trim().split('\n').pop()!.split(' ');
-  return { seconds: Number(seconds), failed: Number(failed) };
+  return plainEnableLoop(lab, csv, `-CallLog '${lab.callLog}' -ExchangeServer '${ex1}' -EndpointsDirectory '${lab.exchangeEndpointsDirectory}'`);
 }
 
 /** The console's job over the profile's endpoints, each with its full session budget, sessions started before the clock. */

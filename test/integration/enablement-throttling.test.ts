@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppServices } from '../../electron/services/app-services';
 import type { DirectorySession } from '../../electron/services/directory/directory-session';
 import { LAB_PASSWORD } from '../../electron/services/profiles/lab-profiles';
-import { planUser } from '../lab/seed-accounts';
+import { freshUsers, planUser } from '../lab/seed-accounts';
 import { labExchange, resetLab } from './support/lab-control';
 import { createTestServices, openLabSession, requireLab } from './support/test-services';
 
@@ -28,15 +28,6 @@ afterAll(async () => {
   resetLab();
 }, 120_000);
 
-/** Seeded users without UM and with a SIP address (seed-accounts.ts planUser), from index `from`. */
-function freshUsers(from: number, count: number): number[] {
-  const out: number[] = [];
-  for (let i = from; out.length < count; i++) {
-    const plan = planUser(i);
-    if (plan.lyncEnabled && plan.hasSipProxy && !plan.umEnabled) out.push(i);
-  }
-  return out;
-}
 const sam = (i: number) => planUser(i).sam;
 const csv = (ids: number[]) =>
   `Identity,UMMailboxPolicy,Extensions,SIPResourceIdentifier\r\n${ids
