@@ -21,16 +21,9 @@ function Get-LabRealisticMode {
 }
 
 function Invoke-LabEndpointLock([string]$Directory, [scriptblock]$Action) {
-    <# Runs $Action while holding the endpoint's lock file (an exclusive open, which .NET turns into
-       flock on Linux), so the lab's pwsh processes count sessions and cmdlets one at a time. #>
+    <# Runs $Action holding the endpoint's lock, so the lab's pwsh processes count sessions and cmdlets one at a time. #>
     [void][System.IO.Directory]::CreateDirectory($Directory)
-    $path = Join-Path $Directory 'lock'
-    $lock = $null
-    for ($i = 0; -not $lock; $i++) {
-        try { $lock = [System.IO.File]::Open($path, 'OpenOrCreate', 'ReadWrite', 'None') }
-        catch [System.IO.IOException] { if ($i -gt 2000) { throw }; Start-Sleep -Milliseconds 5 }
-    }
-    try { & $Action } finally { $lock.Dispose() }
+    Invoke-LabLocked (Join-Path $Directory 'lock') $Action
 }
 
 function New-LabRemotingError([string]$Message, [string]$ErrorId) {

@@ -61,7 +61,21 @@ function Write-LabCall {
     # The Exchange server the session stands in for, when it names one.
     if ($script:Lab.ExchangeServer) { $entry.server = $script:Lab.ExchangeServer }
     $line = $entry | ConvertTo-Json -Compress -Depth 6
-    [System.IO.File]::AppendAllText($script:Lab.CallLog, $line + "`n", [System.Text.UTF8Encoding]::new($false))
+    # Many sessions append at once: .NET appends by seeking to the end, so two processes could
+    # write over each other's line; one at a time under a lock file.
+    $path = $script:Lab.CallLog
+    Invoke-LabLocked "$path.lock" { [System.IO.File]::AppendAllText($path, $line + "`n", [System.Text.UTF8Encoding]::new($false)) }
+}
+
+function Invoke-LabLocked([string]$LockFile, [scriptblock]$Action) {
+    <# Runs $Action while holding $LockFile open exclusively (which .NET turns into flock on Linux):
+       one of the lab's pwsh processes at a time. #>
+    $lock = $null
+    for ($i = 0; -not $lock; $i++) {
+        try { $lock = [System.IO.File]::Open($LockFile, 'OpenOrCreate', 'ReadWrite', 'None') }
+        catch [System.IO.IOException] { if ($i -gt 2000) { throw }; Start-Sleep -Milliseconds 5 }
+    }
+    try { & $Action } finally { $lock.Dispose() }
 }
 
 function Invoke-LabDelay([string]$Cmdlet) {
