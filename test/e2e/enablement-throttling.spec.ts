@@ -22,7 +22,7 @@ test('the run options name the Exchange servers and their sessions; the progress
   await page.getByTestId('csv-file-input').setInputFiles({ name: 'throttled.csv', mimeType: 'text/csv', buffer: Buffer.from(csv.join('\r\n')) });
   await page.getByTestId('validate').click();
   await expect(page.getByTestId('validation-summary')).toContainText(`Rows: ${batch.length}. ${batch.length} ready`, { timeout: 60_000 });
-  await expect(page.getByTestId('run-endpoints')).toHaveText('1 Exchange server (ex15.contoso.test 18): up to 18 sessions at once');
+  await expect(page.getByTestId('run-endpoints')).toHaveText('1 Exchange server (18 on ex15.contoso.test): up to 18 sessions at once');
 
   // Exchange allows this user 2 cmdlets every 6 seconds on the server: the job must wait.
   labRealistic('--latency', 'Enable-UMMailbox=300', '--cmdlets', '2/6');
