@@ -257,7 +257,7 @@ export class PowerShellService {
     return exchange ? sessionBudgetOf(exchange) : LYNC_SESSIONS;
   }
 
-  private endpointFor(profile: Profile, target: ShellTarget, index: number): BridgeEndpoint {
+  private endpointFor(profile: Profile, target: ShellTarget, index = 0): BridgeEndpoint {
     const configured = target === 'exchange' ? exchangeEndpointsOf(profile)[index] : profile.lync;
     if (!configured) {
       throw new ApiError(
