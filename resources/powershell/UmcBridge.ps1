@@ -366,7 +366,7 @@ function Initialize-UmcSession([string]$Request) {
         $credential = if ($endpoint['credential']) { @{ '$credential' = $endpoint['credential'] } } else { $null }
         $response = switch ($endpoint.kind) {
             'lab' {
-                $connect = @{ Server = $endpoint.server; Port = $endpoint.port; CaDirectory = $endpoint.caDirectory; Credential = (ConvertTo-UmcValue $credential); CallLog = $endpoint['callLog']; CmsFile = $endpoint['cmsFile']; ExchangeStateFile = $endpoint['exchangeStateFile'] }
+                $connect = @{ Server = $endpoint.server; Port = $endpoint.port; CaDirectory = $endpoint.caDirectory; Credential = (ConvertTo-UmcValue $credential); CallLog = $endpoint['callLog']; CmsFile = $endpoint['cmsFile']; ExchangeStateFile = $endpoint['exchangeStateFile']; ExchangeServer = $endpoint['exchangeServer']; EndpointsDirectory = $endpoint['endpointsDirectory'] }
                 Invoke-UmcCommand -Script { param($ModulePath, $Connect) & { Import-Module -Name $ModulePath -ErrorAction Stop; Connect-UmLab @Connect } } -Parameters @{ ModulePath = $endpoint.modulePath; Connect = $connect }
             }
             'exchange-remote' {

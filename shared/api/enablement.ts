@@ -111,7 +111,8 @@ export const enablementApi = {
       .object({
         importId,
         dryRun: z.boolean().default(false),
-        concurrency: z.number().int().min(1).max(8).default(2),
+        /** Sessions at once, spread over the profile's Exchange endpoints; at most the sum of their session budgets (checked at start). */
+        concurrency: z.number().int().min(1).max(1600).default(2),
         /** Only these lines (e.g. re-run the failed ones); default every ready row. */
         lines: z.array(z.number().int().min(1)).max(100_000).optional(),
         /** Continue an unfinished job of the same file: finished rows are skipped, in-flight ones re-checked. */

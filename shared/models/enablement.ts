@@ -194,6 +194,20 @@ export const jobCountsSchema = z.object({
 });
 export type JobCounts = z.infer<typeof jobCountsSchema>;
 
+/** One Exchange endpoint as a running job uses it. */
+export const jobEndpointSchema = z.object({
+  server: z.string(),
+  /** Sessions the job runs on it now (at most its budget). */
+  sessions: z.number().int().nonnegative(),
+  budget: z.number().int().positive(),
+  state: z.enum(['running', 'throttled', 'drained']),
+  /** While throttled: the wait before the next try, as Exchange stated it plus jitter. */
+  waitSeconds: z.number().nonnegative().optional(),
+  /** Throttling refusals absorbed on this endpoint so far. */
+  throttled: z.number().int().nonnegative(),
+});
+export type JobEndpoint = z.infer<typeof jobEndpointSchema>;
+
 export const enablementJobSchema = z.object({
   jobId: z.string(),
   importId: z.string().optional(),
@@ -208,6 +222,8 @@ export const enablementJobSchema = z.object({
   progress: jobProgressSchema,
   counts: jobCountsSchema,
   results: z.array(rowResultSchema),
+  /** Each Exchange endpoint the job used in this session: its sessions, whether it waits on throttling or was drained, and the refusals absorbed. */
+  endpoints: z.array(jobEndpointSchema).optional(),
 });
 export type EnablementJob = z.infer<typeof enablementJobSchema>;
 

@@ -49,6 +49,18 @@ export const directoryEndpointSchema = z.object({
 });
 export type DirectoryEndpoint = z.infer<typeof directoryEndpointSchema>;
 
+/**
+ * Remote PowerShell sessions one user may have open on one Exchange server at once: the default
+ * throttling policy's PowerShellMaxConcurrency [S44], 18 on Exchange 2013 on-premises [S45].
+ */
+export const EXCHANGE_SESSION_BUDGET = 18;
+
+/**
+ * How many sessions the console opens on an endpoint: Exchange's default budget unless the admin
+ * lowers it (the account's policy may be stricter, or the admin keeps sessions for other work).
+ */
+const sessionBudgetSchema = z.number().int().min(1).max(100).optional();
+
 /** Exchange's PowerShell: remote (Exchange 2010/2013) or the lab module standing in for it. */
 export const exchangeEndpointSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -63,8 +75,15 @@ export const exchangeEndpointSchema = z.discriminatedUnion('kind', [
     transport: z.enum(['http', 'https']).default('http'),
     /** Pass the profile's bind credential to New-PSSession; otherwise the logged-on user's ticket is used. */
     useProfileCredential: z.boolean().default(false),
+    sessionBudget: sessionBudgetSchema,
   }),
-  z.object({ kind: z.literal('lab'), modulePath: z.string().min(1).max(4096) }),
+  z.object({
+    kind: z.literal('lab'),
+    modulePath: z.string().min(1).max(4096),
+    /** The Exchange server the lab module stands in for (its latency, budgets and outages); none: no server rules. */
+    server: hostSchema.optional(),
+    sessionBudget: sessionBudgetSchema,
+  }),
 ]);
 export type ExchangeEndpoint = z.infer<typeof exchangeEndpointSchema>;
 
@@ -96,9 +115,26 @@ export const profileSchema = z.object({
   label: z.string().max(200).optional(),
   directory: directoryEndpointSchema,
   exchange: exchangeEndpointSchema.optional(),
+  /** More Exchange servers a bulk job spreads its sessions across; everything else uses `exchange`. */
+  additionalExchange: z.array(exchangeEndpointSchema).max(15).optional(),
   lync: lyncEndpointSchema.optional(),
 });
 export type Profile = z.infer<typeof profileSchema>;
+
+/** The profile's Exchange endpoints, the main one first. */
+export function exchangeEndpointsOf(profile: Pick<Profile, 'exchange' | 'additionalExchange'>): ExchangeEndpoint[] {
+  return profile.exchange ? [profile.exchange, ...(profile.additionalExchange ?? [])] : [];
+}
+
+/** The sessions the console may open on an endpoint. */
+export function sessionBudgetOf(endpoint: ExchangeEndpoint): number {
+  return endpoint.sessionBudget ?? EXCHANGE_SESSION_BUDGET;
+}
+
+/** The server an endpoint reaches, as progress and run options name it. */
+export function exchangeServerOf(endpoint: ExchangeEndpoint): string {
+  return endpoint.kind === 'remote' ? endpoint.server : (endpoint.server ?? 'lab');
+}
 
 /** A profile as listed to the UI: never the secret, only whether one is stored and where it comes from. */
 export const profileSummarySchema = profileSchema.extend({

@@ -1,13 +1,10 @@
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { findHolders, findUsers } from '../../electron/services/enablement/validation/directory-facts';
 import { holderKey } from '../../electron/services/enablement/validation/row-rules';
-import { findPwsh } from '../../electron/services/powershell/pwsh-locations';
-import { LAB_PASSWORD } from '../../electron/services/profiles/lab-profiles';
-import { planUser } from '../lab/seed-accounts';
-import { benchServices, printResult, round } from './bench-support';
+import { freshUsers, planUser } from '../lab/seed-accounts';
+import { benchServices, plainEnableLoop, printResult, round } from './bench-support';
 
 /**
  * Needs the big lab: `npm run lab -- up --users 20000 --forests 2` (and `npm run lab -- reset`
@@ -33,15 +30,6 @@ await services.connections.connect(profile);
 const session = await services.connections.ensure(profile);
 const domains = [{ dn: session.rootDse.defaultNamingContext, dnsName: 'contoso.test', netbios: 'CONTOSO' }];
 
-/** Lab users the seed left without UM, with a SIP address (lab.md's distribution), from index `from`. */
-function freshUsers(from: number, count: number): number[] {
-  const out: number[] = [];
-  for (let i = from; out.length < count; i++) {
-    const plan = planUser(i);
-    if (plan.lyncEnabled && plan.hasSipProxy && !plan.umEnabled) out.push(i);
-  }
-  return out;
-}
 const row = (i: number) => {
   const upn = `${planUser(i).sam}@contoso.test`;
   return { Identity: upn, UMMailboxPolicy: policy, Extensions: String(i).padStart(5, '0').slice(-5), SIPResourceIdentifier: upn };
@@ -73,30 +61,6 @@ const dir = mkdtempSync(join(tmpdir(), 'umc-bench-enable-'));
 const plainCsv = join(dir, 'plain.csv');
 writeFileSync(plainCsv, toCsv(plainUsers.map(row)));
 
-function plainLoop(): { seconds: number; failed: number } {
-  const script = `
-$ErrorActionPreference = 'Continue'
-Import-Module '${lab.modulePath}'
-$cred = [pscredential]::new('lab-exchadmin@contoso.test', (ConvertTo-SecureString $env:BENCH_PASSWORD -AsPlainText -Force))
-Connect-UmLab -Server ${lab.forests[0]!.host} -CaDirectory '${lab.caDirectory}' -Credential $cred
-$failed = 0
-$watch = [Diagnostics.Stopwatch]::StartNew()
-Import-Csv '${plainCsv}' | ForEach-Object {
-  $row = @{ Identity = $_.Identity; UMMailboxPolicy = $_.UMMailboxPolicy; Extensions = $_.Extensions; SIPResourceIdentifier = $_.SIPResourceIdentifier }
-  $null = Enable-UMMailbox @row -ErrorVariable problem 2>$null
-  if ($problem) { $failed++ }
-}
-"$($watch.Elapsed.TotalSeconds) $failed"`;
-  const result = spawnSync(findPwsh()!, ['-NoProfile', '-NonInteractive', '-Command', script], {
-    encoding: 'utf8',
-    env: { ...process.env, BENCH_PASSWORD: LAB_PASSWORD },
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (result.status !== 0) throw new Error(result.stderr);
-  const [seconds, failed] = result.stdout.trim().split('\n').pop()!.split(' ');
-  return { seconds: Number(seconds), failed: Number(failed) };
-}
-
 async function consoleJob(): Promise<{ seconds: number; failed: number }> {
   const imported = await services.enablement.import({ fileName: 'bench-enable.csv', content: Buffer.from(toCsv(consoleUsers.map(row))).toString('base64') });
   const validation = await services.enablement.validate({ importId: imported.importId, profile, mapping: imported.mapping, proposeExtensions: false });
@@ -110,7 +74,7 @@ async function consoleJob(): Promise<{ seconds: number; failed: number }> {
   return { seconds: Number(process.hrtime.bigint() - started) / 1e9, failed: done.progress.failed };
 }
 
-const plain = plainLoop();
+const plain = plainEnableLoop(lab, plainCsv);
 const job = await consoleJob();
 await services.shutdown();
 

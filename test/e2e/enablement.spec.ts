@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { connectProfile, disconnectAll, goTo, openConsole, screenshot, setLanguage } from './support/console-page';
-import { labModify } from './support/lab-ldap';
+import { disableUmUsers } from './support/lab-ldap';
 import type { Page } from '@playwright/test';
 import { expect, test } from './support/test';
 
@@ -13,14 +13,9 @@ const noProxyUsers = ['u00177', 'u00227'];
 const longBatch = Array.from({ length: 50 }, (_, k) => 450 + k).filter((i) => i % 10 < 8 && i % 50 !== 27);
 const sam = (i: number) => `u${String(i).padStart(5, '0')}`;
 
-/** Puts the spec's users back to their seeded, not-UM-enabled state (one ldapmodify for all). */
+/** Puts the spec's users back to their seeded, not-UM-enabled state. */
 function disableFixtureUsers(): void {
-  const entries = [...users, ...noProxyUsers, ...longBatch.map(sam)].map((user) => {
-    const upn = `${user}@contoso.test`;
-    const proxies = noProxyUsers.includes(user) ? `proxyAddresses: SMTP:${upn}\n` : `proxyAddresses: SMTP:${upn}\nproxyAddresses: sip:${upn}\n`;
-    return `dn: CN=${user},OU=Users,OU=Lab,DC=contoso,DC=test\nchangetype: modify\nreplace: msExchUMEnabledFlags\nmsExchUMEnabledFlags: 830\n-\nreplace: msExchUMTemplateLink\n-\nreplace: msExchUMRecipientDialPlanLink\n-\nreplace: msExchUMDtmfMap\n-\nreplace: msExchUMPinChecksum\n-\nreplace: proxyAddresses\n${proxies}-\n`;
-  });
-  labModify(entries.join('\n'));
+  disableUmUsers([...users, ...noProxyUsers, ...longBatch.map(sam)], noProxyUsers);
 }
 test.beforeEach(disableFixtureUsers);
 test.afterEach(async ({ page }, testInfo) => {

@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { caCertFile, caTrustedDir, ensureLabCa } from './certificates';
+import { exchangeCommand, exchangeEndpointsDirectory, exchangeServers, realisticCommand, resetExchangeEndpoints } from './exchange-endpoints';
 import { LabDirectory } from './lab-directory';
 import {
   defaultParameters,
@@ -25,7 +26,8 @@ import { exchangeCertificates, lyncCms } from './seed-outside-ad';
  * up: installs what is missing, provisions and seeds once (then snapshots), starts, waits for
  * LDAPS; quick when already provisioned. reset: restores the seeded snapshot. status: exit 0 only
  * when every DC answers. `npm run lab -- run <command…>` runs a command (the demo's web host) told
- * where this lab is, since the console finds no lab by itself.
+ * where this lab is, since the console finds no lab by itself. `realistic` and `exchange` set the
+ * lab's Exchange endpoints' latency, throttling budgets and outages (exchange-endpoints.ts).
  */
 const parametersFile = join(labRoot, 'parameters.json');
 export const callLogPath = join(labRoot, 'powershell-calls.log');
@@ -54,12 +56,16 @@ function parseArgs(argv: string[]): { command: string; requested: Partial<LabPar
   return { command, requested };
 }
 
-/** A fingerprint of the lab's own code: a changed seed re-provisions on the next `up`. */
+/**
+ * A fingerprint of the lab's own code: a changed seed re-provisions on the next `up`. The Exchange
+ * endpoints' realistic mode is read at run time and writes nothing to the directory, so its file
+ * is left out.
+ */
 function seedVersion(): string {
   const hash = createHash('sha256');
   const labDir = join(repoRoot, 'test/lab');
   for (const file of readdirSync(labDir)
-    .filter((f) => f.endsWith('.ts'))
+    .filter((f) => f.endsWith('.ts') && f !== 'exchange-endpoints.ts')
     .sort())
     hash.update(readFileSync(join(labDir, file)));
   // The lab's own transcription of Grant-CsOUPermission's table [S6] feeds the seed too.
@@ -124,6 +130,8 @@ function writeDescriptor(p: LabParameters): void {
     cmsFile,
     exchangeStateFile,
     krb5Config: krb5ConfigPath,
+    exchangeServers,
+    exchangeEndpointsDirectory,
     forests: wantedForests(p).map((f) => ({
       dnsName: f.dnsName,
       netbios: f.netbios,
@@ -183,6 +191,7 @@ async function up(requested: Partial<LabParameters>): Promise<void> {
   if (p.forests === 1) new SambaInstance(forests.fabrikam).stop();
   writeDescriptor(p);
   if (!existsSync(callLogPath)) writeFileSync(callLogPath, '');
+  resetExchangeEndpoints();
   log(
     `up: ${wantedForests(p)
       .map((f) => `${f.dnsName} on ${f.address}`)
@@ -201,6 +210,7 @@ async function reset(): Promise<void> {
     await instance.start();
   }
   writeFileSync(callLogPath, '');
+  resetExchangeEndpoints();
   writeDescriptor(stored);
   log(`reset to the seeded state in ${((Date.now() - started) / 1000).toFixed(1)}s`);
 }
@@ -249,6 +259,8 @@ function runWithLab(argv: string[]): Promise<void> {
 
 async function main(): Promise<void> {
   if (process.argv[2] === 'run') return runWithLab(process.argv.slice(3));
+  if (process.argv[2] === 'realistic') return realisticCommand(process.argv.slice(3));
+  if (process.argv[2] === 'exchange') return exchangeCommand(process.argv.slice(3));
   const { command, requested } = parseArgs(process.argv.slice(2));
   switch (command) {
     case 'up':
@@ -261,7 +273,9 @@ async function main(): Promise<void> {
       if (!(await status())) process.exitCode = 1;
       return;
     default:
-      throw new Error(`Unknown command ${command}. Usage: lab up|down|reset|status [--users N] [--forests 1|2], or lab run <command…>`);
+      throw new Error(
+        `Unknown command ${command}. Usage: lab up|down|reset|status [--users N] [--forests 1|2], lab realistic …, lab exchange down|up <server>, or lab run <command…>`,
+      );
   }
 }
 

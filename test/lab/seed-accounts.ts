@@ -66,6 +66,16 @@ export function planUser(i: number): LabUserPlan {
   };
 }
 
+/** Seeded users left without UM and with a SIP address (planUser), `count` of them from index `from`: what bulk enablement tests and benchmarks enable. */
+export function freshUsers(from: number, count: number): number[] {
+  const out: number[] = [];
+  for (let i = from; out.length < count; i++) {
+    const plan = planUser(i);
+    if (plan.lyncEnabled && plan.hasSipProxy && !plan.umEnabled) out.push(i);
+  }
+  return out;
+}
+
 function mailboxGuid(seed: string): Buffer {
   return createHash('md5').update(seed).digest();
 }

@@ -10,6 +10,7 @@ function stand(answers: Record<string, PsResult>) {
   const audited: unknown[] = [];
   const deps = {
     powershell: {
+      exchangeEndpoints: () => [{ index: 0, server: 'ex1.contoso.test', budget: 18 }],
       reserve: () => undefined,
       run: async (_p: string, _t: string, _c: string, parameters: Record<string, unknown>) => answers[String(parameters.Identity)]!,
     },
@@ -97,6 +98,40 @@ describe('runEnablement', () => {
     ]);
     // The invalid row was never sent: finished, not failed.
     expect(message).toBe('3 rows: 1 enabled, 1 failed, 1 invalid.');
+  });
+
+  it('waits out a cmdlet Exchange throttled and runs the same row again, not counted as an attempt', async () => {
+    const { deps, ctx, ended } = stand({});
+    const quota =
+      'Processing data from remote server ex1.contoso.test failed with the following error message: The WS-Management service cannot process the request. The user load quota of 2 requests per 5 seconds has been exceeded. Send future requests at a slower rate or raise the quota for this user. The next request from this user will not be approved for at least 50 milliseconds.';
+    const calls: string[] = [];
+    (deps.powershell as unknown as { run: unknown }).run = async (_p: string, _t: string, _c: string, parameters: Record<string, unknown>) => {
+      calls.push(String(parameters.Identity));
+      return calls.length === 1
+        ? { ...answer([quota]), errors: [{ message: quota, exceptionType: 'System.Management.Automation.Remoting.PSRemotingTransportException' }] }
+        : answer([]);
+    };
+    const endpoints: unknown[] = [];
+    await runEnablement(
+      [row(2, 'CN=a')],
+      deps,
+      {
+        jobId: 'enable-test01',
+        profile: 'p',
+        actor: 'admin',
+        dryRun: false,
+        concurrency: 1,
+        finished: [],
+        total: 1,
+        onResult: () => undefined,
+        onEndpoints: (e) => endpoints.push(e),
+      },
+      ctx,
+    );
+    expect(calls).toEqual(['CN=a', 'CN=a']);
+    expect(ended).toMatchObject([{ line: 2, outcome: 'enabled', attempts: 1 }]);
+    expect(endpoints).toContainEqual([expect.objectContaining({ server: 'ex1.contoso.test', state: 'throttled', throttled: 1 })]);
+    expect(endpoints.at(-1)).toEqual([{ server: 'ex1.contoso.test', sessions: 1, budget: 18, state: 'running', throttled: 1 }]);
   });
 
   it("reports progress with only Exchange's refusals as failed", async () => {

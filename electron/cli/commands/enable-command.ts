@@ -33,7 +33,11 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
       'the CSV file (Identity, UMMailboxPolicy, Extensions, SIPResourceIdentifier, PIN, PINExpired, NotifyEmail; other columns are carried through)',
     )
     .option('--dry-run', 'run Enable-UMMailbox -ValidateOnly: nothing is changed', false)
-    .option('--concurrency <n>', 'Enable-UMMailbox calls at once (1-8)', '2')
+    .option(
+      '--concurrency <n>',
+      "Enable-UMMailbox calls at once, spread over the profile's Exchange endpoints (at most the sum of their session budgets, 18 each by default)",
+      '2',
+    )
     .option('--encoding <encoding>', `override the detected encoding: ${csvEncodingSchema.options.join(', ')}`)
     .option('--delimiter <delimiter>', 'override the detected delimiter: comma, semicolon or tab')
     .option('--propose-extensions', 'fill missing extensions from the Lync line URI or telephoneNumber', false)
@@ -47,8 +51,7 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
       run(async (ctx, o) => {
         const [profile] = ctx.profiles();
         const concurrency = Number(o.concurrency);
-        if (!Number.isInteger(concurrency) || concurrency < 1 || concurrency > 8)
-          throw new ApiError('INVALID_INPUT', '--concurrency must be a whole number from 1 to 8.');
+        if (!Number.isInteger(concurrency) || concurrency < 1) throw new ApiError('INVALID_INPUT', '--concurrency must be a whole number of 1 or more.');
         const encoding = o.encoding === undefined ? undefined : csvEncodingSchema.safeParse(String(o.encoding).toLowerCase());
         if (encoding && !encoding.success) throw new ApiError('INVALID_INPUT', `--encoding must be one of ${csvEncodingSchema.options.join(', ')}.`);
         const delimiter = o.delimiter === undefined ? undefined : delimiters[String(o.delimiter).toLowerCase()];

@@ -6,6 +6,7 @@ import type {
   EnablementJob,
   EnablementSession,
   ExportedFile,
+  JobEndpoint,
   ImportSummary,
   ResumableJob,
   RowFilter,
@@ -74,6 +75,8 @@ interface JobState {
   results: Map<number, RowResult>;
   /** Each line's validated row when the job started: a later run can tell which rows changed since. */
   checked?: Map<number, string>;
+  /** The Exchange endpoints it uses (or used) and their state. */
+  endpoints?: JobEndpoint[];
 }
 
 interface ValidateInput {
@@ -480,6 +483,16 @@ export class EnablementService {
         sipMismatchOverride: { job: state.sipMismatch.job, lines: lines.filter((l) => state.sipMismatch.lines.has(l)) },
       };
     }
+    // Within the sessions Exchange allows the account on the profile's endpoints [S44].
+    const endpoints = this.deps.powershell.exchangeEndpoints(definition.profile);
+    const budget = endpoints.reduce((sum, e) => sum + e.budget, 0);
+    if (endpoints.length === 0)
+      throw new ApiError('POWERSHELL_UNAVAILABLE', `Profile ${definition.profile} has no Exchange PowerShell endpoint. Add one in Settings.`);
+    if (!input.resumeJobId && definition.concurrency > budget)
+      throw new ApiError(
+        'INVALID_INPUT',
+        `Concurrency ${definition.concurrency} is more than the ${budget} sessions profile ${definition.profile}'s Exchange endpoints allow (${endpoints.map((e) => `${e.server}: ${e.budget}`).join(', ') || 'none'}).`,
+      );
     const session = await this.deps.connections.ensure(definition.profile);
     const journal = input.resumeJobId ? JobJournal.reopen(this.deps.dataDir, definition.jobId) : JobJournal.create(this.deps.dataDir, definition);
     const job: JobState = {
@@ -568,6 +581,7 @@ export class EnablementService {
               finished: [...job.results.values()],
               total: definition.lines.length,
               onResult: (r) => job.results.set(r.line, r),
+              onEndpoints: (e) => (job.endpoints = e),
             },
             ctx,
           );
@@ -625,6 +639,7 @@ export class EnablementService {
       progress,
       counts: countResults([...job.results.values()], job.definition.lines.length),
       results: [...job.results.values()].sort((a, b) => a.line - b.line),
+      ...(job.endpoints ? { endpoints: job.endpoints } : {}),
     };
   }
 

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { basicOverHttp, exchangeConnectionUri, type Profile } from '@shared/models/profile';
+import { basicOverHttp, exchangeConnectionUri, exchangeEndpointsOf, exchangeServerOf, sessionBudgetOf, type Profile } from '@shared/models/profile';
 import type { PsErrorRecord, PsResult, PsSessionStatus, PsShell, PsShellPlan, ShellTarget } from '@shared/models/powershell';
 import { renderCommand } from '@shared/powershell/render-command';
 import { ApiError } from '@shared/errors';
@@ -23,6 +23,16 @@ export interface PowerShellOptions {
 export interface RunOptions {
   timeoutMs?: number;
   signal?: AbortSignal;
+  /** Which of the profile's Exchange endpoints (exchangeEndpointsOf) runs it; the main one by default. */
+  endpoint?: number;
+}
+
+/** One of a profile's Exchange endpoints as a bulk job uses it. */
+export interface ExchangeEndpointPlan {
+  index: number;
+  server: string;
+  /** The sessions the console may open on it (the admin's setting, else Exchange's default). */
+  budget: number;
 }
 
 /** A cmdlet that ran and reported errors, with its records kept for the caller and the UI. */
@@ -40,6 +50,9 @@ export class PowerShellCommandError extends ApiError {
  * supervised sessions per profile and shell. Only the endpoint differs between a real Exchange
  * server, the Lync module and the lab; everything above it is this one path.
  */
+/** Sessions a Lync shell may grow to for a bulk job (Lync states no per-user session budget). */
+const LYNC_SESSIONS = 8;
+
 export class PowerShellService {
   private readonly pools = new Map<string, { pool: SessionPool; endpoint: string; shell: PsShell }>();
   private readonly versions = new Map<string, Promise<{ edition: string; version: string } | undefined>>();
@@ -77,7 +90,12 @@ export class PowerShellService {
       script: renderCommand(command, redacted),
     };
     try {
-      const result = await this.pool(profileName, target).run(command, clean, options.timeoutMs ?? this.options.callTimeoutMs, options.signal);
+      const result = await this.pool(profileName, target, options.endpoint).run(
+        command,
+        clean,
+        options.timeoutMs ?? this.options.callTimeoutMs,
+        options.signal,
+      );
       this.history.record({
         ...entry,
         durationMs: Date.now() - started,
@@ -201,12 +219,22 @@ export class PowerShellService {
     return cached;
   }
 
-  private pool(profileName: string, target: ShellTarget): SessionPool {
-    const key = `${profileName}\u0000${target}`;
+  /** The profile's Exchange endpoints with their session budgets, the main one first. */
+  exchangeEndpoints(profileName: string): ExchangeEndpointPlan[] {
+    return exchangeEndpointsOf(this.profiles.get(profileName)).map((e, index) => ({ index, server: exchangeServerOf(e), budget: sessionBudgetOf(e) }));
+  }
+
+  /** One pool per shell, and per Exchange endpoint after the main one (`…\0exchange\0<index>`). */
+  private poolKey(profileName: string, target: ShellTarget, index = 0): string {
+    return index ? `${profileName}\u0000${target}\u0000${index}` : `${profileName}\u0000${target}`;
+  }
+
+  private pool(profileName: string, target: ShellTarget, index = 0): SessionPool {
+    const key = this.poolKey(profileName, target, index);
     const existing = this.pools.get(key);
     if (existing) return existing.pool;
     const profile = this.profiles.get(profileName);
-    const endpoint = this.endpointFor(profile, target);
+    const endpoint = this.endpointFor(profile, target, index);
     const choice = chooseShell(endpoint.kind, hostEnvironment(this.options.env));
     if (!choice.ok) throw new ApiError('POWERSHELL_UNAVAILABLE', choice.message);
     const pool = new SessionPool({
@@ -214,17 +242,23 @@ export class PowerShellService {
       bridgeScript: findBridgeScript(this.options.env),
       endpoint,
       allowed: bridgeAllowList(target),
-      size: this.options.poolSize,
+      size: Math.min(this.options.poolSize, this.budget(profile, target, index)),
       startTimeoutMs: this.options.startTimeoutMs,
       healthCheckAfterMs: this.options.healthCheckAfterMs,
       env: this.options.env,
     });
-    this.pools.set(key, { pool, endpoint: describeEndpoint(profile, target), shell: { kind: choice.kind, path: choice.path, reason: choice.reason } });
+    this.pools.set(key, { pool, endpoint: describeEndpoint(profile, target, index), shell: { kind: choice.kind, path: choice.path, reason: choice.reason } });
     return pool;
   }
 
-  private endpointFor(profile: Profile, target: ShellTarget): BridgeEndpoint {
-    const configured = target === 'exchange' ? profile.exchange : profile.lync;
+  /** The sessions an endpoint may have: an Exchange endpoint's budget; Lync's shell as before. */
+  private budget(profile: Profile, target: ShellTarget, index: number): number {
+    const exchange = target === 'exchange' ? exchangeEndpointsOf(profile)[index] : undefined;
+    return exchange ? sessionBudgetOf(exchange) : LYNC_SESSIONS;
+  }
+
+  private endpointFor(profile: Profile, target: ShellTarget, index = 0): BridgeEndpoint {
+    const configured = target === 'exchange' ? exchangeEndpointsOf(profile)[index] : profile.lync;
     if (!configured) {
       throw new ApiError(
         'POWERSHELL_UNAVAILABLE',
@@ -248,6 +282,7 @@ export class PowerShellService {
         // The lab module binds with a password; a real Exchange or Lync endpoint takes the
         // logged-on user's ticket through WinRM instead.
         const labCredential = credential();
+        const labServer = 'server' in configured && typeof configured.server === 'string' ? configured.server : undefined;
         if (!labCredential)
           throw new ApiError(
             'POWERSHELL_UNAVAILABLE',
@@ -263,6 +298,8 @@ export class PowerShellService {
           callLog: this.lab.callLog,
           cmsFile: this.lab.cmsFile,
           exchangeStateFile: this.lab.exchangeStateFile,
+          // The Exchange server the session stands in for: its latency, budgets and outages.
+          ...(labServer && this.lab.exchangeEndpointsDirectory ? { exchangeServer: labServer, endpointsDirectory: this.lab.exchangeEndpointsDirectory } : {}),
         };
       }
       case 'remote':
@@ -282,9 +319,13 @@ export class PowerShellService {
     }
   }
 
-  /** Lets up to `size` sessions serve this profile's shell at once (bounded concurrency of a bulk job). */
-  reserve(profileName: string, target: ShellTarget, size: number): void {
-    this.pool(profileName, target).growTo(Math.min(size, 8));
+  /**
+   * Lets up to `size` sessions serve this profile's shell at once (bounded concurrency of a bulk
+   * job), never more than the endpoint's session budget: Exchange refuses a user's sessions beyond
+   * PowerShellMaxConcurrency [S44].
+   */
+  reserve(profileName: string, target: ShellTarget, size: number, index = 0): void {
+    this.pool(profileName, target, index).growTo(Math.min(size, this.budget(this.profiles.get(profileName), target, index)));
   }
 
   /**
@@ -292,11 +333,12 @@ export class PowerShellService {
    * sessions' own connections to it may be dead); calls in flight on them fail as "session died".
    */
   async recycle(profileName: string, target: ShellTarget): Promise<void> {
-    const key = `${profileName}\u0000${target}`;
-    const existing = this.pools.get(key);
-    if (!existing) return;
-    this.pools.delete(key);
-    await existing.pool.close();
+    const key = this.poolKey(profileName, target);
+    for (const [k, { pool }] of [...this.pools.entries()]) {
+      if (k !== key && !k.startsWith(`${key}\u0000`)) continue;
+      this.pools.delete(k);
+      await pool.close();
+    }
   }
 
   /** Closes the sessions of one profile (when it is disconnected or its secret changes). */
@@ -323,12 +365,14 @@ function endpointKind(configured: NonNullable<Profile['exchange'] | Profile['lyn
 }
 
 /** The endpoint in a few words, for Settings, the PowerShell view and the shell test. */
-function describeEndpoint(profile: Profile, target: ShellTarget): string {
-  const configured = target === 'exchange' ? profile.exchange : profile.lync;
+function describeEndpoint(profile: Profile, target: ShellTarget, index = 0): string {
+  const configured = target === 'exchange' ? exchangeEndpointsOf(profile)[index] : profile.lync;
   if (!configured) return '';
   switch (configured.kind) {
     case 'lab':
-      return `lab module on ${profile.directory.host}`;
+      return 'server' in configured && configured.server
+        ? `lab module as ${configured.server} on ${profile.directory.host}`
+        : `lab module on ${profile.directory.host}`;
     case 'local':
       return 'Import-Module Lync';
     case 'remote':

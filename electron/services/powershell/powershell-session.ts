@@ -16,6 +16,9 @@ export type BridgeEndpoint =
       callLog?: string;
       cmsFile?: string;
       exchangeStateFile?: string;
+      /** The Exchange server the lab module stands in for, and the lab's endpoints directory (realistic mode). */
+      exchangeServer?: string;
+      endpointsDirectory?: string;
     }
   | { kind: 'exchange-remote'; server: string; transport: 'http' | 'https'; authentication: string; credential?: BridgeCredential }
   | { kind: 'lync-local' }

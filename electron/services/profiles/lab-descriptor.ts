@@ -19,6 +19,10 @@ export const labDescriptorSchema = z.object({
   exchangeStateFile: z.string().optional(),
   /** A krb5.conf naming the lab realms and their KDCs (the DCs), for Kerberos sign-in tests. */
   krb5Config: z.string().optional(),
+  /** The Exchange servers whose remote PowerShell the lab module stands in for (test/lab/exchange-endpoints.ts). */
+  exchangeServers: z.array(z.string()).optional(),
+  /** Their realistic mode, outages and throttling state, read by the lab module at run time. */
+  exchangeEndpointsDirectory: z.string().optional(),
   forests: z
     .array(
       z.object({

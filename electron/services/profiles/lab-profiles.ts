@@ -20,7 +20,13 @@ const labAccounts: Array<{ profile: string; account: string; label: string }> = 
 export function labProfiles(lab: LabDescriptor): Profile[] {
   const profiles: Profile[] = [];
   const main = lab.forests.find((f) => f.role === 'lync-exchange');
-  const shells = { exchange: { kind: 'lab', modulePath: lab.modulePath }, lync: { kind: 'lab', modulePath: lab.modulePath } } as const;
+  // Contoso's shells; its Exchange endpoint is the lab's first Exchange server (its realistic
+  // mode, when on, applies). The other servers are for profiles that list several endpoints.
+  const server = lab.exchangeServers?.[0];
+  const shells = {
+    exchange: { kind: 'lab', modulePath: lab.modulePath, ...(server ? { server } : {}) },
+    lync: { kind: 'lab', modulePath: lab.modulePath },
+  } as const;
   if (main) {
     for (const { profile, account, label } of labAccounts) {
       profiles.push({
@@ -53,7 +59,7 @@ export function labProfiles(lab: LabDescriptor): Profile[] {
         bindIdentity: `Administrator@${resource.dnsName}`,
         timeoutMs: 15_000,
       },
-      exchange: shells.exchange,
+      exchange: { kind: 'lab', modulePath: lab.modulePath },
     });
   }
   return profiles;

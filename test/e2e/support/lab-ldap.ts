@@ -1,4 +1,5 @@
 import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { AceFlag } from '../../../electron/services/directory/security-descriptor/model';
 import { canonicalizeAces } from '../../../electron/services/directory/security-descriptor/ace-list';
 import { encodeDaclWrite, parseSecurityDescriptor } from '../../../electron/services/directory/security-descriptor/binary';
@@ -54,4 +55,24 @@ export function labAddAce(dn: string, sddlAce: string): void {
   const explicit = (sd.dacl?.aces ?? []).filter((a) => !(a.flags & AceFlag.INHERITED));
   const value = encodeDaclWrite({ ...sd, dacl: { revision: 4, aces: canonicalizeAces([...explicit, ...fromSddl(`D:${sddlAce}`).dacl!.aces]) } });
   labModify(`dn: ${dn}\nchangetype: modify\nreplace: nTSecurityDescriptor\nnTSecurityDescriptor:: ${value.toString('base64')}\n-\n`);
+}
+
+/** Puts lab users back to their seeded, not-UM-enabled state (one ldapmodify for all); `noProxy` are those seeded without a sip: proxy. */
+export function disableUmUsers(sams: string[], noProxy: string[] = []): void {
+  const entries = sams.map((user) => {
+    const upn = `${user}@contoso.test`;
+    const proxies = noProxy.includes(user) ? `proxyAddresses: SMTP:${upn}\n` : `proxyAddresses: SMTP:${upn}\nproxyAddresses: sip:${upn}\n`;
+    return `dn: CN=${user},OU=Users,OU=Lab,DC=contoso,DC=test\nchangetype: modify\nreplace: msExchUMEnabledFlags\nmsExchUMEnabledFlags: 830\n-\nreplace: msExchUMTemplateLink\n-\nreplace: msExchUMRecipientDialPlanLink\n-\nreplace: msExchUMDtmfMap\n-\nreplace: msExchUMPinChecksum\n-\nreplace: proxyAddresses\n${proxies}-\n`;
+  });
+  labModify(entries.join('\n'));
+}
+
+/** `npm run lab -- realistic …|off`: the lab's Exchange endpoints' latency and throttling (docs/lab.md). */
+export function labRealistic(...args: string[]): void {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'test/lab/lab.ts', 'realistic', ...args], {
+    cwd: join(import.meta.dirname, '../../..'),
+    encoding: 'utf8',
+    env: { ...process.env, ...labLocationEnv() },
+  });
+  if (result.status !== 0) throw new Error(`lab realistic ${args.join(' ')} failed: ${result.stderr}`);
 }

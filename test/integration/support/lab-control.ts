@@ -22,3 +22,9 @@ export function bounceDc(downMs: number): Promise<void> {
     child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`DC restart failed: ${stderr}`))));
   });
 }
+
+/** `npm run lab -- realistic …|off` or `lab exchange down|up <server>`: the lab's Exchange endpoints (test/lab/exchange-endpoints.ts). */
+export function labExchange(...args: string[]): void {
+  const result = spawnSync(process.execPath, ['--import', 'tsx', 'test/lab/lab.ts', ...args], { cwd: repo, encoding: 'utf8', env: process.env });
+  if (result.status !== 0) throw new Error(`lab ${args.join(' ')} failed: ${result.stderr}`);
+}

@@ -1,11 +1,12 @@
-import type { RowOutcomeKind, RowResult, RowValues } from '@shared/models/enablement';
+import type { JobEndpoint, RowOutcomeKind, RowResult, RowValues } from '@shared/models/enablement';
 import { countResults, describeCounts } from '@shared/enablement/job-counts';
 import type { PsErrorRecord } from '@shared/models/powershell';
 import { ApiError } from '@shared/errors';
 import type { AuditLog } from '../../audit/audit-log';
 import type { ConnectionManager } from '../../directory/connection-manager';
 import type { JobContext } from '../../jobs/job-manager';
-import type { PowerShellService } from '../../powershell/powershell-service';
+import { parseThrottling, throttlingBackoffMs, type Throttling } from '../../powershell/exchange-throttling';
+import type { ExchangeEndpointPlan, PowerShellService } from '../../powershell/powershell-service';
 import { readUser } from '../validation/directory-facts';
 import { isEnabledAs, parseBoolean } from '../validation/row-rules';
 import type { JobJournal } from './job-journal';
@@ -57,9 +58,13 @@ export interface RunOptions {
   /** Every row of the job, for the closing count. */
   total: number;
   onResult: (result: RowResult) => void;
+  /** Each Exchange endpoint's state, whenever it changes (sessions, throttling, drained). */
+  onEndpoints?: (endpoints: JobEndpoint[]) => void;
 }
 
 const MAX_ATTEMPTS = 4;
+/** Failures in a row after which an endpoint is drained (or, when it is the last one, the job stops). */
+const ENDPOINT_FAILURES = 3;
 const DIRECTORY_WAIT_MS = 15 * 60_000;
 
 /** What a row asked Exchange for, for the audit: never the PIN; the Lync override when the admin gave one. */
@@ -80,6 +85,39 @@ export function isTransientError(record: PsErrorRecord): boolean {
   return /server is unavailable|server is not operational|ServerDown|Unavailable\b|LdapException|connection (was )?(reset|refused|closed)|timed? ?out|Busy/i.test(
     text,
   );
+}
+
+/**
+ * A failure of the endpoint, not of the row: the remote session broke or the server does not
+ * answer (a remoting transport error that is not throttling), or the shell died, timed out or
+ * could not start.
+ */
+function isEndpointFailure(record: PsErrorRecord): boolean {
+  return /PSRemotingTransportException/.test(record.exceptionType ?? '') && !parseThrottling(record.message);
+}
+
+/** An endpoint as the job uses it: its workers (one session each), failures in a row, throttling. */
+interface Endpoint extends ExchangeEndpointPlan {
+  workers: number;
+  failures: number;
+  drained: boolean;
+  throttledUntil: number;
+  throttled: number;
+}
+
+/**
+ * Spreads `concurrency` sessions over the endpoints, one at a time to the endpoint with the fewest,
+ * never past an endpoint's budget: the job's concurrency is at most the sum of the budgets.
+ */
+export function spreadSessions(plans: ExchangeEndpointPlan[], concurrency: number): number[] {
+  const counts = plans.map(() => 0);
+  for (let n = 0; n < concurrency; n++) {
+    let best = -1;
+    for (let i = 0; i < plans.length; i++) if (counts[i]! < plans[i]!.budget && (best < 0 || counts[i]! < counts[best]!)) best = i;
+    if (best < 0) break;
+    counts[best]!++;
+  }
+  return counts;
 }
 
 /**
@@ -104,7 +142,7 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
     else counts.done++;
   }
 
-  const finish = (row: RunRow, outcome: RowOutcomeKind, attempts: number, messages: string[] = []) => {
+  const finish = (row: RunRow, outcome: RowOutcomeKind, attempts: number, messages: string[] = []): 'done' => {
     const message = messages.join(' ');
     const result: RowResult = {
       line: row.line,
@@ -134,6 +172,7 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
     count(outcome);
     options.onResult(result);
     ctx.progress({ ...counts });
+    return 'done';
   };
 
   /** Waits until the directory answers again (once for all workers), then gives the shell fresh sessions. */
@@ -182,9 +221,69 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
     }
   };
 
-  const runRow = async (row: RunRow) => {
+  // The profile's Exchange endpoints, each with its share of the job's sessions.
+  const plans = powershell.exchangeEndpoints(options.profile);
+  const shares = spreadSessions(plans, Math.max(1, Math.min(options.concurrency, rows.length)));
+  const endpoints: Endpoint[] = plans.map((plan, i) => ({ ...plan, workers: shares[i]!, failures: 0, drained: false, throttledUntil: 0, throttled: 0 }));
+  const reportEndpoints = () => {
+    const now = Date.now();
+    options.onEndpoints?.(
+      endpoints.map((e) => ({
+        server: e.server,
+        sessions: e.drained ? 0 : e.workers,
+        budget: e.budget,
+        state: e.drained ? 'drained' : e.throttledUntil > now ? 'throttled' : 'running',
+        ...(!e.drained && e.throttledUntil > now ? { waitSeconds: Math.ceil((e.throttledUntil - now) / 1000) } : {}),
+        throttled: e.throttled,
+      })),
+    );
+    ctx.progress({});
+  };
+  /** Calls made per line (a throttling refusal is not an attempt: nothing ran). */
+  const attempts = new Map<number, number>();
+  /** Set when every endpoint failed: the job stops; its journal lets a later run resume it. */
+  let stopped: ApiError | undefined;
+
+  /** Waits out a throttling refusal on this endpoint: at least what Exchange stated, with jitter. */
+  const backOff = async (endpoint: Endpoint, throttling: Throttling, inARow: number) => {
+    const waitMs = throttlingBackoffMs(throttling, inARow);
+    endpoint.throttled++;
+    endpoint.throttledUntil = Math.max(endpoint.throttledUntil, Date.now() + waitMs);
+    deps.log(`enablement ${options.jobId}: ${endpoint.server} throttled (${throttling.budget}); waiting ${waitMs} ms`);
+    reportEndpoints();
+    await new Promise((resolve) => setTimeout(resolve, waitMs));
+    reportEndpoints();
+  };
+
+  /**
+   * The endpoint failed this row's call. After ENDPOINT_FAILURES in a row it is drained and its
+   * rows go to the others; when none is left the job stops with a message saying so.
+   */
+  const endpointFailed = (endpoint: Endpoint, message: string) => {
+    endpoint.failures++;
+    if (endpoint.failures < ENDPOINT_FAILURES || endpoint.drained) return;
+    endpoint.drained = true;
+    deps.log(`enablement ${options.jobId}: ${endpoint.server} drained after ${endpoint.failures} failures: ${message}`);
+    if (endpoints.every((e) => e.drained)) {
+      stopped ??= new ApiError(
+        'POWERSHELL_UNAVAILABLE',
+        `Every Exchange endpoint failed (${endpoints.map((e) => e.server).join(', ')}); the job stopped. Resume it when Exchange answers: rows in flight are checked in the directory first. Last error: ${message}`,
+      );
+    }
+    reportEndpoints();
+  };
+
+  /**
+   * Runs one row on one endpoint. `requeue`: the row goes back to the queue for any endpoint (this
+   * one failed; an uncertain row is re-checked first); `retire`: Exchange refused this endpoint
+   * another session, so this worker stops and its row waits for another.
+   */
+  const runRow = async (row: RunRow, endpoint: Endpoint): Promise<'done' | 'requeue' | 'retire'> => {
     let recheck = row.recheckFirst;
-    for (let attempt = 1; ; attempt++) {
+    let throttledInARow = 0;
+    // Attempts count across endpoints: a row handed back goes on from where it was.
+    for (let attempt = (attempts.get(row.line) ?? 0) + 1; ; attempt++) {
+      attempts.set(row.line, attempt);
       if (outage) await outage;
       journal.started(row.line);
       if (recheck && !options.dryRun) {
@@ -192,6 +291,8 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
         if (state === 'enabled') return finish(row, 'enabled', attempt, ['Enabled before the interruption; confirmed in the directory.']);
         if (state === 'enabled-differently')
           return finish(row, 'failed', attempt, ['The mailbox was enabled with other settings while the job was interrupted; check it in Exchange.']);
+        recheck = false;
+        row.recheckFirst = false;
       }
       const parameters: Record<string, unknown> = { Identity: row.userDn, UMMailboxPolicy: row.policy };
       if (row.extensions.length) parameters.Extensions = row.extensions;
@@ -202,13 +303,33 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
       if (row.notifyEmail) parameters.NotifyEmail = row.notifyEmail;
       if (options.dryRun) parameters.ValidateOnly = true;
       try {
-        powershell.reserve(options.profile, 'exchange', options.concurrency);
-        const result = await powershell.run(options.profile, 'exchange', 'Enable-UMMailbox', parameters);
-        if (result.ok) return finish(row, options.dryRun ? 'validated' : 'enabled', attempt);
+        powershell.reserve(options.profile, 'exchange', endpoint.workers, endpoint.index);
+        const result = await powershell.run(options.profile, 'exchange', 'Enable-UMMailbox', parameters, { endpoint: endpoint.index });
+        if (result.ok) {
+          endpoint.failures = 0;
+          return finish(row, options.dryRun ? 'validated' : 'enabled', attempt);
+        }
         // Every error Exchange wrote, in its order: the first is not always the one that matters.
         const errors = result.errors.length ? result.errors : [{ message: 'Enable-UMMailbox failed without a message.' }];
         const messages = errors.map((e) => e.message);
         const first = errors[0]!;
+        // Refused for the user's cmdlet budget before it ran: wait as told, try the same row again.
+        const throttling = parseThrottling(first.message);
+        if (throttling) {
+          await backOff(endpoint, throttling, ++throttledInARow);
+          if (ctx.signal.aborted) return 'requeue';
+          attempt--;
+          continue;
+        }
+        if (isEndpointFailure(first)) {
+          // The remote session broke: whether the call reached Exchange is unknown, so the directory decides.
+          endpointFailed(endpoint, first.message);
+          row.recheckFirst = true;
+          if (attempt < MAX_ATTEMPTS) return 'requeue';
+          return finish(row, 'failed', attempt, messages);
+        }
+        // Exchange answered: the endpoint works.
+        endpoint.failures = 0;
         if (/AlreadyUmEnabled|already enabled/i.test(`${first.fullyQualifiedErrorId ?? ''} ${first.message}`) && !options.dryRun) {
           const state = await settled(row);
           return finish(row, state === 'enabled' ? 'already-done' : 'failed', attempt, messages);
@@ -222,11 +343,26 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
       } catch (error) {
         const code = error instanceof ApiError ? error.code : 'INTERNAL';
         const message = error instanceof Error ? error.message : String(error);
-        if (['POWERSHELL_SESSION_DIED', 'TIMEOUT', 'POWERSHELL_UNAVAILABLE'].includes(code) && attempt < MAX_ATTEMPTS) {
-          // The call may or may not have reached Exchange: the directory decides.
-          deps.log(`enablement ${options.jobId}: line ${row.line}: ${code}; re-checking before a retry`);
-          recheck = true;
+        // The session could not open because the user has all the sessions Exchange allows [S44].
+        const throttling = code === 'POWERSHELL_UNAVAILABLE' ? parseThrottling(message) : undefined;
+        if (throttling) {
+          if (endpoint.workers > 1) {
+            endpoint.workers--;
+            deps.log(`enablement ${options.jobId}: ${endpoint.server} refused another session; ${endpoint.workers} left on it`);
+            reportEndpoints();
+            return 'retire';
+          }
+          await backOff(endpoint, throttling, ++throttledInARow);
+          if (ctx.signal.aborted) return 'requeue';
+          attempt--;
           continue;
+        }
+        if (['POWERSHELL_SESSION_DIED', 'TIMEOUT', 'POWERSHELL_UNAVAILABLE'].includes(code)) {
+          // The call may or may not have reached Exchange: the directory decides.
+          deps.log(`enablement ${options.jobId}: line ${row.line}: ${code} on ${endpoint.server}; re-checking before a retry`);
+          endpointFailed(endpoint, message);
+          row.recheckFirst = true;
+          if (attempt < MAX_ATTEMPTS) return 'requeue';
         }
         return finish(row, 'failed', attempt, [message]);
       }
@@ -234,17 +370,30 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
   };
 
   const queue = [...rows];
-  const worker = async () => {
+  const worker = async (endpoint: Endpoint) => {
     for (;;) {
       await ctx.waitIfPaused();
-      if (ctx.signal.aborted) return;
+      if (ctx.signal.aborted || stopped || endpoint.drained) return;
       const row = queue.shift();
       if (!row) return;
-      await runRow(row);
+      const outcome = await runRow(row, endpoint);
+      // Nothing ran for a retired worker's row: it keeps its place. A row whose endpoint failed
+      // goes to the back, so this endpoint does not take it again at once.
+      if (outcome === 'retire') {
+        queue.unshift(row);
+        return;
+      }
+      if (outcome === 'requeue') queue.push(row);
     }
   };
-  const results = await Promise.allSettled(Array.from({ length: Math.max(1, Math.min(options.concurrency, rows.length)) }, worker));
-  const failure = results.find((r) => r.status === 'rejected');
-  if (failure && !(failure.reason instanceof ApiError && failure.reason.code === 'CANCELLED')) throw failure.reason;
+  reportEndpoints();
+  // A row handed back after the other workers found the queue empty gets a new round of workers.
+  while (queue.length && !ctx.signal.aborted && !stopped && endpoints.some((e) => !e.drained)) {
+    const live = endpoints.filter((e) => !e.drained);
+    const results = await Promise.allSettled(live.flatMap((e) => Array.from({ length: Math.max(1, e.workers) }, () => worker(e))));
+    const failure = results.find((r) => r.status === 'rejected');
+    if (failure && !(failure.reason instanceof ApiError && failure.reason.code === 'CANCELLED')) throw failure.reason;
+  }
+  if (stopped) throw stopped;
   return describeCounts(countResults(finishedRows, options.total));
 }

@@ -356,6 +356,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
             onDryRun={setDryRun}
             concurrency={concurrency}
             onConcurrency={setConcurrency}
+            profile={validation.profile}
             onStart={() => requestStart({ options: { dryRun }, importId: summary.importId, profile: validation.profile, rows: validation.counts.ready })}
             onPause={() => job && void jobControl.run((client) => client.call('jobs.pause', { jobId: job.jobId }))}
             onResume={() => job && void jobControl.run((client) => client.call('jobs.resume', { jobId: job.jobId }))}

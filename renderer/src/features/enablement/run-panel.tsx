@@ -23,9 +23,16 @@ import PlayArrowIcon from '@mui/icons-material/PlayArrow';
 import ReplayIcon from '@mui/icons-material/Replay';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { EnablementJob, JobCounts, ValidationCounts } from '@shared/models/enablement';
+import type { EnablementJob, JobCounts, JobEndpoint, ValidationCounts } from '@shared/models/enablement';
+import { exchangeEndpointsOf, exchangeServerOf, sessionBudgetOf } from '@shared/models/profile';
+import { useConnections } from '../../app/connections';
 
 const active = (job?: EnablementJob) => !!job && !isJobFinished(job.progress.state);
+
+/** The choices of sessions at once: a few steps up to what the profile's Exchange endpoints allow together. */
+function concurrencyChoices(max: number): number[] {
+  return [...[1, 2, 4, 8, 12, 18, 24, 36, 54, 72].filter((n) => n < max), max];
+}
 
 /**
  * Step 3: run options — dry run, concurrency, and the job-wide override of the Lync SIP address
@@ -43,6 +50,7 @@ export function RunPanel({
   onDryRun,
   concurrency,
   onConcurrency,
+  profile,
   onStart,
   onPause,
   onResume,
@@ -63,6 +71,8 @@ export function RunPanel({
   onDryRun: (v: boolean) => void;
   concurrency: number;
   onConcurrency: (v: number) => void;
+  /** The profile the rows were validated with: its Exchange endpoints and their session budgets bound the concurrency. */
+  profile?: string;
   onStart: () => void;
   onPause: () => void;
   onResume: () => void;
@@ -82,6 +92,9 @@ export function RunPanel({
   const c = job?.counts;
   const finished = c ? c.total - c.remaining : 0;
   const failedRows = c?.failed ?? 0;
+  const { profiles } = useConnections();
+  const endpoints = exchangeEndpointsOf(profiles.find((x) => x.name === profile) ?? {});
+  const maxSessions = endpoints.reduce((sum, e) => sum + sessionBudgetOf(e), 0) || 8;
   return (
     <Paper variant="outlined" sx={{ p: 2 }} data-testid="run-panel">
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
@@ -114,13 +127,24 @@ export function RunPanel({
             onChange={(e) => onConcurrency(Number(e.target.value))}
             disabled={running}
           >
-            {[1, 2, 3, 4, 6, 8].map((n) => (
+            {concurrencyChoices(maxSessions).map((n) => (
               <MenuItem key={n} value={n}>
                 {n}
               </MenuItem>
             ))}
           </Select>
         </FormControl>
+        {endpoints.length > 0 && (
+          <Typography variant="caption" color="text.secondary" sx={{ maxWidth: 360 }} data-testid="run-endpoints">
+            {t('run.endpoints', {
+              count: endpoints.length,
+              sessions: maxSessions,
+              servers: endpoints
+                .map((e) => t('run.endpointBudget', { server: exchangeServerOf(e), sessions: sessionBudgetOf(e) }))
+                .join(t('run.listSeparator')),
+            })}
+          </Typography>
+        )}
         {/* A dry run also takes the rows the account may not enable, so its report says so per row. */}
         <Button variant="contained" startIcon={<PlayArrowIcon />} disabled={!!job || startable === 0} onClick={onStart} data-testid="run-start">
           {t(dryRun ? 'run.startDry' : 'run.start', { count: startable })}
@@ -198,10 +222,31 @@ export function RunPanel({
               {p.message}
             </Typography>
           )}
+          {running &&
+            job.endpoints?.map((e) => (
+              <Typography
+                key={e.server}
+                variant="caption"
+                color={e.state === 'running' ? 'text.secondary' : 'warning.main'}
+                sx={{ display: 'block' }}
+                data-testid="run-endpoint-state"
+                data-state={e.state}
+              >
+                {endpointText(e, t)}
+              </Typography>
+            ))}
         </Box>
       )}
     </Paper>
   );
+}
+
+/** One Exchange server as the job uses it: its sessions, and whether it waits on throttling or was drained. */
+function endpointText(e: JobEndpoint, t: TFunction<'enablement'>): string {
+  if (e.state === 'drained') return t('run.endpointDrained', { server: e.server });
+  const sessions = t('run.endpointSessions', { server: e.server, count: e.sessions, budget: e.budget });
+  if (e.state === 'throttled') return `${sessions}${t('run.listSeparator')}${t('run.endpointThrottled', { seconds: e.waitSeconds ?? 0 })}`;
+  return e.throttled > 0 ? `${sessions}${t('run.listSeparator')}${t('run.endpointAbsorbed', { count: e.throttled })}` : sessions;
 }
 
 /** Each outcome that occurred, counted once where it belongs, then what remains of the total. */

@@ -1,7 +1,15 @@
 import { Button, Checkbox, Dialog, DialogActions, DialogContent, DialogTitle, FormControlLabel, MenuItem, Stack, TextField, Typography } from '@mui/material';
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { basicOverHttp, profileSchema, type ExchangeEndpoint, type LyncEndpoint, type Profile } from '@shared/models/profile';
+import {
+  basicOverHttp,
+  EXCHANGE_SESSION_BUDGET,
+  exchangeServerOf,
+  profileSchema,
+  type ExchangeEndpoint,
+  type LyncEndpoint,
+  type Profile,
+} from '@shared/models/profile';
 import type { ApiError } from '@shared/errors';
 import { useApi, toApiError } from '../../api/api-context';
 import { ErrorAlert } from '../../components/error-alert';
@@ -26,12 +34,24 @@ export function ProfileEditor({ initial, onClose, onSaved }: { initial?: Profile
 
   const exchangeKind: ExchangeKind = profile.exchange?.kind ?? 'none';
   const lyncKind: LyncKind = profile.lync?.kind ?? 'none';
+  // More Exchange servers (same connection settings) for bulk jobs, and the sessions per server.
+  const [moreServers, setMoreServers] = useState((initial?.additionalExchange ?? []).map(exchangeServerOf).join(', '));
+  const [sessionBudget, setSessionBudget] = useState(initial?.exchange?.sessionBudget ? String(initial.exchange.sessionBudget) : '');
 
   const kerberos = dir.authentication === 'kerberos';
+
+  /** A remote Exchange endpoint with the sessions the admin allows it, and the other servers as copies of it. */
+  const exchangeEndpoints = (): Pick<Profile, 'exchange' | 'additionalExchange'> => {
+    if (profile.exchange?.kind !== 'remote') return { exchange: profile.exchange, additionalExchange: profile.additionalExchange };
+    const main = { ...profile.exchange, sessionBudget: sessionBudget.trim() ? Number(sessionBudget) : undefined };
+    const servers = moreServers.split(/[\s,;]+/).filter(Boolean);
+    return { exchange: main, additionalExchange: servers.length ? servers.map((server) => ({ ...main, server })) : undefined };
+  };
 
   const save = async () => {
     const parsed = profileSchema.safeParse({
       ...profile,
+      ...exchangeEndpoints(),
       label: profile.label || undefined,
       directory: { ...dir, caFile: dir.caFile || undefined, bindIdentity: kerberos ? undefined : dir.bindIdentity },
     });
@@ -249,11 +269,36 @@ export function ProfileEditor({ initial, onClose, onSaved }: { initial?: Profile
               <TextField
                 label={t('editor.modulePath')}
                 value={profile.exchange.modulePath}
-                onChange={(e) => setProfile({ ...profile, exchange: { kind: 'lab', modulePath: e.target.value } })}
+                onChange={(e) =>
+                  setProfile({ ...profile, exchange: { ...(profile.exchange as Extract<ExchangeEndpoint, { kind: 'lab' }>), modulePath: e.target.value } })
+                }
                 sx={{ flex: 4 }}
               />
             )}
           </Stack>
+          {profile.exchange?.kind === 'remote' && (
+            <Stack direction="row" spacing={2}>
+              <TextField
+                label={t('editor.moreExchangeServers')}
+                value={moreServers}
+                onChange={(e) => setMoreServers(e.target.value)}
+                error={Object.keys(fieldErrors).some((k) => k.startsWith('additionalExchange'))}
+                helperText={t('editor.moreExchangeServersHelp')}
+                sx={{ flex: 3 }}
+                data-testid="exchange-more-servers"
+              />
+              <TextField
+                label={t('editor.sessionBudget')}
+                value={sessionBudget}
+                onChange={(e) => setSessionBudget(e.target.value.replace(/\D/g, ''))}
+                placeholder={String(EXCHANGE_SESSION_BUDGET)}
+                {...fe('exchange.sessionBudget')}
+                helperText={fieldErrors['exchange.sessionBudget'] ?? t('editor.sessionBudgetHelp', { count: EXCHANGE_SESSION_BUDGET })}
+                sx={{ flex: 2 }}
+                data-testid="exchange-session-budget"
+              />
+            </Stack>
+          )}
           {fieldErrors['exchange.transport'] && (
             <Typography variant="body2" color="error" data-testid="exchange-transport-error">
               {fieldErrors['exchange.transport']}

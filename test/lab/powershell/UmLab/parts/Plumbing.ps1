@@ -12,7 +12,11 @@ function Connect-UmLab {
         [Parameter(Mandatory)][pscredential]$Credential,
         [string]$CallLog,
         [string]$CmsFile,
-        [string]$ExchangeStateFile
+        [string]$ExchangeStateFile,
+        # The Exchange server this session stands in for, and the lab's endpoints directory
+        # (realistic mode, outages, budgets: Exchange.Throttling.ps1). Without them, no server rules.
+        [string]$ExchangeServer,
+        [string]$EndpointsDirectory
     )
     $identifier = [System.DirectoryServices.Protocols.LdapDirectoryIdentifier]::new($Server, $Port)
     $connection = [System.DirectoryServices.Protocols.LdapConnection]::new($identifier, $Credential.GetNetworkCredential(), [System.DirectoryServices.Protocols.AuthType]::Basic)
@@ -25,7 +29,9 @@ function Connect-UmLab {
     $connection.SessionOptions.StartNewTlsSessionContext()
     $connection.Timeout = [TimeSpan]::FromSeconds(60)
     $connection.Bind()
-    $script:Lab = @{ Connection = $connection; CallLog = $CallLog; CmsFile = $CmsFile; ExchangeStateFile = $ExchangeStateFile; Server = $Server }
+    $script:Lab = @{ Connection = $connection; CallLog = $CallLog; CmsFile = $CmsFile; ExchangeStateFile = $ExchangeStateFile; Server = $Server; ExchangeServer = $ExchangeServer; EndpointsDirectory = $EndpointsDirectory; User = $Credential.UserName }
+    if ($ExchangeServer -and $EndpointsDirectory) { Enter-LabExchangeSession $Credential.UserName }
+    else { $script:Lab.ExchangeServer = $null }
     $root = Get-LabEntry -Base '' -Scope Base -Attributes @('defaultNamingContext', 'configurationNamingContext', 'dnsHostName')
     $script:Lab.Domain = Get-LabValue $root 'defaultNamingContext'
     $script:Lab.Configuration = Get-LabValue $root 'configurationNamingContext'
@@ -37,7 +43,11 @@ function Connect-UmLab {
 }
 
 function Write-LabCall {
+    <# Every cmdlet starts here. A call the server refuses (down, or over the user's budget) never
+       reaches the cmdlet, so it is not logged: the log holds what ran. #>
     param([string]$Cmdlet, [System.Collections.IDictionary]$Parameters)
+    # 'Lab:…' records are what a cmdlet did (e.g. a welcome message), not calls of their own.
+    if (-not $Cmdlet.StartsWith('Lab:')) { Assert-LabExchangeAnswers $Cmdlet }
     if (-not $script:Lab -or -not $script:Lab.CallLog) { return }
     $recorded = [ordered]@{}
     foreach ($key in $Parameters.Keys) {
@@ -47,13 +57,33 @@ function Write-LabCall {
         elseif ($value -is [securestring]) { $recorded[$key] = '<secure>' }
         else { $recorded[$key] = $value }
     }
-    $line = [ordered]@{ time = [DateTime]::UtcNow.ToString('o'); cmdlet = $Cmdlet; parameters = $recorded } | ConvertTo-Json -Compress -Depth 6
-    [System.IO.File]::AppendAllText($script:Lab.CallLog, $line + "`n", [System.Text.UTF8Encoding]::new($false))
+    $entry = [ordered]@{ time = [DateTime]::UtcNow.ToString('o'); cmdlet = $Cmdlet; parameters = $recorded }
+    # The Exchange server the session stands in for, when it names one.
+    if ($script:Lab.ExchangeServer) { $entry.server = $script:Lab.ExchangeServer }
+    $line = $entry | ConvertTo-Json -Compress -Depth 6
+    # Many sessions append at once: .NET appends by seeking to the end, so two processes could
+    # write over each other's line; one at a time under a lock file.
+    $path = $script:Lab.CallLog
+    Invoke-LabLocked "$path.lock" { [System.IO.File]::AppendAllText($path, $line + "`n", [System.Text.UTF8Encoding]::new($false)) }
+}
+
+function Invoke-LabLocked([string]$LockFile, [scriptblock]$Action) {
+    <# Runs $Action while holding $LockFile open exclusively (which .NET turns into flock on Linux):
+       one of the lab's pwsh processes at a time. #>
+    $lock = $null
+    for ($i = 0; -not $lock; $i++) {
+        try { $lock = [System.IO.File]::Open($LockFile, 'OpenOrCreate', 'ReadWrite', 'None') }
+        catch [System.IO.IOException] { if ($i -gt 2000) { throw }; Start-Sleep -Milliseconds 5 }
+    }
+    try { & $Action } finally { $lock.Dispose() }
 }
 
 function Invoke-LabDelay([string]$Cmdlet) {
     # Test hook: UMLAB_DELAY="Get-UMDialPlan=3000;…" makes a cmdlet hang like a slow Exchange
-    # server, so timeouts, cancel and a session dying mid-call can be tested.
+    # server, so timeouts, cancel and a session dying mid-call can be tested. Realistic mode adds
+    # the server's own latency (Exchange.Throttling.ps1).
+    $latency = Get-LabLatency $Cmdlet
+    if ($latency -gt 0) { Start-Sleep -Milliseconds $latency }
     $spec = [Environment]::GetEnvironmentVariable('UMLAB_DELAY')
     if (-not $spec) { return }
     foreach ($part in $spec.Split(';')) {
