@@ -29,6 +29,10 @@ afterAll(async () => {
 }, 120_000);
 
 const sam = (i: number) => planUser(i).sam;
+// Users the seed left without UM, within the default lab's 500 (beforeAll resets the lab), a set per test.
+const budgetUsers = freshUsers(100, 24);
+const drainUsers = freshUsers(budgetUsers.at(-1)! + 1, 24);
+const overUsers = freshUsers(drainUsers.at(-1)! + 1, 2);
 const csv = (ids: number[]) =>
   `Identity,UMMailboxPolicy,Extensions,SIPResourceIdentifier\r\n${ids
     .map((i) => `${sam(i)}@contoso.test,Redmond Default Policy,${String(i).padStart(5, '0').slice(-5)},${sam(i)}@contoso.test`)
@@ -87,7 +91,7 @@ describe('realistic Exchange: throttling absorbed, a failed endpoint drained, ev
     const { services: s, dataDir } = createTestServices();
     try {
       await s.connections.connect('lab-exchadmin');
-      const ids = freshUsers(3000, 24);
+      const ids = budgetUsers;
       // 3 sessions and 4 cmdlets per 2 seconds per user on the server; the job asks for 6 sessions.
       const { job, offset } = await runThrottled(s, 'lab-exchadmin', ids, 6, () =>
         labExchange('realistic', '--latency', 'Enable-UMMailbox=100', '--sessions', '3', '--cmdlets', '4/2'),
@@ -120,7 +124,7 @@ describe('realistic Exchange: throttling absorbed, a failed endpoint drained, ev
       });
       s.profiles.rememberSecret('lab-two-servers', LAB_PASSWORD, false);
       await s.connections.connect('lab-two-servers');
-      const ids = freshUsers(3200, 24);
+      const ids = drainUsers;
       const { job, offset } = await runThrottled(s, 'lab-two-servers', ids, 4, () => labExchange('realistic', '--latency', 'Enable-UMMailbox=250'));
       // Down once the second server has enabled a user (its sessions take a while to start).
       while (!enableCalls(offset).some((c) => c.server === ex2)) await new Promise((r) => setTimeout(r, 50));
@@ -145,7 +149,7 @@ describe('realistic Exchange: throttling absorbed, a failed endpoint drained, ev
     const { services: s } = createTestServices();
     try {
       await s.connections.connect('lab-exchadmin');
-      const summary = await s.enablement.import({ fileName: 'over.csv', content: Buffer.from(csv(freshUsers(3400, 2))).toString('base64') });
+      const summary = await s.enablement.import({ fileName: 'over.csv', content: Buffer.from(csv(overUsers)).toString('base64') });
       await s.enablement.validate({ importId: summary.importId, profile: 'lab-exchadmin', mapping: summary.mapping, proposeExtensions: false });
       const offset = statSync(lab.callLog!).size;
       await expect(s.enablement.start({ importId: summary.importId, dryRun: false, concurrency: 19 })).rejects.toMatchObject({
