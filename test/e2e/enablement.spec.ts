@@ -380,7 +380,7 @@ test('a large file: the grid shows the first validated rows at once and fills in
   await expect(grid.locator('[data-field="status"] [data-testid^="status-"]').first()).toHaveText('Ready');
   await page.getByTestId('filter-all').click();
 
-  await expect(page.getByTestId('validation-summary')).toContainText('Rows: 5000.', { timeout: 240_000 });
+  await expect(page.getByTestId('validation-summary')).toContainText('Rows: 5,000.', { timeout: 240_000 });
   await expect(page.getByTestId('validation-progress')).toHaveCount(0);
   await expect(page.getByTestId('run-start')).toBeVisible();
   // The last page: rows the lab has no user for, read from main a page at a time.
