@@ -24,7 +24,7 @@ test('the profile editor sends Basic to Exchange only over https://', async ({ p
   await editor.getByLabel(/^Bind as/).fill('admin@corp.example');
   await editor.getByText('Not configured').first().click();
   await page.getByRole('option', { name: 'Remote (server/PowerShell/)' }).click();
-  await editor.getByLabel('Exchange server').fill('ex1.corp.example');
+  await editor.getByLabel('Exchange server', { exact: true }).fill('ex1.corp.example');
   await editor.getByTestId('exchange-authentication').getByRole('combobox').click();
   await page.getByRole('option', { name: 'Basic' }).click();
   await page.getByTestId('profile-save').click();
