@@ -1,9 +1,13 @@
 import { connectProfile, disconnectAll, goTo, openConsole, screenshot, setLanguage } from './support/console-page';
 import { disableUmUsers, labRealistic } from './support/lab-ldap';
+import { freshUsers } from '../lab/seed-accounts';
 import { expect, test } from './support/test';
 
-/** Lync users with a sip: proxy, within the default lab's 500, that no other spec or test enables. */
-const batch = [460, 461, 462, 463, 464, 465, 466, 467, 470, 471, 472, 473];
+/**
+ * Seeded users without UM and with a sip: proxy that no other spec enables (enablement.spec's
+ * batches are 150–153 and 450–499; integration tests may use these too, but run in another phase).
+ */
+const batch = freshUsers(200, 12);
 const sam = (i: number) => `u${String(i).padStart(5, '0')}`;
 
 test.afterEach(async ({ page }, testInfo) => {

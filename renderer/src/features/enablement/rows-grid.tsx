@@ -299,7 +299,7 @@ function LyncOverride({
   if (!check) return null;
   if (check.overridden) {
     return (
-      <Tooltip title={t(check.overridden === 'row' ? 'grid.undoOverrideHelp' : 'run.allowSipMismatchHelp')}>
+      <Tooltip title={t(check.overridden === 'row' ? 'grid.undoOverrideHelp' : 'run.allowSipMismatchHelp')} placement="left">
         <Chip
           size="small"
           color="warning"
@@ -313,7 +313,8 @@ function LyncOverride({
   }
   if (!onlyLyncCheckStands(row) || jobOverride) return null;
   return (
-    <Tooltip title={t('grid.overrideHelp')}>
+    // To the left, over the row's own cells: below or above it would cover the next row's button.
+    <Tooltip title={t('grid.overrideHelp')} placement="left">
       <span>
         <Button
           size="small"

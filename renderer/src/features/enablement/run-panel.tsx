@@ -103,7 +103,9 @@ export function RunPanel({
           label={t('run.dryRun')}
         />
         {(mismatchedRows > 0 || allowSipMismatch) && (
-          <Tooltip title={t('run.allowSipMismatchHelp')}>
+          // Above, not below: below it would cover the Start button of the next line, and an admin
+          // (or a test) reaching for Start would hit the tooltip, which then stays over the confirmation.
+          <Tooltip title={t('run.allowSipMismatchHelp')} placement="top">
             <FormControlLabel
               control={
                 <Switch
