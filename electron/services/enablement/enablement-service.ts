@@ -31,6 +31,7 @@ import type { ConnectionManager } from '../directory/connection-manager';
 import type { JobManager } from '../jobs/job-manager';
 import type { PowerShellService } from '../powershell/powershell-service';
 import type { TopologyService } from '../topology/topology-service';
+import { readExchangeFacts } from '../topology/forest-reader';
 import { CsvFormatError } from './csv/csv-format-error';
 import type { CsvImport } from './csv/import-csv';
 import type { CsvRow } from './csv/parse-csv';
@@ -268,11 +269,12 @@ export class EnablementService {
       await state.pass.ended;
     }
     const session = await this.deps.connections.ensure(input.profile);
-    // Opening the Exchange session takes seconds: it opens while the topology is read and the first rows are looked up.
+    // Opening the Exchange session takes seconds: it opens while the organisation is read and the first rows are looked up.
     const rights = new EnableRights(session, this.deps.powershell, input.profile).start();
-    const topology = await this.deps.topology.get({ profiles: [input.profile], refresh: true });
-    const forest = topology.forests.find((f) => f.profile === input.profile);
-    const org = forest?.exchange;
+    // Read afresh, as rules: not the topology, whose dial plans' user counts and Lync shell reads
+    // would hold the first rows back by seconds on a large estate.
+    const forest = await readExchangeFacts(session);
+    const org = forest.exchange;
     if (!org)
       throw new ApiError('NOT_FOUND', `The forest of profile ${input.profile} has no Exchange organisation; connect the forest where the mailboxes are.`);
     const started = Date.now();
@@ -590,6 +592,9 @@ export class EnablementService {
         } catch (error) {
           journal.close();
           throw error;
+        } finally {
+          // The dial plans' counts of UM-enabled users changed: the topology reads them again.
+          if (!definition.dryRun) this.deps.topology.invalidate(`bulk job ${definition.jobId}`);
         }
       },
       definition.jobId,

@@ -49,7 +49,6 @@ const exchangeAttributes = [
   'msExchUMDialPlanDialedNumbers',
   'msExchUMDialPlanFlags2',
   'msExchUMEquivalentDialPlanPhoneContexts',
-  `${RECIPIENTS_BACKLINK};range=0-*`,
   'msExchUMIPGatewayAddress',
   'msExchUMIPGatewayPort',
   'msExchUMOutcallsAllowed',
@@ -106,14 +105,41 @@ async function readDomains(session: DirectorySession): Promise<ForestTopology['d
   return entries.map((e) => ({ dnsName: e.get('dnsRoot') ?? '', netbios: e.get('nETBIOSName'), dn: e.get('nCName') ?? '' }));
 }
 
+/** A dial plan as the Exchange organisation's rules need it: everything but its count of UM-enabled users. */
+export type DialPlanFacts = Omit<DialPlan, 'umEnabledUsers'>;
+/** The Exchange organisation without the dial plans' user counts: what validating a row needs. */
+export type ExchangeFacts = Omit<ExchangeOrg, 'dialPlans'> & { dialPlans: DialPlanFacts[] };
+
+/**
+ * What validating rows needs of a forest — its domains and its Exchange organisation's plans,
+ * policies and auto attendants — in two LDAP round trips. Unlike the topology, it reads no dial
+ * plan's back-links (every UM-enabled user's DN: megabytes on a large estate) and asks no Lync shell.
+ */
+export async function readExchangeFacts(session: DirectorySession): Promise<{ domains: ForestTopology['domains']; exchange?: ExchangeFacts }> {
+  const [domains, read] = await Promise.all([readDomains(session), searchExchange(session, false)]);
+  return { domains, ...(read ? { exchange: read.org } : {}) };
+}
+
 async function readExchange(session: DirectorySession): Promise<ExchangeOrg | undefined> {
+  const read = await searchExchange(session, true);
+  if (!read) return undefined;
+  const dialPlans: DialPlan[] = [];
+  for (const plan of read.org.dialPlans) dialPlans.push({ ...plan, umEnabledUsers: await countBackLinks(session, read.entries.get(normalizeDn(plan.dn))!) });
+  return { ...read.org, dialPlans };
+}
+
+/**
+ * The whole Exchange organisation in one subtree search; with `withUserLinks`, the dial plans'
+ * back-links to their UM-enabled users come in the same search (countBackLinks).
+ */
+async function searchExchange(session: DirectorySession, withUserLinks: boolean): Promise<{ org: ExchangeFacts; entries: Map<string, DirEntry> } | undefined> {
   const base = `CN=Microsoft Exchange,CN=Services,${session.rootDse.configurationNamingContext}`;
   let entries: DirEntry[];
   try {
     entries = await session.search(base, {
       filter:
         '(|(objectClass=msExchOrganizationContainer)(objectClass=msExchUMDialPlan)(objectClass=msExchUMIPGateway)(objectClass=msExchUMHuntGroup)(objectClass=msExchUMAutoAttendant)(objectClass=msExchUMRecipientTemplate)(objectClass=msExchExchangeServer)(objectClass=msExchProtocolCfgSIPFEServer))',
-      attributes: exchangeAttributes,
+      attributes: withUserLinks ? [...exchangeAttributes, `${RECIPIENTS_BACKLINK};range=0-*`] : exchangeAttributes,
     });
   } catch (error) {
     if (error instanceof ApiError && (error.code === 'NOT_FOUND' || error.code === 'DIRECTORY_ERROR')) return undefined;
@@ -199,7 +225,7 @@ async function readExchange(session: DirectorySession): Promise<ExchangeOrg | un
     });
 
   const dialPlanEntries = entries.filter((e) => hasClass(e, 'msExchUMDialPlan'));
-  const dialPlans: DialPlan[] = [];
+  const dialPlans: DialPlanFacts[] = [];
   for (const e of dialPlanEntries) {
     const key = normalizeDn(e.dn);
     const linked = <T extends { dn: string }>(items: T[], link: (item: T) => string | undefined) =>
@@ -223,19 +249,21 @@ async function readExchange(session: DirectorySession): Promise<ExchangeOrg | un
       huntGroupDns: linked(huntGroups, (h) => h.dialPlanDn).map((h) => h.dn),
       serverDns: servers.filter((s) => s.dialPlanDns.some((d) => normalizeDn(d) === key)).map((s) => s.dn),
       contactDns: [],
-      umEnabledUsers: await countBackLinks(session, e),
     });
   }
   const byName = <T extends { name: string }>(items: T[]) => items.sort((a, b) => a.name.localeCompare(b.name));
   for (const g of gateways) byName(g.huntGroups);
   return {
-    dn: org.dn,
-    name: org.get('cn') ?? rdnValue(org.dn),
-    servers: byName(servers),
-    dialPlans: byName(dialPlans),
-    gateways: byName(gateways),
-    autoAttendants: byName(autoAttendants),
-    mailboxPolicies: byName(mailboxPolicies),
+    org: {
+      dn: org.dn,
+      name: org.get('cn') ?? rdnValue(org.dn),
+      servers: byName(servers),
+      dialPlans: byName(dialPlans),
+      gateways: byName(gateways),
+      autoAttendants: byName(autoAttendants),
+      mailboxPolicies: byName(mailboxPolicies),
+    },
+    entries: new Map(dialPlanEntries.map((e) => [normalizeDn(e.dn), e])),
   };
 }
 

@@ -1,6 +1,6 @@
 import type { RowMessage, RowValues, ValidatedRow } from '@shared/models/enablement';
-import type { ExchangeOrg } from '@shared/models/topology';
 import type { DirectorySession } from '../../directory/directory-session';
+import type { ExchangeFacts } from '../../topology/forest-reader';
 import { ANY_CONTEXT, type RowClaim } from './cross-row-rules';
 import { findHolders, findUsers, type UserLookup } from './directory-facts';
 import type { ForestDomain } from './identity-resolution';
@@ -18,7 +18,7 @@ export class OrgFacts {
   private readonly plans = new Map<string, PlanFacts>();
   private readonly policies: PolicyFacts[];
 
-  constructor(org: ExchangeOrg) {
+  constructor(org: ExchangeFacts) {
     // Exchange compares an E.164 value with the PilotIdentifierList of every dial plan and the
     // pilot numbers of every auto attendant, whichever plan the mailbox is on [S11 IsPhoneNumberPilotNumberInAnyAAOrDP].
     const pilots: PilotNumber[] = [
