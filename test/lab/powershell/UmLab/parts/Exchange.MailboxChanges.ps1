@@ -93,11 +93,11 @@ function Get-UMMailboxPin {
 
 function Set-UMMailboxPIN {
     <#
-    Set-UMMailboxPIN [S30] as Exchange 2013 runs it [S11 SetUMMailboxPIN]: the mailbox must be
+    Set-UMMailboxPIN [S30] as Exchange 2013 runs it [S64 SetUMMailboxPIN]: the mailbox must be
     UM-enabled (UserNotUmEnabledException); a given PIN is checked against the mailbox's policy,
     "The new PIN must comply with the PIN policy rules specified in the user's mailbox policy"
     [S30], with Enable-UMMailbox's rules and the remembered PINs [S67]; without one a PIN is
-    generated. -PINExpired defaults to $true, -LockedOut to $false, -SendEmail to $true [S11]. The
+    generated. -PINExpired defaults to $true, -LockedOut to $false, -SendEmail to $true [S64]. The
     lab keeps only salted hashes; the reset message is recorded in the call log without the PIN.
     #>
     [CmdletBinding()]

@@ -250,11 +250,11 @@ function New-LabPin {
 function New-LabPinHash([string]$Pin) {
     $salt = [byte[]]::new(16); [System.Security.Cryptography.RandomNumberGenerator]::Fill($salt)
     $hash = [System.Security.Cryptography.SHA256]::HashData([byte[]]($salt + [System.Text.Encoding]::UTF8.GetBytes($Pin)))
-    "$([Convert]::ToBase64String($salt))/$([Convert]::ToBase64String($hash))"
+    "$([Convert]::ToBase64String($salt)):$([Convert]::ToBase64String($hash))"
 }
 
 function Test-LabPinHash([string]$Pin, [string]$SaltedHash) {
-    $salt, $hash = $SaltedHash.Split('/', 2)
+    $salt, $hash = $SaltedHash.Split(':', 2)
     $computed = [System.Security.Cryptography.SHA256]::HashData([byte[]]([Convert]::FromBase64String($salt) + [System.Text.Encoding]::UTF8.GetBytes($Pin)))
     [Convert]::ToBase64String($computed) -eq $hash
 }
@@ -408,7 +408,7 @@ function Test-LabNotifyEmail([string]$Address) {
 }
 
 function Resolve-LabUmMailbox {
-    <# -Identity [S14] of a UM-enabled mailbox, or Exchange's error for one that is not: UserNotUmEnabledException (Set-UMMailboxPIN), UserAlreadyUmDisabledException (Disable-UMMailbox), MailboxNotUmEnabled (Set-UMMailbox) [S11][S64]; the text is the lab's. #>
+    <# -Identity [S14] of a UM-enabled mailbox, or Exchange's error for one that is not: UserNotUmEnabledException (Set-UMMailboxPIN), UserAlreadyUmDisabledException (Disable-UMMailbox), MailboxNotUmEnabled (Set-UMMailbox) [S64]; the text is the lab's. #>
     param($Cmdlet, [string]$Identity, [string]$ErrorId = 'UserNotUmEnabledException')
     $user = Resolve-SingleRecipient $Cmdlet $Identity
     if (-not $user) { return $null }
@@ -421,11 +421,11 @@ function Resolve-LabUmMailbox {
 
 function Disable-UMMailbox {
     <#
-    Disable-UMMailbox [S30], as Exchange 2013 resets a mailbox [S11 Utility.ResetUMADProperties]:
+    Disable-UMMailbox [S30], as Exchange 2013 resets a mailbox [S64 Utility.ResetUMADProperties]:
     always the EUM addresses, the policy and dial plan links and the voice mail settings; with
     -KeepProperties $true (the default, "The UM properties are retained on the mailbox" [S30]) only
     the UMEnabled bit of msExchUMEnabledFlags, so the PIN data stays; with $false also the flags
-    (back to the default 830 [S11]) and the PIN checksum. -Identity as Enable-UMMailbox resolves it [S14].
+    (back to Exchange's default 830 [S11]) and the PIN checksum [S64]. -Identity as Enable-UMMailbox resolves it [S14].
     #>
     [CmdletBinding()]
     param([Parameter(Mandatory, Position = 0)][string]$Identity, [bool]$KeepProperties = $true, [switch]$Confirm)
