@@ -86,7 +86,7 @@ function Get-UMMailboxPin {
         if ($user) { ConvertTo-UMMailboxPinObject $user }
         return
     }
-    $limit = if ($ResultSize -eq 'Unlimited') { [int]::MaxValue } else { [int]$ResultSize }
+    $limit = Get-LabResultLimit $ResultSize
     Find-LabEntries -Base $script:Lab.Domain -Filter '(&(objectClass=user)(msExchUMEnabledFlags:1.2.840.113556.1.4.803:=1))' -Attributes @('mail') |
         Select-Object -First $limit | ForEach-Object { ConvertTo-UMMailboxPinObject $_ }
 }

@@ -37,7 +37,7 @@ function Get-UMMailbox {
         }
         return ConvertTo-UMMailboxObject $entry
     }
-    $limit = if ($ResultSize -eq 'Unlimited') { [int]::MaxValue } else { [int]$ResultSize }
+    $limit = Get-LabResultLimit $ResultSize
     $all = @(Find-LabEntries -Base $script:Lab.Domain -Filter '(&(objectClass=user)(msExchUMEnabledFlags:1.2.840.113556.1.4.803:=1))' -Attributes @('*'))
     $shown = [Math]::Min($limit, $all.Count)
     for ($i = 0; $i -lt $shown; $i++) {

@@ -56,7 +56,7 @@ function Get-CsUser {
         if ($user) { ConvertTo-CsUserObject $user }
         return
     }
-    $limit = if ($ResultSize -eq 'Unlimited') { [int]::MaxValue } else { [int]$ResultSize }
+    $limit = Get-LabResultLimit $ResultSize
     Find-LabEntries -Base $script:Lab.Domain -Filter '(&(objectClass=user)(objectCategory=person)(msRTCSIP-PrimaryUserAddress=*))' | Select-Object -First $limit | ForEach-Object { ConvertTo-CsUserObject $_ }
 }
 
