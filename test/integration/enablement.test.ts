@@ -743,6 +743,36 @@ describe('the acting account, checked before any run', () => {
     expect(callsSince(before).filter((c) => c.cmdlet === 'Enable-UMMailbox')).toEqual([]);
   });
 
+  it('shows the first rows before the Exchange session has answered, and judges them again when it has, before anything can run', async () => {
+    // Fresh services: no Exchange session is open yet for the account, and opening one takes seconds.
+    const fresh = createTestServices();
+    try {
+      await fresh.services.connections.connect('lab-readonly');
+      const ids = freshUsers(250, 2);
+      const summary = await fresh.services.enablement.import({ fileName: 'readonly-first.csv', content: b64(csv([header, ...ids.map((i) => redmondRow(i))])) });
+      const ended = new Promise<ValidationStatus>((resolve) => {
+        const unsubscribe = fresh.services.bus.subscribe((name, payload) => {
+          if (name !== 'enablement.validation' || (payload as ValidationStatus).state === 'running') return;
+          unsubscribe();
+          resolve(payload as ValidationStatus);
+        });
+      });
+      const input = { importId: summary.importId, profile: 'lab-readonly', mapping: summary.mapping, proposeExtensions: false };
+      const first = await fresh.services.enablement.startValidation(input, 'first-rows');
+      const firstRow = fresh.services.enablement.rows({ importId: summary.importId, offset: 0, limit: 10, filter: 'all' }).rows[0]!;
+      // Judged on what the directory says (it may not write the user); Exchange's answer is awaited.
+      expect(first.notices.map((n) => n.code)).toContain('rights-pending');
+      expect(firstRow.messages.map((m) => m.code)).toEqual(['rights-no-write']);
+      await expect(fresh.services.enablement.start({ importId: summary.importId, dryRun: true, concurrency: 1 })).rejects.toMatchObject({ code: 'CONFLICT' });
+      const done = await ended;
+      expect(done.notices.map((n) => n.code)).not.toContain('rights-pending');
+      const row = fresh.services.enablement.rows({ importId: summary.importId, offset: 0, limit: 10, filter: 'all' }).rows[0]!;
+      expect(row.messages.map((m) => m.code)).toEqual(['rights-no-cmdlet', 'rights-no-write']);
+    } finally {
+      await fresh.services.shutdown();
+    }
+  });
+
   it('names a user the account may not write, where the shell writes as the account', async () => {
     // A mailbox user outside OU=Lab, where Organization Management has no write grant in the lab.
     await admin.add('CN=outside-ou,CN=Users,DC=contoso,DC=test', {

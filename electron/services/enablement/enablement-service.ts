@@ -309,7 +309,10 @@ export class EnablementService {
       const rows = state.csv.rows;
       for (let i = 0, size = FIRST_CHUNK; i < rows.length && !pass.cancel; i += size, size = CHUNK) {
         const chunk = rows.slice(i, i + size).map((r) => this.sourceRow(state, r));
-        await file.check(chunk, state.sipMismatch);
+        // The first rows do not wait for the Exchange session to open (seconds): they show with
+        // the account's Exchange rights "being checked", and are judged again once it answers.
+        await file.check(chunk, state.sipMismatch, undefined, { waitForExchange: i > 0 });
+        if (i > 0) await file.settleRights();
         this.keepProposals(state, chunk);
         pass.validated += chunk.length;
         progress();
@@ -317,6 +320,7 @@ export class EnablementService {
         // Let other calls and events through between chunks.
         await new Promise((resolve) => setImmediate(resolve));
       }
+      if (!pass.cancel) await file.settleRights();
       pass.state = pass.cancel ? 'cancelled' : 'done';
     };
     const whole = run()

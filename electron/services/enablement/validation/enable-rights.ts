@@ -26,8 +26,10 @@ export interface EnableRightsVerdict {
   account: string;
   /** Per user DN (normalizeDn): why the account may not enable UM for that user; absent when it may. */
   refusals: Map<string, RowMessage[]>;
-  /** Said once for the file: a check that could not be made. */
+  /** Said once for the file: a check that could not be made, or one still being made. */
   notices: RowMessage[];
+  /** The Exchange session had not answered yet: no row was refused for lacking the cmdlet, for now. */
+  pending: boolean;
 }
 
 /**
@@ -44,8 +46,12 @@ export interface EnableRightsVerdict {
  *   admin's AD rights are not asked.
  * Users are read in batches, once each, and remembered, so an edit re-checks only a new user.
  */
+type CmdletAnswer = { available: boolean } | { unknown: string };
+
 export class EnableRights {
-  private cmdlet: Promise<{ available: boolean } | { unknown: string }> | undefined;
+  private cmdlet: Promise<CmdletAnswer> | undefined;
+  /** The session's answer once it came. */
+  private answered: CmdletAnswer | undefined;
   private readonly unwritable = new Map<string, string[]>();
 
   constructor(
@@ -59,19 +65,25 @@ export class EnableRights {
    * are validated against the directory. The run reuses the session.
    */
   start(): this {
-    this.cmdlet ??= this.askExchange();
+    this.cmdlet ??= this.askExchange().then((answer) => (this.answered = answer));
     return this;
   }
 
-  async check(userDns: string[]): Promise<EnableRightsVerdict> {
+  /**
+   * The verdict for these users. With `waitForExchange: false` it does not wait for the Exchange
+   * session to open (seconds): the verdict is then `pending`, and the rows are judged again once
+   * it answers (FileValidation.settleRights). Nothing runs before that.
+   */
+  async check(userDns: string[], options: { waitForExchange: boolean } = { waitForExchange: true }): Promise<EnableRightsVerdict> {
     const account = (await whoAmI(this.session).catch(() => undefined))?.name ?? this.session.identity;
     const refusals = new Map<string, RowMessage[]>();
     const notices: RowMessage[] = [];
     const refuse = (dn: string, message: RowMessage) => refusals.set(normalizeDn(dn), [...(refusals.get(normalizeDn(dn)) ?? []), message]);
 
-    this.cmdlet ??= this.askExchange();
-    const cmdlet = await this.cmdlet;
-    if ('unknown' in cmdlet) notices.push({ code: 'rights-unknown', severity: 'warning', params: { account, reason: cmdlet.unknown } });
+    this.start();
+    const cmdlet = this.answered ?? (options.waitForExchange ? await this.cmdlet! : undefined);
+    if (!cmdlet) notices.push({ code: 'rights-pending', severity: 'info', params: { account } });
+    else if ('unknown' in cmdlet) notices.push({ code: 'rights-unknown', severity: 'warning', params: { account, reason: cmdlet.unknown } });
     else if (!cmdlet.available) for (const dn of userDns) refuse(dn, { code: 'rights-no-cmdlet', severity: 'error', params: { account } });
 
     if (this.powershell.writesAsAccount(this.profile, 'exchange')) {
@@ -81,10 +93,10 @@ export class EnableRights {
         if (missing?.length) refuse(dn, { code: 'rights-no-write', severity: 'error', params: { account, attributes: missing.join(', '), user: dn } });
       }
     }
-    return { account, refusals, notices };
+    return { account, refusals, notices, pending: !cmdlet };
   }
 
-  private async askExchange(): Promise<{ available: boolean } | { unknown: string }> {
+  private async askExchange(): Promise<CmdletAnswer> {
     if (!this.powershell.has(this.profile, 'exchange')) return { unknown: `profile ${this.profile} has no Exchange PowerShell endpoint` };
     try {
       return { available: await this.powershell.hasCommand(this.profile, 'exchange', 'Enable-UMMailbox') };

@@ -19,6 +19,8 @@ export class FileValidation {
   private readonly refusals = new Map<number, RowMessage[]>();
   private readonly claims = new ClaimIndex();
   private rightsNotices: RowMessage[] = [];
+  /** Rows judged before the Exchange session said whether the account may enable: judged again by settleRights. */
+  private readonly rightsPending = new Set<number>();
 
   constructor(
     private readonly validator: RowValidator,
@@ -30,19 +32,60 @@ export class FileValidation {
    * checks across rows they may change. Returns the lines whose result changed: the rows
    * named in `report`, and the others whose status or messages are no longer what they were.
    */
-  async check(source: SourceRow[], overrides: SipMismatchOverrides, report: Set<number> = new Set()): Promise<Set<number>> {
+  async check(
+    source: SourceRow[],
+    overrides: SipMismatchOverrides,
+    report: Set<number> = new Set(),
+    options: { waitForExchange: boolean } = { waitForExchange: true },
+  ): Promise<Set<number>> {
     const checked = await this.validator.check(source, overrides);
-    const candidates = checked.filter(({ row }) => row.user && row.status !== 'already-done').map(({ row }) => row.user!.dn);
-    const rights = await this.rights.check(candidates);
-    this.rightsNotices = rights.notices;
     const touched = new Set<number>();
     for (const { row, claim } of checked) {
       this.own.set(row.line, row);
-      const refusals = row.user && row.status !== 'already-done' ? rights.refusals.get(normalizeDn(row.user.dn)) : undefined;
-      if (refusals) this.refusals.set(row.line, refusals);
-      else this.refusals.delete(row.line);
       for (const line of this.claims.set(row.line, claim)) touched.add(line);
     }
+    await this.judgeRights(
+      checked.map(({ row }) => row.line),
+      options,
+    );
+    for (const { row } of checked) touched.add(row.line);
+    return this.recompose(touched, report);
+  }
+
+  /**
+   * Judges again, with the Exchange session's answer, the rows judged before it came; returns
+   * the lines whose result changed. Waits for the answer.
+   */
+  async settleRights(): Promise<Set<number>> {
+    if (this.rightsPending.size === 0) return new Set();
+    const lines = [...this.rightsPending];
+    await this.judgeRights(lines, { waitForExchange: true });
+    return this.recompose(new Set(lines), new Set());
+  }
+
+  /** Whether the account may enable each row's user (its refusals, per line). */
+  private async judgeRights(lines: number[], options: { waitForExchange: boolean }): Promise<void> {
+    const needs = (line: number) => {
+      const row = this.own.get(line)!;
+      return row.user && row.status !== 'already-done' ? row.user.dn : undefined;
+    };
+    const rights = await this.rights.check(
+      lines.map(needs).filter((dn): dn is string => !!dn),
+      options,
+    );
+    this.rightsNotices = rights.notices;
+    for (const line of lines) {
+      const dn = needs(line);
+      const refusals = dn ? rights.refusals.get(normalizeDn(dn)) : undefined;
+      if (refusals) this.refusals.set(line, refusals);
+      else this.refusals.delete(line);
+      if (rights.pending) this.rightsPending.add(line);
+      else this.rightsPending.delete(line);
+    }
+  }
+
+  /** Composes these rows again; returns those in `report` and those whose status or messages changed. */
+  private recompose(touched: Set<number>, report: Set<number>): Set<number> {
     const changed = new Set<number>();
     for (const line of touched) {
       const before = this.rows.get(line);
