@@ -104,10 +104,10 @@ interface ValidationPass {
 const MAX_IMPORTS = 5;
 
 /**
- * Rows per chunk of a validation: the first is small so the grid shows rows at once; the others
- * are large enough that batched lookups stay few (100 identities or addresses per search).
+ * Rows per chunk of a validation: the first is the grid's first page, so it shows at once; the
+ * others are large enough that batched lookups stay few (100 identities or addresses per search).
  */
-const FIRST_CHUNK = 500;
+const FIRST_CHUNK = 100;
 const CHUNK = 2_000;
 
 /**
@@ -309,9 +309,9 @@ export class EnablementService {
       const rows = state.csv.rows;
       for (let i = 0, size = FIRST_CHUNK; i < rows.length && !pass.cancel; i += size, size = CHUNK) {
         const chunk = rows.slice(i, i + size).map((r) => this.sourceRow(state, r));
-        // The first rows do not wait for the Exchange session to open (seconds): they show with
-        // the account's Exchange rights "being checked", and are judged again once it answers.
-        await file.check(chunk, state.sipMismatch, undefined, { waitForExchange: i > 0 });
+        // The first rows wait neither for the Exchange session to open (seconds) nor for the
+        // account's write rights: they show with its rights "being checked", judged again after.
+        await file.check(chunk, state.sipMismatch, undefined, { wait: i > 0 });
         if (i > 0) await file.settleRights();
         this.keepProposals(state, chunk);
         pass.validated += chunk.length;

@@ -28,7 +28,7 @@ export interface EnableRightsVerdict {
   refusals: Map<string, RowMessage[]>;
   /** Said once for the file: a check that could not be made, or one still being made. */
   notices: RowMessage[];
-  /** The Exchange session had not answered yet: no row was refused for lacking the cmdlet, for now. */
+  /** Asked not to wait, and the rights were not known yet: no row was refused, for now. */
   pending: boolean;
 }
 
@@ -70,30 +70,36 @@ export class EnableRights {
   }
 
   /**
-   * The verdict for these users. With `waitForExchange: false` it does not wait for the Exchange
-   * session to open (seconds): the verdict is then `pending`, and the rows are judged again once
-   * it answers (FileValidation.settleRights). Nothing runs before that.
+   * The verdict for these users. With `wait: false` it waits neither for the Exchange session to
+   * open (seconds) nor for the directory's write rights on users not read yet: the verdict is then
+   * `pending`, and the rows are judged again with `wait: true` (FileValidation.settleRights).
+   * Nothing runs before that.
    */
-  async check(userDns: string[], options: { waitForExchange: boolean } = { waitForExchange: true }): Promise<EnableRightsVerdict> {
+  async check(userDns: string[], options: { wait: boolean } = { wait: true }): Promise<EnableRightsVerdict> {
     const account = (await whoAmI(this.session).catch(() => undefined))?.name ?? this.session.identity;
     const refusals = new Map<string, RowMessage[]>();
     const notices: RowMessage[] = [];
     const refuse = (dn: string, message: RowMessage) => refusals.set(normalizeDn(dn), [...(refusals.get(normalizeDn(dn)) ?? []), message]);
 
     this.start();
-    const cmdlet = this.answered ?? (options.waitForExchange ? await this.cmdlet! : undefined);
-    if (!cmdlet) notices.push({ code: 'rights-pending', severity: 'info', params: { account } });
-    else if ('unknown' in cmdlet) notices.push({ code: 'rights-unknown', severity: 'warning', params: { account, reason: cmdlet.unknown } });
+    const asksDirectory = this.powershell.writesAsAccount(this.profile, 'exchange');
+    const known = !!this.answered && (!asksDirectory || userDns.every((dn) => this.unwritable.has(normalizeDn(dn))));
+    if (!known && !options.wait) {
+      notices.push({ code: 'rights-pending', severity: 'info', params: { account } });
+      return { account, refusals, notices, pending: true };
+    }
+    const cmdlet = await this.cmdlet!;
+    if ('unknown' in cmdlet) notices.push({ code: 'rights-unknown', severity: 'warning', params: { account, reason: cmdlet.unknown } });
     else if (!cmdlet.available) for (const dn of userDns) refuse(dn, { code: 'rights-no-cmdlet', severity: 'error', params: { account } });
 
-    if (this.powershell.writesAsAccount(this.profile, 'exchange')) {
+    if (asksDirectory) {
       await this.readWritable(userDns);
       for (const dn of new Set(userDns)) {
         const missing = this.unwritable.get(normalizeDn(dn));
         if (missing?.length) refuse(dn, { code: 'rights-no-write', severity: 'error', params: { account, attributes: missing.join(', '), user: dn } });
       }
     }
-    return { account, refusals, notices, pending: !cmdlet };
+    return { account, refusals, notices, pending: false };
   }
 
   private async askExchange(): Promise<CmdletAnswer> {

@@ -19,7 +19,7 @@ export class FileValidation {
   private readonly refusals = new Map<number, RowMessage[]>();
   private readonly claims = new ClaimIndex();
   private rightsNotices: RowMessage[] = [];
-  /** Rows judged before the Exchange session said whether the account may enable: judged again by settleRights. */
+  /** Rows judged before the account's rights were known: judged again by settleRights. */
   private readonly rightsPending = new Set<number>();
 
   constructor(
@@ -36,7 +36,7 @@ export class FileValidation {
     source: SourceRow[],
     overrides: SipMismatchOverrides,
     report: Set<number> = new Set(),
-    options: { waitForExchange: boolean } = { waitForExchange: true },
+    options: { wait: boolean } = { wait: true },
   ): Promise<Set<number>> {
     const checked = await this.validator.check(source, overrides);
     const touched = new Set<number>();
@@ -53,18 +53,18 @@ export class FileValidation {
   }
 
   /**
-   * Judges again, with the Exchange session's answer, the rows judged before it came; returns
-   * the lines whose result changed. Waits for the answer.
+   * Judges again, with the account's rights (waiting for them), the rows judged before they were
+   * known; returns the lines whose result changed.
    */
   async settleRights(): Promise<Set<number>> {
     if (this.rightsPending.size === 0) return new Set();
     const lines = [...this.rightsPending];
-    await this.judgeRights(lines, { waitForExchange: true });
+    await this.judgeRights(lines, { wait: true });
     return this.recompose(new Set(lines), new Set());
   }
 
   /** Whether the account may enable each row's user (its refusals, per line). */
-  private async judgeRights(lines: number[], options: { waitForExchange: boolean }): Promise<void> {
+  private async judgeRights(lines: number[], options: { wait: boolean }): Promise<void> {
     const needs = (line: number) => {
       const row = this.own.get(line)!;
       return row.user && row.status !== 'already-done' ? row.user.dn : undefined;
