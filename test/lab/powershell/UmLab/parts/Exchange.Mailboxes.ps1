@@ -299,9 +299,13 @@ function Enable-UMMailbox {
 }
 
 function Disable-UMMailbox {
-    <# Disable-UMMailbox [S30]; -Identity resolved as Enable-UMMailbox resolves it [S14]. #>
+    <#
+    Disable-UMMailbox [S30]; -Identity resolved as Enable-UMMailbox resolves it [S14].
+    -KeepProperties: "$true: The UM properties are retained on the mailbox. This value is the
+    default." / "$false: The UM properties are removed from the mailbox." [S75]
+    #>
     [CmdletBinding()]
-    param([Parameter(Mandatory, Position = 0)][string]$Identity, [switch]$Confirm)
+    param([Parameter(Mandatory, Position = 0)][string]$Identity, [switch]$Confirm, [bool]$KeepProperties = $true)
     Write-LabCall $MyInvocation.MyCommand.Name $PSBoundParameters
     Invoke-LabDelay $MyInvocation.MyCommand.Name
     $user = Resolve-SingleRecipient $PSCmdlet $Identity
@@ -310,6 +314,10 @@ function Disable-UMMailbox {
     if (($flags -band 1) -ne 1) { return Write-LabError $PSCmdlet "The user '$Identity' isn't enabled for Unified Messaging." 'UserNotUmEnabledException' InvalidOperation $Identity }
     $changes = [System.Collections.Generic.List[object]]::new()
     $changes.Add((New-LabChange 'msExchUMEnabledFlags' Replace @([string]($flags -band -bnot 1))))
+    if ($KeepProperties) {
+        if (Invoke-LabWrite $PSCmdlet $Identity { Invoke-LabModify $user.DistinguishedName $changes }) { ConvertTo-UMMailboxObject (Get-LabEntry -Base $user.DistinguishedName) }
+        return
+    }
     $eum = @(Get-EumProxies $user)
     if ($eum.Count -gt 0) { $changes.Add((New-LabChange 'proxyAddresses' Delete $eum)) }
     foreach ($attribute in 'msExchUMTemplateLink', 'msExchUMRecipientDialPlanLink', 'msExchUMPinChecksum') {
