@@ -244,6 +244,7 @@ export class EnablementService {
           inFlight: j.inFlight.size,
           dryRun: j.definition.dryRun,
           ...(held ? { importId: held.importId } : {}),
+          ...(j.definition.rollbackOf ? { rollbackOf: j.definition.rollbackOf } : {}),
         };
       });
   }
@@ -622,6 +623,12 @@ export class EnablementService {
       const unchanged = dry.checked?.get(line) === JSON.stringify(row);
       return unchanged ? dry.results.get(line)?.outcome === 'validated' : true;
     });
+  }
+
+  /** A job another service runs over this journal (a rollback): shown, read and exported like this service's own. */
+  track(definition: JobDefinition, results: Map<number, RowResult>): void {
+    this.jobs.delete(definition.jobId);
+    this.jobs.set(definition.jobId, { definition, results });
   }
 
   job(jobId: string): EnablementJob {
