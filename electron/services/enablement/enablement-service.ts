@@ -37,6 +37,7 @@ import type { CsvRow } from './csv/parse-csv';
 import { importCsvOffThread } from './csv/import-csv-off-thread';
 import { runEnablement, type RunRow } from './job/enablement-runner';
 import { JobJournal, type JobDefinition } from './job/job-journal';
+import { startJournalledJob } from './job/journalled-job';
 import { resultsToCsv, resultsToJson, type ExportSource } from './results-export';
 import { EnableRights } from './validation/enable-rights';
 import { FileValidation } from './validation/file-validation';
@@ -564,36 +565,23 @@ export class EnablementService {
       }
     }
     const title = `${definition.dryRun ? 'Dry run' : 'Enable UM'}: ${definition.fileName}`;
-    this.deps.jobManager.start(
-      'enablement',
-      title,
-      definition.lines.length,
-      async (ctx) => {
-        try {
-          const message = await runEnablement(
-            toRun,
-            { powershell: this.deps.powershell, connections: this.deps.connections, audit: this.deps.audit, journal, log: (m) => this.deps.logger.info(m) },
-            {
-              jobId: definition.jobId,
-              profile: definition.profile,
-              actor: session.identity,
-              dryRun: definition.dryRun,
-              concurrency: definition.concurrency,
-              finished: [...job.results.values()],
-              total: definition.lines.length,
-              onResult: (r) => job.results.set(r.line, r),
-              onEndpoints: (e) => (job.endpoints = e),
-            },
-            ctx,
-          );
-          journal.finished(ctx.signal.aborted ? 'cancelled' : 'completed');
-          return message;
-        } catch (error) {
-          journal.close();
-          throw error;
-        }
-      },
-      definition.jobId,
+    startJournalledJob(this.deps.jobManager, journal, title, (ctx) =>
+      runEnablement(
+        toRun,
+        { powershell: this.deps.powershell, connections: this.deps.connections, audit: this.deps.audit, journal, log: (m) => this.deps.logger.info(m) },
+        {
+          jobId: definition.jobId,
+          profile: definition.profile,
+          actor: session.identity,
+          dryRun: definition.dryRun,
+          concurrency: definition.concurrency,
+          finished: [...job.results.values()],
+          total: definition.lines.length,
+          onResult: (r) => job.results.set(r.line, r),
+          onEndpoints: (e) => (job.endpoints = e),
+        },
+        ctx,
+      ),
     );
     return this.job(definition.jobId);
   }

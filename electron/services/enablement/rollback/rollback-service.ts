@@ -10,6 +10,7 @@ import type { ConnectionManager } from '../../directory/connection-manager';
 import type { JobManager } from '../../jobs/job-manager';
 import type { PowerShellService } from '../../powershell/powershell-service';
 import { JobJournal, type JobDefinition, type JournalState } from '../job/job-journal';
+import { startJournalledJob } from '../job/journalled-job';
 import { readUsers } from '../validation/directory-facts';
 import { changedSince, inverseOf, type BulkOperation, type Inverse } from './inverses';
 import { runRollback, umStateOf, type UndoRow } from './rollback-runner';
@@ -156,35 +157,22 @@ export class RollbackService {
       results.set(result.line, skipped);
     }
 
-    this.deps.jobManager.start(
-      'enablement',
-      `Roll back: ${definition.fileName}`,
-      definition.lines.length,
-      async (ctx) => {
-        try {
-          const message = await runRollback(
-            toRun,
-            { powershell: this.deps.powershell, connections: this.deps.connections, audit: this.deps.audit, journal, log: (m) => this.deps.logger.info(m) },
-            {
-              jobId: definition.jobId,
-              rollbackOf: input.jobId,
-              profile: definition.profile,
-              actor: session.identity,
-              concurrency: definition.concurrency,
-              finished: [...results.values()],
-              total: definition.lines.length,
-              onResult: (r) => results.set(r.line, r),
-            },
-            ctx,
-          );
-          journal.finished(ctx.signal.aborted ? 'cancelled' : 'completed');
-          return message;
-        } catch (error) {
-          journal.close();
-          throw error;
-        }
-      },
-      definition.jobId,
+    startJournalledJob(this.deps.jobManager, journal, `Roll back: ${definition.fileName}`, (ctx) =>
+      runRollback(
+        toRun,
+        { powershell: this.deps.powershell, connections: this.deps.connections, audit: this.deps.audit, journal, log: (m) => this.deps.logger.info(m) },
+        {
+          jobId: definition.jobId,
+          rollbackOf: input.jobId,
+          profile: definition.profile,
+          actor: session.identity,
+          concurrency: definition.concurrency,
+          finished: [...results.values()],
+          total: definition.lines.length,
+          onResult: (r) => results.set(r.line, r),
+        },
+        ctx,
+      ),
     );
     return this.deps.jobs.job(definition.jobId);
   }
