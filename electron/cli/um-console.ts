@@ -8,6 +8,7 @@ import { registerTopologyCommand } from './commands/topology-command';
 import { registerContactsCommand } from './commands/contacts-command';
 import { registerPermissionsCommand } from './commands/permissions-command';
 import { registerEnableCommand } from './commands/enable-command';
+import { registerRollbackCommand } from './commands/rollback-command';
 import { registerChecklistCommand } from './commands/checklist-command';
 import { registerGatewaysCommand } from './commands/gateways-command';
 
@@ -53,6 +54,7 @@ registerTopologyCommand(program, run);
 registerContactsCommand(program, run);
 registerPermissionsCommand(program, run);
 registerEnableCommand(program, run);
+registerRollbackCommand(program, run);
 registerChecklistCommand(program, run);
 registerGatewaysCommand(program, run);
 

@@ -10,6 +10,7 @@ import { AuditLog } from './audit/audit-log';
 import { ContactsService } from './contacts/contacts-service';
 import { OuPermissionsService } from './permissions/ou-permissions-service';
 import { EnablementService } from './enablement/enablement-service';
+import { RollbackService } from './enablement/rollback/rollback-service';
 import { ChecklistService } from './checklist/checklist-service';
 import { GatewaySetupService } from './gateways/gateway-setup-service';
 import { CapabilitiesService } from './capabilities/capabilities-service';
@@ -49,6 +50,7 @@ export interface AppServices {
   readonly contacts: ContactsService;
   readonly permissions: OuPermissionsService;
   readonly enablement: EnablementService;
+  readonly rollback: RollbackService;
   readonly checklist: ChecklistService;
   readonly gateways: GatewaySetupService;
   readonly capabilities: CapabilitiesService;
@@ -87,6 +89,16 @@ export function createServices(environment: ServiceEnvironment): AppServices {
     dataDir: environment.dataDir,
     bus,
   });
+  const rollback = new RollbackService({
+    connections,
+    topology,
+    powershell,
+    jobManager: jobs,
+    audit,
+    logger: environment.logger,
+    dataDir: environment.dataDir,
+    jobs: enablement,
+  });
   const gateways = new GatewaySetupService({ connections, topology, powershell, audit });
   const checklist = new ChecklistService({
     connections,
@@ -111,6 +123,7 @@ export function createServices(environment: ServiceEnvironment): AppServices {
     contacts,
     permissions,
     enablement,
+    rollback,
     checklist,
     gateways,
     capabilities,

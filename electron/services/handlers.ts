@@ -94,6 +94,9 @@ export function createHandlers(services: AppServices): HandlerTable {
     'enablement.afterDryRun': async (input) => ({ lines: enablement.afterDryRun(input) }),
     'enablement.session': async () => enablement.session(),
     'enablement.unfinished': async () => enablement.unfinished().map(({ fileHash: _hash, ...job }) => job),
+    'enablement.finished': async ({ limit }) => services.rollback.finished(limit),
+    'enablement.rollbackPreview': async ({ jobId }) => services.rollback.preview(jobId),
+    'enablement.rollback': async (input) => services.rollback.start(input),
     'gateways.plan': async (request) => services.gateways.plan(request),
     'gateways.apply': async (request) => services.gateways.apply(request),
 

@@ -8,7 +8,9 @@ import {
   enablementJobSchema,
   enablementSessionSchema,
   exportedFileSchema,
+  finishedJobSchema,
   importSummarySchema,
+  rollbackPreviewSchema,
   resumableJobSchema,
   rowMessageSchema,
   sipMismatchOverrideSchema,
@@ -144,5 +146,20 @@ export const enablementApi = {
     z.object({ jobId: jobIdSchema, format: z.enum(['csv', 'json']) }).strict(),
     exportedFileSchema,
     "The per-row results as run (edits applied, the file's value beside each changed one), as CSV (formula-safe) or JSON.",
+  ),
+  'enablement.finished': method(
+    z.object({ limit: z.number().int().min(1).max(10_000).default(20) }).strict(),
+    z.array(finishedJobSchema),
+    'Real jobs that ended (completed, cancelled or stopped), newest first, rollbacks among them: the jobs a rollback can undo.',
+  ),
+  'enablement.rollbackPreview': method(
+    z.object({ jobId: jobIdSchema }).strict(),
+    rollbackPreviewSchema,
+    'What rolling back a job would do now, checked against the directory: the rows it would undo, those it would skip and why.',
+  ),
+  'enablement.rollback': method(
+    z.object({ jobId: jobIdSchema, concurrency: z.number().int().min(1).max(1600).default(2) }).strict(),
+    enablementJobSchema,
+    'Undoes the rows a finished or cancelled job changed and nobody changed since, as a journalled job (an unfinished rollback of the job carries on).',
   ),
 };

@@ -6,7 +6,19 @@ import type { JobCounts, RowResult } from '../models/enablement';
  * exported results and the CLI all count with this.
  */
 export function countResults(results: readonly RowResult[], total: number): JobCounts {
-  const counts: JobCounts = { total, enabled: 0, validated: 0, alreadyDone: 0, failed: 0, invalid: 0, notPermitted: 0, notRun: 0, remaining: 0 };
+  const counts: JobCounts = {
+    total,
+    enabled: 0,
+    validated: 0,
+    alreadyDone: 0,
+    failed: 0,
+    invalid: 0,
+    notPermitted: 0,
+    notRun: 0,
+    undone: 0,
+    skipped: 0,
+    remaining: 0,
+  };
   const key = {
     enabled: 'enabled',
     validated: 'validated',
@@ -15,6 +27,8 @@ export function countResults(results: readonly RowResult[], total: number): JobC
     invalid: 'invalid',
     'not-permitted': 'notPermitted',
     'not-run': 'notRun',
+    undone: 'undone',
+    skipped: 'skipped',
   } as const;
   for (const result of results) counts[key[result.outcome]]++;
   counts.remaining = Math.max(0, total - results.length);
@@ -32,6 +46,8 @@ export function describeCounts(counts: JobCounts): string {
       ['invalid', counts.invalid],
       ['not permitted', counts.notPermitted],
       ['not run', counts.notRun],
+      ['undone', counts.undone],
+      ['skipped', counts.skipped],
       ['not reached', counts.remaining],
     ] as const
   ).filter(([, n]) => n > 0);

@@ -33,6 +33,8 @@ export const resumableJobSchema = z.object({
   dryRun: z.boolean(),
   /** An import of the same file still held in this session: resume it without choosing the file. */
   importId: z.string().optional(),
+  /** A rollback: the job it undoes. It resumes without a file (enablement.rollback). */
+  rollbackOf: z.string().optional(),
 });
 export type ResumableJob = z.infer<typeof resumableJobSchema>;
 
@@ -157,8 +159,19 @@ export type RowsPage = z.infer<typeof rowsPageSchema>;
  * What became of a row. Only `failed` means Exchange refused it at run time; `invalid` and
  * `not-permitted` rows were never sent, `already-done` rows needed nothing.
  */
-export const rowOutcomeSchema = z.enum(['enabled', 'validated', 'already-done', 'failed', 'invalid', 'not-permitted', 'not-run']);
+export const rowOutcomeSchema = z.enum(['enabled', 'validated', 'already-done', 'failed', 'invalid', 'not-permitted', 'not-run', 'undone', 'skipped']);
 export type RowOutcomeKind = z.infer<typeof rowOutcomeSchema>;
+
+/** A mailbox's UM (and Lync voice) state as a job found it before a row, or left it after: what a rollback restores and checks against. */
+export const umStateSchema = z.object({
+  umEnabled: z.boolean().optional(),
+  policy: z.string().optional(),
+  extensions: z.array(z.string()).optional(),
+  sipResourceIdentifier: z.string().optional(),
+  enterpriseVoiceEnabled: z.boolean().optional(),
+  lineUri: z.string().optional(),
+});
+export type UmState = z.infer<typeof umStateSchema>;
 
 export const rowResultSchema = z.object({
   line: z.number().int(),
@@ -177,6 +190,10 @@ export const rowResultSchema = z.object({
   userDn: z.string().optional(),
   /** The file's own value of each field where it differs from `values` (never the PIN). */
   inFile: rowValuesSchema.partial().optional(),
+  /** The state before the row changed it: `{ umEnabled?: boolean; policy?: string; extensions?: string[]; sipResourceIdentifier?: string; enterpriseVoiceEnabled?: boolean; lineUri?: string }`. */
+  before: umStateSchema.optional(),
+  /** The state the row left (what a rollback finds unless someone changed it since). */
+  after: umStateSchema.optional(),
 });
 export type RowResult = z.infer<typeof rowResultSchema>;
 
@@ -190,6 +207,9 @@ export const jobCountsSchema = z.object({
   invalid: z.number().int(),
   notPermitted: z.number().int(),
   notRun: z.number().int(),
+  /** A rollback's rows: undone, or left as they are (changed since, or no undo exists). */
+  undone: z.number().int(),
+  skipped: z.number().int(),
   remaining: z.number().int(),
 });
 export type JobCounts = z.infer<typeof jobCountsSchema>;
@@ -243,3 +263,42 @@ export type EnablementSession = z.infer<typeof enablementSessionSchema>;
 
 export const exportedFileSchema = z.object({ fileName: z.string(), mimeType: z.string(), content: z.string() });
 export type ExportedFile = z.infer<typeof exportedFileSchema>;
+
+/** One row of a job a rollback would take: undone, or skipped with the reason (changed since, no undo exists, undone already). */
+export const rollbackRowSchema = z.object({
+  line: z.number().int(),
+  identity: z.string(),
+  userDn: z.string().optional(),
+  action: z.enum(['undo', 'skip']),
+  /** Why it is skipped (a message code of enablement-messages). */
+  reason: rowMessageSchema.optional(),
+});
+export type RollbackRow = z.infer<typeof rollbackRowSchema>;
+
+/** What rolling back a finished or cancelled job would do now, read from the directory. */
+export const rollbackPreviewSchema = z.object({
+  jobId: z.string(),
+  fileName: z.string(),
+  profile: z.string(),
+  /** Rows the job changed. */
+  total: z.number().int(),
+  undo: z.number().int(),
+  skipped: z.number().int(),
+  rows: z.array(rollbackRowSchema),
+  /** An unfinished rollback of this job that a start resumes. */
+  resumes: z.string().optional(),
+});
+export type RollbackPreview = z.infer<typeof rollbackPreviewSchema>;
+
+/** A finished or cancelled job on disk, for the list of jobs that can be rolled back. */
+export const finishedJobSchema = z.object({
+  jobId: z.string(),
+  fileName: z.string(),
+  profile: z.string(),
+  createdAt: z.string(),
+  state: z.enum(['completed', 'cancelled']),
+  counts: jobCountsSchema,
+  /** A rollback: the job it undid (it cannot be rolled back itself). */
+  rollbackOf: z.string().optional(),
+});
+export type FinishedJob = z.infer<typeof finishedJobSchema>;

@@ -34,6 +34,17 @@ export const round = (n: number, digits = 2) => Math.round(n * 10 ** digits) / 1
  * Connect-UmLab parameters (e.g. the Exchange server the session stands in for).
  */
 export function plainEnableLoop(lab: LabDescriptor, csvPath: string, connect = ''): { seconds: number; failed: number } {
+  return plainCsvLoop(
+    lab,
+    csvPath,
+    `$row = @{ Identity = $_.Identity; UMMailboxPolicy = $_.UMMailboxPolicy; Extensions = $_.Extensions; SIPResourceIdentifier = $_.SIPResourceIdentifier }
+  $null = Enable-UMMailbox @row -ErrorVariable problem 2>$null`,
+    connect,
+  );
+}
+
+/** The same loop with another cmdlet call per row (`perRow` sets $problem through -ErrorVariable). */
+export function plainCsvLoop(lab: LabDescriptor, csvPath: string, perRow: string, connect = ''): { seconds: number; failed: number } {
   const script = `
 $ErrorActionPreference = 'Continue'
 Import-Module '${lab.modulePath}'
@@ -42,8 +53,7 @@ Connect-UmLab -Server ${lab.forests[0]!.host} -CaDirectory '${lab.caDirectory}' 
 $failed = 0
 $watch = [Diagnostics.Stopwatch]::StartNew()
 Import-Csv '${csvPath}' | ForEach-Object {
-  $row = @{ Identity = $_.Identity; UMMailboxPolicy = $_.UMMailboxPolicy; Extensions = $_.Extensions; SIPResourceIdentifier = $_.SIPResourceIdentifier }
-  $null = Enable-UMMailbox @row -ErrorVariable problem 2>$null
+  ${perRow}
   if ($problem) { $failed++ }
 }
 "$($watch.Elapsed.TotalSeconds) $failed"`;

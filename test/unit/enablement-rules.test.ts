@@ -312,7 +312,19 @@ describe('journal and export', () => {
   it('counts each row once where it belongs: invalid and not-permitted are never failed, already-done never enabled', () => {
     const r = (line: number, outcome: RowResult['outcome']): RowResult => ({ line, identity: `u${line}`, outcome, messages: [], attempts: 0 });
     const counts = countResults([r(2, 'enabled'), r(3, 'already-done'), r(4, 'invalid'), r(5, 'not-permitted'), r(6, 'failed')], 7);
-    expect(counts).toEqual({ total: 7, enabled: 1, validated: 0, alreadyDone: 1, failed: 1, invalid: 1, notPermitted: 1, notRun: 0, remaining: 2 });
+    expect(counts).toEqual({
+      total: 7,
+      enabled: 1,
+      validated: 0,
+      alreadyDone: 1,
+      failed: 1,
+      invalid: 1,
+      notPermitted: 1,
+      notRun: 0,
+      undone: 0,
+      skipped: 0,
+      remaining: 2,
+    });
     expect(describeCounts(counts)).toBe('7 rows: 1 enabled, 1 already done, 1 failed, 1 invalid, 1 not permitted, 2 not reached.');
   });
 

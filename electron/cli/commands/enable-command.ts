@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { csvDelimiterNames, csvDelimiters, csvEncodingSchema, type CsvDelimiter, type ValidatedRow } from '@shared/models/enablement';
-import { isJobFinished } from '@shared/models/jobs';
 import { rowMessageText } from '@shared/enablement/row-message-text';
 import { ApiError } from '@shared/errors';
 import type { CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
+import { waitForJob } from '../wait-for-job';
 
 /** `--delimiter` takes the character or its name (`tab`, or `\t` as typed in a shell). */
 const delimiters: Record<string, CsvDelimiter> = {
@@ -113,34 +113,7 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
             ...(resumable ? { resumeJobId: resumable.jobId } : {}),
           });
           jobId = job.jobId;
-          let interrupted = false;
-          const onInterrupt = () => {
-            if (interrupted) process.exit(130);
-            interrupted = true;
-            say('Stopping after the rows in flight (Ctrl-C again to quit at once; the journal lets the next run resume).');
-            void ctx.call('jobs.cancel', { jobId: job.jobId });
-          };
-          process.on('SIGINT', onInterrupt);
-          let unsubscribe = () => {};
-          await new Promise<void>((resolve) => {
-            unsubscribe = ctx.on('job.progress', (p) => {
-              if (p.jobId !== job.jobId) return;
-              if (isJobFinished(p.state)) resolve();
-              else if (!ctx.options.json && process.stderr.isTTY) {
-                process.stderr.write(
-                  `\r  ${p.done + p.failed}/${p.total} (${p.failed} failed)${p.ratePerSecond ? `, ${p.ratePerSecond.toFixed(1)}/s` : ''}${p.message ? ` ${p.message}` : ''}   `,
-                );
-              }
-            });
-            // It may have ended before the listener was in place.
-            void ctx.call('enablement.job', { jobId: job.jobId }).then(
-              (now) => isJobFinished(now.progress.state) && resolve(),
-              () => resolve(),
-            );
-          });
-          unsubscribe();
-          process.off('SIGINT', onInterrupt);
-          if (!ctx.options.json && process.stderr.isTTY) process.stderr.write('\n');
+          await waitForJob(ctx, job.jobId, say);
         }
 
         const results = jobId

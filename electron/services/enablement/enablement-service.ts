@@ -38,6 +38,7 @@ import type { CsvRow } from './csv/parse-csv';
 import { importCsvOffThread } from './csv/import-csv-off-thread';
 import { runEnablement, type RunRow } from './job/enablement-runner';
 import { JobJournal, type JobDefinition } from './job/job-journal';
+import { startJournalledJob } from './job/journalled-job';
 import { resultsToCsv, resultsToJson, type ExportSource } from './results-export';
 import { EnableRights } from './validation/enable-rights';
 import { FileValidation } from './validation/file-validation';
@@ -245,6 +246,7 @@ export class EnablementService {
           inFlight: j.inFlight.size,
           dryRun: j.definition.dryRun,
           ...(held ? { importId: held.importId } : {}),
+          ...(j.definition.rollbackOf ? { rollbackOf: j.definition.rollbackOf } : {}),
         };
       });
   }
@@ -569,39 +571,29 @@ export class EnablementService {
       }
     }
     const title = `${definition.dryRun ? 'Dry run' : 'Enable UM'}: ${definition.fileName}`;
-    this.deps.jobManager.start(
-      'enablement',
+    startJournalledJob(
+      this.deps.jobManager,
+      journal,
       title,
-      definition.lines.length,
-      async (ctx) => {
-        try {
-          const message = await runEnablement(
-            toRun,
-            { powershell: this.deps.powershell, connections: this.deps.connections, audit: this.deps.audit, journal, log: (m) => this.deps.logger.info(m) },
-            {
-              jobId: definition.jobId,
-              profile: definition.profile,
-              actor: session.identity,
-              dryRun: definition.dryRun,
-              concurrency: definition.concurrency,
-              finished: [...job.results.values()],
-              total: definition.lines.length,
-              onResult: (r) => job.results.set(r.line, r),
-              onEndpoints: (e) => (job.endpoints = e),
-            },
-            ctx,
-          );
-          journal.finished(ctx.signal.aborted ? 'cancelled' : 'completed');
-          return message;
-        } catch (error) {
-          journal.close();
-          throw error;
-        } finally {
-          // The dial plans' counts of UM-enabled users changed: the topology reads them again.
-          if (!definition.dryRun) this.deps.topology.invalidate(`bulk job ${definition.jobId}`);
-        }
-      },
-      definition.jobId,
+      (ctx) =>
+        runEnablement(
+          toRun,
+          { powershell: this.deps.powershell, connections: this.deps.connections, audit: this.deps.audit, journal, log: (m) => this.deps.logger.info(m) },
+          {
+            jobId: definition.jobId,
+            profile: definition.profile,
+            actor: session.identity,
+            dryRun: definition.dryRun,
+            concurrency: definition.concurrency,
+            finished: [...job.results.values()],
+            total: definition.lines.length,
+            onResult: (r) => job.results.set(r.line, r),
+            onEndpoints: (e) => (job.endpoints = e),
+          },
+          ctx,
+        ),
+      // The dial plans' counts of UM-enabled users changed: the topology reads them again.
+      () => !definition.dryRun && this.deps.topology.invalidate(`bulk job ${definition.jobId}`),
     );
     return this.job(definition.jobId);
   }
@@ -631,6 +623,12 @@ export class EnablementService {
       const unchanged = dry.checked?.get(line) === JSON.stringify(row);
       return unchanged ? dry.results.get(line)?.outcome === 'validated' : true;
     });
+  }
+
+  /** A job another service runs over this journal (a rollback): shown, read and exported like this service's own. */
+  track(definition: JobDefinition, results: Map<number, RowResult>): void {
+    this.jobs.delete(definition.jobId);
+    this.jobs.set(definition.jobId, { definition, results });
   }
 
   job(jobId: string): EnablementJob {

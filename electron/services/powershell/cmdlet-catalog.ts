@@ -37,7 +37,7 @@ export const cmdletCatalog: Record<ShellTarget, Record<string, CmdletSpec>> = {
       secret: ['PIN'],
       write: true,
     },
-    'Disable-UMMailbox': { parameters: ['Identity', 'Confirm'], write: true },
+    'Disable-UMMailbox': { parameters: ['Identity', 'Confirm', 'KeepProperties'], write: true },
     'New-UMIPGateway': { parameters: ['Name', 'Address', 'UMDialPlan'], write: true },
     'Set-UMIPGateway': { parameters: ['Identity', 'OutcallsAllowed', 'MessageWaitingIndicatorAllowed', 'Status', 'Port'], write: true },
     'New-UMHuntGroup': { parameters: ['Name', 'UMIPGateway', 'UMDialPlan', 'PilotIdentifier'], write: true },

@@ -1,4 +1,5 @@
-import type { JobEndpoint, RowOutcomeKind, RowResult, RowValues } from '@shared/models/enablement';
+import type { JobEndpoint, RowOutcomeKind, RowResult, RowValues, UmState } from '@shared/models/enablement';
+import { rdnValue } from '@shared/dn';
 import { countResults, describeCounts } from '@shared/enablement/job-counts';
 import type { PsErrorRecord } from '@shared/models/powershell';
 import { ApiError } from '@shared/errors';
@@ -79,6 +80,16 @@ function requested(row: RunRow): Record<string, unknown> {
   };
 }
 
+/** The UM state an enabled row left: its policy by name, the extensions and identifier validation expected. */
+function enabledAs(row: RunRow): UmState {
+  return {
+    umEnabled: true,
+    policy: row.policyDn ? rdnValue(row.policyDn) : row.policy,
+    extensions: row.expectedExtensions,
+    ...(row.expectedSri ? { sipResourceIdentifier: row.expectedSri } : {}),
+  };
+}
+
 /** Failures that say nothing about the row: the directory or the shell went away. Retried after it is back. */
 export function isTransientError(record: PsErrorRecord): boolean {
   const text = `${record.message} ${record.fullyQualifiedErrorId ?? ''} ${record.exceptionType ?? ''}`;
@@ -154,6 +165,8 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
       values: row.values,
       userDn: row.userDn,
       ...(Object.keys(row.inFile).length ? { inFile: row.inFile } : {}),
+      // What the row left, for a rollback to check the mailbox against.
+      ...(outcome === 'enabled' ? { before: { umEnabled: false }, after: enabledAs(row) } : {}),
     };
     journal.ended(result);
     finishedRows.push(result);

@@ -31,6 +31,8 @@ export interface JobDefinition {
    * Absent in journals written before the override existed.
    */
   sipMismatchOverride?: SipMismatchOverride;
+  /** A rollback: the job whose rows it undoes (its lines are that job's). */
+  rollbackOf?: string;
 }
 
 /**

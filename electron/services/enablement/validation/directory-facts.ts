@@ -117,11 +117,27 @@ export async function findUsers(session: DirectorySession, identities: string[],
 async function completeFromDomain(session: DirectorySession, byDn: Map<string, UserFacts>, chunk = 100): Promise<void> {
   const base = session.rootDse.defaultNamingContext;
   const incomplete = [...byDn.values()].filter((u) => (!u.hasMailbox || (u.umEnabled && !u.policyDn)) && isDnWithin(u.dn, base)).map((u) => u.dn);
-  for (let i = 0; i < incomplete.length; i += chunk) {
-    const terms = incomplete.slice(i, i + chunk).map((dn) => `(distinguishedName=${escapeFilterValue(dn)})`);
+  for (const [dn, facts] of await readUsers(session, incomplete, chunk)) byDn.set(dn, facts);
+}
+
+/**
+ * Reads users by DN, `chunk` to a search in this session's domain (one read each elsewhere):
+ * keyed by the DN in lower case; a DN that is gone is absent.
+ */
+export async function readUsers(session: DirectorySession, dns: string[], chunk = 100): Promise<Map<string, UserFacts>> {
+  const base = session.rootDse.defaultNamingContext;
+  const found = new Map<string, UserFacts>();
+  const within = dns.filter((dn) => isDnWithin(dn, base));
+  for (let i = 0; i < within.length; i += chunk) {
+    const terms = within.slice(i, i + chunk).map((dn) => `(distinguishedName=${escapeFilterValue(dn)})`);
     const entries = await session.search(base, { filter: terms.length === 1 ? terms[0]! : `(|${terms.join('')})`, attributes: userAttributes });
-    for (const e of entries) byDn.set(e.dn.toLowerCase(), toUserFacts(e));
+    for (const e of entries) found.set(e.dn.toLowerCase(), toUserFacts(e));
   }
+  for (const dn of dns.filter((d) => !isDnWithin(d, base))) {
+    const user = await readUser(session, dn);
+    if (user) found.set(dn.toLowerCase(), user);
+  }
+  return found;
 }
 
 /** Reads one user again by DN (to re-check a row whose outcome is unknown). */

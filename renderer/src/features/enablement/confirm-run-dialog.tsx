@@ -1,4 +1,5 @@
 import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, Table, TableBody, TableCell, TableRow } from '@mui/material';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 
 /** The account a real run acts as: the profile, the identity it signed in with, its forest. */
@@ -9,8 +10,9 @@ export interface ActingAccount {
 }
 
 /**
- * Asked before every real run (a first run, a re-run, a run after a dry run, a resume): how many
- * mailboxes will be changed, and as whom — so nobody enables a batch with the wrong account.
+ * Asked before every real run (a first run, a re-run, a run after a dry run, a resume, a
+ * rollback): how many mailboxes will be changed, and as whom — so nobody changes a batch with the
+ * wrong account. A rollback gives its own texts and shows what it skips.
  */
 export function ConfirmRunDialog({
   open,
@@ -18,19 +20,32 @@ export function ConfirmRunDialog({
   account,
   onCancel,
   onConfirm,
+  texts,
+  children,
 }: {
   open: boolean;
   rows: number;
   account: ActingAccount;
   onCancel: () => void;
-  onConfirm: () => void;
+  /** Absent when there is nothing to run (a rollback with every row skipped): only Cancel is offered. */
+  onConfirm?: () => void;
+  texts?: { title: string; text: string; accept: string };
+  children?: ReactNode;
 }) {
   const { t } = useTranslation('enablement');
   return (
-    <Dialog open={open} onClose={onCancel} aria-labelledby="confirm-run-title" data-testid="confirm-run">
-      <DialogTitle id="confirm-run-title">{t('confirm.title', { count: rows })}</DialogTitle>
+    <Dialog
+      open={open}
+      onClose={onCancel}
+      aria-labelledby="confirm-run-title"
+      data-testid="confirm-run"
+      maxWidth={children ? 'md' : 'sm'}
+      fullWidth={!!children}
+    >
+      <DialogTitle id="confirm-run-title">{texts?.title ?? t('confirm.title', { count: rows })}</DialogTitle>
       <DialogContent>
-        <DialogContentText sx={{ mb: 2 }}>{t('confirm.text', { count: rows })}</DialogContentText>
+        <DialogContentText sx={{ mb: 2 }}>{texts?.text ?? t('confirm.text', { count: rows })}</DialogContentText>
+        {children}
         <Table size="small" aria-label={t('confirm.account')}>
           <TableBody>
             {(
@@ -55,9 +70,11 @@ export function ConfirmRunDialog({
         <Button onClick={onCancel} data-testid="confirm-run-cancel">
           {t('confirm.cancel')}
         </Button>
-        <Button variant="contained" color="warning" onClick={onConfirm} data-testid="confirm-run-accept">
-          {t('confirm.accept', { count: rows })}
-        </Button>
+        {onConfirm && (
+          <Button variant="contained" color="warning" onClick={onConfirm} data-testid="confirm-run-accept">
+            {texts?.accept ?? t('confirm.accept', { count: rows })}
+          </Button>
+        )}
       </DialogActions>
     </Dialog>
   );

@@ -25,6 +25,7 @@ import { ConfirmRunDialog } from './confirm-run-dialog';
 import { ImportPanel } from './import-panel';
 import { MappingPanel } from './mapping-panel';
 import { importCsvFile } from './read-file';
+import { RollbackJobs } from './rollback-panel';
 import { RowsGrid } from './rows-grid';
 import { RunPanel } from './run-panel';
 import { UnfinishedJobs } from './unfinished-jobs';
@@ -67,6 +68,8 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   const [job, setJob] = useState<EnablementJob>();
   const [afterDryRunRows, setAfterDryRunRows] = useState<number>();
   const [pending, setPending] = useState<PendingRun>();
+  /** An unfinished rollback to carry on: the job it undoes (its confirmation is the rollback's). */
+  const [rollbackResume, setRollbackResume] = useState<string>();
   const [dryRun, setDryRun] = useState(false);
   const [concurrency, setConcurrency] = useState(2);
   const [busy, setBusy] = useState(false);
@@ -214,6 +217,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
     });
   const resume = (unfinishedJob: ResumableJob, file?: File) =>
     attempt(async () => {
+      if (unfinishedJob.rollbackOf) return setRollbackResume(unfinishedJob.rollbackOf);
       let importId = unfinishedJob.importId;
       if (file) {
         const next = await importCsvFile(api, file);
@@ -279,6 +283,13 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
         {t('intro')}
       </Typography>
       <UnfinishedJobs jobs={unfinished} disabled={busy || running} onResume={(j, file) => void resume(j, file)} />
+      <RollbackJobs
+        disabled={busy || running}
+        account={account}
+        resume={rollbackResume}
+        onResumeHandled={() => setRollbackResume(undefined)}
+        onChanged={() => void loadUnfinished()}
+      />
       <ImportPanel summary={summary} onImported={imported} locked={running} />
       {summary && (
         <Accordion expanded={mappingOpen} onChange={(_e, open) => setMappingOpen(open)} disableGutters variant="outlined" data-testid="mapping-accordion">

@@ -23,6 +23,8 @@ const outcomeColor = {
   invalid: 'error',
   'not-permitted': 'warning',
   'not-run': 'default',
+  undone: 'success',
+  skipped: 'default',
 } as const;
 const editable: EnablementFieldName[] = ['Identity', 'UMMailboxPolicy', 'Extensions', 'SIPResourceIdentifier', 'PIN'];
 

@@ -252,8 +252,8 @@ function endpointText(e: JobEndpoint, t: TFunction<'enablement'>): string {
 }
 
 /** Each outcome that occurred, counted once where it belongs, then what remains of the total. */
-function countsText(c: JobCounts, t: TFunction<'enablement'>): string {
-  const parts = (['enabled', 'validated', 'alreadyDone', 'failed', 'invalid', 'notPermitted', 'notRun'] as const)
+export function countsText(c: JobCounts, t: TFunction<'enablement'>): string {
+  const parts = (['enabled', 'validated', 'alreadyDone', 'failed', 'invalid', 'notPermitted', 'notRun', 'undone', 'skipped'] as const)
     .filter((k) => c[k] > 0)
     .map((k) => t(`run.counts.${k}`, { count: c[k] }));
   if (parts.length === 0) return t('run.progressNone', { remaining: c.remaining, total: c.total });

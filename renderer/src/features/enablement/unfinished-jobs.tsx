@@ -30,7 +30,7 @@ export function UnfinishedJobs({ jobs, disabled, onResume }: { jobs: ResumableJo
           >
             <Box sx={{ flexGrow: 1, minWidth: 0 }}>
               <Typography variant="body2" sx={{ fontWeight: 600 }}>
-                {job.fileName}
+                {job.rollbackOf ? t('rollback.ofJob', { file: job.fileName, jobId: job.rollbackOf }) : job.fileName}
                 {job.dryRun ? ` · ${t('unfinished.dryRun')}` : ''}
               </Typography>
               <Typography variant="body2">
@@ -41,7 +41,7 @@ export function UnfinishedJobs({ jobs, disabled, onResume }: { jobs: ResumableJo
                   total: job.total,
                   count: job.inFlight,
                 })}
-                {job.importId ? '' : ` ${t('unfinished.needsFile', { file: job.fileName })}`}
+                {job.importId || job.rollbackOf ? '' : ` ${t('unfinished.needsFile', { file: job.fileName })}`}
               </Typography>
             </Box>
             <Button
@@ -52,12 +52,13 @@ export function UnfinishedJobs({ jobs, disabled, onResume }: { jobs: ResumableJo
               sx={{ flexShrink: 0 }}
               data-testid="resume-job"
               onClick={() => {
-                if (job.importId) return onResume(job);
+                // A rollback carries on from its journal and the directory: no file.
+                if (job.importId || job.rollbackOf) return onResume(job);
                 setPicking(job);
                 input.current?.click();
               }}
             >
-              {t(job.importId ? 'unfinished.resume' : 'unfinished.resumeWithFile')}
+              {t(job.importId || job.rollbackOf ? 'unfinished.resume' : 'unfinished.resumeWithFile')}
             </Button>
           </Stack>
         ))}
