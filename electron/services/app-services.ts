@@ -11,6 +11,7 @@ import { ContactsService } from './contacts/contacts-service';
 import { OuPermissionsService } from './permissions/ou-permissions-service';
 import { EnablementService } from './enablement/enablement-service';
 import { ChecklistService } from './checklist/checklist-service';
+import { PlansService } from './plans/plans-service';
 import { GatewaySetupService } from './gateways/gateway-setup-service';
 import { CapabilitiesService } from './capabilities/capabilities-service';
 import { readLabDescriptor, type LabDescriptor } from './profiles/lab-descriptor';
@@ -51,6 +52,7 @@ export interface AppServices {
   readonly enablement: EnablementService;
   readonly checklist: ChecklistService;
   readonly gateways: GatewaySetupService;
+  readonly plans: PlansService;
   readonly capabilities: CapabilitiesService;
   readonly lab: LabDescriptor | undefined;
   shutdown(): Promise<void>;
@@ -88,6 +90,7 @@ export function createServices(environment: ServiceEnvironment): AppServices {
     bus,
   });
   const gateways = new GatewaySetupService({ connections, topology, powershell, audit });
+  const plans = new PlansService({ connections, topology, contacts, permissions, gateways, enablement });
   const checklist = new ChecklistService({
     connections,
     topology,
@@ -113,6 +116,7 @@ export function createServices(environment: ServiceEnvironment): AppServices {
     enablement,
     checklist,
     gateways,
+    plans,
     capabilities,
     lab,
     async shutdown() {

@@ -1,8 +1,7 @@
 import type { Checklist } from '@shared/models/checklist';
 import type { Language } from '@shared/models/settings';
 import { checklistStepText } from '@shared/checklist/checklist-text';
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { escapeHtml } from '@shared/html-escape';
 
 const labels = {
   en: {
