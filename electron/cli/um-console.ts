@@ -10,6 +10,7 @@ import { registerPermissionsCommand } from './commands/permissions-command';
 import { registerEnableCommand } from './commands/enable-command';
 import { registerChecklistCommand } from './commands/checklist-command';
 import { registerGatewaysCommand } from './commands/gateways-command';
+import { registerPlanCommand } from './commands/plan-command';
 
 /**
  * `um-console`: the console's services from a terminal, for scripts and scheduled runs. Every
@@ -55,6 +56,7 @@ registerPermissionsCommand(program, run);
 registerEnableCommand(program, run);
 registerChecklistCommand(program, run);
 registerGatewaysCommand(program, run);
+registerPlanCommand(program, run);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const code = (error as { code?: string }).code;

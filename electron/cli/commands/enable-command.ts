@@ -9,7 +9,7 @@ import type { CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
 
 /** `--delimiter` takes the character or its name (`tab`, or `\t` as typed in a shell). */
-const delimiters: Record<string, CsvDelimiter> = {
+export const delimiters: Record<string, CsvDelimiter> = {
   ...Object.fromEntries(
     csvDelimiters.flatMap((d) => [
       [d, d],
