@@ -35,7 +35,10 @@ export const planExportRequestSchema = z.discriminatedUnion('kind', [
 export type PlanExportRequest = z.output<typeof planExportRequestSchema>;
 
 /** A plan file's text (JSON), as read from the file the admin chose. */
-const planContent = z.string().min(2).max(64 * 1024 * 1024);
+const planContent = z
+  .string()
+  .min(2)
+  .max(64 * 1024 * 1024);
 /** Secrets the plan's steps ask for (its PINs), by variable name; used for the apply only, never kept. */
 const secrets = z.record(z.string().regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.string().min(1).max(256)).default({});
 

@@ -10,7 +10,9 @@ export function planHeadline(plan: Pick<PlanDocument, 'intent' | 'steps'>, langu
   switch (intent.kind) {
     case 'enablement': {
       const n = intent.rows.length;
-      return zh ? `為 ${n.toLocaleString('zh-TW')} 位使用者啟用整合通訊 (Enable-UMMailbox)。` : `Enable Unified Messaging for ${plural(n, 'user', 'users')} (Enable-UMMailbox).`;
+      return zh
+        ? `為 ${n.toLocaleString('zh-TW')} 位使用者啟用整合通訊 (Enable-UMMailbox)。`
+        : `Enable Unified Messaging for ${plural(n, 'user', 'users')} (Enable-UMMailbox).`;
     }
     case 'contacts': {
       const created = intent.operations.filter((o) => o.op === 'create').length;

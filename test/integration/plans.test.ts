@@ -82,7 +82,11 @@ describe('a bulk enablement plan', () => {
 
   it('exports the plan, a script PowerShell parses with exactly the commands, and a summary', async () => {
     changed = await planFor(['u00440', 'u00441']);
-    expect(changed.plan).toMatchObject({ kind: 'enablement', profile, intent: { rows: [{ Identity: 'u00440@contoso.test' }, { Identity: 'u00441@contoso.test' }] } });
+    expect(changed.plan).toMatchObject({
+      kind: 'enablement',
+      profile,
+      intent: { rows: [{ Identity: 'u00440@contoso.test' }, { Identity: 'u00441@contoso.test' }] },
+    });
     expect(changed.files.map((f) => f.name)).toEqual([`${changed.plan.id}.json`, `${changed.plan.id}.ps1`, `${changed.plan.id}-summary.html`]);
     const script = file(changed, '.ps1');
     expect(parseScript(script)).toEqual({ errors: [], commands: ['Enable-UMMailbox', 'Enable-UMMailbox'] });
@@ -225,7 +229,11 @@ describe('a contacts plan', () => {
     ]);
     expect(exported.status, exported.stderr).toBe(0);
     const { files } = exported.json() as { files: string[] };
-    expect(files.map((f) => f.replace(/^.*[\\/]/, ''))).toEqual([expect.stringMatching(/^plan-[0-9a-f]{12}\.json$/), expect.stringMatching(/\.ps1$/), expect.stringMatching(/-summary\.html$/)]);
+    expect(files.map((f) => f.replace(/^.*[\\/]/, ''))).toEqual([
+      expect.stringMatching(/^plan-[0-9a-f]{12}\.json$/),
+      expect.stringMatching(/\.ps1$/),
+      expect.stringMatching(/-summary\.html$/),
+    ]);
     const applied = runCli(['--profile', 'lab-umadmin', 'plan', 'apply', '--file', files[0]!, '--json']);
     expect(applied.status, applied.stderr).toBe(0);
     expect(applied.json()).toMatchObject({ steps: [{ target: 'it-plan-cli', outcome: 'done' }] });

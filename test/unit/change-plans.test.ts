@@ -27,7 +27,16 @@ function plan(patch: Partial<PlanDocument> = {}): PlanDocument {
       proposeExtensions: false,
       allowSipMismatch: false,
       rows: [
-        { line: 2, Identity: hostile, Extensions: '', SIPResourceIdentifier: '', UMMailboxPolicy: 'Redmond Default Policy', PINExpired: '', NotifyEmail: '', pin: true },
+        {
+          line: 2,
+          Identity: hostile,
+          Extensions: '',
+          SIPResourceIdentifier: '',
+          UMMailboxPolicy: 'Redmond Default Policy',
+          PINExpired: '',
+          NotifyEmail: '',
+          pin: true,
+        },
       ],
     },
     steps: [
@@ -37,7 +46,15 @@ function plan(patch: Partial<PlanDocument> = {}): PlanDocument {
         command: renderCommand(
           'Enable-UMMailbox',
           enableMailboxParameters(
-            { userDn: `CN=${hostile},DC=contoso,DC=test`, policy: 'Redmond Default Policy', extensions: ['4401'], sri: '', pin, pinExpired: 'true', notifyEmail: '' },
+            {
+              userDn: `CN=${hostile},DC=contoso,DC=test`,
+              policy: 'Redmond Default Policy',
+              extensions: ['4401'],
+              sri: '',
+              pin,
+              pinExpired: 'true',
+              notifyEmail: '',
+            },
             false,
           ),
         ),

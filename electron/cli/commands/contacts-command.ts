@@ -36,17 +36,17 @@ export function registerContactsCommand(program: Command, run: CommandRunner): v
     );
 
   addContactCreateOptions(contacts.command('create').description('Create an SA contact for a dial plan or an AA contact for an auto attendant')).action(
-      run(async (ctx, o) => {
-        const result = await ctx.call('contacts.create', await contactCreateFromOptions(ctx, o));
-        ctx.print(result, () =>
-          [
-            `Created ${result.dn} (${result.route === 'ldap' ? 'LDAP' : 'Lync PowerShell'})`,
-            ...(result.command ? [`  ${result.command}`] : []),
-            ...warningLines(result.warnings),
-          ].join('\n'),
-        );
-      }),
-    );
+    run(async (ctx, o) => {
+      const result = await ctx.call('contacts.create', await contactCreateFromOptions(ctx, o));
+      ctx.print(result, () =>
+        [
+          `Created ${result.dn} (${result.route === 'ldap' ? 'LDAP' : 'Lync PowerShell'})`,
+          ...(result.command ? [`  ${result.command}`] : []),
+          ...warningLines(result.warnings),
+        ].join('\n'),
+      );
+    }),
+  );
 
   contacts
     .command('update')
@@ -145,31 +145,30 @@ export function addContactCreateOptions(command: Command): Command {
 
 /** The contacts.create request those options describe. */
 export async function contactCreateFromOptions(ctx: CliContext, o: Record<string, unknown>): Promise<ContactCreate> {
-    const type = String(o.type).toUpperCase();
-    if (type !== 'SA' && type !== 'AA') throw new ApiError('INVALID_INPUT', '--type must be SA or AA.');
-    await ctx.connectAll();
-    const options = await ctx.call('contacts.options', {});
-    const forest = options.forests.find((f) => ctx.profiles().includes(f.profile)) ?? options.forests[0];
-    if (!forest) throw new ApiError('NOT_FOUND', 'None of the given profiles reaches a forest with Lync pools.');
-    const target =
-      type === 'SA' ? findByName(options.dialPlans, o.dialPlan, '--dial-plan') : findByName(options.autoAttendants, o.autoAttendant, '--auto-attendant');
-    const numbers = 'accessNumbers' in target ? target.accessNumbers : target.pilotNumbers;
-    const phone = o.pilot ? numbers[0] : (o.phone as string | undefined);
-    if (!phone)
-      throw new ApiError('INVALID_INPUT', `Give --phone +… or --pilot (Exchange UM has ${numbers.join(', ') || 'no number'} for ${target.name}).`);
-    const list = await ctx.call('contacts.list', {});
-    const proposed = proposeContactDefaults(type, target.name, forest.sipDomain, list);
-    return {
-      profile: forest.profile,
-      kind: type,
-      targetDn: target.dn,
-      name: (o.name as string | undefined) ?? proposed.name,
-      sipAddress: (o.sip as string | undefined) ?? proposed.sipAddress,
-      phoneNumber: phone,
-      poolFqdn: (o.pool as string | undefined) ?? forest.pools[0]?.fqdn ?? '',
-      ouDn: (o.ou as string | undefined) ?? defaultOu(list, forest),
-      route: o.route === 'powershell' ? 'powershell' : 'ldap',
-    };
+  const type = String(o.type).toUpperCase();
+  if (type !== 'SA' && type !== 'AA') throw new ApiError('INVALID_INPUT', '--type must be SA or AA.');
+  await ctx.connectAll();
+  const options = await ctx.call('contacts.options', {});
+  const forest = options.forests.find((f) => ctx.profiles().includes(f.profile)) ?? options.forests[0];
+  if (!forest) throw new ApiError('NOT_FOUND', 'None of the given profiles reaches a forest with Lync pools.');
+  const target =
+    type === 'SA' ? findByName(options.dialPlans, o.dialPlan, '--dial-plan') : findByName(options.autoAttendants, o.autoAttendant, '--auto-attendant');
+  const numbers = 'accessNumbers' in target ? target.accessNumbers : target.pilotNumbers;
+  const phone = o.pilot ? numbers[0] : (o.phone as string | undefined);
+  if (!phone) throw new ApiError('INVALID_INPUT', `Give --phone +… or --pilot (Exchange UM has ${numbers.join(', ') || 'no number'} for ${target.name}).`);
+  const list = await ctx.call('contacts.list', {});
+  const proposed = proposeContactDefaults(type, target.name, forest.sipDomain, list);
+  return {
+    profile: forest.profile,
+    kind: type,
+    targetDn: target.dn,
+    name: (o.name as string | undefined) ?? proposed.name,
+    sipAddress: (o.sip as string | undefined) ?? proposed.sipAddress,
+    phoneNumber: phone,
+    poolFqdn: (o.pool as string | undefined) ?? forest.pools[0]?.fqdn ?? '',
+    ouDn: (o.ou as string | undefined) ?? defaultOu(list, forest),
+    route: o.route === 'powershell' ? 'powershell' : 'ldap',
+  };
 }
 
 function findByName<T extends { name: string }>(items: T[], name: unknown, flag: string): T {

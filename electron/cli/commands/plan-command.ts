@@ -19,9 +19,7 @@ export function registerPlanCommand(program: Command, run: CommandRunner): void 
   const plan = program.command('plan').description('Change plans: export a write for approval instead of applying it; apply an approved plan');
   const exportCommand = plan.command('export').description('Write a change plan (plan JSON, PowerShell script, HTML summary) instead of applying');
   const common = (command: Command) =>
-    command
-      .option('--out <dir>', 'the folder to write the three files to', '.')
-      .option('--language <language>', 'the summary\'s language: en or zh-TW', 'en');
+    command.option('--out <dir>', 'the folder to write the three files to', '.').option('--language <language>', "the summary's language: en or zh-TW", 'en');
 
   common(
     exportCommand

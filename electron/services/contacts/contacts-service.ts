@@ -736,9 +736,7 @@ export function isContactHome(pool: LyncPool): boolean {
 export function contactCreateWrite(
   topology: Topology,
   input: Omit<ContactCreate, 'route' | 'likeDn'> & { route: ContactRoute; likeDn?: string },
-):
-  | { route: 'ldap'; dn: string; attributes: Record<string, string | string[]> }
-  | { route: 'powershell'; parameters: Record<string, string | boolean> } {
+): { route: 'ldap'; dn: string; attributes: Record<string, string | string[]> } | { route: 'powershell'; parameters: Record<string, string | boolean> } {
   const target = findTarget(topology, input.kind, input.targetDn);
   const pool = findPool(topology, input.profile, input.poolFqdn);
   if (input.route === 'ldap') {

@@ -2,16 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { ApiError } from '@shared/errors';
 import type { ContactCreate, ContactDelete } from '@shared/models/contacts';
 import type { ValidatedRow } from '@shared/models/enablement';
-import type {
-  ExportedPlan,
-  PlanApplyResult,
-  PlanCheck,
-  PlanDifference,
-  PlanDocument,
-  PlanFact,
-  PlanIntent,
-  PlanStep,
-} from '@shared/models/plans';
+import type { ExportedPlan, PlanApplyResult, PlanCheck, PlanDifference, PlanDocument, PlanFact, PlanIntent, PlanStep } from '@shared/models/plans';
 import type { PlanExportRequest } from '@shared/api/plans';
 import type { Language } from '@shared/models/settings';
 import { Hashtable, renderCommand, ScriptVariable } from '@shared/powershell/render-command';
@@ -148,7 +139,12 @@ export class PlansService {
         // The rows are validated again by the same validator, from a file made of the plan's rows.
         const csv = [planColumns.join(',')];
         for (const row of intent.rows) csv.push(planColumns.map((c) => csvField(c === 'PIN' ? (secrets[`pin_${row.line}`] ?? '') : row[c])).join(','));
-        const summary = await this.deps.enablement.import({ fileName: `${plan.id}.csv`, content: Buffer.from(csv.join('\r\n'), 'utf8').toString('base64'), encoding: 'utf-8', delimiter: ',' });
+        const summary = await this.deps.enablement.import({
+          fileName: `${plan.id}.csv`,
+          content: Buffer.from(csv.join('\r\n'), 'utf8').toString('base64'),
+          encoding: 'utf-8',
+          delimiter: ',',
+        });
         const result = await this.deps.enablement.validate({
           importId: summary.importId,
           profile: plan.profile,
@@ -248,7 +244,12 @@ export class PlansService {
         },
         false,
       );
-      return { shell: 'exchange' as const, target: row.values.Identity, command: renderCommand('Enable-UMMailbox', parameters), secrets: secret ? [secret] : [] };
+      return {
+        shell: 'exchange' as const,
+        target: row.values.Identity,
+        command: renderCommand('Enable-UMMailbox', parameters),
+        secrets: secret ? [secret] : [],
+      };
     });
     return {
       profile: session.profile,
