@@ -191,7 +191,12 @@ describe('a contacts plan', () => {
     const check = await services.plans.check(file(exported, '.json'));
     expect(check.state).toBe('changed');
     expect(check.differences).toEqual([
-      { object: 'it-plan-b', attribute: 'refused for', planned: '(none)', now: `sip-taken (CN=it-plan-other,${umContacts})` },
+      {
+        object: 'it-plan-b',
+        attribute: 'refused because',
+        planned: '(none)',
+        now: `sip:it-plan-b@contoso.test is already used by CN=it-plan-other,${umContacts}. SIP addresses must be unique in the forest.`,
+      },
     ]);
     const dir = mkdtempSync(join(tmpdir(), 'umc-plan-cli-'));
     const path = join(dir, 'plan.json');

@@ -306,11 +306,7 @@ export class PlansService {
           poolFqdn: input.poolFqdn,
           route: input.route,
         });
-        facts.push({
-          object: input.name,
-          attribute: 'refused for',
-          value: refusals.map((r) => `${r.code}${r.params.holderDn ? ` (${r.params.holderDn})` : ''}`).join('; ') || NONE,
-        });
+        facts.push({ object: input.name, attribute: 'refused because', value: refusals.map((r) => r.message).join(' ') || NONE });
         if (write.route === 'ldap') {
           const { objectClass: _class, ...attributes } = write.attributes;
           for (const [attribute, value] of Object.entries(attributes))

@@ -45,8 +45,14 @@ export function ExportPlanButton({
       </Button>
       <Snackbar
         open={!!exported || !!action.error}
-        onClose={() => (setExported(undefined), action.clearError())}
-        anchorOrigin={{ vertical: 'bottom', horizontal: 'center' }}
+        onClose={(_event, reason) => {
+          // A click elsewhere leaves it: the admin closes it, or it hides after a while (an error stays).
+          if (reason === 'clickaway') return;
+          setExported(undefined);
+        }}
+        // At the top: at the bottom it would cover the Apply/Run buttons beside this one (a dialog's actions).
+        anchorOrigin={{ vertical: 'top', horizontal: 'center' }}
+        autoHideDuration={exported ? 15_000 : null}
       >
         <div>
           {exported && (

@@ -43,12 +43,14 @@ export function PlansPage(_props: ScreenProps) {
       setCheck(undefined);
     });
   const plan = check?.plan;
+  // Attribute names are LDAP's or the plan's own words; "(none)" is the plan's word for no value.
+  const valueText = (value: string) => (value === '(none)' ? t('none') : value);
   const secretsGiven = (check?.secrets ?? []).every((s) => secrets[s.variable]);
 
   return (
     <Page
       title={t('title')}
-      testId="plans-page"
+      testId="page-plans"
       actions={
         <>
           <input
@@ -153,10 +155,10 @@ export function PlansPage(_props: ScreenProps) {
               <TableBody>
                 {check.differences.map((d, i) => (
                   <TableRow key={i}>
-                    <TableCell sx={{ wordBreak: 'break-all' }}>{d.object}</TableCell>
-                    <TableCell>{d.attribute}</TableCell>
-                    <TableCell sx={{ wordBreak: 'break-all' }}>{d.planned}</TableCell>
-                    <TableCell sx={{ wordBreak: 'break-all' }}>{d.now}</TableCell>
+                    <TableCell sx={{ wordBreak: 'break-word' }}>{d.object}</TableCell>
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{t(`facts.${d.attribute}`, { defaultValue: d.attribute })}</TableCell>
+                    <TableCell sx={{ wordBreak: 'break-word' }}>{valueText(d.planned)}</TableCell>
+                    <TableCell sx={{ wordBreak: 'break-word' }}>{valueText(d.now)}</TableCell>
                   </TableRow>
                 ))}
               </TableBody>
