@@ -1,5 +1,21 @@
 import type { PlanDocument } from '../models/plans';
 import type { Language } from '../models/settings';
+import en from '../locales/en/plan-facts.json';
+import zhTW from '../locales/zh-TW/plan-facts.json';
+
+const factTexts: Record<Language, typeof en> = { en, 'zh-TW': zhTW };
+
+/** A plan fact's attribute in the admin's language (LDAP attribute names stay as they are) and its value ("(none)" translated). */
+export function factText(fact: { attribute: string; value: string }, language: Language): { attribute: string; value: string } {
+  const t = factTexts[language] ?? factTexts.en;
+  return {
+    attribute: (t.attributes as Record<string, string>)[fact.attribute] ?? fact.attribute,
+    value: fact.value === NO_VALUE ? t.none : fact.value,
+  };
+}
+
+/** How a plan says "no value" (an object that does not exist, no refusal). */
+export const NO_VALUE = '(none)';
 
 const plural = (n: number, one: string, many: string) => `${n.toLocaleString('en-US')} ${n === 1 ? one : many}`;
 

@@ -15,8 +15,8 @@ function comment(text: string): string {
 /**
  * The plan as a PowerShell script an admin can read and run by hand: the steps' command lines,
  * which the services render with renderCommand (values as single-quoted literals, where PowerShell
- * expands nothing). Secrets are never in it: each is asked for with Read-Host -AsSecureString
- * before the first command and turned back into the string the cmdlet takes only in memory.
+ * expands nothing [S78]). Secrets are never in it: each is asked for with Read-Host -AsSecureString
+ * [S79] before the first command and turned back into the string the cmdlet takes only in memory.
  * Runs on Windows PowerShell 5.1; returned with a BOM, which 5.1 needs to read a script as UTF-8 (test/powershell-compat).
  */
 export function planScript(plan: PlanDocument): string {

@@ -1,7 +1,7 @@
 import { escapeHtml } from '@shared/html-escape';
 import type { PlanDocument } from '@shared/models/plans';
 import type { Language } from '@shared/models/settings';
-import { planHeadline } from '@shared/plans/plan-text';
+import { factText, planHeadline } from '@shared/plans/plan-text';
 
 const labels = {
   en: {
@@ -48,7 +48,12 @@ export function planSummaryHtml(plan: PlanDocument, language: Language): string 
   const l = labels[language] ?? labels.en;
   const hasSecrets = plan.steps.some((s) => s.secrets.length > 0);
   const steps = plan.steps.map((s) => `<tr><td>${escapeHtml(s.target)}</td><td><code>${escapeHtml(s.command)}</code></td></tr>`).join('\n');
-  const facts = plan.facts.map((f) => `<tr><td>${escapeHtml(f.object)}</td><td>${escapeHtml(f.attribute)}</td><td>${escapeHtml(f.value)}</td></tr>`).join('\n');
+  const facts = plan.facts
+    .map((f) => {
+      const text = factText(f, language);
+      return `<tr><td>${escapeHtml(f.object)}</td><td>${escapeHtml(text.attribute)}</td><td>${escapeHtml(text.value)}</td></tr>`;
+    })
+    .join('\n');
   return `<!doctype html>
 <html lang="${language}">
 <head>

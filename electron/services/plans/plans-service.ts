@@ -16,6 +16,7 @@ import { splitExtensions } from '../enablement/validation/uri-rules';
 import type { GatewaySetupService } from '../gateways/gateway-setup-service';
 import type { OuPermissionsService } from '../permissions/ou-permissions-service';
 import type { TopologyService } from '../topology/topology-service';
+import { NO_VALUE as NONE } from '@shared/plans/plan-text';
 import { planHash, readPlan } from './plan-document';
 import { planScript } from './plan-script';
 import { planSummaryHtml } from './plan-summary';
@@ -40,7 +41,6 @@ interface Draft {
 /** The CSV columns an enablement plan is applied from, in this order (the mapping is their index). */
 const planColumns = ['Identity', 'Extensions', 'SIPResourceIdentifier', 'UMMailboxPolicy', 'PIN', 'PINExpired', 'NotifyEmail'] as const;
 const planMapping = Object.fromEntries(planColumns.map((c, i) => [c, i]));
-const NONE = '(none)';
 
 /**
  * Change plans: any planned write exported instead of applied — the plan as data, a PowerShell
@@ -311,6 +311,7 @@ export class PlansService {
           const { objectClass: _class, ...attributes } = write.attributes;
           for (const [attribute, value] of Object.entries(attributes))
             facts.push({ object: write.dn, attribute, value: Array.isArray(value) ? value.join('; ') : value });
+          // The same object as New-ADObject makes it: -Type the class, -Path the OU, the rest in -OtherAttributes [S80].
           const cn = parseDn(write.dn)[0]!.value;
           steps.push({
             shell: 'directory',

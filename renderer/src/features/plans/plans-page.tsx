@@ -6,7 +6,7 @@ import { useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { PlanApplyResult, PlanCheck } from '@shared/models/plans';
 import type { Language } from '@shared/models/settings';
-import { planHeadline } from '@shared/plans/plan-text';
+import { factText, planHeadline } from '@shared/plans/plan-text';
 import { useAction } from '../../api/api-context';
 import type { ScreenProps } from '../../app/navigation';
 import { ErrorAlert } from '../../components/error-alert';
@@ -43,8 +43,7 @@ export function PlansPage(_props: ScreenProps) {
       setCheck(undefined);
     });
   const plan = check?.plan;
-  // Attribute names are LDAP's or the plan's own words; "(none)" is the plan's word for no value.
-  const valueText = (value: string) => (value === '(none)' ? t('none') : value);
+  const language = i18n.language as Language;
   const secretsGiven = (check?.secrets ?? []).every((s) => secrets[s.variable]);
 
   return (
@@ -156,9 +155,9 @@ export function PlansPage(_props: ScreenProps) {
                 {check.differences.map((d, i) => (
                   <TableRow key={i}>
                     <TableCell sx={{ wordBreak: 'break-word' }}>{d.object}</TableCell>
-                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{t(`facts.${d.attribute}`, { defaultValue: d.attribute })}</TableCell>
-                    <TableCell sx={{ wordBreak: 'break-word' }}>{valueText(d.planned)}</TableCell>
-                    <TableCell sx={{ wordBreak: 'break-word' }}>{valueText(d.now)}</TableCell>
+                    <TableCell sx={{ whiteSpace: 'nowrap' }}>{factText({ attribute: d.attribute, value: '' }, language).attribute}</TableCell>
+                    <TableCell sx={{ wordBreak: 'break-word' }}>{factText({ attribute: d.attribute, value: d.planned }, language).value}</TableCell>
+                    <TableCell sx={{ wordBreak: 'break-word' }}>{factText({ attribute: d.attribute, value: d.now }, language).value}</TableCell>
                   </TableRow>
                 ))}
               </TableBody>
