@@ -22,6 +22,7 @@ const profile = 'lab-exchadmin';
 const users = 'OU=Users,OU=Lab,DC=contoso,DC=test';
 const umContacts = 'OU=UM Contacts,OU=Lab,DC=contoso,DC=test';
 const redmond = 'Redmond Default Policy';
+const probeOu = `OU=it-plan-${process.pid},OU=Lab,DC=contoso,DC=test`;
 let services: AppServices;
 let admin: DirectorySession;
 
@@ -33,6 +34,7 @@ beforeAll(async () => {
   admin = await openLabSession('lab');
 }, 120_000);
 afterAll(async () => {
+  if (await admin.read(probeOu, ['1.1'])) await admin.delete(probeOu);
   for (const entry of await admin.search(umContacts, { filter: '(displayName=it-plan-*)', attributes: ['1.1'] })) await admin.delete(entry.dn);
   await admin?.close();
   await services?.shutdown();
@@ -141,6 +143,70 @@ describe('a bulk enablement plan', () => {
     expect(await umEnabled('u00444')).toBe(false);
     expect(await umEnabled('u00445')).toBe(false);
     expect((await refusal(services.plans.apply('{"not":"a plan"}'))).code).toBe('INVALID_INPUT');
+  });
+  it('keeps a PIN from the file out of the plan and the script, and needs it again to apply', async () => {
+    const content = ['Identity,UMMailboxPolicy,PIN', `u00446@contoso.test,${redmond},73915824`].join('\r\n');
+    const summary = await services.enablement.import({ fileName: 'plan-pins.csv', content: b64(content) });
+    await services.enablement.validate({ importId: summary.importId, profile, mapping: summary.mapping, proposeExtensions: false });
+    const exported = await services.plans.export({ kind: 'enablement', importId: summary.importId }, 'en');
+    for (const f of exported.files) expect(f.content).not.toContain('73915824');
+    expect(file(exported, '.ps1')).toContain('-PIN $pin_2');
+    expect(parseScript(file(exported, '.ps1')).errors).toEqual([]);
+    const plan = file(exported, '.json');
+    expect((await services.plans.check(plan)).secrets).toEqual([{ variable: 'pin_2', prompt: 'PIN for line 2 (u00446@contoso.test)' }]);
+    expect((await refusal(services.plans.apply(plan))).code).toBe('SECRET_REQUIRED');
+    expect(await umEnabled('u00446')).toBe(false);
+    const result = await services.plans.apply(plan, { pin_2: '73915824' });
+    expect(result.steps).toEqual([{ target: 'u00446@contoso.test', outcome: 'done' }]);
+    expect(await umEnabled('u00446')).toBe(true);
+  });
+});
+
+describe('an OU permissions plan', () => {
+  beforeAll(async () => {
+    await admin.add(probeOu, { objectClass: 'organizationalUnit' });
+  });
+
+  it("is refused once someone else changed the OU's DACL, and an unchanged one grants exactly once", async () => {
+    const request = {
+      kind: 'permissions' as const,
+      profile: 'lab',
+      ou: probeOu,
+      types: ['Contact' as const],
+      action: 'grant' as const,
+      route: 'ldap' as const,
+    };
+    const stale = await services.plans.export(request, 'en');
+    expect(parseScript(file(stale, '.ps1'))).toEqual({ errors: [], commands: ['Grant-CsOUPermission'] });
+    expect((await services.plans.check(file(stale, '.json'))).state).toBe('matches');
+    // Another admin grants the User type meanwhile.
+    await services.permissions.grant('lab', probeOu, ['User'], 'ldap');
+    const check = await services.plans.check(file(stale, '.json'));
+    expect(check.state).toBe('changed');
+    expect(check.differences.find((d) => d.attribute === 'DACL (SHA-256)')).toMatchObject({ object: probeOu });
+    expect((await refusal(services.plans.apply(file(stale, '.json')))).code).toBe('CONFLICT');
+    expect((await services.permissions.test('lab', probeOu, ['Contact'])).types[0]!.status).toBe('not-granted');
+
+    const fresh = await services.plans.export(request, 'en');
+    const before = services.audit.list({ target: probeOu }).length;
+    expect((await services.plans.apply(file(fresh, '.json'))).steps).toEqual([{ target: probeOu, outcome: 'done' }]);
+    const entries = services.audit.list({ target: probeOu });
+    expect(entries.length - before).toBe(1);
+    expect(entries[0]).toMatchObject({ action: 'permissions.grant', outcome: 'succeeded' });
+    expect((await services.permissions.test('lab', probeOu, ['Contact'])).types[0]!.status).toBe('granted');
+  });
+});
+
+describe('a gateway setup plan', () => {
+  it("holds exchucutil's commands for what is missing, in a script PowerShell parses, and matches the directory it was made from", async () => {
+    const exported = await services.plans.export({ kind: 'gateways', request: { profile, administrativeGroups: false } }, 'en');
+    const plan = await services.gateways.plan({ profile });
+    expect(exported.plan.steps.map((s) => s.command)).toEqual(plan.items.flatMap((i) => i.commands));
+    expect(exported.plan.facts).toEqual(plan.items.map((i) => ({ object: i.id, attribute: 'status', value: i.status })));
+    const parsed = parseScript(file(exported, '.ps1'));
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.commands.length).toBeGreaterThan(0);
+    expect((await services.plans.check(file(exported, '.json'))).state).toBe('matches');
   });
 });
 

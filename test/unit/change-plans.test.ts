@@ -159,4 +159,10 @@ describe('comparing the directory with the plan', () => {
     ]);
     expect(compareFacts(planned, planned)).toEqual([]);
   });
+
+  it('compares an attribute with several values as a set', () => {
+    const entries = (...values: string[]) => values.map((value) => ({ object: 'OU=x', attribute: 'entry to add', value }));
+    expect(compareFacts(entries('a', 'b'), entries('b', 'a'))).toEqual([]);
+    expect(compareFacts(entries('a', 'b'), entries('b'))).toEqual([{ object: 'OU=x', attribute: 'entry to add', planned: 'a; b', now: 'b' }]);
+  });
 });

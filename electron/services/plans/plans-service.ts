@@ -393,17 +393,30 @@ function enablementFacts(identity: string, row: ValidatedRow | undefined): PlanF
   return Object.entries(values).map(([attribute, value]) => ({ object: identity, attribute, value }));
 }
 
-/** Every fact whose value is not as planned, and every fact that is new. */
+/**
+ * Every object attribute whose values are not as planned, and every one that is new. An attribute
+ * may hold several values (the entries a grant adds): they are compared as a set.
+ */
 export function compareFacts(planned: PlanFact[], now: PlanFact[]): PlanDifference[] {
-  const key = (f: PlanFact) => `${f.object.toLowerCase()}\u0000${f.attribute}`;
-  const current = new Map(now.map((f) => [key(f), f.value]));
-  const plannedKeys = new Set(planned.map(key));
+  const group = (facts: PlanFact[]) => {
+    const groups = new Map<string, { object: string; attribute: string; values: string[] }>();
+    for (const f of facts) {
+      const key = `${f.object.toLowerCase()}\u0000${f.attribute}`;
+      const entry = groups.get(key) ?? groups.set(key, { object: f.object, attribute: f.attribute, values: [] }).get(key)!;
+      entry.values.push(f.value);
+    }
+    return groups;
+  };
+  const text = (values: string[] | undefined) => (values?.length ? [...values].sort().join('; ') : NONE);
+  const before = group(planned);
+  const after = group(now);
   const differences: PlanDifference[] = [];
-  for (const fact of planned) {
-    const value = current.get(key(fact)) ?? NONE;
-    if (value !== fact.value) differences.push({ object: fact.object, attribute: fact.attribute, planned: fact.value, now: value });
+  for (const [key, fact] of before) {
+    const value = text(after.get(key)?.values);
+    if (value !== text(fact.values)) differences.push({ object: fact.object, attribute: fact.attribute, planned: text(fact.values), now: value });
   }
-  for (const fact of now) if (!plannedKeys.has(key(fact))) differences.push({ object: fact.object, attribute: fact.attribute, planned: NONE, now: fact.value });
+  for (const [key, fact] of after)
+    if (!before.has(key)) differences.push({ object: fact.object, attribute: fact.attribute, planned: NONE, now: text(fact.values) });
   return differences;
 }
 
