@@ -90,3 +90,41 @@ test('export a contact as a change plan, see it refused once the directory chang
   await expect(page.getByTestId(`contact-row-${sip}`)).toBeVisible();
   await disconnectAll(page);
 });
+
+test('Export plan stands beside Grant, the gateway setup and the bulk Run, in both languages', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openConsole(page);
+  await connectProfile(page, 'lab');
+  await connectProfile(page, 'lab-exchadmin');
+  for (const language of ['en', 'zh-TW'] as const) {
+    await setLanguage(page, language);
+    await goTo(page, 'permissions');
+    await page.getByTestId('ou-contoso.test/Lab').locator('.MuiTreeItem-content').first().waitFor();
+    await page.getByTestId('ou-contoso.test/Lab/Blocked').locator('.MuiTreeItem-content').first().click();
+    const panel = page.getByTestId('ou-panel');
+    await expect(panel.getByTestId('status-Contact')).toBeVisible({ timeout: 30_000 });
+    await panel.getByTestId('type-Contact').click();
+    await panel.getByTestId('preview-grant').click();
+    await expect(panel.getByTestId('export-plan')).toBeEnabled();
+    await panel.getByTestId('export-plan').scrollIntoViewIfNeeded();
+    await screenshot(page, `plans-export-permissions-${language}`);
+
+    await goTo(page, 'checklist');
+    await page.getByTestId('tab-gateways').click();
+    await expect(page.getByTestId('gateways-counts')).toBeVisible({ timeout: 90_000 });
+    await expect(page.getByTestId('export-plan')).toBeVisible();
+    await screenshot(page, `plans-export-gateways-${language}`);
+
+    await goTo(page, 'enablement');
+    const csv = `Identity,UMMailboxPolicy\r\nu00447@contoso.test,Redmond Default Policy\r\n`;
+    await page.getByTestId('csv-file-input').setInputFiles({ name: 'plan-batch.csv', mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('validate').click();
+    await expect(page.getByTestId('validation-summary')).toBeVisible({ timeout: 60_000 });
+    await expect(page.getByTestId('export-plan')).toBeEnabled({ timeout: 60_000 });
+    await page.getByTestId('export-plan').click();
+    await expect(page.getByTestId('plan-exported')).toBeVisible();
+    await screenshot(page, `plans-export-enablement-${language}`);
+  }
+  await setLanguage(page, 'en');
+  await disconnectAll(page);
+});
