@@ -1,27 +1,15 @@
 import { z } from 'zod';
 import { method } from './method';
-import { contactCreateSchema, contactDeleteSchema } from '../models/contacts';
 import { gatewaySetupRequestSchema } from '../models/gateways';
 import { ouObjectTypeSchema } from '../models/permissions';
-import { exportedPlanSchema, planApplyResultSchema, planCheckSchema } from '../models/plans';
+import { exportedPlanSchema, planApplyResultSchema, planCheckSchema, planContactOperationsSchema } from '../models/plans';
 import { profileNameSchema } from '../models/profile';
 import { languageSchema } from '../models/settings';
 
 /** The write to plan, as each screen would ask for it (a bulk job by its validated import). */
 export const planExportRequestSchema = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('enablement'), importId: z.string().min(1).max(64) }),
-  z.object({
-    kind: z.literal('contacts'),
-    operations: z
-      .array(
-        z.discriminatedUnion('op', [
-          z.object({ op: z.literal('create'), input: contactCreateSchema }),
-          z.object({ op: z.literal('delete'), input: contactDeleteSchema }),
-        ]),
-      )
-      .min(1)
-      .max(200),
-  }),
+  z.object({ kind: z.literal('contacts'), operations: planContactOperationsSchema }),
   z.object({
     kind: z.literal('permissions'),
     profile: profileNameSchema,

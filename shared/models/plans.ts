@@ -24,6 +24,17 @@ export const planEnablementRowSchema = z.object({
 });
 export type PlanEnablementRow = z.infer<typeof planEnablementRowSchema>;
 
+/** Contacts to create or delete, each as the contacts service takes it. */
+export const planContactOperationsSchema = z
+  .array(
+    z.discriminatedUnion('op', [
+      z.object({ op: z.literal('create'), input: contactCreateSchema }),
+      z.object({ op: z.literal('delete'), input: contactDeleteSchema }),
+    ]),
+  )
+  .min(1)
+  .max(200);
+
 /** What the plan asks the console to do, in the same terms as the services' own requests. */
 export const planIntentSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -33,18 +44,7 @@ export const planIntentSchema = z.discriminatedUnion('kind', [
     allowSipMismatch: z.boolean(),
     rows: z.array(planEnablementRowSchema).min(1).max(100_000),
   }),
-  z.object({
-    kind: z.literal('contacts'),
-    operations: z
-      .array(
-        z.discriminatedUnion('op', [
-          z.object({ op: z.literal('create'), input: contactCreateSchema }),
-          z.object({ op: z.literal('delete'), input: contactDeleteSchema }),
-        ]),
-      )
-      .min(1)
-      .max(200),
-  }),
+  z.object({ kind: z.literal('contacts'), operations: planContactOperationsSchema }),
   z.object({
     kind: z.literal('permissions'),
     action: z.enum(['grant', 'revoke']),

@@ -1,5 +1,5 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { basename, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { ApiError } from '@shared/errors';
 import { csvEncodingSchema } from '@shared/models/enablement';
@@ -8,7 +8,7 @@ import { languageSchema } from '@shared/models/settings';
 import type { CliContext, CommandRunner } from '../cli-context';
 import { promptHidden, table } from '../cli-context';
 import { addContactCreateOptions, contactCreateFromOptions } from './contacts-command';
-import { delimiters } from './enable-command';
+import { csvImportRequest } from './enable-command';
 
 /**
  * `plan export enable|contacts create` writes a change plan instead of applying the write: the
@@ -33,18 +33,9 @@ export function registerPlanCommand(program: Command, run: CommandRunner): void 
   ).action(
     run(async (ctx, o) => {
       const [profile] = ctx.profiles();
-      const encoding = o.encoding === undefined ? undefined : csvEncodingSchema.safeParse(String(o.encoding).toLowerCase());
-      if (encoding && !encoding.success) throw new ApiError('INVALID_INPUT', `--encoding must be one of ${csvEncodingSchema.options.join(', ')}.`);
-      const delimiter = o.delimiter === undefined ? undefined : delimiters[String(o.delimiter).toLowerCase()];
-      if (o.delimiter !== undefined && !delimiter) throw new ApiError('INVALID_INPUT', '--delimiter must be comma, semicolon or tab.');
-      const bytes = readInput(String(o.csv));
+      const csvImport = csvImportRequest(o);
       await ctx.connect(profile!);
-      const summary = await ctx.call('enablement.import', {
-        fileName: basename(String(o.csv)),
-        content: bytes.toString('base64'),
-        ...(encoding ? { encoding: encoding.data } : {}),
-        ...(delimiter ? { delimiter } : {}),
-      });
+      const summary = await ctx.call('enablement.import', csvImport);
       await ctx.call('enablement.validate', {
         importId: summary.importId,
         profile: profile!,

@@ -1,4 +1,4 @@
-import { escapeHtml } from '@shared/html-escape';
+import { escapeHtml, reportDocument } from '@shared/html-report';
 import type { PlanDocument } from '@shared/models/plans';
 import type { Language } from '@shared/models/settings';
 import { factText, planHeadline } from '@shared/plans/plan-text';
@@ -54,23 +54,18 @@ export function planSummaryHtml(plan: PlanDocument, language: Language): string 
       return `<tr><td>${escapeHtml(f.object)}</td><td>${escapeHtml(text.attribute)}</td><td>${escapeHtml(text.value)}</td></tr>`;
     })
     .join('\n');
-  return `<!doctype html>
-<html lang="${language}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>${escapeHtml(l.title)} ${escapeHtml(plan.id)}</title>
-<style>
-body { font-family: "Segoe UI", "Microsoft JhengHei UI", "Noto Sans CJK TC", sans-serif; margin: 24px; color: #202124; }
+  const css = `
 table { border-collapse: collapse; width: 100%; margin-bottom: 16px; }
 th, td { border: 1px solid #dadce0; padding: 6px 8px; vertical-align: top; text-align: left; }
 code { white-space: pre-wrap; word-break: break-all; font-size: 90%; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }
 dt { color: #5f6368; }
-.note { color: #5f6368; }
-</style>
-</head>
-<body>
+.note { color: #5f6368; }`;
+  return reportDocument(
+    language,
+    `${l.title} ${plan.id}`,
+    css,
+    `
 <h1>${escapeHtml(l.title)}</h1>
 <p class="headline"><strong>${escapeHtml(planHeadline(plan, language))}</strong></p>
 <dl>
@@ -94,8 +89,6 @@ ${steps}
 <tbody>
 ${facts}
 </tbody>
-</table>
-</body>
-</html>
-`;
+</table>`,
+  );
 }
