@@ -104,8 +104,11 @@ describe('a bulk enablement plan', () => {
     const content = file(changed, '.json');
     const check = await services.plans.check(content);
     expect(check.state).toBe('changed');
-    expect(check.differences).toContainEqual({ object: 'u00441@contoso.test', attribute: 'status', planned: 'ready', now: 'already-done' });
-    expect(check.differences.every((d) => d.object === 'u00441@contoso.test')).toBe(true);
+    // Only the row someone else enabled: planned ready, now already done.
+    expect(check.differences).toHaveLength(1);
+    expect(check.differences[0]).toMatchObject({ object: 'u00441@contoso.test', attribute: 'validation' });
+    expect(check.differences[0]!.planned).toMatch(/^ready · CN=u00441,/);
+    expect(check.differences[0]!.now).toMatch(/^already-done · CN=u00441,/);
     const error = await refusal(services.plans.apply(content));
     expect(error.code).toBe('CONFLICT');
     expect(error.message).toMatch(/directory changed since plan .* nothing was applied/);

@@ -6,7 +6,7 @@ import { enableMailboxParameters } from '../../electron/services/enablement/job/
 import { planHash, readPlan } from '../../electron/services/plans/plan-document';
 import { planScript } from '../../electron/services/plans/plan-script';
 import { planSummaryHtml } from '../../electron/services/plans/plan-summary';
-import { compareFacts } from '../../electron/services/plans/plans-service';
+import { assertPlanRows, compareFacts, MAX_PLAN_ROWS } from '../../electron/services/plans/plans-service';
 
 /** Change plans: the script (quoting, secrets as prompts), the summary (escaped), the plan file's integrity, the comparison. */
 
@@ -164,5 +164,14 @@ describe('comparing the directory with the plan', () => {
     const entries = (...values: string[]) => values.map((value) => ({ object: 'OU=x', attribute: 'entry to add', value }));
     expect(compareFacts(entries('a', 'b'), entries('b', 'a'))).toEqual([]);
     expect(compareFacts(entries('a', 'b'), entries('b'))).toEqual([{ object: 'OU=x', attribute: 'entry to add', planned: 'a; b', now: 'b' }]);
+  });
+});
+
+describe('the size of a bulk plan', () => {
+  it('takes up to the maximum and refuses more, saying how to split the file', () => {
+    expect(() => assertPlanRows(MAX_PLAN_ROWS)).not.toThrow();
+    expect(() => assertPlanRows(MAX_PLAN_ROWS + 1)).toThrow(
+      '20,001 rows are ready: a change plan holds at most 20,000. Split the file into parts of at most 20,000 rows',
+    );
   });
 });

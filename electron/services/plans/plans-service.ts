@@ -38,6 +38,22 @@ interface Draft {
   facts: PlanFact[];
 }
 
+/**
+ * The most rows a bulk plan holds: about 15 MB of plan file (test/bench/plans.bench.ts), which the
+ * console reads back well within what one request may carry (64 MB, electron/host/web-host.ts).
+ */
+export const MAX_PLAN_ROWS = 20_000;
+
+/** Refuses a bulk plan of more rows than a plan file may hold, saying how to split it. */
+export function assertPlanRows(count: number): void {
+  if (count > MAX_PLAN_ROWS)
+    throw new ApiError(
+      'INVALID_INPUT',
+      `${count.toLocaleString('en-US')} rows are ready: a change plan holds at most ${MAX_PLAN_ROWS.toLocaleString('en-US')}. Split the file into parts of at most ${MAX_PLAN_ROWS.toLocaleString('en-US')} rows and export a plan for each.`,
+      { rows: count, max: MAX_PLAN_ROWS },
+    );
+}
+
 /** The CSV columns an enablement plan is applied from, in this order (the mapping is their index). */
 const planColumns = ['Identity', 'Extensions', 'SIPResourceIdentifier', 'UMMailboxPolicy', 'PIN', 'PINExpired', 'NotifyEmail'] as const;
 const planMapping = Object.fromEntries(planColumns.map((c, i) => [c, i]));
@@ -72,7 +88,8 @@ export class PlansService {
     return {
       plan,
       files: [
-        { name: `${plan.id}.json`, mediaType: 'application/json', content: `${JSON.stringify(plan, null, 2)}\n` },
+        // Compact: a plan of the largest file the console takes must fit the size a plan may have (plan-document.ts).
+        { name: `${plan.id}.json`, mediaType: 'application/json', content: `${JSON.stringify(plan)}\n` },
         { name: `${plan.id}.ps1`, mediaType: 'text/plain', content: planScript(plan) },
         { name: `${plan.id}-summary.html`, mediaType: 'text/html', content: planSummaryHtml(plan, language) },
       ],
@@ -230,6 +247,7 @@ export class PlansService {
       throw new ApiError('CONFLICT', 'Validate the file before exporting its plan: a plan holds the rows validation found ready.');
     const { rows } = enablement.rows({ importId, offset: 0, limit: 100_000, filter: 'ready' });
     if (rows.length === 0) throw new ApiError('INVALID_INPUT', 'No row of the file is ready: there is nothing to plan.');
+    assertPlanRows(rows.length);
     const steps = rows.map((row) => {
       const secret = row.values.PIN ? { variable: `pin_${row.line}`, prompt: `PIN for line ${row.line} (${row.values.Identity})` } : undefined;
       const parameters = enableMailboxParameters(
@@ -380,17 +398,22 @@ export class PlansService {
 
 const DACL_VERSION = 'DACL (SHA-256)';
 
-/** What a row's Enable-UMMailbox depends on: the user it resolves to and what validation found for it. */
+/**
+ * What a row's Enable-UMMailbox depends on: the user it resolves to and what validation found for
+ * it, as one value per row (a plan of 100,000 rows stays a file the console can read back).
+ */
 function enablementFacts(identity: string, row: ValidatedRow | undefined): PlanFact[] {
-  const values = {
-    user: row?.user?.dn ?? NONE,
-    status: row?.status ?? NONE,
-    'dial plan': row?.dialPlan ?? NONE,
-    'mailbox policy': row?.policyDn ?? NONE,
-    extensions: row?.extensions.join(', ') || NONE,
-    'SIP resource identifier': row?.sipResourceIdentifier ?? NONE,
-  };
-  return Object.entries(values).map(([attribute, value]) => ({ object: identity, attribute, value }));
+  const value = row
+    ? [
+        row.status,
+        row.user?.dn ?? NONE,
+        `dial plan ${row.dialPlan ?? NONE}`,
+        `policy ${row.policyDn ?? NONE}`,
+        `extensions ${row.extensions.join(', ') || NONE}`,
+        `SIP resource identifier ${row.sipResourceIdentifier ?? NONE}`,
+      ].join(' · ')
+    : NONE;
+  return [{ object: identity, attribute: 'validation', value }];
 }
 
 /**
