@@ -56,7 +56,9 @@ async function umEnabled(sam: string): Promise<boolean> {
   return ((entry?.getInt('msExchUMEnabledFlags') ?? 0) & 1) === 1;
 }
 
-/** The parse errors and the command names of a script, by PowerShell's own parser. */
+const compatChecker = join(import.meta.dirname, '../powershell-compat/Test-WindowsPowerShellCompat.ps1');
+
+/** The parse errors (and what Windows PowerShell 5.1 lacks) and the command names of a script, by PowerShell's own parser. */
 function parseScript(script: string): { errors: string[]; commands: string[] } {
   const dir = mkdtempSync(join(tmpdir(), 'umc-plan-'));
   const path = join(dir, 'plan.ps1');
@@ -66,7 +68,11 @@ function parseScript(script: string): { errors: string[]; commands: string[] } {
   const result = spawnSync('pwsh', ['-NoProfile', '-NonInteractive', '-Command', probe], { encoding: 'utf8' });
   if (result.status !== 0) throw new Error(result.stderr);
   const parsed = JSON.parse(result.stdout) as { errors: string[] | null; commands: string[] | null };
-  return { errors: parsed.errors ?? [], commands: parsed.commands ?? [] };
+  // And nothing Windows PowerShell 5.1 lacks, by the project's one list of it.
+  const compat = spawnSync('pwsh', ['-NoProfile', '-NonInteractive', '-File', compatChecker, '-Path', path], { encoding: 'utf8' });
+  if (compat.status !== 0) throw new Error(compat.stderr);
+  const findings = (JSON.parse(compat.stdout || '[]') as Array<{ rule: string; message: string }> | null) ?? [];
+  return { errors: [...(parsed.errors ?? []), ...[findings].flat().map((f) => `${f.rule}: ${f.message}`)], commands: parsed.commands ?? [] };
 }
 
 async function refusal(promise: Promise<unknown>): Promise<ApiError> {
@@ -308,7 +314,7 @@ describe('a contacts plan', () => {
       expect.stringMatching(/\.ps1$/),
       expect.stringMatching(/-summary\.html$/),
     ]);
-    const applied = runCli(['--profile', 'lab-umadmin', 'plan', 'apply', '--file', files[0]!, '--json']);
+    const applied = runCli(['plan', 'apply', '--file', files[0]!, '--json']);
     expect(applied.status, applied.stderr).toBe(0);
     expect(applied.json()).toMatchObject({ steps: [{ target: 'it-plan-cli', outcome: 'done' }] });
     expect(readFileSync(files[1]!, 'utf8').startsWith('\uFEFF')).toBe(true);

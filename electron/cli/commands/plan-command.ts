@@ -58,11 +58,13 @@ export function registerPlanCommand(program: Command, run: CommandRunner): void 
   plan
     .command('apply')
     .description('Apply an approved plan: refused, with what differs, if the plan was edited or the directory changed since it was exported')
-    .requiredOption('--file <file>', 'the plan (.json) as exported')
+    .requiredOption('--file <file>', 'the plan (.json) as exported; without --profile, the profile it was prepared with is used')
     .option('--check', 'only compare the plan with the directory; apply nothing', false)
     .action(
       run(async (ctx, o) => {
         const content = readInput(String(o.file)).toString('utf8');
+        // Without --profile, the profile the plan was prepared with (main checks the plan itself).
+        if (ctx.options.profile.length === 0) ctx.options.profile.push(...planProfile(content));
         await ctx.connectAll();
         const check = await ctx.call('plans.check', { content });
         if (o.check) {
@@ -89,6 +91,15 @@ export function registerPlanCommand(program: Command, run: CommandRunner): void 
         if (result.steps.some((s) => s.outcome !== 'done')) process.exitCode = 1;
       }),
     );
+}
+
+function planProfile(content: string): string[] {
+  try {
+    const profile = (JSON.parse(content.replace(/^\uFEFF/, '')) as { profile?: unknown }).profile;
+    return typeof profile === 'string' ? [profile] : [];
+  } catch {
+    return [];
+  }
 }
 
 function readInput(path: string): Buffer {
