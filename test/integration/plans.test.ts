@@ -320,4 +320,38 @@ describe('a contacts plan', () => {
     expect(readFileSync(files[1]!, 'utf8').startsWith('\uFEFF')).toBe(true);
     expect(await admin.search(umContacts, { filter: '(displayName=it-plan-cli)', attributes: ['1.1'] })).toHaveLength(1);
   });
+
+  it('plans a delete: refused once someone renamed the contact, applied when unchanged', async () => {
+    const contact = (await services.contacts.list(true)).find((c) => c.sipAddress === 'sip:it-plan-cli@contoso.test')!;
+    const operation = {
+      op: 'delete' as const,
+      input: {
+        profile: 'lab-umadmin',
+        dn: contact.dn,
+        expectedVersion: contact.version,
+        loaded: { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber },
+        route: 'ldap' as const,
+      },
+    };
+    const stale = await services.plans.export({ kind: 'contacts', operations: [operation] }, 'en');
+    expect(parseScript(file(stale, '.ps1'))).toEqual({ errors: [], commands: ['Remove-ADObject'] });
+    await admin.modify(contact.dn, [{ operation: 'replace', attribute: 'displayName', values: 'it-plan-cli renamed' }]);
+    const check = await services.plans.check(file(stale, '.json'));
+    expect(check.state).toBe('changed');
+    expect(check.differences).toContainEqual({ object: contact.dn, attribute: 'name', planned: 'it-plan-cli', now: 'it-plan-cli renamed' });
+    expect((await refusal(services.plans.apply(file(stale, '.json')))).code).toBe('CONFLICT');
+    expect(await admin.read(contact.dn, ['1.1'])).toBeTruthy();
+
+    const renamed = (await services.contacts.list(true)).find((c) => c.dn === contact.dn)!;
+    const fresh = await services.plans.export(
+      {
+        kind: 'contacts',
+        operations: [{ op: 'delete', input: { ...operation.input, expectedVersion: renamed.version, loaded: { name: renamed.displayName } } }],
+      },
+      'en',
+    );
+    expect((await services.plans.apply(file(fresh, '.json'))).steps).toEqual([{ target: contact.dn, outcome: 'done' }]);
+    expect(await admin.read(contact.dn, ['1.1'])).toBeUndefined();
+    expect(services.audit.list({ target: contact.dn })[0]).toMatchObject({ action: 'contact.delete', outcome: 'succeeded' });
+  });
 });
