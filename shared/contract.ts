@@ -5,6 +5,7 @@ import { permissionsApi } from './api/permissions';
 import { enablementApi } from './api/enablement';
 import { checklistApi } from './api/checklist';
 import { gatewaysApi } from './api/gateways';
+import { plansApi } from './api/plans';
 import { jobsApi } from './api/jobs';
 import { powershellApi } from './api/powershell';
 import { profilesApi } from './api/profiles';
@@ -30,6 +31,7 @@ export const api = {
   ...enablementApi,
   ...checklistApi,
   ...gatewaysApi,
+  ...plansApi,
 };
 
 export type Api = typeof api;

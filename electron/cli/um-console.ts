@@ -11,6 +11,7 @@ import { registerEnableCommand } from './commands/enable-command';
 import { registerRollbackCommand } from './commands/rollback-command';
 import { registerChecklistCommand } from './commands/checklist-command';
 import { registerGatewaysCommand } from './commands/gateways-command';
+import { registerPlanCommand } from './commands/plan-command';
 
 /**
  * `um-console`: the console's services from a terminal, for scripts and scheduled runs. Every
@@ -57,6 +58,7 @@ registerEnableCommand(program, run);
 registerRollbackCommand(program, run);
 registerChecklistCommand(program, run);
 registerGatewaysCommand(program, run);
+registerPlanCommand(program, run);
 
 program.parseAsync(process.argv).catch((error: unknown) => {
   const code = (error as { code?: string }).code;

@@ -12,6 +12,7 @@ import { OuPermissionsService } from './permissions/ou-permissions-service';
 import { EnablementService } from './enablement/enablement-service';
 import { RollbackService } from './enablement/rollback/rollback-service';
 import { ChecklistService } from './checklist/checklist-service';
+import { PlansService } from './plans/plans-service';
 import { GatewaySetupService } from './gateways/gateway-setup-service';
 import { CapabilitiesService } from './capabilities/capabilities-service';
 import { readLabDescriptor, type LabDescriptor } from './profiles/lab-descriptor';
@@ -53,6 +54,7 @@ export interface AppServices {
   readonly rollback: RollbackService;
   readonly checklist: ChecklistService;
   readonly gateways: GatewaySetupService;
+  readonly plans: PlansService;
   readonly capabilities: CapabilitiesService;
   readonly lab: LabDescriptor | undefined;
   shutdown(): Promise<void>;
@@ -100,6 +102,7 @@ export function createServices(environment: ServiceEnvironment): AppServices {
     jobs: enablement,
   });
   const gateways = new GatewaySetupService({ connections, topology, powershell, audit });
+  const plans = new PlansService({ connections, topology, contacts, permissions, gateways, enablement });
   const checklist = new ChecklistService({
     connections,
     topology,
@@ -126,6 +129,7 @@ export function createServices(environment: ServiceEnvironment): AppServices {
     rollback,
     checklist,
     gateways,
+    plans,
     capabilities,
     lab,
     async shutdown() {

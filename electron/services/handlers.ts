@@ -99,6 +99,9 @@ export function createHandlers(services: AppServices): HandlerTable {
     'enablement.rollback': async (input) => services.rollback.start(input),
     'gateways.plan': async (request) => services.gateways.plan(request),
     'gateways.apply': async (request) => services.gateways.apply(request),
+    'plans.export': async ({ request, language }) => services.plans.export(request, language),
+    'plans.check': async ({ content, secrets }) => services.plans.check(content, secrets),
+    'plans.apply': async ({ content, secrets }) => services.plans.apply(content, secrets),
 
     'powershell.test': async ({ profile, target }) => {
       const started = Date.now();

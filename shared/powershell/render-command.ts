@@ -31,8 +31,25 @@ export class MultiValuedChange {
   constructor(readonly change: { Add?: string[]; Remove?: string[] }) {}
 }
 
+/** A script variable (`$pin_12`), for a secret the script asks for with Read-Host instead of holding it. */
+export class ScriptVariable {
+  constructor(readonly name: string) {
+    if (!/^[A-Za-z][A-Za-z0-9_]*$/.test(name)) throw new Error(`Not a PowerShell variable name: ${name}`);
+  }
+}
+
+/** A hashtable literal, `@{'name'=value; …}` (e.g. New-ADObject -OtherAttributes, Set-ADObject -Replace). */
+export class Hashtable {
+  constructor(readonly entries: Record<string, unknown>) {}
+}
+
 export function renderValue(value: unknown): string {
   if (value === null) return '$null';
+  if (value instanceof ScriptVariable) return `$${value.name}`;
+  if (value instanceof Hashtable) {
+    const parts = Object.entries(value.entries).filter(([, v]) => v !== undefined);
+    return `@{${parts.map(([key, v]) => `${quote(key)}=${Array.isArray(v) ? `@(${renderValue(v)})` : renderValue(v)}`).join('; ')}}`;
+  }
   if (value instanceof MultiValuedChange) {
     const parts = Object.entries(value.change).filter(([, values]) => values && values.length > 0);
     return `@{${parts.map(([key, values]) => `${key}=${renderValue(values)}`).join('; ')}}`;

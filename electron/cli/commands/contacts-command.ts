@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ContactItem, ContactOptions, ContactWarning } from '@shared/models/contacts';
+import type { ContactCreate, ContactItem, ContactOptions, ContactWarning } from '@shared/models/contacts';
 import { proposeContactDefaults } from '@shared/contacts/contact-values';
 import { ApiError } from '@shared/errors';
 import type { CliContext, CommandRunner } from '../cli-context';
@@ -35,55 +35,18 @@ export function registerContactsCommand(program: Command, run: CommandRunner): v
       }),
     );
 
-  contacts
-    .command('create')
-    .description('Create an SA contact for a dial plan or an AA contact for an auto attendant')
-    .requiredOption('--type <type>', 'SA or AA')
-    .option('--dial-plan <name>', 'the UM dial plan (SA)')
-    .option('--auto-attendant <name>', 'the auto attendant (AA)')
-    .option('--name <name>', 'display name (default: "<dial plan> Subscriber Access" or "<auto attendant> Auto Attendant")')
-    .option('--sip <uri>', 'SIP address, sip:name@domain (default: proposed from the dial plan or auto attendant name)')
-    .option('--phone <number>', 'E.164 number, +…')
-    .option('--pilot', "use Exchange UM's number: the dial plan's access number or the auto attendant's pilot number")
-    .option('--pool <fqdn>', 'the Lync pool that registers the contact (default: the first pool)')
-    .option('--ou <dn>', 'the OU to create it in (default: where the existing UM contacts are)')
-    .option('--route <route>', 'ldap (as OcsUmUtil) or powershell (New-CsExUmContact)', 'ldap')
-    .action(
-      run(async (ctx, o) => {
-        const type = String(o.type).toUpperCase();
-        if (type !== 'SA' && type !== 'AA') throw new ApiError('INVALID_INPUT', '--type must be SA or AA.');
-        await ctx.connectAll();
-        const options = await ctx.call('contacts.options', {});
-        const forest = options.forests.find((f) => ctx.profiles().includes(f.profile)) ?? options.forests[0];
-        if (!forest) throw new ApiError('NOT_FOUND', 'None of the given profiles reaches a forest with Lync pools.');
-        const target =
-          type === 'SA' ? findByName(options.dialPlans, o.dialPlan, '--dial-plan') : findByName(options.autoAttendants, o.autoAttendant, '--auto-attendant');
-        const numbers = 'accessNumbers' in target ? target.accessNumbers : target.pilotNumbers;
-        const phone = o.pilot ? numbers[0] : (o.phone as string | undefined);
-        if (!phone)
-          throw new ApiError('INVALID_INPUT', `Give --phone +… or --pilot (Exchange UM has ${numbers.join(', ') || 'no number'} for ${target.name}).`);
-        const list = await ctx.call('contacts.list', {});
-        const proposed = proposeContactDefaults(type, target.name, forest.sipDomain, list);
-        const result = await ctx.call('contacts.create', {
-          profile: forest.profile,
-          kind: type,
-          targetDn: target.dn,
-          name: (o.name as string | undefined) ?? proposed.name,
-          sipAddress: (o.sip as string | undefined) ?? proposed.sipAddress,
-          phoneNumber: phone,
-          poolFqdn: (o.pool as string | undefined) ?? forest.pools[0]?.fqdn ?? '',
-          ouDn: (o.ou as string | undefined) ?? defaultOu(list, forest),
-          route: o.route === 'powershell' ? 'powershell' : 'ldap',
-        });
-        ctx.print(result, () =>
-          [
-            `Created ${result.dn} (${result.route === 'ldap' ? 'LDAP' : 'Lync PowerShell'})`,
-            ...(result.command ? [`  ${result.command}`] : []),
-            ...warningLines(result.warnings),
-          ].join('\n'),
-        );
-      }),
-    );
+  addContactCreateOptions(contacts.command('create').description('Create an SA contact for a dial plan or an AA contact for an auto attendant')).action(
+    run(async (ctx, o) => {
+      const result = await ctx.call('contacts.create', await contactCreateFromOptions(ctx, o));
+      ctx.print(result, () =>
+        [
+          `Created ${result.dn} (${result.route === 'ldap' ? 'LDAP' : 'Lync PowerShell'})`,
+          ...(result.command ? [`  ${result.command}`] : []),
+          ...warningLines(result.warnings),
+        ].join('\n'),
+      );
+    }),
+  );
 
   contacts
     .command('update')
@@ -163,6 +126,49 @@ function warningLines(warnings: ContactWarning[]): string[] {
       .map(([k, v]) => `${k}=${v}`)
       .join(' ')}`.trimEnd(),
   );
+}
+
+/** The options that describe a new contact (`contacts create`, `plan export contacts create`), with the defaults OcsUmUtil would propose. */
+export function addContactCreateOptions(command: Command): Command {
+  return command
+    .requiredOption('--type <type>', 'SA or AA')
+    .option('--dial-plan <name>', 'the UM dial plan (SA)')
+    .option('--auto-attendant <name>', 'the auto attendant (AA)')
+    .option('--name <name>', 'display name (default: "<dial plan> Subscriber Access" or "<auto attendant> Auto Attendant")')
+    .option('--sip <uri>', 'SIP address, sip:name@domain (default: proposed from the dial plan or auto attendant name)')
+    .option('--phone <number>', 'E.164 number, +…')
+    .option('--pilot', "use Exchange UM's number: the dial plan's access number or the auto attendant's pilot number")
+    .option('--pool <fqdn>', 'the Lync pool that registers the contact (default: the first pool)')
+    .option('--ou <dn>', 'the OU to create it in (default: where the existing UM contacts are)')
+    .option('--route <route>', 'ldap (as OcsUmUtil) or powershell (New-CsExUmContact)', 'ldap');
+}
+
+/** The contacts.create request those options describe. */
+export async function contactCreateFromOptions(ctx: CliContext, o: Record<string, unknown>): Promise<ContactCreate> {
+  const type = String(o.type).toUpperCase();
+  if (type !== 'SA' && type !== 'AA') throw new ApiError('INVALID_INPUT', '--type must be SA or AA.');
+  await ctx.connectAll();
+  const options = await ctx.call('contacts.options', {});
+  const forest = options.forests.find((f) => ctx.profiles().includes(f.profile)) ?? options.forests[0];
+  if (!forest) throw new ApiError('NOT_FOUND', 'None of the given profiles reaches a forest with Lync pools.');
+  const target =
+    type === 'SA' ? findByName(options.dialPlans, o.dialPlan, '--dial-plan') : findByName(options.autoAttendants, o.autoAttendant, '--auto-attendant');
+  const numbers = 'accessNumbers' in target ? target.accessNumbers : target.pilotNumbers;
+  const phone = o.pilot ? numbers[0] : (o.phone as string | undefined);
+  if (!phone) throw new ApiError('INVALID_INPUT', `Give --phone +… or --pilot (Exchange UM has ${numbers.join(', ') || 'no number'} for ${target.name}).`);
+  const list = await ctx.call('contacts.list', {});
+  const proposed = proposeContactDefaults(type, target.name, forest.sipDomain, list);
+  return {
+    profile: forest.profile,
+    kind: type,
+    targetDn: target.dn,
+    name: (o.name as string | undefined) ?? proposed.name,
+    sipAddress: (o.sip as string | undefined) ?? proposed.sipAddress,
+    phoneNumber: phone,
+    poolFqdn: (o.pool as string | undefined) ?? forest.pools[0]?.fqdn ?? '',
+    ouDn: (o.ou as string | undefined) ?? defaultOu(list, forest),
+    route: o.route === 'powershell' ? 'powershell' : 'ldap',
+  };
 }
 
 function findByName<T extends { name: string }>(items: T[], name: unknown, flag: string): T {

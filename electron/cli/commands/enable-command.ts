@@ -4,6 +4,7 @@ import type { Command } from 'commander';
 import { csvDelimiterNames, csvDelimiters, csvEncodingSchema, type CsvDelimiter, type ValidatedRow } from '@shared/models/enablement';
 import { rowMessageText } from '@shared/enablement/row-message-text';
 import { ApiError } from '@shared/errors';
+import type { MethodInput } from '@shared/contract';
 import type { CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
 import { waitForJob } from '../wait-for-job';
@@ -52,16 +53,7 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
         const [profile] = ctx.profiles();
         const concurrency = Number(o.concurrency);
         if (!Number.isInteger(concurrency) || concurrency < 1) throw new ApiError('INVALID_INPUT', '--concurrency must be a whole number of 1 or more.');
-        const encoding = o.encoding === undefined ? undefined : csvEncodingSchema.safeParse(String(o.encoding).toLowerCase());
-        if (encoding && !encoding.success) throw new ApiError('INVALID_INPUT', `--encoding must be one of ${csvEncodingSchema.options.join(', ')}.`);
-        const delimiter = o.delimiter === undefined ? undefined : delimiters[String(o.delimiter).toLowerCase()];
-        if (o.delimiter !== undefined && !delimiter) throw new ApiError('INVALID_INPUT', '--delimiter must be comma, semicolon or tab.');
-        let bytes: Buffer;
-        try {
-          bytes = readFileSync(String(o.csv));
-        } catch (error) {
-          throw new ApiError('NOT_FOUND', `Cannot read ${String(o.csv)}: ${(error as Error).message}`);
-        }
+        const csvImport = csvImportRequest(o);
         /** Every validated row, read from main a page at a time. */
         const validatedRows = async (importId: string) => {
           const rows: ValidatedRow[] = [];
@@ -76,12 +68,7 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
           if (!ctx.options.json) process.stderr.write(`${text}\n`);
         };
         await ctx.connect(profile!);
-        const summary = await ctx.call('enablement.import', {
-          fileName: basename(String(o.csv)),
-          content: bytes.toString('base64'),
-          ...(encoding ? { encoding: encoding.data } : {}),
-          ...(delimiter ? { delimiter } : {}),
-        });
+        const summary = await ctx.call('enablement.import', csvImport);
         say(`${summary.fileName}: ${summary.rowCount} rows, ${summary.encoding}, ${csvDelimiterNames[summary.delimiter]}-separated.`);
         for (const p of summary.problems) say(`  line ${p.line}: ${p.message}`);
         const resumable = o.restart ? undefined : summary.resumable.find((r) => r.profile === profile && r.dryRun === Boolean(o.dryRun));
@@ -148,4 +135,24 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
         if (bad > 0 || (job && job.progress.state !== 'completed')) process.exitCode = 1;
       }),
     );
+}
+
+/** The import of `--csv FILE` with `--encoding` and `--delimiter` as given (`enable`, `plan export enable`): options checked and the file read before anything connects. */
+export function csvImportRequest(o: Record<string, unknown>): MethodInput<'enablement.import'> {
+  const encoding = o.encoding === undefined ? undefined : csvEncodingSchema.safeParse(String(o.encoding).toLowerCase());
+  if (encoding && !encoding.success) throw new ApiError('INVALID_INPUT', `--encoding must be one of ${csvEncodingSchema.options.join(', ')}.`);
+  const delimiter = o.delimiter === undefined ? undefined : delimiters[String(o.delimiter).toLowerCase()];
+  if (o.delimiter !== undefined && !delimiter) throw new ApiError('INVALID_INPUT', '--delimiter must be comma, semicolon or tab.');
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(String(o.csv));
+  } catch (error) {
+    throw new ApiError('NOT_FOUND', `Cannot read ${String(o.csv)}: ${(error as Error).message}`);
+  }
+  return {
+    fileName: basename(String(o.csv)),
+    content: bytes.toString('base64'),
+    ...(encoding ? { encoding: encoding.data } : {}),
+    ...(delimiter ? { delimiter } : {}),
+  };
 }

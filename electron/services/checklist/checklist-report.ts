@@ -1,8 +1,7 @@
 import type { Checklist } from '@shared/models/checklist';
 import type { Language } from '@shared/models/settings';
 import { checklistStepText } from '@shared/checklist/checklist-text';
-
-const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
+import { escapeHtml, reportDocument } from '@shared/html-report';
 
 const labels = {
   en: {
@@ -54,14 +53,7 @@ export function checklistReportHtml(checklist: Checklist, language: Language, co
 </tr>`;
     })
     .join('\n');
-  return `<!doctype html>
-<html lang="${language}">
-<head>
-<meta charset="utf-8">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; style-src 'unsafe-inline'">
-<title>${escapeHtml(l.title)}</title>
-<style>
-body { font-family: "Segoe UI", "Microsoft JhengHei UI", "Noto Sans CJK TC", sans-serif; margin: 24px; color: #202124; }
+  const css = `
 table { border-collapse: collapse; width: 100%; }
 th, td { border: 1px solid #dadce0; padding: 8px; vertical-align: top; text-align: left; }
 td.n { width: 2em; text-align: right; }
@@ -69,10 +61,12 @@ td.n { width: 2em; text-align: right; }
 .status { color: #fff; border-radius: 4px; padding: 2px 8px; white-space: nowrap; }
 li.gap { color: #b3261e; }
 .roles { color: #5f6368; font-size: 90%; margin-top: 6px; }
-.confirmed { color: #1b6f7f; font-size: 90%; margin-top: 6px; }
-</style>
-</head>
-<body>
+.confirmed { color: #1b6f7f; font-size: 90%; margin-top: 6px; }`;
+  return reportDocument(
+    language,
+    l.title,
+    css,
+    `
 <h1>${escapeHtml(l.title)}</h1>
 <p>${escapeHtml(l.scope)}: ${escapeHtml(checklist.dialPlan?.name ?? l.all)} · ${escapeHtml(context.forests.join(', '))}${context.account ? ` · ${escapeHtml(context.account)}` : ''} · ${escapeHtml(l.read)}: ${escapeHtml(new Date(checklist.readAt).toISOString())}</p>
 <table>
@@ -80,8 +74,6 @@ li.gap { color: #b3261e; }
 <tbody>
 ${rows}
 </tbody>
-</table>
-</body>
-</html>
-`;
+</table>`,
+  );
 }

@@ -196,24 +196,17 @@ export class ContactsService {
       target: target.dn,
       ...(input.likeDn ? { like: input.likeDn } : {}),
     };
-    if (route === 'ldap') {
-      let attributes: Record<string, string | string[]> = contactAttributes(recipeFor(input, target, pool));
+    const write = contactCreateWrite(topology, { ...input, route });
+    if (write.route === 'ldap') {
+      let attributes = write.attributes;
       if (input.likeDn) attributes = (await this.learn(session, topology, input, input.likeDn)).learned.attributes;
-      // Named by its name, or CN={GUID} like a template named so (nameDn says which).
-      dn = newDn ?? childDn('CN', `{${randomUUID()}}`, input.ouDn);
+      dn = write.dn;
       await this.audited(input.profile, session, 'contact.create', dn, route, undefined, after, () => session.add(dn, attributes));
     } else {
       // New-CsExUmContact is documented for hosted Exchange UM [S3][S26]: its contact names no dial
       // plan or auto attendant; the console says so rather than pretend it is OcsUmUtil's.
       warnings.push({ code: 'hosted-cmdlet', params: {} });
-      const parameters = {
-        SipAddress: input.sipAddress,
-        RegistrarPool: pool.fqdn,
-        OU: input.ouDn,
-        DisplayNumber: input.phoneNumber,
-        AutoAttendant: input.kind === 'AA',
-        Description: input.name,
-      };
+      const parameters = write.parameters;
       command = renderCommand('New-CsExUmContact', parameters);
       await this.audited(input.profile, session, 'contact.create', input.sipAddress, route, undefined, after, () =>
         this.powershell.invoke(input.profile, 'lync', 'New-CsExUmContact', parameters),
@@ -734,6 +727,34 @@ function findTarget(topology: Topology, kind: 'SA' | 'AA', dn: string): Target {
  */
 export function isContactHome(pool: LyncPool): boolean {
   return pool.kind !== 'branch' && pool.kind !== 'director' && (pool.versionMajor === undefined || pool.versionMajor >= 5);
+}
+
+/**
+ * What creating a contact writes: over LDAP its DN and the recipe's attributes, else
+ * New-CsExUmContact's parameters. The one source for create() and for a change plan's script.
+ */
+export function contactCreateWrite(
+  topology: Topology,
+  input: Omit<ContactCreate, 'route' | 'likeDn'> & { route: ContactRoute; likeDn?: string },
+): { route: 'ldap'; dn: string; attributes: Record<string, string | string[]> } | { route: 'powershell'; parameters: Record<string, string | boolean> } {
+  const target = findTarget(topology, input.kind, input.targetDn);
+  const pool = findPool(topology, input.profile, input.poolFqdn);
+  if (input.route === 'ldap') {
+    // Named by its name, or CN={GUID} like a template named so (nameDn says which).
+    const dn = nameDn(topology, input) ?? childDn('CN', `{${randomUUID()}}`, input.ouDn);
+    return { route: 'ldap', dn, attributes: contactAttributes(recipeFor(input, target, pool)) };
+  }
+  return {
+    route: 'powershell',
+    parameters: {
+      SipAddress: input.sipAddress,
+      RegistrarPool: pool.fqdn,
+      OU: input.ouDn,
+      DisplayNumber: input.phoneNumber,
+      AutoAttendant: input.kind === 'AA',
+      Description: input.name,
+    },
+  };
 }
 
 /** The contact a request asks for, in the recipe's terms: the one input of the recipe and of learning a template's shape. */

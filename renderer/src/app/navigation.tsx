@@ -1,4 +1,5 @@
 import AccountTreeIcon from '@mui/icons-material/AccountTree';
+import AssignmentTurnedInIcon from '@mui/icons-material/AssignmentTurnedIn';
 import ChecklistIcon from '@mui/icons-material/Checklist';
 import ContactPhoneIcon from '@mui/icons-material/ContactPhone';
 import GroupAddIcon from '@mui/icons-material/GroupAdd';
@@ -7,7 +8,7 @@ import SettingsIcon from '@mui/icons-material/Settings';
 import TerminalIcon from '@mui/icons-material/Terminal';
 import type { ReactElement } from 'react';
 
-export type SectionId = 'topology' | 'contacts' | 'permissions' | 'enablement' | 'checklist' | 'powershell' | 'settings';
+export type SectionId = 'topology' | 'contacts' | 'permissions' | 'enablement' | 'plans' | 'checklist' | 'powershell' | 'settings';
 
 /** The left navigation, in the order an admin works through an integration. */
 export const sections: Array<{ id: SectionId; icon: ReactElement }> = [
@@ -15,6 +16,7 @@ export const sections: Array<{ id: SectionId; icon: ReactElement }> = [
   { id: 'contacts', icon: <ContactPhoneIcon /> },
   { id: 'permissions', icon: <SecurityIcon /> },
   { id: 'enablement', icon: <GroupAddIcon /> },
+  { id: 'plans', icon: <AssignmentTurnedInIcon /> },
   { id: 'checklist', icon: <ChecklistIcon /> },
   { id: 'powershell', icon: <TerminalIcon /> },
   { id: 'settings', icon: <SettingsIcon /> },

@@ -12,6 +12,7 @@ export const screenLoaders: Record<SectionId, () => Promise<ComponentType<Screen
   contacts: () => import('../features/contacts/contacts-page').then((m) => m.ContactsPage),
   permissions: () => import('../features/permissions/permissions-page').then((m) => m.PermissionsPage),
   enablement: () => import('../features/enablement/enablement-page').then((m) => m.EnablementPage),
+  plans: () => import('../features/plans/plans-page').then((m) => m.PlansPage),
   checklist: () => import('../features/checklist/checklist-page').then((m) => m.ChecklistPage),
   powershell: () => import('../features/powershell/powershell-page').then((m) => m.PowerShellPage),
   settings: () => import('../features/settings/settings-page').then((m) => m.SettingsPage),

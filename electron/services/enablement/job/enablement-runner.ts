@@ -132,6 +132,25 @@ export function spreadSessions(plans: ExchangeEndpointPlan[], concurrency: numbe
 }
 
 /**
+ * Enable-UMMailbox's parameters for one row: what the runner sends, and what a change plan's
+ * script shows (where the PIN is a variable the script asks for).
+ */
+export function enableMailboxParameters(
+  row: Pick<RunRow, 'userDn' | 'policy' | 'extensions' | 'sri' | 'pinExpired' | 'notifyEmail'> & { pin: unknown },
+  dryRun: boolean,
+): Record<string, unknown> {
+  const parameters: Record<string, unknown> = { Identity: row.userDn, UMMailboxPolicy: row.policy };
+  if (row.extensions.length) parameters.Extensions = row.extensions;
+  if (row.sri) parameters.SIPResourceIdentifier = row.sri;
+  if (row.pin) parameters.PIN = row.pin;
+  const expired = parseBoolean(row.pinExpired);
+  if (expired !== undefined) parameters.PINExpired = expired;
+  if (row.notifyEmail) parameters.NotifyEmail = row.notifyEmail;
+  if (dryRun) parameters.ValidateOnly = true;
+  return parameters;
+}
+
+/**
  * Runs Enable-UMMailbox for each row with bounded concurrency, pause and cancel (both take effect
  * between rows; rows in flight finish). Each row is journalled as it starts and ends. A row whose
  * outcome is unknown — the shell died or timed out mid-call, or it was in flight when an earlier
@@ -307,14 +326,7 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
         recheck = false;
         row.recheckFirst = false;
       }
-      const parameters: Record<string, unknown> = { Identity: row.userDn, UMMailboxPolicy: row.policy };
-      if (row.extensions.length) parameters.Extensions = row.extensions;
-      if (row.sri) parameters.SIPResourceIdentifier = row.sri;
-      if (row.pin) parameters.PIN = row.pin;
-      const expired = parseBoolean(row.pinExpired);
-      if (expired !== undefined) parameters.PINExpired = expired;
-      if (row.notifyEmail) parameters.NotifyEmail = row.notifyEmail;
-      if (options.dryRun) parameters.ValidateOnly = true;
+      const parameters = enableMailboxParameters(row, options.dryRun);
       try {
         powershell.reserve(options.profile, 'exchange', endpoint.workers, endpoint.index);
         const result = await powershell.run(options.profile, 'exchange', 'Enable-UMMailbox', parameters, { endpoint: endpoint.index });

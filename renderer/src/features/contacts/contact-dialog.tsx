@@ -32,6 +32,7 @@ import type {
 import type { ApiError } from '@shared/errors';
 import type { ContactPrefill } from '@shared/routes/fix-routes';
 import { toApiError, useApi } from '../../api/api-context';
+import { ExportPlanButton } from '../../components/export-plan-button';
 import { ActingAccount, useActingAccount } from '../../components/acting-account';
 import { ContactError, RefusalAlert } from './contact-error';
 import { useWarningText } from './contact-texts';
@@ -415,6 +416,17 @@ export function ContactDialog({ options, contact, prefill, actingProfile, existi
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('common:actions.cancel')}</Button>
+        {!editing && (
+          <ExportPlanButton
+            disabled={!canSubmit || !!like}
+            request={{
+              kind: 'contacts',
+              operations: [
+                { op: 'create', input: { profile: actingAs, kind, targetDn, name, sipAddress: sip, phoneNumber: phone, poolFqdn: pool, ouDn, route } },
+              ],
+            }}
+          />
+        )}
         <Button variant="contained" disabled={!canSubmit} onClick={() => void submit()} data-testid="contact-submit">
           {t(editing ? (warned ? 'form.saveAnyway' : 'form.save') : warned ? 'form.createAnyway' : 'form.create')}
         </Button>

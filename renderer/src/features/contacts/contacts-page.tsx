@@ -34,6 +34,7 @@ import { toApiError, useApi, useCall, useEvent } from '../../api/api-context';
 import { ActingAccount, formatActor, sentenceGap, useActingAccount, type ActingAccountState } from '../../components/acting-account';
 import type { ScreenProps } from '../../app/navigation';
 import { CodeBlock } from '../../components/code-block';
+import { ExportPlanButton } from '../../components/export-plan-button';
 import { ErrorAlert } from '../../components/error-alert';
 import { RequireConnection } from '../../components/not-connected';
 import { Page } from '../../components/page';
@@ -293,18 +294,17 @@ function DeleteDialog({
   const [error, setError] = useState<ApiError>();
   // Deleted by an account of the contact's forest, chosen here [S27].
   const acting = useActingAccount('contacts.write', { forests: [contact.forest], ...(actingProfile ? { preferred: actingProfile } : {}) });
+  const request = {
+    profile: acting.profile ?? '',
+    dn: contact.dn,
+    expectedVersion: contact.version,
+    loaded: { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber },
+    route: 'ldap' as const,
+  };
   const remove = async () => {
     if (!acting.profile) return;
     try {
-      onDone(
-        await api.call('contacts.delete', {
-          profile: acting.profile,
-          dn: contact.dn,
-          expectedVersion: contact.version,
-          loaded: { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber },
-          route: 'ldap',
-        }),
-      );
+      onDone(await api.call('contacts.delete', request));
     } catch (e) {
       setError(toApiError(e));
     }
@@ -321,6 +321,7 @@ function DeleteDialog({
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('common:actions.cancel')}</Button>
+        <ExportPlanButton disabled={!acting.profile} request={{ kind: 'contacts', operations: [{ op: 'delete', input: request }] }} />
         <Button color="error" variant="contained" disabled={!acting.profile} onClick={() => void remove()} data-testid="delete-submit">
           {t('delete.submit')}
         </Button>

@@ -21,6 +21,7 @@ import { ErrorAlert } from '../../components/error-alert';
 import { RequireConnection } from '../../components/not-connected';
 import { Page } from '../../components/page';
 import { downloadText } from '../../components/download-text';
+import { ExportPlanButton } from '../../components/export-plan-button';
 import { ConfirmRunDialog } from './confirm-run-dialog';
 import { ImportPanel } from './import-panel';
 import { MappingPanel } from './mapping-panel';
@@ -369,6 +370,12 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
             onConcurrency={setConcurrency}
             profile={validation.profile}
             onStart={() => requestStart({ options: { dryRun }, importId: summary.importId, profile: validation.profile, rows: validation.counts.ready })}
+            planAction={
+              <ExportPlanButton
+                disabled={!!job || validation.state !== 'done' || validation.counts.ready === 0}
+                request={{ kind: 'enablement', importId: summary.importId }}
+              />
+            }
             onPause={() => job && void jobControl.run((client) => client.call('jobs.pause', { jobId: job.jobId }))}
             onResume={() => job && void jobControl.run((client) => client.call('jobs.resume', { jobId: job.jobId }))}
             onCancel={() => job && void jobControl.run((client) => client.call('jobs.cancel', { jobId: job.jobId }))}

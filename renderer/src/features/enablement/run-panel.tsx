@@ -21,6 +21,7 @@ import DownloadIcon from '@mui/icons-material/Download';
 import PauseIcon from '@mui/icons-material/Pause';
 import PlayArrowIcon from '@mui/icons-material/PlayArrow';
 import ReplayIcon from '@mui/icons-material/Replay';
+import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import type { EnablementJob, JobCounts, JobEndpoint, ValidationCounts } from '@shared/models/enablement';
@@ -60,6 +61,7 @@ export function RunPanel({
   afterDryRunRows,
   onRunAfterDryRun,
   resumable,
+  planAction,
 }: {
   counts: ValidationCounts;
   allowSipMismatch: boolean;
@@ -78,6 +80,8 @@ export function RunPanel({
   onResume: () => void;
   onCancel: () => void;
   onExport: (format: 'csv' | 'json') => void;
+  /** "Export plan": the ready rows planned for approval instead of run (features/plans). */
+  planAction?: ReactNode;
   onRerunFailed: () => void;
   /** After a finished dry run: how many rows a real run would take (undefined: not offered). */
   afterDryRunRows?: number;
@@ -151,6 +155,7 @@ export function RunPanel({
         <Button variant="contained" startIcon={<PlayArrowIcon />} disabled={!!job || startable === 0} onClick={onStart} data-testid="run-start">
           {t(dryRun ? 'run.startDry' : 'run.start', { count: startable })}
         </Button>
+        {planAction}
         {running && p?.state !== 'paused' && (
           <Button startIcon={<PauseIcon />} onClick={onPause} disabled={p?.state === 'cancelling'} data-testid="run-pause">
             {t('run.pause')}

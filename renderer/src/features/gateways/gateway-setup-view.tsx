@@ -31,6 +31,7 @@ import { toApiError, useApi, useCall } from '../../api/api-context';
 import { useConnections } from '../../app/connections';
 import { ActingAccount, formatActor, sentenceGap, useActingAccount } from '../../components/acting-account';
 import { CodeBlock } from '../../components/code-block';
+import { ExportPlanButton } from '../../components/export-plan-button';
 import { ErrorAlert } from '../../components/error-alert';
 
 const planColor = { missing: 'primary', present: 'success', blocked: 'error' } as const;
@@ -152,6 +153,7 @@ export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
         >
           {t('apply', { count: data?.counts.missing ?? 0 })}
         </Button>
+        <ExportPlanButton disabled={!data || data.counts.missing === 0 || busy} request={{ kind: 'gateways', request }} />
         {data && (
           <Typography variant="body2" data-testid="gateways-counts">
             {t('counts', { ...data.counts, org: data.organization.name })}

@@ -21,6 +21,7 @@ import type { ApiError } from '@shared/errors';
 import { toApiError, useApi, useCall } from '../../api/api-context';
 import { formatActor, sentenceGap } from '../../components/acting-account';
 import { CodeBlock } from '../../components/code-block';
+import { ExportPlanButton } from '../../components/export-plan-button';
 import { ErrorAlert } from '../../components/error-alert';
 import { AceTable } from './ace-table';
 import { BlockedChildrenChoice, BlockedChildrenNotice, statusColor } from './blocked-children';
@@ -311,6 +312,10 @@ export function OuPermissionsPanel({
                 ? t('actions.apply.grantWithChildren', { count: entriesToWrite, ous: chosenChildren.length + 1 })
                 : t(`actions.apply.${preview.action}`, { count: entriesToWrite })}
             </Button>
+            <ExportPlanButton
+              disabled={busy || entriesToWrite === 0 || chosenChildren.length > 0}
+              request={{ kind: 'permissions', profile, ou: ou.dn, types: preview.types, action: preview.action, route }}
+            />
             <Button onClick={() => setPreview(undefined)}>{t('common:actions.cancel')}</Button>
           </Stack>
         </Stack>

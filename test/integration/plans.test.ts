@@ -1,0 +1,357 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ApiError } from '@shared/errors';
+import type { ExportedPlan } from '@shared/models/plans';
+import type { AppServices } from '../../electron/services/app-services';
+import type { DirectorySession } from '../../electron/services/directory/directory-session';
+import { createTestServices, openLabSession } from './support/test-services';
+import { resetLab } from './support/lab-control';
+import { runCli } from './support/cli';
+
+/**
+ * Change plans against the lab: a plan exported, the directory changed under it by someone else,
+ * the apply refused with the difference; an unchanged plan applied exactly (the audit log and the
+ * directory show its steps and nothing else); a plan edited after export refused; the script
+ * parsed by PowerShell's own parser. Users u00440–u00447 (fresh Lync users) and contacts named
+ * it-plan-* are this file's.
+ */
+const profile = 'lab-exchadmin';
+const users = 'OU=Users,OU=Lab,DC=contoso,DC=test';
+const umContacts = 'OU=UM Contacts,OU=Lab,DC=contoso,DC=test';
+const redmond = 'Redmond Default Policy';
+const probeOu = `OU=it-plan-${process.pid},OU=Lab,DC=contoso,DC=test`;
+let services: AppServices;
+let admin: DirectorySession;
+
+beforeAll(async () => {
+  resetLab();
+  ({ services } = createTestServices());
+  await services.connections.connect(profile);
+  await services.connections.connect('lab-umadmin');
+  admin = await openLabSession('lab');
+}, 120_000);
+afterAll(async () => {
+  if (await admin.read(probeOu, ['1.1'])) await admin.delete(probeOu);
+  for (const entry of await admin.search(umContacts, { filter: '(displayName=it-plan-*)', attributes: ['1.1'] })) await admin.delete(entry.dn);
+  await admin?.close();
+  await services?.shutdown();
+  resetLab();
+}, 120_000);
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+const file = (exported: ExportedPlan, ext: string) => exported.files.find((f) => f.name.endsWith(ext))!.content;
+
+async function planFor(sams: string[]): Promise<ExportedPlan> {
+  const content = ['Identity,UMMailboxPolicy', ...sams.map((s) => `${s}@contoso.test,${redmond}`)].join('\r\n');
+  const summary = await services.enablement.import({ fileName: 'plan-users.csv', content: b64(content) });
+  await services.enablement.validate({ importId: summary.importId, profile, mapping: summary.mapping, proposeExtensions: false });
+  return services.plans.export({ kind: 'enablement', importId: summary.importId }, 'en');
+}
+
+async function umEnabled(sam: string): Promise<boolean> {
+  const [entry] = await admin.search(users, { filter: `(sAMAccountName=${sam})`, attributes: ['msExchUMEnabledFlags'] });
+  return ((entry?.getInt('msExchUMEnabledFlags') ?? 0) & 1) === 1;
+}
+
+const compatChecker = join(import.meta.dirname, '../powershell-compat/Test-WindowsPowerShellCompat.ps1');
+
+/** The parse errors (and what Windows PowerShell 5.1 lacks) and the command names of a script, by PowerShell's own parser. */
+function parseScript(script: string): { errors: string[]; commands: string[] } {
+  const dir = mkdtempSync(join(tmpdir(), 'umc-plan-'));
+  const path = join(dir, 'plan.ps1');
+  writeFileSync(path, script, 'utf8');
+  const probe = `$t = $null; $e = $null; $ast = [System.Management.Automation.Language.Parser]::ParseFile('${path.replace(/'/g, "''")}', [ref]$t, [ref]$e)
+@{ errors = @($e | ForEach-Object { $_.Message }); commands = @($ast.FindAll({ param($n) $n -is [System.Management.Automation.Language.CommandAst] }, $true) | ForEach-Object { $_.GetCommandName() }) } | ConvertTo-Json -Compress`;
+  const result = spawnSync('pwsh', ['-NoProfile', '-NonInteractive', '-Command', probe], { encoding: 'utf8' });
+  if (result.status !== 0) throw new Error(result.stderr);
+  const parsed = JSON.parse(result.stdout) as { errors: string[] | null; commands: string[] | null };
+  // And nothing Windows PowerShell 5.1 lacks, by the project's one list of it.
+  const compat = spawnSync('pwsh', ['-NoProfile', '-NonInteractive', '-File', compatChecker, '-Path', path], { encoding: 'utf8' });
+  if (compat.status !== 0) throw new Error(compat.stderr);
+  const findings = (JSON.parse(compat.stdout || '[]') as Array<{ rule: string; message: string }> | null) ?? [];
+  return { errors: [...(parsed.errors ?? []), ...[findings].flat().map((f) => `${f.rule}: ${f.message}`)], commands: parsed.commands ?? [] };
+}
+
+async function refusal(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error('expected a refusal');
+}
+
+describe('a bulk enablement plan', () => {
+  let changed: ExportedPlan;
+
+  it('exports the plan, a script PowerShell parses with exactly the commands, and a summary', async () => {
+    changed = await planFor(['u00440', 'u00441']);
+    expect(changed.plan).toMatchObject({
+      kind: 'enablement',
+      profile,
+      intent: { rows: [{ Identity: 'u00440@contoso.test' }, { Identity: 'u00441@contoso.test' }] },
+    });
+    expect(changed.files.map((f) => f.name)).toEqual([`${changed.plan.id}.json`, `${changed.plan.id}.ps1`, `${changed.plan.id}-summary.html`]);
+    const script = file(changed, '.ps1');
+    expect(parseScript(script)).toEqual({ errors: [], commands: ['Enable-UMMailbox', 'Enable-UMMailbox'] });
+    expect(script).toContain(`Enable-UMMailbox -Identity 'CN=u00440,${users}' -UMMailboxPolicy '${redmond}'`);
+    expect(file(changed, '.html')).toContain('Enable Unified Messaging for 2 users');
+    // Nothing was written by exporting.
+    expect(await umEnabled('u00440')).toBe(false);
+  });
+
+  it('is refused, with the difference, once someone else has enabled one of its users', async () => {
+    const other = await services.powershell.run(profile, 'exchange', 'Enable-UMMailbox', { Identity: 'u00441@contoso.test', UMMailboxPolicy: redmond });
+    expect(other.ok).toBe(true);
+    const content = file(changed, '.json');
+    const check = await services.plans.check(content);
+    expect(check.state).toBe('changed');
+    // Only the row someone else enabled: planned ready, now already done.
+    expect(check.differences).toHaveLength(1);
+    expect(check.differences[0]).toMatchObject({ object: 'u00441@contoso.test', attribute: 'validation' });
+    expect(check.differences[0]!.planned).toMatch(/^ready · CN=u00441,/);
+    expect(check.differences[0]!.now).toMatch(/^already-done · CN=u00441,/);
+    const error = await refusal(services.plans.apply(content));
+    expect(error.code).toBe('CONFLICT');
+    expect(error.message).toMatch(/directory changed since plan .* nothing was applied/);
+    expect((error.details as { differences: unknown[] }).differences).toEqual(check.differences);
+    expect(await umEnabled('u00440')).toBe(false);
+    expect(services.audit.list({ action: 'enablement.enable' })).toEqual([]);
+  });
+
+  it('applies an unchanged plan exactly: its rows, journalled and audited, nothing else', async () => {
+    const exported = await planFor(['u00442', 'u00443']);
+    const result = await services.plans.apply(file(exported, '.json'));
+    expect(result.steps).toEqual([
+      { target: 'u00442@contoso.test', outcome: 'done' },
+      { target: 'u00443@contoso.test', outcome: 'done' },
+    ]);
+    expect(await umEnabled('u00442')).toBe(true);
+    expect(await umEnabled('u00443')).toBe(true);
+    const audited = services.audit.list({ action: 'enablement.enable' });
+    expect(audited.map((e) => e.target).sort()).toEqual([`CN=u00442,${users}`, `CN=u00443,${users}`]);
+    expect(audited.every((e) => e.jobId === result.jobId && e.outcome === 'succeeded')).toBe(true);
+    expect(services.enablement.job(result.jobId!).counts).toMatchObject({ enabled: 2, failed: 0 });
+    // Applied once: the same plan again finds its users enabled and is refused.
+    expect((await services.plans.check(file(exported, '.json'))).state).toBe('changed');
+  });
+
+  it('refuses a plan edited after export, and a file that is not a plan', async () => {
+    const exported = await planFor(['u00444']);
+    const edited = JSON.parse(file(exported, '.json'));
+    edited.intent.rows[0].Identity = 'u00445@contoso.test';
+    const content = JSON.stringify(edited);
+    expect((await services.plans.check(content)).state).toBe('tampered');
+    const error = await refusal(services.plans.apply(content));
+    expect(error.code).toBe('CONFLICT');
+    expect(error.message).toMatch(/changed after it was exported/);
+    expect(await umEnabled('u00444')).toBe(false);
+    expect(await umEnabled('u00445')).toBe(false);
+    expect((await refusal(services.plans.apply('{"not":"a plan"}'))).code).toBe('INVALID_INPUT');
+  });
+  it('keeps a PIN from the file out of the plan and the script, and needs it again to apply', async () => {
+    const content = ['Identity,UMMailboxPolicy,PIN', `u00446@contoso.test,${redmond},73915824`].join('\r\n');
+    const summary = await services.enablement.import({ fileName: 'plan-pins.csv', content: b64(content) });
+    await services.enablement.validate({ importId: summary.importId, profile, mapping: summary.mapping, proposeExtensions: false });
+    const exported = await services.plans.export({ kind: 'enablement', importId: summary.importId }, 'en');
+    for (const f of exported.files) expect(f.content).not.toContain('73915824');
+    expect(file(exported, '.ps1')).toContain('-PIN $pin_2');
+    expect(parseScript(file(exported, '.ps1')).errors).toEqual([]);
+    const plan = file(exported, '.json');
+    expect((await services.plans.check(plan)).secrets).toEqual([{ variable: 'pin_2', prompt: 'PIN for line 2 (u00446@contoso.test)' }]);
+    expect((await refusal(services.plans.apply(plan))).code).toBe('SECRET_REQUIRED');
+    expect(await umEnabled('u00446')).toBe(false);
+    const result = await services.plans.apply(plan, { pin_2: '73915824' });
+    expect(result.steps).toEqual([{ target: 'u00446@contoso.test', outcome: 'done' }]);
+    expect(await umEnabled('u00446')).toBe(true);
+  });
+});
+
+describe('an OU permissions plan', () => {
+  beforeAll(async () => {
+    await admin.add(probeOu, { objectClass: 'organizationalUnit' });
+  });
+
+  it("is refused once someone else changed the OU's DACL, and an unchanged one grants exactly once", async () => {
+    const request = {
+      kind: 'permissions' as const,
+      profile: 'lab',
+      ou: probeOu,
+      types: ['Contact' as const],
+      action: 'grant' as const,
+      route: 'ldap' as const,
+    };
+    const stale = await services.plans.export(request, 'en');
+    expect(parseScript(file(stale, '.ps1'))).toEqual({ errors: [], commands: ['Grant-CsOUPermission'] });
+    expect((await services.plans.check(file(stale, '.json'))).state).toBe('matches');
+    // Another admin grants the User type meanwhile.
+    await services.permissions.grant('lab', probeOu, ['User'], 'ldap');
+    const check = await services.plans.check(file(stale, '.json'));
+    expect(check.state).toBe('changed');
+    expect(check.differences.find((d) => d.attribute === 'DACL (SHA-256)')).toMatchObject({ object: probeOu });
+    expect((await refusal(services.plans.apply(file(stale, '.json')))).code).toBe('CONFLICT');
+    expect((await services.permissions.test('lab', probeOu, ['Contact'])).types[0]!.status).toBe('not-granted');
+
+    const fresh = await services.plans.export(request, 'en');
+    const before = services.audit.list({ target: probeOu }).length;
+    expect((await services.plans.apply(file(fresh, '.json'))).steps).toEqual([{ target: probeOu, outcome: 'done' }]);
+    const entries = services.audit.list({ target: probeOu });
+    expect(entries.length - before).toBe(1);
+    expect(entries[0]).toMatchObject({ action: 'permissions.grant', outcome: 'succeeded' });
+    expect((await services.permissions.test('lab', probeOu, ['Contact'])).types[0]!.status).toBe('granted');
+  });
+});
+
+describe('a gateway setup plan', () => {
+  it("holds exchucutil's commands for what is missing, in a script PowerShell parses, and matches the directory it was made from", async () => {
+    const exported = await services.plans.export({ kind: 'gateways', request: { profile, administrativeGroups: false } }, 'en');
+    const plan = await services.gateways.plan({ profile });
+    expect(exported.plan.steps.map((s) => s.command)).toEqual(plan.items.flatMap((i) => i.commands));
+    expect(exported.plan.facts).toEqual(plan.items.map((i) => ({ object: i.id, attribute: 'status', value: i.status })));
+    const parsed = parseScript(file(exported, '.ps1'));
+    expect(parsed.errors).toEqual([]);
+    expect(parsed.commands.length).toBeGreaterThan(0);
+    expect((await services.plans.check(file(exported, '.json'))).state).toBe('matches');
+  });
+});
+
+describe('a contacts plan', () => {
+  const create = (name: string, sip: string, phone: string) => ({
+    op: 'create' as const,
+    input: {
+      profile: 'lab-umadmin',
+      kind: 'SA' as const,
+      targetDn: '',
+      name,
+      sipAddress: sip,
+      phoneNumber: phone,
+      poolFqdn: 'pool01.contoso.test',
+      ouDn: umContacts,
+      route: 'ldap' as const,
+    },
+  });
+  let tokyo = '';
+  beforeAll(async () => {
+    tokyo = (await services.contacts.options()).dialPlans.find((d) => d.name === 'Tokyo')!.dn;
+  });
+
+  it('writes hostile values as data in a script PowerShell parses, and applies exactly its contact', async () => {
+    const name = `it-plan-O'Brien $(Stop-Computer) "x"`;
+    const operation = create(name, 'sip:it-plan-a@contoso.test', '+81355559101');
+    operation.input.targetDn = tokyo;
+    const exported = await services.plans.export({ kind: 'contacts', operations: [operation] }, 'zh-TW');
+    const script = file(exported, '.ps1');
+    expect(parseScript(script)).toEqual({ errors: [], commands: ['New-ADObject'] });
+    expect(script).toContain(`-Name 'it-plan-O''Brien $(Stop-Computer) "x"' -Type 'contact' -Path '${umContacts}'`);
+    expect(file(exported, '.html')).toContain('建立 1 個訂戶存取或自動語音應答連絡人。');
+    const before = services.audit.list().length;
+    const result = await services.plans.apply(file(exported, '.json'));
+    expect(result.steps).toEqual([{ target: name, outcome: 'done' }]);
+    const entries = services.audit.list().slice(0, services.audit.list().length - before);
+    expect(entries).toHaveLength(1);
+    expect(entries[0]).toMatchObject({ action: 'contact.create', outcome: 'succeeded', after: { name, sipAddress: 'sip:it-plan-a@contoso.test' } });
+  });
+
+  it('is refused when another object takes its SIP address before it is applied, through the CLI too', async () => {
+    const operation = create('it-plan-b', 'sip:it-plan-b@contoso.test', '+81355559102');
+    operation.input.targetDn = tokyo;
+    const exported = await services.plans.export({ kind: 'contacts', operations: [operation] }, 'en');
+    const other = create('it-plan-other', 'sip:it-plan-b@contoso.test', '+81355559103');
+    other.input.targetDn = tokyo;
+    await services.contacts.create(other.input);
+    const check = await services.plans.check(file(exported, '.json'));
+    expect(check.state).toBe('changed');
+    expect(check.differences).toEqual([
+      {
+        object: 'it-plan-b',
+        attribute: 'refused because',
+        planned: '(none)',
+        now: `sip:it-plan-b@contoso.test is already used by CN=it-plan-other,${umContacts}. SIP addresses must be unique in the forest.`,
+      },
+    ]);
+    const dir = mkdtempSync(join(tmpdir(), 'umc-plan-cli-'));
+    const path = join(dir, 'plan.json');
+    writeFileSync(path, file(exported, '.json'));
+    const cli = runCli(['--profile', 'lab-umadmin', 'plan', 'apply', '--file', path, '--json']);
+    expect(cli.status).toBe(1);
+    expect(cli.json()).toMatchObject({ error: { code: 'CONFLICT', details: { differences: check.differences } } });
+    expect(await admin.search(umContacts, { filter: '(displayName=it-plan-b)', attributes: ['1.1'] })).toEqual([]);
+  });
+
+  it('is exported and applied from the command line', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'umc-plan-cli-'));
+    const exported = runCli([
+      '--profile',
+      'lab-umadmin',
+      'plan',
+      'export',
+      'contacts',
+      'create',
+      '--type',
+      'SA',
+      '--dial-plan',
+      'Tokyo',
+      '--name',
+      'it-plan-cli',
+      '--sip',
+      'sip:it-plan-cli@contoso.test',
+      '--phone',
+      '+81355559104',
+      '--ou',
+      umContacts,
+      '--out',
+      dir,
+      '--json',
+    ]);
+    expect(exported.status, exported.stderr).toBe(0);
+    const { files } = exported.json() as { files: string[] };
+    expect(files.map((f) => f.replace(/^.*[\\/]/, ''))).toEqual([
+      expect.stringMatching(/^plan-[0-9a-f]{12}\.json$/),
+      expect.stringMatching(/\.ps1$/),
+      expect.stringMatching(/-summary\.html$/),
+    ]);
+    const applied = runCli(['plan', 'apply', '--file', files[0]!, '--json']);
+    expect(applied.status, applied.stderr).toBe(0);
+    expect(applied.json()).toMatchObject({ steps: [{ target: 'it-plan-cli', outcome: 'done' }] });
+    expect(readFileSync(files[1]!, 'utf8').startsWith('\uFEFF')).toBe(true);
+    expect(await admin.search(umContacts, { filter: '(displayName=it-plan-cli)', attributes: ['1.1'] })).toHaveLength(1);
+  });
+
+  it('plans a delete: refused once someone renamed the contact, applied when unchanged', async () => {
+    const contact = (await services.contacts.list(true)).find((c) => c.sipAddress === 'sip:it-plan-cli@contoso.test')!;
+    const operation = {
+      op: 'delete' as const,
+      input: {
+        profile: 'lab-umadmin',
+        dn: contact.dn,
+        expectedVersion: contact.version,
+        loaded: { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber },
+        route: 'ldap' as const,
+      },
+    };
+    const stale = await services.plans.export({ kind: 'contacts', operations: [operation] }, 'en');
+    expect(parseScript(file(stale, '.ps1'))).toEqual({ errors: [], commands: ['Remove-ADObject'] });
+    await admin.modify(contact.dn, [{ operation: 'replace', attribute: 'displayName', values: 'it-plan-cli renamed' }]);
+    const check = await services.plans.check(file(stale, '.json'));
+    expect(check.state).toBe('changed');
+    expect(check.differences).toContainEqual({ object: contact.dn, attribute: 'name', planned: 'it-plan-cli', now: 'it-plan-cli renamed' });
+    expect((await refusal(services.plans.apply(file(stale, '.json')))).code).toBe('CONFLICT');
+    expect(await admin.read(contact.dn, ['1.1'])).toBeTruthy();
+
+    const renamed = (await services.contacts.list(true)).find((c) => c.dn === contact.dn)!;
+    const fresh = await services.plans.export(
+      {
+        kind: 'contacts',
+        operations: [{ op: 'delete', input: { ...operation.input, expectedVersion: renamed.version, loaded: { name: renamed.displayName } } }],
+      },
+      'en',
+    );
+    expect((await services.plans.apply(file(fresh, '.json'))).steps).toEqual([{ target: contact.dn, outcome: 'done' }]);
+    expect(await admin.read(contact.dn, ['1.1'])).toBeUndefined();
+    expect(services.audit.list({ target: contact.dn })[0]).toMatchObject({ action: 'contact.delete', outcome: 'succeeded' });
+  });
+});
