@@ -146,6 +146,10 @@ export async function runRollback(rows: UndoRow[], deps: RollbackRunDependencies
           attempt--;
           continue;
         }
+        // Refused — perhaps because the call sent before an interruption took effect after all
+        // (a killed console's shell finishes the command it had): the directory decides.
+        if (recheck && !changedSince(await current(row), row.inverse.restores))
+          return finish(row, 'undone', attempt, [text({ code: 'rollback-undone-confirmed', params: {} })], true);
         return finish(row, 'failed', attempt, messages, true);
       } catch (error) {
         const code = error instanceof ApiError ? error.code : 'INTERNAL';
