@@ -97,6 +97,10 @@ export async function findUsers(session: DirectorySession, identities: string[],
   const resolved: UserLookup['resolved'] = new Map();
   for (const id of unique) {
     const candidates = new Set(lookupKeys(id).flatMap((k) => [...(index.get(k) ?? [])]));
+    if (candidates.size === 0) {
+      resolved.set(id.toLowerCase(), nobodyFound);
+      continue;
+    }
     const result = resolveIdentity(
       id,
       [...candidates].map((dn) => byDn.get(dn)!),
@@ -112,6 +116,12 @@ export async function findUsers(session: DirectorySession, identities: string[],
   }
   return { resolved, forestWide };
 }
+
+/** An identity no recipient matches: one shared, frozen answer (a large file names many). */
+const nobodyFound: UserLookup['resolved'] extends Map<string, infer R> ? R : never = Object.freeze({
+  users: Object.freeze([]) as unknown as UserFacts[],
+  displayNameOnly: Object.freeze([]) as unknown as UserFacts[],
+});
 
 /** Reads again, from this session's domain, what a global catalog may not replicate. */
 async function completeFromDomain(session: DirectorySession, byDn: Map<string, UserFacts>, chunk = 100): Promise<void> {

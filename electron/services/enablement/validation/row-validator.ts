@@ -79,7 +79,6 @@ export interface CheckedRow {
 export class RowValidator {
   private readonly users: UserLookup['resolved'] = new Map();
   private readonly holders: Holders = { eum: new Map(), eumAnyContext: new Map(), sip: new Map() };
-  private readonly asked = new Set<string>();
   private forestWide = true;
 
   constructor(
@@ -166,18 +165,15 @@ export class RowValidator {
         }
       }
     }
-    const query = { eum: [...new Set(eum)].filter((k) => !this.asked.has(`eum:${k}`)), sip: [...new Set(sip)].filter((s) => !this.asked.has(`sip:${s}`)) };
+    // Asked before when its answer is held (an address nobody holds is held as `nobody`).
+    const query = { eum: [...new Set(eum)].filter((k) => !this.holders.eum.has(k)), sip: [...new Set(sip)].filter((s) => !this.holders.eumAnyContext.has(s)) };
     if (query.eum.length + query.sip.length === 0) return;
     const found = await findHolders(this.session, query);
     this.forestWide &&= found.forestWide;
-    for (const k of query.eum) {
-      this.asked.add(`eum:${k}`);
-      this.holders.eum.set(k, found.eum.get(k) ?? []);
-    }
+    for (const k of query.eum) this.holders.eum.set(k, found.eum.get(k) ?? nobody);
     for (const s of query.sip) {
-      this.asked.add(`sip:${s}`);
-      this.holders.eumAnyContext.set(s, found.eumAnyContext.get(s) ?? []);
-      this.holders.sip.set(s, found.sip.get(s) ?? []);
+      this.holders.eumAnyContext.set(s, found.eumAnyContext.get(s) ?? nobody);
+      this.holders.sip.set(s, found.sip.get(s) ?? nobody);
     }
     // Exact EUM holders found through a SIP lookup are facts too.
     for (const [k, dns] of found.eum) if (!this.holders.eum.has(k)) this.holders.eum.set(k, dns);
@@ -206,6 +202,9 @@ function claimOf(line: number, facts: RowFacts, verdict: RowVerdict): RowClaim {
   if (verdict.sri) claims.push({ address: verdict.sri, contexts: plan.uriType === 'SipName' ? [ANY_CONTEXT] : plan.contexts });
   return { line, ...(userDn ? { userDn } : {}), claims };
 }
+
+/** The holders of an address nobody holds: one shared, frozen list (most addresses of a file are free). */
+const nobody: string[] = Object.freeze([]) as unknown as string[];
 
 /** The PIN as the grid shows it: one dot per digit, never the digits. */
 export function maskPin(pin: string): string {
