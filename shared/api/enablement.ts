@@ -14,6 +14,7 @@ import {
   sipMismatchOverrideSchema,
   validationCountsSchema,
   validatedRowSchema,
+  bulkOperationSchema,
   rowFilterSchema,
   rowsPageSchema,
   validationStatusSchema,
@@ -43,6 +44,8 @@ export const enablementApi = {
         importId,
         profile: profileNameSchema,
         mapping: columnMappingSchema,
+        /** What the job will do to each row; enable unless given. */
+        operation: bulkOperationSchema.default('enable'),
         proposeExtensions: z.boolean().default(false),
         /** Accept, for every row, SIP resource identifiers that are not the user's Lync SIP address (never Exchange's own refusals). */
         allowSipMismatch: z.boolean().optional(),

@@ -9,6 +9,7 @@ export function countResults(results: readonly RowResult[], total: number): JobC
   const counts: JobCounts = { total, enabled: 0, validated: 0, alreadyDone: 0, failed: 0, invalid: 0, notPermitted: 0, notRun: 0, remaining: 0 };
   const key = {
     enabled: 'enabled',
+    changed: 'changed',
     validated: 'validated',
     'already-done': 'alreadyDone',
     failed: 'failed',
@@ -16,7 +17,7 @@ export function countResults(results: readonly RowResult[], total: number): JobC
     'not-permitted': 'notPermitted',
     'not-run': 'notRun',
   } as const;
-  for (const result of results) counts[key[result.outcome]]++;
+  for (const result of results) counts[key[result.outcome]] = (counts[key[result.outcome]] ?? 0) + 1;
   counts.remaining = Math.max(0, total - results.length);
   return counts;
 }
@@ -26,6 +27,7 @@ export function describeCounts(counts: JobCounts): string {
   const parts = (
     [
       ['enabled', counts.enabled],
+      ['changed', counts.changed ?? 0],
       ['would succeed', counts.validated],
       ['already done', counts.alreadyDone],
       ['failed', counts.failed],

@@ -2,9 +2,39 @@ import { z } from 'zod';
 import { jobProgressSchema } from './jobs';
 import { uriTypeSchema } from './topology';
 
-/** The Enable-UMMailbox parameters a CSV column can feed. */
-export const enablementFieldSchema = z.enum(['Identity', 'Extensions', 'SIPResourceIdentifier', 'UMMailboxPolicy', 'PIN', 'PINExpired', 'NotifyEmail']);
+/** The parameters a CSV column can feed: Enable-UMMailbox's, and Set-CsUser's -LineURI for the voice operation. */
+export const enablementFieldSchema = z.enum([
+  'Identity',
+  'Extensions',
+  'SIPResourceIdentifier',
+  'UMMailboxPolicy',
+  'PIN',
+  'PINExpired',
+  'NotifyEmail',
+  'LineURI',
+]);
 export type EnablementFieldName = z.infer<typeof enablementFieldSchema>;
+
+/**
+ * What a bulk job does to each row's user: enable for UM (the first and default), or one of the
+ * changes of a UM user's later life. Each is described in shared/enablement/operations.ts.
+ */
+export const bulkOperationSchema = z.enum(['enable', 'voice', 'change', 'pin', 'disable', 'move']);
+export type BulkOperation = z.infer<typeof bulkOperationSchema>;
+
+/**
+ * A row's user as validation read it before the job changed anything, for a later rollback.
+ * `policy` is the UM mailbox policy's name as the grid shows it. Never a PIN.
+ */
+export const rowBeforeSchema = z.object({
+  umEnabled: z.boolean().optional(),
+  policy: z.string().optional(),
+  extensions: z.array(z.string()).optional(),
+  sipResourceIdentifier: z.string().optional(),
+  enterpriseVoiceEnabled: z.boolean().optional(),
+  lineUri: z.string().optional(),
+});
+export type RowBefore = z.infer<typeof rowBeforeSchema>;
 
 export const csvEncodingSchema = z.enum(['utf-8', 'utf-16le', 'utf-16be', 'big5', 'windows-1252']);
 export const csvDelimiterSchema = z.enum([',', ';', '\t']);
@@ -27,6 +57,8 @@ export const resumableJobSchema = z.object({
   fileName: z.string(),
   profile: z.string(),
   createdAt: z.string(),
+  /** What the job does to each row (absent: enable, as jobs written before operations existed). */
+  operation: bulkOperationSchema.optional(),
   total: z.number().int(),
   finished: z.number().int(),
   inFlight: z.number().int(),
@@ -82,6 +114,8 @@ export const rowValuesSchema = z.object({
   PIN: z.string(),
   PINExpired: z.string(),
   NotifyEmail: z.string(),
+  /** Lync's line URI (tel:+…), read by the voice operation only. */
+  LineURI: z.string().optional(),
 });
 export type RowValues = z.infer<typeof rowValuesSchema>;
 
@@ -100,6 +134,8 @@ export const validatedRowSchema = z.object({
   extensions: z.array(z.string()),
   /** The SIP resource identifier Exchange will use (sent, or on a SIP URI plan the user's sip: proxy when none is sent). */
   sipResourceIdentifier: z.string().optional(),
+  /** The user as the directory had it when the row was validated (what a rollback restores). */
+  before: rowBeforeSchema.optional(),
   edited: z.boolean(),
 });
 export type ValidatedRow = z.infer<typeof validatedRowSchema>;
@@ -126,6 +162,8 @@ export type SipMismatchOverride = z.infer<typeof sipMismatchOverrideSchema>;
 export const validationStatusSchema = z.object({
   importId: z.string(),
   profile: z.string(),
+  /** The operation the rows were validated for (absent: enable). */
+  operation: bulkOperationSchema.optional(),
   /** running: rows are still being checked; done: every row is; cancelled by the admin, or failed (`error` says why): validate again to run. */
   state: z.enum(['running', 'done', 'cancelled', 'failed']),
   error: z.string().optional(),
@@ -155,9 +193,10 @@ export type RowsPage = z.infer<typeof rowsPageSchema>;
 
 /**
  * What became of a row. Only `failed` means Exchange refused it at run time; `invalid` and
- * `not-permitted` rows were never sent, `already-done` rows needed nothing.
+ * `not-permitted` rows were never sent, `already-done` rows needed nothing. `enabled` is an
+ * enable job's success, `changed` the success of every other operation.
  */
-export const rowOutcomeSchema = z.enum(['enabled', 'validated', 'already-done', 'failed', 'invalid', 'not-permitted', 'not-run']);
+export const rowOutcomeSchema = z.enum(['enabled', 'changed', 'validated', 'already-done', 'failed', 'invalid', 'not-permitted', 'not-run']);
 export type RowOutcomeKind = z.infer<typeof rowOutcomeSchema>;
 
 export const rowResultSchema = z.object({
@@ -177,6 +216,8 @@ export const rowResultSchema = z.object({
   userDn: z.string().optional(),
   /** The file's own value of each field where it differs from `values` (never the PIN). */
   inFile: rowValuesSchema.partial().optional(),
+  /** The user as validation read it before the job ran the row (never a PIN). */
+  before: rowBeforeSchema.optional(),
 });
 export type RowResult = z.infer<typeof rowResultSchema>;
 
@@ -184,6 +225,8 @@ export type RowResult = z.infer<typeof rowResultSchema>;
 export const jobCountsSchema = z.object({
   total: z.number().int(),
   enabled: z.number().int(),
+  /** Rows the other operations changed: present once a row is. */
+  changed: z.number().int().optional(),
   validated: z.number().int(),
   alreadyDone: z.number().int(),
   failed: z.number().int(),
@@ -213,6 +256,8 @@ export const enablementJobSchema = z.object({
   importId: z.string().optional(),
   fileName: z.string(),
   profile: z.string(),
+  /** What the job does to each row (absent: enable). */
+  operation: bulkOperationSchema.optional(),
   /** The account the job acts as (the profile's bound identity), for the results and the audit. */
   actor: z.string().optional(),
   dryRun: z.boolean(),
@@ -235,6 +280,7 @@ export const enablementSessionSchema = z.object({
   summary: importSummarySchema,
   mapping: columnMappingSchema,
   profile: z.string().optional(),
+  operation: bulkOperationSchema,
   proposeExtensions: z.boolean(),
   validation: validationStatusSchema.optional(),
   job: enablementJobSchema.optional(),

@@ -78,6 +78,8 @@ export interface RowFacts {
   /** Several policies have this name (only possible across forests or by display name). */
   policyAmbiguous?: boolean;
   plan?: PlanFacts;
+  /** The UM mailbox policy the user has now, and its dial plan (the operations after enable read them). */
+  current?: { policy?: PolicyFacts; plan?: PlanFacts };
   holders: Holders;
 }
 
@@ -153,18 +155,16 @@ export function betterIdentity(user: Pick<UserFacts, 'alias' | 'upn' | 'name' | 
 }
 
 /**
- * Checks one row on its own (everything except uniqueness within the file, which needs all rows),
- * in Exchange's order.
+ * -Identity, as the documentation lists it [S14]; never by display name: the one mailbox user the
+ * row names, or undefined with the reason added to `messages`. Every operation starts with it.
  */
-export function checkRow(values: RowValues, facts: RowFacts, options: RowOptions): RowVerdict {
-  const messages: RowMessage[] = [];
-  let extensions: string[] = [];
-  let sent = { extensions: [] as string[], sri: normalizeSri(values.SIPResourceIdentifier) };
-  const done = (status: RowStatus, extra: Partial<RowVerdict> = {}): RowVerdict => ({ status, messages, extensions, sent, ...extra });
-
-  // -Identity, as the documentation lists it [S14]; never by display name.
+export function checkIdentity(
+  values: Pick<RowValues, 'Identity'>,
+  facts: Pick<RowFacts, 'users' | 'displayNameOnly'>,
+  messages: RowMessage[],
+): UserFacts | undefined {
   const identity = values.Identity.trim();
-  if (!identity) return (messages.push(error('identity-missing')), done('invalid'));
+  if (!identity) return (messages.push(error('identity-missing')), undefined);
   if (facts.users.length === 0) {
     // Mailboxes first: they are what the admin meant to name.
     const byDisplayName = [...(facts.displayNameOnly ?? [])].sort((a, b) => Number(b.hasMailbox) - Number(a.hasMailbox));
@@ -177,7 +177,7 @@ export function checkRow(values: RowValues, facts: RowFacts, options: RowOptions
         error('identity-display-name-only', { identity, matches, count: String(byDisplayName.length), suggestion: betterIdentity(byDisplayName[0]!) }),
       );
     } else messages.push(error('user-not-found', { identity }));
-    return done('invalid');
+    return undefined;
   }
   if (facts.users.length > 1)
     return (
@@ -191,10 +191,26 @@ export function checkRow(values: RowValues, facts: RowFacts, options: RowOptions
           count: String(facts.users.length),
         }),
       ),
-      done('invalid')
+      undefined
     );
   const user = facts.users[0]!;
-  if (!user.hasMailbox) return (messages.push(error('no-mailbox', { identity })), done('invalid'));
+  if (!user.hasMailbox) return (messages.push(error('no-mailbox', { identity })), undefined);
+  return user;
+}
+
+/**
+ * Checks one row on its own (everything except uniqueness within the file, which needs all rows),
+ * in Exchange's order.
+ */
+export function checkRow(values: RowValues, facts: RowFacts, options: RowOptions): RowVerdict {
+  const messages: RowMessage[] = [];
+  let extensions: string[] = [];
+  let sent = { extensions: [] as string[], sri: normalizeSri(values.SIPResourceIdentifier) };
+  const done = (status: RowStatus, extra: Partial<RowVerdict> = {}): RowVerdict => ({ status, messages, extensions, sent, ...extra });
+
+  const identity = values.Identity.trim();
+  const user = checkIdentity(values, facts, messages);
+  if (!user) return done('invalid');
 
   const policyName = values.UMMailboxPolicy.trim();
   if (!policyName) return (messages.push(error('policy-missing')), done('invalid'));

@@ -1,10 +1,23 @@
-import type { RowMessage, RowValues, ValidatedRow } from '@shared/models/enablement';
+import type { RowBefore, RowMessage, RowValues, ValidatedRow } from '@shared/models/enablement';
 import type { ExchangeOrg } from '@shared/models/topology';
 import type { DirectorySession } from '../../directory/directory-session';
 import { ANY_CONTEXT, type RowClaim } from './cross-row-rules';
 import { findHolders, findUsers, type UserLookup } from './directory-facts';
 import type { ForestDomain } from './identity-resolution';
-import { checkRow, holderKey, type Holders, type PilotNumber, type PlanFacts, type PolicyFacts, type RowFacts, type RowVerdict } from './row-rules';
+import { enableOperation } from '../operations/enable';
+import type { Operation } from '../operations/operation';
+import {
+  eumNumbers,
+  holderKey,
+  type Holders,
+  type PilotNumber,
+  type PlanFacts,
+  type PolicyFacts,
+  type RowFacts,
+  type RowVerdict,
+  type UserFacts,
+} from './row-rules';
+import { isNumber } from './uri-rules';
 
 /** One row as the validator sees it: where it is in the file and its values (edits applied). */
 export interface SourceRow {
@@ -57,6 +70,30 @@ export class OrgFacts {
   plan(dn: string | undefined): PlanFacts | undefined {
     return dn ? this.plans.get(dn.toLowerCase()) : undefined;
   }
+
+  /** The policy a user has (msExchUMTemplateLink), and its dial plan. */
+  current(user: Pick<UserFacts, 'policyDn'>): { policy?: PolicyFacts; plan?: PlanFacts } {
+    const policy = user.policyDn ? this.policies.find((p) => p.dn.toLowerCase() === user.policyDn!.toLowerCase()) : undefined;
+    return { ...(policy ? { policy } : {}), ...(policy?.dialPlanDn ? { plan: this.plan(policy.dialPlanDn) } : {}) };
+  }
+}
+
+/**
+ * The user as the directory has it before a job changes it, for the journal and a rollback: UM
+ * state, policy name, EUM numbers (extensions, and the SIP resource identifier that is not a
+ * plain number), Lync's line URI. Never a PIN.
+ */
+export function beforeOf(user: UserFacts, org: OrgFacts): RowBefore {
+  const numbers = eumNumbers(user);
+  const policy = org.current(user).policy;
+  const sri = numbers.find((n) => !isNumber(n));
+  return {
+    umEnabled: user.umEnabled,
+    ...(policy ? { policy: policy.name } : {}),
+    extensions: numbers.filter(isNumber),
+    ...(sri ? { sipResourceIdentifier: sri } : {}),
+    ...(user.lineUri ? { lineUri: user.lineUri } : {}),
+  };
 }
 
 /** The admin's decisions about the Lync SIP address check: for every row, or for some. */
@@ -87,6 +124,7 @@ export class RowValidator {
     private readonly domains: ForestDomain[],
     private readonly org: OrgFacts,
     private readonly options: { proposeExtensions: boolean },
+    private readonly operation: Operation = enableOperation,
   ) {}
 
   async check(rows: SourceRow[], overrides: SipMismatchOverrides = { job: false, lines: new Set() }): Promise<CheckedRow[]> {
@@ -100,7 +138,7 @@ export class RowValidator {
     const check = (row: SourceRow) => {
       const facts = this.factsOf(row);
       const sipMismatchOverride = overrides.job ? 'job' : overrides.lines.has(row.line) ? 'row' : undefined;
-      return { row, facts, verdict: checkRow(row.values, facts, { ...this.options, ...(sipMismatchOverride ? { sipMismatchOverride } : {}) }) };
+      return { row, facts, verdict: this.operation.check(row.values, facts, { ...this.options, ...(sipMismatchOverride ? { sipMismatchOverride } : {}) }) };
     };
     // A first pass tells which addresses each row claims; then one batched lookup of their holders.
     await this.lookUpHolders(rows.map(check));
@@ -130,6 +168,7 @@ export class RowValidator {
         ...(facts.policy ? { policyDn: facts.policy.dn } : {}),
         extensions: verdict.extensions,
         ...(verdict.sri ? { sipResourceIdentifier: verdict.sri } : {}),
+        ...(user ? { before: beforeOf(user, this.org) } : {}),
         edited: row.edited || !!verdict.proposedExtension,
       };
       return { row: validated, ...(verdict.status !== 'already-done' ? { claim: claimOf(row.line, facts, verdict) } : {}) };
@@ -144,7 +183,9 @@ export class RowValidator {
   private factsOf(row: SourceRow): RowFacts {
     const { policy, ambiguous } = this.org.policy(row.values.UMMailboxPolicy);
     const found = this.users.get(row.values.Identity.trim().toLowerCase());
+    const user = found?.users.length === 1 ? found.users[0]! : undefined;
     return {
+      ...(user ? { current: this.org.current(user) } : {}),
       users: found?.users ?? [],
       ...(found?.matchedBy ? { matchedBy: found.matchedBy } : {}),
       displayNameOnly: found?.displayNameOnly ?? [],

@@ -17,6 +17,7 @@ const statusColor = { ready: 'success', 'already-done': 'info', invalid: 'error'
 const pageSize = 100;
 const outcomeColor = {
   enabled: 'success',
+  changed: 'success',
   validated: 'success',
   'already-done': 'info',
   failed: 'error',

@@ -251,8 +251,8 @@ function endpointText(e: JobEndpoint, t: TFunction<'enablement'>): string {
 
 /** Each outcome that occurred, counted once where it belongs, then what remains of the total. */
 function countsText(c: JobCounts, t: TFunction<'enablement'>): string {
-  const parts = (['enabled', 'validated', 'alreadyDone', 'failed', 'invalid', 'notPermitted', 'notRun'] as const)
-    .filter((k) => c[k] > 0)
+  const parts = (['enabled', 'changed', 'validated', 'alreadyDone', 'failed', 'invalid', 'notPermitted', 'notRun'] as const)
+    .filter((k) => (c[k] ?? 0) > 0)
     .map((k) => t(`run.counts.${k}`, { count: c[k] }));
   if (parts.length === 0) return t('run.progressNone', { remaining: c.remaining, total: c.total });
   return t('run.progressOf', { parts: parts.join(t('run.listSeparator')), remaining: c.remaining, total: c.total });

@@ -1,0 +1,42 @@
+import { checkRow, isEnabledAs, parseBoolean } from '../validation/row-rules';
+import type { RunRow } from '../job/enablement-runner';
+import type { Operation } from './operation';
+
+/** What an enable row asked for, for the audit: never the PIN; the Lync override when the admin gave one. */
+function requested(row: RunRow): Record<string, unknown> {
+  return {
+    policy: row.policy,
+    extensions: row.expectedExtensions,
+    sipResourceIdentifier: row.expectedSri,
+    ...(row.sipMismatchOverride
+      ? { lyncSipAddressOverride: { scope: row.sipMismatchOverride.scope, lyncAddress: row.sipMismatchOverride.lyncAddress || undefined } }
+      : {}),
+  };
+}
+
+/** Enable-UMMailbox's parameters for a row (-ValidateOnly in a dry run); the PIN from memory only. */
+export function enableParameters(row: RunRow, dryRun: boolean): Record<string, unknown> {
+  const parameters: Record<string, unknown> = { Identity: row.userDn, UMMailboxPolicy: row.policy };
+  if (row.extensions.length) parameters.Extensions = row.extensions;
+  if (row.sri) parameters.SIPResourceIdentifier = row.sri;
+  if (row.pin) parameters.PIN = row.pin;
+  const expired = parseBoolean(row.pinExpired);
+  if (expired !== undefined) parameters.PINExpired = expired;
+  if (row.notifyEmail) parameters.NotifyEmail = row.notifyEmail;
+  if (dryRun) parameters.ValidateOnly = true;
+  return parameters;
+}
+
+/** Bulk UM enablement: Exchange's Enable-UMMailbox rules (row-rules.ts), one Enable-UMMailbox per row. */
+export const enableOperation: Operation = {
+  name: 'enable',
+  check: checkRow,
+  calls: (row, dryRun) => [{ shell: 'exchange', cmdlet: 'Enable-UMMailbox', parameters: enableParameters(row, dryRun) }],
+  settle(user, row) {
+    if (!user.umEnabled) return 'not-done';
+    return isEnabledAs(user, row.policyDn, row.expectedExtensions, row.expectedSri) ? 'done' : 'different';
+  },
+  alreadyDone: /AlreadyUmEnabled|already enabled/i,
+  requested,
+  after: (row) => ({ umEnabled: true, ...requested(row) }),
+};

@@ -1,0 +1,224 @@
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { BulkOperation, EnablementJob, ValidationResult } from '@shared/models/enablement';
+import type { AppServices } from '../../electron/services/app-services';
+import type { DirectorySession } from '../../electron/services/directory/directory-session';
+import { freshUsers } from '../lab/seed-accounts';
+import { createTestServices, openLabSession } from './support/test-services';
+import { resetLab } from './support/lab-control';
+import { runCli } from './support/cli';
+
+/**
+ * The bulk operations after enable (disable, PIN reset, …) against the lab, on the pipeline of
+ * bulk enablement: good rows, bad rows with Exchange's refusals, the journal's "before" of each
+ * row, hostile values as data, and a CLI killed mid-job whose next run resumes exactly once.
+ * Users u00340–u00379 only; each test puts its users back.
+ */
+const profile = 'lab-exchadmin';
+const users = 'OU=Users,OU=Lab,DC=contoso,DC=test';
+const redmond = 'Redmond Default Policy';
+let services: AppServices;
+let dataDir: string;
+let admin: DirectorySession;
+
+beforeAll(async () => {
+  resetLab();
+  ({ services, dataDir } = createTestServices());
+  await services.connections.connect(profile);
+  admin = await openLabSession('lab');
+}, 120_000);
+afterAll(async () => {
+  await admin?.close();
+  await services?.shutdown();
+  resetLab();
+}, 120_000);
+
+const b64 = (text: string) => Buffer.from(text).toString('base64');
+const csv = (rows: string[][]) => rows.map((r) => r.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n') + '\r\n';
+const sam = (i: number) => `u${String(i).padStart(5, '0')}`;
+const upn = (i: number) => `${sam(i)}@contoso.test`;
+/** Values that must travel as data: quotes, a subexpression, a comma, a newline. */
+const hostile = `x"; $(Remove-Item C:\\) , 'y'\nz@contoso.test`;
+
+async function umState(i: number): Promise<{ enabled: boolean; eum: string[]; policy?: string }> {
+  const [entry] = await admin.search(users, {
+    filter: `(sAMAccountName=${sam(i)})`,
+    attributes: ['msExchUMEnabledFlags', 'proxyAddresses', 'msExchUMTemplateLink'],
+  });
+  return {
+    enabled: ((entry?.getInt('msExchUMEnabledFlags') ?? 0) & 1) === 1,
+    eum: entry?.getAll('proxyAddresses').filter((p) => /^eum:/i.test(p)) ?? [],
+    policy: entry?.get('msExchUMTemplateLink'),
+  };
+}
+
+/** Imports, validates for the operation and, unless only validation is wanted, runs the ready rows. */
+async function bulk(operation: BulkOperation, rows: string[][], s: AppServices = services): Promise<{ validation: ValidationResult; job?: EnablementJob }> {
+  const summary = await s.enablement.import({ fileName: `${operation}.csv`, content: b64(csv(rows)) });
+  const validation = await s.enablement.validate({ importId: summary.importId, profile, mapping: summary.mapping, operation, proposeExtensions: false });
+  if (validation.counts.ready === 0) return { validation };
+  const started = await s.enablement.start({ importId: summary.importId, dryRun: false, concurrency: 2 });
+  return { validation, job: await s.enablement.wait(started.jobId) };
+}
+
+/** Enables these users on Redmond with extension = the user's number, SIP identifier = the UPN. */
+async function enable(ids: number[]): Promise<void> {
+  const { job } = await bulk('enable', [
+    ['Identity', 'UMMailboxPolicy', 'Extensions', 'SIPResourceIdentifier'],
+    ...ids.map((i) => [upn(i), redmond, String(i).padStart(5, '0'), upn(i)]),
+  ]);
+  expect(job?.counts.enabled).toBe(ids.length);
+}
+
+const outcomes = (job: EnablementJob | undefined) => job?.results.map((r) => [r.identity, r.outcome]);
+
+describe('disable', () => {
+  it('disables UM-enabled users, calls a user without UM already done, refuses unknown and hostile identities, and journals each row as it was', async () => {
+    const [a, b, c, off] = freshUsers(340, 4);
+    await enable([a!, b!, c!]);
+    const { validation, job } = await bulk('disable', [
+      ['Identity', 'Department'],
+      [upn(a!), 'Ops'],
+      [upn(b!), 'Ops'],
+      [sam(c!), 'Sales'],
+      [upn(off!), 'Ops'],
+      ['nobody@contoso.test', 'Gone'],
+      [hostile, 'Bad'],
+    ]);
+    expect(validation.operation).toBe('disable');
+    expect(validation.rows.map((r) => [r.line, r.status])).toEqual([
+      [2, 'ready'],
+      [3, 'ready'],
+      [4, 'ready'],
+      [5, 'already-done'],
+      [6, 'invalid'],
+      [7, 'invalid'],
+    ]);
+    expect(validation.rows[4]!.messages.map((m) => m.code)).toEqual(['user-not-found']);
+    expect(validation.rows[5]!.values.Identity).toBe(hostile);
+    expect(job!.operation).toBe('disable');
+    expect(job!.progress.state).toBe('completed');
+    expect(outcomes(job)).toEqual([
+      [upn(a!), 'changed'],
+      [upn(b!), 'changed'],
+      [sam(c!), 'changed'],
+      [upn(off!), 'already-done'],
+      ['nobody@contoso.test', 'invalid'],
+      [hostile, 'invalid'],
+    ]);
+    for (const i of [a!, b!, c!]) expect((await umState(i)).enabled, sam(i)).toBe(false);
+    // What a rollback needs: the row as validation read it, policy by name, never a PIN.
+    const journal = readFileSync(join(dataDir, 'enablement-jobs', job!.jobId, 'journal.jsonl'), 'utf8');
+    const ended = journal
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as { t: string; line: number; before?: unknown })
+      .filter((r) => r.t === 'end' && r.line === 2);
+    expect(ended[0]!.before).toEqual({
+      umEnabled: true,
+      policy: redmond,
+      extensions: [String(a!).padStart(5, '0')],
+      sipResourceIdentifier: upn(a!),
+      lineUri: `tel:+1425550${String(a!).padStart(5, '0')}`,
+    });
+    expect(JSON.parse(readFileSync(join(dataDir, 'enablement-jobs', job!.jobId, 'job.json'), 'utf8'))).toMatchObject({ operation: 'disable' });
+    // The export names what was done and carries the file's other columns.
+    const exported = services.enablement.export(job!.jobId, 'csv').content;
+    expect(exported).toContain('Department');
+    expect(exported).toContain('changed');
+  }, 120_000);
+
+  it('a dry run changes nothing: Disable-UMMailbox has no validate-only switch, so rows are judged by validation alone', async () => {
+    const [a] = freshUsers(350, 1);
+    await enable([a!]);
+    const summary = await services.enablement.import({ fileName: 'dry.csv', content: b64(csv([['Identity'], [upn(a!)]])) });
+    await services.enablement.validate({ importId: summary.importId, profile, mapping: summary.mapping, operation: 'disable', proposeExtensions: false });
+    const started = await services.enablement.start({ importId: summary.importId, dryRun: true, concurrency: 1 });
+    const job = await services.enablement.wait(started.jobId);
+    expect(outcomes(job)).toEqual([[upn(a!), 'validated']]);
+    expect((await umState(a!)).enabled).toBe(true);
+    await bulk('disable', [['Identity'], [upn(a!)]]);
+    expect((await umState(a!)).enabled).toBe(false);
+  }, 120_000);
+});
+
+describe('CLI bulk --operation', () => {
+  it('refuses an unknown operation and a file without the columns the operation needs, naming them', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'umc-bulk-cli-'));
+    const file = join(dir, 'x.csv');
+    writeFileSync(
+      file,
+      csv([
+        ['Name', 'Department'],
+        ['Someone', 'Ops'],
+      ]),
+    );
+    const env = { UMC_DATA_DIR: join(dir, 'data'), UMC_PASSWORD: 'Lab-Passw0rd!' };
+    const unknown = runCli(['bulk', '--operation', 'explode', '--csv', file, '--profile', profile, '--json'], env);
+    expect(unknown.status).toBe(1);
+    expect((unknown.json() as { error: { message: string } }).error.message).toBe('--operation must be one of enable, voice, change, pin, disable, move.');
+    const unmapped = runCli(['bulk', '--operation', 'disable', '--csv', file, '--profile', profile, '--json'], env);
+    expect(unmapped.status).toBe(1);
+    expect((unmapped.json() as { error: { code: string; message: string } }).error).toMatchObject({
+      code: 'INVALID_INPUT',
+      message: expect.stringContaining('Identity'),
+    });
+  });
+
+  it('is killed mid-job; the next run of the same file resumes it and every row is disabled exactly once', async () => {
+    const ids = freshUsers(360, 8);
+    await enable(ids);
+    const dir = mkdtempSync(join(tmpdir(), 'umc-bulk-crash-'));
+    const file = join(dir, 'disable.csv');
+    writeFileSync(file, csv([['Identity'], ...ids.map((i) => [upn(i)])]));
+    const env = { UMC_DATA_DIR: join(dir, 'data'), UMC_PASSWORD: 'Lab-Passw0rd!', UMLAB_DELAY: 'Disable-UMMailbox=400' };
+    const child = spawn(
+      process.execPath,
+      [join(import.meta.dirname, '../../out/main/cli.js'), 'bulk', '--operation', 'disable', '--csv', file, '--profile', profile, '--json'],
+      {
+        env: {
+          PATH: process.env.PATH,
+          HOME: process.env.HOME,
+          UMC_LAB_DIR: process.env.UMC_LAB_DIR,
+          UMC_LAB_STATE: process.env.UMC_LAB_STATE,
+          ...env,
+        } as NodeJS.ProcessEnv,
+        stdio: 'ignore',
+      },
+    );
+    const journal = () => {
+      const root = join(dir, 'data', 'enablement-jobs');
+      const [jobId] = existsSync(root) ? readdirSync(root) : [];
+      const path = jobId && join(root, jobId, 'journal.jsonl');
+      return path && existsSync(path) ? readFileSync(path, 'utf8') : '';
+    };
+    const ends = () =>
+      journal()
+        .split('\n')
+        .filter((l) => l.includes('"t":"end"')).length;
+    for (const started = Date.now(); ends() < 3;) {
+      if (Date.now() - started > 60_000) throw new Error('the job did not get going');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    child.kill('SIGKILL');
+    await new Promise((r) => child.once('exit', r));
+    expect(ends()).toBeLessThan(ids.length);
+    const second = runCli(['bulk', '--operation', 'disable', '--csv', file, '--profile', profile, '--json'], env);
+    expect(second.status, second.stderr).toBe(0);
+    const output = second.json() as { operation: string; rows: Array<{ outcome: string }> };
+    expect(output.operation).toBe('disable');
+    expect(output.rows).toHaveLength(ids.length);
+    expect(output.rows.filter((r) => r.outcome !== 'changed')).toEqual([]);
+    // One end record per row across both runs: none was run twice.
+    const lines = journal()
+      .split('\n')
+      .filter((l) => l.includes('"t":"end"'))
+      .map((l) => (JSON.parse(l) as { line: number }).line);
+    expect(lines.length).toBe(ids.length);
+    expect(new Set(lines).size).toBe(ids.length);
+    for (const i of ids) expect((await umState(i)).enabled, sam(i)).toBe(false);
+  }, 180_000);
+});
