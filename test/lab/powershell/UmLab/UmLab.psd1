@@ -6,9 +6,9 @@
     Description       = 'The lab stand-in for the Exchange UM and Lync Server cmdlets the console calls.'
     PowerShellVersion = '7.4'
     FunctionsToExport = @('Connect-UmLab', 'Get-UMDialPlan', 'Get-UMMailboxPolicy', 'Get-UMIPGateway', 'Get-UMHuntGroup', 'Get-UMAutoAttendant', 'Get-UMMailbox',
-        'Enable-UMMailbox', 'Disable-UMMailbox', 'New-UMIPGateway', 'Set-UMIPGateway', 'New-UMHuntGroup', 'Get-CsPool', 'Get-CsDialPlan', 'Get-CsMediaConfiguration', 'Get-UMService', 'Get-UMCallRouterSettings', 'Get-ExchangeCertificate',
+        'Enable-UMMailbox', 'Disable-UMMailbox', 'Set-UMMailbox', 'Set-UMMailboxPIN', 'Get-UMMailboxPin', 'Set-Mailbox', 'New-UMIPGateway', 'Set-UMIPGateway', 'New-UMHuntGroup', 'Get-CsPool', 'Get-CsDialPlan', 'Get-CsMediaConfiguration', 'Get-UMService', 'Get-UMCallRouterSettings', 'Get-ExchangeCertificate',
         'New-CsExUmContact', 'Get-CsExUmContact', 'Set-CsExUmContact', 'Move-CsExUmContact', 'Remove-CsExUmContact',
-        'Grant-CsOUPermission', 'Revoke-CsOUPermission', 'Test-CsOUPermission')
+        'Grant-CsOUPermission', 'Revoke-CsOUPermission', 'Test-CsOUPermission', 'Get-CsUser', 'Set-CsUser')
     CmdletsToExport   = @()
     VariablesToExport = @()
     AliasesToExport   = @()

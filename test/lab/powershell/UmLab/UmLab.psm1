@@ -17,9 +17,9 @@ $script:VoipSecurity = @{ 1 = 'SIPSecured'; 2 = 'Unsecured'; 3 = 'Secured' }
 $script:GatewayStatus = @{ 0 = 'Enabled'; 1 = 'Disabled'; 2 = 'NoNewCalls' }
 
 # The cmdlets live in parts/, one file per area; they share the plumbing and $script:Lab.
-foreach ($part in 'Plumbing', 'Exchange.Throttling', 'Exchange.Configuration', 'Exchange.Servers', 'Exchange.Mailboxes', 'Exchange.Rbac', 'Lync.Topology', 'Lync.Contacts', 'Lync.OuPermissions') { . (Join-Path $PSScriptRoot "parts/$part.ps1") }
+foreach ($part in 'Plumbing', 'Exchange.Throttling', 'Exchange.Configuration', 'Exchange.Servers', 'Exchange.Mailboxes', 'Exchange.MailboxChanges', 'Exchange.Rbac', 'Lync.Topology', 'Lync.Contacts', 'Lync.Users', 'Lync.OuPermissions') { . (Join-Path $PSScriptRoot "parts/$part.ps1") }
 
 Export-ModuleMember -Function Connect-UmLab, Get-UMDialPlan, Get-UMMailboxPolicy, Get-UMIPGateway, Get-UMHuntGroup, Get-UMAutoAttendant, Get-UMMailbox,
-    Enable-UMMailbox, Disable-UMMailbox, New-UMIPGateway, Set-UMIPGateway, New-UMHuntGroup, Get-CsPool, Get-CsDialPlan, Get-CsMediaConfiguration, Get-UMService, Get-UMCallRouterSettings, Get-ExchangeCertificate,
+    Enable-UMMailbox, Disable-UMMailbox, Set-UMMailbox, Set-UMMailboxPIN, Get-UMMailboxPin, Set-Mailbox, New-UMIPGateway, Set-UMIPGateway, New-UMHuntGroup, Get-CsPool, Get-CsDialPlan, Get-CsMediaConfiguration, Get-UMService, Get-UMCallRouterSettings, Get-ExchangeCertificate,
     New-CsExUmContact, Get-CsExUmContact, Set-CsExUmContact, Move-CsExUmContact, Remove-CsExUmContact,
-    Grant-CsOUPermission, Revoke-CsOUPermission, Test-CsOUPermission
+    Grant-CsOUPermission, Revoke-CsOUPermission, Test-CsOUPermission, Get-CsUser, Set-CsUser

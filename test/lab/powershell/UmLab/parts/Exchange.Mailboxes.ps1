@@ -1,4 +1,4 @@
-# UmLab: Exchange UM mailboxes (Get-, Enable-, Disable-UMMailbox).
+# UmLab: Exchange UM mailboxes (Get-, Enable-, Disable-UMMailbox) and the rules the UM mailbox cmdlets share.
 
 #region Exchange UM: mailboxes
 
@@ -37,7 +37,7 @@ function Get-UMMailbox {
         }
         return ConvertTo-UMMailboxObject $entry
     }
-    $limit = if ($ResultSize -eq 'Unlimited') { [int]::MaxValue } else { [int]$ResultSize }
+    $limit = Get-LabResultLimit $ResultSize
     $all = @(Find-LabEntries -Base $script:Lab.Domain -Filter '(&(objectClass=user)(msExchUMEnabledFlags:1.2.840.113556.1.4.803:=1))' -Attributes @('*'))
     $shown = [Math]::Min($limit, $all.Count)
     for ($i = 0; $i -lt $shown; $i++) {
@@ -136,6 +136,164 @@ function Get-WeakPinMessage {
     $text
 }
 
+function Get-LabDialPlanRules {
+    <# What the UM cmdlets read from a dial plan [S11]: URI type, extension digits, phone contexts (its own and its equivalents'), SipResourceIdentifierRequired. #>
+    param($Plan)
+    $context = Get-LabValue $Plan 'msExchUMPhoneContext'
+    # SipResourceIdentifierRequired: bit 4 of msExchUMDialPlanFlags2, stored default -1 [S11].
+    $flags2 = Get-LabValue $Plan 'msExchUMDialPlanFlags2'
+    @{
+        Entry       = $Plan
+        Name        = Get-LabValue $Plan 'cn'
+        UriType     = $script:UriTypes[[int](Get-LabValue $Plan 'msExchUMDialPlanURIType')]
+        Digits      = [int](Get-LabValue $Plan 'msExchUMNumberingPlanDigits')
+        Context     = $context
+        Contexts    = @($context) + @(Get-LabValues $Plan 'msExchUMEquivalentDialPlanPhoneContexts')
+        SriRequired = if ($null -eq $flags2) { $true } else { ([int]$flags2 -band 16) -ne 0 }
+    }
+}
+
+function Find-LabUmPolicy {
+    <# -UMMailboxPolicy and its dial plan [S11]: @{ Policy; Plan } or $null after Exchange's error. #>
+    param($Cmdlet, [string]$Identity, [string]$UMMailboxPolicy)
+    $policy = @(Find-UmObject 'UM Mailbox Policies' 'msExchUMRecipientTemplate' $UMMailboxPolicy)
+    if ($policy.Count -eq 0) { Write-LabError $Cmdlet "The Microsoft Exchange Unified Messaging service on the Mailbox server can't find the UM mailbox policy with ID '$UMMailboxPolicy'." 'UMMailboxPolicyNotFound' ObjectNotFound $Identity; return $null }
+    if ($policy.Count -gt 1) { Write-LabError $Cmdlet "Multiple UM policies exist for the policy ID $UMMailboxPolicy." 'MultipleUMMailboxPolicyWithSameId' InvalidArgument $Identity; return $null }
+    $planDn = Get-LabValue $policy[0] 'msExchUMMailboxPolicyDialPlanLink'
+    $plan = if ($planDn) { Get-LabEntry -Base $planDn } else { $null }
+    if (-not $plan) { Write-LabError $Cmdlet "The UM mailbox policy '$UMMailboxPolicy' refers to a dial plan that doesn't exist." 'UMDialPlanNotFound' ObjectNotFound $Identity; return $null }
+    @{ Policy = $policy[0]; Plan = Get-LabDialPlanRules $plan }
+}
+
+function Test-LabUmAddresses {
+    <#
+    A mailbox's UM addresses on a dial plan, as Exchange checks them [S11
+    ValidateExtensionsAndSipResourceIdentifier, IsPhoneNumberRegistered]: by URI type, each
+    extension exactly N digits and given once, none a pilot number or held by another recipient in
+    the plan's phone contexts, a SIP URI identifier unique forest-wide. @(ErrorId, Message) or $null.
+    #>
+    param($User, $Plan, [string]$Sri, [string[]]$Numbers)
+    $needExtension = 'An extension number can''t be generated for the user. To configure an extension number, use the -Extensions parameter with one or more valid extension numbers.'
+    switch ($Plan.UriType) {
+        'TelExtn' {
+            if (-not [string]::IsNullOrEmpty($Sri)) { return @('SIPResourceIdNotNeededException', 'The SIP resource identifier shouldn''t be specified for the type of dial plan that''s associated with this mailbox policy.') }
+            if ($Numbers.Count -eq 0) { return @('CouldNotGenerateExtensionException', $needExtension) }
+        }
+        'E164' {
+            if ([string]::IsNullOrEmpty($Sri) -and $Plan.SriRequired) { return @('E164ResourceIdNeededException', 'An E.164 (example: +14255550198) telephone number must be specified.') }
+            if ($Numbers.Count -eq 0) { return @('CouldNotGenerateExtensionException', $needExtension) }
+            if ($Sri -and $Sri -notmatch '^\+\d+$') { return @('InvalidE164ResourceIdException', 'The format of the specified SIP resource identifier isn''t valid. Example of a valid format: +14255550198.') }
+        }
+        'SipName' {
+            if ([string]::IsNullOrEmpty($Sri) -or $Numbers.Count -eq 0) { return @('SipResourceIdAndExtensionsNeededException', 'You need to specify a SIP resource identifier (for example, tony@contoso.com). Extensions can''t be set to null or be empty.') }
+            if (-not (Test-LabSmtpAddress $Sri)) { return @('InvalidSipNameResourceIdException', 'The format of the SIP resource identifier that you specified isn''t valid. Use the format in the following example: tony@contoso.com.') }
+        }
+    }
+    if (@($Numbers | Select-Object -Unique).Count -ne $Numbers.Count) { return @('DuplicateExtension', 'The same extension was given more than once.') }
+    foreach ($extension in $Numbers) {
+        if ($extension.Length -ne $Plan.Digits -or $extension -notmatch '^[0-9]+$') { return @('InvalidExtensionException', "$extension is not a valid extension or phone number. It should be a number composed of $($Plan.Digits) digits.") }
+        $registered = Test-PhoneNumberRegistered $extension $Plan.Entry $Plan.Contexts $User
+        if ($registered) { return $registered }
+    }
+    if ([string]::IsNullOrEmpty($Sri)) { return $null }
+    if ($Plan.UriType -ne 'SipName') { return Test-PhoneNumberRegistered $Sri $Plan.Entry $Plan.Contexts $User }
+    # Unique in any phone context, forest-wide, and not another recipient's sip: address [S11].
+    $holder = Find-SipUriHolder $Sri
+    if ($holder -and $holder.ContainsKey('Ambiguous')) { return @('NonUniqueRecipientException', "Multiple objects with e-mail address $Sri were found.") }
+    if ($holder -and $holder.Entry.DistinguishedName -ne $User.DistinguishedName) { return @('SipUriAlreadyRegisteredException', "The SIP URI '$Sri' is already assigned to user '$(Get-LabValue $holder.Entry 'cn')'.") }
+    $null
+}
+
+function ConvertTo-LabEumProxies {
+    <# The identifier first, as the primary EUM address, then the extensions [S11 Utils.UMPopulate]. #>
+    param([string]$Sri, [string[]]$Numbers, [string]$Context)
+    $first = $true
+    foreach ($address in @(@($Sri) + $Numbers | Where-Object { $_ })) {
+        "$(if ($first) { 'EUM' } else { 'eum' }):$address;phone-context=$Context"
+        $first = $false
+    }
+}
+
+function Get-LabPinRules {
+    <#
+    A UM mailbox policy's PIN rules: MinPINLength [S13], AllowCommonPatterns (stored without
+    inversion [S11][S22]), PINHistoryCount, "the number of previous PINs that are remembered and
+    aren't allowed during a PIN reset", default 5 [S67]. A MinPINLength below 4 is read as 6 (the lab's reading).
+    #>
+    param($Policy)
+    $minLength = [int](Get-LabValue $Policy 'msExchUMPinPolicyMinPasswordLength')
+    $history = Get-LabValue $Policy 'msExchUMPinPolicyNumberOfPreviousPasswordsDisallowed'
+    @{
+        MinLength   = if ($minLength -lt 4) { 6 } else { $minLength }
+        AllowCommon = ([int](Get-LabValue $Policy 'msExchUMPinPolicyDisallowCommonPatterns')) -eq 1
+        History     = if ($null -eq $history) { 5 } else { [int]$history }
+    }
+}
+
+function Test-LabPin {
+    <# A PIN against the policy [S11 UmPasswordManager.IsWeak][S12][S13] and the PINs it remembers [S67]: @(ErrorId, Message) or $null. #>
+    param([string]$Pin, $Rules, [string]$PrimaryAddress, [string[]]$PreviousHashes = @())
+    $reused = @($PreviousHashes | Where-Object { Test-LabPinHash $Pin $_ }).Count -gt 0
+    if ($reused -or (Test-LabWeakPin $Pin $Rules.MinLength $Rules.AllowCommon $PrimaryAddress)) { return @('WeakPinException', (Get-WeakPinMessage $Rules.MinLength $Rules.History $Rules.AllowCommon)) }
+    $null
+}
+
+function New-LabPin {
+    <# A generated PIN of MinPINLength digits that the policy accepts [S12]. #>
+    param($Rules, [string]$PrimaryAddress)
+    while ($true) {
+        $candidate = -join (1..$Rules.MinLength | ForEach-Object { Get-Random -Minimum 0 -Maximum 10 })
+        if (-not (Test-LabWeakPin $candidate $Rules.MinLength $Rules.AllowCommon $PrimaryAddress)) { return $candidate }
+    }
+}
+
+function New-LabPinHash([string]$Pin) {
+    $salt = [byte[]]::new(16); [System.Security.Cryptography.RandomNumberGenerator]::Fill($salt)
+    $hash = [System.Security.Cryptography.SHA256]::HashData([byte[]]($salt + [System.Text.Encoding]::UTF8.GetBytes($Pin)))
+    "$([Convert]::ToBase64String($salt)):$([Convert]::ToBase64String($hash))"
+}
+
+function Test-LabPinHash([string]$Pin, [string]$SaltedHash) {
+    $salt, $hash = $SaltedHash.Split(':', 2)
+    $computed = [System.Security.Cryptography.SHA256]::HashData([byte[]]([Convert]::FromBase64String($salt) + [System.Text.Encoding]::UTF8.GetBytes($Pin)))
+    [Convert]::ToBase64String($computed) -eq $hash
+}
+
+function ConvertTo-LabPinChecksum {
+    <#
+    msExchUMPinChecksum in the lab's own format (Exchange's is not published): salted SHA-256 hashes
+    of the PIN and the previous ones, newest first, and the facts Get-UMMailboxPin reports. Never the PIN.
+    #>
+    param([string[]]$Hashes, [bool]$Expired, [bool]$LockedOut)
+    $text = "umlab-pin;expired=$($Expired.ToString().ToLowerInvariant());lockedOut=$($LockedOut.ToString().ToLowerInvariant());hashes=$($Hashes -join ',')"
+    Write-Output -NoEnumerate ([System.Text.Encoding]::UTF8.GetBytes($text))
+}
+
+function Read-LabPinState($User) {
+    <# What the lab's checksum holds for a mailbox: @{ Expired; LockedOut; Hashes }, or $null without one. #>
+    $entry = Get-LabEntry -Base $User.DistinguishedName -Attributes @('msExchUMPinChecksum')
+    if (-not $entry -or -not $entry.Attributes.Contains('msExchUMPinChecksum')) { return $null }
+    $text = [System.Text.Encoding]::UTF8.GetString($entry.Attributes['msExchUMPinChecksum'].GetValues([byte[]])[0])
+    $state = @{ Expired = $true; LockedOut = $false; Hashes = @() }
+    foreach ($part in $text.Split(';')) {
+        $name, $value = $part.Split('=', 2)
+        switch ($name) {
+            'expired' { $state.Expired = $value -eq 'true' }
+            'lockedOut' { $state.LockedOut = $value -eq 'true' }
+            'hashes' { $state.Hashes = @($value.Split(',') | Where-Object { $_ }) }
+        }
+    }
+    $state
+}
+
+function Get-LabPrimaryUmAddress($User) {
+    <# The primary EUM address (`EUM:`), else the first one: the mailbox's primary UM address [S11]. #>
+    $eum = @(Get-EumProxies $User)
+    $primary = @($eum | Where-Object { $_.StartsWith('EUM:', [StringComparison]::Ordinal) })
+    $proxy = if ($primary.Count -gt 0) { $primary[0] } elseif ($eum.Count -gt 0) { $eum[0] } else { $null }
+    if ($proxy) { (Split-EumProxy $proxy).Address } else { $null }
+}
+
 function Enable-UMMailbox {
     <#
     Enable-UMMailbox [S12] refusing what Exchange 2013 refuses, in its order and with its messages
@@ -170,31 +328,21 @@ function Enable-UMMailbox {
     if ((([int](Get-LabValue $user 'msExchUMEnabledFlags')) -band 1) -eq 1) { return & $fail 'UserAlreadyUmEnabledException' "User $name is already enabled for Unified Messaging." }
 
     # 2. The policy and its dial plan [S11].
-    $policy = @(Find-UmObject 'UM Mailbox Policies' 'msExchUMRecipientTemplate' $UMMailboxPolicy)
-    if ($policy.Count -eq 0) { return & $fail 'UMMailboxPolicyNotFound' "The Microsoft Exchange Unified Messaging service on the Mailbox server can't find the UM mailbox policy with ID '$UMMailboxPolicy'." 'ObjectNotFound' }
-    if ($policy.Count -gt 1) { return & $fail 'MultipleUMMailboxPolicyWithSameId' "Multiple UM policies exist for the policy ID $UMMailboxPolicy." }
-    $planDn = Get-LabValue $policy[0] 'msExchUMMailboxPolicyDialPlanLink'
-    $plan = Get-LabEntry -Base $planDn
-    if (-not $plan) { return & $fail 'UMDialPlanNotFound' "The UM mailbox policy '$UMMailboxPolicy' refers to a dial plan that doesn't exist." 'ObjectNotFound' }
-    $planName = Get-LabValue $plan 'cn'
-    $uriType = $script:UriTypes[[int](Get-LabValue $plan 'msExchUMDialPlanURIType')]
-    $digits = [int](Get-LabValue $plan 'msExchUMNumberingPlanDigits')
-    $context = Get-LabValue $plan 'msExchUMPhoneContext'
-    $contexts = @($context) + @(Get-LabValues $plan 'msExchUMEquivalentDialPlanPhoneContexts')
-    # SipResourceIdentifierRequired: bit 4 of msExchUMDialPlanFlags2, stored default -1 [S11].
-    $flags2 = Get-LabValue $plan 'msExchUMDialPlanFlags2'
-    $sriRequired = if ($null -eq $flags2) { $true } else { ([int]$flags2 -band 16) -ne 0 }
+    $found = Find-LabUmPolicy $PSCmdlet $Identity $UMMailboxPolicy
+    if (-not $found) { return }
+    $policy = $found.Policy
+    $plan = $found.Plan
 
     # 3. No extensions: the last N digits of the telephone number [S11 GetDefaultExtension].
     $numbers = @($Extensions | Where-Object { -not [string]::IsNullOrEmpty($_) })
     if ($numbers.Count -eq 0) {
         $phoneDigits = ((Get-LabValue $user 'telephoneNumber') -replace '\D', '')
-        if ($phoneDigits.Length -ge $digits) { $numbers = @($phoneDigits.Substring($phoneDigits.Length - $digits)) }
+        if ($phoneDigits.Length -ge $plan.Digits) { $numbers = @($phoneDigits.Substring($phoneDigits.Length - $plan.Digits)) }
     }
 
     # 4. SIP URI plan: no identifier means the sip: proxy address (without the prefix); another one is refused [S11].
     $sri = $SIPResourceIdentifier
-    if ($uriType -eq 'SipName') {
+    if ($plan.UriType -eq 'SipName') {
         $sipProxy = Get-SipProxy $user
         if ([string]::IsNullOrEmpty($sri)) { $sri = $sipProxy }
         elseif ($sipProxy -and -not [string]::Equals($sri, $sipProxy, [StringComparison]::OrdinalIgnoreCase)) {
@@ -202,79 +350,35 @@ function Enable-UMMailbox {
         }
     }
 
-    # 5. By URI type [S11 ValidateExtensionsAndSipResourceIdentifier].
-    $needExtension = 'An extension number can''t be generated for the user. To configure an extension number, use the -Extensions parameter with one or more valid extension numbers.'
-    switch ($uriType) {
-        'TelExtn' {
-            if (-not [string]::IsNullOrEmpty($sri)) { return & $fail 'SIPResourceIdNotNeededException' 'The SIP resource identifier shouldn''t be specified for the type of dial plan that''s associated with this mailbox policy.' }
-            if ($numbers.Count -eq 0) { return & $fail 'CouldNotGenerateExtensionException' $needExtension }
-        }
-        'E164' {
-            if ([string]::IsNullOrEmpty($sri) -and $sriRequired) { return & $fail 'E164ResourceIdNeededException' 'An E.164 (example: +14255550198) telephone number must be specified.' }
-            if ($numbers.Count -eq 0) { return & $fail 'CouldNotGenerateExtensionException' $needExtension }
-            if ($sri -and $sri -notmatch '^\+\d+$') { return & $fail 'InvalidE164ResourceIdException' 'The format of the specified SIP resource identifier isn''t valid. Example of a valid format: +14255550198.' }
-        }
-        'SipName' {
-            if ([string]::IsNullOrEmpty($sri) -or $numbers.Count -eq 0) { return & $fail 'SipResourceIdAndExtensionsNeededException' 'You need to specify a SIP resource identifier (for example, tony@contoso.com). Extensions can''t be set to null or be empty.' }
-            if (-not (Test-LabSmtpAddress $sri)) { return & $fail 'InvalidSipNameResourceIdException' 'The format of the SIP resource identifier that you specified isn''t valid. Use the format in the following example: tony@contoso.com.' }
-        }
-    }
-    if (@($numbers | Select-Object -Unique).Count -ne $numbers.Count) { return & $fail 'DuplicateExtension' 'The same extension was given more than once.' }
-    foreach ($extension in $numbers) {
-        if ($extension.Length -ne $digits -or $extension -notmatch '^[0-9]+$') { return & $fail 'InvalidExtensionException' "$extension is not a valid extension or phone number. It should be a number composed of $digits digits." }
-        $registered = Test-PhoneNumberRegistered $extension $plan $contexts $user
-        if ($registered) { return & $fail $registered[0] $registered[1] }
-    }
-    if (-not [string]::IsNullOrEmpty($sri)) {
-        if ($uriType -eq 'SipName') {
-            # Unique in any phone context, forest-wide, and not another recipient's sip: address [S11].
-            $holder = Find-SipUriHolder $sri
-            if ($holder -and $holder.ContainsKey('Ambiguous')) { return & $fail 'NonUniqueRecipientException' "Multiple objects with e-mail address $sri were found." }
-            if ($holder -and $holder.Entry.DistinguishedName -ne $user.DistinguishedName) { return & $fail 'SipUriAlreadyRegisteredException' "The SIP URI '$sri' is already assigned to user '$(Get-LabValue $holder.Entry 'cn')'." }
-        }
-        else {
-            $registered = Test-PhoneNumberRegistered $sri $plan $contexts $user
-            if ($registered) { return & $fail $registered[0] $registered[1] }
-        }
-    }
+    # 5. By URI type, then each address's uniqueness [S11].
+    $refused = Test-LabUmAddresses $user $plan $sri $numbers
+    if ($refused) { return & $fail $refused[0] $refused[1] }
 
     # 6. The PIN, checked against the policy after the addresses are in place [S11]; generated and expired when omitted [S12].
-    $minLength = [int](Get-LabValue $policy[0] 'msExchUMPinPolicyMinPasswordLength')
-    if ($minLength -lt 4) { $minLength = 6 }
-    $allowCommon = ([int](Get-LabValue $policy[0] 'msExchUMPinPolicyDisallowCommonPatterns')) -eq 1
-    $history = Get-LabValue $policy[0] 'msExchUMPinPolicyNumberOfPreviousPasswordsDisallowed'
-    $history = if ($null -eq $history) { 5 } else { [int]$history }
+    $rules = Get-LabPinRules $policy
     $primary = if (-not [string]::IsNullOrEmpty($sri)) { $sri } else { $numbers[0] }
-    if ($PIN -and (Test-LabWeakPin $PIN $minLength $allowCommon $primary)) { return & $fail 'WeakPinException' (Get-WeakPinMessage $minLength $history $allowCommon) }
-    if ($NotifyEmail -and $NotifyEmail -notmatch '^[^@\s]+@[^@\s]+\.[^@\s]+$') { return & $fail 'InvalidNotifyEmail' "'$NotifyEmail' isn't a valid SMTP address." }
+    if ($PIN) {
+        $refused = Test-LabPin $PIN $rules $primary
+        if ($refused) { return & $fail $refused[0] $refused[1] }
+    }
+    if ($NotifyEmail -and -not (Test-LabNotifyEmail $NotifyEmail)) { return & $fail 'InvalidNotifyEmail' "'$NotifyEmail' isn't a valid SMTP address." }
 
     if ($ValidateOnly) {
         $preview = ConvertTo-UMMailboxObject $user
         $preview.UMEnabled = $false
-        $preview.UMDialPlan = $planName
-        $preview.UMMailboxPolicy = Get-LabValue $policy[0] 'cn'
+        $preview.UMDialPlan = $plan.Name
+        $preview.UMMailboxPolicy = Get-LabValue $policy 'cn'
         $preview.Extensions = $numbers
         $preview.SIPResourceIdentifier = $sri
         return $preview
     }
 
-    $pinValue = $PIN
-    while (-not $pinValue) {
-        $candidate = -join (1..$minLength | ForEach-Object { Get-Random -Minimum 0 -Maximum 10 })
-        if (-not (Test-LabWeakPin $candidate $minLength $allowCommon $primary)) { $pinValue = $candidate }
-    }
+    $pinValue = if ($PIN) { $PIN } else { New-LabPin $rules $primary }
     $expired = if ($PIN) { [bool]$PINExpired } else { $true }
-    $salt = [byte[]]::new(16); [System.Security.Cryptography.RandomNumberGenerator]::Fill($salt)
-    $hash = [System.Security.Cryptography.SHA256]::HashData([byte[]]($salt + [System.Text.Encoding]::UTF8.GetBytes($pinValue)))
-    $checksum = [System.Text.Encoding]::UTF8.GetBytes("sha256:$([Convert]::ToBase64String($salt)):$([Convert]::ToBase64String($hash)):expired=$($expired.ToString().ToLowerInvariant())")
+    $checksum = ConvertTo-LabPinChecksum @(New-LabPinHash $pinValue) $expired $false
 
-    # The identifier first, as the primary EUM address, then the extensions [S11 Utils.UMPopulate]; old EUM addresses go.
-    $proxies = @()
-    $first = $true
-    foreach ($address in @(@($sri) + $numbers | Where-Object { $_ })) {
-        $proxies += "$(if ($first) { 'EUM' } else { 'eum' }):$address;phone-context=$context"
-        $first = $false
-    }
+    # Old EUM addresses go [S11].
+    $proxies = @(ConvertTo-LabEumProxies $sri $numbers $plan.Context)
     $alias = Get-LabValue $user 'sAMAccountName'
     $dtmf = @("emailAddress:$(ConvertTo-DtmfDigits $alias)")
     $given = Get-LabValue $user 'givenName'; $surname = Get-LabValue $user 'sn'
@@ -285,8 +389,8 @@ function Enable-UMMailbox {
     if ($stale.Count -gt 0) { $changes.Add((New-LabChange 'proxyAddresses' Delete $stale)) }
     foreach ($change in @(
             New-LabChange 'msExchUMEnabledFlags' Replace @([string]$flags)
-            New-LabChange 'msExchUMTemplateLink' Replace @($policy[0].DistinguishedName)
-            New-LabChange 'msExchUMRecipientDialPlanLink' Replace @($plan.DistinguishedName)
+            New-LabChange 'msExchUMTemplateLink' Replace @($policy.DistinguishedName)
+            New-LabChange 'msExchUMRecipientDialPlanLink' Replace @($plan.Entry.DistinguishedName)
             New-LabChange 'proxyAddresses' Add $proxies
             New-LabChange 'msExchUMDtmfMap' Replace $dtmf
             New-LabChange 'msExchUMPinChecksum' Replace @(, $checksum)
@@ -298,22 +402,47 @@ function Enable-UMMailbox {
     }
 }
 
+function Test-LabNotifyEmail([string]$Address) {
+    <# -NotifyEmail must look like an SMTP address (the lab's own check). #>
+    $Address -match '^[^@\s]+@[^@\s]+\.[^@\s]+$'
+}
+
+function Resolve-LabUmMailbox {
+    <# -Identity [S14] of a UM-enabled mailbox, or Exchange's error for one that is not: UserNotUmEnabledException (Set-UMMailboxPIN), UserAlreadyUmDisabledException (Disable-UMMailbox), MailboxNotUmEnabled (Set-UMMailbox) [S64]; the text is the lab's. #>
+    param($Cmdlet, [string]$Identity, [string]$ErrorId = 'UserNotUmEnabledException')
+    $user = Resolve-SingleRecipient $Cmdlet $Identity
+    if (-not $user) { return $null }
+    if ((([int](Get-LabValue $user 'msExchUMEnabledFlags')) -band 1) -ne 1) {
+        Write-LabError $Cmdlet "The user '$Identity' isn't enabled for Unified Messaging." $ErrorId InvalidOperation $Identity
+        return $null
+    }
+    $user
+}
+
 function Disable-UMMailbox {
-    <# Disable-UMMailbox [S30]; -Identity resolved as Enable-UMMailbox resolves it [S14]. #>
+    <#
+    Disable-UMMailbox [S30], as Exchange 2013 resets a mailbox [S64 Utility.ResetUMADProperties]:
+    always the EUM addresses, the policy and dial plan links and the voice mail settings; with
+    -KeepProperties $true (the default, "The UM properties are retained on the mailbox" [S30]) only
+    the UMEnabled bit of msExchUMEnabledFlags, so the PIN data stays; with $false also the flags
+    (back to Exchange's default 830 [S11]) and the PIN checksum [S64]. -Identity as Enable-UMMailbox resolves it [S14].
+    #>
     [CmdletBinding()]
-    param([Parameter(Mandatory, Position = 0)][string]$Identity, [switch]$Confirm)
+    param([Parameter(Mandatory, Position = 0)][string]$Identity, [bool]$KeepProperties = $true, [switch]$Confirm)
     Write-LabCall $MyInvocation.MyCommand.Name $PSBoundParameters
     Invoke-LabDelay $MyInvocation.MyCommand.Name
-    $user = Resolve-SingleRecipient $PSCmdlet $Identity
+    $user = Resolve-LabUmMailbox $PSCmdlet $Identity 'UserAlreadyUmDisabledException'
     if (-not $user) { return }
-    $flags = [int](Get-LabValue $user 'msExchUMEnabledFlags')
-    if (($flags -band 1) -ne 1) { return Write-LabError $PSCmdlet "The user '$Identity' isn't enabled for Unified Messaging." 'UserNotUmEnabledException' InvalidOperation $Identity }
+    $flags = if ($KeepProperties) { ([int](Get-LabValue $user 'msExchUMEnabledFlags')) -band -bnot 1 } else { 830 }
     $changes = [System.Collections.Generic.List[object]]::new()
-    $changes.Add((New-LabChange 'msExchUMEnabledFlags' Replace @([string]($flags -band -bnot 1))))
+    $changes.Add((New-LabChange 'msExchUMEnabledFlags' Replace @([string]$flags)))
     $eum = @(Get-EumProxies $user)
     if ($eum.Count -gt 0) { $changes.Add((New-LabChange 'proxyAddresses' Delete $eum)) }
-    foreach ($attribute in 'msExchUMTemplateLink', 'msExchUMRecipientDialPlanLink', 'msExchUMPinChecksum') {
-        if ($user.Attributes.Contains($attribute)) { $changes.Add((New-LabChange $attribute Delete)) }
+    $reset = @('msExchUMTemplateLink', 'msExchUMRecipientDialPlanLink', 'msExchUCVoiceMailSettings')
+    if (-not $KeepProperties) { $reset += 'msExchUMPinChecksum' }
+    $present = Get-LabEntry -Base $user.DistinguishedName -Attributes $reset
+    foreach ($attribute in $reset) {
+        if ($present.Attributes.Contains($attribute)) { $changes.Add((New-LabChange $attribute Delete)) }
     }
     if (Invoke-LabWrite $PSCmdlet $Identity { Invoke-LabModify $user.DistinguishedName $changes }) {
         ConvertTo-UMMailboxObject (Get-LabEntry -Base $user.DistinguishedName)

@@ -1,17 +1,22 @@
-# The lab's model of Exchange RBAC, for the one role the console's bulk enablement needs.
+# The lab's model of Exchange RBAC, for the two roles the console's bulk UM operations need.
 #
 # An Exchange 2010/2013 remote session holds only the cmdlets the account's management roles grant:
 # Import-PSSession brings in nothing else, so a cmdlet outside the account's roles is simply not
 # there. Microsoft's table of Unified Messaging permissions names the role groups that may manage
 # "UM mailboxes": Organization Management and Unified Messaging Management (the "UM Management"
-# role group) [S38]. The lab reads the connecting account's groups (tokenGroups, nesting included)
-# and removes the UM mailbox cmdlets from the caller's session when it is in neither, so the
+# role group) [S38]; the UM Mailboxes role holds Set-UMMailbox and Set-UMMailboxPIN too [S42].
+# Set-Mailbox belongs to the Mail Recipients role, which Recipient Management holds [S69] and
+# Organization Management as well (the lab's reading: it holds every built-in role). The lab reads the
+# connecting account's groups (tokenGroups, nesting included) and removes a role's cmdlets from
+# the caller's session when it is in none of that role's groups, so the
 # console's pre-run check ("is Enable-UMMailbox in this session?") meets the same answer it would
 # from Exchange. Other roles are not modelled: every other cmdlet stays, and the lab's own writes
 # still meet the DC's access checks as the account.
 
-$script:UmMailboxRoleGroups = @('Organization Management', 'UM Management')
-$script:UmMailboxCmdlets = @('Enable-UMMailbox', 'Disable-UMMailbox')
+$script:LabRoles = @(
+    @{ Groups = @('Organization Management', 'UM Management'); Cmdlets = @('Enable-UMMailbox', 'Disable-UMMailbox', 'Set-UMMailbox', 'Set-UMMailboxPIN', 'Get-UMMailboxPin') }
+    @{ Groups = @('Organization Management', 'Recipient Management'); Cmdlets = @('Set-Mailbox') }
+)
 
 function Test-LabRoleGroupMember {
     <# True when the bound account is, directly or through nesting, in one of these groups. #>
@@ -31,10 +36,10 @@ function Test-LabRoleGroupMember {
 }
 
 function Limit-LabSessionToRoles {
-    <# Removes from the caller's session the UM mailbox cmdlets the account's roles do not grant. #>
+    <# Removes from the caller's session the cmdlets of the roles the account's groups do not hold. #>
     param([System.Management.Automation.SessionState]$CallerState, [string]$UserName)
-    if (Test-LabRoleGroupMember $UserName $script:UmMailboxRoleGroups) { return }
-    foreach ($name in $script:UmMailboxCmdlets) {
+    $denied = @(foreach ($role in $script:LabRoles) { if (-not (Test-LabRoleGroupMember $UserName $role.Groups)) { $role.Cmdlets } })
+    foreach ($name in $denied) {
         # A script block made here and run in the caller's session state removes the caller's copy
         # of the exported function; one written in this module would run in the module's own scope.
         $CallerState.InvokeCommand.InvokeScript($CallerState, [scriptblock]::Create("Remove-Item -LiteralPath 'Function:\$name' -ErrorAction SilentlyContinue"), @()) | Out-Null

@@ -47,10 +47,15 @@ function Get-LabExUmKind($Entry) {
     $null
 }
 
-function ConvertTo-ExUmContactObject($Entry) {
+function Get-LabRegistrarPool($Entry) {
+    <# The FQDN of the pool a user or contact is homed on: msRTCSIP-PrimaryHomeServer names the pool's CN=Lc Services,CN=Microsoft child [S2]. #>
     $home = Get-LabValue $Entry 'msRTCSIP-PrimaryHomeServer'
     $poolDn = if ($home) { ($home -split '(?<!\\),', 3)[2] } else { $null }
-    $pool = if ($poolDn) { Get-LabValue (Get-LabEntry -Base $poolDn -Attributes @('dNSHostName')) 'dNSHostName' } else { $null }
+    if ($poolDn) { Get-LabValue (Get-LabEntry -Base $poolDn -Attributes @('dNSHostName')) 'dNSHostName' } else { $null }
+}
+
+function ConvertTo-ExUmContactObject($Entry) {
+    $pool = Get-LabRegistrarPool $Entry
     $kind = Get-LabExUmKind $Entry
     $line = Get-LabValue $Entry 'msRTCSIP-Line'
     [pscustomobject]@{

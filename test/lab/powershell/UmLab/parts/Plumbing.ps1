@@ -92,6 +92,11 @@ function Invoke-LabDelay([string]$Cmdlet) {
     }
 }
 
+function Get-LabResultLimit([string]$ResultSize) {
+    <# -ResultSize as the Get- cmdlets take it: a number, or Unlimited. #>
+    if ($ResultSize -eq 'Unlimited') { [int]::MaxValue } else { [int]$ResultSize }
+}
+
 function Assert-LabConnected {
     if (-not $script:Lab) { throw [System.InvalidOperationException]::new('The lab module is not connected; run Connect-UmLab first.') }
 }
