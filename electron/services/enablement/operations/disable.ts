@@ -19,7 +19,7 @@ export const disableOperation: Operation = {
   },
   calls: (row, dryRun) => (dryRun ? [] : [{ shell: 'exchange', cmdlet: 'Disable-UMMailbox', parameters: { Identity: row.userDn, Confirm: false } }]),
   settle: (user) => (user.umEnabled ? 'not-done' : 'done'),
-  alreadyDone: /UserNotUmEnabled|isn't enabled for Unified Messaging/i,
+  alreadyDone: /UserAlreadyUmDisabled|UserNotUmEnabled|isn't enabled for Unified Messaging/i,
   requested: () => ({ umEnabled: false }),
   after: () => ({ umEnabled: false }),
 };

@@ -1,0 +1,110 @@
+import { describe, expect, it } from 'vitest';
+import type { RunRow } from '../../electron/services/enablement/job/enablement-runner';
+import { disableOperation } from '../../electron/services/enablement/operations/disable';
+import { operationOf } from '../../electron/services/enablement/operations/operations';
+import { pinOperation } from '../../electron/services/enablement/operations/pin';
+import type { Holders, RowFacts, UserFacts } from '../../electron/services/enablement/validation/row-rules';
+import { operationFields } from '../../shared/enablement/operations';
+import { bulkOperationSchema } from '../../shared/models/enablement';
+
+/** The row rules and calls of the bulk operations after enable, pure, without a directory. */
+const policy = { dn: 'CN=P,DC=x', name: 'P', dialPlanDn: 'CN=D,DC=x', minPinLength: 6, allowCommonPatterns: false };
+const enabled: UserFacts = {
+  dn: 'CN=u1,DC=x',
+  name: 'u1',
+  alias: 'user1',
+  proxyAddresses: ['SMTP:u1@x.test', 'sip:u1@x.test', 'eum:u1@x.test;phone-context=d.x', 'eum:0123;phone-context=d.x'],
+  hasMailbox: true,
+  umEnabled: true,
+  policyDn: 'CN=P,DC=x',
+  eumAddresses: ['u1@x.test;phone-context=d.x', '0123;phone-context=d.x'],
+  sipProxy: 'u1@x.test',
+};
+const noHolders = (): Holders => ({ eum: new Map(), eumAnyContext: new Map(), sip: new Map() });
+const facts = (patch: Partial<RowFacts> = {}): RowFacts => ({ users: [enabled], current: { policy }, holders: noHolders(), ...patch });
+const values = (patch = {}) => ({
+  Identity: 'user1',
+  Extensions: '',
+  SIPResourceIdentifier: '',
+  UMMailboxPolicy: '',
+  PIN: '',
+  PINExpired: '',
+  NotifyEmail: '',
+  ...patch,
+});
+const options = { proposeExtensions: false };
+const codes = (v: { messages: Array<{ code: string }> }) => v.messages.map((m) => m.code);
+const row = (patch: Partial<RunRow> = {}): RunRow => ({
+  line: 2,
+  identity: 'user1',
+  values: values(),
+  inFile: {},
+  userDn: 'CN=u1,DC=x',
+  policy: '',
+  policyDn: '',
+  extensions: [],
+  sri: '',
+  pin: '',
+  pinExpired: '',
+  notifyEmail: '',
+  expectedExtensions: [],
+  recheckFirst: false,
+  ...patch,
+});
+
+describe('operations', () => {
+  it('has each operation of the bulk screen, needing Identity, and refuses one the console does not run yet', () => {
+    for (const name of bulkOperationSchema.options) expect(operationFields[name].required).toContain('Identity');
+    expect(operationOf().name).toBe('enable');
+    expect(operationOf('disable')).toBe(disableOperation);
+    expect(() => operationOf('voice')).toThrow(/not available/);
+  });
+});
+
+describe('disable', () => {
+  it('is ready for a UM-enabled mailbox, already done for one without UM, invalid for what -Identity cannot resolve', () => {
+    expect(disableOperation.check(values(), facts(), options)).toMatchObject({ status: 'ready', messages: [], extensions: [] });
+    const off = disableOperation.check(values(), facts({ users: [{ ...enabled, umEnabled: false }] }), options);
+    expect([off.status, codes(off)]).toEqual(['already-done', ['disable-not-enabled']]);
+    expect(codes(disableOperation.check(values(), facts({ users: [] }), options))).toEqual(['user-not-found']);
+    expect(codes(disableOperation.check(values(), facts({ users: [{ ...enabled, hasMailbox: false }] }), options))).toEqual(['no-mailbox']);
+    expect(codes(disableOperation.check(values({ Identity: ' ' }), facts(), options))).toEqual(['identity-missing']);
+  });
+
+  it('runs Disable-UMMailbox by DN without a prompt, nothing in a dry run; the directory says when it is done', () => {
+    expect(disableOperation.calls(row(), false)).toEqual([
+      { shell: 'exchange', cmdlet: 'Disable-UMMailbox', parameters: { Identity: 'CN=u1,DC=x', Confirm: false } },
+    ]);
+    expect(disableOperation.calls(row(), true)).toEqual([]);
+    expect(disableOperation.settle({ ...enabled, umEnabled: false }, row())).toBe('done');
+    expect(disableOperation.settle(enabled, row())).toBe('not-done');
+  });
+});
+
+describe('pin', () => {
+  it("checks a PIN from the file against the user's own policy, and PINExpired and NotifyEmail as given", () => {
+    expect(pinOperation.check(values({ PIN: '480913' }), facts(), options).status).toBe('ready');
+    expect(pinOperation.check(values(), facts(), options).status).toBe('ready'); // Exchange generates one
+    expect(codes(pinOperation.check(values({ PIN: '1234' }), facts(), options))).toEqual(['pin-invalid']);
+    expect(codes(pinOperation.check(values({ PIN: '654321' }), facts(), options))).toEqual(['pin-sequential']);
+    expect(codes(pinOperation.check(values({ PIN: '654321' }), facts({ current: { policy: { ...policy, allowCommonPatterns: true } } }), options))).toEqual([]);
+    expect(codes(pinOperation.check(values({ PINExpired: 'maybe', NotifyEmail: 'a b' }), facts(), options))).toEqual([
+      'pin-expired-invalid',
+      'notify-email-invalid',
+    ]);
+  });
+
+  it('refuses a mailbox without UM, or whose policy is unknown', () => {
+    expect(codes(pinOperation.check(values(), facts({ users: [{ ...enabled, umEnabled: false }] }), options))).toEqual(['pin-not-enabled']);
+    expect(codes(pinOperation.check(values(), facts({ current: {} }), options))).toEqual(['pin-policy-unknown']);
+  });
+
+  it('sends only what the row gives, the PIN from memory; a reset cannot be read back, so an interrupted row runs again', () => {
+    expect(pinOperation.calls(row({ pin: '480913', pinExpired: 'FALSE', notifyEmail: 'h@x.test' }), false)).toEqual([
+      { shell: 'exchange', cmdlet: 'Set-UMMailboxPIN', parameters: { Identity: 'CN=u1,DC=x', Pin: '480913', PINExpired: false, NotifyEmail: 'h@x.test' } },
+    ]);
+    expect(pinOperation.calls(row(), false)[0]!.parameters).toEqual({ Identity: 'CN=u1,DC=x' });
+    expect(pinOperation.settle(enabled, row())).toBeUndefined();
+    expect(JSON.stringify([pinOperation.requested(row({ pin: '480913' })), pinOperation.after(row({ pin: '480913' }))])).not.toContain('480913');
+  });
+});
