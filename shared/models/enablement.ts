@@ -128,6 +128,8 @@ export const validatedRowSchema = z.object({
   /** The user the identity resolved to: its sip: proxy address and its Lync SIP address (msRTCSIP-PrimaryUserAddress), both without `sip:`. */
   user: z.object({ dn: z.string(), displayName: z.string().optional(), sipAddress: z.string().optional(), lyncAddress: z.string().optional() }).optional(),
   dialPlan: z.string().optional(),
+  /** The dial plan's phone context: what an EUM address written for the row ends with. */
+  phoneContext: z.string().optional(),
   uriType: uriTypeSchema.optional(),
   policyDn: z.string().optional(),
   /** The extensions Exchange will use: `values.Extensions` is what is sent; empty there when Exchange derives them. */

@@ -7,6 +7,8 @@ import type { BulkOperation, EnablementJob, ValidationResult } from '@shared/mod
 import type { AppServices } from '../../electron/services/app-services';
 import type { DirectorySession } from '../../electron/services/directory/directory-session';
 import { freshUsers } from '../lab/seed-accounts';
+import { forests } from '../lab/lab-config';
+import { dialPlanDn, phoneContext } from '../lab/seed-topology';
 import { createTestServices, openLabSession } from './support/test-services';
 import { resetLab } from './support/lab-control';
 import { runCli } from './support/cli';
@@ -210,6 +212,82 @@ describe('pin', () => {
 function filesUnder(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? filesUnder(join(dir, e.name)) : [join(dir, e.name)]));
 }
+
+describe('change', () => {
+  const salesPolicy = `CN=Redmond Sales Policy,CN=UM Mailbox Policies,${dialPlanDn('Redmond', forests.contoso).split(',').slice(2).join(',')}`;
+  const context = phoneContext('Redmond', forests.contoso);
+  const ext = (i: number) => String(i).padStart(5, '0');
+
+  it("changes policies within the dial plan and extensions as EUM addresses, refuses another plan's policy and taken or malformed extensions, and reports Exchange's refusal at run time", async () => {
+    // A second policy on Redmond: the lab seeds one per dial plan.
+    await admin.add(salesPolicy, {
+      objectClass: 'msExchUMRecipientTemplate',
+      msExchUMMailboxPolicyDialPlanLink: dialPlanDn('Redmond', forests.contoso),
+      msExchUMPinPolicyMinPasswordLength: '6',
+      msExchUMPinPolicyDisallowCommonPatterns: '0',
+    });
+    const [a, b, c, d, e, f, off] = freshUsers(340, 7);
+    await enable([a!, b!, c!, d!, e!, f!]);
+    const summary = await services.enablement.import({
+      fileName: 'change.csv',
+      content: b64(
+        csv([
+          ['Identity', 'UMMailboxPolicy', 'Extensions'],
+          [upn(a!), 'Redmond Sales Policy', ''],
+          [upn(b!), '', `7${ext(b!).slice(1)}`],
+          [upn(c!), 'Tokyo Default Policy', ''],
+          [upn(d!), '', ext(a!)],
+          [upn(e!), '', '123'],
+          [upn(off!), 'Redmond Sales Policy', ''],
+          [upn(f!), redmond, `8${ext(f!).slice(1)}`],
+        ]),
+      ),
+    });
+    const validation = await services.enablement.validate({
+      importId: summary.importId,
+      profile,
+      mapping: summary.mapping,
+      operation: 'change',
+      proposeExtensions: false,
+    });
+    expect(validation.rows.map((r) => [r.line, r.status, r.messages.filter((m) => m.severity === 'error').map((m) => m.code)])).toEqual([
+      [2, 'ready', []],
+      [3, 'ready', []],
+      [4, 'invalid', ['change-other-dial-plan']],
+      [5, 'invalid', ['extension-taken']],
+      [6, 'invalid', ['extension-invalid']],
+      [7, 'invalid', ['change-not-enabled']],
+      [8, 'ready', []],
+    ]);
+    // Someone takes row 8's new extension between validation and the run: Exchange refuses it then.
+    const taken = `eum:8${ext(f!).slice(1)};phone-context=${context}`;
+    await admin.modify(`CN=${sam(off!)},${users}`, [{ operation: 'add', attribute: 'proxyAddresses', values: taken }]);
+    try {
+      const started = await services.enablement.start({ importId: summary.importId, dryRun: false, concurrency: 2 });
+      const job = await services.enablement.wait(started.jobId);
+      expect(outcomes(job)).toEqual([
+        [upn(a!), 'changed'],
+        [upn(b!), 'changed'],
+        [upn(c!), 'invalid'],
+        [upn(d!), 'invalid'],
+        [upn(e!), 'invalid'],
+        [upn(off!), 'invalid'],
+        [upn(f!), 'failed'],
+      ]);
+      expect(job.results[6]!.messages.join(' ')).toMatch(/8\d{4}/);
+      expect((await umState(a!)).policy).toBe(salesPolicy);
+      expect((await umState(b!)).eum.map((p) => p.toLowerCase()).sort()).toEqual(
+        [`eum:7${ext(b!).slice(1)};phone-context=${context}`, `eum:${upn(b!)};phone-context=${context}`].map((p) => p.toLowerCase()).sort(),
+      );
+      expect((await umState(f!)).eum).toContain(`eum:${ext(f!)};phone-context=${context}`);
+      expect(job.results[1]!.before).toMatchObject({ policy: redmond, extensions: [ext(b!)] });
+    } finally {
+      await admin.modify(`CN=${sam(off!)},${users}`, [{ operation: 'delete', attribute: 'proxyAddresses', values: taken }]);
+      await bulk('disable', [['Identity'], ...[a!, b!, c!, d!, e!, f!].map((i) => [upn(i)])]);
+      await admin.delete(salesPolicy);
+    }
+  }, 180_000);
+});
 
 describe('CLI bulk --operation', () => {
   it('refuses an unknown operation and a file without the columns the operation needs, naming them', () => {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { RunRow } from '../../electron/services/enablement/job/enablement-runner';
+import { changeOperation } from '../../electron/services/enablement/operations/change';
 import { disableOperation } from '../../electron/services/enablement/operations/disable';
 import { operationOf } from '../../electron/services/enablement/operations/operations';
 import { pinOperation } from '../../electron/services/enablement/operations/pin';
@@ -106,5 +107,61 @@ describe('pin', () => {
     expect(pinOperation.calls(row(), false)[0]!.parameters).toEqual({ Identity: 'CN=u1,DC=x' });
     expect(pinOperation.settle(enabled, row())).toBeUndefined();
     expect(JSON.stringify([pinOperation.requested(row({ pin: '480913' })), pinOperation.after(row({ pin: '480913' }))])).not.toContain('480913');
+  });
+});
+
+describe('change', () => {
+  const plan = {
+    dn: 'CN=D,DC=x',
+    name: 'D',
+    uriType: 'SipName' as const,
+    digits: 4,
+    phoneContext: 'd.x',
+    contexts: ['d.x'],
+    sipResourceIdentifierRequired: true,
+    pilots: [],
+    nearPilots: [],
+  };
+  const other = { ...policy, dn: 'CN=Q,DC=x', name: 'Q' };
+  const changeFacts = (patch: Partial<RowFacts> = {}) => facts({ policy, plan, current: { policy, plan }, ...patch });
+
+  it("changes a policy within the dial plan, or extensions under enable's rules; another plan is a move", () => {
+    expect(changeOperation.check(values({ UMMailboxPolicy: 'Q' }), changeFacts({ policy: other }), options).status).toBe('ready');
+    const moved = changeOperation.check(
+      values({ UMMailboxPolicy: 'T' }),
+      changeFacts({ policy: { ...other, dialPlanDn: 'CN=T,DC=x' }, plan: { ...plan, dn: 'CN=T,DC=x', name: 'T' } }),
+      options,
+    );
+    expect(codes(moved)).toEqual(['change-other-dial-plan']);
+    expect(changeOperation.check(values({ Extensions: '0456' }), changeFacts(), options)).toMatchObject({ status: 'ready', extensions: ['0456'] });
+    expect(codes(changeOperation.check(values({ Extensions: '456' }), changeFacts(), options))).toEqual(['extension-invalid']);
+    const holders = noHolders();
+    holders.eum.set('0456;phone-context=d.x', ['CN=other,DC=x']);
+    expect(codes(changeOperation.check(values({ Extensions: '0456' }), changeFacts({ holders }), options))).toEqual(['extension-taken']);
+  });
+
+  it('says when nothing would change, and refuses a row that asks for nothing or a mailbox without UM', () => {
+    expect(changeOperation.check(values({ Extensions: '0123' }), changeFacts(), options).status).toBe('already-done');
+    expect(codes(changeOperation.check(values(), changeFacts(), options))).toEqual(['change-nothing']);
+    expect(codes(changeOperation.check(values({ Extensions: '0456' }), changeFacts({ users: [{ ...enabled, umEnabled: false }] }), options))).toEqual([
+      'change-not-enabled',
+    ]);
+  });
+
+  it('runs Set-UMMailbox for a new policy and Set-Mailbox adding and removing only the changed EUM addresses', () => {
+    const before = { umEnabled: true, policy: 'P', extensions: ['0123'] };
+    expect(changeOperation.calls(row({ policy: 'Q', before }), false)).toEqual([
+      { shell: 'exchange', cmdlet: 'Set-UMMailbox', parameters: { Identity: 'CN=u1,DC=x', UMMailboxPolicy: 'Q' } },
+    ]);
+    expect(changeOperation.calls(row({ extensions: ['0456'], phoneContext: 'd.x', before }), false)).toEqual([
+      {
+        shell: 'exchange',
+        cmdlet: 'Set-Mailbox',
+        parameters: { Identity: 'CN=u1,DC=x', EmailAddresses: { Add: ['eum:0456;phone-context=d.x'], Remove: ['eum:0123;phone-context=d.x'] } },
+      },
+    ]);
+    expect(changeOperation.calls(row({ policy: 'Q', before }), true)).toEqual([]);
+    expect(changeOperation.settle(enabled, row({ policyDn: 'CN=P,DC=x', extensions: ['0123'] }))).toBe('done');
+    expect(changeOperation.settle(enabled, row({ policyDn: 'CN=Q,DC=x' }))).toBe('not-done');
   });
 });

@@ -580,6 +580,7 @@ export class EnablementService {
           ...(overridden ? { sipMismatchOverride: { scope: overridden, lyncAddress: row.user?.lyncAddress ?? '' } } : {}),
           recheckFirst: inFlight.has(line),
           ...(row.before ? { before: row.before } : {}),
+          ...(row.phoneContext ? { phoneContext: row.phoneContext } : {}),
         });
       }
     }

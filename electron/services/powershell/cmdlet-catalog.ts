@@ -38,6 +38,8 @@ export const cmdletCatalog: Record<ShellTarget, Record<string, CmdletSpec>> = {
       write: true,
     },
     'Disable-UMMailbox': { parameters: ['Identity', 'Confirm'], write: true },
+    'Set-UMMailbox': { parameters: ['Identity', 'UMMailboxPolicy'], write: true },
+    'Set-Mailbox': { parameters: ['Identity', 'EmailAddresses'], write: true },
     'Set-UMMailboxPIN': { parameters: ['Identity', 'Pin', 'PINExpired', 'NotifyEmail'], secret: ['Pin'], write: true },
     'New-UMIPGateway': { parameters: ['Name', 'Address', 'UMDialPlan'], write: true },
     'Set-UMIPGateway': { parameters: ['Identity', 'OutcallsAllowed', 'MessageWaitingIndicatorAllowed', 'Status', 'Port'], write: true },

@@ -40,6 +40,8 @@ export interface RunRow {
   recheckFirst: boolean;
   /** The user as validation read it (journalled with the result, for a rollback; never a PIN). */
   before?: RowBefore;
+  /** The phone context of the row's dial plan, for the EUM addresses a change writes. */
+  phoneContext?: string;
 }
 
 export interface RunDependencies {

@@ -1,5 +1,6 @@
 import type { BulkOperation } from '@shared/models/enablement';
 import { ApiError } from '@shared/errors';
+import { changeOperation } from './change';
 import { disableOperation } from './disable';
 import { enableOperation } from './enable';
 import type { Operation } from './operation';
@@ -9,6 +10,7 @@ const operations: Partial<Record<BulkOperation, Operation>> = {
   enable: enableOperation,
   disable: disableOperation,
   pin: pinOperation,
+  change: changeOperation,
 };
 
 /** The operation by name; a name the console does not run yet is refused before anything is read. */

@@ -282,21 +282,7 @@ export function checkRow(values: RowValues, facts: RowFacts, options: RowOptions
     if (sri && !isSmtpAddress(sri)) messages.push(error('sri-not-sip-address', { sri }));
   }
 
-  // Each extension: exactly N digits; not a pilot number; not held in this plan or an equivalent one [S11].
-  for (const extension of extensions) {
-    if (!isNumber(extension) || (digits !== undefined && extension.length !== digits)) {
-      messages.push(error('extension-invalid', { extension, digits: String(digits ?? '?'), dialPlan: plan.name }));
-      continue;
-    }
-    const pilot = exactPilot(extension, plan.pilots);
-    if (pilot) messages.push(error('extension-is-pilot', { extension, pilot: pilot.number, owner: pilot.owner, dialPlan: plan.name }));
-    const holder = firstHolder(facts.holders.eum, extension, plan.contexts, user.dn);
-    if (holder) messages.push(error('extension-taken', { extension, holder: rdnValue(holder), dialPlan: plan.name }));
-    // Only an E.164-shaped value is compared with pilots, for equality; the same last digits are not an error [S11].
-    const near = plan.nearPilots.find((p) => p.number.replace(/\D/g, '').endsWith(extension) && p.number.replace(/\D/g, '') !== extension);
-    if (!pilot && near) messages.push(warning('extension-matches-pilot-digits', { extension, pilot: near.number, owner: near.owner }));
-  }
-  if (new Set(extensions).size !== extensions.length) messages.push(error('extension-repeated'));
+  messages.push(...checkExtensions(extensions, plan, facts.holders, user.dn));
 
   // The identifier's uniqueness: forest-wide in any phone context on a SIP URI plan, as a number otherwise [S11].
   if (sri && plan.uriType === 'SipName' && isSmtpAddress(sri)) {
@@ -327,6 +313,30 @@ export function checkRow(values: RowValues, facts: RowFacts, options: RowOptions
   if (!user.sipProxy && !messages.some((m) => m.severity === 'error')) messages.push(warning('no-sip-proxy', { identity }));
 
   return done(messages.some((m) => m.severity === 'error') ? 'invalid' : 'ready', withProposal({ ...(sri ? { sri } : {}) }));
+}
+
+/**
+ * Each extension: exactly N digits; not a pilot number; not held in this plan or an equivalent one
+ * by anyone but the user [S11]. Enable and the change of a UM mailbox's extensions apply the same rules.
+ */
+export function checkExtensions(extensions: string[], plan: PlanFacts, holders: Holders, userDn: string): RowMessage[] {
+  const messages: RowMessage[] = [];
+  const digits = plan.digits;
+  for (const extension of extensions) {
+    if (!isNumber(extension) || (digits !== undefined && extension.length !== digits)) {
+      messages.push(error('extension-invalid', { extension, digits: String(digits ?? '?'), dialPlan: plan.name }));
+      continue;
+    }
+    const pilot = exactPilot(extension, plan.pilots);
+    if (pilot) messages.push(error('extension-is-pilot', { extension, pilot: pilot.number, owner: pilot.owner, dialPlan: plan.name }));
+    const holder = firstHolder(holders.eum, extension, plan.contexts, userDn);
+    if (holder) messages.push(error('extension-taken', { extension, holder: rdnValue(holder), dialPlan: plan.name }));
+    // Only an E.164-shaped value is compared with pilots, for equality; the same last digits are not an error [S11].
+    const near = plan.nearPilots.find((p) => p.number.replace(/\D/g, '').endsWith(extension) && p.number.replace(/\D/g, '') !== extension);
+    if (!pilot && near) messages.push(warning('extension-matches-pilot-digits', { extension, pilot: near.number, owner: near.owner }));
+  }
+  if (new Set(extensions).size !== extensions.length) messages.push(error('extension-repeated'));
+  return messages;
 }
 
 /** The Lync check as the admin decided: an error, or (overridden for the row or the job) a recorded warning. */

@@ -165,6 +165,7 @@ export class RowValidator {
             }
           : {}),
         ...(facts.plan ? { dialPlan: facts.plan.name, uriType: facts.plan.uriType } : {}),
+        ...(facts.plan?.phoneContext ? { phoneContext: facts.plan.phoneContext } : {}),
         ...(facts.policy ? { policyDn: facts.policy.dn } : {}),
         extensions: verdict.extensions,
         ...(verdict.sri ? { sipResourceIdentifier: verdict.sri } : {}),
@@ -181,11 +182,14 @@ export class RowValidator {
   }
 
   private factsOf(row: SourceRow): RowFacts {
-    const { policy, ambiguous } = this.org.policy(row.values.UMMailboxPolicy);
     const found = this.users.get(row.values.Identity.trim().toLowerCase());
     const user = found?.users.length === 1 ? found.users[0]! : undefined;
+    const current = user ? this.org.current(user) : undefined;
+    // A change that names no policy keeps the user's own, and with it its dial plan's rules.
+    const keep = this.operation.name !== 'enable' && !row.values.UMMailboxPolicy.trim();
+    const { policy, ambiguous } = keep ? { policy: current?.policy, ambiguous: false } : this.org.policy(row.values.UMMailboxPolicy);
     return {
-      ...(user ? { current: this.org.current(user) } : {}),
+      ...(current ? { current } : {}),
       users: found?.users ?? [],
       ...(found?.matchedBy ? { matchedBy: found.matchedBy } : {}),
       displayNameOnly: found?.displayNameOnly ?? [],
