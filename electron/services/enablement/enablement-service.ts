@@ -673,7 +673,9 @@ export class EnablementService {
     // The mapping the job ran with; the file's own columns when it is still held.
     const source: ExportSource = { mapping: job.definition.mapping, ...(state ? { header: state.csv.header, cells: state.cells } : {}) };
     const results = [...job.results.values()];
-    const base = job.definition.fileName.replace(/\.[^.]+$/, '');
+    // The file is named after the operation, so a disable's results are not taken for an enable's.
+    const operation = job.definition.operation ?? 'enable';
+    const base = `${job.definition.fileName.replace(/\.[^.]+$/, '')}${operation === 'enable' ? '' : `-${operation}`}`;
     return format === 'csv'
       ? { fileName: `${base}-results.csv`, mimeType: 'text/csv;charset=utf-8', content: resultsToCsv(source, results, state?.validated) }
       : { fileName: `${base}-results.json`, mimeType: 'application/json', content: resultsToJson(source, results, state?.validated) };

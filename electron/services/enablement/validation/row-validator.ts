@@ -232,7 +232,8 @@ export class RowValidator {
   /** Said once for the file, from its rows as they finally stand (the service calls it again once the account's rights are known). */
   notices(rows: Iterable<ValidatedRow>): RowMessage[] {
     const notices: RowMessage[] = [];
-    const onSip = [...rows].filter((r) => r.uriType === 'SipName' && r.status === 'ready');
+    // Only enabling puts a user on a dial plan; the other operations leave the fax question as it was.
+    const onSip = this.operation.name === 'enable' ? [...rows].filter((r) => r.uriType === 'SipName' && r.status === 'ready') : [];
     if (onSip.length) {
       const plans = [...new Set(onSip.map((r) => r.dialPlan!))].sort();
       notices.push({ code: 'sip-uri-no-fax', severity: 'info', params: { count: String(onSip.length), dialPlans: plans.join(', ') } });

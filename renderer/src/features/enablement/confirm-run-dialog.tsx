@@ -1,5 +1,6 @@
 import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, Table, TableBody, TableCell, TableRow } from '@mui/material';
 import { useTranslation } from 'react-i18next';
+import type { BulkOperation } from '@shared/models/enablement';
 
 /** The account a real run acts as: the profile, the identity it signed in with, its forest. */
 export interface ActingAccount {
@@ -15,22 +16,26 @@ export interface ActingAccount {
 export function ConfirmRunDialog({
   open,
   rows,
+  operation = 'enable',
   account,
   onCancel,
   onConfirm,
 }: {
   open: boolean;
   rows: number;
+  operation?: BulkOperation;
   account: ActingAccount;
   onCancel: () => void;
   onConfirm: () => void;
 }) {
   const { t } = useTranslation('enablement');
+  // Enable keeps its own words; the other operations say what they run.
+  const key = (name: 'title' | 'text' | 'accept') => (operation === 'enable' ? `confirm.${name}` : `confirm.${operation}.${name}`);
   return (
     <Dialog open={open} onClose={onCancel} aria-labelledby="confirm-run-title" data-testid="confirm-run">
-      <DialogTitle id="confirm-run-title">{t('confirm.title', { count: rows })}</DialogTitle>
+      <DialogTitle id="confirm-run-title">{t(key('title'), { count: rows })}</DialogTitle>
       <DialogContent>
-        <DialogContentText sx={{ mb: 2 }}>{t('confirm.text', { count: rows })}</DialogContentText>
+        <DialogContentText sx={{ mb: 2 }}>{t(key('text'), { count: rows })}</DialogContentText>
         <Table size="small" aria-label={t('confirm.account')}>
           <TableBody>
             {(
@@ -56,7 +61,7 @@ export function ConfirmRunDialog({
           {t('confirm.cancel')}
         </Button>
         <Button variant="contained" color="warning" onClick={onConfirm} data-testid="confirm-run-accept">
-          {t('confirm.accept', { count: rows })}
+          {t(key('accept'), { count: rows })}
         </Button>
       </DialogActions>
     </Dialog>

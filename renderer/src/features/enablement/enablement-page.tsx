@@ -4,6 +4,7 @@ import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type {
+  BulkOperation,
   EnablementColumnMapping,
   EnablementFieldName,
   EnablementJob,
@@ -62,6 +63,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   const [mapping, setMapping] = useState<EnablementColumnMapping>({});
   const [profile, setProfile] = useState<string | undefined>(profiles[0]?.profile);
   const [propose, setPropose] = useState(false);
+  const [operation, setOperation] = useState<BulkOperation>('enable');
   const [allowSipMismatch, setAllowSipMismatch] = useState(false);
   const [validation, setValidation] = useState<ValidationStatus>();
   const [job, setJob] = useState<EnablementJob>();
@@ -117,6 +119,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
     // The profile the file was validated with, if it is still connected.
     if (session.profile && profiles.some((p) => p.profile === session.profile)) setProfile(session.profile);
     setPropose(session.proposeExtensions);
+    setOperation(session.operation);
     setValidation(session.validation);
     setJob(session.job);
     if (session.job) {
@@ -145,7 +148,8 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
         importId: summary.importId,
         profile,
         mapping,
-        proposeExtensions: propose,
+        operation,
+        proposeExtensions: propose && operation === 'enable',
         allowSipMismatch,
         until: 'first-rows',
       });
@@ -295,6 +299,13 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
           <AccordionDetails>
             <MappingPanel
               summary={summary}
+              operation={operation}
+              onOperation={(next) => {
+                // Rows validated for another operation are not what a run of this one would do.
+                setOperation(next);
+                setValidation(undefined);
+                setJob(undefined);
+              }}
               mapping={mapping}
               onMapping={setMapping}
               profiles={profiles}
@@ -347,6 +358,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
           )}
           <Notices notices={validation.notices} />
           <RunPanel
+            operation={validation.operation ?? 'enable'}
             counts={validation.counts}
             allowSipMismatch={allowSipMismatch}
             onAllowSipMismatch={overrideJob}
@@ -402,6 +414,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
         <ConfirmRunDialog
           open
           rows={pending.rows}
+          operation={validation?.operation ?? 'enable'}
           account={account(pending.profile)}
           onCancel={() => setPending(undefined)}
           onConfirm={() => void start(pending)}

@@ -3,6 +3,7 @@ import { DataGrid, type GridColDef } from '@mui/x-data-grid';
 import { zhTW } from '@mui/x-data-grid/locales';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { operationFields } from '@shared/enablement/operations';
 import { onlyLyncCheckStands } from '@shared/enablement/lync-check';
 import type { EnablementFieldName, RowFilter, RowMessage, RowResult, RowsPage, ValidatedRow, ValidationStatus } from '@shared/models/enablement';
 import { toApiError, useApi } from '../../api/api-context';
@@ -60,6 +61,8 @@ export function RowsGrid({
 }) {
   const { t, i18n } = useTranslation('enablement');
   const api = useApi();
+  // The columns of what the operation reads: a disable shows no policy or PIN.
+  const shownFields = editable.filter((f) => operationFields[validation.operation ?? 'enable'].fields.includes(f));
   const [filter, setFilter] = useState<RowFilter>('all');
   const [page, setPage] = useState(0);
   const [shown, setShown] = useState<RowsPage>({ rows: [], total: 0 });
@@ -129,7 +132,7 @@ export function RowsGrid({
           <Chip size="small" variant="outlined" color={statusColor[row.status]} label={t(`statuses.${row.status}`)} data-testid={`status-${row.line}`} />
         ),
     },
-    ...editable.map((field): GridColDef<GridRow> => ({
+    ...shownFields.map((field): GridColDef<GridRow> => ({
       field,
       headerName: field,
       // Wide enough for a UPN, a policy name such as "Redmond Default Policy" and a sip: address.
@@ -263,7 +266,7 @@ export function RowsGrid({
           disableRowSelectionOnClick
           localeText={i18n.language === 'zh-TW' ? zhTW.components.MuiDataGrid.defaultProps.localeText : undefined}
           processRowUpdate={async (next, previous) => {
-            const field = editable.find(
+            const field = shownFields.find(
               (f) => (next as unknown as Record<string, string>)[f] !== undefined && (next as unknown as Record<string, string>)[f] !== previous.values[f],
             );
             if (!field) return previous;

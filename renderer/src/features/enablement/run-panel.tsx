@@ -23,7 +23,7 @@ import PlayArrowIcon from '@mui/icons-material/PlayArrow';
 import ReplayIcon from '@mui/icons-material/Replay';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { EnablementJob, JobCounts, JobEndpoint, ValidationCounts } from '@shared/models/enablement';
+import type { BulkOperation, EnablementJob, JobCounts, JobEndpoint, ValidationCounts } from '@shared/models/enablement';
 import { exchangeEndpointsOf, exchangeServerOf, sessionBudgetOf } from '@shared/models/profile';
 import { useConnections } from '../../app/connections';
 
@@ -41,6 +41,7 @@ function concurrencyChoices(max: number): number[] {
  * run of the rows it passed.
  */
 export function RunPanel({
+  operation,
   counts,
   allowSipMismatch,
   onAllowSipMismatch,
@@ -67,6 +68,7 @@ export function RunPanel({
   /** Rows where the Lync SIP address check applies (overridden or not). */
   mismatchedRows: number;
   job?: EnablementJob;
+  operation: BulkOperation;
   dryRun: boolean;
   onDryRun: (v: boolean) => void;
   concurrency: number;
@@ -100,7 +102,7 @@ export function RunPanel({
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
         <FormControlLabel
           control={<Checkbox checked={dryRun} onChange={(e) => onDryRun(e.target.checked)} disabled={running} data-testid="dry-run" />}
-          label={t('run.dryRun')}
+          label={t(operation === 'enable' ? 'run.dryRun' : 'run.dryRunDirectory')}
         />
         {(mismatchedRows > 0 || allowSipMismatch) && (
           <Tooltip title={t('run.allowSipMismatchHelp')}>
@@ -147,7 +149,7 @@ export function RunPanel({
         )}
         {/* A dry run also takes the rows the account may not enable, so its report says so per row. */}
         <Button variant="contained" startIcon={<PlayArrowIcon />} disabled={!!job || startable === 0} onClick={onStart} data-testid="run-start">
-          {t(dryRun ? 'run.startDry' : 'run.start', { count: startable })}
+          {t(dryRun ? 'run.startDry' : operation === 'enable' ? 'run.start' : `run.startOperation.${operation}`, { count: startable })}
         </Button>
         {running && p?.state !== 'paused' && (
           <Button startIcon={<PauseIcon />} onClick={onPause} disabled={p?.state === 'cancelling'} data-testid="run-pause">
@@ -176,7 +178,7 @@ export function RunPanel({
                 onClick={onRunAfterDryRun}
                 data-testid="run-after-dry-run"
               >
-                {t('run.afterDryRun', { count: afterDryRunRows })}
+                {t(operation === 'enable' ? 'run.afterDryRun' : 'run.afterDryRunOperation', { count: afterDryRunRows })}
               </Button>
             )}
             {failedRows > 0 && (
