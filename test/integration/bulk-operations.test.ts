@@ -289,6 +289,54 @@ describe('change', () => {
   }, 180_000);
 });
 
+describe('voice', () => {
+  it("enables Enterprise Voice with a line URI through the Lync shell, refuses non-Lync users and malformed URIs, reports Lync's refusal of a taken number, and proposes the extension", async () => {
+    const [a, b, c, d, e, f, g] = [355, 356, 348, 357, 365, 366, 367];
+    const line = async (i: number) => {
+      const [entry] = await admin.search(users, { filter: `(sAMAccountName=${sam(i)})`, attributes: ['msRTCSIP-Line', 'msRTCSIP-OptionFlags'] });
+      return { line: entry?.get('msRTCSIP-Line'), flags: entry?.get('msRTCSIP-OptionFlags') };
+    };
+    const seeded = await line(a!);
+    const { validation, job } = await bulk('voice', [
+      ['Identity', 'LineURI', 'Department'],
+      [upn(a!), `tel:+14255551355;ext=51355`, 'Ops'],
+      [upn(b!), 'tel:+142555000356', 'Ops'],
+      [upn(c!), 'tel:+14255551348', 'Ops'],
+      [upn(d!), 'tel:4255551357', 'Ops'],
+      [upn(e!), `tel:+1425550${String(f).padStart(5, '0')}`, 'Ops'],
+      [upn(g!), hostile, 'Bad'],
+    ]);
+    try {
+      expect(validation.rows.map((r) => [r.line, r.status, r.messages.map((m) => m.code)])).toEqual([
+        [2, 'ready', []],
+        [3, 'already-done', ['voice-already']],
+        [4, 'invalid', ['voice-not-lync-enabled']],
+        [5, 'invalid', ['line-uri-invalid']],
+        [6, 'ready', []],
+        [7, 'invalid', ['line-uri-invalid']],
+      ]);
+      expect(outcomes(job)).toEqual([
+        [upn(a!), 'changed'],
+        [upn(b!), 'already-done'],
+        [upn(c!), 'invalid'],
+        [upn(d!), 'invalid'],
+        [upn(e!), 'failed'],
+        [upn(g!), 'invalid'],
+      ]);
+      expect(job!.results[4]!.messages.join(' ')).toContain(`tel:+1425550${String(f).padStart(5, '0')}`);
+      expect(await line(a!)).toEqual({ line: 'tel:+14255551355;ext=51355', flags: seeded.flags });
+      expect(job!.results[0]!.before).toMatchObject({ lineUri: seeded.line, enterpriseVoiceEnabled: true });
+      // The export proposes the extension a following UM enablement takes from the line URI.
+      const exported = services.enablement.export(job!.jobId, 'csv').content;
+      expect(exported.split('\r\n')[0]).toContain('Extensions (proposed for UM)');
+      expect(exported).toContain(`${upn(a!)},tel:+14255551355;ext=51355,Ops,51355,`);
+      expect(JSON.parse(services.enablement.export(job!.jobId, 'json').content)[0]).toMatchObject({ proposedExtension: '51355' });
+    } finally {
+      await admin.modify(`CN=${sam(a!)},${users}`, [{ operation: 'replace', attribute: 'msRTCSIP-Line', values: seeded.line! }]);
+    }
+  }, 120_000);
+});
+
 describe('CLI bulk --operation', () => {
   it('refuses an unknown operation and a file without the columns the operation needs, naming them', () => {
     const dir = mkdtempSync(join(tmpdir(), 'umc-bulk-cli-'));

@@ -4,6 +4,7 @@ import { changeOperation } from '../../electron/services/enablement/operations/c
 import { disableOperation } from '../../electron/services/enablement/operations/disable';
 import { operationOf } from '../../electron/services/enablement/operations/operations';
 import { pinOperation } from '../../electron/services/enablement/operations/pin';
+import { extensionFromLineUri, voiceOperation } from '../../electron/services/enablement/operations/voice';
 import type { Holders, RowFacts, UserFacts } from '../../electron/services/enablement/validation/row-rules';
 import { operationFields } from '../../shared/enablement/operations';
 import { bulkOperationSchema } from '../../shared/models/enablement';
@@ -58,7 +59,7 @@ describe('operations', () => {
     for (const name of bulkOperationSchema.options) expect(operationFields[name].required).toContain('Identity');
     expect(operationOf().name).toBe('enable');
     expect(operationOf('disable')).toBe(disableOperation);
-    expect(() => operationOf('voice')).toThrow(/not available/);
+    expect(() => operationOf('move')).toThrow(/not available/);
   });
 });
 
@@ -163,5 +164,31 @@ describe('change', () => {
     expect(changeOperation.calls(row({ policy: 'Q', before }), true)).toEqual([]);
     expect(changeOperation.settle(enabled, row({ policyDn: 'CN=P,DC=x', extensions: ['0123'] }))).toBe('done');
     expect(changeOperation.settle(enabled, row({ policyDn: 'CN=Q,DC=x' }))).toBe('not-done');
+  });
+});
+
+describe('voice', () => {
+  const lync = { ...enabled, lyncAddress: 'u1@x.test', lineUri: 'tel:+14255550123', enterpriseVoiceEnabled: true };
+  const v = (LineURI: string) => values({ LineURI });
+
+  it('takes a tel: E.164 line URI, with or without ;ext=, for a Lync user; the same URI with Enterprise Voice is already done', () => {
+    expect(voiceOperation.check(v('tel:+14255551297;ext=51297'), facts({ users: [lync] }), options).status).toBe('ready');
+    expect(voiceOperation.check(v('TEL:+14255551297'), facts({ users: [lync] }), options).status).toBe('ready');
+    expect(voiceOperation.check(v('tel:+14255550123'), facts({ users: [lync] }), options).status).toBe('already-done');
+    expect(voiceOperation.check(v('tel:+14255550123'), facts({ users: [{ ...lync, enterpriseVoiceEnabled: false }] }), options).status).toBe('ready');
+    for (const bad of ['4255551297', 'tel:4255551297', 'tel:+0425', 'tel:+1425;ext=', 'sip:a@x', 'tel:+1"; $(x)'])
+      expect(codes(voiceOperation.check(v(bad), facts({ users: [lync] }), options)), bad).toEqual(['line-uri-invalid']);
+    expect(codes(voiceOperation.check(v(''), facts({ users: [lync] }), options))).toEqual(['line-uri-missing']);
+    expect(codes(voiceOperation.check(v('tel:+14255551297'), facts(), options))).toEqual(['voice-not-lync-enabled']);
+  });
+
+  it('runs Set-CsUser in the Lync shell, and proposes the ;ext= digits for the UM enablement that follows', () => {
+    expect(voiceOperation.calls(row({ values: v(' tel:+14255551297;ext=51297 ') }), false)).toEqual([
+      { shell: 'lync', cmdlet: 'Set-CsUser', parameters: { Identity: 'CN=u1,DC=x', EnterpriseVoiceEnabled: true, LineURI: 'tel:+14255551297;ext=51297' } },
+    ]);
+    expect(voiceOperation.settle(lync, row({ values: v('TEL:+14255550123') }))).toBe('done');
+    expect(voiceOperation.settle(lync, row({ values: v('tel:+14255551297') }))).toBe('not-done');
+    expect(extensionFromLineUri('tel:+14255551297;ext=51297')).toBe('51297');
+    expect(extensionFromLineUri('tel:+14255551297')).toBeUndefined();
   });
 });

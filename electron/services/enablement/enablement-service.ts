@@ -671,7 +671,11 @@ export class EnablementService {
     const job = this.jobs.get(jobId) ?? this.loadJob(jobId);
     const state = job.importId ? this.imports.get(job.importId) : [...this.imports.values()].find((i) => i.fileHash === job.definition.fileHash);
     // The mapping the job ran with; the file's own columns when it is still held.
-    const source: ExportSource = { mapping: job.definition.mapping, ...(state ? { header: state.csv.header, cells: state.cells } : {}) };
+    const source: ExportSource = {
+      mapping: job.definition.mapping,
+      ...(job.definition.operation ? { operation: job.definition.operation } : {}),
+      ...(state ? { header: state.csv.header, cells: state.cells } : {}),
+    };
     const results = [...job.results.values()];
     // The file is named after the operation, so a disable's results are not taken for an enable's.
     const operation = job.definition.operation ?? 'enable';

@@ -60,6 +60,7 @@ export const cmdletCatalog: Record<ShellTarget, Record<string, CmdletSpec>> = {
     },
     'Move-CsExUmContact': { parameters: ['Identity', 'Target'], write: true },
     'Remove-CsExUmContact': { parameters: ['Identity'], write: true },
+    'Set-CsUser': { parameters: ['Identity', 'EnterpriseVoiceEnabled', 'LineURI'], write: true },
     'Grant-CsOUPermission': { parameters: ['OU', 'ObjectType', 'Domain'], write: true },
     'Revoke-CsOUPermission': { parameters: ['OU', 'ObjectType', 'Domain'], write: true },
     'Test-CsOUPermission': { parameters: ['OU', 'ObjectType', 'Domain'] },

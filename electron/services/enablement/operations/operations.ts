@@ -5,12 +5,14 @@ import { disableOperation } from './disable';
 import { enableOperation } from './enable';
 import type { Operation } from './operation';
 import { pinOperation } from './pin';
+import { voiceOperation } from './voice';
 
 const operations: Partial<Record<BulkOperation, Operation>> = {
   enable: enableOperation,
   disable: disableOperation,
   pin: pinOperation,
   change: changeOperation,
+  voice: voiceOperation,
 };
 
 /** The operation by name; a name the console does not run yet is refused before anything is read. */

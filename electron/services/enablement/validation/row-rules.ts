@@ -29,6 +29,8 @@ export interface UserFacts extends IdentityKeys {
   telephoneNumber?: string;
   /** Lync's line URI (msRTCSIP-Line), e.g. tel:+14255550123;ext=123. */
   lineUri?: string;
+  /** Lync Enterprise Voice (bit 128 of msRTCSIP-OptionFlags). */
+  enterpriseVoiceEnabled?: boolean;
 }
 
 /** A number some dial plan or auto attendant answers on, and whose it is. */

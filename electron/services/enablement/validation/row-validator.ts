@@ -93,6 +93,7 @@ export function beforeOf(user: UserFacts, org: OrgFacts): RowBefore {
     extensions: numbers.filter(isNumber),
     ...(sri ? { sipResourceIdentifier: sri } : {}),
     ...(user.lineUri ? { lineUri: user.lineUri } : {}),
+    ...(user.lyncAddress ? { enterpriseVoiceEnabled: !!user.enterpriseVoiceEnabled } : {}),
   };
 }
 
