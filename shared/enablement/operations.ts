@@ -29,8 +29,8 @@ export const operationFields: Record<BulkOperation, OperationFields> = {
   },
 };
 
-/** The operations this version runs, in the order the bulk screen offers them (move is not built yet); voice comes first, as step 10 of the integration comes before UM. */
-export const availableOperations: readonly BulkOperation[] = ['voice', 'enable', 'change', 'pin', 'disable'];
+/** The operations in the order the bulk screen offers them: voice first, as step 10 of the integration comes before UM. */
+export const availableOperations: readonly BulkOperation[] = ['voice', 'enable', 'change', 'pin', 'move', 'disable'];
 
 /** The outcome a row the operation carried out gets: an enable job's rows are enabled, the others changed. */
 export function doneOutcome(operation: BulkOperation): 'enabled' | 'changed' {

@@ -337,6 +337,90 @@ describe('voice', () => {
   }, 120_000);
 });
 
+describe('move', () => {
+  const ctx = (plan: string) => phoneContext(plan, forests.contoso);
+  const policyOf = (plan: string) => `${plan} Default Policy`;
+
+  it('moves mailboxes to another dial plan by disabling and enabling them, keeping the extension where the digits allow, and refuses what Exchange would', async () => {
+    const [a, b, c, d, e] = freshUsers(360, 5);
+    await enable([a!, b!, c!, e!]);
+    const { validation, job } = await bulk('move', [
+      ['Identity', 'UMMailboxPolicy', 'Extensions'],
+      [upn(a!), policyOf('Kaohsiung'), ''],
+      [upn(b!), policyOf('Tokyo'), ''],
+      [upn(c!), redmond, ''],
+      [upn(d!), policyOf('Kaohsiung'), ''],
+      [upn(e!), policyOf('Legacy'), '12'],
+    ]);
+    try {
+      expect(validation.rows.map((r) => [r.line, r.status, r.messages.filter((m) => m.severity === 'error').map((m) => m.code)])).toEqual([
+        [2, 'ready', []],
+        [3, 'ready', []],
+        [4, 'already-done', []],
+        [5, 'invalid', ['move-not-enabled']],
+        [6, 'invalid', ['sri-not-allowed', 'extension-invalid']],
+      ]);
+      expect(outcomes(job)).toEqual([
+        [upn(a!), 'changed'],
+        [upn(b!), 'changed'],
+        [upn(c!), 'already-done'],
+        [upn(d!), 'invalid'],
+        [upn(e!), 'invalid'],
+      ]);
+      // Same digit count and URI type: the extension and the SIP resource identifier move along.
+      const moved = await umState(a!);
+      expect(moved.enabled).toBe(true);
+      expect(moved.eum.map((p) => p.toLowerCase()).sort()).toEqual(
+        [`eum:${String(a).padStart(5, '0')};phone-context=${ctx('Kaohsiung')}`, `eum:${upn(a!)};phone-context=${ctx('Kaohsiung')}`]
+          .map((p) => p.toLowerCase())
+          .sort(),
+      );
+      // Tokyo has 4 digits: Exchange takes the last 4 of the telephone number.
+      expect((await umState(b!)).eum.map((p) => p.toLowerCase())).toContain(`eum:${String(b).slice(-4)};phone-context=${ctx('Tokyo')}`.toLowerCase());
+      expect(job!.results[0]!.before).toMatchObject({ umEnabled: true, policy: redmond, extensions: [String(a).padStart(5, '0')] });
+    } finally {
+      await bulk('disable', [['Identity'], ...[a!, b!, c!, e!].map((i) => [upn(i)])]);
+    }
+  }, 180_000);
+
+  it('pwsh is killed between the disable and the enable of a row: the re-check finds it disabled and runs only the enable, once', async () => {
+    const ids = freshUsers(370, 3);
+    await enable(ids);
+    const { services: s, dataDir: dir } = createTestServices({ ...process.env, UMLAB_DELAY: 'Enable-UMMailbox=2500' });
+    try {
+      await s.connections.connect(profile);
+      const summary = await s.enablement.import({
+        fileName: 'move.csv',
+        content: b64(csv([['Identity', 'UMMailboxPolicy'], ...ids.map((i) => [upn(i), policyOf('Kaohsiung')])])),
+      });
+      await s.enablement.validate({ importId: summary.importId, profile, mapping: summary.mapping, operation: 'move', proposeExtensions: false });
+      const started = await s.enablement.start({ importId: summary.importId, dryRun: false, concurrency: 1 });
+      // The first row's disable is done and its enable is under way: kill the shell.
+      for (const t = Date.now(); (await umState(ids[0]!)).enabled;) {
+        if (Date.now() - t > 60_000) throw new Error('the first row was never disabled');
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      for (const pool of s.powershell.status()) for (const session of pool.sessions) if (session.pid) process.kill(session.pid, 'SIGKILL');
+      const job = await s.enablement.wait(started.jobId);
+      expect(job.results.map((r) => r.outcome)).toEqual(['changed', 'changed', 'changed']);
+      expect(job.results[0]!.attempts).toBeGreaterThan(1);
+      const ends = readFileSync(join(dir, 'enablement-jobs', started.jobId, 'journal.jsonl'), 'utf8')
+        .split('\n')
+        .filter((l) => l.includes('"t":"end"'));
+      expect(ends).toHaveLength(ids.length);
+      for (const i of ids) {
+        const state = await umState(i);
+        expect(state.enabled, sam(i)).toBe(true);
+        expect(state.eum, sam(i)).toHaveLength(2); // not enabled twice
+        expect(state.policy).toMatch(/^CN=Kaohsiung Default Policy,/);
+      }
+    } finally {
+      await s.shutdown();
+      await bulk('disable', [['Identity'], ...ids.map((i) => [upn(i)])]);
+    }
+  }, 180_000);
+});
+
 describe('CLI bulk --operation', () => {
   it('refuses an unknown operation and a file without the columns the operation needs, naming them', () => {
     const dir = mkdtempSync(join(tmpdir(), 'umc-bulk-cli-'));

@@ -3,6 +3,7 @@ import type { RunRow } from '../../electron/services/enablement/job/enablement-r
 import { changeOperation } from '../../electron/services/enablement/operations/change';
 import { disableOperation } from '../../electron/services/enablement/operations/disable';
 import { operationOf } from '../../electron/services/enablement/operations/operations';
+import { moveOperation } from '../../electron/services/enablement/operations/move';
 import { pinOperation } from '../../electron/services/enablement/operations/pin';
 import { extensionFromLineUri, voiceOperation } from '../../electron/services/enablement/operations/voice';
 import type { Holders, RowFacts, UserFacts } from '../../electron/services/enablement/validation/row-rules';
@@ -59,7 +60,7 @@ describe('operations', () => {
     for (const name of bulkOperationSchema.options) expect(operationFields[name].required).toContain('Identity');
     expect(operationOf().name).toBe('enable');
     expect(operationOf('disable')).toBe(disableOperation);
-    expect(() => operationOf('move')).toThrow(/not available/);
+    for (const name of bulkOperationSchema.options) expect(operationOf(name).name).toBe(name);
   });
 });
 
@@ -190,5 +191,65 @@ describe('voice', () => {
     expect(voiceOperation.settle(lync, row({ values: v('tel:+14255551297') }))).toBe('not-done');
     expect(extensionFromLineUri('tel:+14255551297;ext=51297')).toBe('51297');
     expect(extensionFromLineUri('tel:+14255551297')).toBeUndefined();
+  });
+});
+
+describe('move', () => {
+  const redmond = {
+    dn: 'CN=D,DC=x',
+    name: 'D',
+    uriType: 'SipName' as const,
+    digits: 4,
+    phoneContext: 'd.x',
+    contexts: ['d.x'],
+    sipResourceIdentifierRequired: true,
+    pilots: [],
+    nearPilots: [],
+  };
+  const sipPlan = { ...redmond, dn: 'CN=K,DC=x', name: 'K', phoneContext: 'k.x', contexts: ['k.x'] };
+  const telPlan = { ...redmond, dn: 'CN=L,DC=x', name: 'L', uriType: 'TelExtn' as const, digits: 5, phoneContext: 'l.x', contexts: ['l.x'] };
+  const target = (plan: typeof sipPlan | typeof telPlan) => ({
+    policy: { ...policy, dn: `CN=P${plan.name},DC=x`, name: `P${plan.name}`, dialPlanDn: plan.dn },
+    plan,
+  });
+  // A Lync user: the Lync SIP address check of enable applies to the enable half.
+  const moveFacts = (patch: Partial<RowFacts> = {}) =>
+    facts({ users: [{ ...enabled, lyncAddress: 'u1@x.test' }], current: { policy, plan: redmond }, ...target(sipPlan), ...patch });
+
+  it("keeps the extension and identifier where the target plan allows, else follows enable's rules there", () => {
+    const kept = moveOperation.check(values({ UMMailboxPolicy: 'PK' }), moveFacts(), options);
+    expect(kept).toMatchObject({ status: 'ready', extensions: ['0123'], sri: 'u1@x.test', sent: { extensions: ['0123'], sri: 'u1@x.test' } });
+    // A TelExtn plan of 5 digits: the 4-digit extension cannot go along, the identifier is not allowed there.
+    const tel = moveOperation.check(values({ UMMailboxPolicy: 'PL' }), moveFacts(target(telPlan)), options);
+    expect(codes(tel)).toContain('extension-required');
+    expect(moveOperation.check(values({ UMMailboxPolicy: 'PL', Extensions: '12345' }), moveFacts(target(telPlan)), options).status).toBe('ready');
+  });
+
+  it('refuses a mailbox without UM and a policy of its own dial plan; the same policy is already done', () => {
+    expect(codes(moveOperation.check(values({ UMMailboxPolicy: 'PK' }), moveFacts({ users: [{ ...enabled, umEnabled: false }] }), options))).toEqual([
+      'move-not-enabled',
+    ]);
+    expect(
+      codes(moveOperation.check(values({ UMMailboxPolicy: 'Q' }), moveFacts({ policy: { ...policy, dn: 'CN=Q,DC=x', name: 'Q' }, plan: redmond }), options)),
+    ).toEqual(['move-same-dial-plan']);
+    expect(moveOperation.check(values({ UMMailboxPolicy: 'P' }), moveFacts({ policy, plan: redmond }), options).status).toBe('already-done');
+  });
+
+  it('is a disable then an enable; a re-check that found the mailbox disabled leaves only the enable', () => {
+    const r = row({ policy: 'PK', policyDn: 'CN=PK,DC=x', extensions: ['0123'], sri: 'u1@x.test', expectedExtensions: ['0123'], expectedSri: 'u1@x.test' });
+    expect(moveOperation.calls(r, false).map((c) => c.cmdlet)).toEqual(['Disable-UMMailbox', 'Enable-UMMailbox']);
+    expect(moveOperation.calls(r, false, { ...enabled, umEnabled: false }).map((c) => c.cmdlet)).toEqual(['Enable-UMMailbox']);
+    expect(moveOperation.calls(r, false)[1]!.parameters).toEqual({
+      Identity: 'CN=u1,DC=x',
+      UMMailboxPolicy: 'PK',
+      Extensions: ['0123'],
+      SIPResourceIdentifier: 'u1@x.test',
+    });
+    expect(moveOperation.calls(r, true)).toEqual([]);
+    expect(moveOperation.settle({ ...enabled, umEnabled: false }, r)).toBe('not-done');
+    expect(moveOperation.settle(enabled, r)).toBe('not-done'); // still on the old policy
+    expect(moveOperation.settle({ ...enabled, policyDn: 'CN=PK,DC=x', eumAddresses: ['u1@x.test;phone-context=k.x', '0123;phone-context=k.x'] }, r)).toBe(
+      'done',
+    );
   });
 });

@@ -11,6 +11,7 @@ import { doneOutcome } from '@shared/enablement/operations';
 import { enableOperation } from '../operations/enable';
 import type { Operation } from '../operations/operation';
 import { readUser } from '../validation/directory-facts';
+import type { UserFacts } from '../validation/row-rules';
 import type { JobJournal } from './job-journal';
 
 /** One row to run, with the real PIN (memory only) and what a finished row must look like. */
@@ -42,6 +43,8 @@ export interface RunRow {
   before?: RowBefore;
   /** The phone context of the row's dial plan, for the EUM addresses a change writes. */
   phoneContext?: string;
+  /** The user as the latest re-check read it: a step of the row already done is not run again. */
+  readBack?: UserFacts;
 }
 
 export interface RunDependencies {
@@ -216,6 +219,7 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
       try {
         const session = await deps.connections.ensure(options.profile);
         const user = await readUser(session, row.userDn);
+        if (user) row.readBack = user;
         return user ? operation.settle(user, row) : 'not-done';
       } catch (error) {
         if (error instanceof ApiError && (error.code === 'DC_UNREACHABLE' || error.code === 'TIMEOUT' || error.code === 'NOT_CONNECTED')) {
@@ -300,12 +304,14 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
         recheck = false;
         row.recheckFirst = false;
       }
-      const calls = operation.calls(row, options.dryRun);
+      const calls = operation.calls(row, options.dryRun, row.readBack);
       if (calls.length === 0)
         return finish(row, succeeded, attempt, [`Checked against the directory only: ${operation.name} has no validate-only switch in Exchange.`]);
       try {
         powershell.reserve(options.profile, 'exchange', endpoint.workers, endpoint.index);
         let result: Awaited<ReturnType<typeof powershell.run>> | undefined;
+        /** The calls of this row that succeeded before one failed (a move's disable before its enable). */
+        const ran: string[] = [];
         for (const call of calls) {
           result = await powershell.run(
             options.profile,
@@ -315,6 +321,7 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
             call.shell === 'exchange' ? { endpoint: endpoint.index } : {},
           );
           if (!result.ok) break;
+          ran.push(call.cmdlet);
         }
         if (result!.ok) {
           endpoint.failures = 0;
@@ -322,7 +329,10 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
         }
         // Every error Exchange wrote, in its order: the first is not always the one that matters.
         const errors = result!.errors.length ? result!.errors : [{ message: `${calls.map((c) => c.cmdlet).join(', ')} failed without a message.` }];
-        const messages = errors.map((e) => e.message);
+        const messages = [
+          ...(ran.length ? [`${ran.join(', ')} succeeded before this failed; the user is left as it made it.`] : []),
+          ...errors.map((e) => e.message),
+        ];
         const first = errors[0]!;
         // Refused for the user's cmdlet budget before it ran: wait as told, try the same row again.
         const throttling = parseThrottling(first.message);

@@ -23,8 +23,9 @@ export interface Operation {
    * The calls a row makes, in order (a move is two: disable, then enable). A dry run of enable
    * asks Exchange with -ValidateOnly; the other cmdlets have no such switch, so a dry run of them
    * makes no call and their rows are judged by validation alone (`dryRun` then gives none).
+   * `user` is the directory's answer when the row was just re-checked: a step already done is skipped.
    */
-  calls(row: RunRow, dryRun: boolean): OperationCall[];
+  calls(row: RunRow, dryRun: boolean, user?: UserFacts): OperationCall[];
   /**
    * Whether the directory shows the row done, not done, or changed some other way — for a row
    * whose call may or may not have reached Exchange. `undefined` when the directory cannot tell

@@ -4,6 +4,7 @@ import { changeOperation } from './change';
 import { disableOperation } from './disable';
 import { enableOperation } from './enable';
 import type { Operation } from './operation';
+import { moveOperation } from './move';
 import { pinOperation } from './pin';
 import { voiceOperation } from './voice';
 
@@ -13,6 +14,7 @@ const operations: Partial<Record<BulkOperation, Operation>> = {
   pin: pinOperation,
   change: changeOperation,
   voice: voiceOperation,
+  move: moveOperation,
 };
 
 /** The operation by name; a name the console does not run yet is refused before anything is read. */

@@ -26,7 +26,7 @@ const outcomeColor = {
   'not-permitted': 'warning',
   'not-run': 'default',
 } as const;
-const editable: EnablementFieldName[] = ['Identity', 'UMMailboxPolicy', 'Extensions', 'SIPResourceIdentifier', 'PIN'];
+const editable: EnablementFieldName[] = ['Identity', 'UMMailboxPolicy', 'Extensions', 'SIPResourceIdentifier', 'PIN', 'LineURI'];
 
 /**
  * Every row with its status and Exchange's words for what is wrong; the value cells can be edited
@@ -39,7 +39,14 @@ const editable: EnablementFieldName[] = ['Identity', 'UMMailboxPolicy', 'Extensi
  * main), and reads it again as validation fills in, after an edit, and as a job's results come.
  */
 /** Column widths of the file's fields, by what they usually hold. */
-const columnWidths: Partial<Record<EnablementFieldName, number>> = { Identity: 210, PIN: 72, Extensions: 96, UMMailboxPolicy: 200, SIPResourceIdentifier: 220 };
+const columnWidths: Partial<Record<EnablementFieldName, number>> = {
+  Identity: 210,
+  PIN: 72,
+  Extensions: 96,
+  UMMailboxPolicy: 200,
+  SIPResourceIdentifier: 220,
+  LineURI: 220,
+};
 
 export function RowsGrid({
   validation,
