@@ -346,10 +346,10 @@ describe('move', () => {
     await enable([a!, b!, c!, e!]);
     const { validation, job } = await bulk('move', [
       ['Identity', 'UMMailboxPolicy', 'Extensions'],
-      [upn(a!), policyOf('Kaohsiung'), ''],
+      [upn(a!), policyOf('Hsinchu'), ''],
       [upn(b!), policyOf('Tokyo'), ''],
       [upn(c!), redmond, ''],
-      [upn(d!), policyOf('Kaohsiung'), ''],
+      [upn(d!), policyOf('Hsinchu'), ''],
       [upn(e!), policyOf('Legacy'), '12'],
     ]);
     try {
@@ -358,7 +358,7 @@ describe('move', () => {
         [3, 'ready', []],
         [4, 'already-done', []],
         [5, 'invalid', ['move-not-enabled']],
-        [6, 'invalid', ['sri-not-allowed', 'extension-invalid']],
+        [6, 'invalid', ['extension-invalid']],
       ]);
       expect(outcomes(job)).toEqual([
         [upn(a!), 'changed'],
@@ -367,16 +367,17 @@ describe('move', () => {
         [upn(d!), 'invalid'],
         [upn(e!), 'invalid'],
       ]);
-      // Same digit count and URI type: the extension and the SIP resource identifier move along.
+      // Hsinchu has 5 digits too: the extension moves along; its E.164 URI type takes no SIP address, and needs no identifier.
       const moved = await umState(a!);
       expect(moved.enabled).toBe(true);
-      expect(moved.eum.map((p) => p.toLowerCase()).sort()).toEqual(
-        [`eum:${String(a).padStart(5, '0')};phone-context=${ctx('Kaohsiung')}`, `eum:${upn(a!)};phone-context=${ctx('Kaohsiung')}`]
+      expect(moved.eum.map((p) => p.toLowerCase())).toEqual([`eum:${String(a).padStart(5, '0')};phone-context=${ctx('Hsinchu')}`.toLowerCase()]);
+      expect(moved.policy).toMatch(/^CN=Hsinchu Default Policy,/);
+      // Tokyo has 4 digits: Exchange takes the last 4 of the telephone number; a SIP URI plan as before, so the identifier stays.
+      expect((await umState(b!)).eum.map((p) => p.toLowerCase()).sort()).toEqual(
+        [`eum:${String(b).padStart(4, '0').slice(-4)};phone-context=${ctx('Tokyo')}`, `eum:${upn(b!)};phone-context=${ctx('Tokyo')}`]
           .map((p) => p.toLowerCase())
           .sort(),
       );
-      // Tokyo has 4 digits: Exchange takes the last 4 of the telephone number.
-      expect((await umState(b!)).eum.map((p) => p.toLowerCase())).toContain(`eum:${String(b).slice(-4)};phone-context=${ctx('Tokyo')}`.toLowerCase());
       expect(job!.results[0]!.before).toMatchObject({ umEnabled: true, policy: redmond, extensions: [String(a).padStart(5, '0')] });
     } finally {
       await bulk('disable', [['Identity'], ...[a!, b!, c!, e!].map((i) => [upn(i)])]);
@@ -391,7 +392,7 @@ describe('move', () => {
       await s.connections.connect(profile);
       const summary = await s.enablement.import({
         fileName: 'move.csv',
-        content: b64(csv([['Identity', 'UMMailboxPolicy'], ...ids.map((i) => [upn(i), policyOf('Kaohsiung')])])),
+        content: b64(csv([['Identity', 'UMMailboxPolicy'], ...ids.map((i) => [upn(i), policyOf('Tokyo')])])),
       });
       await s.enablement.validate({ importId: summary.importId, profile, mapping: summary.mapping, operation: 'move', proposeExtensions: false });
       const started = await s.enablement.start({ importId: summary.importId, dryRun: false, concurrency: 1 });
@@ -412,7 +413,7 @@ describe('move', () => {
         const state = await umState(i);
         expect(state.enabled, sam(i)).toBe(true);
         expect(state.eum, sam(i)).toHaveLength(2); // not enabled twice
-        expect(state.policy).toMatch(/^CN=Kaohsiung Default Policy,/);
+        expect(state.policy).toMatch(/^CN=Tokyo Default Policy,/);
       }
     } finally {
       await s.shutdown();

@@ -1,4 +1,4 @@
-import type { JobEndpoint, RowBefore, RowOutcomeKind, RowResult, RowValues } from '@shared/models/enablement';
+import type { JobEndpoint, RowOutcomeKind, RowResult } from '@shared/models/enablement';
 import { countResults, describeCounts } from '@shared/enablement/job-counts';
 import type { PsErrorRecord } from '@shared/models/powershell';
 import { ApiError } from '@shared/errors';
@@ -9,43 +9,11 @@ import { parseThrottling, throttlingBackoffMs, type Throttling } from '../../pow
 import type { ExchangeEndpointPlan, PowerShellService } from '../../powershell/powershell-service';
 import { doneOutcome } from '@shared/enablement/operations';
 import { enableOperation } from '../operations/enable';
-import type { Operation } from '../operations/operation';
+import type { Operation, RunRow } from '../operations/operation';
 import { readUser } from '../validation/directory-facts';
-import type { UserFacts } from '../validation/row-rules';
 import type { JobJournal } from './job-journal';
 
-/** One row to run, with the real PIN (memory only) and what a finished row must look like. */
-export interface RunRow {
-  line: number;
-  identity: string;
-  /** The row as it is run (edits applied, extensions and identifier as sent, the PIN as dots): kept in its result. */
-  values: RowValues;
-  /** The file's values that differ from `values` (edits, a `sip:` removed): kept beside them in its result. */
-  inFile: Partial<RowValues>;
-  userDn: string;
-  policy: string;
-  policyDn: string;
-  /** The extensions sent, normalised (empty: Exchange derives one from telephoneNumber). */
-  extensions: string[];
-  /** The SIP resource identifier sent, normalised (empty: none, or Exchange takes the sip: proxy). */
-  sri: string;
-  pin: string;
-  pinExpired: string;
-  notifyEmail: string;
-  /** What validation expects the row to set: the proof a re-check looks for. */
-  expectedExtensions: string[];
-  expectedSri?: string;
-  /** The Lync SIP address check the admin overrode for this row (for the job or the row): audited with the enablement. */
-  sipMismatchOverride?: { scope: 'row' | 'job'; lyncAddress: string };
-  /** In flight when an earlier run stopped: look at the directory before running it again. */
-  recheckFirst: boolean;
-  /** The user as validation read it (journalled with the result, for a rollback; never a PIN). */
-  before?: RowBefore;
-  /** The phone context of the row's dial plan, for the EUM addresses a change writes. */
-  phoneContext?: string;
-  /** The user as the latest re-check read it: a step of the row already done is not run again. */
-  readBack?: UserFacts;
-}
+export type { RunRow } from '../operations/operation';
 
 export interface RunDependencies {
   powershell: PowerShellService;

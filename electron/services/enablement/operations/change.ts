@@ -1,8 +1,7 @@
 import type { RowMessage } from '@shared/models/enablement';
 import { checkExtensions, checkIdentity, eumNumbers, splitExtensions } from '../validation/row-rules';
 import { isNumber } from '../validation/uri-rules';
-import type { RunRow } from '../job/enablement-runner';
-import { error, info, statusOf, type Operation, type OperationCall } from './operation';
+import { error, info, statusOf, type Operation, type OperationCall, type RunRow } from './operation';
 
 const sameSet = (a: string[], b: string[]) => a.length === b.length && a.every((x) => b.includes(x));
 /** The user's extensions: its EUM numbers that are plain numbers (the SIP or E.164 identifier is not one). */

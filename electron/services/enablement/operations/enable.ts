@@ -1,6 +1,5 @@
 import { checkRow, isEnabledAs, parseBoolean } from '../validation/row-rules';
-import type { RunRow } from '../job/enablement-runner';
-import type { Operation } from './operation';
+import type { Operation, RunRow } from './operation';
 
 /** What an enable row asked for, for the audit: never the PIN; the Lync override when the admin gave one. */
 function requested(row: RunRow): Record<string, unknown> {

@@ -1,7 +1,39 @@
-import type { BulkOperation, RowMessage, RowValues } from '@shared/models/enablement';
+import type { BulkOperation, RowBefore, RowMessage, RowValues } from '@shared/models/enablement';
 import type { ShellTarget } from '@shared/models/powershell';
-import type { RunRow } from '../job/enablement-runner';
 import type { RowFacts, RowOptions, RowVerdict, UserFacts } from '../validation/row-rules';
+
+/** One row to run, with the real PIN (memory only) and what a finished row must look like. */
+export interface RunRow {
+  line: number;
+  identity: string;
+  /** The row as it is run (edits applied, extensions and identifier as sent, the PIN as dots): kept in its result. */
+  values: RowValues;
+  /** The file's values that differ from `values` (edits, a `sip:` removed): kept beside them in its result. */
+  inFile: Partial<RowValues>;
+  userDn: string;
+  policy: string;
+  policyDn: string;
+  /** The extensions sent, normalised (empty: Exchange derives one from telephoneNumber). */
+  extensions: string[];
+  /** The SIP resource identifier sent, normalised (empty: none, or Exchange takes the sip: proxy). */
+  sri: string;
+  pin: string;
+  pinExpired: string;
+  notifyEmail: string;
+  /** What validation expects the row to set: the proof a re-check looks for. */
+  expectedExtensions: string[];
+  expectedSri?: string;
+  /** The Lync SIP address check the admin overrode for this row (for the job or the row): audited with the enablement. */
+  sipMismatchOverride?: { scope: 'row' | 'job'; lyncAddress: string };
+  /** In flight when an earlier run stopped: look at the directory before running it again. */
+  recheckFirst: boolean;
+  /** The user as validation read it (journalled with the result, for a rollback; never a PIN). */
+  before?: RowBefore;
+  /** The phone context of the row's dial plan, for the EUM addresses a change writes. */
+  phoneContext?: string;
+  /** The user as the latest re-check read it: a step of the row already done is not run again. */
+  readBack?: UserFacts;
+}
 
 /** One cmdlet call a row makes, in the shell that has the cmdlet. */
 export interface OperationCall {
