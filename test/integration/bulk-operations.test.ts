@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,7 +10,7 @@ import { forests } from '../lab/lab-config';
 import { dialPlanDn, phoneContext } from '../lab/seed-topology';
 import { createTestServices, openLabSession } from './support/test-services';
 import { resetLab } from './support/lab-control';
-import { runCli } from './support/cli';
+import { runCli, startCli } from './support/cli';
 
 /**
  * The bulk operations after enable (disable, PIN reset, …) against the lab, on the pipeline of
@@ -125,6 +124,7 @@ describe('disable', () => {
       extensions: [String(a!).padStart(5, '0')],
       sipResourceIdentifier: upn(a!),
       lineUri: `tel:+1425550${String(a!).padStart(5, '0')}`,
+      enterpriseVoiceEnabled: true,
     });
     expect(JSON.parse(readFileSync(join(dataDir, 'enablement-jobs', job!.jobId, 'job.json'), 'utf8'))).toMatchObject({ operation: 'disable' });
     // The export names what was done and carries the file's other columns.
@@ -452,20 +452,7 @@ describe('CLI bulk --operation', () => {
     const file = join(dir, 'disable.csv');
     writeFileSync(file, csv([['Identity'], ...ids.map((i) => [upn(i)])]));
     const env = { UMC_DATA_DIR: join(dir, 'data'), UMC_PASSWORD: 'Lab-Passw0rd!', UMLAB_DELAY: 'Disable-UMMailbox=400' };
-    const child = spawn(
-      process.execPath,
-      [join(import.meta.dirname, '../../out/main/cli.js'), 'bulk', '--operation', 'disable', '--csv', file, '--profile', profile, '--json'],
-      {
-        env: {
-          PATH: process.env.PATH,
-          HOME: process.env.HOME,
-          UMC_LAB_DIR: process.env.UMC_LAB_DIR,
-          UMC_LAB_STATE: process.env.UMC_LAB_STATE,
-          ...env,
-        } as NodeJS.ProcessEnv,
-        stdio: 'ignore',
-      },
-    );
+    const child = startCli(['bulk', '--operation', 'disable', '--csv', file, '--profile', profile, '--json'], env);
     const journal = () => {
       const root = join(dir, 'data', 'enablement-jobs');
       const [jobId] = existsSync(root) ? readdirSync(root) : [];

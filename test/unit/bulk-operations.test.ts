@@ -23,6 +23,18 @@ const enabled: UserFacts = {
   eumAddresses: ['u1@x.test;phone-context=d.x', '0123;phone-context=d.x'],
   sipProxy: 'u1@x.test',
 };
+/** The user's dial plan: SIP URI, 4 digits. */
+const plan = {
+  dn: 'CN=D,DC=x',
+  name: 'D',
+  uriType: 'SipName' as const,
+  digits: 4,
+  phoneContext: 'd.x',
+  contexts: ['d.x'],
+  sipResourceIdentifierRequired: true,
+  pilots: [],
+  nearPilots: [],
+};
 const noHolders = (): Holders => ({ eum: new Map(), eumAnyContext: new Map(), sip: new Map() });
 const facts = (patch: Partial<RowFacts> = {}): RowFacts => ({ users: [enabled], current: { policy }, holders: noHolders(), ...patch });
 const values = (patch = {}) => ({
@@ -113,17 +125,6 @@ describe('pin', () => {
 });
 
 describe('change', () => {
-  const plan = {
-    dn: 'CN=D,DC=x',
-    name: 'D',
-    uriType: 'SipName' as const,
-    digits: 4,
-    phoneContext: 'd.x',
-    contexts: ['d.x'],
-    sipResourceIdentifierRequired: true,
-    pilots: [],
-    nearPilots: [],
-  };
   const other = { ...policy, dn: 'CN=Q,DC=x', name: 'Q' };
   const changeFacts = (patch: Partial<RowFacts> = {}) => facts({ policy, plan, current: { policy, plan }, ...patch });
 
@@ -195,17 +196,7 @@ describe('voice', () => {
 });
 
 describe('move', () => {
-  const redmond = {
-    dn: 'CN=D,DC=x',
-    name: 'D',
-    uriType: 'SipName' as const,
-    digits: 4,
-    phoneContext: 'd.x',
-    contexts: ['d.x'],
-    sipResourceIdentifierRequired: true,
-    pilots: [],
-    nearPilots: [],
-  };
+  const redmond = plan;
   const sipPlan = { ...redmond, dn: 'CN=K,DC=x', name: 'K', phoneContext: 'k.x', contexts: ['k.x'] };
   const telPlan = { ...redmond, dn: 'CN=L,DC=x', name: 'L', uriType: 'TelExtn' as const, digits: 5, phoneContext: 'l.x', contexts: ['l.x'] };
   const target = (plan: typeof sipPlan | typeof telPlan) => ({
