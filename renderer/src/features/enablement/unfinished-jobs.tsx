@@ -31,6 +31,7 @@ export function UnfinishedJobs({ jobs, disabled, onResume }: { jobs: ResumableJo
             <Box sx={{ flexGrow: 1, minWidth: 0 }}>
               <Typography variant="body2" sx={{ fontWeight: 600 }}>
                 {job.fileName}
+                {` · ${t(`operation.names.${job.operation ?? 'enable'}`)}`}
                 {job.dryRun ? ` · ${t('unfinished.dryRun')}` : ''}
               </Typography>
               <Typography variant="body2">
