@@ -133,8 +133,10 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   const imported = (next: ImportSummary) => {
     setSummary(next);
     setMapping(next.mapping);
-    // An override is a decision about one file: a new file starts without it.
+    // An override and an operation are decisions about one file: a new file starts without the
+    // override and as an enable, so nobody disables a batch because the last file was a disable.
     setAllowSipMismatch(false);
+    setOperation('enable');
     setValidation(undefined);
     setJob(undefined);
     setMappingOpen(true);
