@@ -4,7 +4,6 @@ import {
   columnMappingSchema,
   csvDelimiterSchema,
   csvEncodingSchema,
-  enablementFieldSchema,
   enablementJobSchema,
   enablementSessionSchema,
   exportedFileSchema,
@@ -14,6 +13,7 @@ import {
   sipMismatchOverrideSchema,
   validationCountsSchema,
   validatedRowSchema,
+  bulkFieldSchema,
   bulkOperationSchema,
   rowFilterSchema,
   rowsPageSchema,
@@ -83,7 +83,7 @@ export const enablementApi = {
       .object({
         importId,
         edits: z
-          .array(z.object({ line: z.number().int().min(1), field: enablementFieldSchema, value: z.string().max(1024) }).strict())
+          .array(z.object({ line: z.number().int().min(1), field: bulkFieldSchema, value: z.string().max(1024) }).strict())
           .max(1000)
           .default([]),
         /** The Lync SIP address check: overridden for the whole job, or allowed (or no longer) for single rows. */

@@ -15,8 +15,6 @@ export function enablementCsvTemplate(): { fileName: string; mimeType: string; c
     PIN: '',
     PINExpired: 'TRUE',
     NotifyEmail: 'someone@contoso.com',
-    // Read by the voice operation only (Set-CsUser -LineURI); an enable job carries it through.
-    LineURI: '',
   };
   const fields = enablementFieldSchema.options;
   const lines = [fields.join(','), fields.map((f) => example[f]).join(',')];

@@ -2,18 +2,11 @@ import { z } from 'zod';
 import { jobProgressSchema } from './jobs';
 import { uriTypeSchema } from './topology';
 
-/** The parameters a CSV column can feed: Enable-UMMailbox's, and Set-CsUser's -LineURI for the voice operation. */
-export const enablementFieldSchema = z.enum([
-  'Identity',
-  'Extensions',
-  'SIPResourceIdentifier',
-  'UMMailboxPolicy',
-  'PIN',
-  'PINExpired',
-  'NotifyEmail',
-  'LineURI',
-]);
-export type EnablementFieldName = z.infer<typeof enablementFieldSchema>;
+/** The Enable-UMMailbox parameters a CSV column can feed. */
+export const enablementFieldSchema = z.enum(['Identity', 'Extensions', 'SIPResourceIdentifier', 'UMMailboxPolicy', 'PIN', 'PINExpired', 'NotifyEmail']);
+/** Every parameter a CSV column can feed in a bulk job: Enable-UMMailbox's, and Set-CsUser's -LineURI for the voice operation. */
+export const bulkFieldSchema = z.enum([...enablementFieldSchema.options, 'LineURI']);
+export type EnablementFieldName = z.infer<typeof bulkFieldSchema>;
 
 /**
  * What a bulk job does to each row's user: enable for UM (the first and default), or one of the
@@ -45,7 +38,7 @@ export const csvDelimiterNames: Record<CsvDelimiter, 'comma' | 'semicolon' | 'ta
 export const csvDelimiters: readonly CsvDelimiter[] = csvDelimiterSchema.options;
 
 /** field → column index in the CSV. */
-export const columnMappingSchema = z.partialRecord(enablementFieldSchema, z.number().int().min(0).max(1000));
+export const columnMappingSchema = z.partialRecord(bulkFieldSchema, z.number().int().min(0).max(1000));
 export type EnablementColumnMapping = z.infer<typeof columnMappingSchema>;
 
 /**
@@ -82,7 +75,7 @@ export const importSummarySchema = z.object({
   /** Lines the parser could not read as rows (they are reported, never silently dropped). */
   problems: z.array(z.object({ line: z.number().int(), message: z.string() })),
   mapping: columnMappingSchema,
-  ambiguous: z.array(z.object({ field: enablementFieldSchema, columns: z.array(z.number().int()) })),
+  ambiguous: z.array(z.object({ field: bulkFieldSchema, columns: z.array(z.number().int()) })),
   replacementCharacters: z.number().int(),
   /** The first rows as read, for the mapping step. PIN columns are masked. */
   sample: z.array(z.array(z.string())),

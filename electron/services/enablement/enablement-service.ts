@@ -23,7 +23,7 @@ import type {
 } from '@shared/models/enablement';
 import { onlyLyncCheckStands } from '@shared/enablement/lync-check';
 import { doneOutcome, operationFields } from '@shared/enablement/operations';
-import { enablementFieldSchema } from '@shared/models/enablement';
+import { bulkFieldSchema } from '@shared/models/enablement';
 import { countResults } from '@shared/enablement/job-counts';
 import { rowMessageText } from '@shared/enablement/row-message-text';
 import { ApiError } from '@shared/errors';
@@ -47,7 +47,7 @@ import { FileValidation } from './validation/file-validation';
 import { splitExtensions } from './validation/uri-rules';
 import { maskPin, OrgFacts, RowValidator, type SipMismatchOverrides, type SourceRow } from './validation/row-validator';
 
-const fields = enablementFieldSchema.options;
+const fields = bulkFieldSchema.options;
 
 /** An imported file, held in memory while the admin maps, validates, edits and runs it. */
 interface ImportState {

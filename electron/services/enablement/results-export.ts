@@ -1,5 +1,5 @@
 import type { BulkOperation, EnablementColumnMapping, EnablementFieldName, RowResult, RowValues, ValidatedRow } from '@shared/models/enablement';
-import { enablementFieldSchema } from '@shared/models/enablement';
+import { bulkFieldSchema } from '@shared/models/enablement';
 import { rowMessageText } from '@shared/enablement/row-message-text';
 import { extensionFromLineUri } from './operations/voice';
 
@@ -21,7 +21,7 @@ function proposedExtension(source: ExportSource, row: ExportRow): string | undef
 
 const NOT_EXPORTED = '(not exported)';
 type Field = Exclude<EnablementFieldName, 'PIN'>;
-const fields = enablementFieldSchema.options.filter((f): f is Field => f !== 'PIN');
+const fields = bulkFieldSchema.options.filter((f): f is Field => f !== 'PIN');
 
 /**
  * A cell a spreadsheet could run as a formula (= + - @, or a leading tab or CR) gets a leading
