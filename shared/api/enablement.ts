@@ -4,7 +4,6 @@ import {
   columnMappingSchema,
   csvDelimiterSchema,
   csvEncodingSchema,
-  enablementFieldSchema,
   enablementJobSchema,
   enablementSessionSchema,
   exportedFileSchema,
@@ -16,6 +15,8 @@ import {
   sipMismatchOverrideSchema,
   validationCountsSchema,
   validatedRowSchema,
+  bulkFieldSchema,
+  bulkOperationSchema,
   rowFilterSchema,
   rowsPageSchema,
   validationStatusSchema,
@@ -45,6 +46,8 @@ export const enablementApi = {
         importId,
         profile: profileNameSchema,
         mapping: columnMappingSchema,
+        /** What the job will do to each row; enable unless given. */
+        operation: bulkOperationSchema.default('enable'),
         proposeExtensions: z.boolean().default(false),
         /** Accept, for every row, SIP resource identifiers that are not the user's Lync SIP address (never Exchange's own refusals). */
         allowSipMismatch: z.boolean().optional(),
@@ -82,7 +85,7 @@ export const enablementApi = {
       .object({
         importId,
         edits: z
-          .array(z.object({ line: z.number().int().min(1), field: enablementFieldSchema, value: z.string().max(1024) }).strict())
+          .array(z.object({ line: z.number().int().min(1), field: bulkFieldSchema, value: z.string().max(1024) }).strict())
           .max(1000)
           .default([]),
         /** The Lync SIP address check: overridden for the whole job, or allowed (or no longer) for single rows. */

@@ -21,6 +21,7 @@ export function countResults(results: readonly RowResult[], total: number): JobC
   };
   const key = {
     enabled: 'enabled',
+    changed: 'changed',
     validated: 'validated',
     'already-done': 'alreadyDone',
     failed: 'failed',
@@ -30,7 +31,7 @@ export function countResults(results: readonly RowResult[], total: number): JobC
     undone: 'undone',
     skipped: 'skipped',
   } as const;
-  for (const result of results) counts[key[result.outcome]]++;
+  for (const result of results) counts[key[result.outcome]] = (counts[key[result.outcome]] ?? 0) + 1;
   counts.remaining = Math.max(0, total - results.length);
   return counts;
 }
@@ -40,6 +41,7 @@ export function describeCounts(counts: JobCounts): string {
   const parts = (
     [
       ['enabled', counts.enabled],
+      ['changed', counts.changed ?? 0],
       ['would succeed', counts.validated],
       ['already done', counts.alreadyDone],
       ['failed', counts.failed],

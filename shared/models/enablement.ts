@@ -4,7 +4,31 @@ import { uriTypeSchema } from './topology';
 
 /** The Enable-UMMailbox parameters a CSV column can feed. */
 export const enablementFieldSchema = z.enum(['Identity', 'Extensions', 'SIPResourceIdentifier', 'UMMailboxPolicy', 'PIN', 'PINExpired', 'NotifyEmail']);
-export type EnablementFieldName = z.infer<typeof enablementFieldSchema>;
+/** Every parameter a CSV column can feed in a bulk job: Enable-UMMailbox's, and Set-CsUser's -LineURI for the voice operation. */
+export const bulkFieldSchema = z.enum([...enablementFieldSchema.options, 'LineURI']);
+export type EnablementFieldName = z.infer<typeof bulkFieldSchema>;
+
+/**
+ * What a bulk job does to each row's user: enable for UM (the first and default), or one of the
+ * changes of a UM user's later life. Each is described in shared/enablement/operations.ts.
+ */
+export const bulkOperationSchema = z.enum(['enable', 'voice', 'change', 'pin', 'disable', 'move']);
+export type BulkOperation = z.infer<typeof bulkOperationSchema>;
+
+/**
+ * A mailbox's UM (and Lync voice) state: as validation read it before a job changed anything, or
+ * as a row left it — what a rollback restores and checks against. `policy` is the UM mailbox
+ * policy's name as the grid shows it. Never a PIN.
+ */
+export const umStateSchema = z.object({
+  umEnabled: z.boolean().optional(),
+  policy: z.string().optional(),
+  extensions: z.array(z.string()).optional(),
+  sipResourceIdentifier: z.string().optional(),
+  enterpriseVoiceEnabled: z.boolean().optional(),
+  lineUri: z.string().optional(),
+});
+export type UmState = z.infer<typeof umStateSchema>;
 
 export const csvEncodingSchema = z.enum(['utf-8', 'utf-16le', 'utf-16be', 'big5', 'windows-1252']);
 export const csvDelimiterSchema = z.enum([',', ';', '\t']);
@@ -15,7 +39,7 @@ export const csvDelimiterNames: Record<CsvDelimiter, 'comma' | 'semicolon' | 'ta
 export const csvDelimiters: readonly CsvDelimiter[] = csvDelimiterSchema.options;
 
 /** field → column index in the CSV. */
-export const columnMappingSchema = z.partialRecord(enablementFieldSchema, z.number().int().min(0).max(1000));
+export const columnMappingSchema = z.partialRecord(bulkFieldSchema, z.number().int().min(0).max(1000));
 export type EnablementColumnMapping = z.infer<typeof columnMappingSchema>;
 
 /**
@@ -27,6 +51,8 @@ export const resumableJobSchema = z.object({
   fileName: z.string(),
   profile: z.string(),
   createdAt: z.string(),
+  /** What the job does to each row (absent: enable, as jobs written before operations existed). */
+  operation: bulkOperationSchema.optional(),
   total: z.number().int(),
   finished: z.number().int(),
   inFlight: z.number().int(),
@@ -52,7 +78,7 @@ export const importSummarySchema = z.object({
   /** Lines the parser could not read as rows (they are reported, never silently dropped). */
   problems: z.array(z.object({ line: z.number().int(), message: z.string() })),
   mapping: columnMappingSchema,
-  ambiguous: z.array(z.object({ field: enablementFieldSchema, columns: z.array(z.number().int()) })),
+  ambiguous: z.array(z.object({ field: bulkFieldSchema, columns: z.array(z.number().int()) })),
   replacementCharacters: z.number().int(),
   /** The first rows as read, for the mapping step. PIN columns are masked. */
   sample: z.array(z.array(z.string())),
@@ -84,6 +110,8 @@ export const rowValuesSchema = z.object({
   PIN: z.string(),
   PINExpired: z.string(),
   NotifyEmail: z.string(),
+  /** Lync's line URI (tel:+…), read by the voice operation only. */
+  LineURI: z.string().optional(),
 });
 export type RowValues = z.infer<typeof rowValuesSchema>;
 
@@ -96,12 +124,16 @@ export const validatedRowSchema = z.object({
   /** The user the identity resolved to: its sip: proxy address and its Lync SIP address (msRTCSIP-PrimaryUserAddress), both without `sip:`. */
   user: z.object({ dn: z.string(), displayName: z.string().optional(), sipAddress: z.string().optional(), lyncAddress: z.string().optional() }).optional(),
   dialPlan: z.string().optional(),
+  /** The dial plan's phone context: what an EUM address written for the row ends with. */
+  phoneContext: z.string().optional(),
   uriType: uriTypeSchema.optional(),
   policyDn: z.string().optional(),
   /** The extensions Exchange will use: `values.Extensions` is what is sent; empty there when Exchange derives them. */
   extensions: z.array(z.string()),
   /** The SIP resource identifier Exchange will use (sent, or on a SIP URI plan the user's sip: proxy when none is sent). */
   sipResourceIdentifier: z.string().optional(),
+  /** The user as the directory had it when the row was validated (what a rollback restores). */
+  before: umStateSchema.optional(),
   edited: z.boolean(),
 });
 export type ValidatedRow = z.infer<typeof validatedRowSchema>;
@@ -128,6 +160,8 @@ export type SipMismatchOverride = z.infer<typeof sipMismatchOverrideSchema>;
 export const validationStatusSchema = z.object({
   importId: z.string(),
   profile: z.string(),
+  /** The operation the rows were validated for (absent: enable). */
+  operation: bulkOperationSchema.optional(),
   /** running: rows are still being checked; done: every row is; cancelled by the admin, or failed (`error` says why): validate again to run. */
   state: z.enum(['running', 'done', 'cancelled', 'failed']),
   error: z.string().optional(),
@@ -157,21 +191,22 @@ export type RowsPage = z.infer<typeof rowsPageSchema>;
 
 /**
  * What became of a row. Only `failed` means Exchange refused it at run time; `invalid` and
- * `not-permitted` rows were never sent, `already-done` rows needed nothing.
+ * `not-permitted` rows were never sent, `already-done` rows needed nothing. `enabled` is an
+ * enable job's success, `changed` the success of every other operation.
  */
-export const rowOutcomeSchema = z.enum(['enabled', 'validated', 'already-done', 'failed', 'invalid', 'not-permitted', 'not-run', 'undone', 'skipped']);
+export const rowOutcomeSchema = z.enum([
+  'enabled',
+  'changed',
+  'validated',
+  'already-done',
+  'failed',
+  'invalid',
+  'not-permitted',
+  'not-run',
+  'undone',
+  'skipped',
+]);
 export type RowOutcomeKind = z.infer<typeof rowOutcomeSchema>;
-
-/** A mailbox's UM (and Lync voice) state as a job found it before a row, or left it after: what a rollback restores and checks against. */
-export const umStateSchema = z.object({
-  umEnabled: z.boolean().optional(),
-  policy: z.string().optional(),
-  extensions: z.array(z.string()).optional(),
-  sipResourceIdentifier: z.string().optional(),
-  enterpriseVoiceEnabled: z.boolean().optional(),
-  lineUri: z.string().optional(),
-});
-export type UmState = z.infer<typeof umStateSchema>;
 
 export const rowResultSchema = z.object({
   line: z.number().int(),
@@ -190,7 +225,7 @@ export const rowResultSchema = z.object({
   userDn: z.string().optional(),
   /** The file's own value of each field where it differs from `values` (never the PIN). */
   inFile: rowValuesSchema.partial().optional(),
-  /** The state before the row changed it: `{ umEnabled?: boolean; policy?: string; extensions?: string[]; sipResourceIdentifier?: string; enterpriseVoiceEnabled?: boolean; lineUri?: string }`. */
+  /** The user as validation read it before the job ran the row (never a PIN): what a rollback restores. */
   before: umStateSchema.optional(),
   /** The state the row left (what a rollback finds unless someone changed it since). */
   after: umStateSchema.optional(),
@@ -201,6 +236,8 @@ export type RowResult = z.infer<typeof rowResultSchema>;
 export const jobCountsSchema = z.object({
   total: z.number().int(),
   enabled: z.number().int(),
+  /** Rows the other operations changed: present once a row is. */
+  changed: z.number().int().optional(),
   validated: z.number().int(),
   alreadyDone: z.number().int(),
   failed: z.number().int(),
@@ -233,6 +270,8 @@ export const enablementJobSchema = z.object({
   importId: z.string().optional(),
   fileName: z.string(),
   profile: z.string(),
+  /** What the job does to each row (absent: enable). */
+  operation: bulkOperationSchema.optional(),
   /** The account the job acts as (the profile's bound identity), for the results and the audit. */
   actor: z.string().optional(),
   dryRun: z.boolean(),
@@ -255,6 +294,7 @@ export const enablementSessionSchema = z.object({
   summary: importSummarySchema,
   mapping: columnMappingSchema,
   profile: z.string().optional(),
+  operation: bulkOperationSchema,
   proposeExtensions: z.boolean(),
   validation: validationStatusSchema.optional(),
   job: enablementJobSchema.optional(),

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { PlanDocument } from '@shared/models/plans';
 import { renderCommand, ScriptVariable } from '@shared/powershell/render-command';
-import { enableMailboxParameters } from '../../electron/services/enablement/job/enablement-runner';
+import { enableParameters } from '../../electron/services/enablement/operations/enable';
 import { planHash, readPlan } from '../../electron/services/plans/plan-document';
 import { planScript } from '../../electron/services/plans/plan-script';
 import { MAX_PLAN_ROWS } from '../../electron/services/plans/plans-service';
@@ -37,7 +37,7 @@ const build = time(() => {
   }));
   const steps = planRows.map((row) => {
     const secret = row.pin ? { variable: `pin_${row.line}`, prompt: `PIN for line ${row.line} (${row.Identity})` } : undefined;
-    const parameters = enableMailboxParameters(
+    const parameters = enableParameters(
       {
         userDn: `CN=${row.Identity.split('@')[0]},OU=Users,OU=Lab,DC=contoso,DC=test`,
         policy: row.UMMailboxPolicy,

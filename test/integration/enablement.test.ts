@@ -1,4 +1,4 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -10,7 +10,7 @@ import type { DirectorySession } from '../../electron/services/directory/directo
 import { hostileCsv } from '../fixtures/csv/large-files';
 import { requireLab, createTestServices, openLabSession } from './support/test-services';
 import { bounceDc, resetLab } from './support/lab-control';
-import { runCli } from './support/cli';
+import { runCli, startCli } from './support/cli';
 import { rowMessageText } from '../../shared/enablement/row-message-text';
 
 /**
@@ -1118,17 +1118,7 @@ describe('faults: every row accounted for exactly once', () => {
     const file = join(dir, 'batch.csv');
     writeFileSync(file, csv([header, ...ids.map((i) => redmondRow(i))]));
     const env = { UMC_DATA_DIR: join(dir, 'data'), UMC_PASSWORD: 'Lab-Passw0rd!', UMLAB_DELAY: 'Enable-UMMailbox=300' };
-    const cliPath = join(import.meta.dirname, '../../out/main/cli.js');
-    const child = spawn(process.execPath, [cliPath, 'enable', '--csv', file, '--profile', profile, '--json'], {
-      env: {
-        PATH: process.env.PATH,
-        HOME: process.env.HOME,
-        UMC_LAB_DIR: process.env.UMC_LAB_DIR,
-        UMC_LAB_STATE: process.env.UMC_LAB_STATE,
-        ...env,
-      } as NodeJS.ProcessEnv,
-      stdio: 'ignore',
-    });
+    const child = startCli(['enable', '--csv', file, '--profile', profile, '--json'], env);
     const journalEnds = () => {
       const root = join(dir, 'data', 'enablement-jobs');
       if (!existsSync(root)) return 0;

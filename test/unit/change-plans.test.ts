@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { PlanDocument } from '@shared/models/plans';
 import { Hashtable, renderCommand, ScriptVariable } from '@shared/powershell/render-command';
 import { planHeadline } from '@shared/plans/plan-text';
-import { enableMailboxParameters } from '../../electron/services/enablement/job/enablement-runner';
+import { enableParameters } from '../../electron/services/enablement/operations/enable';
 import { planHash, readPlan } from '../../electron/services/plans/plan-document';
 import { planScript } from '../../electron/services/plans/plan-script';
 import { planSummaryHtml } from '../../electron/services/plans/plan-summary';
@@ -45,7 +45,7 @@ function plan(patch: Partial<PlanDocument> = {}): PlanDocument {
         target: hostile,
         command: renderCommand(
           'Enable-UMMailbox',
-          enableMailboxParameters(
+          enableParameters(
             {
               userDn: `CN=${hostile},DC=contoso,DC=test`,
               policy: 'Redmond Default Policy',

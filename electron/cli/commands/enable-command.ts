@@ -1,11 +1,20 @@
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
-import { csvDelimiterNames, csvDelimiters, csvEncodingSchema, type CsvDelimiter, type ValidatedRow } from '@shared/models/enablement';
+import {
+  bulkOperationSchema,
+  csvDelimiterNames,
+  csvDelimiters,
+  csvEncodingSchema,
+  type BulkOperation,
+  type CsvDelimiter,
+  type ValidatedRow,
+} from '@shared/models/enablement';
+import { operationFields } from '@shared/enablement/operations';
 import { rowMessageText } from '@shared/enablement/row-message-text';
 import { ApiError } from '@shared/errors';
 import type { MethodInput } from '@shared/contract';
-import type { CommandRunner } from '../cli-context';
+import type { CliContext, CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
 import { waitForJob } from '../wait-for-job';
 
@@ -21,22 +30,53 @@ const delimiters: Record<string, CsvDelimiter> = {
 };
 
 /**
- * `enable --csv FILE`: bulk UM enablement from a terminal or a scheduled task, with the UI's
- * validation and journal. An unfinished job of the same file resumes unless --restart is given.
- * Exit code 1 when any row is invalid, not permitted or failed (in a dry run too), so scripts can tell.
+ * `enable --csv FILE` and `bulk --operation NAME --csv FILE`: bulk UM enablement, or another step
+ * of a UM user's life (disable, PIN reset, …), from a terminal or a scheduled task, with the UI's
+ * validation and journal. An unfinished job of the same file and operation resumes unless
+ * --restart is given. Exit code 1 when any row is invalid, not permitted or failed (in a dry run
+ * too), so scripts can tell.
  */
 export function registerEnableCommand(program: Command, run: CommandRunner): void {
-  program
-    .command('enable')
-    .description('Enable mailboxes for Unified Messaging from a CSV file (validated first, journalled, resumable)')
-    .requiredOption(
-      '--csv <file>',
-      'the CSV file (Identity, UMMailboxPolicy, Extensions, SIPResourceIdentifier, PIN, PINExpired, NotifyEmail; other columns are carried through)',
-    )
-    .option('--dry-run', 'run Enable-UMMailbox -ValidateOnly: nothing is changed', false)
+  withBulkOptions(
+    program
+      .command('enable')
+      .description('Enable mailboxes for Unified Messaging from a CSV file (validated first, journalled, resumable)')
+      .requiredOption(
+        '--csv <file>',
+        'the CSV file (Identity, UMMailboxPolicy, Extensions, SIPResourceIdentifier, PIN, PINExpired, NotifyEmail; other columns are carried through)',
+      )
+      .option('--dry-run', 'run Enable-UMMailbox -ValidateOnly: nothing is changed', false),
+  ).action(run((ctx, o) => runBulk(ctx, o, 'enable')));
+  withBulkOptions(
+    program
+      .command('bulk')
+      .description('Run one bulk operation from a CSV file: enable, voice, change, pin, disable or move (validated first, journalled, resumable)')
+      .requiredOption('--operation <name>', `what each row does: ${bulkOperationSchema.options.join(', ')}`)
+      .requiredOption(
+        '--csv <file>',
+        `the CSV file; the columns each operation reads (others are carried through): ${Object.entries(operationFields)
+          .map(([name, f]) => `${name}: ${f.fields.join(', ')}`)
+          .join('; ')}`,
+      )
+      .option(
+        '--dry-run',
+        'check without changing anything (Enable-UMMailbox -ValidateOnly; the other operations are checked against the directory only)',
+        false,
+      ),
+  ).action(
+    run((ctx, o) => {
+      const operation = bulkOperationSchema.safeParse(String(o.operation).toLowerCase());
+      if (!operation.success) throw new ApiError('INVALID_INPUT', `--operation must be one of ${bulkOperationSchema.options.join(', ')}.`);
+      return runBulk(ctx, o, operation.data);
+    }),
+  );
+}
+
+function withBulkOptions(command: Command): Command {
+  return command
     .option(
       '--concurrency <n>',
-      "Enable-UMMailbox calls at once, spread over the profile's Exchange endpoints (at most the sum of their session budgets, 18 each by default)",
+      "cmdlet calls at once, spread over the profile's Exchange endpoints (at most the sum of their session budgets, 18 each by default)",
       '2',
     )
     .option('--encoding <encoding>', `override the detected encoding: ${csvEncodingSchema.options.join(', ')}`)
@@ -47,94 +87,96 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
       "accept SIP resource identifiers that are not the user's Lync SIP address (recorded in the journal and audit; Exchange's own refusals still apply)",
       false,
     )
-    .option('--restart', 'do not resume an unfinished job of this file; start a new one', false)
-    .action(
-      run(async (ctx, o) => {
-        const [profile] = ctx.profiles();
-        const concurrency = Number(o.concurrency);
-        if (!Number.isInteger(concurrency) || concurrency < 1) throw new ApiError('INVALID_INPUT', '--concurrency must be a whole number of 1 or more.');
-        const csvImport = csvImportRequest(o);
-        /** Every validated row, read from main a page at a time. */
-        const validatedRows = async (importId: string) => {
-          const rows: ValidatedRow[] = [];
-          for (let total = 1; rows.length < total;) {
-            const page = await ctx.call('enablement.rows', { importId, offset: rows.length, limit: 1000, filter: 'all' });
-            rows.push(...page.rows);
-            total = page.rows.length ? page.total : 0;
-          }
-          return rows;
-        };
-        const say = (text: string) => {
-          if (!ctx.options.json) process.stderr.write(`${text}\n`);
-        };
-        await ctx.connect(profile!);
-        const summary = await ctx.call('enablement.import', csvImport);
-        say(`${summary.fileName}: ${summary.rowCount} rows, ${summary.encoding}, ${csvDelimiterNames[summary.delimiter]}-separated.`);
-        for (const p of summary.problems) say(`  line ${p.line}: ${p.message}`);
-        const resumable = o.restart ? undefined : summary.resumable.find((r) => r.profile === profile && r.dryRun === Boolean(o.dryRun));
+    .option('--restart', 'do not resume an unfinished job of this file; start a new one', false);
+}
 
-        const validation = await ctx.call('enablement.validate', {
-          importId: summary.importId,
-          profile: profile!,
-          mapping: summary.mapping,
-          proposeExtensions: Boolean(o.proposeExtensions),
-          allowSipMismatch: Boolean(o.allowSipMismatch),
-        });
-        say(
-          `Validated against ${profile}: ${validation.counts.ready} ready, ${validation.counts.alreadyDone} already done, ${validation.counts.invalid} invalid, ${validation.counts.notPermitted} not permitted for this account (${validation.stats.ldapRoundTrips} LDAP round trips).`,
-        );
-        for (const notice of validation.notices) say(`  ${rowMessageText(notice)}`);
-        if (validation.sipMismatchOverride.job) say("  --allow-sip-mismatch: identifiers that are not the user's Lync SIP address are accepted for this job.");
+async function runBulk(ctx: CliContext, o: Record<string, unknown>, operation: BulkOperation): Promise<void> {
+  const [profile] = ctx.profiles();
+  const concurrency = Number(o.concurrency);
+  if (!Number.isInteger(concurrency) || concurrency < 1) throw new ApiError('INVALID_INPUT', '--concurrency must be a whole number of 1 or more.');
+  const csvImport = csvImportRequest(o);
+  /** Every validated row, read from main a page at a time. */
+  const validatedRows = async (importId: string) => {
+    const rows: ValidatedRow[] = [];
+    for (let total = 1; rows.length < total;) {
+      const page = await ctx.call('enablement.rows', { importId, offset: rows.length, limit: 1000, filter: 'all' });
+      rows.push(...page.rows);
+      total = page.rows.length ? page.total : 0;
+    }
+    return rows;
+  };
+  const say = (text: string) => {
+    if (!ctx.options.json) process.stderr.write(`${text}\n`);
+  };
+  await ctx.connect(profile!);
+  const summary = await ctx.call('enablement.import', csvImport);
+  say(`${summary.fileName}: ${summary.rowCount} rows, ${summary.encoding}, ${csvDelimiterNames[summary.delimiter]}-separated.`);
+  for (const p of summary.problems) say(`  line ${p.line}: ${p.message}`);
+  const resumable = o.restart
+    ? undefined
+    : summary.resumable.find((r) => r.profile === profile && r.dryRun === Boolean(o.dryRun) && (r.operation ?? 'enable') === operation);
 
-        const ready = validation.counts.ready > 0 || !!resumable;
-        let jobId: string | undefined;
-        if (ready) {
-          if (resumable)
-            say(
-              `Resuming job ${resumable.jobId}: ${resumable.finished} of ${resumable.total} rows already finished${resumable.inFlight ? `, ${resumable.inFlight} to re-check` : ''}.`,
-            );
-          const job = await ctx.call('enablement.start', {
-            importId: summary.importId,
-            dryRun: Boolean(o.dryRun),
-            concurrency,
-            ...(resumable ? { resumeJobId: resumable.jobId } : {}),
-          });
-          jobId = job.jobId;
-          await waitForJob(ctx, job.jobId, say);
-        }
+  const validation = await ctx.call('enablement.validate', {
+    importId: summary.importId,
+    profile: profile!,
+    mapping: summary.mapping,
+    operation,
+    proposeExtensions: Boolean(o.proposeExtensions),
+    allowSipMismatch: Boolean(o.allowSipMismatch),
+  });
+  say(
+    `Validated against ${profile}: ${validation.counts.ready} ready, ${validation.counts.alreadyDone} already done, ${validation.counts.invalid} invalid, ${validation.counts.notPermitted} not permitted for this account (${validation.stats.ldapRoundTrips} LDAP round trips).`,
+  );
+  for (const notice of validation.notices) say(`  ${rowMessageText(notice)}`);
+  if (validation.sipMismatchOverride.job) say("  --allow-sip-mismatch: identifiers that are not the user's Lync SIP address are accepted for this job.");
 
-        const results = jobId
-          ? (JSON.parse((await ctx.call('enablement.export', { jobId, format: 'json' })).content) as Array<{
-              line: number;
-              identity: string;
-              outcome: string;
-              message: string;
-              columns: Record<string, string>;
-            }>)
-          : (await validatedRows(summary.importId)).map((r) => ({
-              line: r.line,
-              identity: r.values.Identity,
-              outcome: r.status,
-              message: r.messages.map((m) => rowMessageText(m)).join(' '),
-              columns: {},
-            }));
-        const job = jobId ? await ctx.call('enablement.job', { jobId }) : undefined;
-        const bad = results.filter((r) => ['invalid', 'failed', 'not-permitted'].includes(r.outcome)).length;
-        ctx.print(
-          { file: summary.fileName, profile, dryRun: Boolean(o.dryRun), jobId, counts: validation.counts, progress: job?.progress, rows: results },
-          () =>
-            [
-              table(
-                ['Line', 'Identity', 'Outcome', 'Message'],
-                results.map((r) => [r.line, r.identity, r.outcome, r.message]),
-              ),
-              '',
-              job?.progress.message ?? 'Nothing to run.',
-            ].join('\n'),
-        );
-        if (bad > 0 || (job && job.progress.state !== 'completed')) process.exitCode = 1;
-      }),
-    );
+  const ready = validation.counts.ready > 0 || !!resumable;
+  let jobId: string | undefined;
+  if (ready) {
+    if (resumable)
+      say(
+        `Resuming job ${resumable.jobId}: ${resumable.finished} of ${resumable.total} rows already finished${resumable.inFlight ? `, ${resumable.inFlight} to re-check` : ''}.`,
+      );
+    const job = await ctx.call('enablement.start', {
+      importId: summary.importId,
+      dryRun: Boolean(o.dryRun),
+      concurrency,
+      ...(resumable ? { resumeJobId: resumable.jobId } : {}),
+    });
+    jobId = job.jobId;
+    await waitForJob(ctx, job.jobId, say);
+  }
+
+  const results = jobId
+    ? (JSON.parse((await ctx.call('enablement.export', { jobId, format: 'json' })).content) as Array<{
+        line: number;
+        identity: string;
+        outcome: string;
+        message: string;
+        columns: Record<string, string>;
+      }>)
+    : (await validatedRows(summary.importId)).map((r) => ({
+        line: r.line,
+        identity: r.values.Identity,
+        outcome: r.status,
+        message: r.messages.map((m) => rowMessageText(m)).join(' '),
+        columns: {},
+      }));
+  const job = jobId ? await ctx.call('enablement.job', { jobId }) : undefined;
+  const bad = results.filter((r) => ['invalid', 'failed', 'not-permitted'].includes(r.outcome)).length;
+  ctx.print(
+    { file: summary.fileName, profile, operation, dryRun: Boolean(o.dryRun), jobId, counts: validation.counts, progress: job?.progress, rows: results },
+    () =>
+      [
+        table(
+          ['Line', 'Identity', 'Outcome', 'Message'],
+          results.map((r) => [r.line, r.identity, r.outcome, r.message]),
+        ),
+        '',
+        job?.progress.message ?? 'Nothing to run.',
+      ].join('\n'),
+  );
+  if (bad > 0 || (job && job.progress.state !== 'completed')) process.exitCode = 1;
 }
 
 /** The import of `--csv FILE` with `--encoding` and `--delimiter` as given (`enable`, `plan export enable`): options checked and the file read before anything connects. */

@@ -1,6 +1,7 @@
 import { isJobFinished } from '@shared/models/jobs';
 import { createHash, randomBytes } from 'node:crypto';
 import type {
+  BulkOperation,
   EnablementColumnMapping,
   EnablementFieldName,
   EnablementJob,
@@ -21,6 +22,8 @@ import type {
   ValidationStatus,
 } from '@shared/models/enablement';
 import { onlyLyncCheckStands } from '@shared/enablement/lync-check';
+import { doneOutcome, operationFields } from '@shared/enablement/operations';
+import { bulkFieldSchema } from '@shared/models/enablement';
 import { countResults } from '@shared/enablement/job-counts';
 import { rowMessageText } from '@shared/enablement/row-message-text';
 import { ApiError } from '@shared/errors';
@@ -36,7 +39,8 @@ import { CsvFormatError } from './csv/csv-format-error';
 import type { CsvImport } from './csv/import-csv';
 import type { CsvRow } from './csv/parse-csv';
 import { importCsvOffThread } from './csv/import-csv-off-thread';
-import { runEnablement, type RunRow } from './job/enablement-runner';
+import { doneBeforeInterruption, runEnablement, type RunRow } from './job/enablement-runner';
+import { operationOf } from './operations/operations';
 import { JobJournal, type JobDefinition } from './job/job-journal';
 import { startJournalledJob } from './job/journalled-job';
 import { resultsToCsv, resultsToJson, type ExportSource } from './results-export';
@@ -45,7 +49,7 @@ import { FileValidation } from './validation/file-validation';
 import { splitExtensions } from './validation/uri-rules';
 import { maskPin, OrgFacts, RowValidator, type SipMismatchOverrides, type SourceRow } from './validation/row-validator';
 
-const fields: EnablementFieldName[] = ['Identity', 'Extensions', 'SIPResourceIdentifier', 'UMMailboxPolicy', 'PIN', 'PINExpired', 'NotifyEmail'];
+const fields = bulkFieldSchema.options;
 
 /** An imported file, held in memory while the admin maps, validates, edits and runs it. */
 interface ImportState {
@@ -58,6 +62,8 @@ interface ImportState {
   lines: number[];
   mapping?: EnablementColumnMapping;
   profile?: string;
+  /** What the rows are validated and run for. */
+  operation: BulkOperation;
   proposeExtensions: boolean;
   edits: Map<number, Partial<RowValues>>;
   validator?: RowValidator;
@@ -85,6 +91,8 @@ interface ValidateInput {
   importId: string;
   profile: string;
   mapping: EnablementColumnMapping;
+  /** Enable unless given. */
+  operation?: BulkOperation;
   proposeExtensions: boolean;
   allowSipMismatch?: boolean;
 }
@@ -157,6 +165,7 @@ export class EnablementService {
       csv,
       cells: new Map(csv.rows.map((r) => [r.line, r.cells])),
       lines: [...csv.rows.map((r) => r.line), ...csv.problems.map((p) => p.line)].sort((a, b) => a - b),
+      operation: 'enable',
       proposeExtensions: false,
       edits: new Map(),
       sipMismatch: { job: false, lines: new Set() },
@@ -202,6 +211,7 @@ export class EnablementService {
       summary: this.summaryOf(state),
       mapping: state.mapping ?? state.csv.columns.mapping,
       ...(state.profile ? { profile: state.profile } : {}),
+      operation: state.operation,
       proposeExtensions: state.proposeExtensions,
       ...(state.pass ? { validation: this.statusOf(state) } : {}),
       ...(latest ? { job: this.job(latest.definition.jobId) } : {}),
@@ -214,6 +224,7 @@ export class EnablementService {
     return {
       importId: state.importId,
       profile: state.profile!,
+      operation: state.operation,
       state: pass.state,
       ...(pass.state === 'failed' ? { error: errorText(pass.failure) } : {}),
       validated: pass.validated,
@@ -240,6 +251,7 @@ export class EnablementService {
           fileName: j.definition.fileName,
           fileHash: j.definition.fileHash,
           profile: j.definition.profile,
+          operation: j.definition.operation ?? 'enable',
           createdAt: j.definition.createdAt,
           total: j.definition.lines.length,
           finished: j.results.size,
@@ -265,7 +277,10 @@ export class EnablementService {
    */
   async startValidation(input: ValidateInput, until: 'first-rows' | 'done'): Promise<ValidationStatus> {
     const state = this.importState(input.importId);
-    this.checkMapping(state, input.mapping);
+    const operation = input.operation ?? 'enable';
+    // The columns of fields the operation does not read are carried through like any other.
+    const mapping = readMapping(input.mapping, operation);
+    this.checkMapping(state, mapping, operation);
     if (state.pass?.state === 'running') {
       state.pass.cancel = true;
       await state.pass.ended;
@@ -281,11 +296,12 @@ export class EnablementService {
       throw new ApiError('NOT_FOUND', `The forest of profile ${input.profile} has no Exchange organisation; connect the forest where the mailboxes are.`);
     const started = Date.now();
     const before = session.stats.roundTrips;
-    state.mapping = input.mapping;
+    state.mapping = mapping;
     state.profile = input.profile;
+    state.operation = operation;
     state.proposeExtensions = input.proposeExtensions;
     if (input.allowSipMismatch !== undefined) state.sipMismatch.job = input.allowSipMismatch;
-    state.validator = new RowValidator(session, forest.domains, new OrgFacts(org), { proposeExtensions: input.proposeExtensions });
+    state.validator = new RowValidator(session, forest.domains, new OrgFacts(org), { proposeExtensions: input.proposeExtensions }, operationOf(operation));
     state.file = new FileValidation(state.validator, rights);
     state.validated = state.file.rows;
     this.current = state.importId;
@@ -457,6 +473,7 @@ export class EnablementService {
         importId: state.importId,
         profile: definition.profile,
         mapping: definition.mapping,
+        operation: definition.operation ?? 'enable',
         proposeExtensions: definition.proposeExtensions,
       });
       finished = [...journal.results.values()];
@@ -469,11 +486,12 @@ export class EnablementService {
         throw new ApiError('INVALID_INPUT', input.afterDryRun ? 'No row of the dry run is ready to run.' : 'None of the chosen lines is in the file.');
       const session = await this.deps.connections.ensure(state.profile);
       definition = {
-        jobId: `enable-${randomBytes(6).toString('hex')}`,
+        jobId: `${state.operation}-${randomBytes(6).toString('hex')}`,
         createdAt: new Date().toISOString(),
         fileName: state.fileName,
         fileHash: state.fileHash,
         profile: state.profile,
+        ...(state.operation !== 'enable' ? { operation: state.operation } : {}),
         actor: session.identity,
         mapping: state.mapping,
         encoding: state.csv.encoding,
@@ -501,6 +519,7 @@ export class EnablementService {
         'INVALID_INPUT',
         `Concurrency ${definition.concurrency} is more than the ${budget} sessions profile ${definition.profile}'s Exchange endpoints allow (${endpoints.map((e) => `${e.server}: ${e.budget}`).join(', ') || 'none'}).`,
       );
+    const operation = operationOf(definition.operation);
     const session = await this.deps.connections.ensure(definition.profile);
     const journal = input.resumeJobId ? JobJournal.reopen(this.deps.dataDir, definition.jobId) : JobJournal.create(this.deps.dataDir, definition);
     const job: JobState = {
@@ -533,6 +552,7 @@ export class EnablementService {
           values: asRun,
           ...(row.user ? { userDn: row.user.dn } : {}),
           ...(Object.keys(inFile).length ? { inFile } : {}),
+          ...(row.before ? { before: row.before } : {}),
         };
         journal.ended(result);
         job.results.set(line, result);
@@ -541,7 +561,7 @@ export class EnablementService {
       if (input.resumeJobId && definition.pinEditedLines.includes(line)) immediate('failed', [rowMessageText({ code: 'pin-not-kept', params: {} })]);
       else if (row.status === 'invalid') immediate('invalid', errors);
       else if (row.status === 'not-permitted') immediate('not-permitted', errors);
-      else if (row.status === 'already-done' && inFlight.has(line)) immediate('enabled', ['Enabled before the interruption; confirmed in the directory.']);
+      else if (row.status === 'already-done' && inFlight.has(line)) immediate(doneOutcome(operation.name), [doneBeforeInterruption(operation)]);
       else if (row.status === 'already-done')
         immediate(
           'already-done',
@@ -567,10 +587,12 @@ export class EnablementService {
           ...(row.sipResourceIdentifier ? { expectedSri: row.sipResourceIdentifier } : {}),
           ...(overridden ? { sipMismatchOverride: { scope: overridden, lyncAddress: row.user?.lyncAddress ?? '' } } : {}),
           recheckFirst: inFlight.has(line),
+          ...(row.before ? { before: row.before } : {}),
+          ...(row.phoneContext ? { phoneContext: row.phoneContext } : {}),
         });
       }
     }
-    const title = `${definition.dryRun ? 'Dry run' : 'Enable UM'}: ${definition.fileName}`;
+    const title = `${definition.dryRun ? 'Dry run' : operation.name === 'enable' ? 'Enable UM' : `Bulk ${operation.name}`}: ${definition.fileName}`;
     startJournalledJob(
       this.deps.jobManager,
       journal,
@@ -581,6 +603,7 @@ export class EnablementService {
           { powershell: this.deps.powershell, connections: this.deps.connections, audit: this.deps.audit, journal, log: (m) => this.deps.logger.info(m) },
           {
             jobId: definition.jobId,
+            operation,
             profile: definition.profile,
             actor: session.identity,
             dryRun: definition.dryRun,
@@ -639,6 +662,7 @@ export class EnablementService {
       ...(job.importId ? { importId: job.importId } : {}),
       fileName: job.definition.fileName,
       profile: job.definition.profile,
+      operation: job.definition.operation ?? 'enable',
       ...(job.definition.actor ? { actor: job.definition.actor } : {}),
       dryRun: job.definition.dryRun,
       concurrency: job.definition.concurrency,
@@ -654,9 +678,15 @@ export class EnablementService {
     const job = this.jobs.get(jobId) ?? this.loadJob(jobId);
     const state = job.importId ? this.imports.get(job.importId) : [...this.imports.values()].find((i) => i.fileHash === job.definition.fileHash);
     // The mapping the job ran with; the file's own columns when it is still held.
-    const source: ExportSource = { mapping: job.definition.mapping, ...(state ? { header: state.csv.header, cells: state.cells } : {}) };
+    const source: ExportSource = {
+      mapping: job.definition.mapping,
+      ...(job.definition.operation ? { operation: job.definition.operation } : {}),
+      ...(state ? { header: state.csv.header, cells: state.cells } : {}),
+    };
     const results = [...job.results.values()];
-    const base = job.definition.fileName.replace(/\.[^.]+$/, '');
+    // The file is named after the operation, so a disable's results are not taken for an enable's.
+    const operation = job.definition.operation ?? 'enable';
+    const base = `${job.definition.fileName.replace(/\.[^.]+$/, '')}${operation === 'enable' ? '' : `-${operation}`}`;
     return format === 'csv'
       ? { fileName: `${base}-results.csv`, mimeType: 'text/csv;charset=utf-8', content: resultsToCsv(source, results, state?.validated) }
       : { fileName: `${base}-results.json`, mimeType: 'application/json', content: resultsToJson(source, results, state?.validated) };
@@ -709,10 +739,16 @@ export class EnablementService {
     return state;
   }
 
-  private checkMapping(state: ImportState, mapping: EnablementColumnMapping): void {
+  private checkMapping(state: ImportState, mapping: EnablementColumnMapping, operation: BulkOperation): void {
+    const { required, cmdlets } = operationFields[operation];
     if (mapping.Identity === undefined) throw new ApiError('INVALID_INPUT', 'Map a column to Identity: the console needs to know which user each row is.');
-    if (mapping.UMMailboxPolicy === undefined)
-      throw new ApiError('INVALID_INPUT', 'Map a column to UMMailboxPolicy: Enable-UMMailbox needs a UM mailbox policy for each row.');
+    for (const field of required.filter((f) => mapping[f] === undefined))
+      throw new ApiError(
+        'INVALID_INPUT',
+        field === 'UMMailboxPolicy'
+          ? `Map a column to UMMailboxPolicy: ${cmdlets} needs a UM mailbox policy for each row.`
+          : `Map a column to ${field}: ${cmdlets} needs it for each row.`,
+      );
     const used = new Map<number, string>();
     for (const [field, column] of Object.entries(mapping)) {
       if (column >= state.csv.header.length)
@@ -742,6 +778,11 @@ export class EnablementService {
       state.edits.set(row.line, { ...state.edits.get(row.line), Extensions: row.values.Extensions });
     }
   }
+}
+
+/** The mapping of the fields an operation reads. */
+function readMapping(mapping: EnablementColumnMapping, operation: BulkOperation): EnablementColumnMapping {
+  return Object.fromEntries(Object.entries(mapping).filter(([field]) => operationFields[operation].fields.includes(field as EnablementFieldName)));
 }
 
 /** A line the parser could not read becomes an invalid row, so every line of the file has a result. */

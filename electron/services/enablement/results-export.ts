@@ -1,6 +1,7 @@
-import type { EnablementColumnMapping, EnablementFieldName, RowResult, RowValues, ValidatedRow } from '@shared/models/enablement';
-import { enablementFieldSchema } from '@shared/models/enablement';
+import type { BulkOperation, EnablementColumnMapping, EnablementFieldName, RowResult, RowValues, ValidatedRow } from '@shared/models/enablement';
+import { bulkFieldSchema } from '@shared/models/enablement';
 import { rowMessageText } from '@shared/enablement/row-message-text';
+import { extensionFromLineUri } from './operations/voice';
 
 /** The original file as the export needs it: its header, each row's cells by line, and the mapping the job ran with. */
 export interface ExportSource {
@@ -8,11 +9,19 @@ export interface ExportSource {
   header?: string[];
   cells?: Map<number, string[]>;
   mapping: EnablementColumnMapping;
+  /** What the job did (absent: enable): a voice job's export proposes each user's extension for the UM enablement that follows. */
+  operation?: BulkOperation;
+}
+
+/** The extension a voice row's line URI gives a following UM enablement (its ;ext=), for rows whose line URI is set. */
+function proposedExtension(source: ExportSource, row: ExportRow): string | undefined {
+  if (source.operation !== 'voice' || !['changed', 'already-done', 'validated'].includes(row.result.outcome)) return undefined;
+  return extensionFromLineUri(row.values.LineURI);
 }
 
 const NOT_EXPORTED = '(not exported)';
 type Field = Exclude<EnablementFieldName, 'PIN'>;
-const fields = enablementFieldSchema.options.filter((f): f is Field => f !== 'PIN');
+const fields = bulkFieldSchema.options.filter((f): f is Field => f !== 'PIN');
 
 /**
  * A cell a spreadsheet could run as a formula (= + - @, or a leading tab or CR) gets a leading
@@ -87,6 +96,7 @@ function columnsFor(source: ExportSource, rows: ExportRow[]): Column[] {
     columns.push({ title: field, value: (r) => r.values[field] ?? '' });
     if (differs(field)) columns.push({ title: `${field} (in file)`, value: (r) => r.result.inFile?.[field] ?? '' });
   }
+  if (source.operation === 'voice') columns.push({ title: 'Extensions (proposed for UM)', value: (r) => proposedExtension(source, r) ?? '' });
   columns.push(
     { title: 'User', value: (r) => r.result.userDn ?? '' },
     { title: 'Line', value: (r) => String(r.result.line) },
@@ -115,7 +125,8 @@ export function resultsToCsv(source: ExportSource, results: RowResult[], validat
 export function resultsToJson(source: ExportSource, results: RowResult[], validation?: Map<number, ValidatedRow>): string {
   const header = source.header ?? [];
   const pinColumn = source.mapping.PIN;
-  const rows = rowsFor(source, results, validation).map(({ result, raw, values, messages }) => ({
+  const rows = rowsFor(source, results, validation).map((row) => ({ ...row, proposed: proposedExtension(source, row) }));
+  const json = rows.map(({ result, raw, values, messages, proposed }) => ({
     line: result.line,
     identity: result.identity,
     outcome: result.outcome,
@@ -126,7 +137,8 @@ export function resultsToJson(source: ExportSource, results: RowResult[], valida
     userDn: result.userDn,
     values: { ...values, ...(values.PIN ? { PIN: NOT_EXPORTED } : {}) },
     ...(result.inFile ? { inFile: result.inFile } : {}),
+    ...(proposed ? { proposedExtension: proposed } : {}),
     columns: Object.fromEntries(header.map((h, i) => [h || `Column${i + 1}`, i === pinColumn && raw[i] ? NOT_EXPORTED : (raw[i] ?? '')])),
   }));
-  return `${JSON.stringify(rows, null, 2)}\n`;
+  return `${JSON.stringify(json, null, 2)}\n`;
 }

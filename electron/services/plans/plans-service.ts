@@ -11,7 +11,7 @@ import { actorOf } from '../capabilities/capabilities-service';
 import type { ConnectionManager } from '../directory/connection-manager';
 import { contactCreateWrite, listContacts, type ContactsService } from '../contacts/contacts-service';
 import type { EnablementService } from '../enablement/enablement-service';
-import { enableMailboxParameters } from '../enablement/job/enablement-runner';
+import { enableParameters } from '../enablement/operations/enable';
 import { splitExtensions } from '../enablement/validation/uri-rules';
 import type { GatewaySetupService } from '../gateways/gateway-setup-service';
 import type { OuPermissionsService } from '../permissions/ou-permissions-service';
@@ -62,7 +62,7 @@ const planMapping = Object.fromEntries(planColumns.map((c, i) => [c, i]));
  * Change plans: any planned write exported instead of applied — the plan as data, a PowerShell
  * script of the same commands, a summary for the change ticket — and applied later only while the
  * directory still holds the values the plan was made from. The commands come from the services'
- * own builders (contactCreateWrite, enableMailboxParameters, the permission and gateway previews);
+ * own builders (contactCreateWrite, enableParameters, the permission and gateway previews);
  * an apply goes through the same services, so it is audited and journalled as any write.
  */
 export class PlansService {
@@ -250,7 +250,7 @@ export class PlansService {
     assertPlanRows(rows.length);
     const steps = rows.map((row) => {
       const secret = row.values.PIN ? { variable: `pin_${row.line}`, prompt: `PIN for line ${row.line} (${row.values.Identity})` } : undefined;
-      const parameters = enableMailboxParameters(
+      const parameters = enableParameters(
         {
           userDn: row.user!.dn,
           policy: row.values.UMMailboxPolicy.trim(),

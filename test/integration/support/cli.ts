@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 
@@ -19,4 +19,10 @@ export function runCli(args: string[], env: NodeJS.ProcessEnv = {}, input?: stri
     timeout: 120_000,
   });
   return { status: result.status ?? -1, stdout: result.stdout, stderr: result.stderr, json: () => JSON.parse(result.stdout) };
+}
+
+/** Starts the built um-console in the background (to be killed mid-job), with the same environment as runCli. */
+export function startCli(args: string[], env: NodeJS.ProcessEnv = {}): ChildProcess {
+  if (!existsSync(cli)) throw new Error('The CLI is not built: run npm run build (npm test does this).');
+  return spawn(process.execPath, [cli, ...args], { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...labEnvironment(), ...env }, stdio: 'ignore' });
 }

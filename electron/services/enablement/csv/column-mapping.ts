@@ -3,7 +3,7 @@
  * actually use (exports from AD, Exchange and HR tools all name the identity differently).
  */
 
-export const enablementFields = ['Identity', 'Extensions', 'SIPResourceIdentifier', 'UMMailboxPolicy', 'PIN', 'PINExpired', 'NotifyEmail'] as const;
+export const enablementFields = ['Identity', 'Extensions', 'SIPResourceIdentifier', 'UMMailboxPolicy', 'PIN', 'PINExpired', 'NotifyEmail', 'LineURI'] as const;
 export type EnablementField = (typeof enablementFields)[number];
 
 /** field → column index */
@@ -41,6 +41,7 @@ export const fieldAliases: Readonly<Record<EnablementField, readonly string[]>> 
   PIN: ['PIN'],
   PINExpired: ['PINExpired', 'PinExpired'],
   NotifyEmail: ['NotifyEmail', 'NotificationEmail'],
+  LineURI: ['LineURI', 'TelURI', 'msRTCSIP-Line'],
 };
 
 /**

@@ -1,4 +1,4 @@
-import type { JobEndpoint, RowOutcomeKind, RowResult, RowValues, UmState } from '@shared/models/enablement';
+import type { JobEndpoint, RowOutcomeKind, RowResult, UmState } from '@shared/models/enablement';
 import { rdnValue } from '@shared/dn';
 import { countResults, describeCounts } from '@shared/enablement/job-counts';
 import type { PsErrorRecord } from '@shared/models/powershell';
@@ -8,36 +8,13 @@ import type { ConnectionManager } from '../../directory/connection-manager';
 import type { JobContext } from '../../jobs/job-manager';
 import { parseThrottling, throttlingBackoffMs, type Throttling } from '../../powershell/exchange-throttling';
 import type { ExchangeEndpointPlan, PowerShellService } from '../../powershell/powershell-service';
+import { doneOutcome } from '@shared/enablement/operations';
+import { enableOperation } from '../operations/enable';
+import type { Operation, RunRow } from '../operations/operation';
 import { readUser } from '../validation/directory-facts';
-import { isEnabledAs, parseBoolean } from '../validation/row-rules';
 import type { JobJournal } from './job-journal';
 
-/** One row to run, with the real PIN (memory only) and what a finished row must look like. */
-export interface RunRow {
-  line: number;
-  identity: string;
-  /** The row as it is run (edits applied, extensions and identifier as sent, the PIN as dots): kept in its result. */
-  values: RowValues;
-  /** The file's values that differ from `values` (edits, a `sip:` removed): kept beside them in its result. */
-  inFile: Partial<RowValues>;
-  userDn: string;
-  policy: string;
-  policyDn: string;
-  /** The extensions sent, normalised (empty: Exchange derives one from telephoneNumber). */
-  extensions: string[];
-  /** The SIP resource identifier sent, normalised (empty: none, or Exchange takes the sip: proxy). */
-  sri: string;
-  pin: string;
-  pinExpired: string;
-  notifyEmail: string;
-  /** What validation expects the row to set: the proof a re-check looks for. */
-  expectedExtensions: string[];
-  expectedSri?: string;
-  /** The Lync SIP address check the admin overrode for this row (for the job or the row): audited with the enablement. */
-  sipMismatchOverride?: { scope: 'row' | 'job'; lyncAddress: string };
-  /** In flight when an earlier run stopped: look at the directory before running it again. */
-  recheckFirst: boolean;
-}
+export type { RunRow } from '../operations/operation';
 
 export interface RunDependencies {
   powershell: PowerShellService;
@@ -49,6 +26,8 @@ export interface RunDependencies {
 
 export interface RunOptions {
   jobId: string;
+  /** What each row runs (enable, disable, …); enable unless given. */
+  operation?: Operation;
   profile: string;
   /** The account the profile binds as: the audit's "who". */
   actor: string;
@@ -68,16 +47,11 @@ const MAX_ATTEMPTS = 4;
 const ENDPOINT_FAILURES = 3;
 const DIRECTORY_WAIT_MS = 15 * 60_000;
 
-/** What a row asked Exchange for, for the audit: never the PIN; the Lync override when the admin gave one. */
-function requested(row: RunRow): Record<string, unknown> {
-  return {
-    policy: row.policy,
-    extensions: row.expectedExtensions,
-    sipResourceIdentifier: row.expectedSri,
-    ...(row.sipMismatchOverride
-      ? { lyncSipAddressOverride: { scope: row.sipMismatchOverride.scope, lyncAddress: row.sipMismatchOverride.lyncAddress || undefined } }
-      : {}),
-  };
+/** What a row in flight when a run stopped, and found done in the directory, says. */
+export function doneBeforeInterruption(operation: Operation): string {
+  return operation.name === 'enable'
+    ? 'Enabled before the interruption; confirmed in the directory.'
+    : `Done (${operation.name}) before the interruption; confirmed in the directory.`;
 }
 
 /** The UM state an enabled row left: its policy by name, the extensions and identifier validation expected. */
@@ -132,33 +106,16 @@ export function spreadSessions(plans: ExchangeEndpointPlan[], concurrency: numbe
 }
 
 /**
- * Enable-UMMailbox's parameters for one row: what the runner sends, and what a change plan's
- * script shows (where the PIN is a variable the script asks for).
- */
-export function enableMailboxParameters(
-  row: Pick<RunRow, 'userDn' | 'policy' | 'extensions' | 'sri' | 'pinExpired' | 'notifyEmail'> & { pin: unknown },
-  dryRun: boolean,
-): Record<string, unknown> {
-  const parameters: Record<string, unknown> = { Identity: row.userDn, UMMailboxPolicy: row.policy };
-  if (row.extensions.length) parameters.Extensions = row.extensions;
-  if (row.sri) parameters.SIPResourceIdentifier = row.sri;
-  if (row.pin) parameters.PIN = row.pin;
-  const expired = parseBoolean(row.pinExpired);
-  if (expired !== undefined) parameters.PINExpired = expired;
-  if (row.notifyEmail) parameters.NotifyEmail = row.notifyEmail;
-  if (dryRun) parameters.ValidateOnly = true;
-  return parameters;
-}
-
-/**
- * Runs Enable-UMMailbox for each row with bounded concurrency, pause and cancel (both take effect
+ * Runs the operation's cmdlet(s) for each row (Enable-UMMailbox for an enable job) with bounded concurrency, pause and cancel (both take effect
  * between rows; rows in flight finish). Each row is journalled as it starts and ends. A row whose
  * outcome is unknown — the shell died or timed out mid-call, or it was in flight when an earlier
  * run stopped — is settled by reading the user from the directory before anything is retried, so
- * every row is enabled exactly once. A directory outage pauses the work until the DC answers.
+ * every row is changed exactly once. A directory outage pauses the work until the DC answers.
  */
 export async function runEnablement(rows: RunRow[], deps: RunDependencies, options: RunOptions, ctx: JobContext): Promise<string> {
   const { powershell, journal } = deps;
+  const operation = options.operation ?? enableOperation;
+  const succeeded = options.dryRun ? 'validated' : doneOutcome(operation.name);
   // The job's generic progress: rows finished, and of those the ones Exchange refused. Rows never
   // sent (invalid, not permitted) are finished, not failed; the screen shows the full breakdown.
   const counts = { done: 0, failed: 0 };
@@ -184,22 +141,24 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
       values: row.values,
       userDn: row.userDn,
       ...(Object.keys(row.inFile).length ? { inFile: row.inFile } : {}),
-      // What the row left, for a rollback to check the mailbox against.
-      ...(outcome === 'enabled' ? { before: { umEnabled: false }, after: enabledAs(row) } : {}),
+      ...(row.before ? { before: row.before } : {}),
+      // What an enabled row left, for a rollback to check the mailbox against.
+      ...(outcome === 'enabled' ? { after: enabledAs(row) } : {}),
     };
     journal.ended(result);
     finishedRows.push(result);
-    if (!options.dryRun && (outcome === 'enabled' || outcome === 'failed')) {
+    if (!options.dryRun && (outcome === succeeded || outcome === 'failed')) {
+      const before = row.before ?? { umEnabled: false };
       const audited = deps.audit.begin({
         actor: { profile: options.profile, identity: options.actor },
-        action: 'enablement.enable',
+        action: `enablement.${operation.name}`,
         target: row.userDn,
         route: 'powershell',
-        before: { umEnabled: false },
+        before,
         jobId: options.jobId,
       });
-      if (outcome === 'enabled') audited.succeeded({ after: { umEnabled: true, ...requested(row) } });
-      else audited.failed(message || undefined, { after: { umEnabled: false, requested: requested(row) } });
+      if (outcome === succeeded) audited.succeeded({ after: operation.after(row) });
+      else audited.failed(message || undefined, { after: { ...before, requested: operation.requested(row) } });
     }
     count(outcome);
     options.onResult(result);
@@ -235,14 +194,14 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
     return outage;
   };
 
-  /** Reads the user: is it enabled as this row wants? */
-  const settled = async (row: RunRow): Promise<'enabled' | 'not-enabled' | 'enabled-differently'> => {
+  /** Reads the user: is the row done as it wants? (undefined: the directory cannot tell; run it again.) */
+  const settled = async (row: RunRow): Promise<'done' | 'not-done' | 'different' | undefined> => {
     for (;;) {
       try {
         const session = await deps.connections.ensure(options.profile);
         const user = await readUser(session, row.userDn);
-        if (!user?.umEnabled) return 'not-enabled';
-        return isEnabledAs(user, row.policyDn, row.expectedExtensions, row.expectedSri) ? 'enabled' : 'enabled-differently';
+        if (user) row.readBack = user;
+        return user ? operation.settle(user, row) : 'not-done';
       } catch (error) {
         if (error instanceof ApiError && (error.code === 'DC_UNREACHABLE' || error.code === 'TIMEOUT' || error.code === 'NOT_CONNECTED')) {
           await waitForDirectory('re-checking a row');
@@ -320,23 +279,41 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
       journal.started(row.line);
       if (recheck && !options.dryRun) {
         const state = await settled(row);
-        if (state === 'enabled') return finish(row, 'enabled', attempt, ['Enabled before the interruption; confirmed in the directory.']);
-        if (state === 'enabled-differently')
-          return finish(row, 'failed', attempt, ['The mailbox was enabled with other settings while the job was interrupted; check it in Exchange.']);
+        if (state === 'done') return finish(row, succeeded, attempt, [doneBeforeInterruption(operation)]);
+        if (state === 'different')
+          return finish(row, 'failed', attempt, ['The mailbox was changed with other settings while the job was interrupted; check it in Exchange.']);
         recheck = false;
         row.recheckFirst = false;
       }
-      const parameters = enableMailboxParameters(row, options.dryRun);
+      const calls = operation.calls(row, options.dryRun, row.readBack);
+      if (calls.length === 0)
+        return finish(row, succeeded, attempt, [`Checked against the directory only: ${operation.name} has no validate-only switch in Exchange.`]);
       try {
         powershell.reserve(options.profile, 'exchange', endpoint.workers, endpoint.index);
-        const result = await powershell.run(options.profile, 'exchange', 'Enable-UMMailbox', parameters, { endpoint: endpoint.index });
-        if (result.ok) {
+        let result: Awaited<ReturnType<typeof powershell.run>> | undefined;
+        /** The calls of this row that succeeded before one failed (a move's disable before its enable). */
+        const ran: string[] = [];
+        for (const call of calls) {
+          result = await powershell.run(
+            options.profile,
+            call.shell,
+            call.cmdlet,
+            call.parameters,
+            call.shell === 'exchange' ? { endpoint: endpoint.index } : {},
+          );
+          if (!result.ok) break;
+          ran.push(call.cmdlet);
+        }
+        if (result!.ok) {
           endpoint.failures = 0;
-          return finish(row, options.dryRun ? 'validated' : 'enabled', attempt);
+          return finish(row, succeeded, attempt);
         }
         // Every error Exchange wrote, in its order: the first is not always the one that matters.
-        const errors = result.errors.length ? result.errors : [{ message: 'Enable-UMMailbox failed without a message.' }];
-        const messages = errors.map((e) => e.message);
+        const errors = result!.errors.length ? result!.errors : [{ message: `${calls.map((c) => c.cmdlet).join(', ')} failed without a message.` }];
+        const messages = [
+          ...(ran.length ? [`${ran.join(', ')} succeeded before this failed; the user is left as it made it.`] : []),
+          ...errors.map((e) => e.message),
+        ];
         const first = errors[0]!;
         // Refused for the user's cmdlet budget before it ran: wait as told, try the same row again.
         const throttling = parseThrottling(first.message);
@@ -355,9 +332,9 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
         }
         // Exchange answered: the endpoint works.
         endpoint.failures = 0;
-        if (/AlreadyUmEnabled|already enabled/i.test(`${first.fullyQualifiedErrorId ?? ''} ${first.message}`) && !options.dryRun) {
+        if (operation.alreadyDone?.test(`${first.fullyQualifiedErrorId ?? ''} ${first.message}`) && !options.dryRun) {
           const state = await settled(row);
-          return finish(row, state === 'enabled' ? 'already-done' : 'failed', attempt, messages);
+          return finish(row, state === 'done' ? 'already-done' : 'failed', attempt, messages);
         }
         if (isTransientError(first) && attempt < MAX_ATTEMPTS) {
           await waitForDirectory(first.message);

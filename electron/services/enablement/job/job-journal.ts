@@ -1,6 +1,6 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EnablementColumnMapping, EnablementFieldName, RowResult, SipMismatchOverride } from '@shared/models/enablement';
+import type { BulkOperation, EnablementColumnMapping, EnablementFieldName, RowResult, SipMismatchOverride } from '@shared/models/enablement';
 
 /**
  * What a job is, written once when it starts. Never a PIN: a PIN edited in the console is kept in
@@ -13,6 +13,8 @@ export interface JobDefinition {
   /** SHA-256 of the file's bytes: a resume must be given the same file. */
   fileHash: string;
   profile: string;
+  /** What the job does to each row; absent in journals written before operations existed (enable). */
+  operation?: BulkOperation;
   /** The account the profile bound as when the job started: what its results and audit entries name. */
   actor?: string;
   mapping: EnablementColumnMapping;

@@ -1,4 +1,4 @@
-import type { RowMessage, RowResult, UmState } from '@shared/models/enablement';
+import type { BulkOperation, RowMessage, RowResult, UmState } from '@shared/models/enablement';
 import { splitExtensions } from '../validation/uri-rules';
 
 /**
@@ -7,9 +7,6 @@ import { splitExtensions } from '../validation/uri-rules';
  */
 export type Inverse =
   { kind: 'undo'; cmdlet: 'Disable-UMMailbox'; parameters: Record<string, unknown>; left: UmState; restores: UmState } | { kind: 'cannot'; reason: RowMessage };
-
-/** The bulk operations a job runs; a journal without one is an enablement (the only operation before issue 15). */
-export type BulkOperation = 'enable' | 'voice' | 'change' | 'pin' | 'disable' | 'move';
 
 /** Outcomes of rows a job did not change: a rollback leaves them out. */
 const unchanged = new Set<RowResult['outcome']>(['validated', 'already-done', 'failed', 'invalid', 'not-permitted', 'not-run', 'undone', 'skipped']);
@@ -45,7 +42,8 @@ export const inverses: Record<BulkOperation, (result: RowResult) => Inverse> = {
           cmdlet: 'Disable-UMMailbox',
           parameters: { Identity: result.userDn, KeepProperties: false },
           left: leftByEnable(result),
-          restores: result.before ?? { umEnabled: false },
+          // What Disable-UMMailbox puts back; the rest of `before` (Lync's line URI …) it leaves alone.
+          restores: { umEnabled: false },
         }
       : cannot('rollback-no-user'),
   // No cmdlet reads a PIN back: Get-UMMailboxPIN shows only what is derived from it, and

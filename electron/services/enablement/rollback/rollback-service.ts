@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { isJobFinished } from '@shared/models/jobs';
-import type { EnablementJob, FinishedJob, RollbackPreview, RollbackRow, RowMessage, RowResult } from '@shared/models/enablement';
+import type { BulkOperation, EnablementJob, FinishedJob, RollbackPreview, RollbackRow, RowMessage, RowResult } from '@shared/models/enablement';
 import { countResults } from '@shared/enablement/job-counts';
 import { rowMessageText } from '@shared/enablement/row-message-text';
 import { ApiError } from '@shared/errors';
@@ -13,7 +13,7 @@ import { JobJournal, type JobDefinition, type JournalState } from '../job/job-jo
 import { startJournalledJob } from '../job/journalled-job';
 import type { TopologyService } from '../../topology/topology-service';
 import { readUsers } from '../validation/directory-facts';
-import { changedSince, inverseOf, type BulkOperation, type Inverse } from './inverses';
+import { changedSince, inverseOf, type Inverse } from './inverses';
 import { runRollback, umStateOf, type UndoRow } from './rollback-runner';
 
 /** The job list and job view of bulk jobs: a rollback is shown, read and exported like any job. */
@@ -37,7 +37,7 @@ interface Plan {
 }
 
 /** A journal's operation: one written before bulk operations existed is an enablement. */
-const operationOf = (definition: JobDefinition): BulkOperation => (definition as JobDefinition & { operation?: BulkOperation }).operation ?? 'enable';
+const operationOf = (definition: JobDefinition): BulkOperation => definition.operation ?? 'enable';
 
 /**
  * Rolling back a finished or cancelled bulk job: each row it changed is undone by its operation's

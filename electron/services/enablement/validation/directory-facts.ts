@@ -31,6 +31,7 @@ const userAttributes = [
   'msExchUMTemplateLink',
   'msRTCSIP-PrimaryUserAddress',
   'msRTCSIP-Line',
+  'msRTCSIP-OptionFlags',
 ];
 
 const withoutSip = (value: string | undefined) => value?.replace(/^sip:/i, '');
@@ -60,6 +61,8 @@ function toUserFacts(e: DirEntry): UserFacts {
     lyncAddress: withoutSip(e.get('msRTCSIP-PrimaryUserAddress')),
     telephoneNumber: e.get('telephoneNumber'),
     lineUri: e.get('msRTCSIP-Line'),
+    // Lync keeps Enterprise Voice as bit 128 of msRTCSIP-OptionFlags [S73].
+    enterpriseVoiceEnabled: ((e.getInt('msRTCSIP-OptionFlags') ?? 0) & 128) === 128,
   };
 }
 

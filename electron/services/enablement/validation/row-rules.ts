@@ -29,6 +29,8 @@ export interface UserFacts extends IdentityKeys {
   telephoneNumber?: string;
   /** Lync's line URI (msRTCSIP-Line), e.g. tel:+14255550123;ext=123. */
   lineUri?: string;
+  /** Lync Enterprise Voice (bit 128 of msRTCSIP-OptionFlags). */
+  enterpriseVoiceEnabled?: boolean;
 }
 
 /** A number some dial plan or auto attendant answers on, and whose it is. */
@@ -78,6 +80,8 @@ export interface RowFacts {
   /** Several policies have this name (only possible across forests or by display name). */
   policyAmbiguous?: boolean;
   plan?: PlanFacts;
+  /** The UM mailbox policy the user has now, and its dial plan (the operations after enable read them). */
+  current?: { policy?: PolicyFacts; plan?: PlanFacts };
   holders: Holders;
 }
 
@@ -153,18 +157,16 @@ export function betterIdentity(user: Pick<UserFacts, 'alias' | 'upn' | 'name' | 
 }
 
 /**
- * Checks one row on its own (everything except uniqueness within the file, which needs all rows),
- * in Exchange's order.
+ * -Identity, as the documentation lists it [S14]; never by display name: the one mailbox user the
+ * row names, or undefined with the reason added to `messages`. Every operation starts with it.
  */
-export function checkRow(values: RowValues, facts: RowFacts, options: RowOptions): RowVerdict {
-  const messages: RowMessage[] = [];
-  let extensions: string[] = [];
-  let sent = { extensions: [] as string[], sri: normalizeSri(values.SIPResourceIdentifier) };
-  const done = (status: RowStatus, extra: Partial<RowVerdict> = {}): RowVerdict => ({ status, messages, extensions, sent, ...extra });
-
-  // -Identity, as the documentation lists it [S14]; never by display name.
+export function checkIdentity(
+  values: Pick<RowValues, 'Identity'>,
+  facts: Pick<RowFacts, 'users' | 'displayNameOnly'>,
+  messages: RowMessage[],
+): UserFacts | undefined {
   const identity = values.Identity.trim();
-  if (!identity) return (messages.push(error('identity-missing')), done('invalid'));
+  if (!identity) return (messages.push(error('identity-missing')), undefined);
   if (facts.users.length === 0) {
     // Mailboxes first: they are what the admin meant to name.
     const byDisplayName = [...(facts.displayNameOnly ?? [])].sort((a, b) => Number(b.hasMailbox) - Number(a.hasMailbox));
@@ -177,7 +179,7 @@ export function checkRow(values: RowValues, facts: RowFacts, options: RowOptions
         error('identity-display-name-only', { identity, matches, count: String(byDisplayName.length), suggestion: betterIdentity(byDisplayName[0]!) }),
       );
     } else messages.push(error('user-not-found', { identity }));
-    return done('invalid');
+    return undefined;
   }
   if (facts.users.length > 1)
     return (
@@ -191,10 +193,26 @@ export function checkRow(values: RowValues, facts: RowFacts, options: RowOptions
           count: String(facts.users.length),
         }),
       ),
-      done('invalid')
+      undefined
     );
   const user = facts.users[0]!;
-  if (!user.hasMailbox) return (messages.push(error('no-mailbox', { identity })), done('invalid'));
+  if (!user.hasMailbox) return (messages.push(error('no-mailbox', { identity })), undefined);
+  return user;
+}
+
+/**
+ * Checks one row on its own (everything except uniqueness within the file, which needs all rows),
+ * in Exchange's order.
+ */
+export function checkRow(values: RowValues, facts: RowFacts, options: RowOptions): RowVerdict {
+  const messages: RowMessage[] = [];
+  let extensions: string[] = [];
+  let sent = { extensions: [] as string[], sri: normalizeSri(values.SIPResourceIdentifier) };
+  const done = (status: RowStatus, extra: Partial<RowVerdict> = {}): RowVerdict => ({ status, messages, extensions, sent, ...extra });
+
+  const identity = values.Identity.trim();
+  const user = checkIdentity(values, facts, messages);
+  if (!user) return done('invalid');
 
   const policyName = values.UMMailboxPolicy.trim();
   if (!policyName) return (messages.push(error('policy-missing')), done('invalid'));
@@ -266,21 +284,7 @@ export function checkRow(values: RowValues, facts: RowFacts, options: RowOptions
     if (sri && !isSmtpAddress(sri)) messages.push(error('sri-not-sip-address', { sri }));
   }
 
-  // Each extension: exactly N digits; not a pilot number; not held in this plan or an equivalent one [S11].
-  for (const extension of extensions) {
-    if (!isNumber(extension) || (digits !== undefined && extension.length !== digits)) {
-      messages.push(error('extension-invalid', { extension, digits: String(digits ?? '?'), dialPlan: plan.name }));
-      continue;
-    }
-    const pilot = exactPilot(extension, plan.pilots);
-    if (pilot) messages.push(error('extension-is-pilot', { extension, pilot: pilot.number, owner: pilot.owner, dialPlan: plan.name }));
-    const holder = firstHolder(facts.holders.eum, extension, plan.contexts, user.dn);
-    if (holder) messages.push(error('extension-taken', { extension, holder: rdnValue(holder), dialPlan: plan.name }));
-    // Only an E.164-shaped value is compared with pilots, for equality; the same last digits are not an error [S11].
-    const near = plan.nearPilots.find((p) => p.number.replace(/\D/g, '').endsWith(extension) && p.number.replace(/\D/g, '') !== extension);
-    if (!pilot && near) messages.push(warning('extension-matches-pilot-digits', { extension, pilot: near.number, owner: near.owner }));
-  }
-  if (new Set(extensions).size !== extensions.length) messages.push(error('extension-repeated'));
+  messages.push(...checkExtensions(extensions, plan, facts.holders, user.dn));
 
   // The identifier's uniqueness: forest-wide in any phone context on a SIP URI plan, as a number otherwise [S11].
   if (sri && plan.uriType === 'SipName' && isSmtpAddress(sri)) {
@@ -311,6 +315,30 @@ export function checkRow(values: RowValues, facts: RowFacts, options: RowOptions
   if (!user.sipProxy && !messages.some((m) => m.severity === 'error')) messages.push(warning('no-sip-proxy', { identity }));
 
   return done(messages.some((m) => m.severity === 'error') ? 'invalid' : 'ready', withProposal({ ...(sri ? { sri } : {}) }));
+}
+
+/**
+ * Each extension: exactly N digits; not a pilot number; not held in this plan or an equivalent one
+ * by anyone but the user [S11]. Enable and the change of a UM mailbox's extensions apply the same rules.
+ */
+export function checkExtensions(extensions: string[], plan: PlanFacts, holders: Holders, userDn: string): RowMessage[] {
+  const messages: RowMessage[] = [];
+  const digits = plan.digits;
+  for (const extension of extensions) {
+    if (!isNumber(extension) || (digits !== undefined && extension.length !== digits)) {
+      messages.push(error('extension-invalid', { extension, digits: String(digits ?? '?'), dialPlan: plan.name }));
+      continue;
+    }
+    const pilot = exactPilot(extension, plan.pilots);
+    if (pilot) messages.push(error('extension-is-pilot', { extension, pilot: pilot.number, owner: pilot.owner, dialPlan: plan.name }));
+    const holder = firstHolder(holders.eum, extension, plan.contexts, userDn);
+    if (holder) messages.push(error('extension-taken', { extension, holder: rdnValue(holder), dialPlan: plan.name }));
+    // Only an E.164-shaped value is compared with pilots, for equality; the same last digits are not an error [S11].
+    const near = plan.nearPilots.find((p) => p.number.replace(/\D/g, '').endsWith(extension) && p.number.replace(/\D/g, '') !== extension);
+    if (!pilot && near) messages.push(warning('extension-matches-pilot-digits', { extension, pilot: near.number, owner: near.owner }));
+  }
+  if (new Set(extensions).size !== extensions.length) messages.push(error('extension-repeated'));
+  return messages;
 }
 
 /** The Lync check as the admin decided: an error, or (overridden for the row or the job) a recorded warning. */

@@ -1,10 +1,23 @@
-import type { RowMessage, RowValues, ValidatedRow } from '@shared/models/enablement';
+import type { UmState, RowMessage, RowValues, ValidatedRow } from '@shared/models/enablement';
 import type { DirectorySession } from '../../directory/directory-session';
 import type { ExchangeFacts } from '../../topology/forest-reader';
 import { ANY_CONTEXT, type RowClaim } from './cross-row-rules';
 import { findHolders, findUsers, type UserLookup } from './directory-facts';
 import type { ForestDomain } from './identity-resolution';
-import { checkRow, holderKey, type Holders, type PilotNumber, type PlanFacts, type PolicyFacts, type RowFacts, type RowVerdict } from './row-rules';
+import { enableOperation } from '../operations/enable';
+import type { Operation } from '../operations/operation';
+import {
+  eumNumbers,
+  holderKey,
+  type Holders,
+  type PilotNumber,
+  type PlanFacts,
+  type PolicyFacts,
+  type RowFacts,
+  type RowVerdict,
+  type UserFacts,
+} from './row-rules';
+import { isNumber } from './uri-rules';
 
 /** One row as the validator sees it: where it is in the file and its values (edits applied). */
 export interface SourceRow {
@@ -57,6 +70,31 @@ export class OrgFacts {
   plan(dn: string | undefined): PlanFacts | undefined {
     return dn ? this.plans.get(dn.toLowerCase()) : undefined;
   }
+
+  /** The policy a user has (msExchUMTemplateLink), and its dial plan. */
+  current(user: Pick<UserFacts, 'policyDn'>): { policy?: PolicyFacts; plan?: PlanFacts } {
+    const policy = user.policyDn ? this.policies.find((p) => p.dn.toLowerCase() === user.policyDn!.toLowerCase()) : undefined;
+    return { ...(policy ? { policy } : {}), ...(policy?.dialPlanDn ? { plan: this.plan(policy.dialPlanDn) } : {}) };
+  }
+}
+
+/**
+ * The user as the directory has it before a job changes it, for the journal and a rollback: UM
+ * state, policy name, EUM numbers (extensions, and the SIP resource identifier that is not a
+ * plain number), Lync's line URI. Never a PIN.
+ */
+export function beforeOf(user: UserFacts, org: OrgFacts): UmState {
+  const numbers = eumNumbers(user);
+  const policy = org.current(user).policy;
+  const sri = numbers.find((n) => !isNumber(n));
+  return {
+    umEnabled: user.umEnabled,
+    ...(policy ? { policy: policy.name } : {}),
+    extensions: numbers.filter(isNumber),
+    ...(sri ? { sipResourceIdentifier: sri } : {}),
+    ...(user.lineUri ? { lineUri: user.lineUri } : {}),
+    ...(user.lyncAddress ? { enterpriseVoiceEnabled: !!user.enterpriseVoiceEnabled } : {}),
+  };
 }
 
 /** The admin's decisions about the Lync SIP address check: for every row, or for some. */
@@ -86,6 +124,7 @@ export class RowValidator {
     private readonly domains: ForestDomain[],
     private readonly org: OrgFacts,
     private readonly options: { proposeExtensions: boolean },
+    private readonly operation: Operation = enableOperation,
   ) {}
 
   async check(rows: SourceRow[], overrides: SipMismatchOverrides = { job: false, lines: new Set() }): Promise<CheckedRow[]> {
@@ -99,7 +138,7 @@ export class RowValidator {
     const check = (row: SourceRow) => {
       const facts = this.factsOf(row);
       const sipMismatchOverride = overrides.job ? 'job' : overrides.lines.has(row.line) ? 'row' : undefined;
-      return { row, facts, verdict: checkRow(row.values, facts, { ...this.options, ...(sipMismatchOverride ? { sipMismatchOverride } : {}) }) };
+      return { row, facts, verdict: this.operation.check(row.values, facts, { ...this.options, ...(sipMismatchOverride ? { sipMismatchOverride } : {}) }) };
     };
     // A first pass tells which addresses each row claims; then one batched lookup of their holders.
     await this.lookUpHolders(rows.map(check));
@@ -126,9 +165,11 @@ export class RowValidator {
             }
           : {}),
         ...(facts.plan ? { dialPlan: facts.plan.name, uriType: facts.plan.uriType } : {}),
+        ...(facts.plan?.phoneContext ? { phoneContext: facts.plan.phoneContext } : {}),
         ...(facts.policy ? { policyDn: facts.policy.dn } : {}),
         extensions: verdict.extensions,
         ...(verdict.sri ? { sipResourceIdentifier: verdict.sri } : {}),
+        ...(user ? { before: beforeOf(user, this.org) } : {}),
         edited: row.edited || !!verdict.proposedExtension,
       };
       return { row: validated, ...(verdict.status !== 'already-done' ? { claim: claimOf(row.line, facts, verdict) } : {}) };
@@ -141,9 +182,14 @@ export class RowValidator {
   }
 
   private factsOf(row: SourceRow): RowFacts {
-    const { policy, ambiguous } = this.org.policy(row.values.UMMailboxPolicy);
     const found = this.users.get(row.values.Identity.trim().toLowerCase());
+    const user = found?.users.length === 1 ? found.users[0]! : undefined;
+    const current = user ? this.org.current(user) : undefined;
+    // A change that names no policy keeps the user's own, and with it its dial plan's rules.
+    const keep = this.operation.name !== 'enable' && !row.values.UMMailboxPolicy.trim();
+    const { policy, ambiguous } = keep ? { policy: current?.policy, ambiguous: false } : this.org.policy(row.values.UMMailboxPolicy);
     return {
+      ...(current ? { current } : {}),
       users: found?.users ?? [],
       ...(found?.matchedBy ? { matchedBy: found.matchedBy } : {}),
       displayNameOnly: found?.displayNameOnly ?? [],
@@ -183,7 +229,8 @@ export class RowValidator {
   /** Said once for the file, from its rows as they finally stand (the service calls it again once the account's rights are known). */
   notices(rows: Iterable<ValidatedRow>): RowMessage[] {
     const notices: RowMessage[] = [];
-    const onSip = [...rows].filter((r) => r.uriType === 'SipName' && r.status === 'ready');
+    // Only enabling puts a user on a dial plan; the other operations leave the fax question as it was.
+    const onSip = this.operation.name === 'enable' ? [...rows].filter((r) => r.uriType === 'SipName' && r.status === 'ready') : [];
     if (onSip.length) {
       const plans = [...new Set(onSip.map((r) => r.dialPlan!))].sort();
       notices.push({ code: 'sip-uri-no-fax', severity: 'info', params: { count: String(onSip.length), dialPlans: plans.join(', ') } });

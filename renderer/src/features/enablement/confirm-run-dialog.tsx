@@ -1,6 +1,7 @@
 import { Button, Dialog, DialogActions, DialogContent, DialogContentText, DialogTitle, Table, TableBody, TableCell, TableRow } from '@mui/material';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import type { BulkOperation } from '@shared/models/enablement';
 
 /** The account a real run acts as: the profile, the identity it signed in with, its forest. */
 export interface ActingAccount {
@@ -17,6 +18,7 @@ export interface ActingAccount {
 export function ConfirmRunDialog({
   open,
   rows,
+  operation = 'enable',
   account,
   onCancel,
   onConfirm,
@@ -25,6 +27,7 @@ export function ConfirmRunDialog({
 }: {
   open: boolean;
   rows: number;
+  operation?: BulkOperation;
   account: ActingAccount;
   onCancel: () => void;
   /** Absent when there is nothing to run (a rollback with every row skipped): only Cancel is offered. */
@@ -33,6 +36,8 @@ export function ConfirmRunDialog({
   children?: ReactNode;
 }) {
   const { t } = useTranslation('enablement');
+  // Enable keeps its own words; the other operations say what they run.
+  const key = (name: 'title' | 'text' | 'accept') => (operation === 'enable' ? `confirm.${name}` : `confirm.${operation}.${name}`);
   return (
     <Dialog
       open={open}
@@ -42,9 +47,9 @@ export function ConfirmRunDialog({
       maxWidth={children ? 'md' : 'sm'}
       fullWidth={!!children}
     >
-      <DialogTitle id="confirm-run-title">{texts?.title ?? t('confirm.title', { count: rows })}</DialogTitle>
+      <DialogTitle id="confirm-run-title">{texts?.title ?? t(key('title'), { count: rows })}</DialogTitle>
       <DialogContent>
-        <DialogContentText sx={{ mb: 2 }}>{texts?.text ?? t('confirm.text', { count: rows })}</DialogContentText>
+        <DialogContentText sx={{ mb: 2 }}>{texts?.text ?? t(key('text'), { count: rows })}</DialogContentText>
         {children}
         <Table size="small" aria-label={t('confirm.account')}>
           <TableBody>
@@ -72,7 +77,7 @@ export function ConfirmRunDialog({
         </Button>
         {onConfirm && (
           <Button variant="contained" color="warning" onClick={onConfirm} data-testid="confirm-run-accept">
-            {texts?.accept ?? t('confirm.accept', { count: rows })}
+            {texts?.accept ?? t(key('accept'), { count: rows })}
           </Button>
         )}
       </DialogActions>

@@ -4,6 +4,7 @@ import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type {
+  BulkOperation,
   EnablementColumnMapping,
   EnablementFieldName,
   EnablementJob,
@@ -64,6 +65,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   const [mapping, setMapping] = useState<EnablementColumnMapping>({});
   const [profile, setProfile] = useState<string | undefined>(profiles[0]?.profile);
   const [propose, setPropose] = useState(false);
+  const [operation, setOperation] = useState<BulkOperation>('enable');
   const [allowSipMismatch, setAllowSipMismatch] = useState(false);
   const [validation, setValidation] = useState<ValidationStatus>();
   const [job, setJob] = useState<EnablementJob>();
@@ -121,6 +123,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
     // The profile the file was validated with, if it is still connected.
     if (session.profile && profiles.some((p) => p.profile === session.profile)) setProfile(session.profile);
     setPropose(session.proposeExtensions);
+    setOperation(session.operation);
     setValidation(session.validation);
     setJob(session.job);
     if (session.job) {
@@ -134,8 +137,10 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   const imported = (next: ImportSummary) => {
     setSummary(next);
     setMapping(next.mapping);
-    // An override is a decision about one file: a new file starts without it.
+    // An override and an operation are decisions about one file: a new file starts without the
+    // override and as an enable, so nobody disables a batch because the last file was a disable.
     setAllowSipMismatch(false);
+    setOperation('enable');
     setValidation(undefined);
     setJob(undefined);
     setMappingOpen(true);
@@ -149,7 +154,8 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
         importId: summary.importId,
         profile,
         mapping,
-        proposeExtensions: propose,
+        operation,
+        proposeExtensions: propose && operation === 'enable',
         allowSipMismatch,
         until: 'first-rows',
       });
@@ -307,6 +313,13 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
           <AccordionDetails>
             <MappingPanel
               summary={summary}
+              operation={operation}
+              onOperation={(next) => {
+                // Rows validated for another operation are not what a run of this one would do.
+                setOperation(next);
+                setValidation(undefined);
+                setJob(undefined);
+              }}
               mapping={mapping}
               onMapping={setMapping}
               profiles={profiles}
@@ -359,6 +372,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
           )}
           <Notices notices={validation.notices} />
           <RunPanel
+            operation={validation.operation ?? 'enable'}
             counts={validation.counts}
             allowSipMismatch={allowSipMismatch}
             onAllowSipMismatch={overrideJob}
@@ -420,6 +434,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
         <ConfirmRunDialog
           open
           rows={pending.rows}
+          operation={validation?.operation ?? 'enable'}
           account={account(pending.profile)}
           onCancel={() => setPending(undefined)}
           onConfirm={() => void start(pending)}

@@ -18,14 +18,17 @@ import {
 } from '@mui/material';
 import FactCheckIcon from '@mui/icons-material/FactCheck';
 import { useTranslation } from 'react-i18next';
-import { enablementFieldSchema, type EnablementColumnMapping, type ImportSummary } from '@shared/models/enablement';
+import { availableOperations, operationFields } from '@shared/enablement/operations';
+import type { BulkOperation, EnablementColumnMapping, ImportSummary } from '@shared/models/enablement';
 
-const fields = enablementFieldSchema.options;
-const required = new Set(['Identity', 'UMMailboxPolicy']);
-
-/** Step 2: which column feeds which Enable-UMMailbox parameter (suggested from the header), the forest, and validate. */
+/**
+ * Step 2: what the job does to each row (enable, change, PIN reset, disable), which column feeds
+ * which of that operation's parameters (suggested from the header), the forest, and validate.
+ */
 export function MappingPanel({
   summary,
+  operation,
+  onOperation,
   mapping,
   onMapping,
   profiles,
@@ -37,6 +40,8 @@ export function MappingPanel({
   busy,
 }: {
   summary: ImportSummary;
+  operation: BulkOperation;
+  onOperation: (operation: BulkOperation) => void;
   mapping: EnablementColumnMapping;
   onMapping: (mapping: EnablementColumnMapping) => void;
   profiles: Array<{ profile: string; label: string }>;
@@ -48,10 +53,33 @@ export function MappingPanel({
   busy: boolean;
 }) {
   const { t } = useTranslation('enablement');
+  const fields = operationFields[operation].fields;
+  const required = new Set(operationFields[operation].required);
   const fieldOf = (column: number) => fields.find((f) => mapping[f] === column);
   const missing = fields.filter((f) => required.has(f) && mapping[f] === undefined);
   return (
     <Box data-testid="mapping-panel">
+      <Stack direction="row" spacing={2} sx={{ alignItems: 'center', mb: 2 }}>
+        <FormControl size="small" sx={{ minWidth: 260 }}>
+          <InputLabel id="bulk-operation">{t('operation.label')}</InputLabel>
+          <Select
+            labelId="bulk-operation"
+            label={t('operation.label')}
+            value={operation}
+            onChange={(e) => onOperation(e.target.value as BulkOperation)}
+            data-testid="bulk-operation"
+          >
+            {availableOperations.map((op) => (
+              <MenuItem key={op} value={op} data-testid={`bulk-operation-${op}`}>
+                {t(`operation.names.${op}`)}
+              </MenuItem>
+            ))}
+          </Select>
+        </FormControl>
+        <Typography variant="body2" color="text.secondary" data-testid="bulk-operation-help">
+          {t(`operation.help.${operation}`, { cmdlets: operationFields[operation].cmdlets })}
+        </Typography>
+      </Stack>
       <Stack direction="row" sx={{ flexWrap: 'wrap', gap: 1.5, mb: 2 }}>
         {fields.map((field) => (
           <FormControl key={field} size="small" sx={{ minWidth: 190 }} required={required.has(field)}>
@@ -135,10 +163,12 @@ export function MappingPanel({
             ))}
           </Select>
         </FormControl>
-        <FormControlLabel
-          control={<Checkbox checked={propose} onChange={(e) => onPropose(e.target.checked)} data-testid="propose-extensions" />}
-          label={t('mapping.propose')}
-        />
+        {operation === 'enable' && (
+          <FormControlLabel
+            control={<Checkbox checked={propose} onChange={(e) => onPropose(e.target.checked)} data-testid="propose-extensions" />}
+            label={t('mapping.propose')}
+          />
+        )}
         <Button variant="contained" startIcon={<FactCheckIcon />} disabled={busy || missing.length > 0 || !profile} onClick={onValidate} data-testid="validate">
           {t('mapping.validate', { count: summary.rowCount })}
         </Button>

@@ -3,6 +3,7 @@ import { DataGrid, type GridColDef } from '@mui/x-data-grid';
 import { zhTW } from '@mui/x-data-grid/locales';
 import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { operationFields } from '@shared/enablement/operations';
 import { onlyLyncCheckStands } from '@shared/enablement/lync-check';
 import type { EnablementFieldName, RowFilter, RowMessage, RowResult, RowsPage, ValidatedRow, ValidationStatus } from '@shared/models/enablement';
 import { toApiError, useApi } from '../../api/api-context';
@@ -17,6 +18,7 @@ const statusColor = { ready: 'success', 'already-done': 'info', invalid: 'error'
 const pageSize = 100;
 const outcomeColor = {
   enabled: 'success',
+  changed: 'success',
   validated: 'success',
   'already-done': 'info',
   failed: 'error',
@@ -26,7 +28,7 @@ const outcomeColor = {
   undone: 'success',
   skipped: 'default',
 } as const;
-const editable: EnablementFieldName[] = ['Identity', 'UMMailboxPolicy', 'Extensions', 'SIPResourceIdentifier', 'PIN'];
+const editable: EnablementFieldName[] = ['Identity', 'UMMailboxPolicy', 'Extensions', 'SIPResourceIdentifier', 'PIN', 'LineURI'];
 
 /**
  * Every row with its status and Exchange's words for what is wrong; the value cells can be edited
@@ -39,7 +41,14 @@ const editable: EnablementFieldName[] = ['Identity', 'UMMailboxPolicy', 'Extensi
  * main), and reads it again as validation fills in, after an edit, and as a job's results come.
  */
 /** Column widths of the file's fields, by what they usually hold. */
-const columnWidths: Partial<Record<EnablementFieldName, number>> = { Identity: 210, PIN: 72, Extensions: 96, UMMailboxPolicy: 200, SIPResourceIdentifier: 220 };
+const columnWidths: Partial<Record<EnablementFieldName, number>> = {
+  Identity: 210,
+  PIN: 72,
+  Extensions: 96,
+  UMMailboxPolicy: 200,
+  SIPResourceIdentifier: 220,
+  LineURI: 220,
+};
 
 export function RowsGrid({
   validation,
@@ -61,6 +70,8 @@ export function RowsGrid({
 }) {
   const { t, i18n } = useTranslation('enablement');
   const api = useApi();
+  // The columns of what the operation reads: a disable shows no policy or PIN.
+  const shownFields = editable.filter((f) => operationFields[validation.operation ?? 'enable'].fields.includes(f));
   const [filter, setFilter] = useState<RowFilter>('all');
   const [page, setPage] = useState(0);
   const [shown, setShown] = useState<RowsPage>({ rows: [], total: 0 });
@@ -130,7 +141,7 @@ export function RowsGrid({
           <Chip size="small" variant="outlined" color={statusColor[row.status]} label={t(`statuses.${row.status}`)} data-testid={`status-${row.line}`} />
         ),
     },
-    ...editable.map((field): GridColDef<GridRow> => ({
+    ...shownFields.map((field): GridColDef<GridRow> => ({
       field,
       headerName: field,
       // Wide enough for a UPN, a policy name such as "Redmond Default Policy" and a sip: address.
@@ -264,7 +275,7 @@ export function RowsGrid({
           disableRowSelectionOnClick
           localeText={i18n.language === 'zh-TW' ? zhTW.components.MuiDataGrid.defaultProps.localeText : undefined}
           processRowUpdate={async (next, previous) => {
-            const field = editable.find(
+            const field = shownFields.find(
               (f) => (next as unknown as Record<string, string>)[f] !== undefined && (next as unknown as Record<string, string>)[f] !== previous.values[f],
             );
             if (!field) return previous;

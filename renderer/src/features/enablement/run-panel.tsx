@@ -24,7 +24,7 @@ import ReplayIcon from '@mui/icons-material/Replay';
 import type { ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import type { EnablementJob, JobCounts, JobEndpoint, ValidationCounts } from '@shared/models/enablement';
+import type { BulkOperation, EnablementJob, JobCounts, JobEndpoint, ValidationCounts } from '@shared/models/enablement';
 import { exchangeEndpointsOf, exchangeServerOf, sessionBudgetOf } from '@shared/models/profile';
 import { useConnections } from '../../app/connections';
 
@@ -42,6 +42,7 @@ function concurrencyChoices(max: number): number[] {
  * run of the rows it passed.
  */
 export function RunPanel({
+  operation,
   counts,
   allowSipMismatch,
   onAllowSipMismatch,
@@ -69,6 +70,7 @@ export function RunPanel({
   /** Rows where the Lync SIP address check applies (overridden or not). */
   mismatchedRows: number;
   job?: EnablementJob;
+  operation: BulkOperation;
   dryRun: boolean;
   onDryRun: (v: boolean) => void;
   concurrency: number;
@@ -104,7 +106,7 @@ export function RunPanel({
       <Stack direction="row" spacing={2} sx={{ alignItems: 'center', flexWrap: 'wrap', rowGap: 1 }}>
         <FormControlLabel
           control={<Checkbox checked={dryRun} onChange={(e) => onDryRun(e.target.checked)} disabled={running} data-testid="dry-run" />}
-          label={t('run.dryRun')}
+          label={t(operation === 'enable' ? 'run.dryRun' : 'run.dryRunDirectory')}
         />
         {(mismatchedRows > 0 || allowSipMismatch) && (
           // Above, not below: below it would cover the Start button of the next line, and an admin
@@ -153,7 +155,7 @@ export function RunPanel({
         )}
         {/* A dry run also takes the rows the account may not enable, so its report says so per row. */}
         <Button variant="contained" startIcon={<PlayArrowIcon />} disabled={!!job || startable === 0} onClick={onStart} data-testid="run-start">
-          {t(dryRun ? 'run.startDry' : 'run.start', { count: startable })}
+          {t(dryRun ? 'run.startDry' : operation === 'enable' ? 'run.start' : `run.startOperation.${operation}`, { count: startable })}
         </Button>
         {planAction}
         {running && p?.state !== 'paused' && (
@@ -183,7 +185,7 @@ export function RunPanel({
                 onClick={onRunAfterDryRun}
                 data-testid="run-after-dry-run"
               >
-                {t('run.afterDryRun', { count: afterDryRunRows })}
+                {t(operation === 'enable' ? 'run.afterDryRun' : 'run.afterDryRunOperation', { count: afterDryRunRows })}
               </Button>
             )}
             {failedRows > 0 && (
@@ -258,8 +260,8 @@ function endpointText(e: JobEndpoint, t: TFunction<'enablement'>): string {
 
 /** Each outcome that occurred, counted once where it belongs, then what remains of the total. */
 export function countsText(c: JobCounts, t: TFunction<'enablement'>): string {
-  const parts = (['enabled', 'validated', 'alreadyDone', 'failed', 'invalid', 'notPermitted', 'notRun', 'undone', 'skipped'] as const)
-    .filter((k) => c[k] > 0)
+  const parts = (['enabled', 'changed', 'validated', 'alreadyDone', 'failed', 'invalid', 'notPermitted', 'notRun', 'undone', 'skipped'] as const)
+    .filter((k) => (c[k] ?? 0) > 0)
     .map((k) => t(`run.counts.${k}`, { count: c[k] }));
   if (parts.length === 0) return t('run.progressNone', { remaining: c.remaining, total: c.total });
   return t('run.progressOf', { parts: parts.join(t('run.listSeparator')), remaining: c.remaining, total: c.total });

@@ -30,7 +30,9 @@ export function UnfinishedJobs({ jobs, disabled, onResume }: { jobs: ResumableJo
           >
             <Box sx={{ flexGrow: 1, minWidth: 0 }}>
               <Typography variant="body2" sx={{ fontWeight: 600 }}>
-                {job.rollbackOf ? t('rollback.ofJob', { file: job.fileName, jobId: job.rollbackOf }) : job.fileName}
+                {job.rollbackOf
+                  ? t('rollback.ofJob', { file: job.fileName, jobId: job.rollbackOf })
+                  : `${job.fileName} · ${t(`operation.names.${job.operation ?? 'enable'}`)}`}
                 {job.dryRun ? ` · ${t('unfinished.dryRun')}` : ''}
               </Typography>
               <Typography variant="body2">
