@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { BulkOperation, EnablementJob, ValidationResult } from '@shared/models/enablement';
 import type { AppServices } from '../../electron/services/app-services';
 import type { DirectorySession } from '../../electron/services/directory/directory-session';
+import { rowMessageText } from '@shared/enablement/row-message-text';
 import { freshUsers } from '../lab/seed-accounts';
 import { forests } from '../lab/lab-config';
 import { dialPlanDn, phoneContext } from '../lab/seed-topology';
@@ -145,6 +146,24 @@ describe('disable', () => {
     await bulk('disable', [['Identity'], [upn(a!)]]);
     expect((await umState(a!)).enabled).toBe(false);
   }, 120_000);
+
+  it("asks the account's Exchange session for the operation's own cmdlet: an account without Disable-UMMailbox is refused it by name", async () => {
+    // u00003 is seeded UM-enabled; validation only, nothing runs.
+    await services.connections.connect('lab-readonly');
+    const summary = await services.enablement.import({ fileName: 'readonly-disable.csv', content: b64(csv([['Identity'], [upn(3)]])) });
+    const validation = await services.enablement.validate({
+      importId: summary.importId,
+      profile: 'lab-readonly',
+      mapping: summary.mapping,
+      operation: 'disable',
+      proposeExtensions: false,
+    });
+    expect(validation.counts).toMatchObject({ ready: 0, notPermitted: 1 });
+    expect(validation.rows[0]!.messages.map((m) => [m.code, m.params.cmdlet])).toEqual([['rights-no-operation-cmdlet', 'Disable-UMMailbox']]);
+    expect(rowMessageText(validation.rows[0]!.messages[0]!)).toBe(
+      'lab-readonly may not do this for this user: its Exchange session has no Disable-UMMailbox. Exchange gives that cmdlet to the role groups Organization Management, UM Management; choose an account in one of them.',
+    );
+  }, 60_000);
 });
 
 /** The lab's PIN state of a mailbox (its own msExchUMPinChecksum format: hashes and flags, never the PIN). */

@@ -287,7 +287,7 @@ export class EnablementService {
     }
     const session = await this.deps.connections.ensure(input.profile);
     // Opening the Exchange session takes seconds: it opens while the organisation is read and the first rows are looked up.
-    const rights = new EnableRights(session, this.deps.powershell, input.profile).start();
+    const rights = new EnableRights(session, this.deps.powershell, input.profile, operationOf(operation).exchangeCmdlets).start();
     // Read afresh, as rules: not the topology, whose dial plans' user counts and Lync shell reads
     // would hold the first rows back by seconds on a large estate.
     const forest = await readExchangeFacts(session);

@@ -16,6 +16,7 @@ const numbersOf = (eum: string[]) => eum.filter(isNumber);
  */
 export const changeOperation: Operation = {
   name: 'change',
+  exchangeCmdlets: ['Set-UMMailbox', 'Set-Mailbox'],
   check(values, facts) {
     const messages: RowMessage[] = [];
     const none = { extensions: [] as string[], sent: { extensions: [] as string[], sri: '' } };

@@ -10,6 +10,7 @@ import { info, verdictOf, type Operation } from './operation';
  */
 export const disableOperation: Operation = {
   name: 'disable',
+  exchangeCmdlets: ['Disable-UMMailbox'],
   check(values, facts) {
     const messages: RowMessage[] = [];
     const user = checkIdentity(values, facts, messages);

@@ -36,6 +36,7 @@ export function enableParameters(
 /** Bulk UM enablement: Exchange's Enable-UMMailbox rules (row-rules.ts), one Enable-UMMailbox per row. */
 export const enableOperation: Operation = {
   name: 'enable',
+  exchangeCmdlets: ['Enable-UMMailbox'],
   check: checkRow,
   calls: (row, dryRun) => [{ shell: 'exchange', cmdlet: 'Enable-UMMailbox', parameters: enableParameters(row, dryRun) }],
   settle(user, row) {

@@ -17,6 +17,7 @@ import { error, info, type Operation, type OperationCall } from './operation';
  */
 export const moveOperation: Operation = {
   name: 'move',
+  exchangeCmdlets: ['Disable-UMMailbox', 'Enable-UMMailbox'],
   check(values, facts, options) {
     const messages: RowMessage[] = [];
     const none = { extensions: [] as string[], sent: { extensions: [] as string[], sri: '' } };

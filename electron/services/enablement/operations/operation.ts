@@ -66,6 +66,12 @@ export interface Operation {
   settle(user: UserFacts, row: RunRow): 'done' | 'not-done' | 'different' | undefined;
   /** An error of the cmdlet that means the row needed nothing (settled by a re-check). */
   alreadyDone?: RegExp;
+  /**
+   * The Exchange cmdlets the acting account's session must hold for this operation, asked before
+   * any run (enable-rights.ts): an Exchange session holds only its RBAC roles' cmdlets [S38].
+   * Empty for Lync's Set-CsUser, which Lync's own roles allow or refuse when it runs.
+   */
+  exchangeCmdlets: string[];
   /** What the audit records a row asked for (never a PIN). */
   requested(row: RunRow): Record<string, unknown>;
   /** What the audit records as the user's state after a row succeeded. */

@@ -12,6 +12,7 @@ import { error, statusOf, verdictOf, type Operation } from './operation';
  */
 export const pinOperation: Operation = {
   name: 'pin',
+  exchangeCmdlets: ['Set-UMMailboxPIN'],
   check(values, facts) {
     const messages: RowMessage[] = [];
     const user = checkIdentity(values, facts, messages);

@@ -18,6 +18,7 @@ export function extensionFromLineUri(lineUri: string | undefined): string | unde
  */
 export const voiceOperation: Operation = {
   name: 'voice',
+  exchangeCmdlets: [],
   check(values, facts) {
     const messages: RowMessage[] = [];
     const user = checkIdentity(values, facts, messages);

@@ -33,10 +33,11 @@ export interface EnableRightsVerdict {
 }
 
 /**
- * Whether the acting account may enable UM for each user — asked before any run, dry runs
- * included, so that a dry run never reports "would succeed" for rows the real run would fail on
- * rights. Two questions, each where it decides:
- * - Exchange: is Enable-UMMailbox in the account's Exchange session? An Exchange 2010/2013 session
+ * Whether the acting account may run the operation for each user — asked before any run, dry
+ * runs included, so that a dry run never reports "would succeed" for rows the real run would fail
+ * on rights. Two questions, each where it decides:
+ * - Exchange: is each of the operation's cmdlets (Enable-UMMailbox for an enable) in the account's
+ *   Exchange session? An Exchange 2010/2013 session
  *   holds only the cmdlets its RBAC roles grant ("UM mailboxes": Organization Management or UM
  *   Management [S38]), so the session's own list answers it, with no extra cmdlet (reading role
  *   assignments needs the Role Management role [S38], which a UM admin rarely has).
@@ -46,7 +47,16 @@ export interface EnableRightsVerdict {
  *   admin's AD rights are not asked.
  * Users are read in batches, once each, and remembered, so an edit re-checks only a new user.
  */
-type CmdletAnswer = { available: boolean } | { unknown: string };
+/** The Exchange session's answer: every cmdlet held, the first one missing, or why it could not be asked. */
+type CmdletAnswer = { missing?: string } | { unknown: string; cmdlet: string };
+
+/**
+ * The role groups that hold a cmdlet, as the refusal names them: the UM cmdlets are the UM
+ * Mailboxes role's (Organization Management, UM Management) [S38][S42]; Set-Mailbox is the Mail
+ * Recipients role's (Organization Management, Recipient Management) [S69].
+ */
+const roleGroupsOf = (cmdlet: string) =>
+  cmdlet === 'Set-Mailbox' ? 'Organization Management, Recipient Management' : 'Organization Management, UM Management';
 
 export class EnableRights {
   private cmdlet: Promise<CmdletAnswer> | undefined;
@@ -58,6 +68,8 @@ export class EnableRights {
     private readonly session: DirectorySession,
     private readonly powershell: PowerShellService,
     private readonly profile: string,
+    /** The operation's Exchange cmdlets (Operation.exchangeCmdlets): none for Lync's voice operation. */
+    private readonly cmdlets: string[] = ['Enable-UMMailbox'],
   ) {}
 
   /**
@@ -82,15 +94,23 @@ export class EnableRights {
     const refuse = (dn: string, message: RowMessage) => refusals.set(normalizeDn(dn), [...(refusals.get(normalizeDn(dn)) ?? []), message]);
 
     this.start();
-    const asksDirectory = this.powershell.writesAsAccount(this.profile, 'exchange');
+    // What the account writes itself is asked of the directory only for Enable-UMMailbox's attributes.
+    const asksDirectory = this.cmdlets.includes('Enable-UMMailbox') && this.powershell.writesAsAccount(this.profile, 'exchange');
     const known = !!this.answered && (!asksDirectory || userDns.every((dn) => this.unwritable.has(normalizeDn(dn))));
     if (!known && !options.wait) {
       notices.push({ code: 'rights-pending', severity: 'info', params: { account } });
       return { account, refusals, notices, pending: true };
     }
     const cmdlet = await this.cmdlet!;
-    if ('unknown' in cmdlet) notices.push({ code: 'rights-unknown', severity: 'warning', params: { account, reason: cmdlet.unknown } });
-    else if (!cmdlet.available) for (const dn of userDns) refuse(dn, { code: 'rights-no-cmdlet', severity: 'error', params: { account } });
+    if ('unknown' in cmdlet) notices.push({ code: 'rights-unknown', severity: 'warning', params: { account, reason: cmdlet.unknown, cmdlet: cmdlet.cmdlet } });
+    else if (cmdlet.missing) {
+      const missing = cmdlet.missing;
+      const message: RowMessage =
+        missing === 'Enable-UMMailbox'
+          ? { code: 'rights-no-cmdlet', severity: 'error', params: { account } }
+          : { code: 'rights-no-operation-cmdlet', severity: 'error', params: { account, cmdlet: missing, groups: roleGroupsOf(missing) } };
+      for (const dn of userDns) refuse(dn, message);
+    }
 
     if (asksDirectory) {
       await this.readWritable(userDns);
@@ -103,12 +123,17 @@ export class EnableRights {
   }
 
   private async askExchange(): Promise<CmdletAnswer> {
-    if (!this.powershell.has(this.profile, 'exchange')) return { unknown: `profile ${this.profile} has no Exchange PowerShell endpoint` };
-    try {
-      return { available: await this.powershell.hasCommand(this.profile, 'exchange', 'Enable-UMMailbox') };
-    } catch (error) {
-      return { unknown: error instanceof ApiError || error instanceof Error ? error.message : String(error) };
+    if (this.cmdlets.length === 0) return {};
+    if (!this.powershell.has(this.profile, 'exchange'))
+      return { unknown: `profile ${this.profile} has no Exchange PowerShell endpoint`, cmdlet: this.cmdlets.join(', ') };
+    for (const cmdlet of this.cmdlets) {
+      try {
+        if (!(await this.powershell.hasCommand(this.profile, 'exchange', cmdlet))) return { missing: cmdlet };
+      } catch (error) {
+        return { unknown: error instanceof ApiError || error instanceof Error ? error.message : String(error), cmdlet };
+      }
     }
+    return {};
   }
 
   /**
