@@ -89,4 +89,6 @@ test('the operation choice: enable a batch, then disable it with the Disable UM 
   await expect(page.getByTestId('bulk-operation')).toContainText('停用整合通訊');
   await screenshot(page, 'bulk-operation-choice-zh-TW');
   await setLanguage(page, 'en');
+  // The web host keeps connections between tests: the next spec must not act as this account.
+  await disconnectAll(page);
 });
