@@ -50,7 +50,12 @@ function Enter-LabExchangeSession([string]$User) {
         $live = 0
         foreach ($slot in [System.IO.Directory]::GetFiles($slots, '*.session')) {
             $owner = [int][System.IO.Path]::GetFileNameWithoutExtension($slot)
-            if (Get-Process -Id $owner -ErrorAction SilentlyContinue) { $live++ } else { [System.IO.File]::Delete($slot) }
+            $process = Get-Process -Id $owner -ErrorAction SilentlyContinue
+            # A PID is reused once its process has ended: a process that started after the slot was
+            # written is another one, and the slot is a dead session's, which Exchange frees too.
+            $written = [DateTime]::MaxValue
+            try { $written = [DateTime]::Parse([System.IO.File]::ReadAllText($slot), $null, [System.Globalization.DateTimeStyles]::RoundtripKind) } catch { }
+            if ($process -and $process.StartTime.ToUniversalTime() -le $written) { $live++ } else { [System.IO.File]::Delete($slot) }
         }
         if ($mode -and $mode['sessions'] -and $live -ge $mode['sessions']) {
             # WinRM's quota text as admins report it for Exchange's concurrency limit [S47].
