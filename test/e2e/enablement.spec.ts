@@ -154,7 +154,7 @@ test('allow an identifier that is not the Lync SIP address, for one row or for t
   // The switch's explanation, shown while the pointer is on it, leaves the Start button free (it
   // once covered it, and then stayed over the confirmation).
   await page.getByTestId('allow-sip-mismatch').hover();
-  await expect(page.getByRole('tooltip')).toBeVisible();
+  await expect(page.getByRole('tooltip', { name: /^For every row of this job/ })).toBeVisible();
   await page.getByTestId('run-start').click({ trial: true });
 
   await page.getByTestId('dry-run').uncheck();
