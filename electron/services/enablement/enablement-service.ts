@@ -1,4 +1,3 @@
-import { isJobFinished } from '@shared/models/jobs';
 import { createHash, randomBytes } from 'node:crypto';
 import type {
   BulkOperation,
@@ -243,7 +242,7 @@ export class EnablementService {
   unfinished(): Array<ResumableJob & { fileHash: string }> {
     return JobJournal.list(this.deps.dataDir)
       .filter((j) => j.finishedState !== 'completed' && j.results.size < j.definition.lines.length)
-      .filter((j) => !this.isRunning(j.definition.jobId))
+      .filter((j) => !this.deps.jobManager.isRunning(j.definition.jobId))
       .map((j) => {
         const held = [...this.imports.values()].reverse().find((i) => i.fileHash === j.definition.fileHash);
         return {
@@ -462,7 +461,8 @@ export class EnablementService {
       if (!journal) throw new ApiError('NOT_FOUND', `There is no journal for job ${input.resumeJobId}.`);
       if (journal.definition.fileHash !== state.fileHash)
         throw new ApiError('CONFLICT', `Job ${input.resumeJobId} ran a different file (${journal.definition.fileName}); import that file to resume it.`);
-      if (this.isRunning(input.resumeJobId)) throw new ApiError('CONFLICT', `Job ${input.resumeJobId} is still running or paused in this session.`);
+      if (this.deps.jobManager.isRunning(input.resumeJobId))
+        throw new ApiError('CONFLICT', `Job ${input.resumeJobId} is still running or paused in this session.`);
       definition = journal.definition;
       // The job's own mapping, edits and profile, then a fresh look at the directory.
       state.edits = new Map();
@@ -639,7 +639,7 @@ export class EnablementService {
     const dry = this.jobs.get(jobId);
     if (!dry || dry.importId !== state.importId || !dry.definition.dryRun)
       throw new ApiError('CONFLICT', `Job ${jobId} is not a dry run of this file in this session; validate and run again.`);
-    if (this.isRunning(jobId)) throw new ApiError('CONFLICT', 'The dry run has not finished.');
+    if (this.deps.jobManager.isRunning(jobId)) throw new ApiError('CONFLICT', 'The dry run has not finished.');
     return dry.definition.lines.filter((line) => {
       const row = state.validated!.get(line);
       if (row?.status !== 'ready') return false;
@@ -696,14 +696,6 @@ export class EnablementService {
   async wait(jobId: string): Promise<EnablementJob> {
     await this.deps.jobManager.wait(jobId);
     return this.job(jobId);
-  }
-
-  private isRunning(jobId: string): boolean {
-    try {
-      return !isJobFinished(this.deps.jobManager.get(jobId).state);
-    } catch {
-      return false;
-    }
   }
 
   private safeProgress(jobId: string, job: JobState): EnablementJob['progress'] {

@@ -79,6 +79,12 @@ export class JobManager {
     return this.record(jobId).progress;
   }
 
+  /** Whether this process runs the job now (a job only on disk, or ended, is not running). */
+  isRunning(jobId: string): boolean {
+    const record = this.jobs.get(jobId);
+    return !!record && !isJobFinished(record.progress.state);
+  }
+
   /** Resolves with the final progress when the job ends (the CLI and tests wait on this). */
   wait(jobId: string): Promise<JobProgress> {
     return this.record(jobId).finished;

@@ -1,5 +1,4 @@
 import { randomBytes } from 'node:crypto';
-import { isJobFinished } from '@shared/models/jobs';
 import type { BulkOperation, EnablementJob, FinishedJob, RollbackPreview, RollbackRow, RowMessage, RowResult } from '@shared/models/enablement';
 import { countResults } from '@shared/enablement/job-counts';
 import { rowMessageText } from '@shared/enablement/row-message-text';
@@ -62,7 +61,7 @@ export class RollbackService {
   /** Real jobs that ended (completed, cancelled or stopped), newest first: rollbacks among them, marked. */
   finished(limit = 20): FinishedJob[] {
     return JobJournal.list(this.deps.dataDir)
-      .filter((j) => !j.definition.dryRun && !this.isRunning(j.definition.jobId) && j.results.size > 0)
+      .filter((j) => !j.definition.dryRun && !this.deps.jobManager.isRunning(j.definition.jobId) && j.results.size > 0)
       .slice(0, limit)
       .map((j) => ({
         jobId: j.definition.jobId,
@@ -196,9 +195,9 @@ export class RollbackService {
     if (original.definition.rollbackOf)
       throw new ApiError('CONFLICT', `Job ${jobId} is a rollback (of ${original.definition.rollbackOf}); a rollback cannot be rolled back.`);
     if (original.definition.dryRun) throw new ApiError('CONFLICT', `Job ${jobId} was a dry run: it changed nothing, so there is nothing to roll back.`);
-    if (this.isRunning(jobId)) throw new ApiError('CONFLICT', `Job ${jobId} is still running or paused; cancel it before rolling it back.`);
+    if (this.deps.jobManager.isRunning(jobId)) throw new ApiError('CONFLICT', `Job ${jobId} is still running or paused; cancel it before rolling it back.`);
     const rollbacks = JobJournal.list(this.deps.dataDir).filter((j) => j.definition.rollbackOf === jobId);
-    const running = rollbacks.find((j) => this.isRunning(j.definition.jobId));
+    const running = rollbacks.find((j) => this.deps.jobManager.isRunning(j.definition.jobId));
     if (running) throw new ApiError('CONFLICT', `Rollback ${running.definition.jobId} of job ${jobId} is still running or paused.`);
     const resumes = rollbacks.find((j) => j.finishedState !== 'completed' && j.results.size < j.definition.lines.length);
     /** Lines an earlier rollback undid, and which. */
@@ -228,13 +227,5 @@ export class RollbackService {
       return { result, inverse, ...(skip ? { skip } : {}) };
     });
     return { original, rows, ...(resumes ? { resumes } : {}) };
-  }
-
-  private isRunning(jobId: string): boolean {
-    try {
-      return !isJobFinished(this.deps.jobManager.get(jobId).state);
-    } catch {
-      return false;
-    }
   }
 }
