@@ -15,6 +15,8 @@ const utf8Decoder = new TextDecoder();
  * characters (NUL, CR, LF …) become `\hh` — Active Directory rejects them raw.
  */
 export function escapeDnValue(value: string): string {
+  // Most values need nothing escaped: return them as they are, without building a copy.
+  if (!needsEscape.test(value) && value[0] !== '#' && value[0] !== ' ' && !value.endsWith(' ')) return value;
   let out = '';
   const chars = Array.from(value);
   chars.forEach((ch, i) => {
@@ -29,6 +31,9 @@ export function escapeDnValue(value: string): string {
   });
   return out;
 }
+
+/** A character that escapeDnValue escapes wherever it is. */
+const needsEscape = /[\x00-\x1f\x7f\\"+,;<>=]/;
 
 export interface Rdn {
   type: string;
@@ -49,13 +54,34 @@ export function parseDn(dn: string): Rdn[] {
   const skipSpaces = () => {
     while (i < n && dn[i] === ' ') i++;
   };
+  // The further components of a multi-valued RDN, kept as written.
+  const moreOf = () => {
+    if (i >= n || dn[i] !== '+') return '';
+    const start = i + 1;
+    while (i < n && dn[i] !== ',' && dn[i] !== ';') i += dn[i] === '\\' ? 2 : 1;
+    return dn.slice(start, i);
+  };
   while (i < n) {
     skipSpaces();
-    let type = '';
-    while (i < n && dn[i] !== '=') type += dn[i++];
+    const typeStart = i;
+    while (i < n && dn[i] !== '=') i++;
+    const type = dn.slice(typeStart, i);
     if (i >= n || !type.trim()) throw new Error(`Not a valid DN: ${dn}`);
     i++; // '='
     skipSpaces();
+    // The common case, a value with no escape at all: the text itself, less trailing spaces.
+    const valueStart = i;
+    while (i < n && dn[i] !== ',' && dn[i] !== ';' && dn[i] !== '+' && dn[i] !== '\\') i++;
+    if (dn[valueStart] !== '#' && (i >= n || dn[i] !== '\\')) {
+      let end = i;
+      while (end > valueStart && dn[end - 1] === ' ') end--;
+      const more = moreOf();
+      const text = dn.slice(valueStart, end);
+      rdns.push(more ? { type: type.trim(), value: text, more } : { type: type.trim(), value: text });
+      if (i < n) i++; // ',' or ';'
+      continue;
+    }
+    i = valueStart;
     // Each unit is one byte with a flag saying whether it was escaped, so that unescaped
     // trailing spaces (not part of the value) can be told from escaped ones (part of it).
     const units: Array<{ byte: number; escaped: boolean }> = [];
@@ -90,13 +116,7 @@ export function parseDn(dn: string): Rdn[] {
       while (units.length > 0 && !units[units.length - 1]!.escaped && units[units.length - 1]!.byte === 0x20) units.pop();
     }
     const value = utf8Decoder.decode(Uint8Array.from(units.map((u) => u.byte)));
-    // Keep the further components of a multi-valued RDN as written.
-    let more = '';
-    if (i < n && dn[i] === '+') {
-      const start = i + 1;
-      while (i < n && dn[i] !== ',' && dn[i] !== ';') i += dn[i] === '\\' ? 2 : 1;
-      more = dn.slice(start, i);
-    }
+    const more = moreOf();
     rdns.push(more ? { type: type.trim(), value, more } : { type: type.trim(), value });
     if (i < n) i++; // ',' or ';'
   }

@@ -11,7 +11,9 @@ export class DirEntry {
   ) {
     for (const [name, value] of Object.entries(attributes)) {
       if (name === 'dn' || name === 'controls') continue;
-      const list = (Array.isArray(value) ? value : [value]).filter((v): v is string | Buffer => typeof v === 'string' || Buffer.isBuffer(v));
+      // ldapts gives text or bytes, one or many: a list is kept as it came, not copied (an
+      // attribute such as allowedAttributesEffective has over a thousand values).
+      const list: Array<string | Buffer> = Array.isArray(value) ? value : typeof value === 'string' || Buffer.isBuffer(value) ? [value] : [];
       this.values.set(name.toLowerCase(), { name, values: list });
     }
   }
@@ -83,11 +85,14 @@ export const knownBinaryAttributes: ReadonlySet<string> = new Set(binaryAttribut
 /** Formats a little-endian GUID (as AD stores it) as text. */
 export function guidToString(bytes: Buffer): string {
   if (bytes.length !== 16) throw new Error('A GUID has 16 bytes');
-  const h = (from: number, to: number, reverse: boolean) => {
-    const part = [...bytes.subarray(from, to)];
-    return (reverse ? part.reverse() : part).map((b) => b.toString(16).padStart(2, '0')).join('');
+  // The first three fields are little-endian, the last two as stored.
+  const x = bytes.toString('hex');
+  const le = (from: number, to: number) => {
+    let out = '';
+    for (let i = to - 2; i >= from; i -= 2) out += x.slice(i, i + 2);
+    return out;
   };
-  return `${h(0, 4, true)}-${h(4, 6, true)}-${h(6, 8, true)}-${h(8, 10, false)}-${h(10, 16, false)}`;
+  return `${le(0, 8)}-${le(8, 12)}-${le(12, 16)}-${x.slice(16, 20)}-${x.slice(20, 32)}`;
 }
 
 /** The inverse of guidToString. */

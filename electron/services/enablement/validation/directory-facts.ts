@@ -84,7 +84,7 @@ export interface UserLookup {
 export async function findUsers(session: DirectorySession, identities: string[], domains: ForestDomain[], chunk = 100): Promise<UserLookup> {
   const unique = [...new Set(identities.map((i) => i.trim()).filter(Boolean))];
   const byDn = new Map<string, UserFacts>();
-  const index = new Map<string, Set<string>>();
+  const index = new Map<string, string[]>();
   let forestWide = true;
   for (let i = 0; i < unique.length; i += chunk) {
     const terms = [...new Set(unique.slice(i, i + chunk).flatMap(identityFilterTerms))];
@@ -95,7 +95,11 @@ export async function findUsers(session: DirectorySession, identities: string[],
   }
   await completeFromDomain(session, byDn);
   for (const [dn, facts] of byDn) {
-    for (const key of indexKeys(facts)) index.set(key, (index.get(key) ?? new Set()).add(dn));
+    for (const key of indexKeys(facts)) {
+      const dns = index.get(key);
+      if (!dns) index.set(key, [dn]);
+      else if (!dns.includes(dn)) dns.push(dn);
+    }
   }
   const resolved: UserLookup['resolved'] = new Map();
   for (const id of unique) {

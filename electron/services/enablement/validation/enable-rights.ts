@@ -20,6 +20,8 @@ export const attributesEnableWrites = [
   'msExchUMPinChecksum',
 ];
 
+const enableWriteLengths = new Set(attributesEnableWrites.map((a) => a.length));
+
 /** What is known about the acting account before anything runs. */
 export interface EnableRightsVerdict {
   /** The account's name, as the messages give it. */
@@ -151,7 +153,9 @@ export class EnableRights {
         attributes: ['allowedAttributesEffective'],
       });
       for (const entry of entries) {
-        const writable = new Set(entry.getAll('allowedAttributesEffective').map((a) => a.toLowerCase()));
+        // Over a thousand names per user where the account may write most: only the few Enable-UMMailbox writes are looked at.
+        const writable = new Set<string>();
+        for (const name of entry.getAll('allowedAttributesEffective')) if (enableWriteLengths.has(name.length)) writable.add(name.toLowerCase());
         this.unwritable.set(
           normalizeDn(entry.dn),
           attributesEnableWrites.filter((a) => !writable.has(a.toLowerCase())),
