@@ -451,6 +451,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
 function ValidationProgress({ validation, onCancel }: { validation: ValidationStatus; onCancel: () => void }) {
   const { t, i18n } = useTranslation('enablement');
   const numbers = { validated: validation.validated.toLocaleString(i18n.language), total: validation.total.toLocaleString(i18n.language) };
+  const pending = validation.notices.find((n) => n.code === 'rights-pending');
   if (validation.state !== 'running')
     return (
       <Alert severity={validation.state === 'failed' ? 'error' : 'warning'} data-testid="validation-stopped">
@@ -468,6 +469,12 @@ function ValidationProgress({ validation, onCancel }: { validation: ValidationSt
         </Button>
       </Stack>
       <LinearProgress variant="determinate" value={(100 * validation.validated) / Math.max(1, validation.total)} />
+      {/* The first rows come before the account's rights are known: say so while it shows, not only once validation is done. */}
+      {pending && (
+        <Typography variant="caption" color="text.secondary" data-testid="validation-rights-pending">
+          {String(t(`enablement-messages:${pending.code}`, pending.params))}
+        </Typography>
+      )}
     </Stack>
   );
 }
