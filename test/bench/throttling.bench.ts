@@ -71,8 +71,33 @@ function plainLoop(): { seconds: number; failed: number } {
   return plainEnableLoop(lab, csv, `-CallLog '${lab.callLog}' -ExchangeServer '${ex1}' -EndpointsDirectory '${lab.exchangeEndpointsDirectory}'`);
 }
 
+/** The machine's CPU time since boot, busy and in all, in seconds (the first line of /proc/stat, in USER_HZ = 1/100 s). */
+function machineCpu(): { busy: number; total: number } {
+  const ticks = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number);
+  const total = ticks.reduce((a, b) => a + b, 0);
+  const idle = ticks[3]! + (ticks[4] ?? 0);
+  return { busy: (total - idle) / 100, total: total / 100 };
+}
+
+/**
+ * Where the CPU went while a job ran, in cores (CPU seconds per second): the console's own process,
+ * and the whole machine — the lab's Exchange stand-in (one pwsh per session) and Samba share the
+ * same cores, so a busy machine with a quiet console means the lab, not the console, sets the pace.
+ */
+function cpuDuring<T>(work: () => Promise<T>): Promise<{ value: T; consoleCores: number; machineBusyCores: number }> {
+  const machine = machineCpu();
+  const own = process.cpuUsage();
+  const started = process.hrtime.bigint();
+  return work().then((value) => {
+    const seconds = Number(process.hrtime.bigint() - started) / 1e9;
+    const used = process.cpuUsage(own);
+    const after = machineCpu();
+    return { value, consoleCores: round((used.user + used.system) / 1e6 / seconds, 2), machineBusyCores: round((after.busy - machine.busy) / seconds, 2) };
+  });
+}
+
 /** The console's job over the profile's endpoints, each with its full session budget, sessions started before the clock. */
-async function consoleJob(profile: string, ids: number[]): Promise<{ seconds: number; job: EnablementJob }> {
+async function consoleJob(profile: string, ids: number[]): Promise<{ seconds: number; job: EnablementJob; consoleCores: number; machineBusyCores: number }> {
   await services.connections.connect(profile);
   const imported = await services.enablement.import({ fileName: `${profile}.csv`, content: Buffer.from(toCsv(ids)).toString('base64') });
   const validation = await services.enablement.validate({ importId: imported.importId, profile, mapping: imported.mapping, proposeExtensions: false });
@@ -87,12 +112,18 @@ async function consoleJob(profile: string, ids: number[]): Promise<{ seconds: nu
   );
   const concurrency = endpoints.reduce((sum, e) => sum + e.budget, 0);
   const started = process.hrtime.bigint();
-  const job = await services.enablement.start({ importId: imported.importId, dryRun: false, concurrency });
-  const done = await services.enablement.wait(job.jobId);
+  const {
+    value: done,
+    consoleCores,
+    machineBusyCores,
+  } = await cpuDuring(async () => {
+    const job = await services.enablement.start({ importId: imported.importId, dryRun: false, concurrency });
+    return services.enablement.wait(job.jobId);
+  });
   const seconds = Number(process.hrtime.bigint() - started) / 1e9;
   // Its sessions end, so the next run's sessions on the same server are not refused for them.
   await services.powershell.closeProfile(profile);
-  return { seconds, job: done };
+  return { seconds, job: done, consoleCores, machineBusyCores };
 }
 
 /** Lost: not enabled in the directory; doubled: Enable-UMMailbox ran for the user more than once. */
@@ -122,12 +153,14 @@ const load = () => readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).
 labCommand('realistic', '--latency', `Enable-UMMailbox=${LATENCY_MS}`, '--sessions', String(SESSIONS));
 try {
   const loadBefore = load();
+  const plainCpu = machineCpu();
   const plain = plainLoop();
+  const plainBusyCores = round((machineCpu().busy - plainCpu.busy) / plain.seconds, 2);
   const oneRun = await consoleJob(one, oneUsers);
   const twoRun = await consoleJob(two, twoUsers);
   const loadAfter = load();
   const plainRate = PLAIN_ROWS / plain.seconds;
-  const summary = async (run: { seconds: number; job: EnablementJob }, ids: number[]) => {
+  const summary = async (run: Awaited<ReturnType<typeof consoleJob>>, ids: number[]) => {
     const rate = ids.length / run.seconds;
     return {
       rows: ids.length,
@@ -139,6 +172,7 @@ try {
       enabled: run.job.counts.enabled,
       failed: run.job.counts.failed,
       throttlingAbsorbed: run.job.endpoints?.reduce((sum, e) => sum + e.throttled, 0) ?? 0,
+      cpuCores: { console: run.consoleCores, machineBusy: run.machineBusyCores },
       ...(await accountFor(ids)),
     };
   };
@@ -149,7 +183,14 @@ try {
       'throttling: realistic Exchange (latency, 18-session budget per endpoint); plain Import-Csv | Enable-UMMailbox loop vs the console job on 1 and 2 endpoints',
     realistic: { latencyMs: { 'Enable-UMMailbox': LATENCY_MS }, sessionsPerEndpoint: SESSIONS },
     machine: { cores: Number(spawnSync('nproc', { encoding: 'utf8' }).stdout.trim()), loadAverageBefore: loadBefore, loadAverageAfter: loadAfter },
-    plainLoop: { rows: PLAIN_ROWS, seconds: round(plain.seconds), rowsPerSecond: round(plainRate, 2), failed: plain.failed, ...(await accountFor(plainUsers)) },
+    plainLoop: {
+      rows: PLAIN_ROWS,
+      seconds: round(plain.seconds),
+      rowsPerSecond: round(plainRate, 2),
+      failed: plain.failed,
+      cpuCores: { machineBusy: plainBusyCores },
+      ...(await accountFor(plainUsers)),
+    },
     consoleOneEndpoint: oneSummary,
     consoleTwoEndpoints: twoSummary,
     twoEndpointsVsOne: round(twoSummary.rowsPerSecond / oneSummary.rowsPerSecond, 2),
