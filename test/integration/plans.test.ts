@@ -4,7 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '@shared/errors';
+import type { BulkOperation } from '@shared/models/enablement';
 import type { ExportedPlan } from '@shared/models/plans';
+import { freshUsers } from '../lab/seed-accounts';
+import { forests } from '../lab/lab-config';
+import { phoneContext } from '../lab/seed-topology';
 import type { AppServices } from '../../electron/services/app-services';
 import type { DirectorySession } from '../../electron/services/directory/directory-session';
 import { createTestServices, openLabSession } from './support/test-services';
@@ -354,4 +358,192 @@ describe('a contacts plan', () => {
     expect(await admin.read(contact.dn, ['1.1'])).toBeUndefined();
     expect(services.audit.list({ target: contact.dn })[0]).toMatchObject({ action: 'contact.delete', outcome: 'succeeded' });
   });
+});
+
+/**
+ * Bulk plans of every operation (users u00410–u00437, this file's): each plan's commands are the
+ * operation's own calls, its script parses, an unchanged plan applies exactly its rows, and the
+ * directory changed under a change or a move plan refuses it with the difference.
+ */
+describe('bulk plans of every operation', () => {
+  const sam = (i: number) => `u${String(i).padStart(5, '0')}`;
+  const upn = (i: number) => `${sam(i)}@contoso.test`;
+  const dn = (i: number) => `CN=${sam(i)},${users}`;
+  const ext = (i: number) => String(i).padStart(5, '0');
+  const csv = (rows: string[][]) => rows.map((r) => r.map((c) => (/[",\r\n]/.test(c) ? `"${c.replace(/"/g, '""')}"` : c)).join(',')).join('\r\n');
+
+  async function bulkPlan(operation: BulkOperation, rows: string[][], language: 'en' | 'zh-TW' = 'en'): Promise<ExportedPlan> {
+    const summary = await services.enablement.import({ fileName: `plan-${operation}.csv`, content: b64(csv(rows)) });
+    await services.enablement.validate({ importId: summary.importId, profile, mapping: summary.mapping, operation, proposeExtensions: false });
+    return services.plans.export({ kind: 'enablement', importId: summary.importId }, language);
+  }
+  /** Enables these users on Redmond with extension = the user's number. */
+  async function enable(ids: number[]): Promise<void> {
+    const summary = await services.enablement.import({
+      fileName: 'plan-setup.csv',
+      content: b64(csv([['Identity', 'UMMailboxPolicy', 'Extensions'], ...ids.map((i) => [upn(i), redmond, ext(i)])])),
+    });
+    await services.enablement.validate({ importId: summary.importId, profile, mapping: summary.mapping, proposeExtensions: false });
+    const job = await services.enablement.wait((await services.enablement.start({ importId: summary.importId, dryRun: false, concurrency: 2 })).jobId);
+    expect(job.counts.enabled).toBe(ids.length);
+  }
+  async function mailbox(i: number): Promise<{ enabled: boolean; eum: string[]; policy?: string; line?: string; pin: string }> {
+    const [entry] = await admin.search(users, {
+      filter: `(sAMAccountName=${sam(i)})`,
+      attributes: ['msExchUMEnabledFlags', 'proxyAddresses', 'msExchUMTemplateLink', 'msRTCSIP-Line', 'msExchUMPinChecksum'],
+    });
+    return {
+      enabled: ((entry?.getInt('msExchUMEnabledFlags') ?? 0) & 1) === 1,
+      eum: (entry?.getAll('proxyAddresses') ?? []).filter((p) => /^eum:/i.test(p)).map((p) => p.toLowerCase()),
+      policy: entry?.get('msExchUMTemplateLink'),
+      line: entry?.get('msRTCSIP-Line'),
+      pin: entry?.getBuffer('msExchUMPinChecksum')?.toString('utf8') ?? '',
+    };
+  }
+  const context = (plan: string) => phoneContext(plan, forests.contoso).toLowerCase();
+  beforeAll(() => resetLab(), 120_000);
+
+  it('voice: Set-CsUser in the Lync shell, depending on Enterprise Voice and the line URI; applied exactly', async () => {
+    const [a, b] = freshUsers(410, 2);
+    const exported = await bulkPlan('voice', [
+      ['Identity', 'LineURI'],
+      [upn(a!), 'tel:+14255557410;ext=57410'],
+      [upn(b!), 'tel:+14255557411'],
+    ]);
+    expect(exported.plan.intent).toMatchObject({ kind: 'enablement', operation: 'voice' });
+    expect(exported.plan.steps.map((s) => [s.shell, s.command])).toEqual([
+      ['lync', `Set-CsUser -Identity '${dn(a!)}' -EnterpriseVoiceEnabled $true -LineURI 'tel:+14255557410;ext=57410'`],
+      ['lync', `Set-CsUser -Identity '${dn(b!)}' -EnterpriseVoiceEnabled $true -LineURI 'tel:+14255557411'`],
+    ]);
+    const script = file(exported, '.ps1');
+    expect(parseScript(script)).toEqual({ errors: [], commands: ['Set-CsUser', 'Set-CsUser'] });
+    expect(script).toContain('# In the Lync Server Management Shell:');
+    expect(exported.plan.facts.filter((f) => f.object === upn(a!)).map((f) => f.attribute)).toEqual(['validation', 'enterpriseVoiceEnabled', 'lineUri']);
+    expect(file(exported, '.html')).toContain('Enable Lync Enterprise Voice with the line URI from the file for 2 users (Set-CsUser).');
+    const result = await services.plans.apply(file(exported, '.json'));
+    expect(result.steps).toEqual([
+      { target: upn(a!), outcome: 'done' },
+      { target: upn(b!), outcome: 'done' },
+    ]);
+    expect((await mailbox(a!)).line).toBe('tel:+14255557410;ext=57410');
+    expect((await mailbox(b!)).line).toBe('tel:+14255557411');
+    expect(services.enablement.job(result.jobId!).operation).toBe('voice');
+  }, 120_000);
+
+  it('change: Set-Mailbox adds and removes exactly the EUM addresses; refused once someone changed the extensions, applied when unchanged', async () => {
+    const [a, b] = freshUsers(412, 2);
+    await enable([a!, b!]);
+    const wanted = (i: number) => `7${ext(i).slice(1)}`;
+    const rows = (ids: number[]) => [['Identity', 'Extensions'], ...ids.map((i) => [upn(i), wanted(i)])];
+    const stale = await bulkPlan('change', rows([a!, b!]), 'zh-TW');
+    expect(stale.plan.intent).toMatchObject({ operation: 'change' });
+    const eum = (n: string) => `'eum:${n};phone-context=${phoneContext('Redmond', forests.contoso)}'`;
+    expect(stale.plan.steps.map((s) => s.command)).toEqual([
+      `Set-Mailbox -Identity '${dn(a!)}' -EmailAddresses @{Add=${eum(wanted(a!))}; Remove=${eum(ext(a!))}}`,
+      `Set-Mailbox -Identity '${dn(b!)}' -EmailAddresses @{Add=${eum(wanted(b!))}; Remove=${eum(ext(b!))}}`,
+    ]);
+    expect(parseScript(file(stale, '.ps1'))).toEqual({ errors: [], commands: ['Set-Mailbox', 'Set-Mailbox'] });
+    expect(file(stale, '.html')).toContain('在同一 UM 撥號對應表內變更 2 位使用者的 UM 信箱原則或分機號碼 (Set-UMMailbox, Set-Mailbox)。');
+    expect((await services.plans.check(file(stale, '.json'))).state).toBe('matches');
+
+    // Someone gives b a second extension through Exchange meanwhile.
+    const other = await services.powershell.run(profile, 'exchange', 'Set-Mailbox', {
+      Identity: upn(b!),
+      EmailAddresses: { Add: [`eum:6${ext(b!).slice(1)};phone-context=${phoneContext('Redmond', forests.contoso)}`] },
+    });
+    expect(other.ok, JSON.stringify(other)).toBe(true);
+    const check = await services.plans.check(file(stale, '.json'));
+    expect(check.state).toBe('changed');
+    expect(check.differences).toContainEqual({ object: upn(b!), attribute: 'extensions', planned: ext(b!), now: `${ext(b!)}, 6${ext(b!).slice(1)}` });
+    expect(check.differences.every((d) => d.object === upn(b!))).toBe(true);
+    const error = await refusal(services.plans.apply(file(stale, '.json')));
+    expect(error.code).toBe('CONFLICT');
+    expect(error.message).toContain(`${upn(b!)} extensions: planned "${ext(b!)}"`);
+    expect((await mailbox(a!)).eum).toContain(`eum:${ext(a!)};phone-context=${context('Redmond')}`);
+
+    const fresh = await bulkPlan('change', rows([a!]));
+    const before = services.audit.list().length;
+    expect((await services.plans.apply(file(fresh, '.json'))).steps).toEqual([{ target: upn(a!), outcome: 'done' }]);
+    expect((await mailbox(a!)).eum).toEqual([`eum:${wanted(a!)};phone-context=${context('Redmond')}`]);
+    expect(services.audit.list().length - before).toBe(1);
+  }, 180_000);
+
+  it('pin: Set-UMMailboxPIN with each PIN from the file asked for as a secret, a generated one with none; applied exactly', async () => {
+    const [a, b] = freshUsers(420, 2);
+    await enable([a!, b!]);
+    const before = await Promise.all([a!, b!].map(async (i) => (await mailbox(i)).pin));
+    const pin = '480913';
+    const exported = await bulkPlan('pin', [
+      ['Identity', 'PIN', 'PINExpired', 'NotifyEmail'],
+      [upn(a!), pin, 'FALSE', ''],
+      [upn(b!), '', '', `it-plan-"x"$(y),z@contoso.test`],
+    ]);
+    for (const f of exported.files) expect(f.content).not.toContain(pin);
+    expect(exported.plan.steps.map((s) => [s.command, s.secrets])).toEqual([
+      [`Set-UMMailboxPIN -Identity '${dn(a!)}' -Pin $pin_2 -PINExpired $false`, [{ variable: 'pin_2', prompt: `PIN for line 2 (${upn(a!)})` }]],
+      [`Set-UMMailboxPIN -Identity '${dn(b!)}' -NotifyEmail 'it-plan-"x"$(y),z@contoso.test'`, []],
+    ]);
+    expect(parseScript(file(exported, '.ps1'))).toEqual({ errors: [], commands: ['Read-Host', 'Set-UMMailboxPIN', 'Set-UMMailboxPIN', 'Remove-Variable'] });
+    expect((await refusal(services.plans.apply(file(exported, '.json')))).code).toBe('SECRET_REQUIRED');
+    const result = await services.plans.apply(file(exported, '.json'), { pin_2: pin });
+    expect(result.steps).toEqual([
+      { target: upn(a!), outcome: 'done' },
+      { target: upn(b!), outcome: 'done' },
+    ]);
+    const after = await Promise.all([a!, b!].map(async (i) => (await mailbox(i)).pin));
+    expect(after[0]).not.toBe(before[0]);
+    expect(after[0]).toContain('expired=false');
+    expect(after[1]).not.toBe(before[1]);
+  }, 180_000);
+
+  it('disable: Disable-UMMailbox without a prompt, depending on the mailbox being UM-enabled with its policy; applied exactly', async () => {
+    const [a] = freshUsers(422, 1);
+    await enable([a!]);
+    const exported = await bulkPlan('disable', [['Identity'], [upn(a!)]]);
+    expect(exported.plan.steps.map((s) => s.command)).toEqual([`Disable-UMMailbox -Identity '${dn(a!)}' -Confirm:$false`]);
+    expect(parseScript(file(exported, '.ps1'))).toEqual({ errors: [], commands: ['Disable-UMMailbox'] });
+    expect(exported.plan.facts.filter((f) => f.attribute !== 'validation')).toEqual([
+      { object: upn(a!), attribute: 'umEnabled', value: 'yes' },
+      { object: upn(a!), attribute: 'policy', value: redmond },
+    ]);
+    expect(file(exported, '.html')).toContain('Disable Unified Messaging for 1 user (Disable-UMMailbox).');
+    expect((await services.plans.apply(file(exported, '.json'))).steps).toEqual([{ target: upn(a!), outcome: 'done' }]);
+    expect((await mailbox(a!)).enabled).toBe(false);
+  }, 120_000);
+
+  it('move: Disable-UMMailbox then Enable-UMMailbox per row; refused once someone disabled a user, applied exactly when unchanged', async () => {
+    const [a, b] = freshUsers(424, 2);
+    await enable([a!, b!]);
+    const hsinchu = 'Hsinchu Default Policy';
+    const rows = (ids: number[]) => [['Identity', 'UMMailboxPolicy'], ...ids.map((i) => [upn(i), hsinchu])];
+    const stale = await bulkPlan('move', rows([a!, b!]));
+    expect(stale.plan.steps.map((s) => [s.target, s.command])).toEqual([
+      [upn(a!), `Disable-UMMailbox -Identity '${dn(a!)}' -Confirm:$false`],
+      [upn(a!), `Enable-UMMailbox -Identity '${dn(a!)}' -UMMailboxPolicy '${hsinchu}' -Extensions '${ext(a!)}'`],
+      [upn(b!), `Disable-UMMailbox -Identity '${dn(b!)}' -Confirm:$false`],
+      [upn(b!), `Enable-UMMailbox -Identity '${dn(b!)}' -UMMailboxPolicy '${hsinchu}' -Extensions '${ext(b!)}'`],
+    ]);
+    expect(parseScript(file(stale, '.ps1'))).toEqual({
+      errors: [],
+      commands: ['Disable-UMMailbox', 'Enable-UMMailbox', 'Disable-UMMailbox', 'Enable-UMMailbox'],
+    });
+    expect(file(stale, '.html')).toContain('Move 2 users to a UM mailbox policy of another UM dial plan');
+
+    const other = await services.powershell.run(profile, 'exchange', 'Disable-UMMailbox', { Identity: upn(b!), Confirm: false });
+    expect(other.ok, JSON.stringify(other)).toBe(true);
+    const check = await services.plans.check(file(stale, '.json'));
+    expect(check.state).toBe('changed');
+    expect(check.differences).toContainEqual({ object: upn(b!), attribute: 'umEnabled', planned: 'yes', now: 'no' });
+    expect(check.differences.every((d) => d.object === upn(b!))).toBe(true);
+    expect((await refusal(services.plans.apply(file(stale, '.json')))).code).toBe('CONFLICT');
+    expect((await mailbox(a!)).policy).toMatch(/^CN=Redmond Default Policy,/);
+
+    const fresh = await bulkPlan('move', rows([a!]));
+    const result = await services.plans.apply(file(fresh, '.json'));
+    expect(result.steps).toEqual([{ target: upn(a!), outcome: 'done' }]);
+    const moved = await mailbox(a!);
+    expect(moved.policy).toMatch(/^CN=Hsinchu Default Policy,/);
+    expect(moved.eum).toEqual([`eum:${ext(a!)};phone-context=${context('Hsinchu')}`]);
+    expect(services.audit.list().filter((e) => e.jobId === result.jobId).length).toBeGreaterThan(0);
+  }, 180_000);
 });
