@@ -5,7 +5,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError } from '@shared/errors';
 import type { BulkOperation } from '@shared/models/enablement';
-import type { ExportedPlan } from '@shared/models/plans';
+import type { ContactItem } from '@shared/models/contacts';
+import type { ExportedPlan, PlanDocument } from '@shared/models/plans';
 import { freshUsers } from '../lab/seed-accounts';
 import { forests } from '../lab/lab-config';
 import { phoneContext } from '../lab/seed-topology';
@@ -464,7 +465,11 @@ describe('bulk plans of every operation', () => {
     const fresh = await bulkPlan('change', rows([a!]));
     const before = services.audit.list().length;
     expect((await services.plans.apply(file(fresh, '.json'))).steps).toEqual([{ target: upn(a!), outcome: 'done' }]);
-    expect((await mailbox(a!)).eum).toEqual([`eum:${wanted(a!)};phone-context=${context('Redmond')}`]);
+    // The new extension replaced the old one; the SIP resource identifier stays.
+    expect((await mailbox(a!)).eum.sort()).toEqual([
+      `eum:${wanted(a!)};phone-context=${context('Redmond')}`,
+      `eum:${upn(a!)};phone-context=${context('Redmond')}`,
+    ]);
     expect(services.audit.list().length - before).toBe(1);
   }, 180_000);
 
@@ -545,5 +550,141 @@ describe('bulk plans of every operation', () => {
     expect(moved.policy).toMatch(/^CN=Hsinchu Default Policy,/);
     expect(moved.eum).toEqual([`eum:${ext(a!)};phone-context=${context('Hsinchu')}`]);
     expect(services.audit.list().filter((e) => e.jobId === result.jobId).length).toBeGreaterThan(0);
+  }, 180_000);
+});
+
+describe('a contact edit and a contact move plan', () => {
+  const moveOu = `OU=it-plan-move-${process.pid},OU=Lab,DC=contoso,DC=test`;
+  let movedDn = '';
+  beforeAll(async () => {
+    await admin.add(moveOu, { objectClass: 'organizationalUnit' });
+    // Moving between OUs needs the right to write the contact's name, which lab-umadmin lacks (contacts.test.ts): the plan acts as lab.
+    await services.connections.connect('lab');
+    const tokyo = (await services.contacts.options()).dialPlans.find((d) => d.name === 'Tokyo')!.dn;
+    await services.contacts.create({
+      profile: 'lab-umadmin',
+      kind: 'SA',
+      targetDn: tokyo,
+      name: 'it-plan-edit',
+      sipAddress: 'sip:it-plan-edit@contoso.test',
+      phoneNumber: '+81355559201',
+      poolFqdn: 'pool01.contoso.test',
+      ouDn: umContacts,
+      route: 'ldap',
+    });
+  }, 60_000);
+  afterAll(async () => {
+    if (movedDn && (await admin.read(movedDn, ['1.1']))) await admin.delete(movedDn);
+    if (await admin.read(moveOu, ['1.1'])) await admin.delete(moveOu);
+  }, 60_000);
+  const loaded = async () => (await services.contacts.list(true)).find((c) => c.sipAddress === 'sip:it-plan-edit@contoso.test')!;
+  const edit = (c: ContactItem, name: string) => ({
+    op: 'update' as const,
+    input: {
+      profile: 'lab-umadmin',
+      dn: c.dn,
+      expectedVersion: c.version,
+      loaded: { name: c.displayName, sipAddress: c.sipAddress, phoneNumber: c.phoneNumber, poolFqdn: c.pool?.name },
+      changes: { name, phoneNumber: '+81355559202' },
+      route: 'ldap' as const,
+    },
+  });
+
+  it('plans an edit as Set-ADObject -Replace with hostile values as data: refused once someone changed the number, applied exactly when unchanged', async () => {
+    const hostile = `it-plan-O'Brien $(Stop-Computer), "x"`;
+    const stale = await services.plans.export({ kind: 'contacts', operations: [edit(await loaded(), hostile)] }, 'en');
+    const contact = await loaded();
+    const script = file(stale, '.ps1');
+    expect(parseScript(script)).toEqual({ errors: [], commands: ['Set-ADObject'] });
+    expect(stale.plan.steps.map((s) => s.command)).toEqual([
+      `Set-ADObject -Identity '${contact.dn}' -Replace @{'displayName'='it-plan-O''Brien $(Stop-Computer), "x"'; 'telephoneNumber'='+81355559202'; 'msRTCSIP-Line'='tel:+81355559202'}`,
+    ]);
+    expect(file(stale, '.html')).toContain('Edit 1 Subscriber Access or Auto Attendant contact.');
+    await admin.modify(contact.dn, [{ operation: 'replace', attribute: 'telephoneNumber', values: '+81355559203' }]);
+    const check = await services.plans.check(file(stale, '.json'));
+    expect(check.state).toBe('changed');
+    expect(check.differences).toContainEqual({ object: contact.dn, attribute: 'phoneNumber', planned: '+81355559201', now: '+81355559203' });
+    expect((await refusal(services.plans.apply(file(stale, '.json')))).code).toBe('CONFLICT');
+    expect((await loaded()).displayName).toBe('it-plan-edit');
+
+    const fresh = await services.plans.export({ kind: 'contacts', operations: [edit(await loaded(), hostile)] }, 'en');
+    expect((await services.plans.apply(file(fresh, '.json'))).steps).toEqual([{ target: contact.dn, outcome: 'done' }]);
+    const after = await loaded();
+    expect([after.displayName, after.phoneNumber]).toEqual([hostile, '+81355559202']);
+    expect(services.audit.list({ target: contact.dn })[0]).toMatchObject({ action: 'contact.update', outcome: 'succeeded' });
+  }, 120_000);
+
+  it('plans a move to another OU as Move-ADObject, depending on the contact as loaded and the OU; applied exactly', async () => {
+    const contact = await loaded();
+    const move = {
+      op: 'move' as const,
+      input: {
+        profile: 'lab',
+        dn: contact.dn,
+        expectedVersion: contact.version,
+        loaded: { ou: contact.ou },
+        targetOuDn: moveOu,
+        route: 'ldap' as const,
+      },
+    };
+    const exported = await services.plans.export({ kind: 'contacts', operations: [move] }, 'zh-TW');
+    expect(exported.plan.steps.map((s) => s.command)).toEqual([`Move-ADObject -Identity '${contact.dn}' -TargetPath '${moveOu}'`]);
+    expect(parseScript(file(exported, '.ps1'))).toEqual({ errors: [], commands: ['Move-ADObject'] });
+    expect(exported.plan.facts).toContainEqual({ object: contact.dn, attribute: 'ou', value: umContacts });
+    expect(exported.plan.facts).toContainEqual({ object: moveOu, attribute: 'exists', value: 'yes' });
+    expect(file(exported, '.html')).toContain('移動 1 個訂戶存取或自動語音應答連絡人。');
+    expect((await services.plans.apply(file(exported, '.json'))).steps).toEqual([{ target: contact.dn, outcome: 'done' }]);
+    movedDn = `${contact.dn.split(',')[0]},${moveOu}`;
+    expect(await admin.read(movedDn, ['1.1'])).toBeTruthy();
+    expect(services.audit.list({ target: contact.dn })[0]).toMatchObject({ action: 'contact.move-ou', outcome: 'succeeded' });
+  }, 120_000);
+});
+
+describe('plan export from the command line', () => {
+  const ou = `OU=it-plan-cli-${process.pid},OU=Lab,DC=contoso,DC=test`;
+  beforeAll(async () => {
+    await admin.add(ou, { objectClass: 'organizationalUnit' });
+  });
+  afterAll(async () => {
+    if (await admin.read(ou, ['1.1'])) await admin.delete(ou);
+  });
+  const exportPlan = (args: string[]): { plan: PlanDocument; files: string[] } => {
+    const dir = mkdtempSync(join(tmpdir(), 'umc-plan-cli-'));
+    const result = runCli([...args, '--out', dir, '--json']);
+    expect(result.status, result.stderr).toBe(0);
+    const { files } = result.json() as { files: string[] };
+    return { plan: JSON.parse(readFileSync(files[0]!, 'utf8')) as PlanDocument, files };
+  };
+
+  it('exports a bulk plan of any operation from a CSV file, and applies it', async () => {
+    const [a] = freshUsers(430, 1);
+    const sam = `u${String(a).padStart(5, '0')}`;
+    const enabled = await services.powershell.run(profile, 'exchange', 'Enable-UMMailbox', { Identity: `${sam}@contoso.test`, UMMailboxPolicy: redmond });
+    expect(enabled.ok).toBe(true);
+    const csvFile = join(mkdtempSync(join(tmpdir(), 'umc-plan-csv-')), 'disable.csv');
+    writeFileSync(csvFile, `Identity\r\n${sam}@contoso.test\r\n`);
+    const { plan, files } = exportPlan(['--profile', profile, 'plan', 'export', 'bulk', '--operation', 'disable', '--file', csvFile]);
+    expect(plan.intent).toMatchObject({ kind: 'enablement', operation: 'disable' });
+    expect(plan.steps.map((s) => s.command)).toEqual([`Disable-UMMailbox -Identity 'CN=${sam},${users}' -Confirm:$false`]);
+    expect(parseScript(readFileSync(files[1]!, 'utf8')).errors).toEqual([]);
+    const applied = runCli(['plan', 'apply', '--file', files[0]!, '--json']);
+    expect(applied.status, applied.stderr).toBe(0);
+    expect(await umEnabled(sam)).toBe(false);
+    // A name that is not an operation is refused before anything is read.
+    const bad = runCli(['--profile', profile, 'plan', 'export', 'bulk', '--operation', 'enable-all', '--file', csvFile, '--json']);
+    expect(bad.status).toBe(1);
+    expect(bad.json()).toMatchObject({ error: { code: 'INVALID_INPUT' } });
+  }, 180_000);
+
+  it('exports an OU permissions plan and a gateway setup plan with the options of `permissions` and `gateways`', async () => {
+    const permissions = exportPlan(['--profile', 'lab', 'plan', 'export', 'permissions', 'grant', '--ou', ou, '--type', 'Contact,User']);
+    expect(permissions.plan.intent).toEqual({ kind: 'permissions', action: 'grant', ou, types: ['Contact', 'User'], route: 'ldap' });
+    expect(parseScript(readFileSync(permissions.files[1]!, 'utf8'))).toEqual({ errors: [], commands: ['Grant-CsOUPermission'] });
+    expect((await services.plans.check(readFileSync(permissions.files[0]!, 'utf8'))).state).toBe('matches');
+
+    const gateways = exportPlan(['--profile', profile, 'plan', 'export', 'gateways', '--language', 'zh-TW']);
+    const plan = await services.gateways.plan({ profile });
+    expect(gateways.plan.steps.map((s) => s.command)).toEqual(plan.items.flatMap((i) => i.commands));
+    expect(readFileSync(gateways.files[2]!, 'utf8')).toContain('依 exchucutil.ps1 的做法建立 UM IP 閘道');
   }, 180_000);
 });
