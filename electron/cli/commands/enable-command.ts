@@ -8,6 +8,7 @@ import {
   csvEncodingSchema,
   type BulkOperation,
   type CsvDelimiter,
+  type ImportSummary,
   type ValidatedRow,
 } from '@shared/models/enablement';
 import { operationFields } from '@shared/enablement/operations';
@@ -84,6 +85,23 @@ export function withCsvOptions(command: Command): Command {
     );
 }
 
+/** The validation of an imported file for the operation, as the CSV options ask for it (`bulk`, `plan export bulk`). */
+export function validateRequest(
+  summary: Pick<ImportSummary, 'importId' | 'mapping'>,
+  profile: string,
+  operation: BulkOperation,
+  o: Record<string, unknown>,
+): MethodInput<'enablement.validate'> {
+  return {
+    importId: summary.importId,
+    profile,
+    mapping: summary.mapping,
+    operation,
+    proposeExtensions: Boolean(o.proposeExtensions),
+    allowSipMismatch: Boolean(o.allowSipMismatch),
+  };
+}
+
 /** --operation, checked. */
 export function bulkOperation(o: Record<string, unknown>): BulkOperation {
   const operation = bulkOperationSchema.safeParse(String(o.operation).toLowerCase());
@@ -122,14 +140,7 @@ async function runBulk(ctx: CliContext, o: Record<string, unknown>, operation: B
     ? undefined
     : summary.resumable.find((r) => r.profile === profile && r.dryRun === Boolean(o.dryRun) && (r.operation ?? 'enable') === operation);
 
-  const validation = await ctx.call('enablement.validate', {
-    importId: summary.importId,
-    profile: profile!,
-    mapping: summary.mapping,
-    operation,
-    proposeExtensions: Boolean(o.proposeExtensions),
-    allowSipMismatch: Boolean(o.allowSipMismatch),
-  });
+  const validation = await ctx.call('enablement.validate', validateRequest(summary, profile!, operation, o));
   say(
     `Validated against ${profile}: ${validation.counts.ready} ready, ${validation.counts.alreadyDone} already done, ${validation.counts.invalid} invalid, ${validation.counts.notPermitted} not permitted for this account (${validation.stats.ldapRoundTrips} LDAP round trips).`,
   );

@@ -17,7 +17,7 @@ import {
   withContactChanges,
   withContactFinder,
 } from './contacts-command';
-import { bulkCsvHelp, bulkOperation, csvImportRequest, withCsvOptions } from './enable-command';
+import { bulkCsvHelp, bulkOperation, csvImportRequest, validateRequest, withCsvOptions } from './enable-command';
 import { gatewayRequest, withGatewayChoices } from './gateways-command';
 import { parseTypes, permissionRoute, withPermissionRoute, withPermissionTarget } from './permissions-command';
 
@@ -39,14 +39,7 @@ export function registerPlanCommand(program: Command, run: CommandRunner): void 
     const csvImport = csvImportRequest({ ...o, csv: o.csv ?? o.file });
     await ctx.connect(profile!);
     const summary = await ctx.call('enablement.import', csvImport);
-    await ctx.call('enablement.validate', {
-      importId: summary.importId,
-      profile: profile!,
-      mapping: summary.mapping,
-      operation,
-      proposeExtensions: Boolean(o.proposeExtensions),
-      allowSipMismatch: Boolean(o.allowSipMismatch),
-    });
+    await ctx.call('enablement.validate', validateRequest(summary, profile!, operation, o));
     await writePlan(ctx, o, await ctx.call('plans.export', { request: { kind: 'enablement', importId: summary.importId }, language: language(o) }));
   };
   common(
