@@ -65,7 +65,7 @@ describe('a plan in plain words', () => {
   });
 
   it("translates a bulk fact's attribute and its yes and no", () => {
-    expect(factText({ attribute: 'umEnabled', value: 'no' }, 'zh-TW')).toEqual({ attribute: '已啟用整合通訊', value: '否' });
-    expect(factText({ attribute: 'lineUri', value: 'tel:+14255550100' }, 'en')).toEqual({ attribute: 'Line URI', value: 'tel:+14255550100' });
+    expect(factText({ attribute: 'umEnabled', value: 'no' }, 'zh-TW')).toEqual({ attribute: '目前已啟用整合通訊', value: '否' });
+    expect(factText({ attribute: 'lineUri', value: 'tel:+14255550100' }, 'en')).toEqual({ attribute: 'Current line URI', value: 'tel:+14255550100' });
   });
 });
