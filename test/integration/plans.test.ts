@@ -402,7 +402,6 @@ describe('bulk plans of every operation', () => {
     };
   }
   const context = (plan: string) => phoneContext(plan, forests.contoso).toLowerCase();
-  beforeAll(() => resetLab(), 120_000);
 
   it('voice: Set-CsUser in the Lync shell, depending on Enterprise Voice and the line URI; applied exactly', async () => {
     const [a, b] = freshUsers(410, 2);
