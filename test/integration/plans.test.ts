@@ -637,6 +637,27 @@ describe('a contact edit and a contact move plan', () => {
     expect(await admin.read(movedDn, ['1.1'])).toBeTruthy();
     expect(services.audit.list({ target: contact.dn })[0]).toMatchObject({ action: 'contact.move-ou', outcome: 'succeeded' });
   }, 120_000);
+
+  it('exports an edit and a delete of a contact from the command line, found by its SIP address; an edit that changes nothing is refused', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'umc-plan-cli-'));
+    const cli = (args: string[]) =>
+      runCli(['--profile', 'lab', 'plan', 'export', 'contacts', ...args, '--sip', 'sip:it-plan-edit@contoso.test', '--out', dir, '--json']);
+    const edited = cli(['edit', '--phone', '+81355559204']);
+    expect(edited.status, edited.stderr).toBe(0);
+    const editPlan = JSON.parse(readFileSync((edited.json() as { files: string[] }).files[0]!, 'utf8')) as PlanDocument;
+    expect(editPlan.steps.map((s) => s.command)).toEqual([
+      `Set-ADObject -Identity '${movedDn}' -Replace @{'telephoneNumber'='+81355559204'; 'msRTCSIP-Line'='tel:+81355559204'}`,
+    ]);
+    const deleted = cli(['delete']);
+    expect(deleted.status, deleted.stderr).toBe(0);
+    const deletePlan = JSON.parse(readFileSync((deleted.json() as { files: string[] }).files[0]!, 'utf8')) as PlanDocument;
+    expect(deletePlan.steps.map((s) => s.command)).toEqual([`Remove-ADObject -Identity '${movedDn}'`]);
+    expect((await services.plans.check(JSON.stringify(deletePlan))).state).toBe('matches');
+    const nothing = cli(['edit']);
+    expect(nothing.status).toBe(1);
+    expect(nothing.json()).toMatchObject({ error: { code: 'INVALID_INPUT', message: 'Nothing to change: give --name, --new-sip, --phone or --pool.' } });
+    expect(await admin.read(movedDn, ['1.1'])).toBeTruthy();
+  }, 120_000);
 });
 
 describe('plan export from the command line', () => {
