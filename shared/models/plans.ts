@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { actorSchema } from './audit';
-import { contactCreateSchema, contactDeleteSchema } from './contacts';
-import { columnMappingSchema } from './enablement';
+import { contactCreateSchema, contactDeleteSchema, contactMoveSchema, contactUpdateSchema } from './contacts';
+import { bulkOperationSchema, columnMappingSchema } from './enablement';
 import { gatewaySetupRequestSchema } from './gateways';
 import { ouObjectTypeSchema } from './permissions';
 import { profileNameSchema } from './profile';
@@ -10,7 +10,7 @@ import { profileNameSchema } from './profile';
 export const planKindSchema = z.enum(['enablement', 'contacts', 'permissions', 'gateways']);
 export type PlanKind = z.infer<typeof planKindSchema>;
 
-/** One row of a bulk enablement as validated: the file's values, never its PIN (only whether it had one). */
+/** One row of a bulk job as validated: the file's values for the operation, never its PIN (only whether it had one). */
 export const planEnablementRowSchema = z.object({
   line: z.number().int(),
   Identity: z.string(),
@@ -19,26 +19,33 @@ export const planEnablementRowSchema = z.object({
   UMMailboxPolicy: z.string(),
   PINExpired: z.string(),
   NotifyEmail: z.string(),
+  /** Lync's line URI (voice). */
+  LineURI: z.string().optional(),
   /** The file gave a PIN: the script asks for it, an apply in the console needs it again. */
   pin: z.boolean(),
 });
 export type PlanEnablementRow = z.infer<typeof planEnablementRowSchema>;
 
-/** Contacts to create or delete, each as the contacts service takes it. */
+/** Contacts to create, edit, move or delete, each as the contacts service takes it. */
 export const planContactOperationsSchema = z
   .array(
     z.discriminatedUnion('op', [
       z.object({ op: z.literal('create'), input: contactCreateSchema }),
+      z.object({ op: z.literal('update'), input: contactUpdateSchema }),
+      z.object({ op: z.literal('move'), input: contactMoveSchema }),
       z.object({ op: z.literal('delete'), input: contactDeleteSchema }),
     ]),
   )
   .min(1)
   .max(200);
+export type PlanContactOperation = z.infer<typeof planContactOperationsSchema>[number];
 
 /** What the plan asks the console to do, in the same terms as the services' own requests. */
 export const planIntentSchema = z.discriminatedUnion('kind', [
   z.object({
     kind: z.literal('enablement'),
+    /** The bulk operation its rows run (absent in plans made before there were others: enable). */
+    operation: bulkOperationSchema.optional(),
     mapping: columnMappingSchema,
     proposeExtensions: z.boolean(),
     allowSipMismatch: z.boolean(),

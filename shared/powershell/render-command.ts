@@ -8,8 +8,9 @@ export function renderCommand(command: string, parameters: Record<string, unknow
   const parts = [command];
   for (const [name, value] of Object.entries(parameters)) {
     if (value === undefined) continue;
-    if (value === true && isSwitchLike(name)) {
-      parts.push(`-${name}`);
+    // A switch takes $false only joined to its name: `-Confirm $false` would pass $false as a positional argument [S87].
+    if (typeof value === 'boolean' && isSwitchLike(name)) {
+      parts.push(value ? `-${name}` : `-${name}:$false`);
       continue;
     }
     parts.push(`-${name} ${renderValue(value)}`);

@@ -128,3 +128,57 @@ test('Export plan stands beside Grant, the gateway setup and the bulk Run, in bo
   await setLanguage(page, 'en');
   await disconnectAll(page);
 });
+
+test('a change plan on the Change plans screen and the summary of a move plan say the operation in plain words, in both languages', async ({ page }) => {
+  test.setTimeout(240_000);
+  await openConsole(page);
+  await connectProfile(page, 'lab-exchadmin');
+  const dir = mkdtempSync(join(tmpdir(), 'umc-e2e-plan-'));
+  /** Validates a file for the operation on the bulk screen and exports its plan: the downloaded files, saved. Nothing is written. */
+  const exportBulk = async (operation: string, csv: string): Promise<string[]> => {
+    await goTo(page, 'enablement');
+    await page.getByTestId('csv-file-input').setInputFiles({ name: `plan-${operation}.csv`, mimeType: 'text/csv', buffer: Buffer.from(csv) });
+    await page.getByTestId('bulk-operation').click();
+    await page.getByTestId(`bulk-operation-${operation}`).click();
+    await page.getByTestId('validate').click();
+    await expect(page.getByTestId('export-plan')).toBeEnabled({ timeout: 60_000 });
+    const downloads: Download[] = [];
+    page.on('download', (d) => downloads.push(d));
+    await page.getByTestId('export-plan').click();
+    await expect.poll(() => downloads.length).toBe(3);
+    return Promise.all(
+      downloads.map(async (d) => {
+        const path = join(dir, `${operation}-${Date.now()}-${d.suggestedFilename()}`);
+        await d.saveAs(path);
+        return path;
+      }),
+    );
+  };
+
+  // Seeded UM-enabled users, planned only: a new extension on their own dial plan, and a move to Hsinchu.
+  const [changePlan] = await exportBulk('change', 'Identity,Extensions\r\nu00400@contoso.test,70400\r\nu00402@contoso.test,70402\r\n');
+  await goTo(page, 'plans');
+  await page.getByTestId('plan-file').setInputFiles(changePlan!);
+  await expect(page.getByTestId('plan-matches')).toBeVisible({ timeout: 60_000 });
+  await expect(page.getByTestId('plan-headline')).toHaveText(
+    'Change the UM mailbox policy or the extensions of 2 users, within their UM dial plan (Set-UMMailbox, Set-Mailbox).',
+  );
+  await expect(page.getByTestId('plan-steps')).toContainText("Set-Mailbox -Identity 'CN=u00400,");
+  await screenshot(page, 'plans-change-plan');
+  await setLanguage(page, 'zh-TW');
+  await expect(page.getByTestId('plan-headline')).toHaveText('在同一 UM 撥號對應表內變更 2 位使用者的 UM 信箱原則或分機號碼 (Set-UMMailbox, Set-Mailbox)。');
+  await screenshot(page, 'plans-change-plan-zh-TW');
+
+  for (const language of ['zh-TW', 'en'] as const) {
+    await setLanguage(page, language);
+    const [, , summary] = await exportBulk('move', 'Identity,UMMailboxPolicy\r\nu00401@contoso.test,Hsinchu Default Policy\r\n');
+    await page.goto(`file://${summary}`);
+    await expect(page.locator('.headline')).toContainText(
+      language === 'en' ? 'Move 1 user to a UM mailbox policy of another UM dial plan' : '移至其他 UM 撥號對應表',
+    );
+    await expect(page.locator('body')).toContainText('Disable-UMMailbox');
+    await screenshot(page, `plans-move-summary${language === 'en' ? '' : '-zh-TW'}`);
+    await openConsole(page);
+  }
+  await disconnectAll(page);
+});

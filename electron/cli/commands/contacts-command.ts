@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import type { ContactCreate, ContactItem, ContactOptions, ContactWarning } from '@shared/models/contacts';
+import type { ContactCreate, ContactItem, ContactOptions, ContactUpdate, ContactWarning } from '@shared/models/contacts';
 import { proposeContactDefaults } from '@shared/contacts/contact-values';
 import { ApiError } from '@shared/errors';
 import type { CliContext, CommandRunner } from '../cli-context';
@@ -48,39 +48,15 @@ export function registerContactsCommand(program: Command, run: CommandRunner): v
     }),
   );
 
-  contacts
-    .command('update')
-    .description('Change, or move to another pool or OU, the contact found by --sip or --dn')
-    .option('--sip <uri>', 'find the contact by its SIP address')
-    .option('--dn <dn>', 'find the contact by its distinguished name')
-    .option('--name <name>', 'new display name')
-    .option('--new-sip <uri>', 'new SIP address')
-    .option('--phone <number>', 'new E.164 number')
-    .option('--pool <fqdn>', 'move to this pool')
+  withContactChanges(withContactFinder(contacts.command('update').description('Change, or move to another pool or OU, the contact found by --sip or --dn')))
     .option('--ou <dn>', 'move to this OU')
-    .option('--route <route>', 'ldap or powershell', 'ldap')
     .action(
       run(async (ctx, o) => {
         await ctx.connectAll();
         const contact = await findContact(ctx, o);
-        const route = o.route === 'powershell' ? 'powershell' : 'ldap';
-        const loaded = {
-          name: contact.displayName,
-          sipAddress: contact.sipAddress,
-          phoneNumber: contact.phoneNumber,
-          poolFqdn: contact.pool?.name,
-          ou: contact.ou,
-        };
+        const route = contactRoute(o);
         let result = undefined as Awaited<ReturnType<typeof ctx.call<'contacts.update'>>> | undefined;
-        if (o.name || o.newSip || o.phone || o.pool) {
-          const changes = {
-            name: o.name as string | undefined,
-            sipAddress: o.newSip as string | undefined,
-            phoneNumber: o.phone as string | undefined,
-            poolFqdn: o.pool as string | undefined,
-          };
-          result = await ctx.call('contacts.update', { profile: contact.profile, dn: contact.dn, expectedVersion: contact.version, loaded, changes, route });
-        }
+        if (o.name || o.newSip || o.phone || o.pool) result = await ctx.call('contacts.update', contactUpdateFromOptions(contact, o));
         if (o.ou) {
           const current = result?.contact ?? contact;
           result = await ctx.call('contacts.move', {
@@ -97,26 +73,20 @@ export function registerContactsCommand(program: Command, run: CommandRunner): v
       }),
     );
 
-  contacts
-    .command('delete')
-    .description('Delete the contact found by --sip or --dn')
-    .option('--sip <uri>', 'find the contact by its SIP address')
-    .option('--dn <dn>', 'find the contact by its distinguished name')
-    .option('--route <route>', 'ldap or powershell', 'ldap')
-    .action(
-      run(async (ctx, o) => {
-        await ctx.connectAll();
-        const contact = await findContact(ctx, o);
-        const result = await ctx.call('contacts.delete', {
-          profile: contact.profile,
-          dn: contact.dn,
-          expectedVersion: contact.version,
-          loaded: {},
-          route: o.route === 'powershell' ? 'powershell' : 'ldap',
-        });
-        ctx.print(result, () => `Deleted ${result.dn}`);
-      }),
-    );
+  withContactFinder(contacts.command('delete').description('Delete the contact found by --sip or --dn')).action(
+    run(async (ctx, o) => {
+      await ctx.connectAll();
+      const contact = await findContact(ctx, o);
+      const result = await ctx.call('contacts.delete', {
+        profile: contact.profile,
+        dn: contact.dn,
+        expectedVersion: contact.version,
+        loaded: {},
+        route: contactRoute(o),
+      });
+      ctx.print(result, () => `Deleted ${result.dn}`);
+    }),
+  );
 }
 
 /** Warnings did not stop the write (contacts-service.ts says why each is a warning); shown by code with their values. */
@@ -177,7 +147,50 @@ function findByName<T extends { name: string }>(items: T[], name: unknown, flag:
   return found[0]!;
 }
 
-async function findContact(ctx: CliContext, o: Record<string, unknown>): Promise<ContactItem> {
+/** How a command finds an existing contact (`contacts update|delete`, `plan export contacts edit|move|delete`), and its --route. */
+export function withContactFinder(command: Command): Command {
+  return command
+    .option('--sip <uri>', 'find the contact by its SIP address')
+    .option('--dn <dn>', 'find the contact by its distinguished name')
+    .option('--route <route>', 'ldap or powershell', 'ldap');
+}
+
+/** The values an edit may change (`contacts update`, `plan export contacts edit`). */
+export function withContactChanges(command: Command): Command {
+  return command
+    .option('--name <name>', 'new display name')
+    .option('--new-sip <uri>', 'new SIP address')
+    .option('--phone <number>', 'new E.164 number')
+    .option('--pool <fqdn>', 'move to this pool');
+}
+
+export function contactRoute(o: Record<string, unknown>): 'ldap' | 'powershell' {
+  return o.route === 'powershell' ? 'powershell' : 'ldap';
+}
+
+/** The contact's values as the command found them: a change since is refused, field by field. */
+export function contactLoaded(contact: ContactItem): ContactUpdate['loaded'] {
+  return { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber, poolFqdn: contact.pool?.name, ou: contact.ou };
+}
+
+/** The edit the options ask for, of the contact found. */
+export function contactUpdateFromOptions(contact: ContactItem, o: Record<string, unknown>): ContactUpdate {
+  return {
+    profile: contact.profile,
+    dn: contact.dn,
+    expectedVersion: contact.version,
+    loaded: contactLoaded(contact),
+    changes: {
+      name: o.name as string | undefined,
+      sipAddress: o.newSip as string | undefined,
+      phoneNumber: o.phone as string | undefined,
+      poolFqdn: o.pool as string | undefined,
+    },
+    route: contactRoute(o),
+  };
+}
+
+export async function findContact(ctx: CliContext, o: Record<string, unknown>): Promise<ContactItem> {
   if (!o.sip && !o.dn) throw new ApiError('INVALID_INPUT', 'Find the contact with --sip sip:… or --dn "CN=…".');
   const list = await ctx.call('contacts.list', { refresh: true });
   const found = list.filter(

@@ -8,6 +8,7 @@ import {
   csvEncodingSchema,
   type BulkOperation,
   type CsvDelimiter,
+  type ImportSummary,
   type ValidatedRow,
 } from '@shared/models/enablement';
 import { operationFields } from '@shared/enablement/operations';
@@ -52,33 +53,28 @@ export function registerEnableCommand(program: Command, run: CommandRunner): voi
       .command('bulk')
       .description('Run one bulk operation from a CSV file: enable, voice, change, pin, disable or move (validated first, journalled, resumable)')
       .requiredOption('--operation <name>', `what each row does: ${bulkOperationSchema.options.join(', ')}`)
-      .requiredOption(
-        '--csv <file>',
-        `the CSV file; the columns each operation reads (others are carried through): ${Object.entries(operationFields)
-          .map(([name, f]) => `${name}: ${f.fields.join(', ')}`)
-          .join('; ')}`,
-      )
+      .requiredOption('--csv <file>', bulkCsvHelp)
       .option(
         '--dry-run',
         'check without changing anything (Enable-UMMailbox -ValidateOnly; the other operations are checked against the directory only)',
         false,
       ),
-  ).action(
-    run((ctx, o) => {
-      const operation = bulkOperationSchema.safeParse(String(o.operation).toLowerCase());
-      if (!operation.success) throw new ApiError('INVALID_INPUT', `--operation must be one of ${bulkOperationSchema.options.join(', ')}.`);
-      return runBulk(ctx, o, operation.data);
-    }),
-  );
+  ).action(run((ctx, o) => runBulk(ctx, o, bulkOperation(o))));
 }
 
 function withBulkOptions(command: Command): Command {
-  return command
-    .option(
+  return withCsvOptions(
+    command.option(
       '--concurrency <n>',
       "cmdlet calls at once, spread over the profile's Exchange endpoints (at most the sum of their session budgets, 18 each by default)",
       '2',
-    )
+    ),
+  ).option('--restart', 'do not resume an unfinished job of this file; start a new one', false);
+}
+
+/** How the file is read and validated (`enable`, `bulk`, `plan export bulk`): encoding, delimiter, proposals, the Lync SIP override. */
+export function withCsvOptions(command: Command): Command {
+  return command
     .option('--encoding <encoding>', `override the detected encoding: ${csvEncodingSchema.options.join(', ')}`)
     .option('--delimiter <delimiter>', 'override the detected delimiter: comma, semicolon or tab')
     .option('--propose-extensions', 'fill missing extensions from the Lync line URI or telephoneNumber', false)
@@ -86,9 +82,37 @@ function withBulkOptions(command: Command): Command {
       '--allow-sip-mismatch',
       "accept SIP resource identifiers that are not the user's Lync SIP address (recorded in the journal and audit; Exchange's own refusals still apply)",
       false,
-    )
-    .option('--restart', 'do not resume an unfinished job of this file; start a new one', false);
+    );
 }
+
+/** The validation of an imported file for the operation, as the CSV options ask for it (`bulk`, `plan export bulk`). */
+export function validateRequest(
+  summary: Pick<ImportSummary, 'importId' | 'mapping'>,
+  profile: string,
+  operation: BulkOperation,
+  o: Record<string, unknown>,
+): MethodInput<'enablement.validate'> {
+  return {
+    importId: summary.importId,
+    profile,
+    mapping: summary.mapping,
+    operation,
+    proposeExtensions: Boolean(o.proposeExtensions),
+    allowSipMismatch: Boolean(o.allowSipMismatch),
+  };
+}
+
+/** --operation, checked. */
+export function bulkOperation(o: Record<string, unknown>): BulkOperation {
+  const operation = bulkOperationSchema.safeParse(String(o.operation).toLowerCase());
+  if (!operation.success) throw new ApiError('INVALID_INPUT', `--operation must be one of ${bulkOperationSchema.options.join(', ')}.`);
+  return operation.data;
+}
+
+/** --csv's description for an operation chosen with --operation: the columns each one reads. */
+export const bulkCsvHelp = `the CSV file; the columns each operation reads (others are carried through): ${Object.entries(operationFields)
+  .map(([name, f]) => `${name}: ${f.fields.join(', ')}`)
+  .join('; ')}`;
 
 async function runBulk(ctx: CliContext, o: Record<string, unknown>, operation: BulkOperation): Promise<void> {
   const [profile] = ctx.profiles();
@@ -116,14 +140,7 @@ async function runBulk(ctx: CliContext, o: Record<string, unknown>, operation: B
     ? undefined
     : summary.resumable.find((r) => r.profile === profile && r.dryRun === Boolean(o.dryRun) && (r.operation ?? 'enable') === operation);
 
-  const validation = await ctx.call('enablement.validate', {
-    importId: summary.importId,
-    profile: profile!,
-    mapping: summary.mapping,
-    operation,
-    proposeExtensions: Boolean(o.proposeExtensions),
-    allowSipMismatch: Boolean(o.allowSipMismatch),
-  });
+  const validation = await ctx.call('enablement.validate', validateRequest(summary, profile!, operation, o));
   say(
     `Validated against ${profile}: ${validation.counts.ready} ready, ${validation.counts.alreadyDone} already done, ${validation.counts.invalid} invalid, ${validation.counts.notPermitted} not permitted for this account (${validation.stats.ldapRoundTrips} LDAP round trips).`,
   );
@@ -179,7 +196,7 @@ async function runBulk(ctx: CliContext, o: Record<string, unknown>, operation: B
   if (bad > 0 || (job && job.progress.state !== 'completed')) process.exitCode = 1;
 }
 
-/** The import of `--csv FILE` with `--encoding` and `--delimiter` as given (`enable`, `plan export enable`): options checked and the file read before anything connects. */
+/** The import of `--csv FILE` with `--encoding` and `--delimiter` as given (`enable`, `bulk`, `plan export bulk`): options checked and the file read before anything connects. */
 export function csvImportRequest(o: Record<string, unknown>): MethodInput<'enablement.import'> {
   const encoding = o.encoding === undefined ? undefined : csvEncodingSchema.safeParse(String(o.encoding).toLowerCase());
   if (encoding && !encoding.success) throw new ApiError('INVALID_INPUT', `--encoding must be one of ${csvEncodingSchema.options.join(', ')}.`);

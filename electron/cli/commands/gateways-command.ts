@@ -89,45 +89,48 @@ export function renderGatewayApply(result: GatewayApplyResult): string {
   return lines.join('\n');
 }
 
+/** The options `gateways plan|apply` and `plan export gateways` take: the Exchange profile (--profile), the Lync forest's, and the admin's choices. */
+export function withGatewayChoices(command: Command): Command {
+  return command
+    .option('--lync-profile <name>', "the Lync forest's profile when Lync lives in another forest (exchucutil's -Forest)")
+    .option('--outcalls <pool>', 'the pool (FQDN) whose gateway places outcalls; every other gateway gets them off')
+    .option('--administrative-groups', 'also grant read access on Administrative Groups, as one exchucutil build does');
+}
+
+/** The setup request of those options, once their profiles are connected. */
+export async function gatewayRequest(ctx: CliContext, o: Record<string, unknown>) {
+  const [profile] = ctx.profiles();
+  await ctx.connect(profile!);
+  const lyncProfile = typeof o.lyncProfile === 'string' ? o.lyncProfile : undefined;
+  if (lyncProfile) await ctx.connect(lyncProfile);
+  return {
+    profile: profile!,
+    ...(lyncProfile ? { lyncProfile } : {}),
+    ...(typeof o.outcalls === 'string' ? { outcallsPool: o.outcalls } : {}),
+    administrativeGroups: o.administrativeGroups === true,
+  };
+}
+
 /** `gateways plan|apply`: exchucutil.ps1's job from a terminal — preview first, then create only what is missing. */
 export function registerGatewaysCommand(program: Command, run: CommandRunner): void {
   const gateways = program
     .command('gateways')
     .description('UM IP gateways, hunt groups and Lync read permissions (what exchucutil.ps1 does, without its faults)');
 
-  /** The options both commands take: the Exchange profile (--profile), the Lync forest's, and the admin's choices. */
-  const withChoices = (command: Command) =>
-    command
-      .option('--lync-profile <name>', "the Lync forest's profile when Lync lives in another forest (exchucutil's -Forest)")
-      .option('--outcalls <pool>', 'the pool (FQDN) whose gateway places outcalls; every other gateway gets them off')
-      .option('--administrative-groups', 'also grant read access on Administrative Groups, as one exchucutil build does');
-  const request = async (ctx: CliContext, o: Record<string, unknown>) => {
-    const [profile] = ctx.profiles();
-    await ctx.connect(profile!);
-    const lyncProfile = typeof o.lyncProfile === 'string' ? o.lyncProfile : undefined;
-    if (lyncProfile) await ctx.connect(lyncProfile);
-    return {
-      profile: profile!,
-      ...(lyncProfile ? { lyncProfile } : {}),
-      ...(typeof o.outcalls === 'string' ? { outcallsPool: o.outcalls } : {}),
-      administrativeGroups: o.administrativeGroups === true,
-    };
-  };
-
-  withChoices(gateways.command('plan').description('Show what is missing, what is in place and what is blocked; changes nothing')).action(
+  withGatewayChoices(gateways.command('plan').description('Show what is missing, what is in place and what is blocked; changes nothing')).action(
     run(async (ctx, o) => {
-      const plan = await ctx.call('gateways.plan', await request(ctx, o));
+      const plan = await ctx.call('gateways.plan', await gatewayRequest(ctx, o));
       ctx.print(plan, () => renderGatewayPlan(plan));
     }),
   );
 
-  withChoices(
+  withGatewayChoices(
     gateways
       .command('apply')
       .description('Create only what is missing (never deletes hunt groups; changes outcalls only as chosen), then verify; exit 1 when an item failed'),
   ).action(
     run(async (ctx, o) => {
-      const result = await ctx.call('gateways.apply', await request(ctx, o));
+      const result = await ctx.call('gateways.apply', await gatewayRequest(ctx, o));
       ctx.print(result, () => renderGatewayApply(result));
       if (result.counts.failed > 0) process.exitCode = 1;
     }),

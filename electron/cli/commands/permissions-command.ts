@@ -5,7 +5,7 @@ import type { CommandRunner } from '../cli-context';
 import { table } from '../cli-context';
 
 /** Parses --type Contact,User into the object types Grant-CsOUPermission knows. */
-function parseTypes(value: unknown): OuObjectTypeName[] {
+export function parseTypes(value: unknown): OuObjectTypeName[] {
   const names = String(value ?? '')
     .split(',')
     .map((t) => t.trim())
@@ -20,15 +20,29 @@ function parseTypes(value: unknown): OuObjectTypeName[] {
   return [...new Set(types)];
 }
 
+/** The OU and object types a permissions command acts on (`permissions …`, `plan export permissions`). */
+export function withPermissionTarget(command: Command): Command {
+  return command
+    .requiredOption('--ou <dn>', 'the OU, as a distinguished name')
+    .requiredOption('--type <types>', 'object types, comma-separated: User, Computer, Contact, AppContact, InetOrgPerson, Device');
+}
+
+/** --route of a grant or revoke: ldap (write the DACL) or powershell (the Lync cmdlet). */
+export function withPermissionRoute(command: Command): Command {
+  return command.option('--route <route>', 'ldap (write the DACL) or powershell (the Lync cmdlet)', 'ldap');
+}
+
+/** The route given, checked. */
+export function permissionRoute(o: Record<string, unknown>): 'ldap' | 'powershell' {
+  if (o.route !== 'ldap' && o.route !== 'powershell') throw new ApiError('INVALID_INPUT', '--route must be ldap or powershell.');
+  return o.route;
+}
+
 /** `permissions test|grant|revoke`: Test/Grant/Revoke-CsOUPermission from a terminal, with the preview printed. */
 export function registerPermissionsCommand(program: Command, run: CommandRunner): void {
   const permissions = program.command('permissions').description('Lync OU permissions (Grant-, Test-, Revoke-CsOUPermission)');
-  const withTarget = (command: Command) =>
-    command
-      .requiredOption('--ou <dn>', 'the OU, as a distinguished name')
-      .requiredOption('--type <types>', 'object types, comma-separated: User, Computer, Contact, AppContact, InetOrgPerson, Device');
 
-  withTarget(permissions.command('test').description('Whether each type is granted, partly granted (and what is missing) or not granted')).action(
+  withPermissionTarget(permissions.command('test').description('Whether each type is granted, partly granted (and what is missing) or not granted')).action(
     run(async (ctx, o) => {
       const [profile] = ctx.profiles();
       const types = parseTypes(o.type);
@@ -48,15 +62,17 @@ export function registerPermissionsCommand(program: Command, run: CommandRunner)
   );
 
   for (const action of ['grant', 'revoke'] as const) {
-    const command = withTarget(
-      permissions
-        .command(action)
-        .description(
-          action === 'grant'
-            ? "Add what the OU's entries do not allow yet (idempotent)"
-            : 'Remove the entries that are part of the grant; broader delegations stay',
-        ),
-    ).option('--route <route>', 'ldap (write the DACL) or powershell (the Lync cmdlet)', 'ldap');
+    const command = withPermissionRoute(
+      withPermissionTarget(
+        permissions
+          .command(action)
+          .description(
+            action === 'grant'
+              ? "Add what the OU's entries do not allow yet (idempotent)"
+              : 'Remove the entries that are part of the grant; broader delegations stay',
+          ),
+      ),
+    );
     if (action === 'grant')
       command.option(
         '--include-blocked-children',
@@ -66,7 +82,7 @@ export function registerPermissionsCommand(program: Command, run: CommandRunner)
       run(async (ctx, o) => {
         const [profile] = ctx.profiles();
         const types = parseTypes(o.type);
-        if (o.route !== 'ldap' && o.route !== 'powershell') throw new ApiError('INVALID_INPUT', '--route must be ldap or powershell.');
+        const route = permissionRoute(o);
         await ctx.connect(profile!);
         const ou = String(o.ou);
         let children: string[] | undefined;
@@ -76,8 +92,8 @@ export function registerPermissionsCommand(program: Command, run: CommandRunner)
         }
         const result =
           action === 'grant'
-            ? await ctx.call('permissions.grant', { profile: profile!, ou, types, route: o.route, ...(children ? { children } : {}) })
-            : await ctx.call('permissions.revoke', { profile: profile!, ou, types, route: o.route });
+            ? await ctx.call('permissions.grant', { profile: profile!, ou, types, route, ...(children ? { children } : {}) })
+            : await ctx.call('permissions.revoke', { profile: profile!, ou, types, route });
         ctx.print(result, () => [result, ...(result.children ?? [])].map((r) => describeWrite(action, r)).join('\n'));
       }),
     );

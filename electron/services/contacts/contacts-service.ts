@@ -267,22 +267,7 @@ export class ContactsService {
     );
     if (refusals[0]) throw refusalError(refusals[0]);
     const route = this.route(input.profile, input.route);
-    const modifications: Modification[] = [];
-    if (changes.name !== undefined && changes.name !== current.contact.displayName)
-      modifications.push({ operation: 'replace', attribute: 'displayName', values: changes.name });
-    if (changes.sipAddress !== undefined && changes.sipAddress !== current.contact.sipAddress) {
-      const proxies = current.proxyAddresses.filter((p) => !/^sip:/i.test(p));
-      modifications.push(
-        { operation: 'replace', attribute: 'msRTCSIP-PrimaryUserAddress', values: changes.sipAddress },
-        { operation: 'replace', attribute: 'proxyAddresses', values: [...proxies, changes.sipAddress] },
-      );
-    }
-    if (changes.phoneNumber !== undefined && changes.phoneNumber !== current.contact.phoneNumber) {
-      modifications.push(
-        { operation: 'replace', attribute: 'telephoneNumber', values: changes.phoneNumber },
-        { operation: 'replace', attribute: 'msRTCSIP-Line', values: `tel:${changes.phoneNumber}` },
-      );
-    }
+    const modifications = contactEditModifications(current.contact, current.proxyAddresses, changes);
     const newPool =
       changes.poolFqdn !== undefined && changes.poolFqdn.toLowerCase() !== current.contact.pool?.name.toLowerCase() ? changes.poolFqdn : undefined;
     if (modifications.length === 0 && !newPool)
@@ -307,12 +292,7 @@ export class ContactsService {
       if (route === 'ldap') {
         await this.audited(input.profile, session, 'contact.update', input.dn, route, before, after, () => session.modify(input.dn, modifications));
       } else {
-        const parameters = {
-          Identity: current.contact.sipAddress ?? input.dn,
-          SipAddress: changes.sipAddress,
-          DisplayNumber: changes.phoneNumber,
-          Description: changes.name,
-        };
+        const parameters = contactEditParameters(current.contact, changes);
         commands.push(renderCommand('Set-CsExUmContact', parameters));
         await this.audited(input.profile, session, 'contact.update', input.dn, route, before, after, () =>
           this.powershell.invoke(input.profile, 'lync', 'Set-CsExUmContact', parameters),
@@ -359,11 +339,11 @@ export class ContactsService {
       const writable = await writableAttributes(session, contact.dn);
       if (!writable.has('msrtcsip-primaryhomeserver')) throw await this.refusal(session, 'edit', parentDn(contact.dn), ['msRTCSIP-PrimaryHomeServer']);
       await this.audited(profile, session, 'contact.move-pool', contact.dn, route, before, { ...before, pool: pool.fqdn }, () =>
-        session.modify(contact.dn, [{ operation: 'replace', attribute: 'msRTCSIP-PrimaryHomeServer', values: pool.serviceDn }]),
+        session.modify(contact.dn, [contactPoolModification(pool)]),
       );
       return undefined;
     }
-    const parameters = { Identity: contact.sipAddress ?? contact.dn, Target: pool.fqdn };
+    const parameters = contactPoolParameters(contact, pool);
     await this.audited(profile, session, 'contact.move-pool', contact.dn, route, before, { ...before, pool: pool.fqdn }, () =>
       this.powershell.invoke(profile, 'lync', 'Move-CsExUmContact', parameters),
     );
@@ -636,6 +616,41 @@ export class ContactsService {
   }
 }
 
+/** What an edit writes over LDAP, the changed values only: a new SIP address replaces the sip: proxy address, a new number the line URI too. */
+export function contactEditModifications(contact: ContactItem, proxyAddresses: string[], changes: ContactUpdate['changes']): Modification[] {
+  const modifications: Modification[] = [];
+  if (changes.name !== undefined && changes.name !== contact.displayName)
+    modifications.push({ operation: 'replace', attribute: 'displayName', values: changes.name });
+  if (changes.sipAddress !== undefined && changes.sipAddress !== contact.sipAddress) {
+    const proxies = proxyAddresses.filter((p) => !/^sip:/i.test(p));
+    modifications.push(
+      { operation: 'replace', attribute: 'msRTCSIP-PrimaryUserAddress', values: changes.sipAddress },
+      { operation: 'replace', attribute: 'proxyAddresses', values: [...proxies, changes.sipAddress] },
+    );
+  }
+  if (changes.phoneNumber !== undefined && changes.phoneNumber !== contact.phoneNumber) {
+    modifications.push(
+      { operation: 'replace', attribute: 'telephoneNumber', values: changes.phoneNumber },
+      { operation: 'replace', attribute: 'msRTCSIP-Line', values: `tel:${changes.phoneNumber}` },
+    );
+  }
+  return modifications;
+}
+
+/** Set-CsExUmContact's parameters for an edit on the Lync route. */
+export function contactEditParameters(contact: ContactItem, changes: ContactUpdate['changes']): Record<string, unknown> {
+  return { Identity: contact.sipAddress ?? contact.dn, SipAddress: changes.sipAddress, DisplayNumber: changes.phoneNumber, Description: changes.name };
+}
+
+/** A contact homed on another pool over LDAP: its home server attribute. */
+export function contactPoolModification(pool: { serviceDn: string }): Modification {
+  return { operation: 'replace', attribute: 'msRTCSIP-PrimaryHomeServer', values: pool.serviceDn };
+}
+
+/** Move-CsExUmContact's parameters: a contact homed on another pool on the Lync route [S25]. */
+export function contactPoolParameters(contact: ContactItem, pool: { fqdn: string }): Record<string, unknown> {
+  return { Identity: contact.sipAddress ?? contact.dn, Target: pool.fqdn };
+}
 /** The list with problems, from a topology (pure; also used after each write). */
 export function listContacts(topology: Topology): ContactItem[] {
   const profileOf = (forest: string) => topology.forests.find((f) => f.forest === forest)?.profile ?? '';
@@ -775,7 +790,7 @@ function recipeFor(
   };
 }
 
-function findPool(topology: Topology, profile: string, fqdn: string): { fqdn: string; serviceDn: string } {
+export function findPool(topology: Topology, profile: string, fqdn: string): { fqdn: string; serviceDn: string } {
   const forest = topology.forests.find((f) => f.profile === profile) ?? topology.forests.find((f) => f.lync);
   const pool = forest?.lync?.pools.find((p) => p.fqdn.toLowerCase() === fqdn.toLowerCase());
   if (!pool) throw new ApiError('NOT_FOUND', `There is no Lync pool ${fqdn} in ${forest?.forest ?? 'the connected forests'}.`, { field: 'poolFqdn' });

@@ -40,12 +40,12 @@ import type { CsvRow } from './csv/parse-csv';
 import { importCsvOffThread } from './csv/import-csv-off-thread';
 import { doneBeforeInterruption, runEnablement, type RunRow } from './job/enablement-runner';
 import { operationOf } from './operations/operations';
+import { asRunValues, runRowOf } from './operations/operation';
 import { JobJournal, type JobDefinition } from './job/job-journal';
 import { startJournalledJob } from './job/journalled-job';
 import { resultsToCsv, resultsToJson, type ExportSource } from './results-export';
 import { EnableRights } from './validation/enable-rights';
 import { FileValidation } from './validation/file-validation';
-import { splitExtensions } from './validation/uri-rules';
 import { maskPin, OrgFacts, RowValidator, type SipMismatchOverrides, type SourceRow } from './validation/row-validator';
 
 const fields = bulkFieldSchema.options;
@@ -539,7 +539,7 @@ export class EnablementService {
       const row = state.validated!.get(line)!;
       const values = source.get(line)?.values ?? row.values;
       // The row as it is run or judged: the validated values are what Enable-UMMailbox is sent.
-      const asRun: RowValues = { ...row.values, UMMailboxPolicy: values.UMMailboxPolicy.trim(), NotifyEmail: values.NotifyEmail.trim() };
+      const asRun = asRunValues(row, values);
       const inFile = differences(file.get(line), asRun);
       const immediate = (outcome: RowResult['outcome'], messages: string[]) => {
         const result: RowResult = {
@@ -568,28 +568,8 @@ export class EnablementService {
           row.messages.map((m) => rowMessageText(m)),
         );
       else {
-        // What validation showed is what is sent: normalised extensions and identifier; the PIN from the file or the edit (memory only).
-        const overridden = row.messages.find((m) => m.overridden)?.overridden;
-        toRun.push({
-          line,
-          identity: values.Identity,
-          values: asRun,
-          inFile,
-          userDn: row.user!.dn,
-          policy: asRun.UMMailboxPolicy,
-          policyDn: row.policyDn ?? '',
-          extensions: splitExtensions(asRun.Extensions),
-          sri: asRun.SIPResourceIdentifier,
-          pin: values.PIN,
-          pinExpired: asRun.PINExpired,
-          notifyEmail: asRun.NotifyEmail,
-          expectedExtensions: row.extensions,
-          ...(row.sipResourceIdentifier ? { expectedSri: row.sipResourceIdentifier } : {}),
-          ...(overridden ? { sipMismatchOverride: { scope: overridden, lyncAddress: row.user?.lyncAddress ?? '' } } : {}),
-          recheckFirst: inFlight.has(line),
-          ...(row.before ? { before: row.before } : {}),
-          ...(row.phoneContext ? { phoneContext: row.phoneContext } : {}),
-        });
+        // The PIN from the file or the edit (memory only).
+        toRun.push(runRowOf(row, asRun, { identity: values.Identity, inFile, pin: values.PIN, recheckFirst: inFlight.has(line) }));
       }
     }
     const title = `${definition.dryRun ? 'Dry run' : operation.name === 'enable' ? 'Enable UM' : `Bulk ${operation.name}`}: ${definition.fileName}`;

@@ -1,5 +1,6 @@
 import type { PlanDocument, PlanStep } from '@shared/models/plans';
 import { quote } from '@shared/powershell/render-command';
+import { planHeadline } from '@shared/plans/plan-text';
 
 const shellNames: Record<PlanStep['shell'], string> = {
   exchange: 'Exchange Management Shell (or a remote PowerShell session to Exchange)',
@@ -21,7 +22,7 @@ function comment(text: string): string {
  */
 export function planScript(plan: PlanDocument): string {
   const lines = [
-    comment(`UM Integration Console change plan ${plan.id} (${plan.kind})`),
+    comment(`UM Integration Console change plan ${plan.id}: ${planHeadline(plan, 'en')}`),
     comment(`Prepared by ${plan.preparedBy.identity} (profile ${plan.preparedBy.profile}) at ${plan.preparedAt}`),
     comment(`Plan fingerprint (SHA-256): ${plan.hash}`),
     comment(`${plan.steps.length} command(s). Run them where each section says; nothing runs before every secret is entered.`),

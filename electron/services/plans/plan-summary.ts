@@ -60,6 +60,7 @@ th, td { border: 1px solid #dadce0; padding: 6px 8px; vertical-align: top; text-
 code { white-space: pre-wrap; word-break: break-all; font-size: 90%; }
 dl { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px; }
 dt { color: #5f6368; }
+.facts td:nth-child(2) { white-space: nowrap; }
 .note { color: #5f6368; }`;
   return reportDocument(
     language,
@@ -84,7 +85,7 @@ ${steps}
 </table>
 <h2>${escapeHtml(l.facts)}</h2>
 <p class="note">${escapeHtml(l.factsNote)}</p>
-<table>
+<table class="facts">
 <thead><tr><th>${escapeHtml(l.object)}</th><th>${escapeHtml(l.attribute)}</th><th>${escapeHtml(l.value)}</th></tr></thead>
 <tbody>
 ${facts}

@@ -1,22 +1,44 @@
 import { randomBytes } from 'node:crypto';
 import { ApiError } from '@shared/errors';
-import type { ContactCreate, ContactDelete } from '@shared/models/contacts';
-import type { ValidatedRow } from '@shared/models/enablement';
-import type { ExportedPlan, PlanApplyResult, PlanCheck, PlanDifference, PlanDocument, PlanFact, PlanIntent, PlanStep } from '@shared/models/plans';
+import type { ContactItem } from '@shared/models/contacts';
+import type { Topology } from '@shared/models/topology';
+import type { BulkOperation, UmState, ValidatedRow } from '@shared/models/enablement';
+import type {
+  ExportedPlan,
+  PlanApplyResult,
+  PlanContactOperation,
+  PlanCheck,
+  PlanDifference,
+  PlanDocument,
+  PlanFact,
+  PlanIntent,
+  PlanStep,
+} from '@shared/models/plans';
 import type { PlanExportRequest } from '@shared/api/plans';
 import type { Language } from '@shared/models/settings';
-import { Hashtable, renderCommand, ScriptVariable } from '@shared/powershell/render-command';
+import { Hashtable, MultiValuedChange, renderCommand, ScriptVariable } from '@shared/powershell/render-command';
 import { dnEquals, parentDn, parseDn } from '@shared/dn';
 import { actorOf } from '../capabilities/capabilities-service';
 import type { ConnectionManager } from '../directory/connection-manager';
-import { contactCreateWrite, listContacts, type ContactsService } from '../contacts/contacts-service';
+import {
+  contactCreateWrite,
+  contactEditModifications,
+  contactEditParameters,
+  contactPoolModification,
+  contactPoolParameters,
+  findPool,
+  listContacts,
+  type ContactsService,
+} from '../contacts/contacts-service';
+import type { DirectorySession, Modification } from '../directory/directory-session';
 import type { EnablementService } from '../enablement/enablement-service';
-import { enableParameters } from '../enablement/operations/enable';
-import { splitExtensions } from '../enablement/validation/uri-rules';
+import { asRunValues, runRowOf } from '../enablement/operations/operation';
+import { operationOf } from '../enablement/operations/operations';
 import type { GatewaySetupService } from '../gateways/gateway-setup-service';
 import type { OuPermissionsService } from '../permissions/ou-permissions-service';
 import type { TopologyService } from '../topology/topology-service';
 import { NO_VALUE as NONE } from '@shared/plans/plan-text';
+import { doneOutcome } from '@shared/enablement/operations';
 import { planHash, readPlan } from './plan-document';
 import { planScript } from './plan-script';
 import { planSummaryHtml } from './plan-summary';
@@ -54,15 +76,15 @@ export function assertPlanRows(count: number): void {
     );
 }
 
-/** The CSV columns an enablement plan is applied from, in this order (the mapping is their index). */
-const planColumns = ['Identity', 'Extensions', 'SIPResourceIdentifier', 'UMMailboxPolicy', 'PIN', 'PINExpired', 'NotifyEmail'] as const;
+/** The CSV columns a bulk plan is applied from, in this order (the mapping is their index; each operation reads its own). */
+const planColumns = ['Identity', 'Extensions', 'SIPResourceIdentifier', 'UMMailboxPolicy', 'PIN', 'PINExpired', 'NotifyEmail', 'LineURI'] as const;
 const planMapping = Object.fromEntries(planColumns.map((c, i) => [c, i]));
 
 /**
  * Change plans: any planned write exported instead of applied — the plan as data, a PowerShell
  * script of the same commands, a summary for the change ticket — and applied later only while the
  * directory still holds the values the plan was made from. The commands come from the services'
- * own builders (contactCreateWrite, enableParameters, the permission and gateway previews);
+ * own builders (contactCreateWrite, each bulk operation's calls, the permission and gateway previews);
  * an apply goes through the same services, so it is audited and journalled as any write.
  */
 export class PlansService {
@@ -138,7 +160,7 @@ export class PlansService {
   private async draft(request: PlanExportRequest): Promise<Draft> {
     switch (request.kind) {
       case 'enablement':
-        return this.draftEnablement(request.importId);
+        return this.draftBulk(request.importId);
       case 'contacts':
         return this.draftContacts(request.operations);
       case 'permissions':
@@ -155,7 +177,7 @@ export class PlansService {
       case 'enablement': {
         // The rows are validated again by the same validator, from a file made of the plan's rows.
         const csv = [planColumns.join(',')];
-        for (const row of intent.rows) csv.push(planColumns.map((c) => csvField(c === 'PIN' ? (secrets[`pin_${row.line}`] ?? '') : row[c])).join(','));
+        for (const row of intent.rows) csv.push(planColumns.map((c) => csvField(c === 'PIN' ? (secrets[`pin_${row.line}`] ?? '') : (row[c] ?? ''))).join(','));
         const summary = await this.deps.enablement.import({
           fileName: `${plan.id}.csv`,
           content: Buffer.from(csv.join('\r\n'), 'utf8').toString('base64'),
@@ -166,12 +188,13 @@ export class PlansService {
           importId: summary.importId,
           profile: plan.profile,
           mapping: planMapping,
+          operation: intent.operation ?? 'enable',
           proposeExtensions: intent.proposeExtensions,
           allowSipMismatch: intent.allowSipMismatch,
         });
         const byLine = new Map(result.rows.map((r) => [r.line, r]));
         // Row i of the made file is line i + 2 (the header is line 1).
-        return { facts: intent.rows.flatMap((row, i) => enablementFacts(row.Identity, byLine.get(i + 2))), importId: summary.importId };
+        return { facts: intent.rows.flatMap((row, i) => bulkFacts(intent.operation ?? 'enable', row.Identity, byLine.get(i + 2))), importId: summary.importId };
       }
       case 'contacts':
         return { facts: (await this.draftContacts(intent.operations)).facts };
@@ -195,7 +218,7 @@ export class PlansService {
           jobId: job.jobId,
           steps: intent.rows.map((row, i) => {
             const r = results.get(i + 2);
-            const outcome = r?.outcome === 'enabled' ? 'done' : r?.outcome === 'failed' ? 'failed' : 'skipped';
+            const outcome = r?.outcome === doneOutcome(intent.operation ?? 'enable') ? 'done' : r?.outcome === 'failed' ? 'failed' : 'skipped';
             return { target: row.Identity, outcome, ...(r?.messages.length ? { message: r.messages.join(' ') } : {}) };
           }),
         };
@@ -206,6 +229,8 @@ export class PlansService {
           const target = operation.op === 'create' ? operation.input.name : operation.input.dn;
           try {
             if (operation.op === 'create') await this.deps.contacts.create(operation.input);
+            else if (operation.op === 'update') await this.deps.contacts.update(operation.input);
+            else if (operation.op === 'move') await this.deps.contacts.move(operation.input);
             else await this.deps.contacts.delete(operation.input);
             steps.push({ target, outcome: 'done' });
           } catch (error) {
@@ -239,8 +264,12 @@ export class PlansService {
     }
   }
 
-  /** The ready rows of a validated import, as Enable-UMMailbox would be run for each. */
-  private async draftEnablement(importId: string): Promise<Draft> {
+  /**
+   * The ready rows of a validated import, each as the runner would run it: the commands are the
+   * operation's own calls (operations/*.ts), with a PIN from the file as a variable the script asks
+   * for [S79]. A move row is two commands, a change row one or two, a voice row a Lync-shell step.
+   */
+  private async draftBulk(importId: string): Promise<Draft> {
     const { enablement } = this.deps;
     const session = enablement.session();
     if (!session || session.summary.importId !== importId || session.validation?.state !== 'done' || !session.profile)
@@ -248,31 +277,25 @@ export class PlansService {
     const { rows } = enablement.rows({ importId, offset: 0, limit: 100_000, filter: 'ready' });
     if (rows.length === 0) throw new ApiError('INVALID_INPUT', 'No row of the file is ready: there is nothing to plan.');
     assertPlanRows(rows.length);
-    const steps = rows.map((row) => {
+    const operation = operationOf(session.operation);
+    const steps = rows.flatMap((row) => {
       const secret = row.values.PIN ? { variable: `pin_${row.line}`, prompt: `PIN for line ${row.line} (${row.values.Identity})` } : undefined;
-      const parameters = enableParameters(
-        {
-          userDn: row.user!.dn,
-          policy: row.values.UMMailboxPolicy.trim(),
-          extensions: splitExtensions(row.values.Extensions),
-          sri: row.values.SIPResourceIdentifier,
-          pin: secret ? new ScriptVariable(secret.variable) : '',
-          pinExpired: row.values.PINExpired,
-          notifyEmail: row.values.NotifyEmail.trim(),
-        },
-        false,
-      );
-      return {
-        shell: 'exchange' as const,
+      const asRun = asRunValues(row, row.values);
+      const placeholder = secret ? `\u0000${secret.variable}` : '';
+      const calls = operation.calls(runRowOf(row, asRun, { identity: asRun.Identity, inFile: {}, pin: placeholder, recheckFirst: false }), false);
+      return calls.map((call, i) => ({
+        shell: call.shell,
         target: row.values.Identity,
-        command: renderCommand('Enable-UMMailbox', parameters),
-        secrets: secret ? [secret] : [],
-      };
+        command: renderCommand(call.cmdlet, planParameters(call.parameters, placeholder, secret?.variable)),
+        // The script asks for a secret once, before the row's first command.
+        secrets: secret && i === 0 ? [secret] : [],
+      }));
     });
     return {
       profile: session.profile,
       intent: {
         kind: 'enablement',
+        operation: operation.name,
         mapping: session.mapping,
         proposeExtensions: session.proposeExtensions,
         allowSipMismatch: session.validation.sipMismatchOverride.job,
@@ -284,20 +307,22 @@ export class PlansService {
           UMMailboxPolicy: row.values.UMMailboxPolicy.trim(),
           PINExpired: row.values.PINExpired,
           NotifyEmail: row.values.NotifyEmail.trim(),
+          ...(row.values.LineURI?.trim() ? { LineURI: row.values.LineURI.trim() } : {}),
           pin: !!row.values.PIN,
         })),
       },
       steps,
-      facts: rows.flatMap((row) => enablementFacts(row.values.Identity, row)),
+      facts: rows.flatMap((row) => bulkFacts(operation.name, row.values.Identity, row)),
     };
   }
 
   /**
-   * Contacts to create or delete. A create depends on its OU, on no other object holding its name,
-   * SIP address or number (the service's own checks), and on what it would write (the dial plan's
-   * phone context and the pool's DN are in it); a delete on the contact's values as loaded.
+   * Contacts to create, edit, move or delete. A create depends on its OU, on no other object
+   * holding its name, SIP address or number (the service's own checks), and on what it would write
+   * (the dial plan's phone context and the pool's DN are in it); an edit, a move and a delete on the
+   * contact's values as loaded and its OU.
    */
-  private async draftContacts(operations: Array<{ op: 'create'; input: ContactCreate } | { op: 'delete'; input: ContactDelete }>): Promise<Draft> {
+  private async draftContacts(operations: PlanContactOperation[]): Promise<Draft> {
     const profile = operations[0]!.input.profile;
     if (operations.some((o) => o.input.profile !== profile)) throw new ApiError('INVALID_INPUT', 'A plan acts through one profile: split it by forest.');
     const session = await this.deps.connections.ensure(profile);
@@ -342,6 +367,7 @@ export class PlansService {
           steps.push({ shell: 'lync', target: input.sipAddress, command: renderCommand('New-CsExUmContact', write.parameters), secrets: [] });
         }
       } else {
+        // An edit, a move and a delete act on the contact as loaded: its values, its version and its OU.
         const input = operation.input;
         const contact = listContacts(topology).find((c) => dnEquals(c.dn, input.dn));
         const values = {
@@ -351,21 +377,86 @@ export class PlansService {
           sipAddress: contact?.sipAddress ?? NONE,
           phoneNumber: contact?.phoneNumber ?? NONE,
           pool: contact?.pool?.name ?? NONE,
+          ou: parentDn(input.dn),
         };
         for (const [attribute, value] of Object.entries(values)) facts.push({ object: input.dn, attribute, value });
-        steps.push(
-          (input.route ?? 'ldap') === 'ldap'
-            ? { shell: 'directory', target: input.dn, command: renderCommand('Remove-ADObject', { Identity: input.dn }), secrets: [] }
-            : {
-                shell: 'lync',
-                target: input.dn,
-                command: renderCommand('Remove-CsExUmContact', { Identity: contact?.sipAddress ?? input.dn }),
-                secrets: [],
-              },
-        );
+        const ldap = (input.route ?? 'ldap') === 'ldap';
+        if (operation.op === 'delete') {
+          steps.push(
+            ldap
+              ? { shell: 'directory', target: input.dn, command: renderCommand('Remove-ADObject', { Identity: input.dn }), secrets: [] }
+              : {
+                  shell: 'lync',
+                  target: input.dn,
+                  command: renderCommand('Remove-CsExUmContact', { Identity: contact?.sipAddress ?? input.dn }),
+                  secrets: [],
+                },
+          );
+          continue;
+        }
+        if (!contact) throw new ApiError('NOT_FOUND', `The contact no longer exists: ${input.dn}. Refresh the list.`);
+        steps.push(...(await this.contactChangeSteps(session, topology, contact, operation, facts)));
       }
     }
     return { profile, intent: { kind: 'contacts', operations }, steps, facts };
+  }
+
+  /**
+   * An edit or a move of a contact, as the contacts service writes it (its own builders): over
+   * LDAP a Set-ADObject -Replace of the changed attributes [S85] and a Move-ADObject to the new OU
+   * [S86]; on the Lync route Set-CsExUmContact, and Move-CsExUmContact for a new pool [S25].
+   */
+  private async contactChangeSteps(
+    session: DirectorySession,
+    topology: Topology,
+    contact: ContactItem,
+    operation: Extract<PlanContactOperation, { op: 'update' | 'move' }>,
+    facts: PlanFact[],
+  ): Promise<PlanStep[]> {
+    const { input } = operation;
+    const ldap = (input.route ?? 'ldap') === 'ldap';
+    const steps: PlanStep[] = [];
+    const setAd = (modifications: Modification[]): PlanStep => ({
+      shell: 'directory',
+      target: contact.dn,
+      command: renderCommand('Set-ADObject', {
+        Identity: contact.dn,
+        Replace: new Hashtable(Object.fromEntries(modifications.map((m) => [m.attribute, m.values]))),
+      }),
+      secrets: [],
+    });
+    const changes = operation.op === 'update' ? operation.input.changes : {};
+    if (operation.op === 'update') {
+      if (ldap) {
+        const proxies = (await session.read(contact.dn, ['proxyAddresses']))?.getAll('proxyAddresses') ?? [];
+        const modifications = contactEditModifications(contact, proxies, changes);
+        if (modifications.length) steps.push(setAd(modifications));
+      } else if (changes.name !== undefined || changes.sipAddress !== undefined || changes.phoneNumber !== undefined) {
+        steps.push({ shell: 'lync', target: contact.dn, command: renderCommand('Set-CsExUmContact', contactEditParameters(contact, changes)), secrets: [] });
+      }
+    }
+    const poolFqdn = operation.op === 'update' ? changes.poolFqdn : operation.input.targetPoolFqdn;
+    if (poolFqdn && poolFqdn.toLowerCase() !== contact.pool?.name.toLowerCase()) {
+      const pool = findPool(topology, input.profile, poolFqdn);
+      // Move-CsExUmContact finds the contact by its SIP address as the edit left it.
+      const edited = { ...contact, sipAddress: changes.sipAddress ?? contact.sipAddress };
+      steps.push(
+        ldap
+          ? setAd([contactPoolModification(pool)])
+          : { shell: 'lync', target: contact.dn, command: renderCommand('Move-CsExUmContact', contactPoolParameters(edited, pool)), secrets: [] },
+      );
+    }
+    const targetOu = operation.op === 'move' ? operation.input.targetOuDn : undefined;
+    if (targetOu && !dnEquals(parentDn(contact.dn), targetOu)) {
+      facts.push({ object: targetOu, attribute: 'exists', value: (await session.read(targetOu, ['1.1'])) ? 'yes' : 'no' });
+      steps.push({
+        shell: 'directory',
+        target: contact.dn,
+        command: renderCommand('Move-ADObject', { Identity: contact.dn, TargetPath: targetOu }),
+        secrets: [],
+      });
+    }
+    return steps;
   }
 
   /** An OU grant or revoke: its preview's commands, and the OU's DACL and the entries it adds or removes. */
@@ -399,10 +490,11 @@ export class PlansService {
 const DACL_VERSION = 'DACL (SHA-256)';
 
 /**
- * What a row's Enable-UMMailbox depends on: the user it resolves to and what validation found for
- * it, as one value per row (a plan of 100,000 rows stays a file the console can read back).
+ * What a bulk row depends on: the user it resolves to and what validation found for it, as one
+ * value per row (a plan of 100,000 rows stays a file the console can read back), and the values of
+ * the user the operation's calls are made from or act on, as validation read them.
  */
-function enablementFacts(identity: string, row: ValidatedRow | undefined): PlanFact[] {
+function bulkFacts(operation: BulkOperation, identity: string, row: ValidatedRow | undefined): PlanFact[] {
   const value = row
     ? [
         row.status,
@@ -413,7 +505,51 @@ function enablementFacts(identity: string, row: ValidatedRow | undefined): PlanF
         `SIP resource identifier ${row.sipResourceIdentifier ?? NONE}`,
       ].join(' · ')
     : NONE;
-  return [{ object: identity, attribute: 'validation', value }];
+  // Extensions in a fixed order: the directory's order of proxy addresses is not a change.
+  const text = (v: UmState[keyof UmState]) =>
+    v === undefined || (Array.isArray(v) && v.length === 0)
+      ? NONE
+      : typeof v === 'boolean'
+        ? v
+          ? 'yes'
+          : 'no'
+        : Array.isArray(v)
+          ? [...v].sort().join(', ')
+          : v;
+  return [
+    { object: identity, attribute: 'validation', value },
+    ...currentFacts[operation].map((attribute) => ({ object: identity, attribute, value: text(row?.before?.[attribute]) })),
+  ];
+}
+
+/**
+ * The user's values each operation depends on beyond validation's verdict: a change's Set-Mailbox
+ * adds and removes from the extensions it read, a move keeps them, a disable and a PIN reset act on
+ * a UM-enabled mailbox of its policy, a voice row on Lync's Enterprise Voice and line URI.
+ */
+const currentFacts: Record<BulkOperation, Array<keyof UmState>> = {
+  enable: [],
+  voice: ['enterpriseVoiceEnabled', 'lineUri'],
+  change: ['umEnabled', 'policy', 'extensions'],
+  pin: ['umEnabled', 'policy'],
+  disable: ['umEnabled', 'policy'],
+  move: ['umEnabled', 'policy', 'extensions', 'sipResourceIdentifier'],
+};
+
+/**
+ * A call's parameters as the script shows them: the PIN placeholder the row was built with becomes
+ * the variable the script asks for, and an add/remove of a multi-valued property (a change's
+ * EUM addresses) the `@{Add=…; Remove=…}` Exchange takes.
+ */
+function planParameters(parameters: Record<string, unknown>, placeholder: string, variable: string | undefined): Record<string, unknown> {
+  return Object.fromEntries(
+    Object.entries(parameters).map(([name, value]) => {
+      if (variable && value === placeholder) return [name, new ScriptVariable(variable)];
+      if (value && typeof value === 'object' && !Array.isArray(value) && Object.keys(value).every((k) => k === 'Add' || k === 'Remove'))
+        return [name, new MultiValuedChange(value as { Add?: string[]; Remove?: string[] })];
+      return [name, value];
+    }),
+  );
 }
 
 /**

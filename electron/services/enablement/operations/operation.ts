@@ -1,6 +1,7 @@
-import type { BulkOperation, UmState, RowMessage, RowValues } from '@shared/models/enablement';
+import type { BulkOperation, UmState, RowMessage, RowValues, ValidatedRow } from '@shared/models/enablement';
 import type { ShellTarget } from '@shared/models/powershell';
 import type { RowFacts, RowOptions, RowVerdict, UserFacts } from '../validation/row-rules';
+import { splitExtensions } from '../validation/uri-rules';
 
 /** One row to run, with the real PIN (memory only) and what a finished row must look like. */
 export interface RunRow {
@@ -33,6 +34,36 @@ export interface RunRow {
   phoneContext?: string;
   /** The user as the latest re-check read it: a step of the row already done is not run again. */
   readBack?: UserFacts;
+}
+
+/** The row as it is run or judged: the validated values, with the policy and the notification address as the file gave them, trimmed. */
+export function asRunValues(row: ValidatedRow, values: RowValues): RowValues {
+  return { ...row.values, UMMailboxPolicy: values.UMMailboxPolicy.trim(), NotifyEmail: values.NotifyEmail.trim() };
+}
+
+/**
+ * A ready row as the runner runs it — and as a change plan shows it: what validation showed is
+ * what is sent (normalised extensions and identifier); the PIN is the caller's (memory only).
+ */
+export function runRowOf(row: ValidatedRow, asRun: RowValues, run: Pick<RunRow, 'identity' | 'inFile' | 'pin' | 'recheckFirst'>): RunRow {
+  const overridden = row.messages.find((m) => m.overridden)?.overridden;
+  return {
+    line: row.line,
+    ...run,
+    values: asRun,
+    userDn: row.user!.dn,
+    policy: asRun.UMMailboxPolicy,
+    policyDn: row.policyDn ?? '',
+    extensions: splitExtensions(asRun.Extensions),
+    sri: asRun.SIPResourceIdentifier,
+    pinExpired: asRun.PINExpired,
+    notifyEmail: asRun.NotifyEmail,
+    expectedExtensions: row.extensions,
+    ...(row.sipResourceIdentifier ? { expectedSri: row.sipResourceIdentifier } : {}),
+    ...(overridden ? { sipMismatchOverride: { scope: overridden, lyncAddress: row.user?.lyncAddress ?? '' } } : {}),
+    ...(row.before ? { before: row.before } : {}),
+    ...(row.phoneContext ? { phoneContext: row.phoneContext } : {}),
+  };
 }
 
 /** One cmdlet call a row makes, in the shell that has the cmdlet. */

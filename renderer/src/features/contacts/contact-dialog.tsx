@@ -189,19 +189,23 @@ export function ContactDialog({ options, contact, prefill, actingProfile, existi
     !checked?.refusals.length &&
     (editing || (!!targetDn && !!pool && !!ouDn && (!like || !!shape)));
 
+  // The edit as it is saved, and as its plan is exported.
+  const update = editing
+    ? {
+        profile: actingAs,
+        dn: contact.dn,
+        expectedVersion: contact.version,
+        loaded: { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber, poolFqdn: contact.pool?.name },
+        changes: { name, sipAddress: sip, phoneNumber: phone, ...(pool !== (contact.pool?.name ?? '') ? { poolFqdn: pool } : {}) },
+        route,
+      }
+    : undefined;
   const submit = async () => {
     setBusy(true);
     setError(undefined);
     try {
-      const result = editing
-        ? await api.call('contacts.update', {
-            profile: actingAs,
-            dn: contact.dn,
-            expectedVersion: contact.version,
-            loaded: { name: contact.displayName, sipAddress: contact.sipAddress, phoneNumber: contact.phoneNumber, poolFqdn: contact.pool?.name },
-            changes: { name, sipAddress: sip, phoneNumber: phone, ...(pool !== (contact.pool?.name ?? '') ? { poolFqdn: pool } : {}) },
-            route,
-          })
+      const result = update
+        ? await api.call('contacts.update', update)
         : await api.call('contacts.create', {
             profile: actingAs,
             kind,
@@ -416,17 +420,17 @@ export function ContactDialog({ options, contact, prefill, actingProfile, existi
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('common:actions.cancel')}</Button>
-        {!editing && (
-          <ExportPlanButton
-            disabled={!canSubmit || !!like}
-            request={{
-              kind: 'contacts',
-              operations: [
-                { op: 'create', input: { profile: actingAs, kind, targetDn, name, sipAddress: sip, phoneNumber: phone, poolFqdn: pool, ouDn, route } },
-              ],
-            }}
-          />
-        )}
+        <ExportPlanButton
+          disabled={!canSubmit || !!like}
+          request={{
+            kind: 'contacts',
+            operations: [
+              update
+                ? { op: 'update', input: update }
+                : { op: 'create', input: { profile: actingAs, kind, targetDn, name, sipAddress: sip, phoneNumber: phone, poolFqdn: pool, ouDn, route } },
+            ],
+          }}
+        />
         <Button variant="contained" disabled={!canSubmit} onClick={() => void submit()} data-testid="contact-submit">
           {t(editing ? (warned ? 'form.saveAnyway' : 'form.save') : warned ? 'form.createAnyway' : 'form.create')}
         </Button>

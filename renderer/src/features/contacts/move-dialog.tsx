@@ -5,6 +5,7 @@ import type { ContactItem, ContactOptions, ContactWriteResult } from '@shared/mo
 import type { ApiError } from '@shared/errors';
 import { toApiError, useApi } from '../../api/api-context';
 import { ActingAccount, useActingAccount } from '../../components/acting-account';
+import { ExportPlanButton } from '../../components/export-plan-button';
 import { ContactError } from './contact-error';
 import { PoolSelect } from './pool-select';
 import { dnEquals, parentDn } from '@shared/dn';
@@ -32,19 +33,20 @@ export function MoveDialog({
   const [ouDn, setOuDn] = useState(currentOu);
   const [pool, setPool] = useState(contact.pool?.name ?? '');
   const [error, setError] = useState<ApiError>();
+  // The move as it is made, and as its plan is exported.
+  const request = {
+    profile: acting.profile ?? contact.profile,
+    dn: contact.dn,
+    expectedVersion: contact.version,
+    loaded: { poolFqdn: contact.pool?.name, ou: contact.ou },
+    targetOuDn: ouDn !== currentOu ? ouDn : undefined,
+    targetPoolFqdn: pool !== contact.pool?.name ? pool : undefined,
+    route: 'ldap' as const,
+  };
+  const unchanged = ouDn === currentOu && pool === contact.pool?.name;
   const move = async () => {
     try {
-      onDone(
-        await api.call('contacts.move', {
-          profile: acting.profile ?? contact.profile,
-          dn: contact.dn,
-          expectedVersion: contact.version,
-          loaded: { poolFqdn: contact.pool?.name, ou: contact.ou },
-          targetOuDn: ouDn !== currentOu ? ouDn : undefined,
-          targetPoolFqdn: pool !== contact.pool?.name ? pool : undefined,
-          route: 'ldap',
-        }),
-      );
+      onDone(await api.call('contacts.move', request));
     } catch (e) {
       setError(toApiError(e));
     }
@@ -76,12 +78,8 @@ export function MoveDialog({
       </DialogContent>
       <DialogActions>
         <Button onClick={onClose}>{t('common:actions.cancel')}</Button>
-        <Button
-          variant="contained"
-          disabled={!acting.profile || (ouDn === currentOu && pool === contact.pool?.name)}
-          onClick={() => void move()}
-          data-testid="move-submit"
-        >
+        <ExportPlanButton disabled={!acting.profile || unchanged} request={{ kind: 'contacts', operations: [{ op: 'move', input: request }] }} />
+        <Button variant="contained" disabled={!acting.profile || unchanged} onClick={() => void move()} data-testid="move-submit">
           {t('move.submit')}
         </Button>
       </DialogActions>
