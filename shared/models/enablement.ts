@@ -312,12 +312,16 @@ export const rollbackRowSchema = z.object({
   action: z.enum(['undo', 'skip']),
   /** Why it is skipped (a message code of enablement-messages). */
   reason: rowMessageSchema.optional(),
+  /** What the admin should know of the row once undone (a mailbox enabled again gets a new PIN). */
+  note: rowMessageSchema.optional(),
 });
 export type RollbackRow = z.infer<typeof rollbackRowSchema>;
 
 /** What rolling back a finished or cancelled job would do now, read from the directory. */
 export const rollbackPreviewSchema = z.object({
   jobId: z.string(),
+  /** The operation of the job: what its rows' undo is (absent: enable). */
+  operation: bulkOperationSchema.optional(),
   fileName: z.string(),
   profile: z.string(),
   /** Rows the job changed. */
