@@ -247,8 +247,7 @@ describe('rolling back the other operations', () => {
     const [entry] = await admin.search(users, { filter: `(sAMAccountName=${sam(i)})`, attributes: ['msRTCSIP-Line', 'msRTCSIP-OptionFlags'] });
     return { line: entry?.get('msRTCSIP-Line'), voice: ((entry?.getInt('msRTCSIP-OptionFlags') ?? 0) & 128) === 128 };
   }
-  const rollBack = async (jobId: string, s: AppServices = services) =>
-    s.enablement.wait((await s.rollback.start({ jobId, concurrency: 2 })).jobId);
+  const rollBack = async (jobId: string, s: AppServices = services) => s.enablement.wait((await s.rollback.start({ jobId, concurrency: 2 })).jobId);
   const skippedOf = (job: EnablementJob) => job.results.filter((r) => r.outcome === 'skipped').map((r) => [r.identity, r.messages.join(' ')]);
 
   it('disable: enables the mailboxes again as they were, with a new PIN said; one enabled again by someone else is skipped', async () => {
@@ -257,7 +256,16 @@ describe('rolling back the other operations', () => {
     const before = await Promise.all([a, b, c].map(exactly));
     const job = await bulk('disable', [['Identity'], ...[a, b, c].map((i) => [upn(i)])]);
     // Someone enables c again, on another extension.
-    expect((await services.powershell.run(profile, 'exchange', 'Enable-UMMailbox', { Identity: dn(c), UMMailboxPolicy: redmond, Extensions: ['12392'], SIPResourceIdentifier: upn(c) })).ok).toBe(true);
+    expect(
+      (
+        await services.powershell.run(profile, 'exchange', 'Enable-UMMailbox', {
+          Identity: dn(c),
+          UMMailboxPolicy: redmond,
+          Extensions: ['12392'],
+          SIPResourceIdentifier: upn(c),
+        })
+      ).ok,
+    ).toBe(true);
 
     const preview = await services.rollback.preview(job.jobId);
     expect(preview).toMatchObject({ operation: 'disable', total: 3, undo: 2, skipped: 1 });
@@ -324,8 +332,16 @@ describe('rolling back the other operations', () => {
     expect(await exactly(b)).toEqual(before[1]);
     expect(await exactly(c)).not.toEqual(before[2]);
     // Only what the job changed: a's policy (no Set-Mailbox), b's extension (no Set-UMMailbox).
-    expect(labCalls('Set-UMMailbox').slice(policies).map((x) => x.parameters)).toEqual([{ Identity: dn(a), UMMailboxPolicy: redmond }]);
-    expect(labCalls('Set-Mailbox').slice(mailboxes).map((x) => x.parameters.Identity)).toEqual([dn(b)]);
+    expect(
+      labCalls('Set-UMMailbox')
+        .slice(policies)
+        .map((x) => x.parameters),
+    ).toEqual([{ Identity: dn(a), UMMailboxPolicy: redmond }]);
+    expect(
+      labCalls('Set-Mailbox')
+        .slice(mailboxes)
+        .map((x) => x.parameters.Identity),
+    ).toEqual([dn(b)]);
     expect(skippedOf(rollback)[0]![1]).toContain(`Its extensions are now 6${ext(c).slice(1)}; the job set 7${ext(c).slice(1)}`);
   }, 180_000);
 
@@ -353,7 +369,11 @@ describe('rolling back the other operations', () => {
     expect(await voiceState(a)).toEqual(before[0]);
     expect(await voiceState(b)).toEqual(before[1]);
     expect(await voiceState(c)).toEqual({ line: 'tel:+14255558390', voice: true });
-    expect(labCalls('Set-CsUser').slice(sets).find((x) => x.parameters.Identity === dn(b))!.parameters).toMatchObject({ EnterpriseVoiceEnabled: false });
+    expect(
+      labCalls('Set-CsUser')
+        .slice(sets)
+        .find((x) => x.parameters.Identity === dn(b))!.parameters,
+    ).toMatchObject({ EnterpriseVoiceEnabled: false });
     expect(skippedOf(rollback)[0]![1]).toContain('Its line URI is now tel:+14255558390');
   }, 180_000);
 
@@ -364,9 +384,9 @@ describe('rolling back the other operations', () => {
     const job = await bulk('move', [['Identity', 'UMMailboxPolicy'], ...[a, b].map((i) => [upn(i), 'Tokyo Default Policy'])]);
     expect((await umState(a)).policy).toMatch(/^CN=Tokyo Default Policy,/);
     const tokyo = phoneContext('Tokyo', forests.contoso);
-    expect((await services.powershell.run(profile, 'exchange', 'Set-Mailbox', { Identity: dn(b), EmailAddresses: { Add: [`eum:7392;phone-context=${tokyo}`] } })).ok).toBe(
-      true,
-    );
+    expect(
+      (await services.powershell.run(profile, 'exchange', 'Set-Mailbox', { Identity: dn(b), EmailAddresses: { Add: [`eum:7392;phone-context=${tokyo}`] } })).ok,
+    ).toBe(true);
 
     const preview = await services.rollback.preview(job.jobId);
     expect(preview).toMatchObject({ operation: 'move', undo: 1, skipped: 1 });
@@ -390,7 +410,7 @@ describe('rolling back the other operations', () => {
       const started = await s.rollback.start({ jobId: job.jobId, concurrency: 1 });
       // The first row's disable is done and its enable is under way: kill the shell.
       await until(() => disableCalls().length > disables);
-      for (const t = Date.now(); (await umState(ids[0]!)).enabled; ) {
+      for (const t = Date.now(); (await umState(ids[0]!)).enabled;) {
         if (Date.now() - t > 60_000) throw new Error('the first row was never disabled');
         await new Promise((r) => setTimeout(r, 100));
       }

@@ -273,15 +273,16 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
     reportEndpoints();
   };
 
+  /** What an undo says of a row undone (a new PIN). */
+  const notes = (row: RunRow): string[] => {
+    const note = operation.undo?.note(row);
+    return note ? [note] : [];
+  };
   /**
    * Runs one row on one endpoint. `requeue`: the row goes back to the queue for any endpoint (this
    * one failed; an uncertain row is re-checked first); `retire`: Exchange refused this endpoint
    * another session, so this worker stops and its row waits for another.
    */
-  const notes = (row: RunRow): string[] => {
-    const note = operation.undo?.note(row);
-    return note ? [note] : [];
-  };
   const runRow = async (row: RunRow, endpoint: Endpoint): Promise<'done' | 'requeue' | 'retire'> => {
     let recheck = row.recheckFirst;
     let throttledInARow = 0;
