@@ -341,6 +341,8 @@ export const finishedJobSchema = z.object({
   profile: z.string(),
   createdAt: z.string(),
   state: z.enum(['completed', 'cancelled']),
+  /** What the job did to each row (absent: enable); a rollback's is the operation it undid. */
+  operation: bulkOperationSchema.optional(),
   counts: jobCountsSchema,
   /** A rollback: the job it undid (it cannot be rolled back itself). */
   rollbackOf: z.string().optional(),

@@ -102,6 +102,7 @@ export class RollbackService {
         profile: j.definition.profile,
         createdAt: j.definition.createdAt,
         state: j.finishedState === 'completed' ? 'completed' : 'cancelled',
+        ...(j.definition.operation ? { operation: j.definition.operation } : {}),
         counts: countResults([...j.results.values()], j.definition.lines.length),
         ...(j.definition.rollbackOf ? { rollbackOf: j.definition.rollbackOf } : {}),
       }));

@@ -104,6 +104,7 @@ export function RollbackJobs({
                     profile: j.profile,
                     state: t(`run.states.${j.state}`),
                   })}
+                  {!j.rollbackOf && ` · ${t(`operation.names.${j.operation ?? 'enable'}`)}`}
                   {' · '}
                   {countsText(j.counts, t)}
                 </Typography>
