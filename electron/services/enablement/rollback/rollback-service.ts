@@ -74,8 +74,9 @@ const operationOf = (definition: JobDefinition): BulkOperation => definition.ope
 /**
  * Rolling back a finished or cancelled bulk job: each row it changed is undone by its operation's
  * inverse (inverses.ts), unless the directory shows the mailbox changed since — then it is skipped
- * with what differs. The rollback is a job like the others: journalled (resumable after a kill,
- * every row undone at most once), audited, listed, exported.
+ * with what differs. The rollback is a job like the others, run by the bulk runner as an undo
+ * operation (undo-operation.ts): journalled (resumable after a kill, every row undone at most
+ * once), audited, listed, exported.
  */
 export class RollbackService {
   constructor(
