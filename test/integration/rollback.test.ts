@@ -178,7 +178,7 @@ describe('a rollback killed mid-run (CLI)', () => {
 
     const dry = runCli(['rollback', '--job', jobId, '--dry-run', '--json'], env);
     expect(dry.status, dry.stderr).toBe(0);
-    expect(dry.json()).toMatchObject({ jobId, dryRun: true, total: 8, undo: 8, skipped: 0 });
+    expect(dry.json()).toMatchObject({ jobId, operation: 'enable', dryRun: true, total: 8, undo: 8, skipped: 0 });
     const before = disableCalls().length;
 
     const cli = join(import.meta.dirname, '../../out/main/cli.js');
@@ -398,6 +398,20 @@ describe('rolling back the other operations', () => {
     expect(await exactly(a)).toEqual(before[0]);
     expect((await umState(b)).policy).toMatch(/^CN=Tokyo Default Policy,/);
   }, 180_000);
+
+  it('pin: a PIN reset cannot be undone: every row is listed with why, and nothing is sent', async () => {
+    const ids = [396, 397];
+    await enable(services, ids);
+    const job = await bulk('pin', [['Identity'], ...ids.map((i) => [upn(i)])]);
+    const preview = await services.rollback.preview(job.jobId);
+    expect(preview).toMatchObject({ operation: 'pin', total: 2, undo: 0, skipped: 2 });
+    expect(preview.rows.map((r) => r.reason?.code)).toEqual(['rollback-pin', 'rollback-pin']);
+    const pins = labCalls('Set-UMMailboxPIN').length;
+    const rollback = await rollBack(job.jobId);
+    expect(rollback.counts).toMatchObject({ undone: 0, skipped: 2, failed: 0 });
+    expect(rollback.results[0]!.messages[0]).toMatch(/A PIN reset cannot be undone/);
+    expect(labCalls('Set-UMMailboxPIN').length).toBe(pins);
+  }, 120_000);
 
   it("a move's rollback whose shell is killed between its disable and its enable: the re-check finds the mailbox disabled and runs only the enable, each row once", async () => {
     const ids = [393, 394, 395];
