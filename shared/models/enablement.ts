@@ -312,12 +312,16 @@ export const rollbackRowSchema = z.object({
   action: z.enum(['undo', 'skip']),
   /** Why it is skipped (a message code of enablement-messages). */
   reason: rowMessageSchema.optional(),
+  /** What the admin should know of the row once undone (a mailbox enabled again gets a new PIN). */
+  note: rowMessageSchema.optional(),
 });
 export type RollbackRow = z.infer<typeof rollbackRowSchema>;
 
 /** What rolling back a finished or cancelled job would do now, read from the directory. */
 export const rollbackPreviewSchema = z.object({
   jobId: z.string(),
+  /** The operation of the job: what its rows' undo is (absent: enable). */
+  operation: bulkOperationSchema.optional(),
   fileName: z.string(),
   profile: z.string(),
   /** Rows the job changed. */
@@ -337,6 +341,8 @@ export const finishedJobSchema = z.object({
   profile: z.string(),
   createdAt: z.string(),
   state: z.enum(['completed', 'cancelled']),
+  /** What the job did to each row (absent: enable); a rollback's is the operation it undid. */
+  operation: bulkOperationSchema.optional(),
   counts: jobCountsSchema,
   /** A rollback: the job it undid (it cannot be rolled back itself). */
   rollbackOf: z.string().optional(),

@@ -33,14 +33,21 @@ export function registerRollbackCommand(program: Command, run: CommandRunner): v
         await ctx.connect(profile);
         const preview = await ctx.call('enablement.rollbackPreview', { jobId });
         say(
-          `${preview.fileName} (${jobId}): ${preview.total} rows changed; ${preview.undo} to undo, ${preview.skipped} skipped.${preview.resumes ? ` Carrying on rollback ${preview.resumes}.` : ''}`,
+          `${preview.fileName} (${jobId}, ${preview.operation ?? 'enable'}): ${preview.total} rows changed; ${preview.undo} to undo, ${preview.skipped} skipped.${preview.resumes ? ` Carrying on rollback ${preview.resumes}.` : ''}`,
         );
         if (o.dryRun) {
-          const rows = preview.rows.map((r) => ({ line: r.line, identity: r.identity, action: r.action, reason: r.reason ? rowMessageText(r.reason) : '' }));
-          ctx.print({ jobId, dryRun: true, total: preview.total, undo: preview.undo, skipped: preview.skipped, rows }, () =>
+          const rows = preview.rows.map((r) => ({
+            line: r.line,
+            identity: r.identity,
+            action: r.action,
+            reason: r.reason ? rowMessageText(r.reason) : '',
+            ...(r.note ? { note: rowMessageText(r.note) } : {}),
+          }));
+          const operation = preview.operation ?? 'enable';
+          ctx.print({ jobId, operation, dryRun: true, total: preview.total, undo: preview.undo, skipped: preview.skipped, rows }, () =>
             table(
-              ['Line', 'Identity', 'Action', 'Reason'],
-              rows.map((r) => [r.line, r.identity, r.action, r.reason]),
+              ['Line', 'Identity', 'Action', 'Reason or note'],
+              rows.map((r) => [r.line, r.identity, r.action, r.reason || (r.note ?? '')]),
             ),
           );
           return;

@@ -1,6 +1,7 @@
-import type { JobEndpoint, RowOutcomeKind, RowResult, UmState } from '@shared/models/enablement';
+import { umStateSchema, type JobEndpoint, type RowOutcomeKind, type RowResult, type UmState } from '@shared/models/enablement';
 import { rdnValue } from '@shared/dn';
 import { countResults, describeCounts } from '@shared/enablement/job-counts';
+import { rowMessageText } from '@shared/enablement/row-message-text';
 import type { PsErrorRecord } from '@shared/models/powershell';
 import { ApiError } from '@shared/errors';
 import type { AuditLog } from '../../audit/audit-log';
@@ -12,6 +13,7 @@ import { doneOutcome } from '@shared/enablement/operations';
 import { enableOperation } from '../operations/enable';
 import type { Operation, RunRow } from '../operations/operation';
 import { readUser } from '../validation/directory-facts';
+import type { UserFacts } from '../validation/row-rules';
 import type { JobJournal } from './job-journal';
 
 export type { RunRow } from '../operations/operation';
@@ -49,6 +51,7 @@ const DIRECTORY_WAIT_MS = 15 * 60_000;
 
 /** What a row in flight when a run stopped, and found done in the directory, says. */
 export function doneBeforeInterruption(operation: Operation): string {
+  if (operation.undo) return rowMessageText({ code: 'rollback-undone-confirmed', params: {} });
   return operation.name === 'enable'
     ? 'Enabled before the interruption; confirmed in the directory.'
     : `Done (${operation.name}) before the interruption; confirmed in the directory.`;
@@ -115,7 +118,9 @@ export function spreadSessions(plans: ExchangeEndpointPlan[], concurrency: numbe
 export async function runEnablement(rows: RunRow[], deps: RunDependencies, options: RunOptions, ctx: JobContext): Promise<string> {
   const { powershell, journal } = deps;
   const operation = options.operation ?? enableOperation;
-  const succeeded = options.dryRun ? 'validated' : doneOutcome(operation.name);
+  const succeeded = options.dryRun ? 'validated' : operation.undo ? 'undone' : doneOutcome(operation.name);
+  /** What a row carried out left, for a rollback to check the user against: the UM part of what the audit records. */
+  const left = (row: RunRow): UmState => (operation.name === 'enable' && !operation.undo ? enabledAs(row) : umStateSchema.parse(operation.after(row)));
   // The job's generic progress: rows finished, and of those the ones Exchange refused. Rows never
   // sent (invalid, not permitted) are finished, not failed; the screen shows the full breakdown.
   const counts = { done: 0, failed: 0 };
@@ -142,8 +147,7 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
       userDn: row.userDn,
       ...(Object.keys(row.inFile).length ? { inFile: row.inFile } : {}),
       ...(row.before ? { before: row.before } : {}),
-      // What an enabled row left, for a rollback to check the mailbox against.
-      ...(outcome === 'enabled' ? { after: enabledAs(row) } : {}),
+      ...(outcome === succeeded && !options.dryRun ? { after: left(row) } : {}),
     };
     journal.ended(result);
     finishedRows.push(result);
@@ -151,7 +155,7 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
       const before = row.before ?? { umEnabled: false };
       const audited = deps.audit.begin({
         actor: { profile: options.profile, identity: options.actor },
-        action: `enablement.${operation.name}`,
+        action: operation.undo ? 'enablement.rollback' : `enablement.${operation.name}`,
         target: row.userDn,
         route: 'powershell',
         before,
@@ -194,14 +198,14 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
     return outage;
   };
 
-  /** Reads the user: is the row done as it wants? (undefined: the directory cannot tell; run it again.) */
-  const settled = async (row: RunRow): Promise<'done' | 'not-done' | 'different' | undefined> => {
+  /** Reads the row's user (undefined: gone), waiting out a directory outage. */
+  const readBack = async (row: RunRow): Promise<UserFacts | undefined> => {
     for (;;) {
       try {
         const session = await deps.connections.ensure(options.profile);
         const user = await readUser(session, row.userDn);
         if (user) row.readBack = user;
-        return user ? operation.settle(user, row) : 'not-done';
+        return user;
       } catch (error) {
         if (error instanceof ApiError && (error.code === 'DC_UNREACHABLE' || error.code === 'TIMEOUT' || error.code === 'NOT_CONNECTED')) {
           await waitForDirectory('re-checking a row');
@@ -210,6 +214,11 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
         throw error;
       }
     }
+  };
+  /** Reads the user: is the row done as it wants? (undefined: the directory cannot tell; run it again.) */
+  const settled = async (row: RunRow): Promise<'done' | 'not-done' | 'different' | undefined> => {
+    const user = await readBack(row);
+    return user ? operation.settle(user, row) : 'not-done';
   };
 
   // The profile's Exchange endpoints, each with its share of the job's sessions.
@@ -264,6 +273,11 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
     reportEndpoints();
   };
 
+  /** What an undo says of a row undone (a new PIN). */
+  const notes = (row: RunRow): string[] => {
+    const note = operation.undo?.note(row);
+    return note ? [note] : [];
+  };
   /**
    * Runs one row on one endpoint. `requeue`: the row goes back to the queue for any endpoint (this
    * one failed; an uncertain row is re-checked first); `retire`: Exchange refused this endpoint
@@ -272,16 +286,26 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
   const runRow = async (row: RunRow, endpoint: Endpoint): Promise<'done' | 'requeue' | 'retire'> => {
     let recheck = row.recheckFirst;
     let throttledInARow = 0;
+    /** An undo's row was read before its first call in this run (a retry goes on from there). */
+    let looked = false;
     // Attempts count across endpoints: a row handed back goes on from where it was.
     for (let attempt = (attempts.get(row.line) ?? 0) + 1; ; attempt++) {
       attempts.set(row.line, attempt);
       if (outage) await outage;
       journal.started(row.line);
+      if (operation.undo && !options.dryRun && !recheck && !looked) {
+        // An undo's row is read right before it runs: one changed since the job is left alone.
+        const changed = operation.undo.changedSince(await readBack(row), row);
+        if (changed) return finish(row, 'skipped', attempt, [changed]);
+      }
+      looked = true;
       if (recheck && !options.dryRun) {
         const state = await settled(row);
-        if (state === 'done') return finish(row, succeeded, attempt, [doneBeforeInterruption(operation)]);
+        if (state === 'done') return finish(row, succeeded, attempt, [doneBeforeInterruption(operation), ...notes(row)]);
         if (state === 'different')
-          return finish(row, 'failed', attempt, ['The mailbox was changed with other settings while the job was interrupted; check it in Exchange.']);
+          return operation.undo
+            ? finish(row, 'skipped', attempt, [operation.undo.changedSince(row.readBack, row) ?? ''])
+            : finish(row, 'failed', attempt, ['The mailbox was changed with other settings while the job was interrupted; check it in Exchange.']);
         recheck = false;
         row.recheckFirst = false;
       }
@@ -306,7 +330,7 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
         }
         if (result!.ok) {
           endpoint.failures = 0;
-          return finish(row, succeeded, attempt);
+          return finish(row, succeeded, attempt, notes(row));
         }
         // Every error Exchange wrote, in its order: the first is not always the one that matters.
         const errors = result!.errors.length ? result!.errors : [{ message: `${calls.map((c) => c.cmdlet).join(', ')} failed without a message.` }];

@@ -105,8 +105,18 @@ export interface Operation {
   exchangeCmdlets: string[];
   /** What the audit records a row asked for (never a PIN). */
   requested(row: RunRow): Record<string, unknown>;
-  /** What the audit records as the user's state after a row succeeded. */
+  /** What the audit records as the user's state after a row succeeded (its UM part is kept with the row's result). */
   after(row: RunRow): Record<string, unknown>;
+  /**
+   * Set for a rollback's undo (rollback/undo-operation.ts): its rows finish as `undone`, audited as
+   * enablement.rollback. Each row's user is read just before it runs: a row the directory shows
+   * changed since the job (`changedSince` says how) is left alone and finishes as `skipped`.
+   */
+  undo?: {
+    changedSince(user: UserFacts | undefined, row: RunRow): string | undefined;
+    /** What the admin should know of a row undone (a mailbox enabled again has a new PIN). */
+    note(row: RunRow): string | undefined;
+  };
 }
 
 export const error = (code: string, params: Record<string, string> = {}): RowMessage => ({ code, severity: 'error', params });

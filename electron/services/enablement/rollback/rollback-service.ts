@@ -11,9 +11,10 @@ import type { PowerShellService } from '../../powershell/powershell-service';
 import { JobJournal, type JobDefinition, type JournalState } from '../job/job-journal';
 import { startJournalledJob } from '../job/journalled-job';
 import type { TopologyService } from '../../topology/topology-service';
+import { runEnablement, type RunRow } from '../job/enablement-runner';
 import { readUsers } from '../validation/directory-facts';
-import { changedSince, inverseOf, type Inverse } from './inverses';
-import { runRollback, umStateOf, type UndoRow } from './rollback-runner';
+import { changedSince, inverseOf, phoneContextOf, umStateOf, type Inverse, type Undo } from './inverses';
+import { undoOperation } from './undo-operation';
 
 /** The job list and job view of bulk jobs: a rollback is shown, read and exported like any job. */
 interface JobViews {
@@ -30,9 +31,41 @@ interface PlannedRow {
 
 interface Plan {
   original: JournalState;
+  operation: BulkOperation;
   rows: PlannedRow[];
   /** An unfinished rollback of the same job: a start carries it on. */
   resumes?: JournalState;
+}
+
+/** A row to undo as the bulk pipeline runs it: its inverse's calls, checked against what the job left. */
+function undoRow(result: RowResult, inverse: Undo, inFlight: boolean): RunRow {
+  const values = result.values ?? {
+    Identity: result.identity,
+    Extensions: '',
+    SIPResourceIdentifier: '',
+    UMMailboxPolicy: '',
+    PIN: '',
+    PINExpired: '',
+    NotifyEmail: '',
+  };
+  return {
+    line: result.line,
+    identity: result.identity,
+    values,
+    inFile: {},
+    userDn: result.userDn!,
+    policy: '',
+    policyDn: '',
+    extensions: [],
+    sri: '',
+    pin: '',
+    pinExpired: '',
+    notifyEmail: '',
+    expectedExtensions: [],
+    recheckFirst: inFlight,
+    // What the row's result records as the user before the rollback: what the job left.
+    before: inverse.left,
+  };
 }
 
 /** A journal's operation: one written before bulk operations existed is an enablement. */
@@ -41,8 +74,9 @@ const operationOf = (definition: JobDefinition): BulkOperation => definition.ope
 /**
  * Rolling back a finished or cancelled bulk job: each row it changed is undone by its operation's
  * inverse (inverses.ts), unless the directory shows the mailbox changed since — then it is skipped
- * with what differs. The rollback is a job like the others: journalled (resumable after a kill,
- * every row undone at most once), audited, listed, exported.
+ * with what differs. The rollback is a job like the others, run by the bulk runner as an undo
+ * operation (undo-operation.ts): journalled (resumable after a kill, every row undone at most
+ * once), audited, listed, exported.
  */
 export class RollbackService {
   constructor(
@@ -69,6 +103,7 @@ export class RollbackService {
         profile: j.definition.profile,
         createdAt: j.definition.createdAt,
         state: j.finishedState === 'completed' ? 'completed' : 'cancelled',
+        ...(j.definition.operation ? { operation: j.definition.operation } : {}),
         counts: countResults([...j.results.values()], j.definition.lines.length),
         ...(j.definition.rollbackOf ? { rollbackOf: j.definition.rollbackOf } : {}),
       }));
@@ -77,7 +112,7 @@ export class RollbackService {
   /** What rolling back the job would do now: the rows it would undo, and those it would skip and why. */
   async preview(jobId: string): Promise<RollbackPreview> {
     const plan = await this.plan(jobId);
-    const rows: RollbackRow[] = plan.rows.map(({ result, skip }) => {
+    const rows: RollbackRow[] = plan.rows.map(({ result, inverse, skip }) => {
       const done = plan.resumes?.results.get(result.line);
       const reason = done ? { code: 'rollback-already-undone', severity: 'info' as const, params: { jobId: plan.resumes!.definition.jobId } } : skip;
       return {
@@ -86,11 +121,13 @@ export class RollbackService {
         ...(result.userDn ? { userDn: result.userDn } : {}),
         action: reason ? 'skip' : 'undo',
         ...(reason ? { reason } : {}),
+        ...(!reason && inverse.kind === 'undo' && inverse.note ? { note: inverse.note } : {}),
       };
     });
     const undo = rows.filter((r) => r.action === 'undo').length;
     return {
       jobId,
+      operation: plan.operation,
       fileName: plan.original.definition.fileName,
       profile: plan.original.definition.profile,
       total: rows.length,
@@ -128,20 +165,15 @@ export class RollbackService {
     const results = new Map(resumes?.results ?? []);
     this.deps.jobs.track(definition, results);
 
-    const toRun: UndoRow[] = [];
+    const toRun: RunRow[] = [];
+    const undos = new Map<number, Undo>();
     for (const { result, inverse, skip } of plan.rows) {
       if (results.has(result.line)) continue;
       const inFlight = resumes?.inFlight.has(result.line) ?? false;
       // Skipped now unless it was in flight: then the directory decides whether its inverse took effect.
       if (inverse.kind === 'undo' && (!skip || inFlight)) {
-        toRun.push({
-          line: result.line,
-          identity: result.identity,
-          userDn: result.userDn!,
-          ...(result.values ? { values: result.values } : {}),
-          inverse,
-          recheckFirst: inFlight,
-        });
+        undos.set(result.line, inverse);
+        toRun.push(undoRow(result, inverse, inFlight));
         continue;
       }
       const skipped: RowResult = {
@@ -163,14 +195,15 @@ export class RollbackService {
       journal,
       `Roll back: ${definition.fileName}`,
       (ctx) =>
-        runRollback(
+        runEnablement(
           toRun,
           { powershell: this.deps.powershell, connections: this.deps.connections, audit: this.deps.audit, journal, log: (m) => this.deps.logger.info(m) },
           {
             jobId: definition.jobId,
-            rollbackOf: input.jobId,
+            operation: undoOperation(plan.operation, undos),
             profile: definition.profile,
             actor: session.identity,
+            dryRun: false,
             concurrency: definition.concurrency,
             finished: [...results.values()],
             total: definition.lines.length,
@@ -206,26 +239,24 @@ export class RollbackService {
       if (r !== resumes) for (const result of r.results.values()) if (result.outcome === 'undone') undoneBy.set(result.line, r.definition.jobId);
 
     const operation = operationOf(original.definition);
-    const changed = [...original.results.values()]
-      .sort((a, b) => a.line - b.line)
-      .flatMap((result) => {
-        const inverse = inverseOf(operation, result);
-        return inverse ? [{ result, inverse }] : [];
-      });
+    const changed = [...original.results.values()].sort((a, b) => a.line - b.line).filter((result) => inverseOf(operation, result));
     if (changed.length === 0) throw new ApiError('INVALID_INPUT', `Job ${jobId} changed no mailbox: there is nothing to roll back.`);
 
     const session = await this.deps.connections.ensure(original.definition.profile);
     const users = await readUsers(
       session,
-      changed.filter((c) => c.inverse.kind === 'undo').map((c) => c.result.userDn!),
+      changed.filter((r) => r.userDn && operation !== 'pin').map((r) => r.userDn!),
     );
-    const rows = changed.map(({ result, inverse }): PlannedRow => {
+    const rows = changed.map((result): PlannedRow => {
+      const user = result.userDn ? users.get(result.userDn.toLowerCase()) : undefined;
+      // A change's undo writes extensions back in the phone context of the user's EUM addresses.
+      const inverse = inverseOf(operation, result, phoneContextOf(user))!;
       const by = undoneBy.get(result.line);
       if (by) return { result, inverse, skip: { code: 'rollback-already-undone', severity: 'info', params: { jobId: by } } };
       if (inverse.kind === 'cannot') return { result, inverse, skip: inverse.reason };
-      const skip = changedSince(umStateOf(users.get(result.userDn!.toLowerCase())), inverse.left);
+      const skip = changedSince(umStateOf(user), inverse.left);
       return { result, inverse, ...(skip ? { skip } : {}) };
     });
-    return { original, rows, ...(resumes ? { resumes } : {}) };
+    return { original, operation, rows, ...(resumes ? { resumes } : {}) };
   }
 }

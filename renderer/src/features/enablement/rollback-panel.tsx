@@ -3,6 +3,7 @@ import {
   Accordion,
   AccordionDetails,
   AccordionSummary,
+  Alert,
   Box,
   Button,
   LinearProgress,
@@ -77,6 +78,9 @@ export function RollbackJobs({
   if (jobs.length === 0 && !job && !preview) return null;
   const label = (j: FinishedJob) => (j.rollbackOf ? t('rollback.ofJob', { file: j.fileName, jobId: j.rollbackOf }) : j.fileName);
   const skipped = preview?.rows.filter((r) => r.action === 'skip') ?? [];
+  const operation = preview?.operation ?? 'enable';
+  /** What the admin should know of the rows undone (a new PIN), each said once. */
+  const notes = [...new Map((preview?.rows ?? []).flatMap((r) => (r.note ? [[r.note.code, r.note] as const] : []))).values()];
   return (
     <Accordion disableGutters variant="outlined" defaultExpanded={false} data-testid="finished-jobs">
       <AccordionSummary expandIcon={<ExpandMoreIcon />}>
@@ -100,6 +104,7 @@ export function RollbackJobs({
                     profile: j.profile,
                     state: t(`run.states.${j.state}`),
                   })}
+                  {!j.rollbackOf && ` · ${t(`operation.names.${j.operation ?? 'enable'}`)}`}
                   {' · '}
                   {countsText(j.counts, t)}
                 </Typography>
@@ -169,7 +174,14 @@ export function RollbackJobs({
           account={account(preview.profile)}
           texts={{
             title: t('rollback.confirmTitle', { file: preview.fileName }),
-            text: preview.undo ? t('rollback.confirmText', { count: preview.undo, total: preview.total }) : t('rollback.nothingLeft', { count: preview.total }),
+            text: preview.undo
+              ? t('rollback.confirmText', {
+                  count: preview.undo,
+                  total: preview.total,
+                  operation: t(`operation.names.${operation}`),
+                  how: t(`rollback.how.${operation}`),
+                })
+              : t('rollback.nothingLeft', { count: preview.total }),
             accept: t('rollback.accept', { count: preview.undo }),
           }}
           onCancel={() => setPreview(undefined)}
@@ -184,6 +196,11 @@ export function RollbackJobs({
                   })
           }
         >
+          {notes.map((note) => (
+            <Alert key={note.code} severity="warning" sx={{ mb: 2 }} data-testid={`rollback-note-${note.code}`}>
+              {String(t(`enablement-messages:${note.code}`, note.params))}
+            </Alert>
+          ))}
           {skipped.length > 0 && (
             <Box sx={{ mb: 2 }} data-testid="rollback-skipped">
               <Typography variant="body2" sx={{ fontWeight: 600, mb: 1 }}>
