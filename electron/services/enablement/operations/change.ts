@@ -10,8 +10,8 @@ const numbersOf = (eum: string[]) => eum.filter(isNumber);
 /**
  * Bulk change of a UM-enabled mailbox: its UM mailbox policy with Set-UMMailbox -UMMailboxPolicy
  * [S72], its extensions with Set-Mailbox -EmailAddresses (Set-UMMailbox has no -Extensions: they
- * are EUM proxy addresses) [S72]. A new policy must be of the mailbox's own dial plan: another
- * dial plan means disabling and enabling again, the move operation [S72]. New extensions follow
+ * are EUM proxy addresses) [S72][S66]. A new policy must be of the mailbox's own dial plan: another
+ * dial plan means disabling and enabling again, the move operation [S74]. New extensions follow
  * enable's rules on that plan: digit count, pilot numbers, uniqueness in its phone contexts [S11].
  */
 export const changeOperation: Operation = {
@@ -57,7 +57,7 @@ export const changeOperation: Operation = {
     const old = row.before?.extensions ?? [];
     if (row.extensions.length && !sameSet(row.extensions, old)) {
       const eum = (numbers: string[]) => numbers.map((n) => `eum:${n};phone-context=${row.phoneContext ?? ''}`);
-      // Add and remove only these, leaving every other address as it is [S72].
+      // Add and remove only these, leaving every other address as it is [S66].
       calls.push({
         shell: 'exchange',
         cmdlet: 'Set-Mailbox',

@@ -2,7 +2,7 @@ import type { RowMessage } from '@shared/models/enablement';
 import { checkIdentity } from '../validation/row-rules';
 import { error, info, statusOf, verdictOf, type Operation } from './operation';
 
-/** A line URI as Lync takes it: tel:, an E.164 number, optionally ;ext= and digits [S73]. */
+/** A line URI as Lync takes it: tel:, an E.164 number, optionally ;ext= and digits [S65]. */
 export const LINE_URI = /^tel:\+[1-9]\d{1,14}(;ext=\d+)?$/i;
 
 /** The extension a following UM enablement can take from a line URI: its ;ext= digits, if it has them. */
@@ -12,8 +12,8 @@ export function extensionFromLineUri(lineUri: string | undefined): string | unde
 
 /**
  * Bulk Lync Enterprise Voice, step 10 of the integration: Set-CsUser -EnterpriseVoiceEnabled $true
- * -LineURI tel:+… through the Lync shell, for users already enabled for Lync [S73]. The line URI
- * is checked for the form Lync documents [S73]; a number another user already has is Lync's to
+ * -LineURI tel:+… through the Lync shell, for users already enabled for Lync [S65]. The line URI
+ * is checked for the form Lync documents [S65]; a number another user already has is Lync's to
  * refuse at run time (the console does not look line URIs up).
  */
 export const voiceOperation: Operation = {
@@ -24,7 +24,7 @@ export const voiceOperation: Operation = {
     const user = checkIdentity(values, facts, messages);
     if (!user) return verdictOf('invalid', messages);
     const identity = values.Identity.trim();
-    // Set-CsUser changes only users enabled for Lync [S73].
+    // Set-CsUser changes only users enabled for Lync [S65].
     if (!user.lyncAddress) return verdictOf('invalid', [error('voice-not-lync-enabled', { identity })]);
     const lineUri = (values.LineURI ?? '').trim();
     if (!lineUri) return verdictOf('invalid', [error('line-uri-missing')]);

@@ -74,7 +74,7 @@ const recorded = (result: RowResult): result is Recorded => !!result.userDn && !
 export const inverses: Record<BulkOperation, (result: RowResult, phoneContext?: string) => Inverse> = {
   // The user had no UM before Enable-UMMailbox (validation sends none that had). Disable-UMMailbox
   // clears the EUM addresses, policy and dial plan either way; the default (-KeepProperties $true)
-  // keeps the rest of the UM properties (flags, PIN data), $false resets them too [S75][S64]:
+  // keeps the rest of the UM properties (flags, PIN data), $false resets them too [S70][S64]:
   // how the user was before the job.
   enable: (result) =>
     result.userDn
@@ -94,7 +94,7 @@ export const inverses: Record<BulkOperation, (result: RowResult, phoneContext?: 
     return { kind: 'undo', calls: [enableAsBefore(result.userDn, result.before)], left: { umEnabled: false }, restores: umPart(result.before), note: newPin };
   },
   // Back only what the job changed: the policy with Set-UMMailbox, the extensions with Set-Mailbox
-  // -EmailAddresses @{Add=…; Remove=…}, which leaves every other address as it is [S72].
+  // -EmailAddresses @{Add=…; Remove=…}, which leaves every other address as it is [S66].
   change: (result, phoneContext) => {
     if (!recorded(result)) return cannot('rollback-no-record');
     const { userDn, before, after } = result;
@@ -121,7 +121,7 @@ export const inverses: Record<BulkOperation, (result: RowResult, phoneContext?: 
     return calls.length ? { kind: 'undo', calls, left, restores } : cannot('rollback-no-record');
   },
   // Set-CsUser back to the Enterprise Voice setting and line URI before; a user that had no line
-  // URI gets -LineURI $null, as Microsoft clears one [S82]. Through the Lync shell [S73].
+  // URI gets -LineURI $null, as Microsoft clears one [S82]. Through the Lync shell [S65].
   voice: (result) => {
     if (!recorded(result) || result.before.enterpriseVoiceEnabled === undefined) return cannot('rollback-no-record');
     const { userDn, before, after } = result;

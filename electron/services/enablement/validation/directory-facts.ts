@@ -61,7 +61,7 @@ function toUserFacts(e: DirEntry): UserFacts {
     lyncAddress: withoutSip(e.get('msRTCSIP-PrimaryUserAddress')),
     telephoneNumber: e.get('telephoneNumber'),
     lineUri: e.get('msRTCSIP-Line'),
-    // Lync keeps Enterprise Voice as bit 128 of msRTCSIP-OptionFlags [S73].
+    // Lync keeps Enterprise Voice as bit 128 of msRTCSIP-OptionFlags [S2].
     enterpriseVoiceEnabled: ((e.getInt('msRTCSIP-OptionFlags') ?? 0) & 128) === 128,
   };
 }

@@ -6,12 +6,12 @@
 
 function Set-UMMailbox {
     <#
-    Set-UMMailbox with its documented parameters [S30]. It has no -Extensions and no
+    Set-UMMailbox with its documented parameters [S72]. It has no -Extensions and no
     -SIPResourceIdentifier: those are EUM addresses, changed with Set-Mailbox -EmailAddresses [S66].
     Only -UMMailboxPolicy changes anything here; the other parameters are taken and not modelled.
     Exchange 2013 refuses a mailbox that is not UM-enabled, and a new policy whose dial plan is not
     the old policy's: NewPolicyMustBeInTheSameDialPlanAsOldPolicy [S64]. Moving to another dial plan
-    means disabling and enabling again [S64]. The texts are the lab's; Exchange's are not published.
+    means disabling and enabling again [S74]. The texts are the lab's; Exchange's are not published.
     #>
     [CmdletBinding()]
     param(
@@ -93,10 +93,10 @@ function Get-UMMailboxPin {
 
 function Set-UMMailboxPIN {
     <#
-    Set-UMMailboxPIN [S30] as Exchange 2013 runs it [S64 SetUMMailboxPIN]: the mailbox must be
+    Set-UMMailboxPIN [S71] as Exchange 2013 runs it [S64 SetUMMailboxPIN]: the mailbox must be
     UM-enabled (UserNotUmEnabledException); a given PIN is checked against the mailbox's policy,
     "The new PIN must comply with the PIN policy rules specified in the user's mailbox policy"
-    [S30], with Enable-UMMailbox's rules and the remembered PINs [S67]; without one a PIN is
+    [S71], with Enable-UMMailbox's rules and the remembered PINs [S67]; without one a PIN is
     generated. -PINExpired defaults to $true, -LockedOut to $false, -SendEmail to $true [S64]. The
     lab keeps only salted hashes; the reset message is recorded in the call log without the PIN.
     #>
@@ -153,7 +153,7 @@ function Set-Mailbox {
     result must pass Enable-UMMailbox's rules on the mailbox's dial plan (URI type, digit count,
     uniqueness in its phone contexts, pilot numbers) [S11], and lie in that plan's phone context:
     "If you change the primary proxy address for a UM-enabled user to point to a different dial
-    plan, the UM mailbox is in an inconsistent state" [S64]. That Set-Mailbox refuses them, and
+    plan, the UM mailbox is in an inconsistent state" [S74]. That Set-Mailbox refuses them, and
     EUM addresses on a mailbox that is not UM-enabled, is the lab's reading (Exchange's rules for
     Set-Mailbox are not published); so is requiring one primary SMTP address.
     #>

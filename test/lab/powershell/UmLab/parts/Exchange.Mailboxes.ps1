@@ -421,9 +421,9 @@ function Resolve-LabUmMailbox {
 
 function Disable-UMMailbox {
     <#
-    Disable-UMMailbox [S30], as Exchange 2013 resets a mailbox [S64 Utility.ResetUMADProperties]:
+    Disable-UMMailbox [S70], as Exchange 2013 resets a mailbox [S64 Utility.ResetUMADProperties]:
     always the EUM addresses, the policy and dial plan links and the voice mail settings; with
-    -KeepProperties $true (the default, "The UM properties are retained on the mailbox" [S30]) only
+    -KeepProperties $true (the default, "The UM properties are retained on the mailbox" [S70]) only
     the UMEnabled bit of msExchUMEnabledFlags, so the PIN data stays; with $false also the flags
     (back to Exchange's default 830 [S11]) and the PIN checksum [S64]. -Identity as Enable-UMMailbox resolves it [S14].
     #>

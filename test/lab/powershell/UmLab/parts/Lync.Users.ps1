@@ -64,7 +64,7 @@ function Set-CsUser {
     <#
     Set-CsUser, -EnterpriseVoiceEnabled and -LineURI [S65]. The line URI "must be specified using
     the E.164 format and use the "TEL:" prefix … Any extension number should be added to the end of
-    the line URI, for example: TEL:+14255551297;ext=51297"; an empty value clears it. A line URI
+    the line URI, for example: TEL:+14255551297;ext=51297"; $null clears it [S82]. A line URI
     another user or contact already has is refused: Lync "treats TEL:+14255551297 and
     TEL:+14255551297;ext=51297 as two different numbers", and only the second "will not be flagged
     as a duplicate number" [S65], so an exact repeat is. The texts of both refusals are the lab's.
