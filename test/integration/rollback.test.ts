@@ -163,6 +163,29 @@ describe('rolling back a bulk enablement', () => {
     await expect(services.rollback.start({ jobId: dry.jobId, concurrency: 1 })).rejects.toMatchObject({ code: 'CONFLICT', message: /dry run/ });
     expect(disableCalls().length).toBe(calls);
   }, 120_000);
+
+  it('a row someone undoes while its call is on its way ends already done, not failed', async () => {
+    const i = 397;
+    const { services: slow } = createTestServices({ ...process.env, UMLAB_DELAY: 'Disable-UMMailbox=4000' });
+    try {
+      await slow.connections.connect(profile);
+      const job = await enable(slow, [i]);
+      // The shared services' lab shell lost its DC at the last reset (the reset restarts it): a new one.
+      await services.powershell.closeProfile(profile);
+      const before = disableCalls().length;
+      const started = await slow.rollback.start({ jobId: job.jobId, concurrency: 1 });
+      // The lab logs the rollback's Disable-UMMailbox, then holds it for 4 s: someone disables the mailbox meanwhile.
+      await until(() => disableCalls().length > before);
+      const other = await services.powershell.run(profile, 'exchange', 'Disable-UMMailbox', { Identity: `${sam(i)}@contoso.test`, Confirm: false });
+      expect(other.ok, JSON.stringify(other.errors)).toBe(true);
+      const done = await slow.enablement.wait(started.jobId);
+      // Exchange refused it as already disabled; the directory shows the mailbox as the rollback wanted it.
+      expect(done.results.map((r) => r.outcome)).toEqual(['already-done']);
+      expect(await umState(i)).toMatchObject({ enabled: false, eum: [] });
+    } finally {
+      await slow.shutdown();
+    }
+  }, 180_000);
 });
 
 describe('a rollback killed mid-run (CLI)', () => {
@@ -203,7 +226,7 @@ describe('a rollback killed mid-run (CLI)', () => {
     await new Promise((r) => child.once('exit', r));
 
     const second = runCli(['rollback', '--job', jobId, '--json'], env);
-    expect(second.status, second.stderr).toBe(0);
+    expect(second.status, `${second.stderr} ${second.stdout}`).toBe(0);
     const out = second.json() as { jobId: string; counts: { undone: number; skipped: number } };
     expect(out.jobId).toBe(rollbackId());
     expect(out.counts).toMatchObject({ undone: 8, skipped: 0 });

@@ -285,6 +285,8 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
    */
   const runRow = async (row: RunRow, endpoint: Endpoint): Promise<'done' | 'requeue' | 'retire'> => {
     let recheck = row.recheckFirst;
+    /** In flight when an earlier run stopped: a call of that run may still land after the re-check. */
+    const wasInFlight = row.recheckFirst;
     let throttledInARow = 0;
     /** An undo's row was read before its first call in this run (a retry goes on from there). */
     let looked = false;
@@ -358,7 +360,14 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
         endpoint.failures = 0;
         if (operation.alreadyDone?.test(`${first.fullyQualifiedErrorId ?? ''} ${first.message}`) && !options.dryRun) {
           const state = await settled(row);
-          return finish(row, state === 'done' ? 'already-done' : 'failed', attempt, messages);
+          // Half done (a move's disable landed, its enable did not): what is left runs, from the read-back.
+          if (state === 'not-done' && attempt < MAX_ATTEMPTS) continue;
+          if (state !== 'done') return finish(row, 'failed', attempt, messages);
+          // A remote session carries on with its command when the client that sent it is killed, so
+          // the interrupted run's own call can land after the re-check: that row is this job's doing.
+          return wasInFlight
+            ? finish(row, succeeded, attempt, [doneBeforeInterruption(operation), ...notes(row)])
+            : finish(row, 'already-done', attempt, messages);
         }
         if (isTransientError(first) && attempt < MAX_ATTEMPTS) {
           await waitForDirectory(first.message);

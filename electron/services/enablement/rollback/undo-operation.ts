@@ -1,5 +1,7 @@
 import type { BulkOperation } from '@shared/models/enablement';
 import { rowMessageText } from '@shared/enablement/row-message-text';
+import { disableOperation } from '../operations/disable';
+import { enableOperation } from '../operations/enable';
 import { verdictOf, type Operation, type RunRow } from '../operations/operation';
 import { changedSince, isHalfway, umStateOf, type Undo } from './inverses';
 
@@ -31,6 +33,9 @@ export function undoOperation(operation: BulkOperation, inverses: ReadonlyMap<nu
       if (!changedSince(now, inverse.left) || isHalfway(inverse, now)) return 'not-done';
       return 'different';
     },
+    // Disable-UMMailbox or Enable-UMMailbox refusing because the mailbox is already as the undo
+    // wants it: the directory settles the row, as for the operations themselves.
+    alreadyDone: alreadyAsWanted,
     requested: (row) => ({ restores: inverseOf(row).restores }),
     after: (row) => inverseOf(row).restores,
     undo: {
@@ -45,3 +50,6 @@ export function undoOperation(operation: BulkOperation, inverses: ReadonlyMap<nu
     },
   };
 }
+
+/** The errors of the undos' cmdlets that mean the mailbox is already as wanted (their operations' own). */
+const alreadyAsWanted = new RegExp([disableOperation.alreadyDone!, enableOperation.alreadyDone!].map((r) => r.source).join('|'), 'i');
