@@ -112,12 +112,16 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
 
   // The screen as main holds it: leaving and coming back keeps the grid, its edits and the job.
   const saved = useLoad((client) => client.call('enablement.session', {}));
+  /** A file chosen on this visit: the screen main held before it is not restored over it. */
+  const chosen = useRef(false);
   useEffect(() => {
     // Restored once, when the session and the unfinished jobs have first been read.
     if (restored || saved.loading || unfinishedJobs.loading) return;
     setRestored(true);
     const session = saved.data;
-    if (!session) return;
+    // Those reads can come after the admin chose a file (and validated it): restoring then would
+    // put back the screen as it was read, and drop the validation under way.
+    if (!session || chosen.current) return;
     setSummary(session.summary);
     setMapping(session.mapping);
     // The profile the file was validated with, if it is still connected.
@@ -135,6 +139,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   }, [restored, saved.loading, unfinishedJobs.loading]);
 
   const imported = (next: ImportSummary) => {
+    chosen.current = true;
     setSummary(next);
     setMapping(next.mapping);
     // An override and an operation are decisions about one file: a new file starts without the
