@@ -7,7 +7,7 @@ import { ApiError } from '@shared/errors';
 import type { LabDescriptor } from '../profiles/lab-descriptor';
 import type { ProfileService } from '../profiles/profile-service';
 import { bridgeAllowList, cmdletSpec, redactParameters } from './cmdlet-catalog';
-import { shellEnvironment, type BridgeEndpoint } from './powershell-session';
+import { privatePwshCache, shellEnvironment, type BridgeEndpoint } from './powershell-session';
 import type { PowerShellHistory } from './powershell-history';
 import { chooseShell, findBridgeScript, hostEnvironment, type EndpointKind } from './pwsh-locations';
 import { SessionPool } from './session-pool';
@@ -200,15 +200,17 @@ export class PowerShellService {
     let cached = this.versions.get(path);
     if (!cached) {
       cached = new Promise((resolve) => {
+        const cache = privatePwshCache();
         execFile(
           path,
           ['-NoProfile', '-NonInteractive', '-Command', "$PSVersionTable.PSEdition + ' ' + $PSVersionTable.PSVersion.ToString()"],
           {
             timeout: 30_000,
             windowsHide: true,
-            env: { ...shellEnvironment(this.options.env), POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off' },
+            env: { ...shellEnvironment(this.options.env), POWERSHELL_TELEMETRY_OPTOUT: '1', POWERSHELL_UPDATECHECK: 'Off', ...cache.env },
           },
           (error, stdout) => {
+            cache.remove();
             const match = /^(Desktop|Core) (\S+)/m.exec(String(stdout));
             resolve(!error && match ? { edition: match[1]!, version: match[2]! } : undefined);
           },

@@ -1,5 +1,7 @@
 import { spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { PowerShell } from 'node-powershell';
 import { psResultSchema, type PsResult } from '@shared/models/powershell';
 import { ApiError } from '@shared/errors';
@@ -109,6 +111,20 @@ export function shellEnvironment(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 /**
+ * A cache folder of its own for one pwsh process. pwsh on Linux and macOS keeps its JIT startup
+ * profile in one file under ~/.cache/powershell, rewritten by every process as it exits; processes
+ * ending together can leave it torn, and every pwsh started after that crashes (SIGSEGV, exit 139)
+ * until one exits cleanly again — seen here when a job's sessions closed at once. The folder goes
+ * in XDG_CACHE_HOME; `remove` deletes it once the process has ended. Windows PowerShell keeps its
+ * profile under %LOCALAPPDATA% and ignores XDG_CACHE_HOME, so there nothing changes.
+ */
+export function privatePwshCache(): { env: NodeJS.ProcessEnv; remove: () => void } {
+  if (process.platform === 'win32') return { env: {}, remove: () => undefined };
+  const dir = mkdtempSync(join(tmpdir(), 'umc-pwsh-'));
+  return { env: { XDG_CACHE_HOME: dir }, remove: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/**
  * node-powershell as the console uses it, with nothing printed. Its underlying shell (child-shell)
  * prints every command line and every chunk of output through the `debug` package, namespace
  * PWSH:<pid>, whenever DEBUG matches (DEBUG=* does); our lines carry the base64 password
@@ -148,6 +164,7 @@ export class PowerShellSession {
   private killReason: 'timeout' | 'cancelled' | 'shutdown' | undefined;
 
   private constructor(options: SessionOptions) {
+    const cache = privatePwshCache();
     this.shell = new QuietPowerShell({
       executable: options.pwsh,
       executableOptions: { '-NoProfile': true, '-NonInteractive': true, ...(process.platform === 'win32' ? { '-ExecutionPolicy': 'Bypass' } : {}) },
@@ -163,6 +180,7 @@ export class PowerShellSession {
           NO_COLOR: '1',
           POWERSHELL_TELEMETRY_OPTOUT: '1',
           POWERSHELL_UPDATECHECK: 'Off',
+          ...cache.env,
         },
         windowsHide: true,
       },
@@ -172,7 +190,12 @@ export class PowerShellSession {
     // node-powershell rejects its exit promise when the process is killed by a signal; the
     // session reports that itself, so the rejection must not surface as an unhandled one.
     internals.exitPromise.catch(() => undefined);
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => resolve({ code, signal })));
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => {
+        cache.remove();
+        resolve({ code, signal });
+      }),
+    );
     void this.exited.then(() => {
       this.state = 'dead';
     });
