@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -137,6 +138,17 @@ describe('the audit log hash chain', () => {
 
   it('leaves no lock file behind', () => {
     threeEntries();
+    expect(existsSync(join(dir, 'audit.jsonl.lock'))).toBe(false);
+  });
+
+  it('does not wait on the lock of a process that is gone (a CLI killed mid-append)', () => {
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(join(dir, 'audit.jsonl.lock'), String(dead));
+    const log = new AuditLog(dir);
+    const started = Date.now();
+    log.record(change(1));
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(lines()).toHaveLength(1);
     expect(existsSync(join(dir, 'audit.jsonl.lock'))).toBe(false);
   });
 });

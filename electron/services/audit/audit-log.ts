@@ -1,5 +1,18 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { appendFileSync, closeSync, existsSync, fstatSync, ftruncateSync, openSync, readFileSync, readSync, rmSync, statSync, writeSync } from 'node:fs';
+import {
+  appendFileSync,
+  closeSync,
+  existsSync,
+  fstatSync,
+  ftruncateSync,
+  openSync,
+  readFileSync,
+  readSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { auditEntrySchema, type AuditEntry, type AuditIntegrity, type AuditProblem, type AuditRecord, type NewAuditEntry } from '@shared/models/audit';
 
@@ -232,20 +245,33 @@ function* linesFromEnd(file: string): Generator<string> {
   }
 }
 
+/** Whether the process that wrote this lock is gone (a CLI killed mid-append): unknown counts as alive. */
+function ownerGone(lockFile: string): boolean {
+  const pid = Number(readFileSync(lockFile, 'utf8'));
+  if (!Number.isInteger(pid) || pid <= 0 || pid === process.pid) return false;
+  try {
+    process.kill(pid, 0);
+    return false;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'ESRCH';
+  }
+}
+
 /**
- * Runs `work` while holding a lock file (created exclusively), waiting up to 5 s for another
- * process to finish its append; a lock older than 30 s was left by a process that died.
+ * Runs `work` while holding a lock file (created exclusively, holding its process's PID), waiting
+ * up to 5 s for another process to finish its append. A lock whose process is gone, or older than
+ * 30 s, was left by a process that died (a killed CLI): it is removed, not waited for.
  */
 function withLock<T>(lockFile: string, work: () => T): T {
   const deadline = Date.now() + 5000;
   for (;;) {
     try {
-      closeSync(openSync(lockFile, 'wx', 0o600));
+      writeFileSync(lockFile, String(process.pid), { flag: 'wx', mode: 0o600 });
       break;
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       try {
-        if (Date.now() - statSync(lockFile).mtimeMs > 30_000) rmSync(lockFile, { force: true });
+        if (ownerGone(lockFile) || Date.now() - statSync(lockFile).mtimeMs > 30_000) rmSync(lockFile, { force: true });
       } catch {
         // Released meanwhile: try again.
       }
