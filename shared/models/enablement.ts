@@ -115,6 +115,17 @@ export const rowValuesSchema = z.object({
 });
 export type RowValues = z.infer<typeof rowValuesSchema>;
 
+/** A row with no values but, when given, its identity: what an unreadable line or an old journal's row stands for. */
+export const emptyRowValues = (identity = ''): RowValues => ({
+  Identity: identity,
+  Extensions: '',
+  SIPResourceIdentifier: '',
+  UMMailboxPolicy: '',
+  PIN: '',
+  PINExpired: '',
+  NotifyEmail: '',
+});
+
 export const validatedRowSchema = z.object({
   /** The row's first line in the file (header is line 1). */
   line: z.number().int(),

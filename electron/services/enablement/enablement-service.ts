@@ -22,7 +22,7 @@ import type {
 } from '@shared/models/enablement';
 import { onlyLyncCheckStands } from '@shared/enablement/lync-check';
 import { doneOutcome, operationFields } from '@shared/enablement/operations';
-import { bulkFieldSchema } from '@shared/models/enablement';
+import { bulkFieldSchema, emptyRowValues } from '@shared/models/enablement';
 import { countResults } from '@shared/enablement/job-counts';
 import { rowMessageText } from '@shared/enablement/row-message-text';
 import { ApiError } from '@shared/errors';
@@ -759,10 +759,9 @@ function readMapping(mapping: EnablementColumnMapping, operation: BulkOperation)
 
 /** A line the parser could not read becomes an invalid row, so every line of the file has a result. */
 function unreadableRow(problem: { line: number; message: string }): ValidatedRow {
-  const empty = { Identity: '', Extensions: '', SIPResourceIdentifier: '', UMMailboxPolicy: '', PIN: '', PINExpired: '', NotifyEmail: '' };
   return {
     line: problem.line,
-    values: empty,
+    values: emptyRowValues(),
     status: 'invalid',
     messages: [{ code: 'row-unreadable', severity: 'error', params: { message: problem.message } }],
     extensions: [],

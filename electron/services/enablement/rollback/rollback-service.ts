@@ -1,5 +1,14 @@
 import { randomBytes } from 'node:crypto';
-import type { BulkOperation, EnablementJob, FinishedJob, RollbackPreview, RollbackRow, RowMessage, RowResult } from '@shared/models/enablement';
+import {
+  emptyRowValues,
+  type BulkOperation,
+  type EnablementJob,
+  type FinishedJob,
+  type RollbackPreview,
+  type RollbackRow,
+  type RowMessage,
+  type RowResult,
+} from '@shared/models/enablement';
 import { countResults } from '@shared/enablement/job-counts';
 import { rowMessageText } from '@shared/enablement/row-message-text';
 import { ApiError } from '@shared/errors';
@@ -39,15 +48,7 @@ interface Plan {
 
 /** A row to undo as the bulk pipeline runs it: its inverse's calls, checked against what the job left. */
 function undoRow(result: RowResult, inverse: Undo, inFlight: boolean): RunRow {
-  const values = result.values ?? {
-    Identity: result.identity,
-    Extensions: '',
-    SIPResourceIdentifier: '',
-    UMMailboxPolicy: '',
-    PIN: '',
-    PINExpired: '',
-    NotifyEmail: '',
-  };
+  const values = result.values ?? emptyRowValues(result.identity);
   return {
     line: result.line,
     identity: result.identity,
