@@ -68,7 +68,19 @@ async function measured<T>(
 
 const seconds = (from: bigint) => Number(process.hrtime.bigint() - from) / 1e9;
 
+/**
+ * The heap still live after full collections (needs --expose-gc, which `npm run bench` passes):
+ * unlike the peak, which depends on when V8 chose to collect, this is the same from run to run.
+ */
+function liveHeapMb(): number | undefined {
+  if (!global.gc) return undefined;
+  global.gc();
+  global.gc();
+  return round(process.memoryUsage().heapUsed / 2 ** 20, 0);
+}
+
 // ---- streamed: the answer with the first rows, the rest in the background ------------------------
+const liveBeforeImport = liveHeapMb();
 const summary = await services.enablement.import({ fileName: 'bench-100k.csv', content });
 const input = { importId: summary.importId, profile, mapping: summary.mapping, proposeExtensions: false };
 let firstSeconds = 0;
@@ -95,6 +107,8 @@ const streamed = await measured(async () => {
   });
   return { totalSeconds: seconds(started), otherCallMs, status: services.enablement.validation(summary.importId) };
 });
+
+const liveAfterValidation = liveHeapMb();
 
 // ---- an edit on the validated file -----------------------------------------------------------
 const editStarted = process.hrtime.bigint();
@@ -126,6 +140,9 @@ printResult({
     rowsPerSecond: round(ROWS / streamed.value.totalSeconds, 0),
     peakRssMb: streamed.peakRssMb,
     peakHeapMb: streamed.peakHeapMb,
+    // What the validated import keeps (the parsed file, the users and claims indexes, each row's result), and the process's live heap before it.
+    liveHeapMbBeforeImport: liveBeforeImport,
+    liveHeapMbAfterValidation: liveAfterValidation,
     eventLoopDelayP99Ms: streamed.loopDelayP99Ms,
     eventLoopDelayMaxMs: streamed.loopDelayMaxMs,
     otherCallDuringValidationMs: round(streamed.value.otherCallMs, 1),
