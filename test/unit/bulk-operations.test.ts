@@ -8,7 +8,7 @@ import { pinOperation } from '../../electron/services/enablement/operations/pin'
 import { extensionFromLineUri, voiceOperation } from '../../electron/services/enablement/operations/voice';
 import type { Holders, RowFacts, UserFacts } from '../../electron/services/enablement/validation/row-rules';
 import { operationFields } from '../../shared/enablement/operations';
-import { bulkOperationSchema } from '../../shared/models/enablement';
+import { bulkOperationSchema, emptyRowValues } from '../../shared/models/enablement';
 
 /** The row rules and calls of the bulk operations after enable, pure, without a directory. */
 const policy = { dn: 'CN=P,DC=x', name: 'P', dialPlanDn: 'CN=D,DC=x', minPinLength: 6, allowCommonPatterns: false };
@@ -16,7 +16,6 @@ const enabled: UserFacts = {
   dn: 'CN=u1,DC=x',
   name: 'u1',
   alias: 'user1',
-  proxyAddresses: ['SMTP:u1@x.test', 'sip:u1@x.test', 'eum:u1@x.test;phone-context=d.x', 'eum:0123;phone-context=d.x'],
   hasMailbox: true,
   umEnabled: true,
   policyDn: 'CN=P,DC=x',
@@ -37,16 +36,7 @@ const plan = {
 };
 const noHolders = (): Holders => ({ eum: new Map(), eumAnyContext: new Map(), sip: new Map() });
 const facts = (patch: Partial<RowFacts> = {}): RowFacts => ({ users: [enabled], current: { policy }, holders: noHolders(), ...patch });
-const values = (patch = {}) => ({
-  Identity: 'user1',
-  Extensions: '',
-  SIPResourceIdentifier: '',
-  UMMailboxPolicy: '',
-  PIN: '',
-  PINExpired: '',
-  NotifyEmail: '',
-  ...patch,
-});
+const values = (patch = {}) => ({ ...emptyRowValues('user1'), ...patch });
 const options = { proposeExtensions: false };
 const codes = (v: { messages: Array<{ code: string }> }) => v.messages.map((m) => m.code);
 const row = (patch: Partial<RunRow> = {}): RunRow => ({

@@ -24,7 +24,6 @@ const user: UserFacts = {
   dn: 'CN=u1,DC=x',
   name: 'u1',
   alias: 'user1',
-  proxyAddresses: ['SMTP:u1@x.test', 'sip:u1@x.test'],
   hasMailbox: true,
   umEnabled: false,
   eumAddresses: [],

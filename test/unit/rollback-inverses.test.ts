@@ -23,8 +23,6 @@ const undo = (inverse: ReturnType<typeof inverseOf>): Undo => {
 /** A user as the directory shows it, from a UM state (EUM addresses in the Redmond phone context). */
 const user = (state: UmState & { policyDn?: string }): UserFacts => ({
   dn,
-  sam: 'u00390',
-  proxyAddresses: [],
   hasMailbox: true,
   umEnabled: !!state.umEnabled,
   ...(state.policy ? { policyDn: `CN=${state.policy},CN=UM Mailbox Policies,CN=contoso` } : {}),

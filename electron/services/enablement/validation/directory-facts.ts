@@ -2,7 +2,7 @@ import { guidToString, type DirEntry } from '../../directory/dir-entry';
 import type { DirectorySession } from '../../directory/directory-session';
 import { escapeFilterValue } from '../../directory/ldap-escape';
 import { isDnWithin } from '@shared/dn';
-import { identityFilterTerms, indexKeys, lookupKeys, resolveIdentity, type ForestDomain, type IdentityMatch } from './identity-resolution';
+import { identityFilterTerms, indexKeys, lookupKeys, resolveIdentity, type ForestDomain, type IdentityKeys, type IdentityMatch } from './identity-resolution';
 import type { Holders, UserFacts } from './row-rules';
 
 /**
@@ -36,7 +36,10 @@ const userAttributes = [
 
 const withoutSip = (value: string | undefined) => value?.replace(/^sip:/i, '');
 
-function toUserFacts(e: DirEntry): UserFacts {
+/** A user as read: its facts, and every key -Identity may match it by. */
+export type DirectoryUser = UserFacts & IdentityKeys;
+
+function toUserFacts(e: DirEntry): DirectoryUser {
   const proxies = e.getAll('proxyAddresses');
   const sip = proxies.find((p) => /^sip:/i.test(p));
   const guid = e.getBuffer('objectGUID');
@@ -66,6 +69,26 @@ function toUserFacts(e: DirEntry): UserFacts {
   };
 }
 
+/** The user without the keys only resolving its identity needs: what a validated file keeps (one literal, one shape). */
+function factsOnly(user: DirectoryUser): UserFacts {
+  return {
+    dn: user.dn,
+    name: user.name,
+    alias: user.alias,
+    upn: user.upn,
+    displayName: user.displayName,
+    hasMailbox: user.hasMailbox,
+    umEnabled: user.umEnabled,
+    policyDn: user.policyDn,
+    eumAddresses: user.eumAddresses,
+    sipProxy: user.sipProxy,
+    lyncAddress: user.lyncAddress,
+    telephoneNumber: user.telephoneNumber,
+    lineUri: user.lineUri,
+    enterpriseVoiceEnabled: user.enterpriseVoiceEnabled,
+  };
+}
+
 /** What a batch of identities resolved to. */
 export interface UserLookup {
   /** identity (lower case) → the users of the first phase that matched, how, and display-name-only matches. */
@@ -83,7 +106,7 @@ export interface UserLookup {
  */
 export async function findUsers(session: DirectorySession, identities: string[], domains: ForestDomain[], chunk = 100): Promise<UserLookup> {
   const unique = [...new Set(identities.map((i) => i.trim()).filter(Boolean))];
-  const byDn = new Map<string, UserFacts>();
+  const byDn = new Map<string, DirectoryUser>();
   const index = new Map<string, string[]>();
   let forestWide = true;
   for (let i = 0; i < unique.length; i += chunk) {
@@ -102,6 +125,14 @@ export async function findUsers(session: DirectorySession, identities: string[],
     }
   }
   const resolved: UserLookup['resolved'] = new Map();
+  // One kept copy per user, however many identities of the batch name it.
+  const kept = new Map<DirectoryUser, UserFacts>();
+  const keep = (users: DirectoryUser[]) =>
+    users.map((u) => {
+      let facts = kept.get(u);
+      if (!facts) kept.set(u, (facts = factsOnly(u)));
+      return facts;
+    });
   for (const id of unique) {
     const candidates = new Set(lookupKeys(id).flatMap((k) => [...(index.get(k) ?? [])]));
     if (candidates.size === 0) {
@@ -116,9 +147,9 @@ export async function findUsers(session: DirectorySession, identities: string[],
     // Enable-UMMailbox's -Identity is a mailbox identity: other recipients found alongside a mailbox do not make it ambiguous [S11].
     const mailboxes = result.matches.filter((u) => u.hasMailbox);
     resolved.set(id.toLowerCase(), {
-      users: mailboxes.length ? mailboxes : result.matches,
+      users: keep(mailboxes.length ? mailboxes : result.matches),
       ...(result.matchedBy ? { matchedBy: result.matchedBy } : {}),
-      displayNameOnly: result.displayNameOnly,
+      displayNameOnly: keep(result.displayNameOnly),
     });
   }
   return { resolved, forestWide };
@@ -131,7 +162,7 @@ const nobodyFound: UserLookup['resolved'] extends Map<string, infer R> ? R : nev
 });
 
 /** Reads again, from this session's domain, what a global catalog may not replicate. */
-async function completeFromDomain(session: DirectorySession, byDn: Map<string, UserFacts>, chunk = 100): Promise<void> {
+async function completeFromDomain(session: DirectorySession, byDn: Map<string, DirectoryUser>, chunk = 100): Promise<void> {
   const base = session.rootDse.defaultNamingContext;
   const incomplete = [...byDn.values()].filter((u) => (!u.hasMailbox || (u.umEnabled && !u.policyDn)) && isDnWithin(u.dn, base)).map((u) => u.dn);
   for (const [dn, facts] of await readUsers(session, incomplete, chunk)) byDn.set(dn, facts);
@@ -141,9 +172,9 @@ async function completeFromDomain(session: DirectorySession, byDn: Map<string, U
  * Reads users by DN, `chunk` to a search in this session's domain (one read each elsewhere):
  * keyed by the DN in lower case; a DN that is gone is absent.
  */
-export async function readUsers(session: DirectorySession, dns: string[], chunk = 100): Promise<Map<string, UserFacts>> {
+export async function readUsers(session: DirectorySession, dns: string[], chunk = 100): Promise<Map<string, DirectoryUser>> {
   const base = session.rootDse.defaultNamingContext;
-  const found = new Map<string, UserFacts>();
+  const found = new Map<string, DirectoryUser>();
   const within = dns.filter((dn) => isDnWithin(dn, base));
   for (let i = 0; i < within.length; i += chunk) {
     const terms = within.slice(i, i + chunk).map((dn) => `(distinguishedName=${escapeFilterValue(dn)})`);
@@ -158,7 +189,7 @@ export async function readUsers(session: DirectorySession, dns: string[], chunk 
 }
 
 /** Reads one user again by DN (to re-check a row whose outcome is unknown). */
-export async function readUser(session: DirectorySession, dn: string): Promise<UserFacts | undefined> {
+export async function readUser(session: DirectorySession, dn: string): Promise<DirectoryUser | undefined> {
   const entry = await session.read(dn, userAttributes);
   return entry ? toUserFacts(entry) : undefined;
 }

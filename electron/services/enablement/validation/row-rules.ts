@@ -15,8 +15,13 @@ export { normalizeSri, splitExtensions } from './uri-rules';
  * one Enable-UMMailbox would give; the console lists the others too, so one pass fixes a row.
  */
 
-/** What the directory says about a recipient a row names (or that holds an address). */
-export interface UserFacts extends IdentityKeys {
+/**
+ * What the directory says about a recipient a row names (or that holds an address), as the rules
+ * and a job need it. The other keys -Identity may match (GUIDs, legacyExchangeDN, every proxy
+ * address…) are read too, but only to resolve the identity (DirectoryUser, directory-facts.ts):
+ * a validated file keeps one of these per user, and 100,000 rows can name 100,000 users.
+ */
+export interface UserFacts extends Pick<IdentityKeys, 'dn' | 'name' | 'alias' | 'upn' | 'displayName'> {
   hasMailbox: boolean;
   umEnabled: boolean;
   policyDn?: string;
