@@ -148,12 +148,22 @@ export class RowValidator {
       // invalid row is never sent: where its check stopped before reading the extensions (no such
       // user, a bad number), the file's own text stays, so the admin sees what to correct.
       const extensions = verdict.sent.extensions.length || verdict.status !== 'invalid' ? verdict.sent.extensions.join(';') : row.values.Extensions;
-      const values = { ...row.values, Extensions: extensions, SIPResourceIdentifier: verdict.sent.sri, PIN: maskPin(row.values.PIN) };
+      // Every field named, in one literal: an object spread from another grows a second store for its fields, per row.
+      const values: RowValues = {
+        Identity: row.values.Identity,
+        Extensions: extensions,
+        SIPResourceIdentifier: verdict.sent.sri,
+        UMMailboxPolicy: row.values.UMMailboxPolicy,
+        PIN: maskPin(row.values.PIN),
+        PINExpired: row.values.PINExpired,
+        NotifyEmail: row.values.NotifyEmail,
+        ...(row.values.LineURI !== undefined ? { LineURI: row.values.LineURI } : {}),
+      };
       const validated: ValidatedRow = {
         line: row.line,
         values,
         status: verdict.status,
-        messages: verdict.messages,
+        messages: kept(verdict.messages),
         ...(user
           ? {
               user: {
@@ -167,7 +177,7 @@ export class RowValidator {
         ...(facts.plan ? { dialPlan: facts.plan.name, uriType: facts.plan.uriType } : {}),
         ...(facts.plan?.phoneContext ? { phoneContext: facts.plan.phoneContext } : {}),
         ...(facts.policy ? { policyDn: facts.policy.dn } : {}),
-        extensions: verdict.extensions,
+        extensions: kept(verdict.extensions),
         ...(verdict.sri ? { sipResourceIdentifier: verdict.sri } : {}),
         ...(user ? { before: beforeOf(user, this.org) } : {}),
         edited: row.edited || !!verdict.proposedExtension,
@@ -249,6 +259,15 @@ function claimOf(line: number, facts: RowFacts, verdict: RowVerdict): RowClaim {
   if (verdict.sri) claims.push({ address: verdict.sri, contexts: plan.uriType === 'SipName' ? [ANY_CONTEXT] : plan.contexts });
   return { line, ...(userDn ? { userDn } : {}), claims };
 }
+
+/**
+ * A list as a validated row keeps it: an exact copy (a list built by push holds room for more,
+ * which a file of 100,000 rows pays 100,000 times), or one shared, frozen empty list.
+ */
+function kept<T>(list: T[]): T[] {
+  return list.length ? list.slice() : (none as T[]);
+}
+const none: unknown[] = Object.freeze([]) as unknown as unknown[];
 
 /** The holders of an address nobody holds: one shared, frozen list (most addresses of a file are free). */
 const nobody: string[] = Object.freeze([]) as unknown as string[];
