@@ -27,10 +27,13 @@ const error = (code: string, params: Record<string, string> = {}): RowMessage =>
  */
 export class ClaimIndex {
   private readonly claims = new Map<number, RowClaim>();
-  /** user DN (lower case) → lines. */
-  private readonly byUser = new Map<string, Set<number>>();
-  /** holderKey(address, context) → line → the user claiming it there (or `line:<n>` when unknown). */
-  private readonly byAddress = new Map<string, Map<number, string>>();
+  /** user DN (lower case) → the lines enabling that user. */
+  private readonly byUser = new Map<string, number[]>();
+  /**
+   * holderKey(address, context) → the lines claiming it there. Lists, not a Set or Map per key: a
+   * file of 100,000 rows has about as many keys, nearly all with one line.
+   */
+  private readonly byAddress = new Map<string, number[]>();
 
   /** Sets (or, with no claim, removes) a row's claim; returns the lines whose messages may have changed, this one included. */
   set(line: number, claim: RowClaim | undefined): Set<number> {
@@ -51,50 +54,57 @@ export class ClaimIndex {
     const out: RowMessage[] = [];
     if (claim.userDn) {
       const lines = this.byUser.get(claim.userDn.toLowerCase())!;
-      if (lines.size > 1) out.push(error('duplicate-user', { lines: sorted(lines, line).join(', ') }));
+      if (lines.length > 1) out.push(error('duplicate-user', { lines: sorted(lines, line).join(', ') }));
     }
     const flagged = new Set<string>();
     for (const { address, contexts } of claim.claims) {
       if (flagged.has(address.toLowerCase())) continue;
       for (const context of contexts) {
-        const holders = this.byAddress.get(holderKey(address, context))!;
-        if (new Set(holders.values()).size < 2) continue;
+        const lines = this.byAddress.get(holderKey(address, context))!;
+        // Two rows for the same user do not clash on its address: that is the duplicate user above.
+        if (lines.length < 2 || new Set(lines.map((l) => this.holderOf(l))).size < 2) continue;
         flagged.add(address.toLowerCase());
-        out.push(error('duplicate-in-file', { value: address, lines: sorted(holders.keys(), line).join(', ') }));
+        out.push(error('duplicate-in-file', { value: address, lines: sorted(lines, line).join(', ') }));
         break;
       }
     }
     return out;
   }
 
+  /** Who claims through this line: its user, or the line itself when it names no single user. */
+  private holderOf(line: number): string {
+    return this.claims.get(line)?.userDn?.toLowerCase() ?? `line:${line}`;
+  }
+
   private index(claim: RowClaim, touched: Set<number>): void {
-    if (claim.userDn) {
-      const key = claim.userDn.toLowerCase();
-      const lines = this.byUser.get(key) ?? new Set();
-      this.byUser.set(key, lines.add(claim.line));
-      for (const l of lines) touched.add(l);
-    }
-    for (const key of keysOf(claim)) {
-      const holders = this.byAddress.get(key) ?? new Map<number, string>();
-      this.byAddress.set(key, holders.set(claim.line, claim.userDn?.toLowerCase() ?? `line:${claim.line}`));
-      for (const l of holders.keys()) touched.add(l);
-    }
+    if (claim.userDn) add(this.byUser, claim.userDn.toLowerCase(), claim.line, touched);
+    for (const key of keysOf(claim)) add(this.byAddress, key, claim.line, touched);
   }
 
   private unindex(claim: RowClaim, touched: Set<number>): void {
-    if (claim.userDn) {
-      const lines = this.byUser.get(claim.userDn.toLowerCase())!;
-      lines.delete(claim.line);
-      for (const l of lines) touched.add(l);
-      if (lines.size === 0) this.byUser.delete(claim.userDn.toLowerCase());
-    }
-    for (const key of keysOf(claim)) {
-      const holders = this.byAddress.get(key)!;
-      holders.delete(claim.line);
-      for (const l of holders.keys()) touched.add(l);
-      if (holders.size === 0) this.byAddress.delete(key);
-    }
+    if (claim.userDn) remove(this.byUser, claim.userDn.toLowerCase(), claim.line, touched);
+    for (const key of keysOf(claim)) remove(this.byAddress, key, claim.line, touched);
   }
+}
+
+/** Adds a line under a key; every line already there is touched. */
+function add(index: Map<string, number[]>, key: string, line: number, touched: Set<number>): void {
+  const lines = index.get(key);
+  if (!lines) index.set(key, [line]);
+  else {
+    for (const l of lines) touched.add(l);
+    if (!lines.includes(line)) lines.push(line);
+  }
+}
+
+/** Removes a line from under a key; every line left there is touched. */
+function remove(index: Map<string, number[]>, key: string, line: number, touched: Set<number>): void {
+  const lines = index.get(key);
+  if (!lines) return;
+  const at = lines.indexOf(line);
+  if (at >= 0) lines.splice(at, 1);
+  for (const l of lines) touched.add(l);
+  if (lines.length === 0) index.delete(key);
 }
 
 /** Every place a row's claims must be unique in, once each. */
