@@ -186,6 +186,12 @@ export const validationStatusSchema = z.object({
   notices: z.array(rowMessageSchema),
   sipMismatchOverride: sipMismatchOverrideSchema,
   stats: z.object({ ldapRoundTrips: z.number().int(), milliseconds: z.number() }),
+  /**
+   * Grows with every status main gives of this import: of two, the higher is the newer. The
+   * answer to validate and the progress events travel apart, and an event (the last, `done`, on a
+   * small file) can reach the screen before the answer it follows.
+   */
+  revision: z.number().int(),
 });
 export type ValidationStatus = z.infer<typeof validationStatusSchema>;
 

@@ -908,6 +908,11 @@ describe('large files: validation streams, an edit re-checks only what it affect
     expect(last.counts.total).toBe(2500);
     const progress = seen.map((s) => s.validated);
     expect(progress).toEqual([...progress].sort((a, b) => a - b));
+    // Each status is newer than the one before, so the screen can tell the last from an event that overtook the answer.
+    const revisions = seen.map((s) => s.revision);
+    expect(new Set(revisions).size).toBe(revisions.length);
+    expect(revisions).toEqual([...revisions].sort((a, b) => a - b));
+    expect(last.revision).toBeGreaterThan(first.revision);
     expect(services.enablement.rows({ importId: summary.importId, offset: 2400, limit: 1000, filter: 'all' }).rows).toHaveLength(100);
     const invalid = services.enablement.rows({ importId: summary.importId, offset: 0, limit: 1000, filter: 'invalid' });
     expect(invalid.total).toBe(last.counts.invalid);

@@ -74,6 +74,8 @@ interface ImportState {
   stats?: ValidationStatus['stats'];
   /** The admin's override of the Lync SIP address check (never of Exchange's own rules). */
   sipMismatch: SipMismatchOverrides;
+  /** The revision of the last status given (ValidationStatus.revision). */
+  statusRevision: number;
 }
 
 interface JobState {
@@ -168,6 +170,7 @@ export class EnablementService {
       proposeExtensions: false,
       edits: new Map(),
       sipMismatch: { job: false, lines: new Set() },
+      statusRevision: 0,
     };
     this.imports.set(importId, state);
     while (this.imports.size > MAX_IMPORTS) this.imports.delete(this.imports.keys().next().value!);
@@ -232,6 +235,8 @@ export class EnablementService {
       notices: state.file!.notices(),
       sipMismatchOverride: overrideOf(state),
       stats: state.stats ?? { ldapRoundTrips: 0, milliseconds: 0 },
+      // Each status is read when it is given, so the later one is the newer.
+      revision: ++state.statusRevision,
     };
   }
 

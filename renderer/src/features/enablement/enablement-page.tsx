@@ -54,6 +54,10 @@ interface PendingRun {
   rows: number;
 }
 
+/** Of a status and another (of any import, or none), the newer one of the same import as `status`. */
+const newest = (status: ValidationStatus, other: ValidationStatus | undefined): ValidationStatus =>
+  other?.importId === status.importId && other.revision > status.revision ? other : status;
+
 const isActive = (job?: EnablementJob) => !!job && !isJobFinished(job.progress.state);
 
 function EnablementView({ profiles }: { profiles: Array<{ profile: string; label: string }> }) {
@@ -91,6 +95,8 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   useEffect(() => {
     shownImport.current = summary?.importId;
   }, [summary?.importId]);
+  /** The latest validation event, kept even while no validation is shown: it can arrive before the answer it follows. */
+  const lastEvent = useRef<ValidationStatus>(undefined);
 
   const attempt = async (work: () => Promise<void>) => {
     setBusy(true);
@@ -165,11 +171,14 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
         until: 'first-rows',
       });
       if (shownImport.current !== first.importId) return;
-      setValidation((v) => (v?.importId === first.importId && v.validated > first.validated ? v : first));
+      // An event may have overtaken this answer (on a small file, the last one, saying done).
+      const overtaking = lastEvent.current;
+      setValidation((v) => newest(newest(first, v), overtaking));
       setMappingOpen(false);
     });
   useEvent('enablement.validation', (status) => {
-    setValidation((v) => (v && v.importId === status.importId ? status : v));
+    lastEvent.current = status;
+    setValidation((v) => (v && v.importId === status.importId ? newest(v, status) : v));
   });
   const cancelValidation = useAction();
   /** Sends cell edits or override changes; main re-checks and returns the rows that changed. */
