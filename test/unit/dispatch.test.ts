@@ -49,4 +49,23 @@ describe('the dispatcher every transport calls', () => {
     expect(JSON.stringify(envelope)).not.toContain('hunter2');
     expect(logger.error).toHaveBeenCalled();
   });
+
+  it('says in the log, by name only, that a call has not answered after 30 s, and when it does', async () => {
+    vi.useFakeTimers();
+    try {
+      let answer = (_value: unknown) => {};
+      const dispatch = dispatcherWith({ 'profiles.delete': () => new Promise((resolve) => (answer = resolve)) });
+      const pending = dispatch('profiles.delete', { name: 'secret-profile' });
+      await vi.advanceTimersByTimeAsync(29_000);
+      expect(logger.warn).not.toHaveBeenCalled();
+      await vi.advanceTimersByTimeAsync(2_000);
+      expect(logger.warn).toHaveBeenCalledWith('profiles.delete has not answered after 30 s');
+      answer({ deleted: true });
+      expect(await pending).toEqual({ ok: true, result: { deleted: true } });
+      expect(logger.info).toHaveBeenCalledWith('profiles.delete answered after 31 s');
+      expect(JSON.stringify([logger.warn.mock.calls, logger.info.mock.calls])).not.toContain('secret-profile');
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

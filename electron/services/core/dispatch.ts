@@ -30,6 +30,10 @@ export function createDispatcher(handlers: HandlerTable, logger: Logger): Dispat
     if (!isMethodName(method)) {
       return { ok: false, error: { code: 'INVALID_INPUT', message: `Unknown method: ${String(method).slice(0, 80)}` } };
     }
+    const started = Date.now();
+    // A call the screen still waits on is worth a line in the log (its name only, never its input): it is what tells a hang from a slow directory.
+    const watchdog = setTimeout(() => logger.warn(`${method} has not answered after ${SLOW_CALL_MS / 1000} s`), SLOW_CALL_MS);
+    watchdog.unref?.();
     try {
       const input = api[method].input.parse(rawInput ?? {});
       const handler = handlers[method] as (input: unknown) => Promise<unknown>;
@@ -39,6 +43,12 @@ export function createDispatcher(handlers: HandlerTable, logger: Logger): Dispat
       const envelope = toErrorEnvelope(error);
       if (envelope.code === 'INTERNAL') logger.error(`${method} failed`, error);
       return { ok: false, error: envelope };
+    } finally {
+      clearTimeout(watchdog);
+      if (Date.now() - started >= SLOW_CALL_MS) logger.info(`${method} answered after ${Math.round((Date.now() - started) / 1000)} s`);
     }
   };
 }
+
+/** How long a call runs before the log says so. The long ones (a whole validation, a job's end) answer in seconds; the directory's own timeout is 15 s. */
+const SLOW_CALL_MS = 30_000;
