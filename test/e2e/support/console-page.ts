@@ -12,6 +12,8 @@ export async function openConsole(page: Page): Promise<void> {
     await page.goto(url);
   }
   await expect(page.getByTestId('app-ready')).toBeVisible();
+  // The language is a setting the shared web host keeps: a test that failed in Chinese must not fail every test after it.
+  if ((await page.locator('html').getAttribute('lang')) !== 'en') await setLanguage(page, 'en');
 }
 
 export async function goTo(page: Page, section: string): Promise<void> {

@@ -1,9 +1,12 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { createWriteStream, mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { readLabDescriptor } from '../../../electron/services/profiles/lab-descriptor';
 import { LAB_PASSWORD, labLocationEnv } from '../../lab/lab-config';
+
+/** Where the web host's output goes (from the repository's root); .ci/run prints its end when a run fails. */
+export const WEB_HOST_LOG = 'test-results/web-host.log';
 
 /**
  * Starts the built web host against the lab with a fresh settings folder, waits for its ready
@@ -28,17 +31,27 @@ export default async function globalSetup(): Promise<() => Promise<void>> {
     env: { ...process.env, ...kerberos, UMC_DATA_DIR: dataDir },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
+  // The main process's log (stderr; stdout has only the tokened URL), kept whole: a failed test's
+  // trace shows the screen, this shows what main was doing.
+  mkdirSync(join(root, 'test-results'), { recursive: true });
+  const log = createWriteStream(join(root, WEB_HOST_LOG));
   let stderr = '';
-  child.stderr.on('data', (d) => (stderr += d));
+  let ready = false;
+  child.stderr.on('data', (d) => {
+    // Kept in memory only for the error of a host that does not start.
+    if (!ready) stderr += d;
+    log.write(`${new Date().toISOString()} ${d}`);
+  });
   const url = await new Promise<string>((resolve, reject) => {
     let out = '';
     const timer = setTimeout(() => reject(new Error(`The web host did not start:\n${stderr}`)), 30_000);
     child.stdout.on('data', (d) => {
       out += d;
-      const ready = /UMC_WEB_READY (\{.*\})/.exec(out);
-      if (ready) {
+      const marker = /UMC_WEB_READY (\{.*\})/.exec(out);
+      if (marker) {
         clearTimeout(timer);
-        resolve((JSON.parse(ready[1]!) as { url: string }).url);
+        ready = true;
+        resolve((JSON.parse(marker[1]!) as { url: string }).url);
       }
     });
     child.once('exit', (code) => reject(new Error(`The web host exited (${code}):\n${stderr}`)));
