@@ -72,6 +72,7 @@ export function createServices(environment: ServiceEnvironment): AppServices {
     poolSize: positiveInt(env.UMC_PS_POOL_SIZE, 2),
     callTimeoutMs: positiveInt(env.UMC_PS_TIMEOUT_MS, 120_000),
     startTimeoutMs: positiveInt(env.UMC_PS_START_TIMEOUT_MS, 60_000),
+    ...(env.UMC_ENDPOINT_RETRY_MS ? { endpointRetryMs: positiveInt(env.UMC_ENDPOINT_RETRY_MS, 60_000) } : {}),
     healthCheckAfterMs: 60_000,
     env,
   });

@@ -274,9 +274,12 @@ export const jobEndpointSchema = z.object({
   /** Sessions the job runs on it now (at most its budget). */
   sessions: z.number().int().nonnegative(),
   budget: z.number().int().positive(),
+  /** running (one session at first after a drain, all once it answers), waiting on throttling, or drained: failed and resting before it is tried again. */
   state: z.enum(['running', 'throttled', 'drained']),
   /** While throttled: the wait before the next try, as Exchange stated it plus jitter. */
   waitSeconds: z.number().nonnegative().optional(),
+  /** While drained and the job runs: when one session tries it again (ISO time). */
+  retryAt: z.string().optional(),
   /** Throttling refusals absorbed on this endpoint so far. */
   throttled: z.number().int().nonnegative(),
 });

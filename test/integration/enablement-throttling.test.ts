@@ -33,6 +33,7 @@ const sam = (i: number) => planUser(i).sam;
 const budgetUsers = freshUsers(100, 24);
 const drainUsers = freshUsers(budgetUsers.at(-1)! + 1, 24);
 const overUsers = freshUsers(drainUsers.at(-1)! + 1, 2);
+const comebackUsers = freshUsers(overUsers.at(-1)! + 1, 40);
 const csv = (ids: number[]) =>
   `Identity,UMMailboxPolicy,Extensions,SIPResourceIdentifier\r\n${ids
     .map((i) => `${sam(i)}@contoso.test,Redmond Default Policy,${String(i).padStart(5, '0').slice(-5)},${sam(i)}@contoso.test`)
@@ -48,6 +49,19 @@ function enableCalls(offset: number): Array<{ identity: string; server?: string 
     .map((l) => JSON.parse(l) as { cmdlet: string; server?: string; parameters: { Identity: string } })
     .filter((c) => c.cmdlet === 'Enable-UMMailbox')
     .map((c) => ({ identity: c.parameters.Identity, ...(c.server ? { server: c.server } : {}) }));
+}
+
+/** Saves and connects lab-two-servers: lab-exchadmin with both of the lab's Exchange servers, ex1 first. */
+async function connectTwoServers(s: AppServices): Promise<void> {
+  s.profiles.save({
+    ...s.profiles.get('lab-exchadmin'),
+    name: 'lab-two-servers',
+    label: 'Lab — two Exchange servers',
+    exchange: { kind: 'lab', modulePath: lab.modulePath, server: ex1! },
+    additionalExchange: [{ kind: 'lab', modulePath: lab.modulePath, server: ex2! }],
+  });
+  s.profiles.rememberSecret('lab-two-servers', LAB_PASSWORD, false);
+  await s.connections.connect('lab-two-servers');
 }
 
 /** Imports and validates the rows (realistic mode still off), then runs them with realistic mode on. */
@@ -114,16 +128,7 @@ describe('realistic Exchange: throttling absorbed, a failed endpoint drained, ev
   it('an endpoint that goes down mid-job is drained; its rows are checked in the directory and finish on the other', async () => {
     const { services: s, dataDir } = createTestServices();
     try {
-      const base = s.profiles.get('lab-exchadmin');
-      s.profiles.save({
-        ...base,
-        name: 'lab-two-servers',
-        label: 'Lab — two Exchange servers',
-        exchange: { kind: 'lab', modulePath: lab.modulePath, server: ex1! },
-        additionalExchange: [{ kind: 'lab', modulePath: lab.modulePath, server: ex2! }],
-      });
-      s.profiles.rememberSecret('lab-two-servers', LAB_PASSWORD, false);
-      await s.connections.connect('lab-two-servers');
+      await connectTwoServers(s);
       const ids = drainUsers;
       const { job, offset } = await runThrottled(s, 'lab-two-servers', ids, 4, () => labExchange('realistic', '--latency', 'Enable-UMMailbox=250'));
       // Down once the second server has enabled a user (its sessions take a while to start).
@@ -138,6 +143,37 @@ describe('realistic Exchange: throttling absorbed, a failed endpoint drained, ev
       ]);
       // The rest ran on the first server.
       expect(enableCalls(offset).filter((c) => c.server === ex1).length).toBeGreaterThan(ids.length / 2);
+    } finally {
+      await s.shutdown();
+      labExchange('exchange', 'up', ex2!);
+      labExchange('realistic', 'off');
+    }
+  }, 180_000);
+
+  it('a drained endpoint that answers again is tried on one session after its rest and takes rows again', async () => {
+    // A rest of 2 s instead of a minute, so the job is still running when it ends.
+    const { services: s, dataDir } = createTestServices({ ...process.env, UMC_ENDPOINT_RETRY_MS: '2000' });
+    try {
+      await connectTwoServers(s);
+      const ids = comebackUsers;
+      const { job, offset } = await runThrottled(s, 'lab-two-servers', ids, 4, () => labExchange('realistic', '--latency', 'Enable-UMMailbox=400'));
+      while (!enableCalls(offset).some((c) => c.server === ex2)) await new Promise((r) => setTimeout(r, 50));
+      labExchange('exchange', 'down', ex2!);
+      // Drained, with the time it is tried again; the server comes back before that.
+      const endpointOf = () => s.enablement.job(job.jobId).endpoints?.find((e) => e.server === ex2);
+      while (!endpointOf()?.retryAt) await new Promise((r) => setTimeout(r, 50));
+      expect(endpointOf()).toMatchObject({ state: 'drained', sessions: 0 });
+      const down = enableCalls(offset).filter((c) => c.server === ex2).length;
+      labExchange('exchange', 'up', ex2!);
+      const done = await s.enablement.wait(job.jobId);
+      expect(done.progress.state).toBe('completed');
+      await expectEnabledOnce(s, dataDir, job.jobId, ids, offset);
+      expect(done.endpoints!.map((e) => [e.server, e.state, e.sessions])).toEqual([
+        [ex1, 'running', 2],
+        [ex2, 'running', 2],
+      ]);
+      // It ran rows again after it came back.
+      expect(enableCalls(offset).filter((c) => c.server === ex2).length).toBeGreaterThan(down);
     } finally {
       await s.shutdown();
       labExchange('exchange', 'up', ex2!);

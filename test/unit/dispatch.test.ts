@@ -53,7 +53,7 @@ describe('the dispatcher every transport calls', () => {
   it('says in the log, by name only, that a call has not answered after 30 s, and when it does', async () => {
     vi.useFakeTimers();
     try {
-      let answer = (_value: unknown) => {};
+      let answer: (value: { deleted: boolean }) => void = () => {};
       const dispatch = dispatcherWith({ 'profiles.delete': () => new Promise((resolve) => (answer = resolve)) });
       const pending = dispatch('profiles.delete', { name: 'secret-profile' });
       await vi.advanceTimersByTimeAsync(29_000);

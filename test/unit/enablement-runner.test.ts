@@ -10,7 +10,7 @@ function stand(answers: Record<string, PsResult>) {
   const audited: unknown[] = [];
   const deps = {
     powershell: {
-      exchangeEndpoints: () => [{ index: 0, server: 'ex1.contoso.test', budget: 18 }],
+      exchangeEndpoints: () => [{ index: 0, server: 'ex1.contoso.test', budget: 18, retryMs: 60_000 }],
       reserve: () => undefined,
       run: async (_p: string, _t: string, _c: string, parameters: Record<string, unknown>) => answers[String(parameters.Identity)]!,
     },
@@ -148,5 +148,103 @@ describe('runEnablement', () => {
       ctx,
     );
     expect(progress.at(-1)).toEqual({ done: 4, failed: 0 });
+  });
+
+  it('rests a drained endpoint, tries it again on one session, and gives it its sessions back once it answers', async () => {
+    const { deps, ctx, ended } = stand({});
+    const shell = deps.powershell as unknown as Record<string, unknown>;
+    shell.exchangeEndpoints = () => [
+      { index: 0, server: 'ex1.contoso.test', budget: 18, retryMs: 60_000 },
+      { index: 1, server: 'ex2.contoso.test', budget: 18, retryMs: 100 },
+    ];
+    // A row whose call broke is read back first: the stand-in directory has nobody, so it runs again.
+    (deps as unknown as Record<string, unknown>).connections = { ensure: async () => ({ read: async () => undefined }) };
+    let ex2Down = true;
+    const calls: Array<{ dn: string; endpoint: number }> = [];
+    shell.run = async (_p: string, _t: string, _c: string, parameters: Record<string, unknown>, options: { endpoint?: number }) => {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+      if (options.endpoint === 1 && ex2Down) {
+        const broken = 'Connecting to remote server ex2.contoso.test failed: The WinRM client cannot complete the operation.';
+        return { ...answer([broken]), errors: [{ message: broken, exceptionType: 'System.Management.Automation.Remoting.PSRemotingTransportException' }] };
+      }
+      calls.push({ dn: String(parameters.Identity), endpoint: options.endpoint ?? 0 });
+      return answer([]);
+    };
+    const endpoints: Array<Array<{ server: string; state: string; sessions: number; retryAt?: string }>> = [];
+    const rows = Array.from({ length: 60 }, (_, i) => row(i + 2, `CN=u${i}`));
+    const run = runEnablement(
+      rows,
+      deps,
+      {
+        jobId: 'enable-test01',
+        profile: 'p',
+        actor: 'admin',
+        dryRun: false,
+        concurrency: 4,
+        finished: [],
+        total: rows.length,
+        onResult: () => undefined,
+        onEndpoints: (e) => {
+          endpoints.push(e);
+          // Back once the job has said when it will try it again.
+          if (e[1]?.state === 'drained' && e[1].retryAt) ex2Down = false;
+        },
+      },
+      ctx,
+    );
+    expect(await run).toBe('60 rows: 60 enabled.');
+    expect(ended.map((r) => r.outcome)).toEqual(rows.map(() => 'enabled'));
+    expect(new Set(calls.map((c) => c.dn)).size).toBe(60);
+    expect(calls).toHaveLength(60);
+    const ex2 = endpoints.map((e) => e[1]!);
+    const drained = ex2.findIndex((e) => e.state === 'drained' && e.retryAt);
+    expect(drained).toBeGreaterThan(-1);
+    // Tried again on one session, then all of its share.
+    expect(ex2.slice(drained).map((e) => `${e.state}:${e.sessions}`)).toEqual(expect.arrayContaining(['running:1', 'running:2']));
+    expect(calls.filter((c) => c.endpoint === 1).length).toBeGreaterThan(0);
+    expect(endpoints.at(-1)!.map((e) => [e.server, e.state, e.sessions])).toEqual([
+      ['ex1.contoso.test', 'running', 2],
+      ['ex2.contoso.test', 'running', 2],
+    ]);
+  });
+
+  it('does not try a drained endpoint again once the job is over, and says no time for it', async () => {
+    const { deps, ctx } = stand({});
+    const shell = deps.powershell as unknown as Record<string, unknown>;
+    shell.exchangeEndpoints = () => [
+      { index: 0, server: 'ex1.contoso.test', budget: 18, retryMs: 60_000 },
+      { index: 1, server: 'ex2.contoso.test', budget: 18, retryMs: 60_000 },
+    ];
+    (deps as unknown as Record<string, unknown>).connections = { ensure: async () => ({ read: async () => undefined }) };
+    shell.run = async (_p: string, _t: string, _c: string, _parameters: Record<string, unknown>, options: { endpoint?: number }) => {
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      if (options.endpoint !== 1) return answer([]);
+      const broken = 'The WinRM client cannot complete the operation.';
+      return { ...answer([broken]), errors: [{ message: broken, exceptionType: 'System.Management.Automation.Remoting.PSRemotingTransportException' }] };
+    };
+    const endpoints: Array<Array<{ state: string; retryAt?: string }>> = [];
+    const rows = Array.from({ length: 12 }, (_, i) => row(i + 2, `CN=u${i}`));
+    const started = Date.now();
+    await runEnablement(
+      rows,
+      deps,
+      {
+        jobId: 'enable-test01',
+        profile: 'p',
+        actor: 'admin',
+        dryRun: false,
+        concurrency: 4,
+        finished: [],
+        total: 12,
+        onResult: () => undefined,
+        onEndpoints: (e) => endpoints.push(e),
+      },
+      ctx,
+    );
+    // The minute's rest did not hold the job's end.
+    expect(Date.now() - started).toBeLessThan(10_000);
+    expect(endpoints.some((e) => e[1]!.retryAt)).toBe(true);
+    expect(endpoints.at(-1)!.map((e) => e.state)).toEqual(['running', 'drained']);
+    expect(endpoints.at(-1)![1]!.retryAt).toBeUndefined();
   });
 });

@@ -17,8 +17,13 @@ export interface PowerShellOptions {
   callTimeoutMs: number;
   startTimeoutMs: number;
   healthCheckAfterMs: number;
+  /** How long a bulk job rests an Exchange endpoint that failed before one session tries it again (ENDPOINT_RETRY_MS unless given). */
+  endpointRetryMs?: number;
   env: NodeJS.ProcessEnv;
 }
+
+/** A server restarted for patching or a failed-over CAS answers again within minutes. */
+const ENDPOINT_RETRY_MS = 60_000;
 
 export interface RunOptions {
   timeoutMs?: number;
@@ -33,6 +38,8 @@ export interface ExchangeEndpointPlan {
   server: string;
   /** The sessions the console may open on it (the admin's setting, else Exchange's default). */
   budget: number;
+  /** After it failed, how long a job rests it before trying it again (doubled each time it fails again). */
+  retryMs: number;
 }
 
 /** A cmdlet that ran and reported errors, with its records kept for the caller and the UI. */
@@ -223,7 +230,8 @@ export class PowerShellService {
 
   /** The profile's Exchange endpoints with their session budgets, the main one first. */
   exchangeEndpoints(profileName: string): ExchangeEndpointPlan[] {
-    return exchangeEndpointsOf(this.profiles.get(profileName)).map((e, index) => ({ index, server: exchangeServerOf(e), budget: sessionBudgetOf(e) }));
+    const retryMs = this.options.endpointRetryMs ?? ENDPOINT_RETRY_MS;
+    return exchangeEndpointsOf(this.profiles.get(profileName)).map((e, index) => ({ index, server: exchangeServerOf(e), budget: sessionBudgetOf(e), retryMs }));
   }
 
   /** One pool per shell, and per Exchange endpoint after the main one (`…\0exchange\0<index>`). */

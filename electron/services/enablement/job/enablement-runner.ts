@@ -48,6 +48,8 @@ const MAX_ATTEMPTS = 4;
 /** Failures in a row after which an endpoint is drained (or, when it is the last one, the job stops). */
 const ENDPOINT_FAILURES = 3;
 const DIRECTORY_WAIT_MS = 15 * 60_000;
+/** The longest a drained endpoint rests before it is tried again (each rest is twice the last, from its retryMs). */
+const MAX_ENDPOINT_RETRY_MS = 10 * 60_000;
 
 /** What a row in flight when a run stopped, and found done in the directory, says. */
 export function doneBeforeInterruption(operation: Operation): string {
@@ -84,11 +86,18 @@ function isEndpointFailure(record: PsErrorRecord): boolean {
   return /PSRemotingTransportException/.test(record.exceptionType ?? '') && !parseThrottling(record.message);
 }
 
-/** An endpoint as the job uses it: its workers (one session each), failures in a row, throttling. */
+/** An endpoint as the job uses it: its workers (one session each), failures in a row, throttling, draining. */
 interface Endpoint extends ExchangeEndpointPlan {
   workers: number;
   failures: number;
   drained: boolean;
+  /** Back from draining on one session: the first answer gives it its workers again, the first failure drains it again. */
+  probing: boolean;
+  /** Times drained in this run: each rest before it is tried again is twice the last. */
+  drains: number;
+  /** While drained: when it is tried again (ms since the epoch), and the timer that will. */
+  retryAt?: number;
+  retry?: ReturnType<typeof setTimeout>;
   throttledUntil: number;
   throttled: number;
 }
@@ -97,7 +106,7 @@ interface Endpoint extends ExchangeEndpointPlan {
  * Spreads `concurrency` sessions over the endpoints, one at a time to the endpoint with the fewest,
  * never past an endpoint's budget: the job's concurrency is at most the sum of the budgets.
  */
-export function spreadSessions(plans: ExchangeEndpointPlan[], concurrency: number): number[] {
+export function spreadSessions(plans: Array<Pick<ExchangeEndpointPlan, 'budget'>>, concurrency: number): number[] {
   const counts = plans.map(() => 0);
   for (let n = 0; n < concurrency; n++) {
     let best = -1;
@@ -224,16 +233,28 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
   // The profile's Exchange endpoints, each with its share of the job's sessions.
   const plans = powershell.exchangeEndpoints(options.profile);
   const shares = spreadSessions(plans, Math.max(1, Math.min(options.concurrency, rows.length)));
-  const endpoints: Endpoint[] = plans.map((plan, i) => ({ ...plan, workers: shares[i]!, failures: 0, drained: false, throttledUntil: 0, throttled: 0 }));
+  const endpoints: Endpoint[] = plans.map((plan, i) => ({
+    ...plan,
+    workers: shares[i]!,
+    failures: 0,
+    drained: false,
+    probing: false,
+    drains: 0,
+    throttledUntil: 0,
+    throttled: 0,
+  }));
+  /** Set once the workers are done: no drained endpoint is tried again after that. */
+  let ended = false;
   const reportEndpoints = () => {
     const now = Date.now();
     options.onEndpoints?.(
       endpoints.map((e) => ({
         server: e.server,
-        sessions: e.drained ? 0 : e.workers,
+        sessions: e.drained ? 0 : e.probing ? 1 : e.workers,
         budget: e.budget,
         state: e.drained ? 'drained' : e.throttledUntil > now ? 'throttled' : 'running',
         ...(!e.drained && e.throttledUntil > now ? { waitSeconds: Math.ceil((e.throttledUntil - now) / 1000) } : {}),
+        ...(e.drained && e.retryAt && !ended ? { retryAt: new Date(e.retryAt).toISOString() } : {}),
         throttled: e.throttled,
       })),
     );
@@ -241,6 +262,19 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
   };
   /** Calls made per line (a throttling refusal is not an attempt: nothing ran). */
   const attempts = new Map<number, number>();
+  const queue = [...rows];
+  /** The workers running now, each on one endpoint with one session. */
+  const running = new Set<Promise<void>>();
+  /** The first error a worker threw (the job stops on it; a cancel is not one). */
+  let failure: unknown;
+  const spawn = (endpoint: Endpoint, count: number) => {
+    for (let n = 0; n < count; n++) {
+      const one: Promise<void> = worker(endpoint)
+        .catch((error: unknown) => void (failure ??= error))
+        .finally(() => running.delete(one));
+      running.add(one);
+    }
+  };
   /** Set when every endpoint failed: the job stops; its journal lets a later run resume it. */
   let stopped: ApiError | undefined;
 
@@ -256,20 +290,48 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
   };
 
   /**
-   * The endpoint failed this row's call. After ENDPOINT_FAILURES in a row it is drained and its
-   * rows go to the others; when none is left the job stops with a message saying so.
+   * The endpoint failed this row's call. After ENDPOINT_FAILURES in a row (one, while it is being
+   * tried again) it is drained and its rows go to the others, and after a rest one session tries
+   * it again; when none is left the job stops with a message saying so.
    */
   const endpointFailed = (endpoint: Endpoint, message: string) => {
     endpoint.failures++;
-    if (endpoint.failures < ENDPOINT_FAILURES || endpoint.drained) return;
+    if ((endpoint.failures < ENDPOINT_FAILURES && !endpoint.probing) || endpoint.drained) return;
     endpoint.drained = true;
+    endpoint.probing = false;
     deps.log(`enablement ${options.jobId}: ${endpoint.server} drained after ${endpoint.failures} failures: ${message}`);
     if (endpoints.every((e) => e.drained)) {
       stopped ??= new ApiError(
         'POWERSHELL_UNAVAILABLE',
         `Every Exchange endpoint failed (${endpoints.map((e) => e.server).join(', ')}); the job stopped. Resume it when Exchange answers: rows in flight are checked in the directory first. Last error: ${message}`,
       );
+    } else {
+      const rest = Math.min(endpoint.retryMs * 2 ** endpoint.drains, MAX_ENDPOINT_RETRY_MS);
+      endpoint.drains++;
+      endpoint.retryAt = Date.now() + rest;
+      endpoint.retry = setTimeout(() => tryAgain(endpoint), rest);
     }
+    reportEndpoints();
+  };
+  /** A drained endpoint's rest is over: one session takes rows on it again, if any are left. */
+  const tryAgain = (endpoint: Endpoint) => {
+    endpoint.retry = undefined;
+    endpoint.retryAt = undefined;
+    if (ended || stopped || ctx.signal.aborted || !queue.length) return reportEndpoints();
+    deps.log(`enablement ${options.jobId}: trying ${endpoint.server} again on one session`);
+    endpoint.drained = false;
+    endpoint.failures = 0;
+    endpoint.probing = true;
+    spawn(endpoint, 1);
+    reportEndpoints();
+  };
+  /** Exchange answered on this endpoint (the row succeeded, or failed for a reason of its own): it works. */
+  const answered = (endpoint: Endpoint) => {
+    endpoint.failures = 0;
+    if (!endpoint.probing) return;
+    endpoint.probing = false;
+    deps.log(`enablement ${options.jobId}: ${endpoint.server} answers again; back to ${endpoint.workers} sessions`);
+    spawn(endpoint, endpoint.workers - 1);
     reportEndpoints();
   };
 
@@ -331,7 +393,7 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
           ran.push(call.cmdlet);
         }
         if (result!.ok) {
-          endpoint.failures = 0;
+          answered(endpoint);
           return finish(row, succeeded, attempt, notes(row));
         }
         // Every error Exchange wrote, in its order: the first is not always the one that matters.
@@ -357,7 +419,7 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
           return finish(row, 'failed', attempt, messages);
         }
         // Exchange answered: the endpoint works.
-        endpoint.failures = 0;
+        answered(endpoint);
         if (operation.alreadyDone?.test(`${first.fullyQualifiedErrorId ?? ''} ${first.message}`) && !options.dryRun) {
           const state = await settled(row);
           // Half done (a move's disable landed, its enable did not): what is left runs, from the read-back.
@@ -404,7 +466,6 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
     }
   };
 
-  const queue = [...rows];
   const worker = async (endpoint: Endpoint) => {
     for (;;) {
       await ctx.waitIfPaused();
@@ -422,13 +483,21 @@ export async function runEnablement(rows: RunRow[], deps: RunDependencies, optio
     }
   };
   reportEndpoints();
-  // A row handed back after the other workers found the queue empty gets a new round of workers.
-  while (queue.length && !ctx.signal.aborted && !stopped && endpoints.some((e) => !e.drained)) {
-    const live = endpoints.filter((e) => !e.drained);
-    const results = await Promise.allSettled(live.flatMap((e) => Array.from({ length: Math.max(1, e.workers) }, () => worker(e))));
-    const failure = results.find((r) => r.status === 'rejected');
-    if (failure && !(failure.reason instanceof ApiError && failure.reason.code === 'CANCELLED')) throw failure.reason;
+  try {
+    // A row handed back after the other workers found the queue empty gets a new round of workers.
+    while (queue.length && !ctx.signal.aborted && !stopped && !failure && endpoints.some((e) => !e.drained)) {
+      for (const e of endpoints) if (!e.drained) spawn(e, e.probing ? 1 : Math.max(1, e.workers));
+      // Workers can join while these run (an endpoint tried again, or answering again).
+      while (running.size) await Promise.race(running);
+    }
+  } finally {
+    ended = true;
+    // A rest still running is over: the last report says no time for it.
+    const resting = endpoints.filter((e) => e.retry);
+    for (const e of resting) clearTimeout(e.retry);
+    if (resting.length) reportEndpoints();
   }
+  if (failure && !(failure instanceof ApiError && failure.code === 'CANCELLED')) throw failure;
   if (stopped) throw stopped;
   return describeCounts(countResults(finishedRows, options.total));
 }

@@ -91,7 +91,7 @@ export function RunPanel({
   /** The job stopped with rows left and is listed among the unfinished jobs, where Resume carries on. */
   resumable: boolean;
 }) {
-  const { t } = useTranslation('enablement');
+  const { t, i18n } = useTranslation('enablement');
   const running = active(job);
   const startable = dryRun ? counts.ready + counts.notPermitted : counts.ready;
   const p = job?.progress;
@@ -241,7 +241,7 @@ export function RunPanel({
                 data-testid="run-endpoint-state"
                 data-state={e.state}
               >
-                {endpointText(e, t)}
+                {endpointText(e, t, i18n.language)}
               </Typography>
             ))}
         </Box>
@@ -250,9 +250,14 @@ export function RunPanel({
   );
 }
 
-/** One Exchange server as the job uses it: its sessions, and whether it waits on throttling or was drained. */
-function endpointText(e: JobEndpoint, t: TFunction<'enablement'>): string {
-  if (e.state === 'drained') return t('run.endpointDrained', { server: e.server });
+/** One Exchange server as the job uses it: its sessions, and whether it waits on throttling or was drained (and when it is tried again). */
+function endpointText(e: JobEndpoint, t: TFunction<'enablement'>, language: string): string {
+  if (e.state === 'drained') {
+    const drained = t('run.endpointDrained', { server: e.server });
+    if (!e.retryAt) return drained;
+    const time = new Date(e.retryAt).toLocaleTimeString(language, { hour: '2-digit', minute: '2-digit', second: '2-digit' });
+    return `${drained}${t('run.listSeparator')}${t('run.endpointRetry', { time })}`;
+  }
   const sessions = t('run.endpointSessions', { server: e.server, count: e.sessions, budget: e.budget });
   if (e.state === 'throttled') return `${sessions}${t('run.listSeparator')}${t('run.endpointThrottled', { seconds: e.waitSeconds ?? 0 })}`;
   return e.throttled > 0 ? `${sessions}${t('run.listSeparator')}${t('run.endpointAbsorbed', { count: e.throttled })}` : sessions;
