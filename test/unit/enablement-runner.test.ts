@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { PsResult } from '../../shared/models/powershell';
-import type { RowResult } from '../../shared/models/enablement';
+import type { JobEndpoint, RowResult } from '../../shared/models/enablement';
 import { runEnablement, type RunDependencies, type RunRow } from '../../electron/services/enablement/job/enablement-runner';
 import type { JobContext } from '../../electron/services/jobs/job-manager';
 
@@ -70,6 +70,46 @@ const row = (line: number, dn: string): RunRow => ({
   expectedExtensions: ['00001'],
   recheckFirst: false,
 });
+
+/** The stand-in with two Exchange servers, 4 sessions over them; ex2's calls break (a remoting transport error) while `ex2Down()` says so. */
+function twoServers(ex2RetryMs: number, ex2Down: () => boolean) {
+  const stood = stand({});
+  const shell = stood.deps.powershell as unknown as Record<string, unknown>;
+  shell.exchangeEndpoints = () => [
+    { index: 0, server: 'ex1.contoso.test', budget: 18, retryMs: 60_000 },
+    { index: 1, server: 'ex2.contoso.test', budget: 18, retryMs: ex2RetryMs },
+  ];
+  // A row whose call broke is read back first: the stand-in directory has nobody, so it runs again.
+  (stood.deps as unknown as Record<string, unknown>).connections = { ensure: async () => ({ read: async () => undefined }) };
+  const calls: Array<{ dn: string; endpoint: number }> = [];
+  shell.run = async (_p: string, _t: string, _c: string, parameters: Record<string, unknown>, options: { endpoint?: number }) => {
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    if (options.endpoint === 1 && ex2Down()) {
+      const broken = 'Connecting to remote server ex2.contoso.test failed: The WinRM client cannot complete the operation.';
+      return { ...answer([broken]), errors: [{ message: broken, exceptionType: 'System.Management.Automation.Remoting.PSRemotingTransportException' }] };
+    }
+    calls.push({ dn: String(parameters.Identity), endpoint: options.endpoint ?? 0 });
+    return answer([]);
+  };
+  const run = (rows: RunRow[], onEndpoints: (endpoints: JobEndpoint[]) => void) =>
+    runEnablement(
+      rows,
+      stood.deps,
+      {
+        jobId: 'enable-test01',
+        profile: 'p',
+        actor: 'admin',
+        dryRun: false,
+        concurrency: 4,
+        finished: [],
+        total: rows.length,
+        onResult: () => undefined,
+        onEndpoints,
+      },
+      stood.ctx,
+    );
+  return { ...stood, calls, run };
+}
 
 describe('runEnablement', () => {
   it('keeps every error Exchange wrote for a row, in order, with the values the row ran with', async () => {
@@ -151,48 +191,16 @@ describe('runEnablement', () => {
   });
 
   it('rests a drained endpoint, tries it again on one session, and gives it its sessions back once it answers', async () => {
-    const { deps, ctx, ended } = stand({});
-    const shell = deps.powershell as unknown as Record<string, unknown>;
-    shell.exchangeEndpoints = () => [
-      { index: 0, server: 'ex1.contoso.test', budget: 18, retryMs: 60_000 },
-      { index: 1, server: 'ex2.contoso.test', budget: 18, retryMs: 100 },
-    ];
-    // A row whose call broke is read back first: the stand-in directory has nobody, so it runs again.
-    (deps as unknown as Record<string, unknown>).connections = { ensure: async () => ({ read: async () => undefined }) };
     let ex2Down = true;
-    const calls: Array<{ dn: string; endpoint: number }> = [];
-    shell.run = async (_p: string, _t: string, _c: string, parameters: Record<string, unknown>, options: { endpoint?: number }) => {
-      await new Promise((resolve) => setTimeout(resolve, 10));
-      if (options.endpoint === 1 && ex2Down) {
-        const broken = 'Connecting to remote server ex2.contoso.test failed: The WinRM client cannot complete the operation.';
-        return { ...answer([broken]), errors: [{ message: broken, exceptionType: 'System.Management.Automation.Remoting.PSRemotingTransportException' }] };
-      }
-      calls.push({ dn: String(parameters.Identity), endpoint: options.endpoint ?? 0 });
-      return answer([]);
-    };
-    const endpoints: Array<Array<{ server: string; state: string; sessions: number; retryAt?: string }>> = [];
+    const { ended, calls, run } = twoServers(100, () => ex2Down);
+    const endpoints: JobEndpoint[][] = [];
     const rows = Array.from({ length: 60 }, (_, i) => row(i + 2, `CN=u${i}`));
-    const run = runEnablement(
-      rows,
-      deps,
-      {
-        jobId: 'enable-test01',
-        profile: 'p',
-        actor: 'admin',
-        dryRun: false,
-        concurrency: 4,
-        finished: [],
-        total: rows.length,
-        onResult: () => undefined,
-        onEndpoints: (e) => {
-          endpoints.push(e);
-          // Back once the job has said when it will try it again.
-          if (e[1]?.state === 'drained' && e[1].retryAt) ex2Down = false;
-        },
-      },
-      ctx,
-    );
-    expect(await run).toBe('60 rows: 60 enabled.');
+    const message = await run(rows, (e) => {
+      endpoints.push(e);
+      // Back once the job has said when it will try it again.
+      if (e[1]?.state === 'drained' && e[1].retryAt) ex2Down = false;
+    });
+    expect(message).toBe('60 rows: 60 enabled.');
     expect(ended.map((r) => r.outcome)).toEqual(rows.map(() => 'enabled'));
     expect(new Set(calls.map((c) => c.dn)).size).toBe(60);
     expect(calls).toHaveLength(60);
@@ -209,37 +217,12 @@ describe('runEnablement', () => {
   });
 
   it('does not try a drained endpoint again once the job is over, and says no time for it', async () => {
-    const { deps, ctx } = stand({});
-    const shell = deps.powershell as unknown as Record<string, unknown>;
-    shell.exchangeEndpoints = () => [
-      { index: 0, server: 'ex1.contoso.test', budget: 18, retryMs: 60_000 },
-      { index: 1, server: 'ex2.contoso.test', budget: 18, retryMs: 60_000 },
-    ];
-    (deps as unknown as Record<string, unknown>).connections = { ensure: async () => ({ read: async () => undefined }) };
-    shell.run = async (_p: string, _t: string, _c: string, _parameters: Record<string, unknown>, options: { endpoint?: number }) => {
-      await new Promise((resolve) => setTimeout(resolve, 5));
-      if (options.endpoint !== 1) return answer([]);
-      const broken = 'The WinRM client cannot complete the operation.';
-      return { ...answer([broken]), errors: [{ message: broken, exceptionType: 'System.Management.Automation.Remoting.PSRemotingTransportException' }] };
-    };
-    const endpoints: Array<Array<{ state: string; retryAt?: string }>> = [];
-    const rows = Array.from({ length: 12 }, (_, i) => row(i + 2, `CN=u${i}`));
+    const { run } = twoServers(60_000, () => true);
+    const endpoints: JobEndpoint[][] = [];
     const started = Date.now();
-    await runEnablement(
-      rows,
-      deps,
-      {
-        jobId: 'enable-test01',
-        profile: 'p',
-        actor: 'admin',
-        dryRun: false,
-        concurrency: 4,
-        finished: [],
-        total: 12,
-        onResult: () => undefined,
-        onEndpoints: (e) => endpoints.push(e),
-      },
-      ctx,
+    await run(
+      Array.from({ length: 12 }, (_, i) => row(i + 2, `CN=u${i}`)),
+      (e) => endpoints.push(e),
     );
     // The minute's rest did not hold the job's end.
     expect(Date.now() - started).toBeLessThan(10_000);
