@@ -178,7 +178,11 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
     });
   useEvent('enablement.validation', (status) => {
     lastEvent.current = status;
-    setValidation((v) => (v && v.importId === status.importId ? newest(v, status) : v));
+    // The file on screen shows main's validation of it even when this screen has none (its answer
+    // never reached this screen, or the screen was opened again while it ran); a validation for
+    // another operation than the one chosen is not shown over the choice.
+    const ofThisFile = status.importId === summary?.importId && (status.operation ?? 'enable') === operation;
+    setValidation((v) => (v?.importId === status.importId ? newest(v, status) : !v && ofThisFile ? status : v));
   });
   const cancelValidation = useAction();
   /** Sends cell edits or override changes; main re-checks and returns the rows that changed. */
