@@ -8,6 +8,7 @@ import type { ImportSummary, RowResult, ValidatedRow, ValidationResult, Validati
 import type { AppServices } from '../../electron/services/app-services';
 import type { DirectorySession } from '../../electron/services/directory/directory-session';
 import { hostileCsv } from '../fixtures/csv/large-files';
+import { JobJournal } from '../../electron/services/enablement/job/job-journal';
 import { requireLab, createTestServices, openLabSession } from './support/test-services';
 import { bounceDc, resetLab } from './support/lab-control';
 import { runCli, startCli } from './support/cli';
@@ -667,7 +668,7 @@ describe('running', () => {
   });
 
   it('pauses and resumes between rows, and cancel stops after the rows in flight', async () => {
-    const { services: slow } = createTestServices({ ...process.env, UMLAB_DELAY: 'Enable-UMMailbox=300' });
+    const { services: slow, dataDir } = createTestServices({ ...process.env, UMLAB_DELAY: 'Enable-UMMailbox=300' });
     try {
       await slow.connections.connect(profile);
       const ids = freshUsers(410, 12);
@@ -675,9 +676,13 @@ describe('running', () => {
       const job = await slow.enablement.start({ importId: validation.importId, dryRun: false, concurrency: 2 });
       await until(() => slow.enablement.job(job.jobId).results.length >= 2);
       slow.jobs.pause(job.jobId);
-      // The rows in flight when it paused still finish (300 ms each, longer on a busy machine).
-      const whilePaused = await settledCount(() => slow.enablement.job(job.jobId).results.length);
+      // The rows in flight when it paused still finish (300 ms each, seconds on a busy machine), as the journal shows…
+      const inFlight = () => JobJournal.read(dataDir, job.jobId)!.inFlight.size;
+      await until(() => inFlight() === 0);
+      const whilePaused = slow.enablement.job(job.jobId).results.length;
+      // …and no row starts while it is paused.
       await new Promise((r) => setTimeout(r, 1000));
+      expect(inFlight()).toBe(0);
       expect(slow.enablement.job(job.jobId).results.length).toBe(whilePaused);
       slow.jobs.resume(job.jobId);
       await until(() => slow.enablement.job(job.jobId).results.length >= whilePaused + 2);
@@ -1226,20 +1231,4 @@ function killTree(pid: number): void {
 function spawnSyncList(pid: number): number[] {
   const out = spawnSync('pgrep', ['-P', String(pid)], { encoding: 'utf8' }).stdout;
   return out.split('\n').filter(Boolean).map(Number);
-}
-
-/** The count once it has stopped changing for `quietMs` (a paused job's rows in flight settling). */
-async function settledCount(read: () => number, quietMs = 1500, timeoutMs = 20_000): Promise<number> {
-  let last = read();
-  let since = Date.now();
-  const end = Date.now() + timeoutMs;
-  while (Date.now() < end) {
-    await new Promise((r) => setTimeout(r, 100));
-    const now = read();
-    if (now !== last) {
-      last = now;
-      since = Date.now();
-    } else if (Date.now() - since >= quietMs) return now;
-  }
-  return last;
 }
