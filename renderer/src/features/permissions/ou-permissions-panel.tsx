@@ -203,10 +203,17 @@ export function OuPermissionsPanel({
       </Box>
 
       <Stack direction="row" spacing={1} sx={{ flexWrap: 'wrap', rowGap: 1 }}>
-        <Button variant="outlined" disabled={types.length === 0 || busy} onClick={() => void showPreview('grant')} data-testid="preview-grant">
+        {/* Not while the OU's state loads: its warnings arrive then and move these buttons, and a click that moves away under the pointer is lost. */}
+        <Button variant="outlined" disabled={types.length === 0 || busy || test.loading} onClick={() => void showPreview('grant')} data-testid="preview-grant">
           {t('actions.previewGrant')}
         </Button>
-        <Button variant="outlined" color="error" disabled={types.length === 0 || busy} onClick={() => void showPreview('revoke')} data-testid="preview-revoke">
+        <Button
+          variant="outlined"
+          color="error"
+          disabled={types.length === 0 || busy || test.loading}
+          onClick={() => void showPreview('revoke')}
+          data-testid="preview-revoke"
+        >
           {t('actions.previewRevoke')}
         </Button>
       </Stack>
