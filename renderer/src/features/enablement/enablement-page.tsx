@@ -28,6 +28,7 @@ import { ImportPanel } from './import-panel';
 import { MappingPanel } from './mapping-panel';
 import { importCsvFile } from './read-file';
 import { RollbackJobs } from './rollback-panel';
+import { useFollowedJob } from './followed-job';
 import { RowsGrid } from './rows-grid';
 import { RunPanel } from './run-panel';
 import { UnfinishedJobs } from './unfinished-jobs';
@@ -72,7 +73,6 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   const [operation, setOperation] = useState<BulkOperation>('enable');
   const [allowSipMismatch, setAllowSipMismatch] = useState(false);
   const [validation, setValidation] = useState<ValidationStatus>();
-  const [job, setJob] = useState<EnablementJob>();
   const [afterDryRunRows, setAfterDryRunRows] = useState<number>();
   const [pending, setPending] = useState<PendingRun>();
   /** An unfinished rollback to carry on: the job it undoes (its confirmation is the rollback's). */
@@ -82,14 +82,6 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   const [busy, setBusy] = useState(false);
   const [mappingOpen, setMappingOpen] = useState(true);
   const [error, setError] = useState<ApiError>();
-  const lastFetch = useRef(0);
-  /** Enablement jobs that ended before their start call returned (a job of only invalid or not-permitted rows ends at once). */
-  const endedEarly = useRef(new Set<string>());
-  /** The job on screen, known to the event handler as soon as its start call returns (before React renders it). */
-  const shownJob = useRef<string>(undefined);
-  useEffect(() => {
-    shownJob.current = job?.jobId;
-  }, [job?.jobId]);
   /** The file on screen: a validation answer for a file chosen before it is not shown over it. */
   const shownImport = useRef<string>(undefined);
   useEffect(() => {
@@ -113,6 +105,8 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   const unfinishedJobs = useLoad((client) => client.call('enablement.unfinished', {}));
   const unfinished = unfinishedJobs.data ?? [];
   const loadUnfinished = unfinishedJobs.reload;
+  /** The job on screen; when it ends, the unfinished jobs are read again. */
+  const { job, show: showJob } = useFollowedJob({ onEnded: () => void loadUnfinished(), onError: (e) => setError(toApiError(e)) });
   /** Pause, resume and cancel of the running job. */
   const jobControl = useAction();
 
@@ -135,7 +129,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
     setPropose(session.proposeExtensions);
     setOperation(session.operation);
     setValidation(session.validation);
-    setJob(session.job);
+    showJob(session.job);
     if (session.job) {
       setDryRun(session.job.dryRun);
       setConcurrency(session.job.concurrency);
@@ -153,13 +147,13 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
     setAllowSipMismatch(false);
     setOperation('enable');
     setValidation(undefined);
-    setJob(undefined);
+    showJob(undefined);
     setMappingOpen(true);
   };
   const validate = () =>
     attempt(async () => {
       if (!summary || !profile) return;
-      setJob(undefined);
+      showJob(undefined);
       // The answer comes with the first rows; the rest fill in with enablement.validation events.
       const first = await api.call('enablement.validate', {
         importId: summary.importId,
@@ -219,14 +213,8 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
       setPending(undefined);
       const { dryRun: runDry, ...options } = run.options;
       const started = await api.call('enablement.start', { importId: run.importId, dryRun: runDry, concurrency, ...options });
-      shownJob.current = started.jobId;
-      setJob(started);
+      showJob(started);
       setAfterDryRunRows(undefined);
-      // Its last progress event came before this answer: read the finished job now.
-      if (endedEarly.current.delete(started.jobId)) {
-        await refreshJob(started.jobId);
-        void loadUnfinished();
-      }
       if (options.resumeJobId) {
         // A resumed job validated its file again in main: show that grid.
         const session = await api.call('enablement.session', {});
@@ -258,20 +246,6 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
       });
     });
 
-  const refreshJob = async (jobId: string) => {
-    lastFetch.current = Date.now();
-    setJob(await api.call('enablement.job', { jobId }));
-  };
-  useEvent('job.progress', (progress) => {
-    const finished = isJobFinished(progress.state);
-    if (progress.jobId !== shownJob.current) {
-      if (finished && progress.kind === 'enablement') endedEarly.current.add(progress.jobId);
-      return;
-    }
-    setJob((j) => (j?.jobId === progress.jobId ? { ...j, progress } : j));
-    if (finished || Date.now() - lastFetch.current > 1000) refreshJob(progress.jobId).catch((e: unknown) => setError(toApiError(e)));
-    if (finished) void loadUnfinished();
-  });
   useEffect(() => {
     // A resumed job runs with the override its journal recorded: show it.
     if (validation) setAllowSipMismatch(validation.sipMismatchOverride.job);
@@ -336,7 +310,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
                 // Rows validated for another operation are not what a run of this one would do.
                 setOperation(next);
                 setValidation(undefined);
-                setJob(undefined);
+                showJob(undefined);
               }}
               mapping={mapping}
               onMapping={setMapping}

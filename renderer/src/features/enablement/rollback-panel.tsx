@@ -21,11 +21,12 @@ import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import UndoIcon from '@mui/icons-material/Undo';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { EnablementJob, FinishedJob, RollbackPreview } from '@shared/models/enablement';
-import { useAction, useApi, useEvent, useLoad } from '../../api/api-context';
+import type { FinishedJob, RollbackPreview } from '@shared/models/enablement';
+import { useAction, useEvent, useLoad } from '../../api/api-context';
 import { ErrorAlert } from '../../components/error-alert';
 import { downloadText } from '../../components/download-text';
 import { ConfirmRunDialog, type ActingAccount } from './confirm-run-dialog';
+import { useFollowedJob } from './followed-job';
 import { countsText } from './run-panel';
 
 /** Skipped rows listed in the confirmation; the export has them all. */
@@ -51,11 +52,11 @@ export function RollbackJobs({
   onChanged: () => void;
 }) {
   const { t, i18n } = useTranslation('enablement');
-  const api = useApi();
   const list = useLoad((client) => client.call('enablement.finished', { limit: 20 }));
   const action = useAction();
   const [preview, setPreview] = useState<RollbackPreview>();
-  const [job, setJob] = useState<EnablementJob>();
+  /** The rollback on screen; when it ends, main's unfinished jobs may have changed. */
+  const { job, show: showJob } = useFollowedJob({ onEnded: onChanged });
   const running = !!job && !isJobFinished(job.progress.state);
   const ask = (jobId: string) => action.run(async (client) => setPreview(await client.call('enablement.rollbackPreview', { jobId })));
   useEffect(() => {
@@ -68,10 +69,6 @@ export function RollbackJobs({
   useEvent('job.progress', (progress) => {
     // Any bulk job that ends joins the list.
     if (isJobFinished(progress.state) && progress.kind === 'enablement') void list.reload();
-    if (progress.jobId !== job?.jobId) return;
-    setJob((j) => (j ? { ...j, progress } : j));
-    void api.call('enablement.job', { jobId: progress.jobId }).then(setJob, () => undefined);
-    if (isJobFinished(progress.state)) onChanged();
   });
 
   const jobs = list.data ?? [];
@@ -192,7 +189,7 @@ export function RollbackJobs({
                   void action.run(async (client) => {
                     const jobId = preview.jobId;
                     setPreview(undefined);
-                    setJob(await client.call('enablement.rollback', { jobId, concurrency: 2 }));
+                    showJob(await client.call('enablement.rollback', { jobId, concurrency: 2 }));
                   })
           }
         >
