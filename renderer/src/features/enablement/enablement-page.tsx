@@ -103,6 +103,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   };
 
   const unfinishedJobs = useLoad((client) => client.call('enablement.unfinished', {}));
+  const finishedJobs = useLoad((client) => client.call('enablement.finished', { limit: 20 }));
   const unfinished = unfinishedJobs.data ?? [];
   const loadUnfinished = unfinishedJobs.reload;
   /** The job on screen; when it ends, the unfinished jobs are read again. */
@@ -116,7 +117,10 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   const chosen = useRef(false);
   useEffect(() => {
     // Restored once, when the session and the unfinished jobs have first been read.
-    if (restored || saved.loading || unfinishedJobs.loading) return;
+    // The lists above the file (unfinished and finished jobs) are read first too: one that appeared
+    // later would move the file's buttons under the admin's pointer, and a click landing as it
+    // moves is lost (seen in e2e runs: Validate clicked, nothing run).
+    if (restored || saved.loading || unfinishedJobs.loading || finishedJobs.loading) return;
     setRestored(true);
     const session = saved.data;
     // Those reads can come after the admin chose a file (and validated it): restoring then would
@@ -136,7 +140,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
     }
     setMappingOpen(!session.validation);
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [restored, saved.loading, unfinishedJobs.loading]);
+  }, [restored, saved.loading, unfinishedJobs.loading, finishedJobs.loading]);
 
   const imported = (next: ImportSummary) => {
     chosen.current = true;
@@ -283,6 +287,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
       </Typography>
       <UnfinishedJobs jobs={unfinished} disabled={busy || running} onResume={(j, file) => void resume(j, file)} />
       <RollbackJobs
+        list={finishedJobs}
         disabled={busy || running}
         account={account}
         resume={rollbackResume}

@@ -22,7 +22,7 @@ import UndoIcon from '@mui/icons-material/Undo';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FinishedJob, RollbackPreview } from '@shared/models/enablement';
-import { useAction, useEvent, useLoad } from '../../api/api-context';
+import { useAction, useEvent, type CallState } from '../../api/api-context';
 import { ErrorAlert } from '../../components/error-alert';
 import { downloadText } from '../../components/download-text';
 import { ConfirmRunDialog, type ActingAccount } from './confirm-run-dialog';
@@ -38,12 +38,15 @@ const SHOWN_SKIPPED = 50;
  * rollback then runs as a job of its own, with progress, cancel and export, and joins the list.
  */
 export function RollbackJobs({
+  list,
   disabled,
   account,
   resume,
   onResumeHandled,
   onChanged,
 }: {
+  /** The finished jobs, newest first (read by the screen before it shows, so this list does not pop in above the file). */
+  list: CallState<FinishedJob[]>;
   disabled: boolean;
   account: (profile: string) => ActingAccount;
   /** A job whose unfinished rollback the admin chose to carry on (from the unfinished jobs): previewed and confirmed like a new one. */
@@ -52,7 +55,6 @@ export function RollbackJobs({
   onChanged: () => void;
 }) {
   const { t, i18n } = useTranslation('enablement');
-  const list = useLoad((client) => client.call('enablement.finished', { limit: 20 }));
   const action = useAction();
   const [preview, setPreview] = useState<RollbackPreview>();
   /** The rollback on screen; when it ends, main's unfinished jobs may have changed. */
