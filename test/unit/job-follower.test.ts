@@ -96,4 +96,26 @@ describe('a job followed on screen', () => {
     expect(s.state()).toBeUndefined();
     expect(s.ended).toEqual([]);
   });
+
+  it('reads main again when the state changes, so an older answer does not undo a pause', async () => {
+    let clock = 0;
+    let shown: EnablementJob | undefined;
+    const reads: Array<(job: EnablementJob) => void> = [];
+    const follower = new JobFollower(
+      () => new Promise((answer) => reads.push(answer)),
+      (update) => (shown = update(shown)),
+      {},
+      () => clock,
+    );
+    follower.show(jobOf(progress('job-ffffff', 'running')));
+    clock = 5_000;
+    follower.progress(progress('job-ffffff', 'running', 1)); // read 1, on its way
+    follower.progress(progress('job-ffffff', 'paused', 1)); // no more events after this one
+    expect(reads).toHaveLength(2);
+    reads[1]!(jobOf(progress('job-ffffff', 'paused', 1)));
+    await settle();
+    reads[0]!(jobOf(progress('job-ffffff', 'running', 1)));
+    await settle();
+    expect(shown?.progress.state).toBe('paused');
+  });
 });

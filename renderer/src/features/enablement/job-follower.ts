@@ -1,4 +1,4 @@
-import { isJobFinished, type JobProgress } from '@shared/models/jobs';
+import { isJobFinished, type JobProgress, type JobState } from '@shared/models/jobs';
 import type { EnablementJob } from '@shared/models/enablement';
 
 /** Main is read again at most this often while a job's progress events stream in (and always when it ends). */
@@ -20,6 +20,8 @@ export type Listeners = { onEnded?: (job: EnablementJob) => void; onError?: (e: 
 export class JobFollower {
   /** The job on screen, known to the event handler as soon as it is shown (before React renders it). */
   private shown?: string;
+  /** The state the shown job was last known in. */
+  private state?: JobState;
   private endedEarly: string[] = [];
   private lastRead = 0;
   private reads = 0;
@@ -34,6 +36,7 @@ export class JobFollower {
   /** Shows a job (or none). One that already ended behind this answer is read again now. */
   show(job: EnablementJob | undefined): void {
     this.shown = job?.jobId;
+    this.state = job?.progress.state;
     this.reads++;
     this.set(() => job);
     if (!job) return;
@@ -49,8 +52,12 @@ export class JobFollower {
       if (finished && progress.kind === 'enablement') this.endedEarly = [...this.endedEarly.slice(1 - ENDED_REMEMBERED), progress.jobId];
       return;
     }
+    // A new state (paused, running again, ended) is read at once: that read also outdates one still
+    // on its way, whose older answer ("running") would otherwise land after a "paused" and stay.
+    const changed = progress.state !== this.state;
+    this.state = progress.state;
     this.set((j) => (j?.jobId === progress.jobId ? { ...j, progress } : j));
-    if (finished || this.now() - this.lastRead > REFRESH_MS) this.refresh(progress.jobId);
+    if (finished || changed || this.now() - this.lastRead > REFRESH_MS) this.refresh(progress.jobId);
   }
 
   private refresh(jobId: string): void {
@@ -59,6 +66,7 @@ export class JobFollower {
     this.read(jobId).then(
       (job) => {
         if (read !== this.reads || this.shown !== jobId) return;
+        this.state = job.progress.state;
         this.set(() => job);
         if (isJobFinished(job.progress.state)) this.listeners.onEnded?.(job);
       },
