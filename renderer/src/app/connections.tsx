@@ -46,9 +46,15 @@ export function ConnectionsProvider({ info, children }: { info: AppInfo; childre
   // Only the profiles (their password source) after a connection change; the states come with the event.
   const profilesAgain = useLoad((client) => client.call('profiles.list', {}), '', false);
   useEffect(() => {
-    if (profilesAgain.data) setProfiles(profilesAgain.data);
+    const again = profilesAgain.data;
+    if (!again) return;
+    setProfiles(again);
+    // A deleted profile's state goes with it.
+    setStates((current) => current.filter((s) => again.some((p) => p.name === s.profile)));
   }, [profilesAgain.data]);
-  const reloadProfiles = loaded.reload;
+  // After a profile is saved or deleted: the profiles again, not the states, which the events keep
+  // current (a state read with them could land after a newer event and put an older state back).
+  const reloadProfiles = profilesAgain.reload;
 
   useEvent('connection.changed', (state) => {
     setStates((current) => [...current.filter((s) => s.profile !== state.profile), state]);

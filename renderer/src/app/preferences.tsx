@@ -1,4 +1,4 @@
-import { createContext, useCallback, useContext, useMemo, useState, type ReactNode } from 'react';
+import { createContext, useCallback, useContext, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { UiPreferences } from '@shared/models/settings';
 import type { ApiError } from '@shared/errors';
 import { toApiError, useApi } from '../api/api-context';
@@ -18,12 +18,17 @@ export function PreferencesProvider({ initial, children }: { initial: UiPreferen
   const api = useApi();
   const [preferences, setPreferences] = useState(initial);
   const [error, setError] = useState<ApiError>();
+  /** The latest change asked: two quick choices can be answered out of order, and the older answer is not shown over the newer choice. */
+  const latest = useRef(0);
   const update = useCallback(
     async (patch: Partial<UiPreferences>) => {
+      const mine = ++latest.current;
       setPreferences((p) => ({ ...p, ...patch }));
       if (patch.language) await changeLanguage(patch.language);
       try {
-        setPreferences(await api.call('settings.setUi', patch));
+        const saved = await api.call('settings.setUi', patch);
+        if (mine !== latest.current) return;
+        setPreferences(saved);
         setError(undefined);
       } catch (e) {
         setError(toApiError(e));
