@@ -12,7 +12,6 @@ import {
   DialogTitle,
   FormControl,
   InputLabel,
-  LinearProgress,
   List,
   ListItem,
   ListItemIcon,
@@ -41,6 +40,7 @@ import { ActingAccount, formatActor, useActingAccount } from '../../components/a
 import { ErrorAlert } from '../../components/error-alert';
 import { FixButton } from '../../components/fix-button';
 import { downloadText } from '../../components/download-text';
+import { LoadingBar } from '../../components/loading-bar';
 
 const statusColor = { done: 'success', confirmed: 'info', partly: 'warning', 'not-done': 'error', unknown: 'default' } as const;
 const fixTarget: Record<FixScreen, [string, Record<string, string>?]> = {
@@ -117,7 +117,7 @@ export function ChecklistView({ connectedKey, navigate }: { connectedKey: string
           </Typography>
         )}
       </Stack>
-      {checklist.loading && <LinearProgress />}
+      <LoadingBar loading={checklist.loading} />
       <ErrorAlert error={checklist.error ?? exportError} />
       {data?.steps.map((step) => (
         <StepCard key={step.id} step={step} navigate={navigate} onFix={(screen) => navigate(...fixTarget[screen])} onChanged={() => void checklist.reload()} />

@@ -8,7 +8,6 @@ import {
   DialogContent,
   DialogTitle,
   IconButton,
-  LinearProgress,
   Paper,
   Stack,
   Table,
@@ -93,11 +92,15 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
     void list.reload();
   };
   const noLync = options.data && options.data.forests.length === 0;
+  // The rows wait for the options too: the acting account, shown above them, comes with those, and
+  // rows that moved down as it appeared would lose a click on their buttons.
+  const optionsRead = !!options.data || !!options.error;
 
   return (
     <Page
       title={t('title')}
       testId="page-contacts"
+      loading={list.loading || options.loading}
       actions={
         <>
           <Button startIcon={<RefreshIcon />} onClick={() => void list.reload()}>
@@ -119,7 +122,6 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
         <Typography variant="body2" color="text.secondary">
           {t('intro')}
         </Typography>
-        {(list.loading || options.loading) && <LinearProgress />}
         <ErrorAlert error={list.error ?? options.error} />
         {noLync && <Alert severity="info">{t('noLyncForest')}</Alert>}
         {options.data && !noLync && <ContactsActing acting={acting} />}
@@ -136,8 +138,8 @@ function ContactsView({ connectedKey, prefill, onPrefillDone }: { connectedKey: 
             {result.command && <Box sx={{ fontFamily: monospaceFont, fontSize: 12, mt: 0.5 }}>{result.command}</Box>}
           </Alert>
         )}
-        {list.data && list.data.length === 0 && <Typography color="text.secondary">{t('empty')}</Typography>}
-        {groups.map((group) => (
+        {optionsRead && list.data && list.data.length === 0 && <Typography color="text.secondary">{t('empty')}</Typography>}
+        {(optionsRead ? groups : []).map((group) => (
           <Paper key={group.key} variant="outlined" sx={{ overflowX: 'auto' }} data-testid={`contact-group-${group.key}`}>
             <Box sx={{ px: 2, py: 1, bgcolor: 'action.hover' }}>
               <Typography variant="subtitle2">{group.title}</Typography>

@@ -32,6 +32,7 @@ import { useFollowedJob } from './followed-job';
 import { RowsGrid } from './rows-grid';
 import { RunPanel } from './run-panel';
 import { UnfinishedJobs } from './unfinished-jobs';
+import { LoadingBar } from '../../components/loading-bar';
 
 /** Bulk UM enablement: import a CSV, map its columns, validate every row, fix cells, run, export the results. */
 export function EnablementPage({ navigate }: ScreenProps) {
@@ -80,6 +81,8 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
   const [dryRun, setDryRun] = useState(false);
   const [concurrency, setConcurrency] = useState(2);
   const [busy, setBusy] = useState(false);
+  /** A file is being read in: Validate waits for it (it would validate the file it replaces). */
+  const [importing, setImporting] = useState(false);
   const [mappingOpen, setMappingOpen] = useState(true);
   const [error, setError] = useState<ApiError>();
   /** The file on screen: a validation answer for a file chosen before it is not shown over it. */
@@ -104,6 +107,10 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
 
   const unfinishedJobs = useLoad((client) => client.call('enablement.unfinished', {}));
   const finishedJobs = useLoad((client) => client.call('enablement.finished', { limit: 20 }));
+  // Any bulk job that ends (a run, a rollback) joins the finished jobs.
+  useEvent('job.progress', (progress) => {
+    if (isJobFinished(progress.state) && progress.kind === 'enablement') void finishedJobs.reload();
+  });
   const unfinished = unfinishedJobs.data ?? [];
   const loadUnfinished = unfinishedJobs.reload;
   /** The job on screen; when it ends, the unfinished jobs are read again. */
@@ -294,7 +301,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
         onResumeHandled={() => setRollbackResume(undefined)}
         onChanged={() => void loadUnfinished()}
       />
-      <ImportPanel summary={summary} onImported={imported} locked={running} />
+      <ImportPanel summary={summary} onImported={imported} onImporting={setImporting} locked={running} />
       {summary && (
         <Accordion expanded={mappingOpen} onChange={(_e, open) => setMappingOpen(open)} disableGutters variant="outlined" data-testid="mapping-accordion">
           <AccordionSummary expandIcon={<ExpandMoreIcon />}>
@@ -325,12 +332,12 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
               propose={propose}
               onPropose={setPropose}
               onValidate={() => void validate()}
-              busy={busy || running}
+              busy={busy || running || importing}
             />
           </AccordionDetails>
         </Accordion>
       )}
-      {busy && <LinearProgress />}
+      <LoadingBar loading={busy} />
       <ErrorAlert error={error ?? saved.error ?? unfinishedJobs.error ?? jobControl.error ?? cancelValidation.error} />
       {validation && summary && validation.state !== 'done' && (
         <ValidationProgress

@@ -18,7 +18,18 @@ type Encoding = (typeof csvEncodingSchema.options)[number];
  * or a template to fill in. Locked while a job of the current file runs or is paused, so the grid
  * the job belongs to stays on screen.
  */
-export function ImportPanel({ summary, onImported, locked }: { summary?: ImportSummary; onImported: (summary: ImportSummary) => void; locked: boolean }) {
+export function ImportPanel({
+  summary,
+  onImported,
+  onImporting,
+  locked,
+}: {
+  summary?: ImportSummary;
+  onImported: (summary: ImportSummary) => void;
+  /** A file is being read: the file on screen is about to be replaced, so nothing should act on it. */
+  onImporting: (importing: boolean) => void;
+  locked: boolean;
+}) {
   const { t } = useTranslation('enablement');
   const api = useApi();
   const input = useRef<HTMLInputElement>(null);
@@ -32,6 +43,7 @@ export function ImportPanel({ summary, onImported, locked }: { summary?: ImportS
   const load = async (picked: File, overrides: { encoding: Encoding | 'auto'; delimiter: Delimiter | 'auto' }) => {
     setFile(picked);
     setBusy(true);
+    onImporting(true);
     setError(undefined);
     try {
       onImported(
@@ -44,6 +56,7 @@ export function ImportPanel({ summary, onImported, locked }: { summary?: ImportS
       setError(toApiError(e));
     } finally {
       setBusy(false);
+      onImporting(false);
     }
   };
   const reload = (next: { encoding?: Encoding | 'auto'; delimiter?: Delimiter | 'auto' }) => {

@@ -22,7 +22,7 @@ import UndoIcon from '@mui/icons-material/Undo';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FinishedJob, RollbackPreview } from '@shared/models/enablement';
-import { useAction, useEvent, type CallState } from '../../api/api-context';
+import { useAction, type CallState } from '../../api/api-context';
 import { ErrorAlert } from '../../components/error-alert';
 import { downloadText } from '../../components/download-text';
 import { ConfirmRunDialog, type ActingAccount } from './confirm-run-dialog';
@@ -45,7 +45,11 @@ export function RollbackJobs({
   onResumeHandled,
   onChanged,
 }: {
-  /** The finished jobs, newest first (read by the screen before it shows, so this list does not pop in above the file). */
+  /**
+   * The finished jobs, newest first. The screen reads them before it shows and again when a job
+   * ends, and the list is there even when empty (collapsed, one line): appearing later, above the
+   * file, it would move the file's buttons under the admin's pointer.
+   */
   list: CallState<FinishedJob[]>;
   disabled: boolean;
   account: (profile: string) => ActingAccount;
@@ -68,13 +72,7 @@ export function RollbackJobs({
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [resume]);
 
-  useEvent('job.progress', (progress) => {
-    // Any bulk job that ends joins the list.
-    if (isJobFinished(progress.state) && progress.kind === 'enablement') void list.reload();
-  });
-
   const jobs = list.data ?? [];
-  if (jobs.length === 0 && !job && !preview) return null;
   const label = (j: FinishedJob) => (j.rollbackOf ? t('rollback.ofJob', { file: j.fileName, jobId: j.rollbackOf }) : j.fileName);
   const skipped = preview?.rows.filter((r) => r.action === 'skip') ?? [];
   const operation = preview?.operation ?? 'enable';

@@ -8,7 +8,6 @@ import {
   FormControlLabel,
   FormHelperText,
   InputLabel,
-  LinearProgress,
   MenuItem,
   Select,
   Stack,
@@ -33,6 +32,7 @@ import { ActingAccount, formatActor, sentenceGap, useActingAccount } from '../..
 import { CodeBlock } from '../../components/code-block';
 import { ExportPlanButton } from '../../components/export-plan-button';
 import { ErrorAlert } from '../../components/error-alert';
+import { LoadingBar } from '../../components/loading-bar';
 
 const planColor = { missing: 'primary', present: 'success', blocked: 'error' } as const;
 /** What needs doing first, then what is blocked, then what is in place. */
@@ -147,13 +147,14 @@ export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
         <Button
           variant="contained"
           startIcon={<BuildIcon />}
-          disabled={!data || data.counts.missing === 0 || busy}
+          // Not while the plan is read again (another outcall choice): what is applied is the plan shown.
+          disabled={!data || data.counts.missing === 0 || busy || plan.loading}
           onClick={() => void apply()}
           data-testid="gateways-apply"
         >
           {t('apply', { count: data?.counts.missing ?? 0 })}
         </Button>
-        <ExportPlanButton disabled={!data || data.counts.missing === 0 || busy} request={{ kind: 'gateways', request }} />
+        <ExportPlanButton disabled={!data || data.counts.missing === 0 || busy || plan.loading} request={{ kind: 'gateways', request }} />
         {data && (
           <Typography variant="body2" data-testid="gateways-counts">
             {t('counts', { ...data.counts, org: data.organization.name })}
@@ -172,7 +173,7 @@ export function GatewaySetupView({ prefill }: { prefill?: GatewayPrefill }) {
         }
         label={<Typography variant="body2">{t('administrativeGroups')}</Typography>}
       />
-      {(plan.loading || busy) && <LinearProgress />}
+      <LoadingBar loading={plan.loading || busy} />
       <ErrorAlert error={plan.error ?? error} />
       {data?.warnings.map((w, i) => (
         <Alert key={i} severity="info" data-testid={`gateways-warning-${w.code}`}>

@@ -1,19 +1,4 @@
-import {
-  Alert,
-  Box,
-  Button,
-  Checkbox,
-  Chip,
-  Divider,
-  FormControlLabel,
-  FormGroup,
-  LinearProgress,
-  Radio,
-  RadioGroup,
-  Stack,
-  Tooltip,
-  Typography,
-} from '@mui/material';
+import { Alert, Box, Button, Checkbox, Chip, Divider, FormControlLabel, FormGroup, Radio, RadioGroup, Stack, Tooltip, Typography } from '@mui/material';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ouObjectTypeSchema, type OuNode, type OuObjectTypeName, type PermissionPreview, type PermissionWriteResult } from '@shared/models/permissions';
@@ -27,6 +12,7 @@ import { AceTable } from './ace-table';
 import { BlockedChildrenChoice, BlockedChildrenNotice, statusColor } from './blocked-children';
 import { PermissionHistory } from './permission-history';
 import { monospaceFont } from '../../app/theme';
+import { LoadingBar } from '../../components/loading-bar';
 
 const allTypes = ouObjectTypeSchema.options;
 
@@ -138,7 +124,7 @@ export function OuPermissionsPanel({
           {ou.dn}
         </Typography>
       </Box>
-      {test.loading && <LinearProgress />}
+      <LoadingBar loading={test.loading} />
       <ErrorAlert error={test.error} />
       {ouWarnings.map((w, i) => (
         <Alert key={i} severity="warning" data-testid={`warning-${w.code}`}>
@@ -166,6 +152,8 @@ export function OuPermissionsPanel({
                   control={
                     <Checkbox
                       checked={types.includes(type)}
+                      // Like the preview buttons: not while the OU's state loads (its warnings arrive above and move them).
+                      disabled={test.loading}
                       onChange={() => toggle(type)}
                       slotProps={{ input: { 'aria-label': t(`types.${type}`) } }}
                       data-testid={`type-${type}`}
@@ -217,7 +205,7 @@ export function OuPermissionsPanel({
           {t('actions.previewRevoke')}
         </Button>
       </Stack>
-      {busy && <LinearProgress />}
+      <LoadingBar loading={busy} />
       {error?.at === 'preview' && <ErrorAlert error={error.error} />}
       {done && (
         <Alert severity="success" data-testid="permissions-done" onClose={() => setDone(undefined)}>

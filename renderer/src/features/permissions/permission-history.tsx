@@ -8,7 +8,6 @@ import {
   DialogActions,
   DialogContent,
   DialogTitle,
-  LinearProgress,
   Stack,
   Table,
   TableBody,
@@ -26,6 +25,7 @@ import { toApiError, useApi, useCall } from '../../api/api-context';
 import { formatActor } from '../../components/acting-account';
 import { ErrorAlert } from '../../components/error-alert';
 import { AceTable } from './ace-table';
+import { LoadingBar } from '../../components/loading-bar';
 
 /**
  * The OU's audited permission changes, newest first. Each can be undone — only while the audit
@@ -208,7 +208,7 @@ function UndoDialog({
     <Dialog open onClose={onClose} maxWidth="lg" fullWidth data-testid="undo-dialog">
       <DialogTitle>{t('undo.title', { change, when: new Date(entry.at).toLocaleString(i18n.language) })}</DialogTitle>
       <DialogContent>
-        {preview.loading && <LinearProgress />}
+        <LoadingBar loading={preview.loading} />
         <ErrorAlert error={preview.error} />
         {data && (
           <Stack spacing={1.5}>

@@ -1,4 +1,4 @@
-import { Box, Button, LinearProgress, Paper, Stack, Typography } from '@mui/material';
+import { Box, Button, Paper, Stack, Typography } from '@mui/material';
 import RadarIcon from '@mui/icons-material/Radar';
 import RefreshIcon from '@mui/icons-material/Refresh';
 import { useEffect, useState } from 'react';
@@ -14,6 +14,7 @@ import { RequireConnection } from '../../components/not-connected';
 import { Page } from '../../components/page';
 import { OuPermissionsPanel } from './ou-permissions-panel';
 import { OuTree } from './ou-tree';
+import { LoadingBar } from '../../components/loading-bar';
 
 /**
  * Grant-, Test- and Revoke-CsOUPermission through a GUI: pick the account to act as (its forest's
@@ -92,7 +93,7 @@ function PermissionsView({
       <Typography variant="body2" color="text.secondary">
         {t('intro')}
       </Typography>
-      {ous.loading && <LinearProgress />}
+      <LoadingBar loading={ous.loading} />
       <ErrorAlert error={ous.error} />
       <ErrorAlert error={scan.error} />
       <Stack direction="row" spacing={2} sx={{ flexGrow: 1, minHeight: 480 }}>
@@ -106,7 +107,7 @@ function PermissionsView({
               {t('common:actions.refresh')}
             </Button>
           </Stack>
-          {scan.running && <LinearProgress />}
+          <LoadingBar loading={scan.running} />
           {scan.result && (
             <Typography variant="caption" color="text.secondary" sx={{ mb: 1 }} data-testid="scan-summary">
               {t('tree.scanSummary', {

@@ -1,24 +1,10 @@
-import {
-  Accordion,
-  AccordionDetails,
-  AccordionSummary,
-  Alert,
-  Box,
-  Button,
-  Chip,
-  InputAdornment,
-  LinearProgress,
-  Paper,
-  Stack,
-  TextField,
-  Typography,
-} from '@mui/material';
+import { Accordion, AccordionDetails, AccordionSummary, Alert, Box, Button, Chip, InputAdornment, Paper, Stack, TextField, Typography } from '@mui/material';
 import ExpandMoreIcon from '@mui/icons-material/ExpandMore';
 import RefreshIcon from '@mui/icons-material/Refresh';
 import SearchIcon from '@mui/icons-material/Search';
 import { SimpleTreeView } from '@mui/x-tree-view/SimpleTreeView';
 import { TreeItem } from '../../components/tree-item';
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Topology } from '@shared/models/topology';
 import { useCall, useEvent } from '../../api/api-context';
@@ -48,6 +34,13 @@ function TopologyView({ connectedKey, navigate }: { connectedKey: string; naviga
   const [filter, setFilter] = useState('');
   const [expanded, setExpanded] = useState<string[]>([]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
+  /** A node "Show in tree" selected: scrolled to in the render that shows it, before the next click (not on a timer that could move the page under it). */
+  const [reveal, setReveal] = useState<string>();
+  useLayoutEffect(() => {
+    if (!reveal) return;
+    document.querySelector(`[data-node-id="${CSS.escape(reveal)}"]`)?.scrollIntoView({ block: 'nearest' });
+    setReveal(undefined);
+  }, [reveal]);
 
   const refresh = async () => {
     setRefreshing(true);
@@ -83,7 +76,7 @@ function TopologyView({ connectedKey, navigate }: { connectedKey: string; naviga
     setFilter('');
     setExpanded((e) => [...new Set([...e, ...found.path])]);
     setSelectedId(found.node.id);
-    setTimeout(() => document.querySelector(`[data-node-id="${CSS.escape(found.node.id)}"]`)?.scrollIntoView({ block: 'center' }), 50);
+    setReveal(found.node.id);
   };
 
   const data = topology.data;
@@ -94,6 +87,7 @@ function TopologyView({ connectedKey, navigate }: { connectedKey: string; naviga
     <Page
       title={t('title')}
       testId="page-topology"
+      loading={topology.loading || refreshing}
       actions={
         <Button startIcon={<RefreshIcon />} onClick={() => void refresh()} disabled={topology.loading} data-testid="topology-refresh">
           {t('refresh')}
@@ -101,7 +95,6 @@ function TopologyView({ connectedKey, navigate }: { connectedKey: string; naviga
       }
     >
       <Stack spacing={2} sx={{ height: '100%' }}>
-        {(topology.loading || refreshing) && <LinearProgress />}
         <ErrorAlert error={topology.error} />
         {data && <Summary topology={data} />}
         {data?.failures.map((f) => (
