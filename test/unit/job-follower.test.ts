@@ -15,17 +15,19 @@ const progress = (jobId: string, state: JobState, done = 0): JobProgress => ({
 });
 const jobOf = (p: JobProgress) => ({ jobId: p.jobId, progress: p }) as unknown as EnablementJob;
 
-/** A screen's follower, with main's answers to `enablement.job` released by the test in any order. */
+/** A screen's follower on a clock the test sets, with main's answers to `enablement.job` released by the test in any order. */
 function screen() {
   let shown: EnablementJob | undefined;
   const reads: Array<{ jobId: string; answer: (job: EnablementJob) => void }> = [];
   const ended: string[] = [];
+  const clock = { now: 10_000 };
   const follower = new JobFollower(
     (jobId) => new Promise((answer) => reads.push({ jobId, answer })),
     (update) => (shown = update(shown)),
     { onEnded: (job) => ended.push(job.jobId) },
+    () => clock.now,
   );
-  return { follower, reads, ended, state: () => shown?.progress.state };
+  return { follower, reads, ended, clock, state: () => shown?.progress.state };
 }
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -45,43 +47,28 @@ describe('a job followed on screen', () => {
   });
 
   it('takes only the latest read of main when two answer out of order', async () => {
-    let clock = 0;
-    let shown: EnablementJob | undefined;
-    const reads: Array<(job: EnablementJob) => void> = [];
-    const follower = new JobFollower(
-      () => new Promise((answer) => reads.push(answer)),
-      (update) => (shown = update(shown)),
-      {},
-      () => clock,
-    );
-    follower.show(jobOf(progress('job-bbbbbb', 'running')));
-    clock = 5_000;
-    follower.progress(progress('job-bbbbbb', 'running', 1)); // read 1: running
-    follower.progress(progress('job-bbbbbb', 'completed', 3)); // read 2: completed
-    reads[1]!(jobOf(progress('job-bbbbbb', 'completed', 3)));
+    const s = screen();
+    s.follower.show(jobOf(progress('job-bbbbbb', 'running')));
+    s.clock.now += 5_000;
+    s.follower.progress(progress('job-bbbbbb', 'running', 1)); // read 1: running
+    s.follower.progress(progress('job-bbbbbb', 'completed', 3)); // read 2: completed
+    s.reads[1]!.answer(jobOf(progress('job-bbbbbb', 'completed', 3)));
     await settle();
-    reads[0]!(jobOf(progress('job-bbbbbb', 'running', 1)));
+    s.reads[0]!.answer(jobOf(progress('job-bbbbbb', 'running', 1)));
     await settle();
-    expect(shown?.progress.state).toBe('completed');
+    expect(s.state()).toBe('completed');
   });
 
   it('reads main at most once a second while events stream in, and always when the job ends', () => {
-    let clock = 10_000;
-    const reads: string[] = [];
-    const follower = new JobFollower(
-      (jobId) => (reads.push(jobId), new Promise<EnablementJob>(() => undefined)),
-      () => undefined,
-      {},
-      () => clock,
-    );
-    follower.show(jobOf(progress('job-cccccc', 'running')));
+    const s = screen();
+    s.follower.show(jobOf(progress('job-cccccc', 'running')));
     for (let done = 1; done <= 3; done++) {
-      clock += 300;
-      follower.progress(progress('job-cccccc', 'running', done));
+      s.clock.now += 300;
+      s.follower.progress(progress('job-cccccc', 'running', done));
     }
-    expect(reads).toHaveLength(1);
-    follower.progress(progress('job-cccccc', 'completed', 3));
-    expect(reads).toHaveLength(2);
+    expect(s.reads).toHaveLength(1);
+    s.follower.progress(progress('job-cccccc', 'completed', 3));
+    expect(s.reads).toHaveLength(2);
   });
 
   it('ignores another job and an answer for a job no longer shown', async () => {
@@ -98,24 +85,16 @@ describe('a job followed on screen', () => {
   });
 
   it('reads main again when the state changes, so an older answer does not undo a pause', async () => {
-    let clock = 0;
-    let shown: EnablementJob | undefined;
-    const reads: Array<(job: EnablementJob) => void> = [];
-    const follower = new JobFollower(
-      () => new Promise((answer) => reads.push(answer)),
-      (update) => (shown = update(shown)),
-      {},
-      () => clock,
-    );
-    follower.show(jobOf(progress('job-ffffff', 'running')));
-    clock = 5_000;
-    follower.progress(progress('job-ffffff', 'running', 1)); // read 1, on its way
-    follower.progress(progress('job-ffffff', 'paused', 1)); // no more events after this one
-    expect(reads).toHaveLength(2);
-    reads[1]!(jobOf(progress('job-ffffff', 'paused', 1)));
+    const s = screen();
+    s.follower.show(jobOf(progress('job-ffffff', 'running')));
+    s.clock.now += 5_000;
+    s.follower.progress(progress('job-ffffff', 'running', 1)); // read 1, on its way
+    s.follower.progress(progress('job-ffffff', 'paused', 1)); // no more events after this one
+    expect(s.reads).toHaveLength(2);
+    s.reads[1]!.answer(jobOf(progress('job-ffffff', 'paused', 1)));
     await settle();
-    reads[0]!(jobOf(progress('job-ffffff', 'running', 1)));
+    s.reads[0]!.answer(jobOf(progress('job-ffffff', 'running', 1)));
     await settle();
-    expect(shown?.progress.state).toBe('paused');
+    expect(s.state()).toBe('paused');
   });
 });
