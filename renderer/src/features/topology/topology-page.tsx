@@ -4,7 +4,7 @@ import RefreshIcon from '@mui/icons-material/Refresh';
 import SearchIcon from '@mui/icons-material/Search';
 import { SimpleTreeView } from '@mui/x-tree-view/SimpleTreeView';
 import { TreeItem } from '../../components/tree-item';
-import { useEffect, useLayoutEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Topology } from '@shared/models/topology';
 import { useCall, useEvent } from '../../api/api-context';
@@ -34,12 +34,19 @@ function TopologyView({ connectedKey, navigate }: { connectedKey: string; naviga
   const [filter, setFilter] = useState('');
   const [expanded, setExpanded] = useState<string[]>([]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  /** A node "Show in tree" selected: scrolled to in the render that shows it, before the next click (not on a timer that could move the page under it). */
+  /**
+   * A node "Show in tree" selected: scrolled to in the next frame, once the tree has mounted the
+   * parents it opened (it does so after this screen's own effects), and not on a timer that could
+   * move the page under the admin's next click.
+   */
   const [reveal, setReveal] = useState<string>();
-  useLayoutEffect(() => {
+  useEffect(() => {
     if (!reveal) return;
-    document.querySelector(`[data-node-id="${CSS.escape(reveal)}"]`)?.scrollIntoView({ block: 'nearest' });
-    setReveal(undefined);
+    const frame = requestAnimationFrame(() => {
+      document.querySelector(`[data-node-id="${CSS.escape(reveal)}"]`)?.scrollIntoView({ block: 'nearest' });
+      setReveal(undefined);
+    });
+    return () => cancelAnimationFrame(frame);
   }, [reveal]);
 
   const refresh = async () => {
