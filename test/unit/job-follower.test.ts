@@ -19,15 +19,14 @@ const jobOf = (p: JobProgress) => ({ jobId: p.jobId, progress: p }) as unknown a
 function screen() {
   let shown: EnablementJob | undefined;
   const reads: Array<{ jobId: string; answer: (job: EnablementJob) => void }> = [];
-  const ended: string[] = [];
   const clock = { now: 10_000 };
   const follower = new JobFollower(
     (jobId) => new Promise((answer) => reads.push({ jobId, answer })),
     (update) => (shown = update(shown)),
-    { onEnded: (job) => ended.push(job.jobId) },
+    {},
     () => clock.now,
   );
-  return { follower, reads, ended, clock, state: () => shown?.progress.state };
+  return { follower, reads, clock, state: () => shown?.progress.state };
 }
 const settle = () => new Promise((r) => setTimeout(r, 0));
 
@@ -43,7 +42,6 @@ describe('a job followed on screen', () => {
     s.reads[0]!.answer(jobOf(progress('job-aaaaaa', 'completed', 3)));
     await settle();
     expect(s.state()).toBe('completed');
-    expect(s.ended).toEqual(['job-aaaaaa']);
   });
 
   it('takes only the latest read of main when two answer out of order', async () => {
@@ -81,7 +79,6 @@ describe('a job followed on screen', () => {
     s.reads[0]!.answer(jobOf(progress('job-dddddd', 'completed', 3)));
     await settle();
     expect(s.state()).toBeUndefined();
-    expect(s.ended).toEqual([]);
   });
 
   it('reads main again when the state changes, so an older answer does not undo a pause', async () => {

@@ -19,7 +19,7 @@ interface ConnectionsValue {
   capabilities: ProfileCapabilities[] | undefined;
   /** Why the profiles, connection states or capabilities could not be read (the shell shows it). */
   error: ApiError | undefined;
-  /** Reads profiles and connection states again; a failure lands in `error`. */
+  /** Reads the profiles again after one was saved or deleted (the states come with events); a failure lands in `error`. */
   reloadProfiles(): Promise<void>;
   /** Opens the connect dialog for a profile (set by the shell). */
   requestConnect(profile: string): void;
@@ -54,7 +54,8 @@ export function ConnectionsProvider({ info, children }: { info: AppInfo; childre
   }, [profilesAgain.data]);
   // After a profile is saved or deleted: the profiles again, not the states, which the events keep
   // current (a state read with them could land after a newer event and put an older state back).
-  const reloadProfiles = profilesAgain.reload;
+  // A first read that failed is tried whole again.
+  const reloadProfiles = loaded.data ? profilesAgain.reload : loaded.reload;
 
   useEvent('connection.changed', (state) => {
     setStates((current) => [...current.filter((s) => s.profile !== state.profile), state]);

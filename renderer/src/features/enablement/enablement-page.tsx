@@ -107,14 +107,17 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
 
   const unfinishedJobs = useLoad((client) => client.call('enablement.unfinished', {}));
   const finishedJobs = useLoad((client) => client.call('enablement.finished', { limit: 20 }));
-  // Any bulk job that ends (a run, a rollback) joins the finished jobs.
+  // Any bulk job that ends (a run, a rollback) joins the finished jobs, and leaves the unfinished
+  // ones (or joins them, cancelled).
   useEvent('job.progress', (progress) => {
-    if (isJobFinished(progress.state) && progress.kind === 'enablement') void finishedJobs.reload();
+    if (!isJobFinished(progress.state) || progress.kind !== 'enablement') return;
+    void finishedJobs.reload();
+    void unfinishedJobs.reload();
   });
   const unfinished = unfinishedJobs.data ?? [];
   const loadUnfinished = unfinishedJobs.reload;
-  /** The job on screen; when it ends, the unfinished jobs are read again. */
-  const { job, show: showJob } = useFollowedJob({ onEnded: () => void loadUnfinished(), onError: (e) => setError(toApiError(e)) });
+  /** The job on screen. */
+  const { job, show: showJob } = useFollowedJob({ onError: (e) => setError(toApiError(e)) });
   /** Pause, resume and cancel of the running job. */
   const jobControl = useAction();
 
@@ -286,7 +289,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
     return { profile: name, ...(state?.boundAs ? { identity: state.boundAs } : {}), ...(state?.forest ? { forest: state.forest } : {}) };
   };
 
-  if (!restored) return <LinearProgress data-testid="enablement-restoring" />;
+  if (!restored) return <LinearProgress data-testid="enablement-restoring" aria-label={t('common:progress')} />;
   return (
     <Stack spacing={2} sx={{ height: '100%' }} data-testid="enablement-view">
       <Typography variant="body2" color="text.secondary">
@@ -299,7 +302,6 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
         account={account}
         resume={rollbackResume}
         onResumeHandled={() => setRollbackResume(undefined)}
-        onChanged={() => void loadUnfinished()}
       />
       <ImportPanel summary={summary} onImported={imported} onImporting={setImporting} locked={running} />
       {summary && (

@@ -6,7 +6,7 @@ const REFRESH_MS = 1000;
 /** How many ended jobs not (yet) shown are remembered: their start answer can come after their last event. */
 const ENDED_REMEMBERED = 50;
 
-export type Listeners = { onEnded?: (job: EnablementJob) => void; onError?: (e: unknown) => void };
+export type Listeners = { onError?: (e: unknown) => void };
 
 /**
  * One bulk job followed on screen: the one its start call answered with, kept up to date from its
@@ -68,7 +68,6 @@ export class JobFollower {
         if (read !== this.reads || this.shown !== jobId) return;
         this.state = job.progress.state;
         this.set(() => job);
-        if (isJobFinished(job.progress.state)) this.listeners.onEnded?.(job);
       },
       (e: unknown) => this.listeners.onError?.(e),
     );

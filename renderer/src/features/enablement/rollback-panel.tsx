@@ -22,7 +22,8 @@ import UndoIcon from '@mui/icons-material/Undo';
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { FinishedJob, RollbackPreview } from '@shared/models/enablement';
-import { useAction, type CallState } from '../../api/api-context';
+import { toApiError, useAction, type CallState } from '../../api/api-context';
+import type { ApiError } from '@shared/errors';
 import { ErrorAlert } from '../../components/error-alert';
 import { downloadText } from '../../components/download-text';
 import { ConfirmRunDialog, type ActingAccount } from './confirm-run-dialog';
@@ -43,7 +44,6 @@ export function RollbackJobs({
   account,
   resume,
   onResumeHandled,
-  onChanged,
 }: {
   /**
    * The finished jobs, newest first. The screen reads them before it shows and again when a job
@@ -56,13 +56,13 @@ export function RollbackJobs({
   /** A job whose unfinished rollback the admin chose to carry on (from the unfinished jobs): previewed and confirmed like a new one. */
   resume?: string;
   onResumeHandled: () => void;
-  onChanged: () => void;
 }) {
   const { t, i18n } = useTranslation('enablement');
   const action = useAction();
   const [preview, setPreview] = useState<RollbackPreview>();
-  /** The rollback on screen; when it ends, main's unfinished jobs may have changed. */
-  const { job, show: showJob } = useFollowedJob({ onEnded: onChanged });
+  /** The rollback on screen. */
+  const [followError, setFollowError] = useState<ApiError>();
+  const { job, show: showJob } = useFollowedJob({ onError: (e) => setFollowError(toApiError(e)) });
   const running = !!job && !isJobFinished(job.progress.state);
   const ask = (jobId: string) => action.run(async (client) => setPreview(await client.call('enablement.rollbackPreview', { jobId })));
   useEffect(() => {
@@ -161,7 +161,7 @@ export function RollbackJobs({
               />
             </Box>
           )}
-          <ErrorAlert error={action.error ?? list.error} />
+          <ErrorAlert error={action.error ?? followError ?? list.error} />
         </Stack>
       </AccordionDetails>
       {preview && (
