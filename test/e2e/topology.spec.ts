@@ -35,9 +35,17 @@ test("the topology tree shows both forests, a dial plan's details and the findin
   await page.getByTestId('tab-raw').click();
   await expect(page.getByTestId('topology-raw')).toContainText('msExchUMPhoneContext: Tokyo.contoso.test');
   await screenshot(page, 'topology-tokyo-raw');
+  await page.getByTestId('tab-properties').click();
+
+  // A finding whose subject sits in folders the tree opens closed (TokyoAA, under its dial plan):
+  // Show opens them, selects the auto attendant and scrolls it into view.
+  await expect(tree.getByTestId('node-autoAttendant-TokyoAA')).toHaveCount(0);
+  await findings.getByTestId('finding-auto-attendant-without-aa-contact').filter({ hasText: 'TokyoAA' }).getByTestId('finding-show').click();
+  await expect(page.getByTestId('topology-details')).toHaveAttribute('data-kind', 'autoAttendant');
+  await expect(tree.getByRole('treeitem', { selected: true })).toContainText('TokyoAA');
+  await expect(tree.getByRole('treeitem', { selected: true })).toBeInViewport();
 
   // The Director is known from Lync's topology; versions read as Get-UCPool reads them.
-  await page.getByTestId('tab-properties').click();
   await page.getByTestId('topology-filter').fill('dir01');
   await tree.getByTestId('node-pool-dir01.contoso.test').locator('.MuiTreeItem-content').first().click();
   await expect(page.getByTestId('topology-properties')).toContainText('Director pool');
