@@ -227,7 +227,9 @@ export function ContactDialog({ options, contact, prefill, actingProfile, existi
   };
 
   return (
-    <Dialog open onClose={onClose} maxWidth="md" fullWidth data-testid="contact-dialog">
+    // Held at the top, not centred: the warnings that arrive below the fields as they are checked
+    // would otherwise move every field up under the admin's pointer (a lost click on the pool list).
+    <Dialog open onClose={onClose} maxWidth="md" fullWidth data-testid="contact-dialog" sx={{ '& .MuiDialog-container': { alignItems: 'flex-start' } }}>
       <DialogTitle>{editing ? t('form.titleEdit', { name: contact.displayName }) : t('form.titleNew')}</DialogTitle>
       <DialogContent>
         <Stack spacing={2} sx={{ mt: 1 }}>

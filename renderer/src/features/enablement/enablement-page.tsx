@@ -305,7 +305,15 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
       />
       <ImportPanel summary={summary} onImported={imported} onImporting={setImporting} locked={running} />
       {summary && (
-        <Accordion expanded={mappingOpen} onChange={(_e, open) => setMappingOpen(open)} disableGutters variant="outlined" data-testid="mapping-accordion">
+        // Opens at once (a new file opens it): Validate, at its foot, is clicked next, and must not be moving then.
+        <Accordion
+          expanded={mappingOpen}
+          onChange={(_e, open) => setMappingOpen(open)}
+          disableGutters
+          variant="outlined"
+          slotProps={{ transition: { timeout: 0 } }}
+          data-testid="mapping-accordion"
+        >
           <AccordionSummary expandIcon={<ExpandMoreIcon />}>
             <Typography variant="subtitle1">{t('mapping.title')}</Typography>
             {!mappingOpen && (
