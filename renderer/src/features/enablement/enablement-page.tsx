@@ -289,7 +289,7 @@ function EnablementView({ profiles }: { profiles: Array<{ profile: string; label
     return { profile: name, ...(state?.boundAs ? { identity: state.boundAs } : {}), ...(state?.forest ? { forest: state.forest } : {}) };
   };
 
-  if (!restored) return <LinearProgress data-testid="enablement-restoring" aria-label={t('common:progress')} />;
+  if (!restored) return <LoadingBar loading />;
   return (
     <Stack spacing={2} sx={{ height: '100%' }} data-testid="enablement-view">
       <Typography variant="body2" color="text.secondary">

@@ -34,20 +34,6 @@ function TopologyView({ connectedKey, navigate }: { connectedKey: string; naviga
   const [filter, setFilter] = useState('');
   const [expanded, setExpanded] = useState<string[]>([]);
   const [selectedId, setSelectedId] = useState<string | null>(null);
-  /**
-   * A node "Show in tree" selected: scrolled to in the next frame, once the tree has mounted the
-   * parents it opened (it does so after this screen's own effects), and not on a timer that could
-   * move the page under the admin's next click.
-   */
-  const [reveal, setReveal] = useState<string>();
-  useEffect(() => {
-    if (!reveal) return;
-    const frame = requestAnimationFrame(() => {
-      document.querySelector(`[data-node-id="${CSS.escape(reveal)}"]`)?.scrollIntoView({ block: 'nearest' });
-      setReveal(undefined);
-    });
-    return () => cancelAnimationFrame(frame);
-  }, [reveal]);
 
   const refresh = async () => {
     setRefreshing(true);
@@ -83,7 +69,9 @@ function TopologyView({ connectedKey, navigate }: { connectedKey: string; naviga
     setFilter('');
     setExpanded((e) => [...new Set([...e, ...found.path])]);
     setSelectedId(found.node.id);
-    setReveal(found.node.id);
+    // Scrolled to in the next frame, once the tree has mounted the folders it just opened (it does so
+    // after this screen's own effects), and not on a timer that could move the page under the next click.
+    requestAnimationFrame(() => document.querySelector(`[data-node-id="${CSS.escape(found.node.id)}"]`)?.scrollIntoView({ block: 'nearest' }));
   };
 
   const data = topology.data;
